@@ -1,0 +1,28 @@
+#pragma once
+// The interface: one full-window ImGui layout over a Session. It reads and edits values only;
+// what happens on the JS side (file dialog) is asked for through flags the page polls.
+#include "app/session.h"
+
+#include <string>
+
+namespace segx {
+
+struct UiState {
+    float scale = 1.0f;            // device pixel ratio: every size below is multiplied by it
+    bool drag_hover = false;       // files are being dragged over the page
+    bool open_files_requested = false;
+    std::string column_filter;     // Data panel: filter columns by name
+    bool show_messages = false;
+};
+
+void draw_app(Session& session, UiState& ui);
+
+// Pieces of the layout, one file each.
+void draw_sources_rail(Session& session, UiState& ui);
+void draw_data_panel(Session& session, UiState& ui);
+void draw_status_bar(Session& session, UiState& ui);
+
+std::string format_count(double n);   // 1234567 -> "1,234,567"
+std::string format_bytes(double n);   // 1536 -> "1.5 KB"
+
+}  // namespace segx

@@ -1,0 +1,75 @@
+#include "app/ui.h"
+
+#include "imgui.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace segx {
+
+std::string format_count(double n) {
+    char digits[32];
+    std::snprintf(digits, sizeof digits, "%.0f", std::fabs(n));
+    std::string s(digits), out;
+    int lead = int(s.size()) % 3;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (i && (int(i) - lead) % 3 == 0) out += ',';
+        out += s[i];
+    }
+    return n < 0 ? "-" + out : out;
+}
+
+std::string format_bytes(double n) {
+    const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+    int u = 0;
+    while (n >= 1024 && u < 4) n /= 1024, ++u;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", n, units[u]);
+    return buf;
+}
+
+static void draw_drop_overlay(const UiState& ui) {
+    ImDrawList* dl = ImGui::GetForegroundDrawList();
+    ImVec2 size = ImGui::GetIO().DisplaySize;
+    float pad = 12 * ui.scale;
+    dl->AddRectFilled(ImVec2(0, 0), size, IM_COL32(30, 90, 200, 60));
+    dl->AddRect(ImVec2(pad, pad), ImVec2(size.x - pad, size.y - pad), IM_COL32(30, 90, 200, 220), 8 * ui.scale, 0, 3 * ui.scale);
+    const char* text = "Drop CSV files to load them";
+    ImVec2 ts = ImGui::CalcTextSize(text);
+    dl->AddText(ImVec2((size.x - ts.x) / 2, (size.y - ts.y) / 2), IM_COL32(20, 50, 120, 255), text);
+}
+
+void draw_app(Session& session, UiState& ui) {
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                             ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+    ImGui::Begin("segx", nullptr, flags);
+
+    float status_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y;
+    float rail_w = std::floor(270 * ui.scale);
+    float body_h = ImGui::GetContentRegionAvail().y - status_h;
+
+    ImGui::BeginChild("##rail", ImVec2(rail_w, body_h), true);
+    draw_sources_rail(session, ui);
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("##main", ImVec2(0, body_h), false);
+    if (ImGui::BeginTabBar("##tabs")) {
+        // Further analyses (Overview, Audiences, Funnels, RFM, ...) add their tabs here.
+        if (ImGui::BeginTabItem("Data")) {
+            draw_data_panel(session, ui);
+            ImGui::EndTabItem();
+        }
+        ImGui::EndTabBar();
+    }
+    ImGui::EndChild();
+
+    draw_status_bar(session, ui);
+    ImGui::End();
+
+    if (ui.drag_hover) draw_drop_overlay(ui);
+}
+
+}  // namespace segx

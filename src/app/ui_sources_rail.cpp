@@ -1,0 +1,70 @@
+// Left rail: the demo notice, "Open files", and every source with its state.
+#include "app/ui.h"
+
+#include "imgui.h"
+
+namespace segx {
+
+static const ImVec4 kErrorColor(0.75f, 0.10f, 0.10f, 1.0f);
+static const ImVec4 kMutedColor(0.40f, 0.42f, 0.48f, 1.0f);
+
+static void draw_demo_notice(const UiState& ui) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.95f, 0.78f, 1.0f));
+    float h = ImGui::GetTextLineHeightWithSpacing() * 2.4f + ImGui::GetStyle().WindowPadding.y * 2;
+    ImGui::BeginChild("##demo_notice", ImVec2(0, h), true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::TextUnformatted("Demo data");
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(kMutedColor, "A generated online shop. Drop your own files anywhere to replace it.");
+    ImGui::PopTextWrapPos();
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+    (void)ui;
+}
+
+static void draw_source_row(Session& session, int i) {
+    SourceFile& s = session.sources[size_t(i)];
+    const Table* t = session.data.find(s.name);
+    ImGui::PushID(i);
+    std::string label = s.name;
+    if (ImGui::Selectable(label.c_str(), session.selected_source == i)) session.selected_source = i;
+    if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::Text("%s", s.name.c_str());
+        ImGui::Text("File size: %s", format_bytes(s.bytes).c_str());
+        if (t) ImGui::Text("%s rows, %zu columns", format_count(double(t->rows)).c_str(), t->columns.size());
+        if (s.demo) ImGui::TextUnformatted("Bundled demo data");
+        ImGui::EndTooltip();
+    }
+    switch (s.state) {
+        case LoadState::Loading: {
+            std::string overlay = s.stage + "…";
+            ImGui::ProgressBar(s.progress, ImVec2(-1, 0), overlay.c_str());
+            break;
+        }
+        case LoadState::Ready:
+            if (t) ImGui::TextColored(kMutedColor, "%s rows · %zu columns", format_count(double(t->rows)).c_str(), t->columns.size());
+            break;
+        case LoadState::Failed:
+            ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
+            ImGui::PushTextWrapPos(0);
+            ImGui::TextUnformatted(s.error.c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::PopStyleColor();
+            break;
+    }
+    ImGui::Spacing();
+    ImGui::PopID();
+}
+
+void draw_sources_rail(Session& session, UiState& ui) {
+    if (session.has_demo()) draw_demo_notice(ui);
+    if (ImGui::Button("Open files", ImVec2(-1, 0))) ui.open_files_requested = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("CSV files; or drop them anywhere on the page");
+    ImGui::Spacing();
+    ImGui::TextColored(kMutedColor, "DATA SOURCES");
+    ImGui::Separator();
+    if (session.sources.empty()) ImGui::TextColored(kMutedColor, "No files loaded yet.");
+    for (int i = 0; i < int(session.sources.size()); ++i) draw_source_row(session, i);
+}
+
+}  // namespace segx

@@ -1,0 +1,250 @@
+// The page: a WebGL2 canvas that follows the window and the device pixel ratio, Dear ImGui fed
+// by DOM events that web/input.js forwards, and the frame loop. Input arrives through the
+// segx_input_* exports; Dear ImGui 1.86 polls input state once per frame, so events are queued
+// and a button or key that goes down and up within one frame is spread over two frames
+// (otherwise a fast synthetic click would be lost).
+#include "app/theme.h"
+#include "app/ui.h"
+#include "app/widget_registry.h"
+#include "web/bridge.h"
+
+#include "backends/imgui_impl_opengl3.h"
+#include "imgui.h"
+
+#include <GLES3/gl3.h>
+#include <emscripten/emscripten.h>
+#include <emscripten/html5.h>
+
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <string>
+
+using namespace segx;
+
+namespace {
+
+enum class EventKind : uint8_t { MousePos, MouseButton, Wheel, Key, Char, Focus };
+struct InputEvent {
+    EventKind kind;
+    float x = 0, y = 0;  // position (framebuffer px) or wheel delta
+    int code = 0;        // button, key code, or code point
+    bool down = false;
+    int mods = 0;        // 1 ctrl, 2 shift, 4 alt, 8 super
+};
+
+struct Page {
+    EMSCRIPTEN_WEBGL_CONTEXT_HANDLE gl = 0;
+    Theme theme;
+    UiState ui;
+    std::deque<InputEvent> events;
+    std::string clipboard;
+    int fb_w = 0, fb_h = 0;
+    double last_time = 0;
+    int busy_frames = 2;          // frames still to draw after the last change
+    ImGuiMouseCursor cursor = ImGuiMouseCursor_Arrow;
+    bool font_dirty = true;
+    bool device_ready = false;    // the GL backend has created its objects
+};
+Page g;
+
+}  // namespace
+
+EM_JS(void, js_open_file_dialog, (), { if (Module.segxOpenFiles) Module.segxOpenFiles(); });
+EM_JS(void, js_clipboard_write, (const char* text), { if (Module.segxClipboardWrite) Module.segxClipboardWrite(UTF8ToString(text)); });
+EM_JS(void, js_set_cursor, (const char* css), { if (Module.canvas) Module.canvas.style.cursor = UTF8ToString(css); });
+
+static const char* get_clipboard(void*) { return g.clipboard.c_str(); }
+static void set_clipboard(void*, const char* text) {
+    g.clipboard = text ? text : "";
+    js_clipboard_write(g.clipboard.c_str());
+}
+
+static void update_canvas_size() {
+    double css_w = 0, css_h = 0;
+    emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+    float dpr = float(emscripten_get_device_pixel_ratio());
+    if (dpr <= 0) dpr = 1;
+    int w = std::max(1, int(std::lround(css_w * dpr))), h = std::max(1, int(std::lround(css_h * dpr)));
+    if (w != g.fb_w || h != g.fb_h) {
+        emscripten_set_canvas_element_size("#canvas", w, h);
+        g.fb_w = w, g.fb_h = h;
+        g.busy_frames = std::max(g.busy_frames, 2);
+    }
+    if (dpr != g.ui.scale || g.font_dirty) {
+        g.ui.scale = dpr;
+        apply_theme(g.theme, dpr);
+        // Only the font texture is replaced: the 1.86 backend keeps stale buffer sizes if all
+        // device objects are destroyed. Before the first frame, NewFrame creates the texture.
+        if (g.device_ready) {
+            ImGui_ImplOpenGL3_DestroyFontsTexture();
+            ImGui_ImplOpenGL3_CreateFontsTexture();
+        }
+        g.font_dirty = false;
+        g.busy_frames = std::max(g.busy_frames, 2);
+    }
+}
+
+// Applies queued input until a button or key would change twice in this frame.
+static void apply_input() {
+    ImGuiIO& io = ImGui::GetIO();
+    bool button_changed[5] = {};
+    bool key_changed[512] = {};
+    while (!g.events.empty()) {
+        const InputEvent e = g.events.front();
+        if (e.kind == EventKind::MouseButton && e.code >= 0 && e.code < 5) {
+            if (button_changed[e.code]) break;
+            button_changed[e.code] = true;
+            io.MouseDown[e.code] = e.down;
+        } else if (e.kind == EventKind::Key && e.code >= 0 && e.code < 512) {
+            if (key_changed[e.code]) break;
+            key_changed[e.code] = true;
+            io.KeysDown[e.code] = e.down;
+            io.KeyCtrl = e.mods & 1, io.KeyShift = e.mods & 2, io.KeyAlt = e.mods & 4, io.KeySuper = e.mods & 8;
+        } else if (e.kind == EventKind::MousePos) {
+            io.MousePos = ImVec2(e.x, e.y);
+        } else if (e.kind == EventKind::Wheel) {
+            io.MouseWheelH += e.x;
+            io.MouseWheel += e.y;
+        } else if (e.kind == EventKind::Char) {
+            io.AddInputCharacter(unsigned(e.code));
+        } else if (e.kind == EventKind::Focus) {
+            io.AddFocusEvent(e.down);
+            if (!e.down) {
+                for (bool& k : io.KeysDown) k = false;
+                io.KeyCtrl = io.KeyShift = io.KeyAlt = io.KeySuper = false;
+            }
+        }
+        g.events.pop_front();
+    }
+}
+
+static void update_cursor() {
+    ImGuiMouseCursor c = ImGui::GetMouseCursor();
+    if (c == g.cursor) return;
+    g.cursor = c;
+    static const char* css[ImGuiMouseCursor_COUNT] = {"default", "text", "move", "ns-resize", "ew-resize", "nesw-resize", "nwse-resize", "pointer", "not-allowed"};
+    js_set_cursor(c >= 0 && c < ImGuiMouseCursor_COUNT ? css[c] : "default");
+}
+
+static void frame() {
+    // The page sleeps when nothing changes: no input, no load in progress, no text being edited.
+    if (!g.events.empty() || take_redraw_request() || session().any_loading() || ImGui::GetIO().WantTextInput)
+        g.busy_frames = std::max(g.busy_frames, 30);
+    if (g.busy_frames <= 0) return;
+    --g.busy_frames;
+
+    update_canvas_size();
+    ImGuiIO& io = ImGui::GetIO();
+    double now = emscripten_get_now() / 1000.0;
+    io.DeltaTime = g.last_time > 0 ? float(std::max(1e-4, now - g.last_time)) : 1.0f / 60.0f;
+    g.last_time = now;
+    io.DisplaySize = ImVec2(float(g.fb_w), float(g.fb_h));
+    io.DisplayFramebufferScale = ImVec2(1, 1);
+    apply_input();
+
+    ImGui_ImplOpenGL3_NewFrame();
+    g.device_ready = true;
+    widget_registry_begin_frame();
+    ImGui::NewFrame();
+    draw_app(session(), g.ui);
+    ImGui::Render();
+    widget_registry_end_frame();
+
+    glViewport(0, 0, g.fb_w, g.fb_h);
+    glClearColor(0.97f, 0.97f, 0.98f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    update_cursor();
+
+    if (g.ui.open_files_requested) {
+        g.ui.open_files_requested = false;
+        js_open_file_dialog();
+    }
+}
+
+static void push_event(const InputEvent& e) {
+    // A tab hidden for hours must not hoard events.
+    if (g.events.size() > 4096) g.events.pop_front();
+    g.events.push_back(e);
+}
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void segx_input_mouse_pos(float x, float y) { push_event({EventKind::MousePos, x, y}); }
+EMSCRIPTEN_KEEPALIVE void segx_input_mouse_button(int button, int down) { push_event({EventKind::MouseButton, 0, 0, button, down != 0}); }
+EMSCRIPTEN_KEEPALIVE void segx_input_wheel(float dx, float dy) { push_event({EventKind::Wheel, dx, dy}); }
+EMSCRIPTEN_KEEPALIVE void segx_input_key(int key, int down, int mods) { push_event({EventKind::Key, 0, 0, key, down != 0, mods}); }
+EMSCRIPTEN_KEEPALIVE void segx_input_char(int codepoint) { push_event({EventKind::Char, 0, 0, codepoint}); }
+EMSCRIPTEN_KEEPALIVE void segx_input_focus(int focused) { push_event({EventKind::Focus, 0, 0, 0, focused != 0}); }
+EMSCRIPTEN_KEEPALIVE void segx_set_drag_hover(int hover) {
+    g.ui.drag_hover = hover != 0;
+    request_redraw();
+}
+EMSCRIPTEN_KEEPALIVE void segx_clipboard_set(const char* text) { g.clipboard = text ? text : ""; }
+
+// Draws a frame now: the copy shortcut runs one so that the text Dear ImGui copies is ready
+// when the browser's copy event asks for it.
+EMSCRIPTEN_KEEPALIVE void segx_run_frame() {
+    g.busy_frames = std::max(g.busy_frames, 1);
+    frame();
+}
+
+EMSCRIPTEN_KEEPALIVE void segx_set_font(const unsigned char* data, int size) {
+    g.theme.font_ttf.assign(data, data + size);
+    g.font_dirty = true;
+    request_redraw();
+}
+
+// Rectangle of a labelled item in CSS pixels, as JSON, or "null".
+EMSCRIPTEN_KEEPALIVE const char* segx_widget_rect(const char* label) {
+    static std::string out;
+    WidgetRect r;
+    if (!widget_registry_find(label ? label : "", &r)) return "null";
+    float s = g.ui.scale > 0 ? g.ui.scale : 1;
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "{\"x\":%.2f,\"y\":%.2f,\"w\":%.2f,\"h\":%.2f,\"visible\":%s}", r.x / s, r.y / s, r.w / s, r.h / s,
+                  r.visible ? "true" : "false");
+    out = buf;
+    return out.c_str();
+}
+
+}  // extern "C"
+
+int main() {
+    EmscriptenWebGLContextAttributes attrs;
+    emscripten_webgl_init_context_attributes(&attrs);
+    attrs.majorVersion = 2;
+    attrs.minorVersion = 0;
+    attrs.alpha = false;
+    attrs.antialias = false;
+    attrs.depth = false;
+    attrs.stencil = false;
+    g.gl = emscripten_webgl_create_context("#canvas", &attrs);
+    if (g.gl <= 0) {
+        std::fprintf(stderr, "segx: WebGL2 is not available in this browser\n");
+        return 1;
+    }
+    emscripten_webgl_make_context_current(g.gl);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // layout is not persisted through a file system
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    io.BackendPlatformName = "segx_web";
+    io.GetClipboardTextFn = get_clipboard;
+    io.SetClipboardTextFn = set_clipboard;
+    // Key codes are the DOM's keyCode values; web/input.js sends them as they come.
+    const int keymap[][2] = {{ImGuiKey_Tab, 9},        {ImGuiKey_LeftArrow, 37}, {ImGuiKey_RightArrow, 39}, {ImGuiKey_UpArrow, 38},
+                             {ImGuiKey_DownArrow, 40}, {ImGuiKey_PageUp, 33},    {ImGuiKey_PageDown, 34},   {ImGuiKey_Home, 36},
+                             {ImGuiKey_End, 35},       {ImGuiKey_Insert, 45},    {ImGuiKey_Delete, 46},     {ImGuiKey_Backspace, 8},
+                             {ImGuiKey_Space, 32},     {ImGuiKey_Enter, 13},     {ImGuiKey_Escape, 27},     {ImGuiKey_KeyPadEnter, 13},
+                             {ImGuiKey_A, 65},         {ImGuiKey_C, 67},         {ImGuiKey_V, 86},          {ImGuiKey_X, 88},
+                             {ImGuiKey_Y, 89},         {ImGuiKey_Z, 90}};
+    for (const auto& k : keymap) io.KeyMap[k[0]] = k[1];
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+
+    emscripten_set_main_loop(frame, 0, false);
+    return 0;
+}

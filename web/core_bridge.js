@@ -1,0 +1,114 @@
+// JS half of the data bridge: hands Arrow record batches to the WASM core, one heap copy per
+// column buffer and never a loop over rows. Shared by the page and the Node tests.
+
+// Must match segx::ColumnType (src/core/dataset/column.h).
+export const ColumnType = Object.freeze({ Bool: 0, Int64: 1, Double: 2, Date: 3, Timestamp: 4, String: 5 });
+
+export class CoreBridge {
+  constructor(module) {
+    this.M = module;
+  }
+
+  // Calls an exported segx_* function; string arguments are copied to the heap for the call.
+  call(name, ...args) {
+    const M = this.M;
+    const fn = M['_segx_' + name];
+    if (typeof fn !== 'function') throw new Error(`core export segx_${name} is missing`);
+    const temps = [];
+    try {
+      const cargs = args.map((a) => {
+        if (typeof a !== 'string') return a;
+        const n = M.lengthBytesUTF8(a) + 1;
+        const p = M._malloc(n);
+        M.stringToUTF8(a, p, n);
+        temps.push(p);
+        return p;
+      });
+      return fn(...cargs);
+    } finally {
+      for (const p of temps) M._free(p);
+    }
+  }
+
+  check(rc) {
+    if (rc < 0) throw new Error(this.M.UTF8ToString(this.M._segx_last_error()));
+    return rc;
+  }
+
+  // Copies a typed array into the WASM heap; the caller frees the pointer.
+  copyIn(view) {
+    const M = this.M;
+    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    const p = M._malloc(Math.max(1, bytes.byteLength));
+    M.HEAPU8.set(bytes, p);  // HEAPU8 is re-read after malloc: memory growth replaces it
+    return p;
+  }
+
+  beginSource(name, bytes, demo) {
+    return this.check(this.call('source_begin', name, bytes, demo ? 1 : 0));
+  }
+
+  progress(name, stage, fraction) {
+    this.call('source_progress', name, stage, fraction);
+  }
+
+  addColumn(handle, name, type) {
+    return this.check(this.call('column_add', handle, name, type));
+  }
+
+  // Appends one Arrow column chunk (apache-arrow Data) to column `col` of a pending source.
+  appendData(handle, col, type, data, columnName) {
+    if (data.offset !== 0) throw new Error(`column ${columnName}: sliced Arrow data (offset ${data.offset}) is not supported`);
+    const n = data.length;
+    const ptrs = [];
+    const heap = (view) => {
+      const p = this.copyIn(view);
+      ptrs.push(p);
+      return p;
+    };
+    try {
+      const validity = data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length ? heap(data.nullBitmap) : 0;
+      let rc;
+      if (type === ColumnType.Double) {
+        rc = this.M._segx_column_append_double(handle, col, heap(data.values), validity, 0, n);
+      } else if (type === ColumnType.String) {
+        // Offsets index straight into `values` (they need not start at 0), so both go as they are.
+        rc = this.M._segx_column_append_utf8(handle, col, heap(data.valueOffsets), heap(data.values), validity, 0, n);
+      } else {
+        rc = this.M._segx_column_append_int64(handle, col, heap(data.values), validity, 0, n);
+      }
+      this.check(rc);
+    } finally {
+      for (const p of ptrs) this.M._free(p);
+    }
+  }
+
+  endSource(handle, rows) {
+    this.check(this.call('source_end', handle, rows));
+  }
+
+  failSource(name, message) {
+    this.call('source_fail', name, message);
+  }
+
+  removeDemo() {
+    this.check(this.call('remove_demo'));
+  }
+
+  status(level, text) {
+    this.call('status', { info: 0, warning: 1, error: 2 }[level] ?? 2, text);
+  }
+
+  state() {
+    return JSON.parse(this.M.UTF8ToString(this.call('state_json')));
+  }
+
+  // A cell's display text, as the Data panel shows it.
+  cellText(table, col, row) {
+    const p = this.call('cell_text', table, col, row);
+    const text = this.M.UTF8ToString(p);
+    const err = this.M.UTF8ToString(this.M._segx_last_error());
+    if (err) throw new Error(err);
+    return text;
+  }
+}
