@@ -245,7 +245,7 @@ function makeUsers(rng, n) {
     n, signup: new Float64Array(n), geo: new Int8Array(n), city: new Int8Array(n), off: new Int32Array(n),
     ch: new Uint8Array(n), dev: new Uint8Array(n), age: new Int8Array(n), plus: new Uint8Array(n),
     optin: new Uint8Array(n), arch: new Uint8Array(n), prop: new Float64Array(n), fav: new Uint8Array(n),
-    gap: new Float64Array(n), lifeEnd: new Float64Array(n), bought: new Uint16Array(n), id: [],
+    gap: new Float64Array(n), lifeEnd: new Float64Array(n), back: new Float64Array(n), bought: new Uint16Array(n), id: [],
   };
   for (let i = 0; i < n; i++) {
     const g = rng.chance(0.006) ? -1 : rng.pick(GEO_CUM);
@@ -274,16 +274,19 @@ function makeUsers(rng, n) {
     U.prop[i] = rng.lognormal(1, 0.45) * ARCH_PROP[arch] * (plus ? 1.25 : 1);
     // Mean days between sessions (before thinning) and the end of the active life.
     switch (arch) {
-      case ONEOFF: U.gap[i] = 0; U.lifeEnd[i] = t; break;
+      case ONEOFF: U.gap[i] = rng.range(3, 9); U.lifeEnd[i] = t; break; // gap: used only after a comeback
       case CHURNER: U.gap[i] = rng.range(3, 9); U.lifeEnd[i] = t + rng.range(7, 45) * DAY; break;
       case REGULAR: U.gap[i] = rng.lognormal(20, 0.45); U.lifeEnd[i] = t + rng.exp(280) * DAY; break;
       default: U.gap[i] = rng.range(2.5, 5.5); U.lifeEnd[i] = t + (60 + rng.exp(450)) * DAY; break;
     }
+    // Win-back: some lapsed users come back once (a campaign, a season), 45-240 days later.
+    const pBack = [0.03, 0.07, 0.14, 0.2][arch] * (optin ? 2 : 1);
+    U.back[i] = rng.chance(pBack) ? U.lifeEnd[i] + rng.range(45, 240) * DAY : 0;
   }
   // Ids in signup order.
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => U.signup[a] - U.signup[b] || a - b);
   const perm = (arr) => { const out = new arr.constructor(n); for (let k = 0; k < n; k++) out[k] = arr[order[k]]; return out; };
-  for (const key of ['signup', 'geo', 'city', 'off', 'ch', 'dev', 'age', 'plus', 'optin', 'arch', 'prop', 'fav', 'gap', 'lifeEnd']) U[key] = perm(U[key]);
+  for (const key of ['signup', 'geo', 'city', 'off', 'ch', 'dev', 'age', 'plus', 'optin', 'arch', 'prop', 'fav', 'gap', 'lifeEnd', 'back']) U[key] = perm(U[key]);
   const width = Math.max(5, String(n).length);
   for (let k = 0; k < n; k++) U.id.push('u' + String(k + 1).padStart(width, '0'));
   return U;
@@ -317,9 +320,9 @@ function intensity(U, u, t) {
 
 function nextSessionTime(rng, U, u, after, rate) {
   let t = after;
-  const end = Math.min(U.lifeEnd[u], SPAN_END);
+  const end = Math.min(S.lifeEnd[u], SPAN_END);
   const meanSec = (U.gap[u] / rate) * DAY / MAX_INTENSITY;
-  if (U.arch[u] === REGULAR && rng.chance(0.035)) t += rng.range(40, 120) * DAY; // a long break
+  if (U.arch[u] === REGULAR && rng.chance(0.05)) t += rng.range(30, 150) * DAY; // a long break
   for (;;) {
     t += rng.exp(meanSec);
     if (t > end) return -1;
@@ -478,7 +481,7 @@ function simState(rng, U, cat, rate) {
   }
   U.bought.fill(0);
   return {
-    rng, U, cat, rate, buckets, nextT, today: new EvBuf(), tomorrow: new EvBuf(), carried: 0, dayEnd: 0,
+    rng, U, cat, rate, buckets, nextT, back: Float64Array.from(U.back), lifeEnd: Float64Array.from(U.lifeEnd), today: new EvBuf(), tomorrow: new EvBuf(), carried: 0, dayEnd: 0,
     sessT0: new Float64Array(1024), idOf: new Int32Array(1024), keys: new Float64Array(4096), nextSession: 1, count: 0,
   };
 }
@@ -498,8 +501,13 @@ function simDay(st, d) {
     if (ns === st.sessT0.length) { const a = new Float64Array(ns * 2); a.set(st.sessT0); st.sessT0 = a; st.idOf = new Int32Array(ns * 2); }
     st.sessT0[ns] = t0; curS = ns++;
     genSession(u, t0, t0 === U.signup[u]);
-    if (U.arch[u] === ONEOFF) continue;
-    const tn = nextSessionTime(rng, U, u, lastT + 1200, st.rate);
+    let tn = U.arch[u] === ONEOFF && t0 === U.signup[u] ? -1 : nextSessionTime(rng, U, u, lastT + 1200, st.rate);
+    if (tn < 0 && st.back[u] > 0) { // the comeback: a short second life
+      const tb = Math.max(st.back[u], lastT + 1200);
+      st.back[u] = 0;
+      st.lifeEnd[u] = tb + rng.range(2, 25) * DAY;
+      tn = nextSessionTime(rng, U, u, tb, st.rate);
+    }
     if (tn < 0) continue;
     st.nextT[u] = tn;
     st.buckets[Math.floor((tn - SPAN_START) / DAY)].push(u);
@@ -593,16 +601,17 @@ function parseArgs(argv) {
     else die(`unknown argument ${k}`);
   }
   if (a.users === 0) die('--users must be at least 1');
+  if (a.events === 0) die('--events must be at least 1');
   return a;
 }
 function die(msg) { process.stderr.write(`generate.mjs: ${msg}\n${USAGE}`); process.exit(2); }
-const USAGE = `usage: node data/generate.mjs [--seed 42] [--users N] [--events N] [--out DIR]
-  defaults: --seed 42 --users ${2000} --out data/demo (the bundled demo)
-  --events N alone picks the user count for about N events; with --users too, it tunes session frequency.
-`;
-
 const DEFAULT_USERS = 2000;
 const CALIB_USERS = 20000;
+const USAGE = `usage: node data/generate.mjs [--seed 42] [--users N] [--events N] [--out DIR]
+  defaults: --seed 42 --users ${DEFAULT_USERS} --out data/demo (the bundled demo)
+  --events N alone picks the user count for about N events; with --users too, it tunes how often
+  users come back. Same seed + arguments => byte-identical files.
+`;
 
 // Counting runs for --events: events per user at a session-rate multiplier. Populations up to
 // CALIB_USERS are calibrated on themselves (same rng streams as the real run, so the count is

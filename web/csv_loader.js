@@ -51,6 +51,39 @@ function countLines(b, end) {
   return lines;
 }
 
+// DuckDB's sniffer does not fail on ragged rows: it picks another dialect (one column holding
+// whole lines, or a later line as the header) and reads the file wrong without a word. So the
+// loader compares DuckDB's column count with the header's own, and when they differ, finds the
+// first line whose field count differs from the header's (quotes respected) to name it.
+// Scans at most `maxLines` lines.
+export function findRaggedLine(text, maxLines = 100000) {
+  const nl = text.indexOf('\n');
+  const header = nl < 0 ? text : text.slice(0, nl);
+  let delim = null;
+  let best = 0;
+  for (const d of [',', ';', '\t', '|']) {
+    const n = header.split(d).length - 1;
+    if (n > best) (best = n), (delim = d);
+  }
+  if (!delim) return null;
+  let line = 1, fields = 1, inQuotes = false, expected = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const ch = i < text.length ? text[i] : '\n';
+    if (ch === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && ch === delim) fields++;
+    else if (!inQuotes && ch === '\n') {
+      const blank = i === 0 || text[i - 1] === '\n' || (text[i - 1] === '\r' && text[i - 2] === '\n') || i === text.length;
+      if (!blank || expected < 0) {
+        if (expected < 0) expected = fields;
+        else if (fields !== expected) return { line, fields, expected, delimiter: delim };
+      }
+      if (++line > maxLines) return null;
+      fields = 1;
+    }
+  }
+  return null;
+}
+
 // DuckDB type -> [projection SQL for column c, core column type]. Everything is cast to one of
 // three Arrow layouts (BIGINT, DOUBLE, VARCHAR) so the bridge stays small.
 export function projectionFor(column, duckType) {
@@ -105,6 +138,8 @@ export async function loadCsv({ db, bridge, name, bytes, demo = false, onStep = 
   try {
     const problem = textProblem(bytes);
     if (problem) throw new LoadError(problem);
+    // registerBuffer hands the bytes to the worker (detaching them in the browser): keep the head.
+    const head = new TextDecoder().decode(bytes.subarray(0, 16 << 20));
     lap('check');
     bridge.progress(name, 'parsing', 0.1);
     await onStep();
@@ -120,6 +155,11 @@ export async function loadCsv({ db, bridge, name, bytes, demo = false, onStep = 
     lap('parse');
     const described = (await db.query(`DESCRIBE ${staging}`)).toArray().map((r) => [String(r.column_name), String(r.column_type)]);
     if (described.length === 0) throw new LoadError('no columns were found');
+    const ragged = findRaggedLine(head);
+    if (ragged && ragged.expected !== described.length) {
+      const d = ragged.delimiter === '\t' ? 'tab' : `"${ragged.delimiter}"`;
+      throw new LoadError(`line ${ragged.line} has ${ragged.fields} fields where the header has ${ragged.expected} (ragged rows, separator ${d})`);
+    }
     const total = Number((await db.query(`SELECT count(*)::DOUBLE AS n FROM ${staging}`)).getChildAt(0).get(0));
     const cols = described.map(([col, type]) => {
       const [sql, coreType] = projectionFor(col, type);

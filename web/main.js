@@ -70,37 +70,40 @@ async function boot() {
 
   // Loads run one at a time: DuckDB-wasm has one thread, and order keeps results predictable.
   let queue = Promise.resolve();
+  let queued = 0;  // loads asked for and not finished: state().loading is true meanwhile
   const demoNames = new Set();
   function load(files, { demo = false } = {}) {
-    const run = queue.then(async () => {
-      const named = [];
-      for (const f of files) {
-        try {
-          named.push(await toNamedBytes(f));
-        } catch (e) {
-          bridge.status('error', String(e.message || e));
-        }
-      }
-      if (!demo && named.length && demoNames.size) {
-        // The demo steps aside as soon as the user brings own files.
-        bridge.removeDemo();
-        for (const n of demoNames) await db.query(`DROP TABLE IF EXISTS ${quoteIdent(n)}`).catch(() => {});
-        demoNames.clear();
-      }
-      const results = [];
-      for (const f of named) {
-        try {
-          const r = await loadCsv({ db, bridge, name: f.name, bytes: f.bytes, demo, onStep: yieldToPage });
-          if (demo) demoNames.add(f.name);
-          results.push({ ok: true, ...r });
-        } catch (e) {
-          results.push({ ok: false, name: f.name, error: String(e.message || e) });
-        }
-      }
-      return results;
-    });
+    queued++;
+    const run = queue.then(() => loadNow(files, demo)).finally(() => queued--);
     queue = run.catch(() => {});
     return run;
+  }
+  async function loadNow(files, demo) {
+    const named = [];
+    for (const f of files) {
+      try {
+        named.push(await toNamedBytes(f));
+      } catch (e) {
+        bridge.status('error', String(e.message || e));
+      }
+    }
+    if (!demo && named.length && demoNames.size) {
+      // The demo steps aside as soon as the user brings own files.
+      bridge.removeDemo();
+      for (const n of demoNames) await db.query(`DROP TABLE IF EXISTS ${quoteIdent(n)}`).catch(() => {});
+      demoNames.clear();
+    }
+    const results = [];
+    for (const f of named) {
+      try {
+        const r = await loadCsv({ db, bridge, name: f.name, bytes: f.bytes, demo, onStep: yieldToPage });
+        if (demo) demoNames.add(f.name);
+        results.push({ ok: true, ...r });
+      } catch (e) {
+        results.push({ ok: false, name: f.name, error: String(e.message || e) });
+      }
+    }
+    return results;
   }
 
   picker.addEventListener('change', () => {
@@ -143,7 +146,12 @@ async function boot() {
       bridge.status('warning', `The demo data did not load: ${e.message || e}`);
     }
   }
-  return { M, bridge, db, load };
+  const state = () => {
+    const s = bridge.state();
+    s.loading = s.loading || queued > 0;
+    return s;
+  };
+  return { M, bridge, db, load, state };
 }
 
 const booted = boot();
@@ -161,7 +169,7 @@ window.segx = {
     }
     return load(Array.from(files));
   },
-  state: async () => (await booted).bridge.state(),
+  state: async () => (await booted).state(),
   widgetRect: async (label) => {
     const { M, bridge } = await booted;
     return JSON.parse(M.UTF8ToString(bridge.call('widget_rect', String(label))));

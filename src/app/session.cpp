@@ -155,6 +155,8 @@ std::string Session::state_json() const {
     }
     out["sources"] = std::move(srcs);
     out["demo"] = has_demo();
+    if (selected_source >= 0 && selected_source < int(sources.size())) out["selected"] = sources[size_t(selected_source)].name;
+    else out["selected"] = nullptr;
     out["loading"] = any_loading();
     if (auto t = latest_timestamp_us()) {
         out["as_of"] = format_timestamp_us(*t);

@@ -1,0 +1,87 @@
+// The real WASM core receives what DuckDB-wasm parsed: row counts, types, exact values, UTF-8.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+
+import { loadCsv } from '../../../web/csv_loader.js';
+import { repo, startCore, startDuckDB, utf8 } from '../support/node_env.mjs';
+
+let bridge, db;
+before(async () => {
+  bridge = await startCore();
+  db = await startDuckDB();
+});
+
+const source = (name) => bridge.state().sources.find((s) => s.name === name);
+const colIndex = (name, col) => source(name).columns.findIndex((c) => c.name === col);
+const cell = (name, col, row) => bridge.cellText(name, colIndex(name, col), row);
+
+describe('loading a CSV through DuckDB-wasm into the core', () => {
+  const csv = [
+    'user_id,city,amount,orders,signup,last_seen,vip',
+    'u1,上海,12.50,3,2024-01-31,2024-05-01 10:20:30,true',
+    'u2,São Paulo,-0.25,,2023-12-01,2024-05-02 00:00:00,false',
+    'u3,,1e3,7,,2024-05-03 23:59:59.5,',
+    '"u,4","quoted ""city""",0,1,2024-02-29,,true',
+  ].join('\n');
+
+  test('keeps every row and infers column types', async () => {
+    const r = await loadCsv({ db, bridge, name: 'mixed.csv', bytes: utf8(csv) });
+    assert.equal(r.rows, 4);
+    const s = source('mixed.csv');
+    assert.equal(s.state, 'ready');
+    assert.equal(s.rows, 4);
+    assert.deepEqual(
+      s.columns.map((c) => [c.name, c.type]),
+      [['user_id', 'VARCHAR'], ['city', 'VARCHAR'], ['amount', 'DOUBLE'], ['orders', 'BIGINT'],
+       ['signup', 'DATE'], ['last_seen', 'TIMESTAMP'], ['vip', 'BOOLEAN']],
+    );
+  });
+
+  test('passes exact values, nulls and UTF-8 text', () => {
+    assert.equal(cell('mixed.csv', 'city', 0), '上海');
+    assert.equal(cell('mixed.csv', 'city', 1), 'São Paulo');
+    assert.equal(cell('mixed.csv', 'city', 3), 'quoted "city"');
+    assert.equal(cell('mixed.csv', 'user_id', 3), 'u,4');
+    assert.equal(cell('mixed.csv', 'amount', 0), '12.5');
+    assert.equal(cell('mixed.csv', 'amount', 1), '-0.25');
+    assert.equal(cell('mixed.csv', 'amount', 2), '1000');
+    assert.equal(cell('mixed.csv', 'orders', 2), '7');
+    assert.equal(cell('mixed.csv', 'signup', 3), '2024-02-29');
+    assert.equal(cell('mixed.csv', 'last_seen', 0), '2024-05-01 10:20:30');
+    assert.equal(cell('mixed.csv', 'last_seen', 2), '2024-05-03 23:59:59.500000');
+    assert.equal(cell('mixed.csv', 'vip', 1), 'false');
+    const nulls = Object.fromEntries(source('mixed.csv').columns.map((c) => [c.name, c.nulls]));
+    assert.deepEqual(nulls, { user_id: 0, city: 1, amount: 0, orders: 1, signup: 1, last_seen: 1, vip: 1 });
+  });
+
+  test('reports the latest timestamp as the as-of time', () => {
+    assert.equal(bridge.state().as_of, '2024-05-03 23:59:59.500000');
+  });
+
+  test('loads the bundled demo files completely', async () => {
+    for (const name of ['users.csv', 'orders.csv', 'events.csv']) {
+      const bytes = readFileSync(join(repo, 'data/demo', name));
+      const r = await loadCsv({ db, bridge, name, bytes });
+      const expected = bytes.toString('utf8').trimEnd().split('\n').length - 1;
+      assert.equal(r.rows, expected, name);
+      assert.equal(source(name).rows, expected, name);
+    }
+  });
+
+  test('moves a file of many record batches intact', async () => {
+    const n = 50_000;
+    const lines = ['id,x,label'];
+    for (let i = 0; i < n; i++) lines.push(`${i},${i * 0.5},${i % 7 === 0 ? '' : 'L' + (i % 100)}`);
+    await loadCsv({ db, bridge, name: 'many.csv', bytes: utf8(lines.join('\n')) });
+    assert.equal(source('many.csv').rows, n);
+    for (const i of [0, 2047, 2048, 49_999]) {
+      assert.equal(cell('many.csv', 'id', i), String(i));
+      assert.equal(cell('many.csv', 'x', i), String(i * 0.5));
+      assert.equal(cell('many.csv', 'label', i), i % 7 === 0 ? '' : 'L' + (i % 100));
+    }
+    const labels = source('many.csv').columns.find((c) => c.name === 'label');
+    assert.equal(labels.nulls, Math.ceil(n / 7));
+  });
+});

@@ -1,0 +1,92 @@
+// Test support: serves build/site on a free port and opens it in Debian's Chromium (headless,
+// WebGL2 through SwiftShader). Every page records console errors, uncaught exceptions and any
+// request that leaves the page's origin; `page.problems()` returns them for the test to assert.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+import { serve } from '../../../.ci/serve.mjs';
+import { repo } from './node_env.mjs';
+
+export const artifacts = join(repo, 'build/test-artifacts');
+
+export async function startBrowser() {
+  const server = await serve(join(repo, 'build/site'), 0);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+  mkdirSync(artifacts, { recursive: true });
+
+  async function openPage({ query = '', viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1 } = {}) {
+    const context = await browser.newContext({ viewport, deviceScaleFactor, acceptDownloads: true });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    const page = await context.newPage();
+    const problems = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+    page.on('request', (r) => {
+      const url = r.url();
+      if (!url.startsWith(origin + '/') && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`request outside the origin: ${url}`);
+    });
+    page.problems = () => problems;
+    await page.goto(`${origin}/${query}`);
+    await page.evaluate(() => window.segx.ready());
+    return page;
+  }
+
+  return {
+    origin,
+    openPage,
+    close: async () => {
+      await browser.close();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+// Waits until the page has drawn two more frames, so queued input has been handled.
+export const frames = (page, n = 2) =>
+  page.evaluate((n) => new Promise((r) => {
+    const step = (k) => (k === 0 ? r() : requestAnimationFrame(() => step(k - 1)));
+    step(n);
+  }), n);
+
+// Clicks the centre of an ImGui item, found by its label, like a person would.
+export async function clickWidget(page, label) {
+  await frames(page);
+  const rect = await page.evaluate((l) => window.segx.widgetRect(l), label);
+  if (!rect) throw new Error(`no widget labelled "${label}" was drawn`);
+  if (!rect.visible) throw new Error(`widget "${label}" is not visible`);
+  await page.mouse.click(rect.x + rect.w / 2, rect.y + rect.h / 2);
+  await frames(page);
+  return rect;
+}
+
+// Drops files on the page through a real DOM drop event with a DataTransfer.
+export async function dropFiles(page, files) {
+  await page.evaluate(async (files) => {
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: 'text/csv' }));
+    const canvas = document.getElementById('canvas');
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      canvas.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true, clientX: 600, clientY: 400 }));
+    }
+  }, files.map((f) => ({ name: f.name, bytes: [...f.bytes] })));
+}
+
+// Waits until no source is loading any more.
+export async function settle(page, timeoutMs = 60000) {
+  const start = Date.now();
+  for (;;) {
+    const s = await page.evaluate(() => window.segx.state());
+    if (!s.loading) break;
+    if (Date.now() - start > timeoutMs) throw new Error(`still loading after ${timeoutMs} ms: ${JSON.stringify(s.sources)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await frames(page);
+  return page.evaluate(() => window.segx.state());
+}

@@ -1,0 +1,42 @@
+// Test support: the real WASM core (build/web/.../segx_core.js) and the real DuckDB-wasm (Node
+// blocking build), wrapped in the same adapter shape the page uses.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { CoreBridge } from '../../../web/core_bridge.js';
+
+const require = createRequire(import.meta.url);
+export const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export async function startCore() {
+  const dir = join(repo, 'build/web/src/web');
+  const createSegxCore = require(join(dir, 'segx_core.js'));
+  const M = await createSegxCore({ wasmBinary: readFileSync(join(dir, 'segx_core.wasm')), print: () => {}, printErr: () => {} });
+  return new CoreBridge(M);
+}
+
+export async function startDuckDB() {
+  const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs');
+  const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
+  const bundles = {
+    mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: join(dist, 'duckdb-node-mvp.worker.cjs') },
+    eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: join(dist, 'duckdb-node-eh.worker.cjs') },
+  };
+  const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
+  await db.instantiate();
+  const conn = db.connect();
+  conn.query('SET autoload_known_extensions=false');
+  conn.query('SET autoinstall_known_extensions=false');
+  return {
+    registerBuffer: (name, bytes) => db.registerFileBuffer(name, bytes),
+    dropFile: (name) => db.dropFile(name),
+    query: (sql) => conn.query(sql),
+    batches: async function* (sql) {
+      for (const b of conn.query(sql).batches) yield b;
+    },
+  };
+}
+
+export const utf8 = (s) => new TextEncoder().encode(s);
