@@ -27,6 +27,18 @@ const char* level_name(Level l) {
     return "?";
 }
 
+ColumnStats compute_stats(const Column& c) {
+    ColumnStats st;
+    st.nulls = c.size() - c.valid.count_set();
+    if (c.type == ColumnType::String) {
+        // Null rows hold a filler code, so count only codes that valid rows use.
+        std::vector<uint8_t> seen(c.dict.size(), 0);
+        for (size_t r = 0; r < c.codes.size(); ++r)
+            if (c.valid.get(r) && !seen[c.codes[r]]) seen[c.codes[r]] = 1, ++st.distinct;
+    }
+    return st;
+}
+
 SourceFile* Session::find_source(const std::string& name) {
     for (SourceFile& s : sources)
         if (s.name == name) return &s;
@@ -67,15 +79,19 @@ void Session::finish_load(int handle) {
     check_consistent(table);  // throws naming the column; the old table stays
     std::string name = table.name;
     size_t rows = table.rows, cols = table.columns.size();
+    std::vector<ColumnStats> stats;
+    for (const Column& c : table.columns) stats.push_back(compute_stats(c));
     data.put(std::move(table));
     if (SourceFile* s = find_source(name)) {
         s->state = LoadState::Ready;
         s->progress = 1.0f;
         s->stage.clear();
         s->error.clear();
+        s->stats = std::move(stats);
         selected_source = int(s - sources.data());
     }
-    post(Level::Info, "Loaded " + name + ": " + std::to_string(rows) + " rows, " + std::to_string(cols) + " columns");
+    post(Level::Info, "Loaded " + name + ": " + std::to_string(rows) + (rows == 1 ? " row, " : " rows, ") + std::to_string(cols) +
+                          (cols == 1 ? " column" : " columns"));
 }
 
 void Session::fail_load(const std::string& name, const std::string& message) {
@@ -142,9 +158,14 @@ std::string Session::state_json() const {
         if (const Table* t = data.find(s.name)) {
             j["rows"] = t->rows;
             json cols = json::array();
-            for (const Column& c : t->columns) {
-                size_t nulls = c.size() - c.valid.count_set();
-                cols.push_back({{"name", c.name}, {"type", type_name(c.type)}, {"nulls", nulls}});
+            for (size_t i = 0; i < t->columns.size(); ++i) {
+                const Column& c = t->columns[i];
+                json col = {{"name", c.name}, {"type", type_name(c.type)}};
+                if (i < s.stats.size()) {
+                    col["nulls"] = s.stats[i].nulls;
+                    if (c.type == ColumnType::String) col["distinct"] = s.stats[i].distinct;
+                }
+                cols.push_back(std::move(col));
             }
             j["columns"] = std::move(cols);
             j["memory_bytes"] = t->memory_bytes();

@@ -14,6 +14,13 @@ namespace segx {
 enum class LoadState : uint8_t { Loading, Ready, Failed };
 enum class Level : uint8_t { Info, Warning, Error };
 
+// Per-column figures computed once per load, so no frame scans a column.
+struct ColumnStats {
+    size_t nulls = 0;
+    size_t distinct = 0;  // distinct non-null values; strings only (0 for other types)
+};
+ColumnStats compute_stats(const Column& c);
+
 // One dropped (or bundled demo) file. The table itself lives in Session::data under `name`.
 struct SourceFile {
     std::string name;
@@ -23,6 +30,7 @@ struct SourceFile {
     float progress = 0.0f;  // 0..1 while loading
     std::string stage;      // "reading", "parsing", "transferring" — shown beside the bar
     std::string error;      // set when state == Failed
+    std::vector<ColumnStats> stats;  // per column of the loaded table
 };
 
 struct StatusMessage {

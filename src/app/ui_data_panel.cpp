@@ -20,7 +20,7 @@ static bool name_matches(const std::string& name, const std::string& filter) {
     return it != name.end();
 }
 
-static void draw_columns_table(const Table& t, UiState& ui) {
+static void draw_columns_table(const Table& t, const std::vector<ColumnStats>& stats, UiState& ui) {
     ImGui::SetNextItemWidth(240 * ui.scale);
     ImGui::InputTextWithHint("##column_filter", "Filter columns", &ui.column_filter);
     ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
@@ -28,10 +28,13 @@ static void draw_columns_table(const Table& t, UiState& ui) {
     float h = std::min(ImGui::GetTextLineHeightWithSpacing() * (float(t.columns.size()) + 1.6f), ImGui::GetContentRegionAvail().y * 0.4f);
     if (!ImGui::BeginTable("##columns", 5, flags, ImVec2(0, h))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("#");
-    ImGui::TableSetupColumn("Column");
-    ImGui::TableSetupColumn("Type");
-    ImGui::TableSetupColumn("Nulls");
+    // Widths fit the widest value, so no type name or count is ever cut.
+    float name_w = ImGui::CalcTextSize("Column").x;
+    for (const Column& c : t.columns) name_w = std::max(name_w, ImGui::CalcTextSize(c.name.c_str()).x);
+    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("0000").x);
+    ImGui::TableSetupColumn("Column", ImGuiTableColumnFlags_WidthFixed, std::min(name_w, 400 * ui.scale));
+    ImGui::TableSetupColumn("Type", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("TIMESTAMP").x);
+    ImGui::TableSetupColumn("Nulls", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("00,000,000").x);
     ImGui::TableSetupColumn("Distinct", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
     for (size_t i = 0; i < t.columns.size(); ++i) {
@@ -45,9 +48,10 @@ static void draw_columns_table(const Table& t, UiState& ui) {
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(type_name(c.type));
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(format_count(double(c.size() - c.valid.count_set())).c_str());
+        const ColumnStats st = i < stats.size() ? stats[i] : ColumnStats{};
+        ImGui::TextUnformatted(format_count(double(st.nulls)).c_str());
         ImGui::TableNextColumn();
-        if (c.type == ColumnType::String) ImGui::TextUnformatted(format_count(double(c.dict.size())).c_str());
+        if (c.type == ColumnType::String) ImGui::TextUnformatted(format_count(double(st.distinct)).c_str());
         else ImGui::TextDisabled("-");
     }
     ImGui::EndTable();
@@ -97,10 +101,10 @@ void draw_data_panel(Session& session, UiState& ui) {
         else if (s.state == LoadState::Failed) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.error.c_str());
         return;
     }
-    ImGui::TextDisabled("%s rows · %zu columns · %s file · %s in memory", format_count(double(t->rows)).c_str(),
-                        t->columns.size(), format_bytes(s.bytes).c_str(), format_bytes(double(t->memory_bytes())).c_str());
+    ImGui::TextDisabled("%s %s · %zu %s · %s file · %s in memory", format_count(double(t->rows)).c_str(), t->rows == 1 ? "row" : "rows",
+                        t->columns.size(), t->columns.size() == 1 ? "column" : "columns", format_bytes(s.bytes).c_str(), format_bytes(double(t->memory_bytes())).c_str());
     ImGui::Spacing();
-    draw_columns_table(*t, ui);
+    draw_columns_table(*t, s.stats, ui);
     ImGui::Spacing();
     ImGui::TextUnformatted("Preview");
     draw_preview(*t);

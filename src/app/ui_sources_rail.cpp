@@ -42,7 +42,9 @@ static void draw_source_row(Session& session, int i) {
             break;
         }
         case LoadState::Ready:
-            if (t) ImGui::TextColored(kMutedColor, "%s rows · %zu columns", format_count(double(t->rows)).c_str(), t->columns.size());
+            if (t)
+                ImGui::TextColored(kMutedColor, "%s %s · %zu %s", format_count(double(t->rows)).c_str(), t->rows == 1 ? "row" : "rows",
+                                   t->columns.size(), t->columns.size() == 1 ? "column" : "columns");
             break;
         case LoadState::Failed:
             ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);

@@ -128,13 +128,14 @@ static void update_cursor() {
 }
 
 static void frame() {
+    // Checked even while asleep (cheap): a resize or a move to another screen must wake the page.
+    update_canvas_size();
     // The page sleeps when nothing changes: no input, no load in progress, no text being edited.
     if (!g.events.empty() || take_redraw_request() || session().any_loading() || ImGui::GetIO().WantTextInput)
         g.busy_frames = std::max(g.busy_frames, 30);
     if (g.busy_frames <= 0) return;
     --g.busy_frames;
 
-    update_canvas_size();
     ImGuiIO& io = ImGui::GetIO();
     double now = emscripten_get_now() / 1000.0;
     io.DeltaTime = g.last_time > 0 ? float(std::max(1e-4, now - g.last_time)) : 1.0f / 60.0f;

@@ -54,6 +54,9 @@ describe('loading a CSV through DuckDB-wasm into the core', () => {
     assert.equal(cell('mixed.csv', 'vip', 1), 'false');
     const nulls = Object.fromEntries(source('mixed.csv').columns.map((c) => [c.name, c.nulls]));
     assert.deepEqual(nulls, { user_id: 0, city: 1, amount: 0, orders: 1, signup: 1, last_seen: 1, vip: 1 });
+    // Distinct counts only non-null values: the filler of null rows is not a value.
+    const distinct = Object.fromEntries(source('mixed.csv').columns.filter((c) => c.type === 'VARCHAR').map((c) => [c.name, c.distinct]));
+    assert.deepEqual(distinct, { user_id: 4, city: 3 });
   });
 
   test('reports the latest timestamp as the as-of time', () => {
