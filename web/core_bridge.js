@@ -87,6 +87,68 @@ export class CoreBridge {
     this.check(this.call('source_end', handle, rows));
   }
 
+  // Marks a source loaded (after its mapping ran) and posts `message` to the status bar.
+  ready(name, message) {
+    this.check(this.call('source_ready', name, message));
+  }
+
+  // Facts about a loaded file: format, encoding, total rows, column stats, mapping, problems.
+  info(name, info) {
+    this.check(this.call('source_info', name, JSON.stringify(info)));
+  }
+
+  mappedPreviewBegin(name) {
+    return this.check(this.call('mapped_preview_begin', name));
+  }
+
+  modelBegin(spec) {
+    return this.check(this.call('model_begin', JSON.stringify(spec)));
+  }
+
+  // Appends one record batch to a mapped source. `columns` lists, in the order the core reads
+  // them, either null (an unmapped role) or {index, layout: 'int64'|'double'|'text', intType}.
+  modelAppend(handle, batch, columns) {
+    const M = this.M;
+    const ptrs = [];
+    const heap = (view) => {
+      const p = this.copyIn(view);
+      ptrs.push(p);
+      return p;
+    };
+    try {
+      const desc = new Int32Array(5 * columns.length);
+      columns.forEach((c, i) => {
+        if (!c) return;
+        const data = batch.getChildAt(c.index).data[0];
+        if (data.offset !== 0) throw new Error(`column ${c.index}: sliced Arrow data is not supported`);
+        const validity = data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length ? heap(data.nullBitmap) : 0;
+        if (c.layout === 'text') desc.set([3, heap(data.values), heap(data.valueOffsets), validity, ColumnType.String], 5 * i);
+        else if (c.layout === 'double') desc.set([2, heap(data.values), 0, validity, ColumnType.Double], 5 * i);
+        else desc.set([1, heap(data.values), 0, validity, c.intType ?? ColumnType.Int64], 5 * i);
+      });
+      const d = heap(desc);
+      this.check(M._segx_model_append(handle, batch.numRows, d, columns.length));
+    } finally {
+      for (const p of ptrs) M._free(p);
+    }
+  }
+
+  modelFinish(handle) {
+    this.check(this.M._segx_model_finish(handle));
+  }
+
+  modelAbort(handle) {
+    this.M._segx_model_abort(handle);
+  }
+
+  modelRemove(name) {
+    this.check(this.call('model_remove', name));
+  }
+
+  setAsOf(us) {
+    this.check(this.M._segx_set_as_of(us === null || us === undefined ? NaN : Number(us)));
+  }
+
   failSource(name, message) {
     this.call('source_fail', name, message);
   }

@@ -23,6 +23,7 @@ export async function startDuckDB(baseUrl) {
     registerBuffer: (name, bytes) => db.registerFileBuffer(name, bytes),
     dropFile: (name) => db.dropFile(name),
     query: (sql) => conn.query(sql),
+    insertArrow: (table, name) => conn.insertArrowTable(table, { name, create: true }),
     batches: async function* (sql) {
       for await (const batch of await conn.send(sql)) yield batch;
     },

@@ -1,9 +1,10 @@
 // Boots the page: the WASM app (Dear ImGui on a WebGL2 canvas), DuckDB-wasm in a worker, the
 // drop zone and file picker, the bundled demo, and window.segx, the automation hook.
 import { CoreBridge } from './core_bridge.js';
-import { LoadError, loadCsv, quoteIdent } from './csv_loader.js';
 import { startDuckDB } from './duckdb_browser.js';
 import { attachInput } from './input.js';
+import { Loads } from './loads.js';
+import { loadWorkspace, saveWorkspace } from './workspace.js';
 
 const base = document.baseURI;
 const params = new URLSearchParams(location.search);
@@ -19,30 +20,10 @@ function fatal(text) {
   bootMessage.hidden = false;
 }
 
-// Lets the page draw a frame between chunks of a long load, so it never looks frozen; at most
-// every 50 ms, so that waiting for frames does not dominate the load itself.
-let lastYield = 0;
-async function yieldToPage() {
-  if (performance.now() - lastYield < 50) return;
-  await new Promise((r) => requestAnimationFrame(() => r()));
-  lastYield = performance.now();
-}
-
 async function fetchBytes(path) {
   const res = await fetch(new URL(path, base));
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
-}
-
-async function toNamedBytes(file) {
-  if (typeof File !== 'undefined' && file instanceof File) return { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
-  if (!file || typeof file.name !== 'string' || !file.name) throw new LoadError('each file needs a name');
-  const b = file.bytes;
-  if (typeof b === 'string') return { name: file.name, bytes: new TextEncoder().encode(b) };
-  if (b instanceof Uint8Array) return { name: file.name, bytes: b.slice() };
-  if (b instanceof ArrayBuffer) return { name: file.name, bytes: new Uint8Array(b.slice(0)) };
-  if (Array.isArray(b)) return { name: file.name, bytes: Uint8Array.from(b) };
-  throw new LoadError(`${file.name}: bytes must be a Uint8Array, ArrayBuffer, array or string`);
 }
 
 async function boot() {
@@ -68,43 +49,14 @@ async function boot() {
 
   const db = await startDuckDB(base);
 
-  // Loads run one at a time: DuckDB-wasm has one thread, and order keeps results predictable.
-  let queue = Promise.resolve();
-  let queued = 0;  // loads asked for and not finished: state().loading is true meanwhile
-  const demoNames = new Set();
-  function load(files, { demo = false } = {}) {
-    queued++;
-    const run = queue.then(() => loadNow(files, demo)).finally(() => queued--);
-    queue = run.catch(() => {});
-    return run;
-  }
-  async function loadNow(files, demo) {
-    const named = [];
-    for (const f of files) {
-      try {
-        named.push(await toNamedBytes(f));
-      } catch (e) {
-        bridge.status('error', String(e.message || e));
-      }
-    }
-    if (!demo && named.length && demoNames.size) {
-      // The demo steps aside as soon as the user brings own files.
-      bridge.removeDemo();
-      for (const n of demoNames) await db.query(`DROP TABLE IF EXISTS ${quoteIdent(n)}`).catch(() => {});
-      demoNames.clear();
-    }
-    const results = [];
-    for (const f of named) {
-      try {
-        const r = await loadCsv({ db, bridge, name: f.name, bytes: f.bytes, demo, onStep: yieldToPage });
-        if (demo) demoNames.add(f.name);
-        results.push({ ok: true, ...r });
-      } catch (e) {
-        results.push({ ok: false, name: f.name, error: String(e.message || e) });
-      }
-    }
-    return results;
-  }
+  const workspace = loadWorkspace();
+  const loads = new Loads({ db, bridge, workspace });
+  const load = (files, options) => loads.load(files, options);
+  // Requests from the interface (see src/web/page_main.cpp).
+  M.segxMappingRequest = (name, json, apply) => loads.editMapping(name, JSON.parse(json), apply);
+  M.segxReload = (name, encoding) => loads.reload(name, encoding);
+  M.segxRemove = (name) => loads.remove(name);
+  M.segxCancel = () => loads.cancel();
 
   picker.addEventListener('change', () => {
     const files = [...picker.files];
@@ -148,10 +100,11 @@ async function boot() {
   }
   const state = () => {
     const s = bridge.state();
-    s.loading = s.loading || queued > 0;
+    s.loading = s.loading || loads.busy;
+    s.memory_budget_mb = workspace.settings.memory_budget_mb;
     return s;
   };
-  return { M, bridge, db, load, state };
+  return { M, bridge, db, loads, load, state, workspace };
 }
 
 const booted = boot();
@@ -161,14 +114,22 @@ booted.catch((e) => fatal(`segx could not start: ${e.message || e}`));
 window.segx = {
   version: 1,
   ready: () => booted.then(() => true),
-  loadFiles: async (files, options = {}) => {
-    const { load } = await booted;
-    if (options.mapping !== undefined) {
-      // Column-role mappings arrive with the ingestion work; refuse instead of ignoring them.
-      throw new Error('loadFiles: options.mapping is not supported yet');
-    }
-    return load(Array.from(files));
+  // options: {mapping} (the same JSON as the workspace's; applied to every file given),
+  // {encoding} (override the detected one: 'utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'windows-1252').
+  loadFiles: async (files, options = {}) => (await booted).load(Array.from(files), options),
+  applyMapping: async (name, mapping) => (await booted).loads.editMapping(name, mapping, true),
+  reload: async (name, encoding) => (await booted).loads.reload(name, encoding),
+  setAsOf: async (iso) => {
+    const { bridge } = await booted;
+    bridge.setAsOf(iso === null || iso === undefined ? null : Date.parse(iso.endsWith('Z') ? iso : iso + 'Z') * 1000);
   },
+  setMemoryBudget: async (mb) => {
+    const { workspace } = await booted;
+    if (!(Number(mb) > 0)) throw new Error('setMemoryBudget: expected a positive number of megabytes');
+    workspace.settings.memory_budget_mb = Number(mb);
+    saveWorkspace(workspace);
+  },
+  cancel: async () => (await booted).loads.cancel(),
   state: async () => (await booted).state(),
   widgetRect: async (label) => {
     const { M, bridge } = await booted;

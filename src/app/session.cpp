@@ -66,37 +66,57 @@ int Session::begin_load(const std::string& name, double bytes, bool demo) {
     s->stage = "reading";
     s->error.clear();
     int handle = next_handle++;
-    Table& t = pending[handle];
-    t.name = name;
+    pending[handle].table.name = name;
+    return handle;
+}
+
+int Session::begin_mapped_preview(const std::string& name) {
+    int handle = next_handle++;
+    PendingTable& p = pending[handle];
+    p.table.name = name;
+    p.target = TableTarget::MappedPreview;
     return handle;
 }
 
 void Session::finish_load(int handle) {
     auto it = pending.find(handle);
     if (it == pending.end()) throw std::runtime_error("no load in progress with handle " + std::to_string(handle));
-    Table table = std::move(it->second);
+    Table table = std::move(it->second.table);
+    TableTarget target = it->second.target;
     pending.erase(it);
     check_consistent(table);  // throws naming the column; the old table stays
     std::string name = table.name;
+    if (target == TableTarget::MappedPreview) {
+        if (SourceFile* s = find_source(name)) s->mapped_preview = std::move(table);
+        return;
+    }
     size_t rows = table.rows, cols = table.columns.size();
     std::vector<ColumnStats> stats;
     for (const Column& c : table.columns) stats.push_back(compute_stats(c));
     data.put(std::move(table));
     if (SourceFile* s = find_source(name)) {
+        // Still loading: its mapping runs next; mark_ready ends the load.
+        s->stage = "mapping";
+        s->error.clear();
+        s->stats = std::move(stats);
+        s->mapped_preview = Table{};
+        selected_source = int(s - sources.data());
+    }
+    (void)rows, (void)cols;
+}
+
+void Session::mark_ready(const std::string& name, const std::string& message) {
+    if (SourceFile* s = find_source(name)) {
         s->state = LoadState::Ready;
         s->progress = 1.0f;
         s->stage.clear();
-        s->error.clear();
-        s->stats = std::move(stats);
-        selected_source = int(s - sources.data());
     }
-    post(Level::Info, "Loaded " + name + ": " + std::to_string(rows) + (rows == 1 ? " row, " : " rows, ") + std::to_string(cols) +
-                          (cols == 1 ? " column" : " columns"));
+    if (!message.empty()) post(Level::Info, message);
 }
 
 void Session::fail_load(const std::string& name, const std::string& message) {
     for (auto it = pending.begin(); it != pending.end();) {
-        if (it->second.name == name) it = pending.erase(it);
+        if (it->second.table.name == name) it = pending.erase(it);
         else ++it;
     }
     std::string text = name + ": " + message;
@@ -116,10 +136,23 @@ void Session::fail_load(const std::string& name, const std::string& message) {
     post(Level::Error, std::move(text));
 }
 
+void Session::remove_source(const std::string& name) {
+    for (size_t i = 0; i < sources.size(); ++i) {
+        if (sources[i].name != name) continue;
+        data.remove(name);
+        remove_model_source(name);
+        sources.erase(sources.begin() + long(i));
+        if (selected_source >= int(sources.size())) selected_source = int(sources.size()) - 1;
+        post(Level::Info, "Removed " + name);
+        return;
+    }
+}
+
 void Session::remove_demo() {
     for (size_t i = 0; i < sources.size();) {
         if (sources[i].demo && sources[i].state != LoadState::Loading) {
             data.remove(sources[i].name);
+            remove_model_source(sources[i].name);
             sources.erase(sources.begin() + long(i));
         } else {
             ++i;
@@ -136,27 +169,112 @@ bool Session::any_loading() const {
     return std::any_of(sources.begin(), sources.end(), [](const SourceFile& s) { return s.state == LoadState::Loading; });
 }
 
-std::optional<int64_t> Session::latest_timestamp_us() const {
-    std::optional<int64_t> latest;
-    for (const Table& t : data.tables)
-        for (const Column& c : t.columns) {
-            if (c.type != ColumnType::Timestamp) continue;
-            for (size_t r = 0; r < c.ints.size(); ++r)
-                if (c.valid.get(r) && (!latest || c.ints[r] > *latest)) latest = c.ints[r];
-        }
-    return latest;
+// --- mapped sources and the model -------------------------------------------------------
+
+int Session::begin_model_source(const std::string& spec_json) {
+    nlohmann::json j = nlohmann::json::parse(spec_json);  // throws on malformed JSON
+    std::string name = j.at("name").get<std::string>();
+    std::string kind_name = j.value("kind", "events");
+    auto kind = source_kind_from_name(kind_name);
+    if (!kind) throw std::invalid_argument(name + ": unknown source kind \"" + kind_name + "\"");
+    std::vector<std::string> columns = j.value("columns", std::vector<std::string>{});
+    PendingModelSource p;
+    p.name = name;
+    if (*kind == SourceKind::Users) {
+        p.users = std::make_unique<UserSourceBuilder>(name, columns);
+    } else {
+        EventSourceSpec spec;
+        spec.name = name;
+        spec.kind = *kind;
+        std::string fmt = j.value("time_format", "auto");
+        auto tf = time_format_from_name(fmt);
+        if (!tf) throw std::invalid_argument(name + ": unknown time format \"" + fmt + "\"");
+        spec.time_format = *tf;
+        spec.time_is_epoch_us = j.value("time_is_epoch_us", false);
+        spec.tz_offset_minutes = j.value("tz_offset_minutes", 0);
+        spec.constant_event = j.value("constant_event", std::string());
+        spec.revenue_required = j.value("revenue_required", false);
+        spec.property_names = columns;
+        p.events = std::make_unique<EventSourceBuilder>(std::move(spec));
+    }
+    int handle = next_handle++;
+    pending_model[handle] = std::move(p);
+    return handle;
 }
 
-std::string Session::state_json() const {
+void Session::finish_model_source(int handle) {
+    auto it = pending_model.find(handle);
+    if (it == pending_model.end()) throw std::runtime_error("no mapped load in progress with handle " + std::to_string(handle));
+    PendingModelSource p = std::move(it->second);
+    pending_model.erase(it);
+    remove_model_source(p.name);  // a file is one source, whatever its kind was before
+    if (p.users) user_sources.push_back(p.users->finish());
+    else event_sources.push_back(p.events->finish());
+    model_dirty = true;
+}
+
+void Session::abort_model_source(int handle) { pending_model.erase(handle); }
+
+void Session::remove_model_source(const std::string& name) {
+    size_t before = user_sources.size() + event_sources.size();
+    user_sources.erase(std::remove_if(user_sources.begin(), user_sources.end(), [&](const UserSource& u) { return u.name == name; }),
+                       user_sources.end());
+    event_sources.erase(std::remove_if(event_sources.begin(), event_sources.end(),
+                                       [&](const EventSource& e) { return e.spec.name == name; }),
+                        event_sources.end());
+    if (user_sources.size() + event_sources.size() != before) model_dirty = true;
+}
+
+void Session::rebuild_model_if_dirty() {
+    if (!model_dirty) return;
+    std::vector<const UserSource*> users;
+    std::vector<const EventSource*> events;
+    for (const UserSource& u : user_sources) users.push_back(&u);
+    for (const EventSource& e : event_sources) events.push_back(&e);
+    model = build_model(users, events);
+    overview = compute_overview(model);
+    model_dirty = false;
+}
+
+const RejectLog* Session::rejects_of(const std::string& name) const {
+    for (const UserSource& u : user_sources)
+        if (u.name == name) return &u.rejects;
+    for (const EventSource& e : event_sources)
+        if (e.spec.name == name) return &e.rejects;
+    return nullptr;
+}
+
+std::optional<int64_t> Session::as_of_us() const {
+    if (as_of_override) return as_of_override;
+    if (model.events.size() == 0) return std::nullopt;
+    return model.max_time_us;
+}
+
+static nlohmann::json rejects_json(const RejectLog* log) {
+    nlohmann::json j = {{"read", 0}, {"kept", 0}, {"total", 0}, {"reasons", nlohmann::json::array()}};
+    if (!log) return j;
+    j["read"] = log->read;
+    j["kept"] = log->kept;
+    j["total"] = log->rejected();
+    for (const RejectReason& r : log->reasons) j["reasons"].push_back({{"reason", r.reason}, {"count", r.count}, {"examples", r.examples}});
+    return j;
+}
+
+std::string Session::state_json() {
     using nlohmann::json;
+    rebuild_model_if_dirty();
     json out;
     json srcs = json::array();
     for (const SourceFile& s : sources) {
         json j = {{"name", s.name},       {"bytes", s.bytes}, {"demo", s.demo},
                   {"state", load_state_name(s.state)}, {"progress", s.progress}};
         if (!s.error.empty()) j["error"] = s.error;
+        if (!s.format.empty()) j["format"] = s.format;
+        if (!s.encoding.empty()) j["encoding"] = s.encoding;
+        if (!s.encoding_note.empty()) j["encoding_note"] = s.encoding_note;
         if (const Table* t = data.find(s.name)) {
-            j["rows"] = t->rows;
+            j["rows"] = s.total_rows > 0 || t->rows == 0 ? s.total_rows : double(t->rows);
+            j["preview_rows"] = t->rows;
             json cols = json::array();
             for (size_t i = 0; i < t->columns.size(); ++i) {
                 const Column& c = t->columns[i];
@@ -170,8 +288,12 @@ std::string Session::state_json() const {
             j["columns"] = std::move(cols);
             j["memory_bytes"] = t->memory_bytes();
         }
-        // Row rejection arrives with column-role mapping; until then every row read is kept.
-        j["rejects"] = {{"total", 0}, {"reasons", json::array()}};
+        j["mapping"] = s.applied;
+        if (s.mapping != s.applied) j["mapping_edited"] = s.mapping;
+        if (!s.mapping_problems.empty()) j["mapping_problems"] = s.mapping_problems;
+        j["rejects"] = rejects_json(rejects_of(s.name));
+        for (const EventSource& e : event_sources)
+            if (e.spec.name == s.name) j["time_format"] = time_format_name(e.detected_format);
         srcs.push_back(std::move(j));
     }
     out["sources"] = std::move(srcs);
@@ -179,13 +301,27 @@ std::string Session::state_json() const {
     if (selected_source >= 0 && selected_source < int(sources.size())) out["selected"] = sources[size_t(selected_source)].name;
     else out["selected"] = nullptr;
     out["loading"] = any_loading();
-    if (auto t = latest_timestamp_us()) {
+    const Overview& o = overview;
+    json ov = {{"users", o.users}, {"customers", o.customers}, {"events", o.events}, {"orders", o.orders}, {"revenue", o.revenue}};
+    ov["first"] = o.first_us == INT64_MIN ? json(nullptr) : json(format_timestamp_us(o.first_us));
+    ov["last"] = o.last_us == INT64_MIN ? json(nullptr) : json(format_timestamp_us(o.last_us));
+    ov["days"] = o.per_day.size();
+    json top = json::array();
+    for (const EventCount& e : o.top_events) top.push_back({{"event", e.name}, {"events", e.events}, {"users", e.users}});
+    ov["top_events"] = std::move(top);
+    ov["attributes"] = json::array();
+    for (const Column& c : model.attributes) ov["attributes"].push_back({{"name", c.name}, {"type", type_name(c.type)}});
+    ov["memory_bytes"] = model.memory_bytes();
+    ov["event_bytes"] = model.events.memory_bytes();
+    out["overview"] = std::move(ov);
+    if (auto t = as_of_us()) {
         out["as_of"] = format_timestamp_us(*t);
         out["as_of_us"] = *t;
     } else {
         out["as_of"] = nullptr;
         out["as_of_us"] = nullptr;
     }
+    out["as_of_is_default"] = !as_of_override.has_value();
     out["saved"] = {{"audiences", json::array()}, {"funnels", json::array()}};
     json log_json = json::array();
     size_t first = log.size() > 20 ? log.size() - 20 : 0;

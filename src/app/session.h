@@ -1,10 +1,14 @@
 #pragma once
 // The loaded state of one page (or one Node test): the core dataset plus what the interface
 // needs to know about each dropped file. No ImGui here, so the Node build can share it.
+#include "app/mapping.h"
 #include "core/dataset/dataset.h"
+#include "core/model/model.h"
+#include "core/model/overview.h"
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,7 +34,16 @@ struct SourceFile {
     float progress = 0.0f;  // 0..1 while loading
     std::string stage;      // "reading", "parsing", "transferring" — shown beside the bar
     std::string error;      // set when state == Failed
-    std::vector<ColumnStats> stats;  // per column of the loaded table
+    std::vector<ColumnStats> stats;  // per column of the preview table
+    std::string format;              // csv, tsv, parquet, json, jsonl
+    std::string encoding;            // as read: detected, or chosen by the user
+    std::string encoding_note;       // why that encoding, when it is not plain UTF-8
+    double total_rows = 0;           // rows in the file; the preview table holds the first ones
+
+    Mapping mapping;                 // as being edited in the mapping panel
+    Mapping applied;                 // what the model was last built with
+    std::vector<std::string> mapping_problems;  // from validation, with JSON paths
+    Table mapped_preview;            // the first rows of the mapping's projection
 };
 
 struct StatusMessage {
@@ -38,11 +51,35 @@ struct StatusMessage {
     std::string text;
 };
 
+// Where a pending table goes when its load finishes.
+enum class TableTarget : uint8_t { Raw, MappedPreview };
+
+struct PendingTable {
+    Table table;
+    TableTarget target = TableTarget::Raw;
+};
+
+// A mapped source being received, by load handle.
+struct PendingModelSource {
+    std::string name;
+    std::unique_ptr<EventSourceBuilder> events;  // one of the two
+    std::unique_ptr<UserSourceBuilder> users;
+};
+
 struct Session {
-    Dataset data;
+    Dataset data;                    // per file: the first rows, for the Data panel
     std::vector<SourceFile> sources;
     std::vector<StatusMessage> log;  // newest last; the status bar shows the last one
-    std::map<int, Table> pending;    // tables being received, by load handle
+    std::map<int, PendingTable> pending;  // tables being received, by load handle
+    std::map<int, PendingModelSource> pending_model;
+
+    // The model (DESIGN §2) is rebuilt from these whenever one changes.
+    std::vector<UserSource> user_sources;
+    std::vector<EventSource> event_sources;
+    Model model;
+    Overview overview;
+    bool model_dirty = false;
+    std::optional<int64_t> as_of_override;  // set in the interface; default: the latest event
     int next_handle = 1;
     int selected_source = -1;        // index into sources, for the Data panel
 
@@ -52,16 +89,27 @@ struct Session {
     // A load replaces any earlier source of the same name only when it succeeds, so a failed
     // reload keeps what was there.
     int begin_load(const std::string& name, double bytes, bool demo);
+    int begin_mapped_preview(const std::string& name);
     void finish_load(int handle);            // throws on an inconsistent table; keeps old data
+    void mark_ready(const std::string& name, const std::string& message);
     void fail_load(const std::string& name, const std::string& message);
+    void remove_source(const std::string& name);
     void remove_demo();                      // the demo leaves when the user brings own files
     bool has_demo() const;
     bool any_loading() const;
 
-    // Latest timestamp in any loaded table: the default as-of time (DESIGN.md §1).
-    std::optional<int64_t> latest_timestamp_us() const;
+    // Mapped sources: a finished one replaces any earlier source of the same file name.
+    int begin_model_source(const std::string& spec_json);
+    void finish_model_source(int handle);
+    void abort_model_source(int handle);
+    void remove_model_source(const std::string& name);
+    void rebuild_model_if_dirty();
+    const RejectLog* rejects_of(const std::string& name) const;
 
-    std::string state_json() const;          // what window.segx.state() returns
+    // The as-of time of every analysis: the override, else the latest event (DESIGN.md §1).
+    std::optional<int64_t> as_of_us() const;
+
+    std::string state_json();                // what window.segx.state() returns (rebuilds a stale model first)
 };
 
 const char* load_state_name(LoadState s);

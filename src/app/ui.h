@@ -7,12 +7,24 @@
 
 namespace segx {
 
+// A mapping the interface wants previewed (apply = false) or applied to the model.
+struct MappingRequest {
+    std::string source;  // empty: nothing asked
+    Mapping mapping;
+    bool apply = false;
+};
+
 struct UiState {
     float scale = 1.0f;            // device pixel ratio: every size below is multiplied by it
     bool drag_hover = false;       // files are being dragged over the page
     bool open_files_requested = false;
     std::string column_filter;     // Data panel: filter columns by name
     bool show_messages = false;
+    MappingRequest mapping_request;   // taken by the page after the frame
+    std::string reload_source, reload_encoding;  // reload a file with another encoding
+    std::string remove_source;
+    bool cancel_requested = false;
+    std::string as_of_text;           // Overview: the as-of time being typed
 };
 
 void draw_app(Session& session, UiState& ui);
@@ -21,6 +33,8 @@ void draw_app(Session& session, UiState& ui);
 void draw_sources_rail(Session& session, UiState& ui);
 void draw_data_panel(Session& session, UiState& ui);
 void draw_status_bar(Session& session, UiState& ui);
+void draw_overview(Session& session, UiState& ui);
+void draw_mapping_panel(Session& session, SourceFile& source, const Table& raw, UiState& ui);
 
 std::string format_count(double n);   // 1234567 -> "1,234,567"
 std::string format_bytes(double n);   // 1536 -> "1.5 KB"

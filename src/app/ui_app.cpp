@@ -57,7 +57,11 @@ void draw_app(Session& session, UiState& ui) {
     ImGui::SameLine();
     ImGui::BeginChild("##main", ImVec2(0, body_h), false);
     if (ImGui::BeginTabBar("##tabs")) {
-        // Further analyses (Overview, Audiences, Funnels, RFM, ...) add their tabs here.
+        // Further analyses (Audiences, Funnels, RFM, ...) add their tabs here.
+        if (ImGui::BeginTabItem("Overview")) {
+            draw_overview(session, ui);
+            ImGui::EndTabItem();
+        }
         if (ImGui::BeginTabItem("Data")) {
             draw_data_panel(session, ui);
             ImGui::EndTabItem();

@@ -87,27 +87,95 @@ static void draw_preview(const Table& t) {
     ImGui::EndTable();
 }
 
+static const char* const kEncodings[][2] = {
+    {"utf-8", "UTF-8"}, {"utf-16le", "UTF-16 LE"}, {"utf-16be", "UTF-16 BE"}, {"gb18030", "GBK / GB18030 (Chinese)"}, {"windows-1252", "Windows-1252 (Latin)"}};
+
+static const char* encoding_label(const std::string& id) {
+    for (const auto& e : kEncodings)
+        if (id == e[0]) return e[1];
+    return id.c_str();
+}
+
+static void draw_file_line(SourceFile& s, UiState& ui) {
+    ImGui::TextDisabled("Format: %s", s.format.empty() ? "?" : s.format.c_str());
+    if (s.format != "parquet" && !s.encoding.empty()) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(220 * ui.scale);
+        if (ImGui::BeginCombo("Encoding", encoding_label(s.encoding))) {
+            for (const auto& e : kEncodings)
+                if (ImGui::Selectable(e[1], s.encoding == e[0]) && s.encoding != e[0]) ui.reload_source = s.name, ui.reload_encoding = e[0];
+            ImGui::EndCombo();
+        }
+        if (!s.encoding_note.empty()) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("(%s)", s.encoding_note.c_str());
+        }
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Remove file")) ui.remove_source = s.name;
+}
+
+static void draw_rejects(const Session& session, const SourceFile& s) {
+    const RejectLog* log = session.rejects_of(s.name);
+    if (!log) {
+        ImGui::TextDisabled("No mapped rows yet: check the Mapping tab.");
+        return;
+    }
+    ImGui::Text("%s rows read, %s kept, %s rejected", format_count(double(log->read)).c_str(), format_count(double(log->kept)).c_str(),
+                format_count(double(log->rejected())).c_str());
+    if (log->reasons.empty()) {
+        ImGui::TextDisabled("Every row was kept.");
+        return;
+    }
+    for (const RejectReason& r : log->reasons) {
+        ImGui::Spacing();
+        ImGui::TextColored(ImVec4(0.7f, 0.2f, 0.1f, 1), "%s: %s rows", r.reason.c_str(), format_count(double(r.count)).c_str());
+        ImGui::Indent();
+        for (const std::string& e : r.examples) ImGui::TextUnformatted(e.c_str());
+        ImGui::Unindent();
+    }
+}
+
 void draw_data_panel(Session& session, UiState& ui) {
     if (session.selected_source < 0 || session.selected_source >= int(session.sources.size())) {
         ImGui::Spacing();
-        ImGui::TextDisabled("Drop CSV files anywhere on the page, or use \"Open files\".");
+        ImGui::TextDisabled("Drop CSV, TSV, JSON or Parquet files anywhere on the page, or use \"Open files\".");
         return;
     }
-    const SourceFile& s = session.sources[size_t(session.selected_source)];
+    SourceFile& s = session.sources[size_t(session.selected_source)];
     const Table* t = session.data.find(s.name);
     ImGui::TextUnformatted(s.name.c_str());
     if (!t) {
         if (s.state == LoadState::Loading) ImGui::TextDisabled("Loading (%s)…", s.stage.c_str());
         else if (s.state == LoadState::Failed) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.error.c_str());
+        if (s.state == LoadState::Failed && ImGui::SmallButton("Remove file")) ui.remove_source = s.name;
         return;
     }
-    ImGui::TextDisabled("%s %s · %zu %s · %s file · %s in memory", format_count(double(t->rows)).c_str(), t->rows == 1 ? "row" : "rows",
-                        t->columns.size(), t->columns.size() == 1 ? "column" : "columns", format_bytes(s.bytes).c_str(), format_bytes(double(t->memory_bytes())).c_str());
-    ImGui::Spacing();
-    draw_columns_table(*t, s.stats, ui);
-    ImGui::Spacing();
-    ImGui::TextUnformatted("Preview");
-    draw_preview(*t);
+    double rows = s.total_rows > 0 ? s.total_rows : double(t->rows);
+    ImGui::TextDisabled("%s %s · %zu %s · %s file · preview of the first %s rows", format_count(rows).c_str(), rows == 1 ? "row" : "rows",
+                        t->columns.size(), t->columns.size() == 1 ? "column" : "columns", format_bytes(s.bytes).c_str(),
+                        format_count(double(t->rows)).c_str());
+    draw_file_line(s, ui);
+    if (ImGui::BeginTabBar("##source_tabs")) {
+        if (ImGui::BeginTabItem("Columns")) {
+            draw_columns_table(*t, s.stats, ui);
+            ImGui::Spacing();
+            ImGui::TextUnformatted("Preview");
+            draw_preview(*t);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Mapping")) {
+            draw_mapping_panel(session, s, *t, ui);
+            ImGui::EndTabItem();
+        }
+        const RejectLog* log = session.rejects_of(s.name);
+        std::string label = log && log->rejected() ? "Rejected rows (" + format_count(double(log->rejected())) + ")###rejects" : "Rejected rows###rejects";
+        if (ImGui::BeginTabItem(label.c_str())) {
+            draw_rejects(session, s);
+            ImGui::EndTabItem();
+        }
+        ImGui::EndTabBar();
+    }
 }
 
 }  // namespace segx

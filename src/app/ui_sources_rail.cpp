@@ -14,14 +14,14 @@ static void draw_demo_notice(const UiState& ui) {
     ImGui::BeginChild("##demo_notice", ImVec2(0, h), true, ImGuiWindowFlags_NoScrollbar);
     ImGui::TextUnformatted("Demo data");
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(kMutedColor, "A generated online shop. Drop your own files anywhere to replace it.");
+    ImGui::TextColored(kMutedColor, "A generated online shop. Drop your own files (CSV, JSON, Parquet) anywhere to replace it.");
     ImGui::PopTextWrapPos();
     ImGui::EndChild();
     ImGui::PopStyleColor();
     (void)ui;
 }
 
-static void draw_source_row(Session& session, int i) {
+static void draw_source_row(Session& session, int i, bool& cancel) {
     SourceFile& s = session.sources[size_t(i)];
     const Table* t = session.data.find(s.name);
     ImGui::PushID(i);
@@ -39,6 +39,7 @@ static void draw_source_row(Session& session, int i) {
         case LoadState::Loading: {
             std::string overlay = s.stage + "…";
             ImGui::ProgressBar(s.progress, ImVec2(-1, 0), overlay.c_str());
+            if (ImGui::SmallButton("Cancel")) cancel = true;
             break;
         }
         case LoadState::Ready:
@@ -66,7 +67,9 @@ void draw_sources_rail(Session& session, UiState& ui) {
     ImGui::TextColored(kMutedColor, "DATA SOURCES");
     ImGui::Separator();
     if (session.sources.empty()) ImGui::TextColored(kMutedColor, "No files loaded yet.");
-    for (int i = 0; i < int(session.sources.size()); ++i) draw_source_row(session, i);
+    bool cancel = false;
+    for (int i = 0; i < int(session.sources.size()); ++i) draw_source_row(session, i, cancel);
+    if (cancel) ui.cancel_requested = true;
 }
 
 }  // namespace segx

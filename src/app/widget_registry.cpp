@@ -14,6 +14,8 @@ struct Registry {
     ImRect item_bb;
     ImRect item_clip;
     ImGuiID item_id = 0;
+    // Tab items report their label before their rectangle: held here until ItemAdd.
+    std::unordered_map<ImGuiID, std::string> early_labels;
 };
 Registry& reg() {
     static Registry r;
@@ -29,6 +31,7 @@ void record(const std::string& key, const WidgetRect& r) {
 void widget_registry_begin_frame() {
     ImGui::GetCurrentContext()->TestEngineHookItems = true;
     reg().building.clear();
+    reg().early_labels.clear();
 }
 
 void widget_registry_end_frame() { reg().last.swap(reg().building); }
@@ -43,17 +46,8 @@ bool widget_registry_find(const std::string& label, WidgetRect* out) {
 }  // namespace segx
 
 // --- Dear ImGui test-engine hooks -----------------------------------------------------------
-void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& bb, ImGuiID id) {
+static void record_item(const char* label) {
     auto& r = segx::reg();
-    r.item_bb = bb;
-    r.item_id = id;
-    ImGuiWindow* w = ctx->CurrentWindow;
-    r.item_clip = w ? w->ClipRect : bb;
-}
-
-void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
-    auto& r = segx::reg();
-    if (!label || id != r.item_id) return;
     ImRect vis = r.item_bb;
     vis.ClipWithFull(r.item_clip);
     segx::WidgetRect rect{r.item_bb.Min.x, r.item_bb.Min.y, r.item_bb.GetWidth(), r.item_bb.GetHeight(),
@@ -62,6 +56,27 @@ void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, 
     segx::record(full, rect);
     size_t hash = full.find("##");
     if (hash != std::string::npos && hash > 0) segx::record(full.substr(0, hash), rect);
+}
+
+void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& bb, ImGuiID id) {
+    auto& r = segx::reg();
+    r.item_bb = bb;
+    r.item_id = id;
+    ImGuiWindow* w = ctx->CurrentWindow;
+    r.item_clip = w ? w->ClipRect : bb;
+    if (bb.GetWidth() <= 0) return;
+    auto it = r.early_labels.find(id);
+    if (it != r.early_labels.end()) {
+        record_item(it->second.c_str());
+        r.early_labels.erase(it);
+    }
+}
+
+void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
+    auto& r = segx::reg();
+    if (!label) return;
+    if (id == r.item_id) record_item(label);
+    else r.early_labels[id] = label;
 }
 
 void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}

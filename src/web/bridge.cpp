@@ -6,6 +6,7 @@
 #include "web/bridge.h"
 
 #include <emscripten/emscripten.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <exception>
@@ -32,7 +33,23 @@ static std::string g_json;
 static Table* pending_table(int handle) {
     auto it = session().pending.find(handle);
     if (it == session().pending.end()) throw std::runtime_error("no load in progress with handle " + std::to_string(handle));
-    return &it->second;
+    return &it->second.table;
+}
+
+// One column of a batch as JS describes it: 5 int32 per column (see segx_model_append).
+static ValueChunk chunk_from(const int32_t* d) {
+    ValueChunk c;
+    switch (d[0]) {
+        case 0: return ValueChunk::none();
+        case 1: c = ValueChunk::of_ints(reinterpret_cast<const int64_t*>(uintptr_t(d[1]))); break;
+        case 2: c = ValueChunk::of_doubles(reinterpret_cast<const double*>(uintptr_t(d[1]))); break;
+        case 3: c = ValueChunk::of_text(reinterpret_cast<const int32_t*>(uintptr_t(d[2])), reinterpret_cast<const char*>(uintptr_t(d[1]))); break;
+        default: throw std::invalid_argument("unknown column layout " + std::to_string(d[0]));
+    }
+    c.validity = reinterpret_cast<const uint8_t*>(uintptr_t(d[3]));
+    if (d[4] < 0 || d[4] > int(ColumnType::String)) throw std::invalid_argument("unknown column type " + std::to_string(d[4]));
+    c.int_type = ColumnType(d[4]);
+    return c;
 }
 
 static Column* pending_column(int handle, int col) {
@@ -129,6 +146,13 @@ EMSCRIPTEN_KEEPALIVE int segx_source_fail(const char* name, const char* message)
     });
 }
 
+EMSCRIPTEN_KEEPALIVE int segx_source_remove(const char* name) {
+    return guarded([&] {
+        session().remove_source(name);
+        return 0;
+    });
+}
+
 EMSCRIPTEN_KEEPALIVE int segx_remove_demo() {
     return guarded([&] {
         session().remove_demo();
@@ -140,6 +164,96 @@ EMSCRIPTEN_KEEPALIVE int segx_remove_demo() {
 EMSCRIPTEN_KEEPALIVE int segx_status(int level, const char* text) {
     return guarded([&] {
         session().post(Level(level < 0 || level > 2 ? 2 : level), text);
+        return 0;
+    });
+}
+
+EMSCRIPTEN_KEEPALIVE int segx_source_ready(const char* name, const char* message) {
+    return guarded([&] {
+        session().mark_ready(name, message);
+        return 0;
+    });
+}
+
+EMSCRIPTEN_KEEPALIVE int segx_mapped_preview_begin(const char* name) {
+    return guarded([&] { return session().begin_mapped_preview(name); });
+}
+
+// file info JSON: {format, encoding, encoding_note, total_rows, mapping, applied, problems}; any key may be missing.
+EMSCRIPTEN_KEEPALIVE int segx_source_info(const char* name, const char* info_json) {
+    return guarded([&] {
+        SourceFile* s = session().find_source(name);
+        if (!s) throw std::runtime_error(std::string("no source named ") + name);
+        nlohmann::json j = nlohmann::json::parse(info_json);
+        if (j.contains("format")) s->format = j["format"].get<std::string>();
+        if (j.contains("encoding")) s->encoding = j["encoding"].get<std::string>();
+        if (j.contains("encoding_note")) s->encoding_note = j["encoding_note"].get<std::string>();
+        if (j.contains("total_rows")) s->total_rows = j["total_rows"].get<double>();
+        if (j.contains("mapping")) s->mapping = j["mapping"].get<Mapping>();
+        if (j.contains("applied")) s->applied = j["applied"].get<Mapping>();
+        if (j.contains("problems")) s->mapping_problems = j["problems"].get<std::vector<std::string>>();
+        if (j.contains("stats")) {
+            s->stats.clear();
+            for (const auto& c : j["stats"]) s->stats.push_back({c.value("nulls", size_t(0)), c.value("distinct", size_t(0))});
+        }
+        return 0;
+    });
+}
+
+// Mapped sources. spec: {name, kind, time_format, time_is_epoch_us, tz_offset_minutes,
+// constant_event, revenue_required, columns}.
+EMSCRIPTEN_KEEPALIVE int segx_model_begin(const char* spec_json) {
+    return guarded([&] { return session().begin_model_source(spec_json); });
+}
+
+// desc: 5 int32 per column — layout (0 none, 1 int64, 2 double, 3 utf8), values pointer (utf8:
+// the bytes), utf8 offsets pointer, validity pointer (0: all valid), column type for int64s.
+// Events and orders: user, time, event, revenue, order, then properties. Users: user, then attributes.
+EMSCRIPTEN_KEEPALIVE int segx_model_append(int handle, int n, const int32_t* desc, int ncols) {
+    return guarded([&] {
+        auto it = session().pending_model.find(handle);
+        if (it == session().pending_model.end()) throw std::runtime_error("no mapped load in progress with handle " + std::to_string(handle));
+        PendingModelSource& p = it->second;
+        size_t fixed = p.users ? 1 : 5;
+        if (ncols < int(fixed)) throw std::invalid_argument(p.name + ": a batch needs at least " + std::to_string(fixed) + " columns");
+        std::vector<ValueChunk> rest;
+        for (int c = int(fixed); c < ncols; ++c) rest.push_back(chunk_from(desc + 5 * c));
+        if (p.users) {
+            p.users->append(size_t(n), chunk_from(desc), rest);
+        } else {
+            p.events->append(size_t(n), chunk_from(desc), chunk_from(desc + 5), chunk_from(desc + 10), chunk_from(desc + 15),
+                             chunk_from(desc + 20), rest);
+        }
+        return 0;
+    });
+}
+
+EMSCRIPTEN_KEEPALIVE int segx_model_finish(int handle) {
+    return guarded([&] {
+        session().finish_model_source(handle);
+        return 0;
+    });
+}
+
+EMSCRIPTEN_KEEPALIVE int segx_model_abort(int handle) {
+    return guarded([&] {
+        session().abort_model_source(handle);
+        return 0;
+    });
+}
+
+EMSCRIPTEN_KEEPALIVE int segx_model_remove(const char* name) {
+    return guarded([&] {
+        session().remove_model_source(name);
+        return 0;
+    });
+}
+
+// The as-of time in µs UTC; NaN goes back to the default (the latest event).
+EMSCRIPTEN_KEEPALIVE int segx_set_as_of(double us) {
+    return guarded([&] {
+        if (us != us) session().as_of_override.reset();
+        else session().as_of_override = int64_t(us);
         return 0;
     });
 }

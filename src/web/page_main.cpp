@@ -12,6 +12,7 @@
 #include "imgui.h"
 
 #include <GLES3/gl3.h>
+#include <nlohmann/json.hpp>
 #include <emscripten/emscripten.h>
 #include <emscripten/html5.h>
 
@@ -52,6 +53,14 @@ Page g;
 
 EM_JS(void, js_open_file_dialog, (), { if (Module.segxOpenFiles) Module.segxOpenFiles(); });
 EM_JS(void, js_clipboard_write, (const char* text), { if (Module.segxClipboardWrite) Module.segxClipboardWrite(UTF8ToString(text)); });
+EM_JS(void, js_mapping_request, (const char* name, const char* json, int apply), {
+    if (Module.segxMappingRequest) Module.segxMappingRequest(UTF8ToString(name), UTF8ToString(json), apply != 0);
+});
+EM_JS(void, js_reload_source, (const char* name, const char* encoding), {
+    if (Module.segxReload) Module.segxReload(UTF8ToString(name), UTF8ToString(encoding));
+});
+EM_JS(void, js_remove_source, (const char* name), { if (Module.segxRemove) Module.segxRemove(UTF8ToString(name)); });
+EM_JS(void, js_cancel_loads, (), { if (Module.segxCancel) Module.segxCancel(); });
 EM_JS(void, js_set_cursor, (const char* css), { if (Module.canvas) Module.canvas.style.cursor = UTF8ToString(css); });
 
 static const char* get_clipboard(void*) { return g.clipboard.c_str(); }
@@ -158,9 +167,28 @@ static void frame() {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     update_cursor();
 
-    if (g.ui.open_files_requested) {
-        g.ui.open_files_requested = false;
+    // Requests the interface made during the frame go to JS after it, never mid-frame.
+    UiState& ui = g.ui;
+    if (ui.open_files_requested) {
+        ui.open_files_requested = false;
         js_open_file_dialog();
+    }
+    if (!ui.mapping_request.source.empty()) {
+        MappingRequest r = std::move(ui.mapping_request);
+        ui.mapping_request = {};
+        js_mapping_request(r.source.c_str(), nlohmann::json(r.mapping).dump().c_str(), r.apply);
+    }
+    if (!ui.reload_source.empty()) {
+        js_reload_source(ui.reload_source.c_str(), ui.reload_encoding.c_str());
+        ui.reload_source.clear();
+    }
+    if (!ui.remove_source.empty()) {
+        js_remove_source(ui.remove_source.c_str());
+        ui.remove_source.clear();
+    }
+    if (ui.cancel_requested) {
+        ui.cancel_requested = false;
+        js_cancel_loads();
     }
 }
 

@@ -2,20 +2,20 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
-import { loadCsv } from '../../../web/csv_loader.js';
+import { loadSource } from '../../../web/source_loader.js';
 import { startCore, startDuckDB, utf8 } from '../support/node_env.mjs';
 
 let bridge, db;
 before(async () => {
   bridge = await startCore();
   db = await startDuckDB();
-  await loadCsv({ db, bridge, name: 'good.csv', bytes: utf8('id,name\n1,a\n2,b\n') });
+  await loadSource({ db, bridge, name: 'good.csv', bytes: utf8('id,name\n1,a\n2,b\n') });
 });
 
 const source = (name) => bridge.state().sources.find((s) => s.name === name);
 
-async function expectFailure(name, bytes, pattern) {
-  await assert.rejects(loadCsv({ db, bridge, name, bytes }), (e) => {
+async function expectFailure(name, bytes, pattern, options = {}) {
+  await assert.rejects(loadSource({ db, bridge, name, bytes, ...options }), (e) => {
     assert.match(e.message, new RegExp('^' + name.replace(/\./g, '\\.') + ': '));
     assert.match(e.message, pattern);
     return true;
@@ -42,16 +42,27 @@ describe('bad input', () => {
   test('a CSV with ragged rows', () =>
     expectFailure('ragged.csv', utf8('a,b,c\n1,2,3\n4,5,6,7,8\n9,10,11\n'), /ragged|fields/));
 
-  test('a file that is not UTF-8 (GBK bytes)', () => {
+  test('a GBK file is decoded, not rejected; forcing UTF-8 on it is a clear error', async () => {
     // "城市,金额\n上海,12" in GBK.
     const gbk = new Uint8Array([0xb3, 0xc7, 0xca, 0xd0, 0x2c, 0xbd, 0xf0, 0xb6, 0xee, 0x0a, 0xc9, 0xcf, 0xba, 0xa3, 0x2c, 0x31, 0x32, 0x0a]);
-    return expectFailure('gbk.csv', gbk, /not valid UTF-8 \(byte 0xB3 on line 1\)/);
+    const r = await loadSource({ db, bridge, name: 'gbk.csv', bytes: gbk });
+    assert.equal(r.encoding, 'gb18030');
+    assert.deepEqual(r.columns.map((c) => c.name), ['城市', '金额']);
+    assert.equal(bridge.cellText('gbk.csv', 0, 0), '上海');
+    await expectFailure('gbk-as-utf8.csv', gbk, /UTF-8/, { encoding: 'utf-8' });
   });
 
-  test('a UTF-16 file', () => expectFailure('utf16.csv', new Uint8Array([0xff, 0xfe, 0x61, 0, 0x2c, 0, 0x62, 0]), /UTF-16/));
+  test('a UTF-16 file with a BOM is decoded', async () => {
+    const text = '\ufeffa,b\n1,2\n';
+    const le = new Uint8Array(text.length * 2);
+    for (let i = 0; i < text.length; i++) le[2 * i] = text.charCodeAt(i) & 0xff, (le[2 * i + 1] = text.charCodeAt(i) >> 8);
+    const r = await loadSource({ db, bridge, name: 'utf16.csv', bytes: le });
+    assert.equal(r.encoding, 'utf-16le');
+    assert.equal(r.rows, 1);
+  });
 
   test('a failed reload keeps the earlier version', async () => {
-    await assert.rejects(loadCsv({ db, bridge, name: 'good.csv', bytes: utf8('x,y\n1,2,3,4\n5\n') }));
+    await assert.rejects(loadSource({ db, bridge, name: 'good.csv', bytes: utf8('x,y\n1,2,3,4\n5\n') }));
     const s = source('good.csv');
     assert.equal(s.state, 'ready');
     assert.equal(s.rows, 2);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 
-import { loadCsv } from '../../../web/csv_loader.js';
+import { loadSource } from '../../../web/source_loader.js';
 import { repo, startCore, startDuckDB, utf8 } from '../support/node_env.mjs';
 
 let bridge, db;
@@ -27,7 +27,7 @@ describe('loading a CSV through DuckDB-wasm into the core', () => {
   ].join('\n');
 
   test('keeps every row and infers column types', async () => {
-    const r = await loadCsv({ db, bridge, name: 'mixed.csv', bytes: utf8(csv) });
+    const r = await loadSource({ db, bridge, name: 'mixed.csv', bytes: utf8(csv) });
     assert.equal(r.rows, 4);
     const s = source('mixed.csv');
     assert.equal(s.state, 'ready');
@@ -59,32 +59,43 @@ describe('loading a CSV through DuckDB-wasm into the core', () => {
     assert.deepEqual(distinct, { user_id: 4, city: 3 });
   });
 
-  test('reports the latest timestamp as the as-of time', () => {
+  test('takes the latest event as the as-of time, unless one is set', async () => {
+    await loadSource({ db, bridge, name: 'asof.csv', bytes: utf8('user_id,event,time\nu1,a,2024-05-03 23:59:59.5\nu2,b,2024-05-01 10:00:00\n') });
+    assert.equal(bridge.state().as_of, '2024-05-03 23:59:59.500000');
+    bridge.setAsOf(Date.UTC(2024, 0, 1) * 1000);
+    assert.equal(bridge.state().as_of, '2024-01-01 00:00:00');
+    assert.equal(bridge.state().as_of_is_default, false);
+    bridge.setAsOf(null);
     assert.equal(bridge.state().as_of, '2024-05-03 23:59:59.500000');
   });
 
   test('loads the bundled demo files completely', async () => {
     for (const name of ['users.csv', 'orders.csv', 'events.csv']) {
       const bytes = readFileSync(join(repo, 'data/demo', name));
-      const r = await loadCsv({ db, bridge, name, bytes });
+      const r = await loadSource({ db, bridge, name, bytes });
       const expected = bytes.toString('utf8').trimEnd().split('\n').length - 1;
       assert.equal(r.rows, expected, name);
       assert.equal(source(name).rows, expected, name);
+      assert.equal(source(name).preview_rows, Math.min(expected, 1000), name);
     }
   });
 
-  test('moves a file of many record batches intact', async () => {
+  test('moves a file of many record batches intact into the model', async () => {
     const n = 50_000;
-    const lines = ['id,x,label'];
-    for (let i = 0; i < n; i++) lines.push(`${i},${i * 0.5},${i % 7 === 0 ? '' : 'L' + (i % 100)}`);
-    await loadCsv({ db, bridge, name: 'many.csv', bytes: utf8(lines.join('\n')) });
-    assert.equal(source('many.csv').rows, n);
-    for (const i of [0, 2047, 2048, 49_999]) {
-      assert.equal(cell('many.csv', 'id', i), String(i));
-      assert.equal(cell('many.csv', 'x', i), String(i * 0.5));
-      assert.equal(cell('many.csv', 'label', i), i % 7 === 0 ? '' : 'L' + (i % 100));
-    }
-    const labels = source('many.csv').columns.find((c) => c.name === 'label');
+    const lines = ['user_id,event,timestamp,label'];
+    const names = ['view', 'click', 'buy'];
+    for (let i = 0; i < n; i++) lines.push(`u${i % 997},${names[i % 3]},2024-01-01 00:00:00+00:00,${i % 7 === 0 ? '' : 'L' + (i % 100)}`);
+    const r = await loadSource({ db, bridge, name: 'many.csv', bytes: utf8(lines.join('\n')) });
+    assert.equal(r.mapping.kind, 'events');
+    const s = source('many.csv');
+    assert.equal(s.rows, n);
+    assert.equal(s.rejects.read, n);
+    assert.equal(s.rejects.kept, n);
+    const top = Object.fromEntries(bridge.state().overview.top_events.map((e) => [e.event, [e.events, e.users]]));
+    assert.deepEqual(top.view, [Math.ceil(n / 3), 997]);
+    assert.deepEqual(top.buy, [Math.floor(n / 3), 997]);
+    const labels = s.columns.find((c) => c.name === 'label');
     assert.equal(labels.nulls, Math.ceil(n / 7));
+    assert.equal(labels.distinct, 100);
   });
 });

@@ -33,6 +33,7 @@ export async function startDuckDB() {
     registerBuffer: (name, bytes) => db.registerFileBuffer(name, bytes),
     dropFile: (name) => db.dropFile(name),
     query: (sql) => conn.query(sql),
+    insertArrow: (table, name) => conn.insertArrowTable(table, { name, create: true }),
     batches: async function* (sql) {
       for (const b of conn.query(sql).batches) yield b;
     },

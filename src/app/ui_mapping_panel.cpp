@@ -1,0 +1,153 @@
+// Mapping panel: what each column of a file means (user id, time, event, revenue, order id),
+// edited with pickers; every edit re-runs the mapping on the first rows at once, "Apply" rebuilds
+// the model. The JS side validates the mapping and compiles it to SQL (web/mapping.js).
+#include "app/ui.h"
+
+#include "imgui.h"
+#include "misc/cpp/imgui_stdlib.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace segx {
+
+static const char* kNone = "(none)";
+
+// A combo over the file's columns; returns true when the choice changed.
+static bool column_combo(const char* label, std::string& value, const Table& raw, const char* none_label) {
+    bool changed = false;
+    const char* shown = value.empty() ? none_label : value.c_str();
+    if (ImGui::BeginCombo(label, shown)) {
+        if (none_label && ImGui::Selectable(none_label, value.empty())) value.clear(), changed = true;
+        for (const Column& c : raw.columns) {
+            ImGui::PushID(c.name.c_str());
+            if (ImGui::Selectable(c.name.c_str(), value == c.name)) value = c.name, changed = true;
+            ImGui::SameLine();
+            ImGui::TextDisabled("%s", type_name(c.type));
+            ImGui::PopID();
+        }
+        ImGui::EndCombo();
+    }
+    return changed;
+}
+
+static std::string offset_label(int minutes) {
+    if (minutes == 0) return "UTC";
+    char buf[32];
+    int a = minutes < 0 ? -minutes : minutes;
+    std::snprintf(buf, sizeof buf, "UTC%c%02d:%02d", minutes < 0 ? '-' : '+', a / 60, a % 60);
+    return buf;
+}
+
+static bool timezone_combo(int& minutes) {
+    bool changed = false;
+    if (ImGui::BeginCombo("Time zone", offset_label(minutes).c_str())) {
+        for (int m = -12 * 60; m <= 14 * 60; m += 30) {
+            if (ImGui::Selectable(offset_label(m).c_str(), m == minutes)) minutes = m, changed = true;
+            if (m == minutes) ImGui::SetItemDefaultFocus();
+        }
+        ImGui::EndCombo();
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Times without a zone are read as local times at this offset (daylight saving is not applied).");
+    return changed;
+}
+
+static void draw_mapped_preview(const Table& t) {
+    if (t.columns.empty()) return;
+    ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
+                            ImGuiTableFlags_SizingFixedFit;
+    int ncols = int(std::min<size_t>(t.columns.size(), 63));
+    if (!ImGui::BeginTable("##mapped_preview", ncols, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    for (int c = 0; c < ncols; ++c) ImGui::TableSetupColumn(t.columns[size_t(c)].name.c_str());
+    ImGui::TableHeadersRow();
+    ImGuiListClipper clipper;
+    clipper.Begin(int(t.rows));
+    while (clipper.Step())
+        for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
+            ImGui::TableNextRow();
+            for (int c = 0; c < ncols; ++c) {
+                ImGui::TableNextColumn();
+                const Column& col = t.columns[size_t(c)];
+                if (col.is_null(size_t(r))) ImGui::TextDisabled("null");
+                else ImGui::TextUnformatted(col.format(size_t(r)).c_str());
+            }
+        }
+    ImGui::EndTable();
+}
+
+void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiState& ui) {
+    Mapping& m = s.mapping;
+    bool changed = false;
+    float w = 260 * ui.scale;
+
+    ImGui::TextUnformatted("This file holds");
+    for (const char* kind : kMappingKinds) {
+        ImGui::SameLine();
+        if (ImGui::RadioButton(kind, m.kind == kind)) m.kind = kind, changed = true;
+    }
+    ImGui::PushItemWidth(w);
+    changed |= column_combo("User id", m.user_id, raw, kNone);
+    if (m.kind != "users") {
+        changed |= column_combo("Time", m.time, raw, kNone);
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(140 * ui.scale);
+        if (ImGui::BeginCombo("Format", m.time_format.c_str())) {
+            for (const char* f : kTimeFormats)
+                if (ImGui::Selectable(f, m.time_format == f)) m.time_format = f, changed = true;
+            ImGui::EndCombo();
+        }
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(130 * ui.scale);
+        changed |= timezone_combo(m.tz_offset_minutes);
+        changed |= column_combo("Event", m.event, raw, "(constant)");
+        if (m.event.empty()) {
+            ImGui::SameLine();
+            ImGui::SetNextItemWidth(160 * ui.scale);
+            changed |= ImGui::InputTextWithHint("##event_constant", "event name, e.g. purchase", &m.event_constant);
+        }
+        changed |= column_combo("Revenue", m.revenue, raw, m.revenue_expr.empty() ? kNone : "(expression)");
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(w);
+        changed |= ImGui::InputTextWithHint("##revenue_expr", "or an expression: \"Quantity\" * \"UnitPrice\"", &m.revenue_expr);
+        changed |= column_combo("Order id", m.order_id, raw, kNone);
+    }
+    ImGui::SetNextItemWidth(w * 2);
+    changed |= ImGui::InputTextWithHint("Row filter", "SQL, e.g. NOT starts_with(\"InvoiceNo\", 'C')", &m.filter);
+    ImGui::PopItemWidth();
+
+    if (ImGui::TreeNode(m.kind == "users" ? "Attributes" : "Event properties")) {
+        for (const Column& c : raw.columns) {
+            if (c.name == m.user_id || c.name == m.time || c.name == m.event || c.name == m.order_id || c.name == m.revenue) continue;
+            bool on = std::find(m.columns.begin(), m.columns.end(), c.name) != m.columns.end();
+            if (ImGui::Checkbox(c.name.c_str(), &on)) {
+                if (on) m.columns.push_back(c.name);
+                else m.columns.erase(std::remove(m.columns.begin(), m.columns.end(), c.name), m.columns.end());
+                changed = true;
+            }
+        }
+        ImGui::TreePop();
+    }
+
+    for (const std::string& p : s.mapping_problems) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", p.c_str());
+    bool dirty = m != s.applied;
+    ImGui::BeginDisabled(!dirty || !s.mapping_problems.empty() || s.state == LoadState::Loading);
+    if (ImGui::Button("Apply mapping")) ui.mapping_request = {s.name, m, true};
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!dirty);
+    if (ImGui::Button("Revert")) m = s.applied, changed = true;
+    ImGui::EndDisabled();
+    if (dirty) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("Edited: the preview below shows the new mapping; Apply rebuilds the analyses.");
+    }
+    if (changed) ui.mapping_request = {s.name, m, false};
+    (void)session;
+
+    ImGui::Spacing();
+    ImGui::TextUnformatted("Mapped rows (first 50)");
+    draw_mapped_preview(s.mapped_preview);
+}
+
+}  // namespace segx

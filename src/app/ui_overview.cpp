@@ -1,0 +1,100 @@
+// Overview tab: the headline figures of everything loaded, events per day, the top events, and
+// the as-of time every analysis is relative to.
+#include "app/charts.h"
+#include "app/ui.h"
+
+#include "core/time/civil.h"
+#include "core/time/parse.h"
+#include "imgui.h"
+#include "misc/cpp/imgui_stdlib.h"
+
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+namespace segx {
+
+static void kpi(const char* label, const std::string& value, const char* tip) {
+    ImGui::BeginGroup();
+    ImGui::TextDisabled("%s", label);
+    ImGui::SetWindowFontScale(1.5f);
+    ImGui::TextUnformatted(value.c_str());
+    ImGui::SetWindowFontScale(1.0f);
+    ImGui::EndGroup();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+}
+
+static std::string money(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f", v);
+    std::string s(buf);
+    size_t dot = s.find('.');
+    std::string whole = format_count(std::trunc(v));
+    return whole + s.substr(dot);
+}
+
+static void draw_as_of(Session& session, UiState& ui) {
+    auto as_of = session.as_of_us();
+    ImGui::TextDisabled("As of");
+    ImGui::SameLine();
+    if (ui.as_of_text.empty() && as_of) ui.as_of_text = format_timestamp_us(*as_of);
+    ImGui::SetNextItemWidth(220 * ui.scale);
+    if (ImGui::InputText("##as_of", &ui.as_of_text, ImGuiInputTextFlags_EnterReturnsTrue)) {
+        int64_t us = 0;
+        if (parse_time_text(ui.as_of_text, TimeFormat::Auto, 0, &us)) {
+            session.as_of_override = us;
+            session.post(Level::Info, "As-of time set to " + format_timestamp_us(us));
+        } else {
+            session.post(Level::Error, "As-of time: cannot read \"" + ui.as_of_text + "\" as a date or time (try 2026-10-31 23:59:59)");
+        }
+        ui.as_of_text.clear();
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every analysis is relative to this time (UTC). Press Enter to apply.");
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!session.as_of_override);
+    if (ImGui::SmallButton("Latest event")) session.as_of_override.reset(), ui.as_of_text.clear();
+    ImGui::EndDisabled();
+}
+
+void draw_overview(Session& session, UiState& ui) {
+    session.rebuild_model_if_dirty();
+    const Overview& o = session.overview;
+    if (o.users == 0) {
+        ImGui::Spacing();
+        ImGui::TextDisabled("No mapped data yet. Load users, events or orders files, and check their mapping in the Data tab.");
+        return;
+    }
+    draw_as_of(session, ui);
+    ImGui::Spacing();
+    float col = 150 * ui.scale;
+    kpi("Users", format_count(double(o.users)), "Every user id in any mapped file");
+    ImGui::SameLine(col * 1);
+    kpi("Customers", format_count(double(o.customers)), "Users with at least one purchase");
+    ImGui::SameLine(col * 2);
+    kpi("Events", format_count(double(o.events)), "Events and orders, after rejected rows");
+    ImGui::SameLine(col * 3);
+    kpi("Orders", format_count(double(o.orders)), "Distinct order ids among purchases (purchases without an id count once each)");
+    ImGui::SameLine(col * 4);
+    kpi("Revenue", money(o.revenue), "Sum of the amounts of all purchases");
+    if (o.first_us != INT64_MIN) {
+        ImGui::SameLine(col * 5.2f);
+        std::string span = format_date_us(o.first_us) + " – " + format_date_us(o.last_us);
+        kpi("Date span", span, "First and last event (UTC)");
+    }
+    ImGui::Spacing();
+    ImGui::Separator();
+    ImGui::TextUnformatted("Events per day");
+    std::vector<double> per_day(o.per_day.size());
+    for (size_t i = 0; i < per_day.size(); ++i) per_day[i] = double(o.per_day[i].events);
+    float chart_h = std::max(160 * ui.scale, ImGui::GetContentRegionAvail().y * 0.45f);
+    line_chart("##events_per_day", per_day.data(), per_day.size(),
+               [&](size_t i) { return format_date_us(o.per_day[i].day * kMicrosPerDay); }, ImVec2(0, chart_h));
+    ImGui::Spacing();
+    ImGui::TextUnformatted("Top events");
+    std::vector<std::string> names;
+    std::vector<double> counts;
+    for (const EventCount& e : o.top_events) names.push_back(e.name), counts.push_back(double(e.events));
+    bar_list("##top_events", names.data(), counts.data(), names.size(), std::min(700 * ui.scale, ImGui::GetContentRegionAvail().x));
+}
+
+}  // namespace segx

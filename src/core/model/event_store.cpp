@@ -1,0 +1,157 @@
+#include "core/model/event_store.h"
+
+#include "core/model/column_builder.h"
+#include "core/model/column_merge.h"
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+namespace segx {
+
+size_t EventStore::memory_bytes() const {
+    size_t total = offsets.capacity() * sizeof(uint64_t) + time.capacity() * sizeof(int64_t) +
+                   event.capacity() * sizeof(uint32_t) + revenue.capacity() * sizeof(double) +
+                   order.capacity() * sizeof(uint32_t);
+    for (const Column& c : properties)
+        total += c.memory_bytes();
+    return total;
+}
+
+namespace {
+
+// values[begin + k] = old values[begin + perm[k]] for k < perm.size().
+template <typename T>
+void permute(std::vector<T>& values, size_t begin, const std::vector<uint32_t>& perm,
+             std::vector<T>& scratch) {
+    scratch.resize(perm.size());
+    for (size_t k = 0; k < perm.size(); k++)
+        scratch[k] = values[begin + perm[k]];
+    std::copy(scratch.begin(), scratch.end(), values.begin() + long(begin));
+}
+
+struct PermuteScratch {
+    std::vector<int64_t> i64;
+    std::vector<double> f64;
+    std::vector<uint32_t> u32;
+    std::vector<uint8_t> bits;
+};
+
+void permute_column(Column& c, size_t begin, const std::vector<uint32_t>& perm, PermuteScratch& s) {
+    if (!c.ints.empty())
+        permute(c.ints, begin, perm, s.i64);
+    if (!c.doubles.empty())
+        permute(c.doubles, begin, perm, s.f64);
+    if (!c.codes.empty())
+        permute(c.codes, begin, perm, s.u32);
+    s.bits.resize(perm.size());
+    for (size_t k = 0; k < perm.size(); k++)
+        s.bits[k] = c.valid.get(begin + perm[k]);
+    for (size_t k = 0; k < perm.size(); k++)
+        c.valid.set(begin + k, s.bits[k] != 0);
+}
+
+// Stable sort by time of every user slice not already in time order; the other columns follow.
+void sort_slices_by_time(EventStore& store) {
+    std::vector<uint32_t> perm;
+    PermuteScratch s;
+    for (size_t u = 0; u < store.user_count(); u++) {
+        size_t begin = size_t(store.offsets[u]), end = size_t(store.offsets[u + 1]);
+        const int64_t* t = store.time.data();
+        if (std::is_sorted(t + begin, t + end))
+            continue;
+        perm.resize(end - begin);
+        std::iota(perm.begin(), perm.end(), 0u);
+        auto earlier = [t, begin](uint32_t a, uint32_t b) { return t[begin + a] < t[begin + b]; };
+        if (perm.size() <= 32) {
+            // Most users have few events: insertion sort is stable and, unlike stable_sort,
+            // allocates no buffer per user.
+            for (size_t k = 1; k < perm.size(); k++) {
+                uint32_t x = perm[k];
+                size_t j = k;
+                for (; j > 0 && earlier(x, perm[j - 1]); j--)
+                    perm[j] = perm[j - 1];
+                perm[j] = x;
+            }
+        } else {
+            std::stable_sort(perm.begin(), perm.end(), earlier);
+        }
+        permute(store.time, begin, perm, s.i64);
+        permute(store.event, begin, perm, s.u32);
+        permute(store.revenue, begin, perm, s.f64);
+        permute(store.order, begin, perm, s.u32);
+        for (Column& c : store.properties)
+            permute_column(c, begin, perm, s);
+    }
+}
+
+} // namespace
+
+EventStore build_event_store(const std::vector<const EventSource*>& sources,
+                             const std::vector<SourceRemap>& remaps, size_t user_count) {
+    if (remaps.size() != sources.size())
+        throw std::invalid_argument("build_event_store: " + std::to_string(remaps.size()) +
+                                    " remaps for " + std::to_string(sources.size()) + " sources");
+    uint64_t total = 0;
+    for (const EventSource* s : sources)
+        total += s->size();
+    if (total > UINT32_MAX)
+        throw std::length_error("event store: " + std::to_string(total) +
+                                " events, more than 4294967295");
+    const size_t n = size_t(total);
+
+    // Count per user, then prefix sums: offsets[u] is where user u's events start.
+    EventStore store;
+    store.offsets.assign(user_count + 1, 0);
+    for (size_t s = 0; s < sources.size(); s++) {
+        const std::vector<uint32_t>& to_user = remaps[s].user;
+        for (uint32_t local : sources[s]->user)
+            store.offsets[to_user[local] + 1]++;
+    }
+    for (size_t u = 0; u < user_count; u++)
+        store.offsets[u + 1] += store.offsets[u];
+
+    // Properties: planned by name over all sources first, so every type is final before rows
+    // arrive; every row starts null.
+    std::vector<NamedColumns> named;
+    for (const EventSource* s : sources)
+        named.push_back(NamedColumns{s->spec.name, &s->properties});
+    ColumnPlan plan = plan_columns(named);
+    store.properties = std::move(plan.columns);
+    for (Column& c : store.properties)
+        append_nulls(c, n);
+
+    // Scatter each source in row order: `dest` is each row's slot, so equal times stay in
+    // source order, then row order.
+    store.time.resize(n);
+    store.event.resize(n);
+    store.revenue.resize(n);
+    store.order.resize(n);
+    std::vector<uint64_t> cursor(store.offsets.begin(), store.offsets.end() - 1);
+    std::vector<uint32_t> dest, remap_scratch;
+    for (size_t s = 0; s < sources.size(); s++) {
+        const EventSource& src = *sources[s];
+        const SourceRemap& remap = remaps[s];
+        const size_t rows = src.size();
+        dest.resize(rows);
+        for (size_t i = 0; i < rows; i++)
+            dest[i] = uint32_t(cursor[remap.user[src.user[i]]]++);
+        // One column per loop: one stream of random writes at a time is kinder to the TLB.
+        for (size_t i = 0; i < rows; i++)
+            store.time[dest[i]] = src.time[i];
+        for (size_t i = 0; i < rows; i++)
+            store.event[dest[i]] = remap.event[src.event[i]];
+        for (size_t i = 0; i < rows; i++)
+            store.revenue[dest[i]] = src.revenue[i];
+        for (size_t i = 0; i < rows; i++)
+            store.order[dest[i]] = src.order[i] == EventSource::kNoOrder ? EventStore::kNoOrder
+                                                                           : remap.order[src.order[i]];
+        for (size_t p = 0; p < src.properties.size(); p++)
+            scatter_column(src.properties[p], store.properties[plan.target[s][p]], nullptr,
+                           dest.data(), rows, remap_scratch);
+    }
+    sort_slices_by_time(store);
+    return store;
+}
+
+} // namespace segx

@@ -1,0 +1,47 @@
+#pragma once
+// Model: the user-centric view that every analysis reads (DESIGN §2), rebuilt from all current
+// sources whenever one is added, replaced or removed. The build re-interns every id into fresh
+// dictionaries, so a removed source leaves no trace: not a user, an event name or an order id.
+
+#include "core/dataset/column.h"
+#include "core/dataset/string_dictionary.h"
+#include "core/dataset/user_dictionary.h"
+#include "core/model/event_source.h"
+#include "core/model/event_store.h"
+#include "core/model/user_aggregates.h"
+#include "core/model/user_source.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace segx {
+
+struct Model {
+    UserDictionary users;
+    StringDictionary event_names, order_ids;
+    EventStore events;
+    // Dense by user index; users without a row in any users file are null. Merged by name over
+    // the users files as column_merge.h says (`country (crm.csv)` when types clash).
+    std::vector<Column> attributes;
+    std::vector<std::string> attribute_sources; // per attribute: the users file that first has it
+    std::string purchase_event;                 // the event name that counts as a purchase
+    UserAggregates aggregates;
+    int64_t min_time_us = INT64_MAX; // over all events; INT64_MAX / INT64_MIN when there are none
+    int64_t max_time_us = INT64_MIN;
+
+    size_t memory_bytes() const;
+};
+
+// Users: the union of the sources' ids, users files first in the given order, then event
+// sources, dense indices in first-seen order. Ids that differ only in type are one user (the
+// sources hold canonical id text: 123, "123" and 123.0 are all "123").
+// Attributes: a user in several users files takes each attribute from the last file that has
+// the attribute column, null values included (that file's row wins, like duplicates within a
+// file).
+Model build_model(const std::vector<const UserSource*>& user_sources,
+                  const std::vector<const EventSource*>& event_sources,
+                  std::string_view purchase_event = "purchase");
+
+} // namespace segx

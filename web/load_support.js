@@ -1,0 +1,70 @@
+// Helpers of the loader: SQL quoting, the typed projection of raw columns, readable DuckDB
+// errors, and the ragged-row check DuckDB's sniffer does not make.
+import { ColumnType } from './core_bridge.js';
+
+export class LoadError extends Error {}
+
+export const quoteIdent = (s) => '"' + String(s).replace(/"/g, '""') + '"';
+export const quoteLiteral = (s) => "'" + String(s).replace(/'/g, "''") + "'";
+
+
+// DuckDB's sniffer does not fail on ragged rows: it picks another dialect (one column holding
+// whole lines, or a later line as the header) and reads the file wrong without a word. So the
+// loader compares DuckDB's column count with the header's own, and when they differ, finds the
+// first line whose field count differs from the header's (quotes respected) to name it.
+// Scans at most `maxLines` lines.
+export function findRaggedLine(text, maxLines = 100000) {
+  const nl = text.indexOf('\n');
+  const header = nl < 0 ? text : text.slice(0, nl);
+  let delim = null;
+  let best = 0;
+  for (const d of [',', ';', '\t', '|']) {
+    const n = header.split(d).length - 1;
+    if (n > best) (best = n), (delim = d);
+  }
+  if (!delim) return null;
+  let line = 1, fields = 1, inQuotes = false, expected = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const ch = i < text.length ? text[i] : '\n';
+    if (ch === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && ch === delim) fields++;
+    else if (!inQuotes && ch === '\n') {
+      const blank = i === 0 || text[i - 1] === '\n' || (text[i - 1] === '\r' && text[i - 2] === '\n') || i === text.length;
+      if (!blank || expected < 0) {
+        if (expected < 0) expected = fields;
+        else if (fields !== expected) return { line, fields, expected, delimiter: delim };
+      }
+      if (++line > maxLines) return null;
+      fields = 1;
+    }
+  }
+  return null;
+}
+
+// DuckDB type -> [projection SQL for column c, core column type]. Everything is cast to one of
+// three Arrow layouts (BIGINT, DOUBLE, VARCHAR) so the bridge stays small.
+export function projectionFor(column, duckType) {
+  const c = quoteIdent(column);
+  const t = duckType.toUpperCase();
+  if (t === 'BOOLEAN') return [`CAST(${c} AS BIGINT)`, ColumnType.Bool];
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)$/.test(t)) return [`CAST(${c} AS BIGINT)`, ColumnType.Int64];
+  if (/^(UBIGINT|HUGEINT|UHUGEINT|FLOAT|DOUBLE|REAL)$/.test(t) || t.startsWith('DECIMAL')) return [`CAST(${c} AS DOUBLE)`, ColumnType.Double];
+  if (t === 'DATE') return [`epoch_us(CAST(${c} AS TIMESTAMP))`, ColumnType.Date];
+  if (t.startsWith('TIMESTAMP')) return [`epoch_us(${c})`, ColumnType.Timestamp];
+  return [`CAST(${c} AS VARCHAR)`, ColumnType.String];
+}
+
+// Turns a DuckDB error into one readable sentence about the file.
+export function explainDuckDBError(err) {
+  const text = String(err && err.message ? err.message : err);
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const columns = text.match(/Expected Number of Columns:\s*(\d+)\s*Found:\s*(\d+)/i);
+  const line = text.match(/(?:line|Line)\s*:?\s*(\d+)/);
+  if (columns) {
+    return `row ${line ? 'on line ' + line[1] + ' ' : ''}has ${columns[2]} fields where the header has ${columns[1]} (ragged rows)`;
+  }
+  if (/unterminated quote|quote.*not terminated/i.test(text)) return `a quoted value is never closed${line ? ' (line ' + line[1] + ')' : ''}`;
+  let first = lines[0] || 'unknown error';
+  first = first.replace(/^(Invalid Input Error|Conversion Error|IO Error|Binder Error|Parser Error):\s*/i, '');
+  return first.length > 300 ? first.slice(0, 300) + '…' : first;
+}

@@ -1,0 +1,195 @@
+// Column-role mapping: which column of a file is the user id, the time, the event name, the
+// revenue, the order id. Inferred from names (English and Chinese) and types, always editable,
+// and compiled to one SQL projection that DuckDB runs. A mapping is plain JSON and travels in
+// the workspace (without data).
+import { quoteIdent } from './load_support.js';
+
+export const KINDS = ['users', 'events', 'orders'];
+export const TIME_FORMATS = ['auto', 'iso', 'ymd_slash', 'mdy_slash', 'dmy_slash', 'ymd_compact', 'unix_s', 'unix_ms', 'excel'];
+
+// Names are compared lower-cased with everything but letters, digits and CJK removed.
+const norm = (s) => String(s).toLowerCase().replace(/[^a-z0-9\u4e00-\u9fff]/g, '');
+
+const ROLE_NAMES = {
+  user_id: ['userid', 'user', 'customerid', 'customer', 'distinctid', 'clientid', 'memberid', 'accountid', 'uid', 'personid',
+    'visitorid', 'buyerid', 'customerno', 'customernumber', 'userpseudoid', '会员id', '用户id', '客户id', '客户编号', '会员编号',
+    '买家id', '用户编号', '会员号', '会员', '用户', '客户', '顾客id', '顾客编号'],
+  time: ['timestamp', 'eventtime', 'eventtimestamp', 'time', 'ts', 'datetime', 'createdat', 'occurredat', 'ordertime', 'orderdate',
+    'invoicedate', 'purchasedate', 'purchasetime', 'paidat', 'servertime', 'clienttime', 'date', 'eventdate', 'transactiondate',
+    'transactiontime', '下单时间', '时间', '日期', '创建时间', '支付时间', '订单时间', '交易时间', '购买时间', '付款时间', '发生时间'],
+  event: ['event', 'eventname', 'eventtype', 'action', 'activity', 'eventaction', '事件', '事件名', '事件名称', '行为', '行为类型', '操作'],
+  revenue: ['amount', 'revenue', 'total', 'ordervalue', 'value', 'sales', 'gmv', 'totalprice', 'grandtotal', 'subtotal', 'price',
+    'totalamount', 'orderamount', 'paidamount', 'payment', '金额', '实付金额', '订单金额', '支付金额', '销售额', '总价', '实收金额',
+    '付款金额', '成交金额', '总金额'],
+  order_id: ['orderid', 'invoiceno', 'invoice', 'invoiceid', 'invoicenumber', 'transactionid', 'ordernumber', 'orderno',
+    'orderref', '订单号', '订单编号', '订单id', '交易号', '交易编号', '流水号'],
+};
+const QUANTITY = ['quantity', 'qty', 'units', 'count', '数量', '购买数量'];
+const UNIT_PRICE = ['unitprice', 'price', 'itemprice', '单价', '价格'];
+
+const isNumeric = (t) => /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL)/i.test(t);
+const isTemporal = (t) => /^(DATE|TIMESTAMP)/i.test(t);
+
+// Picks the column whose normalised name comes first in `names`; exact matches beat suffixes
+// such as "customer_id_hash".
+function pick(columns, names, accept = () => true) {
+  let best = null;
+  let bestRank = Infinity;
+  for (const c of columns) {
+    if (!accept(c)) continue;
+    const n = norm(c.name);
+    let rank = names.indexOf(n);
+    if (rank < 0) {
+      const partial = names.findIndex((k) => k.length >= 4 && (n.endsWith(k) || n.startsWith(k)));
+      rank = partial < 0 ? -1 : 1000 + partial;
+    }
+    if (rank >= 0 && rank < bestRank) (best = c), (bestRank = rank);
+  }
+  return best ? best.name : null;
+}
+
+// Infers a mapping for a file from its columns ({name, type} with DuckDB types).
+export function inferMapping(source, columns) {
+  const user = pick(columns, ROLE_NAMES.user_id);
+  const time = pick(columns, ROLE_NAMES.time, (c) => c.name !== user);
+  const event = pick(columns, ROLE_NAMES.event, (c) => c.name !== user && c.name !== time && !isNumeric(c.type));
+  const order = pick(columns, ROLE_NAMES.order_id, (c) => c.name !== user);
+  let revenue = pick(columns, ROLE_NAMES.revenue, (c) => isNumeric(c.type) || /^VARCHAR/i.test(c.type));
+  let revenueExpr = '';
+  const qty = pick(columns, QUANTITY, (c) => isNumeric(c.type));
+  const unit = pick(columns, UNIT_PRICE, (c) => isNumeric(c.type) && c.name !== qty);
+  if (qty && unit && (!revenue || revenue === unit)) {
+    // The UCI Online Retail layout: revenue is quantity times unit price.
+    revenue = null;
+    revenueExpr = `${quoteIdent(qty)} * ${quoteIdent(unit)}`;
+  }
+  let kind = 'users';
+  if (time && (order || ((revenue || revenueExpr) && !event))) kind = 'orders';
+  else if (time && event) kind = 'events';
+  else if (time && !isTemporalOnlyDate(columns, time)) kind = 'events';
+  const used = new Set([user, time, kind === 'events' ? event : null, kind === 'orders' ? order : null, revenue].filter(Boolean));
+  const rest = columns.map((c) => c.name).filter((n) => !used.has(n));
+  return {
+    source,
+    kind,
+    user_id: user,
+    time: kind === 'users' ? null : time,
+    time_format: 'auto',
+    tz_offset_minutes: 0,
+    event: kind === 'events' ? event : null,
+    event_constant: kind === 'orders' ? 'purchase' : event ? '' : stem(source),
+    revenue: kind === 'users' ? null : revenue,
+    revenue_expr: kind === 'users' ? '' : revenueExpr,
+    order_id: kind === 'users' ? null : order,
+    filter: '',
+    columns: rest,  // attributes (users) or event properties (events, orders)
+  };
+}
+
+// A column named like a date ("signup_date") of DATE type on a file with no event or amount is
+// an attribute of a users file, not an event time.
+function isTemporalOnlyDate(columns, time) {
+  const c = columns.find((x) => x.name === time);
+  return c && /^DATE$/i.test(c.type) && !/time|stamp|时间/.test(norm(c.name));
+}
+
+const stem = (name) => String(name).replace(/\.[^.]*$/, '') || 'event';
+
+// Expressions come from people and from shared workspace files: allow arithmetic, functions on
+// columns and literals, nothing that reads other files or changes the database.
+const kForbidden = /;|--|\/\*|\b(read_\w+|copy|attach|detach|install|load|pragma|call|export|import|create|drop|insert|update|delete|alter|set|reset|select|from|with|glob|checkpoint|vacuum|query|query_table)\b/i;
+export function checkExpression(expr, what) {
+  const text = String(expr);
+  // Quoted identifiers and string literals are data, not keywords.
+  const bare = text.replace(/"(?:[^"]|"")*"/g, '""').replace(/'(?:[^']|'')*'/g, "''");
+  const bad = bare.match(kForbidden);
+  if (bad) throw new Error(`${what}: "${bad[0]}" is not allowed in an expression`);
+  if (/:\/\//.test(text)) throw new Error(`${what}: URLs are not allowed in an expression`);
+  if (text.length > 2000) throw new Error(`${what}: the expression is longer than 2000 characters`);
+  return text;
+}
+
+// Validates a mapping against a file's columns; returns a list of problems with their paths.
+export function validateMapping(m, columns) {
+  const problems = [];
+  const names = new Set(columns.map((c) => c.name));
+  const col = (key) => {
+    if (m[key] !== null && m[key] !== undefined && !names.has(m[key])) problems.push(`${key}: no column named "${m[key]}"`);
+  };
+  if (!KINDS.includes(m.kind)) problems.push(`kind: expected one of ${KINDS.join(', ')}`);
+  if (!m.user_id) problems.push('user_id: choose the column that holds the user id');
+  col('user_id');
+  if (m.kind !== 'users') {
+    if (!m.time) problems.push('time: choose the column that holds the time');
+    col('time');
+    col('event');
+    col('revenue');
+    col('order_id');
+    if (!m.event && !String(m.event_constant || '').trim()) problems.push('event: choose a column or give a constant event name');
+    if (m.kind === 'orders' && !m.revenue && !String(m.revenue_expr || '').trim()) problems.push('revenue: choose a column or an expression');
+  }
+  if (!TIME_FORMATS.includes(m.time_format || 'auto')) problems.push(`time_format: expected one of ${TIME_FORMATS.join(', ')}`);
+  if (!Number.isInteger(m.tz_offset_minutes ?? 0) || Math.abs(m.tz_offset_minutes ?? 0) > 18 * 60)
+    problems.push('tz_offset_minutes: expected whole minutes between -1080 and 1080');
+  for (const [i, c] of (m.columns || []).entries()) if (!names.has(c)) problems.push(`columns[${i}]: no column named "${c}"`);
+  for (const key of ['revenue_expr', 'filter']) {
+    if (!m[key]) continue;
+    try {
+      checkExpression(m[key], key);
+    } catch (e) {
+      problems.push(e.message);
+    }
+  }
+  return problems;
+}
+
+// Role columns are cast to the few layouts the core reads: text, BIGINT, DOUBLE, or epoch µs.
+function roleSql(column, type, role) {
+  const c = quoteIdent(column);
+  if (role === 'time') {
+    if (isTemporal(type)) return { sql: `epoch_us(CAST(${c} AS TIMESTAMP))`, layout: 'epoch_us' };
+    if (isNumeric(type)) return { sql: `CAST(${c} AS DOUBLE)`, layout: 'double' };
+    return { sql: `CAST(${c} AS VARCHAR)`, layout: 'text' };
+  }
+  if (role === 'user_id') {
+    if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)$/i.test(type)) return { sql: `CAST(${c} AS BIGINT)`, layout: 'int64' };
+    if (isNumeric(type)) return { sql: `CAST(${c} AS DOUBLE)`, layout: 'double' };
+    return { sql: `CAST(${c} AS VARCHAR)`, layout: 'text' };
+  }
+  if (role === 'revenue') {
+    if (isNumeric(type)) return { sql: `CAST(${c} AS DOUBLE)`, layout: 'double' };
+    return { sql: `CAST(${c} AS VARCHAR)`, layout: 'text' };
+  }
+  return { sql: `CAST(${c} AS VARCHAR)`, layout: 'text' };
+}
+
+// Compiles a mapping to one SELECT over the file's DuckDB table. Returns the SQL and, per output
+// column, its role and layout, in order: user_id, time, event, revenue, order_id, then columns.
+export function mappingSql(m, columns, table) {
+  const typeOf = new Map(columns.map((c) => [c.name, c.type]));
+  const out = [];
+  const add = (role, r) => out.push({ role, ...r });
+  add('user_id', roleSql(m.user_id, typeOf.get(m.user_id), 'user_id'));
+  if (m.kind !== 'users') {
+    add('time', roleSql(m.time, typeOf.get(m.time), 'time'));
+    if (m.event) add('event', roleSql(m.event, typeOf.get(m.event), 'event'));
+    if (m.revenue_expr) add('revenue', { sql: `TRY_CAST((${checkExpression(m.revenue_expr, 'revenue_expr')}) AS DOUBLE)`, layout: 'double' });
+    else if (m.revenue) add('revenue', roleSql(m.revenue, typeOf.get(m.revenue), 'revenue'));
+    if (m.order_id) add('order_id', roleSql(m.order_id, typeOf.get(m.order_id), 'order_id'));
+  }
+  for (const name of m.columns || []) add('column', { name, ...columnSql(name, typeOf.get(name)) });
+  const where = m.filter ? ` WHERE ${checkExpression(m.filter, 'filter')}` : '';
+  const select = out.map((o, i) => `${o.sql} AS c${i}`).join(', ');
+  return { sql: `SELECT ${select} FROM ${quoteIdent(table)}${where}`, outputs: out };
+}
+
+function columnSql(name, type) {
+  const c = quoteIdent(name);
+  const t = String(type || '').toUpperCase();
+  if (t === 'BOOLEAN') return { sql: `CAST(${c} AS BIGINT)`, layout: 'int64', type: 'bool' };
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)$/.test(t)) return { sql: `CAST(${c} AS BIGINT)`, layout: 'int64', type: 'int' };
+  if (isNumeric(t)) return { sql: `CAST(${c} AS DOUBLE)`, layout: 'double', type: 'double' };
+  if (t === 'DATE') return { sql: `epoch_us(CAST(${c} AS TIMESTAMP))`, layout: 'int64', type: 'date' };
+  if (t.startsWith('TIMESTAMP')) return { sql: `epoch_us(CAST(${c} AS TIMESTAMP))`, layout: 'int64', type: 'timestamp' };
+  return { sql: `CAST(${c} AS VARCHAR)`, layout: 'text', type: 'string' };
+}

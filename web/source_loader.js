@@ -1,0 +1,229 @@
+// Loads one dropped file end to end, shared by the page and the Node tests:
+//   bytes -> readers (encoding, CSV / JSON / Parquet) -> a DuckDB table named after the file
+//   -> the first rows and column figures for the Data panel
+//   -> the mapping's SQL projection, streamed into the core's model as a mapped source.
+// A failure at any step leaves what was loaded before untouched (staging table, core keeps
+// its earlier copy) and says what went wrong, naming the file.
+//
+// `db` is the small adapter over DuckDB-wasm made by duckdb_browser.js or the Node tests:
+//   registerBuffer(fileName, bytes), dropFile(fileName), query(sql) -> Arrow Table,
+//   batches(sql) -> async iterable of RecordBatches, insertArrow(table, tableName).
+import { ColumnType } from './core_bridge.js';
+import { LoadError, explainDuckDBError, findRaggedLine, projectionFor, quoteIdent, quoteLiteral } from './load_support.js';
+import { inferMapping, mappingSql, validateMapping } from './mapping.js';
+import { readSource } from './readers/index.js';
+
+export const kPreviewRows = 1000;
+// Exact distinct counts up to this many rows; DuckDB's HyperLogLog estimate above.
+const kExactDistinctRows = 2_000_000;
+let uploadCounter = 0;
+
+const layoutCode = { int64: 1, double: 2, text: 3 };
+const intType = { bool: ColumnType.Bool, int: ColumnType.Int64, date: ColumnType.Date, timestamp: ColumnType.Timestamp };
+
+export async function loadSource({ db, bridge, name, bytes, demo = false, encoding, mapping, savedMapping, onStep = () => {}, isCancelled = () => false }) {
+  const handle = bridge.beginSource(name, bytes.length, demo);
+  const ms = {};  // milliseconds per stage, for benchmarks
+  let t = performance.now();
+  const lap = (stage) => {
+    const now = performance.now();
+    ms[stage] = (ms[stage] || 0) + (now - t);
+    t = now;
+  };
+  const checkCancel = () => {
+    if (isCancelled()) throw new LoadError('the load was cancelled');
+  };
+  const staging = name + '.loading';
+  const fileName = `segx_upload_${++uploadCounter}`;
+  let registered = false;
+  try {
+    let read;
+    try {
+      read = await readSource(name, bytes, { encoding });
+    } catch (e) {
+      throw new LoadError(e.problem || String(e.message || e));
+    }
+    lap('read');
+    bridge.progress(name, 'parsing', 0.1);
+    await onStep();
+    checkCancel();
+    if (read.csvBytes) {
+      const nul = read.csvBytes.subarray(0, 1 << 16).indexOf(0);
+      if (nul >= 0) throw new LoadError(`this is not a text file (a zero byte at offset ${nul}); expected CSV text`);
+      // registerBuffer hands the bytes to the worker (detaching them in the browser): keep the head.
+      const head = new TextDecoder().decode(read.csvBytes.subarray(0, 16 << 20));
+      await db.registerBuffer(fileName, read.csvBytes);
+      registered = true;
+      try {
+        await db.query(`CREATE OR REPLACE TABLE ${quoteIdent(staging)} AS SELECT * FROM read_csv_auto(${quoteLiteral(fileName)})`);
+      } catch (e) {
+        throw new LoadError(explainDuckDBError(e));
+      }
+      read.head = head;
+    } else {
+      await db.query(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`);
+      await db.insertArrow(read.table, staging);
+      read.table = null;
+    }
+    lap('parse');
+    const columns = (await db.query(`DESCRIBE ${quoteIdent(staging)}`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    if (columns.length === 0) throw new LoadError('no columns were found');
+    if (read.head) {
+      const ragged = findRaggedLine(read.head);
+      if (ragged && ragged.expected !== columns.length) {
+        const d = ragged.delimiter === '\t' ? 'tab' : `"${ragged.delimiter}"`;
+        throw new LoadError(`line ${ragged.line} has ${ragged.fields} fields where the header has ${ragged.expected} (ragged rows, separator ${d})`);
+      }
+    }
+    const stats = await columnStats(db, staging, columns);
+    lap('stats');
+    checkCancel();
+
+    // The Data panel's preview: the first rows, typed as the core shows them.
+    const cols = columns.map((c) => {
+      const [sql, coreType] = projectionFor(c.name, c.type);
+      return { ...c, sql, coreType, index: bridge.addColumn(handle, c.name, coreType) };
+    });
+    let previewRows = 0;
+    const preview = `SELECT ${cols.map((c) => c.sql).join(', ')} FROM ${quoteIdent(staging)} LIMIT ${kPreviewRows}`;
+    for await (const batch of db.batches(preview)) {
+      cols.forEach((c, i) => {
+        for (const data of batch.getChildAt(i).data) bridge.appendData(handle, c.index, c.coreType, data, c.name);
+      });
+      previewRows += batch.numRows;
+    }
+    bridge.endSource(handle, previewRows);
+    await db.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+    await db.query(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`);
+    lap('preview');
+    bridge.info(name, {
+      format: read.format,
+      encoding: read.encoding || '',
+      encoding_note: read.detected && read.detected.reason && read.encoding !== 'utf-8' ? read.detected.reason : '',
+      total_rows: stats.rows,
+      stats: stats.columns,
+    });
+
+    // The mapping: given, else the one saved for this file name if it still fits, else inferred.
+    let m = mapping;
+    if (!m && savedMapping && validateMapping({ ...savedMapping, source: name }, columns).length === 0) m = { ...savedMapping, source: name };
+    if (!m) m = inferMapping(name, columns);
+    const result = await applyMapping({ db, bridge, name, mapping: m, columns, total: stats.rows, onStep, isCancelled });
+    Object.assign(ms, result.ms);
+    const enc = read.encoding && read.encoding !== 'utf-8' ? `, ${read.encoding}` : '';
+    const rowsText = `${stats.rows.toLocaleString('en-US')} ${stats.rows === 1 ? 'row' : 'rows'}`;
+    bridge.ready(name, `Loaded ${name}: ${rowsText} (${read.format}${enc})` +
+      (result.ok ? `, mapped as ${m.kind}` : '; the mapping needs attention (see the Mapping tab)'));
+    return { name, rows: stats.rows, format: read.format, encoding: read.encoding, columns, mapping: m, mapped: result, ms };
+  } catch (e) {
+    const message = e instanceof LoadError ? e.message : explainDuckDBError(e);
+    bridge.failSource(name, message);
+    throw new LoadError(`${name}: ${message}`);
+  } finally {
+    try {
+      await db.query(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`);
+      if (registered) await db.dropFile(fileName);
+    } catch {
+      // Only a staging copy is left behind; the loaded data is unaffected.
+    }
+  }
+}
+
+// Null and distinct counts of every column in one scan.
+async function columnStats(db, table, columns) {
+  const rows = Number((await db.query(`SELECT count(*)::DOUBLE AS n FROM ${quoteIdent(table)}`)).getChildAt(0).get(0));
+  const distinct = rows <= kExactDistinctRows ? (c) => `count(DISTINCT ${c})` : (c) => `approx_count_distinct(${c})`;
+  const parts = columns.flatMap((c) => {
+    const q = quoteIdent(c.name);
+    return [`(count(*) - count(${q}))::DOUBLE`, `${distinct(q)}::DOUBLE`];
+  });
+  const r = (await db.query(`SELECT ${parts.join(', ')} FROM ${quoteIdent(table)}`)).toArray()[0];
+  const values = r ? Object.values(r.toJSON()).map(Number) : [];
+  return {
+    rows,
+    exact: rows <= kExactDistinctRows,
+    columns: columns.map((c, i) => ({ nulls: values[2 * i] || 0, distinct: values[2 * i + 1] || 0 })),
+  };
+}
+
+// Runs a mapping over a loaded file and hands the rows to the core as a mapped source.
+// Problems (validation, or DuckDB refusing an expression) are stored on the source and
+// returned; the earlier mapped source stays until a mapping succeeds.
+export async function applyMapping({ db, bridge, name, mapping, columns, total = 0, onStep = () => {}, isCancelled = () => false }) {
+  const ms = {};
+  let t = performance.now();
+  const problems = validateMapping(mapping, columns);
+  if (problems.length) {
+    bridge.info(name, { mapping, problems });
+    bridge.status('warning', `${name}: the mapping needs attention — ${problems[0]}`);
+    return { ok: false, problems, ms };
+  }
+  const { sql, outputs } = mappingSql(mapping, columns, name);
+  const byRole = (role) => outputs.findIndex((o) => o.role === role);
+  const order = mapping.kind === 'users'
+    ? [byRole('user_id'), ...outputs.map((o, i) => (o.role === 'column' ? i : -1)).filter((i) => i >= 0)]
+    : [byRole('user_id'), byRole('time'), byRole('event'), byRole('revenue'), byRole('order_id'),
+       ...outputs.map((o, i) => (o.role === 'column' ? i : -1)).filter((i) => i >= 0)];
+  const timeOut = outputs[byRole('time')];
+  const spec = {
+    name,
+    kind: mapping.kind,
+    time_format: mapping.time_format || 'auto',
+    time_is_epoch_us: !!timeOut && timeOut.layout === 'epoch_us',
+    tz_offset_minutes: mapping.tz_offset_minutes || 0,
+    constant_event: mapping.event ? '' : mapping.event_constant || '',
+    revenue_required: mapping.kind === 'orders',
+    columns: mapping.columns || [],
+  };
+  const h = bridge.modelBegin(spec);
+  let rows = 0;
+  try {
+    for await (const batch of db.batches(sql)) {
+      if (isCancelled()) throw new LoadError('the load was cancelled');
+      bridge.modelAppend(h, batch, order.map((i) => (i < 0 ? null : { index: i, layout: outputs[i].layout, intType: intType[outputs[i].type] ?? ColumnType.Int64 })));
+      rows += batch.numRows;
+      bridge.progress(name, 'mapping', total ? Math.min(1, rows / total) : 1);
+      await onStep();
+    }
+    bridge.modelFinish(h);
+  } catch (e) {
+    bridge.modelAbort(h);
+    if (e instanceof LoadError) throw e;
+    const problem = `the mapping could not run: ${explainDuckDBError(e)}`;
+    bridge.info(name, { mapping, problems: [problem] });
+    bridge.status('warning', `${name}: ${problem}`);
+    return { ok: false, problems: [problem], ms };
+  }
+  ms.map = performance.now() - t;
+  bridge.info(name, { mapping, applied: mapping, problems: [] });
+  return { ok: true, rows, ms };
+}
+
+// The first rows of a mapping's projection, for the mapping panel's live preview.
+export async function previewMapping({ db, bridge, name, mapping, columns, limit = 50 }) {
+  const problems = validateMapping(mapping, columns);
+  bridge.info(name, { mapping, problems });
+  if (problems.length) return { ok: false, problems };
+  const { sql, outputs } = mappingSql(mapping, columns, name);
+  const h = bridge.mappedPreviewBegin(name);
+  try {
+    const kinds = outputs.map((o) => {
+      const coreType = o.role === 'time' && o.layout === 'epoch_us' ? ColumnType.Timestamp
+        : o.layout === 'double' ? ColumnType.Double : o.layout === 'int64' ? (intType[o.type] ?? ColumnType.Int64) : ColumnType.String;
+      return { coreType, index: bridge.addColumn(h, o.role === 'column' ? o.name : o.role, coreType) };
+    });
+    let rows = 0;
+    for await (const batch of db.batches(`${sql} LIMIT ${limit}`)) {
+      kinds.forEach((k, i) => {
+        for (const data of batch.getChildAt(i).data) bridge.appendData(h, k.index, k.coreType, data, outputs[i].role);
+      });
+      rows += batch.numRows;
+    }
+    bridge.endSource(h, rows);
+    return { ok: true, rows };
+  } catch (e) {
+    const problem = `the mapping could not run: ${explainDuckDBError(e)}`;
+    bridge.info(name, { mapping, problems: [problem] });
+    return { ok: false, problems: [problem] };
+  }
+}
