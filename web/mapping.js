@@ -63,11 +63,13 @@ export function inferMapping(source, columns) {
     revenue = null;
     revenueExpr = `${quoteIdent(qty)} * ${quoteIdent(unit)}`;
   }
+  // An event column makes an events file even when some rows carry an order id (purchases in
+  // an event log); an order id or an amount without one makes an orders file.
   let kind = 'users';
-  if (time && (order || ((revenue || revenueExpr) && !event))) kind = 'orders';
-  else if (time && event) kind = 'events';
+  if (time && event) kind = 'events';
+  else if (time && (order || revenue || revenueExpr)) kind = 'orders';
   else if (time && !isTemporalOnlyDate(columns, time)) kind = 'events';
-  const used = new Set([user, time, kind === 'events' ? event : null, kind === 'orders' ? order : null, revenue].filter(Boolean));
+  const used = new Set(kind === 'users' ? [user] : [user, time, event, order, revenue].filter(Boolean));
   const rest = columns.map((c) => c.name).filter((n) => !used.has(n));
   return {
     source,
@@ -76,7 +78,7 @@ export function inferMapping(source, columns) {
     time: kind === 'users' ? null : time,
     time_format: 'auto',
     tz_offset_minutes: 0,
-    event: kind === 'events' ? event : null,
+    event: kind === 'events' ? event : null,  // orders: every row is a purchase
     event_constant: kind === 'orders' ? 'purchase' : event ? '' : stem(source),
     revenue: kind === 'users' ? null : revenue,
     revenue_expr: kind === 'users' ? '' : revenueExpr,
@@ -125,7 +127,7 @@ export function validateMapping(m, columns) {
     col('event');
     col('revenue');
     col('order_id');
-    if (!m.event && !String(m.event_constant || '').trim()) problems.push('event: choose a column or give a constant event name');
+    if (m.kind === 'events' && !m.event && !String(m.event_constant || '').trim()) problems.push('event: choose a column or give a constant event name');
     if (m.kind === 'orders' && !m.revenue && !String(m.revenue_expr || '').trim()) problems.push('revenue: choose a column or an expression');
   }
   if (!TIME_FORMATS.includes(m.time_format || 'auto')) problems.push(`time_format: expected one of ${TIME_FORMATS.join(', ')}`);
@@ -172,7 +174,8 @@ export function mappingSql(m, columns, table) {
   add('user_id', roleSql(m.user_id, typeOf.get(m.user_id), 'user_id'));
   if (m.kind !== 'users') {
     add('time', roleSql(m.time, typeOf.get(m.time), 'time'));
-    if (m.event) add('event', roleSql(m.event, typeOf.get(m.event), 'event'));
+    // An orders file holds purchases only: its rows take the constant purchase event.
+    if (m.event && m.kind === 'events') add('event', roleSql(m.event, typeOf.get(m.event), 'event'));
     if (m.revenue_expr) add('revenue', { sql: `TRY_CAST((${checkExpression(m.revenue_expr, 'revenue_expr')}) AS DOUBLE)`, layout: 'double' });
     else if (m.revenue) add('revenue', roleSql(m.revenue, typeOf.get(m.revenue), 'revenue'));
     if (m.order_id) add('order_id', roleSql(m.order_id, typeOf.get(m.order_id), 'order_id'));

@@ -171,7 +171,7 @@ export async function applyMapping({ db, bridge, name, mapping, columns, total =
     time_format: mapping.time_format || 'auto',
     time_is_epoch_us: !!timeOut && timeOut.layout === 'epoch_us',
     tz_offset_minutes: mapping.tz_offset_minutes || 0,
-    constant_event: mapping.event ? '' : mapping.event_constant || '',
+    constant_event: mapping.kind === 'orders' ? 'purchase' : mapping.event ? '' : mapping.event_constant || '',
     revenue_required: mapping.kind === 'orders',
     columns: mapping.columns || [],
   };

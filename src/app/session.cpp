@@ -100,6 +100,7 @@ void Session::finish_load(int handle) {
         s->error.clear();
         s->stats = std::move(stats);
         s->mapped_preview = Table{};
+        s->preview_requested = false;
         selected_source = int(s - sources.data());
     }
     (void)rows, (void)cols;

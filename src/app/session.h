@@ -44,6 +44,7 @@ struct SourceFile {
     Mapping applied;                 // what the model was last built with
     std::vector<std::string> mapping_problems;  // from validation, with JSON paths
     Table mapped_preview;            // the first rows of the mapping's projection
+    bool preview_requested = false;  // asked JS for mapped_preview since the last load
 };
 
 struct StatusMessage {

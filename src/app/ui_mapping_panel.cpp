@@ -100,8 +100,12 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
         ImGui::SameLine();
         ImGui::SetNextItemWidth(130 * ui.scale);
         changed |= timezone_combo(m.tz_offset_minutes);
-        changed |= column_combo("Event", m.event, raw, "(constant)");
-        if (m.event.empty()) {
+        if (m.kind == "orders") {
+            ImGui::TextDisabled("Every row is a purchase (event \"purchase\").");
+        } else {
+            changed |= column_combo("Event", m.event, raw, "(constant)");
+        }
+        if (m.kind == "events" && m.event.empty()) {
             ImGui::SameLine();
             ImGui::SetNextItemWidth(160 * ui.scale);
             changed |= ImGui::InputTextWithHint("##event_constant", "event name, e.g. purchase", &m.event_constant);
@@ -142,7 +146,11 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
         ImGui::SameLine();
         ImGui::TextDisabled("Edited: the preview below shows the new mapping; Apply rebuilds the analyses.");
     }
-    if (changed) ui.mapping_request = {s.name, m, false};
+    // The preview of the current mapping is fetched when the panel first shows it.
+    if (changed || (!s.preview_requested && s.state == LoadState::Ready)) {
+        ui.mapping_request = {s.name, m, false};
+        s.preview_requested = true;
+    }
     (void)session;
 
     ImGui::Spacing();

@@ -35,7 +35,7 @@ void draw_status_bar(Session& session, UiState& ui) {
     ImGui::Separator();
     double rows = 0, loading = 0, progress = 0;
     for (const SourceFile& s : session.sources) {
-        if (const Table* t = session.data.find(s.name)) rows += double(t->rows);
+        if (const Table* t = session.data.find(s.name)) rows += s.total_rows > 0 ? s.total_rows : double(t->rows);
         if (s.state == LoadState::Loading) loading += 1, progress += s.progress;
     }
     if (loading > 0) {

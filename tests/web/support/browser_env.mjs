@@ -61,7 +61,13 @@ export async function clickWidget(page, label) {
   const rect = await page.evaluate((l) => window.segx.widgetRect(l), label);
   if (!rect) throw new Error(`no widget labelled "${label}" was drawn`);
   if (!rect.visible) throw new Error(`widget "${label}" is not visible`);
-  await page.mouse.click(rect.x + rect.w / 2, rect.y + rect.h / 2);
+  // Like a person: move there first, so Dear ImGui sees the hover a frame before the press
+  // (items that allow overlap, such as tabs, ignore a press on the frame the mouse arrives).
+  await page.mouse.move(rect.x + rect.w / 2, rect.y + rect.h / 2);
+  await frames(page);
+  await page.mouse.down();
+  await frames(page, 1);
+  await page.mouse.up();
   await frames(page);
   return rect;
 }

@@ -1,0 +1,114 @@
+// Ingestion in the real page: a GBK export with Chinese headers, an orders file whose revenue is
+// an expression, a mapping edited by clicking real widgets, cancelling a load, and the budget.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { artifacts, clickWidget, dropFiles, frames, settle, startBrowser } from '../support/browser_env.mjs';
+import { gbk } from '../support/fixtures.mjs';
+import { utf8 } from '../support/node_env.mjs';
+
+let env;
+before(async () => {
+  env = await startBrowser();
+});
+after(async () => env && (await env.close()));
+
+describe('ingestion in the page', () => {
+  test('a GBK orders export with Chinese headers is decoded, mapped and rendered', async () => {
+    const page = await env.openPage({ query: '?demo=0' });
+    const csv = '订单号,会员ID,下单时间,金额,城市\nA1,1001,2024/03/01 10:00,12.50,上海\nA2,1002,2024/03/02 11:30,7.25,北京\nA3,1001,2024/03/05 09:15,30.00,深圳\n';
+    await dropFiles(page, [{ name: '订单.csv', bytes: gbk(csv) }]);
+    const s = await settle(page);
+    const src = s.sources[0];
+    assert.equal(src.name, '订单.csv');
+    assert.equal(src.encoding, 'gb18030');
+    assert.equal(src.rows, 3);
+    assert.deepEqual(
+      { kind: src.mapping.kind, user: src.mapping.user_id, time: src.mapping.time, revenue: src.mapping.revenue, order: src.mapping.order_id },
+      { kind: 'orders', user: '会员ID', time: '下单时间', revenue: '金额', order: '订单号' },
+    );
+    assert.deepEqual([s.overview.users, s.overview.orders, s.overview.revenue], [2, 3, 49.75]);
+    assert.equal(s.overview.first, '2024-03-01 10:00:00');
+    assert.equal(await page.evaluate(() => window.segx.cell('订单.csv', 4, 0)), '上海');
+    await clickWidget(page, 'Data');
+    await frames(page, 3);
+    await page.screenshot({ path: join(artifacts, 'gbk-orders.png') });
+    assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
+
+  test('revenue from an expression with a row filter matches an independent sum', async () => {
+    const page = await env.openPage({ query: '?demo=0' });
+    // The UCI Online Retail layout; "C" invoices are cancellations.
+    const rows = [['InvoiceNo', 'StockCode', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID', 'Country']];
+    let expected = 0;
+    const invoices = new Set();
+    for (let i = 0; i < 400; i++) {
+      const cancelled = i % 10 === 0;
+      const inv = (cancelled ? 'C' : '') + (536000 + Math.floor(i / 3));
+      const qty = cancelled ? -(1 + (i % 4)) : 1 + (i % 6);
+      const price = Math.round((0.85 + (i % 17) * 1.15) * 100) / 100;
+      if (!cancelled) (expected += qty * price), invoices.add(inv);
+      rows.push([inv, 'S' + (i % 50), qty, `12/${1 + (i % 28)}/2010 ${8 + (i % 10)}:${String(i % 60).padStart(2, '0')}`, price, 12000 + (Math.floor(i / 3) % 37), 'United Kingdom']);
+    }
+    const mapping = {
+      kind: 'orders', user_id: 'CustomerID', time: 'InvoiceDate', time_format: 'mdy_slash', tz_offset_minutes: 0,
+      event: null, event_constant: 'purchase', revenue: null, revenue_expr: '"Quantity" * "UnitPrice"', order_id: 'InvoiceNo',
+      filter: `NOT starts_with("InvoiceNo", 'C')`, columns: ['Country'],
+    };
+    const res = await page.evaluate(
+      ([text, mapping]) => window.segx.loadFiles([{ name: 'online_retail.csv', bytes: text }], { mapping }),
+      [rows.map((r) => r.join(',')).join('\n'), mapping],
+    );
+    assert.equal(res[0].ok, true, JSON.stringify(res[0]));
+    const s = await settle(page);
+    assert.equal(s.overview.orders, invoices.size);
+    assert.ok(Math.abs(s.overview.revenue - expected) < 1e-6, `${s.overview.revenue} vs ${expected}`);
+    assert.equal(s.overview.users, 37);
+    assert.equal(s.sources[0].rejects.kept, 360);
+    assert.equal(s.sources[0].time_format, 'mdy_slash');
+    assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
+
+  test('a mapping edited with real widgets previews at once and applies', async () => {
+    const page = await env.openPage({ query: '?demo=0' });
+    await dropFiles(page, [{ name: 'log.csv', bytes: utf8('uid,action,ts,amount\nu1,open,2024-01-01 10:00:00,\nu2,buy,2024-01-02 10:00:00,5\nu1,buy,2024-01-03 10:00:00,7\n') }]);
+    let s = await settle(page);
+    assert.equal(s.sources[0].mapping.kind, 'events');
+    assert.deepEqual(s.overview.top_events.map((e) => [e.event, e.events]), [['buy', 2], ['open', 1]]);
+    await clickWidget(page, 'Data');
+    await clickWidget(page, 'Mapping');
+    // Switch the file to "orders": every row becomes a purchase with the amount as revenue.
+    await clickWidget(page, 'orders');
+    s = await settle(page);
+    assert.equal(s.sources[0].mapping_edited.kind, 'orders');
+    assert.equal(s.sources[0].mapping.kind, 'events');  // not applied yet
+    await clickWidget(page, 'Apply mapping');
+    s = await settle(page);
+    assert.equal(s.sources[0].mapping.kind, 'orders');
+    assert.equal(s.sources[0].mapping_edited, undefined);
+    // The open row has no amount: an orders file requires one.
+    assert.deepEqual(s.sources[0].rejects.reasons.map((r) => [r.reason, r.count]), [['non-numeric amount', 1]]);
+    assert.deepEqual([s.overview.orders, s.overview.revenue], [2, 12]);
+    await page.screenshot({ path: join(artifacts, 'mapping.png') });
+    assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
+
+  test('a file over the memory budget is refused before loading, earlier data intact', async () => {
+    const page = await env.openPage({ query: '?demo=0' });
+    await dropFiles(page, [{ name: 'small.csv', bytes: utf8('user_id,event,time\nu1,a,2024-01-01 00:00:00\n') }]);
+    await settle(page);
+    await page.evaluate(() => window.segx.setMemoryBudget(0.001));  // about 1 KB
+    await dropFiles(page, [{ name: 'big.csv', bytes: utf8('user_id,event,time\n' + 'u2,b,2024-01-01 00:00:00\n'.repeat(200)) }]);
+    const s = await settle(page);
+    assert.match(s.messages.at(-1).text, /big\.csv: the file is .* more than the memory budget/);
+    assert.equal(s.sources.find((x) => x.name === 'big.csv').state, 'failed');
+    assert.equal(s.sources.find((x) => x.name === 'small.csv').rows, 1);
+    assert.equal(s.overview.events, 1);
+    assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
+});
