@@ -33,7 +33,7 @@ export class Loads {
     this.queue = Promise.resolve();
     this.queued = 0;             // jobs asked for and not finished: state().loading meanwhile
     this.files = new Map();      // name -> {blob, demo, encoding, columns}
-    this.cancelled = false;
+    this.generation = 0;         // cancel() ends every job asked for before it
   }
 
   get busy() {
@@ -49,12 +49,13 @@ export class Loads {
   }
 
   cancel() {
-    this.cancelled = true;
+    this.generation++;
   }
 
   load(files, { demo = false, encoding, mapping } = {}) {
+    const generation = this.generation;
+    const isCancelled = () => generation !== this.generation;
     return this.run(async () => {
-      this.cancelled = false;
       const blobs = [];
       for (const f of files) {
         try {
@@ -65,12 +66,12 @@ export class Loads {
       }
       if (!demo && blobs.length) await this.removeDemo();
       const results = [];
-      for (const blob of blobs) results.push(await this.loadOne(blob, { demo, encoding, mapping }));
+      for (const blob of blobs) results.push(await this.loadOne(blob, { demo, encoding, mapping, isCancelled }));
       return results;
     });
   }
 
-  async loadOne(blob, { demo, encoding, mapping }) {
+  async loadOne(blob, { demo, encoding, mapping, isCancelled = () => false }) {
     const name = blob.name;
     const budget = this.workspace.settings.memory_budget_mb * 2 ** 20;
     if (blob.size > budget) {
@@ -85,7 +86,7 @@ export class Loads {
       const r = await loadSource({
         db: this.db, bridge: this.bridge, name, bytes, demo, encoding, mapping,
         savedMapping: this.workspace.mappings[name],
-        onStep: yieldToPage, isCancelled: () => this.cancelled,
+        onStep: yieldToPage, isCancelled,
       });
       this.files.set(name, { blob, demo, encoding: r.encoding, columns: r.columns });
       if (r.mapped.ok && !demo) this.remember(name, r.mapping);

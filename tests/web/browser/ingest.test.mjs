@@ -97,6 +97,28 @@ describe('ingestion in the page', () => {
     await page.close();
   });
 
+  test('a load can be cancelled, and what was loaded before stays', async () => {
+    const page = await env.openPage({ query: '?demo=0' });
+    await dropFiles(page, [{ name: 'keep.csv', bytes: utf8('user_id,event,time\nu1,a,2024-01-01 00:00:00\n') }]);
+    await settle(page);
+    const result = await page.evaluate(async () => {
+      let text = 'user_id,event,time\n';
+      for (let i = 0; i < 300000; i++) text += `u${i % 5000},e${i % 7},2024-01-01 00:00:${String(i % 60).padStart(2, '0')}\n`;
+      const done = window.segx.loadFiles([{ name: 'keep.csv', bytes: text }]);
+      await window.segx.cancel();
+      return done;
+    });
+    assert.equal(result[0].ok, false);
+    assert.match(result[0].error, /keep\.csv: the load was cancelled/);
+    const s = await settle(page);
+    assert.equal(s.sources.length, 1);
+    assert.equal(s.sources[0].state, 'ready');
+    assert.equal(s.overview.events, 1);
+    assert.match(s.messages.at(-1).text, /cancelled \(the earlier version is kept\)/);
+    assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
+
   test('a file over the memory budget is refused before loading, earlier data intact', async () => {
     const page = await env.openPage({ query: '?demo=0' });
     await dropFiles(page, [{ name: 'small.csv', bytes: utf8('user_id,event,time\nu1,a,2024-01-01 00:00:00\n') }]);
