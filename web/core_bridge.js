@@ -44,6 +44,21 @@ export class CoreBridge {
     return p;
   }
 
+  // Runs fn(heap) where heap(view) copies a typed array into the WASM heap; every copy is freed
+  // when fn returns or throws.
+  withHeap(fn) {
+    const ptrs = [];
+    try {
+      return fn((view) => {
+        const p = this.copyIn(view);
+        ptrs.push(p);
+        return p;
+      });
+    } finally {
+      for (const p of ptrs) this.M._free(p);
+    }
+  }
+
   beginSource(name, bytes, demo) {
     return this.check(this.call('source_begin', name, bytes, demo ? 1 : 0));
   }
@@ -60,13 +75,7 @@ export class CoreBridge {
   appendData(handle, col, type, data, columnName) {
     if (data.offset !== 0) throw new Error(`column ${columnName}: sliced Arrow data (offset ${data.offset}) is not supported`);
     const n = data.length;
-    const ptrs = [];
-    const heap = (view) => {
-      const p = this.copyIn(view);
-      ptrs.push(p);
-      return p;
-    };
-    try {
+    this.withHeap((heap) => {
       const validity = data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length ? heap(data.nullBitmap) : 0;
       let rc;
       if (type === ColumnType.Double) {
@@ -78,9 +87,7 @@ export class CoreBridge {
         rc = this.M._segx_column_append_int64(handle, col, heap(data.values), validity, 0, n);
       }
       this.check(rc);
-    } finally {
-      for (const p of ptrs) this.M._free(p);
-    }
+    });
   }
 
   endSource(handle, rows) {
@@ -108,14 +115,7 @@ export class CoreBridge {
   // Appends one record batch to a mapped source. `columns` lists, in the order the core reads
   // them, either null (an unmapped role) or {index, layout: 'int64'|'double'|'text', intType}.
   modelAppend(handle, batch, columns) {
-    const M = this.M;
-    const ptrs = [];
-    const heap = (view) => {
-      const p = this.copyIn(view);
-      ptrs.push(p);
-      return p;
-    };
-    try {
+    this.withHeap((heap) => {
       const desc = new Int32Array(5 * columns.length);
       columns.forEach((c, i) => {
         if (!c) return;
@@ -126,11 +126,8 @@ export class CoreBridge {
         else if (c.layout === 'double') desc.set([2, heap(data.values), 0, validity, ColumnType.Double], 5 * i);
         else desc.set([1, heap(data.values), 0, validity, c.intType ?? ColumnType.Int64], 5 * i);
       });
-      const d = heap(desc);
-      this.check(M._segx_model_append(handle, batch.numRows, d, columns.length));
-    } finally {
-      for (const p of ptrs) M._free(p);
-    }
+      this.check(this.M._segx_model_append(handle, batch.numRows, heap(desc), columns.length));
+    });
   }
 
   modelFinish(handle) {

@@ -34,6 +34,8 @@ void draw_sources_rail(Session& session, UiState& ui);
 void draw_data_panel(Session& session, UiState& ui);
 void draw_status_bar(Session& session, UiState& ui);
 void draw_overview(Session& session, UiState& ui);
+// A scrollable table of a core Table's rows (first 63 columns), drawn one screenful at a time.
+void draw_table_rows(const char* id, const Table& table, bool row_numbers);
 void draw_mapping_panel(Session& session, SourceFile& source, const Table& raw, UiState& ui);
 
 std::string format_count(double n);   // 1234567 -> "1,234,567"

@@ -57,25 +57,29 @@ static void draw_columns_table(const Table& t, const std::vector<ColumnStats>& s
     ImGui::EndTable();
 }
 
-static void draw_preview(const Table& t) {
+void draw_table_rows(const char* id, const Table& t, bool row_numbers) {
     int ncols = std::min(int(t.columns.size()), kMaxPreviewColumns);
+    if (ncols == 0) return;
     if (ncols < int(t.columns.size()))
         ImGui::TextDisabled("Showing the first %d of %zu columns.", ncols, t.columns.size());
     ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
                             ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
-    if (!ImGui::BeginTable("##preview", ncols + 1, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
-    ImGui::TableSetupScrollFreeze(1, 1);
-    ImGui::TableSetupColumn("row");
+    int first = row_numbers ? 1 : 0;
+    if (!ImGui::BeginTable(id, ncols + first, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+    ImGui::TableSetupScrollFreeze(first, 1);
+    if (row_numbers) ImGui::TableSetupColumn("row");
     for (int c = 0; c < ncols; ++c) ImGui::TableSetupColumn(t.columns[size_t(c)].name.c_str());
     ImGui::TableHeadersRow();
-    // Only the visible rows are formatted, so a preview of millions of rows costs one screenful.
+    // Only the visible rows are formatted, so a long table costs one screenful per frame.
     ImGuiListClipper clipper;
     clipper.Begin(int(std::min<size_t>(t.rows, size_t(INT32_MAX))));
     while (clipper.Step()) {
         for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
             ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            ImGui::TextDisabled("%d", r + 1);
+            if (row_numbers) {
+                ImGui::TableNextColumn();
+                ImGui::TextDisabled("%d", r + 1);
+            }
             for (int c = 0; c < ncols; ++c) {
                 ImGui::TableNextColumn();
                 const Column& col = t.columns[size_t(c)];
@@ -161,7 +165,7 @@ void draw_data_panel(Session& session, UiState& ui) {
             draw_columns_table(*t, s.stats, ui);
             ImGui::Spacing();
             ImGui::TextUnformatted("Preview");
-            draw_preview(*t);
+            draw_table_rows("##preview", *t, true);
             ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Mapping")) {

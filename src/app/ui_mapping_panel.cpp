@@ -52,30 +52,6 @@ static bool timezone_combo(int& minutes) {
     return changed;
 }
 
-static void draw_mapped_preview(const Table& t) {
-    if (t.columns.empty()) return;
-    ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
-                            ImGuiTableFlags_SizingFixedFit;
-    int ncols = int(std::min<size_t>(t.columns.size(), 63));
-    if (!ImGui::BeginTable("##mapped_preview", ncols, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
-    ImGui::TableSetupScrollFreeze(0, 1);
-    for (int c = 0; c < ncols; ++c) ImGui::TableSetupColumn(t.columns[size_t(c)].name.c_str());
-    ImGui::TableHeadersRow();
-    ImGuiListClipper clipper;
-    clipper.Begin(int(t.rows));
-    while (clipper.Step())
-        for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
-            ImGui::TableNextRow();
-            for (int c = 0; c < ncols; ++c) {
-                ImGui::TableNextColumn();
-                const Column& col = t.columns[size_t(c)];
-                if (col.is_null(size_t(r))) ImGui::TextDisabled("null");
-                else ImGui::TextUnformatted(col.format(size_t(r)).c_str());
-            }
-        }
-    ImGui::EndTable();
-}
-
 void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiState& ui) {
     Mapping& m = s.mapping;
     bool changed = false;
@@ -155,7 +131,7 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
 
     ImGui::Spacing();
     ImGui::TextUnformatted("Mapped rows (first 50)");
-    draw_mapped_preview(s.mapped_preview);
+    draw_table_rows("##mapped_preview", s.mapped_preview, false);
 }
 
 }  // namespace segx
