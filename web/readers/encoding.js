@@ -37,9 +37,11 @@ export function detectEncoding(bytes) {
   // GB2312 area (both bytes >= 0xA1, where common Chinese characters sit; Latin text mostly
   // puts an ASCII letter after an accent) and somewhere two such characters in a row (Latin
   // text rarely has four accented letters running).
-  const gb = gb18030Pairs(bytes.subarray(0, kSample));
+  let gb = gb18030Pairs(bytes.subarray(0, kSample));
+  // Chinese text may only start after a long ASCII head: then look at everything.
+  if (gb.multibyte < 16 && bytes.length > kSample) gb = gb18030Pairs(bytes);
   if (gb.run >= 2 && gb.cjk >= 0.9 * gb.multibyte && findDecodeError(bytes, 'gb18030') === null) {
-    return { encoding: 'gb18030', bom: false, reason: `not UTF-8; valid GBK / GB18030 with ${gb.cjk} Chinese characters${bytes.length > kSample ? ' in the first megabyte' : ''}` };
+    return { encoding: 'gb18030', bom: false, reason: `not UTF-8; valid GBK / GB18030 with ${gb.cjk} Chinese characters${gb.sampled < bytes.length ? ' in the first megabyte' : ''}` };
   }
   return { encoding: 'windows-1252', bom: false, reason: 'not UTF-8; read as Windows-1252 (Latin)' };
 }
@@ -83,7 +85,7 @@ function gb18030Pairs(b) {
     } else current = 0;
     i += c >= 0x81 && c <= 0xfe && d >= 0x40 && d !== 0x7f && d <= 0xfe ? 2 : 1;
   }
-  return { cjk, multibyte, run };
+  return { cjk, multibyte, run, sampled: b.length };
 }
 
 // Returns `bytes` as UTF-8 without a BOM. BOM-less valid UTF-8 comes back as the same array

@@ -162,17 +162,61 @@ function jsonLines(bytes, start, name) {
 }
 
 // Where a JSON.parse SyntaxError points in `text`: { line (from 0), column (from 1, or null),
-// what }. V8 says "... in JSON at position N"; other engines may not give a position.
+// what }. V8 says "at position N" for most errors, but for an unexpected token only quotes the
+// text around it; Firefox says "at line L column C"; Safari says neither.
 function syntaxInfo(e, text) {
   const msg = String(e.message);
-  const what = msg.replace(/\s*in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '').slice(0, 200);
-  const m = msg.match(/at position (\d+)/);
-  if (m) {
-    const pos = Number(m[1]);
-    return { line: count(text, '\n', pos), column: pos - text.lastIndexOf('\n', pos - 1), what };
+  const what = msg
+    .replace(/(\s+in JSON)?\s+at position \d+[\s\S]*$/, '')
+    .replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '')  // V8 quoting the text
+    .replace(/^JSON\.parse: (.*) at line \d+ column \d+ of the JSON data$/, '$1')
+    .slice(0, 200);
+  const lc = msg.match(/at line (\d+) column (\d+)/);
+  if (lc) return { line: Number(lc[1]) - 1, column: Number(lc[2]), what };
+  const pos = errorPosition(msg, text);
+  if (pos === null) return { line: 0, column: null, what };
+  if (pos >= text.length) {
+    const early = 'the text ends before the JSON is complete';
+    return { line: count(text, '\n', text.length), column: null, what: /end of JSON input/i.test(what) ? early : `${what}: ${early}` };
   }
-  if (/end of JSON input/i.test(msg)) return { line: count(text, '\n', text.length), column: null, what: 'the text ends before the JSON is complete' };
-  return { line: 0, column: null, what };
+  return { line: count(text, '\n', pos), column: pos - text.lastIndexOf('\n', pos - 1), what };
+}
+
+const kBisectChars = 4 << 20;  // locating an error by parsing prefixes costs ~log2(n) parses
+
+function errorPosition(msg, text) {
+  const at = msg.match(/at position (\d+)/);
+  if (at) return Number(at[1]);
+  if (/end of JSON input/i.test(msg)) return text.length;
+  // A prefix is "clean" when parsing it fails only for want of more text; the first error is
+  // at the smallest length that is not clean, less one.
+  const clean = (len) => {
+    try {
+      JSON.parse(text.slice(0, len));
+      return true;
+    } catch (err) {
+      const m = String(err.message);
+      const p = m.match(/at position (\d+)/);
+      return /end of JSON input/i.test(m) || (p !== null && Number(p[1]) >= len);
+    }
+  };
+  const isError = (pos) => clean(pos) && !clean(pos + 1);
+  // V8: Unexpected token 'x', ..."context"... is not valid JSON. Try where the quote occurs.
+  const quoted = msg.match(/^Unexpected token '([\s\S])', (?:\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON$/);
+  if (quoted) {
+    const [, token, context] = quoted;
+    for (let i = text.indexOf(context), tries = 0; i >= 0 && tries < 20; i = text.indexOf(context, i + 1), tries++) {
+      for (let j = context.indexOf(token); j >= 0; j = context.indexOf(token, j + 1)) if (isError(i + j)) return i + j;
+    }
+  }
+  if (text.length > kBisectChars) return null;
+  let lo = 1, hi = text.length;  // the smallest unclean length is in [lo, hi]
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (clean(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
 function documentSyntaxError(e, text) {
@@ -225,7 +269,13 @@ function buildTable(source, name) {
   if (keys.length === 0) throw new ReadError(name, 'the objects have no keys: there are no columns');
 
   // Pass 2: values into typed columns.
-  const columns = kinds.map((k) => makeColumn(k, rows));
+  let columns;
+  try {
+    columns = kinds.map((k) => makeColumn(k, rows));
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ReadError(name, `not enough memory for ${rows} rows × ${keys.length} columns`);
+  }
   // Utf8 columns that saw more than strings keep other values as JSON text.
   const asText = kinds.map((k, c) => columns[c] instanceof Utf8Column && k !== STRING);
   let key = null;

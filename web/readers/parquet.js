@@ -34,18 +34,26 @@ export async function readParquet(bytes, name) {
   const file = asArrayBuffer(bytes);
   let metadata;
   try {
-    metadata = parquetMetadata(bytes);
+    // Not GeoParquet: its column marking loops forever on a negative child count in a damaged
+    // schema, and segx has no use for geometry.
+    metadata = parquetMetadata(bytes, { geoparquet: false });
   } catch (e) {
     throw new ReadError(name, `the Parquet footer cannot be read (${plain(e)}); the file is damaged`);
   }
-  checkCodecs(metadata, name);
-  const rows = Number(metadata.num_rows);
-  const groupRows = metadata.row_groups.reduce((s, g) => s + Number(g.num_rows), 0);
-  if (!(rows >= 0) || rows !== groupRows) throw new ReadError(name, `the Parquet footer is inconsistent (${rows} rows, but its row groups hold ${groupRows})`);
-  if (rows > kMaxRows) throw new ReadError(name, `the Parquet file has ${rows} rows; the browser reads at most ${kMaxRows}`);
-  checkPages(bytes, metadata, name);
-
-  const top = parquetSchema(metadata).children;
+  let rows, top;
+  try {
+    checkCodecs(metadata, name);
+    rows = Number(metadata.num_rows);
+    const groupRows = metadata.row_groups.reduce((sum, g) => sum + Number(g.num_rows), 0);
+    if (!(rows >= 0) || rows !== groupRows) throw new ReadError(name, `the Parquet footer is inconsistent (${rows} rows, but its row groups hold ${groupRows})`);
+    if (rows > kMaxRows) throw new ReadError(name, `the Parquet file has ${rows} rows; the browser reads at most ${kMaxRows}`);
+    checkPages(bytes, metadata, name);
+    top = parquetSchema(metadata).children;
+  } catch (e) {
+    // A damaged footer can hold anything: whatever breaks here is that.
+    if (e instanceof ReadError) throw e;
+    throw new ReadError(name, `the Parquet footer is damaged (${plain(e)})`);
+  }
   if (top.length === 0) throw new ReadError(name, 'the Parquet file has no columns');
   const columns = [];
   try {

@@ -49,7 +49,8 @@ export function checkPages(bytes, metadata, name) {
 function checkChunk(view, dataEnd, metadata, meta, rows) {
   const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
   const end = start + Number(meta.total_compressed_size);
-  if (!isCount(start) || !isCount(end) || start < 4 || end > dataEnd) throw new Damage(`its data (bytes ${start}..${end}) lies outside the file`);
+  if (!isCount(start) || !isCount(end)) throw new Damage('its metadata has an invalid position or size');
+  if (start < 4 || end > dataEnd) throw new Damage(`its data (bytes ${start}..${end}) lies outside the file`);
   const path = getSchemaPath(metadata.schema, meta.path_in_schema);
   const maxRep = getMaxRepetitionLevel(path);
   const maxDef = getMaxDefinitionLevel(path);
@@ -61,19 +62,21 @@ function checkChunk(view, dataEnd, metadata, meta, rows) {
     const packed = header.compressed_page_size;
     const unpacked = header.uncompressed_page_size;
     const body = reader.offset;
-    if (!isCount(packed) || body + packed > end) throw new Damage(`a page of ${packed} bytes runs past its column chunk`);
-    if (!isCount(unpacked) || unpacked > kMaxPageBytes || unpacked > maxUncompressed(meta.codec, packed)) {
+    if (!isCount(packed) || !isCount(unpacked)) throw new Damage('a page header has an invalid size');
+    if (body + packed > end) throw new Damage(`a page of ${packed} bytes runs past its column chunk`);
+    if (unpacked > kMaxPageBytes || unpacked > maxUncompressed(meta.codec, packed)) {
       throw new Damage(`a page claims ${unpacked} bytes when uncompressed, from ${packed} bytes`);
     }
     const raw = new Uint8Array(view.buffer, view.byteOffset + body, packed);
     if (header.dictionary_page_header) {
       const n = header.dictionary_page_header.num_values;
       // Each dictionary entry takes at least one bit.
-      if (!isCount(n) || n > unpacked * 8 + 8) throw new Damage(`a dictionary page claims ${n} values in ${unpacked} bytes`);
+      if (!isCount(n)) throw new Damage('a dictionary page header has an invalid value count');
+      if (n > unpacked * 8 + 8) throw new Damage(`a dictionary page claims ${n} values in ${unpacked} bytes`);
     } else if (header.data_page_header || header.data_page_header_v2) {
       const v1 = header.data_page_header;
       const n = (v1 || header.data_page_header_v2).num_values;
-      if (!isCount(n)) throw new Damage(`a page holds ${n} values`);
+      if (!isCount(n)) throw new Damage('a page header has an invalid value count');
       values += n;
       if (values > most) throw new Damage(`its pages hold more values (${values}) than ${maxRep ? `the browser reads (${most})` : `the row group has rows (${rows})`}`);
       if (v1) checkPageV1(decompressPage(raw, unpacked, meta.codec), v1, maxRep, maxDef);

@@ -52,6 +52,14 @@ describe('detectEncoding', () => {
     assert.equal(detectEncoding(bytes).encoding, 'windows-1252');
   });
 
+  test('GBK whose Chinese starts after a megabyte of ASCII is still found', () => {
+    const bytes = gbk('id,note\n' + '1,plain ascii text here\n'.repeat(60000) + '2,上海北京\n');
+    assert.ok(bytes.length > 1 << 20);
+    const d = detectEncoding(bytes);
+    assert.equal(d.encoding, 'gb18030');
+    assert.match(d.reason, /with 4 Chinese characters$/);
+  });
+
   test('an empty file is UTF-8', () => {
     assert.equal(detectEncoding(new Uint8Array(0)).encoding, 'utf-8');
   });

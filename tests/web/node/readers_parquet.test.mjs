@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
+import { parquetMetadata } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
+
 import { PARQUET_CODECS, readParquet } from '../../../web/readers/parquet.js';
 import { parquetFromSql, rejectsWith, startArrowDuckDB } from '../support/fixtures.mjs';
 
@@ -177,5 +180,67 @@ describe('damaged files', () => {
     const t = await readParquet(big.subarray(7, 7 + good.length), 'v.parquet');
     assert.equal(t.numRows, 1000);
     assert.equal(t.getChild('label').get(999), 'row 999');
+  });
+
+  // hyparquet writes every value of a run without checking the count: this 5-byte edit makes it
+  // grow a JS array past V8's limit, a fatal error that takes the tab down. The guard refuses it.
+  test('a run-length count of 2^31 in the levels is refused before decoding', async () => {
+    const plain = await parquetFromSql('SELECT i AS id FROM range(300) t(i)', { compression: 'uncompressed' });
+    const meta = parquetMetadata(plain).row_groups[0].columns[0].meta_data;
+    const reader = { view: new DataView(plain.buffer, plain.byteOffset, plain.byteLength), offset: Number(meta.data_page_offset) };
+    assert.equal(parquetHeader(reader).data_page_header.num_values, 300);
+    const bad = plain.slice();
+    bad.set([0xfe, 0xff, 0xff, 0xff, 0x0f], reader.offset + 4);  // after the u32 length of the definition levels
+    await rejectsWith(() => readParquet(bad, 'rle.parquet'), 'rle.parquet', /damaged: column "id", row group 1: a run of 2147483647 values where 300 are left/);
+  });
+
+  test('a page header claiming more values than the row group has rows is refused', async () => {
+    const plain = await parquetFromSql('SELECT i AS id FROM range(300) t(i)', { compression: 'uncompressed' });
+    const meta = parquetMetadata(plain).row_groups[0].columns[0].meta_data;
+    const reader = { view: new DataView(plain.buffer, plain.byteOffset, plain.byteLength), offset: Number(meta.data_page_offset) };
+    const start = reader.offset;
+    parquetHeader(reader);
+    // num_values is field 1 of the data page header, a zigzag varint: 300 -> 600 = 0xD8 0x04.
+    const header = plain.subarray(start, reader.offset);
+    const at = header.findIndex((b, i) => b === 0xd8 && header[i + 1] === 0x04);
+    assert.ok(at > 0);
+    const bad = plain.slice();
+    bad.set([0xd8, 0x05], start + at);  // 364 values
+    await rejectsWith(() => readParquet(bad, 'n.parquet'), 'n.parquet', /its pages hold more values \(364\) than the row group has rows \(300\)/);
+  });
+
+  // Random damage anywhere must end in a ReadError: never a crash, a hang or another error.
+  test('randomly damaged files only ever give a ReadError', { timeout: 120000 }, async () => {
+    const shapes = [
+      "SELECT i AS id, 'row ' || i AS label, i / 3 AS d, [i, i] AS l FROM range(300) t(i)",
+      "SELECT i % 5 AS small, CASE WHEN i % 4 = 0 THEN NULL ELSE ['a', 'b', 'c'][1 + i % 3] END AS cat, i % 2 = 0 AS b, {'x': i, 'y': [i]} AS st, MAP {'k': i} AS m FROM range(500) t(i)",
+    ];
+    let x = 0x2545f491;  // xorshift32: the same damage every run
+    const rnd = () => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), (x >>> 0) / 2 ** 32);
+    let read = 0, refused = 0;
+    for (const shape of shapes) {
+      for (const version of ['V1', 'V2']) {
+        const good = await parquetFromSql(shape, { parquetVersion: version });
+        const footer = new DataView(good.buffer, good.byteOffset).getUint32(good.length - 8, true);
+        for (let k = 0; k < 400; k++) {
+          const bad = good.slice();
+          const inFooter = rnd() < 0.3;
+          for (let f = 1 + Math.floor(rnd() * 4); f > 0; f--) {
+            const at = inFooter ? good.length - 9 - Math.floor(rnd() * footer) : 4 + Math.floor(rnd() * (good.length - 12 - footer));
+            bad[at] = rnd() < 0.5 ? Math.floor(rnd() * 256) : bad[at] ^ (1 << Math.floor(rnd() * 8));
+          }
+          try {
+            await readParquet(bad, 'f.parquet');
+            read++;
+          } catch (e) {
+            if (e.name !== 'ReadError') throw new Error(`damage ${version} #${k} escaped as ${e.name}: ${e.message}`);
+            assert.match(e.message, /^f\.parquet: /);
+            refused++;
+          }
+        }
+      }
+    }
+    assert.equal(read + refused, 1600);
+    assert.ok(refused > 800);
   });
 });

@@ -87,7 +87,7 @@ describe('readSource', () => {
     const forced = await readSource('a.csv', bytes, { encoding: 'windows-1252' });
     assert.equal(forced.encoding, 'windows-1252');
     assert.equal(forced.detected.encoding, 'gb18030');
-    await rejectsWith(() => readSource('a.csv', bytes, { encoding: 'utf-8' }), 'a.csv', /not valid UTF-8: bytes 0xB3 0xC7 at offset 0 \(line 1\)/);
+    await rejectsWith(() => readSource('a.csv', bytes, { encoding: 'utf-8' }), 'a.csv', /not valid UTF-8: byte 0xB3 at offset 0 \(line 1\) is not valid; choose another encoding/);
   });
 
   test('JSON in GBK and in UTF-16 is decoded before parsing', async () => {

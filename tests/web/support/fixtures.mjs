@@ -70,7 +70,7 @@ let nativeConn = null;
 let tmp = null;
 
 // Writes `SELECT ...` to a Parquet file with native DuckDB; returns its bytes.
-export async function parquetFromSql(select, { compression = 'snappy', rowGroupSize } = {}) {
+export async function parquetFromSql(select, { compression = 'snappy', rowGroupSize, parquetVersion } = {}) {
   if (!nativeConn) {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     nativeConn = await (await DuckDBInstance.create(':memory:')).connect();
@@ -78,7 +78,8 @@ export async function parquetFromSql(select, { compression = 'snappy', rowGroupS
   }
   const path = join(tmp, `f${Math.random().toString(36).slice(2)}.parquet`);
   const rg = rowGroupSize ? `, ROW_GROUP_SIZE ${rowGroupSize}` : '';
-  await nativeConn.run(`COPY (${select}) TO '${path}' (FORMAT parquet, COMPRESSION ${compression}${rg})`);
+  const version = parquetVersion ? `, PARQUET_VERSION ${parquetVersion}` : '';  // V2: data page v2
+  await nativeConn.run(`COPY (${select}) TO '${path}' (FORMAT parquet, COMPRESSION ${compression}${rg}${version})`);
   return new Uint8Array(readFileSync(path));
 }
 

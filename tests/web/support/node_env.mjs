@@ -5,6 +5,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { tableToIPC } from 'apache-arrow';
+
 import { CoreBridge } from '../../../web/core_bridge.js';
 
 const require = createRequire(import.meta.url);
@@ -33,7 +35,9 @@ export async function startDuckDB() {
     registerBuffer: (name, bytes) => db.registerFileBuffer(name, bytes),
     dropFile: (name) => db.dropFile(name),
     query: (sql) => conn.query(sql),
-    insertArrow: (table, name) => conn.insertArrowTable(table, { name, create: true }),
+    // The Node build bundles its own apache-arrow, which does not recognise our Table objects:
+    // hand it an IPC stream instead.
+    insertArrow: (table, name) => conn.insertArrowFromIPCStream(tableToIPC(table, 'stream'), { name, create: true }),
     batches: async function* (sql) {
       for (const b of conn.query(sql).batches) yield b;
     },
