@@ -25,7 +25,8 @@ export async function startDuckDB(baseUrl) {
     query: (sql) => conn.query(sql),
     insertArrow: (table, name) => conn.insertArrowTable(table, { name, create: true }),
     batches: async function* (sql) {
-      for await (const batch of await conn.send(sql)) yield batch;
+      // Streamed: without the flag DuckDB-wasm materialises the whole result first.
+      for await (const batch of await conn.send(sql, true)) yield batch;
     },
   };
 }

@@ -6,10 +6,10 @@ import { applyMapping, loadSource, previewMapping } from './source_loader.js';
 import { saveWorkspace } from './workspace.js';
 
 // Lets the page draw a frame between chunks of a long load, so it never looks frozen; at most
-// every 50 ms, so that waiting for frames does not dominate the load itself.
+// every 100 ms, so that waiting for frames does not dominate the load itself.
 let lastYield = 0;
 async function yieldToPage() {
-  if (performance.now() - lastYield < 50) return;
+  if (performance.now() - lastYield < 100) return;
   await new Promise((r) => requestAnimationFrame(() => r()));
   lastYield = performance.now();
 }

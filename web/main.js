@@ -130,6 +130,20 @@ window.segx = {
     saveWorkspace(workspace);
   },
   cancel: async () => (await booted).loads.cancel(),
+  // For benchmarks: DuckDB alone on the same bytes, in the page's own DuckDB (register + CTAS).
+  duckdbBaseline: async (bytes) => {
+    const { db } = await booted;
+    const t0 = performance.now();
+    await db.registerBuffer('segx_baseline.csv', new Uint8Array(bytes));
+    const t1 = performance.now();
+    await db.query(`CREATE OR REPLACE TABLE segx_baseline AS SELECT * FROM read_csv_auto('segx_baseline.csv')`);
+    const t2 = performance.now();
+    const rows = Number((await db.query('SELECT count(*)::DOUBLE FROM segx_baseline')).getChildAt(0).get(0));
+    await db.query('DROP TABLE segx_baseline');
+    await db.dropFile('segx_baseline.csv');
+    return { registerMs: t1 - t0, ctasMs: t2 - t1, rows };
+  },
+  heapBytes: async () => (await booted).M.HEAPU8.buffer.byteLength,
   state: async () => (await booted).state(),
   widgetRect: async (label) => {
     const { M, bridge } = await booted;

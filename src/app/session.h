@@ -34,7 +34,8 @@ struct SourceFile {
     float progress = 0.0f;  // 0..1 while loading
     std::string stage;      // "reading", "parsing", "transferring" — shown beside the bar
     std::string error;      // set when state == Failed
-    std::vector<ColumnStats> stats;  // per column of the preview table
+    std::vector<ColumnStats> stats;  // per column of the file (from DuckDB)
+    bool stats_exact = true;         // false: distinct counts are estimates (large files)
     std::string format;              // csv, tsv, parquet, json, jsonl
     std::string encoding;            // as read: detected, or chosen by the user
     std::string encoding_note;       // why that encoding, when it is not plain UTF-8

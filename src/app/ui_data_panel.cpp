@@ -20,7 +20,7 @@ static bool name_matches(const std::string& name, const std::string& filter) {
     return it != name.end();
 }
 
-static void draw_columns_table(const Table& t, const std::vector<ColumnStats>& stats, UiState& ui) {
+static void draw_columns_table(const Table& t, const std::vector<ColumnStats>& stats, bool exact, UiState& ui) {
     ImGui::SetNextItemWidth(240 * ui.scale);
     ImGui::InputTextWithHint("##column_filter", "Filter columns", &ui.column_filter);
     ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
@@ -51,7 +51,7 @@ static void draw_columns_table(const Table& t, const std::vector<ColumnStats>& s
         const ColumnStats st = i < stats.size() ? stats[i] : ColumnStats{};
         ImGui::TextUnformatted(format_count(double(st.nulls)).c_str());
         ImGui::TableNextColumn();
-        if (c.type == ColumnType::String) ImGui::TextUnformatted(format_count(double(st.distinct)).c_str());
+        if (c.type == ColumnType::String) ImGui::Text("%s%s", exact ? "" : "≈ ", format_count(double(st.distinct)).c_str());
         else ImGui::TextDisabled("-");
     }
     ImGui::EndTable();
@@ -162,7 +162,7 @@ void draw_data_panel(Session& session, UiState& ui) {
     draw_file_line(s, ui);
     if (ImGui::BeginTabBar("##source_tabs")) {
         if (ImGui::BeginTabItem("Columns")) {
-            draw_columns_table(*t, s.stats, ui);
+            draw_columns_table(*t, s.stats, s.stats_exact, ui);
             ImGui::Spacing();
             ImGui::TextUnformatted("Preview");
             draw_table_rows("##preview", *t, true);

@@ -59,12 +59,14 @@ static Column* pending_column(int handle, int col) {
     return &t->columns[size_t(col)];
 }
 
-// Runs f; on an exception stores its message and returns -1.
+// Runs f; on an exception stores its message and returns -1. Calls that change what the page
+// shows wake it (redraw); the per-batch calls of a load do not, or a load would draw every frame
+// (a load in progress draws a few frames a second on its own).
 template <class F>
-static int guarded(F&& f) {
+static int guarded(F&& f, bool redraw = true) {
     try {
         g_last_error.clear();
-        request_redraw();
+        if (redraw) request_redraw();
         return f();
     } catch (const std::exception& e) {
         g_last_error = e.what();
@@ -95,7 +97,7 @@ EMSCRIPTEN_KEEPALIVE int segx_source_progress(const char* name, const char* stag
             s->progress = float(fraction < 0 ? 0 : fraction > 1 ? 1 : fraction);
         }
         return 0;
-    });
+    }, false);
 }
 
 // type: 0 Bool, 1 Int64, 2 Double, 3 Date, 4 Timestamp, 5 String (ColumnType order).
@@ -107,28 +109,28 @@ EMSCRIPTEN_KEEPALIVE int segx_column_add(int handle, const char* name, int type)
         t->columns.back().name = name;
         t->columns.back().type = ColumnType(type);
         return int(t->columns.size()) - 1;
-    });
+    }, false);
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_column_append_int64(int handle, int col, const int64_t* values, const uint8_t* validity, int bit_offset, int n) {
     return guarded([&] {
         pending_column(handle, col)->append_int64(values, validity, size_t(bit_offset), size_t(n));
         return 0;
-    });
+    }, false);
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_column_append_double(int handle, int col, const double* values, const uint8_t* validity, int bit_offset, int n) {
     return guarded([&] {
         pending_column(handle, col)->append_double(values, validity, size_t(bit_offset), size_t(n));
         return 0;
-    });
+    }, false);
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_column_append_utf8(int handle, int col, const int32_t* offsets, const char* bytes, const uint8_t* validity, int bit_offset, int n) {
     return guarded([&] {
         pending_column(handle, col)->append_utf8(offsets, bytes, validity, size_t(bit_offset), size_t(n));
         return 0;
-    });
+    }, false);
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_source_end(int handle, double rows) {
@@ -176,7 +178,7 @@ EMSCRIPTEN_KEEPALIVE int segx_source_ready(const char* name, const char* message
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_mapped_preview_begin(const char* name) {
-    return guarded([&] { return session().begin_mapped_preview(name); });
+    return guarded([&] { return session().begin_mapped_preview(name); }, false);
 }
 
 // file info JSON: {format, encoding, encoding_note, total_rows, mapping, applied, problems}; any key may be missing.
@@ -192,6 +194,7 @@ EMSCRIPTEN_KEEPALIVE int segx_source_info(const char* name, const char* info_jso
         if (j.contains("mapping")) s->mapping = j["mapping"].get<Mapping>();
         if (j.contains("applied")) s->applied = j["applied"].get<Mapping>();
         if (j.contains("problems")) s->mapping_problems = j["problems"].get<std::vector<std::string>>();
+        if (j.contains("stats_exact")) s->stats_exact = j["stats_exact"].get<bool>();
         if (j.contains("stats")) {
             s->stats.clear();
             for (const auto& c : j["stats"]) s->stats.push_back({c.value("nulls", size_t(0)), c.value("distinct", size_t(0))});
@@ -203,7 +206,7 @@ EMSCRIPTEN_KEEPALIVE int segx_source_info(const char* name, const char* info_jso
 // Mapped sources. spec: {name, kind, time_format, time_is_epoch_us, tz_offset_minutes,
 // constant_event, revenue_required, columns}.
 EMSCRIPTEN_KEEPALIVE int segx_model_begin(const char* spec_json) {
-    return guarded([&] { return session().begin_model_source(spec_json); });
+    return guarded([&] { return session().begin_model_source(spec_json); }, false);
 }
 
 // desc: 5 int32 per column — layout (0 none, 1 int64, 2 double, 3 utf8), values pointer (utf8:
@@ -225,7 +228,7 @@ EMSCRIPTEN_KEEPALIVE int segx_model_append(int handle, int n, const int32_t* des
                              chunk_from(desc + 20), rest);
         }
         return 0;
-    });
+    }, false);
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_model_finish(int handle) {
@@ -260,7 +263,8 @@ EMSCRIPTEN_KEEPALIVE int segx_set_as_of(double us) {
 
 // The returned pointer stays valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* segx_state_json() {
-    if (guarded([&] { g_json = session().state_json(); return 0; }) != 0) g_json = "{\"error\":\"state unavailable\"}";
+    // Reading state changes nothing on screen (though it may rebuild a stale model).
+    if (guarded([&] { g_json = session().state_json(); return 0; }, false) != 0) g_json = "{\"error\":\"state unavailable\"}";
     return g_json.c_str();
 }
 
@@ -273,7 +277,7 @@ EMSCRIPTEN_KEEPALIVE const char* segx_cell_text(const char* table, int col, doub
                 throw std::runtime_error(std::string(table) + ": no cell at column " + std::to_string(col) + ", row " + std::to_string(size_t(row)));
             g_json = t->columns[size_t(col)].format(size_t(row));
             return 0;
-        }) != 0)
+        }, false) != 0)
         g_json.clear();
     return g_json.c_str();
 }

@@ -46,6 +46,7 @@ struct Page {
     ImGuiMouseCursor cursor = ImGuiMouseCursor_Arrow;
     bool font_dirty = true;
     bool device_ready = false;    // the GL backend has created its objects
+    double last_draw_ms = 0;
 };
 Page g;
 
@@ -139,11 +140,17 @@ static void update_cursor() {
 static void frame() {
     // Checked even while asleep (cheap): a resize or a move to another screen must wake the page.
     update_canvas_size();
-    // The page sleeps when nothing changes: no input, no load in progress, no text being edited.
-    if (!g.events.empty() || take_redraw_request() || session().any_loading() || ImGui::GetIO().WantTextInput)
-        g.busy_frames = std::max(g.busy_frames, 30);
-    if (g.busy_frames <= 0) return;
-    --g.busy_frames;
+    // The page sleeps when nothing changes: no input, no text being edited. While a load runs
+    // with no input, it draws about 5 frames a second: enough for a moving progress bar, and
+    // the load (sharing the main thread) keeps the rest of the time.
+    double now_ms = emscripten_get_now();
+    // Input gets half a second of frames (hover, animations settle); a changed value a few.
+    if (!g.events.empty()) g.busy_frames = std::max(g.busy_frames, 30);
+    if (take_redraw_request() || ImGui::GetIO().WantTextInput) g.busy_frames = std::max(g.busy_frames, 3);
+    bool loading_tick = session().any_loading() && now_ms - g.last_draw_ms >= 200;
+    if (g.busy_frames <= 0 && !loading_tick) return;
+    if (g.busy_frames > 0) --g.busy_frames;
+    g.last_draw_ms = now_ms;
 
     ImGuiIO& io = ImGui::GetIO();
     double now = emscripten_get_now() / 1000.0;
