@@ -99,25 +99,43 @@ const stem = (name) => String(name).replace(/\.[^.]*$/, '') || 'event';
 
 // Expressions come from people and from shared workspace files: allow arithmetic, functions on
 // columns and literals, nothing that reads other files or changes the database.
-const kForbidden = /;|--|\/\*|\b(read_\w+|copy|attach|detach|install|load|pragma|call|export|import|create|drop|insert|update|delete|alter|set|reset|select|from|with|glob|checkpoint|vacuum|query|query_table)\b/i;
+// Subqueries need one of the statement keywords (DuckDB also runs `(PIVOT 'file' ...)`,
+// `(TABLE t)`, `(SUMMARIZE t)` and the like as subqueries).
+const kForbidden = /;|--|\/\*|\b(read_\w+|copy|attach|detach|install|load|pragma|call|export|import|create|drop|insert|update|delete|alter|set|reset|select|from|with|glob|checkpoint|vacuum|query|query_table|table|values|pivot|unpivot|summarize|describe|show|explain)\b/i;
 export function checkExpression(expr, what) {
   const text = String(expr);
-  // Quoted identifiers and string literals are data, not keywords.
-  const bare = text.replace(/"(?:[^"]|"")*"/g, '""').replace(/'(?:[^']|'')*'/g, "''");
+  if (text.length > 2000) throw new Error(`${what}: the expression is longer than 2000 characters`);
+  // Quoted identifiers and string literals are data, not keywords. One left-to-right pass, so
+  // a quote character inside the other kind of quotes ('"' or "it's") cannot shift the pairing.
+  const bare = text.replace(/"(?:[^"]|"")*"|'(?:[^']|'')*'/g, (q) => (q[0] === '"' ? '""' : "''"));
+  // Dollar-quoted ($$...$$) and escape (E'\'') strings quote differently from the pairing above.
+  if (/\$/.test(bare)) throw new Error(`${what}: "$" is not allowed in an expression`);
+  if (/(^|[^\w])e''/i.test(bare)) throw new Error(`${what}: escape strings (E'...') are not allowed in an expression`);
   const bad = bare.match(kForbidden);
   if (bad) throw new Error(`${what}: "${bad[0]}" is not allowed in an expression`);
   if (/:\/\//.test(text)) throw new Error(`${what}: URLs are not allowed in an expression`);
-  if (text.length > 2000) throw new Error(`${what}: the expression is longer than 2000 characters`);
   return text;
 }
 
 // Validates a mapping against a file's columns; returns a list of problems with their paths.
 export function validateMapping(m, columns) {
+  // Mappings also come from workspace files: anything but the documented shape is a problem,
+  // never an exception.
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return ['mapping: expected an object'];
   const problems = [];
   const names = new Set(columns.map((c) => c.name));
+  const given = (key) => m[key] !== null && m[key] !== undefined;
+  const typed = {};
+  for (const key of ['user_id', 'time', 'event', 'revenue', 'order_id', 'event_constant', 'revenue_expr', 'filter', 'time_format']) {
+    typed[key] = !given(key) || typeof m[key] === 'string';
+    if (!typed[key]) problems.push(`${key}: expected text`);
+  }
   const col = (key) => {
-    if (m[key] !== null && m[key] !== undefined && !names.has(m[key])) problems.push(`${key}: no column named "${m[key]}"`);
+    if (typed[key] && given(key) && !names.has(m[key])) problems.push(`${key}: no column named "${m[key]}"`);
   };
+  if (given('columns') && (!Array.isArray(m.columns) || m.columns.some((c) => typeof c !== 'string'))) {
+    return [...problems, 'columns: expected a list of column names'];
+  }
   if (!KINDS.includes(m.kind)) problems.push(`kind: expected one of ${KINDS.join(', ')}`);
   if (!m.user_id) problems.push('user_id: choose the column that holds the user id');
   col('user_id');
@@ -130,12 +148,12 @@ export function validateMapping(m, columns) {
     if (m.kind === 'events' && !m.event && !String(m.event_constant || '').trim()) problems.push('event: choose a column or give a constant event name');
     if (m.kind === 'orders' && !m.revenue && !String(m.revenue_expr || '').trim()) problems.push('revenue: choose a column or an expression');
   }
-  if (!TIME_FORMATS.includes(m.time_format || 'auto')) problems.push(`time_format: expected one of ${TIME_FORMATS.join(', ')}`);
+  if (typed.time_format && !TIME_FORMATS.includes(m.time_format || 'auto')) problems.push(`time_format: expected one of ${TIME_FORMATS.join(', ')}`);
   if (!Number.isInteger(m.tz_offset_minutes ?? 0) || Math.abs(m.tz_offset_minutes ?? 0) > 18 * 60)
     problems.push('tz_offset_minutes: expected whole minutes between -1080 and 1080');
   for (const [i, c] of (m.columns || []).entries()) if (!names.has(c)) problems.push(`columns[${i}]: no column named "${c}"`);
   for (const key of ['revenue_expr', 'filter']) {
-    if (!m[key]) continue;
+    if (!m[key] || !typed[key]) continue;
     try {
       checkExpression(m[key], key);
     } catch (e) {
@@ -146,10 +164,17 @@ export function validateMapping(m, columns) {
 }
 
 // Role columns are cast to the few layouts the core reads: text, BIGINT, DOUBLE, or epoch µs.
-function roleSql(column, type, role) {
+function roleSql(column, type, role, tzOffsetMinutes = 0) {
   const c = quoteIdent(column);
   if (role === 'time') {
-    if (isTemporal(type)) return { sql: `epoch_us(CAST(${c} AS TIMESTAMP))`, layout: 'epoch_us' };
+    // An instant with a zone (TIMESTAMPTZ) is taken as it is. A DATE or zone-less TIMESTAMP that
+    // DuckDB's sniffer parsed is wall time like zone-less text: the core leaves epoch µs alone,
+    // so the offset is applied here (the same text in JSON, read by the core, gets it there).
+    if (/^(TIMESTAMP WITH TIME ZONE|TIMESTAMPTZ)$/i.test(type)) return { sql: `epoch_us(${c})`, layout: 'epoch_us' };
+    if (isTemporal(type)) {
+      const shift = Number.isInteger(tzOffsetMinutes) && tzOffsetMinutes ? ` - ${tzOffsetMinutes * 60_000_000}` : '';
+      return { sql: `(epoch_us(CAST(${c} AS TIMESTAMP))${shift})`, layout: 'epoch_us' };
+    }
     if (isNumeric(type)) return { sql: `CAST(${c} AS DOUBLE)`, layout: 'double' };
     return { sql: `CAST(${c} AS VARCHAR)`, layout: 'text' };
   }
@@ -173,7 +198,7 @@ export function mappingSql(m, columns, table) {
   const add = (role, r) => out.push({ role, ...r });
   add('user_id', roleSql(m.user_id, typeOf.get(m.user_id), 'user_id'));
   if (m.kind !== 'users') {
-    add('time', roleSql(m.time, typeOf.get(m.time), 'time'));
+    add('time', roleSql(m.time, typeOf.get(m.time), 'time', m.tz_offset_minutes));
     // An orders file holds purchases only: its rows take the constant purchase event.
     if (m.event && m.kind === 'events') add('event', roleSql(m.event, typeOf.get(m.event), 'event'));
     if (m.revenue_expr) add('revenue', { sql: `TRY_CAST((${checkExpression(m.revenue_expr, 'revenue_expr')}) AS DOUBLE)`, layout: 'double' });

@@ -9,13 +9,15 @@
 //   registerBuffer(fileName, bytes), dropFile(fileName), query(sql) -> Arrow Table,
 //   batches(sql) -> async iterable of RecordBatches, insertArrow(table, tableName).
 import { ColumnType } from './core_bridge.js';
-import { LoadError, explainDuckDBError, findRaggedLine, projectionFor, quoteIdent, quoteLiteral } from './load_support.js';
+import {
+  LoadError, explainDuckDBError, findLongLine, findRaggedLine, findUnclosedQuote, kMaxLineBytes, projectionFor, quoteIdent, quoteLiteral,
+} from './load_support.js';
 import { inferMapping, mappingSql, validateMapping } from './mapping.js';
 import { readSource } from './readers/index.js';
 
 export const kPreviewRows = 1000;
 // Exact distinct counts up to this many rows; DuckDB's HyperLogLog estimate above.
-const kExactDistinctRows = 2_000_000;
+const kExactDistinctRows = 200_000;
 let uploadCounter = 0;
 
 const layoutCode = { int64: 1, double: 2, text: 3 };
@@ -50,8 +52,15 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
     if (read.csvBytes) {
       const nul = read.csvBytes.subarray(0, 1 << 16).indexOf(0);
       if (nul >= 0) throw new LoadError(`this is not a text file (a zero byte at offset ${nul}); expected CSV text`);
+      const long = findLongLine(read.csvBytes);
+      if (long) {
+        throw new LoadError(`line ${long.line} is ${(long.bytes / 1e6).toFixed(1)} MB long without a line break (at most ` +
+          `${kMaxLineBytes.toLocaleString('en-US')} bytes per line); expected CSV text with one row per line`);
+      }
       // registerBuffer hands the bytes to the worker (detaching them in the browser): keep the head.
       const head = new TextDecoder().decode(read.csvBytes.subarray(0, 16 << 20));
+      const unclosed = read.csvBytes.length <= 16 << 20 && findUnclosedQuote(head);
+      if (unclosed) throw new LoadError(`a quoted value is never closed (the quote opens on line ${unclosed.line})`);
       await db.registerBuffer(fileName, read.csvBytes);
       registered = true;
       try {
@@ -102,6 +111,7 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       encoding_note: read.detected && read.detected.reason && read.encoding !== 'utf-8' ? read.detected.reason : '',
       total_rows: stats.rows,
       stats: stats.columns,
+      stats_exact: stats.exact,
     });
 
     // The mapping: given, else the one saved for this file name if it still fits, else inferred.
@@ -112,8 +122,17 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
     Object.assign(ms, result.ms);
     const enc = read.encoding && read.encoding !== 'utf-8' ? `, ${read.encoding}` : '';
     const rowsText = `${stats.rows.toLocaleString('en-US')} ${stats.rows === 1 ? 'row' : 'rows'}`;
-    bridge.ready(name, `Loaded ${name}: ${rowsText} (${read.format}${enc})` +
-      (result.ok ? `, mapped as ${m.kind}` : '; the mapping needs attention (see the Mapping tab)'));
+    const loaded = `Loaded ${name}: ${rowsText} (${read.format}${enc})`;
+    const rejects = result.ok && (bridge.state().sources.find((s) => s.name === name) || {}).rejects;
+    if (!result.ok) bridge.ready(name, `${loaded}; the mapping needs attention (see the Mapping tab)`);
+    else if (!rejects || !rejects.total) bridge.ready(name, `${loaded}, mapped as ${m.kind}`);
+    else {
+      // Rejected rows are listed on the file's Rejected rows tab; the status says how many and why.
+      const why = rejects.reasons.map((r) => `${r.count.toLocaleString('en-US')} ${r.reason}`).join(', ');
+      const none = rejects.kept === 0;
+      bridge.ready(name, none ? '' : `${loaded}, mapped as ${m.kind}; ${rejects.total.toLocaleString('en-US')} ${rejects.total === 1 ? 'row' : 'rows'} not loaded (${why})`);
+      if (none) bridge.status('warning', `${name}: none of the ${rejects.read.toLocaleString('en-US')} rows could be loaded (${why}); see Rejected rows`);
+    }
     return { name, rows: stats.rows, format: read.format, encoding: read.encoding, columns, mapping: m, mapped: result, ms };
   } catch (e) {
     const message = e instanceof LoadError ? e.message : explainDuckDBError(e);
@@ -189,7 +208,7 @@ export async function applyMapping({ db, bridge, name, mapping, columns, total =
   } catch (e) {
     bridge.modelAbort(h);
     if (e instanceof LoadError) throw e;
-    const problem = `the mapping could not run: ${explainDuckDBError(e)}`;
+    const problem = await mappingProblem(db, mapping, name, e);
     bridge.info(name, { mapping, problems: [problem] });
     bridge.status('warning', `${name}: ${problem}`);
     return { ok: false, problems: [problem], ms };
@@ -222,8 +241,29 @@ export async function previewMapping({ db, bridge, name, mapping, columns, limit
     bridge.endSource(h, rows);
     return { ok: true, rows };
   } catch (e) {
-    const problem = `the mapping could not run: ${explainDuckDBError(e)}`;
+    const problem = await mappingProblem(db, mapping, name, e);
     bridge.info(name, { mapping, problems: [problem] });
     return { ok: false, problems: [problem] };
   }
+}
+
+// DuckDB's refusal of a mapping's query as a problem, under the path of the expression it
+// refused when one of them fails alone (an unknown column, a syntax error), like the problems
+// of validateMapping. The expressions passed checkExpression already.
+async function mappingProblem(db, mapping, table, error) {
+  const explained = explainDuckDBError(error);
+  const from = quoteIdent(table);
+  const probes = [
+    ['revenue_expr', mapping.kind !== 'users' && mapping.revenue_expr, (x) => `SELECT TRY_CAST((${x}) AS DOUBLE) FROM ${from} LIMIT 0`],
+    ['filter', mapping.filter, (x) => `SELECT 1 FROM ${from} WHERE ${x} LIMIT 0`],
+  ];
+  for (const [key, expr, sql] of probes) {
+    if (!expr) continue;
+    try {
+      await db.query(sql(expr));
+    } catch (e) {
+      return `${key}: the expression could not run: ${explainDuckDBError(e)}`;
+    }
+  }
+  return `the mapping could not run: ${explained}`;
 }
