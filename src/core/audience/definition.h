@@ -1,0 +1,209 @@
+#pragma once
+// Audience definitions (DESIGN §3): plain value types for the rule tree that the UI edits, the
+// JSON carries (json.h) and the evaluator turns into a user bitset (evaluate.h).
+//
+// The types hold exactly what the JSON says and nothing derived: no dictionary codes, no
+// parsed times. That keeps `from_json(to_json(x)) == x` exact and lets one definition be
+// evaluated against any model. Where a field only makes sense for some variants (a count's
+// bounds, an aggregate's function, a window's days), the variants are separate types in a
+// std::variant, so that no "unused" field can make two equal-meaning definitions unequal.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace segx {
+
+// Limits on untrusted definitions (json.h enforces them; the evaluator re-checks the depth so
+// a tree built in code cannot recurse without bound either).
+constexpr int kMaxGroupDepth = 64;          // groups inside groups, the root being depth 1
+constexpr size_t kMaxRules = 10000;         // rules in one definition, groups included
+constexpr size_t kMaxValues = 10000;        // values of one `in`, filters of one behavior rule
+constexpr size_t kMaxStringBytes = 10000;   // any one string: names, values, ids
+
+// ---- operators and values -------------------------------------------------------------------
+
+enum class Op : uint8_t {
+    Eq, Neq, In, NotIn, Contains, NotContains, StartsWith,
+    Gt, Gte, Lt, Lte, Between, IsSet, IsNotSet,
+};
+
+const char* op_name(Op op); // "eq", "not_in", "starts_with", ...
+std::optional<Op> op_from_name(std::string_view name);
+
+// How many values an operator takes: is_set/is_not_set none, in/not_in one or more (`values`
+// in JSON), between exactly two (`values`), every other one exactly one (`value`).
+enum class Arity : uint8_t { None, One, Two, Many };
+Arity op_arity(Op op);
+
+// A JSON scalar in a comparison. Dates and times are strings (ISO 8601, parsed when compared
+// with a DATE or TIMESTAMP column); numbers are doubles (JSON integers beyond ±2^53 are refused
+// on input rather than rounded).
+struct Scalar {
+    enum class Kind : uint8_t { String, Number, Bool };
+    Kind kind = Kind::String;
+    std::string text;  // String
+    double number = 0; // Number
+    bool boolean = false; // Bool
+
+    static Scalar of(std::string s);
+    static Scalar of(const char* s) { return of(std::string(s)); }
+    static Scalar of(double x);
+    static Scalar of(int x) { return of(double(x)); }
+    static Scalar of_bool(bool b);
+};
+bool operator==(const Scalar& a, const Scalar& b);
+inline bool operator!=(const Scalar& a, const Scalar& b) { return !(a == b); }
+
+// ---- rules ----------------------------------------------------------------------------------
+
+// A user attribute compared with values: `country in ["CN", "HK"]`.
+struct PropertyRule {
+    std::string attribute;
+    Op op = Op::Eq;
+    std::vector<Scalar> values; // as many as op_arity says
+    bool ci = false;            // strings: ASCII case-insensitive (evaluate.h)
+};
+
+// The same comparison over an event property column, filtering a behavior rule's events.
+struct EventFilter {
+    std::string property;
+    Op op = Op::Eq;
+    std::vector<Scalar> values;
+    bool ci = false;
+};
+
+// Time windows, relative to the as-of time. Every window is start-exclusive, end-inclusive,
+// and no window reaches past as-of (evaluate.h).
+struct WindowAllTime {};                   // (-inf, as_of]
+struct WindowLastDays { int64_t days = 30; }; // (as_of - days, as_of], days in 1..kMaxWindowDays
+struct WindowRange {                       // (from, to] ∩ (-inf, as_of]; "" = open end, not both
+    std::string from, to;                  // ISO 8601 date or time text, UTC when zone-less
+};
+using TimeWindow = std::variant<WindowAllTime, WindowLastDays, WindowRange>;
+constexpr int64_t kMaxWindowDays = 100000;
+
+// What a behavior rule measures over the user's matching events in the window.
+struct CountMeasure {             // number of matching events, 0 for none
+    Op op = Op::Gte;              // gte, lte, eq or between
+    std::vector<int64_t> values = {1}; // 0..kMaxCount; two for between
+};
+constexpr int64_t kMaxCount = 4294967295;
+
+enum class AggregateFn : uint8_t { Sum, Avg, Min, Max };
+const char* aggregate_fn_name(AggregateFn fn);
+std::optional<AggregateFn> aggregate_fn_from_name(std::string_view name);
+
+struct AggregateMeasure {         // fn over non-null values; no values -> NULL -> false
+    AggregateFn fn = AggregateFn::Sum;
+    std::string property;         // a numeric event property; "" = the revenue column
+    Op op = Op::Gte;              // eq, neq, gt, gte, lt, lte or between
+    std::vector<double> values = {0};
+};
+
+struct OccurrenceMeasure {        // the user's first (or last) matching event lies in the window
+    bool last = false;
+};
+
+using Measure = std::variant<CountMeasure, AggregateMeasure, OccurrenceMeasure>;
+
+// "did / did not perform `event` (with filters) <measure> within <window>".
+struct BehaviorRule {
+    bool did = true; // false: every user for whom the "did" form is false
+    std::string event;
+    std::vector<EventFilter> where;
+    TimeWindow window;
+    Measure measure;
+};
+
+// Parsed and validated now; their engines land with src/core/rfm, lifecycle and funnel.
+struct ScoreRange {
+    int lo = 1, hi = 5; // 1..5, lo <= hi
+};
+struct RfmRule {
+    std::vector<std::string> segments;   // named segments (Champions, At Risk, ...), or
+    std::optional<ScoreRange> r, f, m;   // score ranges (at least one); never both forms
+};
+
+enum class LifecycleStage : uint8_t { New, Returning, Resurrecting, Dormant };
+const char* lifecycle_stage_name(LifecycleStage stage);
+std::optional<LifecycleStage> lifecycle_stage_from_name(std::string_view name);
+struct LifecycleRule {
+    LifecycleStage stage = LifecycleStage::New;
+};
+
+struct FunnelRule {
+    std::string funnel;        // saved funnel id
+    bool dropped_after = false; // false: reached step `step`; true: dropped after it
+    int step = 1;              // 1..kMaxFunnelStep
+};
+constexpr int kMaxFunnelStep = 100;
+
+// In / not in another saved audience, by id. Cycles are an evaluation error.
+struct AudienceRefRule {
+    std::string id;
+    bool in = true;
+};
+
+struct Rule;
+
+// `all`: users matching every rule (no rules: every user); `any`: users matching at least one
+// (no rules: no user), the identities of AND and OR. `negate` complements the result.
+enum class Match : uint8_t { All, Any };
+struct Group {
+    Match match = Match::All;
+    bool negate = false;
+    std::vector<Rule> rules;
+};
+
+using RuleNode = std::variant<Group, PropertyRule, BehaviorRule, RfmRule, LifecycleRule, FunnelRule,
+                              AudienceRefRule>;
+
+// The wrapper that lets Group hold a vector of nodes (a variant cannot name itself).
+struct Rule {
+    RuleNode node;
+
+    Rule() = default;
+    // Implicit from any node type, so that `group.rules.push_back(PropertyRule{...})` reads well.
+    template <typename T, typename = std::enable_if_t<!std::is_same<std::decay_t<T>, Rule>::value &&
+                                                      std::is_constructible<RuleNode, T&&>::value>>
+    Rule(T&& value) : node(std::forward<T>(value)) {}
+};
+
+// The "kind" of a rule in JSON: "group", "property", "behavior", "rfm", "lifecycle", "funnel",
+// "audience".
+const char* rule_kind_name(const RuleNode& node);
+
+struct Audience {
+    int segx = 1; // format version
+    std::string id, name;
+    Group root;
+};
+
+bool operator==(const PropertyRule& a, const PropertyRule& b);
+bool operator==(const EventFilter& a, const EventFilter& b);
+bool operator==(const WindowAllTime& a, const WindowAllTime& b);
+bool operator==(const WindowLastDays& a, const WindowLastDays& b);
+bool operator==(const WindowRange& a, const WindowRange& b);
+bool operator==(const CountMeasure& a, const CountMeasure& b);
+bool operator==(const AggregateMeasure& a, const AggregateMeasure& b);
+bool operator==(const OccurrenceMeasure& a, const OccurrenceMeasure& b);
+bool operator==(const BehaviorRule& a, const BehaviorRule& b);
+bool operator==(const ScoreRange& a, const ScoreRange& b);
+bool operator==(const RfmRule& a, const RfmRule& b);
+bool operator==(const LifecycleRule& a, const LifecycleRule& b);
+bool operator==(const FunnelRule& a, const FunnelRule& b);
+bool operator==(const AudienceRefRule& a, const AudienceRefRule& b);
+bool operator==(const Group& a, const Group& b);
+bool operator==(const Rule& a, const Rule& b);
+bool operator==(const Audience& a, const Audience& b);
+inline bool operator!=(const Rule& a, const Rule& b) { return !(a == b); }
+inline bool operator!=(const Group& a, const Group& b) { return !(a == b); }
+inline bool operator!=(const Audience& a, const Audience& b) { return !(a == b); }
+
+} // namespace segx

@@ -1,0 +1,197 @@
+// The rule-tree walk: groups combine their children's bitsets word by word; leaves go to
+// rule_eval.h (through the cache when there is one); audience references evaluate the saved
+// definition recursively with the chain of audiences being evaluated on a stack, so a cycle
+// is seen the moment an id comes round again.
+
+#include "core/audience/evaluate.h"
+
+#include "core/audience/audience_cache.h"
+#include "core/audience/json.h"
+#include "core/audience/json_text.h"
+#include "core/audience/rule_eval.h"
+#include "core/audience/text.h"
+#include "core/audience/user_set.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+namespace segx {
+
+namespace {
+
+// Audience references nested deeper than this are refused (each level recurses).
+constexpr size_t kMaxRefDepth = 64;
+
+// An error, and whether it is a cycle: those keep their message as they travel out through
+// the references ("audience cycle: a → b → a"), while other errors inside a referenced
+// audience get its name prefixed.
+struct Issue {
+    AudienceError error;
+    bool cycle = false;
+};
+
+std::string child(const std::string& path, const char* key) {
+    std::string p = path;
+    append_path_key(p, key);
+    return p;
+}
+
+std::string child(const std::string& path, const char* key, size_t i) {
+    std::string p = child(path, key);
+    append_path_index(p, i);
+    return p;
+}
+
+// Ids as they appear in messages: plain when short and printable, else quoted.
+std::string show_id(const std::string& id) {
+    bool plain = !id.empty() && id.size() <= 64;
+    for (char c : id)
+        plain = plain && c > ' ' && c != '"' && c != '\\' && c != 0x7F;
+    return plain && is_valid_utf8(id) ? id : quote(id);
+}
+
+class Evaluator {
+public:
+    Evaluator(const EvalContext& ctx, AudienceCache* cache)
+        : ctx_(ctx), cache_(cache), users_(ctx.model.users.size()) {}
+
+    EvalResult run(const Audience& audience) {
+        std::vector<Issue> issues;
+        stack_.push_back(audience.id);
+        Bitmap users = group(audience.root, "root", 1, issues);
+        stack_.pop_back();
+        EvalResult result;
+        for (Issue& i : issues)
+            if (result.errors.size() < kMaxErrors)
+                result.errors.push_back(std::move(i.error));
+        if (result.ok())
+            result.users = std::move(users);
+        return result;
+    }
+
+private:
+    Bitmap group(const Group& g, const std::string& path, int depth, std::vector<Issue>& issues) {
+        if (depth > kMaxGroupDepth) {
+            issues.push_back({{path, "groups nested deeper than " + std::to_string(kMaxGroupDepth) + " levels"}});
+            return Bitmap();
+        }
+        Bitmap acc = make_user_set(users_, g.match == Match::All);
+        for (size_t i = 0; i < g.rules.size(); i++) {
+            size_t before = issues.size();
+            Bitmap b = rule(g.rules[i], child(path, "rules", i), depth, issues);
+            if (issues.size() != before)
+                continue; // b is empty, not a user set: keep walking for more errors
+            if (g.match == Match::All)
+                intersect_with(acc, b);
+            else
+                unite_with(acc, b);
+        }
+        if (g.negate)
+            complement(acc);
+        return acc;
+    }
+
+    Bitmap rule(const Rule& r, const std::string& path, int depth, std::vector<Issue>& issues) {
+        const RuleNode& node = r.node;
+        if (const auto* g = std::get_if<Group>(&node))
+            return group(*g, path, depth + 1, issues);
+        if (const auto* ref = std::get_if<AudienceRefRule>(&node))
+            return reference(*ref, path, issues);
+        if (std::holds_alternative<PropertyRule>(node) || std::holds_alternative<BehaviorRule>(node))
+            return leaf(r, path, issues);
+        const char* engine = std::holds_alternative<RfmRule>(node)         ? "RFM"
+                             : std::holds_alternative<LifecycleRule>(node) ? "lifecycle"
+                                                                           : "funnel";
+        issues.push_back({{path, std::string(rule_kind_name(node)) + " rules are not available yet (the " +
+                                     engine + " engine has not landed)"}});
+        return Bitmap();
+    }
+
+    Bitmap leaf(const Rule& r, const std::string& path, std::vector<Issue>& issues) {
+        const auto* behavior = std::get_if<BehaviorRule>(&r.node);
+        std::string key;
+        if (cache_ != nullptr) {
+            nlohmann::json j;
+            to_json(j, r);
+            // Property rules do not depend on as-of: moving it keeps their bitsets.
+            key = (behavior ? std::to_string(ctx_.as_of_us) : std::string("-")) + '\n' + j.dump();
+            if (const Bitmap* hit = cache_->lookup(key, ctx_.model_generation))
+                return *hit;
+        }
+        std::vector<AudienceError> errors;
+        Bitmap users = behavior ? eval_behavior_rule(ctx_.model, *behavior, ctx_.as_of_us, path, errors)
+                                : eval_property_rule(ctx_.model, std::get<PropertyRule>(r.node), path, errors);
+        for (AudienceError& e : errors)
+            issues.push_back({std::move(e)});
+        if (cache_ != nullptr && errors.empty())
+            cache_->store(key, users, ctx_.model_generation);
+        return users;
+    }
+
+    Bitmap reference(const AudienceRefRule& ref, const std::string& path, std::vector<Issue>& issues) {
+        for (size_t i = 0; i < stack_.size(); i++) {
+            if (stack_[i] != ref.id || ref.id.empty())
+                continue;
+            std::string chain;
+            for (size_t k = i; k < stack_.size(); k++)
+                chain += show_id(stack_[k]) + " \xE2\x86\x92 "; // →
+            issues.push_back({{path, "audience cycle: " + chain + show_id(ref.id)}, true});
+            return Bitmap();
+        }
+        Bitmap users;
+        auto done = done_.find(ref.id);
+        if (done != done_.end()) {
+            users = done->second;
+        } else {
+            const Audience* saved = ref.id.empty() || !ctx_.saved ? nullptr : ctx_.saved(ref.id);
+            if (saved == nullptr) {
+                issues.push_back({{child(path, "id"), "unknown audience " + quote(ref.id)}});
+                return Bitmap();
+            }
+            if (stack_.size() >= kMaxRefDepth) {
+                issues.push_back({{path, "audience references nested deeper than " +
+                                             std::to_string(kMaxRefDepth) + " levels"}});
+                return Bitmap();
+            }
+            std::vector<Issue> inner;
+            stack_.push_back(ref.id);
+            users = group(saved->root, "root", 1, inner);
+            stack_.pop_back();
+            if (!inner.empty()) {
+                // Reported here, at the rule that leads into the broken audience.
+                for (Issue& e : inner)
+                    issues.push_back({{path, e.cycle ? e.error.message
+                                                     : "in audience " + show_id(ref.id) + ": " + e.error.to_string()},
+                                      e.cycle});
+                return Bitmap();
+            }
+            done_.emplace(ref.id, users);
+        }
+        if (!ref.in)
+            complement(users);
+        return users;
+    }
+
+    const EvalContext& ctx_;
+    AudienceCache* cache_;
+    size_t users_;
+    std::vector<std::string> stack_;      // ids of the audiences being evaluated, outermost first
+    std::map<std::string, Bitmap> done_;  // referenced audiences already evaluated in this run
+};
+
+} // namespace
+
+namespace detail {
+
+EvalResult evaluate_with_cache(const Audience& audience, const EvalContext& ctx, AudienceCache* cache) {
+    return Evaluator(ctx, cache).run(audience);
+}
+
+} // namespace detail
+
+EvalResult evaluate(const Audience& audience, const EvalContext& ctx) {
+    return detail::evaluate_with_cache(audience, ctx, nullptr);
+}
+
+} // namespace segx

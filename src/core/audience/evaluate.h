@@ -1,0 +1,71 @@
+#pragma once
+// Evaluating an audience definition against a Model: a Bitmap with one bit per user index.
+//
+// Semantics (the SQL compiler, src/core/sql, must emit exactly these):
+//   - Two-valued logic. Every rule is true or false for every user; nothing is "unknown".
+//     `negate`, `did: false` and `not_in` (audience) are plain complements over all users. In
+//     SQL that means wrapping each rule as COALESCE(<rule>, FALSE) before NOT / AND / OR.
+//   - Property rules: predicate.h. A null attribute matches no operator except is_not_set
+//     (so neq, not_in and not_contains are false for nulls, as `NULL <> 'x'` is in SQL, and a
+//     negated group does include them). Users in no users file have null attributes.
+//   - Groups: `all` of no rules is every user, `any` of no rules is no user (the identities of
+//     AND and OR, as SQL's TRUE and FALSE).
+//   - Windows: start-exclusive, end-inclusive (as_of - N days, as_of], (from, to], and never
+//     past as-of: events after as_of do not exist for any rule, "all time" included, so that
+//     an earlier as-of gives the audience as it was then.
+//   - Behavior counts include zero: `count lte 2` matches users with no such event. Aggregates
+//     (sum/avg/min/max) skip null values (revenue NaN, null properties); a user with no
+//     non-null value has a NULL aggregate, which compares false (SQL's SUM over no rows).
+//     first/last occurrence: the user's first (last) matching event at or before as-of lies in
+//     the window.
+//   - Strings compare as bytes; `ci` folds ASCII letters only, so Chinese text compares
+//     exactly either way (text.h).
+//   - Unknown attribute, event, event property or audience names are errors naming them, never
+//     an empty match. So are values of the wrong type for the column (a string for a BIGINT),
+//     and rfm / lifecycle / funnel rules until their engines land ("not available yet").
+//   - Audience references are resolved through EvalContext::saved by id, recursively; a cycle
+//     is an error naming every audience in it ("audience cycle: a → b → a").
+// Errors do not stop the walk: every problem is reported, each with its rule's JSON path; the
+// bitmap is then empty.
+
+#include "core/audience/definition.h"
+#include "core/audience/error.h"
+#include "core/dataset/bitmap.h"
+#include "core/model/model.h"
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+namespace segx {
+
+struct EvalContext {
+    const Model& model;
+    int64_t as_of_us = 0; // DESIGN §1: default the model's max_time_us, never the wall clock
+    // Bumped by the owner of the model on every build_model; AudienceCache drops results of
+    // other generations (the Model itself carries no version).
+    uint64_t model_generation = 0;
+    // Saved audiences' definitions by id, for `audience` rules (nullptr: no such audience).
+    // Definitions, not bitsets, so that the evaluator sees the whole reference graph and can
+    // name a cycle instead of recursing forever. May be empty when nothing is saved.
+    std::function<const Audience*(std::string_view id)> saved;
+};
+
+struct EvalResult {
+    Bitmap users; // bit u set = user index u is a member; empty bitmap when !ok()
+    std::vector<AudienceError> errors;
+
+    bool ok() const { return errors.empty(); }
+};
+
+class AudienceCache;
+
+EvalResult evaluate(const Audience& audience, const EvalContext& ctx);
+
+namespace detail {
+// The one evaluator; `cache` may be null (AudienceCache::evaluate passes itself).
+EvalResult evaluate_with_cache(const Audience& audience, const EvalContext& ctx, AudienceCache* cache);
+} // namespace detail
+
+} // namespace segx
