@@ -162,6 +162,12 @@ export class CoreBridge {
     return JSON.parse(this.M.UTF8ToString(this.call('state_json')));
   }
 
+  // Evaluates a definition (an object or JSON text) over the model: {ok, size, share, ...}.
+  run(definition, { members = false } = {}) {
+    const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
+    return JSON.parse(this.M.UTF8ToString(this.call('run', text, members ? 1 : 0)));
+  }
+
   // A cell's display text, as the Data panel shows it.
   cellText(table, col, row) {
     const p = this.call('cell_text', table, col, row);

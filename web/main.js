@@ -145,6 +145,13 @@ window.segx = {
   },
   heapBytes: async () => (await booted).M.HEAPU8.buffer.byteLength,
   state: async () => (await booted).state(),
+  // Evaluates a definition JSON (an audience, for now) and resolves to the result as JSON:
+  // {ok, kind, size, users, share, as_of, members?} or {ok: false, errors: [{path, message}]}.
+  run: async (definition, options = {}) => {
+    const { loads, bridge } = await booted;
+    await loads.run(() => {});  // after every load asked for so far
+    return bridge.run(definition, options);
+  },
   widgetRect: async (label) => {
     const { M, bridge } = await booted;
     return JSON.parse(M.UTF8ToString(bridge.call('widget_rect', String(label))));

@@ -1,5 +1,6 @@
 #include "app/session.h"
 
+#include "core/audience/json.h"
 #include "core/time/civil.h"
 
 #include <nlohmann/json.hpp>
@@ -234,6 +235,7 @@ void Session::rebuild_model_if_dirty() {
     for (const EventSource& e : event_sources) events.push_back(&e);
     model = build_model(users, events);
     overview = compute_overview(model);
+    ++model_generation;
     model_dirty = false;
 }
 
@@ -249,6 +251,45 @@ std::optional<int64_t> Session::as_of_us() const {
     if (as_of_override) return as_of_override;
     if (model.events.size() == 0) return std::nullopt;
     return model.max_time_us;
+}
+
+std::string Session::run_json(std::string_view definition, bool with_members) {
+    using nlohmann::json;
+    rebuild_model_if_dirty();
+    json out;
+    ValidationResult parsed = parse_audience(definition);
+    auto errors_json = [](const std::vector<AudienceError>& errors) {
+        json list = json::array();
+        for (const AudienceError& e : errors) list.push_back({{"path", e.path}, {"message", e.message}});
+        return list;
+    };
+    if (!parsed.ok()) {
+        out = {{"ok", false}, {"errors", errors_json(parsed.errors)}};
+        return out.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+    auto as_of = as_of_us();
+    EvalContext ctx{model, as_of ? *as_of : 0, model_generation, nullptr};
+    EvalResult r = audience_cache.evaluate(parsed.audience, ctx);
+    if (!r.ok()) {
+        out = {{"ok", false}, {"errors", errors_json(r.errors)}};
+        return out.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+    size_t size = r.users.count_set(), users = model.users.size();
+    AudienceCache::Stats st = audience_cache.stats();
+    out = {{"ok", true},
+           {"kind", "audience"},
+           {"size", size},
+           {"users", users},
+           {"share", users ? double(size) / double(users) : 0.0},
+           {"as_of", as_of ? json(format_timestamp_us(*as_of)) : json(nullptr)},
+           {"cache", {{"hits", st.hits}, {"misses", st.misses}}}};
+    if (with_members) {
+        json members = json::array();
+        for (size_t u = 0; u < r.users.size; ++u)
+            if (r.users.get(u)) members.push_back(std::string(model.users.id(uint32_t(u))));
+        out["members"] = std::move(members);
+    }
+    return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 static nlohmann::json rejects_json(const RejectLog* log) {

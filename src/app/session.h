@@ -2,6 +2,7 @@
 // The loaded state of one page (or one Node test): the core dataset plus what the interface
 // needs to know about each dropped file. No ImGui here, so the Node build can share it.
 #include "app/mapping.h"
+#include "core/audience/audience_cache.h"
 #include "core/dataset/dataset.h"
 #include "core/model/model.h"
 #include "core/model/overview.h"
@@ -81,6 +82,8 @@ struct Session {
     Model model;
     Overview overview;
     bool model_dirty = false;
+    uint64_t model_generation = 0;   // bumped on every rebuild: cached audience results expire
+    AudienceCache audience_cache;
     std::optional<int64_t> as_of_override;  // set in the interface; default: the latest event
     int next_handle = 1;
     int selected_source = -1;        // index into sources, for the Data panel
@@ -111,6 +114,8 @@ struct Session {
     // The as-of time of every analysis: the override, else the latest event (DESIGN.md §1).
     std::optional<int64_t> as_of_us() const;
 
+    // Evaluates a definition given as JSON text (window.segx.run); returns the result as JSON.
+    std::string run_json(std::string_view definition, bool with_members);
     std::string state_json();                // what window.segx.state() returns (rebuilds a stale model first)
 };
 

@@ -268,6 +268,13 @@ EMSCRIPTEN_KEEPALIVE const char* segx_state_json() {
     return g_json.c_str();
 }
 
+// Evaluates a definition (JSON text) over the model; the result JSON stays valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* segx_run(const char* definition, int with_members) {
+    if (guarded([&] { g_json = session().run_json(definition, with_members != 0); return 0; }, false) != 0)
+        g_json = nlohmann::json({{"ok", false}, {"errors", {{{"path", ""}, {"message", g_last_error}}}}}).dump();
+    return g_json.c_str();
+}
+
 // A cell as the Data panel shows it; for tests that compare exact values.
 EMSCRIPTEN_KEEPALIVE const char* segx_cell_text(const char* table, int col, double row) {
     if (guarded([&] {
