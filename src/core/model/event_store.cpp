@@ -4,6 +4,7 @@
 #include "core/model/column_merge.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -121,6 +122,26 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
     for (Column& c : store.properties)
         append_nulls(c, n);
 
+    // An order's revenue comes from one source: the first that gives it an amount. Line items
+    // of one file share an order id and all count; the same order exported twice (a shop's
+    // orders file and an analytics purchase event carrying the value) counts once.
+    size_t order_count = 0;
+    for (const SourceRemap& r : remaps)
+        for (uint32_t code : r.order)
+            order_count = std::max(order_count, size_t(code) + 1);
+    constexpr uint32_t kNoOwner = UINT32_MAX;
+    std::vector<uint32_t> revenue_owner(order_count, kNoOwner);
+    for (size_t s = 0; s < sources.size(); s++) {
+        const EventSource& src = *sources[s];
+        for (size_t i = 0; i < src.size(); i++) {
+            if (src.order[i] == EventSource::kNoOrder || !(src.revenue[i] == src.revenue[i]))
+                continue;
+            uint32_t& owner = revenue_owner[remaps[s].order[src.order[i]]];
+            if (owner == kNoOwner)
+                owner = uint32_t(s);
+        }
+    }
+
     // Scatter each source in row order: `dest` is each row's slot, so equal times stay in
     // source order, then row order.
     store.time.resize(n);
@@ -141,8 +162,12 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
             store.time[dest[i]] = src.time[i];
         for (size_t i = 0; i < rows; i++)
             store.event[dest[i]] = remap.event[src.event[i]];
-        for (size_t i = 0; i < rows; i++)
-            store.revenue[dest[i]] = src.revenue[i];
+        for (size_t i = 0; i < rows; i++) {
+            double v = src.revenue[i];
+            if (src.order[i] != EventSource::kNoOrder && revenue_owner[remap.order[src.order[i]]] != uint32_t(s))
+                v = std::numeric_limits<double>::quiet_NaN();  // counted in the order's first source
+            store.revenue[dest[i]] = v;
+        }
         for (size_t i = 0; i < rows; i++)
             store.order[dest[i]] = src.order[i] == EventSource::kNoOrder ? EventStore::kNoOrder
                                                                            : remap.order[src.order[i]];

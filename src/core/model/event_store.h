@@ -20,7 +20,7 @@ struct EventStore {
     std::vector<uint64_t> offsets; // user count + 1 entries
     std::vector<int64_t> time;     // µs UTC
     std::vector<uint32_t> event;   // model event-name code
-    std::vector<double> revenue;   // NaN when none
+    std::vector<double> revenue;   // NaN when none, or when another file already gave this order's revenue
     std::vector<uint32_t> order;   // model order-id code, kNoOrder when none
     // Union of property names over the sources (merged as column_merge.h says); null on the
     // events of a source without that property.

@@ -18,8 +18,9 @@ struct UserAggregates {
     // Distinct order ids among the user's purchase events, plus one per purchase event without
     // an order id. The same order id in an orders file and an events file counts once.
     std::vector<uint32_t> orders;
-    // Sum of the non-NaN revenue of the user's purchase events. Not deduplicated by order id:
-    // line-item exports (one row per product) share an order id and all carry revenue.
+    // Sum of the non-NaN revenue of the user's purchase events. Line items (one row per product,
+    // sharing an order id) all count; an order found in several files counts once, because the
+    // event store keeps its revenue only from the first file that gives it one.
     std::vector<double> revenue;
 
     size_t size() const { return orders.size(); }

@@ -112,3 +112,41 @@ TEST_CASE("an order id in both an orders file and an events file counts once") {
     CHECK(other.aggregates.orders[*other.users.find("1")] == 2); // two views without order ids
     CHECK(other.aggregates.first_purchase_us[*other.users.find("2")] == kNever);
 }
+
+TEST_CASE("an order's revenue counts once across files, and every line item within one file") {
+    // orders.csv: order A1 in two line items (10 + 5), order B2 (7).
+    EventSourceSpec os;
+    os.name = "orders.csv";
+    os.kind = SourceKind::Orders;
+    os.time_format = TimeFormat::UnixSeconds;
+    EventSourceBuilder ob(os);
+    auto ou = texts({"1", "1", "1"});
+    auto ot = ints({100, 100, 200});
+    auto orev = doubles({10, 5, 7});
+    auto oid = texts({"A1", "A1", "B2"});
+    ob.append(3, ou.chunk(), ot.chunk(), ValueChunk::none(), orev.chunk(), oid.chunk(), {});
+    EventSource orders = ob.finish();
+
+    // events.csv: the analytics tool's purchase events carry the same orders' totals, plus an
+    // order C3 that only it knows.
+    EventSourceSpec es;
+    es.name = "events.csv";
+    es.time_format = TimeFormat::UnixSeconds;
+    EventSourceBuilder eb(es);
+    auto eu = texts({"1", "1", "1"});
+    auto et = ints({101, 201, 300});
+    auto ev = texts({"purchase", "purchase", "purchase"});
+    auto erev = doubles({15, 7, 4});
+    auto eid = texts({"A1", "B2", "C3"});
+    eb.append(3, eu.chunk(), et.chunk(), ev.chunk(), erev.chunk(), eid.chunk(), {});
+    EventSource events = eb.finish();
+
+    Model m = build_model({}, {&orders, &events});
+    uint32_t u1 = *m.users.find("1");
+    CHECK(m.aggregates.orders[u1] == 3);       // A1, B2, C3
+    CHECK(m.aggregates.revenue[u1] == 26);     // 10 + 5 + 7 from orders.csv, 4 for C3 from events.csv
+
+    // The other way round, the events file owns A1 and B2.
+    Model swapped = build_model({}, {&events, &orders});
+    CHECK(swapped.aggregates.revenue[*swapped.users.find("1")] == 26);  // 15 + 7 + 4
+}
