@@ -52,22 +52,69 @@ describe('ingestion in the page', () => {
       if (!cancelled) (expected += qty * price), invoices.add(inv);
       rows.push([inv, 'S' + (i % 50), qty, `12/${1 + (i % 28)}/2010 ${8 + (i % 10)}:${String(i % 60).padStart(2, '0')}`, price, 12000 + (Math.floor(i / 3) % 37), 'United Kingdom']);
     }
-    const mapping = {
-      kind: 'orders', user_id: 'CustomerID', time: 'InvoiceDate', time_format: 'mdy_slash', tz_offset_minutes: 0,
-      event: null, event_constant: 'purchase', revenue: null, revenue_expr: '"Quantity" * "UnitPrice"', order_id: 'InvoiceNo',
-      filter: `NOT starts_with("InvoiceNo", 'C')`, columns: ['Country'],
-    };
-    const res = await page.evaluate(
-      ([text, mapping]) => window.segx.loadFiles([{ name: 'online_retail.csv', bytes: text }], { mapping }),
-      [rows.map((r) => r.join(',')).join('\n'), mapping],
-    );
-    assert.equal(res[0].ok, true, JSON.stringify(res[0]));
-    const s = await settle(page);
+    // Dropped as it is: the mapping is inferred, revenue becomes "Quantity" * "UnitPrice", and the
+    // cancellations (negative amounts) are rejected rows, with the reason.
+    await dropFiles(page, [{ name: 'online_retail.csv', bytes: utf8(rows.map((r) => r.join(',')).join('\n')) }]);
+    let s = await settle(page);
+    let src = s.sources[0];
+    assert.equal(src.mapping.kind, 'orders');
+    assert.equal(src.mapping.revenue_expr, '"Quantity" * "UnitPrice"');
+    assert.equal(src.mapping.order_id, 'InvoiceNo');
+    assert.equal(src.mapping.user_id, 'CustomerID');
+    assert.deepEqual(src.rejects.reasons.map((r) => [r.reason, r.count]), [['negative amount', 40]]);
     assert.equal(s.overview.orders, invoices.size);
     assert.ok(Math.abs(s.overview.revenue - expected) < 1e-6, `${s.overview.revenue} vs ${expected}`);
     assert.equal(s.overview.users, 37);
-    assert.equal(s.sources[0].rejects.kept, 360);
-    assert.equal(s.sources[0].time_format, 'mdy_slash');
+
+    // With a row filter the cancellations are not rows at all; the figures stay the same.
+    const mapping = { ...src.mapping, filter: `NOT starts_with("InvoiceNo", 'C')` };
+    const applied = await page.evaluate(([m]) => window.segx.applyMapping('online_retail.csv', m), [mapping]);
+    assert.equal(applied.ok, true, JSON.stringify(applied));
+    s = await settle(page);
+    src = s.sources[0];
+    assert.deepEqual([src.rejects.read, src.rejects.kept, src.rejects.total], [360, 360, 0]);
+    assert.equal(s.overview.orders, invoices.size);
+    assert.ok(Math.abs(s.overview.revenue - expected) < 1e-6);
+    assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
+
+  test('a mapping applied once is reused when the same export is dropped after a reload', async () => {
+    const page = await env.openPage({ query: '?demo=0' });
+    const file = { name: 'crm.csv', bytes: utf8('member,when,what\nm1,2024-01-01 10:00:00,signup\nm2,2024-01-02 10:00:00,login\n') };
+    await dropFiles(page, [file]);
+    let s = await settle(page);
+    assert.equal(s.sources[0].mapping.user_id, null);  // "member" is not a known id name
+    const mapping = { ...s.sources[0].mapping, kind: 'events', user_id: 'member', time: 'when', event: 'what', columns: [] };
+    assert.equal((await page.evaluate(([m]) => window.segx.applyMapping('crm.csv', m), [mapping])).ok, true);
+    await page.reload();
+    await page.evaluate(() => window.segx.ready());
+    await dropFiles(page, [file]);
+    s = await settle(page);
+    assert.equal(s.sources[0].mapping.user_id, 'member');
+    assert.equal(s.sources[0].mapping.event, 'what');
+    assert.equal(s.overview.events, 2);
+    assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
+
+  test('the as-of time is set by typing into the Overview', async () => {
+    const page = await env.openPage({ query: '?demo=0' });
+    await dropFiles(page, [{ name: 'e.csv', bytes: utf8('user_id,event,time\nu1,a,2024-03-01 10:00:00\nu2,b,2024-05-01 10:00:00\n') }]);
+    let s = await settle(page);
+    assert.equal(s.as_of, '2024-05-01 10:00:00');
+    await clickWidget(page, 'Overview');
+    await clickWidget(page, '##as_of');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('2024-04-01');
+    await page.keyboard.press('Enter');
+    await frames(page, 3);
+    s = await settle(page);
+    assert.equal(s.as_of, '2024-04-01 00:00:00');
+    assert.equal(s.as_of_is_default, false);
+    await clickWidget(page, 'Latest event');
+    s = await settle(page);
+    assert.equal(s.as_of, '2024-05-01 10:00:00');
     assert.deepEqual(page.problems(), []);
     await page.close();
   });
