@@ -61,7 +61,7 @@ describe('readSource', () => {
     assert.equal(r.format, 'csv');
     assert.equal(r.encoding, 'gb18030');
     assert.match(r.detected.reason, /GBK \/ GB18030/);
-    duck.db.registerFileBuffer('gbk.csv', r.csvBytes);
+    duck.registerBuffer('gbk.csv', r.csvBytes);
     const rows = duck.rows("SELECT * FROM read_csv_auto('gbk.csv')");
     assert.deepEqual(rows, [
       { 城市: '上海', 金额: 12, 客户名称: '张三' },

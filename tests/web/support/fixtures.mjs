@@ -1,13 +1,10 @@
 // Test support for the readers: byte fixtures in other encodings, Parquet files written by
 // native DuckDB, and a DuckDB-wasm connection (Node blocking build) to insert Arrow tables into.
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
-import { tableToIPC } from 'apache-arrow';
-
-const require = createRequire(import.meta.url);
+import { startDuckDB } from './node_env.mjs';
 
 let gbkMap = null;
 
@@ -83,31 +80,18 @@ export async function parquetFromSql(select, { compression = 'snappy', rowGroupS
   return new Uint8Array(readFileSync(path));
 }
 
-// DuckDB-wasm (Node blocking build, as in node_env.mjs) with the raw connection exposed, since
-// Arrow insertion needs it. insert() creates table `name` from an apache-arrow Table.
-// It goes through our own tableToIPC: the blocking build require()s apache-arrow's CommonJS
-// copy, which does not recognise Tables of the ES module copy, and its insertArrowTable then
-// writes an empty stream and silently creates nothing.
+// DuckDB-wasm (the Node adapter of node_env.mjs) with helpers for reader tests: insert()
+// creates table `name` from an apache-arrow Table (through an IPC stream, see node_env.mjs).
 export async function startArrowDuckDB() {
-  const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs');
-  const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
-  const bundles = {
-    mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: join(dist, 'duckdb-node-mvp.worker.cjs') },
-    eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: join(dist, 'duckdb-node-eh.worker.cjs') },
-  };
-  const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
-  await db.instantiate();
-  const conn = db.connect();
-  conn.query('SET autoload_known_extensions=false');
-  conn.query('SET autoinstall_known_extensions=false');
-  const rows = (sql) => conn.query(sql).toArray().map((r) => r.toJSON());
+  const duck = await startDuckDB();
+  const rows = (sql) => duck.query(sql).toArray().map((r) => r.toJSON());
   return {
-    db,
-    conn,
+    conn: duck.conn,
+    registerBuffer: duck.registerBuffer,
     rows,
     insert(table, name) {
-      conn.query(`DROP TABLE IF EXISTS "${name}"`);
-      conn.insertArrowFromIPCStream(tableToIPC(table, 'stream'), { name, create: true });
+      duck.query(`DROP TABLE IF EXISTS "${name}"`);
+      duck.insertArrow(table, name);
     },
     // [[column, DuckDB type], ...]
     describe: (name) => rows(`DESCRIBE "${name}"`).map((r) => [r.column_name, r.column_type]),

@@ -32,6 +32,7 @@ export async function startDuckDB() {
   conn.query('SET autoload_known_extensions=false');
   conn.query('SET autoinstall_known_extensions=false');
   return {
+    conn,
     registerBuffer: (name, bytes) => db.registerFileBuffer(name, bytes),
     dropFile: (name) => db.dropFile(name),
     query: (sql) => conn.query(sql),
