@@ -1,5 +1,7 @@
 #include "core/model/amount.h"
 
+#include "core/text/decimal.h"
+
 #include <cstdlib>
 #include <cstring>
 
@@ -67,28 +69,7 @@ bool grouped_by_three(std::string_view s, char sep) {
     return true;
 }
 
-// digits[.digits][e[+-]digits] with at least one mantissa digit.
-bool plain_decimal(std::string_view s) {
-    size_t i = 0, mantissa = 0;
-    while (i < s.size() && is_digit(s[i]))
-        i++, mantissa++;
-    if (i < s.size() && s[i] == '.')
-        for (i++; i < s.size() && is_digit(s[i]);)
-            i++, mantissa++;
-    if (mantissa == 0)
-        return false;
-    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < s.size() && (s[i] == '+' || s[i] == '-'))
-            i++;
-        size_t exp = 0;
-        while (i < s.size() && is_digit(s[i]))
-            i++, exp++;
-        if (exp == 0)
-            return false;
-    }
-    return i == s.size();
-}
+bool plain_decimal(std::string_view s) { return is_plain_decimal(s, false); }
 
 } // namespace
 

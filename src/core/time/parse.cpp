@@ -1,5 +1,7 @@
 #include "core/time/parse.h"
 
+#include "core/text/decimal.h"
+
 #include "core/time/civil.h"
 
 #include <cmath>
@@ -281,29 +283,10 @@ bool to_utc(const Wall& w, int tz_offset_minutes, int64_t* out_us) {
 
 // A plain decimal number ("1706745600", "-1.5", "1.7e9"): no hex, inf or nan.
 bool parse_number(std::string_view s, double* out) {
-    size_t i = 0;
-    if (i < s.size() && (s[i] == '-' || s[i] == '+'))
-        i++;
-    size_t int_digits = 0, frac_digits = 0;
-    while (i < s.size() && is_digit(s[i]))
-        i++, int_digits++;
-    if (i < s.size() && s[i] == '.')
-        for (i++; i < s.size() && is_digit(s[i]);)
-            i++, frac_digits++;
-    if (int_digits + frac_digits == 0)
+    if (!is_plain_decimal(s, true))
         return false;
-    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < s.size() && (s[i] == '-' || s[i] == '+'))
-            i++;
-        size_t exp_digits = 0;
-        while (i < s.size() && is_digit(s[i]))
-            i++, exp_digits++;
-        if (exp_digits == 0)
-            return false;
-    }
     char buf[64];
-    if (i != s.size() || s.size() >= sizeof(buf))
+    if (s.size() >= sizeof(buf))
         return false;
     std::memcpy(buf, s.data(), s.size());
     buf[s.size()] = '\0';
