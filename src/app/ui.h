@@ -38,6 +38,10 @@ void draw_overview(Session& session, UiState& ui);
 void draw_table_rows(const char* id, const Table& table, bool row_numbers);
 void draw_mapping_panel(Session& session, SourceFile& source, const Table& raw, UiState& ui);
 
+// ImGui::BeginCombo that also records the combo for window.segx.widgetRect (1.86 combos report
+// no label to the test-engine hooks).
+bool begin_combo(const char* label, const char* preview);
+
 std::string format_count(double n);   // 1234567 -> "1,234,567"
 std::string format_bytes(double n);   // 1536 -> "1.5 KB"
 

@@ -1,11 +1,18 @@
 #include "app/ui.h"
 
+#include "app/widget_registry.h"
 #include "imgui.h"
 
 #include <cmath>
 #include <cstdio>
 
 namespace segx {
+
+bool begin_combo(const char* label, const char* preview) {
+    bool open = ImGui::BeginCombo(label, preview);
+    widget_registry_note_last_item(label);
+    return open;
+}
 
 std::string format_count(double n) {
     char digits[32];

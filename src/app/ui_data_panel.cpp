@@ -105,7 +105,7 @@ static void draw_file_line(SourceFile& s, UiState& ui) {
     if (s.format != "parquet" && !s.encoding.empty()) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(220 * ui.scale);
-        if (ImGui::BeginCombo("Encoding", encoding_label(s.encoding))) {
+        if (begin_combo("Encoding", encoding_label(s.encoding))) {
             for (const auto& e : kEncodings)
                 if (ImGui::Selectable(e[1], s.encoding == e[0]) && s.encoding != e[0]) ui.reload_source = s.name, ui.reload_encoding = e[0];
             ImGui::EndCombo();

@@ -17,7 +17,7 @@ static const char* kNone = "(none)";
 static bool column_combo(const char* label, std::string& value, const Table& raw, const char* none_label) {
     bool changed = false;
     const char* shown = value.empty() ? none_label : value.c_str();
-    if (ImGui::BeginCombo(label, shown)) {
+    if (begin_combo(label, shown)) {
         if (none_label && ImGui::Selectable(none_label, value.empty())) value.clear(), changed = true;
         for (const Column& c : raw.columns) {
             ImGui::PushID(c.name.c_str());
@@ -41,7 +41,7 @@ static std::string offset_label(int minutes) {
 
 static bool timezone_combo(int& minutes) {
     bool changed = false;
-    if (ImGui::BeginCombo("Time zone", offset_label(minutes).c_str())) {
+    if (begin_combo("Time zone", offset_label(minutes).c_str())) {
         for (int m = -12 * 60; m <= 14 * 60; m += 30) {
             if (ImGui::Selectable(offset_label(m).c_str(), m == minutes)) minutes = m, changed = true;
             if (m == minutes) ImGui::SetItemDefaultFocus();
@@ -68,7 +68,7 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
         changed |= column_combo("Time", m.time, raw, kNone);
         ImGui::SameLine();
         ImGui::SetNextItemWidth(140 * ui.scale);
-        if (ImGui::BeginCombo("Format", m.time_format.c_str())) {
+        if (begin_combo("Format", m.time_format.c_str())) {
             for (const char* f : kTimeFormats)
                 if (ImGui::Selectable(f, m.time_format == f)) m.time_format = f, changed = true;
             ImGui::EndCombo();

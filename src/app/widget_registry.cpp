@@ -34,6 +34,18 @@ void widget_registry_begin_frame() {
     reg().early_labels.clear();
 }
 
+void widget_registry_note_last_item(const char* label) {
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    ImRect bb = g.LastItemData.Rect;
+    ImRect vis = bb;
+    if (g.CurrentWindow) vis.ClipWithFull(g.CurrentWindow->ClipRect);
+    WidgetRect r{bb.Min.x, bb.Min.y, bb.GetWidth(), bb.GetHeight(), vis.GetWidth() > 0 && vis.GetHeight() > 0};
+    std::string full(label);
+    record(full, r);
+    size_t hash = full.find("##");
+    if (hash != std::string::npos && hash > 0) record(full.substr(0, hash), r);
+}
+
 void widget_registry_end_frame() { reg().last.swap(reg().building); }
 
 bool widget_registry_find(const std::string& label, WidgetRect* out) {

@@ -13,6 +13,10 @@ struct WidgetRect {
 
 void widget_registry_begin_frame();
 void widget_registry_end_frame();
+// Records the last item drawn under `label`, for widgets that report no label to the hooks
+// (combos in Dear ImGui 1.86). Call right after the widget.
+void widget_registry_note_last_item(const char* label);
+
 // Finds an item by its full label ("Open files", "Delete##3") or its visible part ("Delete").
 bool widget_registry_find(const std::string& label, WidgetRect* out);
 

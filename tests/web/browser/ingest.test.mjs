@@ -38,6 +38,25 @@ describe('ingestion in the page', () => {
     await page.close();
   });
 
+  test('the detected encoding is shown and can be overridden with the Encoding picker', async () => {
+    const page = await env.openPage({ query: '?demo=0' });
+    const bytes = gbk('user_id,event,time,城市\nu1,visit,2024-01-01 10:00:00,上海\n');
+    await dropFiles(page, [{ name: 'cn.csv', bytes }]);
+    let s = await settle(page);
+    assert.equal(s.sources[0].encoding, 'gb18030');
+    assert.equal(await page.evaluate(() => window.segx.cell('cn.csv', 3, 0)), '上海');
+    // Pick Windows-1252 by hand: the file is read again with it, and the text changes with it.
+    await clickWidget(page, 'Data');
+    await clickWidget(page, 'Encoding');
+    await clickWidget(page, 'Windows-1252 (Latin)');
+    s = await settle(page);
+    assert.equal(s.sources[0].encoding, 'windows-1252');
+    assert.equal(s.sources[0].columns[3].name, new TextDecoder('windows-1252').decode(gbk('城市')));
+    assert.equal(await page.evaluate(() => window.segx.cell('cn.csv', 3, 0)), new TextDecoder('windows-1252').decode(gbk('上海')));
+    assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
+
   test('revenue from an expression with a row filter matches an independent sum', async () => {
     const page = await env.openPage({ query: '?demo=0' });
     // The UCI Online Retail layout; "C" invoices are cancellations.
