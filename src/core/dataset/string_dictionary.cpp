@@ -1,5 +1,7 @@
 #include "core/dataset/string_dictionary.h"
 
+#include "core/dataset/mix64.h"
+
 #include <cstring>
 #include <stdexcept>
 
@@ -18,15 +20,6 @@ uint64_t load64(const char* p) {
     return v;
 }
 
-// splitmix64's finalizer: every input bit affects every output bit.
-uint64_t finalize(uint64_t x) {
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    x ^= x >> 31;
-    return x;
-}
 
 uint64_t mix_word(uint64_t h, uint64_t w) {
     w *= kMul1;
@@ -53,7 +46,7 @@ uint64_t hash_bytes(const char* data, size_t size) {
         std::memcpy(&tail, data + i, size - i);
         h = mix_word(h, tail);
     }
-    return finalize(h);
+    return mix64(h);
 }
 
 size_t StringDictionary::find_slot(std::string_view s, uint64_t h) const {

@@ -1,6 +1,7 @@
 #include "core/model/amount.h"
 
 #include "core/text/decimal.h"
+#include "core/text/ascii.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -9,18 +10,7 @@ namespace segx {
 
 namespace {
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
 
 // UTF-8 spellings; "$" last so that it is not mistaken for the end of a longer sign.
 constexpr std::string_view kCurrencyPrefixes[] = {"\xC2\xA5", "\xEF\xBF\xA5", "\xE2\x82\xAC",
@@ -57,13 +47,13 @@ bool grouped_by_three(std::string_view s, char sep) {
     if (first == 0 || first > 3)
         return false;
     for (size_t i = 0; i < first; i++)
-        if (!is_digit(s[i]))
+        if (!is_ascii_digit(s[i]))
             return false;
     for (size_t i = first; i < s.size(); i += 4) {
         if (s[i] != sep || i + 4 > s.size())
             return false;
         for (size_t k = 1; k <= 3; k++)
-            if (!is_digit(s[i + k]))
+            if (!is_ascii_digit(s[i + k]))
                 return false;
     }
     return true;
@@ -74,14 +64,14 @@ bool plain_decimal(std::string_view s) { return is_plain_decimal(s, false); }
 } // namespace
 
 AmountText parse_amount(std::string_view text, double* out) {
-    std::string_view s = trim(text);
+    std::string_view s = trim_ascii(text);
     if (s.empty())
         return AmountText::Empty;
     bool negative = false, sign_seen = false;
     if (s.size() >= 2 && s.front() == '(' && s.back() == ')') {
         negative = true;
         sign_seen = true;
-        s = trim(s.substr(1, s.size() - 2));
+        s = trim_ascii(s.substr(1, s.size() - 2));
     }
     if (!sign_seen)
         negative = strip_sign(s, &sign_seen);
@@ -93,7 +83,7 @@ AmountText parse_amount(std::string_view text, double* out) {
         for (std::string_view p : kCurrencySuffixes)
             if (!currency && strip_suffix(s, p))
                 currency = true;
-    s = trim(s);
+    s = trim_ascii(s);
     if (!sign_seen)
         negative = strip_sign(s, &sign_seen);
 

@@ -1,21 +1,10 @@
 #include "core/model/int_code_map.h"
 
+#include "core/dataset/mix64.h"
+
 namespace segx {
 
-namespace {
-
-uint64_t mix(uint64_t x) { // splitmix64's finalizer: sequential ids spread over the table
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    x ^= x >> 31;
-    return x;
-}
-
-} // namespace
-
-size_t IntCodeMap::index_of(int64_t key) const { return size_t(mix(uint64_t(key)) >> shift_); }
+size_t IntCodeMap::index_of(int64_t key) const { return size_t(mix64(uint64_t(key)) >> shift_); }
 
 uint32_t IntCodeMap::find(int64_t key) const {
     if (slots_.empty())

@@ -1,17 +1,18 @@
 #include "core/text/decimal.h"
 
+#include "core/text/ascii.h"
+
 namespace segx {
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 bool is_plain_decimal(std::string_view s, bool allow_sign) {
     size_t i = 0, mantissa = 0;
     if (allow_sign && i < s.size() && (s[i] == '-' || s[i] == '+'))
         i++;
-    while (i < s.size() && is_digit(s[i]))
+    while (i < s.size() && is_ascii_digit(s[i]))
         i++, mantissa++;
     if (i < s.size() && s[i] == '.')
-        for (i++; i < s.size() && is_digit(s[i]);)
+        for (i++; i < s.size() && is_ascii_digit(s[i]);)
             i++, mantissa++;
     if (mantissa == 0)
         return false;
@@ -20,7 +21,7 @@ bool is_plain_decimal(std::string_view s, bool allow_sign) {
         if (i < s.size() && (s[i] == '+' || s[i] == '-'))
             i++;
         size_t exp = 0;
-        while (i < s.size() && is_digit(s[i]))
+        while (i < s.size() && is_ascii_digit(s[i]))
             i++, exp++;
         if (exp == 0)
             return false;

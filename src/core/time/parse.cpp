@@ -1,6 +1,7 @@
 #include "core/time/parse.h"
 
 #include "core/text/decimal.h"
+#include "core/text/ascii.h"
 
 #include "core/time/civil.h"
 
@@ -15,19 +16,8 @@ namespace {
 constexpr TimeFormat kTextFormats[] = {TimeFormat::Iso, TimeFormat::YmdSlash, TimeFormat::MdySlash,
                                        TimeFormat::DmySlash, TimeFormat::YmdCompact};
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 char lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
 
 // A read position in the text; every reader either consumes what it matched or nothing.
 struct Cursor {
@@ -59,7 +49,7 @@ struct Cursor {
     }
     bool skip_spaces() { // true if any were skipped
         const char* start = p;
-        while (p != end && is_space(*p))
+        while (p != end && is_ascii_space(*p))
             p++;
         return p != start;
     }
@@ -69,7 +59,7 @@ struct Cursor {
             return false;
         int value = 0;
         for (int i = 0; i < n; i++) {
-            if (!is_digit(p[i]))
+            if (!is_ascii_digit(p[i]))
                 return false;
             value = value * 10 + (p[i] - '0');
         }
@@ -80,9 +70,9 @@ struct Cursor {
     // min..max digits, and not followed by another digit.
     bool digits(int min, int max, int* out) {
         int value = 0, n = 0;
-        while (n < max && p + n != end && is_digit(p[n]))
+        while (n < max && p + n != end && is_ascii_digit(p[n]))
             value = value * 10 + (p[n++] - '0');
-        if (n < min || (p + n != end && is_digit(p[n])))
+        if (n < min || (p + n != end && is_ascii_digit(p[n])))
             return false;
         p += n;
         *out = value;
@@ -109,10 +99,10 @@ bool read_clock(Cursor& c, Wall& w) {
         return false;
     if (!c.eat('.'))
         return true;
-    if (!is_digit(c.peek()))
+    if (!is_ascii_digit(c.peek()))
         return false;
     int64_t scale = 100000;
-    for (; !c.done() && is_digit(c.peek()); c.p++, scale /= 10)
+    for (; !c.done() && is_ascii_digit(c.peek()); c.p++, scale /= 10)
         w.micros += (*c.p - '0') * scale; // scale reaches 0 past the 6th digit: truncation
     return true;
 }
@@ -155,7 +145,7 @@ bool read_zone(Cursor& c, Wall& w) {
     if (c.eat(':')) {
         if (!c.fixed(2, &minutes))
             return false;
-    } else if (is_digit(c.peek()) && !c.fixed(2, &minutes)) {
+    } else if (is_ascii_digit(c.peek()) && !c.fixed(2, &minutes)) {
         return false;
     }
     if (hours > 23 || minutes > 59)
@@ -244,7 +234,7 @@ bool read_compact14(Cursor& c, Wall& w) {
     if (c.end - c.p != 14)
         return false;
     for (const char* q = c.p; q != c.end; q++)
-        if (!is_digit(*q))
+        if (!is_ascii_digit(*q))
             return false;
     auto num = [&](int at, int len) {
         int v = 0;
@@ -342,7 +332,7 @@ std::optional<TimeFormat> time_format_from_name(std::string_view name) {
 
 bool parse_time_text(std::string_view text, TimeFormat format, int tz_offset_minutes,
                      int64_t* out_us) {
-    text = trim(text);
+    text = trim_ascii(text);
     if (format != TimeFormat::Auto)
         return parse_one(text, format, tz_offset_minutes, out_us);
     for (TimeFormat f : kTextFormats)
