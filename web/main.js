@@ -4,6 +4,7 @@ import { CoreBridge } from './core_bridge.js';
 import { startDuckDB } from './duckdb_browser.js';
 import { attachInput } from './input.js';
 import { Loads } from './loads.js';
+import { readShareFragment, shareFragment } from './share.js';
 import { loadWorkspace, saveWorkspace } from './workspace.js';
 
 const base = document.baseURI;
@@ -98,13 +99,43 @@ async function boot() {
       bridge.status('warning', `The demo data did not load: ${e.message || e}`);
     }
   }
+  // Saves an audience definition in the workspace once the core accepts it over the loaded
+  // data; a refused one changes nothing and comes back with every problem and its JSON path.
+  async function saveAudience(definition) {
+    if (typeof definition === 'string') {
+      try {
+        definition = JSON.parse(definition);
+      } catch (e) {
+        return { ok: false, errors: [{ path: '', message: `not valid JSON: ${e.message}` }] };
+      }
+    }
+    await loads.run(() => {});  // after every load asked for so far
+    const r = bridge.run(definition);
+    if (!r.ok) return r;
+    workspace.audiences[definition.id] = definition;
+    saveWorkspace(workspace);
+    bridge.status('info', `Saved audience "${definition.name}": ${r.size.toLocaleString('en-US')} users`);
+    return { ...r, id: definition.id };
+  }
+  // A shared link opens the definition once the data is loaded.
+  if (location.hash.startsWith('#a=')) {
+    try {
+      const definition = await readShareFragment(location.hash);
+      const r = await saveAudience(definition);
+      if (!r.ok) bridge.status('error', `The shared audience was not imported: ${r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    } catch (e) {
+      bridge.status('error', `The shared audience was not imported: ${e.message || e}`);
+    }
+  }
+
   const state = () => {
     const s = bridge.state();
+    s.saved.audiences = Object.values(workspace.audiences).map((a) => ({ id: a.id, name: a.name }));
     s.loading = s.loading || loads.busy;
     s.memory_budget_mb = workspace.settings.memory_budget_mb;
     return s;
   };
-  return { M, bridge, db, loads, load, state, workspace };
+  return { M, bridge, db, loads, load, state, workspace, saveAudience };
 }
 
 const booted = boot();
@@ -117,6 +148,8 @@ window.segx = {
   // options: {mapping} (the same JSON as the workspace's; applied to every file given),
   // {encoding} (override the detected one: 'utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'windows-1252').
   loadFiles: async (files, options = {}) => (await booted).load(Array.from(files), options),
+  saveAudience: async (definition) => (await booted).saveAudience(definition),
+  shareLink: async (definition) => location.href.replace(/#.*$/, '') + (await shareFragment(definition)),
   applyMapping: async (name, mapping) => (await booted).loads.editMapping(name, mapping, true),
   reload: async (name, encoding) => (await booted).loads.reload(name, encoding),
   setAsOf: async (iso) => {

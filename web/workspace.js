@@ -3,7 +3,7 @@
 const kKey = 'segx.workspace';
 
 export function emptyWorkspace() {
-  return { segx: 1, mappings: {}, settings: { memory_budget_mb: 2048 } };
+  return { segx: 1, mappings: {}, audiences: {}, settings: { memory_budget_mb: 2048 } };
 }
 
 export function loadWorkspace(storage = globalThis.localStorage) {
@@ -13,6 +13,9 @@ export function loadWorkspace(storage = globalThis.localStorage) {
     if (saved && saved.segx === 1 && typeof saved === 'object') {
       if (saved.mappings && typeof saved.mappings === 'object') {
         for (const [name, m] of Object.entries(saved.mappings)) if (m && typeof m === 'object' && !Array.isArray(m)) w.mappings[name] = m;
+      }
+      if (saved.audiences && typeof saved.audiences === 'object') {
+        for (const [id, a] of Object.entries(saved.audiences)) if (a && typeof a === 'object' && a.id === id) w.audiences[id] = a;
       }
       const mb = Number(saved.settings?.memory_budget_mb);
       if (Number.isFinite(mb) && mb > 0) w.settings.memory_budget_mb = mb;
