@@ -162,6 +162,11 @@ export class CoreBridge {
     return JSON.parse(this.M.UTF8ToString(this.call('state_json')));
   }
 
+  // Hands the workspace's saved audiences to the core, for `audience` reference rules.
+  setSavedAudiences(definitions) {
+    this.check(this.call('audiences_set', JSON.stringify(definitions)));
+  }
+
   // Evaluates a definition (an object or JSON text) over the model: {ok, size, share, ...}.
   run(definition, { members = false } = {}) {
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition);

@@ -114,9 +114,11 @@ async function boot() {
     if (!r.ok) return r;
     workspace.audiences[definition.id] = definition;
     saveWorkspace(workspace);
+    bridge.setSavedAudiences(Object.values(workspace.audiences));
     bridge.status('info', `Saved audience "${definition.name}": ${r.size.toLocaleString('en-US')} users`);
     return { ...r, id: definition.id };
   }
+  bridge.setSavedAudiences(Object.values(workspace.audiences));
   // A shared link opens the definition once the data is loaded.
   if (location.hash.startsWith('#a=')) {
     try {

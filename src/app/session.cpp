@@ -253,6 +253,20 @@ std::optional<int64_t> Session::as_of_us() const {
     return model.max_time_us;
 }
 
+std::vector<std::string> Session::set_saved_audiences(std::string_view json_array) {
+    std::vector<std::string> refused;
+    nlohmann::json list = nlohmann::json::parse(json_array, nullptr, false);
+    if (!list.is_array()) throw std::invalid_argument("saved audiences: expected a JSON array of definitions");
+    std::vector<Audience> parsed;
+    for (const auto& item : list) {
+        ValidationResult r = parse_audience(item.dump());
+        if (r.ok()) parsed.push_back(std::move(r.audience));
+        else refused.push_back(item.is_object() && item.contains("id") ? item["id"].dump() : item.dump().substr(0, 60));
+    }
+    saved_audiences = std::move(parsed);
+    return refused;
+}
+
 std::string Session::run_json(std::string_view definition, bool with_members) {
     using nlohmann::json;
     rebuild_model_if_dirty();
@@ -268,7 +282,11 @@ std::string Session::run_json(std::string_view definition, bool with_members) {
         return out.dump(-1, ' ', false, json::error_handler_t::replace);
     }
     auto as_of = as_of_us();
-    EvalContext ctx{model, as_of ? *as_of : 0, model_generation, nullptr};
+    EvalContext ctx{model, as_of ? *as_of : 0, model_generation, [this](std::string_view id) -> const Audience* {
+                        for (const Audience& a : saved_audiences)
+                            if (a.id == id) return &a;
+                        return nullptr;
+                    }};
     EvalResult r = audience_cache.evaluate(parsed.audience, ctx);
     if (!r.ok()) {
         out = {{"ok", false}, {"errors", errors_json(r.errors)}};

@@ -84,6 +84,7 @@ struct Session {
     bool model_dirty = false;
     uint64_t model_generation = 0;   // bumped on every rebuild: cached audience results expire
     AudienceCache audience_cache;
+    std::vector<Audience> saved_audiences;   // the workspace's, for `audience` reference rules
     std::optional<int64_t> as_of_override;  // set in the interface; default: the latest event
     int next_handle = 1;
     int selected_source = -1;        // index into sources, for the Data panel
@@ -114,6 +115,8 @@ struct Session {
     // The as-of time of every analysis: the override, else the latest event (DESIGN.md §1).
     std::optional<int64_t> as_of_us() const;
 
+    // Replaces the saved audiences from a JSON array of definitions; returns the ids refused.
+    std::vector<std::string> set_saved_audiences(std::string_view json_array);
     // Evaluates a definition given as JSON text (window.segx.run); returns the result as JSON.
     std::string run_json(std::string_view definition, bool with_members);
     std::string state_json();                // what window.segx.state() returns (rebuilds a stale model first)

@@ -268,6 +268,11 @@ EMSCRIPTEN_KEEPALIVE const char* segx_state_json() {
     return g_json.c_str();
 }
 
+// The workspace's saved audiences (a JSON array of definitions), for `audience` reference rules.
+EMSCRIPTEN_KEEPALIVE int segx_audiences_set(const char* json_array) {
+    return guarded([&] { return int(session().set_saved_audiences(json_array).size()); }, false);
+}
+
 // Evaluates a definition (JSON text) over the model; the result JSON stays valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* segx_run(const char* definition, int with_members) {
     if (guarded([&] { g_json = session().run_json(definition, with_members != 0); return 0; }, false) != 0)

@@ -74,6 +74,25 @@ describe('window.segx.run over the demo data', () => {
     assert.ok(edited.size <= first.size);
   });
 
+  test('audience references use the saved audiences, and a cycle is an error naming it', () => {
+    const china = { segx: 1, id: 'china', name: 'China', root: { match: 'all', rules: [{ kind: 'property', attribute: 'country', op: 'eq', value: 'China' }] } };
+    const buyers = { segx: 1, id: 'buyers', name: 'Buyers', root: { match: 'all', rules: [{ kind: 'behavior', did: true, event: 'purchase' }] } };
+    bridge.setSavedAudiences([china, buyers]);
+    const both = run({ match: 'all', rules: [{ kind: 'audience', op: 'in', id: 'china' }, { kind: 'audience', op: 'in', id: 'buyers' }] });
+    assert.equal(both.ok, true, JSON.stringify(both.errors));
+    const direct = run({ match: 'all', rules: [china.root.rules[0], buyers.root.rules[0]] });
+    assert.deepEqual(both.members.sort(), direct.members.sort());
+    const notChina = run({ match: 'all', rules: [{ kind: 'audience', op: 'not_in', id: 'china' }] });
+    assert.equal(notChina.size + run(china.root).size, notChina.users);
+    const a = { segx: 1, id: 'a', name: 'A', root: { match: 'all', rules: [{ kind: 'audience', op: 'in', id: 'b' }] } };
+    const b = { segx: 1, id: 'b', name: 'B', root: { match: 'all', rules: [{ kind: 'audience', op: 'in', id: 'a' }] } };
+    bridge.setSavedAudiences([a, b]);
+    const cycle = bridge.run(a);
+    assert.equal(cycle.ok, false);
+    assert.match(JSON.stringify(cycle.errors), /cycle: a → b → a/);
+    bridge.setSavedAudiences([]);
+  });
+
   test('a malformed or hostile definition is refused with JSON paths, and nothing breaks', () => {
     const r = run({ match: 'all', rules: [{ kind: 'property', attribute: 'country', op: 'equals', value: 1 }] });
     assert.equal(r.ok, false);
