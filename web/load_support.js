@@ -8,6 +8,17 @@ export const quoteIdent = (s) => '"' + String(s).replace(/"/g, '""') + '"';
 export const quoteLiteral = (s) => "'" + String(s).replace(/'/g, "''") + "'";
 
 
+// The separator a header line uses most (null when it has none of them).
+function guessDelimiter(header) {
+  let delim = null;
+  let best = 0;
+  for (const d of [',', ';', '\t', '|']) {
+    const n = header.split(d).length - 1;
+    if (n > best) (best = n), (delim = d);
+  }
+  return delim;
+}
+
 // DuckDB's sniffer does not fail on ragged rows: it picks another dialect (one column holding
 // whole lines, or a later line as the header) and reads the file wrong without a word. So the
 // loader compares DuckDB's column count with the header's own, and when they differ, finds the
@@ -15,13 +26,7 @@ export const quoteLiteral = (s) => "'" + String(s).replace(/'/g, "''") + "'";
 // Scans at most `maxLines` lines.
 export function findRaggedLine(text, maxLines = 100000) {
   const nl = text.indexOf('\n');
-  const header = nl < 0 ? text : text.slice(0, nl);
-  let delim = null;
-  let best = 0;
-  for (const d of [',', ';', '\t', '|']) {
-    const n = header.split(d).length - 1;
-    if (n > best) (best = n), (delim = d);
-  }
+  const delim = guessDelimiter(nl < 0 ? text : text.slice(0, nl));
   if (!delim) return null;
   let line = 1, fields = 1, inQuotes = false, expected = -1;
   for (let i = 0; i <= text.length; i++) {
@@ -70,13 +75,7 @@ export function findLongLine(bytes, max = kMaxLineBytes) {
 // Tab-separated text is left alone: TSV exports commonly do not quote at all, so a value may
 // well start with a quote ("Great product) and mean it.
 export function findUnclosedQuote(text) {
-  const header = text.slice(0, 1 << 16).split(/\r?\n|\r/, 1)[0];
-  let delim = ',';
-  let best = 0;
-  for (const d of [',', ';', '\t', '|']) {
-    const n = header.split(d).length - 1;
-    if (n > best) (best = n), (delim = d);
-  }
+  const delim = guessDelimiter(text.slice(0, 1 << 16).split(/\r?\n|\r/, 1)[0]) || ',';
   if (delim === '\t') return null;
   let line = 1, open = 0, fieldStart = true, inQuotes = false;
   for (let i = 0; i < text.length; i++) {

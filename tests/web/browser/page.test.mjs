@@ -100,7 +100,6 @@ describe('the page', () => {
     // Widget rectangles come back in CSS pixels, inside the window.
     const r = await page.evaluate(() => window.segx.widgetRect('Open files'));
     assert.ok(r.x >= 0 && r.y >= 0 && r.x + r.w <= 700 && r.y + r.h <= 500, JSON.stringify(r));
-    await clickWidget(page, 'Open files').catch(() => {});
     assert.deepEqual(page.problems(), []);
     await page.close();
   });
