@@ -173,6 +173,25 @@ export class CoreBridge {
     return JSON.parse(this.M.UTF8ToString(this.call('run', text, members ? 1 : 0)));
   }
 
+  // Compiles a definition (an object or JSON text) to one DuckDB statement: {ok, sql} or {ok: false, errors}.
+  sql(definition) {
+    const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
+    return JSON.parse(this.M.UTF8ToString(this.call('audience_sql', text)));
+  }
+
+  // Opens a definition in the Audiences tab's builder: {ok} or {ok: false, errors}; a refused
+  // one changes nothing. openedId: the saved audience it is (a restored draft), or ''.
+  openAudience(definition, openedId = '') {
+    const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
+    return JSON.parse(this.M.UTF8ToString(this.call('audience_open', text, openedId)));
+  }
+
+  // Checks a definition without the data (what an import checks first): {ok} or {ok: false, errors}.
+  checkAudience(definition) {
+    const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
+    return JSON.parse(this.M.UTF8ToString(this.call('audience_check', text)));
+  }
+
   // A cell's display text, as the Data panel shows it.
   cellText(table, col, row) {
     const p = this.call('cell_text', table, col, row);

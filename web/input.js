@@ -1,5 +1,8 @@
 // Forwards DOM input to Dear ImGui in the WASM module: pointer, wheel, keys, text, clipboard,
 // focus. Coordinates are sent in framebuffer pixels (the canvas draws at device resolution).
+// While an ImGui text input is edited, the focus is in web/ime.js's field: its text arrives
+// through that field, and its other keys come here.
+import { isImeField } from './ime.js';
 
 // Keys Dear ImGui navigates or edits with: the browser must not also act on them.
 const kNavigationKeys = new Set([8, 9, 13, 27, 32, 33, 34, 35, 36, 37, 38, 39, 40, 45, 46]);
@@ -20,7 +23,9 @@ export function attachInput(M, canvas) {
 
   canvas.addEventListener('pointermove', (e) => M._segx_input_mouse_pos(...toCanvas(e)));
   canvas.addEventListener('pointerdown', (e) => {
-    canvas.focus();
+    // The text field keeps the focus while ImGui edits text (a click inside moves the caret);
+    // when the click ends the edit, web/ime.js hands the focus back to the canvas.
+    if (!isImeField(document.activeElement)) canvas.focus();
     canvas.setPointerCapture?.(e.pointerId);
     M._segx_input_mouse_pos(...toCanvas(e));
     M._segx_input_mouse_button(button(e.button), 1);
@@ -44,7 +49,10 @@ export function attachInput(M, canvas) {
   );
 
   window.addEventListener('keydown', (e) => {
-    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
+    const inIme = isImeField(e.target);
+    if (!inIme && (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement)) return;
+    // Keys that drive an input method's composition belong to it alone.
+    if (inIme && (e.isComposing || e.keyCode === 229)) return;
     M._segx_input_key(e.keyCode, 1, mods(e));
     const shortcut = e.ctrlKey || e.metaKey;
     if (shortcut && (e.keyCode === 67 || e.keyCode === 88)) {
@@ -55,7 +63,9 @@ export function attachInput(M, canvas) {
       return;  // default action: the browser fires "copy"/"cut"
     }
     if (shortcut && e.keyCode === 86) return;  // default action: "paste" with the clipboard text
-    if (!shortcut && !e.altKey && e.key.length > 0 && [...e.key].length === 1) {
+    const printable = !shortcut && !e.altKey && e.key.length > 0 && [...e.key].length === 1;
+    if (printable && inIme) return;  // the field's input event brings the text
+    if (printable) {
       M._segx_input_char(e.key.codePointAt(0));
       e.preventDefault();
     } else if (kNavigationKeys.has(e.keyCode) || (shortcut && (e.keyCode === 65 || e.keyCode === 89 || e.keyCode === 90))) {

@@ -2,10 +2,12 @@
 // drop zone and file picker, the bundled demo, and window.segx, the automation hook.
 import { CoreBridge } from './core_bridge.js';
 import { startDuckDB } from './duckdb_browser.js';
+import { attachIme } from './ime.js';
 import { attachInput } from './input.js';
 import { Loads } from './loads.js';
+import { downloadText, pickFile } from './files.js';
 import { readShareFragment, shareFragment } from './share.js';
-import { loadWorkspace, saveWorkspace } from './workspace.js';
+import { exportWorkspace, loadWorkspace, mergeWorkspace, parseImport, saveWorkspace } from './workspace.js';
 
 const base = document.baseURI;
 const params = new URLSearchParams(location.search);
@@ -38,6 +40,7 @@ async function boot() {
   });
   const bridge = new CoreBridge(M);
   attachInput(M, canvas);
+  attachIme(M, canvas);
 
   const font = await fontBytes;
   if (font) {
@@ -58,6 +61,8 @@ async function boot() {
   M.segxReload = (name, encoding) => loads.reload(name, encoding);
   M.segxRemove = (name) => loads.remove(name);
   M.segxCancel = () => loads.cancel();
+
+  const audiences = wireAudiences({ M, bridge, loads, workspace });
 
   picker.addEventListener('change', () => {
     const files = [...picker.files];
@@ -119,12 +124,13 @@ async function boot() {
     return { ...r, id: definition.id };
   }
   bridge.setSavedAudiences(Object.values(workspace.audiences));
-  // A shared link opens the definition once the data is loaded.
+  audiences.restoreDraft();
+  // A shared link opens the definition in the builder once the data is loaded.
   if (location.hash.startsWith('#a=')) {
     try {
       const definition = await readShareFragment(location.hash);
-      const r = await saveAudience(definition);
-      if (!r.ok) bridge.status('error', `The shared audience was not imported: ${r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+      await loads.run(() => {});
+      audiences.open(definition, 'The shared audience');
     } catch (e) {
       bridge.status('error', `The shared audience was not imported: ${e.message || e}`);
     }
@@ -132,12 +138,117 @@ async function boot() {
 
   const state = () => {
     const s = bridge.state();
-    s.saved.audiences = Object.values(workspace.audiences).map((a) => ({ id: a.id, name: a.name }));
     s.loading = s.loading || loads.busy;
     s.memory_budget_mb = workspace.settings.memory_budget_mb;
     return s;
   };
-  return { M, bridge, db, loads, load, state, workspace, saveAudience };
+  return { M, bridge, db, loads, load, state, workspace, saveAudience, audiences };
+}
+
+const kDraftKey = 'segx.draft';
+const describeErrors = (errors) => errors.slice(0, 5).map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ') +
+  (errors.length > 5 ? ` (and ${errors.length - 5} more)` : '');
+
+// The Audiences tab's requests (src/web/page_main.cpp): downloads, imports, share links, and
+// the saved audiences and draft the interface changed, written to the workspace.
+function wireAudiences({ M, bridge, loads, workspace }) {
+  // Opens a definition in the builder. Checked first, against the data when there is any, so a
+  // refused one changes nothing; `what` names it in messages.
+  const open = (definition, what) => {
+    const check = bridge.checkAudience(definition);
+    if (!check.ok) {
+      bridge.status('error', `${what} was not imported: ${describeErrors(check.errors)}`);
+      return check;
+    }
+    const hasData = bridge.state().overview.users > 0;
+    const r = bridge.run(definition);
+    if (hasData && !r.ok) {
+      bridge.status('error', `${what} was not imported: ${describeErrors(r.errors)}`);
+      return r;
+    }
+    const opened = bridge.openAudience(definition);
+    if (!opened.ok) {
+      bridge.status('error', `${what} was not imported: ${describeErrors(opened.errors)}`);
+      return opened;
+    }
+    bridge.status('info', `Opened audience "${definition.name || 'untitled'}"` + (r.ok ? `: ${r.size.toLocaleString('en-US')} users` : ''));
+    M._segx_show_audiences?.();
+    return { ...r, ok: true };
+  };
+
+  const importText = async (text) => {
+    await loads.run(() => {});
+    const parsed = parseImport(text);
+    if (!parsed.ok) {
+      bridge.status('error', `Nothing was imported: ${describeErrors(parsed.errors)}`);
+      return parsed;
+    }
+    if (parsed.kind === 'audience') return open(parsed.audience, 'The audience file');
+    // A workspace: every audience must read before anything changes.
+    const errors = [];
+    for (const [id, a] of Object.entries(parsed.workspace.audiences)) {
+      const r = bridge.checkAudience(a);
+      if (!r.ok) for (const e of r.errors) errors.push({ path: `audiences[${JSON.stringify(id)}].${e.path}`, message: e.message });
+    }
+    if (errors.length) {
+      bridge.status('error', `Nothing was imported: ${describeErrors(errors)}`);
+      return { ok: false, errors };
+    }
+    const merged = mergeWorkspace(workspace, parsed.workspace);
+    Object.assign(workspace, merged);
+    saveWorkspace(workspace);
+    bridge.setSavedAudiences(Object.values(workspace.audiences));
+    const n = Object.keys(parsed.workspace.audiences).length, m = Object.keys(parsed.workspace.mappings).length;
+    bridge.status('info', `Imported a workspace: ${n} audience${n === 1 ? '' : 's'}, ${m} mapping${m === 1 ? '' : 's'} (they apply to files loaded from now on)`);
+    return { ok: true, kind: 'workspace', audiences: n, mappings: m };
+  };
+
+  M.segxDownload = (name, mime, text) => downloadText(name, mime, text);
+  M.segxImport = async () => {
+    const file = await pickFile('.json,application/json');
+    if (!file) return;
+    if (file.size > 20 * 2 ** 20) {
+      bridge.status('error', `${file.name}: ${(file.size / 2 ** 20).toFixed(1)} MB is too large for a definition or workspace (20 MB at most)`);
+      return;
+    }
+    await importText(await file.text());
+  };
+  M.segxExportWorkspace = () => downloadText('segx-workspace.json', 'application/json', exportWorkspace(workspace));
+  let lastLink = null;
+  M.segxShare = async (json) => {
+    try {
+      lastLink = location.href.replace(/#.*$/, '') + (await shareFragment(JSON.parse(json)));
+      await navigator.clipboard.writeText(lastLink);
+      bridge.status('info', `Link copied (${lastLink.length.toLocaleString('en-US')} characters; it carries the definition, no data)`);
+    } catch (e) {
+      bridge.status('error', `The link was not copied: ${e.message || e}`);
+    }
+  };
+  M.segxSavedAudiences = (json) => {
+    workspace.audiences = Object.fromEntries(JSON.parse(json).map((a) => [a.id, a]));
+    if (!saveWorkspace(workspace)) bridge.status('warning', 'The browser refused to store the workspace: saved audiences last only until the page closes.');
+  };
+  let draftTimer = 0;
+  M.segxDraft = (json, openedId) => {
+    clearTimeout(draftTimer);
+    // Typing changes the draft on every key: write it a moment after the last one.
+    draftTimer = setTimeout(() => {
+      try {
+        localStorage.setItem(kDraftKey, JSON.stringify({ definition: JSON.parse(json), opened_id: openedId }));
+      } catch {
+        // Storage full or disabled: the draft lives as long as the page.
+      }
+    }, 300);
+  };
+  const restoreDraft = () => {
+    try {
+      const saved = JSON.parse(localStorage.getItem(kDraftKey) || 'null');
+      if (saved && saved.definition) bridge.openAudience(saved.definition, String(saved.opened_id || ''));
+    } catch {
+      // A damaged entry is ignored: the builder starts empty, and the entry is overwritten later.
+    }
+  };
+  return { open, importText, restoreDraft, lastLink: () => lastLink };
 }
 
 const booted = boot();
@@ -151,6 +262,11 @@ window.segx = {
   // {encoding} (override the detected one: 'utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'windows-1252').
   loadFiles: async (files, options = {}) => (await booted).load(Array.from(files), options),
   saveAudience: async (definition) => (await booted).saveAudience(definition),
+  // Opens a definition in the Audiences tab, as an import does (checked first; refused: no change).
+  openAudience: async (definition) => (await booted).audiences.open(definition, 'The audience'),
+  // Imports definition or workspace JSON text, as "Import JSON" does with a file.
+  importText: async (text) => (await booted).audiences.importText(String(text)),
+  lastShareLink: async () => (await booted).audiences.lastLink(),
   shareLink: async (definition) => location.href.replace(/#.*$/, '') + (await shareFragment(definition)),
   applyMapping: async (name, mapping) => (await booted).loads.editMapping(name, mapping, true),
   reload: async (name, encoding) => (await booted).loads.reload(name, encoding),

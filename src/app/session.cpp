@@ -264,7 +264,38 @@ std::vector<std::string> Session::set_saved_audiences(std::string_view json_arra
         else refused.push_back(item.is_object() && item.contains("id") ? item["id"].dump() : item.dump().substr(0, 60));
     }
     saved_audiences = std::move(parsed);
+    ++audience.revision;  // `audience` rules of the draft may now mean something else
     return refused;
+}
+
+// What the Audiences tab shows: the draft, its size and problems (evaluated now if stale).
+nlohmann::json Session::audience_state_json() {
+    using nlohmann::json;
+    refresh_audience(*this);
+    const AudienceState& st = audience;
+    json errors = json::array();
+    for (const AudienceError& e : st.errors) errors.push_back({{"path", e.path}, {"message", e.message}});
+    json definition;
+    to_json(definition, st.draft);
+    size_t users = model.users.size();
+    return {{"ok", st.errors.empty()},
+            {"name", st.draft.name},
+            {"saved_id", st.opened_id.empty() ? json(nullptr) : json(st.opened_id)},
+            {"size", st.size},
+            {"users", users},
+            {"share", users ? double(st.size) / double(users) : 0.0},
+            {"errors", std::move(errors)},
+            {"definition", std::move(definition)},
+            {"can_undo_delete", !st.deleted.empty()}};
+}
+
+EvalContext Session::eval_context() const {
+    auto as_of = as_of_us();
+    return EvalContext{model, as_of ? *as_of : 0, model_generation, [this](std::string_view id) -> const Audience* {
+                           for (const Audience& a : saved_audiences)
+                               if (a.id == id) return &a;
+                           return nullptr;
+                       }};
 }
 
 std::string Session::run_json(std::string_view definition, bool with_members) {
@@ -282,12 +313,7 @@ std::string Session::run_json(std::string_view definition, bool with_members) {
         return out.dump(-1, ' ', false, json::error_handler_t::replace);
     }
     auto as_of = as_of_us();
-    EvalContext ctx{model, as_of ? *as_of : 0, model_generation, [this](std::string_view id) -> const Audience* {
-                        for (const Audience& a : saved_audiences)
-                            if (a.id == id) return &a;
-                        return nullptr;
-                    }};
-    EvalResult r = audience_cache.evaluate(parsed.audience, ctx);
+    EvalResult r = audience_cache.evaluate(parsed.audience, eval_context());
     if (!r.ok()) {
         out = {{"ok", false}, {"errors", errors_json(r.errors)}};
         return out.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -382,7 +408,10 @@ std::string Session::state_json() {
         out["as_of_us"] = nullptr;
     }
     out["as_of_is_default"] = !as_of_override.has_value();
-    out["saved"] = {{"audiences", json::array()}, {"funnels", json::array()}};
+    json saved = json::array();
+    for (const Audience& a : saved_audiences) saved.push_back({{"id", a.id}, {"name", a.name}});
+    out["saved"] = {{"audiences", std::move(saved)}, {"funnels", json::array()}};
+    out["audience"] = audience_state_json();
     json log_json = json::array();
     size_t first = log.size() > 20 ? log.size() - 20 : 0;
     for (size_t i = first; i < log.size(); ++i)

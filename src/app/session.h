@@ -1,6 +1,7 @@
 #pragma once
 // The loaded state of one page (or one Node test): the core dataset plus what the interface
 // needs to know about each dropped file. No ImGui here, so the Node build can share it.
+#include "app/audience_state.h"
 #include "app/mapping.h"
 #include "core/audience/audience_cache.h"
 #include "core/dataset/dataset.h"
@@ -9,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -85,6 +87,7 @@ struct Session {
     uint64_t model_generation = 0;   // bumped on every rebuild: cached audience results expire
     AudienceCache audience_cache;
     std::vector<Audience> saved_audiences;   // the workspace's, for `audience` reference rules
+    AudienceState audience;                  // the Audiences tab (audience_state.h)
     std::optional<int64_t> as_of_override;  // set in the interface; default: the latest event
     int next_handle = 1;
     int selected_source = -1;        // index into sources, for the Data panel
@@ -119,6 +122,10 @@ struct Session {
     std::vector<std::string> set_saved_audiences(std::string_view json_array);
     // Evaluates a definition given as JSON text (window.segx.run); returns the result as JSON.
     std::string run_json(std::string_view definition, bool with_members);
+    std::string audience_sql_json(std::string_view definition);  // {ok, sql} or {ok:false, errors} (session_sql.cpp)
+    // The context every audience evaluation of this session uses (as-of, saved audiences).
+    EvalContext eval_context() const;
+    nlohmann::json audience_state_json();    // state_json's "audience": the Audiences tab's draft
     std::string state_json();                // what window.segx.state() returns (rebuilds a stale model first)
 };
 

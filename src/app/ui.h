@@ -4,6 +4,7 @@
 #include "app/session.h"
 
 #include <string>
+#include <vector>
 
 namespace segx {
 
@@ -25,6 +26,19 @@ struct UiState {
     std::string remove_source;
     bool cancel_requested = false;
     std::string as_of_text;           // Overview: the as-of time being typed
+
+    // Audiences tab: requests the page carries out after the frame (src/web/page_main.cpp).
+    struct Download {
+        std::string file_name, mime, text;  // empty file_name: none asked
+    } download;
+    bool import_requested = false;      // pick a definition or workspace JSON file
+    bool export_workspace_requested = false;
+    std::string share_request;          // a definition to turn into a link and copy
+    std::vector<std::string> csv_attributes;  // chosen for the members CSV
+    bool csv_attributes_set = false;    // false: all attributes, until the user picks
+    std::string select_tab;             // a tab to bring to the front on the next frame
+    int renaming = -1;                  // saved audience being renamed in the rail
+    std::string rename_text;
 };
 
 void draw_app(Session& session, UiState& ui);
@@ -36,6 +50,8 @@ void draw_status_bar(Session& session, UiState& ui);
 void draw_overview(Session& session, UiState& ui);
 // A scrollable table of a core Table's rows (first 63 columns), drawn one screenful at a time.
 void draw_table_rows(const char* id, const Table& table, bool row_numbers);
+void draw_audiences(Session& session, UiState& ui);
+void draw_audience_rail(Session& session, UiState& ui);
 void draw_mapping_panel(Session& session, SourceFile& source, const Table& raw, UiState& ui);
 
 // ImGui::BeginCombo that also records the combo for window.segx.widgetRect (1.86 combos report

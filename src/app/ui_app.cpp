@@ -60,6 +60,7 @@ void draw_app(Session& session, UiState& ui) {
 
     ImGui::BeginChild("##rail", ImVec2(rail_w, body_h), true);
     draw_sources_rail(session, ui);
+    draw_audience_rail(session, ui);
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("##main", ImVec2(0, body_h), false);
@@ -67,6 +68,12 @@ void draw_app(Session& session, UiState& ui) {
         // Further analyses (Audiences, Funnels, RFM, ...) add their tabs here.
         if (ImGui::BeginTabItem("Overview")) {
             draw_overview(session, ui);
+            ImGui::EndTabItem();
+        }
+        ImGuiTabItemFlags audiences_flags = ui.select_tab == "Audiences" ? ImGuiTabItemFlags_SetSelected : 0;
+        ui.select_tab.clear();
+        if (ImGui::BeginTabItem("Audiences", nullptr, audiences_flags)) {
+            draw_audiences(session, ui);
             ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Data")) {

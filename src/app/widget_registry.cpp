@@ -16,6 +16,9 @@ struct Registry {
     ImGuiID item_id = 0;
     // Tab items report their label before their rectangle: held here until ItemAdd.
     std::unordered_map<ImGuiID, std::string> early_labels;
+    // The InputText being edited, seen in this frame's ItemAdd (its frame rectangle).
+    ImGuiID text_input_id = 0;
+    ImRect text_input_bb, text_input_clip;
 };
 Registry& reg() {
     static Registry r;
@@ -32,6 +35,7 @@ void widget_registry_begin_frame() {
     ImGui::GetCurrentContext()->TestEngineHookItems = true;
     reg().building.clear();
     reg().early_labels.clear();
+    reg().text_input_id = 0;
 }
 
 void widget_registry_note_last_item(const char* label) {
@@ -47,6 +51,20 @@ void widget_registry_note_last_item(const char* label) {
 }
 
 void widget_registry_end_frame() { reg().last.swap(reg().building); }
+
+bool widget_registry_active_text_input(WidgetRect* out) {
+    const ImGuiContext& g = *ImGui::GetCurrentContext();
+    const Registry& r = reg();
+    // Still active after the frame (a click elsewhere or Enter ends the edit after ItemAdd).
+    if (r.text_input_id == 0 || g.ActiveId != r.text_input_id || g.InputTextState.ID != r.text_input_id) return false;
+    if (g.InputTextState.Flags & ImGuiInputTextFlags_ReadOnly) return false;
+    ImRect vis = r.text_input_bb;
+    vis.ClipWithFull(r.text_input_clip);
+    // Partly scrolled away: the visible part; wholly: the item's own rectangle (still focused).
+    const ImRect& bb = vis.GetWidth() > 0 && vis.GetHeight() > 0 ? vis : r.text_input_bb;
+    *out = WidgetRect{bb.Min.x, bb.Min.y, bb.GetWidth(), bb.GetHeight(), vis.GetWidth() > 0 && vis.GetHeight() > 0};
+    return out->w > 0 && out->h > 0;
+}
 
 bool widget_registry_find(const std::string& label, WidgetRect* out) {
     auto it = reg().last.find(label);
@@ -76,6 +94,12 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& bb, ImGuiID id
     r.item_id = id;
     ImGuiWindow* w = ctx->CurrentWindow;
     r.item_clip = w ? w->ClipRect : bb;
+    // InputText adds its item with its frame as the nav rectangle, which is what `bb` is here.
+    if (id == ctx->ActiveId && ctx->InputTextState.ID == id) {
+        r.text_input_id = id;
+        r.text_input_bb = bb;
+        r.text_input_clip = r.item_clip;
+    }
     if (bb.GetWidth() <= 0) return;
     auto it = r.early_labels.find(id);
     if (it != r.early_labels.end()) {

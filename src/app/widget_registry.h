@@ -17,6 +17,10 @@ void widget_registry_end_frame();
 // (combos in Dear ImGui 1.86). Call right after the widget.
 void widget_registry_note_last_item(const char* label);
 
+// The text input Dear ImGui is editing at the end of the frame (its frame rectangle), if any and
+// not read-only: the page keeps a DOM text field over it for input methods (web/ime.js).
+bool widget_registry_active_text_input(WidgetRect* out);
+
 // Finds an item by its full label ("Open files", "Delete##3") or its visible part ("Delete").
 bool widget_registry_find(const std::string& label, WidgetRect* out);
 

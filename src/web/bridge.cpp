@@ -5,6 +5,8 @@
 // message (segx_last_error) instead of a trapped module.
 #include "web/bridge.h"
 
+#include "core/audience/json.h"
+
 #include <emscripten/emscripten.h>
 #include <nlohmann/json.hpp>
 
@@ -277,6 +279,46 @@ EMSCRIPTEN_KEEPALIVE int segx_audiences_set(const char* json_array) {
 EMSCRIPTEN_KEEPALIVE const char* segx_run(const char* definition, int with_members) {
     if (guarded([&] { g_json = session().run_json(definition, with_members != 0); return 0; }, false) != 0)
         g_json = nlohmann::json({{"ok", false}, {"errors", {{{"path", ""}, {"message", g_last_error}}}}}).dump();
+    return g_json.c_str();
+}
+
+// Opens a definition (JSON text) in the Audiences tab's builder, as an import or a share link
+// does; `opened_id` names the saved audience it was being edited as ("" for none). The result
+// JSON is {ok} or {ok: false, errors: [{path, message}]}, and a refused one changes nothing.
+EMSCRIPTEN_KEEPALIVE const char* segx_audience_open(const char* definition, const char* opened_id) {
+    if (guarded([&] {
+            std::vector<AudienceError> errors = open_definition(session(), definition);
+            nlohmann::json out = {{"ok", errors.empty()}};
+            if (!errors.empty()) {
+                out["errors"] = nlohmann::json::array();
+                for (const AudienceError& e : errors) out["errors"].push_back({{"path", e.path}, {"message", e.message}});
+            } else if (opened_id && *opened_id) {
+                for (const Audience& a : session().saved_audiences)
+                    if (a.id == opened_id) session().audience.opened_id = a.id;
+            }
+            g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            return 0;
+        }) != 0)
+        g_json = nlohmann::json({{"ok", false}, {"errors", {{{"path", ""}, {"message", g_last_error}}}}}).dump();
+    return g_json.c_str();
+}
+
+// Compiles a definition to DuckDB SQL ({ok, sql} or {ok:false, errors}); valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* segx_audience_sql(const char* definition) {
+    if (guarded([&] { g_json = session().audience_sql_json(definition); return 0; }, false) != 0)
+        g_json = nlohmann::json({{"ok", false}, {"errors", {{{"path", ""}, {"message", g_last_error}}}}}).dump();
+    return g_json.c_str();
+}
+
+// Checks a definition without the data: {ok} or {ok: false, errors: [{path, message}]}.
+EMSCRIPTEN_KEEPALIVE const char* segx_audience_check(const char* definition) {
+    ValidationResult r = parse_audience(definition ? definition : "");  // never throws
+    nlohmann::json out = {{"ok", r.ok()}};
+    if (!r.ok()) {
+        out["errors"] = nlohmann::json::array();
+        for (const AudienceError& e : r.errors) out["errors"].push_back({{"path", e.path}, {"message", e.message}});
+    }
+    g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return g_json.c_str();
 }
 

@@ -6,10 +6,12 @@
 #include "app/theme.h"
 #include "app/ui.h"
 #include "app/widget_registry.h"
+#include "core/audience/json.h"
 #include "web/bridge.h"
 
 #include "backends/imgui_impl_opengl3.h"
 #include "imgui.h"
+#include "imgui_internal.h"  // ImTextCharFromUtf8, the decoder io.AddInputCharactersUTF8 uses
 
 #include <GLES3/gl3.h>
 #include <nlohmann/json.hpp>
@@ -18,6 +20,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <string>
 
@@ -47,6 +50,8 @@ struct Page {
     bool font_dirty = true;
     bool device_ready = false;    // the GL backend has created its objects
     double last_draw_ms = 0;
+    std::string saved_draft;      // the draft as last written to the workspace
+    WidgetRect text_field;        // the text input being edited, as last told to JS (w == 0: none)
 };
 Page g;
 
@@ -62,6 +67,21 @@ EM_JS(void, js_reload_source, (const char* name, const char* encoding), {
 });
 EM_JS(void, js_remove_source, (const char* name), { if (Module.segxRemove) Module.segxRemove(UTF8ToString(name)); });
 EM_JS(void, js_cancel_loads, (), { if (Module.segxCancel) Module.segxCancel(); });
+// web/ime.js keeps a DOM text field over the text input being edited, so that an input method
+// (pinyin and the like) composes there; active == 0 hides it.
+EM_JS(void, js_text_field, (int active, float x, float y, float w, float h), {
+    if (Module.segxTextField) Module.segxTextField(active != 0, x, y, w, h);
+});
+EM_JS(void, js_download, (const char* name, const char* mime, const char* text), {
+    if (Module.segxDownload) Module.segxDownload(UTF8ToString(name), UTF8ToString(mime), UTF8ToString(text));
+});
+EM_JS(void, js_import_file, (), { if (Module.segxImport) Module.segxImport(); });
+EM_JS(void, js_export_workspace, (), { if (Module.segxExportWorkspace) Module.segxExportWorkspace(); });
+EM_JS(void, js_copy_share_link, (const char* json), { if (Module.segxShare) Module.segxShare(UTF8ToString(json)); });
+EM_JS(void, js_workspace_audiences, (const char* json), { if (Module.segxSavedAudiences) Module.segxSavedAudiences(UTF8ToString(json)); });
+EM_JS(void, js_workspace_draft, (const char* json, const char* opened_id), {
+    if (Module.segxDraft) Module.segxDraft(UTF8ToString(json), UTF8ToString(opened_id));
+});
 EM_JS(void, js_set_cursor, (const char* css), { if (Module.canvas) Module.canvas.style.cursor = UTF8ToString(css); });
 
 static const char* get_clipboard(void*) { return g.clipboard.c_str(); }
@@ -129,12 +149,57 @@ static void apply_input() {
     }
 }
 
+// The Audiences tab's requests: downloads, the import picker, share links, and the saved
+// audiences and draft written to the workspace whenever they change.
+static void take_audience_requests(UiState& ui) {
+    if (!ui.download.file_name.empty()) {
+        UiState::Download d = std::move(ui.download);
+        ui.download = {};
+        js_download(d.file_name.c_str(), d.mime.c_str(), d.text.c_str());
+    }
+    if (ui.import_requested) {
+        ui.import_requested = false;
+        js_import_file();
+    }
+    if (ui.export_workspace_requested) {
+        ui.export_workspace_requested = false;
+        js_export_workspace();
+    }
+    if (!ui.share_request.empty()) {
+        js_copy_share_link(ui.share_request.c_str());
+        ui.share_request.clear();
+    }
+    AudienceState& st = session().audience;
+    if (st.saved_changed) {
+        st.saved_changed = false;
+        nlohmann::json list = nlohmann::json::array();
+        for (const Audience& a : session().saved_audiences) list.push_back(a);
+        js_workspace_audiences(list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    }
+    // The draft too, so that a reload or a crash loses no editing (compared as text: small).
+    std::string draft = nlohmann::json(st.draft).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (draft != g.saved_draft) {
+        g.saved_draft = std::move(draft);
+        js_workspace_draft(g.saved_draft.c_str(), st.opened_id.c_str());
+    }
+}
+
 static void update_cursor() {
     ImGuiMouseCursor c = ImGui::GetMouseCursor();
     if (c == g.cursor) return;
     g.cursor = c;
     static const char* css[ImGuiMouseCursor_COUNT] = {"default", "text", "move", "ns-resize", "ew-resize", "nesw-resize", "nwse-resize", "pointer", "not-allowed"};
     js_set_cursor(c >= 0 && c < ImGuiMouseCursor_COUNT ? css[c] : "default");
+}
+
+// Tells JS where the text input being edited is, only when that changes.
+static void update_text_field() {
+    WidgetRect r;
+    if (!widget_registry_active_text_input(&r)) r = WidgetRect{};
+    const WidgetRect& last = g.text_field;
+    if (r.x == last.x && r.y == last.y && r.w == last.w && r.h == last.h) return;
+    g.text_field = r;
+    js_text_field(r.w > 0, r.x, r.y, r.w, r.h);
 }
 
 static void frame() {
@@ -167,6 +232,7 @@ static void frame() {
     draw_app(session(), g.ui);
     ImGui::Render();
     widget_registry_end_frame();
+    update_text_field();
 
     glViewport(0, 0, g.fb_w, g.fb_h);
     glClearColor(0.97f, 0.97f, 0.98f, 1.0f);
@@ -197,6 +263,7 @@ static void frame() {
         ui.cancel_requested = false;
         js_cancel_loads();
     }
+    take_audience_requests(ui);
 }
 
 static void push_event(const InputEvent& e) {
@@ -211,7 +278,24 @@ EMSCRIPTEN_KEEPALIVE void segx_input_mouse_pos(float x, float y) { push_event({E
 EMSCRIPTEN_KEEPALIVE void segx_input_mouse_button(int button, int down) { push_event({EventKind::MouseButton, 0, 0, button, down != 0}); }
 EMSCRIPTEN_KEEPALIVE void segx_input_wheel(float dx, float dy) { push_event({EventKind::Wheel, dx, dy}); }
 EMSCRIPTEN_KEEPALIVE void segx_input_key(int key, int down, int mods) { push_event({EventKind::Key, 0, 0, key, down != 0, mods}); }
+// Brings the Audiences tab to the front (an opened link or file).
+EMSCRIPTEN_KEEPALIVE void segx_show_audiences() {
+    g.ui.select_tab = "Audiences";
+    g.busy_frames = std::max(g.busy_frames, 3);
+}
 EMSCRIPTEN_KEEPALIVE void segx_input_char(int codepoint) { push_event({EventKind::Char, 0, 0, codepoint}); }
+// Text committed in web/ime.js's field (typed, pasted or composed by an input method), UTF-8:
+// one character event per code point, queued behind the keys that came before it.
+EMSCRIPTEN_KEEPALIVE void segx_input_text(const char* text) {
+    if (!text) return;
+    const char* end = text + std::strlen(text);
+    while (text < end) {
+        unsigned c = 0;
+        text += ImTextCharFromUtf8(&c, text, end);
+        if (c == 0) break;
+        push_event({EventKind::Char, 0, 0, int(c)});
+    }
+}
 EMSCRIPTEN_KEEPALIVE void segx_input_focus(int focused) { push_event({EventKind::Focus, 0, 0, 0, focused != 0}); }
 EMSCRIPTEN_KEEPALIVE void segx_set_drag_hover(int hover) {
     g.ui.drag_hover = hover != 0;

@@ -1,0 +1,474 @@
+// The rule tree editor: one row per rule, groups indented with a bar, and under each rule the
+// problems that validation or evaluation found at its JSON path.
+#include "app/ui_audience.h"
+
+#include "imgui.h"
+#include "misc/cpp/imgui_stdlib.h"
+
+#include <cstdio>
+
+namespace segx {
+
+namespace {
+
+const ImVec4 kErrorColor(0.75f, 0.10f, 0.10f, 1.0f);
+
+struct OpChoice {
+    Op op;
+    const char* label;
+};
+// What a person reads in the operator combo; the JSON keeps the short names.
+const OpChoice kOps[] = {
+    {Op::Eq, "is"},           {Op::Neq, "is not"},          {Op::In, "is one of"},       {Op::NotIn, "is none of"},
+    {Op::Contains, "contains"}, {Op::NotContains, "does not contain"}, {Op::StartsWith, "starts with"},
+    {Op::Gt, ">"},            {Op::Gte, ">="},              {Op::Lt, "<"},               {Op::Lte, "<="},
+    {Op::Between, "between"}, {Op::IsSet, "is set"},        {Op::IsNotSet, "is not set"},
+};
+
+const char* op_label(Op op) {
+    for (const OpChoice& c : kOps)
+        if (c.op == op) return c.label;
+    return op_name(op);
+}
+
+bool op_fits(Op op, ColumnType type) {
+    bool text = type == ColumnType::String;
+    bool ordered = !text && type != ColumnType::Bool;
+    switch (op) {
+        case Op::Contains: case Op::NotContains: case Op::StartsWith: return text;
+        case Op::Gt: case Op::Gte: case Op::Lt: case Op::Lte: case Op::Between: return ordered;
+        case Op::In: case Op::NotIn: return type != ColumnType::Bool;
+        default: return true;
+    }
+}
+
+// Keeps the values a changed operator can still take, so switching eq -> in keeps the value.
+void fit_values(std::vector<Scalar>& values, Op op) {
+    switch (op_arity(op)) {
+        case Arity::None: values.clear(); break;
+        case Arity::One: values.resize(1, Scalar::of("")); break;
+        case Arity::Two: values.resize(2, values.empty() ? Scalar::of("") : values.back()); break;
+        case Arity::Many: break;
+    }
+}
+
+bool op_combo(const char* label, Op& op, ColumnType type, float width) {
+    bool changed = false;
+    ImGui::SetNextItemWidth(width);
+    if (begin_combo(label, op_label(op))) {
+        for (const OpChoice& c : kOps) {
+            if (!op_fits(c.op, type)) continue;
+            if (ImGui::Selectable(c.label, c.op == op)) op = c.op, changed = true;
+        }
+        ImGui::EndCombo();
+    }
+    return changed;
+}
+
+// The value widgets an operator needs.
+bool comparison_values(std::vector<Scalar>& values, Op op, ColumnType type, const PickSource& top, float width, const std::string& path) {
+    bool changed = false;
+    switch (op_arity(op)) {
+        case Arity::None: break;
+        case Arity::One:
+            values.resize(1, Scalar::of(""));
+            changed |= value_field(("##" + path + ".value").c_str(), values[0], type, top, width);
+            break;
+        case Arity::Two:
+            values.resize(2, Scalar::of(""));
+            changed |= value_field(("##" + path + ".values[0]").c_str(), values[0], type, top, width * 0.5f - 20);
+            ImGui::SameLine();
+            ImGui::TextUnformatted("and");
+            ImGui::SameLine();
+            changed |= value_field(("##" + path + ".values[1]").c_str(), values[1], type, top, width * 0.5f - 20);
+            break;
+        case Arity::Many: changed |= values_list(("##" + path + ".values").c_str(), values, type, top, width); break;
+    }
+    return changed;
+}
+
+// Problems whose JSON path is `path` or lies inside it, but not inside a nested rule of a group
+// (those show under their own row).
+void draw_problems(const std::vector<AudienceError>& errors, const std::string& path, bool group) {
+    for (const AudienceError& e : errors) {
+        bool here = e.path == path;
+        if (!here && e.path.compare(0, path.size() + 1, path + ".") == 0) {
+            here = !group || e.path.compare(path.size() + 1, 6, "rules[") != 0;
+        }
+        if (!here) continue;
+        ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
+        ImGui::PushTextWrapPos(0);
+        ImGui::Text("%s", e.message.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::PopStyleColor();
+    }
+}
+
+struct RowAction {
+    enum Kind { None, Remove, Up, Down } kind = None;
+    size_t index = 0;
+};
+
+float unit() { return ImGui::GetFontSize() / 14.0f; }
+
+bool draw_property(Session& session, PropertyRule& r, const std::string& path) {
+    bool changed = false;
+    changed |= pick_combo(("##" + path + ".attribute").c_str(), r.attribute, attribute_names(session), 150 * unit(), "attribute");
+    ColumnType type = attribute_type(session, r.attribute);
+    ImGui::SameLine();
+    if (op_combo(("##" + path + ".op").c_str(), r.op, type, 120 * unit())) fit_values(r.values, r.op), changed = true;
+    if (op_arity(r.op) != Arity::None) {
+        ImGui::SameLine();
+        changed |= comparison_values(r.values, r.op, type, attribute_values(session, r.attribute), 220 * unit(), path);
+    }
+    if (type == ColumnType::String && op_arity(r.op) != Arity::None) {
+        ImGui::SameLine();
+        changed |= ImGui::Checkbox(("Aa##" + path + ".ci").c_str(), &r.ci);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ignore the case of ASCII letters");
+    }
+    return changed;
+}
+
+bool draw_filter(Session& session, const std::string& event, EventFilter& f, const std::string& path) {
+    bool changed = false;
+    ImGui::TextDisabled("where");
+    ImGui::SameLine();
+    changed |= pick_combo(("##" + path + ".property").c_str(), f.property, event_property_names(session, false), 140 * unit(), "event property");
+    ColumnType type = event_property_type(session, f.property);
+    ImGui::SameLine();
+    if (op_combo(("##" + path + ".op").c_str(), f.op, type, 120 * unit())) fit_values(f.values, f.op), changed = true;
+    if (op_arity(f.op) != Arity::None) {
+        ImGui::SameLine();
+        changed |= comparison_values(f.values, f.op, type, event_property_values(session, event, f.property), 200 * unit(), path);
+    }
+    return changed;
+}
+
+const char* const kMeasures[] = {"at least once", "count", "sum of", "average of", "min of", "max of", "first time", "last time"};
+
+int measure_index(const Measure& m) {
+    if (auto* c = std::get_if<CountMeasure>(&m))
+        return c->op == Op::Gte && c->values == std::vector<int64_t>{1} ? 0 : 1;
+    if (auto* a = std::get_if<AggregateMeasure>(&m)) return 2 + int(a->fn);
+    return std::get<OccurrenceMeasure>(m).last ? 7 : 6;
+}
+
+Measure measure_for(int index, const Measure& old) {
+    if (index == 0) return CountMeasure{};
+    if (index == 1) return CountMeasure{Op::Gte, {2}};
+    if (index >= 2 && index <= 5) {
+        AggregateMeasure a;
+        if (auto* prev = std::get_if<AggregateMeasure>(&old)) a = *prev;
+        a.fn = AggregateFn(index - 2);
+        return a;
+    }
+    return OccurrenceMeasure{index == 7};
+}
+
+bool count_values(CountMeasure& c, const std::string& path) {
+    bool changed = false;
+    const struct { Op op; const char* label; } ops[] = {{Op::Gte, "at least"}, {Op::Lte, "at most"}, {Op::Eq, "exactly"}, {Op::Between, "between"}};
+    const char* preview = "at least";
+    for (auto& o : ops) if (o.op == c.op) preview = o.label;
+    ImGui::SetNextItemWidth(90 * unit());
+    if (begin_combo(("##" + path + ".count.op").c_str(), preview)) {
+        for (auto& o : ops)
+            if (ImGui::Selectable(o.label, o.op == c.op)) {
+                c.op = o.op;
+                c.values.resize(c.op == Op::Between ? 2 : 1, c.values.empty() ? 1 : c.values.back());
+                changed = true;
+            }
+        ImGui::EndCombo();
+    }
+    c.values.resize(c.op == Op::Between ? 2 : 1, 1);
+    for (size_t i = 0; i < c.values.size(); ++i) {
+        ImGui::SameLine();
+        if (i) ImGui::TextUnformatted("and"), ImGui::SameLine();
+        ImGui::PushID(int(i));
+        ImGui::SetNextItemWidth(70 * unit());
+        int64_t v = c.values[i];
+        if (ImGui::InputScalar(("##" + path + ".count.values[" + std::to_string(i) + "]").c_str(), ImGuiDataType_S64, &v)) c.values[i] = std::max<int64_t>(0, v), changed = true;
+        ImGui::PopID();
+    }
+    ImGui::SameLine();
+    ImGui::TextUnformatted("times");
+    return changed;
+}
+
+bool aggregate_values(Session& session, AggregateMeasure& a, const std::string& path) {
+    bool changed = false;
+    std::string of = a.property.empty() ? "revenue" : a.property;
+    if (pick_combo(("##" + path + ".aggregate.property").c_str(), of, event_property_names(session, true), 120 * unit(), "revenue")) {
+        a.property = of == "revenue" ? "" : of;
+        changed = true;
+    }
+    ImGui::SameLine();
+    Op op = a.op;
+    const Op allowed[] = {Op::Gte, Op::Gt, Op::Lte, Op::Lt, Op::Eq, Op::Neq, Op::Between};
+    ImGui::SetNextItemWidth(80 * unit());
+    if (begin_combo(("##" + path + ".aggregate.op").c_str(), op_label(op))) {
+        for (Op o : allowed)
+            if (ImGui::Selectable(op_label(o), o == op)) a.op = o, changed = true;
+        ImGui::EndCombo();
+    }
+    a.values.resize(a.op == Op::Between ? 2 : 1, a.values.empty() ? 0.0 : a.values.back());
+    for (size_t i = 0; i < a.values.size(); ++i) {
+        ImGui::SameLine();
+        if (i) ImGui::TextUnformatted("and"), ImGui::SameLine();
+        ImGui::PushID(int(i));
+        ImGui::SetNextItemWidth(90 * unit());
+        changed |= ImGui::InputDouble(("##" + path + ".aggregate.values[" + std::to_string(i) + "]").c_str(), &a.values[i], 0, 0, "%.6g");
+        ImGui::PopID();
+    }
+    return changed;
+}
+
+bool window_editor(TimeWindow& w, const std::string& path) {
+    bool changed = false;
+    const char* labels[] = {"all time", "in the last", "between"};
+    int index = int(w.index());
+    ImGui::SetNextItemWidth(100 * unit());
+    if (begin_combo(("##" + path + ".window").c_str(), labels[index])) {
+        for (int i = 0; i < 3; ++i)
+            if (ImGui::Selectable(labels[i], i == index) && i != index) {
+                if (i == 0) w = WindowAllTime{};
+                if (i == 1) w = WindowLastDays{30};
+                if (i == 2) w = WindowRange{"", ""};
+                changed = true;
+            }
+        ImGui::EndCombo();
+    }
+    if (auto* d = std::get_if<WindowLastDays>(&w)) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(70 * unit());
+        int64_t days = d->days;
+        if (ImGui::InputScalar(("##" + path + ".window.last_days").c_str(), ImGuiDataType_S64, &days)) d->days = std::max<int64_t>(1, std::min(days, kMaxWindowDays)), changed = true;
+        ImGui::SameLine();
+        ImGui::TextUnformatted("days");
+    } else if (auto* r = std::get_if<WindowRange>(&w)) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(110 * unit());
+        changed |= ImGui::InputTextWithHint(("##" + path + ".window.from").c_str(), "from (exclusive)", &r->from);
+        ImGui::SameLine();
+        ImGui::TextUnformatted("and");
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(110 * unit());
+        changed |= ImGui::InputTextWithHint(("##" + path + ".window.to").c_str(), "to (inclusive)", &r->to);
+    }
+    return changed;
+}
+
+bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path, const std::vector<AudienceError>& errors) {
+    bool changed = false;
+    ImGui::SetNextItemWidth(80 * unit());
+    if (begin_combo(("##" + path + ".did").c_str(), r.did ? "did" : "did not")) {
+        if (ImGui::Selectable("did", r.did)) r.did = true, changed = true;
+        if (ImGui::Selectable("did not", !r.did)) r.did = false, changed = true;
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    changed |= pick_combo(("##" + path + ".event").c_str(), r.event, event_names(session), 150 * unit(), "event");
+    ImGui::SameLine();
+    int m = measure_index(r.measure);
+    ImGui::SetNextItemWidth(110 * unit());
+    if (begin_combo(("##" + path + ".measure").c_str(), kMeasures[m])) {
+        for (int i = 0; i < 8; ++i)
+            if (ImGui::Selectable(kMeasures[i], i == m) && i != m) r.measure = measure_for(i, r.measure), changed = true;
+        ImGui::EndCombo();
+    }
+    if (auto* c = std::get_if<CountMeasure>(&r.measure); c && m == 1) {
+        ImGui::SameLine();
+        changed |= count_values(*c, path);
+    } else if (auto* a = std::get_if<AggregateMeasure>(&r.measure)) {
+        ImGui::SameLine();
+        changed |= aggregate_values(session, *a, path);
+    }
+    ImGui::SameLine();
+    changed |= window_editor(r.window, path);
+
+    int remove = -1;
+    for (size_t i = 0; i < r.where.size(); ++i) {
+        ImGui::PushID(int(i));
+        ImGui::Indent(24 * unit());
+        std::string where_path = path + ".where[" + std::to_string(i) + "]";
+        changed |= draw_filter(session, r.event, r.where[i], where_path);
+        ImGui::SameLine();
+        if (ImGui::SmallButton(("Remove filter##" + where_path).c_str())) remove = int(i);
+        draw_problems(errors, where_path, false);
+        ImGui::Unindent(24 * unit());
+        ImGui::PopID();
+    }
+    if (remove >= 0) r.where.erase(r.where.begin() + remove), changed = true;
+    ImGui::Indent(24 * unit());
+    if (ImGui::SmallButton(("+ where##" + path).c_str())) r.where.push_back(EventFilter{}), changed = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Count only the events whose property matches");
+    ImGui::Unindent(24 * unit());
+    return changed;
+}
+
+bool draw_audience_ref(Session& session, AudienceRefRule& r, const std::string& path) {
+    bool changed = false;
+    ImGui::SetNextItemWidth(90 * unit());
+    if (begin_combo(("##" + path + ".op").c_str(), r.in ? "in audience" : "not in audience")) {
+        if (ImGui::Selectable("in audience", r.in)) r.in = true, changed = true;
+        if (ImGui::Selectable("not in audience", !r.in)) r.in = false, changed = true;
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    const char* preview = r.id.empty() ? "saved audience" : r.id.c_str();
+    for (const Audience& a : session.saved_audiences)
+        if (a.id == r.id) preview = a.name.c_str();
+    ImGui::SetNextItemWidth(200 * unit());
+    if (begin_combo(("##" + path + ".id").c_str(), preview)) {
+        if (session.saved_audiences.empty()) ImGui::TextDisabled("No saved audiences yet");
+        for (const Audience& a : session.saved_audiences) {
+            ImGui::PushID(a.id.c_str());
+            bool self = a.id == session.audience.opened_id;
+            if (self) ImGui::BeginDisabled();
+            if (ImGui::Selectable(a.name.c_str(), a.id == r.id)) r.id = a.id, changed = true;
+            if (self) ImGui::EndDisabled();
+            ImGui::PopID();
+        }
+        ImGui::EndCombo();
+    }
+    return changed;
+}
+
+// rfm / lifecycle / funnel rules read from JSON: shown, kept, removable, not editable yet.
+void draw_pending_kind(const RuleNode& node) {
+    ImGui::TextDisabled("%s rule (kept as imported; its engine has not landed, so it cannot be evaluated yet)", rule_kind_name(node));
+}
+
+bool draw_group(Session& session, Group& g, const std::string& path, int depth);
+
+bool draw_rule(Session& session, Rule& rule, const std::string& path, int depth) {
+    const auto& errors = session.audience.errors;
+    bool changed = false;
+    if (auto* g = std::get_if<Group>(&rule.node)) return draw_group(session, *g, path, depth + 1);
+    if (auto* p = std::get_if<PropertyRule>(&rule.node)) changed = draw_property(session, *p, path);
+    else if (auto* b = std::get_if<BehaviorRule>(&rule.node)) changed = draw_behavior(session, *b, path, errors);
+    else if (auto* a = std::get_if<AudienceRefRule>(&rule.node)) changed = draw_audience_ref(session, *a, path);
+    else draw_pending_kind(rule.node);
+    draw_problems(errors, path, false);
+    return changed;
+}
+
+// The "+ Add" menu of a group. RFM, lifecycle and funnel rules are listed, disabled, with the
+// reason, so that the builder shows the whole language.
+bool add_menu(Session& session, Group& g, int depth, const std::string& path) {
+    bool changed = false;
+    if (ImGui::SmallButton(("+ Add rule##" + path).c_str())) ImGui::OpenPopup("add_rule");
+    if (ImGui::BeginPopup("add_rule")) {
+        if (ImGui::Selectable(("Attribute rule##" + path).c_str())) {
+            PropertyRule p;
+            if (!session.model.attributes.empty()) p.attribute = session.model.attributes.front().name;
+            p.values = {Scalar::of("")};
+            g.rules.push_back(p), changed = true;
+        }
+        if (ImGui::Selectable(("Behavior rule##" + path).c_str())) {
+            BehaviorRule b;
+            if (!session.model.purchase_event.empty()) b.event = session.model.purchase_event;
+            g.rules.push_back(b), changed = true;
+        }
+        if (ImGui::Selectable(("In another audience##" + path).c_str())) g.rules.push_back(AudienceRefRule{}), changed = true;
+        bool deep = depth >= kMaxGroupDepth;
+        if (ImGui::Selectable(("Group (all / any)##" + path).c_str(), false, deep ? ImGuiSelectableFlags_Disabled : 0))
+            g.rules.push_back(Group{g.match == Match::All ? Match::Any : Match::All, false, {}}), changed = true;
+        ImGui::Separator();
+        const char* later[][2] = {{"RFM segment", "RFM rules need the RFM engine, which has not landed yet"},
+                                  {"Lifecycle stage", "Lifecycle rules need the lifecycle engine, which has not landed yet"},
+                                  {"Funnel step", "Funnel rules need the funnel engine, which has not landed yet"}};
+        for (auto& l : later) {
+            ImGui::Selectable(l[0], false, ImGuiSelectableFlags_Disabled);
+            if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", l[1]);
+        }
+        ImGui::EndPopup();
+    }
+    return changed;
+}
+
+RowAction row_buttons(size_t i, size_t n, const std::string& path) {
+    RowAction a;
+    ImGui::SameLine();
+    if (i == 0) ImGui::BeginDisabled();
+    if (ImGui::ArrowButton(("##" + path + ".up").c_str(), ImGuiDir_Up)) a = {RowAction::Up, i};
+    if (i == 0) ImGui::EndDisabled();
+    ImGui::SameLine(0, 2);
+    if (i + 1 == n) ImGui::BeginDisabled();
+    if (ImGui::ArrowButton(("##" + path + ".down").c_str(), ImGuiDir_Down)) a = {RowAction::Down, i};
+    if (i + 1 == n) ImGui::EndDisabled();
+    ImGui::SameLine(0, 2);
+    if (ImGui::SmallButton(("Remove##" + path).c_str())) a = {RowAction::Remove, i};
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this rule");
+    return a;
+}
+
+bool apply(Group& g, RowAction a) {
+    switch (a.kind) {
+        case RowAction::None: return false;
+        case RowAction::Remove: g.rules.erase(g.rules.begin() + long(a.index)); return true;
+        case RowAction::Up: std::swap(g.rules[a.index], g.rules[a.index - 1]); return true;
+        case RowAction::Down: std::swap(g.rules[a.index], g.rules[a.index + 1]); return true;
+    }
+    return false;
+}
+
+bool draw_group(Session& session, Group& g, const std::string& path, int depth) {
+    bool changed = false;
+    ImGui::SetNextItemWidth(70 * unit());
+    if (begin_combo(("##" + path + ".match").c_str(), g.match == Match::All ? "all" : "any")) {
+        if (ImGui::Selectable("all", g.match == Match::All)) g.match = Match::All, changed = true;
+        if (ImGui::Selectable("any", g.match == Match::Any)) g.match = Match::Any, changed = true;
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    ImGui::TextUnformatted(g.match == Match::All ? "of these rules are true" : "of these rules is true");
+    ImGui::SameLine();
+    changed |= ImGui::Checkbox(("Exclude##" + path + ".negate").c_str(), &g.negate);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Everyone except the users this group matches");
+    draw_problems(session.audience.errors, path, true);
+
+    // Nested rules sit right of a bar, so the eye sees which group they belong to.
+    float indent = 18 * unit();
+    ImVec2 top = ImGui::GetCursorScreenPos();
+    ImGui::Indent(indent);
+    RowAction action;
+    for (size_t i = 0; i < g.rules.size(); ++i) {
+        ImGui::PushID(int(i));
+        std::string rule_path = path + ".rules[" + std::to_string(i) + "]";
+        bool is_group = std::holds_alternative<Group>(g.rules[i].node);
+        if (is_group) {
+            // A nested group's controls first, then its own rules.
+            RowAction a = {};
+            ImGui::TextDisabled("group");
+            a = row_buttons(i, g.rules.size(), rule_path);
+            if (a.kind != RowAction::None) action = a;
+            changed |= draw_rule(session, g.rules[i], rule_path, depth);
+        } else {
+            changed |= draw_rule(session, g.rules[i], rule_path, depth);
+            RowAction a = row_buttons(i, g.rules.size(), rule_path);
+            if (a.kind != RowAction::None) action = a;
+        }
+        ImGui::Spacing();
+        ImGui::PopID();
+    }
+    if (g.rules.empty()) ImGui::TextDisabled(g.match == Match::All ? "No rules: everyone matches." : "No rules: nobody matches.");
+    changed |= add_menu(session, g, depth, path);
+    ImGui::Unindent(indent);
+    ImVec2 bottom = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(top.x + 4 * unit(), top.y), ImVec2(top.x + 7 * unit(), bottom.y - 4 * unit()),
+                                              g.negate ? IM_COL32(200, 80, 60, 160) : IM_COL32(90, 120, 200, 120));
+    changed |= apply(g, action);
+    return changed;
+}
+
+}  // namespace
+
+bool draw_rule_tree(Session& session, Group& root) {
+    ImGui::PushID("rules");
+    bool changed = draw_group(session, root, "root", 1);
+    ImGui::PopID();
+    return changed;
+}
+
+}  // namespace segx

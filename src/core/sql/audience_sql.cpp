@@ -1,0 +1,207 @@
+// The rule-tree walk, as evaluate.cpp's: groups join their rules' expressions with AND / OR,
+// leaves go to rule_sql.h, and audience references compile the saved definition once per id
+// into a CTE, with the chain of audiences being compiled on a stack, so that a cycle is seen
+// the moment an id comes round again and reported as evaluate reports it.
+
+#include "core/sql/audience_sql.h"
+
+#include "core/audience/json_text.h"
+#include "core/audience/text.h"
+#include "core/sql/rule_sql.h"
+#include "core/sql/sql_text.h"
+#include "core/time/civil.h"
+
+#include <map>
+
+namespace segx {
+
+namespace {
+
+constexpr size_t kMaxRefDepth = 64; // as evaluate.cpp
+
+// An error, and whether it is a cycle: cycles keep their message through the references,
+// other errors inside a referenced audience get its name prefixed (as evaluate.cpp does).
+struct Issue {
+    AudienceError error;
+    bool cycle = false;
+};
+
+std::string child(const std::string& path, const char* key) {
+    std::string p = path;
+    append_path_key(p, key);
+    return p;
+}
+
+std::string child(const std::string& path, const char* key, size_t i) {
+    std::string p = child(path, key);
+    append_path_index(p, i);
+    return p;
+}
+
+// Ids as evaluate.cpp shows them in messages: plain when short and printable, else quoted.
+std::string show_id(const std::string& id) {
+    bool plain = !id.empty() && id.size() <= 64;
+    for (char c : id)
+        plain = plain && c > ' ' && c != '"' && c != '\\' && c != 0x7F;
+    return plain && is_valid_utf8(id) ? id : quote(id);
+}
+
+std::string pad(int n) { return std::string(size_t(n), ' '); }
+
+std::string iso_time(int64_t us) {
+    std::string t = format_timestamp_us(us);
+    size_t space = t.find(' ', 1);
+    if (space != std::string::npos)
+        t[space] = 'T';
+    return t + "Z";
+}
+
+class Compiler {
+public:
+    explicit Compiler(const EvalContext& ctx) : ctx_(ctx) {}
+
+    SqlResult run(const Audience& audience) {
+        std::vector<Issue> issues;
+        stack_.push_back(audience.id);
+        std::string where = group(audience.root, "root", 1, 2, true, issues);
+        stack_.pop_back();
+        SqlResult result;
+        for (Issue& i : issues)
+            if (result.errors.size() < kMaxErrors)
+                result.errors.push_back(std::move(i.error));
+        if (result.ok())
+            result.sql = statement(audience, where);
+        return result;
+    }
+
+private:
+    std::string statement(const Audience& audience, const std::string& where) const {
+        std::string sql = "-- segx audience " + sql_comment_text(audience.name) + " as of " +
+                          iso_time(ctx_.as_of_us) + "\n";
+        sql += "WITH \"u\" AS (\n"
+               "  SELECT *\n"
+               "  FROM (\n"
+               "    SELECT \"user_id\" FROM \"users\" WHERE \"user_id\" IS NOT NULL\n"
+               "    UNION\n"
+               "    SELECT \"user_id\" FROM \"events\" WHERE \"user_id\" IS NOT NULL\n"
+               "  ) AS \"ids\"\n"
+               "  LEFT JOIN \"users\" USING (\"user_id\")\n"
+               ")";
+        for (const std::string& cte : ctes_)
+            sql += ",\n" + cte;
+        return sql + "\nSELECT \"user_id\"\nFROM \"u\"\nWHERE\n  " + where + "\nORDER BY \"user_id\"";
+    }
+
+    // A group as one expression whose continuation lines start at `indent`: "(" rules joined
+    // by AND / OR ")" ("NOT (...)" when negated); `bare` (a WHERE clause's top level) leaves
+    // out the parentheses when they are not needed. No rules: TRUE for all, FALSE for any.
+    std::string group(const Group& g, const std::string& path, int depth, int indent, bool bare,
+                      std::vector<Issue>& issues) {
+        if (depth > kMaxGroupDepth) {
+            issues.push_back({{path, "groups nested deeper than " + std::to_string(kMaxGroupDepth) + " levels"}});
+            return "";
+        }
+        const bool parens = !bare || g.negate;
+        const int inner = parens ? indent + 2 : indent;
+        std::string body;
+        for (size_t i = 0; i < g.rules.size(); i++) {
+            size_t before = issues.size();
+            std::string r = rule(g.rules[i], child(path, "rules", i), depth, inner, issues);
+            if (issues.size() != before)
+                continue; // keep walking for more errors
+            if (!body.empty())
+                body += "\n" + pad(inner) + (g.match == Match::All ? "AND " : "OR ");
+            body += r;
+        }
+        if (g.rules.empty())
+            return (g.match == Match::All) != g.negate ? "TRUE" : "FALSE";
+        if (!parens)
+            return body;
+        return std::string(g.negate ? "NOT (" : "(") + "\n" + pad(inner) + body + "\n" + pad(indent) + ")";
+    }
+
+    std::string rule(const Rule& r, const std::string& path, int depth, int indent, std::vector<Issue>& issues) {
+        const RuleNode& node = r.node;
+        std::vector<AudienceError> errors;
+        std::string sql;
+        if (const auto* g = std::get_if<Group>(&node))
+            return group(*g, path, depth + 1, indent, false, issues);
+        if (const auto* ref = std::get_if<AudienceRefRule>(&node))
+            return reference(*ref, path, issues);
+        if (const auto* p = std::get_if<PropertyRule>(&node)) {
+            sql = property_sql(ctx_.model, *p, path, errors);
+            sql = "COALESCE(" + sql + ", FALSE)";
+        } else if (const auto* b = std::get_if<BehaviorRule>(&node)) {
+            sql = behavior_sql(ctx_.model, *b, ctx_.as_of_us, indent, path, errors);
+            sql = (b->did ? "" : "NOT ") + ("COALESCE(" + sql + ", FALSE)");
+        } else {
+            const char* engine = std::holds_alternative<RfmRule>(node)         ? "RFM"
+                                 : std::holds_alternative<LifecycleRule>(node) ? "lifecycle"
+                                                                               : "funnel";
+            errors.push_back({path, std::string(rule_kind_name(node)) + " rules are not available yet (the " +
+                                        engine + " engine has not landed)"});
+        }
+        for (AudienceError& e : errors)
+            issues.push_back({std::move(e)});
+        return sql;
+    }
+
+    std::string reference(const AudienceRefRule& ref, const std::string& path, std::vector<Issue>& issues) {
+        for (size_t i = 0; i < stack_.size(); i++) {
+            if (stack_[i] != ref.id || ref.id.empty())
+                continue;
+            std::string chain;
+            for (size_t k = i; k < stack_.size(); k++)
+                chain += show_id(stack_[k]) + " \xE2\x86\x92 "; // →
+            issues.push_back({{path, "audience cycle: " + chain + show_id(ref.id)}, true});
+            return "";
+        }
+        std::string cte;
+        auto done = done_.find(ref.id);
+        if (done != done_.end()) {
+            cte = done->second;
+        } else {
+            const Audience* saved = ref.id.empty() || !ctx_.saved ? nullptr : ctx_.saved(ref.id);
+            if (saved == nullptr) {
+                issues.push_back({{child(path, "id"), "unknown audience " + quote(ref.id)}});
+                return "";
+            }
+            if (stack_.size() >= kMaxRefDepth) {
+                issues.push_back({{path, "audience references nested deeper than " + std::to_string(kMaxRefDepth) +
+                                             " levels"}});
+                return "";
+            }
+            std::vector<Issue> inner;
+            stack_.push_back(ref.id);
+            std::string where = group(saved->root, "root", 1, 4, true, inner);
+            stack_.pop_back();
+            if (!inner.empty()) {
+                // Reported here, at the rule that leads into the broken audience.
+                for (Issue& e : inner)
+                    issues.push_back({{path, e.cycle ? e.error.message
+                                                     : "in audience " + show_id(ref.id) + ": " + e.error.to_string()},
+                                      e.cycle});
+                return "";
+            }
+            cte = sql_ident("ref_" + std::to_string(ctes_.size() + 1));
+            ctes_.push_back(cte + " AS (\n  -- audience " + sql_comment_text(ref.id) + "\n  SELECT \"user_id\"\n" +
+                            "  FROM \"u\"\n  WHERE\n    " + where + "\n)");
+            done_.emplace(ref.id, cte);
+        }
+        return std::string(ref.in ? "" : "NOT ") + "COALESCE(\"u\".\"user_id\" IN (SELECT \"user_id\" FROM " + cte +
+               "), FALSE)";
+    }
+
+    const EvalContext& ctx_;
+    std::vector<std::string> stack_;           // ids of the audiences being compiled, outermost first
+    std::map<std::string, std::string> done_;  // referenced audience id -> its CTE's name
+    std::vector<std::string> ctes_;            // in dependency order: each after those it reads
+};
+
+} // namespace
+
+SqlResult audience_to_sql(const Audience& audience, const EvalContext& ctx) {
+    return Compiler(ctx).run(audience);
+}
+
+} // namespace segx

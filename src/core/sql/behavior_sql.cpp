@@ -1,0 +1,199 @@
+// Behavior rules as correlated subqueries over the events table, one per rule:
+//   EXISTS (SELECT 1 ...)                      did, at least once (the default count)
+//   (SELECT count(*) ...) <op> n               counts, zero included (count(*) of no rows)
+//   (SELECT sum("e"."revenue") ...) <op> x     aggregates: NULL over no values, so false
+//   (SELECT min("e"."time") > lo AND ...)      first / last occurrence in the window
+// The checks and their messages follow eval_behavior_rule (behavior_eval.cpp), in its order:
+// event, filters, window, measure.
+
+#include "core/audience/json_text.h"
+#include "core/audience/text.h"
+#include "core/sql/rule_sql.h"
+#include "core/sql/sql_text.h"
+#include "core/time/civil.h"
+#include "core/time/parse.h"
+
+#include <algorithm>
+
+namespace segx {
+
+namespace {
+
+const std::vector<const char*> kEventColumns = {"user_id", "event", "time", "revenue", "order_id"};
+
+std::string sub(const std::string& path, const char* key) {
+    std::string p = path;
+    append_path_key(p, key);
+    return p;
+}
+
+std::string pad(int n) { return std::string(size_t(std::max(n, 0)), ' '); }
+
+// behavior_eval.cpp's message for an event name the data does not have.
+std::string unknown_event(const std::string& name, const StringDictionary& events) {
+    std::string message = "unknown event " + quote(name);
+    if (events.empty())
+        return message + " (the data has no events)";
+    message += " (known: ";
+    constexpr uint32_t kShown = 12;
+    for (uint32_t c = 0; c < events.size() && c < kShown; c++)
+        message += (c > 0 ? ", " : "") + quote(events.at(c), 40);
+    if (events.size() > kShown)
+        message += ", and " + std::to_string(events.size() - kShown) + " more";
+    return message + ")";
+}
+
+// The window as SQL bounds on a time: lo < t (none when lo is empty) and t <= hi.
+struct Bounds {
+    std::string lo, hi;
+};
+
+bool window_bounds(const TimeWindow& window, int64_t as_of, const std::string& path,
+                   std::vector<AudienceError>& errors, Bounds* out) {
+    out->lo.clear();
+    out->hi = sql_timestamp(as_of);
+    if (const auto* last = std::get_if<WindowLastDays>(&window)) {
+        if (last->days < 1 || last->days > kMaxWindowDays) {
+            errors.push_back(AudienceError{sub(path, "last_days"), "expected a whole number of days from 1 to " +
+                                                                       std::to_string(kMaxWindowDays)});
+            return false;
+        }
+        out->lo = out->hi + " - INTERVAL " + std::to_string(last->days) + " DAY";
+        return true;
+    }
+    if (const auto* range = std::get_if<WindowRange>(&window)) {
+        if (range->from.empty() && range->to.empty()) {
+            errors.push_back(AudienceError{path, "expected last_days, or from and/or to"});
+            return false;
+        }
+        bool ok = true;
+        int64_t us = 0;
+        if (!range->from.empty()) {
+            if (parse_time_text(range->from, TimeFormat::Iso, 0, &us))
+                out->lo = sql_timestamp(us);
+            else {
+                errors.push_back(AudienceError{sub(path, "from"), quote(range->from) + " is not an ISO 8601 date or time"});
+                ok = false;
+            }
+        }
+        if (!range->to.empty()) {
+            if (parse_time_text(range->to, TimeFormat::Iso, 0, &us))
+                out->hi = sql_timestamp(std::min(us, as_of)); // never past as-of
+            else {
+                errors.push_back(AudienceError{sub(path, "to"), quote(range->to) + " is not an ISO 8601 date or time"});
+                ok = false;
+            }
+        }
+        return ok;
+    }
+    return true; // all time, up to as-of
+}
+
+std::string in_window(const std::string& t, const Bounds& b) {
+    return (b.lo.empty() ? "" : t + " > " + b.lo + " AND ") + t + " <= " + b.hi;
+}
+
+bool values_fit(Op op, size_t n) { return op == Op::Between ? n == 2 : n == 1; }
+
+const char* compare_op(Op op) {
+    switch (op) {
+    case Op::Eq: return " = ";
+    case Op::Neq: return " <> ";
+    case Op::Gt: return " > ";
+    case Op::Gte: return " >= ";
+    case Op::Lt: return " < ";
+    case Op::Lte: return " <= ";
+    default: return " ? ";
+    }
+}
+
+template <typename T, typename F>
+std::string compare_sql(Op op, const std::vector<T>& values, F&& literal) {
+    if (op == Op::Between)
+        return " BETWEEN " + literal(values[0]) + " AND " + literal(values[1]);
+    return compare_op(op) + literal(values[0]);
+}
+
+const char* aggregate_sql_name(AggregateFn fn) {
+    switch (fn) {
+    case AggregateFn::Sum: return "sum";
+    case AggregateFn::Avg: return "avg";
+    case AggregateFn::Min: return "min";
+    case AggregateFn::Max: return "max";
+    }
+    return "sum";
+}
+
+} // namespace
+
+std::string behavior_sql(const Model& model, const BehaviorRule& rule, int64_t as_of, int indent,
+                         const std::string& path, std::vector<AudienceError>& errors) {
+    const size_t before = errors.size();
+    const std::vector<Column>& props = model.events.properties;
+
+    if (!model.event_names.find(rule.event))
+        errors.push_back(AudienceError{sub(path, "event"), unknown_event(rule.event, model.event_names)});
+
+    std::vector<std::string> filters;
+    for (size_t i = 0; i < rule.where.size(); i++) {
+        const EventFilter& f = rule.where[i];
+        std::string fp = sub(path, "where");
+        append_path_index(fp, i);
+        const Column* column = sql_column(props, "event property", "events", f.property, kEventColumns,
+                                          sub(fp, "property"), errors);
+        if (column != nullptr)
+            filters.push_back(comparison_sql(*column, "\"e\"." + sql_ident(column->name),
+                                             "event property " + quote(f.property), f.op, f.values, f.ci, fp, errors));
+    }
+
+    Bounds window;
+    window_bounds(rule.window, as_of, sub(path, "window"), errors, &window);
+
+    std::string value = "\"e\".\"revenue\"";
+    if (const auto* count = std::get_if<CountMeasure>(&rule.measure)) {
+        bool op_ok = count->op == Op::Gte || count->op == Op::Lte || count->op == Op::Eq || count->op == Op::Between;
+        if (!op_ok || !values_fit(count->op, count->values.size()))
+            errors.push_back(AudienceError{sub(path, "count"), "expected gte, lte or eq with one value, or between with two"});
+    } else if (const auto* agg = std::get_if<AggregateMeasure>(&rule.measure)) {
+        bool op_ok = agg->op == Op::Eq || agg->op == Op::Neq || agg->op == Op::Gt || agg->op == Op::Gte ||
+                     agg->op == Op::Lt || agg->op == Op::Lte || agg->op == Op::Between;
+        if (!op_ok || !values_fit(agg->op, agg->values.size()))
+            errors.push_back(AudienceError{sub(path, "aggregate"), "expected eq, neq, gt, gte, lt or lte with one value, or between with two"});
+        if (!agg->property.empty()) {
+            std::string pp = sub(sub(path, "aggregate"), "property");
+            const Column* column = sql_column(props, "event property", "events", agg->property, kEventColumns, pp, errors);
+            if (column != nullptr && column->type != ColumnType::Int64 && column->type != ColumnType::Double)
+                errors.push_back(AudienceError{pp, "needs a numeric event property: event property " +
+                                                       quote(agg->property) + " is " + type_name(column->type)});
+            else if (column != nullptr)
+                value = "\"e\"." + sql_ident(column->name);
+        }
+    }
+    if (errors.size() != before)
+        return "";
+
+    // The events of the rule: this user's, this event's, in the window (occurrences: up to
+    // as-of, the window applying to the first or last of them), passing every filter.
+    const std::string in = pad(indent + 2), more = "\n" + pad(indent + 4) + "AND ";
+    const auto* occ = std::get_if<OccurrenceMeasure>(&rule.measure);
+    std::string where = in + "WHERE \"e\".\"user_id\" = \"u\".\"user_id\"" + more + "\"e\".\"event\" = " +
+                        sql_string(rule.event) + more +
+                        (occ ? "\"e\".\"time\" <= " + sql_timestamp(as_of) : in_window("\"e\".\"time\"", window));
+    for (const std::string& f : filters)
+        where += more + f;
+    const std::string from = "\n" + in + "FROM \"events\" AS \"e\"\n" + where + "\n" + pad(indent) + ")";
+
+    if (const auto* count = std::get_if<CountMeasure>(&rule.measure)) {
+        if (count->op == Op::Gte && count->values[0] == 1)
+            return "EXISTS (\n" + in + "SELECT 1" + from;
+        const auto lit = [](int64_t n) { return std::to_string(n); };
+        return "(\n" + in + "SELECT count(*)" + from + compare_sql(count->op, count->values, lit);
+    }
+    if (const auto* agg = std::get_if<AggregateMeasure>(&rule.measure))
+        return "(\n" + in + "SELECT " + aggregate_sql_name(agg->fn) + "(" + value + ")" + from +
+               compare_sql(agg->op, agg->values, sql_double);
+    const std::string t = std::string(occ->last ? "max" : "min") + "(\"e\".\"time\")";
+    return "(\n" + in + "SELECT " + in_window(t, window) + from;
+}
+
+} // namespace segx

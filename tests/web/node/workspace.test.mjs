@@ -1,0 +1,198 @@
+// Workspace files: export → import gives the same workspace back; an import from anyone is
+// checked part by part with paths (wrong version, broken JSON, hostile keys, wrong types, huge
+// text) without throwing or changing anything; a merge makes a new workspace.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { inferMapping } from '../../../web/mapping.js';
+import { emptyWorkspace, exportWorkspace, kMaxImportChars, mergeWorkspace, parseImport } from '../../../web/workspace.js';
+
+const ordersColumns = [
+  { name: 'order_id', type: 'VARCHAR' },
+  { name: 'user_id', type: 'VARCHAR' },
+  { name: 'order_time', type: 'TIMESTAMP' },
+  { name: 'amount', type: 'DOUBLE' },
+  { name: 'channel', type: 'VARCHAR' },
+];
+const usersColumns = [{ name: '会员ID', type: 'VARCHAR' }, { name: '城市', type: 'VARCHAR' }];
+const vip = { segx: 1, id: 'vip', name: '大客户', root: { match: 'all', rules: [{ kind: 'property', attribute: '城市', op: 'eq', value: '上海' }] } };
+
+function sampleWorkspace() {
+  const w = emptyWorkspace();
+  w.mappings['orders.csv'] = inferMapping('orders.csv', ordersColumns);
+  w.mappings['会员.csv'] = inferMapping('会员.csv', usersColumns);
+  w.audiences.vip = vip;
+  w.audiences.everyone = { segx: 1, id: 'everyone', name: 'Everyone', root: { match: 'all', rules: [] } };
+  w.settings.memory_budget_mb = 1024;
+  return w;
+}
+
+// The import of a workspace made of `parts` (added to {segx: 1, kind: 'workspace'}).
+const importOf = (parts) => parseImport(JSON.stringify({ segx: 1, kind: 'workspace', ...parts }));
+const paths = (r) => r.errors.map((e) => e.path);
+function assertRefused(r, path, pattern) {
+  assert.equal(r.ok, false, JSON.stringify(r));
+  const e = r.errors.find((x) => x.path === path);
+  assert.ok(e, `no error at ${path}: ${JSON.stringify(r.errors)}`);
+  if (pattern) assert.match(e.message, pattern);
+}
+
+describe('workspace export and import', () => {
+  test('export then import gives the same workspace back', () => {
+    const w = sampleWorkspace();
+    const text = exportWorkspace(w);
+    assert.match(text, /^\{\n {2}"segx": 1,\n {2}"kind": "workspace",/);  // pretty, versioned, labelled
+    const r = parseImport(text);
+    assert.equal(r.ok, true, JSON.stringify(r.errors));
+    assert.equal(r.kind, 'workspace');
+    assert.deepEqual(r.workspace, { segx: 1, mappings: w.mappings, audiences: w.audiences, settings: w.settings });
+    // With the files at hand, mappings are also checked against their real columns.
+    const columnsOf = (name) => ({ 'orders.csv': ordersColumns, '会员.csv': usersColumns })[name] ?? null;
+    assert.equal(parseImport(text, { columnsOf }).ok, true);
+    // A byte-order mark, as some editors save, is fine.
+    assert.equal(parseImport('\ufeff' + text).ok, true);
+  });
+
+  test('a single audience definition is an audience import', () => {
+    const r = parseImport(JSON.stringify(vip));
+    assert.deepEqual(r, { ok: true, kind: 'audience', audience: vip });
+    // A definition that is not saved yet has no id (as "Download JSON" writes a new one).
+    assert.equal(parseImport(JSON.stringify({ ...vip, id: undefined })).ok, true);
+    assert.equal(parseImport(JSON.stringify({ ...vip, id: '' })).ok, true);
+    assertRefused(parseImport(JSON.stringify({ ...vip, id: 7 })), 'id', /expected text/);
+    assertRefused(parseImport(JSON.stringify({ ...vip, id: '__proto__' })), 'id', /cannot be used/);
+    assertRefused(parseImport(JSON.stringify({ ...vip, root: [] })), 'root', /expected a group/);
+    assertRefused(parseImport(JSON.stringify({ ...vip, vaule: 1 })), 'vaule', /unknown key/);
+    assertRefused(parseImport(JSON.stringify({ ...vip, name: 7 })), 'name', /expected text/);
+  });
+
+  test('not JSON, not an object, or another version: one clear error', () => {
+    for (const [text, path, pattern] of [
+      ['{"segx": 1, "kind": "workspace",', '', /not valid JSON/],
+      ['', '', /not valid JSON/],
+      ['[1, 2]', '', /found a list/],
+      ['"workspace"', '', /found a string/],
+      ['null', '', /found null/],
+      ['{"segx": 2, "kind": "workspace", "mappings": []}', 'segx', /expected 1/],
+      ['{"segx": "1", "root": {}}', 'segx', /expected 1/],
+      ['{"kind": "workspace"}', 'segx', /missing/],
+      ['{"segx": 1, "kind": "funnel"}', 'kind', /expected "workspace"/],
+      ['{"segx": 1}', '', /audience definition .* or a workspace/],
+    ]) {
+      const r = parseImport(text);
+      assert.equal(r.ok, false, text);
+      assert.equal(r.errors.length, 1, `${text}: ${JSON.stringify(r.errors)}`);
+      assert.equal(r.errors[0].path, path, text);
+      assert.match(r.errors[0].message, pattern, text);
+    }
+    for (const notText of [undefined, null, 42, { segx: 1 }, new Uint8Array(4)]) assertRefused(parseImport(notText), '', /expected the text/);
+  });
+
+  test('mappings are checked with their paths', () => {
+    const good = inferMapping('orders.csv', ordersColumns);
+    assertRefused(importOf({ mappings: { 'orders.csv': { ...good, user_id: 5 } } }), 'mappings["orders.csv"].user_id', /expected text/);
+    assertRefused(importOf({ mappings: { 'orders.csv': { ...good, kind: 'sessions' } } }), 'mappings["orders.csv"].kind', /expected one of/);
+    assertRefused(importOf({ mappings: { 'orders.csv': { ...good, filter: "1=1; DROP TABLE x" } } }), 'mappings["orders.csv"].filter', /";" is not allowed/);
+    assertRefused(importOf({ mappings: { 'orders.csv': { ...good, revenue_expr: "(SELECT 1 FROM read_csv('/etc/passwd'))" } } }),
+      'mappings["orders.csv"].revenue_expr', /not allowed/);
+    assertRefused(importOf({ mappings: { 'orders.csv': { ...good, tz_offset_minutes: '480' } } }), 'mappings["orders.csv"].tz_offset_minutes');
+    assertRefused(importOf({ mappings: { 'orders.csv': { ...good, columns: 'channel' } } }), 'mappings["orders.csv"].columns', /list/);
+    assertRefused(importOf({ mappings: { 'orders.csv': { ...good, source: 'other.csv' } } }), 'mappings["orders.csv"].source', /saved under/);
+    assertRefused(importOf({ mappings: { 'orders.csv': { ...good, extra: true } } }), 'mappings["orders.csv"].extra', /unknown key/);
+    assertRefused(importOf({ mappings: { 'orders.csv': [good] } }), 'mappings["orders.csv"]', /found a list/);
+    assertRefused(importOf({ mappings: [good] }), 'mappings', /found a list/);
+    // Against the real columns, a missing column is named.
+    const r = parseImport(JSON.stringify({ segx: 1, kind: 'workspace', mappings: { 'orders.csv': { ...good, user_id: 'customer' } } }),
+      { columnsOf: () => ordersColumns });
+    assertRefused(r, 'mappings["orders.csv"].user_id', /no column named "customer"/);
+  });
+
+  test('audiences are keyed by their id', () => {
+    assertRefused(importOf({ audiences: { vip: { ...vip, id: 'other' } } }), 'audiences["vip"].id', /saved under/);
+    assertRefused(importOf({ audiences: { vip: { ...vip, id: 7 } } }), 'audiences["vip"].id', /expected text/);
+    assertRefused(importOf({ audiences: { vip: { ...vip, id: undefined } } }), 'audiences["vip"].id', /needs an id/);
+    assertRefused(importOf({ audiences: { vip: { ...vip, segx: 2 } } }), 'audiences["vip"].segx');
+    assertRefused(importOf({ audiences: { vip: 'vip' } }), 'audiences["vip"]', /found a string/);
+    assertRefused(importOf({ audiences: [vip] }), 'audiences', /found a list/);
+    assertRefused(importOf({ settings: { memory_budget_mb: -1 } }), 'settings.memory_budget_mb');
+    assertRefused(importOf({ settings: { memory_budget_mb: '2048' } }), 'settings.memory_budget_mb');
+    assertRefused(importOf({ settings: { theme: 'dark' } }), 'settings.theme', /unknown key/);
+    assertRefused(importOf({ data: [[1, 2]] }), 'data', /unknown key/);
+  });
+
+  test('hostile input is refused without touching any prototype', () => {
+    const before = Object.getOwnPropertyNames(Object.prototype).sort();
+    const polluted = [
+      '{"segx": 1, "kind": "workspace", "audiences": {"__proto__": {"segx": 1, "id": "__proto__", "root": {}, "polluted": true}}}',
+      '{"segx": 1, "kind": "workspace", "mappings": {"__proto__": {"polluted": true}}}',
+      '{"segx": 1, "kind": "workspace", "mappings": {"constructor": {"kind": "users", "user_id": "id"}}}',
+      '{"segx": 1, "kind": "workspace", "settings": {"__proto__": {"polluted": true}}}',
+      '{"segx": 1, "__proto__": {"polluted": true}, "root": {"match": "all", "rules": []}, "id": "x"}',
+    ];
+    for (const text of polluted) {
+      const r = parseImport(text);
+      assert.equal(r.ok, false, text);
+      assert.equal(({}).polluted, undefined);
+    }
+    assert.match(parseImport(polluted[0]).errors[0].message, /"__proto__" cannot be used/);
+    assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), before);
+
+    // Huge: the whole text, and single strings inside an otherwise small file.
+    const huge = '{"segx": 1, "kind": "workspace", "x": "' + 'a'.repeat(kMaxImportChars) + '"}';
+    assertRefused(parseImport(huge), '', /larger than 20 MB/);
+    const longName = 'n'.repeat(1e6);
+    let r = importOf({ audiences: { [longName]: { ...vip, id: longName } } });
+    assert.equal(r.ok, false);
+    assert.match(r.errors[0].message, /longer than 10000/);
+    assert.ok(JSON.stringify(r.errors).length < 1000, 'errors quote huge names in short');
+    r = importOf({ mappings: { 'a.csv': { ...inferMapping('a.csv', ordersColumns), user_id: longName } } });
+    assertRefused(r, 'mappings["a.csv"].user_id', /longer than/);
+    assert.ok(JSON.stringify(r.errors).length < 1000);
+    // Many problems: a capped list with a count of the rest.
+    const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`a${i}`, { segx: 1, id: `b${i}`, root: {} }]));
+    r = importOf({ audiences: many });
+    assert.equal(r.errors.length, 101);
+    assert.match(r.errors.at(-1).message, /and 400 more problems/);
+    // Deep nesting is the core's to judge (rule trees), and does not break the reader.
+    const deep = '{"segx": 1, "id": "d", "root": ' + '{"rules": ['.repeat(5000) + ']}'.repeat(5000) + '}';
+    assert.equal(parseImport(deep).ok, true);
+    assert.equal(parseImport('['.repeat(100000)).ok, false);
+  });
+
+  test('parseImport changes nothing it is given', () => {
+    const w = sampleWorkspace();
+    const text = exportWorkspace(w);
+    const snapshot = structuredClone(w);
+    const r = parseImport(text);
+    r.workspace.audiences.vip.name = 'changed';
+    assert.deepEqual(w, snapshot);
+  });
+
+  test('merge: imported names replace, the rest and the settings are kept, nothing is mutated', () => {
+    const current = sampleWorkspace();
+    const snapshot = structuredClone(current);
+    const newVip = { ...vip, name: 'VIP (new)' };
+    const imported = { segx: 1, mappings: { 'events.csv': inferMapping('events.csv', ordersColumns) }, audiences: { vip: newVip, fresh: { ...vip, id: 'fresh' } }, settings: {} };
+    const importedSnapshot = structuredClone(imported);
+    const merged = mergeWorkspace(current, imported);
+    assert.deepEqual(current, snapshot);
+    assert.deepEqual(imported, importedSnapshot);
+    assert.notEqual(merged, current);
+    assert.deepEqual(Object.keys(merged.mappings).sort(), ['events.csv', 'orders.csv', '会员.csv'].sort());
+    assert.deepEqual(Object.keys(merged.audiences).sort(), ['everyone', 'fresh', 'vip']);
+    assert.equal(merged.audiences.vip.name, 'VIP (new)');
+    assert.equal(merged.settings.memory_budget_mb, 1024);  // not in the import: kept
+    assert.equal(mergeWorkspace(current, { settings: { memory_budget_mb: 512 } }).settings.memory_budget_mb, 512);
+    // The merged workspace shares nothing with either side: editing it changes neither.
+    merged.audiences.everyone.name = 'x';
+    merged.audiences.vip.root.rules.length = 0;
+    merged.mappings['orders.csv'].columns.push('y');
+    assert.deepEqual(current, snapshot);
+    assert.deepEqual(imported, importedSnapshot);
+    // An audience import merges as a one-audience workspace.
+    const one = parseImport(JSON.stringify({ ...vip, id: 'solo' }));
+    const m2 = mergeWorkspace(current, { audiences: { [one.audience.id]: one.audience } });
+    assert.deepEqual(Object.keys(m2.audiences).sort(), ['everyone', 'solo', 'vip']);
+    assert.deepEqual(m2.mappings, current.mappings);
+  });
+});
