@@ -1,4 +1,4 @@
-// Sharing an audience definition as a link, and keeping saved audiences across reloads.
+// Sharing an audience definition as a link: it opens in the builder, and the draft survives a reload.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -36,13 +36,19 @@ describe('sharing audiences', () => {
 
     const page = await env.openPage({ query: link.slice(link.indexOf('/', 8) + 1) });
     let s = await settle(page);
-    assert.deepEqual(s.saved.audiences, [{ id: 'cn-buyers', name: definition.name }]);
-    assert.match(s.messages.at(-1).text, new RegExp(`Saved audience .*: ${expected.size} users`));
+    // Opened in the builder, not saved behind the user's back: saving is their choice.
+    assert.equal(s.audience.name, definition.name);
+    assert.equal(s.audience.size, expected.size);
+    assert.deepEqual(s.saved.audiences, []);
+    assert.match(s.messages.at(-1).text, new RegExp(`Opened audience .*: ${expected.size} users`));
+    // The draft is autosaved: a reload without the link keeps it.
+    await page.waitForFunction(() => localStorage.getItem('segx.draft')?.includes('cn-buyers'));
     await page.evaluate(() => { location.hash = ''; });
     await page.reload();
     await page.evaluate(() => window.segx.ready());
     s = await settle(page);
-    assert.deepEqual(s.saved.audiences.map((a) => a.id), ['cn-buyers']);
+    assert.equal(s.audience.name, definition.name);
+    assert.equal(s.audience.size, expected.size);
     assert.deepEqual(page.problems(), []);
     await page.close();
   });
@@ -50,7 +56,7 @@ describe('sharing audiences', () => {
   test('a damaged or hostile link imports nothing and says why', async () => {
     const page = await env.openPage({ query: '#a=not*base64' });
     let s = await settle(page);
-    assert.deepEqual(s.saved.audiences, []);
+    assert.deepEqual(s.audience.definition.root.rules, []);
     assert.match(s.messages.at(-1).text, /The shared audience was not imported: .*base64url/);
     // A valid link to a definition that names an attribute the data does not have.
     const bad = await page.evaluate((d) => window.segx.shareLink(d), {
@@ -60,7 +66,7 @@ describe('sharing audiences', () => {
     await page.reload();
     await page.evaluate(() => window.segx.ready());
     s = await settle(page);
-    assert.deepEqual(s.saved.audiences, []);
+    assert.deepEqual(s.audience.definition.root.rules, []);
     assert.match(s.messages.at(-1).text, /not imported: .*no_such_column/);
     assert.deepEqual(page.problems(), []);
     await page.close();
