@@ -128,8 +128,8 @@ describe('input methods', () => {
   });
 });
 
-// web/files.js is not in the page's bundle until the interface uses it: its source is run in
-// the page as it is, with the page's Content-Security-Policy in force.
+// web/files.js's own source is run in the page (its functions are not on window.segx), with
+// the page's Content-Security-Policy in force.
 const filesSource = readFileSync(join(repo, 'web/files.js'), 'utf8').replace(/^export /gm, '');
 const withFiles = (page) => page.evaluate(`(() => { ${filesSource}; window.segxFiles = { downloadText, pickFile }; })()`);
 
