@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import { clickWidget, frames, settle, startBrowser } from '../support/browser_env.mjs';
+import { artifacts, clickWidget, frames, settle, startBrowser } from '../support/browser_env.mjs';
 
 let env;
 before(async () => {
@@ -171,7 +171,57 @@ describe('the Audiences tab', () => {
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('segx.workspace')).audiences);
     assert.deepEqual(Object.keys(stored), ['audience-1', 'audience-2']);
     assert.equal(stored['audience-1'].name, '中国买家');
+
+    // "Copy SQL": one DuckDB statement over the documented users/events tables.
+    await clickWidget(page, 'Copy SQL');
+    let sql = '';
+    for (let i = 0; i < 50 && !sql.startsWith('-- segx audience'); ++i) sql = await page.evaluate(() => navigator.clipboard.readText()), await frames(page);
+    assert.match(sql, /^-- segx audience "中国买家" as of /);
+    assert.match(sql, /"country" = 'China'/);
+    assert.match(sql, /FROM "events"/);
     assert.deepEqual(page.problems(), []);
     await page.close();
+  });
+
+  test('"Download workspace" and importing it into another browser profile restores every audience', async () => {
+    const page = await env.openPage();
+    await settle(page);
+    for (const [id, value] of [['cn', 'China'], ['jp', 'Japan']]) {
+      const r = await page.evaluate((d) => window.segx.saveAudience(d), {
+        segx: 1, id, name: `In ${value}`, root: { match: 'all', rules: [{ kind: 'property', attribute: 'country', op: 'eq', value }] },
+      });
+      assert.equal(r.ok, true, JSON.stringify(r));
+    }
+    await clickWidget(page, 'Audiences');
+    const file = await download(page, 'Download workspace');
+    assert.equal(file.name, 'segx-workspace.json');
+    const doc = JSON.parse(file.text);
+    assert.deepEqual(Object.keys(doc.audiences), ['cn', 'jp']);
+    assert.equal(doc.kind, 'workspace');
+    assert.equal(typeof doc.mappings, 'object');  // (the demo's inferred mappings are not saved ones)
+    await page.close();
+
+    // A fresh context has empty storage: a broken workspace is refused whole, a good one lands.
+    const other = await env.openPage();
+    await settle(other);
+    const broken = structuredClone(doc);
+    broken.audiences.jp.root.rules[0].op = 'equals';
+    let r = await other.evaluate((t) => window.segx.importText(t), JSON.stringify(broken));
+    assert.equal(r.ok, false);
+    assert.match(r.errors[0].path, /^audiences\["jp"\]\.root\.rules\[0\]\.op/);
+    assert.deepEqual((await state(other)).saved.audiences, []);
+    const chooser = other.waitForEvent('filechooser');
+    await clickWidget(other, 'Audiences');
+    await clickWidget(other, 'Import JSON');
+    await (await chooser).setFiles({ name: 'segx-workspace.json', mimeType: 'application/json', buffer: Buffer.from(file.text) });
+    let s;
+    for (let i = 0; i < 100 && (s = await state(other)).saved.audiences.length < 2; ++i) await frames(other);
+    assert.deepEqual(s.saved.audiences, [{ id: 'cn', name: 'In China' }, { id: 'jp', name: 'In Japan' }]);
+    assert.match(s.messages.at(-1).text, /Imported a workspace: 2 audiences/);
+    await clickWidget(other, 'Overlap');
+    await frames(other, 3);
+    await other.screenshot({ path: `${artifacts}/audiences-overlap.png` });
+    assert.deepEqual(other.problems(), []);
+    await other.close();
   });
 });
