@@ -203,7 +203,9 @@ function wireAudiences({ M, bridge, loads, workspace }) {
     return { ok: true, kind: 'workspace', audiences: n, mappings: m };
   };
 
-  M.segxDownload = (name, mime, text) => downloadText(name, mime, text);
+  // CSV gets a UTF-8 byte-order mark: Excel reads a CSV without one in the system's code page,
+  // which garbles Chinese text. (Added here: the module's UTF8ToString drops a leading BOM.)
+  M.segxDownload = (name, mime, text) => downloadText(name, mime, mime.startsWith('text/csv') ? '\uFEFF' + text : text);
   M.segxImport = async () => {
     const file = await pickFile('.json,application/json');
     if (!file) return;

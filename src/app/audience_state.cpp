@@ -206,12 +206,28 @@ bool undo_delete(Session& session) {
 std::vector<AudienceError> open_definition(Session& session, std::string_view json_text) {
     ValidationResult r = parse_audience(json_text);
     if (!r.ok()) return r.errors;
+    AudienceState& st = session.audience;
+    // Keep what was being edited unless it is empty or saved as it is (nothing to lose then).
+    bool empty = st.draft.root.rules.empty();
+    bool saved_as_is = false;
+    for (const Audience& a : session.saved_audiences) saved_as_is = saved_as_is || (a.id == st.opened_id && a == st.draft);
+    if (!empty && !saved_as_is) st.replaced_draft = st.draft, st.replaced_opened_id = st.opened_id;
+    else st.replaced_draft.reset();
     session.audience.draft = std::move(r.audience);
     // Opened from outside: saving makes it a new saved audience unless it is one of ours.
     session.audience.opened_id.clear();
     for (const Audience& a : session.saved_audiences)
         if (a.id == session.audience.draft.id) session.audience.opened_id = a.id;
     return {};
+}
+
+bool restore_replaced_draft(Session& session) {
+    AudienceState& st = session.audience;
+    if (!st.replaced_draft) return false;
+    std::swap(st.draft, *st.replaced_draft);
+    std::swap(st.opened_id, st.replaced_opened_id);
+    // The opened one stays one click away too: the button now goes back and forth.
+    return true;
 }
 
 std::string draft_json_text(const Session& session) {

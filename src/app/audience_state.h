@@ -8,6 +8,7 @@
 #include "core/dataset/bitmap.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ struct Session;
 struct AudienceState {
     Audience draft{1, "", "New audience", {}};  // what the builder edits
     std::string opened_id;     // the saved audience the draft was opened from or saved as ("" = new)
+    // The draft an import or a link replaced, so that opening one never loses editing: the
+    // builder offers to go back to it until the next open.
+    std::optional<Audience> replaced_draft;
+    std::string replaced_opened_id;
 
     // The draft's evaluation, redone whenever `evaluated_key` (definition, data generation,
     // as-of, saved audiences) changes; the per-rule cache makes a one-rule edit cheap.
@@ -75,6 +80,9 @@ std::string unused_audience_id(const Session& session);
 // Replaces the draft with a definition read from JSON text (an imported file or a share
 // link). Validation errors leave the draft as it was; returns them.
 std::vector<AudienceError> open_definition(Session& session, std::string_view json_text);
+
+// Goes back to the draft the last open_definition replaced; false when there is none.
+bool restore_replaced_draft(Session& session);
 
 // The draft as a pretty-printed JSON document, and a file name for it.
 std::string draft_json_text(const Session& session);

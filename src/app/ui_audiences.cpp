@@ -115,6 +115,12 @@ void draw_audiences(Session& session, UiState& ui) {
     ImGui::SameLine(0, 24 * ui.scale);
     draw_size(session, ui);
     draw_actions(session, ui);
+    if (st.replaced_draft) {
+        ImGui::TextDisabled("Opened over \"%s\".", st.replaced_draft->name.c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Switch back")) restore_replaced_draft(session);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("The audience you were editing is kept: switch between it and the opened one");
+    }
     ImGui::Separator();
 
     float left = std::floor(ImGui::GetContentRegionAvail().x * 0.58f);

@@ -111,6 +111,15 @@ describe('the Audiences tab', () => {
     assert.match(s.messages.at(-1).text, /The audience file was not imported: root\.rules\[0\]\.extra/);
     assert.equal(s.audience.name, 'Chinese buyers');
     assert.equal(s.audience.size, expected.size);
+
+    // A valid one opens over the unsaved draft, which stays one click away.
+    const other = { segx: 1, name: 'Japan', root: { match: 'all', rules: [{ kind: 'property', attribute: 'country', op: 'eq', value: 'Japan' }] } };
+    assert.equal((await page.evaluate((t) => window.segx.importText(t), JSON.stringify(other))).ok, true);
+    assert.equal((await state(page)).audience.name, 'Japan');
+    await clickWidget(page, 'Switch back');
+    s = await state(page);
+    assert.equal(s.audience.name, 'Chinese buyers');
+    assert.equal(s.audience.size, expected.size);
     assert.deepEqual(page.problems(), []);
     await page.close();
   });
@@ -127,7 +136,8 @@ describe('the Audiences tab', () => {
     // Members CSV: user_id plus the ticked attributes, one row per member.
     await clickWidget(page, 'Export members');
     const csv = await download(page, 'Download CSV');
-    const lines = csv.text.trimEnd().split('\n');
+    assert.equal(csv.text[0], '\uFEFF', 'a byte-order mark, for Excel');
+    const lines = csv.text.slice(1).trimEnd().split('\n');
     assert.equal(lines[0], 'user_id,signup_date,country,city,channel,device,age_band,plan,email_opt_in');
     const members = await page.evaluate((root) => window.segx.run({ segx: 1, id: 'x', name: 'x', root }, { members: true }), expectedRoot);
     assert.equal(lines.length - 1, members.size);
