@@ -18,6 +18,20 @@ static std::string canonical(const Audience& a) {
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// Every leaf of the draft was just evaluated through the cache: its users are there to count.
+static void collect_rule_sizes(Session& session, const Group& group, const std::string& path, int64_t as_of_us) {
+    for (size_t i = 0; i < group.rules.size(); ++i) {
+        const Rule& rule = group.rules[i];
+        std::string rule_path = path + ".rules[" + std::to_string(i) + "]";
+        if (const auto* g = std::get_if<Group>(&rule.node)) {
+            collect_rule_sizes(session, *g, rule_path, as_of_us);  // depth is bounded by kMaxGroupDepth
+        } else if (std::holds_alternative<PropertyRule>(rule.node) || std::holds_alternative<BehaviorRule>(rule.node)) {
+            if (const Bitmap* users = session.audience_cache.peek(leaf_cache_key(rule, as_of_us), session.model_generation))
+                session.audience.rule_sizes[rule_path] = users->count_set();
+        }
+    }
+}
+
 void refresh_audience(Session& session) {
     session.rebuild_model_if_dirty();
     AudienceState& st = session.audience;
@@ -45,6 +59,8 @@ void refresh_audience(Session& session) {
     st.errors = std::move(r.errors);
     st.members = std::move(r.users);
     st.size = st.errors.empty() ? st.members.count_set() : 0;
+    st.rule_sizes.clear();
+    if (st.errors.empty()) collect_rule_sizes(session, st.draft.root, "root", as_of ? *as_of : 0);
 }
 
 void refresh_insight(Session& session) {

@@ -8,6 +8,7 @@
 #include "core/dataset/bitmap.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@ struct AudienceState {
     Bitmap members;
     size_t size = 0, users = 0;
     double eval_ms = 0;
+    std::map<std::string, size_t> rule_sizes;  // each leaf rule's own size, by JSON path
 
     struct Deleted {
         size_t index;

@@ -286,6 +286,7 @@ nlohmann::json Session::audience_state_json() {
             {"share", users ? double(st.size) / double(users) : 0.0},
             {"errors", std::move(errors)},
             {"definition", std::move(definition)},
+            {"rule_sizes", st.rule_sizes},
             {"can_undo_delete", !st.deleted.empty()}};
 }
 

@@ -341,14 +341,36 @@ void draw_pending_kind(const RuleNode& node) {
 
 bool draw_group(Session& session, Group& g, const std::string& path, int depth);
 
-bool draw_rule(Session& session, Rule& rule, const std::string& path, int depth) {
+RowAction row_buttons(size_t i, size_t n, const std::string& path);
+
+// A leaf's own size, muted at the end of its row: which rule narrows the audience most.
+void draw_rule_size(const Session& session, const std::string& path) {
+    auto it = session.audience.rule_sizes.find(path);
+    if (it == session.audience.rule_sizes.end()) return;
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s users", format_count(double(it->second)).c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Users this rule matches on its own");
+}
+
+// One rule: its widgets, its size, the buttons that move or remove it (`*action` is set when
+// one was pressed), then its problems.
+bool draw_rule(Session& session, Rule& rule, const std::string& path, int depth, size_t i, size_t n, RowAction* action) {
     const auto& errors = session.audience.errors;
     bool changed = false;
-    if (auto* g = std::get_if<Group>(&rule.node)) return draw_group(session, *g, path, depth + 1);
+    if (auto* g = std::get_if<Group>(&rule.node)) {
+        // A nested group's controls first, then its own rules.
+        ImGui::TextDisabled("group");
+        RowAction a = row_buttons(i, n, path);
+        if (a.kind != RowAction::None) *action = a;
+        return draw_group(session, *g, path, depth + 1);
+    }
     if (auto* p = std::get_if<PropertyRule>(&rule.node)) changed = draw_property(session, *p, path);
     else if (auto* b = std::get_if<BehaviorRule>(&rule.node)) changed = draw_behavior(session, *b, path, errors);
     else if (auto* a = std::get_if<AudienceRefRule>(&rule.node)) changed = draw_audience_ref(session, *a, path);
     else draw_pending_kind(rule.node);
+    draw_rule_size(session, path);
+    RowAction a = row_buttons(i, n, path);
+    if (a.kind != RowAction::None) *action = a;
     draw_problems(errors, path, false);
     return changed;
 }
@@ -436,19 +458,7 @@ bool draw_group(Session& session, Group& g, const std::string& path, int depth) 
     for (size_t i = 0; i < g.rules.size(); ++i) {
         ImGui::PushID(int(i));
         std::string rule_path = path + ".rules[" + std::to_string(i) + "]";
-        bool is_group = std::holds_alternative<Group>(g.rules[i].node);
-        if (is_group) {
-            // A nested group's controls first, then its own rules.
-            RowAction a = {};
-            ImGui::TextDisabled("group");
-            a = row_buttons(i, g.rules.size(), rule_path);
-            if (a.kind != RowAction::None) action = a;
-            changed |= draw_rule(session, g.rules[i], rule_path, depth);
-        } else {
-            changed |= draw_rule(session, g.rules[i], rule_path, depth);
-            RowAction a = row_buttons(i, g.rules.size(), rule_path);
-            if (a.kind != RowAction::None) action = a;
-        }
+        changed |= draw_rule(session, g.rules[i], rule_path, depth, i, g.rules.size(), &action);
         ImGui::Spacing();
         ImGui::PopID();
     }

@@ -1,6 +1,23 @@
 #include "core/audience/audience_cache.h"
 
+#include "core/audience/json.h"
+
+#include <nlohmann/json.hpp>
+
 namespace segx {
+
+std::string leaf_cache_key(const Rule& rule, int64_t as_of_us) {
+    nlohmann::json j;
+    to_json(j, rule);
+    bool behavior = std::holds_alternative<BehaviorRule>(rule.node);
+    return (behavior ? std::to_string(as_of_us) : std::string("-")) + '\n' + j.dump();
+}
+
+const Bitmap* AudienceCache::peek(const std::string& key, uint64_t generation) const {
+    if (generation != generation_) return nullptr;
+    auto it = entries_.find(key);
+    return it == entries_.end() ? nullptr : &it->second.users;
+}
 
 EvalResult AudienceCache::evaluate(const Audience& audience, const EvalContext& ctx) {
     return detail::evaluate_with_cache(audience, ctx, this);

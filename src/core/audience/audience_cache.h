@@ -22,6 +22,10 @@
 
 namespace segx {
 
+// The key a leaf rule (property or behavior) is cached under: its canonical JSON, behind the
+// as-of time for behavior rules only (property rules do not depend on it).
+std::string leaf_cache_key(const Rule& rule, int64_t as_of_us);
+
 class AudienceCache {
 public:
     struct Stats {
@@ -34,6 +38,10 @@ public:
 
     Stats stats() const;
     void clear(); // entries and counters
+
+    // The users cached for `key` without counting a hit or refreshing the entry (for showing
+    // each rule's size beside it); nullptr when absent or of another generation.
+    const Bitmap* peek(const std::string& key, uint64_t generation) const;
 
     // For the evaluator. lookup counts a hit or a miss; its pointer is valid until the next
     // store. store keeps a copy.

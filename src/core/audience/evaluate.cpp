@@ -12,7 +12,6 @@
 #include "core/audience/text.h"
 #include "core/audience/user_set.h"
 
-#include <nlohmann/json.hpp>
 
 #include <map>
 
@@ -112,10 +111,7 @@ private:
         const auto* behavior = std::get_if<BehaviorRule>(&r.node);
         std::string key;
         if (cache_ != nullptr) {
-            nlohmann::json j;
-            to_json(j, r);
-            // Property rules do not depend on as-of: moving it keeps their bitsets.
-            key = (behavior ? std::to_string(ctx_.as_of_us) : std::string("-")) + '\n' + j.dump();
+            key = leaf_cache_key(r, ctx_.as_of_us);
             if (const Bitmap* hit = cache_->lookup(key, ctx_.model_generation))
                 return *hit;
         }

@@ -71,6 +71,9 @@ describe('the Audiences tab', () => {
     assert.ok(expected.size > 0 && expected.size < s.overview.users);
     assert.equal(s.audience.size, expected.size);
     assert.equal(s.audience.share, expected.share);
+    // Each rule's own size is shown beside it.
+    const alone = async (rule) => (await page.evaluate((r) => window.segx.run({ segx: 1, root: { match: 'all', rules: [r] } }), rule)).size;
+    assert.deepEqual(s.audience.rule_sizes, { 'root.rules[0]': await alone(expectedRoot.rules[0]), 'root.rules[1]': await alone(expectedRoot.rules[1]) });
 
     // The name is typed into an ImGui field.
     await clickText(page, '##audience_name');
