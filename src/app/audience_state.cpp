@@ -74,29 +74,38 @@ void refresh_insight(Session& session) {
 
 void refresh_overlap(Session& session) {
     AudienceState& st = session.audience;
+    auto as_of = session.as_of_us();
+    std::string saved_key = std::to_string(st.revision) + '\x1f' + std::to_string(session.model_generation) + '\x1f' +
+                            std::to_string(as_of ? *as_of : INT64_MIN);
+    if (st.saved_sets_key != saved_key) {
+        st.saved_sets_key = saved_key;
+        st.saved_set_names.clear(), st.saved_sets.clear(), st.saved_set_problems.clear();
+        EvalContext ctx = session.eval_context();
+        for (const Audience& a : session.saved_audiences) {
+            EvalResult r = session.audience_cache.evaluate(a, ctx);
+            if (!r.ok()) {
+                st.saved_set_problems.push_back(a.name + ": " + r.errors.front().to_string());
+                continue;
+            }
+            st.saved_set_names.push_back(a.name);
+            st.saved_sets.push_back(std::move(r.users));
+        }
+        st.overlap_key.clear();
+    }
     bool unsaved = st.opened_id.empty() && st.errors.empty();
-    std::string key = st.evaluated_key + '\x1f' + std::to_string(st.revision) + (unsaved ? "+draft" : "");
+    std::string key = st.evaluated_key + (unsaved ? "+draft" : "");
     if (st.overlap_key == key) return;
     st.overlap_key = std::move(key);
     AudienceState::Overlap o;
-    std::vector<Bitmap> sets;
-    EvalContext ctx = session.eval_context();
-    for (const Audience& a : session.saved_audiences) {
-        EvalResult r = session.audience_cache.evaluate(a, ctx);
-        if (!r.ok()) {
-            o.problems.push_back(a.name + ": " + r.errors.front().to_string());
-            continue;
-        }
-        o.names.push_back(a.name);
-        sets.push_back(std::move(r.users));
-    }
+    o.names = st.saved_set_names;
+    o.problems = st.saved_set_problems;
+    std::vector<const Bitmap*> sets;
+    for (const Bitmap& b : st.saved_sets) sets.push_back(&b);
     if (unsaved) {
         o.names.push_back(st.draft.name + " (unsaved)");
-        sets.push_back(st.members);
+        sets.push_back(&st.members);
     }
-    std::vector<const Bitmap*> ptrs;
-    for (const Bitmap& b : sets) ptrs.push_back(&b);
-    o.counts = overlap_matrix(ptrs);
+    o.counts = overlap_matrix(sets);
     st.overlap = std::move(o);
 }
 

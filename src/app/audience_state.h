@@ -53,6 +53,12 @@ struct AudienceState {
     };
     std::string overlap_key;
     Overlap overlap;
+    // The saved audiences' members, kept apart from the draft's: editing the draft must not
+    // re-evaluate every saved audience (seconds with dozens of them over a million users).
+    std::string saved_sets_key;
+    std::vector<std::string> saved_set_names;
+    std::vector<Bitmap> saved_sets;
+    std::vector<std::string> saved_set_problems;
 };
 
 // Re-evaluates the draft if anything it depends on changed. Cheap when nothing did.

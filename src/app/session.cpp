@@ -287,6 +287,8 @@ nlohmann::json Session::audience_state_json() {
             {"errors", std::move(errors)},
             {"definition", std::move(definition)},
             {"rule_sizes", st.rule_sizes},
+            // As the Overlap panel last drew it (computed only while it is shown).
+            {"overlap", {{"names", st.overlap.names}, {"counts", st.overlap.counts}, {"problems", st.overlap.problems}}},
             {"can_undo_delete", !st.deleted.empty()}};
 }
 

@@ -233,6 +233,12 @@ describe('the Audiences tab', () => {
     assert.match(s.messages.at(-1).text, /Imported a workspace: 2 audiences/);
     await clickWidget(other, 'Overlap');
     await frames(other, 3);
+    const size = async (value) => (await other.evaluate((v) => window.segx.run({ segx: 1, root: { match: 'all', rules: [
+      { kind: 'property', attribute: 'country', op: 'eq', value: v }] } }), value)).size;
+    const [cn, jp, all] = [await size('China'), await size('Japan'), (await state(other)).overview.users];
+    const o = (await state(other)).audience.overlap;
+    assert.deepEqual(o.names, ['In China', 'In Japan', 'New audience (unsaved)']);
+    assert.deepEqual(o.counts, [cn, 0, cn, 0, jp, jp, cn, jp, all]);
     await other.screenshot({ path: `${artifacts}/audiences-overlap.png` });
     assert.deepEqual(other.problems(), []);
     await other.close();
