@@ -222,7 +222,8 @@ bool values_list(const char* label, std::vector<Scalar>& values, ColumnType type
     static ImGuiID adding_id = 0;
     ImGuiID id = ImGui::GetID("##add");
     std::string text = adding_id == id ? adding : std::string();
-    ImGui::SetNextItemWidth(std::max(60.0f, width - ImGui::GetFrameHeight()));
+    // Chips come first, so the field takes what is left of the width, within reason.
+    ImGui::SetNextItemWidth(std::max(100.0f * ImGui::GetFontSize() / 14, width - ImGui::GetFrameHeight() - ImGui::GetItemRectSize().x * float(values.size())));
     bool enter = ImGui::InputTextWithHint("##add", "add value, Enter", &text, ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::IsItemEdited() || enter) adding = text, adding_id = id;
     std::string picked;

@@ -113,13 +113,13 @@ float unit() { return ImGui::GetFontSize() / 14.0f; }
 
 bool draw_property(Session& session, PropertyRule& r, const std::string& path) {
     bool changed = false;
-    changed |= pick_combo(("##" + path + ".attribute").c_str(), r.attribute, attribute_names(session), 150 * unit(), "attribute");
+    changed |= pick_combo(("##" + path + ".attribute").c_str(), r.attribute, attribute_names(session), 130 * unit(), "attribute");
     ColumnType type = attribute_type(session, r.attribute);
     ImGui::SameLine();
-    if (op_combo(("##" + path + ".op").c_str(), r.op, type, 120 * unit())) fit_values(r.values, r.op), changed = true;
+    if (op_combo(("##" + path + ".op").c_str(), r.op, type, 110 * unit())) fit_values(r.values, r.op), changed = true;
     if (op_arity(r.op) != Arity::None) {
         ImGui::SameLine();
-        changed |= comparison_values(r.values, r.op, type, attribute_values(session, r.attribute), 220 * unit(), path);
+        changed |= comparison_values(r.values, r.op, type, attribute_values(session, r.attribute), 180 * unit(), path);
     }
     if (type == ColumnType::String && op_arity(r.op) != Arity::None) {
         ImGui::SameLine();
@@ -267,8 +267,9 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path, c
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    changed |= pick_combo(("##" + path + ".event").c_str(), r.event, event_names(session), 150 * unit(), "event");
+    changed |= pick_combo(("##" + path + ".event").c_str(), r.event, event_names(session), 140 * unit(), "event");
     ImGui::SameLine();
+    changed |= window_editor(r.window, path);
     int m = measure_index(r.measure);
     ImGui::SetNextItemWidth(110 * unit());
     if (begin_combo(("##" + path + ".measure").c_str(), kMeasures[m])) {
@@ -283,8 +284,6 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path, c
         ImGui::SameLine();
         changed |= aggregate_values(session, *a, path);
     }
-    ImGui::SameLine();
-    changed |= window_editor(r.window, path);
 
     int remove = -1;
     for (size_t i = 0; i < r.where.size(); ++i) {
@@ -293,7 +292,8 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path, c
         std::string where_path = path + ".where[" + std::to_string(i) + "]";
         changed |= draw_filter(session, r.event, r.where[i], where_path);
         ImGui::SameLine();
-        if (ImGui::SmallButton(("Remove filter##" + where_path).c_str())) remove = int(i);
+        if (ImGui::SmallButton(("x##" + where_path).c_str())) remove = int(i);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this filter");
         draw_problems(errors, where_path, false);
         ImGui::Unindent(24 * unit());
         ImGui::PopID();
@@ -357,21 +357,17 @@ void draw_rule_size(const Session& session, const std::string& path) {
 bool draw_rule(Session& session, Rule& rule, const std::string& path, int depth, size_t i, size_t n, RowAction* action) {
     const auto& errors = session.audience.errors;
     bool changed = false;
-    if (auto* g = std::get_if<Group>(&rule.node)) {
-        // A nested group's controls first, then its own rules.
-        ImGui::TextDisabled("group");
-        RowAction a = row_buttons(i, n, path);
-        if (a.kind != RowAction::None) *action = a;
-        return draw_group(session, *g, path, depth + 1);
-    }
+    RowAction a = row_buttons(i, n, path);
+    if (a.kind != RowAction::None) *action = a;
+    if (auto* g = std::get_if<Group>(&rule.node)) return draw_group(session, *g, path, depth + 1);
+    ImGui::BeginGroup();  // a behavior rule's lines stay right of the row buttons
     if (auto* p = std::get_if<PropertyRule>(&rule.node)) changed = draw_property(session, *p, path);
     else if (auto* b = std::get_if<BehaviorRule>(&rule.node)) changed = draw_behavior(session, *b, path, errors);
     else if (auto* a = std::get_if<AudienceRefRule>(&rule.node)) changed = draw_audience_ref(session, *a, path);
     else draw_pending_kind(rule.node);
     draw_rule_size(session, path);
-    RowAction a = row_buttons(i, n, path);
-    if (a.kind != RowAction::None) *action = a;
     draw_problems(errors, path, false);
+    ImGui::EndGroup();
     return changed;
 }
 
@@ -409,9 +405,10 @@ bool add_menu(Session& session, Group& g, int depth, const std::string& path) {
     return changed;
 }
 
+// Move up, move down, remove: at the start of the row, where they stay put however wide the
+// rule's own widgets are.
 RowAction row_buttons(size_t i, size_t n, const std::string& path) {
     RowAction a;
-    ImGui::SameLine();
     if (i == 0) ImGui::BeginDisabled();
     if (ImGui::ArrowButton(("##" + path + ".up").c_str(), ImGuiDir_Up)) a = {RowAction::Up, i};
     if (i == 0) ImGui::EndDisabled();
@@ -420,8 +417,9 @@ RowAction row_buttons(size_t i, size_t n, const std::string& path) {
     if (ImGui::ArrowButton(("##" + path + ".down").c_str(), ImGuiDir_Down)) a = {RowAction::Down, i};
     if (i + 1 == n) ImGui::EndDisabled();
     ImGui::SameLine(0, 2);
-    if (ImGui::SmallButton(("Remove##" + path).c_str())) a = {RowAction::Remove, i};
+    if (ImGui::SmallButton(("x##" + path).c_str())) a = {RowAction::Remove, i};
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this rule");
+    ImGui::SameLine();
     return a;
 }
 

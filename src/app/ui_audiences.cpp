@@ -123,7 +123,7 @@ void draw_audiences(Session& session, UiState& ui) {
     }
     ImGui::Separator();
 
-    float left = std::floor(ImGui::GetContentRegionAvail().x * 0.58f);
+    float left = std::floor(ImGui::GetContentRegionAvail().x * 0.62f);
     ImGui::BeginChild("##builder", ImVec2(left, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     for (const AudienceError& e : st.errors)
         if (e.path == "$" || e.path == "segx" || e.path == "name" || e.path == "id") ImGui::TextColored(kErrorColor, "%s", e.to_string().c_str());

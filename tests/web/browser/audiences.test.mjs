@@ -29,6 +29,18 @@ async function clickText(page, label) {
   for (let i = 0; i < 50 && (await page.evaluate(() => document.activeElement?.id)) !== 'ime-field'; ++i) await frames(page);
 }
 
+// Reads state() until `check` holds (typed keys are applied over several frames: Dear ImGui
+// takes one change of each key per frame), or returns the last state after ~5 s.
+async function stateWhen(page, check) {
+  let s;
+  for (let i = 0; i < 100; ++i) {
+    s = await state(page);
+    if (check(s)) break;
+    await frames(page);
+  }
+  return s;
+}
+
 async function download(page, label) {
   const done = page.waitForEvent('download');
   await clickWidget(page, label);
@@ -80,8 +92,7 @@ describe('the Audiences tab', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.type('Chinese buyers');
     await page.keyboard.press('Enter');
-    await frames(page);
-    assert.equal((await state(page)).audience.name, 'Chinese buyers');
+    assert.equal((await stateWhen(page, (t) => t.audience.name === 'Chinese buyers')).audience.name, 'Chinese buyers');
 
     const file = await download(page, 'Download JSON');
     assert.equal(file.name, 'Chinese-buyers.segx.json');
@@ -168,8 +179,7 @@ describe('the Audiences tab', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.type('中国买家');
     await page.keyboard.press('Enter');
-    await frames(page, 3);
-    s = await state(page);
+    s = await stateWhen(page, (t) => t.saved.audiences[0].name === '中国买家');
     assert.deepEqual(s.saved.audiences.map((a) => a.name), ['中国买家', 'New audience (copy)']);
     await clickWidget(page, 'Overlap');
     await frames(page);
