@@ -18,7 +18,8 @@ namespace segx {
 Bitmap eval_property_rule(const Model& model, const PropertyRule& rule, const std::string& path,
                           std::vector<AudienceError>& errors);
 
-// Names, filters and window resolved once, then one pass over each user's CSR slice.
+// Names, filters and window resolved once, then a pass over the rows of the rule's event only
+// (Model::event_index; built on the spot, at O(events), for a Model filled by hand without one).
 Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t as_of_us,
                           const std::string& path, std::vector<AudienceError>& errors);
 

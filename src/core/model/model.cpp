@@ -10,7 +10,7 @@ namespace segx {
 
 size_t Model::memory_bytes() const {
     size_t total = users.memory_bytes() + event_names.memory_bytes() + order_ids.memory_bytes() +
-                   events.memory_bytes() + aggregates.memory_bytes();
+                   events.memory_bytes() + event_index.memory_bytes() + aggregates.memory_bytes();
     for (const Column& c : attributes)
         total += c.memory_bytes();
     return total;
@@ -68,6 +68,7 @@ Model build_model(const std::vector<const UserSource*>& user_sources,
     }
 
     m.events = build_event_store(event_sources, remaps, m.users.size());
+    m.event_index = build_event_index(m.events);
     build_attributes(m, user_sources, user_remaps);
 
     std::optional<uint32_t> purchase = m.event_names.find(purchase_event);

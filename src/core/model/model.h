@@ -6,6 +6,7 @@
 #include "core/dataset/column.h"
 #include "core/dataset/string_dictionary.h"
 #include "core/dataset/user_dictionary.h"
+#include "core/model/event_index.h"
 #include "core/model/event_source.h"
 #include "core/model/event_store.h"
 #include "core/model/user_aggregates.h"
@@ -22,6 +23,7 @@ struct Model {
     UserDictionary users;
     StringDictionary event_names, order_ids;
     EventStore events;
+    EventIndex event_index; // per event name, its rows of `events` (behavior rules read these)
     // Dense by user index; users without a row in any users file are null. Merged by name over
     // the users files as column_merge.h says (`country (crm.csv)` when types clash).
     std::vector<Column> attributes;
