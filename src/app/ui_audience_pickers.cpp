@@ -147,7 +147,9 @@ bool pick_combo(const char* label, std::string& value, const PickSource& source,
     static std::string filter;  // one popup is open at a time
     bool changed = false;
     ImGui::SetNextItemWidth(width);
-    ImGui::SetNextWindowSizeConstraints(ImVec2(width, 0), ImVec2(std::max(width, 320.0f * ImGui::GetIO().FontGlobalScale), 360 * ImGui::GetFontSize() / 14));
+    // At least as wide as the combo and wide enough for a name and its count; a short list.
+    float em = ImGui::GetFontSize() / 14;
+    ImGui::SetNextWindowSizeConstraints(ImVec2(std::max(width, 260 * em), 0), ImVec2(std::max(width, 360 * em), 360 * em));
     if (begin_combo(label, value.empty() ? placeholder : value.c_str())) {
         if (ImGui::IsWindowAppearing()) {
             filter.clear();

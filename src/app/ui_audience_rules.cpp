@@ -2,6 +2,7 @@
 // problems that validation or evaluation found at its JSON path.
 #include "app/ui_audience.h"
 
+#include "app/widget_registry.h"
 #include "imgui.h"
 #include "misc/cpp/imgui_stdlib.h"
 
@@ -410,11 +411,14 @@ bool add_menu(Session& session, Group& g, int depth, const std::string& path) {
 RowAction row_buttons(size_t i, size_t n, const std::string& path) {
     RowAction a;
     if (i == 0) ImGui::BeginDisabled();
-    if (ImGui::ArrowButton(("##" + path + ".up").c_str(), ImGuiDir_Up)) a = {RowAction::Up, i};
+    std::string up = "##" + path + ".up", down = "##" + path + ".down";
+    if (ImGui::ArrowButton(up.c_str(), ImGuiDir_Up)) a = {RowAction::Up, i};
+    widget_registry_note_last_item(up.c_str());  // arrow buttons report no label to the hooks
     if (i == 0) ImGui::EndDisabled();
     ImGui::SameLine(0, 2);
     if (i + 1 == n) ImGui::BeginDisabled();
-    if (ImGui::ArrowButton(("##" + path + ".down").c_str(), ImGuiDir_Down)) a = {RowAction::Down, i};
+    if (ImGui::ArrowButton(down.c_str(), ImGuiDir_Down)) a = {RowAction::Down, i};
+    widget_registry_note_last_item(down.c_str());
     if (i + 1 == n) ImGui::EndDisabled();
     ImGui::SameLine(0, 2);
     if (ImGui::SmallButton(("x##" + path).c_str())) a = {RowAction::Remove, i};

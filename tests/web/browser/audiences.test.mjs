@@ -206,6 +206,38 @@ describe('the Audiences tab', () => {
     await page.close();
   });
 
+  test('value lists, type-ahead with Enter, and rules moved and removed by their buttons', async () => {
+    const page = await env.openPage();
+    await settle(page);
+    await buildByClicking(page);
+    // "is one of": the value is kept, and a second one comes from the top-values list.
+    await clickWidget(page, '##root.rules[0].op');
+    await clickWidget(page, 'is one of');
+    await clickWidget(page, '##add_top');
+    await clickWidget(page, 'Japan##pick');
+    // The event picker: typing narrows the list, Enter takes the first match.
+    await clickWidget(page, '##root.rules[1].event');
+    await page.keyboard.type('view_it');
+    await page.keyboard.press('Enter');
+    let s = await stateWhen(page, (t) => t.audience.definition.root.rules[1]?.event === 'view_item');
+    assert.deepEqual(s.audience.definition.root.rules, [
+      { kind: 'property', attribute: 'country', op: 'in', values: ['China', 'Japan'] },
+      { kind: 'behavior', did: true, event: 'view_item', count: { op: 'gte', value: 1 } },
+    ]);
+    const run = (rules) => page.evaluate((rules) => window.segx.run({ segx: 1, root: { match: 'all', rules } }), rules);
+    assert.equal(s.audience.size, (await run(s.audience.definition.root.rules)).size);
+    // Move the behaviour rule up, then remove the property rule.
+    await clickWidget(page, '##root.rules[1].up');
+    s = await state(page);
+    assert.deepEqual(s.audience.definition.root.rules.map((r) => r.kind), ['behavior', 'property']);
+    await clickWidget(page, 'x##root.rules[1]');
+    s = await state(page);
+    assert.deepEqual(s.audience.definition.root.rules.map((r) => r.kind), ['behavior']);
+    assert.equal(s.audience.size, (await run(s.audience.definition.root.rules)).size);
+    assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
+
   test('"Download workspace" and importing it into another browser profile restores every audience', async () => {
     const page = await env.openPage();
     await settle(page);
