@@ -192,6 +192,20 @@ export class CoreBridge {
     return JSON.parse(this.M.UTF8ToString(this.call('audience_check', text)));
   }
 
+  // The model as bytes (src/core/model/model_io.h): a Uint8Array copied out of the heap.
+  exportModel() {
+    const M = this.M;
+    const sizeOut = M._malloc(8);
+    try {
+      const p = this.call('model_export', sizeOut);
+      if (!p) throw new Error(M.UTF8ToString(M._segx_last_error()));
+      const n = new Float64Array(M.HEAPU8.buffer, sizeOut, 1)[0];
+      return M.HEAPU8.slice(p, p + n);
+    } finally {
+      M._free(sizeOut);
+    }
+  }
+
   // A cell's display text, as the Data panel shows it.
   cellText(table, col, row) {
     const p = this.call('cell_text', table, col, row);

@@ -6,6 +6,7 @@
 #include "web/bridge.h"
 
 #include "core/audience/json.h"
+#include "core/model/model_io.h"
 
 #include <emscripten/emscripten.h>
 #include <nlohmann/json.hpp>
@@ -320,6 +321,22 @@ EMSCRIPTEN_KEEPALIVE const char* segx_audience_check(const char* definition) {
     }
     g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return g_json.c_str();
+}
+
+// The model serialized (core/model/model_io.h), for evaluating it elsewhere (the native build in
+// tests). Writes the byte count to *size_out; the bytes stay valid until the next call. nullptr
+// on error (segx_last_error says why).
+EMSCRIPTEN_KEEPALIVE const char* segx_model_export(double* size_out) {
+    static std::string blob;
+    *size_out = 0;
+    if (guarded([&] {
+            session().rebuild_model_if_dirty();
+            blob = serialize_model(session().model);
+            *size_out = double(blob.size());
+            return 0;
+        }, false) != 0)
+        return nullptr;
+    return blob.data();
 }
 
 // A cell as the Data panel shows it; for tests that compare exact values.
