@@ -5,6 +5,13 @@
 // that only moves forward through the CSR offsets cuts the list into one run per user, which
 // decides that user. The work is proportional to the events of the rule's name, not to all
 // events: a rare event costs little however busy the other events are.
+//
+// A count or aggregate over a window that holds a small part of that name's history reads the
+// index's time view instead: the window is one contiguous slice of it (binary search on the
+// day), only its two edge days test exact times, and each event adds into a per-user scratch
+// slot, so the work is proportional to the events inside the window (plus a pass over the
+// users). The cheaper of the two is chosen per rule from the slice's length. First/last
+// occurrences always take the postings: they depend on events before the window too.
 
 #include "core/audience/json_text.h"
 #include "core/audience/predicate.h"
@@ -23,6 +30,8 @@
 namespace segx {
 
 namespace {
+
+BehaviorPlan g_plan = BehaviorPlan::Auto;
 
 // Events with lo < time <= hi.
 struct Span {
@@ -124,22 +133,24 @@ bool value_hit(const AggregateMeasure& m, double x) {
     }
 }
 
-// Keeps the rows (of rows[0..n)) that pass `keep`, in order, in out[0..); returns how many.
-// Branch-free: every row is written and the cursor advances by the test. `out` may be `rows`.
-template <typename Keep>
-size_t compact(const uint32_t* rows, size_t n, uint32_t* out, Keep keep) {
+// Keeps the items (of rows[0..n)) whose row passes `keep`, in order, in out[0..); returns how
+// many. An item is a row (uint32_t) or a row in the low half of (user << 32 | row) (uint64_t).
+// Branch-free: every item is written and the cursor advances by the test. `out` may be `rows`.
+template <typename T, typename Keep>
+size_t compact(const T* rows, size_t n, T* out, Keep keep) {
     size_t m = 0;
     for (size_t k = 0; k < n; k++) {
-        const uint32_t r = rows[k];
+        const T r = rows[k];
         out[m] = r;
-        m += size_t(keep(r));
+        m += size_t(keep(uint32_t(r)));
     }
     return m;
 }
 
 // The rows that pass one event-property filter: the per-row tests of predicate_rows
 // (predicate.h), read at the given rows only. Rows past the column's end count as null.
-size_t filter_rows(const ColumnPredicate& p, const uint32_t* rows, size_t n, uint32_t* out) {
+template <typename T>
+size_t filter_rows(const ColumnPredicate& p, const T* rows, size_t n, T* out) {
     const Column& c = *p.column;
     const size_t size = c.size();
     const uint64_t* valid = c.valid.words.data();
@@ -278,11 +289,12 @@ struct ValueSource {
 
     // out[k] = the value of rows[k], NaN when it has none (null, or revenue NaN): one gather
     // loop without branches, so that many of its cache misses are in flight at once.
-    void gather(const uint32_t* rows, size_t n, double* out) const {
+    template <typename T>
+    void gather(const T* items, size_t n, double* out) const {
         const double none = std::numeric_limits<double>::quiet_NaN();
         if (column == nullptr) {
             for (size_t k = 0; k < n; k++)
-                out[k] = revenue[rows[k]];
+                out[k] = revenue[uint32_t(items[k])];
             return;
         }
         const size_t size = column->size();
@@ -290,17 +302,189 @@ struct ValueSource {
         const auto set = [valid, size](uint32_t r) { return r < size && ((valid[r >> 6] >> (r & 63)) & 1) != 0; };
         if (column->type == ColumnType::Double) {
             const double* x = column->doubles.data();
-            for (size_t k = 0; k < n; k++)
-                out[k] = set(rows[k]) ? x[rows[k]] : none;
+            for (size_t k = 0; k < n; k++) {
+                const uint32_t r = uint32_t(items[k]);
+                out[k] = set(r) ? x[r] : none;
+            }
         } else {
             const int64_t* x = column->ints.data();
-            for (size_t k = 0; k < n; k++)
-                out[k] = set(rows[k]) ? double(x[rows[k]]) : none;
+            for (size_t k = 0; k < n; k++) {
+                const uint32_t r = uint32_t(items[k]);
+                out[k] = set(r) ? double(x[r]) : none;
+            }
         }
     }
 };
 
+// A window's slice of one code's time view: positions [p0, p3); [p1, p2) are inner days, all
+// inside the window; [p0, p1) and [p2, p3) are its edge days, whose times are tested.
+struct Slice {
+    size_t p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+    size_t size() const { return p3 - p0; }
+};
+
+Slice window_slice(const EventIndex& index, uint32_t code, const int64_t* time, Span s) {
+    Slice out;
+    out.p0 = out.p1 = out.p2 = out.p3 = index.first(code);
+    // An event with lo < t <= hi has a stored day (clamped to kLastDay) in a .. b; days strictly
+    // between are inside.
+    const int64_t a = std::clamp<int64_t>(index.day_of(s.lo), 0, EventIndex::kLastDay);
+    const int64_t b = std::min<int64_t>(index.day_of(s.hi), EventIndex::kLastDay);
+    if (a > b || index.count(code) == 0)
+        return out;
+    out.p0 = index.first_on_or_after_day(code, a, time);
+    out.p3 = index.first_on_or_after_day(code, b + 1, time);
+    if (a == b) {
+        out.p1 = out.p2 = out.p3; // one day: all of it an edge
+    } else {
+        out.p1 = index.first_on_or_after_day(code, a + 1, time);
+        out.p2 = index.first_on_or_after_day(code, b, time);
+    }
+    return out;
+}
+
+// The slice's events inside the window as (user << 32 | row), in slice order, into out[0..);
+// returns how many.
+size_t slice_items(const EventIndex& index, const int64_t* time, const Slice& sl, Span s, uint64_t* out) {
+    const uint32_t* row = index.by_day_row.data();
+    const uint32_t* user = index.by_day_user.data();
+    size_t m = 0;
+    const auto edge = [&](size_t b, size_t e) {
+        for (size_t k = b; k < e; k++) {
+            const uint32_t r = row[k];
+            const int64_t t = time[r];
+            out[m] = uint64_t(user[k]) << 32 | r;
+            m += size_t((t > s.lo) & (t <= s.hi));
+        }
+    };
+    edge(sl.p0, sl.p1);
+    for (size_t k = sl.p1; k < sl.p2; k++)
+        out[m++] = uint64_t(user[k]) << 32 | row[k];
+    edge(sl.p2, sl.p3);
+    return m;
+}
+
+// The slice path is chosen when its estimated cost, in units of one posting of the postings
+// path's sequential pass, is below that pass's (its filters and values read rows in ascending
+// order, the slice's in time order, scattered): per slice event a read of its user (and row) and
+// a scattered add into the users' scratch (~3 units) and ~5 more per filter or aggregated value
+// (the same reads the postings path makes, but out of row order, each a cache miss), plus
+// zeroing and re-reading the users' scratch (users / 8). Measured natively on 10M events
+// (bench_audience): a 30-day window over a year's history, no filter, takes the slice at a
+// quarter of the postings' time; a 90-day window with a filter stays on the postings.
+bool slice_is_cheaper(size_t slice, size_t postings, size_t users, size_t random_reads) {
+    switch (g_plan) {
+    case BehaviorPlan::Postings: return false;
+    case BehaviorPlan::TimeSlice: return true;
+    case BehaviorPlan::Auto: break;
+    }
+    return uint64_t(slice) * (3 + 5 * uint64_t(random_reads)) + uint64_t(users) / 8 < uint64_t(postings);
+}
+
+// A count without filters, straight from the slice (no item list): per-user counters, then a
+// second pass over the slice's users to set each one's bit (an edge posting outside the window
+// may revisit a user with no count: count_hit(0) again, the default). Counters are one byte,
+// saturating at 255, when every bound of the measure is below 255 (a count of 255 or more then
+// compares as 255 does): a quarter of the scratch, more of it in cache.
+template <typename Counter>
+Bitmap count_slice(const EventIndex& index, const int64_t* time, const Slice& sl, Span s, const CountMeasure& count,
+                   size_t n) {
+    const uint32_t* row = index.by_day_row.data();
+    const uint32_t* user = index.by_day_user.data();
+    constexpr Counter kMax = std::numeric_limits<Counter>::max();
+    std::unique_ptr<Counter[]> k(new Counter[n]());
+    Counter* c = k.get();
+    const auto add = [&](size_t b, size_t e, bool test) {
+        for (size_t j = b; j < e; j++) {
+            const uint32_t u = user[j];
+            if (u >= n)
+                continue;
+            bool in = true;
+            if (test) {
+                const int64_t t = time[row[j]];
+                in = (t > s.lo) & (t <= s.hi);
+            }
+            c[u] = Counter(c[u] + Counter(in & (c[u] != kMax)));
+        }
+    };
+    add(sl.p0, sl.p1, true);
+    add(sl.p1, sl.p2, false);
+    add(sl.p2, sl.p3, true);
+    Bitmap out = make_user_set(n, count_hit(count, 0));
+    uint64_t* words = out.words.data();
+    for (size_t j = sl.p0; j < sl.p3; j++) {
+        const uint32_t u = user[j];
+        if (u >= n)
+            continue;
+        const uint64_t bit = uint64_t(1) << (u & 63);
+        words[u >> 6] = count_hit(count, c[u]) ? words[u >> 6] | bit : words[u >> 6] & ~bit;
+    }
+    return out;
+}
+
+// Count or aggregate over the window's events `items` (user << 32 | row): per-user scratch,
+// then one pass over the items again to set each touched user's bit.
+Bitmap decide_from_items(const BehaviorRule& rule, const ValueSource& source, const uint64_t* items, size_t m,
+                         size_t n) {
+    Bitmap out;
+    if (const auto* count = std::get_if<CountMeasure>(&rule.measure)) {
+        const bool zero = count_hit(*count, 0);
+        out = make_user_set(n, zero);
+        uint64_t* words = out.words.data();
+        std::unique_ptr<uint32_t[]> k(new uint32_t[n]());
+        for (size_t j = 0; j < m; j++) {
+            const uint64_t u = items[j] >> 32;
+            if (u < n)
+                k[u]++;
+        }
+        for (size_t j = 0; j < m; j++) {
+            const uint64_t u = items[j] >> 32;
+            if (u < n) {
+                const uint64_t bit = uint64_t(1) << (u & 63);
+                words[u >> 6] = count_hit(*count, k[u]) ? words[u >> 6] | bit : words[u >> 6] & ~bit;
+            }
+        }
+        return out;
+    }
+    const auto& agg = std::get<AggregateMeasure>(rule.measure);
+    out = make_user_set(n, false);
+    uint64_t* words = out.words.data();
+    std::unique_ptr<double[]> values(new double[m]);
+    source.gather(items, m, values.get());
+    const double* v = values.get();
+    std::unique_ptr<uint32_t[]> k(new uint32_t[n]()); // non-null values per user
+    std::unique_ptr<double[]> acc(new double[n]);     // read only where k > 0
+    // Per user in CSR order (the slice keeps it within a user), as the postings path adds.
+    const auto fold = [&](auto combine) {
+        for (size_t j = 0; j < m; j++) {
+            const double x = v[j];
+            const uint64_t u = items[j] >> 32;
+            if (x != x || u >= n)
+                continue; // NaN: no value
+            acc[u] = k[u] == 0 ? combine(agg.fn == AggregateFn::Sum || agg.fn == AggregateFn::Avg ? 0.0 : x, x)
+                               : combine(acc[u], x);
+            k[u]++;
+        }
+    };
+    switch (agg.fn) {
+    case AggregateFn::Sum:
+    case AggregateFn::Avg: fold([](double a, double x) { return a + x; }); break;
+    case AggregateFn::Min: fold([](double a, double x) { return std::min(a, x); }); break;
+    default: fold([](double a, double x) { return std::max(a, x); }); break;
+    }
+    for (size_t j = 0; j < m; j++) {
+        const uint64_t u = items[j] >> 32;
+        if (u >= n || k[u] == 0)
+            continue;
+        const double value = agg.fn == AggregateFn::Avg ? acc[u] / double(k[u]) : acc[u];
+        words[u >> 6] |= uint64_t(value_hit(agg, value)) << (u & 63);
+    }
+    return out;
+}
+
 } // namespace
+
+void set_behavior_plan_for_tests(BehaviorPlan plan) { g_plan = plan; }
 
 Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t as_of,
                           const std::string& path, std::vector<AudienceError>& errors) {
@@ -370,6 +554,31 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
         return kept.get();
     };
     const auto* occ = std::get_if<OccurrenceMeasure>(&rule.measure);
+    const size_t n = model.users.size();
+    if (occ == nullptr && m > 0 && (span.lo >= index->min_time[code] || span.hi < index->max_time[code])) {
+        const Slice slice = window_slice(*index, code, ev.time.data(), span);
+        const size_t reads = filters.size() + (std::holds_alternative<AggregateMeasure>(rule.measure) ? 1 : 0);
+        if (slice_is_cheaper(slice.size(), m, n, reads)) {
+            if (const auto* count = std::get_if<CountMeasure>(&rule.measure); count != nullptr && filters.empty()) {
+                bool small = true;
+                for (int64_t v : count->values)
+                    small = small && v < 255;
+                Bitmap out = small ? count_slice<uint8_t>(*index, ev.time.data(), slice, span, *count, n)
+                                   : count_slice<uint32_t>(*index, ev.time.data(), slice, span, *count, n);
+                if (!rule.did)
+                    complement(out);
+                return out;
+            }
+            std::unique_ptr<uint64_t[]> items(new uint64_t[std::max<size_t>(slice.size(), 1)]);
+            size_t k = slice_items(*index, ev.time.data(), slice, span, items.get());
+            for (const ColumnPredicate& f : filters)
+                k = filter_rows(f, items.get(), k, items.get());
+            Bitmap out = decide_from_items(rule, source, items.get(), k, n);
+            if (!rule.did)
+                complement(out);
+            return out;
+        }
+    }
     // An occurrence is the first (last) matching event at or before as-of, wherever it is; the
     // window is tested on its time below. Counts and aggregates take the window's events.
     const Span keep = occ != nullptr ? Span{INT64_MIN, as_of} : span;
@@ -384,7 +593,6 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
         rows = out;
     }
 
-    const size_t n = model.users.size();
     Bitmap out;
     if (const auto* count = std::get_if<CountMeasure>(&rule.measure)) {
         // Zero counts matter too (count lte 2): users without a run keep count_hit(0).

@@ -19,9 +19,17 @@ Bitmap eval_property_rule(const Model& model, const PropertyRule& rule, const st
                           std::vector<AudienceError>& errors);
 
 // Names, filters and window resolved once, then a pass over the rows of the rule's event only
-// (Model::event_index; built on the spot, at O(events), for a Model filled by hand without one).
+// (Model::event_index; built on the spot, at O(events), for a Model filled by hand without one),
+// or, for a count or aggregate whose window holds a small part of that event's history, over the
+// window's slice of the index's time view only.
 Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t as_of_us,
                           const std::string& path, std::vector<AudienceError>& errors);
+
+// Which view of the event index a windowed count or aggregate rule reads: the user-ordered
+// postings or the time-ordered slice of the window, chosen by estimated cost (Auto), or forced,
+// so that tests check both paths against a plain scan. Process-wide; tests only.
+enum class BehaviorPlan { Auto, Postings, TimeSlice };
+void set_behavior_plan_for_tests(BehaviorPlan plan);
 
 // "unknown attribute \"x\" (known: a, b, c, ...)": the first few names, to spot a typo.
 std::string unknown_name(const char* what, const std::string& name, const std::vector<Column>& known);

@@ -7,7 +7,8 @@
 namespace segx {
 
 size_t EventIndex::memory_bytes() const {
-    return (start.capacity() + rows.capacity()) * sizeof(uint32_t) + day.capacity() * sizeof(uint16_t) +
+    return (start.capacity() + rows.capacity() + by_day_row.capacity() + by_day_user.capacity()) * sizeof(uint32_t) +
+           day.capacity() * sizeof(uint16_t) +
            (min_time.capacity() + max_time.capacity()) * sizeof(int64_t);
 }
 
@@ -17,6 +18,22 @@ int64_t EventIndex::day_of(int64_t t) const {
     // Unsigned: t - base_time may not fit an int64 (far-apart extreme times).
     const uint64_t days = (uint64_t(t) - uint64_t(base_time)) / uint64_t(kMicrosPerDay);
     return int64_t(std::min<uint64_t>(days, uint64_t(kLastDay) + 1));
+}
+
+uint16_t EventIndex::stored_day(int64_t time) const {
+    return uint16_t(std::clamp<int64_t>(day_of(time), 0, kLastDay));
+}
+
+size_t EventIndex::first_on_or_after_day(uint32_t code, int64_t d, const int64_t* time) const {
+    size_t lo = first(code), hi = lo + count(code);
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (int64_t(stored_day(time[by_day_row[mid]])) < d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 EventIndex build_event_index(const EventStore& events) {
@@ -42,11 +59,65 @@ EventIndex build_event_index(const EventStore& events) {
         index.start[c + 1] += index.start[c];
     index.rows.resize(n);
     index.day.resize(n);
+    // Each posting's user as well, into by_day_user for now (in posting order): a user cursor
+    // moving forward with i. UINT32_MAX: a row in no slice (none, normally).
+    index.by_day_user.resize(n);
+    const uint64_t* offsets = events.offsets.data();
+    const size_t slices = events.user_count();
+    size_t u = 0;
     std::vector<uint32_t> cursor(index.start.begin(), index.start.end() - 1);
     for (size_t i = 0; i < n; i++) {
+        while (u < slices && offsets[u + 1] <= i)
+            u++;
         const uint32_t k = cursor[code[i]]++;
         index.rows[k] = uint32_t(i);
         index.day[k] = uint16_t(std::min<int64_t>(index.day_of(time[i]), EventIndex::kLastDay));
+        index.by_day_user[k] = u < slices ? uint32_t(u) : UINT32_MAX;
+    }
+
+    // The time view: per code, its postings by day, stably (so by row within a day): a counting
+    // sort over the code's day range when that range is not much longer than its postings, else
+    // a comparison sort. O(events + codes). `users` holds one code's users in posting order.
+    index.by_day_row.resize(n);
+    uint32_t* by_user = index.by_day_user.data();
+    std::vector<uint32_t> users;
+    const uint16_t* day = index.day.data();
+    const uint32_t* rows = index.rows.data();
+    std::vector<uint32_t> bucket;
+    std::vector<uint32_t> order;
+    for (uint32_t c = 0; c < codes; c++) {
+        const size_t b = index.start[c], e = index.start[c + 1];
+        if (b == e)
+            continue;
+        const size_t lo = index.stored_day(index.min_time[c]), hi = index.stored_day(index.max_time[c]);
+        const size_t range = hi - lo + 1;
+        users.assign(by_user + b, by_user + e);
+        if (range <= (e - b) + 4096) {
+            bucket.assign(range, 0);
+            for (size_t k = b; k < e; k++)
+                bucket[day[k] - lo]++;
+            uint32_t pos = uint32_t(b);
+            for (size_t d = 0; d < range; d++) {
+                const uint32_t count = bucket[d];
+                bucket[d] = pos;
+                pos += count;
+            }
+            for (size_t k = b; k < e; k++) {
+                const uint32_t r = rows[k];
+                const uint32_t at = bucket[day[k] - lo]++;
+                index.by_day_row[at] = r;
+                by_user[at] = users[k - b];
+            }
+        } else {
+            order.resize(e - b);
+            for (size_t k = b; k < e; k++)
+                order[k - b] = uint32_t(k);
+            std::stable_sort(order.begin(), order.end(), [day](uint32_t x, uint32_t y) { return day[x] < day[y]; });
+            for (size_t k = b; k < e; k++) {
+                index.by_day_row[k] = rows[order[k - b]];
+                by_user[k] = users[order[k - b] - b];
+            }
+        }
     }
     return index;
 }

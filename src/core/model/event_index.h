@@ -9,8 +9,16 @@
 // posting and on the exact time (a gather from EventStore::time) only on the window's two
 // edge days.
 //
-// Cost: 6 bytes per event (row 4, day 2) plus 20 per event name. Built once per model, by
-// build_model; a Model filled by hand has none (fits() tells).
+// Beside it, a second, time-ordered view of the same postings: per code, the same k range of
+// by_day_row / by_day_user holds its rows ordered by day (and by row within a day), with each
+// row's user index. A time window then maps, by binary search on the day (first_on_or_after_day),
+// to one contiguous slice whose inner days are all inside the window: a narrow window over a long
+// history reads only the events inside it (behavior_eval.cpp chooses between the two views by
+// cost). Within one user, the view keeps CSR (time) order, so per-user sums add in the same
+// order either way.
+//
+// Cost: 14 bytes per event (row 4, day 2; time view: row 4, user 4) plus 20 per event name.
+// Built once per model, by build_model; a Model filled by hand has none (fits() tells).
 
 #include "core/model/event_store.h"
 
@@ -26,6 +34,9 @@ struct EventIndex {
     std::vector<uint32_t> start; // codes + 1 entries (empty when there are no events)
     std::vector<uint32_t> rows;  // every event row once, grouped by code
     std::vector<uint16_t> day;   // per posting: min((time - base_time) / 1 day, kLastDay)
+    // The time-ordered view: per code, the same k range as rows, ordered by (day, row).
+    std::vector<uint32_t> by_day_row;  // the event row
+    std::vector<uint32_t> by_day_user; // its user index (the CSR slice holding the row)
     int64_t base_time = 0;       // the earliest event time
     // Per code: its earliest and latest event time, so that a window holding them all needs no
     // per-event test.
@@ -38,14 +49,22 @@ struct EventIndex {
     size_t count(uint32_t code) const { return code < codes() ? size_t(start[code + 1] - start[code]) : 0; }
     // The day of time t, clamped to -1 (before base_time) .. kLastDay + 1 (past every day).
     int64_t day_of(int64_t t) const;
+    // The stored day of the event at `time` (day_of clamped to 0 .. kLastDay).
+    uint16_t stored_day(int64_t time) const;
+    // In the time view of `code`, given every event's time: the first position k (an index into
+    // by_day_row, within code's range) whose stored day is >= d. Binary search, O(log count).
+    size_t first_on_or_after_day(uint32_t code, int64_t d, const int64_t* time) const;
     // Built from `events` (as far as sizes tell: a Model is rebuilt on change, never edited).
     bool fits(const EventStore& events) const {
-        return rows.size() == events.size() && day.size() == rows.size() && (rows.empty() || !start.empty());
+        return rows.size() == events.size() && day.size() == rows.size() && by_day_row.size() == rows.size() &&
+               by_day_user.size() == rows.size() && (rows.empty() || !start.empty());
     }
     size_t memory_bytes() const;
 };
 
-// One counting sort of the rows by event code: a count, a prefix sum and a stable scatter.
+// One counting sort of the rows by event code: a count, a prefix sum and a stable scatter (which
+// also notes each posting's user); then the time view, per code a counting sort by day (or a
+// comparison sort when the code's day range is much longer than its postings). O(events + codes).
 EventIndex build_event_index(const EventStore& events);
 
 } // namespace segx

@@ -4,11 +4,15 @@
 // event times (and 1 µs either side), as-of before, on and after events, users with no events
 // (inside and past the CSR slices), equal times, a name with no events, NaN and null values,
 // filters of every predicate mode, and times more than 65535 days apart (the index's last,
-// open-ended day).
+// open-ended day). Windowed counts and aggregates may read either of the index's two views
+// (the user-ordered postings or the window's slice of the time view): every rule is checked
+// with the plan forced each way and with the cost-based choice, on windows from 1 day to all
+// time, over histories of 50 days and of two years.
 
 #include "audience_fixture.h"
 
 #include "core/audience/predicate.h"
+#include "core/audience/rule_eval.h"
 #include "core/audience/user_set.h"
 #include "core/model/event_index.h"
 #include "core/time/civil.h"
@@ -60,9 +64,10 @@ struct RandomModel {
 };
 
 // `users` users, of whom the first `slices` have CSR slices (20% of them empty); times on a
-// half-day grid around `center`, 1 µs jitter, some equal; with `far`, a few events 300 years
-// before and after, so that most days are past the index's last day.
-RandomModel random_model(uint64_t seed, size_t users, size_t slices, int64_t center, bool far) {
+// half-day grid of `steps` steps around `center` (100: 50 days), 1 µs jitter, some equal; with
+// `far`, a few events 300 years before and after, so that most days are past the index's last
+// day.
+RandomModel random_model(uint64_t seed, size_t users, size_t slices, int64_t center, bool far, size_t steps = 100) {
     RandomModel r;
     Model& m = r.model;
     Rng rng{seed};
@@ -91,7 +96,8 @@ RandomModel random_model(uint64_t seed, size_t users, size_t slices, int64_t cen
         ts.clear();
         size_t k = rng.chance(20) ? 0 : 1 + rng.below(12);
         for (size_t i = 0; i < k; i++) {
-            int64_t t = center + (int64_t(rng.below(100)) - 80) * (D / 2) + int64_t(rng.below(3)) - 1;
+            int64_t t = center + (int64_t(rng.below(steps)) - int64_t(steps * 4 / 5)) * (D / 2) +
+                        int64_t(rng.below(3)) - 1;
             if (far && rng.chance(3))
                 t += (rng.chance(50) ? -1 : 1) * 300 * 365 * D;
             if (!ts.empty() && rng.chance(10))
@@ -265,7 +271,7 @@ BehaviorRule random_rule(Rng& rng, const std::vector<std::string>& events, const
     const auto edge = [&] { return rng.pick(times) + int64_t(rng.below(3)) - 1; };
     switch (rng.below(3)) {
     case 0: r.window = WindowAllTime{}; break;
-    case 1: r.window = WindowLastDays{rng.pick(std::vector<int64_t>{1, 2, 7, 30, 45, 40000, 100000})}; break;
+    case 1: r.window = WindowLastDays{rng.pick(std::vector<int64_t>{1, 2, 3, 7, 30, 45, 90, 365, 40000, 100000})}; break;
     default: {
         WindowRange w;
         if (!rng.chance(20))
@@ -280,6 +286,8 @@ BehaviorRule random_rule(Rng& rng, const std::vector<std::string>& events, const
         CountMeasure c;
         c.op = rng.pick(std::vector<Op>{Op::Gte, Op::Lte, Op::Eq, Op::Between});
         int64_t a = int64_t(rng.below(4)), b = int64_t(rng.below(4));
+        if (rng.chance(5)) // bounds past a byte: wider per-user counters
+            a = rng.pick(std::vector<int64_t>{254, 255, 256, 300}), b = rng.chance(50) ? 0 : a + 1;
         c.values = c.op == Op::Between ? std::vector<int64_t>{std::min(a, b), std::max(a, b)} : std::vector<int64_t>{a};
         r.measure = c;
         break;
@@ -326,6 +334,16 @@ int check_random_rules(const RandomModel& fixture, uint64_t seed, int rules) {
         REQUIRE(r.ok());
         const Bitmap expected = scan(fixture.model, rule, as_of);
         CHECK(segx::test::members(fixture.model, r.users) == segx::test::members(fixture.model, expected));
+        // The same rule through each view, forced.
+        for (BehaviorPlan plan : {BehaviorPlan::Postings, BehaviorPlan::TimeSlice}) {
+            set_behavior_plan_for_tests(plan);
+            EvalResult forced = evaluate(a, EvalContext{fixture.model, as_of, 0, nullptr});
+            set_behavior_plan_for_tests(BehaviorPlan::Auto);
+            const char* forced_plan = plan == BehaviorPlan::Postings ? "forced: postings" : "forced: time slice";
+            INFO(forced_plan);
+            REQUIRE(forced.ok());
+            CHECK(segx::test::members(fixture.model, forced.users) == segx::test::members(fixture.model, expected));
+        }
         size_t n = expected.count_set();
         mixed += n > 0 && n < expected.size;
     }
@@ -338,6 +356,9 @@ TEST_CASE("behavior rules through the event index match a plain scan: random rul
     const int64_t center = segx::test::A;
     SUBCASE("times within a year; users without events, inside and past the slices") {
         CHECK(check_random_rules(random_model(42, 400, 380, center, false), 7, 3000) > 1000);
+    }
+    SUBCASE("times over two years: narrow windows hold a small part of each name's history") {
+        CHECK(check_random_rules(random_model(777, 500, 480, center, false, 1460), 23, 3000) > 500);
     }
     SUBCASE("a few events 300 years away: most days are the index's last, open-ended one") {
         CHECK(check_random_rules(random_model(4242, 300, 300, center, true), 11, 3000) > 1000);

@@ -18,6 +18,7 @@
 #include "core/audience/audience_cache.h"
 #include "core/audience/evaluate.h"
 #include "core/audience/json.h"
+#include "core/audience/rule_eval.h"
 #include "core/time/civil.h"
 
 #include <algorithm>
@@ -191,8 +192,20 @@ void run(const char* title, const Audience& base, const EvalContext& ctx, Edit&&
         one.root.rules.push_back(base.root.rules[i]);
         size_t n = 0;
         double ms = best_ms(10, [&] { n = evaluate(one, ctx).users.count_set(); });
-        std::printf("    rule %zu (%s)%*s %8.2f ms  (%zu users)\n", i, rule_kind_name(base.root.rules[i].node),
+        std::printf("    rule %zu (%s)%*s %8.2f ms  (%zu users)", i, rule_kind_name(base.root.rules[i].node),
                     int(20 - std::string(rule_kind_name(base.root.rules[i].node)).size()), "", ms, n);
+        if (std::holds_alternative<BehaviorRule>(base.root.rules[i].node)) {
+            // Each view of the event index forced, to see what the cost-based choice chose from.
+            double by_plan[2];
+            const BehaviorPlan plans[2] = {BehaviorPlan::Postings, BehaviorPlan::TimeSlice};
+            for (int p = 0; p < 2; p++) {
+                set_behavior_plan_for_tests(plans[p]);
+                by_plan[p] = best_ms(10, [&] { n = evaluate(one, ctx).users.count_set(); });
+            }
+            set_behavior_plan_for_tests(BehaviorPlan::Auto);
+            std::printf("  [postings %.2f, time slice %.2f]", by_plan[0], by_plan[1]);
+        }
+        std::printf("\n");
     }
 
     double cold = best_ms(10, [&] {
@@ -240,5 +253,7 @@ int main(int argc, char** argv) {
         [](int i) { return audience_b(30, 100 + i); }); // the revenue threshold
     run("B, editing the view_item window instead", audience_b(30, 100), ctx,
         [](int i) { return audience_b(30 + i, 100); });
+    run("B with view_item in the last 60 days, editing that window", audience_b(60, 100), ctx,
+        [](int i) { return audience_b(60 + i, 100); });
     return 0;
 }

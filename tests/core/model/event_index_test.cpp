@@ -54,7 +54,39 @@ TEST_CASE("event index: each code's rows in CSR order, with days since the earli
     CHECK(index.day == std::vector<uint16_t>{1, 0, 9, 0, 1, 10});
     CHECK(index.min_time == std::vector<int64_t>{t0 - 1, INT64_MAX, t0});
     CHECK(index.max_time == std::vector<int64_t>{t0 + 10 * D - 6, INT64_MIN, t0 + 10 * D - 1});
-    CHECK(index.memory_bytes() >= 6 * s.size());
+    CHECK(index.memory_bytes() >= 14 * s.size());
+
+    // The time view: per code, the same ranges, ordered by (day, row), with each row's user.
+    CHECK(index.by_day_row == std::vector<uint32_t>{3, 1, 4, 0, 2, 5});
+    CHECK(index.by_day_user == std::vector<uint32_t>{2, 0, 2, 0, 0, 2});
+    const int64_t* time = s.time.data();
+    CHECK(index.first_on_or_after_day(0, -1, time) == 0);
+    CHECK(index.first_on_or_after_day(0, 0, time) == 0);
+    CHECK(index.first_on_or_after_day(0, 1, time) == 1);
+    CHECK(index.first_on_or_after_day(0, 2, time) == 2);
+    CHECK(index.first_on_or_after_day(0, 9, time) == 2);
+    CHECK(index.first_on_or_after_day(0, 10, time) == 3);
+    CHECK(index.first_on_or_after_day(1, 0, time) == 3); // no events: an empty range
+    CHECK(index.first_on_or_after_day(2, 1, time) == 4);
+    CHECK(index.first_on_or_after_day(2, 10, time) == 5);
+    CHECK(index.first_on_or_after_day(2, 11, time) == 6);
+    CHECK(index.stored_day(t0 - 2) == 0);
+    CHECK(index.stored_day(INT64_MAX) == EventIndex::kLastDay);
+}
+
+TEST_CASE("event index: the time view keeps each user's events in CSR order, days across users") {
+    // Three users whose events interleave in time; code 0 only, so the view is one range.
+    const int64_t t0 = 500 * D;
+    EventStore s = make_store({{{t0 + 5 * D, 0}, {t0 + 5 * D, 0}, {t0 + 9 * D, 0}},
+                               {{t0, 0}, {t0 + 5 * D + 7, 0}},
+                               {{t0 + 2 * D, 0}, {t0 + 9 * D - 1, 0}}});
+    EventIndex index = build_event_index(s);
+    CHECK(index.fits(s));
+    // Days: rows 0,1 day 5; 2 day 9; 3 day 0; 4 day 5; 5 day 2; 6 day 8.
+    CHECK(index.by_day_row == std::vector<uint32_t>{3, 5, 0, 1, 4, 6, 2});
+    CHECK(index.by_day_user == std::vector<uint32_t>{1, 2, 0, 0, 1, 2, 0});
+    CHECK(index.first_on_or_after_day(0, 3, s.time.data()) == 2);
+    CHECK(index.first_on_or_after_day(0, 6, s.time.data()) == 5);
 }
 
 TEST_CASE("event index: day_of clamps to -1 before the first event and past the last day") {
@@ -77,6 +109,7 @@ TEST_CASE("event index: an empty store, and a store it was not built from") {
     EventIndex index = build_event_index(empty);
     CHECK(index.fits(empty));
     CHECK(index.codes() == 0);
+    CHECK(index.by_day_row.empty());
     CHECK(index.count(0) == 0);
 
     EventStore some = make_store({{{5, 0}}});
