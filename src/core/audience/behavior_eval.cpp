@@ -538,6 +538,28 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
     if (errors.size() != before)
         return Bitmap();
 
+    // "Spent at least X" over every purchase up to as-of is each user's revenue total, which
+    // the model keeps (UserAggregates, summed in the same CSR order): one pass over users
+    // instead of every purchase event.
+    const size_t users = model.users.size();
+    const UserAggregates& totals = model.aggregates;
+    if (const auto* agg = std::get_if<AggregateMeasure>(&rule.measure);
+        g_plan == BehaviorPlan::Auto && agg != nullptr && agg->fn == AggregateFn::Sum && agg->property.empty() &&
+        filters.empty() && rule.event == model.purchase_event && span.lo < model.min_time_us &&
+        span.hi >= model.max_time_us && totals.revenue.size() == users && totals.has_revenue.size() == users) {
+        Bitmap out = make_user_set(users, false);
+        for (size_t w = 0; w < out.words.size(); w++) { // a word at a time: no read-modify-write per user
+            const size_t base = w * 64, end = std::min<size_t>(64, users - base);
+            uint64_t bits = 0;
+            for (size_t b = 0; b < end; b++)
+                bits |= uint64_t(totals.has_revenue[base + b] && value_hit(*agg, totals.revenue[base + b])) << b;
+            out.words[w] = bits;
+        }
+        if (!rule.did)
+            complement(out);
+        return out;
+    }
+
     // The rows of the event, narrowed: by time (usually the most selective), then per filter.
     EventIndex built_here; // a Model filled by hand (tests, benches) has no index
     const EventIndex* index = &model.event_index;

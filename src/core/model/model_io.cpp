@@ -37,6 +37,7 @@ public:
     void vec(const std::vector<int64_t>& v) { u64(v.size()); for (int64_t x : v) i64(x); }
     void vec(const std::vector<uint32_t>& v) { u64(v.size()); for (uint32_t x : v) u32(x); }
     void vec(const std::vector<double>& v) { u64(v.size()); for (double x : v) f64(x); }
+    void vec(const std::vector<uint8_t>& v) { u64(v.size()); for (uint8_t x : v) u8(x); }
 
     std::string out;
 };
@@ -104,6 +105,10 @@ public:
     void vec(std::vector<uint32_t>& v, const std::string& what) {
         v.resize(count(what, 4));
         for (uint32_t& x : v) x = u32(what);
+    }
+    void vec(std::vector<uint8_t>& v, const std::string& what) {
+        v.resize(count(what, 1));
+        for (uint8_t& x : v) x = u8(what);
     }
     void vec(std::vector<double>& v, const std::string& what) {
         v.resize(count(what, 8));
@@ -237,6 +242,7 @@ std::string serialize_model(const Model& m) {
     w.vec(a.last_purchase_us);
     w.vec(a.orders);
     w.vec(a.revenue);
+    w.vec(a.has_revenue);
     w.i64(m.min_time_us);
     w.i64(m.max_time_us);
     return std::move(w.out);
@@ -293,8 +299,9 @@ Model deserialize_model(std::string_view bytes) {
     r.vec(a.last_purchase_us, "last_purchase_us");
     r.vec(a.orders, "orders");
     r.vec(a.revenue, "revenue");
+    r.vec(a.has_revenue, "has_revenue");
     for (size_t s : {a.first_seen_us.size(), a.last_seen_us.size(), a.first_purchase_us.size(),
-                     a.last_purchase_us.size(), a.orders.size(), a.revenue.size()})
+                     a.last_purchase_us.size(), a.orders.size(), a.revenue.size(), a.has_revenue.size()})
         if (s != users) r.fail("user aggregates do not have one entry per user");
     m.min_time_us = r.i64("min time");
     m.max_time_us = r.i64("max time");

@@ -7,7 +7,7 @@ namespace segx {
 size_t UserAggregates::memory_bytes() const {
     return (first_seen_us.capacity() + last_seen_us.capacity() + first_purchase_us.capacity() +
             last_purchase_us.capacity()) * sizeof(int64_t) +
-           orders.capacity() * sizeof(uint32_t) + revenue.capacity() * sizeof(double);
+           orders.capacity() * sizeof(uint32_t) + revenue.capacity() * sizeof(double) + has_revenue.capacity();
 }
 
 UserAggregates compute_user_aggregates(const EventStore& events, uint32_t purchase_event,
@@ -20,6 +20,7 @@ UserAggregates compute_user_aggregates(const EventStore& events, uint32_t purcha
     a.last_purchase_us.assign(users, UserAggregates::kNever);
     a.orders.assign(users, 0);
     a.revenue.assign(users, 0.0);
+    a.has_revenue.assign(users, 0);
     // last_user[o]: the last user counted with order o. Slices are visited user by user, so
     // "already counted for this user" is one compare, without a per-user set.
     std::vector<uint32_t> last_user(order_id_count, UINT32_MAX);
@@ -46,7 +47,7 @@ UserAggregates compute_user_aggregates(const EventStore& events, uint32_t purcha
                 orders++;
             }
             if (!std::isnan(events.revenue[i]))
-                revenue += events.revenue[i];
+                revenue += events.revenue[i], a.has_revenue[u] = 1;
         }
         a.first_purchase_us[u] = first_purchase;
         a.last_purchase_us[u] = last_purchase;

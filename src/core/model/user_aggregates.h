@@ -22,6 +22,9 @@ struct UserAggregates {
     // sharing an order id) all count; an order found in several files counts once, because the
     // event store keeps its revenue only from the first file that gives it one.
     std::vector<double> revenue;
+    // 1 when at least one of the user's purchase events has a revenue (the sum above is then a
+    // real SUM, not SQL's NULL over no values): lets "spent at least X" read `revenue` directly.
+    std::vector<uint8_t> has_revenue;
 
     size_t size() const { return orders.size(); }
     size_t memory_bytes() const;
