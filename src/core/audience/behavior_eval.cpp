@@ -29,6 +29,19 @@
 
 namespace segx {
 
+std::string unknown_event(const std::string& name, const StringDictionary& events) {
+    std::string message = "unknown event " + quote(name);
+    if (events.empty())
+        return message + " (the data has no events)";
+    message += " (known: ";
+    constexpr uint32_t kShown = 12;
+    for (uint32_t c = 0; c < events.size() && c < kShown; c++)
+        message += (c > 0 ? ", " : "") + quote(events.at(c), 40);
+    if (events.size() > kShown)
+        message += ", and " + std::to_string(events.size() - kShown) + " more";
+    return message + ")";
+}
+
 namespace {
 
 BehaviorPlan g_plan = BehaviorPlan::Auto;
@@ -94,18 +107,6 @@ const Column* find_column(const std::vector<Column>& columns, const std::string&
     return nullptr;
 }
 
-std::string unknown_event(const std::string& name, const StringDictionary& events) {
-    std::string message = "unknown event " + quote(name);
-    if (events.empty())
-        return message + " (the data has no events)";
-    message += " (known: ";
-    constexpr uint32_t kShown = 12;
-    for (uint32_t c = 0; c < events.size() && c < kShown; c++)
-        message += (c > 0 ? ", " : "") + quote(events.at(c), 40);
-    if (events.size() > kShown)
-        message += ", and " + std::to_string(events.size() - kShown) + " more";
-    return message + ")";
-}
 
 bool values_fit(Op op, size_t n) { return op == Op::Between ? n == 2 : n == 1; }
 

@@ -17,6 +17,26 @@
 
 namespace segx {
 
+std::string child_path(const std::string& path, const char* key) {
+    std::string p = path;
+    append_path_key(p, key);
+    return p;
+}
+
+std::string child_path(const std::string& path, const char* key, size_t i) {
+    std::string p = child_path(path, key);
+    append_path_index(p, i);
+    return p;
+}
+
+// Ids as they appear in messages: plain when short and printable, else quoted.
+std::string show_id(const std::string& id) {
+    bool plain = !id.empty() && id.size() <= 64;
+    for (char c : id)
+        plain = plain && c > ' ' && c != '"' && c != '\\' && c != 0x7F;
+    return plain && is_valid_utf8(id) ? id : quote(id);
+}
+
 namespace {
 
 // Audience references nested deeper than this are refused (each level recurses).
@@ -30,25 +50,6 @@ struct Issue {
     bool cycle = false;
 };
 
-std::string child(const std::string& path, const char* key) {
-    std::string p = path;
-    append_path_key(p, key);
-    return p;
-}
-
-std::string child(const std::string& path, const char* key, size_t i) {
-    std::string p = child(path, key);
-    append_path_index(p, i);
-    return p;
-}
-
-// Ids as they appear in messages: plain when short and printable, else quoted.
-std::string show_id(const std::string& id) {
-    bool plain = !id.empty() && id.size() <= 64;
-    for (char c : id)
-        plain = plain && c > ' ' && c != '"' && c != '\\' && c != 0x7F;
-    return plain && is_valid_utf8(id) ? id : quote(id);
-}
 
 class Evaluator {
 public:
@@ -78,7 +79,7 @@ private:
         Bitmap acc = make_user_set(users_, g.match == Match::All);
         for (size_t i = 0; i < g.rules.size(); i++) {
             size_t before = issues.size();
-            Bitmap b = rule(g.rules[i], child(path, "rules", i), depth, issues);
+            Bitmap b = rule(g.rules[i], child_path(path, "rules", i), depth, issues);
             if (issues.size() != before)
                 continue; // b is empty, not a user set: keep walking for more errors
             if (g.match == Match::All)
@@ -142,7 +143,7 @@ private:
         } else {
             const Audience* saved = ref.id.empty() || !ctx_.saved ? nullptr : ctx_.saved(ref.id);
             if (saved == nullptr) {
-                issues.push_back({{child(path, "id"), "unknown audience " + quote(ref.id)}});
+                issues.push_back({{child_path(path, "id"), "unknown audience " + quote(ref.id)}});
                 return Bitmap();
             }
             if (stack_.size() >= kMaxRefDepth) {

@@ -31,6 +31,13 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
 enum class BehaviorPlan { Auto, Postings, TimeSlice };
 void set_behavior_plan_for_tests(BehaviorPlan plan);
 
+// Messages and paths shared by the evaluator and the SQL compiler, which must report exactly
+// the same problems at the same JSON paths.
+std::string child_path(const std::string& path, const char* key);           // path.key
+std::string child_path(const std::string& path, const char* key, size_t i); // path.key[i]
+std::string show_id(const std::string& id); // an audience id in a message: plain, or quoted when odd
+std::string unknown_event(const std::string& name, const StringDictionary& events);
+
 // "unknown attribute \"x\" (known: a, b, c, ...)": the first few names, to spot a typo.
 std::string unknown_name(const char* what, const std::string& name, const std::vector<Column>& known);
 

@@ -6,6 +6,7 @@
 #include "core/sql/audience_sql.h"
 
 #include "core/audience/json_text.h"
+#include "core/audience/rule_eval.h"
 #include "core/audience/text.h"
 #include "core/sql/rule_sql.h"
 #include "core/sql/sql_text.h"
@@ -26,25 +27,6 @@ struct Issue {
     bool cycle = false;
 };
 
-std::string child(const std::string& path, const char* key) {
-    std::string p = path;
-    append_path_key(p, key);
-    return p;
-}
-
-std::string child(const std::string& path, const char* key, size_t i) {
-    std::string p = child(path, key);
-    append_path_index(p, i);
-    return p;
-}
-
-// Ids as evaluate.cpp shows them in messages: plain when short and printable, else quoted.
-std::string show_id(const std::string& id) {
-    bool plain = !id.empty() && id.size() <= 64;
-    for (char c : id)
-        plain = plain && c > ' ' && c != '"' && c != '\\' && c != 0x7F;
-    return plain && is_valid_utf8(id) ? id : quote(id);
-}
 
 std::string pad(int n) { return std::string(size_t(n), ' '); }
 
@@ -106,7 +88,7 @@ private:
         std::string body;
         for (size_t i = 0; i < g.rules.size(); i++) {
             size_t before = issues.size();
-            std::string r = rule(g.rules[i], child(path, "rules", i), depth, inner, issues);
+            std::string r = rule(g.rules[i], child_path(path, "rules", i), depth, inner, issues);
             if (issues.size() != before)
                 continue; // keep walking for more errors
             if (!body.empty())
@@ -163,7 +145,7 @@ private:
         } else {
             const Audience* saved = ref.id.empty() || !ctx_.saved ? nullptr : ctx_.saved(ref.id);
             if (saved == nullptr) {
-                issues.push_back({{child(path, "id"), "unknown audience " + quote(ref.id)}});
+                issues.push_back({{child_path(path, "id"), "unknown audience " + quote(ref.id)}});
                 return "";
             }
             if (stack_.size() >= kMaxRefDepth) {

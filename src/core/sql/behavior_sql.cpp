@@ -7,6 +7,7 @@
 // event, filters, window, measure.
 
 #include "core/audience/json_text.h"
+#include "core/audience/rule_eval.h"
 #include "core/audience/text.h"
 #include "core/sql/rule_sql.h"
 #include "core/sql/sql_text.h"
@@ -29,19 +30,6 @@ std::string sub(const std::string& path, const char* key) {
 
 std::string pad(int n) { return std::string(size_t(std::max(n, 0)), ' '); }
 
-// behavior_eval.cpp's message for an event name the data does not have.
-std::string unknown_event(const std::string& name, const StringDictionary& events) {
-    std::string message = "unknown event " + quote(name);
-    if (events.empty())
-        return message + " (the data has no events)";
-    message += " (known: ";
-    constexpr uint32_t kShown = 12;
-    for (uint32_t c = 0; c < events.size() && c < kShown; c++)
-        message += (c > 0 ? ", " : "") + quote(events.at(c), 40);
-    if (events.size() > kShown)
-        message += ", and " + std::to_string(events.size() - kShown) + " more";
-    return message + ")";
-}
 
 // The window as SQL bounds on a time: lo < t (none when lo is empty) and t <= hi.
 struct Bounds {
