@@ -7,17 +7,6 @@ namespace segx {
 
 namespace {
 
-int popcount64(uint64_t x) {
-#if defined(__GNUC__) || defined(__clang__)
-    return __builtin_popcountll(x);
-#else
-    x = x - ((x >> 1) & 0x5555555555555555ull);
-    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-    return int((x * 0x0101010101010101ull) >> 56);
-#endif
-}
-
 // |a ∩ b| over the words both have: past the shorter one, the AND is zero anyway.
 size_t and_count(const Bitmap& a, const Bitmap& b) {
     const size_t words = std::min(a.words.size(), b.words.size());

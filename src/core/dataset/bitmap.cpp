@@ -7,17 +7,6 @@ namespace segx {
 
 namespace {
 
-int popcount64(uint64_t x) {
-#if defined(__GNUC__) || defined(__clang__)
-    return __builtin_popcountll(x);
-#else
-    x = x - ((x >> 1) & 0x5555555555555555ull);
-    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-    return int((x * 0x0101010101010101ull) >> 56);
-#endif
-}
-
 uint64_t low_mask(size_t count) { return count >= 64 ? ~0ull : (1ull << count) - 1; }
 
 // Reads `count` (1..64) bits starting at bit `pos` of an LSB-first byte buffer. Touches only

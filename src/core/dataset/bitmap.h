@@ -8,6 +8,18 @@
 
 namespace segx {
 
+// Set bits in a word: one instruction where the compiler has it.
+inline int popcount64(uint64_t x) {
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_popcountll(x);
+#else
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return int((x * 0x0101010101010101ull) >> 56);
+#endif
+}
+
 struct Bitmap {
     std::vector<uint64_t> words; // bit i lives in words[i / 64], bit (i % 64)
     size_t size = 0;             // number of bits; bits past `size` are always zero
