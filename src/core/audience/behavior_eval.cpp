@@ -29,6 +29,20 @@
 
 namespace segx {
 
+void check_measure_ops(const Measure& measure, const std::string& path, std::vector<AudienceError>& errors) {
+    const auto values_fit = [](Op op, size_t n) { return op == Op::Between ? n == 2 : n == 1; };
+    if (const auto* count = std::get_if<CountMeasure>(&measure)) {
+        bool op_ok = count->op == Op::Gte || count->op == Op::Lte || count->op == Op::Eq || count->op == Op::Between;
+        if (!op_ok || !values_fit(count->op, count->values.size()))
+            errors.push_back(AudienceError{child_path(path, "count"), "expected gte, lte or eq with one value, or between with two"});
+    } else if (const auto* agg = std::get_if<AggregateMeasure>(&measure)) {
+        bool op_ok = agg->op == Op::Eq || agg->op == Op::Neq || agg->op == Op::Gt || agg->op == Op::Gte ||
+                     agg->op == Op::Lt || agg->op == Op::Lte || agg->op == Op::Between;
+        if (!op_ok || !values_fit(agg->op, agg->values.size()))
+            errors.push_back(AudienceError{child_path(path, "aggregate"), "expected eq, neq, gt, gte, lt or lte with one value, or between with two"});
+    }
+}
+
 std::string unknown_event(const std::string& name, const StringDictionary& events) {
     std::string message = "unknown event " + quote(name);
     if (events.empty())
@@ -52,19 +66,13 @@ struct Span {
     int64_t hi = INT64_MAX;
 };
 
-std::string sub(const std::string& path, const char* key) {
-    std::string p = path;
-    append_path_key(p, key);
-    return p;
-}
-
 bool window_span(const TimeWindow& window, int64_t as_of, const std::string& path,
                  std::vector<AudienceError>& errors, Span* out) {
     out->lo = INT64_MIN;
     out->hi = as_of;
     if (const auto* last = std::get_if<WindowLastDays>(&window)) {
         if (last->days < 1 || last->days > kMaxWindowDays) {
-            errors.push_back(AudienceError{sub(path, "last_days"), "expected a whole number of days from 1 to " +
+            errors.push_back(AudienceError{child_path(path, "last_days"), "expected a whole number of days from 1 to " +
                                                                        std::to_string(kMaxWindowDays)});
             return false;
         }
@@ -83,7 +91,7 @@ bool window_span(const TimeWindow& window, int64_t as_of, const std::string& pat
             if (parse_time_text(range->from, TimeFormat::Iso, 0, &us))
                 out->lo = us;
             else {
-                errors.push_back(AudienceError{sub(path, "from"), quote(range->from) + " is not an ISO 8601 date or time"});
+                errors.push_back(AudienceError{child_path(path, "from"), quote(range->from) + " is not an ISO 8601 date or time"});
                 ok = false;
             }
         }
@@ -91,7 +99,7 @@ bool window_span(const TimeWindow& window, int64_t as_of, const std::string& pat
             if (parse_time_text(range->to, TimeFormat::Iso, 0, &us))
                 out->hi = std::min(us, as_of); // never past as-of
             else {
-                errors.push_back(AudienceError{sub(path, "to"), quote(range->to) + " is not an ISO 8601 date or time"});
+                errors.push_back(AudienceError{child_path(path, "to"), quote(range->to) + " is not an ISO 8601 date or time"});
                 ok = false;
             }
         }
@@ -108,7 +116,6 @@ const Column* find_column(const std::vector<Column>& columns, const std::string&
 }
 
 
-bool values_fit(Op op, size_t n) { return op == Op::Between ? n == 2 : n == 1; }
 
 bool count_hit(const CountMeasure& m, uint64_t n) {
     switch (m.op) {
@@ -496,36 +503,29 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
     if (auto found = model.event_names.find(rule.event))
         code = *found;
     else
-        errors.push_back(AudienceError{sub(path, "event"), unknown_event(rule.event, model.event_names)});
+        errors.push_back(AudienceError{child_path(path, "event"), unknown_event(rule.event, model.event_names)});
 
     std::vector<ColumnPredicate> filters(rule.where.size());
     for (size_t i = 0; i < rule.where.size(); i++) {
         const EventFilter& f = rule.where[i];
-        std::string fp = sub(path, "where");
+        std::string fp = child_path(path, "where");
         append_path_index(fp, i);
         const Column* column = find_column(ev.properties, f.property);
         if (column == nullptr)
-            errors.push_back(AudienceError{sub(fp, "property"), unknown_name("event property", f.property, ev.properties)});
+            errors.push_back(AudienceError{child_path(fp, "property"), unknown_name("event property", f.property, ev.properties)});
         else
             compile_predicate(*column, "event property " + quote(f.property), f.op, f.values, f.ci, fp, errors,
                               &filters[i]);
     }
 
     Span span;
-    window_span(rule.window, as_of, sub(path, "window"), errors, &span);
+    window_span(rule.window, as_of, child_path(path, "window"), errors, &span);
 
     ValueSource source{ev.revenue.data(), nullptr};
-    if (const auto* count = std::get_if<CountMeasure>(&rule.measure)) {
-        bool op_ok = count->op == Op::Gte || count->op == Op::Lte || count->op == Op::Eq || count->op == Op::Between;
-        if (!op_ok || !values_fit(count->op, count->values.size()))
-            errors.push_back(AudienceError{sub(path, "count"), "expected gte, lte or eq with one value, or between with two"});
-    } else if (const auto* agg = std::get_if<AggregateMeasure>(&rule.measure)) {
-        bool op_ok = agg->op == Op::Eq || agg->op == Op::Neq || agg->op == Op::Gt || agg->op == Op::Gte ||
-                     agg->op == Op::Lt || agg->op == Op::Lte || agg->op == Op::Between;
-        if (!op_ok || !values_fit(agg->op, agg->values.size()))
-            errors.push_back(AudienceError{sub(path, "aggregate"), "expected eq, neq, gt, gte, lt or lte with one value, or between with two"});
+    check_measure_ops(rule.measure, path, errors);
+    if (const auto* agg = std::get_if<AggregateMeasure>(&rule.measure)) {
         if (!agg->property.empty()) {
-            std::string pp = sub(sub(path, "aggregate"), "property");
+            std::string pp = child_path(child_path(path, "aggregate"), "property");
             const Column* column = find_column(ev.properties, agg->property);
             if (column == nullptr)
                 errors.push_back(AudienceError{pp, unknown_name("event property", agg->property, ev.properties)});

@@ -37,6 +37,13 @@ std::string show_id(const std::string& id) {
     return plain && is_valid_utf8(id) ? id : quote(id);
 }
 
+std::string cycle_message(const std::vector<std::string>& stack, size_t from, const std::string& id) {
+    std::string chain;
+    for (size_t k = from; k < stack.size(); k++)
+        chain += show_id(stack[k]) + " \xE2\x86\x92 "; // →
+    return "audience cycle: " + chain + show_id(id);
+}
+
 namespace {
 
 // Audience references nested deeper than this are refused (each level recurses).
@@ -130,10 +137,7 @@ private:
         for (size_t i = 0; i < stack_.size(); i++) {
             if (stack_[i] != ref.id || ref.id.empty())
                 continue;
-            std::string chain;
-            for (size_t k = i; k < stack_.size(); k++)
-                chain += show_id(stack_[k]) + " \xE2\x86\x92 "; // →
-            issues.push_back({{path, "audience cycle: " + chain + show_id(ref.id)}, true});
+            issues.push_back({{path, cycle_message(stack_, i, ref.id)}, true});
             return Bitmap();
         }
         Bitmap users;

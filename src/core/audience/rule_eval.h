@@ -37,6 +37,10 @@ std::string child_path(const std::string& path, const char* key);           // p
 std::string child_path(const std::string& path, const char* key, size_t i); // path.key[i]
 std::string show_id(const std::string& id); // an audience id in a message: plain, or quoted when odd
 std::string unknown_event(const std::string& name, const StringDictionary& events);
+// A count's or an aggregate's operator and number of values (one, or two for between).
+void check_measure_ops(const Measure& measure, const std::string& path, std::vector<AudienceError>& errors);
+// "audience cycle: a → b → a", the chain from stack[from] to the id that closes it.
+std::string cycle_message(const std::vector<std::string>& stack, size_t from, const std::string& id);
 
 // "unknown attribute \"x\" (known: a, b, c, ...)": the first few names, to spot a typo.
 std::string unknown_name(const char* what, const std::string& name, const std::vector<Column>& known);

@@ -132,10 +132,7 @@ private:
         for (size_t i = 0; i < stack_.size(); i++) {
             if (stack_[i] != ref.id || ref.id.empty())
                 continue;
-            std::string chain;
-            for (size_t k = i; k < stack_.size(); k++)
-                chain += show_id(stack_[k]) + " \xE2\x86\x92 "; // →
-            issues.push_back({{path, "audience cycle: " + chain + show_id(ref.id)}, true});
+            issues.push_back({{path, cycle_message(stack_, i, ref.id)}, true});
             return "";
         }
         std::string cte;

@@ -22,12 +22,6 @@ namespace {
 
 const std::vector<const char*> kEventColumns = {"user_id", "event", "time", "revenue", "order_id"};
 
-std::string sub(const std::string& path, const char* key) {
-    std::string p = path;
-    append_path_key(p, key);
-    return p;
-}
-
 std::string pad(int n) { return std::string(size_t(std::max(n, 0)), ' '); }
 
 
@@ -42,7 +36,7 @@ bool window_bounds(const TimeWindow& window, int64_t as_of, const std::string& p
     out->hi = sql_timestamp(as_of);
     if (const auto* last = std::get_if<WindowLastDays>(&window)) {
         if (last->days < 1 || last->days > kMaxWindowDays) {
-            errors.push_back(AudienceError{sub(path, "last_days"), "expected a whole number of days from 1 to " +
+            errors.push_back(AudienceError{child_path(path, "last_days"), "expected a whole number of days from 1 to " +
                                                                        std::to_string(kMaxWindowDays)});
             return false;
         }
@@ -60,7 +54,7 @@ bool window_bounds(const TimeWindow& window, int64_t as_of, const std::string& p
             if (parse_time_text(range->from, TimeFormat::Iso, 0, &us))
                 out->lo = sql_timestamp(us);
             else {
-                errors.push_back(AudienceError{sub(path, "from"), quote(range->from) + " is not an ISO 8601 date or time"});
+                errors.push_back(AudienceError{child_path(path, "from"), quote(range->from) + " is not an ISO 8601 date or time"});
                 ok = false;
             }
         }
@@ -68,7 +62,7 @@ bool window_bounds(const TimeWindow& window, int64_t as_of, const std::string& p
             if (parse_time_text(range->to, TimeFormat::Iso, 0, &us))
                 out->hi = sql_timestamp(std::min(us, as_of)); // never past as-of
             else {
-                errors.push_back(AudienceError{sub(path, "to"), quote(range->to) + " is not an ISO 8601 date or time"});
+                errors.push_back(AudienceError{child_path(path, "to"), quote(range->to) + " is not an ISO 8601 date or time"});
                 ok = false;
             }
         }
@@ -81,7 +75,6 @@ std::string in_window(const std::string& t, const Bounds& b) {
     return (b.lo.empty() ? "" : t + " > " + b.lo + " AND ") + t + " <= " + b.hi;
 }
 
-bool values_fit(Op op, size_t n) { return op == Op::Between ? n == 2 : n == 1; }
 
 const char* compare_op(Op op) {
     switch (op) {
@@ -120,35 +113,28 @@ std::string behavior_sql(const Model& model, const BehaviorRule& rule, int64_t a
     const std::vector<Column>& props = model.events.properties;
 
     if (!model.event_names.find(rule.event))
-        errors.push_back(AudienceError{sub(path, "event"), unknown_event(rule.event, model.event_names)});
+        errors.push_back(AudienceError{child_path(path, "event"), unknown_event(rule.event, model.event_names)});
 
     std::vector<std::string> filters;
     for (size_t i = 0; i < rule.where.size(); i++) {
         const EventFilter& f = rule.where[i];
-        std::string fp = sub(path, "where");
+        std::string fp = child_path(path, "where");
         append_path_index(fp, i);
         const Column* column = sql_column(props, "event property", "events", f.property, kEventColumns,
-                                          sub(fp, "property"), errors);
+                                          child_path(fp, "property"), errors);
         if (column != nullptr)
             filters.push_back(comparison_sql(*column, "\"e\"." + sql_ident(column->name),
                                              "event property " + quote(f.property), f.op, f.values, f.ci, fp, errors));
     }
 
     Bounds window;
-    window_bounds(rule.window, as_of, sub(path, "window"), errors, &window);
+    window_bounds(rule.window, as_of, child_path(path, "window"), errors, &window);
 
     std::string value = "\"e\".\"revenue\"";
-    if (const auto* count = std::get_if<CountMeasure>(&rule.measure)) {
-        bool op_ok = count->op == Op::Gte || count->op == Op::Lte || count->op == Op::Eq || count->op == Op::Between;
-        if (!op_ok || !values_fit(count->op, count->values.size()))
-            errors.push_back(AudienceError{sub(path, "count"), "expected gte, lte or eq with one value, or between with two"});
-    } else if (const auto* agg = std::get_if<AggregateMeasure>(&rule.measure)) {
-        bool op_ok = agg->op == Op::Eq || agg->op == Op::Neq || agg->op == Op::Gt || agg->op == Op::Gte ||
-                     agg->op == Op::Lt || agg->op == Op::Lte || agg->op == Op::Between;
-        if (!op_ok || !values_fit(agg->op, agg->values.size()))
-            errors.push_back(AudienceError{sub(path, "aggregate"), "expected eq, neq, gt, gte, lt or lte with one value, or between with two"});
+    check_measure_ops(rule.measure, path, errors);
+    if (const auto* agg = std::get_if<AggregateMeasure>(&rule.measure)) {
         if (!agg->property.empty()) {
-            std::string pp = sub(sub(path, "aggregate"), "property");
+            std::string pp = child_path(child_path(path, "aggregate"), "property");
             const Column* column = sql_column(props, "event property", "events", agg->property, kEventColumns, pp, errors);
             if (column != nullptr && column->type != ColumnType::Int64 && column->type != ColumnType::Double)
                 errors.push_back(AudienceError{pp, "needs a numeric event property: event property " +
