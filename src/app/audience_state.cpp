@@ -19,14 +19,17 @@ static std::string canonical(const Audience& a) {
 }
 
 // Every leaf of the draft was just evaluated through the cache: its users are there to count.
-static void collect_rule_sizes(Session& session, const Group& group, const std::string& path, int64_t as_of_us) {
+static void collect_rule_sizes(Session& session, const Group& group, const std::string& path,
+                               int64_t as_of_us) {
     for (size_t i = 0; i < group.rules.size(); ++i) {
         const Rule& rule = group.rules[i];
         std::string rule_path = path + ".rules[" + std::to_string(i) + "]";
         if (const auto* g = std::get_if<Group>(&rule.node)) {
-            collect_rule_sizes(session, *g, rule_path, as_of_us);  // depth is bounded by kMaxGroupDepth
-        } else if (std::holds_alternative<PropertyRule>(rule.node) || std::holds_alternative<BehaviorRule>(rule.node)) {
-            if (const Bitmap* users = session.audience_cache.peek(leaf_cache_key(rule, as_of_us), session.model_generation))
+            collect_rule_sizes(session, *g, rule_path, as_of_us); // depth is bounded by kMaxGroupDepth
+        } else if (std::holds_alternative<PropertyRule>(rule.node) ||
+                   std::holds_alternative<BehaviorRule>(rule.node)) {
+            if (const Bitmap* users =
+                    session.audience_cache.peek(leaf_cache_key(rule, as_of_us), session.model_generation))
                 session.audience.rule_sizes[rule_path] = users->count_set();
         }
     }
@@ -75,8 +78,8 @@ void refresh_insight(Session& session) {
 void refresh_overlap(Session& session) {
     AudienceState& st = session.audience;
     auto as_of = session.as_of_us();
-    std::string saved_key = std::to_string(st.revision) + '\x1f' + std::to_string(session.model_generation) + '\x1f' +
-                            std::to_string(as_of ? *as_of : INT64_MIN);
+    std::string saved_key = std::to_string(st.revision) + '\x1f' + std::to_string(session.model_generation) +
+                            '\x1f' + std::to_string(as_of ? *as_of : INT64_MIN);
     if (st.saved_sets_key != saved_key) {
         st.saved_sets_key = saved_key;
         st.saved_set_names.clear(), st.saved_sets.clear(), st.saved_set_problems.clear();
@@ -208,7 +211,8 @@ void delete_saved(Session& session, size_t index) {
     if (st.deleted.size() > 50) st.deleted.erase(st.deleted.begin());
     // The draft stays as it is, now unsaved: deleting the saved copy loses none of the editing.
     if (st.opened_id == session.saved_audiences[index].id) st.opened_id.clear();
-    session.post(Level::Info, "Deleted audience \"" + session.saved_audiences[index].name + "\" (Undo in the rail)");
+    session.post(Level::Info,
+                 "Deleted audience \"" + session.saved_audiences[index].name + "\" (Undo in the rail)");
     session.saved_audiences.erase(session.saved_audiences.begin() + long(index));
     changed(session);
 }
@@ -235,9 +239,12 @@ std::vector<AudienceError> open_definition(Session& session, std::string_view js
     // Keep what was being edited unless it is empty or saved as it is (nothing to lose then).
     bool empty = st.draft.root.rules.empty();
     bool saved_as_is = false;
-    for (const Audience& a : session.saved_audiences) saved_as_is = saved_as_is || (a.id == st.opened_id && a == st.draft);
-    if (!empty && !saved_as_is) st.replaced_draft = st.draft, st.replaced_opened_id = st.opened_id;
-    else st.replaced_draft.reset();
+    for (const Audience& a : session.saved_audiences)
+        saved_as_is = saved_as_is || (a.id == st.opened_id && a == st.draft);
+    if (!empty && !saved_as_is)
+        st.replaced_draft = st.draft, st.replaced_opened_id = st.opened_id;
+    else
+        st.replaced_draft.reset();
     session.audience.draft = std::move(r.audience);
     // Opened from outside: saving makes it a new saved audience unless it is one of ours.
     session.audience.opened_id.clear();
@@ -266,9 +273,12 @@ std::string file_name_for(const std::string& audience_name, const char* extensio
     // ASCII becomes '-', so no path separator or control character reaches the download.
     std::string out;
     for (unsigned char c : audience_name) {
-        bool keep = c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-        if (keep) out += char(c);
-        else if (!out.empty() && out.back() != '-') out += '-';
+        bool keep = c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    c == '_';
+        if (keep)
+            out += char(c);
+        else if (!out.empty() && out.back() != '-')
+            out += '-';
         if (out.size() >= 80) break;
     }
     while (!out.empty() && out.back() == '-') out.pop_back();
@@ -284,4 +294,4 @@ std::string file_name_for(const std::string& audience_name, const char* extensio
     return out + extension;
 }
 
-}  // namespace segx
+} // namespace segx

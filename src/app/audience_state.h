@@ -18,8 +18,8 @@ namespace segx {
 struct Session;
 
 struct AudienceState {
-    Audience draft{1, "", "New audience", {}};  // what the builder edits
-    std::string opened_id;     // the saved audience the draft was opened from or saved as ("" = new)
+    Audience draft{1, "", "New audience", {}}; // what the builder edits
+    std::string opened_id; // the saved audience the draft was opened from or saved as ("" = new)
     // The draft an import or a link replaced, so that opening one never loses editing: the
     // builder offers to go back to it until the next open.
     std::optional<Audience> replaced_draft;
@@ -29,26 +29,26 @@ struct AudienceState {
     // as-of, saved audiences) changes; the per-rule cache makes a one-rule edit cheap.
     std::string evaluated_key;
     bool evaluated = false;
-    std::vector<AudienceError> errors;  // parse-free: validation and evaluation problems
+    std::vector<AudienceError> errors; // parse-free: validation and evaluation problems
     Bitmap members;
     size_t size = 0, users = 0;
     double eval_ms = 0;
-    std::map<std::string, size_t> rule_sizes;  // each leaf rule's own size, by JSON path
+    std::map<std::string, size_t> rule_sizes; // each leaf rule's own size, by JSON path
 
     struct Deleted {
         size_t index;
         Audience audience;
     };
-    std::vector<Deleted> deleted;      // newest last; "Undo" restores the last one
-    bool saved_changed = false;        // the page then writes the workspace (web/main.js)
-    uint64_t revision = 0;             // bumped on every change to the saved list
+    std::vector<Deleted> deleted; // newest last; "Undo" restores the last one
+    bool saved_changed = false;   // the page then writes the workspace (web/main.js)
+    uint64_t revision = 0;        // bumped on every change to the saved list
 
     // Computed only while their panels are shown, and again only when the members change.
     std::string insight_key;
     AudienceInsight insight;
     struct Overlap {
-        std::vector<std::string> names;  // saved audiences, then the draft when it is unsaved
-        std::vector<size_t> counts;      // n x n, row-major; the diagonal holds the sizes
+        std::vector<std::string> names;    // saved audiences, then the draft when it is unsaved
+        std::vector<size_t> counts;        // n x n, row-major; the diagonal holds the sizes
         std::vector<std::string> problems; // saved audiences that do not evaluate on this data
     };
     std::string overlap_key;
@@ -64,8 +64,8 @@ struct AudienceState {
 // Re-evaluates the draft if anything it depends on changed. Cheap when nothing did.
 void refresh_audience(Session& session);
 
-void refresh_insight(Session& session);  // after refresh_audience
-void refresh_overlap(Session& session);  // after refresh_audience
+void refresh_insight(Session& session); // after refresh_audience
+void refresh_overlap(Session& session); // after refresh_audience
 
 // The members as CSV: user id plus the chosen attributes. Empty when the draft has errors.
 std::string members_csv_text(const Session& session, const std::vector<std::string>& attributes);
@@ -73,8 +73,9 @@ std::string members_csv_text(const Session& session, const std::vector<std::stri
 // The draft as DuckDB SQL (src/core/sql), or false and why not.
 bool audience_sql_text(Session& session, std::string* sql, std::string* problem);
 
-// Saved audiences (Session::saved_audiences, in rail order). Each returns false (and posts why) when it cannot act.
-bool save_draft(Session& session, bool as_new);   // as_new: a copy under a new id
+// Saved audiences (Session::saved_audiences, in rail order). Each returns false (and posts why) when it
+// cannot act.
+bool save_draft(Session& session, bool as_new); // as_new: a copy under a new id
 void open_saved(Session& session, size_t index);
 void new_draft(Session& session);
 bool rename_saved(Session& session, size_t index, const std::string& name);
@@ -96,4 +97,4 @@ bool restore_replaced_draft(Session& session);
 std::string draft_json_text(const Session& session);
 std::string file_name_for(const std::string& audience_name, const char* extension);
 
-}  // namespace segx
+} // namespace segx

@@ -22,7 +22,8 @@ static double nice_max(double v) {
     return 10 * p;
 }
 
-void line_chart(const char* id, const double* values, size_t n, const std::function<std::string(size_t)>& label, ImVec2 size) {
+void line_chart(const char* id, const double* values, size_t n,
+                const std::function<std::string(size_t)>& label, ImVec2 size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 p0 = ImGui::GetCursorScreenPos();
     if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
@@ -36,21 +37,28 @@ void line_chart(const char* id, const double* values, size_t n, const std::funct
         float y = b.y - (b.y - a.y) * float(k) / 4;
         dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), kGrid);
         std::string t = format_count(top * k / 4);
-        dl->AddText(ImVec2(a.x - ImGui::CalcTextSize(t.c_str()).x - 6, y - ImGui::GetTextLineHeight() / 2), kAxisText, t.c_str());
+        dl->AddText(ImVec2(a.x - ImGui::CalcTextSize(t.c_str()).x - 6, y - ImGui::GetTextLineHeight() / 2),
+                    kAxisText, t.c_str());
     }
-    auto px = [&](size_t i) { return n == 1 ? (a.x + b.x) / 2 : a.x + (b.x - a.x) * float(i) / float(n - 1); };
+    auto px = [&](size_t i) {
+        return n == 1 ? (a.x + b.x) / 2 : a.x + (b.x - a.x) * float(i) / float(n - 1);
+    };
     auto py = [&](double v) { return b.y - (b.y - a.y) * float(v / top); };
     dl->PathClear();
     for (size_t i = 0; i < n; ++i) dl->PathLineTo(ImVec2(px(i), py(values[i])));
     dl->PathStroke(kLine, 0, std::max(1.0f, ImGui::GetFontSize() / 10));
     for (size_t i = 0; i + 1 < n; ++i)
-        dl->AddQuadFilled(ImVec2(px(i), py(values[i])), ImVec2(px(i + 1), py(values[i + 1])), ImVec2(px(i + 1), b.y), ImVec2(px(i), b.y), kFill);
+        dl->AddQuadFilled(ImVec2(px(i), py(values[i])), ImVec2(px(i + 1), py(values[i + 1])),
+                          ImVec2(px(i + 1), b.y), ImVec2(px(i), b.y), kFill);
     std::string first = label(0), last = label(n - 1);
     dl->AddText(ImVec2(a.x, b.y + 3), kAxisText, first.c_str());
     dl->AddText(ImVec2(b.x - ImGui::CalcTextSize(last.c_str()).x, b.y + 3), kAxisText, last.c_str());
     if (hovered) {
         float mx = ImGui::GetIO().MousePos.x;
-        size_t i = n == 1 ? 0 : size_t(std::clamp(std::lround((mx - a.x) / (b.x - a.x) * float(n - 1)), 0L, long(n - 1)));
+        size_t i =
+            n == 1
+                ? 0
+                : size_t(std::clamp(std::lround((mx - a.x) / (b.x - a.x) * float(n - 1)), 0L, long(n - 1)));
         dl->AddLine(ImVec2(px(i), a.y), ImVec2(px(i), b.y), IM_COL32(0, 0, 0, 80));
         dl->AddCircleFilled(ImVec2(px(i), py(values[i])), ImGui::GetFontSize() / 4, kLine);
         ImGui::SetTooltip("%s\n%s", label(i).c_str(), format_count(values[i]).c_str());
@@ -74,7 +82,8 @@ void bar_list(const char* id, const std::string* labels, const double* values, s
         float bar_x0 = p.x + label_w + 8, bar_x1 = p.x + width - value_w - 8;
         float w = top > 0 ? float(values[i] / top) * (bar_x1 - bar_x0) : 0;
         dl->AddText(p, ImGui::GetColorU32(ImGuiCol_Text), labels[i].c_str());
-        dl->AddRectFilled(ImVec2(bar_x0, p.y + 2), ImVec2(bar_x0 + w, p.y + h - 3), ImGui::IsItemHovered() ? kLine : IM_COL32(40, 100, 210, 160));
+        dl->AddRectFilled(ImVec2(bar_x0, p.y + 2), ImVec2(bar_x0 + w, p.y + h - 3),
+                          ImGui::IsItemHovered() ? kLine : IM_COL32(40, 100, 210, 160));
         dl->AddText(ImVec2(p.x + width - ImGui::CalcTextSize(v.c_str()).x, p.y), kAxisText, v.c_str());
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: %s", labels[i].c_str(), v.c_str());
         ImGui::PopID();
@@ -82,4 +91,4 @@ void bar_list(const char* id, const std::string* labels, const double* values, s
     ImGui::PopID();
 }
 
-}  // namespace segx
+} // namespace segx

@@ -5,17 +5,20 @@
 namespace segx {
 
 const char* const kMappingKinds[3] = {"users", "events", "orders"};
-const char* const kTimeFormats[9] = {"auto", "iso", "ymd_slash", "mdy_slash", "dmy_slash", "ymd_compact", "unix_s", "unix_ms", "excel"};
+const char* const kTimeFormats[9] = {"auto",        "iso",    "ymd_slash", "mdy_slash", "dmy_slash",
+                                     "ymd_compact", "unix_s", "unix_ms",   "excel"};
 
 bool Mapping::operator==(const Mapping& o) const {
-    return source == o.source && kind == o.kind && user_id == o.user_id && time == o.time && time_format == o.time_format &&
-           tz_offset_minutes == o.tz_offset_minutes && event == o.event && event_constant == o.event_constant &&
-           revenue == o.revenue && revenue_expr == o.revenue_expr && order_id == o.order_id && filter == o.filter &&
-           columns == o.columns;
+    return source == o.source && kind == o.kind && user_id == o.user_id && time == o.time &&
+           time_format == o.time_format && tz_offset_minutes == o.tz_offset_minutes && event == o.event &&
+           event_constant == o.event_constant && revenue == o.revenue && revenue_expr == o.revenue_expr &&
+           order_id == o.order_id && filter == o.filter && columns == o.columns;
 }
 
 // JSON uses null for "no column"; the struct uses the empty string.
-static nlohmann::json column_or_null(const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); }
+static nlohmann::json column_or_null(const std::string& s) {
+    return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+}
 static std::string text_or_empty(const nlohmann::json& j, const char* key, const std::string& fallback) {
     auto it = j.find(key);
     if (it == j.end()) return fallback;
@@ -45,7 +48,8 @@ void from_json(const nlohmann::json& j, Mapping& m) {
     m.user_id = text_or_empty(j, "user_id", m.user_id);
     m.time = text_or_empty(j, "time", m.time);
     m.time_format = text_or_empty(j, "time_format", m.time_format);
-    if (auto it = j.find("tz_offset_minutes"); it != j.end() && it->is_number_integer()) m.tz_offset_minutes = it->get<int>();
+    if (auto it = j.find("tz_offset_minutes"); it != j.end() && it->is_number_integer())
+        m.tz_offset_minutes = it->get<int>();
     m.event = text_or_empty(j, "event", m.event);
     m.event_constant = text_or_empty(j, "event_constant", m.event_constant);
     m.revenue = text_or_empty(j, "revenue", m.revenue);
@@ -59,4 +63,4 @@ void from_json(const nlohmann::json& j, Mapping& m) {
     }
 }
 
-}  // namespace segx
+} // namespace segx

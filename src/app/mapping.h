@@ -10,27 +10,27 @@ namespace segx {
 
 struct Mapping {
     std::string source;
-    std::string kind = "events";       // users | events | orders
-    std::string user_id;               // column names; empty = none
+    std::string kind = "events"; // users | events | orders
+    std::string user_id;         // column names; empty = none
     std::string time;
     std::string time_format = "auto";
     int tz_offset_minutes = 0;
     std::string event;
     std::string event_constant;
     std::string revenue;
-    std::string revenue_expr;          // SQL expression; wins over `revenue`
+    std::string revenue_expr; // SQL expression; wins over `revenue`
     std::string order_id;
-    std::string filter;                // SQL row filter
-    std::vector<std::string> columns;  // attributes (users) or properties (events, orders)
+    std::string filter;               // SQL row filter
+    std::vector<std::string> columns; // attributes (users) or properties (events, orders)
 
     bool operator==(const Mapping& o) const;
     bool operator!=(const Mapping& o) const { return !(*this == o); }
 };
 
 void to_json(nlohmann::json& j, const Mapping& m);
-void from_json(const nlohmann::json& j, Mapping& m);  // missing keys keep their defaults
+void from_json(const nlohmann::json& j, Mapping& m); // missing keys keep their defaults
 
 extern const char* const kMappingKinds[3];
 extern const char* const kTimeFormats[9];
 
-}  // namespace segx
+} // namespace segx

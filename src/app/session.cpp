@@ -12,18 +12,24 @@ namespace segx {
 
 const char* load_state_name(LoadState s) {
     switch (s) {
-        case LoadState::Loading: return "loading";
-        case LoadState::Ready: return "ready";
-        case LoadState::Failed: return "failed";
+        case LoadState::Loading:
+            return "loading";
+        case LoadState::Ready:
+            return "ready";
+        case LoadState::Failed:
+            return "failed";
     }
     return "?";
 }
 
 const char* level_name(Level l) {
     switch (l) {
-        case Level::Info: return "info";
-        case Level::Warning: return "warning";
-        case Level::Error: return "error";
+        case Level::Info:
+            return "info";
+        case Level::Warning:
+            return "warning";
+        case Level::Error:
+            return "error";
     }
     return "?";
 }
@@ -81,11 +87,12 @@ int Session::begin_mapped_preview(const std::string& name) {
 
 void Session::finish_load(int handle) {
     auto it = pending.find(handle);
-    if (it == pending.end()) throw std::runtime_error("no load in progress with handle " + std::to_string(handle));
+    if (it == pending.end())
+        throw std::runtime_error("no load in progress with handle " + std::to_string(handle));
     Table table = std::move(it->second.table);
     TableTarget target = it->second.target;
     pending.erase(it);
-    check_consistent(table);  // throws naming the column; the old table stays
+    check_consistent(table); // throws naming the column; the old table stays
     std::string name = table.name;
     if (target == TableTarget::MappedPreview) {
         if (SourceFile* s = find_source(name)) s->mapped_preview = std::move(table);
@@ -118,8 +125,10 @@ void Session::mark_ready(const std::string& name, const std::string& message) {
 
 void Session::fail_load(const std::string& name, const std::string& message) {
     for (auto it = pending.begin(); it != pending.end();) {
-        if (it->second.table.name == name) it = pending.erase(it);
-        else ++it;
+        if (it->second.table.name == name)
+            it = pending.erase(it);
+        else
+            ++it;
     }
     std::string text = name + ": " + message;
     if (SourceFile* s = find_source(name)) {
@@ -168,13 +177,14 @@ bool Session::has_demo() const {
 }
 
 bool Session::any_loading() const {
-    return std::any_of(sources.begin(), sources.end(), [](const SourceFile& s) { return s.state == LoadState::Loading; });
+    return std::any_of(sources.begin(), sources.end(),
+                       [](const SourceFile& s) { return s.state == LoadState::Loading; });
 }
 
 // --- mapped sources and the model -------------------------------------------------------
 
 int Session::begin_model_source(const std::string& spec_json) {
-    nlohmann::json j = nlohmann::json::parse(spec_json);  // throws on malformed JSON
+    nlohmann::json j = nlohmann::json::parse(spec_json); // throws on malformed JSON
     std::string name = j.at("name").get<std::string>();
     std::string kind_name = j.value("kind", "events");
     auto kind = source_kind_from_name(kind_name);
@@ -206,12 +216,15 @@ int Session::begin_model_source(const std::string& spec_json) {
 
 void Session::finish_model_source(int handle) {
     auto it = pending_model.find(handle);
-    if (it == pending_model.end()) throw std::runtime_error("no mapped load in progress with handle " + std::to_string(handle));
+    if (it == pending_model.end())
+        throw std::runtime_error("no mapped load in progress with handle " + std::to_string(handle));
     PendingModelSource p = std::move(it->second);
     pending_model.erase(it);
-    remove_model_source(p.name);  // a file is one source, whatever its kind was before
-    if (p.users) user_sources.push_back(p.users->finish());
-    else event_sources.push_back(p.events->finish());
+    remove_model_source(p.name); // a file is one source, whatever its kind was before
+    if (p.users)
+        user_sources.push_back(p.users->finish());
+    else
+        event_sources.push_back(p.events->finish());
     model_dirty = true;
 }
 
@@ -219,7 +232,8 @@ void Session::abort_model_source(int handle) { pending_model.erase(handle); }
 
 void Session::remove_model_source(const std::string& name) {
     size_t before = user_sources.size() + event_sources.size();
-    user_sources.erase(std::remove_if(user_sources.begin(), user_sources.end(), [&](const UserSource& u) { return u.name == name; }),
+    user_sources.erase(std::remove_if(user_sources.begin(), user_sources.end(),
+                                      [&](const UserSource& u) { return u.name == name; }),
                        user_sources.end());
     event_sources.erase(std::remove_if(event_sources.begin(), event_sources.end(),
                                        [&](const EventSource& e) { return e.spec.name == name; }),
@@ -256,15 +270,19 @@ std::optional<int64_t> Session::as_of_us() const {
 std::vector<std::string> Session::set_saved_audiences(std::string_view json_array) {
     std::vector<std::string> refused;
     nlohmann::json list = nlohmann::json::parse(json_array, nullptr, false);
-    if (!list.is_array()) throw std::invalid_argument("saved audiences: expected a JSON array of definitions");
+    if (!list.is_array())
+        throw std::invalid_argument("saved audiences: expected a JSON array of definitions");
     std::vector<Audience> parsed;
     for (const auto& item : list) {
         ValidationResult r = parse_audience(item.dump());
-        if (r.ok()) parsed.push_back(std::move(r.audience));
-        else refused.push_back(item.is_object() && item.contains("id") ? item["id"].dump() : item.dump().substr(0, 60));
+        if (r.ok())
+            parsed.push_back(std::move(r.audience));
+        else
+            refused.push_back(item.is_object() && item.contains("id") ? item["id"].dump()
+                                                                      : item.dump().substr(0, 60));
     }
     saved_audiences = std::move(parsed);
-    ++audience.revision;  // `audience` rules of the draft may now mean something else
+    ++audience.revision; // `audience` rules of the draft may now mean something else
     return refused;
 }
 
@@ -288,13 +306,15 @@ nlohmann::json Session::audience_state_json() {
             {"definition", std::move(definition)},
             {"rule_sizes", st.rule_sizes},
             // As the Overlap panel last drew it (computed only while it is shown).
-            {"overlap", {{"names", st.overlap.names}, {"counts", st.overlap.counts}, {"problems", st.overlap.problems}}},
+            {"overlap",
+             {{"names", st.overlap.names}, {"counts", st.overlap.counts}, {"problems", st.overlap.problems}}},
             {"can_undo_delete", !st.deleted.empty()}};
 }
 
 EvalContext Session::eval_context() const {
     auto as_of = as_of_us();
-    return EvalContext{model, as_of ? *as_of : 0, model_generation, [this](std::string_view id) -> const Audience* {
+    return EvalContext{model, as_of ? *as_of : 0, model_generation,
+                       [this](std::string_view id) -> const Audience* {
                            for (const Audience& a : saved_audiences)
                                if (a.id == id) return &a;
                            return nullptr;
@@ -345,7 +365,8 @@ static nlohmann::json rejects_json(const RejectLog* log) {
     j["read"] = log->read;
     j["kept"] = log->kept;
     j["total"] = log->rejected();
-    for (const RejectReason& r : log->reasons) j["reasons"].push_back({{"reason", r.reason}, {"count", r.count}, {"examples", r.examples}});
+    for (const RejectReason& r : log->reasons)
+        j["reasons"].push_back({{"reason", r.reason}, {"count", r.count}, {"examples", r.examples}});
     return j;
 }
 
@@ -355,8 +376,11 @@ std::string Session::state_json() {
     json out;
     json srcs = json::array();
     for (const SourceFile& s : sources) {
-        json j = {{"name", s.name},       {"bytes", s.bytes}, {"demo", s.demo},
-                  {"state", load_state_name(s.state)}, {"progress", s.progress}};
+        json j = {{"name", s.name},
+                  {"bytes", s.bytes},
+                  {"demo", s.demo},
+                  {"state", load_state_name(s.state)},
+                  {"progress", s.progress}};
         if (!s.error.empty()) j["error"] = s.error;
         if (!s.format.empty()) j["format"] = s.format;
         if (!s.encoding.empty()) j["encoding"] = s.encoding;
@@ -387,19 +411,27 @@ std::string Session::state_json() {
     }
     out["sources"] = std::move(srcs);
     out["demo"] = has_demo();
-    if (selected_source >= 0 && selected_source < int(sources.size())) out["selected"] = sources[size_t(selected_source)].name;
-    else out["selected"] = nullptr;
+    if (selected_source >= 0 && selected_source < int(sources.size()))
+        out["selected"] = sources[size_t(selected_source)].name;
+    else
+        out["selected"] = nullptr;
     out["loading"] = any_loading();
     const Overview& o = overview;
-    json ov = {{"users", o.users}, {"customers", o.customers}, {"events", o.events}, {"orders", o.orders}, {"revenue", o.revenue}};
+    json ov = {{"users", o.users},
+               {"customers", o.customers},
+               {"events", o.events},
+               {"orders", o.orders},
+               {"revenue", o.revenue}};
     ov["first"] = o.first_us == INT64_MIN ? json(nullptr) : json(format_timestamp_us(o.first_us));
     ov["last"] = o.last_us == INT64_MIN ? json(nullptr) : json(format_timestamp_us(o.last_us));
     ov["days"] = o.per_day.size();
     json top = json::array();
-    for (const EventCount& e : o.top_events) top.push_back({{"event", e.name}, {"events", e.events}, {"users", e.users}});
+    for (const EventCount& e : o.top_events)
+        top.push_back({{"event", e.name}, {"events", e.events}, {"users", e.users}});
     ov["top_events"] = std::move(top);
     ov["attributes"] = json::array();
-    for (const Column& c : model.attributes) ov["attributes"].push_back({{"name", c.name}, {"type", type_name(c.type)}});
+    for (const Column& c : model.attributes)
+        ov["attributes"].push_back({{"name", c.name}, {"type", type_name(c.type)}});
     ov["memory_bytes"] = model.memory_bytes();
     ov["event_bytes"] = model.events.memory_bytes();
     out["overview"] = std::move(ov);
@@ -424,4 +456,4 @@ std::string Session::state_json() {
     return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-}  // namespace segx
+} // namespace segx

@@ -10,8 +10,8 @@
 
 #include <cstdint>
 #include <map>
-#include <nlohmann/json_fwd.hpp>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,7 +24,7 @@ enum class Level : uint8_t { Info, Warning, Error };
 // Per-column figures computed once per load, so no frame scans a column.
 struct ColumnStats {
     size_t nulls = 0;
-    size_t distinct = 0;  // distinct non-null values; strings only (0 for other types)
+    size_t distinct = 0; // distinct non-null values; strings only (0 for other types)
 };
 ColumnStats compute_stats(const Column& c);
 
@@ -34,21 +34,21 @@ struct SourceFile {
     double bytes = 0;
     bool demo = false;
     LoadState state = LoadState::Loading;
-    float progress = 0.0f;  // 0..1 while loading
-    std::string stage;      // "reading", "parsing", "transferring" — shown beside the bar
-    std::string error;      // set when state == Failed
-    std::vector<ColumnStats> stats;  // per column of the file (from DuckDB)
-    bool stats_exact = true;         // false: distinct counts are estimates (large files)
-    std::string format;              // csv, tsv, parquet, json, jsonl
-    std::string encoding;            // as read: detected, or chosen by the user
-    std::string encoding_note;       // why that encoding, when it is not plain UTF-8
-    double total_rows = 0;           // rows in the file; the preview table holds the first ones
+    float progress = 0.0f;          // 0..1 while loading
+    std::string stage;              // "reading", "parsing", "transferring" — shown beside the bar
+    std::string error;              // set when state == Failed
+    std::vector<ColumnStats> stats; // per column of the file (from DuckDB)
+    bool stats_exact = true;        // false: distinct counts are estimates (large files)
+    std::string format;             // csv, tsv, parquet, json, jsonl
+    std::string encoding;           // as read: detected, or chosen by the user
+    std::string encoding_note;      // why that encoding, when it is not plain UTF-8
+    double total_rows = 0;          // rows in the file; the preview table holds the first ones
 
-    Mapping mapping;                 // as being edited in the mapping panel
-    Mapping applied;                 // what the model was last built with
-    std::vector<std::string> mapping_problems;  // from validation, with JSON paths
-    Table mapped_preview;            // the first rows of the mapping's projection
-    bool preview_requested = false;  // asked JS for mapped_preview since the last load
+    Mapping mapping;                           // as being edited in the mapping panel
+    Mapping applied;                           // what the model was last built with
+    std::vector<std::string> mapping_problems; // from validation, with JSON paths
+    Table mapped_preview;                      // the first rows of the mapping's projection
+    bool preview_requested = false;            // asked JS for mapped_preview since the last load
 };
 
 struct StatusMessage {
@@ -67,15 +67,15 @@ struct PendingTable {
 // A mapped source being received, by load handle.
 struct PendingModelSource {
     std::string name;
-    std::unique_ptr<EventSourceBuilder> events;  // one of the two
+    std::unique_ptr<EventSourceBuilder> events; // one of the two
     std::unique_ptr<UserSourceBuilder> users;
 };
 
 struct Session {
-    Dataset data;                    // per file: the first rows, for the Data panel
+    Dataset data; // per file: the first rows, for the Data panel
     std::vector<SourceFile> sources;
-    std::vector<StatusMessage> log;  // newest last; the status bar shows the last one
-    std::map<int, PendingTable> pending;  // tables being received, by load handle
+    std::vector<StatusMessage> log;      // newest last; the status bar shows the last one
+    std::map<int, PendingTable> pending; // tables being received, by load handle
     std::map<int, PendingModelSource> pending_model;
 
     // The model (DESIGN §2) is rebuilt from these whenever one changes.
@@ -84,13 +84,13 @@ struct Session {
     Model model;
     Overview overview;
     bool model_dirty = false;
-    uint64_t model_generation = 0;   // bumped on every rebuild: cached audience results expire
+    uint64_t model_generation = 0; // bumped on every rebuild: cached audience results expire
     AudienceCache audience_cache;
-    std::vector<Audience> saved_audiences;   // the workspace's, for `audience` reference rules
-    AudienceState audience;                  // the Audiences tab (audience_state.h)
-    std::optional<int64_t> as_of_override;  // set in the interface; default: the latest event
+    std::vector<Audience> saved_audiences; // the workspace's, for `audience` reference rules
+    AudienceState audience;                // the Audiences tab (audience_state.h)
+    std::optional<int64_t> as_of_override; // set in the interface; default: the latest event
     int next_handle = 1;
-    int selected_source = -1;        // index into sources, for the Data panel
+    int selected_source = -1; // index into sources, for the Data panel
 
     SourceFile* find_source(const std::string& name);
     void post(Level level, std::string text);
@@ -99,11 +99,11 @@ struct Session {
     // reload keeps what was there.
     int begin_load(const std::string& name, double bytes, bool demo);
     int begin_mapped_preview(const std::string& name);
-    void finish_load(int handle);            // throws on an inconsistent table; keeps old data
+    void finish_load(int handle); // throws on an inconsistent table; keeps old data
     void mark_ready(const std::string& name, const std::string& message);
     void fail_load(const std::string& name, const std::string& message);
     void remove_source(const std::string& name);
-    void remove_demo();                      // the demo leaves when the user brings own files
+    void remove_demo(); // the demo leaves when the user brings own files
     bool has_demo() const;
     bool any_loading() const;
 
@@ -122,14 +122,15 @@ struct Session {
     std::vector<std::string> set_saved_audiences(std::string_view json_array);
     // Evaluates a definition given as JSON text (window.segx.run); returns the result as JSON.
     std::string run_json(std::string_view definition, bool with_members);
-    std::string audience_sql_json(std::string_view definition);  // {ok, sql} or {ok:false, errors} (session_sql.cpp)
+    std::string audience_sql_json(
+        std::string_view definition); // {ok, sql} or {ok:false, errors} (session_sql.cpp)
     // The context every audience evaluation of this session uses (as-of, saved audiences).
     EvalContext eval_context() const;
-    nlohmann::json audience_state_json();    // state_json's "audience": the Audiences tab's draft
-    std::string state_json();                // what window.segx.state() returns (rebuilds a stale model first)
+    nlohmann::json audience_state_json(); // state_json's "audience": the Audiences tab's draft
+    std::string state_json();             // what window.segx.state() returns (rebuilds a stale model first)
 };
 
 const char* load_state_name(LoadState s);
 const char* level_name(Level l);
 
-}  // namespace segx
+} // namespace segx

@@ -15,7 +15,8 @@ std::string Session::audience_sql_json(std::string_view definition) {
     const auto failed = [](const std::vector<AudienceError>& errors) {
         json list = json::array();
         for (const AudienceError& e : errors) list.push_back({{"path", e.path}, {"message", e.message}});
-        return json{{"ok", false}, {"errors", std::move(list)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+        return json{{"ok", false}, {"errors", std::move(list)}}.dump(-1, ' ', false,
+                                                                     json::error_handler_t::replace);
     };
     ValidationResult parsed = parse_audience(definition);
     if (!parsed.ok()) return failed(parsed.errors);
@@ -24,4 +25,4 @@ std::string Session::audience_sql_json(std::string_view definition) {
     return json{{"ok", true}, {"sql", r.sql}}.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-}  // namespace segx
+} // namespace segx

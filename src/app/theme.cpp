@@ -7,8 +7,8 @@ namespace segx {
 // Latin, punctuation, arrows, CJK punctuation, all unified ideographs and full-width forms.
 // Only glyphs that the font really holds get rasterised, so the wide ranges cost nothing extra.
 static const ImWchar kGlyphRanges[] = {
-    0x0020, 0x017F, 0x2000, 0x206F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF,
-    0x3000, 0x30FF, 0x4E00, 0x9FAF, 0xFF00, 0xFFEF, 0,
+    0x0020, 0x017F, 0x2000, 0x206F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0,
+    0x25FF, 0x3000, 0x30FF, 0x4E00, 0x9FAF, 0xFF00, 0xFFEF, 0,
 };
 
 void apply_theme(Theme& theme, float scale) {
@@ -18,11 +18,12 @@ void apply_theme(Theme& theme, float scale) {
     float px = float(int(kBaseFontSize * scale + 0.5f));
     if (!theme.font_ttf.empty()) {
         ImFontConfig cfg;
-        cfg.FontDataOwnedByAtlas = false;  // the bytes live in Theme
-        cfg.OversampleH = 1;                // drawn at device pixels: oversampling only bloats the atlas
+        cfg.FontDataOwnedByAtlas = false; // the bytes live in Theme
+        cfg.OversampleH = 1;              // drawn at device pixels: oversampling only bloats the atlas
         cfg.OversampleV = 1;
         cfg.PixelSnapH = true;
-        io.Fonts->AddFontFromMemoryTTF(theme.font_ttf.data(), int(theme.font_ttf.size()), px, &cfg, kGlyphRanges);
+        io.Fonts->AddFontFromMemoryTTF(theme.font_ttf.data(), int(theme.font_ttf.size()), px, &cfg,
+                                       kGlyphRanges);
     } else {
         ImFontConfig cfg;
         cfg.SizePixels = float(int(13.0f * scale + 0.5f));
@@ -48,4 +49,4 @@ void apply_theme(Theme& theme, float scale) {
     ImGui::GetStyle() = style;
 }
 
-}  // namespace segx
+} // namespace segx

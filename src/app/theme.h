@@ -7,8 +7,8 @@
 namespace segx {
 
 struct Theme {
-    std::vector<unsigned char> font_ttf;  // the CJK-capable UI font (fetched by JS); empty = built-in
-    float scale = 0;                      // device pixel ratio the atlas and style were built for
+    std::vector<unsigned char> font_ttf; // the CJK-capable UI font (fetched by JS); empty = built-in
+    float scale = 0;                     // device pixel ratio the atlas and style were built for
 };
 
 // Rebuilds the font atlas and style for `scale`. The caller re-uploads the font texture.
@@ -16,4 +16,4 @@ void apply_theme(Theme& theme, float scale);
 
 constexpr float kBaseFontSize = 15.0f;
 
-}  // namespace segx
+} // namespace segx

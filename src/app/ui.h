@@ -10,34 +10,34 @@ namespace segx {
 
 // A mapping the interface wants previewed (apply = false) or applied to the model.
 struct MappingRequest {
-    std::string source;  // empty: nothing asked
+    std::string source; // empty: nothing asked
     Mapping mapping;
     bool apply = false;
 };
 
 struct UiState {
-    float scale = 1.0f;            // device pixel ratio: every size below is multiplied by it
-    bool drag_hover = false;       // files are being dragged over the page
+    float scale = 1.0f;      // device pixel ratio: every size below is multiplied by it
+    bool drag_hover = false; // files are being dragged over the page
     bool open_files_requested = false;
-    std::string column_filter;     // Data panel: filter columns by name
+    std::string column_filter; // Data panel: filter columns by name
     bool show_messages = false;
-    MappingRequest mapping_request;   // taken by the page after the frame
-    std::string reload_source, reload_encoding;  // reload a file with another encoding
+    MappingRequest mapping_request;             // taken by the page after the frame
+    std::string reload_source, reload_encoding; // reload a file with another encoding
     std::string remove_source;
     bool cancel_requested = false;
-    std::string as_of_text;           // Overview: the as-of time being typed
+    std::string as_of_text; // Overview: the as-of time being typed
 
     // Audiences tab: requests the page carries out after the frame (src/web/page_main.cpp).
     struct Download {
-        std::string file_name, mime, text;  // empty file_name: none asked
+        std::string file_name, mime, text; // empty file_name: none asked
     } download;
-    bool import_requested = false;      // pick a definition or workspace JSON file
+    bool import_requested = false; // pick a definition or workspace JSON file
     bool export_workspace_requested = false;
-    std::string share_request;          // a definition to turn into a link and copy
-    std::vector<std::string> csv_attributes;  // chosen for the members CSV
-    bool csv_attributes_set = false;    // false: all attributes, until the user picks
-    std::string select_tab;             // a tab to bring to the front on the next frame
-    int renaming = -1;                  // saved audience being renamed in the rail
+    std::string share_request;               // a definition to turn into a link and copy
+    std::vector<std::string> csv_attributes; // chosen for the members CSV
+    bool csv_attributes_set = false;         // false: all attributes, until the user picks
+    std::string select_tab;                  // a tab to bring to the front on the next frame
+    int renaming = -1;                       // saved audience being renamed in the rail
     std::string rename_text;
 };
 
@@ -58,7 +58,7 @@ void draw_mapping_panel(Session& session, SourceFile& source, const Table& raw, 
 // no label to the test-engine hooks).
 bool begin_combo(const char* label, const char* preview);
 
-std::string format_count(double n);   // 1234567 -> "1,234,567"
-std::string format_bytes(double n);   // 1536 -> "1.5 KB"
+std::string format_count(double n); // 1234567 -> "1,234,567"
+std::string format_bytes(double n); // 1536 -> "1.5 KB"
 
-}  // namespace segx
+} // namespace segx

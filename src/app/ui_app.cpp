@@ -40,7 +40,8 @@ static void draw_drop_overlay(const UiState& ui) {
     ImVec2 size = ImGui::GetIO().DisplaySize;
     float pad = 12 * ui.scale;
     dl->AddRectFilled(ImVec2(0, 0), size, IM_COL32(30, 90, 200, 60));
-    dl->AddRect(ImVec2(pad, pad), ImVec2(size.x - pad, size.y - pad), IM_COL32(30, 90, 200, 220), 8 * ui.scale, 0, 3 * ui.scale);
+    dl->AddRect(ImVec2(pad, pad), ImVec2(size.x - pad, size.y - pad), IM_COL32(30, 90, 200, 220),
+                8 * ui.scale, 0, 3 * ui.scale);
     const char* text = "Drop CSV files to load them";
     ImVec2 ts = ImGui::CalcTextSize(text);
     dl->AddText(ImVec2((size.x - ts.x) / 2, (size.y - ts.y) / 2), IM_COL32(20, 50, 120, 255), text);
@@ -50,8 +51,9 @@ void draw_app(Session& session, UiState& ui) {
     ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
-    ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                             ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+    ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                             ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings |
+                             ImGuiWindowFlags_NoBringToFrontOnFocus;
     ImGui::Begin("segx", nullptr, flags);
 
     float status_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y;
@@ -90,4 +92,4 @@ void draw_app(Session& session, UiState& ui) {
     if (ui.drag_hover) draw_drop_overlay(ui);
 }
 
-}  // namespace segx
+} // namespace segx

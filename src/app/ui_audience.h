@@ -23,20 +23,23 @@ using PickSource = std::function<std::vector<PickItem>(std::string_view filter)>
 
 // A combo whose popup opens with a search field: typing narrows the list, Enter takes the
 // first match. Returns true when `value` changed.
-bool pick_combo(const char* label, std::string& value, const PickSource& source, float width, const char* placeholder);
+bool pick_combo(const char* label, std::string& value, const PickSource& source, float width,
+                const char* placeholder);
 
 // A text field for one comparison value, typed by the column (a number column gets numbers),
 // with a button listing the column's top values that match what is typed.
 bool value_field(const char* label, Scalar& value, ColumnType type, const PickSource& top, float width);
 // The same for a list (`in` / `not_in`): chips to remove, a field to add, the list to toggle.
-bool values_list(const char* label, std::vector<Scalar>& values, ColumnType type, const PickSource& top, float width);
+bool values_list(const char* label, std::vector<Scalar>& values, ColumnType type, const PickSource& top,
+                 float width);
 
 // Sources for the pickers, over the session's model (memoised per model generation).
 PickSource attribute_names(const Session& session);
 PickSource event_names(const Session& session);
 PickSource event_property_names(const Session& session, bool numeric_only);
 PickSource attribute_values(const Session& session, const std::string& attribute);
-PickSource event_property_values(const Session& session, const std::string& event, const std::string& property);
+PickSource event_property_values(const Session& session, const std::string& event,
+                                 const std::string& property);
 // The type of a model column by name; String when unknown (evaluation reports the name).
 ColumnType attribute_type(const Session& session, const std::string& attribute);
 ColumnType event_property_type(const Session& session, const std::string& property);
@@ -50,4 +53,4 @@ bool draw_rule_tree(Session& session, Group& root);
 void draw_audience_insight(Session& session, UiState& ui);
 void draw_audience_overlap(Session& session, UiState& ui);
 
-}  // namespace segx
+} // namespace segx

@@ -20,7 +20,8 @@ static ImU32 heat_color(double t) {
 }
 
 static void draw_heatmap(const ActivityHeatmap& h, float scale) {
-    float label_w = 34 * scale, cell_w = std::max(8.0f, (ImGui::GetContentRegionAvail().x - label_w) / 24), cell_h = 14 * scale;
+    float label_w = 34 * scale, cell_w = std::max(8.0f, (ImGui::GetContentRegionAvail().x - label_w) / 24),
+          cell_h = 14 * scale;
     ImVec2 origin = ImGui::GetCursorScreenPos();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -32,13 +33,15 @@ static void draw_heatmap(const ActivityHeatmap& h, float scale) {
             ImVec2 a(origin.x + label_w + hour * cell_w, y), b(a.x + cell_w - 1, y + cell_h - 1);
             double t = h.max_cell ? double(h.events[size_t(d)][size_t(hour)]) / double(h.max_cell) : 0.0;
             dl->AddRectFilled(a, b, heat_color(t));
-            if (mouse.x >= a.x && mouse.x < b.x + 1 && mouse.y >= a.y && mouse.y < b.y + 1) hover_d = d, hover_h = hour;
+            if (mouse.x >= a.x && mouse.x < b.x + 1 && mouse.y >= a.y && mouse.y < b.y + 1)
+                hover_d = d, hover_h = hour;
         }
     }
     for (int hour = 0; hour < 24; hour += 6) {
         char buf[8];
         std::snprintf(buf, sizeof buf, "%02d", hour);
-        dl->AddText(ImVec2(origin.x + label_w + hour * cell_w, origin.y + 7 * cell_h + 2), ImGui::GetColorU32(ImGuiCol_TextDisabled), buf);
+        dl->AddText(ImVec2(origin.x + label_w + hour * cell_w, origin.y + 7 * cell_h + 2),
+                    ImGui::GetColorU32(ImGuiCol_TextDisabled), buf);
     }
     ImGui::Dummy(ImVec2(label_w + 24 * cell_w, 7 * cell_h + ImGui::GetTextLineHeight() + 4));
     if (hover_d >= 0 && ImGui::IsWindowHovered())
@@ -48,28 +51,34 @@ static void draw_heatmap(const ActivityHeatmap& h, float scale) {
 
 static void draw_attribute(const AttributeInsight& a) {
     if (!ImGui::TreeNodeEx(a.attribute.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) return;
-    ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+    ImGuiTableFlags flags =
+        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
     if (ImGui::BeginTable("##values", 4, flags)) {
         ImGui::TableSetupColumn(a.ranges ? "Range" : "Value", ImGuiTableColumnFlags_WidthStretch, 3);
         ImGui::TableSetupColumn("Members", ImGuiTableColumnFlags_WidthStretch, 1.3f);
         ImGui::TableSetupColumn("All users", ImGuiTableColumnFlags_WidthStretch, 1.3f);
         ImGui::TableSetupColumn("Lift", ImGuiTableColumnFlags_WidthStretch, 1);
         ImGui::TableHeadersRow();
-        auto row = [](const std::string& value, uint64_t members, double member_share, double all_share, double lift, bool show_lift) {
+        auto row = [](const std::string& value, uint64_t members, double member_share, double all_share,
+                      double lift, bool show_lift) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(value.empty() ? "(empty text)" : value.c_str());
             ImGui::TableNextColumn();
             ImGui::Text("%.1f%%", member_share * 100);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s members", format_count(double(members)).c_str());
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("%s members", format_count(double(members)).c_str());
             ImGui::TableNextColumn();
             ImGui::Text("%.1f%%", all_share * 100);
             ImGui::TableNextColumn();
             if (!show_lift) return;
-            ImVec4 c = lift >= 1.2 ? ImVec4(0.1f, 0.5f, 0.2f, 1) : lift <= 0.8 ? ImVec4(0.7f, 0.2f, 0.1f, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text);
+            ImVec4 c = lift >= 1.2   ? ImVec4(0.1f, 0.5f, 0.2f, 1)
+                       : lift <= 0.8 ? ImVec4(0.7f, 0.2f, 0.1f, 1)
+                                     : ImGui::GetStyleColorVec4(ImGuiCol_Text);
             ImGui::TextColored(c, "%.2fx", lift);
         };
-        for (const ValueLift& v : a.values) row(v.value, v.members, v.member_share, v.all_share, v.lift, true);
+        for (const ValueLift& v : a.values)
+            row(v.value, v.members, v.member_share, v.all_share, v.lift, true);
         if (a.members_not_set || a.users_not_set) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
@@ -92,7 +101,8 @@ void draw_audience_insight(Session& session, UiState& ui) {
     }
     refresh_insight(session);
     const AudienceInsight& in = st.insight;
-    ImGui::Text("%s members of %s users", format_count(double(in.members)).c_str(), format_count(double(in.users)).c_str());
+    ImGui::Text("%s members of %s users", format_count(double(in.members)).c_str(),
+                format_count(double(in.users)).c_str());
     if (in.members == 0) {
         ImGui::TextDisabled("Nobody matches: nothing to compare.");
         return;
@@ -100,15 +110,19 @@ void draw_audience_insight(Session& session, UiState& ui) {
     ImGui::Spacing();
     ImGui::TextUnformatted("Purchases");
     const PurchaseIntervals& p = in.purchases;
-    ImGui::TextDisabled("none %s  ·  one %s  ·  repeat %s", format_count(double(p.members_no_purchase)).c_str(),
-                        format_count(double(p.members_one_purchase)).c_str(), format_count(double(p.members_repeat)).c_str());
+    ImGui::TextDisabled(
+        "none %s  ·  one %s  ·  repeat %s", format_count(double(p.members_no_purchase)).c_str(),
+        format_count(double(p.members_one_purchase)).c_str(), format_count(double(p.members_repeat)).c_str());
     if (p.intervals) {
-        ImGui::TextDisabled("Days between purchases: median %.1f, mean %.1f (%s intervals)", p.median_days, p.mean_days,
-                            format_count(double(p.intervals)).c_str());
+        ImGui::TextDisabled("Days between purchases: median %.1f, mean %.1f (%s intervals)", p.median_days,
+                            p.mean_days, format_count(double(p.intervals)).c_str());
         std::vector<std::string> labels;
         std::vector<double> counts;
-        for (size_t b = 0; b < kIntervalBuckets; ++b) labels.push_back(std::string(interval_bucket_label(b)) + " days"), counts.push_back(double(p.histogram[b]));
-        bar_list("##purchase_interval", labels.data(), counts.data(), labels.size(), ImGui::GetContentRegionAvail().x);
+        for (size_t b = 0; b < kIntervalBuckets; ++b)
+            labels.push_back(std::string(interval_bucket_label(b)) + " days"),
+                counts.push_back(double(p.histogram[b]));
+        bar_list("##purchase_interval", labels.data(), counts.data(), labels.size(),
+                 ImGui::GetContentRegionAvail().x);
     }
     ImGui::Spacing();
     ImGui::TextUnformatted("Active hours (UTC)");
@@ -132,8 +146,11 @@ void draw_audience_overlap(Session& session, UiState& ui) {
         return;
     }
     ImGui::TextDisabled("Row audience's members that are also in the column audience");
-    ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
-    if (!ImGui::BeginTable("##overlap", int(n) + 1, flags, ImVec2(0, std::min(ImGui::GetContentRegionAvail().y, (n + 2) * ImGui::GetFrameHeightWithSpacing() * 1.6f))))
+    ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
+                            ImGuiTableFlags_SizingFixedFit;
+    if (!ImGui::BeginTable("##overlap", int(n) + 1, flags,
+                           ImVec2(0, std::min(ImGui::GetContentRegionAvail().y,
+                                              (n + 2) * ImGui::GetFrameHeightWithSpacing() * 1.6f))))
         return;
     ImGui::TableSetupScrollFreeze(1, 1);
     ImGui::TableSetupColumn("");
@@ -153,7 +170,8 @@ void draw_audience_overlap(Session& session, UiState& ui) {
             ImGui::SameLine();
             ImGui::TextDisabled("%.0f%%", share * 100);
             if (ImGui::IsItemHovered())
-                ImGui::SetTooltip("%s of the %s members of \"%s\" are in \"%s\"", format_count(double(c)).c_str(), format_count(double(size_i)).c_str(),
+                ImGui::SetTooltip("%s of the %s members of \"%s\" are in \"%s\"",
+                                  format_count(double(c)).c_str(), format_count(double(size_i)).c_str(),
                                   o.names[i].c_str(), o.names[j].c_str());
         }
     }
@@ -161,4 +179,4 @@ void draw_audience_overlap(Session& session, UiState& ui) {
     (void)ui;
 }
 
-}  // namespace segx
+} // namespace segx

@@ -13,11 +13,12 @@
 
 namespace segx {
 
-static constexpr size_t kPickLimit = 50;  // rows a picker lists; typing narrows further
+static constexpr size_t kPickLimit = 50; // rows a picker lists; typing narrows further
 
 // Counting a column is one pass over up to millions of rows: too much for every frame a popup
 // is open, so results are kept per (what, filter, model generation) for a handful of keys.
-static const std::vector<PickItem>& memo(const std::string& key, const std::function<std::vector<PickItem>()>& compute) {
+static const std::vector<PickItem>& memo(const std::string& key,
+                                         const std::function<std::vector<PickItem>()>& compute) {
     static std::list<std::pair<std::string, std::vector<PickItem>>> cache;
     for (auto it = cache.begin(); it != cache.end(); ++it)
         if (it->first == key) {
@@ -35,8 +36,10 @@ static std::vector<PickItem> counted(const std::vector<ValueCount>& values, cons
     return out;
 }
 
-static std::string gen_key(const Session& s, const char* what, std::string_view a, std::string_view b, std::string_view filter) {
-    return std::to_string(s.model_generation) + '\x1f' + what + '\x1f' + std::string(a) + '\x1f' + std::string(b) + '\x1f' + std::string(filter);
+static std::string gen_key(const Session& s, const char* what, std::string_view a, std::string_view b,
+                           std::string_view filter) {
+    return std::to_string(s.model_generation) + '\x1f' + what + '\x1f' + std::string(a) + '\x1f' +
+           std::string(b) + '\x1f' + std::string(filter);
 }
 
 PickSource attribute_names(const Session& session) {
@@ -60,24 +63,30 @@ static bool is_numeric(ColumnType t) { return t == ColumnType::Int64 || t == Col
 PickSource event_property_names(const Session& session, bool numeric_only) {
     return [&session, numeric_only](std::string_view filter) {
         std::vector<PickItem> out;
-        if (numeric_only && contains_ascii_ci("revenue", filter)) out.push_back({"revenue", "the revenue column"});
+        if (numeric_only && contains_ascii_ci("revenue", filter))
+            out.push_back({"revenue", "the revenue column"});
         for (const Column& c : session.model.events.properties)
-            if ((!numeric_only || is_numeric(c.type)) && contains_ascii_ci(c.name, filter)) out.push_back({c.name, type_name(c.type)});
+            if ((!numeric_only || is_numeric(c.type)) && contains_ascii_ci(c.name, filter))
+                out.push_back({c.name, type_name(c.type)});
         return out;
     };
 }
 
 PickSource attribute_values(const Session& session, const std::string& attribute) {
     return [&session, attribute](std::string_view filter) {
-        return memo(gen_key(session, "attr", attribute, "", filter),
-                    [&] { return counted(top_attribute_values(session.model, attribute, kPickLimit, filter), " users"); });
+        return memo(gen_key(session, "attr", attribute, "", filter), [&] {
+            return counted(top_attribute_values(session.model, attribute, kPickLimit, filter), " users");
+        });
     };
 }
 
-PickSource event_property_values(const Session& session, const std::string& event, const std::string& property) {
+PickSource event_property_values(const Session& session, const std::string& event,
+                                 const std::string& property) {
     return [&session, event, property](std::string_view filter) {
-        return memo(gen_key(session, "prop", event, property, filter),
-                    [&] { return counted(top_event_property_values(session.model, event, property, kPickLimit, filter), " events"); });
+        return memo(gen_key(session, "prop", event, property, filter), [&] {
+            return counted(top_event_property_values(session.model, event, property, kPickLimit, filter),
+                           " events");
+        });
     };
 }
 
@@ -95,8 +104,10 @@ ColumnType event_property_type(const Session& session, const std::string& proper
 
 std::string scalar_text(const Scalar& s) {
     switch (s.kind) {
-        case Scalar::Kind::String: return s.text;
-        case Scalar::Kind::Bool: return s.boolean ? "true" : "false";
+        case Scalar::Kind::String:
+            return s.text;
+        case Scalar::Kind::Bool:
+            return s.boolean ? "true" : "false";
         case Scalar::Kind::Number: {
             // The shortest text that reads back as the same double.
             char buf[32];
@@ -119,7 +130,8 @@ Scalar scalar_from_text(const std::string& text, ColumnType type) {
         double x = std::strtod(text.c_str(), &end);
         if (end && *end == '\0' && std::isfinite(x)) return Scalar::of(x);
     }
-    if (type == ColumnType::Bool && (text == "true" || text == "false")) return Scalar::of_bool(text == "true");
+    if (type == ColumnType::Bool && (text == "true" || text == "false"))
+        return Scalar::of_bool(text == "true");
     return Scalar::of(text);
 }
 
@@ -143,20 +155,23 @@ static int pick_list(const std::vector<PickItem>& items, const std::string& curr
     return picked;
 }
 
-bool pick_combo(const char* label, std::string& value, const PickSource& source, float width, const char* placeholder) {
-    static std::string filter;  // one popup is open at a time
+bool pick_combo(const char* label, std::string& value, const PickSource& source, float width,
+                const char* placeholder) {
+    static std::string filter; // one popup is open at a time
     bool changed = false;
     ImGui::SetNextItemWidth(width);
     // At least as wide as the combo and wide enough for a name and its count; a short list.
     float em = ImGui::GetFontSize() / 14;
-    ImGui::SetNextWindowSizeConstraints(ImVec2(std::max(width, 260 * em), 0), ImVec2(std::max(width, 360 * em), 360 * em));
+    ImGui::SetNextWindowSizeConstraints(ImVec2(std::max(width, 260 * em), 0),
+                                        ImVec2(std::max(width, 360 * em), 360 * em));
     if (begin_combo(label, value.empty() ? placeholder : value.c_str())) {
         if (ImGui::IsWindowAppearing()) {
             filter.clear();
             ImGui::SetKeyboardFocusHere();
         }
         ImGui::SetNextItemWidth(-1);
-        bool enter = ImGui::InputTextWithHint("##search", "Type to search", &filter, ImGuiInputTextFlags_EnterReturnsTrue);
+        bool enter = ImGui::InputTextWithHint("##search", "Type to search", &filter,
+                                              ImGuiInputTextFlags_EnterReturnsTrue);
         std::vector<PickItem> items = source(filter);
         int picked = pick_list(items, value, enter);
         if (picked >= 0) {
@@ -170,17 +185,21 @@ bool pick_combo(const char* label, std::string& value, const PickSource& source,
 }
 
 // The ▾ button beside a value field: the top values matching `typed`, with their counts.
-static bool top_values_button(const char* popup_id, const std::string& typed, const PickSource& top, std::string* picked) {
+static bool top_values_button(const char* popup_id, const std::string& typed, const PickSource& top,
+                              std::string* picked) {
     bool changed = false;
     ImGui::SameLine(0, 0);
     if (ImGui::ArrowButton(popup_id, ImGuiDir_Down)) ImGui::OpenPopup(popup_id);
-    widget_registry_note_last_item(popup_id);  // arrow buttons report no label to the hooks
+    widget_registry_note_last_item(popup_id); // arrow buttons report no label to the hooks
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Top values and their counts");
     if (ImGui::BeginPopup(popup_id)) {
-        ImGui::TextDisabled(typed.empty() ? "Most frequent values" : "Most frequent values containing \"%s\"", typed.c_str());
+        ImGui::TextDisabled(typed.empty() ? "Most frequent values" : "Most frequent values containing \"%s\"",
+                            typed.c_str());
         ImGui::Separator();
         std::vector<PickItem> items = top(typed);
-        ImGui::BeginChild("##values", ImVec2(320 * ImGui::GetFontSize() / 14, std::min(320.0f, (items.size() + 1) * ImGui::GetFrameHeight()) * ImGui::GetFontSize() / 14));
+        ImGui::BeginChild("##values", ImVec2(320 * ImGui::GetFontSize() / 14,
+                                             std::min(320.0f, (items.size() + 1) * ImGui::GetFrameHeight()) *
+                                                 ImGui::GetFontSize() / 14));
         int i = pick_list(items, typed, false);
         ImGui::EndChild();
         if (i >= 0) {
@@ -207,7 +226,8 @@ bool value_field(const char* label, Scalar& value, ColumnType type, const PickSo
     return changed;
 }
 
-bool values_list(const char* label, std::vector<Scalar>& values, ColumnType type, const PickSource& top, float width) {
+bool values_list(const char* label, std::vector<Scalar>& values, ColumnType type, const PickSource& top,
+                 float width) {
     bool changed = false;
     ImGui::PushID(label);
     int remove = -1;
@@ -220,13 +240,16 @@ bool values_list(const char* label, std::vector<Scalar>& values, ColumnType type
         ImGui::PopID();
     }
     if (remove >= 0) values.erase(values.begin() + remove), changed = true;
-    static std::string adding;  // the one "add" field being typed in
+    static std::string adding; // the one "add" field being typed in
     static ImGuiID adding_id = 0;
     ImGuiID id = ImGui::GetID("##add");
     std::string text = adding_id == id ? adding : std::string();
     // Chips come first, so the field takes what is left of the width, within reason.
-    ImGui::SetNextItemWidth(std::max(100.0f * ImGui::GetFontSize() / 14, width - ImGui::GetFrameHeight() - ImGui::GetItemRectSize().x * float(values.size())));
-    bool enter = ImGui::InputTextWithHint("##add", "add value, Enter", &text, ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SetNextItemWidth(
+        std::max(100.0f * ImGui::GetFontSize() / 14,
+                 width - ImGui::GetFrameHeight() - ImGui::GetItemRectSize().x * float(values.size())));
+    bool enter =
+        ImGui::InputTextWithHint("##add", "add value, Enter", &text, ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::IsItemEdited() || enter) adding = text, adding_id = id;
     std::string picked;
     bool from_list = top_values_button("##add_top", text, top, &picked);
@@ -236,10 +259,10 @@ bool values_list(const char* label, std::vector<Scalar>& values, ColumnType type
         for (const Scalar& s : values) present = present || s == v;
         if (!present && values.size() < kMaxValues) values.push_back(v), changed = true;
         adding.clear();
-        if (enter) ImGui::SetKeyboardFocusHere(-1);  // keep typing the next value
+        if (enter) ImGui::SetKeyboardFocusHere(-1); // keep typing the next value
     }
     ImGui::PopID();
     return changed;
 }
 
-}  // namespace segx
+} // namespace segx

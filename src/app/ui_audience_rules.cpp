@@ -20,10 +20,20 @@ struct OpChoice {
 };
 // What a person reads in the operator combo; the JSON keeps the short names.
 const OpChoice kOps[] = {
-    {Op::Eq, "is"},           {Op::Neq, "is not"},          {Op::In, "is one of"},       {Op::NotIn, "is none of"},
-    {Op::Contains, "contains"}, {Op::NotContains, "does not contain"}, {Op::StartsWith, "starts with"},
-    {Op::Gt, ">"},            {Op::Gte, ">="},              {Op::Lt, "<"},               {Op::Lte, "<="},
-    {Op::Between, "between"}, {Op::IsSet, "is set"},        {Op::IsNotSet, "is not set"},
+    {Op::Eq, "is"},
+    {Op::Neq, "is not"},
+    {Op::In, "is one of"},
+    {Op::NotIn, "is none of"},
+    {Op::Contains, "contains"},
+    {Op::NotContains, "does not contain"},
+    {Op::StartsWith, "starts with"},
+    {Op::Gt, ">"},
+    {Op::Gte, ">="},
+    {Op::Lt, "<"},
+    {Op::Lte, "<="},
+    {Op::Between, "between"},
+    {Op::IsSet, "is set"},
+    {Op::IsNotSet, "is not set"},
 };
 
 const char* op_label(Op op) {
@@ -36,20 +46,38 @@ bool op_fits(Op op, ColumnType type) {
     bool text = type == ColumnType::String;
     bool ordered = !text && type != ColumnType::Bool;
     switch (op) {
-        case Op::Contains: case Op::NotContains: case Op::StartsWith: return text;
-        case Op::Gt: case Op::Gte: case Op::Lt: case Op::Lte: case Op::Between: return ordered;
-        case Op::In: case Op::NotIn: return type != ColumnType::Bool;
-        default: return true;
+        case Op::Contains:
+        case Op::NotContains:
+        case Op::StartsWith:
+            return text;
+        case Op::Gt:
+        case Op::Gte:
+        case Op::Lt:
+        case Op::Lte:
+        case Op::Between:
+            return ordered;
+        case Op::In:
+        case Op::NotIn:
+            return type != ColumnType::Bool;
+        default:
+            return true;
     }
 }
 
 // Keeps the values a changed operator can still take, so switching eq -> in keeps the value.
 void fit_values(std::vector<Scalar>& values, Op op) {
     switch (op_arity(op)) {
-        case Arity::None: values.clear(); break;
-        case Arity::One: values.resize(1, Scalar::of("")); break;
-        case Arity::Two: values.resize(2, values.empty() ? Scalar::of("") : values.back()); break;
-        case Arity::Many: break;
+        case Arity::None:
+            values.clear();
+            break;
+        case Arity::One:
+            values.resize(1, Scalar::of(""));
+            break;
+        case Arity::Two:
+            values.resize(2, values.empty() ? Scalar::of("") : values.back());
+            break;
+        case Arity::Many:
+            break;
     }
 }
 
@@ -67,23 +95,29 @@ bool op_combo(const char* label, Op& op, ColumnType type, float width) {
 }
 
 // The value widgets an operator needs.
-bool comparison_values(std::vector<Scalar>& values, Op op, ColumnType type, const PickSource& top, float width, const std::string& path) {
+bool comparison_values(std::vector<Scalar>& values, Op op, ColumnType type, const PickSource& top,
+                       float width, const std::string& path) {
     bool changed = false;
     switch (op_arity(op)) {
-        case Arity::None: break;
+        case Arity::None:
+            break;
         case Arity::One:
             values.resize(1, Scalar::of(""));
             changed |= value_field(("##" + path + ".value").c_str(), values[0], type, top, width);
             break;
         case Arity::Two:
             values.resize(2, Scalar::of(""));
-            changed |= value_field(("##" + path + ".values[0]").c_str(), values[0], type, top, width * 0.5f - 20);
+            changed |=
+                value_field(("##" + path + ".values[0]").c_str(), values[0], type, top, width * 0.5f - 20);
             ImGui::SameLine();
             ImGui::TextUnformatted("and");
             ImGui::SameLine();
-            changed |= value_field(("##" + path + ".values[1]").c_str(), values[1], type, top, width * 0.5f - 20);
+            changed |=
+                value_field(("##" + path + ".values[1]").c_str(), values[1], type, top, width * 0.5f - 20);
             break;
-        case Arity::Many: changed |= values_list(("##" + path + ".values").c_str(), values, type, top, width); break;
+        case Arity::Many:
+            changed |= values_list(("##" + path + ".values").c_str(), values, type, top, width);
+            break;
     }
     return changed;
 }
@@ -114,13 +148,16 @@ float unit() { return ImGui::GetFontSize() / 14.0f; }
 
 bool draw_property(Session& session, PropertyRule& r, const std::string& path) {
     bool changed = false;
-    changed |= pick_combo(("##" + path + ".attribute").c_str(), r.attribute, attribute_names(session), 130 * unit(), "attribute");
+    changed |= pick_combo(("##" + path + ".attribute").c_str(), r.attribute, attribute_names(session),
+                          130 * unit(), "attribute");
     ColumnType type = attribute_type(session, r.attribute);
     ImGui::SameLine();
-    if (op_combo(("##" + path + ".op").c_str(), r.op, type, 110 * unit())) fit_values(r.values, r.op), changed = true;
+    if (op_combo(("##" + path + ".op").c_str(), r.op, type, 110 * unit()))
+        fit_values(r.values, r.op), changed = true;
     if (op_arity(r.op) != Arity::None) {
         ImGui::SameLine();
-        changed |= comparison_values(r.values, r.op, type, attribute_values(session, r.attribute), 180 * unit(), path);
+        changed |= comparison_values(r.values, r.op, type, attribute_values(session, r.attribute),
+                                     180 * unit(), path);
     }
     if (type == ColumnType::String && op_arity(r.op) != Arity::None) {
         ImGui::SameLine();
@@ -134,18 +171,22 @@ bool draw_filter(Session& session, const std::string& event, EventFilter& f, con
     bool changed = false;
     ImGui::TextDisabled("where");
     ImGui::SameLine();
-    changed |= pick_combo(("##" + path + ".property").c_str(), f.property, event_property_names(session, false), 140 * unit(), "event property");
+    changed |= pick_combo(("##" + path + ".property").c_str(), f.property,
+                          event_property_names(session, false), 140 * unit(), "event property");
     ColumnType type = event_property_type(session, f.property);
     ImGui::SameLine();
-    if (op_combo(("##" + path + ".op").c_str(), f.op, type, 120 * unit())) fit_values(f.values, f.op), changed = true;
+    if (op_combo(("##" + path + ".op").c_str(), f.op, type, 120 * unit()))
+        fit_values(f.values, f.op), changed = true;
     if (op_arity(f.op) != Arity::None) {
         ImGui::SameLine();
-        changed |= comparison_values(f.values, f.op, type, event_property_values(session, event, f.property), 200 * unit(), path);
+        changed |= comparison_values(f.values, f.op, type, event_property_values(session, event, f.property),
+                                     200 * unit(), path);
     }
     return changed;
 }
 
-const char* const kMeasures[] = {"at least once", "count", "sum of", "average of", "min of", "max of", "first time", "last time"};
+const char* const kMeasures[] = {"at least once", "count",  "sum of",     "average of",
+                                 "min of",        "max of", "first time", "last time"};
 
 int measure_index(const Measure& m) {
     if (auto* c = std::get_if<CountMeasure>(&m))
@@ -168,9 +209,13 @@ Measure measure_for(int index, const Measure& old) {
 
 bool count_values(CountMeasure& c, const std::string& path) {
     bool changed = false;
-    const struct { Op op; const char* label; } ops[] = {{Op::Gte, "at least"}, {Op::Lte, "at most"}, {Op::Eq, "exactly"}, {Op::Between, "between"}};
+    const struct {
+        Op op;
+        const char* label;
+    } ops[] = {{Op::Gte, "at least"}, {Op::Lte, "at most"}, {Op::Eq, "exactly"}, {Op::Between, "between"}};
     const char* preview = "at least";
-    for (auto& o : ops) if (o.op == c.op) preview = o.label;
+    for (auto& o : ops)
+        if (o.op == c.op) preview = o.label;
     ImGui::SetNextItemWidth(90 * unit());
     if (begin_combo(("##" + path + ".count.op").c_str(), preview)) {
         for (auto& o : ops)
@@ -188,7 +233,9 @@ bool count_values(CountMeasure& c, const std::string& path) {
         ImGui::PushID(int(i));
         ImGui::SetNextItemWidth(70 * unit());
         int64_t v = c.values[i];
-        if (ImGui::InputScalar(("##" + path + ".count.values[" + std::to_string(i) + "]").c_str(), ImGuiDataType_S64, &v)) c.values[i] = std::max<int64_t>(0, v), changed = true;
+        if (ImGui::InputScalar(("##" + path + ".count.values[" + std::to_string(i) + "]").c_str(),
+                               ImGuiDataType_S64, &v))
+            c.values[i] = std::max<int64_t>(0, v), changed = true;
         ImGui::PopID();
     }
     ImGui::SameLine();
@@ -199,7 +246,8 @@ bool count_values(CountMeasure& c, const std::string& path) {
 bool aggregate_values(Session& session, AggregateMeasure& a, const std::string& path) {
     bool changed = false;
     std::string of = a.property.empty() ? "revenue" : a.property;
-    if (pick_combo(("##" + path + ".aggregate.property").c_str(), of, event_property_names(session, true), 120 * unit(), "revenue")) {
+    if (pick_combo(("##" + path + ".aggregate.property").c_str(), of, event_property_names(session, true),
+                   120 * unit(), "revenue")) {
         a.property = of == "revenue" ? "" : of;
         changed = true;
     }
@@ -218,7 +266,8 @@ bool aggregate_values(Session& session, AggregateMeasure& a, const std::string& 
         if (i) ImGui::TextUnformatted("and"), ImGui::SameLine();
         ImGui::PushID(int(i));
         ImGui::SetNextItemWidth(90 * unit());
-        changed |= ImGui::InputDouble(("##" + path + ".aggregate.values[" + std::to_string(i) + "]").c_str(), &a.values[i], 0, 0, "%.6g");
+        changed |= ImGui::InputDouble(("##" + path + ".aggregate.values[" + std::to_string(i) + "]").c_str(),
+                                      &a.values[i], 0, 0, "%.6g");
         ImGui::PopID();
     }
     return changed;
@@ -243,13 +292,15 @@ bool window_editor(TimeWindow& w, const std::string& path) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(70 * unit());
         int64_t days = d->days;
-        if (ImGui::InputScalar(("##" + path + ".window.last_days").c_str(), ImGuiDataType_S64, &days)) d->days = std::max<int64_t>(1, std::min(days, kMaxWindowDays)), changed = true;
+        if (ImGui::InputScalar(("##" + path + ".window.last_days").c_str(), ImGuiDataType_S64, &days))
+            d->days = std::max<int64_t>(1, std::min(days, kMaxWindowDays)), changed = true;
         ImGui::SameLine();
         ImGui::TextUnformatted("days");
     } else if (auto* r = std::get_if<WindowRange>(&w)) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(110 * unit());
-        changed |= ImGui::InputTextWithHint(("##" + path + ".window.from").c_str(), "from (exclusive)", &r->from);
+        changed |=
+            ImGui::InputTextWithHint(("##" + path + ".window.from").c_str(), "from (exclusive)", &r->from);
         ImGui::SameLine();
         ImGui::TextUnformatted("and");
         ImGui::SameLine();
@@ -259,7 +310,8 @@ bool window_editor(TimeWindow& w, const std::string& path) {
     return changed;
 }
 
-bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path, const std::vector<AudienceError>& errors) {
+bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path,
+                   const std::vector<AudienceError>& errors) {
     bool changed = false;
     ImGui::SetNextItemWidth(80 * unit());
     if (begin_combo(("##" + path + ".did").c_str(), r.did ? "did" : "did not")) {
@@ -268,14 +320,16 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path, c
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    changed |= pick_combo(("##" + path + ".event").c_str(), r.event, event_names(session), 140 * unit(), "event");
+    changed |=
+        pick_combo(("##" + path + ".event").c_str(), r.event, event_names(session), 140 * unit(), "event");
     ImGui::SameLine();
     changed |= window_editor(r.window, path);
     int m = measure_index(r.measure);
     ImGui::SetNextItemWidth(110 * unit());
     if (begin_combo(("##" + path + ".measure").c_str(), kMeasures[m])) {
         for (int i = 0; i < 8; ++i)
-            if (ImGui::Selectable(kMeasures[i], i == m) && i != m) r.measure = measure_for(i, r.measure), changed = true;
+            if (ImGui::Selectable(kMeasures[i], i == m) && i != m)
+                r.measure = measure_for(i, r.measure), changed = true;
         ImGui::EndCombo();
     }
     if (auto* c = std::get_if<CountMeasure>(&r.measure); c && m == 1) {
@@ -337,7 +391,9 @@ bool draw_audience_ref(Session& session, AudienceRefRule& r, const std::string& 
 
 // rfm / lifecycle / funnel rules read from JSON: shown, kept, removable, not editable yet.
 void draw_pending_kind(const RuleNode& node) {
-    ImGui::TextDisabled("%s rule (kept as imported; its engine has not landed, so it cannot be evaluated yet)", rule_kind_name(node));
+    ImGui::TextDisabled(
+        "%s rule (kept as imported; its engine has not landed, so it cannot be evaluated yet)",
+        rule_kind_name(node));
 }
 
 bool draw_group(Session& session, Group& g, const std::string& path, int depth);
@@ -355,17 +411,22 @@ void draw_rule_size(const Session& session, const std::string& path) {
 
 // One rule: its widgets, its size, the buttons that move or remove it (`*action` is set when
 // one was pressed), then its problems.
-bool draw_rule(Session& session, Rule& rule, const std::string& path, int depth, size_t i, size_t n, RowAction* action) {
+bool draw_rule(Session& session, Rule& rule, const std::string& path, int depth, size_t i, size_t n,
+               RowAction* action) {
     const auto& errors = session.audience.errors;
     bool changed = false;
     RowAction a = row_buttons(i, n, path);
     if (a.kind != RowAction::None) *action = a;
     if (auto* g = std::get_if<Group>(&rule.node)) return draw_group(session, *g, path, depth + 1);
-    ImGui::BeginGroup();  // a behavior rule's lines stay right of the row buttons
-    if (auto* p = std::get_if<PropertyRule>(&rule.node)) changed = draw_property(session, *p, path);
-    else if (auto* b = std::get_if<BehaviorRule>(&rule.node)) changed = draw_behavior(session, *b, path, errors);
-    else if (auto* a = std::get_if<AudienceRefRule>(&rule.node)) changed = draw_audience_ref(session, *a, path);
-    else draw_pending_kind(rule.node);
+    ImGui::BeginGroup(); // a behavior rule's lines stay right of the row buttons
+    if (auto* p = std::get_if<PropertyRule>(&rule.node))
+        changed = draw_property(session, *p, path);
+    else if (auto* b = std::get_if<BehaviorRule>(&rule.node))
+        changed = draw_behavior(session, *b, path, errors);
+    else if (auto* a = std::get_if<AudienceRefRule>(&rule.node))
+        changed = draw_audience_ref(session, *a, path);
+    else
+        draw_pending_kind(rule.node);
     draw_rule_size(session, path);
     draw_problems(errors, path, false);
     ImGui::EndGroup();
@@ -389,14 +450,18 @@ bool add_menu(Session& session, Group& g, int depth, const std::string& path) {
             if (!session.model.purchase_event.empty()) b.event = session.model.purchase_event;
             g.rules.push_back(b), changed = true;
         }
-        if (ImGui::Selectable(("In another audience##" + path).c_str())) g.rules.push_back(AudienceRefRule{}), changed = true;
+        if (ImGui::Selectable(("In another audience##" + path).c_str()))
+            g.rules.push_back(AudienceRefRule{}), changed = true;
         bool deep = depth >= kMaxGroupDepth;
-        if (ImGui::Selectable(("Group (all / any)##" + path).c_str(), false, deep ? ImGuiSelectableFlags_Disabled : 0))
-            g.rules.push_back(Group{g.match == Match::All ? Match::Any : Match::All, false, {}}), changed = true;
+        if (ImGui::Selectable(("Group (all / any)##" + path).c_str(), false,
+                              deep ? ImGuiSelectableFlags_Disabled : 0))
+            g.rules.push_back(Group{g.match == Match::All ? Match::Any : Match::All, false, {}}),
+                changed = true;
         ImGui::Separator();
-        const char* later[][2] = {{"RFM segment", "RFM rules need the RFM engine, which has not landed yet"},
-                                  {"Lifecycle stage", "Lifecycle rules need the lifecycle engine, which has not landed yet"},
-                                  {"Funnel step", "Funnel rules need the funnel engine, which has not landed yet"}};
+        const char* later[][2] = {
+            {"RFM segment", "RFM rules need the RFM engine, which has not landed yet"},
+            {"Lifecycle stage", "Lifecycle rules need the lifecycle engine, which has not landed yet"},
+            {"Funnel step", "Funnel rules need the funnel engine, which has not landed yet"}};
         for (auto& l : later) {
             ImGui::Selectable(l[0], false, ImGuiSelectableFlags_Disabled);
             if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", l[1]);
@@ -413,7 +478,7 @@ RowAction row_buttons(size_t i, size_t n, const std::string& path) {
     if (i == 0) ImGui::BeginDisabled();
     std::string up = "##" + path + ".up", down = "##" + path + ".down";
     if (ImGui::ArrowButton(up.c_str(), ImGuiDir_Up)) a = {RowAction::Up, i};
-    widget_registry_note_last_item(up.c_str());  // arrow buttons report no label to the hooks
+    widget_registry_note_last_item(up.c_str()); // arrow buttons report no label to the hooks
     if (i == 0) ImGui::EndDisabled();
     ImGui::SameLine(0, 2);
     if (i + 1 == n) ImGui::BeginDisabled();
@@ -429,10 +494,17 @@ RowAction row_buttons(size_t i, size_t n, const std::string& path) {
 
 bool apply(Group& g, RowAction a) {
     switch (a.kind) {
-        case RowAction::None: return false;
-        case RowAction::Remove: g.rules.erase(g.rules.begin() + long(a.index)); return true;
-        case RowAction::Up: std::swap(g.rules[a.index], g.rules[a.index - 1]); return true;
-        case RowAction::Down: std::swap(g.rules[a.index], g.rules[a.index + 1]); return true;
+        case RowAction::None:
+            return false;
+        case RowAction::Remove:
+            g.rules.erase(g.rules.begin() + long(a.index));
+            return true;
+        case RowAction::Up:
+            std::swap(g.rules[a.index], g.rules[a.index - 1]);
+            return true;
+        case RowAction::Down:
+            std::swap(g.rules[a.index], g.rules[a.index + 1]);
+            return true;
     }
     return false;
 }
@@ -464,17 +536,20 @@ bool draw_group(Session& session, Group& g, const std::string& path, int depth) 
         ImGui::Spacing();
         ImGui::PopID();
     }
-    if (g.rules.empty()) ImGui::TextDisabled(g.match == Match::All ? "No rules: everyone matches." : "No rules: nobody matches.");
+    if (g.rules.empty())
+        ImGui::TextDisabled(g.match == Match::All ? "No rules: everyone matches."
+                                                  : "No rules: nobody matches.");
     changed |= add_menu(session, g, depth, path);
     ImGui::Unindent(indent);
     ImVec2 bottom = ImGui::GetCursorScreenPos();
-    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(top.x + 4 * unit(), top.y), ImVec2(top.x + 7 * unit(), bottom.y - 4 * unit()),
-                                              g.negate ? IM_COL32(200, 80, 60, 160) : IM_COL32(90, 120, 200, 120));
+    ImGui::GetWindowDrawList()->AddRectFilled(
+        ImVec2(top.x + 4 * unit(), top.y), ImVec2(top.x + 7 * unit(), bottom.y - 4 * unit()),
+        g.negate ? IM_COL32(200, 80, 60, 160) : IM_COL32(90, 120, 200, 120));
     changed |= apply(g, action);
     return changed;
 }
 
-}  // namespace
+} // namespace
 
 bool draw_rule_tree(Session& session, Group& root) {
     ImGui::PushID("rules");
@@ -483,4 +558,4 @@ bool draw_rule_tree(Session& session, Group& root) {
     return changed;
 }
 
-}  // namespace segx
+} // namespace segx

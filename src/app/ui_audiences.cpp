@@ -15,7 +15,8 @@ static const ImVec4 kErrorColor(0.75f, 0.10f, 0.10f, 1.0f);
 static void draw_size(const Session& session, const UiState& ui) {
     const AudienceState& st = session.audience;
     if (!st.errors.empty()) {
-        ImGui::TextColored(kErrorColor, "%zu %s to fix before the size is known", st.errors.size(), st.errors.size() == 1 ? "problem" : "problems");
+        ImGui::TextColored(kErrorColor, "%zu %s to fix before the size is known", st.errors.size(),
+                           st.errors.size() == 1 ? "problem" : "problems");
         return;
     }
     double share = st.users ? double(st.size) / double(st.users) : 0.0;
@@ -26,7 +27,9 @@ static void draw_size(const Session& session, const UiState& ui) {
     ImGui::ProgressBar(float(share), ImVec2(120 * ui.scale, ImGui::GetTextLineHeight()), "");
     ImGui::SameLine();
     ImGui::TextDisabled("%.1f ms", st.eval_ms);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Time to evaluate the audience (rules unchanged since the last edit come from a cache)");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(
+            "Time to evaluate the audience (rules unchanged since the last edit come from a cache)");
 }
 
 static void members_csv_popup(Session& session, UiState& ui) {
@@ -40,8 +43,10 @@ static void members_csv_popup(Session& session, UiState& ui) {
         bool on = it != ui.csv_attributes.end();
         if (ImGui::Checkbox((c.name + "##csv").c_str(), &on)) {
             ui.csv_attributes_set = true;
-            if (on) ui.csv_attributes.push_back(c.name);
-            else ui.csv_attributes.erase(it);
+            if (on)
+                ui.csv_attributes.push_back(c.name);
+            else
+                ui.csv_attributes.erase(it);
         }
     }
     ImGui::Separator();
@@ -51,9 +56,13 @@ static void members_csv_popup(Session& session, UiState& ui) {
         // Columns in the model's order, whatever order they were ticked in.
         std::vector<std::string> chosen;
         for (const Column& c : session.model.attributes)
-            if (std::find(ui.csv_attributes.begin(), ui.csv_attributes.end(), c.name) != ui.csv_attributes.end()) chosen.push_back(c.name);
-        ui.download = {file_name_for(session.audience.draft.name, "-members.csv"), "text/csv;charset=utf-8", members_csv_text(session, chosen)};
-        session.post(Level::Info, "Exported " + format_count(double(session.audience.size)) + " members as CSV");
+            if (std::find(ui.csv_attributes.begin(), ui.csv_attributes.end(), c.name) !=
+                ui.csv_attributes.end())
+                chosen.push_back(c.name);
+        ui.download = {file_name_for(session.audience.draft.name, "-members.csv"), "text/csv;charset=utf-8",
+                       members_csv_text(session, chosen)};
+        session.post(Level::Info,
+                     "Exported " + format_count(double(session.audience.size)) + " members as CSV");
         ImGui::CloseCurrentPopup();
     }
     ImGui::EndDisabled();
@@ -63,7 +72,8 @@ static void draw_actions(Session& session, UiState& ui) {
     AudienceState& st = session.audience;
     if (ImGui::Button("Save")) save_draft(session, false);
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip(st.opened_id.empty() ? "Save to the workspace (kept in this browser)" : "Save the changes to this saved audience");
+        ImGui::SetTooltip(st.opened_id.empty() ? "Save to the workspace (kept in this browser)"
+                                               : "Save the changes to this saved audience");
     ImGui::SameLine();
     ImGui::BeginDisabled(st.opened_id.empty());
     if (ImGui::Button("Save as new")) save_draft(session, true);
@@ -73,13 +83,18 @@ static void draw_actions(Session& session, UiState& ui) {
     ImGui::SameLine();
     ImGui::TextDisabled("|");
     ImGui::SameLine();
-    if (ImGui::Button("Download JSON")) ui.download = {file_name_for(st.draft.name, ".segx.json"), "application/json", draft_json_text(session)};
+    if (ImGui::Button("Download JSON"))
+        ui.download = {file_name_for(st.draft.name, ".segx.json"), "application/json",
+                       draft_json_text(session)};
     ImGui::SameLine();
     if (ImGui::Button("Import JSON")) ui.import_requested = true;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open an audience definition or a whole workspace (.json). Nothing changes unless it is valid.");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(
+            "Open an audience definition or a whole workspace (.json). Nothing changes unless it is valid.");
     ImGui::SameLine();
     if (ImGui::Button("Copy link")) ui.share_request = draft_json_text(session);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("A link that opens this definition (the definition only: no data is in it)");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("A link that opens this definition (the definition only: no data is in it)");
     ImGui::SameLine();
     if (ImGui::Button("Copy SQL")) {
         std::string sql, problem;
@@ -90,7 +105,8 @@ static void draw_actions(Session& session, UiState& ui) {
             session.post(Level::Error, "No SQL: " + problem);
         }
     }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("DuckDB SQL that computes the same members over tables \"users\" and \"events\"");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("DuckDB SQL that computes the same members over tables \"users\" and \"events\"");
     ImGui::SameLine();
     if (ImGui::Button("Export members")) ImGui::OpenPopup("members_csv");
     if (ImGui::BeginPopup("members_csv")) {
@@ -99,19 +115,23 @@ static void draw_actions(Session& session, UiState& ui) {
     }
     ImGui::SameLine();
     if (ImGui::Button("Download workspace")) ui.export_workspace_requested = true;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every saved audience and mapping as one JSON file (no data)");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Every saved audience and mapping as one JSON file (no data)");
 }
 
 void draw_audiences(Session& session, UiState& ui) {
     refresh_audience(session);
     AudienceState& st = session.audience;
     if (session.model.users.size() == 0)
-        ImGui::TextDisabled("No mapped data yet: rules can be written, and are checked against the data once it is loaded.");
+        ImGui::TextDisabled(
+            "No mapped data yet: rules can be written, and are checked against the data once it is loaded.");
     ImGui::SetNextItemWidth(260 * ui.scale);
     ImGui::InputTextWithHint("##audience_name", "Audience name", &st.draft.name);
     ImGui::SameLine();
-    if (st.opened_id.empty()) ImGui::TextDisabled("(not saved)");
-    else ImGui::TextDisabled("(saved)");
+    if (st.opened_id.empty())
+        ImGui::TextDisabled("(not saved)");
+    else
+        ImGui::TextDisabled("(saved)");
     ImGui::SameLine(0, 24 * ui.scale);
     draw_size(session, ui);
     draw_actions(session, ui);
@@ -119,14 +139,16 @@ void draw_audiences(Session& session, UiState& ui) {
         ImGui::TextDisabled("Opened over \"%s\".", st.replaced_draft->name.c_str());
         ImGui::SameLine();
         if (ImGui::SmallButton("Switch back")) restore_replaced_draft(session);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("The audience you were editing is kept: switch between it and the opened one");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("The audience you were editing is kept: switch between it and the opened one");
     }
     ImGui::Separator();
 
     float left = std::floor(ImGui::GetContentRegionAvail().x * 0.62f);
     ImGui::BeginChild("##builder", ImVec2(left, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     for (const AudienceError& e : st.errors)
-        if (e.path == "$" || e.path == "segx" || e.path == "name" || e.path == "id") ImGui::TextColored(kErrorColor, "%s", e.to_string().c_str());
+        if (e.path == "$" || e.path == "segx" || e.path == "name" || e.path == "id")
+            ImGui::TextColored(kErrorColor, "%s", e.to_string().c_str());
     draw_rule_tree(session, st.draft.root);
     ImGui::EndChild();
     ImGui::SameLine();
@@ -161,9 +183,11 @@ void draw_audience_rail(Session& session, UiState& ui) {
         if (ui.renaming == i) {
             if (ImGui::IsWindowAppearing() || !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
             ImGui::SetNextItemWidth(-1);
-            if (ImGui::InputText(("##rename " + a.id).c_str(), &ui.rename_text, ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll)) {
+            if (ImGui::InputText(("##rename " + a.id).c_str(), &ui.rename_text,
+                                 ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll)) {
                 if (rename_saved(session, size_t(i), ui.rename_text)) ui.renaming = -1;
-            } else if (ImGui::IsItemDeactivated() || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+            } else if (ImGui::IsItemDeactivated() ||
+                       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
                 ui.renaming = -1;
             }
         } else if (ImGui::Selectable((a.name + "##saved " + a.id).c_str(), open)) {
@@ -178,7 +202,8 @@ void draw_audience_rail(Session& session, UiState& ui) {
         }
         ImGui::PopID();
     }
-    if (act_rename >= 0) ui.renaming = act_rename, ui.rename_text = session.saved_audiences[size_t(act_rename)].name;
+    if (act_rename >= 0)
+        ui.renaming = act_rename, ui.rename_text = session.saved_audiences[size_t(act_rename)].name;
     if (act_duplicate >= 0) duplicate_saved(session, size_t(act_duplicate));
     if (act_delete >= 0) delete_saved(session, size_t(act_delete)), ui.renaming = -1;
     if (!st.deleted.empty()) {
@@ -187,4 +212,4 @@ void draw_audience_rail(Session& session, UiState& ui) {
     }
 }
 
-}  // namespace segx
+} // namespace segx

@@ -20,12 +20,14 @@ static bool name_matches(const std::string& name, const std::string& filter) {
     return it != name.end();
 }
 
-static void draw_columns_table(const Table& t, const std::vector<ColumnStats>& stats, bool exact, UiState& ui) {
+static void draw_columns_table(const Table& t, const std::vector<ColumnStats>& stats, bool exact,
+                               UiState& ui) {
     ImGui::SetNextItemWidth(240 * ui.scale);
     ImGui::InputTextWithHint("##column_filter", "Filter columns", &ui.column_filter);
     ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                             ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
-    float h = std::min(ImGui::GetTextLineHeightWithSpacing() * (float(t.columns.size()) + 1.6f), ImGui::GetContentRegionAvail().y * 0.4f);
+    float h = std::min(ImGui::GetTextLineHeightWithSpacing() * (float(t.columns.size()) + 1.6f),
+                       ImGui::GetContentRegionAvail().y * 0.4f);
     if (!ImGui::BeginTable("##columns", 5, flags, ImVec2(0, h))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     // Widths fit the widest value, so no type name or count is ever cut.
@@ -51,8 +53,10 @@ static void draw_columns_table(const Table& t, const std::vector<ColumnStats>& s
         const ColumnStats st = i < stats.size() ? stats[i] : ColumnStats{};
         ImGui::TextUnformatted(format_count(double(st.nulls)).c_str());
         ImGui::TableNextColumn();
-        if (c.type == ColumnType::String) ImGui::Text("%s%s", exact ? "" : "≈ ", format_count(double(st.distinct)).c_str());
-        else ImGui::TextDisabled("-");
+        if (c.type == ColumnType::String)
+            ImGui::Text("%s%s", exact ? "" : "≈ ", format_count(double(st.distinct)).c_str());
+        else
+            ImGui::TextDisabled("-");
     }
     ImGui::EndTable();
 }
@@ -63,7 +67,8 @@ void draw_table_rows(const char* id, const Table& t, bool row_numbers) {
     if (ncols < int(t.columns.size()))
         ImGui::TextDisabled("Showing the first %d of %zu columns.", ncols, t.columns.size());
     ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
-                            ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
+                            ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable |
+                            ImGuiTableFlags_SizingFixedFit;
     int first = row_numbers ? 1 : 0;
     if (!ImGui::BeginTable(id, ncols + first, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
     ImGui::TableSetupScrollFreeze(first, 1);
@@ -83,16 +88,21 @@ void draw_table_rows(const char* id, const Table& t, bool row_numbers) {
             for (int c = 0; c < ncols; ++c) {
                 ImGui::TableNextColumn();
                 const Column& col = t.columns[size_t(c)];
-                if (col.is_null(size_t(r))) ImGui::TextDisabled("null");
-                else ImGui::TextUnformatted(col.format(size_t(r)).c_str());
+                if (col.is_null(size_t(r)))
+                    ImGui::TextDisabled("null");
+                else
+                    ImGui::TextUnformatted(col.format(size_t(r)).c_str());
             }
         }
     }
     ImGui::EndTable();
 }
 
-static const char* const kEncodings[][2] = {
-    {"utf-8", "UTF-8"}, {"utf-16le", "UTF-16 LE"}, {"utf-16be", "UTF-16 BE"}, {"gb18030", "GBK / GB18030 (Chinese)"}, {"windows-1252", "Windows-1252 (Latin)"}};
+static const char* const kEncodings[][2] = {{"utf-8", "UTF-8"},
+                                            {"utf-16le", "UTF-16 LE"},
+                                            {"utf-16be", "UTF-16 BE"},
+                                            {"gb18030", "GBK / GB18030 (Chinese)"},
+                                            {"windows-1252", "Windows-1252 (Latin)"}};
 
 static const char* encoding_label(const std::string& id) {
     for (const auto& e : kEncodings)
@@ -107,7 +117,8 @@ static void draw_file_line(SourceFile& s, UiState& ui) {
         ImGui::SetNextItemWidth(220 * ui.scale);
         if (begin_combo("Encoding", encoding_label(s.encoding))) {
             for (const auto& e : kEncodings)
-                if (ImGui::Selectable(e[1], s.encoding == e[0]) && s.encoding != e[0]) ui.reload_source = s.name, ui.reload_encoding = e[0];
+                if (ImGui::Selectable(e[1], s.encoding == e[0]) && s.encoding != e[0])
+                    ui.reload_source = s.name, ui.reload_encoding = e[0];
             ImGui::EndCombo();
         }
         if (!s.encoding_note.empty()) {
@@ -125,15 +136,16 @@ static void draw_rejects(const Session& session, const SourceFile& s) {
         ImGui::TextDisabled("No mapped rows yet: check the Mapping tab.");
         return;
     }
-    ImGui::Text("%s rows read, %s kept, %s rejected", format_count(double(log->read)).c_str(), format_count(double(log->kept)).c_str(),
-                format_count(double(log->rejected())).c_str());
+    ImGui::Text("%s rows read, %s kept, %s rejected", format_count(double(log->read)).c_str(),
+                format_count(double(log->kept)).c_str(), format_count(double(log->rejected())).c_str());
     if (log->reasons.empty()) {
         ImGui::TextDisabled("Every row was kept.");
         return;
     }
     for (const RejectReason& r : log->reasons) {
         ImGui::Spacing();
-        ImGui::TextColored(ImVec4(0.7f, 0.2f, 0.1f, 1), "%s: %s rows", r.reason.c_str(), format_count(double(r.count)).c_str());
+        ImGui::TextColored(ImVec4(0.7f, 0.2f, 0.1f, 1), "%s: %s rows", r.reason.c_str(),
+                           format_count(double(r.count)).c_str());
         ImGui::Indent();
         for (const std::string& e : r.examples) ImGui::TextUnformatted(e.c_str());
         ImGui::Unindent();
@@ -143,21 +155,25 @@ static void draw_rejects(const Session& session, const SourceFile& s) {
 void draw_data_panel(Session& session, UiState& ui) {
     if (session.selected_source < 0 || session.selected_source >= int(session.sources.size())) {
         ImGui::Spacing();
-        ImGui::TextDisabled("Drop CSV, TSV, JSON or Parquet files anywhere on the page, or use \"Open files\".");
+        ImGui::TextDisabled(
+            "Drop CSV, TSV, JSON or Parquet files anywhere on the page, or use \"Open files\".");
         return;
     }
     SourceFile& s = session.sources[size_t(session.selected_source)];
     const Table* t = session.data.find(s.name);
     ImGui::TextUnformatted(s.name.c_str());
     if (!t) {
-        if (s.state == LoadState::Loading) ImGui::TextDisabled("Loading (%s)…", s.stage.c_str());
-        else if (s.state == LoadState::Failed) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.error.c_str());
+        if (s.state == LoadState::Loading)
+            ImGui::TextDisabled("Loading (%s)…", s.stage.c_str());
+        else if (s.state == LoadState::Failed)
+            ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.error.c_str());
         if (s.state == LoadState::Failed && ImGui::SmallButton("Remove file")) ui.remove_source = s.name;
         return;
     }
     double rows = s.total_rows > 0 ? s.total_rows : double(t->rows);
-    ImGui::TextDisabled("%s %s · %zu %s · %s file · preview of the first %s rows", format_count(rows).c_str(), rows == 1 ? "row" : "rows",
-                        t->columns.size(), t->columns.size() == 1 ? "column" : "columns", format_bytes(s.bytes).c_str(),
+    ImGui::TextDisabled("%s %s · %zu %s · %s file · preview of the first %s rows", format_count(rows).c_str(),
+                        rows == 1 ? "row" : "rows", t->columns.size(),
+                        t->columns.size() == 1 ? "column" : "columns", format_bytes(s.bytes).c_str(),
                         format_count(double(t->rows)).c_str());
     draw_file_line(s, ui);
     if (ImGui::BeginTabBar("##source_tabs")) {
@@ -173,7 +189,9 @@ void draw_data_panel(Session& session, UiState& ui) {
             ImGui::EndTabItem();
         }
         const RejectLog* log = session.rejects_of(s.name);
-        std::string label = log && log->rejected() ? "Rejected rows (" + format_count(double(log->rejected())) + ")###rejects" : "Rejected rows###rejects";
+        std::string label = log && log->rejected()
+                                ? "Rejected rows (" + format_count(double(log->rejected())) + ")###rejects"
+                                : "Rejected rows###rejects";
         if (ImGui::BeginTabItem(label.c_str())) {
             draw_rejects(session, s);
             ImGui::EndTabItem();
@@ -182,4 +200,4 @@ void draw_data_panel(Session& session, UiState& ui) {
     }
 }
 
-}  // namespace segx
+} // namespace segx

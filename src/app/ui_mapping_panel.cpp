@@ -48,7 +48,9 @@ static bool timezone_combo(int& minutes) {
         }
         ImGui::EndCombo();
     }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Times without a zone are read as local times at this offset (daylight saving is not applied).");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(
+            "Times without a zone are read as local times at this offset (daylight saving is not applied).");
     return changed;
 }
 
@@ -84,32 +86,40 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
         if (m.kind == "events" && m.event.empty()) {
             ImGui::SameLine();
             ImGui::SetNextItemWidth(160 * ui.scale);
-            changed |= ImGui::InputTextWithHint("##event_constant", "event name, e.g. purchase", &m.event_constant);
+            changed |=
+                ImGui::InputTextWithHint("##event_constant", "event name, e.g. purchase", &m.event_constant);
         }
         changed |= column_combo("Revenue", m.revenue, raw, m.revenue_expr.empty() ? kNone : "(expression)");
         ImGui::SameLine();
         ImGui::SetNextItemWidth(w);
-        changed |= ImGui::InputTextWithHint("##revenue_expr", "or an expression: \"Quantity\" * \"UnitPrice\"", &m.revenue_expr);
+        changed |= ImGui::InputTextWithHint(
+            "##revenue_expr", "or an expression: \"Quantity\" * \"UnitPrice\"", &m.revenue_expr);
         changed |= column_combo("Order id", m.order_id, raw, kNone);
     }
     ImGui::SetNextItemWidth(w * 2);
-    changed |= ImGui::InputTextWithHint("Row filter", "SQL, e.g. NOT starts_with(\"InvoiceNo\", 'C')", &m.filter);
+    changed |=
+        ImGui::InputTextWithHint("Row filter", "SQL, e.g. NOT starts_with(\"InvoiceNo\", 'C')", &m.filter);
     ImGui::PopItemWidth();
 
     if (ImGui::TreeNode(m.kind == "users" ? "Attributes" : "Event properties")) {
         for (const Column& c : raw.columns) {
-            if (c.name == m.user_id || c.name == m.time || c.name == m.event || c.name == m.order_id || c.name == m.revenue) continue;
+            if (c.name == m.user_id || c.name == m.time || c.name == m.event || c.name == m.order_id ||
+                c.name == m.revenue)
+                continue;
             bool on = std::find(m.columns.begin(), m.columns.end(), c.name) != m.columns.end();
             if (ImGui::Checkbox(c.name.c_str(), &on)) {
-                if (on) m.columns.push_back(c.name);
-                else m.columns.erase(std::remove(m.columns.begin(), m.columns.end(), c.name), m.columns.end());
+                if (on)
+                    m.columns.push_back(c.name);
+                else
+                    m.columns.erase(std::remove(m.columns.begin(), m.columns.end(), c.name), m.columns.end());
                 changed = true;
             }
         }
         ImGui::TreePop();
     }
 
-    for (const std::string& p : s.mapping_problems) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", p.c_str());
+    for (const std::string& p : s.mapping_problems)
+        ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", p.c_str());
     bool dirty = m != s.applied;
     ImGui::BeginDisabled(!dirty || !s.mapping_problems.empty() || s.state == LoadState::Loading);
     if (ImGui::Button("Apply mapping")) ui.mapping_request = {s.name, m, true};
@@ -134,4 +144,4 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
     draw_table_rows("##mapped_preview", s.mapped_preview, false);
 }
 
-}  // namespace segx
+} // namespace segx

@@ -45,11 +45,13 @@ static void draw_as_of(Session& session, UiState& ui) {
             session.as_of_override = us;
             session.post(Level::Info, "As-of time set to " + format_timestamp_us(us));
         } else {
-            session.post(Level::Error, "As-of time: cannot read \"" + ui.as_of_text + "\" as a date or time (try 2026-10-31 23:59:59)");
+            session.post(Level::Error, "As-of time: cannot read \"" + ui.as_of_text +
+                                           "\" as a date or time (try 2026-10-31 23:59:59)");
         }
         ui.as_of_text.clear();
     }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every analysis is relative to this time (UTC). Press Enter to apply.");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Every analysis is relative to this time (UTC). Press Enter to apply.");
     ImGui::SameLine();
     ImGui::BeginDisabled(!session.as_of_override);
     if (ImGui::SmallButton("Latest event")) session.as_of_override.reset(), ui.as_of_text.clear();
@@ -61,7 +63,9 @@ void draw_overview(Session& session, UiState& ui) {
     const Overview& o = session.overview;
     if (o.users == 0) {
         ImGui::Spacing();
-        ImGui::TextDisabled("No mapped data yet. Load users, events or orders files, and check their mapping in the Data tab.");
+        ImGui::TextDisabled(
+            "No mapped data yet. Load users, events or orders files, and check their mapping in the Data "
+            "tab.");
         return;
     }
     draw_as_of(session, ui);
@@ -73,7 +77,8 @@ void draw_overview(Session& session, UiState& ui) {
     ImGui::SameLine(col * 2);
     kpi("Events", format_count(double(o.events)), "Events and orders, after rejected rows");
     ImGui::SameLine(col * 3);
-    kpi("Orders", format_count(double(o.orders)), "Distinct order ids among purchases (purchases without an id count once each)");
+    kpi("Orders", format_count(double(o.orders)),
+        "Distinct order ids among purchases (purchases without an id count once each)");
     ImGui::SameLine(col * 4);
     kpi("Revenue", money(o.revenue), "Sum of the amounts of all purchases");
     if (o.first_us != INT64_MIN) {
@@ -87,14 +92,16 @@ void draw_overview(Session& session, UiState& ui) {
     std::vector<double> per_day(o.per_day.size());
     for (size_t i = 0; i < per_day.size(); ++i) per_day[i] = double(o.per_day[i].events);
     float chart_h = std::max(160 * ui.scale, ImGui::GetContentRegionAvail().y * 0.45f);
-    line_chart("##events_per_day", per_day.data(), per_day.size(),
-               [&](size_t i) { return format_date_us(o.per_day[i].day * kMicrosPerDay); }, ImVec2(0, chart_h));
+    line_chart(
+        "##events_per_day", per_day.data(), per_day.size(),
+        [&](size_t i) { return format_date_us(o.per_day[i].day * kMicrosPerDay); }, ImVec2(0, chart_h));
     ImGui::Spacing();
     ImGui::TextUnformatted("Top events");
     std::vector<std::string> names;
     std::vector<double> counts;
     for (const EventCount& e : o.top_events) names.push_back(e.name), counts.push_back(double(e.events));
-    bar_list("##top_events", names.data(), counts.data(), names.size(), std::min(700 * ui.scale, ImGui::GetContentRegionAvail().x));
+    bar_list("##top_events", names.data(), counts.data(), names.size(),
+             std::min(700 * ui.scale, ImGui::GetContentRegionAvail().x));
 }
 
-}  // namespace segx
+} // namespace segx

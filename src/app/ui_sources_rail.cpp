@@ -9,10 +9,12 @@ static const ImVec4 kErrorColor(0.75f, 0.10f, 0.10f, 1.0f);
 static const ImVec4 kMutedColor(0.40f, 0.42f, 0.48f, 1.0f);
 
 static void draw_demo_notice(const UiState& ui) {
-    const char* text = "A generated online shop. Drop your own files (CSV, JSON, Parquet) anywhere to replace it.";
+    const char* text =
+        "A generated online shop. Drop your own files (CSV, JSON, Parquet) anywhere to replace it.";
     const ImGuiStyle& st = ImGui::GetStyle();
     float wrap = ImGui::GetContentRegionAvail().x - 2 * st.WindowPadding.x;
-    float h = ImGui::GetTextLineHeightWithSpacing() + ImGui::CalcTextSize(text, nullptr, false, wrap).y + 2 * st.WindowPadding.y + st.ItemSpacing.y;
+    float h = ImGui::GetTextLineHeightWithSpacing() + ImGui::CalcTextSize(text, nullptr, false, wrap).y +
+              2 * st.WindowPadding.y + st.ItemSpacing.y;
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.95f, 0.78f, 1.0f));
     ImGui::BeginChild("##demo_notice", ImVec2(0, h), true, ImGuiWindowFlags_NoScrollbar);
     ImGui::TextUnformatted("Demo data");
@@ -34,8 +36,12 @@ static void draw_source_row(Session& session, int i, bool& cancel) {
         ImGui::BeginTooltip();
         ImGui::Text("%s", s.name.c_str());
         ImGui::Text("File size: %s", format_bytes(s.bytes).c_str());
-        if (t) ImGui::Text("%s rows, %zu columns", format_count(s.total_rows > 0 ? s.total_rows : double(t->rows)).c_str(), t->columns.size());
-        if (!s.format.empty()) ImGui::Text("%s%s%s", s.format.c_str(), s.encoding.empty() ? "" : ", ", s.encoding.c_str());
+        if (t)
+            ImGui::Text("%s rows, %zu columns",
+                        format_count(s.total_rows > 0 ? s.total_rows : double(t->rows)).c_str(),
+                        t->columns.size());
+        if (!s.format.empty())
+            ImGui::Text("%s%s%s", s.format.c_str(), s.encoding.empty() ? "" : ", ", s.encoding.c_str());
         if (!s.applied.source.empty()) ImGui::Text("Mapped as %s", s.applied.kind.c_str());
         if (s.demo) ImGui::TextUnformatted("Bundled demo data");
         ImGui::EndTooltip();
@@ -50,10 +56,12 @@ static void draw_source_row(Session& session, int i, bool& cancel) {
         case LoadState::Ready:
             if (t) {
                 double rows = s.total_rows > 0 ? s.total_rows : double(t->rows);
-                ImGui::TextColored(kMutedColor, "%s %s · %zu %s", format_count(rows).c_str(), rows == 1 ? "row" : "rows", t->columns.size(),
+                ImGui::TextColored(kMutedColor, "%s %s · %zu %s", format_count(rows).c_str(),
+                                   rows == 1 ? "row" : "rows", t->columns.size(),
                                    t->columns.size() == 1 ? "column" : "columns");
                 if (const RejectLog* log = session.rejects_of(s.name); log && log->rejected())
-                    ImGui::TextColored(ImVec4(0.7f, 0.35f, 0.0f, 1), "%s rows rejected", format_count(double(log->rejected())).c_str());
+                    ImGui::TextColored(ImVec4(0.7f, 0.35f, 0.0f, 1), "%s rows rejected",
+                                       format_count(double(log->rejected())).c_str());
                 else if (!s.mapping_problems.empty())
                     ImGui::TextColored(ImVec4(0.7f, 0.35f, 0.0f, 1), "mapping needs attention");
             }
@@ -83,4 +91,4 @@ void draw_sources_rail(Session& session, UiState& ui) {
     if (cancel) ui.cancel_requested = true;
 }
 
-}  // namespace segx
+} // namespace segx

@@ -7,9 +7,12 @@ namespace segx {
 
 static ImVec4 level_color(Level l) {
     switch (l) {
-        case Level::Error: return ImVec4(0.75f, 0.10f, 0.10f, 1.0f);
-        case Level::Warning: return ImVec4(0.70f, 0.45f, 0.00f, 1.0f);
-        default: return ImVec4(0.25f, 0.27f, 0.32f, 1.0f);
+        case Level::Error:
+            return ImVec4(0.75f, 0.10f, 0.10f, 1.0f);
+        case Level::Warning:
+            return ImVec4(0.70f, 0.45f, 0.00f, 1.0f);
+        default:
+            return ImVec4(0.25f, 0.27f, 0.32f, 1.0f);
     }
 }
 
@@ -17,7 +20,8 @@ static void draw_messages_window(Session& session, UiState& ui) {
     if (!ui.show_messages) return;
     ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x * 0.6f, io.DisplaySize.y * 0.4f), ImGuiCond_Appearing);
-    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
     if (ImGui::Begin("Messages", &ui.show_messages, ImGuiWindowFlags_NoSavedSettings)) {
         for (auto it = session.log.rbegin(); it != session.log.rend(); ++it) {
             ImGui::PushStyleColor(ImGuiCol_Text, level_color(it->level));
@@ -35,7 +39,8 @@ void draw_status_bar(Session& session, UiState& ui) {
     ImGui::Separator();
     double rows = 0, loading = 0, progress = 0;
     for (const SourceFile& s : session.sources) {
-        if (const Table* t = session.data.find(s.name)) rows += s.total_rows > 0 ? s.total_rows : double(t->rows);
+        if (const Table* t = session.data.find(s.name))
+            rows += s.total_rows > 0 ? s.total_rows : double(t->rows);
         if (s.state == LoadState::Loading) loading += 1, progress += s.progress;
     }
     if (loading > 0) {
@@ -57,11 +62,12 @@ void draw_status_bar(Session& session, UiState& ui) {
     } else {
         ImGui::TextUnformatted("Ready");
     }
-    std::string totals = format_count(double(session.sources.size())) + " sources · " + format_count(rows) + " rows";
+    std::string totals =
+        format_count(double(session.sources.size())) + " sources · " + format_count(rows) + " rows";
     float w = ImGui::CalcTextSize(totals.c_str()).x;
     ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - w);
     ImGui::TextDisabled("%s", totals.c_str());
     draw_messages_window(session, ui);
 }
 
-}  // namespace segx
+} // namespace segx

@@ -29,7 +29,7 @@ void record(const std::string& key, const WidgetRect& r) {
     // The first item drawn with a label wins, as a person reading top to bottom would find it.
     reg().building.emplace(key, r);
 }
-}  // namespace
+} // namespace
 
 void widget_registry_begin_frame() {
     ImGui::GetCurrentContext()->TestEngineHookItems = true;
@@ -43,7 +43,8 @@ void widget_registry_note_last_item(const char* label) {
     ImRect bb = g.LastItemData.Rect;
     ImRect vis = bb;
     if (g.CurrentWindow) vis.ClipWithFull(g.CurrentWindow->ClipRect);
-    WidgetRect r{bb.Min.x, bb.Min.y, bb.GetWidth(), bb.GetHeight(), vis.GetWidth() > 0 && vis.GetHeight() > 0};
+    WidgetRect r{bb.Min.x, bb.Min.y, bb.GetWidth(), bb.GetHeight(),
+                 vis.GetWidth() > 0 && vis.GetHeight() > 0};
     std::string full(label);
     record(full, r);
     size_t hash = full.find("##");
@@ -56,13 +57,15 @@ bool widget_registry_active_text_input(WidgetRect* out) {
     const ImGuiContext& g = *ImGui::GetCurrentContext();
     const Registry& r = reg();
     // Still active after the frame (a click elsewhere or Enter ends the edit after ItemAdd).
-    if (r.text_input_id == 0 || g.ActiveId != r.text_input_id || g.InputTextState.ID != r.text_input_id) return false;
+    if (r.text_input_id == 0 || g.ActiveId != r.text_input_id || g.InputTextState.ID != r.text_input_id)
+        return false;
     if (g.InputTextState.Flags & ImGuiInputTextFlags_ReadOnly) return false;
     ImRect vis = r.text_input_bb;
     vis.ClipWithFull(r.text_input_clip);
     // Partly scrolled away: the visible part; wholly: the item's own rectangle (still focused).
     const ImRect& bb = vis.GetWidth() > 0 && vis.GetHeight() > 0 ? vis : r.text_input_bb;
-    *out = WidgetRect{bb.Min.x, bb.Min.y, bb.GetWidth(), bb.GetHeight(), vis.GetWidth() > 0 && vis.GetHeight() > 0};
+    *out = WidgetRect{bb.Min.x, bb.Min.y, bb.GetWidth(), bb.GetHeight(),
+                      vis.GetWidth() > 0 && vis.GetHeight() > 0};
     return out->w > 0 && out->h > 0;
 }
 
@@ -73,7 +76,7 @@ bool widget_registry_find(const std::string& label, WidgetRect* out) {
     return true;
 }
 
-}  // namespace segx
+} // namespace segx
 
 // --- Dear ImGui test-engine hooks -----------------------------------------------------------
 static void record_item(const char* label) {
@@ -111,8 +114,10 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& bb, ImGuiID id
 void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
     auto& r = segx::reg();
     if (!label) return;
-    if (id == r.item_id) record_item(label);
-    else r.early_labels[id] = label;
+    if (id == r.item_id)
+        record_item(label);
+    else
+        r.early_labels[id] = label;
 }
 
 void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}

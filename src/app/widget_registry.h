@@ -7,8 +7,8 @@
 namespace segx {
 
 struct WidgetRect {
-    float x = 0, y = 0, w = 0, h = 0;  // framebuffer pixels
-    bool visible = false;              // false when scrolled out or clipped away
+    float x = 0, y = 0, w = 0, h = 0; // framebuffer pixels
+    bool visible = false;             // false when scrolled out or clipped away
 };
 
 void widget_registry_begin_frame();
@@ -24,4 +24,4 @@ bool widget_registry_active_text_input(WidgetRect* out);
 // Finds an item by its full label ("Open files", "Delete##3") or its visible part ("Delete").
 bool widget_registry_find(const std::string& label, WidgetRect* out);
 
-}  // namespace segx
+} // namespace segx

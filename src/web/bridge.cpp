@@ -35,7 +35,8 @@ static std::string g_json;
 
 static Table* pending_table(int handle) {
     auto it = session().pending.find(handle);
-    if (it == session().pending.end()) throw std::runtime_error("no load in progress with handle " + std::to_string(handle));
+    if (it == session().pending.end())
+        throw std::runtime_error("no load in progress with handle " + std::to_string(handle));
     return &it->second.table;
 }
 
@@ -43,14 +44,24 @@ static Table* pending_table(int handle) {
 static ValueChunk chunk_from(const int32_t* d) {
     ValueChunk c;
     switch (d[0]) {
-        case 0: return ValueChunk::none();
-        case 1: c = ValueChunk::of_ints(reinterpret_cast<const int64_t*>(uintptr_t(d[1]))); break;
-        case 2: c = ValueChunk::of_doubles(reinterpret_cast<const double*>(uintptr_t(d[1]))); break;
-        case 3: c = ValueChunk::of_text(reinterpret_cast<const int32_t*>(uintptr_t(d[2])), reinterpret_cast<const char*>(uintptr_t(d[1]))); break;
-        default: throw std::invalid_argument("unknown column layout " + std::to_string(d[0]));
+        case 0:
+            return ValueChunk::none();
+        case 1:
+            c = ValueChunk::of_ints(reinterpret_cast<const int64_t*>(uintptr_t(d[1])));
+            break;
+        case 2:
+            c = ValueChunk::of_doubles(reinterpret_cast<const double*>(uintptr_t(d[1])));
+            break;
+        case 3:
+            c = ValueChunk::of_text(reinterpret_cast<const int32_t*>(uintptr_t(d[2])),
+                                    reinterpret_cast<const char*>(uintptr_t(d[1])));
+            break;
+        default:
+            throw std::invalid_argument("unknown column layout " + std::to_string(d[0]));
     }
     c.validity = reinterpret_cast<const uint8_t*>(uintptr_t(d[3]));
-    if (d[4] < 0 || d[4] > int(ColumnType::String)) throw std::invalid_argument("unknown column type " + std::to_string(d[4]));
+    if (d[4] < 0 || d[4] > int(ColumnType::String))
+        throw std::invalid_argument("unknown column type " + std::to_string(d[4]));
     c.int_type = ColumnType(d[4]);
     return c;
 }
@@ -79,7 +90,7 @@ static int guarded(F&& f, bool redraw = true) {
     return -1;
 }
 
-}  // namespace segx
+} // namespace segx
 
 using namespace segx;
 
@@ -94,46 +105,62 @@ EMSCRIPTEN_KEEPALIVE int segx_source_begin(const char* name, double bytes, int d
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_source_progress(const char* name, const char* stage, double fraction) {
-    return guarded([&] {
-        if (SourceFile* s = session().find_source(name)) {
-            s->stage = stage;
-            s->progress = float(fraction < 0 ? 0 : fraction > 1 ? 1 : fraction);
-        }
-        return 0;
-    }, false);
+    return guarded(
+        [&] {
+            if (SourceFile* s = session().find_source(name)) {
+                s->stage = stage;
+                s->progress = float(fraction < 0 ? 0 : fraction > 1 ? 1 : fraction);
+            }
+            return 0;
+        },
+        false);
 }
 
 // type: 0 Bool, 1 Int64, 2 Double, 3 Date, 4 Timestamp, 5 String (ColumnType order).
 EMSCRIPTEN_KEEPALIVE int segx_column_add(int handle, const char* name, int type) {
-    return guarded([&] {
-        if (type < 0 || type > int(ColumnType::String)) throw std::runtime_error(std::string("column ") + name + ": unknown type code " + std::to_string(type));
-        Table* t = pending_table(handle);
-        t->columns.push_back({});
-        t->columns.back().name = name;
-        t->columns.back().type = ColumnType(type);
-        return int(t->columns.size()) - 1;
-    }, false);
+    return guarded(
+        [&] {
+            if (type < 0 || type > int(ColumnType::String))
+                throw std::runtime_error(std::string("column ") + name + ": unknown type code " +
+                                         std::to_string(type));
+            Table* t = pending_table(handle);
+            t->columns.push_back({});
+            t->columns.back().name = name;
+            t->columns.back().type = ColumnType(type);
+            return int(t->columns.size()) - 1;
+        },
+        false);
 }
 
-EMSCRIPTEN_KEEPALIVE int segx_column_append_int64(int handle, int col, const int64_t* values, const uint8_t* validity, int bit_offset, int n) {
-    return guarded([&] {
-        pending_column(handle, col)->append_int64(values, validity, size_t(bit_offset), size_t(n));
-        return 0;
-    }, false);
+EMSCRIPTEN_KEEPALIVE int segx_column_append_int64(int handle, int col, const int64_t* values,
+                                                  const uint8_t* validity, int bit_offset, int n) {
+    return guarded(
+        [&] {
+            pending_column(handle, col)->append_int64(values, validity, size_t(bit_offset), size_t(n));
+            return 0;
+        },
+        false);
 }
 
-EMSCRIPTEN_KEEPALIVE int segx_column_append_double(int handle, int col, const double* values, const uint8_t* validity, int bit_offset, int n) {
-    return guarded([&] {
-        pending_column(handle, col)->append_double(values, validity, size_t(bit_offset), size_t(n));
-        return 0;
-    }, false);
+EMSCRIPTEN_KEEPALIVE int segx_column_append_double(int handle, int col, const double* values,
+                                                   const uint8_t* validity, int bit_offset, int n) {
+    return guarded(
+        [&] {
+            pending_column(handle, col)->append_double(values, validity, size_t(bit_offset), size_t(n));
+            return 0;
+        },
+        false);
 }
 
-EMSCRIPTEN_KEEPALIVE int segx_column_append_utf8(int handle, int col, const int32_t* offsets, const char* bytes, const uint8_t* validity, int bit_offset, int n) {
-    return guarded([&] {
-        pending_column(handle, col)->append_utf8(offsets, bytes, validity, size_t(bit_offset), size_t(n));
-        return 0;
-    }, false);
+EMSCRIPTEN_KEEPALIVE int segx_column_append_utf8(int handle, int col, const int32_t* offsets,
+                                                 const char* bytes, const uint8_t* validity, int bit_offset,
+                                                 int n) {
+    return guarded(
+        [&] {
+            pending_column(handle, col)->append_utf8(offsets, bytes, validity, size_t(bit_offset), size_t(n));
+            return 0;
+        },
+        false);
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_source_end(int handle, double rows) {
@@ -184,7 +211,8 @@ EMSCRIPTEN_KEEPALIVE int segx_mapped_preview_begin(const char* name) {
     return guarded([&] { return session().begin_mapped_preview(name); }, false);
 }
 
-// file info JSON: {format, encoding, encoding_note, total_rows, mapping, applied, problems}; any key may be missing.
+// file info JSON: {format, encoding, encoding_note, total_rows, mapping, applied, problems}; any key may be
+// missing.
 EMSCRIPTEN_KEEPALIVE int segx_source_info(const char* name, const char* info_json) {
     return guarded([&] {
         SourceFile* s = session().find_source(name);
@@ -200,7 +228,8 @@ EMSCRIPTEN_KEEPALIVE int segx_source_info(const char* name, const char* info_jso
         if (j.contains("stats_exact")) s->stats_exact = j["stats_exact"].get<bool>();
         if (j.contains("stats")) {
             s->stats.clear();
-            for (const auto& c : j["stats"]) s->stats.push_back({c.value("nulls", size_t(0)), c.value("distinct", size_t(0))});
+            for (const auto& c : j["stats"])
+                s->stats.push_back({c.value("nulls", size_t(0)), c.value("distinct", size_t(0))});
         }
         return 0;
     });
@@ -216,22 +245,27 @@ EMSCRIPTEN_KEEPALIVE int segx_model_begin(const char* spec_json) {
 // the bytes), utf8 offsets pointer, validity pointer (0: all valid), column type for int64s.
 // Events and orders: user, time, event, revenue, order, then properties. Users: user, then attributes.
 EMSCRIPTEN_KEEPALIVE int segx_model_append(int handle, int n, const int32_t* desc, int ncols) {
-    return guarded([&] {
-        auto it = session().pending_model.find(handle);
-        if (it == session().pending_model.end()) throw std::runtime_error("no mapped load in progress with handle " + std::to_string(handle));
-        PendingModelSource& p = it->second;
-        size_t fixed = p.users ? 1 : 5;
-        if (ncols < int(fixed)) throw std::invalid_argument(p.name + ": a batch needs at least " + std::to_string(fixed) + " columns");
-        std::vector<ValueChunk> rest;
-        for (int c = int(fixed); c < ncols; ++c) rest.push_back(chunk_from(desc + 5 * c));
-        if (p.users) {
-            p.users->append(size_t(n), chunk_from(desc), rest);
-        } else {
-            p.events->append(size_t(n), chunk_from(desc), chunk_from(desc + 5), chunk_from(desc + 10), chunk_from(desc + 15),
-                             chunk_from(desc + 20), rest);
-        }
-        return 0;
-    }, false);
+    return guarded(
+        [&] {
+            auto it = session().pending_model.find(handle);
+            if (it == session().pending_model.end())
+                throw std::runtime_error("no mapped load in progress with handle " + std::to_string(handle));
+            PendingModelSource& p = it->second;
+            size_t fixed = p.users ? 1 : 5;
+            if (ncols < int(fixed))
+                throw std::invalid_argument(p.name + ": a batch needs at least " + std::to_string(fixed) +
+                                            " columns");
+            std::vector<ValueChunk> rest;
+            for (int c = int(fixed); c < ncols; ++c) rest.push_back(chunk_from(desc + 5 * c));
+            if (p.users) {
+                p.users->append(size_t(n), chunk_from(desc), rest);
+            } else {
+                p.events->append(size_t(n), chunk_from(desc), chunk_from(desc + 5), chunk_from(desc + 10),
+                                 chunk_from(desc + 15), chunk_from(desc + 20), rest);
+            }
+            return 0;
+        },
+        false);
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_model_finish(int handle) {
@@ -258,8 +292,10 @@ EMSCRIPTEN_KEEPALIVE int segx_model_remove(const char* name) {
 // The as-of time in µs UTC; NaN goes back to the default (the latest event).
 EMSCRIPTEN_KEEPALIVE int segx_set_as_of(double us) {
     return guarded([&] {
-        if (us != us) session().as_of_override.reset();
-        else session().as_of_override = int64_t(us);
+        if (us != us)
+            session().as_of_override.reset();
+        else
+            session().as_of_override = int64_t(us);
         return 0;
     });
 }
@@ -267,7 +303,13 @@ EMSCRIPTEN_KEEPALIVE int segx_set_as_of(double us) {
 // The returned pointer stays valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* segx_state_json() {
     // Reading state changes nothing on screen (though it may rebuild a stale model).
-    if (guarded([&] { g_json = session().state_json(); return 0; }, false) != 0) g_json = "{\"error\":\"state unavailable\"}";
+    if (guarded(
+            [&] {
+                g_json = session().state_json();
+                return 0;
+            },
+            false) != 0)
+        g_json = "{\"error\":\"state unavailable\"}";
     return g_json.c_str();
 }
 
@@ -278,8 +320,14 @@ EMSCRIPTEN_KEEPALIVE int segx_audiences_set(const char* json_array) {
 
 // Evaluates a definition (JSON text) over the model; the result JSON stays valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* segx_run(const char* definition, int with_members) {
-    if (guarded([&] { g_json = session().run_json(definition, with_members != 0); return 0; }, false) != 0)
-        g_json = nlohmann::json({{"ok", false}, {"errors", {{{"path", ""}, {"message", g_last_error}}}}}).dump();
+    if (guarded(
+            [&] {
+                g_json = session().run_json(definition, with_members != 0);
+                return 0;
+            },
+            false) != 0)
+        g_json =
+            nlohmann::json({{"ok", false}, {"errors", {{{"path", ""}, {"message", g_last_error}}}}}).dump();
     return g_json.c_str();
 }
 
@@ -292,7 +340,8 @@ EMSCRIPTEN_KEEPALIVE const char* segx_audience_open(const char* definition, cons
             nlohmann::json out = {{"ok", errors.empty()}};
             if (!errors.empty()) {
                 out["errors"] = nlohmann::json::array();
-                for (const AudienceError& e : errors) out["errors"].push_back({{"path", e.path}, {"message", e.message}});
+                for (const AudienceError& e : errors)
+                    out["errors"].push_back({{"path", e.path}, {"message", e.message}});
             } else if (opened_id && *opened_id) {
                 for (const Audience& a : session().saved_audiences)
                     if (a.id == opened_id) session().audience.opened_id = a.id;
@@ -300,24 +349,32 @@ EMSCRIPTEN_KEEPALIVE const char* segx_audience_open(const char* definition, cons
             g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             return 0;
         }) != 0)
-        g_json = nlohmann::json({{"ok", false}, {"errors", {{{"path", ""}, {"message", g_last_error}}}}}).dump();
+        g_json =
+            nlohmann::json({{"ok", false}, {"errors", {{{"path", ""}, {"message", g_last_error}}}}}).dump();
     return g_json.c_str();
 }
 
 // Compiles a definition to DuckDB SQL ({ok, sql} or {ok:false, errors}); valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* segx_audience_sql(const char* definition) {
-    if (guarded([&] { g_json = session().audience_sql_json(definition); return 0; }, false) != 0)
-        g_json = nlohmann::json({{"ok", false}, {"errors", {{{"path", ""}, {"message", g_last_error}}}}}).dump();
+    if (guarded(
+            [&] {
+                g_json = session().audience_sql_json(definition);
+                return 0;
+            },
+            false) != 0)
+        g_json =
+            nlohmann::json({{"ok", false}, {"errors", {{{"path", ""}, {"message", g_last_error}}}}}).dump();
     return g_json.c_str();
 }
 
 // Checks a definition without the data: {ok} or {ok: false, errors: [{path, message}]}.
 EMSCRIPTEN_KEEPALIVE const char* segx_audience_check(const char* definition) {
-    ValidationResult r = parse_audience(definition ? definition : "");  // never throws
+    ValidationResult r = parse_audience(definition ? definition : ""); // never throws
     nlohmann::json out = {{"ok", r.ok()}};
     if (!r.ok()) {
         out["errors"] = nlohmann::json::array();
-        for (const AudienceError& e : r.errors) out["errors"].push_back({{"path", e.path}, {"message", e.message}});
+        for (const AudienceError& e : r.errors)
+            out["errors"].push_back({{"path", e.path}, {"message", e.message}});
     }
     g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return g_json.c_str();
@@ -329,28 +386,33 @@ EMSCRIPTEN_KEEPALIVE const char* segx_audience_check(const char* definition) {
 EMSCRIPTEN_KEEPALIVE const char* segx_model_export(double* size_out) {
     static std::string blob;
     *size_out = 0;
-    if (guarded([&] {
-            session().rebuild_model_if_dirty();
-            blob = serialize_model(session().model);
-            *size_out = double(blob.size());
-            return 0;
-        }, false) != 0)
+    if (guarded(
+            [&] {
+                session().rebuild_model_if_dirty();
+                blob = serialize_model(session().model);
+                *size_out = double(blob.size());
+                return 0;
+            },
+            false) != 0)
         return nullptr;
     return blob.data();
 }
 
 // A cell as the Data panel shows it; for tests that compare exact values.
 EMSCRIPTEN_KEEPALIVE const char* segx_cell_text(const char* table, int col, double row) {
-    if (guarded([&] {
-            const Table* t = session().data.find(table);
-            if (!t) throw std::runtime_error(std::string("no table named ") + table);
-            if (col < 0 || size_t(col) >= t->columns.size() || row < 0 || size_t(row) >= t->rows)
-                throw std::runtime_error(std::string(table) + ": no cell at column " + std::to_string(col) + ", row " + std::to_string(size_t(row)));
-            g_json = t->columns[size_t(col)].format(size_t(row));
-            return 0;
-        }, false) != 0)
+    if (guarded(
+            [&] {
+                const Table* t = session().data.find(table);
+                if (!t) throw std::runtime_error(std::string("no table named ") + table);
+                if (col < 0 || size_t(col) >= t->columns.size() || row < 0 || size_t(row) >= t->rows)
+                    throw std::runtime_error(std::string(table) + ": no cell at column " +
+                                             std::to_string(col) + ", row " + std::to_string(size_t(row)));
+                g_json = t->columns[size_t(col)].format(size_t(row));
+                return 0;
+            },
+            false) != 0)
         g_json.clear();
     return g_json.c_str();
 }
 
-}  // extern "C"
+} // extern "C"

@@ -11,4 +11,4 @@ Session& session();
 void request_redraw();
 bool take_redraw_request();
 
-}  // namespace segx
+} // namespace segx

@@ -11,12 +11,12 @@
 
 #include "backends/imgui_impl_opengl3.h"
 #include "imgui.h"
-#include "imgui_internal.h"  // ImTextCharFromUtf8, the decoder io.AddInputCharactersUTF8 uses
+#include "imgui_internal.h" // ImTextCharFromUtf8, the decoder io.AddInputCharactersUTF8 uses
 
 #include <GLES3/gl3.h>
-#include <nlohmann/json.hpp>
 #include <emscripten/emscripten.h>
 #include <emscripten/html5.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -31,10 +31,10 @@ namespace {
 enum class EventKind : uint8_t { MousePos, MouseButton, Wheel, Key, Char, Focus };
 struct InputEvent {
     EventKind kind;
-    float x = 0, y = 0;  // position (framebuffer px) or wheel delta
-    int code = 0;        // button, key code, or code point
+    float x = 0, y = 0; // position (framebuffer px) or wheel delta
+    int code = 0;       // button, key code, or code point
     bool down = false;
-    int mods = 0;        // 1 ctrl, 2 shift, 4 alt, 8 super
+    int mods = 0; // 1 ctrl, 2 shift, 4 alt, 8 super
 };
 
 struct Page {
@@ -45,28 +45,37 @@ struct Page {
     std::string clipboard;
     int fb_w = 0, fb_h = 0;
     double last_time = 0;
-    int busy_frames = 2;          // frames still to draw after the last change
+    int busy_frames = 2; // frames still to draw after the last change
     ImGuiMouseCursor cursor = ImGuiMouseCursor_Arrow;
     bool font_dirty = true;
-    bool device_ready = false;    // the GL backend has created its objects
+    bool device_ready = false; // the GL backend has created its objects
     double last_draw_ms = 0;
-    std::string saved_draft;      // the draft as last written to the workspace
-    WidgetRect text_field;        // the text input being edited, as last told to JS (w == 0: none)
+    std::string saved_draft; // the draft as last written to the workspace
+    WidgetRect text_field;   // the text input being edited, as last told to JS (w == 0: none)
 };
 Page g;
 
-}  // namespace
+} // namespace
 
-EM_JS(void, js_open_file_dialog, (), { if (Module.segxOpenFiles) Module.segxOpenFiles(); });
-EM_JS(void, js_clipboard_write, (const char* text), { if (Module.segxClipboardWrite) Module.segxClipboardWrite(UTF8ToString(text)); });
+EM_JS(void, js_open_file_dialog, (), {
+    if (Module.segxOpenFiles) Module.segxOpenFiles();
+});
+EM_JS(void, js_clipboard_write, (const char* text), {
+    if (Module.segxClipboardWrite) Module.segxClipboardWrite(UTF8ToString(text));
+});
 EM_JS(void, js_mapping_request, (const char* name, const char* json, int apply), {
-    if (Module.segxMappingRequest) Module.segxMappingRequest(UTF8ToString(name), UTF8ToString(json), apply != 0);
+    if (Module.segxMappingRequest)
+        Module.segxMappingRequest(UTF8ToString(name), UTF8ToString(json), apply != 0);
 });
 EM_JS(void, js_reload_source, (const char* name, const char* encoding), {
     if (Module.segxReload) Module.segxReload(UTF8ToString(name), UTF8ToString(encoding));
 });
-EM_JS(void, js_remove_source, (const char* name), { if (Module.segxRemove) Module.segxRemove(UTF8ToString(name)); });
-EM_JS(void, js_cancel_loads, (), { if (Module.segxCancel) Module.segxCancel(); });
+EM_JS(void, js_remove_source, (const char* name), {
+    if (Module.segxRemove) Module.segxRemove(UTF8ToString(name));
+});
+EM_JS(void, js_cancel_loads, (), {
+    if (Module.segxCancel) Module.segxCancel();
+});
 // web/ime.js keeps a DOM text field over the text input being edited, so that an input method
 // (pinyin and the like) composes there; active == 0 hides it.
 EM_JS(void, js_text_field, (int active, float x, float y, float w, float h), {
@@ -75,14 +84,24 @@ EM_JS(void, js_text_field, (int active, float x, float y, float w, float h), {
 EM_JS(void, js_download, (const char* name, const char* mime, const char* text), {
     if (Module.segxDownload) Module.segxDownload(UTF8ToString(name), UTF8ToString(mime), UTF8ToString(text));
 });
-EM_JS(void, js_import_file, (), { if (Module.segxImport) Module.segxImport(); });
-EM_JS(void, js_export_workspace, (), { if (Module.segxExportWorkspace) Module.segxExportWorkspace(); });
-EM_JS(void, js_copy_share_link, (const char* json), { if (Module.segxShare) Module.segxShare(UTF8ToString(json)); });
-EM_JS(void, js_workspace_audiences, (const char* json), { if (Module.segxSavedAudiences) Module.segxSavedAudiences(UTF8ToString(json)); });
+EM_JS(void, js_import_file, (), {
+    if (Module.segxImport) Module.segxImport();
+});
+EM_JS(void, js_export_workspace, (), {
+    if (Module.segxExportWorkspace) Module.segxExportWorkspace();
+});
+EM_JS(void, js_copy_share_link, (const char* json), {
+    if (Module.segxShare) Module.segxShare(UTF8ToString(json));
+});
+EM_JS(void, js_workspace_audiences, (const char* json), {
+    if (Module.segxSavedAudiences) Module.segxSavedAudiences(UTF8ToString(json));
+});
 EM_JS(void, js_workspace_draft, (const char* json, const char* opened_id), {
     if (Module.segxDraft) Module.segxDraft(UTF8ToString(json), UTF8ToString(opened_id));
 });
-EM_JS(void, js_set_cursor, (const char* css), { if (Module.canvas) Module.canvas.style.cursor = UTF8ToString(css); });
+EM_JS(void, js_set_cursor, (const char* css), {
+    if (Module.canvas) Module.canvas.style.cursor = UTF8ToString(css);
+});
 
 static const char* get_clipboard(void*) { return g.clipboard.c_str(); }
 static void set_clipboard(void*, const char* text) {
@@ -130,7 +149,8 @@ static void apply_input() {
             if (key_changed[e.code]) break;
             key_changed[e.code] = true;
             io.KeysDown[e.code] = e.down;
-            io.KeyCtrl = e.mods & 1, io.KeyShift = e.mods & 2, io.KeyAlt = e.mods & 4, io.KeySuper = e.mods & 8;
+            io.KeyCtrl = e.mods & 1, io.KeyShift = e.mods & 2, io.KeyAlt = e.mods & 4,
+            io.KeySuper = e.mods & 8;
         } else if (e.kind == EventKind::MousePos) {
             io.MousePos = ImVec2(e.x, e.y);
         } else if (e.kind == EventKind::Wheel) {
@@ -177,7 +197,8 @@ static void take_audience_requests(UiState& ui) {
         js_workspace_audiences(list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     }
     // The draft too, so that a reload or a crash loses no editing (compared as text: small).
-    std::string draft = nlohmann::json(st.draft).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string draft =
+        nlohmann::json(st.draft).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (draft != g.saved_draft) {
         g.saved_draft = std::move(draft);
         js_workspace_draft(g.saved_draft.c_str(), st.opened_id.c_str());
@@ -188,7 +209,9 @@ static void update_cursor() {
     ImGuiMouseCursor c = ImGui::GetMouseCursor();
     if (c == g.cursor) return;
     g.cursor = c;
-    static const char* css[ImGuiMouseCursor_COUNT] = {"default", "text", "move", "ns-resize", "ew-resize", "nesw-resize", "nwse-resize", "pointer", "not-allowed"};
+    static const char* css[ImGuiMouseCursor_COUNT] = {"default",     "text",      "move",
+                                                      "ns-resize",   "ew-resize", "nesw-resize",
+                                                      "nwse-resize", "pointer",   "not-allowed"};
     js_set_cursor(c >= 0 && c < ImGuiMouseCursor_COUNT ? css[c] : "default");
 }
 
@@ -275,9 +298,13 @@ static void push_event(const InputEvent& e) {
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void segx_input_mouse_pos(float x, float y) { push_event({EventKind::MousePos, x, y}); }
-EMSCRIPTEN_KEEPALIVE void segx_input_mouse_button(int button, int down) { push_event({EventKind::MouseButton, 0, 0, button, down != 0}); }
+EMSCRIPTEN_KEEPALIVE void segx_input_mouse_button(int button, int down) {
+    push_event({EventKind::MouseButton, 0, 0, button, down != 0});
+}
 EMSCRIPTEN_KEEPALIVE void segx_input_wheel(float dx, float dy) { push_event({EventKind::Wheel, dx, dy}); }
-EMSCRIPTEN_KEEPALIVE void segx_input_key(int key, int down, int mods) { push_event({EventKind::Key, 0, 0, key, down != 0, mods}); }
+EMSCRIPTEN_KEEPALIVE void segx_input_key(int key, int down, int mods) {
+    push_event({EventKind::Key, 0, 0, key, down != 0, mods});
+}
 // Brings the Audiences tab to the front (an opened link or file).
 EMSCRIPTEN_KEEPALIVE void segx_show_audiences() {
     g.ui.select_tab = "Audiences";
@@ -296,7 +323,9 @@ EMSCRIPTEN_KEEPALIVE void segx_input_text(const char* text) {
         push_event({EventKind::Char, 0, 0, int(c)});
     }
 }
-EMSCRIPTEN_KEEPALIVE void segx_input_focus(int focused) { push_event({EventKind::Focus, 0, 0, 0, focused != 0}); }
+EMSCRIPTEN_KEEPALIVE void segx_input_focus(int focused) {
+    push_event({EventKind::Focus, 0, 0, 0, focused != 0});
+}
 EMSCRIPTEN_KEEPALIVE void segx_set_drag_hover(int hover) {
     g.ui.drag_hover = hover != 0;
     request_redraw();
@@ -323,13 +352,13 @@ EMSCRIPTEN_KEEPALIVE const char* segx_widget_rect(const char* label) {
     if (!widget_registry_find(label ? label : "", &r)) return "null";
     float s = g.ui.scale > 0 ? g.ui.scale : 1;
     char buf[160];
-    std::snprintf(buf, sizeof buf, "{\"x\":%.2f,\"y\":%.2f,\"w\":%.2f,\"h\":%.2f,\"visible\":%s}", r.x / s, r.y / s, r.w / s, r.h / s,
-                  r.visible ? "true" : "false");
+    std::snprintf(buf, sizeof buf, "{\"x\":%.2f,\"y\":%.2f,\"w\":%.2f,\"h\":%.2f,\"visible\":%s}", r.x / s,
+                  r.y / s, r.w / s, r.h / s, r.visible ? "true" : "false");
     out = buf;
     return out.c_str();
 }
 
-}  // extern "C"
+} // extern "C"
 
 int main() {
     EmscriptenWebGLContextAttributes attrs;
@@ -350,18 +379,23 @@ int main() {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;  // layout is not persisted through a file system
+    io.IniFilename = nullptr; // layout is not persisted through a file system
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     io.BackendPlatformName = "segx_web";
     io.GetClipboardTextFn = get_clipboard;
     io.SetClipboardTextFn = set_clipboard;
     // Key codes are the DOM's keyCode values; web/input.js sends them as they come.
-    const int keymap[][2] = {{ImGuiKey_Tab, 9},        {ImGuiKey_LeftArrow, 37}, {ImGuiKey_RightArrow, 39}, {ImGuiKey_UpArrow, 38},
-                             {ImGuiKey_DownArrow, 40}, {ImGuiKey_PageUp, 33},    {ImGuiKey_PageDown, 34},   {ImGuiKey_Home, 36},
-                             {ImGuiKey_End, 35},       {ImGuiKey_Insert, 45},    {ImGuiKey_Delete, 46},     {ImGuiKey_Backspace, 8},
-                             {ImGuiKey_Space, 32},     {ImGuiKey_Enter, 13},     {ImGuiKey_Escape, 27},     {ImGuiKey_KeyPadEnter, 13},
-                             {ImGuiKey_A, 65},         {ImGuiKey_C, 67},         {ImGuiKey_V, 86},          {ImGuiKey_X, 88},
-                             {ImGuiKey_Y, 89},         {ImGuiKey_Z, 90}};
+    const int keymap[][2] = {{ImGuiKey_Tab, 9},         {ImGuiKey_LeftArrow, 37},
+                             {ImGuiKey_RightArrow, 39}, {ImGuiKey_UpArrow, 38},
+                             {ImGuiKey_DownArrow, 40},  {ImGuiKey_PageUp, 33},
+                             {ImGuiKey_PageDown, 34},   {ImGuiKey_Home, 36},
+                             {ImGuiKey_End, 35},        {ImGuiKey_Insert, 45},
+                             {ImGuiKey_Delete, 46},     {ImGuiKey_Backspace, 8},
+                             {ImGuiKey_Space, 32},      {ImGuiKey_Enter, 13},
+                             {ImGuiKey_Escape, 27},     {ImGuiKey_KeyPadEnter, 13},
+                             {ImGuiKey_A, 65},          {ImGuiKey_C, 67},
+                             {ImGuiKey_V, 86},          {ImGuiKey_X, 88},
+                             {ImGuiKey_Y, 89},          {ImGuiKey_Z, 90}};
     for (const auto& k : keymap) io.KeyMap[k[0]] = k[1];
     ImGui_ImplOpenGL3_Init("#version 300 es");
 

@@ -52,13 +52,11 @@ const Bitmap* AudienceCache::lookup(const std::string& key, uint64_t generation)
 
 void AudienceCache::store(const std::string& key, const Bitmap& users, uint64_t generation) {
     switch_generation(generation);
-    if (max_entries_ == 0)
-        return;
+    if (max_entries_ == 0) return;
     while (entries_.size() >= max_entries_ && entries_.find(key) == entries_.end()) {
         auto oldest = entries_.begin();
         for (auto it = entries_.begin(); it != entries_.end(); ++it)
-            if (it->second.last_used < oldest->second.last_used)
-                oldest = it;
+            if (it->second.last_used < oldest->second.last_used) oldest = it;
         entries_.erase(oldest);
     }
     Entry& e = entries_[key];

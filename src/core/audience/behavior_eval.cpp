@@ -32,27 +32,29 @@ namespace segx {
 void check_measure_ops(const Measure& measure, const std::string& path, std::vector<AudienceError>& errors) {
     const auto values_fit = [](Op op, size_t n) { return op == Op::Between ? n == 2 : n == 1; };
     if (const auto* count = std::get_if<CountMeasure>(&measure)) {
-        bool op_ok = count->op == Op::Gte || count->op == Op::Lte || count->op == Op::Eq || count->op == Op::Between;
+        bool op_ok =
+            count->op == Op::Gte || count->op == Op::Lte || count->op == Op::Eq || count->op == Op::Between;
         if (!op_ok || !values_fit(count->op, count->values.size()))
-            errors.push_back(AudienceError{child_path(path, "count"), "expected gte, lte or eq with one value, or between with two"});
+            errors.push_back(AudienceError{child_path(path, "count"),
+                                           "expected gte, lte or eq with one value, or between with two"});
     } else if (const auto* agg = std::get_if<AggregateMeasure>(&measure)) {
         bool op_ok = agg->op == Op::Eq || agg->op == Op::Neq || agg->op == Op::Gt || agg->op == Op::Gte ||
                      agg->op == Op::Lt || agg->op == Op::Lte || agg->op == Op::Between;
         if (!op_ok || !values_fit(agg->op, agg->values.size()))
-            errors.push_back(AudienceError{child_path(path, "aggregate"), "expected eq, neq, gt, gte, lt or lte with one value, or between with two"});
+            errors.push_back(
+                AudienceError{child_path(path, "aggregate"),
+                              "expected eq, neq, gt, gte, lt or lte with one value, or between with two"});
     }
 }
 
 std::string unknown_event(const std::string& name, const StringDictionary& events) {
     std::string message = "unknown event " + quote(name);
-    if (events.empty())
-        return message + " (the data has no events)";
+    if (events.empty()) return message + " (the data has no events)";
     message += " (known: ";
     constexpr uint32_t kShown = 12;
     for (uint32_t c = 0; c < events.size() && c < kShown; c++)
         message += (c > 0 ? ", " : "") + quote(events.at(c), 40);
-    if (events.size() > kShown)
-        message += ", and " + std::to_string(events.size() - kShown) + " more";
+    if (events.size() > kShown) message += ", and " + std::to_string(events.size() - kShown) + " more";
     return message + ")";
 }
 
@@ -72,8 +74,9 @@ bool window_span(const TimeWindow& window, int64_t as_of, const std::string& pat
     out->hi = as_of;
     if (const auto* last = std::get_if<WindowLastDays>(&window)) {
         if (last->days < 1 || last->days > kMaxWindowDays) {
-            errors.push_back(AudienceError{child_path(path, "last_days"), "expected a whole number of days from 1 to " +
-                                                                       std::to_string(kMaxWindowDays)});
+            errors.push_back(
+                AudienceError{child_path(path, "last_days"),
+                              "expected a whole number of days from 1 to " + std::to_string(kMaxWindowDays)});
             return false;
         }
         int64_t length = last->days * kMicrosPerDay;
@@ -91,7 +94,8 @@ bool window_span(const TimeWindow& window, int64_t as_of, const std::string& pat
             if (parse_time_text(range->from, TimeFormat::Iso, 0, &us))
                 out->lo = us;
             else {
-                errors.push_back(AudienceError{child_path(path, "from"), quote(range->from) + " is not an ISO 8601 date or time"});
+                errors.push_back(AudienceError{child_path(path, "from"),
+                                               quote(range->from) + " is not an ISO 8601 date or time"});
                 ok = false;
             }
         }
@@ -99,7 +103,8 @@ bool window_span(const TimeWindow& window, int64_t as_of, const std::string& pat
             if (parse_time_text(range->to, TimeFormat::Iso, 0, &us))
                 out->hi = std::min(us, as_of); // never past as-of
             else {
-                errors.push_back(AudienceError{child_path(path, "to"), quote(range->to) + " is not an ISO 8601 date or time"});
+                errors.push_back(AudienceError{child_path(path, "to"),
+                                               quote(range->to) + " is not an ISO 8601 date or time"});
                 ok = false;
             }
         }
@@ -110,34 +115,44 @@ bool window_span(const TimeWindow& window, int64_t as_of, const std::string& pat
 
 const Column* find_column(const std::vector<Column>& columns, const std::string& name) {
     for (const Column& c : columns)
-        if (c.name == name)
-            return &c;
+        if (c.name == name) return &c;
     return nullptr;
 }
 
-
-
 bool count_hit(const CountMeasure& m, uint64_t n) {
     switch (m.op) {
-    case Op::Gte: return int64_t(n) >= m.values[0];
-    case Op::Lte: return int64_t(n) <= m.values[0];
-    case Op::Eq: return int64_t(n) == m.values[0];
-    case Op::Between: return m.values[0] <= int64_t(n) && int64_t(n) <= m.values[1];
-    default: return false;
+        case Op::Gte:
+            return int64_t(n) >= m.values[0];
+        case Op::Lte:
+            return int64_t(n) <= m.values[0];
+        case Op::Eq:
+            return int64_t(n) == m.values[0];
+        case Op::Between:
+            return m.values[0] <= int64_t(n) && int64_t(n) <= m.values[1];
+        default:
+            return false;
     }
 }
 
 bool value_hit(const AggregateMeasure& m, double x) {
     const double a = m.values[0];
     switch (m.op) {
-    case Op::Eq: return x == a;
-    case Op::Neq: return x != a;
-    case Op::Gt: return x > a;
-    case Op::Gte: return x >= a;
-    case Op::Lt: return x < a;
-    case Op::Lte: return x <= a;
-    case Op::Between: return a <= x && x <= m.values[1];
-    default: return false;
+        case Op::Eq:
+            return x == a;
+        case Op::Neq:
+            return x != a;
+        case Op::Gt:
+            return x > a;
+        case Op::Gte:
+            return x >= a;
+        case Op::Lt:
+            return x < a;
+        case Op::Lte:
+            return x <= a;
+        case Op::Between:
+            return a <= x && x <= m.values[1];
+        default:
+            return false;
     }
 }
 
@@ -164,38 +179,40 @@ size_t filter_rows(const ColumnPredicate& p, const T* rows, size_t n, T* out) {
     const uint64_t* valid = c.valid.words.data();
     const auto set = [valid, size](uint32_t r) { return r < size && ((valid[r >> 6] >> (r & 63)) & 1) != 0; };
     switch (p.mode) {
-    case ColumnPredicate::Mode::IsSet: return compact(rows, n, out, set);
-    case ColumnPredicate::Mode::IsNotSet: return compact(rows, n, out, [&](uint32_t r) { return !set(r); });
-    case ColumnPredicate::Mode::Codes: {
-        const uint8_t* table = p.code_match.data();
-        const uint32_t* codes = c.codes.data();
-        return compact(rows, n, out, [&](uint32_t r) { return set(r) && table[codes[r]] != 0; });
-    }
-    case ColumnPredicate::Mode::Ints: {
-        const int64_t* x = c.ints.data();
-        if (p.use_set)
+        case ColumnPredicate::Mode::IsSet:
+            return compact(rows, n, out, set);
+        case ColumnPredicate::Mode::IsNotSet:
+            return compact(rows, n, out, [&](uint32_t r) { return !set(r); });
+        case ColumnPredicate::Mode::Codes: {
+            const uint8_t* table = p.code_match.data();
+            const uint32_t* codes = c.codes.data();
+            return compact(rows, n, out, [&](uint32_t r) { return set(r) && table[codes[r]] != 0; });
+        }
+        case ColumnPredicate::Mode::Ints: {
+            const int64_t* x = c.ints.data();
+            if (p.use_set)
+                return compact(rows, n, out, [&](uint32_t r) {
+                    return set(r) && std::binary_search(p.int_set.begin(), p.int_set.end(), x[r]) != p.negate;
+                });
             return compact(rows, n, out, [&](uint32_t r) {
-                return set(r) && std::binary_search(p.int_set.begin(), p.int_set.end(), x[r]) != p.negate;
+                return set(r) && ((p.lo <= x[r]) & (x[r] <= p.hi)) != p.negate;
             });
-        return compact(rows, n, out,
-                       [&](uint32_t r) { return set(r) && ((p.lo <= x[r]) & (x[r] <= p.hi)) != p.negate; });
-    }
-    case ColumnPredicate::Mode::Doubles: {
-        const double* x = c.doubles.data();
-        return compact(rows, n, out, [&](uint32_t r) {
-            if (!set(r))
-                return false;
-            bool in;
-            if (p.use_set) {
-                in = std::binary_search(p.double_set.begin(), p.double_set.end(), x[r]);
-            } else {
-                bool above_lo = p.lo_open ? x[r] > p.dlo : x[r] >= p.dlo;
-                bool below_hi = p.hi_open ? x[r] < p.dhi : x[r] <= p.dhi;
-                in = above_lo & below_hi;
-            }
-            return in != p.negate;
-        });
-    }
+        }
+        case ColumnPredicate::Mode::Doubles: {
+            const double* x = c.doubles.data();
+            return compact(rows, n, out, [&](uint32_t r) {
+                if (!set(r)) return false;
+                bool in;
+                if (p.use_set) {
+                    in = std::binary_search(p.double_set.begin(), p.double_set.end(), x[r]);
+                } else {
+                    bool above_lo = p.lo_open ? x[r] > p.dlo : x[r] >= p.dlo;
+                    bool below_hi = p.hi_open ? x[r] < p.dhi : x[r] <= p.dhi;
+                    in = above_lo & below_hi;
+                }
+                return in != p.negate;
+            });
+        }
     }
     return 0;
 }
@@ -265,8 +282,7 @@ void each_user(const EventStore& ev, size_t users, const uint32_t* rows, size_t 
         // The row's user is the last u with off[u] <= r; off[u] <= r holds already.
         if (u + kProbe < slices) {
             size_t c = 0;
-            for (size_t j = 1; j <= kProbe; j++)
-                c += off[u + j] <= r;
+            for (size_t j = 1; j <= kProbe; j++) c += off[u + j] <= r;
             u += c;
         }
         if (off[u + 1] <= r) {
@@ -279,12 +295,10 @@ void each_user(const EventStore& ev, size_t users, const uint32_t* rows, size_t 
             const size_t hi = std::min(lo + step, slices); // off[hi] > r
             u = size_t(std::upper_bound(off + lo + 1, off + hi + 1, r) - off) - 1;
         }
-        if (u >= users)
-            return;
+        if (u >= users) return;
         const uint64_t end = off[u + 1];
         size_t e = k + 1;
-        while (e < n && rows[e] < end)
-            e++;
+        while (e < n && rows[e] < end) e++;
         f(u, k, e);
         k = e;
     }
@@ -301,13 +315,14 @@ struct ValueSource {
     void gather(const T* items, size_t n, double* out) const {
         const double none = std::numeric_limits<double>::quiet_NaN();
         if (column == nullptr) {
-            for (size_t k = 0; k < n; k++)
-                out[k] = revenue[uint32_t(items[k])];
+            for (size_t k = 0; k < n; k++) out[k] = revenue[uint32_t(items[k])];
             return;
         }
         const size_t size = column->size();
         const uint64_t* valid = column->valid.words.data();
-        const auto set = [valid, size](uint32_t r) { return r < size && ((valid[r >> 6] >> (r & 63)) & 1) != 0; };
+        const auto set = [valid, size](uint32_t r) {
+            return r < size && ((valid[r >> 6] >> (r & 63)) & 1) != 0;
+        };
         if (column->type == ColumnType::Double) {
             const double* x = column->doubles.data();
             for (size_t k = 0; k < n; k++) {
@@ -338,8 +353,7 @@ Slice window_slice(const EventIndex& index, uint32_t code, const int64_t* time, 
     // between are inside.
     const int64_t a = std::clamp<int64_t>(index.day_of(s.lo), 0, EventIndex::kLastDay);
     const int64_t b = std::min<int64_t>(index.day_of(s.hi), EventIndex::kLastDay);
-    if (a > b || index.count(code) == 0)
-        return out;
+    if (a > b || index.count(code) == 0) return out;
     out.p0 = index.first_on_or_after_day(code, a, time);
     out.p3 = index.first_on_or_after_day(code, b + 1, time);
     if (a == b) {
@@ -366,8 +380,7 @@ size_t slice_items(const EventIndex& index, const int64_t* time, const Slice& sl
         }
     };
     edge(sl.p0, sl.p1);
-    for (size_t k = sl.p1; k < sl.p2; k++)
-        out[m++] = uint64_t(user[k]) << 32 | row[k];
+    for (size_t k = sl.p1; k < sl.p2; k++) out[m++] = uint64_t(user[k]) << 32 | row[k];
     edge(sl.p2, sl.p3);
     return m;
 }
@@ -382,9 +395,12 @@ size_t slice_items(const EventIndex& index, const int64_t* time, const Slice& sl
 // quarter of the postings' time; a 90-day window with a filter stays on the postings.
 bool slice_is_cheaper(size_t slice, size_t postings, size_t users, size_t random_reads) {
     switch (g_plan) {
-    case BehaviorPlan::Postings: return false;
-    case BehaviorPlan::TimeSlice: return true;
-    case BehaviorPlan::Auto: break;
+        case BehaviorPlan::Postings:
+            return false;
+        case BehaviorPlan::TimeSlice:
+            return true;
+        case BehaviorPlan::Auto:
+            break;
     }
     return uint64_t(slice) * (3 + 5 * uint64_t(random_reads)) + uint64_t(users) / 8 < uint64_t(postings);
 }
@@ -395,8 +411,8 @@ bool slice_is_cheaper(size_t slice, size_t postings, size_t users, size_t random
 // saturating at 255, when every bound of the measure is below 255 (a count of 255 or more then
 // compares as 255 does): a quarter of the scratch, more of it in cache.
 template <typename Counter>
-Bitmap count_slice(const EventIndex& index, const int64_t* time, const Slice& sl, Span s, const CountMeasure& count,
-                   size_t n) {
+Bitmap count_slice(const EventIndex& index, const int64_t* time, const Slice& sl, Span s,
+                   const CountMeasure& count, size_t n) {
     const uint32_t* row = index.by_day_row.data();
     const uint32_t* user = index.by_day_user.data();
     constexpr Counter kMax = std::numeric_limits<Counter>::max();
@@ -405,8 +421,7 @@ Bitmap count_slice(const EventIndex& index, const int64_t* time, const Slice& sl
     const auto add = [&](size_t b, size_t e, bool test) {
         for (size_t j = b; j < e; j++) {
             const uint32_t u = user[j];
-            if (u >= n)
-                continue;
+            if (u >= n) continue;
             bool in = true;
             if (test) {
                 const int64_t t = time[row[j]];
@@ -422,8 +437,7 @@ Bitmap count_slice(const EventIndex& index, const int64_t* time, const Slice& sl
     uint64_t* words = out.words.data();
     for (size_t j = sl.p0; j < sl.p3; j++) {
         const uint32_t u = user[j];
-        if (u >= n)
-            continue;
+        if (u >= n) continue;
         const uint64_t bit = uint64_t(1) << (u & 63);
         words[u >> 6] = count_hit(count, c[u]) ? words[u >> 6] | bit : words[u >> 6] & ~bit;
     }
@@ -442,8 +456,7 @@ Bitmap decide_from_items(const BehaviorRule& rule, const ValueSource& source, co
         std::unique_ptr<uint32_t[]> k(new uint32_t[n]());
         for (size_t j = 0; j < m; j++) {
             const uint64_t u = items[j] >> 32;
-            if (u < n)
-                k[u]++;
+            if (u < n) k[u]++;
         }
         for (size_t j = 0; j < m; j++) {
             const uint64_t u = items[j] >> 32;
@@ -467,23 +480,28 @@ Bitmap decide_from_items(const BehaviorRule& rule, const ValueSource& source, co
         for (size_t j = 0; j < m; j++) {
             const double x = v[j];
             const uint64_t u = items[j] >> 32;
-            if (x != x || u >= n)
-                continue; // NaN: no value
-            acc[u] = k[u] == 0 ? combine(agg.fn == AggregateFn::Sum || agg.fn == AggregateFn::Avg ? 0.0 : x, x)
-                               : combine(acc[u], x);
+            if (x != x || u >= n) continue; // NaN: no value
+            acc[u] = k[u] == 0
+                         ? combine(agg.fn == AggregateFn::Sum || agg.fn == AggregateFn::Avg ? 0.0 : x, x)
+                         : combine(acc[u], x);
             k[u]++;
         }
     };
     switch (agg.fn) {
-    case AggregateFn::Sum:
-    case AggregateFn::Avg: fold([](double a, double x) { return a + x; }); break;
-    case AggregateFn::Min: fold([](double a, double x) { return std::min(a, x); }); break;
-    default: fold([](double a, double x) { return std::max(a, x); }); break;
+        case AggregateFn::Sum:
+        case AggregateFn::Avg:
+            fold([](double a, double x) { return a + x; });
+            break;
+        case AggregateFn::Min:
+            fold([](double a, double x) { return std::min(a, x); });
+            break;
+        default:
+            fold([](double a, double x) { return std::max(a, x); });
+            break;
     }
     for (size_t j = 0; j < m; j++) {
         const uint64_t u = items[j] >> 32;
-        if (u >= n || k[u] == 0)
-            continue;
+        if (u >= n || k[u] == 0) continue;
         const double value = agg.fn == AggregateFn::Avg ? acc[u] / double(k[u]) : acc[u];
         words[u >> 6] |= uint64_t(value_hit(agg, value)) << (u & 63);
     }
@@ -503,7 +521,8 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
     if (auto found = model.event_names.find(rule.event))
         code = *found;
     else
-        errors.push_back(AudienceError{child_path(path, "event"), unknown_event(rule.event, model.event_names)});
+        errors.push_back(
+            AudienceError{child_path(path, "event"), unknown_event(rule.event, model.event_names)});
 
     std::vector<ColumnPredicate> filters(rule.where.size());
     for (size_t i = 0; i < rule.where.size(); i++) {
@@ -512,10 +531,11 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
         append_path_index(fp, i);
         const Column* column = find_column(ev.properties, f.property);
         if (column == nullptr)
-            errors.push_back(AudienceError{child_path(fp, "property"), unknown_name("event property", f.property, ev.properties)});
+            errors.push_back(AudienceError{child_path(fp, "property"),
+                                           unknown_name("event property", f.property, ev.properties)});
         else
-            compile_predicate(*column, "event property " + quote(f.property), f.op, f.values, f.ci, fp, errors,
-                              &filters[i]);
+            compile_predicate(*column, "event property " + quote(f.property), f.op, f.values, f.ci, fp,
+                              errors, &filters[i]);
     }
 
     Span span;
@@ -528,16 +548,17 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
             std::string pp = child_path(child_path(path, "aggregate"), "property");
             const Column* column = find_column(ev.properties, agg->property);
             if (column == nullptr)
-                errors.push_back(AudienceError{pp, unknown_name("event property", agg->property, ev.properties)});
+                errors.push_back(
+                    AudienceError{pp, unknown_name("event property", agg->property, ev.properties)});
             else if (column->type != ColumnType::Int64 && column->type != ColumnType::Double)
                 errors.push_back(AudienceError{pp, "needs a numeric event property: event property " +
-                                                       quote(agg->property) + " is " + type_name(column->type)});
+                                                       quote(agg->property) + " is " +
+                                                       type_name(column->type)});
             else
                 source = ValueSource{nullptr, column};
         }
     }
-    if (errors.size() != before)
-        return Bitmap();
+    if (errors.size() != before) return Bitmap();
 
     // "Spent at least X" over every purchase up to as-of is each user's revenue total, which
     // the model keeps (UserAggregates, summed in the same CSR order): one pass over users
@@ -545,19 +566,20 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
     const size_t users = model.users.size();
     const UserAggregates& totals = model.aggregates;
     if (const auto* agg = std::get_if<AggregateMeasure>(&rule.measure);
-        g_plan == BehaviorPlan::Auto && agg != nullptr && agg->fn == AggregateFn::Sum && agg->property.empty() &&
-        filters.empty() && rule.event == model.purchase_event && span.lo < model.min_time_us &&
-        span.hi >= model.max_time_us && totals.revenue.size() == users && totals.has_revenue.size() == users) {
+        g_plan == BehaviorPlan::Auto && agg != nullptr && agg->fn == AggregateFn::Sum &&
+        agg->property.empty() && filters.empty() && rule.event == model.purchase_event &&
+        span.lo < model.min_time_us && span.hi >= model.max_time_us && totals.revenue.size() == users &&
+        totals.has_revenue.size() == users) {
         Bitmap out = make_user_set(users, false);
         for (size_t w = 0; w < out.words.size(); w++) { // a word at a time: no read-modify-write per user
             const size_t base = w * 64, end = std::min<size_t>(64, users - base);
             uint64_t bits = 0;
             for (size_t b = 0; b < end; b++)
-                bits |= uint64_t(totals.has_revenue[base + b] && value_hit(*agg, totals.revenue[base + b])) << b;
+                bits |= uint64_t(totals.has_revenue[base + b] && value_hit(*agg, totals.revenue[base + b]))
+                        << b;
             out.words[w] = bits;
         }
-        if (!rule.did)
-            complement(out);
+        if (!rule.did) complement(out);
         return out;
     }
 
@@ -572,33 +594,30 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
     size_t m = index->count(code);
     std::unique_ptr<uint32_t[]> kept; // uninitialized: written before read
     const auto narrowed = [&]() {
-        if (!kept)
-            kept.reset(new uint32_t[m]);
+        if (!kept) kept.reset(new uint32_t[m]);
         return kept.get();
     };
     const auto* occ = std::get_if<OccurrenceMeasure>(&rule.measure);
     const size_t n = model.users.size();
     if (occ == nullptr && m > 0 && (span.lo >= index->min_time[code] || span.hi < index->max_time[code])) {
         const Slice slice = window_slice(*index, code, ev.time.data(), span);
-        const size_t reads = filters.size() + (std::holds_alternative<AggregateMeasure>(rule.measure) ? 1 : 0);
+        const size_t reads =
+            filters.size() + (std::holds_alternative<AggregateMeasure>(rule.measure) ? 1 : 0);
         if (slice_is_cheaper(slice.size(), m, n, reads)) {
-            if (const auto* count = std::get_if<CountMeasure>(&rule.measure); count != nullptr && filters.empty()) {
+            if (const auto* count = std::get_if<CountMeasure>(&rule.measure);
+                count != nullptr && filters.empty()) {
                 bool small = true;
-                for (int64_t v : count->values)
-                    small = small && v < 255;
+                for (int64_t v : count->values) small = small && v < 255;
                 Bitmap out = small ? count_slice<uint8_t>(*index, ev.time.data(), slice, span, *count, n)
                                    : count_slice<uint32_t>(*index, ev.time.data(), slice, span, *count, n);
-                if (!rule.did)
-                    complement(out);
+                if (!rule.did) complement(out);
                 return out;
             }
             std::unique_ptr<uint64_t[]> items(new uint64_t[std::max<size_t>(slice.size(), 1)]);
             size_t k = slice_items(*index, ev.time.data(), slice, span, items.get());
-            for (const ColumnPredicate& f : filters)
-                k = filter_rows(f, items.get(), k, items.get());
+            for (const ColumnPredicate& f : filters) k = filter_rows(f, items.get(), k, items.get());
             Bitmap out = decide_from_items(rule, source, items.get(), k, n);
-            if (!rule.did)
-                complement(out);
+            if (!rule.did) complement(out);
             return out;
         }
     }
@@ -644,11 +663,11 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
                 lo = std::min(lo, has ? x : inf);
                 hi = std::max(hi, has ? x : -inf);
             }
-            if (k == 0)
-                return; // NULL aggregate: false
-            double value = agg->fn == AggregateFn::Sum ? sum
-                         : agg->fn == AggregateFn::Avg ? sum / double(k)
-                         : agg->fn == AggregateFn::Min ? lo : hi;
+            if (k == 0) return; // NULL aggregate: false
+            double value = agg->fn == AggregateFn::Sum   ? sum
+                           : agg->fn == AggregateFn::Avg ? sum / double(k)
+                           : agg->fn == AggregateFn::Min ? lo
+                                                         : hi;
             words[u >> 6] |= uint64_t(value_hit(*agg, value)) << (u & 63);
         });
     } else if (occ != nullptr) {
@@ -662,8 +681,7 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
     } else {
         out = make_user_set(n, false);
     }
-    if (!rule.did)
-        complement(out);
+    if (!rule.did) complement(out);
     return out;
 }
 

@@ -9,13 +9,19 @@ struct OpName {
     const char* name;
 };
 constexpr OpName kOps[] = {
-    {Op::Eq, "eq"},          {Op::Neq, "neq"},
-    {Op::In, "in"},          {Op::NotIn, "not_in"},
-    {Op::Contains, "contains"}, {Op::NotContains, "not_contains"},
+    {Op::Eq, "eq"},
+    {Op::Neq, "neq"},
+    {Op::In, "in"},
+    {Op::NotIn, "not_in"},
+    {Op::Contains, "contains"},
+    {Op::NotContains, "not_contains"},
     {Op::StartsWith, "starts_with"},
-    {Op::Gt, "gt"},          {Op::Gte, "gte"},
-    {Op::Lt, "lt"},          {Op::Lte, "lte"},
-    {Op::Between, "between"}, {Op::IsSet, "is_set"},
+    {Op::Gt, "gt"},
+    {Op::Gte, "gte"},
+    {Op::Lt, "lt"},
+    {Op::Lte, "lte"},
+    {Op::Between, "between"},
+    {Op::IsSet, "is_set"},
     {Op::IsNotSet, "is_not_set"},
 };
 
@@ -26,26 +32,28 @@ constexpr const char* kStages[] = {"new", "returning", "resurrecting", "dormant"
 
 const char* op_name(Op op) {
     for (const OpName& o : kOps)
-        if (o.op == op)
-            return o.name;
+        if (o.op == op) return o.name;
     return "?";
 }
 
 std::optional<Op> op_from_name(std::string_view name) {
     for (const OpName& o : kOps)
-        if (name == o.name)
-            return o.op;
+        if (name == o.name) return o.op;
     return std::nullopt;
 }
 
 Arity op_arity(Op op) {
     switch (op) {
-    case Op::IsSet:
-    case Op::IsNotSet: return Arity::None;
-    case Op::In:
-    case Op::NotIn: return Arity::Many;
-    case Op::Between: return Arity::Two;
-    default: return Arity::One;
+        case Op::IsSet:
+        case Op::IsNotSet:
+            return Arity::None;
+        case Op::In:
+        case Op::NotIn:
+            return Arity::Many;
+        case Op::Between:
+            return Arity::Two;
+        default:
+            return Arity::One;
     }
 }
 
@@ -53,8 +61,7 @@ const char* aggregate_fn_name(AggregateFn fn) { return kAggregateFns[size_t(fn)]
 
 std::optional<AggregateFn> aggregate_fn_from_name(std::string_view name) {
     for (size_t i = 0; i < 4; i++)
-        if (name == kAggregateFns[i])
-            return AggregateFn(i);
+        if (name == kAggregateFns[i]) return AggregateFn(i);
     return std::nullopt;
 }
 
@@ -62,14 +69,13 @@ const char* lifecycle_stage_name(LifecycleStage stage) { return kStages[size_t(s
 
 std::optional<LifecycleStage> lifecycle_stage_from_name(std::string_view name) {
     for (size_t i = 0; i < 4; i++)
-        if (name == kStages[i])
-            return LifecycleStage(i);
+        if (name == kStages[i]) return LifecycleStage(i);
     return std::nullopt;
 }
 
 const char* rule_kind_name(const RuleNode& node) {
-    static constexpr const char* kKinds[] = {"group", "property", "behavior", "rfm",
-                                             "lifecycle", "funnel", "audience"};
+    static constexpr const char* kKinds[] = {"group",     "property", "behavior", "rfm",
+                                             "lifecycle", "funnel",   "audience"};
     return kKinds[node.index()];
 }
 
@@ -96,12 +102,14 @@ Scalar Scalar::of_bool(bool b) {
 
 // Only the member of the active kind takes part: a number never differs by a stale text.
 bool operator==(const Scalar& a, const Scalar& b) {
-    if (a.kind != b.kind)
-        return false;
+    if (a.kind != b.kind) return false;
     switch (a.kind) {
-    case Scalar::Kind::String: return a.text == b.text;
-    case Scalar::Kind::Number: return a.number == b.number;
-    case Scalar::Kind::Bool: return a.boolean == b.boolean;
+        case Scalar::Kind::String:
+            return a.text == b.text;
+        case Scalar::Kind::Number:
+            return a.number == b.number;
+        case Scalar::Kind::Bool:
+            return a.boolean == b.boolean;
     }
     return false;
 }
@@ -114,12 +122,8 @@ bool operator==(const EventFilter& a, const EventFilter& b) {
 }
 bool operator==(const WindowAllTime&, const WindowAllTime&) { return true; }
 bool operator==(const WindowLastDays& a, const WindowLastDays& b) { return a.days == b.days; }
-bool operator==(const WindowRange& a, const WindowRange& b) {
-    return a.from == b.from && a.to == b.to;
-}
-bool operator==(const CountMeasure& a, const CountMeasure& b) {
-    return a.op == b.op && a.values == b.values;
-}
+bool operator==(const WindowRange& a, const WindowRange& b) { return a.from == b.from && a.to == b.to; }
+bool operator==(const CountMeasure& a, const CountMeasure& b) { return a.op == b.op && a.values == b.values; }
 bool operator==(const AggregateMeasure& a, const AggregateMeasure& b) {
     return a.fn == b.fn && a.property == b.property && a.op == b.op && a.values == b.values;
 }
@@ -136,9 +140,7 @@ bool operator==(const LifecycleRule& a, const LifecycleRule& b) { return a.stage
 bool operator==(const FunnelRule& a, const FunnelRule& b) {
     return a.funnel == b.funnel && a.dropped_after == b.dropped_after && a.step == b.step;
 }
-bool operator==(const AudienceRefRule& a, const AudienceRefRule& b) {
-    return a.id == b.id && a.in == b.in;
-}
+bool operator==(const AudienceRefRule& a, const AudienceRefRule& b) { return a.id == b.id && a.in == b.in; }
 bool operator==(const Group& a, const Group& b) {
     return a.match == b.match && a.negate == b.negate && a.rules == b.rules;
 }

@@ -21,16 +21,28 @@ namespace segx {
 
 // Limits on untrusted definitions (json.h enforces them; the evaluator re-checks the depth so
 // a tree built in code cannot recurse without bound either).
-constexpr int kMaxGroupDepth = 64;          // groups inside groups, the root being depth 1
-constexpr size_t kMaxRules = 10000;         // rules in one definition, groups included
-constexpr size_t kMaxValues = 10000;        // values of one `in`, filters of one behavior rule
-constexpr size_t kMaxStringBytes = 10000;   // any one string: names, values, ids
+constexpr int kMaxGroupDepth = 64;        // groups inside groups, the root being depth 1
+constexpr size_t kMaxRules = 10000;       // rules in one definition, groups included
+constexpr size_t kMaxValues = 10000;      // values of one `in`, filters of one behavior rule
+constexpr size_t kMaxStringBytes = 10000; // any one string: names, values, ids
 
 // ---- operators and values -------------------------------------------------------------------
 
 enum class Op : uint8_t {
-    Eq, Neq, In, NotIn, Contains, NotContains, StartsWith,
-    Gt, Gte, Lt, Lte, Between, IsSet, IsNotSet,
+    Eq,
+    Neq,
+    In,
+    NotIn,
+    Contains,
+    NotContains,
+    StartsWith,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    Between,
+    IsSet,
+    IsNotSet,
 };
 
 const char* op_name(Op op); // "eq", "not_in", "starts_with", ...
@@ -47,8 +59,8 @@ Arity op_arity(Op op);
 struct Scalar {
     enum class Kind : uint8_t { String, Number, Bool };
     Kind kind = Kind::String;
-    std::string text;  // String
-    double number = 0; // Number
+    std::string text;     // String
+    double number = 0;    // Number
     bool boolean = false; // Bool
 
     static Scalar of(std::string s);
@@ -80,17 +92,19 @@ struct EventFilter {
 
 // Time windows, relative to the as-of time. Every window is start-exclusive, end-inclusive,
 // and no window reaches past as-of (evaluate.h).
-struct WindowAllTime {};                   // (-inf, as_of]
-struct WindowLastDays { int64_t days = 30; }; // (as_of - days, as_of], days in 1..kMaxWindowDays
-struct WindowRange {                       // (from, to] ∩ (-inf, as_of]; "" = open end, not both
-    std::string from, to;                  // ISO 8601 date or time text, UTC when zone-less
+struct WindowAllTime {}; // (-inf, as_of]
+struct WindowLastDays {
+    int64_t days = 30;
+};                        // (as_of - days, as_of], days in 1..kMaxWindowDays
+struct WindowRange {      // (from, to] ∩ (-inf, as_of]; "" = open end, not both
+    std::string from, to; // ISO 8601 date or time text, UTC when zone-less
 };
 using TimeWindow = std::variant<WindowAllTime, WindowLastDays, WindowRange>;
 constexpr int64_t kMaxWindowDays = 100000;
 
 // What a behavior rule measures over the user's matching events in the window.
-struct CountMeasure {             // number of matching events, 0 for none
-    Op op = Op::Gte;              // gte, lte, eq or between
+struct CountMeasure {                  // number of matching events, 0 for none
+    Op op = Op::Gte;                   // gte, lte, eq or between
     std::vector<int64_t> values = {1}; // 0..kMaxCount; two for between
 };
 constexpr int64_t kMaxCount = 4294967295;
@@ -99,14 +113,14 @@ enum class AggregateFn : uint8_t { Sum, Avg, Min, Max };
 const char* aggregate_fn_name(AggregateFn fn);
 std::optional<AggregateFn> aggregate_fn_from_name(std::string_view name);
 
-struct AggregateMeasure {         // fn over non-null values; no values -> NULL -> false
+struct AggregateMeasure { // fn over non-null values; no values -> NULL -> false
     AggregateFn fn = AggregateFn::Sum;
-    std::string property;         // a numeric event property; "" = the revenue column
-    Op op = Op::Gte;              // eq, neq, gt, gte, lt, lte or between
+    std::string property; // a numeric event property; "" = the revenue column
+    Op op = Op::Gte;      // eq, neq, gt, gte, lt, lte or between
     std::vector<double> values = {0};
 };
 
-struct OccurrenceMeasure {        // the user's first (or last) matching event lies in the window
+struct OccurrenceMeasure { // the user's first (or last) matching event lies in the window
     bool last = false;
 };
 
@@ -126,8 +140,8 @@ struct ScoreRange {
     int lo = 1, hi = 5; // 1..5, lo <= hi
 };
 struct RfmRule {
-    std::vector<std::string> segments;   // named segments (Champions, At Risk, ...), or
-    std::optional<ScoreRange> r, f, m;   // score ranges (at least one); never both forms
+    std::vector<std::string> segments; // named segments (Champions, At Risk, ...), or
+    std::optional<ScoreRange> r, f, m; // score ranges (at least one); never both forms
 };
 
 enum class LifecycleStage : uint8_t { New, Returning, Resurrecting, Dormant };
@@ -138,9 +152,9 @@ struct LifecycleRule {
 };
 
 struct FunnelRule {
-    std::string funnel;        // saved funnel id
+    std::string funnel;         // saved funnel id
     bool dropped_after = false; // false: reached step `step`; true: dropped after it
-    int step = 1;              // 1..kMaxFunnelStep
+    int step = 1;               // 1..kMaxFunnelStep
 };
 constexpr int kMaxFunnelStep = 100;
 
@@ -161,8 +175,8 @@ struct Group {
     std::vector<Rule> rules;
 };
 
-using RuleNode = std::variant<Group, PropertyRule, BehaviorRule, RfmRule, LifecycleRule, FunnelRule,
-                              AudienceRefRule>;
+using RuleNode =
+    std::variant<Group, PropertyRule, BehaviorRule, RfmRule, LifecycleRule, FunnelRule, AudienceRefRule>;
 
 // The wrapper that lets Group hold a vector of nodes (a variant cannot name itself).
 struct Rule {

@@ -27,8 +27,7 @@ inline bool operator==(const AudienceError& a, const AudienceError& b) {
 inline std::string join_errors(const std::vector<AudienceError>& errors) {
     std::string out;
     for (const AudienceError& e : errors) {
-        if (!out.empty())
-            out += '\n';
+        if (!out.empty()) out += '\n';
         out += e.to_string();
     }
     return out;

@@ -12,7 +12,6 @@
 #include "core/audience/text.h"
 #include "core/audience/user_set.h"
 
-
 #include <map>
 
 namespace segx {
@@ -32,15 +31,13 @@ std::string child_path(const std::string& path, const char* key, size_t i) {
 // Ids as they appear in messages: plain when short and printable, else quoted.
 std::string show_id(const std::string& id) {
     bool plain = !id.empty() && id.size() <= 64;
-    for (char c : id)
-        plain = plain && c > ' ' && c != '"' && c != '\\' && c != 0x7F;
+    for (char c : id) plain = plain && c > ' ' && c != '"' && c != '\\' && c != 0x7F;
     return plain && is_valid_utf8(id) ? id : quote(id);
 }
 
 std::string cycle_message(const std::vector<std::string>& stack, size_t from, const std::string& id) {
     std::string chain;
-    for (size_t k = from; k < stack.size(); k++)
-        chain += show_id(stack[k]) + " \xE2\x86\x92 "; // →
+    for (size_t k = from; k < stack.size(); k++) chain += show_id(stack[k]) + " \xE2\x86\x92 "; // →
     return "audience cycle: " + chain + show_id(id);
 }
 
@@ -57,7 +54,6 @@ struct Issue {
     bool cycle = false;
 };
 
-
 class Evaluator {
 public:
     Evaluator(const EvalContext& ctx, AudienceCache* cache)
@@ -70,41 +66,36 @@ public:
         stack_.pop_back();
         EvalResult result;
         for (Issue& i : issues)
-            if (result.errors.size() < kMaxErrors)
-                result.errors.push_back(std::move(i.error));
-        if (result.ok())
-            result.users = std::move(users);
+            if (result.errors.size() < kMaxErrors) result.errors.push_back(std::move(i.error));
+        if (result.ok()) result.users = std::move(users);
         return result;
     }
 
 private:
     Bitmap group(const Group& g, const std::string& path, int depth, std::vector<Issue>& issues) {
         if (depth > kMaxGroupDepth) {
-            issues.push_back({{path, "groups nested deeper than " + std::to_string(kMaxGroupDepth) + " levels"}});
+            issues.push_back(
+                {{path, "groups nested deeper than " + std::to_string(kMaxGroupDepth) + " levels"}});
             return Bitmap();
         }
         Bitmap acc = make_user_set(users_, g.match == Match::All);
         for (size_t i = 0; i < g.rules.size(); i++) {
             size_t before = issues.size();
             Bitmap b = rule(g.rules[i], child_path(path, "rules", i), depth, issues);
-            if (issues.size() != before)
-                continue; // b is empty, not a user set: keep walking for more errors
+            if (issues.size() != before) continue; // b is empty, not a user set: keep walking for more errors
             if (g.match == Match::All)
                 intersect_with(acc, b);
             else
                 unite_with(acc, b);
         }
-        if (g.negate)
-            complement(acc);
+        if (g.negate) complement(acc);
         return acc;
     }
 
     Bitmap rule(const Rule& r, const std::string& path, int depth, std::vector<Issue>& issues) {
         const RuleNode& node = r.node;
-        if (const auto* g = std::get_if<Group>(&node))
-            return group(*g, path, depth + 1, issues);
-        if (const auto* ref = std::get_if<AudienceRefRule>(&node))
-            return reference(*ref, path, issues);
+        if (const auto* g = std::get_if<Group>(&node)) return group(*g, path, depth + 1, issues);
+        if (const auto* ref = std::get_if<AudienceRefRule>(&node)) return reference(*ref, path, issues);
         if (std::holds_alternative<PropertyRule>(node) || std::holds_alternative<BehaviorRule>(node))
             return leaf(r, path, issues);
         const char* engine = std::holds_alternative<RfmRule>(node)         ? "RFM"
@@ -120,23 +111,20 @@ private:
         std::string key;
         if (cache_ != nullptr) {
             key = leaf_cache_key(r, ctx_.as_of_us);
-            if (const Bitmap* hit = cache_->lookup(key, ctx_.model_generation))
-                return *hit;
+            if (const Bitmap* hit = cache_->lookup(key, ctx_.model_generation)) return *hit;
         }
         std::vector<AudienceError> errors;
-        Bitmap users = behavior ? eval_behavior_rule(ctx_.model, *behavior, ctx_.as_of_us, path, errors)
-                                : eval_property_rule(ctx_.model, std::get<PropertyRule>(r.node), path, errors);
-        for (AudienceError& e : errors)
-            issues.push_back({std::move(e)});
-        if (cache_ != nullptr && errors.empty())
-            cache_->store(key, users, ctx_.model_generation);
+        Bitmap users = behavior
+                           ? eval_behavior_rule(ctx_.model, *behavior, ctx_.as_of_us, path, errors)
+                           : eval_property_rule(ctx_.model, std::get<PropertyRule>(r.node), path, errors);
+        for (AudienceError& e : errors) issues.push_back({std::move(e)});
+        if (cache_ != nullptr && errors.empty()) cache_->store(key, users, ctx_.model_generation);
         return users;
     }
 
     Bitmap reference(const AudienceRefRule& ref, const std::string& path, std::vector<Issue>& issues) {
         for (size_t i = 0; i < stack_.size(); i++) {
-            if (stack_[i] != ref.id || ref.id.empty())
-                continue;
+            if (stack_[i] != ref.id || ref.id.empty()) continue;
             issues.push_back({{path, cycle_message(stack_, i, ref.id)}, true});
             return Bitmap();
         }
@@ -162,23 +150,23 @@ private:
             if (!inner.empty()) {
                 // Reported here, at the rule that leads into the broken audience.
                 for (Issue& e : inner)
-                    issues.push_back({{path, e.cycle ? e.error.message
-                                                     : "in audience " + show_id(ref.id) + ": " + e.error.to_string()},
-                                      e.cycle});
+                    issues.push_back(
+                        {{path, e.cycle ? e.error.message
+                                        : "in audience " + show_id(ref.id) + ": " + e.error.to_string()},
+                         e.cycle});
                 return Bitmap();
             }
             done_.emplace(ref.id, users);
         }
-        if (!ref.in)
-            complement(users);
+        if (!ref.in) complement(users);
         return users;
     }
 
     const EvalContext& ctx_;
     AudienceCache* cache_;
     size_t users_;
-    std::vector<std::string> stack_;      // ids of the audiences being evaluated, outermost first
-    std::map<std::string, Bitmap> done_;  // referenced audiences already evaluated in this run
+    std::vector<std::string> stack_;     // ids of the audiences being evaluated, outermost first
+    std::map<std::string, Bitmap> done_; // referenced audiences already evaluated in this run
 };
 
 } // namespace

@@ -20,8 +20,7 @@ constexpr uint32_t kSkip = UINT32_MAX, kStop = UINT32_MAX - 1;
 std::vector<uint64_t> member_words(const Bitmap& members, size_t users) {
     std::vector<uint64_t> words((users + 63) / 64, 0);
     std::copy_n(members.words.begin(), std::min(words.size(), members.words.size()), words.begin());
-    if ((users & 63) != 0)
-        words.back() &= (1ull << (users & 63)) - 1;
+    if ((users & 63) != 0) words.back() &= (1ull << (users & 63)) - 1;
     return words;
 }
 
@@ -32,21 +31,19 @@ struct Counts {
 // One pass over the non-null rows of `column` below `rows`, counting users and members per
 // code_of(row). False if code_of gave up (kStop).
 template <typename CodeOf>
-bool count_codes(const Column& column, size_t rows, const std::vector<uint64_t>& member,
-                 CodeOf code_of, Counts& out) {
+bool count_codes(const Column& column, size_t rows, const std::vector<uint64_t>& member, CodeOf code_of,
+                 Counts& out) {
     rows = std::min(rows, column.size());
     for (size_t w = 0; w * 64 < rows; w++) {
         uint64_t valid = column.valid.words[w];
-        if (rows - w * 64 < 64)
-            valid &= (1ull << (rows - w * 64)) - 1;
+        if (rows - w * 64 < 64) valid &= (1ull << (rows - w * 64)) - 1;
         const uint64_t m = member[w];
         while (valid != 0) {
             const unsigned bit = unsigned(__builtin_ctzll(valid));
             valid &= valid - 1;
             const uint32_t code = code_of(w * 64 + bit);
             if (code >= kStop) {
-                if (code == kStop)
-                    return false;
+                if (code == kStop) return false;
                 continue;
             }
             out.users[code]++;
@@ -101,8 +98,7 @@ void top_values(const Counts& c, size_t k, Less less, Text text, const AudienceI
 }
 
 int64_t double_key(double v) {
-    if (v == 0)
-        v = 0; // -0 and 0 are one value
+    if (v == 0) v = 0; // -0 and 0 are one value
     int64_t key;
     std::memcpy(&key, &v, sizeof key);
     return key;
@@ -114,8 +110,7 @@ double number_at(const Column& c, size_t row) {
 
 // Rounds down to two significant digits; the small nudge keeps 0.29 from becoming 0.28.
 double round_down_2sig(double x) {
-    if (x == 0 || !std::isfinite(x))
-        return x;
+    if (x == 0 || !std::isfinite(x)) return x;
     const int e = int(std::floor(std::log10(std::fabs(x)))) - 1;
     if (e >= 0) {
         const double p = std::pow(10.0, e);
@@ -146,8 +141,7 @@ std::vector<double> quantile_cuts(const Column& column, size_t rows) {
         double x = sample[sample.size() * j / kNumericBuckets];
         x = is_time(column.type) ? double(floor_div(int64_t(x), kMicrosPerDay) * kMicrosPerDay)
                                  : round_down_2sig(x);
-        if (x > (cuts.empty() ? sample.front() : cuts.back()))
-            cuts.push_back(x);
+        if (x > (cuts.empty() ? sample.front() : cuts.back())) cuts.push_back(x);
     }
     return cuts;
 }
@@ -156,26 +150,28 @@ std::vector<double> quantile_cuts(const Column& column, size_t rows) {
 // branches over kNumericBuckets - 1 slots (unused ones hold the type's maximum; the clamp keeps
 // that maximum itself in the last range).
 template <typename T>
-void count_ranges(const Column& column, const T* values, const std::vector<double>& cuts,
-                  size_t rows, const std::vector<uint64_t>& member, Counts& c) {
+void count_ranges(const Column& column, const T* values, const std::vector<double>& cuts, size_t rows,
+                  const std::vector<uint64_t>& member, Counts& c) {
     std::array<T, kNumericBuckets - 1> cut;
     cut.fill(std::numeric_limits<T>::max());
     for (size_t i = 0; i < cuts.size(); i++)
         cut[i] = T(cuts[i]); // integral for BIGINT, DATE and TIMESTAMP columns
     const uint32_t last = uint32_t(cuts.size());
-    count_codes(column, rows, member, [&](size_t row) {
-        const T x = values[row];
-        if (x != x) // NaN
-            return kSkip;
-        uint32_t b = 0;
-        for (const T& k : cut)
-            b += x >= k;
-        return std::min(b, last);
-    }, c);
+    count_codes(
+        column, rows, member,
+        [&](size_t row) {
+            const T x = values[row];
+            if (x != x) // NaN
+                return kSkip;
+            uint32_t b = 0;
+            for (const T& k : cut) b += x >= k;
+            return std::min(b, last);
+        },
+        c);
 }
 
-void ranges(const Column& column, size_t rows, const std::vector<uint64_t>& member,
-            const AudienceInsight& t, AttributeInsight& out) {
+void ranges(const Column& column, size_t rows, const std::vector<uint64_t>& member, const AudienceInsight& t,
+            AttributeInsight& out) {
     const std::vector<double> cuts = quantile_cuts(column, rows);
     Counts c;
     c.members.assign(cuts.size() + 1, 0);
@@ -205,8 +201,8 @@ void ranges(const Column& column, size_t rows, const std::vector<uint64_t>& memb
     }
 }
 
-AttributeInsight attribute_insight(const Column& column, const std::vector<uint64_t>& member,
-                                   size_t k, const AudienceInsight& t) {
+AttributeInsight attribute_insight(const Column& column, const std::vector<uint64_t>& member, size_t k,
+                                   const AudienceInsight& t) {
     AttributeInsight out;
     out.attribute = column.name;
     out.type = column.type;
@@ -215,10 +211,12 @@ AttributeInsight attribute_insight(const Column& column, const std::vector<uint6
     if (column.type == ColumnType::String) {
         c.members.assign(column.dict.size(), 0);
         c.users.assign(column.dict.size(), 0);
-        count_codes(column, rows, member, [&](size_t row) { return column.codes[row]; }, c);
+        count_codes(
+            column, rows, member, [&](size_t row) { return column.codes[row]; }, c);
         set_not_set(c, t, out);
-        top_values(c, k, [&](uint32_t a, uint32_t b) { return column.dict.at(a) < column.dict.at(b); },
-                   [&](uint32_t code) { return std::string(column.dict.at(code)); }, t, out);
+        top_values(
+            c, k, [&](uint32_t a, uint32_t b) { return column.dict.at(a) < column.dict.at(b); },
+            [&](uint32_t code) { return std::string(column.dict.at(code)); }, t, out);
         return out;
     }
     // Numbers, booleans and dates: by value while there are few distinct ones, else ranges.
@@ -226,28 +224,29 @@ AttributeInsight attribute_insight(const Column& column, const std::vector<uint6
     IntCodeMap codes;
     std::vector<int64_t> keys;
     std::vector<size_t> first_row; // a row holding each value, for Column::format
-    const bool few = count_codes(column, rows, member, [&](size_t row) {
-        int64_t key;
-        if (is_double) {
-            if (std::isnan(column.doubles[row]))
-                return kSkip;
-            key = double_key(column.doubles[row]);
-        } else {
-            key = column.ints[row];
-        }
-        uint32_t code = codes.find(key);
-        if (code == IntCodeMap::kMissing) {
-            if (keys.size() == kMaxDistinctNumbers)
-                return kStop;
-            code = uint32_t(keys.size());
-            codes.insert(key, code);
-            keys.push_back(key);
-            first_row.push_back(row);
-            c.members.push_back(0);
-            c.users.push_back(0);
-        }
-        return code;
-    }, c);
+    const bool few = count_codes(
+        column, rows, member,
+        [&](size_t row) {
+            int64_t key;
+            if (is_double) {
+                if (std::isnan(column.doubles[row])) return kSkip;
+                key = double_key(column.doubles[row]);
+            } else {
+                key = column.ints[row];
+            }
+            uint32_t code = codes.find(key);
+            if (code == IntCodeMap::kMissing) {
+                if (keys.size() == kMaxDistinctNumbers) return kStop;
+                code = uint32_t(keys.size());
+                codes.insert(key, code);
+                keys.push_back(key);
+                first_row.push_back(row);
+                c.members.push_back(0);
+                c.users.push_back(0);
+            }
+            return code;
+        },
+        c);
     if (!few) {
         ranges(column, rows, member, t, out);
         return out;
@@ -256,14 +255,14 @@ AttributeInsight attribute_insight(const Column& column, const std::vector<uint6
     auto less = [&](uint32_t a, uint32_t b) {
         return is_double ? column.doubles[first_row[a]] < column.doubles[first_row[b]] : keys[a] < keys[b];
     };
-    top_values(c, k, less, [&](uint32_t code) { return column.format(first_row[code]); }, t, out);
+    top_values(
+        c, k, less, [&](uint32_t code) { return column.format(first_row[code]); }, t, out);
     return out;
 }
 
 size_t interval_bucket(int64_t gap_us) {
     size_t b = 0;
-    while (b < kIntervalBuckets - 1 && gap_us >= kIntervalEdgesDays[b] * kMicrosPerDay)
-        b++;
+    while (b < kIntervalBuckets - 1 && gap_us >= kIntervalEdgesDays[b] * kMicrosPerDay) b++;
     return b;
 }
 
@@ -278,8 +277,8 @@ size_t week_cell(int64_t us) {
 
 // One pass over the members' event slices (time-sorted, so each stops at as-of): heat map
 // cells, purchases per member and the gaps between them.
-void scan_events(const Model& model, const std::vector<uint64_t>& member, int64_t as_of,
-                 PurchaseIntervals& p, ActivityHeatmap& h) {
+void scan_events(const Model& model, const std::vector<uint64_t>& member, int64_t as_of, PurchaseIntervals& p,
+                 ActivityHeatmap& h) {
     const EventStore& ev = model.events;
     const std::optional<uint32_t> code = model.event_names.find(model.purchase_event);
     const uint32_t purchase = code ? *code : UINT32_MAX;
@@ -296,19 +295,15 @@ void scan_events(const Model& model, const std::vector<uint64_t>& member, int64_
             const size_t end = u < with_slices ? size_t(ev.offsets[u + 1]) : 0;
             for (size_t i = u < with_slices ? size_t(ev.offsets[u]) : 0; i < end; i++) {
                 const int64_t t = ev.time[i];
-                if (t > as_of)
-                    break;
+                if (t > as_of) break;
                 cells[week_cell(t)]++;
-                if (ev.event[i] != purchase)
-                    continue;
+                if (ev.event[i] != purchase) continue;
                 const uint32_t o = ev.order[i];
                 if (o != EventStore::kNoOrder) {
-                    if (last_user[o] == uint32_t(u))
-                        continue; // another line of an order already counted
+                    if (last_user[o] == uint32_t(u)) continue; // another line of an order already counted
                     last_user[o] = uint32_t(u);
                 }
-                if (purchases++ > 0)
-                    gaps.push_back(t - previous);
+                if (purchases++ > 0) gaps.push_back(t - previous);
                 previous = t;
             }
             if (purchases == 0)
@@ -325,8 +320,7 @@ void scan_events(const Model& model, const std::vector<uint64_t>& member, int64_
         h.total += cells[c];
     }
     p.intervals = gaps.size();
-    if (gaps.empty())
-        return;
+    if (gaps.empty()) return;
     double sum_days = 0;
     for (int64_t g : gaps) {
         p.histogram[interval_bucket(g)]++;
@@ -344,18 +338,16 @@ void scan_events(const Model& model, const std::vector<uint64_t>& member, int64_
 } // namespace
 
 const char* interval_bucket_label(size_t bucket) {
-    static const char* const labels[kIntervalBuckets] = {"0-1", "1-7", "7-14", "14-30", "30-60",
+    static const char* const labels[kIntervalBuckets] = {"0-1",   "1-7",    "7-14",    "14-30", "30-60",
                                                          "60-90", "90-180", "180-365", "365+"};
     return bucket < kIntervalBuckets ? labels[bucket] : "";
 }
 
-AudienceInsight compute_insight(const Model& model, const Bitmap& members,
-                                const InsightOptions& options) {
+AudienceInsight compute_insight(const Model& model, const Bitmap& members, const InsightOptions& options) {
     AudienceInsight out;
     out.users = model.users.size();
     const std::vector<uint64_t> member = member_words(members, model.users.size());
-    for (uint64_t w : member)
-        out.members += uint64_t(__builtin_popcountll(w));
+    for (uint64_t w : member) out.members += uint64_t(__builtin_popcountll(w));
     for (const Column& column : model.attributes)
         out.attributes.push_back(attribute_insight(column, member, options.top_k, out));
     scan_events(model, member, options.as_of_us, out.purchases, out.activity);

@@ -56,12 +56,12 @@ struct InsightOptions {
 
 // One value, or one range of a bucketed numeric attribute.
 struct ValueLift {
-    std::string value;        // the value, or a range label: "< 25", "[25, 35)", ">= 60"
-    uint64_t members = 0;     // members with it
-    uint64_t users = 0;       // all users with it
-    double member_share = 0;  // members / all members; 0 when there are no members
-    double all_share = 0;     // users / all users
-    double lift = 0;          // member_share / all_share; 0 when all_share is 0
+    std::string value;       // the value, or a range label: "< 25", "[25, 35)", ">= 60"
+    uint64_t members = 0;    // members with it
+    uint64_t users = 0;      // all users with it
+    double member_share = 0; // members / all members; 0 when there are no members
+    double all_share = 0;    // users / all users
+    double lift = 0;         // member_share / all_share; 0 when all_share is 0
     // Ranges only: lo <= x < hi, -inf / +inf at the ends; µs for DATE and TIMESTAMP.
     double lo = 0, hi = 0;
 };
@@ -69,11 +69,11 @@ struct ValueLift {
 struct AttributeInsight {
     std::string attribute;
     ColumnType type = ColumnType::String;
-    bool ranges = false;             // values are ranges (see above)
+    bool ranges = false; // values are ranges (see above)
     std::vector<ValueLift> values;
-    uint64_t members_not_set = 0;    // "not set": null (or NaN)
+    uint64_t members_not_set = 0; // "not set": null (or NaN)
     uint64_t users_not_set = 0;
-    uint64_t members_other = 0;      // members with a value that is not among `values`
+    uint64_t members_other = 0; // members with a value that is not among `values`
 };
 
 // Interval histogram buckets, in days: [0, 1) [1, 7) [7, 14) ... [180, 365) [365, inf).
@@ -82,10 +82,10 @@ constexpr int64_t kIntervalEdgesDays[kIntervalBuckets - 1] = {1, 7, 14, 30, 60, 
 const char* interval_bucket_label(size_t bucket); // "0-1", "1-7", ..., "365+" (days)
 
 struct PurchaseIntervals {
-    uint64_t members_no_purchase = 0;   // members by purchases at or before as-of: 0,
-    uint64_t members_one_purchase = 0;  // 1,
-    uint64_t members_repeat = 0;        // 2 or more
-    uint64_t intervals = 0;             // consecutive purchase pairs, over repeat members
+    uint64_t members_no_purchase = 0;      // members by purchases at or before as-of: 0,
+    uint64_t members_one_purchase = 0;     // 1,
+    uint64_t members_repeat = 0;           // 2 or more
+    uint64_t intervals = 0;                // consecutive purchase pairs, over repeat members
     double median_days = 0, mean_days = 0; // 0 when there are no intervals
     std::array<uint64_t, kIntervalBuckets> histogram{};
 };
@@ -98,15 +98,14 @@ struct ActivityHeatmap {
 };
 
 struct AudienceInsight {
-    uint64_t members = 0; // members among the model's users
-    uint64_t users = 0;   // all users
+    uint64_t members = 0;                     // members among the model's users
+    uint64_t users = 0;                       // all users
     std::vector<AttributeInsight> attributes; // in Model::attributes order
     PurchaseIntervals purchases;
     ActivityHeatmap activity;
 };
 
 // Bits of `members` past the model's users are ignored; a shorter bitmap counts as zeros.
-AudienceInsight compute_insight(const Model& model, const Bitmap& members,
-                                const InsightOptions& options);
+AudienceInsight compute_insight(const Model& model, const Bitmap& members, const InsightOptions& options);
 
 } // namespace segx

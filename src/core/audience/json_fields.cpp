@@ -9,23 +9,28 @@ namespace segx::json_read {
 
 const char* type_of(const json& v) {
     switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-    case json::value_t::number_float: return "a number";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    default: return "binary data";
+        case json::value_t::null:
+            return "null";
+        case json::value_t::boolean:
+            return "a boolean";
+        case json::value_t::number_integer:
+        case json::value_t::number_unsigned:
+        case json::value_t::number_float:
+            return "a number";
+        case json::value_t::string:
+            return "a string";
+        case json::value_t::array:
+            return "an array";
+        case json::value_t::object:
+            return "an object";
+        default:
+            return "binary data";
     }
 }
 
 std::string number_text(const json& v) {
-    if (v.is_number_unsigned())
-        return std::to_string(v.get<uint64_t>());
-    if (v.is_number_integer())
-        return std::to_string(v.get<int64_t>());
+    if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
+    if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
     return format_double(v.get<double>());
 }
 
@@ -46,8 +51,7 @@ std::string one_of(std::initializer_list<const char*> names) {
     std::string out;
     size_t i = 0;
     for (const char* n : names) {
-        if (i > 0)
-            out += i + 1 == names.size() ? " or " : ", ";
+        if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
         out += n;
         i++;
     }
@@ -72,8 +76,7 @@ const json* FieldReader::get(const json& obj, const char* key) {
 }
 
 bool FieldReader::object(const json& v, const std::string& path) {
-    if (v.is_object())
-        return true;
+    if (v.is_object()) return true;
     fail(path, std::string("expected an object, got ") + type_of(v));
     return false;
 }
@@ -82,17 +85,15 @@ bool FieldReader::object(const json& v, const std::string& path) {
 void FieldReader::keys(const json& obj, const std::string& path, std::initializer_list<const char*> allowed) {
     for (auto it = obj.begin(); it != obj.end(); ++it) {
         bool known = false;
-        for (const char* k : allowed)
-            known = known || it.key() == k;
-        if (!known)
-            fail(key_path(path, it.key()), "unknown key (expected " + one_of(allowed) + ")");
+        for (const char* k : allowed) known = known || it.key() == k;
+        if (!known) fail(key_path(path, it.key()), "unknown key (expected " + one_of(allowed) + ")");
     }
 }
 
-bool FieldReader::string(const json* v, const std::string& path, std::string* out, bool required, bool non_empty) {
+bool FieldReader::string(const json* v, const std::string& path, std::string* out, bool required,
+                         bool non_empty) {
     if (v == nullptr) {
-        if (required)
-            fail(path, "missing");
+        if (required) fail(path, "missing");
         return false;
     }
     if (!v->is_string()) {
@@ -101,8 +102,8 @@ bool FieldReader::string(const json* v, const std::string& path, std::string* ou
     }
     const std::string& s = v->get_ref<const std::string&>();
     if (s.size() > kMaxStringBytes) {
-        fail(path, "longer than " + std::to_string(kMaxStringBytes) + " bytes (" +
-                       std::to_string(s.size()) + " bytes)");
+        fail(path, "longer than " + std::to_string(kMaxStringBytes) + " bytes (" + std::to_string(s.size()) +
+                       " bytes)");
         return false;
     }
     if (!is_valid_utf8(s)) { // only a document built in code can get here: the parser checks
@@ -118,8 +119,7 @@ bool FieldReader::string(const json* v, const std::string& path, std::string* ou
 }
 
 void FieldReader::boolean(const json* v, const std::string& path, bool* out) {
-    if (v == nullptr)
-        return;
+    if (v == nullptr) return;
     if (!v->is_boolean())
         fail(path, std::string("expected true or false, got ") + type_of(*v));
     else
@@ -131,7 +131,7 @@ bool FieldReader::number(const json& v, const std::string& path, double* out) {
         // Compared as integers: as doubles, 2^53 + 1 would round down and pass.
         const int64_t limit = int64_t(1) << 53;
         bool big = v.is_number_unsigned() ? v.get<uint64_t>() > uint64_t(limit)
-                                           : v.get<int64_t>() > limit || v.get<int64_t>() < -limit;
+                                          : v.get<int64_t>() > limit || v.get<int64_t>() < -limit;
         if (big) {
             fail(path, "integer " + number_text(v) + " is beyond ±2^53 and cannot be compared exactly");
             return false;
@@ -153,14 +153,13 @@ bool FieldReader::number(const json& v, const std::string& path, double* out) {
 }
 
 bool FieldReader::whole(const json& v, const std::string& path, int64_t lo, int64_t hi, int64_t* out,
-           const char* unit) {
+                        const char* unit) {
     double x = 0;
     bool ok = v.is_number() && number(v, path, &x);
-    if (v.is_number() && !ok)
-        return false; // number() said why
+    if (v.is_number() && !ok) return false; // number() said why
     if (!ok || x != std::floor(x) || x < double(lo) || x > double(hi)) {
-        fail(path, "expected a whole number" + std::string(unit) + " from " + std::to_string(lo) +
-                       " to " + std::to_string(hi) + ", got " +
+        fail(path, "expected a whole number" + std::string(unit) + " from " + std::to_string(lo) + " to " +
+                       std::to_string(hi) + ", got " +
                        (v.is_number() ? number_text(v) : std::string(type_of(v))));
         return false;
     }
@@ -192,26 +191,21 @@ void FieldReader::values(const json& obj, const std::string& path, Op op, std::v
     Arity arity = op_arity(op);
     std::string opq = quote(op_name(op));
     if (arity == Arity::None) {
-        if (one != nullptr)
-            fail(one_path, opq + " takes no value");
-        if (many != nullptr)
-            fail(many_path, opq + " takes no values");
+        if (one != nullptr) fail(one_path, opq + " takes no value");
+        if (many != nullptr) fail(many_path, opq + " takes no values");
         return;
     }
     if (arity == Arity::One) {
-        if (many != nullptr)
-            fail(many_path, opq + " takes one \"value\", not a \"values\" list");
+        if (many != nullptr) fail(many_path, opq + " takes one \"value\", not a \"values\" list");
         if (one == nullptr) {
             fail(one_path, "missing");
             return;
         }
         Scalar v;
-        if (scalar(*one, one_path, &v))
-            out->push_back(std::move(v));
+        if (scalar(*one, one_path, &v)) out->push_back(std::move(v));
         return;
     }
-    if (one != nullptr)
-        fail(one_path, opq + " takes a \"values\" list, not one \"value\"");
+    if (one != nullptr) fail(one_path, opq + " takes a \"values\" list, not one \"value\"");
     if (many == nullptr) {
         fail(many_path, "missing");
         return;
@@ -229,22 +223,21 @@ void FieldReader::values(const json& obj, const std::string& path, Op op, std::v
         return;
     }
     if (many->size() > kMaxValues) {
-        fail(many_path, "more than " + std::to_string(kMaxValues) + " values (" +
-                            std::to_string(many->size()) + ")");
+        fail(many_path,
+             "more than " + std::to_string(kMaxValues) + " values (" + std::to_string(many->size()) + ")");
         return;
     }
     for (size_t i = 0; i < many->size(); i++) {
         Scalar v;
-        if (scalar((*many)[i], index_path(many_path, i), &v))
-            out->push_back(std::move(v));
+        if (scalar((*many)[i], index_path(many_path, i), &v)) out->push_back(std::move(v));
     }
 }
 
 // What the operator can compare, checked on the values alone (the column type is checked
 // when evaluating against a model).
-void FieldReader::value_kinds(const std::string& path, Op op, const std::vector<Scalar>& vals, size_t expected) {
-    if (vals.size() != expected)
-        return; // a value failed to read and was reported
+void FieldReader::value_kinds(const std::string& path, Op op, const std::vector<Scalar>& vals,
+                              size_t expected) {
+    if (vals.size() != expected) return; // a value failed to read and was reported
     const std::string where = key_path(path, op_arity(op) == Arity::One ? "value" : "values");
     std::string opq = quote(op_name(op));
     bool text_op = op == Op::Contains || op == Op::NotContains || op == Op::StartsWith;
@@ -260,24 +253,24 @@ void FieldReader::value_kinds(const std::string& path, Op op, const std::vector<
         if (vals[0].kind != vals[1].kind)
             fail(where, "low and high must both be numbers or both be strings");
         else if (vals[0].kind == Scalar::Kind::Number && vals[0].number > vals[1].number)
-            fail(where, "low " + format_double(vals[0].number) + " is above high " +
-                            format_double(vals[1].number));
+            fail(where,
+                 "low " + format_double(vals[0].number) + " is above high " + format_double(vals[1].number));
     }
 }
 
 // {name_key, op, value/values, ci}: shared by property rules and event filters.
-void FieldReader::comparison(const json& obj, const std::string& path, const char* name_key, std::string* name,
-                Op* op, std::vector<Scalar>* vals, bool* ci) {
+void FieldReader::comparison(const json& obj, const std::string& path, const char* name_key,
+                             std::string* name, Op* op, std::vector<Scalar>* vals, bool* ci) {
     string(get(obj, name_key), key_path(path, name_key), name, true, true);
     boolean(get(obj, "ci"), key_path(path, "ci"), ci);
-    if (!pick(get(obj, "op"), key_path(path, "op"), "operator", kOpNames, op_from_name, op))
-        return;
+    if (!pick(get(obj, "op"), key_path(path, "op"), "operator", kOpNames, op_from_name, op)) return;
     size_t before = errors.size();
     values(obj, path, *op, vals);
-    size_t expected = op_arity(*op) == Arity::None ? 0 : op_arity(*op) == Arity::One ? 1
-                    : op_arity(*op) == Arity::Two ? 2 : vals->size();
-    if (errors.size() == before)
-        value_kinds(path, *op, *vals, expected);
+    size_t expected = op_arity(*op) == Arity::None  ? 0
+                      : op_arity(*op) == Arity::One ? 1
+                      : op_arity(*op) == Arity::Two ? 2
+                                                    : vals->size();
+    if (errors.size() == before) value_kinds(path, *op, *vals, expected);
 }
 
 } // namespace segx::json_read

@@ -22,15 +22,15 @@ namespace segx::json_read {
 
 using json = nlohmann::json;
 
-const char* type_of(const json& v);       // "a string", "an array", "null", ...
-std::string number_text(const json& v);   // as written: integers exactly, doubles shortest
+const char* type_of(const json& v);     // "a string", "an array", "null", ...
+std::string number_text(const json& v); // as written: integers exactly, doubles shortest
 std::string key_path(const std::string& path, std::string_view key);
 std::string index_path(const std::string& path, size_t i);
 std::string one_of(std::initializer_list<const char*> names); // "a, b or c"
 
 inline const std::initializer_list<const char*> kOpNames = {
     "eq", "neq", "in", "not_in", "contains", "not_contains", "starts_with",
-    "gt", "gte", "lt", "lte", "between", "is_set", "is_not_set"};
+    "gt", "gte", "lt", "lte",    "between",  "is_set",       "is_not_set"};
 
 class FieldReader {
 public:
@@ -64,11 +64,11 @@ public:
             fail(path, "missing (expected " + one_of(expected) + ")");
             return false;
         }
-        if (!string(v, path, &s, true, false))
-            return false;
+        if (!string(v, path, &s, true, false)) return false;
         std::optional<T> parsed = parse(std::string_view(s));
         if (!parsed) {
-            fail(path, std::string("unknown ") + what + " " + quote(s) + " (expected " + one_of(expected) + ")");
+            fail(path,
+                 std::string("unknown ") + what + " " + quote(s) + " (expected " + one_of(expected) + ")");
             return false;
         }
         *out = *parsed;
@@ -82,8 +82,8 @@ public:
     // when evaluating against a model).
     void value_kinds(const std::string& path, Op op, const std::vector<Scalar>& vals, size_t expected);
     // {name_key, op, value/values, ci}: shared by property rules and event filters.
-    void comparison(const json& obj, const std::string& path, const char* name_key, std::string* name,
-                    Op* op, std::vector<Scalar>* vals, bool* ci);
+    void comparison(const json& obj, const std::string& path, const char* name_key, std::string* name, Op* op,
+                    std::vector<Scalar>* vals, bool* ci);
 
 private:
     size_t dropped_ = 0;

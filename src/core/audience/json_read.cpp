@@ -18,8 +18,8 @@ namespace {
 
 using namespace json_read;
 
-const std::initializer_list<const char*> kKinds = {"group", "property", "behavior", "rfm",
-                                                   "lifecycle", "funnel", "audience"};
+const std::initializer_list<const char*> kKinds = {"group",     "property", "behavior", "rfm",
+                                                   "lifecycle", "funnel",   "audience"};
 
 // The definition schema of json.h, one method per JSON object kind.
 class Reader : public FieldReader {
@@ -64,8 +64,7 @@ private:
             fail(path, "groups nested deeper than " + std::to_string(kMaxGroupDepth) + " levels");
             return g;
         }
-        if (!object(v, path))
-            return g;
+        if (!object(v, path)) return g;
         keys(v, path, {"kind", "match", "negate", "rules"});
         if (is_root) {
             const json* kind = get(v, "kind");
@@ -73,15 +72,14 @@ private:
             if (kind != nullptr && string(kind, key_path(path, "kind"), &k, true, false) && k != "group")
                 fail(key_path(path, "kind"), "the root must be a group, got " + quote(k));
         }
-        pick(get(v, "match"), key_path(path, "match"), "match", {"all", "any"},
-             [](std::string_view s) -> std::optional<Match> {
-                 if (s == "all")
-                     return Match::All;
-                 if (s == "any")
-                     return Match::Any;
-                 return std::nullopt;
-             },
-             &g.match);
+        pick(
+            get(v, "match"), key_path(path, "match"), "match", {"all", "any"},
+            [](std::string_view s) -> std::optional<Match> {
+                if (s == "all") return Match::All;
+                if (s == "any") return Match::Any;
+                return std::nullopt;
+            },
+            &g.match);
         boolean(get(v, "negate"), key_path(path, "negate"), &g.negate);
         const json* rules = get(v, "rules");
         const std::string rules_path = key_path(path, "rules");
@@ -95,8 +93,8 @@ private:
         }
         for (size_t i = 0; i < rules->size(); i++) {
             if (++rule_count_ > kMaxRules) {
-                fail(index_path(rules_path, i), "more than " + std::to_string(kMaxRules) +
-                                                    " rules in one definition");
+                fail(index_path(rules_path, i),
+                     "more than " + std::to_string(kMaxRules) + " rules in one definition");
                 return g;
             }
             g.rules.push_back(rule((*rules)[i], index_path(rules_path, i), depth));
@@ -105,30 +103,21 @@ private:
     }
 
     Rule rule(const json& v, const std::string& path, int depth) {
-        if (!object(v, path))
-            return Rule();
+        if (!object(v, path)) return Rule();
         const json* kind = get(v, "kind");
         std::string k;
         if (kind == nullptr) {
             fail(key_path(path, "kind"), "missing (expected " + one_of(kKinds) + ")");
             return Rule();
         }
-        if (!string(kind, key_path(path, "kind"), &k, true, false))
-            return Rule();
-        if (k == "group")
-            return group(v, path, depth + 1, false);
-        if (k == "property")
-            return property(v, path);
-        if (k == "behavior")
-            return behavior(v, path);
-        if (k == "rfm")
-            return rfm(v, path);
-        if (k == "lifecycle")
-            return lifecycle(v, path);
-        if (k == "funnel")
-            return funnel(v, path);
-        if (k == "audience")
-            return audience_ref(v, path);
+        if (!string(kind, key_path(path, "kind"), &k, true, false)) return Rule();
+        if (k == "group") return group(v, path, depth + 1, false);
+        if (k == "property") return property(v, path);
+        if (k == "behavior") return behavior(v, path);
+        if (k == "rfm") return rfm(v, path);
+        if (k == "lifecycle") return lifecycle(v, path);
+        if (k == "funnel") return funnel(v, path);
+        if (k == "audience") return audience_ref(v, path);
         fail(key_path(path, "kind"), "unknown kind " + quote(k) + " (expected " + one_of(kKinds) + ")");
         return Rule();
     }
@@ -141,15 +130,13 @@ private:
     }
 
     TimeWindow window(const json& v, const std::string& path) {
-        if (!object(v, path))
-            return WindowAllTime{};
+        if (!object(v, path)) return WindowAllTime{};
         keys(v, path, {"last_days", "from", "to"});
         const json* days = get(v, "last_days");
         const json* from = get(v, "from");
         const json* to = get(v, "to");
         if (days != nullptr) {
-            if (from != nullptr || to != nullptr)
-                fail(path, "use either last_days or from/to, not both");
+            if (from != nullptr || to != nullptr) fail(path, "use either last_days or from/to, not both");
             WindowLastDays w;
             whole(*days, key_path(path, "last_days"), 1, kMaxWindowDays, &w.days, " of days");
             return w;
@@ -168,8 +155,7 @@ private:
     }
 
     bool time(const json& v, const std::string& path, std::string* text, int64_t* us) {
-        if (!string(&v, path, text, true, true))
-            return false;
+        if (!string(&v, path, text, true, true)) return false;
         if (!parse_time_text(*text, TimeFormat::Iso, 0, us)) {
             fail(path, quote(*text) + " is not an ISO 8601 date or time (2024-01-31, 2024-01-31T10:00:00Z)");
             return false;
@@ -185,12 +171,10 @@ private:
         const auto read = [&](const json& v, const std::string& p) {
             if constexpr (std::is_same<T, int64_t>::value) {
                 int64_t n = 0;
-                if (whole(v, p, 0, kMaxCount, &n))
-                    out->push_back(n);
+                if (whole(v, p, 0, kMaxCount, &n)) out->push_back(n);
             } else {
                 double x = 0;
-                if (number(v, p, &x))
-                    out->push_back(x);
+                if (number(v, p, &x)) out->push_back(x);
             }
         };
         if (op != Op::Between) {
@@ -202,11 +186,11 @@ private:
                 read(*one, key_path(path, "value"));
             return;
         }
-        if (one != nullptr)
-            fail(key_path(path, "value"), "\"between\" takes \"values\": [low, high]");
+        if (one != nullptr) fail(key_path(path, "value"), "\"between\" takes \"values\": [low, high]");
         if (many == nullptr || !many->is_array() || many->size() != 2) {
-            fail(key_path(path, "values"), many == nullptr ? std::string("missing")
-                                                          : "\"between\" takes exactly two values [low, high]");
+            fail(key_path(path, "values"), many == nullptr
+                                               ? std::string("missing")
+                                               : "\"between\" takes exactly two values [low, high]");
             return;
         }
         read((*many)[0], index_path(key_path(path, "values"), 0));
@@ -224,11 +208,9 @@ private:
             fail(path, "missing (expected " + one_of(allowed) + ")");
             return std::nullopt;
         }
-        if (!pick(v, path, "operator", kOpNames, op_from_name, &op))
-            return std::nullopt;
+        if (!pick(v, path, "operator", kOpNames, op_from_name, &op)) return std::nullopt;
         for (const char* a : allowed)
-            if (std::string_view(op_name(op)) == a)
-                return op;
+            if (std::string_view(op_name(op)) == a) return op;
         fail(path, "operator " + quote(op_name(op)) + " is not allowed for " + what + " (expected " +
                        one_of(allowed) + ")");
         return std::nullopt;
@@ -258,8 +240,7 @@ private:
                 }
             }
         }
-        if (const json* w = get(v, "window"))
-            r.window = window(*w, key_path(path, "window"));
+        if (const json* w = get(v, "window")) r.window = window(*w, key_path(path, "window"));
 
         const json* count = get(v, "count");
         const json* aggregate = get(v, "aggregate");
@@ -297,7 +278,8 @@ private:
                     if (of == "property")
                         string(prop, key_path(ap, "property"), &m.property, true, true);
                     else if (of != "revenue")
-                        fail(key_path(ap, "of"), "unknown source " + quote(of) + " (expected revenue or property)");
+                        fail(key_path(ap, "of"),
+                             "unknown source " + quote(of) + " (expected revenue or property)");
                     else if (prop != nullptr)
                         fail(key_path(ap, "property"), "only with \"of\": \"property\"");
                 }
@@ -310,23 +292,21 @@ private:
             r.measure = m;
         } else if (occurrence != nullptr) {
             OccurrenceMeasure m;
-            pick(occurrence, key_path(path, "occurrence"), "occurrence", {"first", "last"},
-                 [](std::string_view s) -> std::optional<bool> {
-                     if (s == "first")
-                         return false;
-                     if (s == "last")
-                         return true;
-                     return std::nullopt;
-                 },
-                 &m.last);
+            pick(
+                occurrence, key_path(path, "occurrence"), "occurrence", {"first", "last"},
+                [](std::string_view s) -> std::optional<bool> {
+                    if (s == "first") return false;
+                    if (s == "last") return true;
+                    return std::nullopt;
+                },
+                &m.last);
             r.measure = m;
         }
         return r;
     }
 
     void score_range(const json* v, const std::string& path, std::optional<ScoreRange>* out) {
-        if (v == nullptr)
-            return;
+        if (v == nullptr) return;
         int64_t lo = 0, hi = 0;
         if (!v->is_array() || v->size() != 2) {
             fail(path, "expected [low, high] with scores from 1 to 5");
@@ -334,10 +314,8 @@ private:
         }
         bool ok = whole((*v)[0], index_path(path, 0), 1, 5, &lo);
         ok = whole((*v)[1], index_path(path, 1), 1, 5, &hi) && ok;
-        if (!ok)
-            return;
-        if (lo > hi)
-            fail(path, "low " + std::to_string(lo) + " is above high " + std::to_string(hi));
+        if (!ok) return;
+        if (lo > hi) fail(path, "low " + std::to_string(lo) + " is above high " + std::to_string(hi));
         *out = ScoreRange{int(lo), int(hi)};
     }
 
@@ -364,10 +342,8 @@ private:
         score_range(get(v, "f"), key_path(path, "f"), &r.f);
         score_range(get(v, "m"), key_path(path, "m"), &r.m);
         bool ranges = get(v, "r") || get(v, "f") || get(v, "m");
-        if (segments != nullptr && ranges)
-            fail(path, "use either segments or r/f/m score ranges, not both");
-        if (segments == nullptr && !ranges)
-            fail(path, "expected segments or r/f/m score ranges");
+        if (segments != nullptr && ranges) fail(path, "use either segments or r/f/m score ranges, not both");
+        if (segments == nullptr && !ranges) fail(path, "expected segments or r/f/m score ranges");
         return r;
     }
 
@@ -401,15 +377,14 @@ private:
     AudienceRefRule audience_ref(const json& v, const std::string& path) {
         AudienceRefRule r;
         keys(v, path, {"kind", "op", "id"});
-        pick(get(v, "op"), key_path(path, "op"), "operator", {"in", "not_in"},
-             [](std::string_view s) -> std::optional<bool> {
-                 if (s == "in")
-                     return true;
-                 if (s == "not_in")
-                     return false;
-                 return std::nullopt;
-             },
-             &r.in);
+        pick(
+            get(v, "op"), key_path(path, "op"), "operator", {"in", "not_in"},
+            [](std::string_view s) -> std::optional<bool> {
+                if (s == "in") return true;
+                if (s == "not_in") return false;
+                return std::nullopt;
+            },
+            &r.in);
         string(get(v, "id"), key_path(path, "id"), &r.id, true, true);
         return r;
     }
@@ -429,8 +404,7 @@ ValidationResult validate_audience(const json& document) {
     } catch (const std::exception& e) { // allocation failure; nothing else throws
         result.errors.push_back(AudienceError{"$", sanitize_utf8(e.what())});
     }
-    if (!result.ok())
-        result.audience = Audience();
+    if (!result.ok()) result.audience = Audience();
     return result;
 }
 
@@ -451,8 +425,7 @@ ValidationResult parse_audience(std::string_view text) {
 
 void from_json(const json& in, Audience& audience) {
     ValidationResult r = validate_audience(in);
-    if (!r.ok())
-        throw std::invalid_argument("invalid audience definition:\n" + join_errors(r.errors));
+    if (!r.ok()) throw std::invalid_argument("invalid audience definition:\n" + join_errors(r.errors));
     audience = std::move(r.audience);
 }
 

@@ -10,15 +10,15 @@ namespace segx {
 void append_path_key(std::string& path, std::string_view key) {
     bool plain = !key.empty() && key.size() <= 64 && !(key[0] >= '0' && key[0] <= '9');
     for (char c : key)
-        plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
+        plain =
+            plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
     if (!plain) {
         path += '[';
         path += quote(key);
         path += ']';
         return;
     }
-    if (!path.empty())
-        path += '.';
+    if (!path.empty()) path += '.';
     path += key;
 }
 
@@ -54,8 +54,8 @@ public:
         // An integer literal past uint64 arrives here as a rounded double. Refuse it like the
         // validator refuses integers past ±2^53 that stayed integers.
         if (token.find_first_of(".eE") == std::string::npos && std::fabs(v) > kTwo53)
-            soft_error(path(), "integer " + short_token(token) +
-                                   " is beyond ±2^53 and cannot be compared exactly");
+            soft_error(path(),
+                       "integer " + short_token(token) + " is beyond ±2^53 and cannot be compared exactly");
         return add(json(v));
     }
     bool string(std::string& v) { return add(json(std::move(v))); }
@@ -65,8 +65,7 @@ public:
         Frame& f = frames_.back();
         f.key = std::move(k);
         f.has_key = true;
-        if (f.container->contains(f.key))
-            soft_error(path(), "duplicate key (the last value is used)");
+        if (f.container->contains(f.key)) soft_error(path(), "duplicate key (the last value is used)");
         return true;
     }
     bool end_object() { return close(); }
@@ -83,8 +82,7 @@ public:
             size_t close = message.find("] ");
             if (message.rfind("[json.exception.", 0) == 0 && close != std::string::npos)
                 message.erase(0, close + 2);
-            if (message.size() > 300)
-                message = message.substr(0, 300) + "\xE2\x80\xA6";
+            if (message.size() > 300) message = message.substr(0, 300) + "\xE2\x80\xA6";
             message = sanitize_utf8(message);
         }
         fatal_error(path(), message);
@@ -94,9 +92,9 @@ public:
 private:
     struct Frame {
         json* container;
-        std::string key; // objects: the key of the value being read
+        std::string key;      // objects: the key of the value being read
         bool has_key = false; // false between a value and the next key
-        size_t index = 0; // arrays: the index of the value being read
+        size_t index = 0;     // arrays: the index of the value being read
     };
 
     // The path of the value being read: "root.rules[0].value", "$" at the top.
@@ -104,14 +102,12 @@ private:
         std::string p;
         for (const Frame& f : frames_) {
             if (f.container->is_object()) {
-                if (f.has_key)
-                    append_path_key(p, f.key);
+                if (f.has_key) append_path_key(p, f.key);
             } else {
                 append_path_index(p, f.index);
             }
         }
-        if (p.empty() || p[0] == '[')
-            p.insert(0, "$");
+        if (p.empty() || p[0] == '[') p.insert(0, "$");
         return p;
     }
 
@@ -138,8 +134,7 @@ private:
 
     // The value in the top container is complete: move on to the next index or key.
     void next_member() {
-        if (frames_.empty())
-            return;
+        if (frames_.empty()) return;
         Frame& f = frames_.back();
         if (f.container->is_array())
             f.index++;
@@ -183,9 +178,9 @@ JsonText parse_json_text(std::string_view text, size_t max_depth) {
     JsonText out;
     if (text.size() > kMaxJsonTextBytes) {
         out.fatal = true;
-        out.errors.push_back(AudienceError{
-            "$", "definition is " + std::to_string(text.size()) + " bytes, more than the " +
-                     std::to_string(kMaxJsonTextBytes) + " allowed"});
+        out.errors.push_back(AudienceError{"$", "definition is " + std::to_string(text.size()) +
+                                                    " bytes, more than the " +
+                                                    std::to_string(kMaxJsonTextBytes) + " allowed"});
         return out;
     }
     DomBuilder builder(out, max_depth);
@@ -196,8 +191,7 @@ JsonText parse_json_text(std::string_view text, size_t max_depth) {
         out.fatal = true;
         out.errors.push_back(AudienceError{"$", sanitize_utf8(e.what())});
     }
-    if (out.fatal)
-        out.value = nullptr;
+    if (out.fatal) out.value = nullptr;
     return out;
 }
 

@@ -15,16 +15,18 @@ using json = nlohmann::json;
 // Whole numbers within ±2^53 as JSON integers ("2", not "2.0"): what people and JavaScript
 // write, and exactly the doubles that read back as the same integer.
 json number_json(double x) {
-    if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) <= 9007199254740992.0)
-        return json(int64_t(x));
+    if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) <= 9007199254740992.0) return json(int64_t(x));
     return json(x);
 }
 
 json scalar_json(const Scalar& v) {
     switch (v.kind) {
-    case Scalar::Kind::String: return json(v.text);
-    case Scalar::Kind::Number: return number_json(v.number);
-    case Scalar::Kind::Bool: return json(v.boolean);
+        case Scalar::Kind::String:
+            return json(v.text);
+        case Scalar::Kind::Number:
+            return number_json(v.number);
+        case Scalar::Kind::Bool:
+            return json(v.boolean);
     }
     return json(nullptr);
 }
@@ -33,15 +35,13 @@ json scalar_json(const Scalar& v) {
 // is_set/is_not_set.
 void put_values(json& out, Op op, const std::vector<Scalar>& values) {
     Arity arity = op_arity(op);
-    if (arity == Arity::None)
-        return;
+    if (arity == Arity::None) return;
     if (arity == Arity::One) {
         out["value"] = values.empty() ? json(nullptr) : scalar_json(values[0]);
         return;
     }
     json list = json::array();
-    for (const Scalar& v : values)
-        list.push_back(scalar_json(v));
+    for (const Scalar& v : values) list.push_back(scalar_json(v));
     out["values"] = std::move(list);
 }
 
@@ -52,31 +52,26 @@ void put_number_values(json& out, Op op, const std::vector<T>& values) {
         return;
     }
     json list = json::array();
-    for (T v : values)
-        list.push_back(number_json(double(v)));
+    for (T v : values) list.push_back(number_json(double(v)));
     out["values"] = std::move(list);
 }
 
-json comparison_json(const char* name_key, const std::string& name, Op op,
-                     const std::vector<Scalar>& values, bool ci) {
+json comparison_json(const char* name_key, const std::string& name, Op op, const std::vector<Scalar>& values,
+                     bool ci) {
     json out = json::object();
     out[name_key] = name;
     out["op"] = op_name(op);
     put_values(out, op, values);
-    if (ci)
-        out["ci"] = true;
+    if (ci) out["ci"] = true;
     return out;
 }
 
 json window_json(const TimeWindow& window) {
-    if (const auto* last = std::get_if<WindowLastDays>(&window))
-        return json{{"last_days", last->days}};
+    if (const auto* last = std::get_if<WindowLastDays>(&window)) return json{{"last_days", last->days}};
     if (const auto* range = std::get_if<WindowRange>(&window)) {
         json out = json::object();
-        if (!range->from.empty())
-            out["from"] = range->from;
-        if (!range->to.empty())
-            out["to"] = range->to;
+        if (!range->from.empty()) out["from"] = range->from;
+        if (!range->to.empty()) out["to"] = range->to;
         return out;
     }
     return json(nullptr); // all time: no "window" key
@@ -127,21 +122,16 @@ struct NodeWriter {
             out["where"] = std::move(where);
         }
         json window = window_json(r.window);
-        if (!window.is_null())
-            out["window"] = std::move(window);
+        if (!window.is_null()) out["window"] = std::move(window);
         put_measure(out, r.measure);
     }
     void operator()(const RfmRule& r) const {
         out = json::object();
         out["kind"] = "rfm";
-        if (!r.segments.empty())
-            out["segments"] = r.segments;
-        if (r.r)
-            out["r"] = score_range_json(*r.r);
-        if (r.f)
-            out["f"] = score_range_json(*r.f);
-        if (r.m)
-            out["m"] = score_range_json(*r.m);
+        if (!r.segments.empty()) out["segments"] = r.segments;
+        if (r.r) out["r"] = score_range_json(*r.r);
+        if (r.f) out["f"] = score_range_json(*r.f);
+        if (r.m) out["m"] = score_range_json(*r.m);
     }
     void operator()(const LifecycleRule& r) const {
         out = json{{"kind", "lifecycle"}, {"stage", lifecycle_stage_name(r.stage)}};
@@ -161,8 +151,7 @@ void to_json(json& out, const Group& group) {
     out = json::object();
     out["kind"] = "group";
     out["match"] = group.match == Match::All ? "all" : "any";
-    if (group.negate)
-        out["negate"] = true;
+    if (group.negate) out["negate"] = true;
     json rules = json::array();
     for (const Rule& r : group.rules) {
         json j;

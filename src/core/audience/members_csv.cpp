@@ -10,13 +10,10 @@ namespace segx {
 
 namespace {
 
-bool needs_quotes(std::string_view s) {
-    return s.find_first_of(",\"\r\n") != std::string_view::npos;
-}
+bool needs_quotes(std::string_view s) { return s.find_first_of(",\"\r\n") != std::string_view::npos; }
 
 bool starts_formula(std::string_view s) {
-    if (s.empty())
-        return false;
+    if (s.empty()) return false;
     const char c = s.front();
     return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
 }
@@ -25,17 +22,14 @@ bool starts_formula(std::string_view s) {
 void append_field(std::string& out, std::string_view s, bool text) {
     const bool guard = text && starts_formula(s);
     if (!needs_quotes(s)) {
-        if (guard)
-            out += '\'';
+        if (guard) out += '\'';
         out.append(s.data(), s.size());
         return;
     }
     out += '"';
-    if (guard)
-        out += '\'';
+    if (guard) out += '\'';
     for (char c : s) {
-        if (c == '"')
-            out += '"';
+        if (c == '"') out += '"';
         out += c;
     }
     out += '"';
@@ -69,13 +63,11 @@ std::string members_csv(const Model& model, const Bitmap& members,
         while (bits != 0) {
             const size_t u = w * 64 + size_t(__builtin_ctzll(bits));
             bits &= bits - 1;
-            if (u >= users)
-                break;
+            if (u >= users) break;
             append_field(out, model.users.id(uint32_t(u)), true);
             for (const Column* c : columns) {
                 out += ',';
-                if (u >= c->size() || c->is_null(u))
-                    continue;
+                if (u >= c->size() || c->is_null(u)) continue;
                 if (c->type == ColumnType::String) {
                     append_field(out, c->dict.at(c->codes[u]), true);
                 } else {

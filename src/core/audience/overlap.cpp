@@ -13,8 +13,7 @@ size_t and_count(const Bitmap& a, const Bitmap& b) {
     const uint64_t* x = a.words.data();
     const uint64_t* y = b.words.data();
     size_t total = 0;
-    for (size_t w = 0; w < words; w++)
-        total += size_t(popcount64(x[w] & y[w]));
+    for (size_t w = 0; w < words; w++) total += size_t(popcount64(x[w] & y[w]));
     return total;
 }
 
@@ -24,12 +23,10 @@ std::vector<size_t> overlap_matrix(const std::vector<const Bitmap*>& sets) {
     const size_t n = sets.size();
     std::vector<size_t> out(n * n, 0);
     for (size_t i = 0; i < n; i++) {
-        if (sets[i] == nullptr)
-            continue;
+        if (sets[i] == nullptr) continue;
         out[i * n + i] = sets[i]->count_set();
         for (size_t j = i + 1; j < n; j++) {
-            if (sets[j] == nullptr)
-                continue;
+            if (sets[j] == nullptr) continue;
             size_t both = and_count(*sets[i], *sets[j]);
             out[i * n + j] = both;
             out[j * n + i] = both;

@@ -40,7 +40,7 @@ struct ColumnPredicate {
     bool use_set = false;            // Ints/Doubles: membership in the sorted set below
     int64_t lo = 1, hi = 0;          // Ints: lo <= x <= hi (lo > hi: empty)
     std::vector<int64_t> int_set;
-    double dlo = 0, dhi = 0;         // Doubles: dlo <(=) x <(=) dhi
+    double dlo = 0, dhi = 0; // Doubles: dlo <(=) x <(=) dhi
     bool lo_open = false, hi_open = false;
     std::vector<double> double_set;
 };

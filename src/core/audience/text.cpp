@@ -11,34 +11,26 @@ namespace {
 size_t utf8_sequence(std::string_view s, size_t i) {
     const auto byte = [&](size_t k) { return uint8_t(s[k]); };
     uint8_t b0 = byte(i);
-    if (b0 < 0x80)
-        return 1;
+    if (b0 < 0x80) return 1;
     size_t n;
     uint8_t lo = 0x80, hi = 0xBF; // allowed range of the second byte
     if (b0 >= 0xC2 && b0 <= 0xDF) {
         n = 2;
     } else if (b0 >= 0xE0 && b0 <= 0xEF) {
         n = 3;
-        if (b0 == 0xE0)
-            lo = 0xA0; // overlong
-        if (b0 == 0xED)
-            hi = 0x9F; // surrogates
+        if (b0 == 0xE0) lo = 0xA0; // overlong
+        if (b0 == 0xED) hi = 0x9F; // surrogates
     } else if (b0 >= 0xF0 && b0 <= 0xF4) {
         n = 4;
-        if (b0 == 0xF0)
-            lo = 0x90; // overlong
-        if (b0 == 0xF4)
-            hi = 0x8F; // past U+10FFFF
+        if (b0 == 0xF0) lo = 0x90; // overlong
+        if (b0 == 0xF4) hi = 0x8F; // past U+10FFFF
     } else {
         return 0;
     }
-    if (i + n > s.size())
-        return 0;
-    if (byte(i + 1) < lo || byte(i + 1) > hi)
-        return 0;
+    if (i + n > s.size()) return 0;
+    if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
     for (size_t k = 2; k < n; k++)
-        if (byte(i + k) < 0x80 || byte(i + k) > 0xBF)
-            return 0;
+        if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
     return n;
 }
 
@@ -79,8 +71,7 @@ std::string quote(std::string_view s, size_t max_bytes) {
 bool is_valid_utf8(std::string_view s) {
     for (size_t i = 0; i < s.size();) {
         size_t n = utf8_sequence(s, i);
-        if (n == 0)
-            return false;
+        if (n == 0) return false;
         i += n;
     }
     return true;
@@ -104,8 +95,7 @@ std::string sanitize_utf8(std::string_view s) {
 
 std::string fold_ascii(std::string_view s) {
     std::string out(s);
-    for (char& c : out)
-        c = fold_ascii(c);
+    for (char& c : out) c = fold_ascii(c);
     return out;
 }
 

@@ -8,7 +8,7 @@
 
 namespace segx {
 
-Bitmap make_user_set(size_t users, bool all); // every user, or none
+Bitmap make_user_set(size_t users, bool all);    // every user, or none
 void intersect_with(Bitmap& a, const Bitmap& b); // a &= b
 void unite_with(Bitmap& a, const Bitmap& b);     // a |= b
 void complement(Bitmap& a);                      // a = ~a within size

@@ -17,8 +17,7 @@ uint64_t read_bits(const uint8_t* bits, size_t pos, size_t count) {
     unsigned shift = unsigned(pos & 7);
     size_t nbytes = std::min<size_t>(last - first + 1, 8);
     uint64_t v = 0;
-    for (size_t k = 0; k < nbytes; k++)
-        v |= uint64_t(bits[first + k]) << (8 * k);
+    for (size_t k = 0; k < nbytes; k++) v |= uint64_t(bits[first + k]) << (8 * k);
     v >>= shift;
     if (last - first == 8) // a 9th byte is needed only when shift > 0
         v |= uint64_t(bits[first + 8]) << (64 - shift);
@@ -47,16 +46,13 @@ void Bitmap::set(size_t i, bool value) {
 }
 
 void Bitmap::push_back(bool value) {
-    if ((size & 63) == 0)
-        words.push_back(0);
-    if (value)
-        words.back() |= 1ull << (size & 63);
+    if ((size & 63) == 0) words.push_back(0);
+    if (value) words.back() |= 1ull << (size & 63);
     size++;
 }
 
 void Bitmap::append_all(bool value, size_t n) {
-    if (n == 0)
-        return;
+    if (n == 0) return;
     size_t used = size & 63;
     if (used != 0 && value) // fill the rest of the partial last word
         words.back() |= ~0ull << used;
@@ -72,8 +68,7 @@ void Bitmap::append_arrow(const uint8_t* bits, size_t bit_offset, size_t n) {
         append_all(true, n);
         return;
     }
-    if (n == 0)
-        return;
+    if (n == 0) return;
     // Fast path: destination on a word boundary and source on a byte boundary. Arrow chunks
     // almost always have offset 0, and our columns grow in whole chunks.
     if ((size & 63) == 0 && (bit_offset & 7) == 0 && host_is_little_endian()) {
@@ -82,8 +77,7 @@ void Bitmap::append_arrow(const uint8_t* bits, size_t bit_offset, size_t n) {
         words.resize(first_word + (n + 63) / 64, 0);
         std::memcpy(words.data() + first_word, bits + bit_offset / 8, nbytes);
         size += n;
-        if ((size & 63) != 0)
-            words.back() &= low_mask(size & 63);
+        if ((size & 63) != 0) words.back() &= low_mask(size & 63);
         return;
     }
     // General path: one read/or per destination word, whatever the two alignments are.
@@ -104,8 +98,7 @@ void Bitmap::append_arrow(const uint8_t* bits, size_t bit_offset, size_t n) {
 
 size_t Bitmap::count_set() const {
     size_t total = 0;
-    for (uint64_t w : words)
-        total += size_t(popcount64(w));
+    for (uint64_t w : words) total += size_t(popcount64(w));
     return total;
 }
 

@@ -34,7 +34,10 @@ struct Bitmap {
     void append_arrow(const uint8_t* bits, size_t bit_offset, size_t n);
     size_t count_set() const;
     size_t memory_bytes() const { return words.capacity() * sizeof(uint64_t); }
-    void clear() { words.clear(); size = 0; }
+    void clear() {
+        words.clear();
+        size = 0;
+    }
 };
 
 } // namespace segx

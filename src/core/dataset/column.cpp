@@ -12,40 +12,40 @@ namespace segx {
 
 const char* type_name(ColumnType type) {
     switch (type) {
-    case ColumnType::Bool: return "BOOLEAN";
-    case ColumnType::Int64: return "BIGINT";
-    case ColumnType::Double: return "DOUBLE";
-    case ColumnType::Date: return "DATE";
-    case ColumnType::Timestamp: return "TIMESTAMP";
-    case ColumnType::String: return "VARCHAR";
+        case ColumnType::Bool:
+            return "BOOLEAN";
+        case ColumnType::Int64:
+            return "BIGINT";
+        case ColumnType::Double:
+            return "DOUBLE";
+        case ColumnType::Date:
+            return "DATE";
+        case ColumnType::Timestamp:
+            return "TIMESTAMP";
+        case ColumnType::String:
+            return "VARCHAR";
     }
     return "UNKNOWN";
 }
 
 std::string format_double(double value) {
-    if (std::isnan(value))
-        return "NaN";
-    if (std::isinf(value))
-        return value < 0 ? "-Infinity" : "Infinity";
+    if (std::isnan(value)) return "NaN";
+    if (std::isinf(value)) return value < 0 ? "-Infinity" : "Infinity";
     // Shortest round trip: the fewest significant digits (1..17) that strtod reads back exactly.
     char buf[40];
     for (int precision = 1; precision <= 17; precision++) {
         std::snprintf(buf, sizeof(buf), "%.*e", precision - 1, value);
-        if (std::strtod(buf, nullptr) == value)
-            break;
+        if (std::strtod(buf, nullptr) == value) break;
     }
     // buf is "[-]d[.ddd]e[+-]xx": split into sign, digits and decimal exponent.
     const char* p = buf;
     bool negative = *p == '-';
-    if (negative)
-        p++;
+    if (negative) p++;
     std::string digits;
     for (; *p != 'e' && *p != 'E'; p++)
-        if (*p >= '0' && *p <= '9')
-            digits += *p;
+        if (*p >= '0' && *p <= '9') digits += *p;
     int exponent = std::atoi(p + 1);
-    while (digits.size() > 1 && digits.back() == '0')
-        digits.pop_back();
+    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
     // Layout as ECMAScript Number::toString: value = 0.digits * 10^n.
     int k = int(digits.size());
     int n = exponent + 1;
@@ -76,15 +76,20 @@ std::string format_double(double value) {
 }
 
 std::string Column::format(size_t row) const {
-    if (is_null(row))
-        return std::string();
+    if (is_null(row)) return std::string();
     switch (type) {
-    case ColumnType::Bool: return ints[row] ? "true" : "false";
-    case ColumnType::Int64: return std::to_string(ints[row]);
-    case ColumnType::Double: return format_double(doubles[row]);
-    case ColumnType::Date: return format_date_us(ints[row]);
-    case ColumnType::Timestamp: return format_timestamp_us(ints[row]);
-    case ColumnType::String: return std::string(dict.at(codes[row]));
+        case ColumnType::Bool:
+            return ints[row] ? "true" : "false";
+        case ColumnType::Int64:
+            return std::to_string(ints[row]);
+        case ColumnType::Double:
+            return format_double(doubles[row]);
+        case ColumnType::Date:
+            return format_date_us(ints[row]);
+        case ColumnType::Timestamp:
+            return format_timestamp_us(ints[row]);
+        case ColumnType::String:
+            return std::string(dict.at(codes[row]));
     }
     return std::string();
 }
@@ -92,14 +97,13 @@ std::string Column::format(size_t row) const {
 namespace {
 
 [[noreturn]] void throw_mismatch(const Column& c, const char* function, const char* expected) {
-    throw std::invalid_argument("column '" + c.name + "' is " + type_name(c.type) + ", but " +
-                                function + " appends " + expected + " values");
+    throw std::invalid_argument("column '" + c.name + "' is " + type_name(c.type) + ", but " + function +
+                                " appends " + expected + " values");
 }
 
 } // namespace
 
-void Column::append_int64(const int64_t* values, const uint8_t* validity, size_t bit_offset,
-                          size_t n) {
+void Column::append_int64(const int64_t* values, const uint8_t* validity, size_t bit_offset, size_t n) {
     if (type != ColumnType::Bool && type != ColumnType::Int64 && type != ColumnType::Date &&
         type != ColumnType::Timestamp)
         throw_mismatch(*this, "append_int64", "BOOLEAN/BIGINT/DATE/TIMESTAMP");
@@ -107,31 +111,25 @@ void Column::append_int64(const int64_t* values, const uint8_t* validity, size_t
     ints.insert(ints.end(), values, values + n);
     valid.append_arrow(validity, bit_offset, n);
     if (type == ColumnType::Bool)
-        for (size_t i = first; i < first + n; i++)
-            ints[i] = ints[i] != 0;
+        for (size_t i = first; i < first + n; i++) ints[i] = ints[i] != 0;
     if (validity != nullptr) // Arrow leaves null slots undefined: make them a fixed 0
         for (size_t i = first; i < first + n; i++)
-            if (!valid.get(i))
-                ints[i] = 0;
+            if (!valid.get(i)) ints[i] = 0;
 }
 
-void Column::append_double(const double* values, const uint8_t* validity, size_t bit_offset,
-                           size_t n) {
-    if (type != ColumnType::Double)
-        throw_mismatch(*this, "append_double", "DOUBLE");
+void Column::append_double(const double* values, const uint8_t* validity, size_t bit_offset, size_t n) {
+    if (type != ColumnType::Double) throw_mismatch(*this, "append_double", "DOUBLE");
     size_t first = doubles.size();
     doubles.insert(doubles.end(), values, values + n);
     valid.append_arrow(validity, bit_offset, n);
     if (validity != nullptr)
         for (size_t i = first; i < first + n; i++)
-            if (!valid.get(i))
-                doubles[i] = std::numeric_limits<double>::quiet_NaN();
+            if (!valid.get(i)) doubles[i] = std::numeric_limits<double>::quiet_NaN();
 }
 
 void Column::append_utf8(const int32_t* offsets, const char* bytes, const uint8_t* validity,
                          size_t bit_offset, size_t n) {
-    if (type != ColumnType::String)
-        throw_mismatch(*this, "append_utf8", "VARCHAR");
+    if (type != ColumnType::String) throw_mismatch(*this, "append_utf8", "VARCHAR");
     // Check every offset before changing anything, so a bad chunk leaves the column intact.
     if (n > 0 && offsets[0] < 0)
         throw std::invalid_argument("column '" + name + "': negative utf8 offset " +
@@ -139,10 +137,9 @@ void Column::append_utf8(const int32_t* offsets, const char* bytes, const uint8_
     for (size_t i = 0; i < n; i++)
         if (offsets[i + 1] < offsets[i])
             throw std::invalid_argument("column '" + name + "': utf8 offsets decrease at row " +
-                                        std::to_string(i) + " (" + std::to_string(offsets[i]) +
-                                        " then " + std::to_string(offsets[i + 1]) + ")");
-    if (dict.empty())
-        dict.intern(std::string_view()); // code 0 = "", the filler of null rows
+                                        std::to_string(i) + " (" + std::to_string(offsets[i]) + " then " +
+                                        std::to_string(offsets[i + 1]) + ")");
+    if (dict.empty()) dict.intern(std::string_view()); // code 0 = "", the filler of null rows
     size_t first = codes.size();
     valid.append_arrow(validity, bit_offset, n);
     codes.reserve(first + n);
@@ -152,16 +149,14 @@ void Column::append_utf8(const int32_t* offsets, const char* bytes, const uint8_
             continue;
         }
         size_t len = size_t(offsets[i + 1] - offsets[i]);
-        std::string_view s = len == 0 ? std::string_view()
-                                      : std::string_view(bytes + offsets[i], len);
+        std::string_view s = len == 0 ? std::string_view() : std::string_view(bytes + offsets[i], len);
         codes.push_back(dict.intern(s));
     }
 }
 
 size_t Column::memory_bytes() const {
-    return name.capacity() + ints.capacity() * sizeof(int64_t) +
-           doubles.capacity() * sizeof(double) + codes.capacity() * sizeof(uint32_t) +
-           dict.memory_bytes() + valid.memory_bytes();
+    return name.capacity() + ints.capacity() * sizeof(int64_t) + doubles.capacity() * sizeof(double) +
+           codes.capacity() * sizeof(uint32_t) + dict.memory_bytes() + valid.memory_bytes();
 }
 
 } // namespace segx

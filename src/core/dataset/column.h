@@ -54,8 +54,8 @@ struct Column {
     // array's whole values buffer), so row i is bytes[offsets[i], offsets[i+1]); they may start
     // above 0, as in a sliced array. Throws std::invalid_argument naming the row if an offset
     // is negative or offsets decrease.
-    void append_utf8(const int32_t* offsets, const char* bytes, const uint8_t* validity,
-                     size_t bit_offset, size_t n);
+    void append_utf8(const int32_t* offsets, const char* bytes, const uint8_t* validity, size_t bit_offset,
+                     size_t n);
 
     size_t memory_bytes() const;
 };

@@ -25,8 +25,7 @@ bool Dataset::remove(std::string_view name) {
 
 const Table* Dataset::find(std::string_view name) const {
     for (const Table& t : tables)
-        if (t.name == name)
-            return &t;
+        if (t.name == name) return &t;
     return nullptr;
 }
 

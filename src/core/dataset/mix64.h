@@ -14,4 +14,4 @@ inline uint64_t mix64(uint64_t x) {
     return x;
 }
 
-}  // namespace segx
+} // namespace segx

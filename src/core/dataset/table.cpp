@@ -6,8 +6,7 @@ namespace segx {
 
 const Column* Table::find(std::string_view column) const {
     for (const Column& c : columns)
-        if (c.name == column)
-            return &c;
+        if (c.name == column) return &c;
     return nullptr;
 }
 
@@ -17,8 +16,7 @@ Column* Table::find(std::string_view column) {
 
 size_t Table::memory_bytes() const {
     size_t total = name.capacity() + columns.capacity() * sizeof(Column);
-    for (const Column& c : columns)
-        total += c.memory_bytes();
+    for (const Column& c : columns) total += c.memory_bytes();
     return total;
 }
 
@@ -27,9 +25,12 @@ namespace {
 // Length of the vector that holds the column's values.
 size_t payload_size(const Column& c) {
     switch (c.type) {
-    case ColumnType::Double: return c.doubles.size();
-    case ColumnType::String: return c.codes.size();
-    default: return c.ints.size();
+        case ColumnType::Double:
+            return c.doubles.size();
+        case ColumnType::String:
+            return c.codes.size();
+        default:
+            return c.ints.size();
     }
 }
 
@@ -43,9 +44,8 @@ void check_consistent(const Table& table) {
                                      std::to_string(table.rows));
         if (payload_size(c) != c.size())
             throw std::runtime_error("table '" + table.name + "': column '" + c.name + "' (" +
-                                     type_name(c.type) + ") has " +
-                                     std::to_string(payload_size(c)) + " values but " +
-                                     std::to_string(c.size()) + " validity bits");
+                                     type_name(c.type) + ") has " + std::to_string(payload_size(c)) +
+                                     " values but " + std::to_string(c.size()) + " validity bits");
     }
 }
 

@@ -18,8 +18,7 @@ std::string_view int_text(int64_t value, char* buf, size_t buf_size) {
         *--p = char('0' + magnitude % 10);
         magnitude /= 10;
     } while (magnitude != 0);
-    if (value < 0)
-        *--p = '-';
+    if (value < 0) *--p = '-';
     return std::string_view(p, size_t(end - p));
 }
 
@@ -28,17 +27,14 @@ std::string_view int_text(int64_t value, char* buf, size_t buf_size) {
 std::string_view UserDictionary::trim(std::string_view id) {
     size_t begin = 0;
     size_t end = id.size();
-    while (begin < end && is_ascii_space(id[begin]))
-        begin++;
-    while (end > begin && is_ascii_space(id[end - 1]))
-        end--;
+    while (begin < end && is_ascii_space(id[begin])) begin++;
+    while (end > begin && is_ascii_space(id[end - 1])) end--;
     return id.substr(begin, end - begin);
 }
 
 uint32_t UserDictionary::intern(std::string_view id) {
     std::string_view t = trim(id);
-    if (t.empty())
-        return kNone;
+    if (t.empty()) return kNone;
     return dict_.intern(t);
 }
 
@@ -49,8 +45,7 @@ uint32_t UserDictionary::intern_int(int64_t id) {
 
 std::optional<uint32_t> UserDictionary::find(std::string_view id) const {
     std::string_view t = trim(id);
-    if (t.empty())
-        return std::nullopt;
+    if (t.empty()) return std::nullopt;
     return dict_.find(t);
 }
 

@@ -25,29 +25,27 @@ struct TextChunk {
 struct ValueChunk {
     enum Kind : uint8_t { None, Int64, Double, Text };
 
-    Kind kind = None;              // None: the mapping has no such column (every row null)
-    const int64_t* ints = nullptr; // Int64
-    const double* doubles = nullptr; // Double
-    TextChunk text;                // Text
+    Kind kind = None;                  // None: the mapping has no such column (every row null)
+    const int64_t* ints = nullptr;     // Int64
+    const double* doubles = nullptr;   // Double
+    TextChunk text;                    // Text
     const uint8_t* validity = nullptr; // Arrow LSB-first bitmap; nullptr: all valid
-    size_t bit_offset = 0;         // bit of row 0 in `validity`
+    size_t bit_offset = 0;             // bit of row 0 in `validity`
     // What the int64s mean when the chunk fills a property or attribute Column: Bool (0/1),
     // Int64, Date or Timestamp (both as microseconds since 1970-01-01 UTC).
     ColumnType int_type = ColumnType::Int64;
 
     bool is_valid(size_t i) const {
-        if (kind == None)
-            return false;
-        if (validity == nullptr)
-            return true;
+        if (kind == None) return false;
+        if (validity == nullptr) return true;
         size_t bit = bit_offset + i;
         return (validity[bit >> 3] >> (bit & 7)) & 1u;
     }
     std::string_view text_at(size_t i) const { return text.at(i); } // kind == Text only
 
     static ValueChunk none() { return ValueChunk(); }
-    static ValueChunk of_ints(const int64_t* values, const uint8_t* validity = nullptr,
-                              size_t bit_offset = 0, ColumnType type = ColumnType::Int64) {
+    static ValueChunk of_ints(const int64_t* values, const uint8_t* validity = nullptr, size_t bit_offset = 0,
+                              ColumnType type = ColumnType::Int64) {
         ValueChunk c;
         c.kind = Int64;
         c.ints = values;
@@ -65,8 +63,8 @@ struct ValueChunk {
         c.bit_offset = bit_offset;
         return c;
     }
-    static ValueChunk of_text(const int32_t* offsets, const char* bytes,
-                              const uint8_t* validity = nullptr, size_t bit_offset = 0) {
+    static ValueChunk of_text(const int32_t* offsets, const char* bytes, const uint8_t* validity = nullptr,
+                              size_t bit_offset = 0) {
         ValueChunk c;
         c.kind = Text;
         c.text = TextChunk{offsets, bytes};

@@ -14,13 +14,18 @@ bool is_int_type(ColumnType t) {
 // Row t becomes null with its type's filler. Touches nothing when it is null already: a fresh
 // column is all null, so scattering nulls into it writes no memory.
 void set_null(Column& c, size_t t) {
-    if (!c.valid.get(t))
-        return;
+    if (!c.valid.get(t)) return;
     c.valid.set(t, false);
     switch (c.type) {
-    case ColumnType::String: c.codes[t] = 0; break;
-    case ColumnType::Double: c.doubles[t] = std::numeric_limits<double>::quiet_NaN(); break;
-    default: c.ints[t] = 0; break;
+        case ColumnType::String:
+            c.codes[t] = 0;
+            break;
+        case ColumnType::Double:
+            c.doubles[t] = std::numeric_limits<double>::quiet_NaN();
+            break;
+        default:
+            c.ints[t] = 0;
+            break;
     }
 }
 
@@ -31,21 +36,17 @@ bool has_values(const Column& c) { return c.valid.count_set() > 0; }
 
 bool name_taken(const ColumnPlan& plan, const std::string& name) {
     for (const Column& c : plan.columns)
-        if (c.name == name)
-            return true;
+        if (c.name == name) return true;
     return false;
 }
 
 } // namespace
 
 std::optional<ColumnType> merge_types(ColumnType a, ColumnType b) {
-    if (a == b)
-        return a;
+    if (a == b) return a;
     auto pair = [&](ColumnType x, ColumnType y) { return (a == x && b == y) || (a == y && b == x); };
-    if (pair(ColumnType::Int64, ColumnType::Double))
-        return ColumnType::Double;
-    if (pair(ColumnType::Date, ColumnType::Timestamp))
-        return ColumnType::Timestamp;
+    if (pair(ColumnType::Int64, ColumnType::Double)) return ColumnType::Double;
+    if (pair(ColumnType::Date, ColumnType::Timestamp)) return ColumnType::Timestamp;
     return std::nullopt;
 }
 
@@ -59,8 +60,7 @@ ColumnPlan plan_columns(const std::vector<NamedColumns>& sources) {
             bool valued = has_values(c);
             size_t found = plan.columns.size();
             for (size_t k = 0; k < plan.columns.size() && found == plan.columns.size(); k++) {
-                if (base[k] != c.name)
-                    continue;
+                if (base[k] != c.name) continue;
                 if (!valued) {
                     found = k;
                 } else if (!typed_by_data[k]) {
@@ -74,8 +74,7 @@ ColumnPlan plan_columns(const std::vector<NamedColumns>& sources) {
             }
             if (found == plan.columns.size()) {
                 std::string name = c.name;
-                if (name_taken(plan, name))
-                    name += " (" + std::string(s.source) + ")";
+                if (name_taken(plan, name)) name += " (" + std::string(s.source) + ")";
                 for (int copy = 2; name_taken(plan, name); copy++) // the same file name twice
                     name = c.name + " (" + std::string(s.source) + ") " + std::to_string(copy);
                 Column planned;
@@ -92,8 +91,8 @@ ColumnPlan plan_columns(const std::vector<NamedColumns>& sources) {
     return plan;
 }
 
-void scatter_column(const Column& src, Column& dst, const uint32_t* src_rows,
-                    const uint32_t* dst_rows, size_t n, std::vector<uint32_t>& remap) {
+void scatter_column(const Column& src, Column& dst, const uint32_t* src_rows, const uint32_t* dst_rows,
+                    size_t n, std::vector<uint32_t>& remap) {
     auto row = [src_rows](size_t k) { return src_rows ? size_t(src_rows[k]) : k; };
     const ColumnType st = src.type, dt = dst.type;
     if (dt == ColumnType::String && st == ColumnType::String) {
@@ -105,8 +104,7 @@ void scatter_column(const Column& src, Column& dst, const uint32_t* src_rows,
                 continue;
             }
             uint32_t& mapped = remap[src.codes[r]];
-            if (mapped == UINT32_MAX)
-                mapped = dst.dict.intern(src.dict.at(src.codes[r]));
+            if (mapped == UINT32_MAX) mapped = dst.dict.intern(src.dict.at(src.codes[r]));
             set_valid(dst, t);
             dst.codes[t] = mapped;
         }
@@ -132,8 +130,7 @@ void scatter_column(const Column& src, Column& dst, const uint32_t* src_rows,
         }
     } else {
         // Types that do not merge: the plan only sends a column here when it holds no value.
-        for (size_t k = 0; k < n; k++)
-            set_null(dst, dst_rows[k]);
+        for (size_t k = 0; k < n; k++) set_null(dst, dst_rows[k]);
     }
 }
 

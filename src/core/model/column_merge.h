@@ -27,8 +27,8 @@ struct NamedColumns {
 };
 
 struct ColumnPlan {
-    std::vector<Column> columns;            // named and typed, no rows yet
-    std::vector<std::string> sources;       // per column: the first source that brought it
+    std::vector<Column> columns;             // named and typed, no rows yet
+    std::vector<std::string> sources;        // per column: the first source that brought it
     std::vector<std::vector<size_t>> target; // [source][column of that source] -> columns index
 };
 
@@ -38,7 +38,7 @@ ColumnPlan plan_columns(const std::vector<NamedColumns>& sources);
 // value and validity, nulls included. dst must be src's planned target. Strings are re-coded
 // into dst's dictionary through `remap` (reset here), one hash per distinct source string
 // actually written, so values only on unwritten rows never reach dst.
-void scatter_column(const Column& src, Column& dst, const uint32_t* src_rows,
-                    const uint32_t* dst_rows, size_t n, std::vector<uint32_t>& remap);
+void scatter_column(const Column& src, Column& dst, const uint32_t* src_rows, const uint32_t* dst_rows,
+                    size_t n, std::vector<uint32_t>& remap);
 
 } // namespace segx

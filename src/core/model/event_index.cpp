@@ -7,14 +7,13 @@
 namespace segx {
 
 size_t EventIndex::memory_bytes() const {
-    return (start.capacity() + rows.capacity() + by_day_row.capacity() + by_day_user.capacity()) * sizeof(uint32_t) +
-           day.capacity() * sizeof(uint16_t) +
-           (min_time.capacity() + max_time.capacity()) * sizeof(int64_t);
+    return (start.capacity() + rows.capacity() + by_day_row.capacity() + by_day_user.capacity()) *
+               sizeof(uint32_t) +
+           day.capacity() * sizeof(uint16_t) + (min_time.capacity() + max_time.capacity()) * sizeof(int64_t);
 }
 
 int64_t EventIndex::day_of(int64_t t) const {
-    if (t < base_time)
-        return -1;
+    if (t < base_time) return -1;
     // Unsigned: t - base_time may not fit an int64 (far-apart extreme times).
     const uint64_t days = (uint64_t(t) - uint64_t(base_time)) / uint64_t(kMicrosPerDay);
     return int64_t(std::min<uint64_t>(days, uint64_t(kLastDay) + 1));
@@ -39,13 +38,11 @@ size_t EventIndex::first_on_or_after_day(uint32_t code, int64_t d, const int64_t
 EventIndex build_event_index(const EventStore& events) {
     EventIndex index;
     const size_t n = events.size(); // < 2^32: build_event_store refuses more
-    if (n == 0)
-        return index;
+    if (n == 0) return index;
     const uint32_t* code = events.event.data();
     const int64_t* time = events.time.data();
     uint32_t codes = 0;
-    for (size_t i = 0; i < n; i++)
-        codes = std::max(codes, code[i] + 1);
+    for (size_t i = 0; i < n; i++) codes = std::max(codes, code[i] + 1);
     index.start.assign(size_t(codes) + 1, 0);
     index.min_time.assign(codes, INT64_MAX);
     index.max_time.assign(codes, INT64_MIN);
@@ -55,8 +52,7 @@ EventIndex build_event_index(const EventStore& events) {
         index.max_time[code[i]] = std::max(index.max_time[code[i]], time[i]);
     }
     index.base_time = *std::min_element(index.min_time.begin(), index.min_time.end());
-    for (uint32_t c = 0; c < codes; c++)
-        index.start[c + 1] += index.start[c];
+    for (uint32_t c = 0; c < codes; c++) index.start[c + 1] += index.start[c];
     index.rows.resize(n);
     index.day.resize(n);
     // Each posting's user as well, into by_day_user for now (in posting order): a user cursor
@@ -67,8 +63,7 @@ EventIndex build_event_index(const EventStore& events) {
     size_t u = 0;
     std::vector<uint32_t> cursor(index.start.begin(), index.start.end() - 1);
     for (size_t i = 0; i < n; i++) {
-        while (u < slices && offsets[u + 1] <= i)
-            u++;
+        while (u < slices && offsets[u + 1] <= i) u++;
         const uint32_t k = cursor[code[i]]++;
         index.rows[k] = uint32_t(i);
         index.day[k] = uint16_t(std::min<int64_t>(index.day_of(time[i]), EventIndex::kLastDay));
@@ -87,15 +82,13 @@ EventIndex build_event_index(const EventStore& events) {
     std::vector<uint32_t> order;
     for (uint32_t c = 0; c < codes; c++) {
         const size_t b = index.start[c], e = index.start[c + 1];
-        if (b == e)
-            continue;
+        if (b == e) continue;
         const size_t lo = index.stored_day(index.min_time[c]), hi = index.stored_day(index.max_time[c]);
         const size_t range = hi - lo + 1;
         users.assign(by_user + b, by_user + e);
         if (range <= (e - b) + 4096) {
             bucket.assign(range, 0);
-            for (size_t k = b; k < e; k++)
-                bucket[day[k] - lo]++;
+            for (size_t k = b; k < e; k++) bucket[day[k] - lo]++;
             uint32_t pos = uint32_t(b);
             for (size_t d = 0; d < range; d++) {
                 const uint32_t count = bucket[d];
@@ -110,9 +103,9 @@ EventIndex build_event_index(const EventStore& events) {
             }
         } else {
             order.resize(e - b);
-            for (size_t k = b; k < e; k++)
-                order[k - b] = uint32_t(k);
-            std::stable_sort(order.begin(), order.end(), [day](uint32_t x, uint32_t y) { return day[x] < day[y]; });
+            for (size_t k = b; k < e; k++) order[k - b] = uint32_t(k);
+            std::stable_sort(order.begin(), order.end(),
+                             [day](uint32_t x, uint32_t y) { return day[x] < day[y]; });
             for (size_t k = b; k < e; k++) {
                 index.by_day_row[k] = rows[order[k - b]];
                 by_user[k] = users[order[k - b] - b];

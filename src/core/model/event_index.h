@@ -37,7 +37,7 @@ struct EventIndex {
     // The time-ordered view: per code, the same k range as rows, ordered by (day, row).
     std::vector<uint32_t> by_day_row;  // the event row
     std::vector<uint32_t> by_day_user; // its user index (the CSR slice holding the row)
-    int64_t base_time = 0;       // the earliest event time
+    int64_t base_time = 0;             // the earliest event time
     // Per code: its earliest and latest event time, so that a window holding them all needs no
     // per-event test.
     std::vector<int64_t> min_time, max_time;
@@ -56,8 +56,9 @@ struct EventIndex {
     size_t first_on_or_after_day(uint32_t code, int64_t d, const int64_t* time) const;
     // Built from `events` (as far as sizes tell: a Model is rebuilt on change, never edited).
     bool fits(const EventStore& events) const {
-        return rows.size() == events.size() && day.size() == rows.size() && by_day_row.size() == rows.size() &&
-               by_day_user.size() == rows.size() && (rows.empty() || !start.empty());
+        return rows.size() == events.size() && day.size() == rows.size() &&
+               by_day_row.size() == rows.size() && by_day_user.size() == rows.size() &&
+               (rows.empty() || !start.empty());
     }
     size_t memory_bytes() const;
 };

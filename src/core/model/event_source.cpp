@@ -22,17 +22,19 @@ bool is_int64(double v) {
 
 const char* source_kind_name(SourceKind kind) {
     switch (kind) {
-    case SourceKind::Users: return "users";
-    case SourceKind::Events: return "events";
-    case SourceKind::Orders: return "orders";
+        case SourceKind::Users:
+            return "users";
+        case SourceKind::Events:
+            return "events";
+        case SourceKind::Orders:
+            return "orders";
     }
     return "unknown";
 }
 
 std::optional<SourceKind> source_kind_from_name(std::string_view name) {
     for (SourceKind k : {SourceKind::Users, SourceKind::Events, SourceKind::Orders})
-        if (name == source_kind_name(k))
-            return k;
+        if (name == source_kind_name(k)) return k;
     return std::nullopt;
 }
 
@@ -41,28 +43,24 @@ size_t EventSource::memory_bytes() const {
                    user.capacity() * sizeof(uint32_t) + event.capacity() * sizeof(uint32_t) +
                    order.capacity() * sizeof(uint32_t) + time.capacity() * sizeof(int64_t) +
                    revenue.capacity() * sizeof(double);
-    for (const Column& c : properties)
-        total += c.memory_bytes();
+    for (const Column& c : properties) total += c.memory_bytes();
     return total;
 }
 
 EventSourceBuilder::EventSourceBuilder(EventSourceSpec spec) {
-    if (spec.constant_event.empty() && spec.kind == SourceKind::Orders)
-        spec.constant_event = "purchase";
+    if (spec.constant_event.empty() && spec.kind == SourceKind::Orders) spec.constant_event = "purchase";
     out_.spec = std::move(spec);
     if (out_.spec.time_format != TimeFormat::Auto) {
         out_.detected_format = out_.spec.time_format;
         format_fixed_ = true;
     }
-    for (const std::string& name : out_.spec.property_names)
-        properties_.emplace_back(name);
+    for (const std::string& name : out_.spec.property_names) properties_.emplace_back(name);
 }
 
 // Fixed by the first chunk that holds any time value: chunks cannot be kept for later, their
 // buffers belong to the caller.
 void EventSourceBuilder::detect_time_format(size_t n, const ValueChunk& time) {
-    if (format_fixed_ || time.kind == ValueChunk::None)
-        return;
+    if (format_fixed_ || time.kind == ValueChunk::None) return;
     if (out_.spec.time_is_epoch_us && time.kind != ValueChunk::Text) {
         format_fixed_ = true; // nothing to detect: detected_format stays Auto
         return;
@@ -70,44 +68,42 @@ void EventSourceBuilder::detect_time_format(size_t n, const ValueChunk& time) {
     std::vector<std::string_view> texts;
     std::vector<double> numbers;
     for (size_t i = 0; i < n && texts.size() + numbers.size() < kDetectSamples; i++) {
-        if (!time.is_valid(i))
-            continue;
+        if (!time.is_valid(i)) continue;
         if (time.kind == ValueChunk::Text)
             texts.push_back(time.text_at(i));
         else
             numbers.push_back(time.kind == ValueChunk::Int64 ? double(time.ints[i]) : time.doubles[i]);
     }
-    if (texts.empty() && numbers.empty())
-        return;
-    out_.detected_format = time.kind == ValueChunk::Text ? detect_text_format(texts)
-                                                         : detect_number_format(numbers);
+    if (texts.empty() && numbers.empty()) return;
+    out_.detected_format =
+        time.kind == ValueChunk::Text ? detect_text_format(texts) : detect_number_format(numbers);
     format_fixed_ = true;
 }
 
 bool EventSourceBuilder::read_time(const ValueChunk& time, size_t i, int64_t* us) const {
-    if (!time.is_valid(i))
-        return false;
+    if (!time.is_valid(i)) return false;
     const EventSourceSpec& spec = out_.spec;
     TimeFormat format = out_.detected_format;
     switch (time.kind) {
-    case ValueChunk::Text: return parse_time_text(time.text_at(i), format, spec.tz_offset_minutes, us);
-    case ValueChunk::Int64:
-        if (spec.time_is_epoch_us) {
-            *us = time.ints[i];
-            return true;
+        case ValueChunk::Text:
+            return parse_time_text(time.text_at(i), format, spec.tz_offset_minutes, us);
+        case ValueChunk::Int64:
+            if (spec.time_is_epoch_us) {
+                *us = time.ints[i];
+                return true;
+            }
+            return convert_time_number(double(time.ints[i]), format, spec.tz_offset_minutes, us);
+        case ValueChunk::Double: {
+            double v = time.doubles[i];
+            if (spec.time_is_epoch_us) {
+                if (!(std::fabs(v) < 9.2e18)) return false;
+                *us = std::llround(v);
+                return true;
+            }
+            return convert_time_number(v, format, spec.tz_offset_minutes, us);
         }
-        return convert_time_number(double(time.ints[i]), format, spec.tz_offset_minutes, us);
-    case ValueChunk::Double: {
-        double v = time.doubles[i];
-        if (spec.time_is_epoch_us) {
-            if (!(std::fabs(v) < 9.2e18))
-                return false;
-            *us = std::llround(v);
-            return true;
-        }
-        return convert_time_number(v, format, spec.tz_offset_minutes, us);
-    }
-    case ValueChunk::None: break;
+        case ValueChunk::None:
+            break;
     }
     return false;
 }
@@ -117,25 +113,25 @@ const char* EventSourceBuilder::read_revenue(const ValueChunk& revenue, size_t i
     bool required = out_.spec.revenue_required;
     if (revenue.is_valid(i)) {
         switch (revenue.kind) {
-        case ValueChunk::Int64: *value = double(revenue.ints[i]); break;
-        case ValueChunk::Double:
-            if (std::isinf(revenue.doubles[i]))
-                return kRejectBadAmount;
-            *value = revenue.doubles[i]; // NaN stays "none"
-            break;
-        case ValueChunk::Text:
-            if (parse_amount(revenue.text_at(i), value) == AmountText::Invalid) {
-                *value = kNaN;
-                return kRejectBadAmount;
-            }
-            break;
-        case ValueChunk::None: break;
+            case ValueChunk::Int64:
+                *value = double(revenue.ints[i]);
+                break;
+            case ValueChunk::Double:
+                if (std::isinf(revenue.doubles[i])) return kRejectBadAmount;
+                *value = revenue.doubles[i]; // NaN stays "none"
+                break;
+            case ValueChunk::Text:
+                if (parse_amount(revenue.text_at(i), value) == AmountText::Invalid) {
+                    *value = kNaN;
+                    return kRejectBadAmount;
+                }
+                break;
+            case ValueChunk::None:
+                break;
         }
     }
-    if (required && std::isnan(*value))
-        return kRejectBadAmount;
-    if (required && *value < 0)
-        return kRejectNegativeAmount;
+    if (required && std::isnan(*value)) return kRejectBadAmount;
+    if (required && *value < 0) return kRejectNegativeAmount;
     return nullptr;
 }
 
@@ -179,8 +175,7 @@ void EventSourceBuilder::append(size_t n, const ValueChunk& user_id, const Value
                                     " property names");
     bool has_event_column = event.kind != ValueChunk::None;
     if (!has_event_column && spec.constant_event.empty())
-        throw std::invalid_argument("source '" + spec.name +
-                                    "': no event column and no constant event name");
+        throw std::invalid_argument("source '" + spec.name + "': no event column and no constant event name");
     check_chunk(user_id, n, spec.name, "user_id");
     check_chunk(time, n, spec.name, "time");
     check_chunk(event, n, spec.name, "event");
@@ -195,8 +190,8 @@ void EventSourceBuilder::append(size_t n, const ValueChunk& user_id, const Value
     RejectLog& log = out_.rejects;
     // Counts row i; formats its example only while the reason still collects them.
     auto reject = [&](const char* reason, size_t i, const char* extra_name, const ValueChunk* extra) {
-        log.reject(reason, log.wants_example(reason) ? example(i, user_id, time, extra_name, extra)
-                                                     : std::string());
+        log.reject(reason,
+                   log.wants_example(reason) ? example(i, user_id, time, extra_name, extra) : std::string());
     };
     kept_rows_.clear();
     for (size_t i = 0; i < n; i++) {
@@ -227,8 +222,7 @@ void EventSourceBuilder::append(size_t n, const ValueChunk& user_id, const Value
             constant_event_code_ = out_.event_names.intern(spec.constant_event);
         out_.user.push_back(intern_user(user_id, i, uid));
         out_.time.push_back(us);
-        out_.event.push_back(has_event_column ? out_.event_names.intern(event_name)
-                                              : constant_event_code_);
+        out_.event.push_back(has_event_column ? out_.event_names.intern(event_name) : constant_event_code_);
         out_.revenue.push_back(amount);
         std::string_view oid = order_text_.of(order_id, i);
         out_.order.push_back(oid.empty() ? EventSource::kNoOrder : out_.order_ids.intern(oid));
@@ -242,8 +236,7 @@ void EventSourceBuilder::append(size_t n, const ValueChunk& user_id, const Value
 
 EventSource EventSourceBuilder::finish() {
     out_.properties.clear();
-    for (ColumnBuilder& b : properties_)
-        out_.properties.push_back(b.finish());
+    for (ColumnBuilder& b : properties_) out_.properties.push_back(b.finish());
     properties_.clear();
     int_users_ = IntCodeMap();
     return std::move(out_);

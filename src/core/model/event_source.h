@@ -48,11 +48,11 @@ struct EventSource {
     TimeFormat detected_format = TimeFormat::Auto;
     StringDictionary user_ids, event_names, order_ids; // source-local codes
     // One entry per kept row, in file order.
-    std::vector<uint32_t> user;  // code in user_ids (canonical id text)
-    std::vector<uint32_t> event; // code in event_names
-    std::vector<uint32_t> order; // code in order_ids, kNoOrder when none
-    std::vector<int64_t> time;   // µs UTC
-    std::vector<double> revenue; // NaN when none
+    std::vector<uint32_t> user;     // code in user_ids (canonical id text)
+    std::vector<uint32_t> event;    // code in event_names
+    std::vector<uint32_t> order;    // code in order_ids, kNoOrder when none
+    std::vector<int64_t> time;      // µs UTC
+    std::vector<double> revenue;    // NaN when none
     std::vector<Column> properties; // named as spec.property_names, kept rows only
     RejectLog rejects;
 
@@ -81,8 +81,8 @@ public:
     // spec.property_names entry. Throws std::invalid_argument naming the source when the
     // chunks cannot be read, the property count is wrong, or there is neither an event column
     // nor a constant event.
-    void append(size_t n, const ValueChunk& user_id, const ValueChunk& time,
-                const ValueChunk& event, const ValueChunk& revenue, const ValueChunk& order_id,
+    void append(size_t n, const ValueChunk& user_id, const ValueChunk& time, const ValueChunk& event,
+                const ValueChunk& revenue, const ValueChunk& order_id,
                 const std::vector<ValueChunk>& properties);
     // The loaded source; the builder is spent afterwards.
     EventSource finish();
@@ -94,8 +94,8 @@ private:
     const char* read_revenue(const ValueChunk& revenue, size_t i, double* value) const;
     // Local code of a kept row's user; `id` is its canonical text.
     uint32_t intern_user(const ValueChunk& user_id, size_t i, std::string_view id);
-    std::string example(size_t i, const ValueChunk& user_id, const ValueChunk& time,
-                        const char* extra_name, const ValueChunk* extra) const;
+    std::string example(size_t i, const ValueChunk& user_id, const ValueChunk& time, const char* extra_name,
+                        const ValueChunk* extra) const;
 
     EventSource out_;
     bool format_fixed_ = false;

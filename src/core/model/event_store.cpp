@@ -14,8 +14,7 @@ size_t EventStore::memory_bytes() const {
     size_t total = offsets.capacity() * sizeof(uint64_t) + time.capacity() * sizeof(int64_t) +
                    event.capacity() * sizeof(uint32_t) + revenue.capacity() * sizeof(double) +
                    order.capacity() * sizeof(uint32_t);
-    for (const Column& c : properties)
-        total += c.memory_bytes();
+    for (const Column& c : properties) total += c.memory_bytes();
     return total;
 }
 
@@ -26,8 +25,7 @@ template <typename T>
 void permute(std::vector<T>& values, size_t begin, const std::vector<uint32_t>& perm,
              std::vector<T>& scratch) {
     scratch.resize(perm.size());
-    for (size_t k = 0; k < perm.size(); k++)
-        scratch[k] = values[begin + perm[k]];
+    for (size_t k = 0; k < perm.size(); k++) scratch[k] = values[begin + perm[k]];
     std::copy(scratch.begin(), scratch.end(), values.begin() + long(begin));
 }
 
@@ -39,17 +37,12 @@ struct PermuteScratch {
 };
 
 void permute_column(Column& c, size_t begin, const std::vector<uint32_t>& perm, PermuteScratch& s) {
-    if (!c.ints.empty())
-        permute(c.ints, begin, perm, s.i64);
-    if (!c.doubles.empty())
-        permute(c.doubles, begin, perm, s.f64);
-    if (!c.codes.empty())
-        permute(c.codes, begin, perm, s.u32);
+    if (!c.ints.empty()) permute(c.ints, begin, perm, s.i64);
+    if (!c.doubles.empty()) permute(c.doubles, begin, perm, s.f64);
+    if (!c.codes.empty()) permute(c.codes, begin, perm, s.u32);
     s.bits.resize(perm.size());
-    for (size_t k = 0; k < perm.size(); k++)
-        s.bits[k] = c.valid.get(begin + perm[k]);
-    for (size_t k = 0; k < perm.size(); k++)
-        c.valid.set(begin + k, s.bits[k] != 0);
+    for (size_t k = 0; k < perm.size(); k++) s.bits[k] = c.valid.get(begin + perm[k]);
+    for (size_t k = 0; k < perm.size(); k++) c.valid.set(begin + k, s.bits[k] != 0);
 }
 
 // Stable sort by time of every user slice not already in time order; the other columns follow.
@@ -59,8 +52,7 @@ void sort_slices_by_time(EventStore& store) {
     for (size_t u = 0; u < store.user_count(); u++) {
         size_t begin = size_t(store.offsets[u]), end = size_t(store.offsets[u + 1]);
         const int64_t* t = store.time.data();
-        if (std::is_sorted(t + begin, t + end))
-            continue;
+        if (std::is_sorted(t + begin, t + end)) continue;
         perm.resize(end - begin);
         std::iota(perm.begin(), perm.end(), 0u);
         auto earlier = [t, begin](uint32_t a, uint32_t b) { return t[begin + a] < t[begin + b]; };
@@ -70,8 +62,7 @@ void sort_slices_by_time(EventStore& store) {
             for (size_t k = 1; k < perm.size(); k++) {
                 uint32_t x = perm[k];
                 size_t j = k;
-                for (; j > 0 && earlier(x, perm[j - 1]); j--)
-                    perm[j] = perm[j - 1];
+                for (; j > 0 && earlier(x, perm[j - 1]); j--) perm[j] = perm[j - 1];
                 perm[j] = x;
             }
         } else {
@@ -81,8 +72,7 @@ void sort_slices_by_time(EventStore& store) {
         permute(store.event, begin, perm, s.u32);
         permute(store.revenue, begin, perm, s.f64);
         permute(store.order, begin, perm, s.u32);
-        for (Column& c : store.properties)
-            permute_column(c, begin, perm, s);
+        for (Column& c : store.properties) permute_column(c, begin, perm, s);
     }
 }
 
@@ -91,14 +81,12 @@ void sort_slices_by_time(EventStore& store) {
 EventStore build_event_store(const std::vector<const EventSource*>& sources,
                              const std::vector<SourceRemap>& remaps, size_t user_count) {
     if (remaps.size() != sources.size())
-        throw std::invalid_argument("build_event_store: " + std::to_string(remaps.size()) +
-                                    " remaps for " + std::to_string(sources.size()) + " sources");
+        throw std::invalid_argument("build_event_store: " + std::to_string(remaps.size()) + " remaps for " +
+                                    std::to_string(sources.size()) + " sources");
     uint64_t total = 0;
-    for (const EventSource* s : sources)
-        total += s->size();
+    for (const EventSource* s : sources) total += s->size();
     if (total > UINT32_MAX)
-        throw std::length_error("event store: " + std::to_string(total) +
-                                " events, more than 4294967295");
+        throw std::length_error("event store: " + std::to_string(total) + " events, more than 4294967295");
     const size_t n = size_t(total);
 
     // Count per user, then prefix sums: offsets[u] is where user u's events start.
@@ -106,39 +94,32 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
     store.offsets.assign(user_count + 1, 0);
     for (size_t s = 0; s < sources.size(); s++) {
         const std::vector<uint32_t>& to_user = remaps[s].user;
-        for (uint32_t local : sources[s]->user)
-            store.offsets[to_user[local] + 1]++;
+        for (uint32_t local : sources[s]->user) store.offsets[to_user[local] + 1]++;
     }
-    for (size_t u = 0; u < user_count; u++)
-        store.offsets[u + 1] += store.offsets[u];
+    for (size_t u = 0; u < user_count; u++) store.offsets[u + 1] += store.offsets[u];
 
     // Properties: planned by name over all sources first, so every type is final before rows
     // arrive; every row starts null.
     std::vector<NamedColumns> named;
-    for (const EventSource* s : sources)
-        named.push_back(NamedColumns{s->spec.name, &s->properties});
+    for (const EventSource* s : sources) named.push_back(NamedColumns{s->spec.name, &s->properties});
     ColumnPlan plan = plan_columns(named);
     store.properties = std::move(plan.columns);
-    for (Column& c : store.properties)
-        append_nulls(c, n);
+    for (Column& c : store.properties) append_nulls(c, n);
 
     // An order's revenue comes from one source: the first that gives it an amount. Line items
     // of one file share an order id and all count; the same order exported twice (a shop's
     // orders file and an analytics purchase event carrying the value) counts once.
     size_t order_count = 0;
     for (const SourceRemap& r : remaps)
-        for (uint32_t code : r.order)
-            order_count = std::max(order_count, size_t(code) + 1);
+        for (uint32_t code : r.order) order_count = std::max(order_count, size_t(code) + 1);
     constexpr uint32_t kNoOwner = UINT32_MAX;
     std::vector<uint32_t> revenue_owner(order_count, kNoOwner);
     for (size_t s = 0; s < sources.size(); s++) {
         const EventSource& src = *sources[s];
         for (size_t i = 0; i < src.size(); i++) {
-            if (src.order[i] == EventSource::kNoOrder || !(src.revenue[i] == src.revenue[i]))
-                continue;
+            if (src.order[i] == EventSource::kNoOrder || !(src.revenue[i] == src.revenue[i])) continue;
             uint32_t& owner = revenue_owner[remaps[s].order[src.order[i]]];
-            if (owner == kNoOwner)
-                owner = uint32_t(s);
+            if (owner == kNoOwner) owner = uint32_t(s);
         }
     }
 
@@ -155,25 +136,23 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
         const SourceRemap& remap = remaps[s];
         const size_t rows = src.size();
         dest.resize(rows);
-        for (size_t i = 0; i < rows; i++)
-            dest[i] = uint32_t(cursor[remap.user[src.user[i]]]++);
+        for (size_t i = 0; i < rows; i++) dest[i] = uint32_t(cursor[remap.user[src.user[i]]]++);
         // One column per loop: one stream of random writes at a time is kinder to the TLB.
-        for (size_t i = 0; i < rows; i++)
-            store.time[dest[i]] = src.time[i];
-        for (size_t i = 0; i < rows; i++)
-            store.event[dest[i]] = remap.event[src.event[i]];
+        for (size_t i = 0; i < rows; i++) store.time[dest[i]] = src.time[i];
+        for (size_t i = 0; i < rows; i++) store.event[dest[i]] = remap.event[src.event[i]];
         for (size_t i = 0; i < rows; i++) {
             double v = src.revenue[i];
-            if (src.order[i] != EventSource::kNoOrder && revenue_owner[remap.order[src.order[i]]] != uint32_t(s))
-                v = std::numeric_limits<double>::quiet_NaN();  // counted in the order's first source
+            if (src.order[i] != EventSource::kNoOrder &&
+                revenue_owner[remap.order[src.order[i]]] != uint32_t(s))
+                v = std::numeric_limits<double>::quiet_NaN(); // counted in the order's first source
             store.revenue[dest[i]] = v;
         }
         for (size_t i = 0; i < rows; i++)
-            store.order[dest[i]] = src.order[i] == EventSource::kNoOrder ? EventStore::kNoOrder
-                                                                           : remap.order[src.order[i]];
+            store.order[dest[i]] =
+                src.order[i] == EventSource::kNoOrder ? EventStore::kNoOrder : remap.order[src.order[i]];
         for (size_t p = 0; p < src.properties.size(); p++)
-            scatter_column(src.properties[p], store.properties[plan.target[s][p]], nullptr,
-                           dest.data(), rows, remap_scratch);
+            scatter_column(src.properties[p], store.properties[plan.target[s][p]], nullptr, dest.data(), rows,
+                           remap_scratch);
     }
     sort_slices_by_time(store);
     return store;

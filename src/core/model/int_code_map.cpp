@@ -7,13 +7,11 @@ namespace segx {
 size_t IntCodeMap::index_of(int64_t key) const { return size_t(mix64(uint64_t(key)) >> shift_); }
 
 uint32_t IntCodeMap::find(int64_t key) const {
-    if (slots_.empty())
-        return kMissing;
+    if (slots_.empty()) return kMissing;
     size_t mask = slots_.size() - 1;
     for (size_t i = index_of(key);; i = (i + 1) & mask) {
         const Slot& s = slots_[i];
-        if (s.code == kMissing || s.key == key)
-            return s.code;
+        if (s.code == kMissing || s.key == key) return s.code;
     }
 }
 
@@ -22,8 +20,7 @@ void IntCodeMap::insert(int64_t key, uint32_t code) {
         grow();
     size_t mask = slots_.size() - 1;
     size_t i = index_of(key);
-    while (slots_[i].code != kMissing)
-        i = (i + 1) & mask;
+    while (slots_[i].code != kMissing) i = (i + 1) & mask;
     slots_[i] = Slot{key, code};
     size_++;
 }
@@ -34,15 +31,12 @@ void IntCodeMap::grow() {
     size_t capacity = old.empty() ? 64 : old.size() * 2;
     slots_.assign(capacity, Slot{0, kMissing});
     shift_ = 64;
-    for (size_t c = capacity; c > 1; c >>= 1)
-        shift_--;
+    for (size_t c = capacity; c > 1; c >>= 1) shift_--;
     size_t mask = capacity - 1;
     for (const Slot& s : old) {
-        if (s.code == kMissing)
-            continue;
+        if (s.code == kMissing) continue;
         size_t i = index_of(s.key);
-        while (slots_[i].code != kMissing)
-            i = (i + 1) & mask;
+        while (slots_[i].code != kMissing) i = (i + 1) & mask;
         slots_[i] = s;
     }
 }

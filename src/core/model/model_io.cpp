@@ -16,12 +16,10 @@ public:
     void bytes(const void* p, size_t n) { out.append(static_cast<const char*>(p), n); }
     void u8(uint8_t v) { out.push_back(char(v)); }
     void u32(uint32_t v) {
-        for (int i = 0; i < 4; i++)
-            out.push_back(char((v >> (8 * i)) & 0xFF));
+        for (int i = 0; i < 4; i++) out.push_back(char((v >> (8 * i)) & 0xFF));
     }
     void u64(uint64_t v) {
-        for (int i = 0; i < 8; i++)
-            out.push_back(char((v >> (8 * i)) & 0xFF));
+        for (int i = 0; i < 8; i++) out.push_back(char((v >> (8 * i)) & 0xFF));
     }
     void i64(int64_t v) { u64(uint64_t(v)); }
     void f64(double v) {
@@ -33,11 +31,26 @@ public:
         u64(s.size());
         bytes(s.data(), s.size());
     }
-    void vec(const std::vector<uint64_t>& v) { u64(v.size()); for (uint64_t x : v) u64(x); }
-    void vec(const std::vector<int64_t>& v) { u64(v.size()); for (int64_t x : v) i64(x); }
-    void vec(const std::vector<uint32_t>& v) { u64(v.size()); for (uint32_t x : v) u32(x); }
-    void vec(const std::vector<double>& v) { u64(v.size()); for (double x : v) f64(x); }
-    void vec(const std::vector<uint8_t>& v) { u64(v.size()); for (uint8_t x : v) u8(x); }
+    void vec(const std::vector<uint64_t>& v) {
+        u64(v.size());
+        for (uint64_t x : v) u64(x);
+    }
+    void vec(const std::vector<int64_t>& v) {
+        u64(v.size());
+        for (int64_t x : v) i64(x);
+    }
+    void vec(const std::vector<uint32_t>& v) {
+        u64(v.size());
+        for (uint32_t x : v) u32(x);
+    }
+    void vec(const std::vector<double>& v) {
+        u64(v.size());
+        for (double x : v) f64(x);
+    }
+    void vec(const std::vector<uint8_t>& v) {
+        u64(v.size());
+        for (uint8_t x : v) u8(x);
+    }
 
     std::string out;
 };
@@ -61,16 +74,14 @@ public:
     uint32_t u32(const std::string& what) {
         need(4, what);
         uint32_t v = 0;
-        for (int i = 0; i < 4; i++)
-            v |= uint32_t(uint8_t(in_[pos_ + size_t(i)])) << (8 * i);
+        for (int i = 0; i < 4; i++) v |= uint32_t(uint8_t(in_[pos_ + size_t(i)])) << (8 * i);
         pos_ += 4;
         return v;
     }
     uint64_t u64(const std::string& what) {
         need(8, what);
         uint64_t v = 0;
-        for (int i = 0; i < 8; i++)
-            v |= uint64_t(uint8_t(in_[pos_ + size_t(i)])) << (8 * i);
+        for (int i = 0; i < 8; i++) v |= uint64_t(uint8_t(in_[pos_ + size_t(i)])) << (8 * i);
         pos_ += 8;
         return v;
     }
@@ -124,8 +135,7 @@ private:
 
 void write_dict(Writer& w, const StringDictionary& d) {
     w.u64(d.size());
-    for (uint32_t c = 0; c < d.size(); c++)
-        w.str(d.at(c));
+    for (uint32_t c = 0; c < d.size(); c++) w.str(d.at(c));
 }
 
 void read_dict(Reader& r, StringDictionary& d, const std::string& what) {
@@ -138,8 +148,7 @@ void read_dict(Reader& r, StringDictionary& d, const std::string& what) {
 
 void write_users(Writer& w, const UserDictionary& u) {
     w.u64(u.size());
-    for (uint32_t c = 0; c < u.size(); c++)
-        w.str(u.id(c));
+    for (uint32_t c = 0; c < u.size(); c++) w.str(u.id(c));
 }
 
 void read_users(Reader& r, UserDictionary& u) {
@@ -160,9 +169,9 @@ void read_bitmap(Reader& r, Bitmap& b, const std::string& what) {
     b.size = size_t(r.u64(what + " size"));
     r.vec(b.words, what + " words");
     if (b.words.size() != (uint64_t(b.size) + 63) / 64)
-        r.fail(what + ": " + std::to_string(b.words.size()) + " words for " + std::to_string(b.size) + " bits");
-    if (b.size % 64 && (b.words.back() >> (b.size % 64)))
-        r.fail(what + ": bits set past the end");
+        r.fail(what + ": " + std::to_string(b.words.size()) + " words for " + std::to_string(b.size) +
+               " bits");
+    if (b.size % 64 && (b.words.back() >> (b.size % 64))) r.fail(what + ": bits set past the end");
 }
 
 void write_column(Writer& w, const Column& c) {
@@ -189,9 +198,12 @@ void read_column(Reader& r, Column& c, const std::string& where, size_t rows) {
     if (c.valid.size != rows)
         r.fail(what + ": " + std::to_string(c.valid.size) + " rows, expected " + std::to_string(rows));
     size_t ints = 0, doubles = 0, codes = 0;
-    if (c.type == ColumnType::Double) doubles = rows;
-    else if (c.type == ColumnType::String) codes = rows;
-    else ints = rows;
+    if (c.type == ColumnType::Double)
+        doubles = rows;
+    else if (c.type == ColumnType::String)
+        codes = rows;
+    else
+        ints = rows;
     if (c.ints.size() != ints || c.doubles.size() != doubles || c.codes.size() != codes)
         r.fail(what + ": values do not match its type and " + std::to_string(rows) + " rows");
     for (uint32_t code : c.codes)
@@ -200,15 +212,13 @@ void read_column(Reader& r, Column& c, const std::string& where, size_t rows) {
 
 void write_columns(Writer& w, const std::vector<Column>& cols) {
     w.u64(cols.size());
-    for (const Column& c : cols)
-        write_column(w, c);
+    for (const Column& c : cols) write_column(w, c);
 }
 
 void read_columns(Reader& r, std::vector<Column>& cols, const std::string& what, size_t rows) {
     size_t n = r.count(what, 8);
     cols.resize(n);
-    for (size_t i = 0; i < n; i++)
-        read_column(r, cols[i], what + " " + std::to_string(i), rows);
+    for (size_t i = 0; i < n; i++) read_column(r, cols[i], what + " " + std::to_string(i), rows);
 }
 
 } // namespace
@@ -231,8 +241,7 @@ std::string serialize_model(const Model& m) {
 
     write_columns(w, m.attributes);
     w.u64(m.attribute_sources.size());
-    for (const std::string& s : m.attribute_sources)
-        w.str(s);
+    for (const std::string& s : m.attribute_sources) w.str(s);
     w.str(m.purchase_event);
 
     const UserAggregates& a = m.aggregates;
@@ -253,11 +262,11 @@ Model deserialize_model(std::string_view bytes) {
     r.need(sizeof kMagic, "header");
     if (bytes.substr(0, sizeof kMagic) != std::string_view(kMagic, sizeof kMagic))
         r.fail("not a segx model (bad magic)");
-    for (size_t i = 0; i < sizeof kMagic; i++)
-        r.u8("header");
+    for (size_t i = 0; i < sizeof kMagic; i++) r.u8("header");
     uint32_t version = r.u32("version");
     if (version != kVersion)
-        r.fail("format version " + std::to_string(version) + ", this build reads " + std::to_string(kVersion));
+        r.fail("format version " + std::to_string(version) + ", this build reads " +
+               std::to_string(kVersion));
 
     Model m;
     read_users(r, m.users);
@@ -274,15 +283,18 @@ Model deserialize_model(std::string_view bytes) {
     const size_t n = e.time.size();
     const bool never_built = e.offsets.empty() && users == 0 && n == 0; // a default Model
     if (!never_built && (e.offsets.size() != users + 1 || e.offsets.front() != 0 || e.offsets.back() != n))
-        r.fail("event offsets do not cover " + std::to_string(users) + " users and " + std::to_string(n) + " events");
+        r.fail("event offsets do not cover " + std::to_string(users) + " users and " + std::to_string(n) +
+               " events");
     for (size_t u = 0; u < users; u++)
         if (e.offsets[u] > e.offsets[u + 1]) r.fail("event offsets decrease at user " + std::to_string(u));
     if (e.event.size() != n || e.revenue.size() != n || e.order.size() != n)
         r.fail("event columns differ in length");
     for (uint32_t c : e.event)
-        if (c >= m.event_names.size()) r.fail("event name code " + std::to_string(c) + " past the event names");
+        if (c >= m.event_names.size())
+            r.fail("event name code " + std::to_string(c) + " past the event names");
     for (uint32_t c : e.order)
-        if (c != EventStore::kNoOrder && c >= m.order_ids.size()) r.fail("order code " + std::to_string(c) + " past the order ids");
+        if (c != EventStore::kNoOrder && c >= m.order_ids.size())
+            r.fail("order code " + std::to_string(c) + " past the order ids");
     read_columns(r, e.properties, "event property", n);
 
     read_columns(r, m.attributes, "attribute", users);

@@ -39,7 +39,9 @@ Overview compute_overview(const Model& model, size_t top_n) {
         }
     }
     for (size_t e = 0; e < names; ++e)
-        if (by_name[e]) o.top_events.push_back({std::string(model.event_names.at(uint32_t(e))), by_name[e], users_by_name[e]});
+        if (by_name[e])
+            o.top_events.push_back(
+                {std::string(model.event_names.at(uint32_t(e))), by_name[e], users_by_name[e]});
     std::sort(o.top_events.begin(), o.top_events.end(), [](const EventCount& a, const EventCount& b) {
         return a.events != b.events ? a.events > b.events : a.name < b.name;
     });
@@ -47,4 +49,4 @@ Overview compute_overview(const Model& model, size_t top_n) {
     return o;
 }
 
-}  // namespace segx
+} // namespace segx

@@ -10,27 +10,27 @@
 namespace segx {
 
 struct DayCount {
-    int64_t day = 0;    // days since 1970-01-01 (UTC)
+    int64_t day = 0; // days since 1970-01-01 (UTC)
     uint64_t events = 0;
 };
 
 struct EventCount {
     std::string name;
     uint64_t events = 0;
-    uint64_t users = 0;  // distinct users with the event
+    uint64_t users = 0; // distinct users with the event
 };
 
 struct Overview {
-    uint64_t users = 0;      // every user in the model
-    uint64_t customers = 0;  // users with at least one purchase
+    uint64_t users = 0;     // every user in the model
+    uint64_t customers = 0; // users with at least one purchase
     uint64_t events = 0;
     uint64_t orders = 0;
     double revenue = 0;
-    int64_t first_us = INT64_MIN, last_us = INT64_MIN;  // INT64_MIN: no events
-    std::vector<DayCount> per_day;   // every day from the first to the last event, zeros included
-    std::vector<EventCount> top_events;  // by events, descending; ties by name
+    int64_t first_us = INT64_MIN, last_us = INT64_MIN; // INT64_MIN: no events
+    std::vector<DayCount> per_day;      // every day from the first to the last event, zeros included
+    std::vector<EventCount> top_events; // by events, descending; ties by name
 };
 
 Overview compute_overview(const Model& model, size_t top_n = 10);
 
-}  // namespace segx
+} // namespace segx

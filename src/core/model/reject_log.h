@@ -32,8 +32,8 @@ struct RejectReason {
 struct RejectLog {
     static constexpr size_t kMaxExamples = 5;
 
-    uint64_t read = 0; // rows read
-    uint64_t kept = 0; // rows loaded; read == kept + rejected()
+    uint64_t read = 0;                 // rows read
+    uint64_t kept = 0;                 // rows loaded; read == kept + rejected()
     std::vector<RejectReason> reasons; // in order of first occurrence
 
     // Counts one row under `reason`; keeps `example` while the reason has fewer than

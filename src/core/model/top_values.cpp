@@ -12,8 +12,7 @@ namespace {
 
 const Column* find_column(const std::vector<Column>& columns, std::string_view name) {
     for (const Column& c : columns)
-        if (c.name == name)
-            return &c;
+        if (c.name == name) return &c;
     return nullptr;
 }
 
@@ -28,19 +27,17 @@ struct Candidate {
 // filter a partial sort is enough. With one, a heap is popped until k values passed it, so the
 // filter (which may format a number) runs only as far as needed and nothing sorts the rest.
 template <typename LessValue, typename Keep, typename Text>
-std::vector<ValueCount> rank(std::vector<Candidate>& cands, size_t k, bool filtered,
-                             LessValue less_value, Keep keep, Text text) {
+std::vector<ValueCount> rank(std::vector<Candidate>& cands, size_t k, bool filtered, LessValue less_value,
+                             Keep keep, Text text) {
     auto before = [&](const Candidate& a, const Candidate& b) {
         return a.count != b.count ? a.count > b.count : less_value(a.code, b.code);
     };
     std::vector<ValueCount> out;
-    if (k == 0)
-        return out;
+    if (k == 0) return out;
     if (!filtered) {
         const size_t n = std::min(k, cands.size());
         std::partial_sort(cands.begin(), cands.begin() + ptrdiff_t(n), cands.end(), before);
-        for (size_t i = 0; i < n; i++)
-            out.push_back(ValueCount{text(cands[i].code), cands[i].count});
+        for (size_t i = 0; i < n; i++) out.push_back(ValueCount{text(cands[i].code), cands[i].count});
         return out;
     }
     auto after = [&](const Candidate& a, const Candidate& b) { return before(b, a); };
@@ -49,8 +46,7 @@ std::vector<ValueCount> rank(std::vector<Candidate>& cands, size_t k, bool filte
         std::pop_heap(cands.begin(), end, after);
         const Candidate& c = *(end - 1);
         std::string value = text(c.code);
-        if (keep(value))
-            out.push_back(ValueCount{std::move(value), c.count});
+        if (keep(value)) out.push_back(ValueCount{std::move(value), c.count});
     }
     return out;
 }
@@ -63,13 +59,11 @@ void for_valid_rows(const Column& column, size_t rows, Want want, F f) {
     const std::vector<uint64_t>& words = column.valid.words;
     for (size_t w = 0; w * 64 < rows; w++) {
         uint64_t bits = words[w];
-        if (rows - w * 64 < 64)
-            bits &= (1ull << (rows - w * 64)) - 1;
+        if (rows - w * 64 < 64) bits &= (1ull << (rows - w * 64)) - 1;
         while (bits != 0) {
             const size_t row = w * 64 + size_t(__builtin_ctzll(bits));
             bits &= bits - 1;
-            if (want(row))
-                f(row);
+            if (want(row)) f(row);
         }
     }
 }
@@ -79,8 +73,7 @@ bool is_number_type(ColumnType t) { return t != ColumnType::String; }
 // The value of a number-typed row as an int64 key: the int itself, or a double's bits with -0
 // folded into 0 (they are one value in a rule).
 int64_t double_key(double v) {
-    if (v == 0)
-        v = 0;
+    if (v == 0) v = 0;
     int64_t key;
     std::memcpy(&key, &v, sizeof key);
     return key;
@@ -105,7 +98,8 @@ std::vector<ValueCount> top_of_column(const Column& column, size_t rows, Want wa
                 cands.push_back(Candidate{counts[code], code});
         auto less = [&](uint32_t a, uint32_t b) { return column.dict.at(a) < column.dict.at(b); };
         auto text = [&](uint32_t code) { return std::string(column.dict.at(code)); };
-        return rank(cands, k, false, less, [](const std::string&) { return true; }, text);
+        return rank(
+            cands, k, false, less, [](const std::string&) { return true; }, text);
     }
     IntCodeMap codes;
     std::vector<int64_t> keys;
@@ -132,8 +126,7 @@ std::vector<ValueCount> top_of_column(const Column& column, size_t rows, Want wa
         }
         counts[code]++;
     });
-    for (uint32_t code = 0; code < counts.size(); code++)
-        cands.push_back(Candidate{counts[code], code});
+    for (uint32_t code = 0; code < counts.size(); code++) cands.push_back(Candidate{counts[code], code});
     auto less = [&](uint32_t a, uint32_t b) {
         return is_double ? key_double(keys[a]) < key_double(keys[b]) : keys[a] < keys[b];
     };
@@ -147,24 +140,21 @@ char fold(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
 } // namespace
 
 bool contains_ascii_ci(std::string_view text, std::string_view needle) {
-    if (needle.size() > text.size())
-        return false;
+    if (needle.size() > text.size()) return false;
     for (size_t i = 0; i + needle.size() <= text.size(); i++) {
         size_t j = 0;
-        while (j < needle.size() && fold(text[i + j]) == fold(needle[j]))
-            j++;
-        if (j == needle.size())
-            return true;
+        while (j < needle.size() && fold(text[i + j]) == fold(needle[j])) j++;
+        if (j == needle.size()) return true;
     }
     return false;
 }
 
-std::vector<ValueCount> top_attribute_values(const Model& model, std::string_view attribute,
-                                             size_t k, std::string_view contains) {
+std::vector<ValueCount> top_attribute_values(const Model& model, std::string_view attribute, size_t k,
+                                             std::string_view contains) {
     const Column* column = find_column(model.attributes, attribute);
-    if (column == nullptr)
-        return {};
-    return top_of_column(*column, model.users.size(), [](size_t) { return true; }, k, contains);
+    if (column == nullptr) return {};
+    return top_of_column(
+        *column, model.users.size(), [](size_t) { return true; }, k, contains);
 }
 
 std::vector<ValueCount> top_event_property_values(const Model& model, std::string_view event,
@@ -172,30 +162,29 @@ std::vector<ValueCount> top_event_property_values(const Model& model, std::strin
                                                   std::string_view contains) {
     const EventStore& ev = model.events;
     const Column* column = find_column(ev.properties, property);
-    if (column == nullptr)
-        return {};
+    if (column == nullptr) return {};
     if (event.empty())
-        return top_of_column(*column, ev.size(), [](size_t) { return true; }, k, contains);
+        return top_of_column(
+            *column, ev.size(), [](size_t) { return true; }, k, contains);
     const std::optional<uint32_t> code = model.event_names.find(event);
-    if (!code)
-        return {};
+    if (!code) return {};
     const uint32_t want = *code;
     const uint32_t* names = ev.event.data();
-    return top_of_column(*column, ev.size(), [=](size_t row) { return names[row] == want; }, k,
-                         contains);
+    return top_of_column(
+        *column, ev.size(), [=](size_t row) { return names[row] == want; }, k, contains);
 }
 
 std::vector<ValueCount> top_event_names(const Model& model, size_t k, std::string_view contains) {
     std::vector<uint64_t> counts(model.event_names.size(), 0);
-    for (uint32_t e : model.events.event)
-        counts[e]++;
+    for (uint32_t e : model.events.event) counts[e]++;
     std::vector<Candidate> cands;
     for (uint32_t code = 0; code < counts.size(); code++)
         if (counts[code] != 0 && contains_ascii_ci(model.event_names.at(code), contains))
             cands.push_back(Candidate{counts[code], code});
     auto less = [&](uint32_t a, uint32_t b) { return model.event_names.at(a) < model.event_names.at(b); };
     auto text = [&](uint32_t code) { return std::string(model.event_names.at(code)); };
-    return rank(cands, k, false, less, [](const std::string&) { return true; }, text);
+    return rank(
+        cands, k, false, less, [](const std::string&) { return true; }, text);
 }
 
 } // namespace segx

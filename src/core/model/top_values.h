@@ -34,8 +34,8 @@ struct ValueCount {
 };
 
 // Users per value of a user attribute.
-std::vector<ValueCount> top_attribute_values(const Model& model, std::string_view attribute,
-                                             size_t k, std::string_view contains = "");
+std::vector<ValueCount> top_attribute_values(const Model& model, std::string_view attribute, size_t k,
+                                             std::string_view contains = "");
 
 // Events per value of an event property, over the events named `event` ("" = all events).
 // Every loaded event counts, whatever the as-of: a picker offers what the data holds.
@@ -44,8 +44,7 @@ std::vector<ValueCount> top_event_property_values(const Model& model, std::strin
                                                   std::string_view contains = "");
 
 // Events per event name.
-std::vector<ValueCount> top_event_names(const Model& model, size_t k,
-                                        std::string_view contains = "");
+std::vector<ValueCount> top_event_names(const Model& model, size_t k, std::string_view contains = "");
 
 // True when `text` contains `needle` with ASCII letters folded (the pickers' filter).
 bool contains_ascii_ci(std::string_view text, std::string_view needle);

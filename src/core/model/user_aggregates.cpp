@@ -6,8 +6,10 @@ namespace segx {
 
 size_t UserAggregates::memory_bytes() const {
     return (first_seen_us.capacity() + last_seen_us.capacity() + first_purchase_us.capacity() +
-            last_purchase_us.capacity()) * sizeof(int64_t) +
-           orders.capacity() * sizeof(uint32_t) + revenue.capacity() * sizeof(double) + has_revenue.capacity();
+            last_purchase_us.capacity()) *
+               sizeof(int64_t) +
+           orders.capacity() * sizeof(uint32_t) + revenue.capacity() * sizeof(double) +
+           has_revenue.capacity();
 }
 
 UserAggregates compute_user_aggregates(const EventStore& events, uint32_t purchase_event,
@@ -26,18 +28,15 @@ UserAggregates compute_user_aggregates(const EventStore& events, uint32_t purcha
     std::vector<uint32_t> last_user(order_id_count, UINT32_MAX);
     for (size_t u = 0; u < users; u++) {
         const size_t begin = size_t(events.offsets[u]), end = size_t(events.offsets[u + 1]);
-        if (begin == end)
-            continue;
+        if (begin == end) continue;
         a.first_seen_us[u] = events.time[begin]; // slices are sorted by time
         a.last_seen_us[u] = events.time[end - 1];
         int64_t first_purchase = UserAggregates::kNever, last_purchase = UserAggregates::kNever;
         uint32_t orders = 0;
         double revenue = 0.0;
         for (size_t i = begin; i < end; i++) {
-            if (events.event[i] != purchase_event)
-                continue;
-            if (first_purchase == UserAggregates::kNever)
-                first_purchase = events.time[i];
+            if (events.event[i] != purchase_event) continue;
+            if (first_purchase == UserAggregates::kNever) first_purchase = events.time[i];
             last_purchase = events.time[i];
             const uint32_t o = events.order[i];
             if (o == EventStore::kNoOrder) {
@@ -46,8 +45,7 @@ UserAggregates compute_user_aggregates(const EventStore& events, uint32_t purcha
                 last_user[o] = uint32_t(u);
                 orders++;
             }
-            if (!std::isnan(events.revenue[i]))
-                revenue += events.revenue[i], a.has_revenue[u] = 1;
+            if (!std::isnan(events.revenue[i])) revenue += events.revenue[i], a.has_revenue[u] = 1;
         }
         a.first_purchase_us[u] = first_purchase;
         a.last_purchase_us[u] = last_purchase;

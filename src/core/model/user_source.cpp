@@ -6,15 +6,13 @@ namespace segx {
 
 size_t UserSource::memory_bytes() const {
     size_t total = name.capacity() + user_ids.memory_bytes() + row_of_user.capacity() * sizeof(uint32_t);
-    for (const Column& c : attributes)
-        total += c.memory_bytes();
+    for (const Column& c : attributes) total += c.memory_bytes();
     return total;
 }
 
 UserSourceBuilder::UserSourceBuilder(std::string name, std::vector<std::string> attribute_names) {
     out_.name = std::move(name);
-    for (std::string& a : attribute_names)
-        attributes_.emplace_back(std::move(a));
+    for (std::string& a : attribute_names) attributes_.emplace_back(std::move(a));
 }
 
 void UserSourceBuilder::append(size_t n, const ValueChunk& user_id,
@@ -58,16 +56,14 @@ void UserSourceBuilder::append(size_t n, const ValueChunk& user_id,
                       " (replaced by row " + std::to_string(row + 1) + ")";
         log.reject(kRejectDuplicateUser, std::move(example));
     }
-    for (size_t a = 0; a < attributes_.size(); a++)
-        attributes_[a].append(n, attributes[a]);
+    for (size_t a = 0; a < attributes_.size(); a++) attributes_[a].append(n, attributes[a]);
     log.read += n;
     log.kept = out_.row_of_user.size();
 }
 
 UserSource UserSourceBuilder::finish() {
     out_.attributes.clear();
-    for (ColumnBuilder& b : attributes_)
-        out_.attributes.push_back(b.finish());
+    for (ColumnBuilder& b : attributes_) out_.attributes.push_back(b.finish());
     attributes_.clear();
     return std::move(out_);
 }

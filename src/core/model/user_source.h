@@ -18,8 +18,8 @@ namespace segx {
 
 struct UserSource {
     std::string name;
-    StringDictionary user_ids;          // canonical id text (IdText), source-local codes
-    std::vector<uint32_t> row_of_user;  // per local user code: its winning (last) row
+    StringDictionary user_ids;         // canonical id text (IdText), source-local codes
+    std::vector<uint32_t> row_of_user; // per local user code: its winning (last) row
     // Every row read, in file order, rejected ones included: only row_of_user refers to rows.
     std::vector<Column> attributes;
     RejectLog rejects; // kept = distinct users; overridden duplicates count as rejected

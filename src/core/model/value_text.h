@@ -32,7 +32,6 @@ void append_field(std::string& out, std::string_view name, const ValueChunk& chu
 
 // Throws std::invalid_argument naming the source and column when a chunk of n rows cannot be
 // read: a missing buffer for its kind, or Text offsets that are negative or decrease.
-void check_chunk(const ValueChunk& chunk, size_t n, std::string_view source,
-                 std::string_view column);
+void check_chunk(const ValueChunk& chunk, size_t n, std::string_view source, std::string_view column);
 
 } // namespace segx

@@ -27,14 +27,12 @@ struct Issue {
     bool cycle = false;
 };
 
-
 std::string pad(int n) { return std::string(size_t(n), ' '); }
 
 std::string iso_time(int64_t us) {
     std::string t = format_timestamp_us(us);
     size_t space = t.find(' ', 1);
-    if (space != std::string::npos)
-        t[space] = 'T';
+    if (space != std::string::npos) t[space] = 'T';
     return t + "Z";
 }
 
@@ -49,10 +47,8 @@ public:
         stack_.pop_back();
         SqlResult result;
         for (Issue& i : issues)
-            if (result.errors.size() < kMaxErrors)
-                result.errors.push_back(std::move(i.error));
-        if (result.ok())
-            result.sql = statement(audience, where);
+            if (result.errors.size() < kMaxErrors) result.errors.push_back(std::move(i.error));
+        if (result.ok()) result.sql = statement(audience, where);
         return result;
     }
 
@@ -60,17 +56,17 @@ private:
     std::string statement(const Audience& audience, const std::string& where) const {
         std::string sql = "-- segx audience " + sql_comment_text(audience.name) + " as of " +
                           iso_time(ctx_.as_of_us) + "\n";
-        sql += "WITH \"u\" AS (\n"
-               "  SELECT *\n"
-               "  FROM (\n"
-               "    SELECT \"user_id\" FROM \"users\" WHERE \"user_id\" IS NOT NULL\n"
-               "    UNION\n"
-               "    SELECT \"user_id\" FROM \"events\" WHERE \"user_id\" IS NOT NULL\n"
-               "  ) AS \"ids\"\n"
-               "  LEFT JOIN \"users\" USING (\"user_id\")\n"
-               ")";
-        for (const std::string& cte : ctes_)
-            sql += ",\n" + cte;
+        sql +=
+            "WITH \"u\" AS (\n"
+            "  SELECT *\n"
+            "  FROM (\n"
+            "    SELECT \"user_id\" FROM \"users\" WHERE \"user_id\" IS NOT NULL\n"
+            "    UNION\n"
+            "    SELECT \"user_id\" FROM \"events\" WHERE \"user_id\" IS NOT NULL\n"
+            "  ) AS \"ids\"\n"
+            "  LEFT JOIN \"users\" USING (\"user_id\")\n"
+            ")";
+        for (const std::string& cte : ctes_) sql += ",\n" + cte;
         return sql + "\nSELECT \"user_id\"\nFROM \"u\"\nWHERE\n  " + where + "\nORDER BY \"user_id\"";
     }
 
@@ -80,7 +76,8 @@ private:
     std::string group(const Group& g, const std::string& path, int depth, int indent, bool bare,
                       std::vector<Issue>& issues) {
         if (depth > kMaxGroupDepth) {
-            issues.push_back({{path, "groups nested deeper than " + std::to_string(kMaxGroupDepth) + " levels"}});
+            issues.push_back(
+                {{path, "groups nested deeper than " + std::to_string(kMaxGroupDepth) + " levels"}});
             return "";
         }
         const bool parens = !bare || g.negate;
@@ -89,27 +86,23 @@ private:
         for (size_t i = 0; i < g.rules.size(); i++) {
             size_t before = issues.size();
             std::string r = rule(g.rules[i], child_path(path, "rules", i), depth, inner, issues);
-            if (issues.size() != before)
-                continue; // keep walking for more errors
-            if (!body.empty())
-                body += "\n" + pad(inner) + (g.match == Match::All ? "AND " : "OR ");
+            if (issues.size() != before) continue; // keep walking for more errors
+            if (!body.empty()) body += "\n" + pad(inner) + (g.match == Match::All ? "AND " : "OR ");
             body += r;
         }
-        if (g.rules.empty())
-            return (g.match == Match::All) != g.negate ? "TRUE" : "FALSE";
-        if (!parens)
-            return body;
+        if (g.rules.empty()) return (g.match == Match::All) != g.negate ? "TRUE" : "FALSE";
+        if (!parens) return body;
         return std::string(g.negate ? "NOT (" : "(") + "\n" + pad(inner) + body + "\n" + pad(indent) + ")";
     }
 
-    std::string rule(const Rule& r, const std::string& path, int depth, int indent, std::vector<Issue>& issues) {
+    std::string rule(const Rule& r, const std::string& path, int depth, int indent,
+                     std::vector<Issue>& issues) {
         const RuleNode& node = r.node;
         std::vector<AudienceError> errors;
         std::string sql;
         if (const auto* g = std::get_if<Group>(&node))
             return group(*g, path, depth + 1, indent, false, issues);
-        if (const auto* ref = std::get_if<AudienceRefRule>(&node))
-            return reference(*ref, path, issues);
+        if (const auto* ref = std::get_if<AudienceRefRule>(&node)) return reference(*ref, path, issues);
         if (const auto* p = std::get_if<PropertyRule>(&node)) {
             sql = property_sql(ctx_.model, *p, path, errors);
             sql = "COALESCE(" + sql + ", FALSE)";
@@ -123,15 +116,13 @@ private:
             errors.push_back({path, std::string(rule_kind_name(node)) + " rules are not available yet (the " +
                                         engine + " engine has not landed)"});
         }
-        for (AudienceError& e : errors)
-            issues.push_back({std::move(e)});
+        for (AudienceError& e : errors) issues.push_back({std::move(e)});
         return sql;
     }
 
     std::string reference(const AudienceRefRule& ref, const std::string& path, std::vector<Issue>& issues) {
         for (size_t i = 0; i < stack_.size(); i++) {
-            if (stack_[i] != ref.id || ref.id.empty())
-                continue;
+            if (stack_[i] != ref.id || ref.id.empty()) continue;
             issues.push_back({{path, cycle_message(stack_, i, ref.id)}, true});
             return "";
         }
@@ -146,8 +137,8 @@ private:
                 return "";
             }
             if (stack_.size() >= kMaxRefDepth) {
-                issues.push_back({{path, "audience references nested deeper than " + std::to_string(kMaxRefDepth) +
-                                             " levels"}});
+                issues.push_back({{path, "audience references nested deeper than " +
+                                             std::to_string(kMaxRefDepth) + " levels"}});
                 return "";
             }
             std::vector<Issue> inner;
@@ -157,24 +148,25 @@ private:
             if (!inner.empty()) {
                 // Reported here, at the rule that leads into the broken audience.
                 for (Issue& e : inner)
-                    issues.push_back({{path, e.cycle ? e.error.message
-                                                     : "in audience " + show_id(ref.id) + ": " + e.error.to_string()},
-                                      e.cycle});
+                    issues.push_back(
+                        {{path, e.cycle ? e.error.message
+                                        : "in audience " + show_id(ref.id) + ": " + e.error.to_string()},
+                         e.cycle});
                 return "";
             }
             cte = sql_ident("ref_" + std::to_string(ctes_.size() + 1));
-            ctes_.push_back(cte + " AS (\n  -- audience " + sql_comment_text(ref.id) + "\n  SELECT \"user_id\"\n" +
-                            "  FROM \"u\"\n  WHERE\n    " + where + "\n)");
+            ctes_.push_back(cte + " AS (\n  -- audience " + sql_comment_text(ref.id) +
+                            "\n  SELECT \"user_id\"\n" + "  FROM \"u\"\n  WHERE\n    " + where + "\n)");
             done_.emplace(ref.id, cte);
         }
-        return std::string(ref.in ? "" : "NOT ") + "COALESCE(\"u\".\"user_id\" IN (SELECT \"user_id\" FROM " + cte +
-               "), FALSE)";
+        return std::string(ref.in ? "" : "NOT ") + "COALESCE(\"u\".\"user_id\" IN (SELECT \"user_id\" FROM " +
+               cte + "), FALSE)";
     }
 
     const EvalContext& ctx_;
-    std::vector<std::string> stack_;           // ids of the audiences being compiled, outermost first
-    std::map<std::string, std::string> done_;  // referenced audience id -> its CTE's name
-    std::vector<std::string> ctes_;            // in dependency order: each after those it reads
+    std::vector<std::string> stack_;          // ids of the audiences being compiled, outermost first
+    std::map<std::string, std::string> done_; // referenced audience id -> its CTE's name
+    std::vector<std::string> ctes_;           // in dependency order: each after those it reads
 };
 
 } // namespace

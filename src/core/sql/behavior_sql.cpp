@@ -24,7 +24,6 @@ const std::vector<const char*> kEventColumns = {"user_id", "event", "time", "rev
 
 std::string pad(int n) { return std::string(size_t(std::max(n, 0)), ' '); }
 
-
 // The window as SQL bounds on a time: lo < t (none when lo is empty) and t <= hi.
 struct Bounds {
     std::string lo, hi;
@@ -36,8 +35,9 @@ bool window_bounds(const TimeWindow& window, int64_t as_of, const std::string& p
     out->hi = sql_timestamp(as_of);
     if (const auto* last = std::get_if<WindowLastDays>(&window)) {
         if (last->days < 1 || last->days > kMaxWindowDays) {
-            errors.push_back(AudienceError{child_path(path, "last_days"), "expected a whole number of days from 1 to " +
-                                                                       std::to_string(kMaxWindowDays)});
+            errors.push_back(
+                AudienceError{child_path(path, "last_days"),
+                              "expected a whole number of days from 1 to " + std::to_string(kMaxWindowDays)});
             return false;
         }
         out->lo = out->hi + " - INTERVAL " + std::to_string(last->days) + " DAY";
@@ -54,7 +54,8 @@ bool window_bounds(const TimeWindow& window, int64_t as_of, const std::string& p
             if (parse_time_text(range->from, TimeFormat::Iso, 0, &us))
                 out->lo = sql_timestamp(us);
             else {
-                errors.push_back(AudienceError{child_path(path, "from"), quote(range->from) + " is not an ISO 8601 date or time"});
+                errors.push_back(AudienceError{child_path(path, "from"),
+                                               quote(range->from) + " is not an ISO 8601 date or time"});
                 ok = false;
             }
         }
@@ -62,7 +63,8 @@ bool window_bounds(const TimeWindow& window, int64_t as_of, const std::string& p
             if (parse_time_text(range->to, TimeFormat::Iso, 0, &us))
                 out->hi = sql_timestamp(std::min(us, as_of)); // never past as-of
             else {
-                errors.push_back(AudienceError{child_path(path, "to"), quote(range->to) + " is not an ISO 8601 date or time"});
+                errors.push_back(AudienceError{child_path(path, "to"),
+                                               quote(range->to) + " is not an ISO 8601 date or time"});
                 ok = false;
             }
         }
@@ -75,32 +77,41 @@ std::string in_window(const std::string& t, const Bounds& b) {
     return (b.lo.empty() ? "" : t + " > " + b.lo + " AND ") + t + " <= " + b.hi;
 }
 
-
 const char* compare_op(Op op) {
     switch (op) {
-    case Op::Eq: return " = ";
-    case Op::Neq: return " <> ";
-    case Op::Gt: return " > ";
-    case Op::Gte: return " >= ";
-    case Op::Lt: return " < ";
-    case Op::Lte: return " <= ";
-    default: return " ? ";
+        case Op::Eq:
+            return " = ";
+        case Op::Neq:
+            return " <> ";
+        case Op::Gt:
+            return " > ";
+        case Op::Gte:
+            return " >= ";
+        case Op::Lt:
+            return " < ";
+        case Op::Lte:
+            return " <= ";
+        default:
+            return " ? ";
     }
 }
 
 template <typename T, typename F>
 std::string compare_sql(Op op, const std::vector<T>& values, F&& literal) {
-    if (op == Op::Between)
-        return " BETWEEN " + literal(values[0]) + " AND " + literal(values[1]);
+    if (op == Op::Between) return " BETWEEN " + literal(values[0]) + " AND " + literal(values[1]);
     return compare_op(op) + literal(values[0]);
 }
 
 const char* aggregate_sql_name(AggregateFn fn) {
     switch (fn) {
-    case AggregateFn::Sum: return "sum";
-    case AggregateFn::Avg: return "avg";
-    case AggregateFn::Min: return "min";
-    case AggregateFn::Max: return "max";
+        case AggregateFn::Sum:
+            return "sum";
+        case AggregateFn::Avg:
+            return "avg";
+        case AggregateFn::Min:
+            return "min";
+        case AggregateFn::Max:
+            return "max";
     }
     return "sum";
 }
@@ -113,7 +124,8 @@ std::string behavior_sql(const Model& model, const BehaviorRule& rule, int64_t a
     const std::vector<Column>& props = model.events.properties;
 
     if (!model.event_names.find(rule.event))
-        errors.push_back(AudienceError{child_path(path, "event"), unknown_event(rule.event, model.event_names)});
+        errors.push_back(
+            AudienceError{child_path(path, "event"), unknown_event(rule.event, model.event_names)});
 
     std::vector<std::string> filters;
     for (size_t i = 0; i < rule.where.size(); i++) {
@@ -124,7 +136,8 @@ std::string behavior_sql(const Model& model, const BehaviorRule& rule, int64_t a
                                           child_path(fp, "property"), errors);
         if (column != nullptr)
             filters.push_back(comparison_sql(*column, "\"e\"." + sql_ident(column->name),
-                                             "event property " + quote(f.property), f.op, f.values, f.ci, fp, errors));
+                                             "event property " + quote(f.property), f.op, f.values, f.ci, fp,
+                                             errors));
     }
 
     Bounds window;
@@ -135,31 +148,31 @@ std::string behavior_sql(const Model& model, const BehaviorRule& rule, int64_t a
     if (const auto* agg = std::get_if<AggregateMeasure>(&rule.measure)) {
         if (!agg->property.empty()) {
             std::string pp = child_path(child_path(path, "aggregate"), "property");
-            const Column* column = sql_column(props, "event property", "events", agg->property, kEventColumns, pp, errors);
+            const Column* column =
+                sql_column(props, "event property", "events", agg->property, kEventColumns, pp, errors);
             if (column != nullptr && column->type != ColumnType::Int64 && column->type != ColumnType::Double)
                 errors.push_back(AudienceError{pp, "needs a numeric event property: event property " +
-                                                       quote(agg->property) + " is " + type_name(column->type)});
+                                                       quote(agg->property) + " is " +
+                                                       type_name(column->type)});
             else if (column != nullptr)
                 value = "\"e\"." + sql_ident(column->name);
         }
     }
-    if (errors.size() != before)
-        return "";
+    if (errors.size() != before) return "";
 
     // The events of the rule: this user's, this event's, in the window (occurrences: up to
     // as-of, the window applying to the first or last of them), passing every filter.
     const std::string in = pad(indent + 2), more = "\n" + pad(indent + 4) + "AND ";
     const auto* occ = std::get_if<OccurrenceMeasure>(&rule.measure);
-    std::string where = in + "WHERE \"e\".\"user_id\" = \"u\".\"user_id\"" + more + "\"e\".\"event\" = " +
-                        sql_string(rule.event) + more +
-                        (occ ? "\"e\".\"time\" <= " + sql_timestamp(as_of) : in_window("\"e\".\"time\"", window));
-    for (const std::string& f : filters)
-        where += more + f;
+    std::string where =
+        in + "WHERE \"e\".\"user_id\" = \"u\".\"user_id\"" + more +
+        "\"e\".\"event\" = " + sql_string(rule.event) + more +
+        (occ ? "\"e\".\"time\" <= " + sql_timestamp(as_of) : in_window("\"e\".\"time\"", window));
+    for (const std::string& f : filters) where += more + f;
     const std::string from = "\n" + in + "FROM \"events\" AS \"e\"\n" + where + "\n" + pad(indent) + ")";
 
     if (const auto* count = std::get_if<CountMeasure>(&rule.measure)) {
-        if (count->op == Op::Gte && count->values[0] == 1)
-            return "EXISTS (\n" + in + "SELECT 1" + from;
+        if (count->op == Op::Gte && count->values[0] == 1) return "EXISTS (\n" + in + "SELECT 1" + from;
         const auto lit = [](int64_t n) { return std::to_string(n); };
         return "(\n" + in + "SELECT count(*)" + from + compare_sql(count->op, count->values, lit);
     }

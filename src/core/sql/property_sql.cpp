@@ -31,30 +31,43 @@ std::string value_path(const std::string& path, Op op, size_t i) {
 template <typename T, typename F>
 std::string list_sql(const std::vector<T>& values, F&& literal) {
     std::string out = "(";
-    for (size_t i = 0; i < values.size(); i++)
-        out += (i > 0 ? ", " : "") + literal(values[i]);
+    for (size_t i = 0; i < values.size(); i++) out += (i > 0 ? ", " : "") + literal(values[i]);
     return out + ")";
 }
 
 // VARCHAR: bytes compare as DuckDB compares them; ci folds A-Z on both sides, and only them
 // (DuckDB's lower() folds all of Unicode).
 std::string string_sql(const std::string& expr, Op op, const std::vector<Scalar>& values, bool ci) {
-    const std::string x = ci ? "translate(" + expr + ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')" : expr;
+    const std::string x =
+        ci ? "translate(" + expr + ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')" : expr;
     const auto lit = [ci](const Scalar& v) { return sql_string(ci ? fold_ascii(v.text) : v.text); };
     switch (op) {
-    case Op::Eq: return x + " = " + lit(values[0]);
-    case Op::Neq: return x + " <> " + lit(values[0]);
-    case Op::In: return x + " IN " + list_sql(values, lit);
-    case Op::NotIn: return x + " NOT IN " + list_sql(values, lit);
-    case Op::Contains: return "contains(" + x + ", " + lit(values[0]) + ")";
-    case Op::NotContains: return "NOT contains(" + x + ", " + lit(values[0]) + ")";
-    case Op::StartsWith: return "starts_with(" + x + ", " + lit(values[0]) + ")";
-    case Op::Gt: return x + " > " + lit(values[0]);
-    case Op::Gte: return x + " >= " + lit(values[0]);
-    case Op::Lt: return x + " < " + lit(values[0]);
-    case Op::Lte: return x + " <= " + lit(values[0]);
-    case Op::Between: return x + " BETWEEN " + lit(values[0]) + " AND " + lit(values[1]);
-    default: return "FALSE";
+        case Op::Eq:
+            return x + " = " + lit(values[0]);
+        case Op::Neq:
+            return x + " <> " + lit(values[0]);
+        case Op::In:
+            return x + " IN " + list_sql(values, lit);
+        case Op::NotIn:
+            return x + " NOT IN " + list_sql(values, lit);
+        case Op::Contains:
+            return "contains(" + x + ", " + lit(values[0]) + ")";
+        case Op::NotContains:
+            return "NOT contains(" + x + ", " + lit(values[0]) + ")";
+        case Op::StartsWith:
+            return "starts_with(" + x + ", " + lit(values[0]) + ")";
+        case Op::Gt:
+            return x + " > " + lit(values[0]);
+        case Op::Gte:
+            return x + " >= " + lit(values[0]);
+        case Op::Lt:
+            return x + " < " + lit(values[0]);
+        case Op::Lte:
+            return x + " <= " + lit(values[0]);
+        case Op::Between:
+            return x + " BETWEEN " + lit(values[0]) + " AND " + lit(values[1]);
+        default:
+            return "FALSE";
     }
 }
 
@@ -64,10 +77,14 @@ std::string string_sql(const std::string& expr, Op op, const std::vector<Scalar>
 std::string int_sql(const ColumnPredicate& p, const std::string& x, ColumnType type, Op op) {
     const auto lit = [type](int64_t v) -> std::string {
         switch (type) {
-        case ColumnType::Bool: return v != 0 ? "TRUE" : "FALSE";
-        case ColumnType::Date: return sql_date_or_timestamp(v);
-        case ColumnType::Timestamp: return sql_timestamp(v);
-        default: return std::to_string(v);
+            case ColumnType::Bool:
+                return v != 0 ? "TRUE" : "FALSE";
+            case ColumnType::Date:
+                return sql_date_or_timestamp(v);
+            case ColumnType::Timestamp:
+                return sql_timestamp(v);
+            default:
+                return std::to_string(v);
         }
     };
     if (p.use_set) {
@@ -80,10 +97,8 @@ std::string int_sql(const ColumnPredicate& p, const std::string& x, ColumnType t
     const bool empty = p.lo > p.hi, no_lo = p.lo == INT64_MIN, no_hi = p.hi == INT64_MAX;
     if (empty) // no value fits: eq matches nothing, neq every value
         return p.negate ? x + " IS NOT NULL" : "FALSE";
-    if (no_lo && no_hi)
-        return p.negate ? "FALSE" : x + " IS NOT NULL";
-    if (p.lo == p.hi)
-        return x + (p.negate ? " <> " : " = ") + lit(p.lo);
+    if (no_lo && no_hi) return p.negate ? "FALSE" : x + " IS NOT NULL";
+    if (p.lo == p.hi) return x + (p.negate ? " <> " : " = ") + lit(p.lo);
     std::string range;
     if (no_hi)
         range = op == Op::Gt ? x + " > " + lit(p.lo - 1) : x + " >= " + lit(p.lo);
@@ -95,17 +110,24 @@ std::string int_sql(const ColumnPredicate& p, const std::string& x, ColumnType t
 }
 
 std::string double_sql(const ColumnPredicate& p, const std::string& x, Op op) {
-    if (p.use_set)
-        return x + (p.negate ? " NOT IN " : " IN ") + list_sql(p.double_set, sql_double);
+    if (p.use_set) return x + (p.negate ? " NOT IN " : " IN ") + list_sql(p.double_set, sql_double);
     switch (op) {
-    case Op::Eq: return x + " = " + sql_double(p.dlo);
-    case Op::Neq: return x + " <> " + sql_double(p.dlo);
-    case Op::Gt: return x + " > " + sql_double(p.dlo);
-    case Op::Gte: return x + " >= " + sql_double(p.dlo);
-    case Op::Lt: return x + " < " + sql_double(p.dhi);
-    case Op::Lte: return x + " <= " + sql_double(p.dhi);
-    case Op::Between: return x + " BETWEEN " + sql_double(p.dlo) + " AND " + sql_double(p.dhi);
-    default: return "FALSE";
+        case Op::Eq:
+            return x + " = " + sql_double(p.dlo);
+        case Op::Neq:
+            return x + " <> " + sql_double(p.dlo);
+        case Op::Gt:
+            return x + " > " + sql_double(p.dlo);
+        case Op::Gte:
+            return x + " >= " + sql_double(p.dlo);
+        case Op::Lt:
+            return x + " < " + sql_double(p.dhi);
+        case Op::Lte:
+            return x + " <= " + sql_double(p.dhi);
+        case Op::Between:
+            return x + " BETWEEN " + sql_double(p.dlo) + " AND " + sql_double(p.dhi);
+        default:
+            return "FALSE";
     }
 }
 
@@ -115,22 +137,26 @@ std::string comparison_sql(const Column& column, const std::string& expr, const 
                            const std::vector<Scalar>& values, bool ci, const std::string& path,
                            std::vector<AudienceError>& errors) {
     ColumnPredicate p;
-    if (!compile_predicate(column, what, op, values, ci, path, errors, &p))
-        return "";
+    if (!compile_predicate(column, what, op, values, ci, path, errors, &p)) return "";
     switch (p.mode) {
-    case ColumnPredicate::Mode::IsSet: return expr + " IS NOT NULL";
-    case ColumnPredicate::Mode::IsNotSet: return expr + " IS NULL";
-    case ColumnPredicate::Mode::Codes: {
-        bool ok = true;
-        for (size_t i = 0; i < values.size(); i++)
-            if (!is_valid_utf8(values[i].text)) {
-                errors.push_back(AudienceError{value_path(path, op, i), "is not valid UTF-8, which SQL text must be"});
-                ok = false;
-            }
-        return ok ? string_sql(expr, op, values, ci) : "";
-    }
-    case ColumnPredicate::Mode::Ints: return int_sql(p, expr, column.type, op);
-    case ColumnPredicate::Mode::Doubles: return double_sql(p, expr, op);
+        case ColumnPredicate::Mode::IsSet:
+            return expr + " IS NOT NULL";
+        case ColumnPredicate::Mode::IsNotSet:
+            return expr + " IS NULL";
+        case ColumnPredicate::Mode::Codes: {
+            bool ok = true;
+            for (size_t i = 0; i < values.size(); i++)
+                if (!is_valid_utf8(values[i].text)) {
+                    errors.push_back(
+                        AudienceError{value_path(path, op, i), "is not valid UTF-8, which SQL text must be"});
+                    ok = false;
+                }
+            return ok ? string_sql(expr, op, values, ci) : "";
+        }
+        case ColumnPredicate::Mode::Ints:
+            return int_sql(p, expr, column.type, op);
+        case ColumnPredicate::Mode::Doubles:
+            return double_sql(p, expr, op);
     }
     return "";
 }
@@ -140,8 +166,7 @@ const Column* sql_column(const std::vector<Column>& columns, const char* what, c
                          const std::string& path, std::vector<AudienceError>& errors) {
     const Column* found = nullptr;
     for (const Column& c : columns)
-        if (c.name == name)
-            found = &c;
+        if (c.name == name) found = &c;
     if (found == nullptr) {
         errors.push_back(AudienceError{path, unknown_name(what, name, columns)});
         return nullptr;
@@ -160,8 +185,9 @@ const Column* sql_column(const std::vector<Column>& columns, const char* what, c
         }
     for (const Column& c : columns)
         if (&c != found && fold_ascii(c.name) == folded) {
-            errors.push_back(AudienceError{path, named + what + " " + quote(c.name) +
-                                                     " differs from it only in case, and DuckDB names ignore case"});
+            errors.push_back(
+                AudienceError{path, named + what + " " + quote(c.name) +
+                                        " differs from it only in case, and DuckDB names ignore case"});
             return nullptr;
         }
     return found;
@@ -171,9 +197,9 @@ std::string property_sql(const Model& model, const PropertyRule& rule, const std
                          std::vector<AudienceError>& errors) {
     std::string p = path;
     append_path_key(p, "attribute");
-    const Column* column = sql_column(model.attributes, "attribute", "users", rule.attribute, {"user_id"}, p, errors);
-    if (column == nullptr)
-        return "";
+    const Column* column =
+        sql_column(model.attributes, "attribute", "users", rule.attribute, {"user_id"}, p, errors);
+    if (column == nullptr) return "";
     return comparison_sql(*column, "\"u\"." + sql_ident(column->name), "attribute " + quote(rule.attribute),
                           rule.op, rule.values, rule.ci, path, errors);
 }

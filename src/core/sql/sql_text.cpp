@@ -21,17 +21,14 @@ size_t decode_utf8(std::string_view s, size_t i, uint32_t* cp) {
         return 1;
     }
     size_t n = b0 >= 0xC2 && b0 <= 0xDF ? 2 : b0 >= 0xE0 && b0 <= 0xEF ? 3 : b0 >= 0xF0 && b0 <= 0xF4 ? 4 : 0;
-    if (n == 0 || i + n > s.size())
-        return 0;
+    if (n == 0 || i + n > s.size()) return 0;
     uint32_t c = b0 & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
     for (size_t k = 1; k < n; k++) {
-        if ((b(i + k) & 0xC0) != 0x80)
-            return 0;
+        if ((b(i + k) & 0xC0) != 0x80) return 0;
         c = (c << 6) | (b(i + k) & 0x3F);
     }
     const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (c < min[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
+    if (c < min[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
     *cp = c;
     return n;
 }
@@ -53,16 +50,13 @@ bool four_digit_year(int64_t us) {
 
 } // namespace
 
-bool sql_text_ok(std::string_view s) {
-    return is_valid_utf8(s) && s.find('\0') == std::string_view::npos;
-}
+bool sql_text_ok(std::string_view s) { return is_valid_utf8(s) && s.find('\0') == std::string_view::npos; }
 
 std::string sql_ident(std::string_view name) {
     std::string out = "\"";
     for (char c : name) {
         out += c;
-        if (c == '"')
-            out += '"';
+        if (c == '"') out += '"';
     }
     return out + '"';
 }
@@ -72,8 +66,7 @@ std::string sql_string(std::string_view s) {
     size_t parts = 0;
     bool open = false; // a '...' part being written into `quoted`
     const auto close = [&] {
-        if (!open)
-            return;
+        if (!open) return;
         out += (parts++ > 0 ? " || " : "") + quoted + "'";
         quoted.clear();
         open = false;
@@ -92,49 +85,40 @@ std::string sql_string(std::string_view s) {
             open = true;
         }
         quoted.append(s.data() + i, n);
-        if (s[i] == '\'')
-            quoted += '\'';
+        if (s[i] == '\'') quoted += '\'';
         i += n;
     }
     close();
-    if (parts == 0)
-        return "''";
+    if (parts == 0) return "''";
     return parts == 1 ? out : "(" + out + ")";
 }
 
 std::string sql_double(double x) {
     constexpr double kTwo53 = 9007199254740992.0;
-    if (!std::isfinite(x))
-        return "CAST('" + format_double(x) + "' AS DOUBLE)";
+    if (!std::isfinite(x)) return "CAST('" + format_double(x) + "' AS DOUBLE)";
     std::string text = format_double(x);
-    if (x == std::floor(x) && std::fabs(x) < kTwo53)
-        return text == "-0" ? "0" : text;
-    if (text.find('e') != std::string::npos)
-        return text; // an exponent makes DuckDB read a DOUBLE
+    if (x == std::floor(x) && std::fabs(x) < kTwo53) return text == "-0" ? "0" : text;
+    if (text.find('e') != std::string::npos) return text; // an exponent makes DuckDB read a DOUBLE
     // Up to 15 significant digits: DuckDB reads a DECIMAL whose conversion to DOUBLE is
     // exact (an integer below 2^53 divided by a power of ten, rounded once).
     int digits = 0;
     bool leading = true;
     for (char c : text) {
-        if (c < '0' || c > '9')
-            continue;
+        if (c < '0' || c > '9') continue;
         leading = leading && c == '0';
         digits += leading ? 0 : 1;
     }
-    if (digits <= 15)
-        return text;
+    if (digits <= 15) return text;
     return "CAST('" + text + "' AS DOUBLE)";
 }
 
 std::string sql_timestamp(int64_t us) {
-    if (!four_digit_year(us))
-        return "make_timestamp(" + std::to_string(us) + ")";
+    if (!four_digit_year(us)) return "make_timestamp(" + std::to_string(us) + ")";
     return "TIMESTAMP '" + format_timestamp_us(us) + "'";
 }
 
 std::string sql_date_or_timestamp(int64_t us) {
-    if (!four_digit_year(us) || floor_div(us, kMicrosPerDay) * kMicrosPerDay != us)
-        return sql_timestamp(us);
+    if (!four_digit_year(us) || floor_div(us, kMicrosPerDay) * kMicrosPerDay != us) return sql_timestamp(us);
     return "DATE '" + format_date_us(us) + "'";
 }
 

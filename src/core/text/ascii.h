@@ -5,7 +5,9 @@
 
 namespace segx {
 
-inline bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+inline bool is_ascii_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
 inline bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 
 inline std::string_view trim_ascii(std::string_view s) {
@@ -14,4 +16,4 @@ inline std::string_view trim_ascii(std::string_view s) {
     return s;
 }
 
-}  // namespace segx
+} // namespace segx

@@ -7,4 +7,4 @@ namespace segx {
 
 bool is_plain_decimal(std::string_view s, bool allow_sign);
 
-}  // namespace segx
+} // namespace segx

@@ -1,7 +1,7 @@
 #include "core/time/parse.h"
 
-#include "core/text/decimal.h"
 #include "core/text/ascii.h"
+#include "core/text/decimal.h"
 
 #include "core/time/civil.h"
 
@@ -18,7 +18,6 @@ constexpr TimeFormat kTextFormats[] = {TimeFormat::Iso, TimeFormat::YmdSlash, Ti
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
 
-
 // A read position in the text; every reader either consumes what it matched or nothing.
 struct Cursor {
     const char* p;
@@ -27,40 +26,33 @@ struct Cursor {
     bool done() const { return p == end; }
     char peek() const { return p == end ? '\0' : *p; }
     bool eat(char c) {
-        if (p == end || *p != c)
-            return false;
+        if (p == end || *p != c) return false;
         p++;
         return true;
     }
     bool eat(std::string_view s) {
-        if (size_t(end - p) < s.size() || std::memcmp(p, s.data(), s.size()) != 0)
-            return false;
+        if (size_t(end - p) < s.size() || std::memcmp(p, s.data(), s.size()) != 0) return false;
         p += s.size();
         return true;
     }
     bool eat_ci(std::string_view s) { // ASCII case-insensitive
-        if (size_t(end - p) < s.size())
-            return false;
+        if (size_t(end - p) < s.size()) return false;
         for (size_t i = 0; i < s.size(); i++)
-            if (lower(p[i]) != s[i])
-                return false;
+            if (lower(p[i]) != s[i]) return false;
         p += s.size();
         return true;
     }
     bool skip_spaces() { // true if any were skipped
         const char* start = p;
-        while (p != end && is_ascii_space(*p))
-            p++;
+        while (p != end && is_ascii_space(*p)) p++;
         return p != start;
     }
     // Exactly n digits, whatever follows ("+0800" is two fields of two).
     bool fixed(int n, int* out) {
-        if (end - p < n)
-            return false;
+        if (end - p < n) return false;
         int value = 0;
         for (int i = 0; i < n; i++) {
-            if (!is_ascii_digit(p[i]))
-                return false;
+            if (!is_ascii_digit(p[i])) return false;
             value = value * 10 + (p[i] - '0');
         }
         p += n;
@@ -70,10 +62,8 @@ struct Cursor {
     // min..max digits, and not followed by another digit.
     bool digits(int min, int max, int* out) {
         int value = 0, n = 0;
-        while (n < max && p + n != end && is_ascii_digit(p[n]))
-            value = value * 10 + (p[n++] - '0');
-        if (n < min || (p + n != end && is_ascii_digit(p[n])))
-            return false;
+        while (n < max && p + n != end && is_ascii_digit(p[n])) value = value * 10 + (p[n++] - '0');
+        if (n < min || (p + n != end && is_ascii_digit(p[n]))) return false;
         p += n;
         *out = value;
         return true;
@@ -91,16 +81,11 @@ struct Wall {
 
 // "H:MM[:SS[.f...]]", hours 1 or 2 digits.
 bool read_clock(Cursor& c, Wall& w) {
-    if (!c.digits(1, 2, &w.hour) || !c.eat(':') || !c.digits(2, 2, &w.minute))
-        return false;
-    if (!c.eat(':'))
-        return true;
-    if (!c.digits(2, 2, &w.second))
-        return false;
-    if (!c.eat('.'))
-        return true;
-    if (!is_ascii_digit(c.peek()))
-        return false;
+    if (!c.digits(1, 2, &w.hour) || !c.eat(':') || !c.digits(2, 2, &w.minute)) return false;
+    if (!c.eat(':')) return true;
+    if (!c.digits(2, 2, &w.second)) return false;
+    if (!c.eat('.')) return true;
+    if (!is_ascii_digit(c.peek())) return false;
     int64_t scale = 100000;
     for (; !c.done() && is_ascii_digit(c.peek()); c.p++, scale /= 10)
         w.micros += (*c.p - '0') * scale; // scale reaches 0 past the 6th digit: truncation
@@ -116,8 +101,7 @@ bool read_am_pm(Cursor& c, Wall& w) {
         c = save;
         return true; // no marker: a 24-hour clock
     }
-    if (w.hour < 1 || w.hour > 12)
-        return false;
+    if (w.hour < 1 || w.hour > 12) return false;
     w.hour = w.hour % 12 + (pm ? 12 : 0);
     return true;
 }
@@ -137,19 +121,15 @@ bool read_zone(Cursor& c, Wall& w) {
             return true; // "UTC+8" falls through to the offset
     }
     bool negative = c.peek() == '-';
-    if (!c.eat('+') && !c.eat('-'))
-        return false;
+    if (!c.eat('+') && !c.eat('-')) return false;
     int hours = 0, minutes = 0;
-    if (!c.fixed(2, &hours))
-        return false;
+    if (!c.fixed(2, &hours)) return false;
     if (c.eat(':')) {
-        if (!c.fixed(2, &minutes))
-            return false;
+        if (!c.fixed(2, &minutes)) return false;
     } else if (is_ascii_digit(c.peek()) && !c.fixed(2, &minutes)) {
         return false;
     }
-    if (hours > 23 || minutes > 59)
-        return false;
+    if (hours > 23 || minutes > 59) return false;
     w.has_zone = true;
     w.zone_minutes = (negative ? -1 : 1) * (hours * 60 + minutes);
     return true;
@@ -159,50 +139,39 @@ bool read_iso(Cursor& c, Wall& w) {
     if (!c.digits(4, 4, &w.year) || !c.eat('-') || !c.digits(1, 2, &w.month) || !c.eat('-') ||
         !c.digits(1, 2, &w.day))
         return false;
-    if (c.done())
-        return true;
-    if (!c.eat('T') && !c.eat('t') && !c.skip_spaces())
-        return false;
+    if (c.done()) return true;
+    if (!c.eat('T') && !c.eat('t') && !c.skip_spaces()) return false;
     return read_clock(c, w) && read_zone(c, w);
 }
 
 // The time after a slash-style date: spaces, a clock, AM/PM, a zone; or nothing.
 bool read_slash_time(Cursor& c, Wall& w, bool space_required) {
-    if (c.done())
-        return true;
-    if (!c.skip_spaces() && space_required)
-        return false;
+    if (c.done()) return true;
+    if (!c.skip_spaces() && space_required) return false;
     return read_clock(c, w) && read_am_pm(c, w) && read_zone(c, w);
 }
 
 bool read_ymd(Cursor& c, Wall& w) {
-    if (!c.digits(4, 4, &w.year))
-        return false;
+    if (!c.digits(4, 4, &w.year)) return false;
     if (c.eat("\xE5\xB9\xB4")) { // 年 ... 月 ... [日]
-        if (!c.digits(1, 2, &w.month) || !c.eat("\xE6\x9C\x88") || !c.digits(1, 2, &w.day))
-            return false;
+        if (!c.digits(1, 2, &w.month) || !c.eat("\xE6\x9C\x88") || !c.digits(1, 2, &w.day)) return false;
         c.eat("\xE6\x97\xA5");
         return read_slash_time(c, w, false);
     }
     char sep = c.peek();
-    if (sep != '/' && sep != '.')
-        return false;
+    if (sep != '/' && sep != '.') return false;
     c.p++;
-    return c.digits(1, 2, &w.month) && c.eat(sep) && c.digits(1, 2, &w.day) &&
-           read_slash_time(c, w, true);
+    return c.digits(1, 2, &w.month) && c.eat(sep) && c.digits(1, 2, &w.day) && read_slash_time(c, w, true);
 }
 
 // "A/B/YYYY" with the same separator twice; month_first decides which of A, B is the month.
 bool read_two_then_year(Cursor& c, Wall& w, bool month_first) {
     int a = 0, b = 0;
-    if (!c.digits(1, 2, &a))
-        return false;
+    if (!c.digits(1, 2, &a)) return false;
     char sep = c.peek();
-    if (sep != '/' && sep != '-' && sep != '.')
-        return false;
+    if (sep != '/' && sep != '-' && sep != '.') return false;
     c.p++;
-    if (!c.digits(1, 2, &b) || !c.eat(sep) || !c.digits(4, 4, &w.year))
-        return false;
+    if (!c.digits(1, 2, &b) || !c.eat(sep) || !c.digits(4, 4, &w.year)) return false;
     w.month = month_first ? a : b;
     w.day = month_first ? b : a;
     return read_slash_time(c, w, true);
@@ -210,18 +179,14 @@ bool read_two_then_year(Cursor& c, Wall& w, bool month_first) {
 
 bool read_compact(Cursor& c, Wall& w) {
     int ymd = 0;
-    if (!c.digits(8, 8, &ymd))
-        return false;
+    if (!c.digits(8, 8, &ymd)) return false;
     w.year = ymd / 10000;
     w.month = ymd / 100 % 100;
     w.day = ymd % 100;
-    if (c.done())
-        return true;
-    if (!c.eat('T') && !c.eat(' '))
-        return false;
+    if (c.done()) return true;
+    if (!c.eat('T') && !c.eat(' ')) return false;
     int hms = 0;
-    if (!c.digits(6, 6, &hms))
-        return false;
+    if (!c.digits(6, 6, &hms)) return false;
     w.hour = hms / 10000;
     w.minute = hms / 100 % 100;
     w.second = hms % 100;
@@ -231,15 +196,12 @@ bool read_compact(Cursor& c, Wall& w) {
 // "20240131102030" (exactly the whole text): digits(8, 8) refuses a longer run of digits.
 // Changes nothing unless it matches.
 bool read_compact14(Cursor& c, Wall& w) {
-    if (c.end - c.p != 14)
-        return false;
+    if (c.end - c.p != 14) return false;
     for (const char* q = c.p; q != c.end; q++)
-        if (!is_ascii_digit(*q))
-            return false;
+        if (!is_ascii_digit(*q)) return false;
     auto num = [&](int at, int len) {
         int v = 0;
-        for (int i = 0; i < len; i++)
-            v = v * 10 + (c.p[at + i] - '0');
+        for (int i = 0; i < len; i++) v = v * 10 + (c.p[at + i] - '0');
         return v;
     };
     w.year = num(0, 4);
@@ -262,8 +224,7 @@ int days_in_month(int y, int m) {
 bool valid_date(int y, int m, int d) { return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m); }
 
 bool to_utc(const Wall& w, int tz_offset_minutes, int64_t* out_us) {
-    if (!valid_date(w.year, w.month, w.day) || w.hour > 23 || w.minute > 59 || w.second > 59)
-        return false;
+    if (!valid_date(w.year, w.month, w.day) || w.hour > 23 || w.minute > 59 || w.second > 59) return false;
     int offset = w.has_zone ? w.zone_minutes : tz_offset_minutes;
     int64_t seconds = int64_t(w.hour) * 3600 + w.minute * 60 + w.second - int64_t(offset) * 60;
     *out_us = days_from_civil(w.year, unsigned(w.month), unsigned(w.day)) * kMicrosPerDay +
@@ -273,11 +234,9 @@ bool to_utc(const Wall& w, int tz_offset_minutes, int64_t* out_us) {
 
 // A plain decimal number ("1706745600", "-1.5", "1.7e9"): no hex, inf or nan.
 bool parse_number(std::string_view s, double* out) {
-    if (!is_plain_decimal(s, true))
-        return false;
+    if (!is_plain_decimal(s, true)) return false;
     char buf[64];
-    if (s.size() >= sizeof(buf))
-        return false;
+    if (s.size() >= sizeof(buf)) return false;
     std::memcpy(buf, s.data(), s.size());
     buf[s.size()] = '\0';
     *out = std::strtod(buf, nullptr); // the "C" locale: segx never calls setlocale
@@ -289,19 +248,30 @@ bool parse_one(std::string_view text, TimeFormat format, int tz_offset_minutes, 
     Wall w;
     bool ok = false;
     switch (format) {
-    case TimeFormat::Iso: ok = read_iso(c, w); break;
-    case TimeFormat::YmdSlash: ok = read_ymd(c, w); break;
-    case TimeFormat::MdySlash: ok = read_two_then_year(c, w, true); break;
-    case TimeFormat::DmySlash: ok = read_two_then_year(c, w, false); break;
-    case TimeFormat::YmdCompact: ok = read_compact14(c, w) || read_compact(c, w); break;
-    case TimeFormat::UnixSeconds:
-    case TimeFormat::UnixMillis:
-    case TimeFormat::ExcelSerial: {
-        double value = 0;
-        return parse_number(text, &value) &&
-               convert_time_number(value, format, tz_offset_minutes, out_us);
-    }
-    case TimeFormat::Auto: return false;
+        case TimeFormat::Iso:
+            ok = read_iso(c, w);
+            break;
+        case TimeFormat::YmdSlash:
+            ok = read_ymd(c, w);
+            break;
+        case TimeFormat::MdySlash:
+            ok = read_two_then_year(c, w, true);
+            break;
+        case TimeFormat::DmySlash:
+            ok = read_two_then_year(c, w, false);
+            break;
+        case TimeFormat::YmdCompact:
+            ok = read_compact14(c, w) || read_compact(c, w);
+            break;
+        case TimeFormat::UnixSeconds:
+        case TimeFormat::UnixMillis:
+        case TimeFormat::ExcelSerial: {
+            double value = 0;
+            return parse_number(text, &value) &&
+                   convert_time_number(value, format, tz_offset_minutes, out_us);
+        }
+        case TimeFormat::Auto:
+            return false;
     }
     return ok && c.done() && to_utc(w, tz_offset_minutes, out_us);
 }
@@ -310,82 +280,85 @@ bool parse_one(std::string_view text, TimeFormat format, int tz_offset_minutes, 
 
 const char* time_format_name(TimeFormat format) {
     switch (format) {
-    case TimeFormat::Auto: return "auto";
-    case TimeFormat::Iso: return "iso";
-    case TimeFormat::YmdSlash: return "ymd_slash";
-    case TimeFormat::MdySlash: return "mdy_slash";
-    case TimeFormat::DmySlash: return "dmy_slash";
-    case TimeFormat::YmdCompact: return "ymd_compact";
-    case TimeFormat::UnixSeconds: return "unix_s";
-    case TimeFormat::UnixMillis: return "unix_ms";
-    case TimeFormat::ExcelSerial: return "excel";
+        case TimeFormat::Auto:
+            return "auto";
+        case TimeFormat::Iso:
+            return "iso";
+        case TimeFormat::YmdSlash:
+            return "ymd_slash";
+        case TimeFormat::MdySlash:
+            return "mdy_slash";
+        case TimeFormat::DmySlash:
+            return "dmy_slash";
+        case TimeFormat::YmdCompact:
+            return "ymd_compact";
+        case TimeFormat::UnixSeconds:
+            return "unix_s";
+        case TimeFormat::UnixMillis:
+            return "unix_ms";
+        case TimeFormat::ExcelSerial:
+            return "excel";
     }
     return "unknown";
 }
 
 std::optional<TimeFormat> time_format_from_name(std::string_view name) {
     for (int i = 0; i <= int(TimeFormat::ExcelSerial); i++)
-        if (name == time_format_name(TimeFormat(i)))
-            return TimeFormat(i);
+        if (name == time_format_name(TimeFormat(i))) return TimeFormat(i);
     return std::nullopt;
 }
 
-bool parse_time_text(std::string_view text, TimeFormat format, int tz_offset_minutes,
-                     int64_t* out_us) {
+bool parse_time_text(std::string_view text, TimeFormat format, int tz_offset_minutes, int64_t* out_us) {
     text = trim_ascii(text);
-    if (format != TimeFormat::Auto)
-        return parse_one(text, format, tz_offset_minutes, out_us);
+    if (format != TimeFormat::Auto) return parse_one(text, format, tz_offset_minutes, out_us);
     for (TimeFormat f : kTextFormats)
-        if (parse_one(text, f, tz_offset_minutes, out_us))
-            return true;
+        if (parse_one(text, f, tz_offset_minutes, out_us)) return true;
     return false;
 }
 
 bool convert_time_number(double value, TimeFormat format, int tz_offset_minutes, int64_t* out_us) {
-    if (!std::isfinite(value))
-        return false;
+    if (!std::isfinite(value)) return false;
     const int64_t offset_us = int64_t(tz_offset_minutes) * 60 * kMicrosPerSecond;
     switch (format) {
-    case TimeFormat::UnixSeconds:
-    case TimeFormat::UnixMillis: {
-        double us = value * (format == TimeFormat::UnixSeconds ? 1e6 : 1e3);
-        if (!(std::fabs(us) < 9.2e18)) // int64 holds +-9.22e18
-            return false;
-        *out_us = std::llround(us);
-        return true;
-    }
-    case TimeFormat::ExcelSerial: {
-        if (!(value >= 0 && value < 2958466))
-            return false;
-        // Serial 0 is 1899-12-30, which makes serials from 61 (1900-03-01) on agree with Excel
-        // despite its fictitious 1900-02-29.
-        int64_t ms = std::llround(value * 86400000.0);
-        *out_us = days_from_civil(1899, 12, 30) * kMicrosPerDay + ms * 1000 - offset_us;
-        return true;
-    }
-    case TimeFormat::YmdCompact: {
-        if (value != std::floor(value))
-            return false;
-        Wall w;
-        int64_t v = 0;
-        if (value >= 1e7 && value < 1e8) {
-            v = int64_t(value);
-        } else if (value >= 1e13 && value < 1e14) {
-            int64_t all = int64_t(value);
-            v = all / 1000000;
-            int64_t hms = all % 1000000;
-            w.hour = int(hms / 10000);
-            w.minute = int(hms / 100 % 100);
-            w.second = int(hms % 100);
-        } else {
-            return false;
+        case TimeFormat::UnixSeconds:
+        case TimeFormat::UnixMillis: {
+            double us = value * (format == TimeFormat::UnixSeconds ? 1e6 : 1e3);
+            if (!(std::fabs(us) < 9.2e18)) // int64 holds +-9.22e18
+                return false;
+            *out_us = std::llround(us);
+            return true;
         }
-        w.year = int(v / 10000);
-        w.month = int(v / 100 % 100);
-        w.day = int(v % 100);
-        return to_utc(w, tz_offset_minutes, out_us);
-    }
-    default: return false;
+        case TimeFormat::ExcelSerial: {
+            if (!(value >= 0 && value < 2958466)) return false;
+            // Serial 0 is 1899-12-30, which makes serials from 61 (1900-03-01) on agree with Excel
+            // despite its fictitious 1900-02-29.
+            int64_t ms = std::llround(value * 86400000.0);
+            *out_us = days_from_civil(1899, 12, 30) * kMicrosPerDay + ms * 1000 - offset_us;
+            return true;
+        }
+        case TimeFormat::YmdCompact: {
+            if (value != std::floor(value)) return false;
+            Wall w;
+            int64_t v = 0;
+            if (value >= 1e7 && value < 1e8) {
+                v = int64_t(value);
+            } else if (value >= 1e13 && value < 1e14) {
+                int64_t all = int64_t(value);
+                v = all / 1000000;
+                int64_t hms = all % 1000000;
+                w.hour = int(hms / 10000);
+                w.minute = int(hms / 100 % 100);
+                w.second = int(hms % 100);
+            } else {
+                return false;
+            }
+            w.year = int(v / 10000);
+            w.month = int(v / 100 % 100);
+            w.day = int(v % 100);
+            return to_utc(w, tz_offset_minutes, out_us);
+        }
+        default:
+            return false;
     }
 }
 
@@ -408,8 +381,7 @@ TimeFormat detect_text_format(const std::vector<std::string_view>& samples) {
 TimeFormat detect_number_format(const std::vector<double>& samples) {
     size_t n = 0, compact = 0, excel_range = 0, excel_typical = 0, millis = 0, seconds = 0;
     for (double v : samples) {
-        if (!std::isfinite(v))
-            continue;
+        if (!std::isfinite(v)) continue;
         n++;
         if (v >= 19000101 && v <= 21001231 && v == std::floor(v)) {
             int64_t i = int64_t(v);
@@ -424,16 +396,11 @@ TimeFormat detect_number_format(const std::vector<double>& samples) {
         seconds += (a >= 1e8 && a < 1e11) ? 1 : 0;
     }
     auto most = [n](size_t count) { return count * 10 >= n * 9; };
-    if (n == 0)
-        return TimeFormat::Auto;
-    if (compact == n)
-        return TimeFormat::YmdCompact;
-    if (excel_range == n && most(excel_typical))
-        return TimeFormat::ExcelSerial;
-    if (most(millis))
-        return TimeFormat::UnixMillis;
-    if (most(seconds))
-        return TimeFormat::UnixSeconds;
+    if (n == 0) return TimeFormat::Auto;
+    if (compact == n) return TimeFormat::YmdCompact;
+    if (excel_range == n && most(excel_typical)) return TimeFormat::ExcelSerial;
+    if (most(millis)) return TimeFormat::UnixMillis;
+    if (most(seconds)) return TimeFormat::UnixSeconds;
     return TimeFormat::Auto;
 }
 

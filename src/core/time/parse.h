@@ -45,8 +45,7 @@ std::optional<TimeFormat> time_format_from_name(std::string_view name);
 // Parses `text` in `format`; Auto tries Iso, YmdSlash, MdySlash, DmySlash, YmdCompact in turn.
 // The numeric formats (unix_s, unix_ms, excel) parse a plain decimal number in the text and
 // convert it as convert_time_number does. False (and *out_us untouched) if it does not parse.
-bool parse_time_text(std::string_view text, TimeFormat format, int tz_offset_minutes,
-                     int64_t* out_us);
+bool parse_time_text(std::string_view text, TimeFormat format, int tz_offset_minutes, int64_t* out_us);
 
 // Converts a number: UnixSeconds and UnixMillis (fractions allowed), ExcelSerial (days since
 // 1899-12-30 with the fraction as time of day, wall time at the offset, rounded to the

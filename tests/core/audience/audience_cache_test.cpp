@@ -13,7 +13,8 @@ Audience four_rules(int buyer_days) {
     return parse_audience(R"({"segx": 1, "id": "vip", "root": {"match": "all", "rules": [
         {"kind": "property", "attribute": "country", "op": "in", "values": ["CN", "US", "cn"]},
         {"kind": "property", "attribute": "age", "op": "between", "values": [20, 50]},
-        {"kind": "behavior", "event": "purchase", "window": {"last_days": )" + std::to_string(buyer_days) + R"(}},
+        {"kind": "behavior", "event": "purchase", "window": {"last_days": )" +
+                          std::to_string(buyer_days) + R"(}},
         {"kind": "behavior", "event": "view", "did": false,
          "where": [{"property": "platform", "op": "eq", "value": "web"}]}]}})")
         .audience;
@@ -86,7 +87,8 @@ TEST_CASE("the leaves of referenced audiences are cached too; errors are never c
     EvalContext ctx{fixture_model(), A, 3, saved.lookup()};
     Audience outer = parse_audience(R"({"segx": 1, "root": {"match": "all", "rules": [
         {"kind": "audience", "op": "not_in", "id": "vip"},
-        {"kind": "property", "attribute": "nope", "op": "is_set"}]}})").audience;
+        {"kind": "property", "attribute": "nope", "op": "is_set"}]}})")
+                         .audience;
     CHECK_FALSE(cache.evaluate(outer, ctx).ok());
     CHECK(cache.stats().misses == 5);
     CHECK(cache.stats().entries == 4);

@@ -26,11 +26,11 @@
 //   e8  purchase A-100D 5 web - 1 | purchase A-20D (no revenue) web - 1
 //   e9  view A-1D - (null platform) 3 -
 
+#include "../model/chunk_fixture.h"
 #include "core/audience/evaluate.h"
 #include "core/audience/json.h"
 #include "core/model/model.h"
 #include "core/time/civil.h"
-#include "../model/chunk_fixture.h"
 
 #include <doctest/doctest.h>
 
@@ -55,17 +55,19 @@ inline UserSource fixture_customers() {
     auto city = texts({"北京", "New York", "上海", "北京市", "广州", "Tokyo", "北京", std::nullopt});
     auto age = ints({30, 45, 25, std::nullopt, 18, 60, 35, 40});
     auto score = doubles({4.5, 3.0, std::nullopt, 5.0, 2.5, 4.0, 1.0, 4.5});
-    auto signup = ints({date_us(2023, 1, 15), date_us(2023, 6, 1), date_us(2024, 1, 1), std::nullopt,
-                        date_us(2022, 12, 31), date_us(2023, 3, 10), date_us(2023, 1, 15), date_us(2023, 9, 9)},
-                       0, ColumnType::Date);
+    auto signup =
+        ints({date_us(2023, 1, 15), date_us(2023, 6, 1), date_us(2024, 1, 1), std::nullopt,
+              date_us(2022, 12, 31), date_us(2023, 3, 10), date_us(2023, 1, 15), date_us(2023, 9, 9)},
+             0, ColumnType::Date);
     auto vip = ints({1, 0, 1, std::nullopt, 0, std::nullopt, 1, 0}, 0, ColumnType::Bool);
     auto tag = texts({"Gold Member", "gold", "SILVER", std::nullopt, "", "Gold", "bronze", "gold member"});
     const int64_t t0 = date_us(2024, 3, 30) + 10 * 3600 * kMicrosPerSecond;
-    auto login = ints({t0, t0 + 1, t0 - 1, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt},
-                      0, ColumnType::Timestamp);
+    auto login =
+        ints({t0, t0 + 1, t0 - 1, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt}, 0,
+             ColumnType::Timestamp);
     b.append(8, ids.chunk(),
-             {country.chunk(), city.chunk(), age.chunk(), score.chunk(), signup.chunk(), vip.chunk(), tag.chunk(),
-              login.chunk()});
+             {country.chunk(), city.chunk(), age.chunk(), score.chunk(), signup.chunk(), vip.chunk(),
+              tag.chunk(), login.chunk()});
     return b.finish();
 }
 
@@ -78,12 +80,12 @@ inline EventSource fixture_events() {
     const std::nullopt_t no = std::nullopt;
     auto user = texts({"u0", "u0", "u0", "u1", "u1", "u1", "u1", "u2", "u2", "u3", "u3", "e8", "e8", "e9",
                        "u5", "u7", "u4"});
-    auto time = ints({A - 30 * D, A - 29 * D, A, A - 10 * D, A - 5 * D, A - 1 * D, A + 1 * D, A - 60 * D,
-                      A - 45 * D, A - 2 * D, A - 3 * D, A - 100 * D, A - 20 * D, A - 1 * D, A, A - 7 * D,
-                      A + 5 * D});
-    auto event = texts({"purchase", "purchase", "view", "purchase", "purchase", "purchase", "view", "view",
-                        "purchase", "view", "view", "purchase", "purchase", "view", "purchase", "view",
-                        "purchase"});
+    auto time =
+        ints({A - 30 * D, A - 29 * D, A, A - 10 * D, A - 5 * D, A - 1 * D, A + 1 * D, A - 60 * D, A - 45 * D,
+              A - 2 * D, A - 3 * D, A - 100 * D, A - 20 * D, A - 1 * D, A, A - 7 * D, A + 5 * D});
+    auto event =
+        texts({"purchase", "purchase", "view", "purchase", "purchase", "purchase", "view", "view", "purchase",
+               "view", "view", "purchase", "purchase", "view", "purchase", "view", "purchase"});
     auto revenue = doubles({100, 50, no, 20, 30, 40, no, no, 200, no, no, 5, no, no, 10, no, 999});
     auto platform = texts({"web", "ios", "ios", "android", "android", "ios", "ios", "web", "web", "ios",
                            "android", "web", "web", no, "ios", "平板", "web"});
@@ -108,8 +110,7 @@ inline std::string members(const Model& m, const Bitmap& users) {
     std::string out;
     for (size_t u = 0; u < users.size; u++)
         if (users.get(u)) {
-            if (!out.empty())
-                out += ' ';
+            if (!out.empty()) out += ' ';
             out += std::string(m.users.id(uint32_t(u)));
         }
     return out;

@@ -44,7 +44,9 @@ struct Rng {
     size_t below(size_t n) { return size_t(next() % n); }
     bool chance(int percent) { return below(100) < size_t(percent); }
     template <typename T>
-    const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
+    const T& pick(const std::vector<T>& v) {
+        return v[below(v.size())];
+    }
 };
 
 Column string_column(const char* name, const std::vector<std::string>& values) {
@@ -52,8 +54,7 @@ Column string_column(const char* name, const std::vector<std::string>& values) {
     c.name = name;
     c.type = ColumnType::String;
     c.dict.intern("");
-    for (const std::string& v : values)
-        c.dict.intern(v);
+    for (const std::string& v : values) c.dict.intern(v);
     return c;
 }
 
@@ -67,15 +68,14 @@ struct RandomModel {
 // half-day grid of `steps` steps around `center` (100: 50 days), 1 µs jitter, some equal; with
 // `far`, a few events 300 years before and after, so that most days are past the index's last
 // day.
-RandomModel random_model(uint64_t seed, size_t users, size_t slices, int64_t center, bool far, size_t steps = 100) {
+RandomModel random_model(uint64_t seed, size_t users, size_t slices, int64_t center, bool far,
+                         size_t steps = 100) {
     RandomModel r;
     Model& m = r.model;
     Rng rng{seed};
-    for (size_t u = 0; u < users; u++)
-        m.users.intern("u" + std::to_string(u));
+    for (size_t u = 0; u < users; u++) m.users.intern("u" + std::to_string(u));
     r.events = {"a", "b", "c", "d"}; // "d": a name without events
-    for (const std::string& name : r.events)
-        m.event_names.intern(name);
+    for (const std::string& name : r.events) m.event_names.intern(name);
     EventStore& ev = m.events;
     ev.properties.push_back(string_column("platform", {"ios", "android", "web"}));
     Column price;
@@ -98,10 +98,8 @@ RandomModel random_model(uint64_t seed, size_t users, size_t slices, int64_t cen
         for (size_t i = 0; i < k; i++) {
             int64_t t = center + (int64_t(rng.below(steps)) - int64_t(steps * 4 / 5)) * (D / 2) +
                         int64_t(rng.below(3)) - 1;
-            if (far && rng.chance(3))
-                t += (rng.chance(50) ? -1 : 1) * 300 * 365 * D;
-            if (!ts.empty() && rng.chance(10))
-                t = ts.back(); // equal times
+            if (far && rng.chance(3)) t += (rng.chance(50) ? -1 : 1) * 300 * 365 * D;
+            if (!ts.empty() && rng.chance(10)) t = ts.back(); // equal times
             ts.push_back(t);
         }
         std::sort(ts.begin(), ts.end());
@@ -110,8 +108,8 @@ RandomModel random_model(uint64_t seed, size_t users, size_t slices, int64_t cen
             ev.time.push_back(t);
             ev.event.push_back(code);
             ev.revenue.push_back(code == 0 && !rng.chance(30) ? double(rng.below(1000)) / 10.0
-                                 : rng.chance(10)              ? 5.0
-                                                               : kNaN);
+                                 : rng.chance(10)             ? 5.0
+                                                              : kNaN);
             ev.order.push_back(EventStore::kNoOrder);
             bool has = !rng.chance(20);
             platform.codes.push_back(has ? uint32_t(1 + rng.below(3)) : 0);
@@ -131,8 +129,7 @@ RandomModel random_model(uint64_t seed, size_t users, size_t slices, int64_t cen
         m.max_time_us = std::max(m.max_time_us, t);
     }
     m.event_index = build_event_index(ev);
-    if (r.times.empty())
-        r.times.push_back(center);
+    if (r.times.empty()) r.times.push_back(center);
     return r;
 }
 
@@ -145,29 +142,24 @@ Bitmap scan(const Model& m, const BehaviorRule& rule, int64_t as_of) {
     for (const EventFilter& f : rule.where) {
         const Column* column = nullptr;
         for (const Column& c : ev.properties)
-            if (c.name == f.property)
-                column = &c;
+            if (c.name == f.property) column = &c;
         ColumnPredicate p;
         std::vector<AudienceError> errors;
         REQUIRE(compile_predicate(*column, f.property, f.op, f.values, f.ci, "w", errors, &p));
         filters.push_back(predicate_rows(p, ev.size()));
     }
     int64_t lo = INT64_MIN, hi = as_of;
-    if (const auto* last = std::get_if<WindowLastDays>(&rule.window))
-        lo = as_of - last->days * D;
+    if (const auto* last = std::get_if<WindowLastDays>(&rule.window)) lo = as_of - last->days * D;
     if (const auto* range = std::get_if<WindowRange>(&rule.window)) {
         int64_t us = 0;
-        if (!range->from.empty() && parse_time_text(range->from, TimeFormat::Iso, 0, &us))
-            lo = us;
+        if (!range->from.empty() && parse_time_text(range->from, TimeFormat::Iso, 0, &us)) lo = us;
         if (!range->to.empty() && parse_time_text(range->to, TimeFormat::Iso, 0, &us))
             hi = std::min(us, as_of);
     }
     const auto matches = [&](size_t i) {
-        if (ev.event[i] != code)
-            return false;
+        if (ev.event[i] != code) return false;
         for (const Bitmap& f : filters)
-            if (!f.get(i))
-                return false;
+            if (!f.get(i)) return false;
         return true;
     };
     const auto value = [&](size_t i, double* x) {
@@ -177,8 +169,7 @@ Bitmap scan(const Model& m, const BehaviorRule& rule, int64_t as_of) {
         } else {
             const Column& c = *std::find_if(ev.properties.begin(), ev.properties.end(),
                                             [&](const Column& p) { return p.name == agg->property; });
-            if (!c.valid.get(i))
-                return false;
+            if (!c.valid.get(i)) return false;
             *x = c.type == ColumnType::Double ? c.doubles[i] : double(c.ints[i]);
         }
         return !std::isnan(*x);
@@ -194,34 +185,31 @@ Bitmap scan(const Model& m, const BehaviorRule& rule, int64_t as_of) {
         bool hit = false;
         if (const auto* count = std::get_if<CountMeasure>(&rule.measure)) {
             int64_t k = 0;
-            for (size_t i = b; i < e; i++)
-                k += matches(i) && ev.time[i] > lo && ev.time[i] <= hi;
+            for (size_t i = b; i < e; i++) k += matches(i) && ev.time[i] > lo && ev.time[i] <= hi;
             const auto& v = count->values;
-            hit = count->op == Op::Gte ? k >= v[0]
-                : count->op == Op::Lte ? k <= v[0]
-                : count->op == Op::Eq  ? k == v[0]
-                                       : v[0] <= k && k <= v[1];
+            hit = count->op == Op::Gte   ? k >= v[0]
+                  : count->op == Op::Lte ? k <= v[0]
+                  : count->op == Op::Eq  ? k == v[0]
+                                         : v[0] <= k && k <= v[1];
         } else if (const auto* agg = std::get_if<AggregateMeasure>(&rule.measure)) {
             std::vector<double> xs;
             double x = 0;
             for (size_t i = b; i < e; i++)
-                if (matches(i) && ev.time[i] > lo && ev.time[i] <= hi && value(i, &x))
-                    xs.push_back(x);
+                if (matches(i) && ev.time[i] > lo && ev.time[i] <= hi && value(i, &x)) xs.push_back(x);
             if (!xs.empty()) {
                 double sum = 0;
-                for (double y : xs)
-                    sum += y;
-                double a = agg->fn == AggregateFn::Sum ? sum
-                         : agg->fn == AggregateFn::Avg ? sum / double(xs.size())
-                         : agg->fn == AggregateFn::Min ? *std::min_element(xs.begin(), xs.end())
-                                                       : *std::max_element(xs.begin(), xs.end());
+                for (double y : xs) sum += y;
+                double a = agg->fn == AggregateFn::Sum   ? sum
+                           : agg->fn == AggregateFn::Avg ? sum / double(xs.size())
+                           : agg->fn == AggregateFn::Min ? *std::min_element(xs.begin(), xs.end())
+                                                         : *std::max_element(xs.begin(), xs.end());
                 const auto& v = agg->values;
                 hit = agg->op == Op::Eq    ? a == v[0]
-                    : agg->op == Op::Neq   ? a != v[0]
-                    : agg->op == Op::Gt    ? a > v[0]
-                    : agg->op == Op::Gte   ? a >= v[0]
-                    : agg->op == Op::Lt    ? a < v[0]
-                    : agg->op == Op::Lte   ? a <= v[0]
+                      : agg->op == Op::Neq ? a != v[0]
+                      : agg->op == Op::Gt  ? a > v[0]
+                      : agg->op == Op::Gte ? a >= v[0]
+                      : agg->op == Op::Lt  ? a < v[0]
+                      : agg->op == Op::Lte ? a <= v[0]
                                            : v[0] <= a && a <= v[1];
             }
         } else {
@@ -246,7 +234,8 @@ EventFilter filter(const char* property, Op op, std::vector<Scalar> values, bool
     return EventFilter{property, op, std::move(values), ci};
 }
 
-BehaviorRule random_rule(Rng& rng, const std::vector<std::string>& events, const std::vector<int64_t>& times) {
+BehaviorRule random_rule(Rng& rng, const std::vector<std::string>& events,
+                         const std::vector<int64_t>& times) {
     static const std::vector<EventFilter> filters = {
         filter("platform", Op::Eq, {Scalar::of("ios")}),
         filter("platform", Op::Eq, {Scalar::of("IOS")}, true),
@@ -270,39 +259,45 @@ BehaviorRule random_rule(Rng& rng, const std::vector<std::string>& events, const
     // Window edges on event times, or 1 µs either side.
     const auto edge = [&] { return rng.pick(times) + int64_t(rng.below(3)) - 1; };
     switch (rng.below(3)) {
-    case 0: r.window = WindowAllTime{}; break;
-    case 1: r.window = WindowLastDays{rng.pick(std::vector<int64_t>{1, 2, 3, 7, 30, 45, 90, 365, 40000, 100000})}; break;
-    default: {
-        WindowRange w;
-        if (!rng.chance(20))
-            w.from = format_timestamp_us(edge());
-        if (w.from.empty() || !rng.chance(30))
-            w.to = format_timestamp_us(edge());
-        r.window = w;
-    }
+        case 0:
+            r.window = WindowAllTime{};
+            break;
+        case 1:
+            r.window =
+                WindowLastDays{rng.pick(std::vector<int64_t>{1, 2, 3, 7, 30, 45, 90, 365, 40000, 100000})};
+            break;
+        default: {
+            WindowRange w;
+            if (!rng.chance(20)) w.from = format_timestamp_us(edge());
+            if (w.from.empty() || !rng.chance(30)) w.to = format_timestamp_us(edge());
+            r.window = w;
+        }
     }
     switch (rng.below(3)) {
-    case 0: {
-        CountMeasure c;
-        c.op = rng.pick(std::vector<Op>{Op::Gte, Op::Lte, Op::Eq, Op::Between});
-        int64_t a = int64_t(rng.below(4)), b = int64_t(rng.below(4));
-        if (rng.chance(5)) // bounds past a byte: wider per-user counters
-            a = rng.pick(std::vector<int64_t>{254, 255, 256, 300}), b = rng.chance(50) ? 0 : a + 1;
-        c.values = c.op == Op::Between ? std::vector<int64_t>{std::min(a, b), std::max(a, b)} : std::vector<int64_t>{a};
-        r.measure = c;
-        break;
-    }
-    case 1: {
-        AggregateMeasure a;
-        a.fn = rng.pick(std::vector<AggregateFn>{AggregateFn::Sum, AggregateFn::Avg, AggregateFn::Min, AggregateFn::Max});
-        a.property = rng.pick(std::vector<std::string>{"", "", "price", "qty"});
-        a.op = rng.pick(std::vector<Op>{Op::Eq, Op::Neq, Op::Gt, Op::Gte, Op::Lt, Op::Lte, Op::Between});
-        double x = rng.pick(std::vector<double>{0, 1, 5, 10, 50, 100.5});
-        a.values = a.op == Op::Between ? std::vector<double>{x, x + 40} : std::vector<double>{x};
-        r.measure = a;
-        break;
-    }
-    default: r.measure = OccurrenceMeasure{rng.chance(50)};
+        case 0: {
+            CountMeasure c;
+            c.op = rng.pick(std::vector<Op>{Op::Gte, Op::Lte, Op::Eq, Op::Between});
+            int64_t a = int64_t(rng.below(4)), b = int64_t(rng.below(4));
+            if (rng.chance(5)) // bounds past a byte: wider per-user counters
+                a = rng.pick(std::vector<int64_t>{254, 255, 256, 300}), b = rng.chance(50) ? 0 : a + 1;
+            c.values = c.op == Op::Between ? std::vector<int64_t>{std::min(a, b), std::max(a, b)}
+                                           : std::vector<int64_t>{a};
+            r.measure = c;
+            break;
+        }
+        case 1: {
+            AggregateMeasure a;
+            a.fn = rng.pick(std::vector<AggregateFn>{AggregateFn::Sum, AggregateFn::Avg, AggregateFn::Min,
+                                                     AggregateFn::Max});
+            a.property = rng.pick(std::vector<std::string>{"", "", "price", "qty"});
+            a.op = rng.pick(std::vector<Op>{Op::Eq, Op::Neq, Op::Gt, Op::Gte, Op::Lt, Op::Lte, Op::Between});
+            double x = rng.pick(std::vector<double>{0, 1, 5, 10, 50, 100.5});
+            a.values = a.op == Op::Between ? std::vector<double>{x, x + 40} : std::vector<double>{x};
+            r.measure = a;
+            break;
+        }
+        default:
+            r.measure = OccurrenceMeasure{rng.chance(50)};
     }
     return r;
 }
@@ -320,9 +315,9 @@ std::string describe(const BehaviorRule& r, int64_t as_of) {
 int check_random_rules(const RandomModel& fixture, uint64_t seed, int rules) {
     Rng rng{seed};
     std::vector<int64_t> as_ofs = fixture.times;
-    as_ofs.push_back(fixture.times.back() + 400 * D); // past every event
+    as_ofs.push_back(fixture.times.back() + 400 * D);  // past every event
     as_ofs.push_back(fixture.times.front() - 400 * D); // before every event (times are unsorted: near enough)
-    int mixed = 0; // rules that split the users: some members, not all
+    int mixed = 0;                                     // rules that split the users: some members, not all
     for (int i = 0; i < rules; i++) {
         const BehaviorRule rule = random_rule(rng, fixture.events, fixture.times);
         const int64_t as_of = rng.pick(as_ofs) + int64_t(rng.below(3)) - 1;
@@ -339,10 +334,12 @@ int check_random_rules(const RandomModel& fixture, uint64_t seed, int rules) {
             set_behavior_plan_for_tests(plan);
             EvalResult forced = evaluate(a, EvalContext{fixture.model, as_of, 0, nullptr});
             set_behavior_plan_for_tests(BehaviorPlan::Auto);
-            const char* forced_plan = plan == BehaviorPlan::Postings ? "forced: postings" : "forced: time slice";
+            const char* forced_plan =
+                plan == BehaviorPlan::Postings ? "forced: postings" : "forced: time slice";
             INFO(forced_plan);
             REQUIRE(forced.ok());
-            CHECK(segx::test::members(fixture.model, forced.users) == segx::test::members(fixture.model, expected));
+            CHECK(segx::test::members(fixture.model, forced.users) ==
+                  segx::test::members(fixture.model, expected));
         }
         size_t n = expected.count_set();
         mixed += n > 0 && n < expected.size;
@@ -363,9 +360,7 @@ TEST_CASE("behavior rules through the event index match a plain scan: random rul
     SUBCASE("a few events 300 years away: most days are the index's last, open-ended one") {
         CHECK(check_random_rules(random_model(4242, 300, 300, center, true), 11, 3000) > 1000);
     }
-    SUBCASE("no events at all") {
-        check_random_rules(random_model(1, 20, 0, center, false), 13, 200);
-    }
+    SUBCASE("no events at all") { check_random_rules(random_model(1, 20, 0, center, false), 13, 200); }
 }
 
 TEST_CASE("behavior rules on the hand-worked fixture match a plain scan, through build_model's index") {
@@ -408,13 +403,16 @@ TEST_CASE("all-time revenue sums read the model's per-user totals and agree with
                     BehaviorRule rule;
                     rule.did = did;
                     rule.event = "purchase";
-                    rule.measure = AggregateMeasure{AggregateFn::Sum, "", op, op == Op::Between ? std::vector<double>{x, x + 50} : std::vector<double>{x}};
+                    rule.measure = AggregateMeasure{
+                        AggregateFn::Sum, "", op,
+                        op == Op::Between ? std::vector<double>{x, x + 50} : std::vector<double>{x}};
                     Audience a;
                     a.root.rules.push_back(rule);
                     INFO("did " << did << " op " << op_name(op) << " x " << x << " as_of " << as_of);
                     set_behavior_plan_for_tests(BehaviorPlan::Postings); // the event scan
                     const Bitmap scan = evaluate(a, EvalContext{m, as_of, 0, nullptr}).users;
-                    set_behavior_plan_for_tests(BehaviorPlan::Auto); // the totals, when as-of covers every event
+                    set_behavior_plan_for_tests(
+                        BehaviorPlan::Auto); // the totals, when as-of covers every event
                     const Bitmap fast = evaluate(a, EvalContext{m, as_of, 0, nullptr}).users;
                     CHECK(fast.words == scan.words);
                     nonempty += fast.count_set() > 0 && fast.count_set() < m.users.size();

@@ -68,11 +68,9 @@ Column string_column(const char* name, const std::vector<std::string>& values, s
     c.name = name;
     c.type = ColumnType::String;
     c.dict.intern("");
-    for (const std::string& v : values)
-        c.dict.intern(v);
+    for (const std::string& v : values) c.dict.intern(v);
     c.codes = std::move(codes);
-    for (bool v : valid)
-        c.valid.push_back(v);
+    for (bool v : valid) c.valid.push_back(v);
     return c;
 }
 
@@ -80,8 +78,7 @@ Model make_model(size_t users, int64_t as_of) {
     Model m;
     Rng rng;
     std::vector<std::string> countries;
-    for (int i = 0; i < 50; i++)
-        countries.push_back(i == 0 ? "CN" : i == 1 ? "US" : "C" + std::to_string(i));
+    for (int i = 0; i < 50; i++) countries.push_back(i == 0 ? "CN" : i == 1 ? "US" : "C" + std::to_string(i));
     std::vector<uint32_t> country_codes(users);
     std::vector<bool> country_valid(users);
     Column age;
@@ -103,8 +100,7 @@ Model make_model(size_t users, int64_t as_of) {
     // Per mille, in code order: page_view, view_item, search, add_to_cart, begin_checkout, purchase.
     const char* names[6] = {"page_view", "view_item", "search", "add_to_cart", "begin_checkout", "purchase"};
     const uint32_t per_mille[6] = {419, 345, 91, 69, 36, 40};
-    for (const char* n : names)
-        m.event_names.intern(n);
+    for (const char* n : names) m.event_names.intern(n);
     const uint32_t purchase = 5;
     EventStore& ev = m.events;
     ev.offsets.push_back(0);
@@ -118,8 +114,7 @@ Model make_model(size_t users, int64_t as_of) {
         std::sort(times.begin(), times.end());
         for (int64_t t : times) {
             uint32_t r = uint32_t(rng.next() % 1000), e = 0;
-            while (e < 5 && r >= per_mille[e])
-                r -= per_mille[e++];
+            while (e < 5 && r >= per_mille[e]) r -= per_mille[e++];
             ev.time.push_back(t);
             ev.event.push_back(e);
             ev.revenue.push_back(e == purchase ? double(rng.next() % 10000) / 100.0 : std::nan(""));
@@ -238,7 +233,8 @@ int main(int argc, char** argv) {
     const int64_t as_of = days_from_civil(2024, 12, 31) * kMicrosPerDay;
     auto t0 = std::chrono::steady_clock::now();
     Model m = make_model(users, as_of);
-    std::printf("model: %zu users, %zu events (built in %.0f ms)\n", m.users.size(), m.events.size(), ms_since(t0));
+    std::printf("model: %zu users, %zu events (built in %.0f ms)\n", m.users.size(), m.events.size(),
+                ms_since(t0));
     // As build_model does; without it every behavior rule would build a throw-away index.
     double index_ms = best_ms(3, [&] { m.event_index = build_event_index(m.events); });
     std::printf("event index: built in %.1f ms, %.1f MB (%.2f bytes/event); model %.1f MB\n", index_ms,

@@ -22,8 +22,8 @@ Audience with_root(const std::string& id, const std::string& root_json) {
 }
 
 Audience ref_to(const std::string& id, const std::string& target, const char* op = "in") {
-    return with_root(id, std::string("{\"match\": \"all\", \"rules\": [{\"kind\": \"audience\", \"op\": \"") + op +
-                             "\", \"id\": \"" + target + "\"}]}");
+    return with_root(id, std::string("{\"match\": \"all\", \"rules\": [{\"kind\": \"audience\", \"op\": \"") +
+                             op + "\", \"id\": \"" + target + "\"}]}");
 }
 
 std::string members_of(const Audience& a, const Saved* saved = nullptr) {
@@ -46,10 +46,10 @@ TEST_CASE("an empty all-group is every user, an empty any-group is no user") {
 }
 
 TEST_CASE("all intersects, any unites, negate complements (nulls included)") {
-    CHECK(members_of(with_root("", std::string(R"({"match": "all", "rules": [)") + kCnCi + ", " + kBuyers30 + "]}")) ==
-          "u0");
-    CHECK(members_of(with_root("", std::string(R"({"match": "any", "rules": [)") + kCnCi + ", " + kBuyers30 + "]}")) ==
-          "u0 u1 u2 u5 u6 u7 e8");
+    CHECK(members_of(with_root(
+              "", std::string(R"({"match": "all", "rules": [)") + kCnCi + ", " + kBuyers30 + "]}")) == "u0");
+    CHECK(members_of(with_root("", std::string(R"({"match": "any", "rules": [)") + kCnCi + ", " + kBuyers30 +
+                                       "]}")) == "u0 u1 u2 u5 u6 u7 e8");
     // Two-valued logic: not (country = CN) includes the users whose country is null.
     CHECK(members_of(with_root("", R"({"match": "all", "negate": true, "rules": [
               {"kind": "property", "attribute": "country", "op": "eq", "value": "CN"}]})")) ==
@@ -74,7 +74,8 @@ TEST_CASE("a bitmap has one bit per user and no stray bits past the last user") 
 TEST_CASE("audience references: in and not_in a saved audience, nested references") {
     Saved saved;
     saved.audiences["cn"] = with_root("cn", std::string(R"({"match": "all", "rules": [)") + kCnCi + "]}");
-    saved.audiences["buyers"] = with_root("buyers", std::string(R"({"match": "all", "rules": [)") + kBuyers30 + "]}");
+    saved.audiences["buyers"] =
+        with_root("buyers", std::string(R"({"match": "all", "rules": [)") + kBuyers30 + "]}");
     saved.audiences["cn_buyers"] = with_root("cn_buyers", R"({"match": "all", "rules": [
         {"kind": "audience", "op": "in", "id": "cn"}, {"kind": "audience", "op": "in", "id": "buyers"}]})");
 
@@ -84,7 +85,8 @@ TEST_CASE("audience references: in and not_in a saved audience, nested reference
     // The same audience reached twice (a diamond) is fine: only a way back is a cycle.
     CHECK(members_of(with_root("", R"({"match": "any", "rules": [
               {"kind": "audience", "op": "in", "id": "cn_buyers"},
-              {"kind": "audience", "op": "in", "id": "cn"}]})"), &saved) == "u0 u2 u6 u7");
+              {"kind": "audience", "op": "in", "id": "cn"}]})"),
+                     &saved) == "u0 u2 u6 u7");
 }
 
 TEST_CASE("a reference cycle is an error naming every audience in it") {
@@ -100,7 +102,8 @@ TEST_CASE("a reference cycle is an error naming every audience in it") {
     EvalResult r = eval(saved.audiences["a"], A, &saved);
     CHECK(join_errors(r.errors) == "root.rules[0]: audience cycle: a → b → a");
     CHECK(r.users.size == 0);
-    CHECK(join_errors(eval(saved.audiences["self"], A, &saved).errors) == "root.rules[0]: audience cycle: self → self");
+    CHECK(join_errors(eval(saved.audiences["self"], A, &saved).errors) ==
+          "root.rules[0]: audience cycle: self → self");
     CHECK(join_errors(eval(saved.audiences["c2"], A, &saved).errors) ==
           "root.rules[0]: audience cycle: c2 → c3 → c1 → c2");
     // An unsaved audience that leads into a cycle names the cycle, not itself.
@@ -109,17 +112,21 @@ TEST_CASE("a reference cycle is an error naming every audience in it") {
     saved.audiences["to_edit"] = ref_to("to_edit", "cn");
     saved.audiences["cn"] = ref_to("cn", "to_edit");
     Audience edited = ref_to("to_edit", "cn");
-    CHECK(join_errors(eval(edited, A, &saved).errors) == "root.rules[0]: audience cycle: to_edit → cn → to_edit");
+    CHECK(join_errors(eval(edited, A, &saved).errors) ==
+          "root.rules[0]: audience cycle: to_edit → cn → to_edit");
 }
 
 TEST_CASE("unknown and broken referenced audiences are reported at the referencing rule") {
     Saved saved;
     saved.audiences["bad"] = with_root("bad", R"({"match": "all", "rules": [
         {"kind": "property", "attribute": "nope", "op": "is_set"}]})");
-    CHECK(join_errors(eval(ref_to("", "zzz"), A, &saved).errors) == "root.rules[0].id: unknown audience \"zzz\"");
-    CHECK(join_errors(eval(ref_to("", "zzz"), A, nullptr).errors) == "root.rules[0].id: unknown audience \"zzz\"");
+    CHECK(join_errors(eval(ref_to("", "zzz"), A, &saved).errors) ==
+          "root.rules[0].id: unknown audience \"zzz\"");
+    CHECK(join_errors(eval(ref_to("", "zzz"), A, nullptr).errors) ==
+          "root.rules[0].id: unknown audience \"zzz\"");
     std::string e = join_errors(eval(ref_to("", "bad"), A, &saved).errors);
-    CHECK(e.rfind("root.rules[0]: in audience bad: root.rules[0].attribute: unknown attribute \"nope\"", 0) == 0);
+    CHECK(e.rfind("root.rules[0]: in audience bad: root.rules[0].attribute: unknown attribute \"nope\"", 0) ==
+          0);
 }
 
 TEST_CASE("rfm, lifecycle and funnel rules evaluate to a 'not available yet' error at their path") {
@@ -168,7 +175,8 @@ TEST_CASE("an empty model gives empty sets and still names unknown names") {
     REQUIRE(r.ok());
     CHECK(r.users.size == 0);
     r = evaluate(audience_of(R"({"kind": "behavior", "event": "purchase"})"), ctx);
-    CHECK(join_errors(r.errors) == "root.rules[0].event: unknown event \"purchase\" (the data has no events)");
+    CHECK(join_errors(r.errors) ==
+          "root.rules[0].event: unknown event \"purchase\" (the data has no events)");
     r = evaluate(audience_of(R"({"kind": "property", "attribute": "a", "op": "is_set"})"), ctx);
     CHECK(join_errors(r.errors) == "root.rules[0].attribute: unknown attribute \"a\" (the data has none)");
 }

@@ -17,15 +17,13 @@ namespace {
 Bitmap users_named(const Model& m, std::initializer_list<const char*> ids) {
     Bitmap b;
     b.append_all(false, m.users.size());
-    for (const char* id : ids)
-        b.set(*m.users.find(id), true);
+    for (const char* id : ids) b.set(*m.users.find(id), true);
     return b;
 }
 
 const AttributeInsight& attribute(const AudienceInsight& in, const std::string& name) {
     for (const AttributeInsight& a : in.attributes)
-        if (a.attribute == name)
-            return a;
+        if (a.attribute == name) return a;
     FAIL("no attribute " << name);
     return in.attributes.front();
 }
@@ -34,8 +32,7 @@ const AttributeInsight& attribute(const AudienceInsight& in, const std::string& 
 std::string show(const AttributeInsight& a) {
     std::string out;
     for (const ValueLift& v : a.values) {
-        if (!out.empty())
-            out += " | ";
+        if (!out.empty()) out += " | ";
         out += v.value + " " + std::to_string(v.members) + "/" + std::to_string(v.users);
     }
     return out;
@@ -68,11 +65,11 @@ Model orders_model() {
     const int64_t H = 3600 * kMicrosPerSecond;
     const int64_t sunday_last_second = date_us(2024, 1, 8) - kMicrosPerSecond; // Sun 23:59:59
     auto user = texts({"o1", "o1", "o1", "o1", "o2", "o2", "o2", "o2", "o3", "o3", "o3"});
-    auto time = ints({T0, T0, T0 + 3 * D, T0 + 3 * D + 12 * H,            // o1
+    auto time = ints({T0, T0, T0 + 3 * D, T0 + 3 * D + 12 * H,             // o1
                       T0, T0 + 1, sunday_last_second, date_us(2024, 1, 8), // o2
                       T0, T0 + 400 * D, -30 * 60 * kMicrosPerSecond});     // o3: 1969-12-31 23:30
-    auto event = texts({"purchase", "purchase", "purchase", "purchase", "purchase", "purchase", "view", "view",
-                        "purchase", "purchase", "view"});
+    auto event = texts({"purchase", "purchase", "purchase", "purchase", "purchase", "purchase", "view",
+                        "view", "purchase", "purchase", "view"});
     auto order = texts({"A", "A", "B", no, "C", "C", no, no, "D", "A", no});
     eb.append(11, user.chunk(), time.chunk(), event.chunk(), ValueChunk::none(), order.chunk(), {});
     EventSource events = eb.finish();
@@ -176,8 +173,7 @@ TEST_CASE("insight: many distinct numbers become quintile ranges of all users, r
     // Members: points 1..10, points 100, and the user without points.
     Bitmap members;
     members.append_all(false, 101);
-    for (int i : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 99, 100})
-        members.set(size_t(i), true);
+    for (int i : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 99, 100}) members.set(size_t(i), true);
     const AudienceInsight in = compute_insight(m, members, InsightOptions{});
     CHECK(in.members == 12);
 
@@ -202,9 +198,10 @@ TEST_CASE("insight: many distinct numbers become quintile ranges of all users, r
     CHECK(show(attribute(in, "amount")) ==
           "< 1700 11/20 | [1700, 2400) 0/19 | [2400, 3100) 0/19 | [3100, 3900) 0/22 | >= 3900 1/21");
     // Days 19, 39, 59 (2024 is a leap year), 79 after 2024-01-01.
-    CHECK(show(attribute(in, "day")) == "< 2024-01-20 11/20 | [2024-01-20, 2024-02-09) 0/20 | "
-                                        "[2024-02-09, 2024-02-29) 0/20 | [2024-02-29, 2024-03-20) 0/20 | "
-                                        ">= 2024-03-20 1/21");
+    CHECK(show(attribute(in, "day")) ==
+          "< 2024-01-20 11/20 | [2024-01-20, 2024-02-09) 0/20 | "
+          "[2024-02-09, 2024-02-29) 0/20 | [2024-02-29, 2024-03-20) 0/20 | "
+          ">= 2024-03-20 1/21");
 }
 
 TEST_CASE("insight: purchases at or before as-of, 0 / 1 / 2+ members, intervals on the fixture") {
@@ -257,8 +254,8 @@ TEST_CASE("insight: an order's lines count once, at its first line; gaps fall in
 }
 
 TEST_CASE("insight: a gap of exactly one day starts the 1-7 bucket") {
-    const AudienceInsight in = compute_insight(fixture_model(), users_named(fixture_model(), {"u0"}),
-                                               InsightOptions{8, A});
+    const AudienceInsight in =
+        compute_insight(fixture_model(), users_named(fixture_model(), {"u0"}), InsightOptions{8, A});
     CHECK(in.purchases.histogram[0] == 0);
     CHECK(in.purchases.histogram[1] == 1);
     CHECK(in.purchases.median_days == doctest::Approx(1.0));
@@ -292,8 +289,7 @@ TEST_CASE("insight: heat map of the fixture at as-of, events after it left out")
     const ActivityHeatmap h = compute_insight(m, all_users(m), InsightOptions{8, A}).activity;
     // All fixture events are at midnight; 15 of 17 are at or before A (Sunday 2024-03-31).
     const uint64_t by_weekday[7] = {1, 1, 1, 3, 3, 3, 3};
-    for (int d = 0; d < 7; d++)
-        CHECK(h.events[size_t(d)][0] == by_weekday[d]);
+    for (int d = 0; d < 7; d++) CHECK(h.events[size_t(d)][0] == by_weekday[d]);
     CHECK(h.total == 15);
     CHECK(h.max_cell == 3);
 }

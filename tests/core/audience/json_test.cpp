@@ -47,8 +47,14 @@ Audience sample() {
     inner.negate = true;
     inner.rules = {country, age, vip, tag};
 
-    a.root.rules = {inner, bought, spent, first, rfm, RfmRule{{"Champions", "At Risk"}, {}, {}, {}},
-                    LifecycleRule{LifecycleStage::Resurrecting}, FunnelRule{"f1", true, 2},
+    a.root.rules = {inner,
+                    bought,
+                    spent,
+                    first,
+                    rfm,
+                    RfmRule{{"Champions", "At Risk"}, {}, {}, {}},
+                    LifecycleRule{LifecycleStage::Resurrecting},
+                    FunnelRule{"f1", true, 2},
                     AudienceRefRule{"a2", false}};
     return a;
 }
@@ -57,23 +63,24 @@ Audience sample() {
 
 TEST_CASE("to_json writes the documented shape") {
     json j = sample();
-    CHECK(j.dump() ==
-          R"({"id":"a1","name":"VIP \"buyers\" <b>'; DROP TABLE users; --</b> 会员","root":{"kind":"group","match":"any","rules":[)"
-          R"({"kind":"group","match":"all","negate":true,"rules":[)"
-          R"({"attribute":"country","ci":true,"kind":"property","op":"in","values":["CN","HK"]},)"
-          R"({"attribute":"age","kind":"property","op":"between","values":[18,30.5]},)"
-          R"({"attribute":"vip","kind":"property","op":"eq","value":true},)"
-          R"({"attribute":"tag","kind":"property","op":"is_not_set"}]},)"
-          R"({"count":{"op":"between","values":[2,5]},"did":true,"event":"purchase","kind":"behavior",)"
-          R"("where":[{"op":"eq","property":"platform","value":"ios"}],"window":{"last_days":30}},)"
-          R"({"aggregate":{"fn":"avg","of":"property","op":"gt","property":"price","value":99.9},"did":false,)"
-          R"("event":"purchase","kind":"behavior","window":{"from":"2024-01-01","to":"2024-03-31T23:59:59Z"}},)"
-          R"({"did":true,"event":"signup","kind":"behavior","occurrence":"last","window":{"to":"2024-02-01"}},)"
-          R"({"kind":"rfm","m":[1,2],"r":[4,5]},)"
-          R"({"kind":"rfm","segments":["Champions","At Risk"]},)"
-          R"({"kind":"lifecycle","stage":"resurrecting"},)"
-          R"({"dropped_after":2,"funnel":"f1","kind":"funnel"},)"
-          R"({"id":"a2","kind":"audience","op":"not_in"}]},"segx":1})");
+    CHECK(
+        j.dump() ==
+        R"({"id":"a1","name":"VIP \"buyers\" <b>'; DROP TABLE users; --</b> 会员","root":{"kind":"group","match":"any","rules":[)"
+        R"({"kind":"group","match":"all","negate":true,"rules":[)"
+        R"({"attribute":"country","ci":true,"kind":"property","op":"in","values":["CN","HK"]},)"
+        R"({"attribute":"age","kind":"property","op":"between","values":[18,30.5]},)"
+        R"({"attribute":"vip","kind":"property","op":"eq","value":true},)"
+        R"({"attribute":"tag","kind":"property","op":"is_not_set"}]},)"
+        R"({"count":{"op":"between","values":[2,5]},"did":true,"event":"purchase","kind":"behavior",)"
+        R"("where":[{"op":"eq","property":"platform","value":"ios"}],"window":{"last_days":30}},)"
+        R"({"aggregate":{"fn":"avg","of":"property","op":"gt","property":"price","value":99.9},"did":false,)"
+        R"("event":"purchase","kind":"behavior","window":{"from":"2024-01-01","to":"2024-03-31T23:59:59Z"}},)"
+        R"({"did":true,"event":"signup","kind":"behavior","occurrence":"last","window":{"to":"2024-02-01"}},)"
+        R"({"kind":"rfm","m":[1,2],"r":[4,5]},)"
+        R"({"kind":"rfm","segments":["Champions","At Risk"]},)"
+        R"({"kind":"lifecycle","stage":"resurrecting"},)"
+        R"({"dropped_after":2,"funnel":"f1","kind":"funnel"},)"
+        R"({"id":"a2","kind":"audience","op":"not_in"}]},"segx":1})");
 }
 
 TEST_CASE("from_json(to_json(x)) == x, through the DOM and through text") {
@@ -97,9 +104,10 @@ TEST_CASE("defaults: a root without kind, negate and ci left out, a behavior rul
     CHECK(b.did);
     CHECK(std::holds_alternative<WindowAllTime>(b.window));
     CHECK((std::get<CountMeasure>(b.measure) == CountMeasure{Op::Gte, {1}}));
-    CHECK(json(v.audience).dump() ==
-          R"({"id":"","name":"","root":{"kind":"group","match":"all","rules":[{"count":{"op":"gte","value":1},)"
-          R"("did":true,"event":"purchase","kind":"behavior"}]},"segx":1})");
+    CHECK(
+        json(v.audience).dump() ==
+        R"({"id":"","name":"","root":{"kind":"group","match":"all","rules":[{"count":{"op":"gte","value":1},)"
+        R"("did":true,"event":"purchase","kind":"behavior"}]},"segx":1})");
 }
 
 TEST_CASE("from_json throws std::invalid_argument listing every problem") {
@@ -127,8 +135,7 @@ TEST_CASE("names with quotes, SQL, HTML and Chinese are data and survive a round
 }
 
 TEST_CASE("operator and enum names map both ways") {
-    for (int i = 0; i <= int(Op::IsNotSet); i++)
-        CHECK(op_from_name(op_name(Op(i))) == Op(i));
+    for (int i = 0; i <= int(Op::IsNotSet); i++) CHECK(op_from_name(op_name(Op(i))) == Op(i));
     CHECK_FALSE(op_from_name("equals").has_value());
     CHECK(op_arity(Op::Between) == Arity::Two);
     CHECK(op_arity(Op::NotIn) == Arity::Many);

@@ -19,8 +19,8 @@ namespace {
 
 // A definition with the given rules in an `all` root.
 std::string with_rules(const std::string& rules) {
-    return R"({"segx": 1, "id": "a", "name": "n", "root": {"kind": "group", "match": "all", "rules": [)" + rules +
-           "]}}";
+    return R"({"segx": 1, "id": "a", "name": "n", "root": {"kind": "group", "match": "all", "rules": [)" +
+           rules + "]}}";
 }
 
 struct Case {
@@ -31,41 +31,61 @@ struct Case {
 
 std::vector<Case> corpus() {
     return {
-        {"not JSON", "hello", {"$: parse error at line 1, column 1: syntax error while parsing value - invalid literal; last read: 'h'"}},
-        {"empty text", "", {"$: parse error at line 1, column 1: syntax error while parsing value - unexpected end of input; expected '[', '{', or a literal"}},
-        {"truncated", R"({"segx": 1, "root": {"match": )",
-         {"root.match: parse error at line 1, column 31: syntax error while parsing value - unexpected end of input; expected '[', '{', or a literal"}},
-        {"trailing garbage", R"({"segx": 1, "root": {"match": "all", "rules": []}} x)",
-         {"$: parse error at line 1, column 52: syntax error while parsing value - invalid literal; last read: "
+        {"not JSON",
+         "hello",
+         {"$: parse error at line 1, column 1: syntax error while parsing value - invalid literal; last "
+          "read: 'h'"}},
+        {"empty text",
+         "",
+         {"$: parse error at line 1, column 1: syntax error while parsing value - unexpected end of input; "
+          "expected '[', '{', or a literal"}},
+        {"truncated",
+         R"({"segx": 1, "root": {"match": )",
+         {"root.match: parse error at line 1, column 31: syntax error while parsing value - unexpected end "
+          "of input; expected '[', '{', or a literal"}},
+        {"trailing garbage",
+         R"({"segx": 1, "root": {"match": "all", "rules": []}} x)",
+         {"$: parse error at line 1, column 52: syntax error while parsing value - invalid literal; last "
+          "read: "
           "'\"rules\": []}} x'; expected end of input"}},
         {"a top-level array", "[]", {"$: expected an object, got an array"}},
         {"a top-level string", "\"segx\"", {"$: expected an object, got a string"}},
-        {"no version", R"({"root": {"match": "all", "rules": []}})",
+        {"no version",
+         R"({"root": {"match": "all", "rules": []}})",
          {"segx: missing: a segx audience definition starts with \"segx\": 1"}},
-        {"another version", R"({"segx": 2, "root": 5, "junk": true})",
+        {"another version",
+         R"({"segx": 2, "root": 5, "junk": true})",
          {"segx: unsupported version 2: this build reads version 1"}},
         {"a version as text", R"({"segx": "1"})", {"segx: expected the version number 1, got a string"}},
         {"no root", R"({"segx": 1})", {"root: missing"}},
-        {"a root that is not a group", R"({"segx": 1, "root": {"kind": "property", "match": "all", "rules": []}})",
+        {"a root that is not a group",
+         R"({"segx": 1, "root": {"kind": "property", "match": "all", "rules": []}})",
          {"root.kind: the root must be a group, got \"property\""}},
-        {"wrong types at the top", R"({"segx": 1, "id": 5, "name": null, "root": []})",
+        {"wrong types at the top",
+         R"({"segx": 1, "id": 5, "name": null, "root": []})",
          {"id: expected a string, got a number", "name: expected a string, got null",
           "root: expected an object, got an array"}},
         {"unknown and duplicate keys",
          R"({"segx": 1, "segx": 1, "colour": "red", "root": {"match": "all", "rules": [], "rulez": []}})",
-         {"segx: duplicate key (the last value is used)", "colour: unknown key (expected segx, id, name or root)",
+         {"segx: duplicate key (the last value is used)",
+          "colour: unknown key (expected segx, id, name or root)",
           "root.rulez: unknown key (expected kind, match, negate or rules)"}},
-        {"a group without match or rules", R"({"segx": 1, "root": {"negate": "yes"}})",
+        {"a group without match or rules",
+         R"({"segx": 1, "root": {"negate": "yes"}})",
          {"root.match: missing (expected all or any)", "root.negate: expected true or false, got a string",
           "root.rules: missing (an empty list is fine)"}},
-        {"an unknown operator", with_rules(R"({"kind": "property", "attribute": "a", "op": "equals", "value": 1})"),
-         {"root.rules[0].op: unknown operator \"equals\" (expected eq, neq, in, not_in, contains, not_contains, "
+        {"an unknown operator",
+         with_rules(R"({"kind": "property", "attribute": "a", "op": "equals", "value": 1})"),
+         {"root.rules[0].op: unknown operator \"equals\" (expected eq, neq, in, not_in, contains, "
+          "not_contains, "
           "starts_with, gt, gte, lt, lte, between, is_set or is_not_set)"}},
         {"an unknown kind and kinds of the wrong type",
          with_rules(R"({"kind": "segment"}, {"kind": 3}, {}, "rule", null, 7)"),
-         {"root.rules[0].kind: unknown kind \"segment\" (expected group, property, behavior, rfm, lifecycle, funnel or audience)",
+         {"root.rules[0].kind: unknown kind \"segment\" (expected group, property, behavior, rfm, lifecycle, "
+          "funnel or audience)",
           "root.rules[1].kind: expected a string, got a number",
-          "root.rules[2].kind: missing (expected group, property, behavior, rfm, lifecycle, funnel or audience)",
+          "root.rules[2].kind: missing (expected group, property, behavior, rfm, lifecycle, funnel or "
+          "audience)",
           "root.rules[3]: expected an object, got a string", "root.rules[4]: expected an object, got null",
           "root.rules[5]: expected an object, got a number"}},
         {"every problem of every rule",
@@ -75,7 +95,8 @@ std::vector<Case> corpus() {
                        {"kind": "property", "attribute": "a", "op": "between", "values": [5, 2]},
                        {"kind": "property", "attribute": "a", "op": "is_set", "value": 1, "vaule": 2})"),
          {"root.rules[0].attribute: must not be empty", "root.rules[0].value: missing",
-          "root.rules[1].value: \"in\" takes a \"values\" list, not one \"value\"", "root.rules[1].values: missing",
+          "root.rules[1].value: \"in\" takes a \"values\" list, not one \"value\"",
+          "root.rules[1].values: missing",
           "root.rules[2].count.value: expected a whole number from 0 to 4294967295, got a string",
           "root.rules[3].values: low 5 is above high 2",
           "root.rules[4].vaule: unknown key (expected kind, attribute, op, value, values or ci)",
@@ -89,7 +110,8 @@ std::vector<Case> corpus() {
                        {"kind": "property", "attribute": "a", "op": "between", "values": [1, 2, 3]},
                        {"kind": "property", "attribute": "a", "op": "eq", "value": "x", "ci": "yes"})"),
          {"root.rules[0].value: \"contains\" compares text: expected a string",
-          "root.rules[1].value: \"gt\" compares numbers or dates: expected a number or a date string, got a boolean",
+          "root.rules[1].value: \"gt\" compares numbers or dates: expected a number or a date string, got a "
+          "boolean",
           "root.rules[2].values: low and high must both be numbers or both be strings",
           "root.rules[3].values: expected at least one value",
           "root.rules[4].values[0]: expected a string, number or boolean, got null",
@@ -103,7 +125,8 @@ std::vector<Case> corpus() {
                        {"kind": "property", "attribute": "a", "op": "eq", "value": 123456789012345678901234567890},
                        {"kind": "property", "attribute": "a", "op": "eq", "value": 9007199254740992},
                        {"kind": "property", "attribute": "a", "op": "eq", "value": 1e300})"),
-         {"root.rules[2].value: integer 123456789012345678901234567890 is beyond ±2^53 and cannot be compared exactly",
+         {"root.rules[2].value: integer 123456789012345678901234567890 is beyond ±2^53 and cannot be "
+          "compared exactly",
           "root.rules[0].value: integer 18446744073709551615 is beyond ±2^53 and cannot be compared exactly",
           "root.rules[1].value: integer -9007199254740993 is beyond ±2^53 and cannot be compared exactly"}},
         {"a number past the double range",
@@ -126,24 +149,29 @@ std::vector<Case> corpus() {
                        {"kind": "behavior", "event": "e", "occurrence": "middle"},
                        {"kind": "behavior", "event": "e", "where": [{"property": "p", "op": "eq", "value": 1, "x": 1}, 5]},
                        {"kind": "behavior", "event": "e", "count": {"op": "between", "values": ["a", 1e10]}})"),
-         {"root.rules[0].did: expected true or false, got a number", "root.rules[0].event: expected a string, got a number",
+         {"root.rules[0].did: expected true or false, got a number",
+          "root.rules[0].event: expected a string, got a number",
           "root.rules[0].where: expected an array, got an object",
           "root.rules[0].window.last_days: expected a whole number of days from 1 to 100000, got 0",
           "root.rules[1].window.last_days: expected a whole number of days from 1 to 100000, got 1.5",
           "root.rules[2].window: use either last_days or from/to, not both",
-          "root.rules[3].window.from: \"yesterday\" is not an ISO 8601 date or time (2024-01-31, 2024-01-31T10:00:00Z)",
-          "root.rules[3].window.to: \"2024-13-01\" is not an ISO 8601 date or time (2024-01-31, 2024-01-31T10:00:00Z)",
+          "root.rules[3].window.from: \"yesterday\" is not an ISO 8601 date or time (2024-01-31, "
+          "2024-01-31T10:00:00Z)",
+          "root.rules[3].window.to: \"2024-13-01\" is not an ISO 8601 date or time (2024-01-31, "
+          "2024-01-31T10:00:00Z)",
           "root.rules[4].window.to: must be after from (the window is (from, to])",
           "root.rules[5].window: expected last_days, or from and/or to",
           "root.rules[6]: use only one of count, aggregate and occurrence",
-          "root.rules[7].count.op: operator \"gt\" is not allowed for a count (expected gte, lte, eq or between)",
+          "root.rules[7].count.op: operator \"gt\" is not allowed for a count (expected gte, lte, eq or "
+          "between)",
           "root.rules[8].count.value: expected a whole number from 0 to 4294967295, got -1",
           "root.rules[9].count.values: low 3 is above high 1",
           "root.rules[10].aggregate.fn: unknown function \"median\" (expected sum, avg, min or max)",
           "root.rules[10].aggregate.of: unknown source \"price\" (expected revenue or property)",
           "root.rules[10].aggregate.value: expected a number, got a string",
           "root.rules[11].aggregate.property: missing",
-          "root.rules[11].aggregate.op: operator \"contains\" is not allowed for an aggregate (expected eq, neq, gt, gte, lt, lte or between)",
+          "root.rules[11].aggregate.op: operator \"contains\" is not allowed for an aggregate (expected eq, "
+          "neq, gt, gte, lt, lte or between)",
           "root.rules[12].aggregate.property: only with \"of\": \"property\"",
           "root.rules[13].occurrence: unknown occurrence \"middle\" (expected first or last)",
           "root.rules[14].where[0].x: unknown key (expected property, op, value, values or ci)",
@@ -162,7 +190,8 @@ std::vector<Case> corpus() {
           "root.rules[2].segments: expected at least one segment",
           "root.rules[3].r[0]: expected a whole number from 1 to 5, got 0",
           "root.rules[3].r[1]: expected a whole number from 1 to 5, got 6",
-          "root.rules[3].f: low 5 is above high 1", "root.rules[3].m: expected [low, high] with scores from 1 to 5",
+          "root.rules[3].f: low 5 is above high 1",
+          "root.rules[3].m: expected [low, high] with scores from 1 to 5",
           "root.rules[4].stage: unknown stage \"asleep\" (expected new, returning, resurrecting or dormant)",
           "root.rules[5].stage: missing (expected new, returning, resurrecting or dormant)",
           "root.rules[6]: expected exactly one of reached and dropped_after",
@@ -173,32 +202,30 @@ std::vector<Case> corpus() {
         {"keys that are not identifiers are quoted in paths",
          R"({"segx": 1, "root": {"match": "all", "rules": []}, "a.b[0]\"": 1})",
          {"[\"a.b[0]\\\"\"]: unknown key (expected segx, id, name or root)"}},
-        {"invalid UTF-8 in the text", std::string("{\"segx\": 1, \"name\": \"\xff\"}"),
-         {"name: parse error at line 1, column 22: syntax error while parsing value - invalid string: ill-formed "
+        {"invalid UTF-8 in the text",
+         std::string("{\"segx\": 1, \"name\": \"\xff\"}"),
+         {"name: parse error at line 1, column 22: syntax error while parsing value - invalid string: "
+          "ill-formed "
           "UTF-8 byte; last read: '\"\xEF\xBF\xBD'"}},
     };
 }
 
 std::vector<std::string> strings(const std::vector<AudienceError>& errors) {
     std::vector<std::string> out;
-    for (const AudienceError& e : errors)
-        out.push_back(e.to_string());
+    for (const AudienceError& e : errors) out.push_back(e.to_string());
     return out;
 }
 
 std::string nested_groups(int levels) {
     std::string text = R"({"segx": 1, "root": )";
-    for (int i = 0; i < levels; i++)
-        text += R"({"kind": "group", "match": "all", "rules": [)";
-    for (int i = 0; i < levels; i++)
-        text += "]}";
+    for (int i = 0; i < levels; i++) text += R"({"kind": "group", "match": "all", "rules": [)";
+    for (int i = 0; i < levels; i++) text += "]}";
     return text + "}";
 }
 
 std::string repeat(const std::string& s, size_t n) {
     std::string out;
-    for (size_t i = 0; i < n; i++)
-        out += s;
+    for (size_t i = 0; i < n; i++) out += s;
     return out;
 }
 
@@ -209,10 +236,8 @@ TEST_CASE("a corpus of malformed definitions gives every expected error at its p
         INFO(c.what);
         ValidationResult r = parse_audience(c.text);
         std::string expected, actual;
-        for (const std::string& e : c.errors)
-            expected += e + "\n";
-        for (const std::string& e : strings(r.errors))
-            actual += e + "\n";
+        for (const std::string& e : c.errors) expected += e + "\n";
+        for (const std::string& e : strings(r.errors)) actual += e + "\n";
         CHECK(actual == expected);
         CHECK_FALSE(r.ok());
         CHECK(r.audience == Audience());
@@ -234,8 +259,8 @@ TEST_CASE("10 000 nested groups stop at the JSON depth limit without recursing")
 TEST_CASE("groups nested past 64 levels are refused with the path of the 65th") {
     CHECK(parse_audience(nested_groups(64)).ok());
     ValidationResult r = parse_audience(nested_groups(65));
-    CHECK(strings(r.errors) ==
-          std::vector<std::string>{"root" + repeat(".rules[0]", 64) + ": groups nested deeper than 64 levels"});
+    CHECK(strings(r.errors) == std::vector<std::string>{"root" + repeat(".rules[0]", 64) +
+                                                        ": groups nested deeper than 64 levels"});
 }
 
 TEST_CASE("a DOM nested 10 000 deep built in code is validated without deep recursion") {
@@ -258,9 +283,12 @@ TEST_CASE("a DOM nested 10 000 deep built in code is validated without deep recu
 
 TEST_CASE("megabyte strings are refused with their size, and messages stay short") {
     std::string big(1 << 20, 'x');
-    ValidationResult r = parse_audience(R"({"segx": 1, "name": ")" + big + R"(", "root": {"match": "all", "rules": [
-        {"kind": "property", "attribute": "a", "op": "eq", "value": ")" + big + R"("},
-        {"kind": "property", "attribute": ")" + big + R"(", "op": ")" + big + R"("}]}})");
+    ValidationResult r =
+        parse_audience(R"({"segx": 1, "name": ")" + big + R"(", "root": {"match": "all", "rules": [
+        {"kind": "property", "attribute": "a", "op": "eq", "value": ")" +
+                       big + R"("},
+        {"kind": "property", "attribute": ")" +
+                       big + R"(", "op": ")" + big + R"("}]}})");
     CHECK(strings(r.errors) ==
           std::vector<std::string>{"name: longer than 10000 bytes (1048576 bytes)",
                                    "root.rules[0].value: longer than 10000 bytes (1048576 bytes)",
@@ -268,26 +296,28 @@ TEST_CASE("megabyte strings are refused with their size, and messages stay short
                                    "root.rules[1].op: longer than 10000 bytes (1048576 bytes)"});
     // An unknown name of 10 000 bytes is quoted, cut and measured.
     std::string long_op(10000, 'z');
-    ValidationResult op = parse_audience(with_rules(R"({"kind": "property", "attribute": "a", "op": ")" + long_op + R"("})"));
+    ValidationResult op =
+        parse_audience(with_rules(R"({"kind": "property", "attribute": "a", "op": ")" + long_op + R"("})"));
     REQUIRE(op.errors.size() == 1);
     CHECK(op.errors[0].message.size() < 400);
     CHECK(op.errors[0].message.find("(10000 bytes)") != std::string::npos);
     // A huge number token is cut too.
-    ValidationResult num = parse_audience(with_rules(R"({"kind": "property", "attribute": "a", "op": "eq", "value": )" +
-                                                     std::string(100000, '9') + "}"));
+    ValidationResult num = parse_audience(with_rules(
+        R"({"kind": "property", "attribute": "a", "op": "eq", "value": )" + std::string(100000, '9') + "}"));
     REQUIRE(num.errors.size() == 1);
     CHECK(num.errors[0].message.size() < 200);
 }
 
 TEST_CASE("texts past 8 MiB are refused before parsing") {
     ValidationResult r = parse_audience(std::string(kMaxJsonTextBytes + 1, ' '));
-    CHECK(strings(r.errors) == std::vector<std::string>{"$: definition is 8388609 bytes, more than the 8388608 allowed"});
+    CHECK(strings(r.errors) ==
+          std::vector<std::string>{"$: definition is 8388609 bytes, more than the 8388608 allowed"});
 }
 
 TEST_CASE("thousands of problems are capped at 1000 plus a count of the rest") {
-    ValidationResult r = parse_audience(with_rules(
-        repeat(R"({"kind": "property", "attribute": "a", "op": "bad"},)", 4999) +
-        R"({"kind": "property", "attribute": "a", "op": "bad"})"));
+    ValidationResult r =
+        parse_audience(with_rules(repeat(R"({"kind": "property", "attribute": "a", "op": "bad"},)", 4999) +
+                                  R"({"kind": "property", "attribute": "a", "op": "bad"})"));
     REQUIRE(r.errors.size() == 1001);
     CHECK(r.errors[999].path == "root.rules[999].op");
     CHECK(r.errors[1000].to_string() == "$: 4000 more problems not shown");
@@ -296,7 +326,8 @@ TEST_CASE("thousands of problems are capped at 1000 plus a count of the rest") {
 TEST_CASE("more than 10 000 rules are refused") {
     const std::string rule = R"({"kind": "lifecycle", "stage": "new"})";
     ValidationResult r = parse_audience(with_rules(repeat(rule + ",", 10000) + rule));
-    CHECK(strings(r.errors) == std::vector<std::string>{"root.rules[10000]: more than 10000 rules in one definition"});
+    CHECK(strings(r.errors) ==
+          std::vector<std::string>{"root.rules[10000]: more than 10000 rules in one definition"});
     CHECK(parse_audience(with_rules(repeat(rule + ",", 9999) + rule)).ok());
 }
 

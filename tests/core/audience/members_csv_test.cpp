@@ -16,8 +16,7 @@ namespace {
 Bitmap users_named(const Model& m, std::initializer_list<const char*> ids) {
     Bitmap b;
     b.append_all(false, m.users.size());
-    for (const char* id : ids)
-        b.set(*m.users.find(id), true);
+    for (const char* id : ids) b.set(*m.users.find(id), true);
     return b;
 }
 
@@ -26,8 +25,8 @@ Bitmap users_named(const Model& m, std::initializer_list<const char*> ids) {
 Model tricky_model() {
     UserSourceBuilder b("crm.csv", {"note", "balance", "@rate"});
     auto ids = texts({"a,b", "=1+1", "q\"x", "-5", "plain", "中文", "cr"});
-    auto note = texts({"=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx", "北京,\"朝阳\"\n二行",
-                       "\rx"});
+    auto note =
+        texts({"=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx", "北京,\"朝阳\"\n二行", "\rx"});
     auto balance = ints({-3, 0, std::nullopt, 7, -10, 1, 2});
     auto rate = doubles({-0.5, std::nullopt, 1e21, 2, 0.25, -1e-7, 3});
     b.append(7, ids.chunk(), {note.chunk(), balance.chunk(), rate.chunk()});

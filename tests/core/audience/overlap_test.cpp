@@ -12,8 +12,7 @@ namespace {
 Bitmap bits(size_t size, std::initializer_list<size_t> set) {
     Bitmap b;
     b.append_all(false, size);
-    for (size_t i : set)
-        b.set(i, true);
+    for (size_t i : set) b.set(i, true);
     return b;
 }
 
@@ -25,8 +24,8 @@ TEST_CASE("overlap: the diagonal holds set sizes, off-diagonal cells the interse
     const Bitmap b = bits(130, {1, 63, 65, 100, 129});
     const Bitmap c = bits(130, {});
     const std::vector<size_t> m = overlap_matrix({&a, &b, &c});
-    CHECK(m == std::vector<size_t>{6, 3, 0,  //
-                                   3, 5, 0,  //
+    CHECK(m == std::vector<size_t>{6, 3, 0, //
+                                   3, 5, 0, //
                                    0, 0, 0});
 }
 
@@ -35,8 +34,8 @@ TEST_CASE("overlap: a shorter set counts as zeros past its end") {
     const Bitmap shorter = bits(71, {2, 70});
     const Bitmap none; // size 0, no words
     const std::vector<size_t> m = overlap_matrix({&longer, &shorter, &none});
-    CHECK(m == std::vector<size_t>{5, 2, 0,  //
-                                   2, 2, 0,  //
+    CHECK(m == std::vector<size_t>{5, 2, 0, //
+                                   2, 2, 0, //
                                    0, 0, 0});
 }
 
@@ -51,11 +50,10 @@ TEST_CASE("overlap: the same set twice overlaps itself fully") {
     all.append_all(true, 1000);
     const Bitmap odd = [] {
         Bitmap b;
-        for (size_t i = 0; i < 1000; i++)
-            b.push_back(i % 2 == 1);
+        for (size_t i = 0; i < 1000; i++) b.push_back(i % 2 == 1);
         return b;
     }();
-    CHECK(overlap_matrix({&all, &all, &odd}) == std::vector<size_t>{1000, 1000, 500,  //
-                                                                     1000, 1000, 500,  //
-                                                                     500, 500, 500});
+    CHECK(overlap_matrix({&all, &all, &odd}) == std::vector<size_t>{1000, 1000, 500, //
+                                                                    1000, 1000, 500, //
+                                                                    500, 500, 500});
 }

@@ -46,8 +46,7 @@ TEST_CASE("push_back, get and set address single bits LSB-first") {
 
 TEST_CASE("push_back starts a new word at bit 64") {
     Bitmap b;
-    for (int i = 0; i < 64; i++)
-        b.push_back(false);
+    for (int i = 0; i < 64; i++) b.push_back(false);
     CHECK(b.words.size() == 1);
     b.push_back(true);
     CHECK(b.size == 65);
@@ -62,8 +61,8 @@ TEST_CASE("append_all fills across word boundaries and keeps bits past size zero
     b.append_all(true, 70); // bits 1..70 set
     CHECK(b.size == 71);
     REQUIRE(b.words.size() == 2);
-    CHECK(b.words[0] == ~uint64_t(1));   // all but bit 0
-    CHECK(b.words[1] == 0x7Fu);          // bits 64..70
+    CHECK(b.words[0] == ~uint64_t(1)); // all but bit 0
+    CHECK(b.words[1] == 0x7Fu);        // bits 64..70
     CHECK(b.count_set() == 70);
     b.append_all(false, 60);
     CHECK(b.size == 131);

@@ -21,7 +21,9 @@ Column make(const char* name, ColumnType type) {
     return c;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 } // namespace
 
@@ -208,8 +210,9 @@ TEST_CASE("appending the wrong type throws naming the column and both types") {
     Column n = make("amount", ColumnType::Double);
     const int64_t i[1] = {1};
     CHECK_THROWS_AS(n.append_int64(i, nullptr, 0, 1), std::invalid_argument);
-    CHECK_THROWS_WITH(n.append_int64(i, nullptr, 0, 1),
-                      "column 'amount' is DOUBLE, but append_int64 appends BOOLEAN/BIGINT/DATE/TIMESTAMP values");
+    CHECK_THROWS_WITH(
+        n.append_int64(i, nullptr, 0, 1),
+        "column 'amount' is DOUBLE, but append_int64 appends BOOLEAN/BIGINT/DATE/TIMESTAMP values");
     const int32_t offsets[2] = {0, 1};
     CHECK_THROWS_WITH(n.append_utf8(offsets, "x", nullptr, 0, 1),
                       "column 'amount' is DOUBLE, but append_utf8 appends VARCHAR values");

@@ -70,8 +70,7 @@ TEST_CASE("a million distinct strings round-trip through intern, find and at") {
     StringDictionary d;
     const uint32_t n = 1000000;
     bool all_dense = true;
-    for (uint32_t i = 0; i < n; i++)
-        all_dense = all_dense && d.intern("user-" + std::to_string(i)) == i;
+    for (uint32_t i = 0; i < n; i++) all_dense = all_dense && d.intern("user-" + std::to_string(i)) == i;
     CHECK(all_dense);
     CHECK(d.size() == n);
     bool all_found = true, all_text = true, all_stable = true;
@@ -79,8 +78,7 @@ TEST_CASE("a million distinct strings round-trip through intern, find and at") {
         std::string s = "user-" + std::to_string(i);
         all_found = all_found && d.find(s) == i;
         all_text = all_text && d.at(i) == s;
-        if (i % 7 == 0)
-            all_stable = all_stable && d.intern(s) == i;
+        if (i % 7 == 0) all_stable = all_stable && d.intern(s) == i;
     }
     CHECK(all_found);
     CHECK(all_text);

@@ -58,9 +58,10 @@ EventSource load_events(size_t n, size_t users, bool shuffled_times, double* ms)
     spec.time_is_epoch_us = true;
     spec.property_names = {"platform"};
     EventSourceBuilder b(spec);
-    const char* names[20] = {"view", "click", "scroll", "search", "add_to_cart", "remove_from_cart",
-                             "checkout", "login", "logout", "signup", "share", "like", "comment",
-                             "play", "pause", "open_app", "close_app", "notify", "rate", "purchase"};
+    const char* names[20] = {"view",     "click",   "scroll", "search",   "add_to_cart", "remove_from_cart",
+                             "checkout", "login",   "logout", "signup",   "share",       "like",
+                             "comment",  "play",    "pause",  "open_app", "close_app",   "notify",
+                             "rate",     "purchase"};
     const char* platforms[3] = {"ios", "android", "web"};
     Rng rng;
     std::vector<int64_t> ids(kBatch), times(kBatch);
@@ -108,8 +109,8 @@ EventSource load_orders(size_t n, size_t users, double* ms) {
         for (size_t i = 0; i < k; i++) {
             ids.add(std::to_string(rng.next() % users + 100000));
             uint64_t r = rng.next();
-            std::snprintf(buf, sizeof(buf), "2024-%02d-%02d %02d:%02d:%02d", int(r % 12 + 1), int(r / 12 % 28 + 1),
-                          int(r / 400 % 24), int(r / 9600 % 60), int(r / 576000 % 60));
+            std::snprintf(buf, sizeof(buf), "2024-%02d-%02d %02d:%02d:%02d", int(r % 12 + 1),
+                          int(r / 12 % 28 + 1), int(r / 400 % 24), int(r / 9600 % 60), int(r / 576000 % 60));
             times.add(buf);
             order_ids.add("SO" + std::to_string((done + i) / 3)); // ~3 line items per order
             amounts[i] = double(rng.next() % 10000) / 100.0;
@@ -167,23 +168,24 @@ void run(size_t n, bool shuffled) {
 
     const double N = double(m.events.size());
     size_t props = 0;
-    for (const Column& c : m.events.properties)
-        props += c.memory_bytes();
+    for (const Column& c : m.events.properties) props += c.memory_bytes();
     std::printf("%s times: %zu events (%zu kept), %zu users\n", shuffled ? "shuffled" : "log-order", n,
                 m.events.size(), m.users.size());
     std::printf("  load events.parquet %8.1f ms   load orders.csv %8.1f ms (ISO text times)\n",
                 load_events_ms, load_orders_ms);
-    std::printf("  build_model         %8.1f ms   of which event store %.1f ms, aggregates %.1f ms (best of 3)\n",
-                build_ms, store_ms, agg_ms);
-    std::printf("  event store         %8.2f bytes/event (%.2f core columns + %.2f properties, offsets %.2f)\n",
-                double(m.events.memory_bytes()) / N,
-                double(m.events.time.capacity() * 8 + m.events.event.capacity() * 4 +
-                       m.events.revenue.capacity() * 8 + m.events.order.capacity() * 4) / N,
-                double(props) / N, double(m.events.offsets.capacity() * 8) / N);
+    std::printf(
+        "  build_model         %8.1f ms   of which event store %.1f ms, aggregates %.1f ms (best of 3)\n",
+        build_ms, store_ms, agg_ms);
+    std::printf(
+        "  event store         %8.2f bytes/event (%.2f core columns + %.2f properties, offsets %.2f)\n",
+        double(m.events.memory_bytes()) / N,
+        double(m.events.time.capacity() * 8 + m.events.event.capacity() * 4 +
+               m.events.revenue.capacity() * 8 + m.events.order.capacity() * 4) /
+            N,
+        double(props) / N, double(m.events.offsets.capacity() * 8) / N);
     std::printf("  whole model         %8.2f bytes/event; sources %.2f bytes/event\n",
                 double(m.memory_bytes()) / N, double(events.memory_bytes() + orders.memory_bytes()) / N);
-    if (store.size() != m.events.size() || agg.size() != m.users.size())
-        std::printf("  MISMATCH\n");
+    if (store.size() != m.events.size() || agg.size() != m.users.size()) std::printf("  MISMATCH\n");
 }
 
 } // namespace

@@ -24,8 +24,9 @@ struct OwnedChunk {
     size_t bit_offset = 0;
 
     size_t size() const {
-        return kind == ValueChunk::Int64 ? ints.size() : kind == ValueChunk::Double ? doubles.size()
-                                                                                    : offsets.size() - 1;
+        return kind == ValueChunk::Int64    ? ints.size()
+               : kind == ValueChunk::Double ? doubles.size()
+                                            : offsets.size() - 1;
     }
     // A view; rebuilt on each call so that moving the OwnedChunk cannot leave it dangling.
     ValueChunk chunk() const {
@@ -45,18 +46,15 @@ namespace detail {
 
 inline void set_validity(OwnedChunk& c, const std::vector<bool>& valid, size_t bit_offset) {
     bool any_null = false;
-    for (bool v : valid)
-        any_null |= !v;
-    if (!any_null && bit_offset == 0)
-        return;
+    for (bool v : valid) any_null |= !v;
+    if (!any_null && bit_offset == 0) return;
     c.bit_offset = bit_offset;
     size_t bits = bit_offset + valid.size();
     c.validity.assign((bits + 7) / 8 + 1, 0);
     bool junk = valid.empty() ? true : !valid[0];
     for (size_t i = 0; i < bits; i++) {
         bool v = i < bit_offset ? junk : valid[i - bit_offset];
-        if (v)
-            c.validity[i / 8] |= uint8_t(1u << (i % 8));
+        if (v) c.validity[i / 8] |= uint8_t(1u << (i % 8));
     }
 }
 

@@ -39,9 +39,8 @@ std::vector<uint32_t> postings(const EventIndex& index, uint32_t code) {
 TEST_CASE("event index: each code's rows in CSR order, with days since the earliest event") {
     const int64_t t0 = 1000 * D + 5;
     // Codes 0 and 2 used, 1 not (a name with no events left), 3 past the last code.
-    EventStore s = make_store({{{t0, 2}, {t0 + D, 0}, {t0 + D, 2}},
-                               {},
-                               {{t0 - 1, 0}, {t0 + 10 * D - 6, 0}, {t0 + 10 * D - 1, 2}}});
+    EventStore s = make_store(
+        {{{t0, 2}, {t0 + D, 0}, {t0 + D, 2}}, {}, {{t0 - 1, 0}, {t0 + 10 * D - 6, 0}, {t0 + 10 * D - 1, 2}}});
     EventIndex index = build_event_index(s);
     CHECK(index.fits(s));
     CHECK(index.codes() == 3);

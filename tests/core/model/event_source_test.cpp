@@ -1,8 +1,8 @@
 #include "core/model/event_source.h"
 
+#include "chunk_fixture.h"
 #include "core/model/amount.h"
 #include "core/time/civil.h"
-#include "chunk_fixture.h"
 
 #include <doctest/doctest.h>
 
@@ -31,22 +31,19 @@ void append(EventSourceBuilder& b, const OwnedChunk& user, const OwnedChunk& tim
             const OwnedChunk& event = none(), const OwnedChunk& revenue = none(),
             const OwnedChunk& order = none(), const std::vector<const OwnedChunk*>& props = {}) {
     std::vector<ValueChunk> p;
-    for (const OwnedChunk* c : props)
-        p.push_back(c->chunk());
+    for (const OwnedChunk* c : props) p.push_back(c->chunk());
     b.append(user.size(), user.chunk(), time.chunk(), event.chunk(), revenue.chunk(), order.chunk(), p);
 }
 
 std::vector<std::string> user_ids(const EventSource& s) {
     std::vector<std::string> out;
-    for (uint32_t code : s.user)
-        out.emplace_back(s.user_ids.at(code));
+    for (uint32_t code : s.user) out.emplace_back(s.user_ids.at(code));
     return out;
 }
 
 std::vector<std::string> events(const EventSource& s) {
     std::vector<std::string> out;
-    for (uint32_t code : s.event)
-        out.emplace_back(s.event_names.at(code));
+    for (uint32_t code : s.event) out.emplace_back(s.event_names.at(code));
     return out;
 }
 
@@ -68,8 +65,8 @@ TEST_CASE("source kinds have names") {
 TEST_CASE("rejected rows are counted once under their first reason with quoted examples") {
     EventSourceBuilder b(spec("events.csv"));
     auto user = texts({"u1", "", std::nullopt, "u2", "u3", "u4", "u5", "u6"});
-    auto time = texts({"2024-01-31 10:00", "2024-01-31", "bad", "2024-13-45", std::nullopt,
-                       "2024-02-01", "2024-02-02", "2024-02-03"});
+    auto time = texts({"2024-01-31 10:00", "2024-01-31", "bad", "2024-13-45", std::nullopt, "2024-02-01",
+                       "2024-02-02", "2024-02-03"});
     auto event = texts({"view", "view", "view", "view", "view", " ", "buy", "buy"});
     auto revenue = texts({std::nullopt, "1", "1", "1", "1", "1", "abc", ""});
     append(b, user, time, event, revenue);
@@ -82,15 +79,13 @@ TEST_CASE("rejected rows are counted once under their first reason with quoted e
     const RejectReason& no_user = s.rejects.reasons[0];
     CHECK(no_user.reason == "no user id");
     CHECK(no_user.count == 2);
-    CHECK(no_user.examples == std::vector<std::string>{
-                                  R"(row 2: user_id="", time="2024-01-31")",
-                                  R"(row 3: user_id=null, time="bad")"});
+    CHECK(no_user.examples == std::vector<std::string>{R"(row 2: user_id="", time="2024-01-31")",
+                                                       R"(row 3: user_id=null, time="bad")"});
     const RejectReason& bad_time = s.rejects.reasons[1];
     CHECK(bad_time.reason == "unparseable time");
     CHECK(bad_time.count == 2);
-    CHECK(bad_time.examples == std::vector<std::string>{
-                                   R"(row 4: user_id="u2", time="2024-13-45")",
-                                   R"(row 5: user_id="u3", time=null)"});
+    CHECK(bad_time.examples == std::vector<std::string>{R"(row 4: user_id="u2", time="2024-13-45")",
+                                                        R"(row 5: user_id="u3", time=null)"});
     CHECK(s.rejects.reasons[2].reason == "no event name");
     CHECK(s.rejects.reasons[2].examples ==
           std::vector<std::string>{R"(row 6: user_id="u4", time="2024-02-01", event=" ")"});
@@ -121,7 +116,8 @@ TEST_CASE("required amounts reject missing and negative values; optional ones on
     sp.revenue_required = true;
     EventSourceBuilder b(sp);
     auto user = texts({"a", "b", "c", "d", "e", std::nullopt, "g"});
-    auto time = texts({"2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-06", "x"});
+    auto time =
+        texts({"2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-06", "x"});
     auto rev = texts({"10", std::nullopt, "", "-5", "$-1.50", "-3", "-3"});
     append(b, user, time, none(), rev);
     EventSource s = b.finish();
@@ -130,9 +126,9 @@ TEST_CASE("required amounts reject missing and negative values; optional ones on
     REQUIRE(s.rejects.reasons.size() == 4);
     CHECK(s.rejects.reasons[0].reason == "non-numeric amount");
     CHECK(s.rejects.reasons[0].count == 2);
-    CHECK(s.rejects.reasons[0].examples == std::vector<std::string>{
-                                               R"(row 2: user_id="b", time="2024-01-02", amount=null)",
-                                               R"(row 3: user_id="c", time="2024-01-03", amount="")"});
+    CHECK(s.rejects.reasons[0].examples ==
+          std::vector<std::string>{R"(row 2: user_id="b", time="2024-01-02", amount=null)",
+                                   R"(row 3: user_id="c", time="2024-01-03", amount="")"});
     CHECK(s.rejects.reasons[1].reason == "negative amount");
     CHECK(s.rejects.reasons[1].count == 2);
     CHECK(s.rejects.reasons[1].examples[1] == R"(row 5: user_id="e", time="2024-01-05", amount="$-1.50")");
@@ -167,8 +163,8 @@ TEST_CASE("numeric amounts: ints and doubles are fine, NaN is none, infinity is 
 TEST_CASE("examples stop at five per reason while the count goes on") {
     EventSourceBuilder b(spec("e.csv"));
     auto user = texts({"", "", "", "", "", "", "", ""});
-    auto time = texts({"2024-01-01", "2024-01-01", "2024-01-01", "2024-01-01", "2024-01-01",
-                       "2024-01-01", "2024-01-01", "2024-01-01"});
+    auto time = texts({"2024-01-01", "2024-01-01", "2024-01-01", "2024-01-01", "2024-01-01", "2024-01-01",
+                       "2024-01-01", "2024-01-01"});
     append(b, user, time, texts({"e", "e", "e", "e", "e", "e", "e", "e"}));
     EventSource s = b.finish();
     REQUIRE(s.rejects.reasons.size() == 1);
@@ -208,14 +204,18 @@ TEST_CASE("user ids are canonical: int, text and integral double are one id") {
 TEST_CASE("amount text is read leniently") {
     CHECK(amount("12.5") == 12.5);
     CHECK(amount("  42 ") == 42);
-    CHECK(amount("\xC2\xA5" "1,234.50") == 1234.5); // ¥
-    CHECK(amount("\xEF\xBF\xA5" "88") == 88);        // fullwidth ￥
+    CHECK(amount("\xC2\xA5"
+                 "1,234.50") == 1234.5); // ¥
+    CHECK(amount("\xEF\xBF\xA5"
+                 "88") == 88); // fullwidth ￥
     CHECK(amount("$12") == 12);
     CHECK(amount("$ 12.00") == 12);
-    CHECK(amount("\xE2\x82\xAC" "5") == 5);          // €
-    CHECK(amount("\xC2\xA3" "0.99") == 0.99);        // £
+    CHECK(amount("\xE2\x82\xAC"
+                 "5") == 5); // €
+    CHECK(amount("\xC2\xA3"
+                 "0.99") == 0.99); // £
     CHECK(amount("1.234,50 \xE2\x82\xAC") == 1234.5);
-    CHECK(amount("5\xE5\x85\x83") == 5);             // 元
+    CHECK(amount("5\xE5\x85\x83") == 5); // 元
     CHECK(amount("1,234") == 1234);
     CHECK(amount("12,345,678") == 12345678);
     CHECK(amount("1,234,567.89") == 1234567.89);
@@ -227,8 +227,8 @@ TEST_CASE("amount text is read leniently") {
     CHECK(amount(".5") == 0.5);
     CHECK(amount("5.") == 5);
     CHECK(amount("1e3") == 1000);
-    for (const char* bad : {"abc", "12,3456", "1,23,4", "--5", "1.2.3", "$", "12 34", "inf",
-                            "nan", "0x10", "12$34", "1,234.5.6"}) {
+    for (const char* bad : {"abc", "12,3456", "1,23,4", "--5", "1.2.3", "$", "12 34", "inf", "nan", "0x10",
+                            "12$34", "1,234.5.6"}) {
         CAPTURE(bad);
         CHECK(std::isnan(amount(bad)));
     }
@@ -256,8 +256,7 @@ TEST_CASE("orders default their constant event to purchase; other sources name t
 
     EventSourceBuilder nameless(spec("e.csv"));
     CHECK_THROWS_WITH_AS(append(nameless, texts({"a"}), texts({"2024-01-01"})),
-                         "source 'e.csv': no event column and no constant event name",
-                         std::invalid_argument);
+                         "source 'e.csv': no event column and no constant event name", std::invalid_argument);
 }
 
 TEST_CASE("an all-rejected source interns no event name") {
@@ -290,13 +289,14 @@ TEST_CASE("properties keep the kept rows with their first chunk's type") {
     auto qty = ints({1, 2, 3});
     auto price = doubles({std::nullopt, 2.5, 3.5});
     auto late = none(); // not in the first batch
-    append(b, texts({"a", "", "c"}), texts({"2024-01-01", "2024-01-01", "2024-01-01"}), texts({"e", "e", "e"}),
-           none(), none(), {&country, &qty, &price, &late});
+    append(b, texts({"a", "", "c"}), texts({"2024-01-01", "2024-01-01", "2024-01-01"}),
+           texts({"e", "e", "e"}), none(), none(), {&country, &qty, &price, &late});
     auto country2 = texts({"JP"});
     auto qty2 = ints({4});
     auto price2 = doubles({4.5});
     auto late2 = ints({1700000000000000}, 0, ColumnType::Timestamp);
-    append(b, texts({"d"}), texts({"2024-01-02"}), texts({"e"}), none(), none(), {&country2, &qty2, &price2, &late2});
+    append(b, texts({"d"}), texts({"2024-01-02"}), texts({"e"}), none(), none(),
+           {&country2, &qty2, &price2, &late2});
     EventSource s = b.finish();
     REQUIRE(s.properties.size() == 4);
     const Column& c = s.properties[0];
@@ -443,4 +443,3 @@ TEST_CASE("event names are trimmed and numbers become their text") {
     CHECK(events(s) == std::vector<std::string>{"view", "view", "404"});
     CHECK(s.event_names.size() == 2);
 }
-

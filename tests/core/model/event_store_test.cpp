@@ -40,8 +40,7 @@ struct Interner {
 
     SourceRemap remap(const EventSource& s) {
         SourceRemap r;
-        for (uint32_t c = 0; c < s.user_ids.size(); c++)
-            r.user.push_back(users.intern(s.user_ids.at(c)));
+        for (uint32_t c = 0; c < s.user_ids.size(); c++) r.user.push_back(users.intern(s.user_ids.at(c)));
         for (uint32_t c = 0; c < s.event_names.size(); c++)
             r.event.push_back(events.intern(s.event_names.at(c)));
         return r;
@@ -88,7 +87,8 @@ Column double_column(const char* name, const std::vector<double>& values) {
 } // namespace
 
 TEST_CASE("the store is CSR by user with empty slices for users without events") {
-    EventSource a = make_source("a.csv", {{"u0", 10, "x"}, {"u3", 5, "x"}, {"u0", 20, "y"}, {"u3", 7, "y"}, {"u1", 1, "x"}});
+    EventSource a = make_source(
+        "a.csv", {{"u0", 10, "x"}, {"u3", 5, "x"}, {"u0", 20, "y"}, {"u3", 7, "y"}, {"u1", 1, "x"}});
     Interner in;
     in.users.intern("u0");
     in.users.intern("u1");
@@ -106,7 +106,8 @@ TEST_CASE("the store is CSR by user with empty slices for users without events")
 }
 
 TEST_CASE("events are sorted by user then time whatever the input order") {
-    EventSource a = make_source("a.csv", {{"u", 30, "c"}, {"v", 2, "b"}, {"u", 10, "a"}, {"v", 1, "a"}, {"u", 20, "b"}});
+    EventSource a =
+        make_source("a.csv", {{"u", 30, "c"}, {"v", 2, "b"}, {"u", 10, "a"}, {"v", 1, "a"}, {"u", 20, "b"}});
     Interner in;
     std::vector<SourceRemap> remaps{in.remap(a)};
     EventStore st = build_event_store({&a}, remaps, in.users.size());
@@ -137,10 +138,8 @@ TEST_CASE("long slices sort stably too") {
     // insertion sort.
     std::vector<Row> rows;
     std::vector<std::string> names;
-    for (int i = 0; i < 100; i++)
-        names.push_back("e" + std::to_string(i));
-    for (int i = 0; i < 100; i++)
-        rows.push_back(Row{"u", 1000 - i / 2, names[size_t(i)].c_str()});
+    for (int i = 0; i < 100; i++) names.push_back("e" + std::to_string(i));
+    for (int i = 0; i < 100; i++) rows.push_back(Row{"u", 1000 - i / 2, names[size_t(i)].c_str()});
     EventSource a = make_source("a.csv", rows);
     Interner in;
     std::vector<SourceRemap> remaps{in.remap(a)};
@@ -190,8 +189,7 @@ TEST_CASE("properties are the union of names, null where a source lacks one") {
     CHECK(country_b.type == ColumnType::Int64);
     // u: a@10 (row 2 of a), b@15, a@20 (row 1 of a); then v: b@1.
     CHECK(st.time == std::vector<int64_t>{10, 15, 20, 1});
-    for (const Column* c : {&country, &qty, &page, &country_b})
-        CHECK(c->size() == 4);
+    for (const Column* c : {&country, &qty, &page, &country_b}) CHECK(c->size() == 4);
     CHECK(country.is_null(0));
     CHECK(country.is_null(1));
     CHECK(country.format(2) == "CN");
@@ -218,8 +216,7 @@ TEST_CASE("an empty store has all-zero offsets and costs 24 bytes per event") {
     CHECK(zero.user_count() == 0);
 
     std::vector<Row> rows;
-    for (int i = 0; i < 1000; i++)
-        rows.push_back(Row{i % 2 ? "a" : "b", i, "e"});
+    for (int i = 0; i < 1000; i++) rows.push_back(Row{i % 2 ? "a" : "b", i, "e"});
     EventSource a = make_source("a.csv", rows);
     Interner in;
     std::vector<SourceRemap> remaps{in.remap(a)};

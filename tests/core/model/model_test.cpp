@@ -1,7 +1,7 @@
 #include "core/model/model.h"
 
-#include "core/time/civil.h"
 #include "chunk_fixture.h"
+#include "core/time/civil.h"
 
 #include <doctest/doctest.h>
 
@@ -55,8 +55,7 @@ EventSource orders() {
 
 std::vector<std::string> ids(const Model& m) {
     std::vector<std::string> out;
-    for (uint32_t u = 0; u < m.users.size(); u++)
-        out.emplace_back(m.users.id(u));
+    for (uint32_t u = 0; u < m.users.size(); u++) out.emplace_back(m.users.id(u));
     return out;
 }
 
@@ -85,8 +84,8 @@ TEST_CASE("three sources with mismatched id types join into one user dictionary"
     CHECK(country.size() == 5);
     CHECK(country.format(u42) == "CN");
     CHECK(country.format(u7) == "US");
-    CHECK(country.is_null(u13)); // null in the file
-    CHECK(country.is_null(u99)); // only in events
+    CHECK(country.is_null(u13));  // null in the file
+    CHECK(country.is_null(u99));  // only in events
     CHECK(country.is_null(u555)); // only in orders
     CHECK(m.attributes[1].type == ColumnType::Date);
     CHECK(m.attributes[1].format(u7) == "2023-06-01");

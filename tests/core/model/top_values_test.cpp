@@ -18,8 +18,7 @@ namespace {
 std::string show(const std::vector<ValueCount>& values) {
     std::string out;
     for (const ValueCount& v : values) {
-        if (!out.empty())
-            out += ' ';
+        if (!out.empty()) out += ' ';
         out += v.value + ":" + std::to_string(v.count);
     }
     return out;

@@ -1,7 +1,7 @@
 #include "core/model/user_aggregates.h"
 
-#include "core/model/model.h"
 #include "chunk_fixture.h"
+#include "core/model/model.h"
 
 #include <doctest/doctest.h>
 
@@ -43,11 +43,14 @@ EventStore make_store(const std::vector<std::vector<Ev>>& users) {
 
 TEST_CASE("aggregates: first/last seen and purchase, orders and revenue per user") {
     EventStore st = make_store({
-        {{1, kView, NAN, kNo}, {2, kPurchase, 10, 0}, {3, kPurchase, 5, 0}, {4, kPurchase, NAN, kNo},
-         {9, kView, 100, kNo}},                                      // revenue on a view is ignored
-        {},                                                          // no events at all
-        {{5, kPurchase, NAN, 0}, {6, kPurchase, 2.5, kNo}},          // order 0 again: another user
-        {{7, kView, NAN, kNo}},                                      // never purchased
+        {{1, kView, NAN, kNo},
+         {2, kPurchase, 10, 0},
+         {3, kPurchase, 5, 0},
+         {4, kPurchase, NAN, kNo},
+         {9, kView, 100, kNo}},                             // revenue on a view is ignored
+        {},                                                 // no events at all
+        {{5, kPurchase, NAN, 0}, {6, kPurchase, 2.5, kNo}}, // order 0 again: another user
+        {{7, kView, NAN, kNo}},                             // never purchased
     });
     UserAggregates a = compute_user_aggregates(st, kPurchase, 1);
     REQUIRE(a.size() == 4);
@@ -143,10 +146,10 @@ TEST_CASE("an order's revenue counts once across files, and every line item with
 
     Model m = build_model({}, {&orders, &events});
     uint32_t u1 = *m.users.find("1");
-    CHECK(m.aggregates.orders[u1] == 3);       // A1, B2, C3
-    CHECK(m.aggregates.revenue[u1] == 26);     // 10 + 5 + 7 from orders.csv, 4 for C3 from events.csv
+    CHECK(m.aggregates.orders[u1] == 3);   // A1, B2, C3
+    CHECK(m.aggregates.revenue[u1] == 26); // 10 + 5 + 7 from orders.csv, 4 for C3 from events.csv
 
     // The other way round, the events file owns A1 and B2.
     Model swapped = build_model({}, {&events, &orders});
-    CHECK(swapped.aggregates.revenue[*swapped.users.find("1")] == 26);  // 15 + 7 + 4
+    CHECK(swapped.aggregates.revenue[*swapped.users.find("1")] == 26); // 15 + 7 + 4
 }

@@ -15,8 +15,7 @@ namespace {
 
 void append(UserSourceBuilder& b, const OwnedChunk& id, const std::vector<const OwnedChunk*>& attrs) {
     std::vector<ValueChunk> chunks;
-    for (const OwnedChunk* a : attrs)
-        chunks.push_back(a->chunk());
+    for (const OwnedChunk* a : attrs) chunks.push_back(a->chunk());
     b.append(id.size(), id.chunk(), chunks);
 }
 
@@ -123,7 +122,8 @@ TEST_CASE("bad attribute chunks throw naming the column and change nothing") {
     append(b, ids, {&age});
     auto ids2 = texts({"b"});
     auto bad = doubles({31.5});
-    CHECK_THROWS_WITH_AS(append(b, ids2, {&bad}), "column 'age' is BIGINT, but a later chunk holds double values",
+    CHECK_THROWS_WITH_AS(append(b, ids2, {&bad}),
+                         "column 'age' is BIGINT, but a later chunk holds double values",
                          std::invalid_argument);
     CHECK_THROWS_WITH_AS(append(b, ids2, {}), "source 'users.csv': 0 attribute chunks for 1 attribute names",
                          std::invalid_argument);

@@ -2,8 +2,8 @@
 // every rule kind and operator, quoting of hostile names and values, and errors that match
 // evaluate's. tests/web/node/audience_sql.test.mjs runs the SQL in DuckDB against the core.
 
-#include "../audience/audience_fixture.h"
 #include "core/sql/audience_sql.h"
+#include "../audience/audience_fixture.h"
 #include "core/sql/sql_text.h"
 
 #include <doctest/doctest.h>
@@ -57,21 +57,22 @@ TEST_CASE("the statement: header, universe of users, one WHERE, ordered ids") {
     a.name = "China";
     SqlResult r = compile(a);
     REQUIRE(r.ok());
-    CHECK(r.sql == "-- segx audience \"China\" as of 2024-03-31T00:00:00Z\n"
-                   "WITH \"u\" AS (\n"
-                   "  SELECT *\n"
-                   "  FROM (\n"
-                   "    SELECT \"user_id\" FROM \"users\" WHERE \"user_id\" IS NOT NULL\n"
-                   "    UNION\n"
-                   "    SELECT \"user_id\" FROM \"events\" WHERE \"user_id\" IS NOT NULL\n"
-                   "  ) AS \"ids\"\n"
-                   "  LEFT JOIN \"users\" USING (\"user_id\")\n"
-                   ")\n"
-                   "SELECT \"user_id\"\n"
-                   "FROM \"u\"\n"
-                   "WHERE\n"
-                   "  COALESCE(\"u\".\"country\" = 'CN', FALSE)\n"
-                   "ORDER BY \"user_id\"");
+    CHECK(r.sql ==
+          "-- segx audience \"China\" as of 2024-03-31T00:00:00Z\n"
+          "WITH \"u\" AS (\n"
+          "  SELECT *\n"
+          "  FROM (\n"
+          "    SELECT \"user_id\" FROM \"users\" WHERE \"user_id\" IS NOT NULL\n"
+          "    UNION\n"
+          "    SELECT \"user_id\" FROM \"events\" WHERE \"user_id\" IS NOT NULL\n"
+          "  ) AS \"ids\"\n"
+          "  LEFT JOIN \"users\" USING (\"user_id\")\n"
+          ")\n"
+          "SELECT \"user_id\"\n"
+          "FROM \"u\"\n"
+          "WHERE\n"
+          "  COALESCE(\"u\".\"country\" = 'CN', FALSE)\n"
+          "ORDER BY \"user_id\"");
 }
 
 TEST_CASE("groups: AND / OR one rule per line, NOT (...), and the identities of empty groups") {
@@ -80,8 +81,8 @@ TEST_CASE("groups: AND / OR one rule per line, NOT (...), and the identities of 
     CHECK(where_of(R"({"kind": "group", "match": "any", "negate": true, "rules": []})") == "TRUE");
     CHECK(where_of(R"({"kind": "group", "match": "all", "negate": true, "rules": []})") == "FALSE");
     CHECK(where_of(R"({"kind": "group", "match": "any", "negate": true, "rules": [)" +
-                   prop("country", R"("op": "eq", "value": "CN")") + ", " + prop("age", R"("op": "gt", "value": 40)") +
-                   "]}") ==
+                   prop("country", R"("op": "eq", "value": "CN")") + ", " +
+                   prop("age", R"("op": "gt", "value": 40)") + "]}") ==
           "NOT (\n"
           "    COALESCE(\"u\".\"country\" = 'CN', FALSE)\n"
           "    OR COALESCE(\"u\".\"age\" > 40, FALSE)\n"
@@ -97,12 +98,14 @@ TEST_CASE("groups: AND / OR one rule per line, NOT (...), and the identities of 
 }
 
 TEST_CASE("string operators, exact and ci (ASCII folding only, by translate)") {
-    CHECK(where_of(prop("country", R"("op": "neq", "value": "CN")")) == "COALESCE(\"u\".\"country\" <> 'CN', FALSE)");
+    CHECK(where_of(prop("country", R"("op": "neq", "value": "CN")")) ==
+          "COALESCE(\"u\".\"country\" <> 'CN', FALSE)");
     CHECK(where_of(prop("country", R"("op": "in", "values": ["CN", "中国"])")) ==
           "COALESCE(\"u\".\"country\" IN ('CN', '中国'), FALSE)");
     CHECK(where_of(prop("country", R"("op": "not_in", "values": ["CN"])")) ==
           "COALESCE(\"u\".\"country\" NOT IN ('CN'), FALSE)");
-    CHECK(where_of(prop("tag", R"("op": "contains", "value": "old")")) == "COALESCE(contains(\"u\".\"tag\", 'old'), FALSE)");
+    CHECK(where_of(prop("tag", R"("op": "contains", "value": "old")")) ==
+          "COALESCE(contains(\"u\".\"tag\", 'old'), FALSE)");
     CHECK(where_of(prop("tag", R"("op": "not_contains", "value": "old")")) ==
           "COALESCE(NOT contains(\"u\".\"tag\", 'old'), FALSE)");
     CHECK(where_of(prop("city", R"("op": "starts_with", "value": "北京")")) ==
@@ -113,7 +116,8 @@ TEST_CASE("string operators, exact and ci (ASCII folding only, by translate)") {
           "COALESCE(\"u\".\"tag\" BETWEEN 'a' AND 'h', FALSE)");
     CHECK(where_of(prop("city", R"("op": "is_set")")) == "COALESCE(\"u\".\"city\" IS NOT NULL, FALSE)");
     CHECK(where_of(prop("city", R"("op": "is_not_set")")) == "COALESCE(\"u\".\"city\" IS NULL, FALSE)");
-    const std::string fold = "translate(\"u\".\"tag\", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
+    const std::string fold =
+        "translate(\"u\".\"tag\", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
     CHECK(where_of(prop("tag", R"("op": "eq", "value": "GOLD Ü", "ci": true)")) ==
           "COALESCE(" + fold + " = 'gold Ü', FALSE)");
     CHECK(where_of(prop("tag", R"("op": "starts_with", "value": "Gold", "ci": true)")) ==
@@ -123,7 +127,8 @@ TEST_CASE("string operators, exact and ci (ASCII folding only, by translate)") {
 TEST_CASE("BIGINT compares with the exact integer bounds evaluation derives") {
     CHECK(where_of(prop("age", R"("op": "eq", "value": 30)")) == "COALESCE(\"u\".\"age\" = 30, FALSE)");
     CHECK(where_of(prop("age", R"("op": "eq", "value": 30.5)")) == "COALESCE(FALSE, FALSE)");
-    CHECK(where_of(prop("age", R"("op": "neq", "value": 30.5)")) == "COALESCE(\"u\".\"age\" IS NOT NULL, FALSE)");
+    CHECK(where_of(prop("age", R"("op": "neq", "value": 30.5)")) ==
+          "COALESCE(\"u\".\"age\" IS NOT NULL, FALSE)");
     CHECK(where_of(prop("age", R"("op": "gt", "value": 29.5)")) == "COALESCE(\"u\".\"age\" > 29, FALSE)");
     CHECK(where_of(prop("age", R"("op": "gte", "value": 29.5)")) == "COALESCE(\"u\".\"age\" >= 30, FALSE)");
     CHECK(where_of(prop("age", R"("op": "lt", "value": 30)")) == "COALESCE(\"u\".\"age\" < 30, FALSE)");
@@ -132,12 +137,15 @@ TEST_CASE("BIGINT compares with the exact integer bounds evaluation derives") {
           "COALESCE(\"u\".\"age\" BETWEEN 25 AND 40, FALSE)");
     CHECK(where_of(prop("age", R"("op": "in", "values": [18, 30.5, 18, 60])")) ==
           "COALESCE(\"u\".\"age\" IN (18, 60), FALSE)");
-    CHECK(where_of(prop("age", R"("op": "not_in", "values": [30.5])")) == "COALESCE(\"u\".\"age\" IS NOT NULL, FALSE)");
+    CHECK(where_of(prop("age", R"("op": "not_in", "values": [30.5])")) ==
+          "COALESCE(\"u\".\"age\" IS NOT NULL, FALSE)");
 }
 
 TEST_CASE("DOUBLE, BOOLEAN, DATE and TIMESTAMP literals") {
-    CHECK(where_of(prop("score", R"("op": "gte", "value": 4.5)")) == "COALESCE(\"u\".\"score\" >= 4.5, FALSE)");
-    CHECK(where_of(prop("score", R"("op": "in", "values": [4.5, 1])")) == "COALESCE(\"u\".\"score\" IN (1, 4.5), FALSE)");
+    CHECK(where_of(prop("score", R"("op": "gte", "value": 4.5)")) ==
+          "COALESCE(\"u\".\"score\" >= 4.5, FALSE)");
+    CHECK(where_of(prop("score", R"("op": "in", "values": [4.5, 1])")) ==
+          "COALESCE(\"u\".\"score\" IN (1, 4.5), FALSE)");
     CHECK(where_of(prop("score", R"("op": "neq", "value": 0.30000000000000004)")) ==
           "COALESCE(\"u\".\"score\" <> CAST('0.30000000000000004' AS DOUBLE), FALSE)");
     CHECK(where_of(prop("vip", R"("op": "in", "values": [true, false])")) ==
@@ -145,7 +153,8 @@ TEST_CASE("DOUBLE, BOOLEAN, DATE and TIMESTAMP literals") {
     CHECK(where_of(prop("vip", R"("op": "neq", "value": true)")) == "COALESCE(\"u\".\"vip\" <> TRUE, FALSE)");
     CHECK(where_of(prop("signup", R"("op": "gt", "value": "2023-01-15")")) ==
           "COALESCE(\"u\".\"signup\" > DATE '2023-01-15', FALSE)");
-    CHECK(where_of(prop("signup", R"("op": "between", "values": ["2023-01-01", "2023-06-30T12:00:00+08:00"])")) ==
+    CHECK(where_of(
+              prop("signup", R"("op": "between", "values": ["2023-01-01", "2023-06-30T12:00:00+08:00"])")) ==
           "COALESCE(\"u\".\"signup\" BETWEEN DATE '2023-01-01' AND TIMESTAMP '2023-06-30 04:00:00', FALSE)");
     CHECK(where_of(prop("last_login", R"("op": "lt", "value": "2024-03-30T10:00:00Z")")) ==
           "COALESCE(\"u\".\"last_login\" < TIMESTAMP '2024-03-30 10:00:00', FALSE)");
@@ -154,57 +163,73 @@ TEST_CASE("DOUBLE, BOOLEAN, DATE and TIMESTAMP literals") {
 }
 
 TEST_CASE("behavior: EXISTS, counts with zero, windows start-exclusive and end-inclusive, never past as-of") {
-    CHECK(where_of(did("purchase")) == "COALESCE(EXISTS (\n"
-                                       "    SELECT 1\n"
-                                       "    FROM \"events\" AS \"e\"\n"
-                                       "    WHERE \"e\".\"user_id\" = \"u\".\"user_id\"\n"
-                                       "      AND \"e\".\"event\" = 'purchase'\n"
-                                       "      AND \"e\".\"time\" <= TIMESTAMP '2024-03-31 00:00:00'\n"
-                                       "  ), FALSE)");
-    CHECK(where_of(did("purchase", R"("did": false, "window": {"last_days": 30}, "count": {"op": "lte", "value": 2})")) ==
-          "NOT COALESCE((\n"
-          "    SELECT count(*)\n"
+    CHECK(where_of(did("purchase")) ==
+          "COALESCE(EXISTS (\n"
+          "    SELECT 1\n"
           "    FROM \"events\" AS \"e\"\n"
           "    WHERE \"e\".\"user_id\" = \"u\".\"user_id\"\n"
           "      AND \"e\".\"event\" = 'purchase'\n"
-          "      AND \"e\".\"time\" > TIMESTAMP '2024-03-31 00:00:00' - INTERVAL 30 DAY AND \"e\".\"time\" <= "
-          "TIMESTAMP '2024-03-31 00:00:00'\n"
-          "  ) <= 2, FALSE)");
-    CHECK(contains(where_of(did("view", R"("count": {"op": "between", "values": [1, 3]})")), "\n  ) BETWEEN 1 AND 3, FALSE)"));
+          "      AND \"e\".\"time\" <= TIMESTAMP '2024-03-31 00:00:00'\n"
+          "  ), FALSE)");
+    CHECK(
+        where_of(did("purchase",
+                     R"("did": false, "window": {"last_days": 30}, "count": {"op": "lte", "value": 2})")) ==
+        "NOT COALESCE((\n"
+        "    SELECT count(*)\n"
+        "    FROM \"events\" AS \"e\"\n"
+        "    WHERE \"e\".\"user_id\" = \"u\".\"user_id\"\n"
+        "      AND \"e\".\"event\" = 'purchase'\n"
+        "      AND \"e\".\"time\" > TIMESTAMP '2024-03-31 00:00:00' - INTERVAL 30 DAY AND \"e\".\"time\" <= "
+        "TIMESTAMP '2024-03-31 00:00:00'\n"
+        "  ) <= 2, FALSE)");
+    CHECK(contains(where_of(did("view", R"("count": {"op": "between", "values": [1, 3]})")),
+                   "\n  ) BETWEEN 1 AND 3, FALSE)"));
     CHECK(contains(where_of(did("view", R"("count": {"op": "eq", "value": 0})")), "\n  ) = 0, FALSE)"));
     // (from, to] clipped to as-of; from alone; to alone.
     CHECK(contains(where_of(did("view", R"("window": {"from": "2024-03-01", "to": "2024-04-30"})")),
-                   "\"e\".\"time\" > TIMESTAMP '2024-03-01 00:00:00' AND \"e\".\"time\" <= TIMESTAMP '2024-03-31 00:00:00'\n"));
+                   "\"e\".\"time\" > TIMESTAMP '2024-03-01 00:00:00' AND \"e\".\"time\" <= TIMESTAMP "
+                   "'2024-03-31 00:00:00'\n"));
     CHECK(contains(where_of(did("view", R"("window": {"to": "2024-03-01T08:00:00+08:00"})")),
                    "AND \"e\".\"time\" <= TIMESTAMP '2024-03-01 00:00:00'\n"));
     CHECK(contains(where_of(did("view", R"("window": {"from": "2024-03-01"})")),
-                   "\"e\".\"time\" > TIMESTAMP '2024-03-01 00:00:00' AND \"e\".\"time\" <= TIMESTAMP '2024-03-31 00:00:00'\n"));
+                   "\"e\".\"time\" > TIMESTAMP '2024-03-01 00:00:00' AND \"e\".\"time\" <= TIMESTAMP "
+                   "'2024-03-31 00:00:00'\n"));
 }
 
 TEST_CASE("behavior: filters, aggregates of revenue and of properties, first and last occurrence") {
-    std::string w = where_of(did("view", R"("where": [{"property": "platform", "op": "in", "values": ["ios", "web"]},
+    std::string w =
+        where_of(did("view", R"("where": [{"property": "platform", "op": "in", "values": ["ios", "web"]},
                                                       {"property": "price", "op": "gt", "value": 4}])"));
-    CHECK(contains(w, "\n      AND \"e\".\"platform\" IN ('ios', 'web')\n      AND \"e\".\"price\" > 4\n  ), FALSE)"));
-    CHECK(contains(where_of(did("purchase", R"("aggregate": {"fn": "sum", "of": "revenue", "op": "gte", "value": 100})")),
+    CHECK(contains(
+        w, "\n      AND \"e\".\"platform\" IN ('ios', 'web')\n      AND \"e\".\"price\" > 4\n  ), FALSE)"));
+    CHECK(contains(where_of(did("purchase",
+                                R"("aggregate": {"fn": "sum", "of": "revenue", "op": "gte", "value": 100})")),
                    "SELECT sum(\"e\".\"revenue\")\n    FROM \"events\" AS \"e\"\n"));
-    std::string avg = where_of(did("view", R"("aggregate": {"fn": "avg", "of": "property", "property": "price", "op": "between", "values": [1, 9.5]})"));
+    std::string avg = where_of(did(
+        "view",
+        R"("aggregate": {"fn": "avg", "of": "property", "property": "price", "op": "between", "values": [1, 9.5]})"));
     CHECK(contains(avg, "SELECT avg(\"e\".\"price\")\n    FROM"));
     CHECK(contains(avg, "\n  ) BETWEEN 1 AND 9.5, FALSE)"));
-    CHECK(contains(where_of(did("purchase", R"("aggregate": {"fn": "max", "of": "property", "property": "qty", "op": "neq", "value": 1})")),
-                   "SELECT max(\"e\".\"qty\")\n    FROM"));
-    CHECK(contains(where_of(did("purchase", R"("aggregate": {"fn": "min", "of": "revenue", "op": "lt", "value": 50})")),
-                   ") < 50, FALSE)"));
+    CHECK(contains(
+        where_of(did(
+            "purchase",
+            R"("aggregate": {"fn": "max", "of": "property", "property": "qty", "op": "neq", "value": 1})")),
+        "SELECT max(\"e\".\"qty\")\n    FROM"));
+    CHECK(contains(
+        where_of(did("purchase", R"("aggregate": {"fn": "min", "of": "revenue", "op": "lt", "value": 50})")),
+        ") < 50, FALSE)"));
     // Occurrences look at every matching event up to as-of; the window applies to the first
     // (last) of them.
     std::string first = where_of(did("purchase", R"("occurrence": "first", "window": {"last_days": 30})"));
-    CHECK(first == "COALESCE((\n"
-                   "    SELECT min(\"e\".\"time\") > TIMESTAMP '2024-03-31 00:00:00' - INTERVAL 30 DAY AND "
-                   "min(\"e\".\"time\") <= TIMESTAMP '2024-03-31 00:00:00'\n"
-                   "    FROM \"events\" AS \"e\"\n"
-                   "    WHERE \"e\".\"user_id\" = \"u\".\"user_id\"\n"
-                   "      AND \"e\".\"event\" = 'purchase'\n"
-                   "      AND \"e\".\"time\" <= TIMESTAMP '2024-03-31 00:00:00'\n"
-                   "  ), FALSE)");
+    CHECK(first ==
+          "COALESCE((\n"
+          "    SELECT min(\"e\".\"time\") > TIMESTAMP '2024-03-31 00:00:00' - INTERVAL 30 DAY AND "
+          "min(\"e\".\"time\") <= TIMESTAMP '2024-03-31 00:00:00'\n"
+          "    FROM \"events\" AS \"e\"\n"
+          "    WHERE \"e\".\"user_id\" = \"u\".\"user_id\"\n"
+          "      AND \"e\".\"event\" = 'purchase'\n"
+          "      AND \"e\".\"time\" <= TIMESTAMP '2024-03-31 00:00:00'\n"
+          "  ), FALSE)");
     CHECK(contains(where_of(did("purchase", R"("occurrence": "last")")),
                    "SELECT max(\"e\".\"time\") <= TIMESTAMP '2024-03-31 00:00:00'\n    FROM"));
 }
@@ -212,17 +237,23 @@ TEST_CASE("behavior: filters, aggregates of revenue and of properties, first and
 TEST_CASE("audience references become one CTE per id, dependencies first") {
     Saved saved;
     saved.audiences["cn"] = audience_of(prop("country", R"("op": "eq", "value": "CN")"), "cn");
-    saved.audiences["buyers"] = audience_of(R"({"kind": "audience", "op": "in", "id": "cn"}, )" + did("purchase"), "buyers");
-    Audience a = audience_of(R"({"kind": "audience", "op": "in", "id": "buyers"}, {"kind": "audience", "op": "not_in", "id": "cn"})");
+    saved.audiences["buyers"] =
+        audience_of(R"({"kind": "audience", "op": "in", "id": "cn"}, )" + did("purchase"), "buyers");
+    Audience a = audience_of(
+        R"({"kind": "audience", "op": "in", "id": "buyers"}, {"kind": "audience", "op": "not_in", "id": "cn"})");
     SqlResult r = compile(a, A, &saved);
     INFO(join_errors(r.errors));
     REQUIRE(r.ok());
-    CHECK(contains(r.sql, ",\n\"ref_1\" AS (\n  -- audience \"cn\"\n  SELECT \"user_id\"\n  FROM \"u\"\n  WHERE\n"
-                          "    COALESCE(\"u\".\"country\" = 'CN', FALSE)\n)"));
+    CHECK(contains(r.sql,
+                   ",\n\"ref_1\" AS (\n  -- audience \"cn\"\n  SELECT \"user_id\"\n  FROM \"u\"\n  WHERE\n"
+                   "    COALESCE(\"u\".\"country\" = 'CN', FALSE)\n)"));
     CHECK(contains(r.sql, ",\n\"ref_2\" AS (\n  -- audience \"buyers\"\n"));
-    CHECK(contains(r.sql, "    COALESCE(\"u\".\"user_id\" IN (SELECT \"user_id\" FROM \"ref_1\"), FALSE)\n    AND COALESCE(EXISTS"));
-    CHECK(contains(r.sql, "WHERE\n  COALESCE(\"u\".\"user_id\" IN (SELECT \"user_id\" FROM \"ref_2\"), FALSE)\n"
-                          "  AND NOT COALESCE(\"u\".\"user_id\" IN (SELECT \"user_id\" FROM \"ref_1\"), FALSE)\n"));
+    CHECK(contains(r.sql,
+                   "    COALESCE(\"u\".\"user_id\" IN (SELECT \"user_id\" FROM \"ref_1\"), FALSE)\n    AND "
+                   "COALESCE(EXISTS"));
+    CHECK(contains(r.sql,
+                   "WHERE\n  COALESCE(\"u\".\"user_id\" IN (SELECT \"user_id\" FROM \"ref_2\"), FALSE)\n"
+                   "  AND NOT COALESCE(\"u\".\"user_id\" IN (SELECT \"user_id\" FROM \"ref_1\"), FALSE)\n"));
     CHECK(r.sql.find("\"ref_3\"") == std::string::npos); // cn once, though referenced twice
 }
 
@@ -236,8 +267,10 @@ TEST_CASE("errors are evaluate's: unknown names, wrong types, cycles, rules not 
         did("nope"),
         did("view", R"("where": [{"property": "colour", "op": "eq", "value": "red"}])"),
         did("view", R"("where": [{"property": "price", "op": "eq", "value": "cheap"}])"),
-        did("view", R"("aggregate": {"fn": "sum", "of": "property", "property": "platform", "op": "gt", "value": 1})"),
-        did("view", R"("aggregate": {"fn": "sum", "of": "property", "property": "nothing", "op": "gt", "value": 1})"),
+        did("view",
+            R"("aggregate": {"fn": "sum", "of": "property", "property": "platform", "op": "gt", "value": 1})"),
+        did("view",
+            R"("aggregate": {"fn": "sum", "of": "property", "property": "nothing", "op": "gt", "value": 1})"),
         R"({"kind": "rfm", "segments": ["Champions"]})",
         R"({"kind": "lifecycle", "stage": "new"})",
         R"({"kind": "funnel", "funnel": "f1", "reached": 2})",
@@ -252,26 +285,31 @@ TEST_CASE("errors are evaluate's: unknown names, wrong types, cycles, rules not 
     // Checks that the JSON reader makes too, for definitions built in code.
     Audience built = audience_of(did("view"));
     std::get<BehaviorRule>(built.root.rules[0].node).window = WindowRange{"last week", ""};
-    std::get<BehaviorRule>(built.root.rules[0].node).where.push_back(EventFilter{"platform", Op::In, {}, false});
+    std::get<BehaviorRule>(built.root.rules[0].node)
+        .where.push_back(EventFilter{"platform", Op::In, {}, false});
     CHECK(join_errors(compile(built).errors) ==
           "root.rules[0].where[0].values: \"in\" cannot take 0 values\n"
           "root.rules[0].window.from: \"last week\" is not an ISO 8601 date or time");
     CHECK(join_errors(compile(built).errors) == join_errors(eval(built).errors));
     CHECK(sql_errors(prop("no_such", R"("op": "is_set")")) ==
-          "root.rules[0].attribute: unknown attribute \"no_such\" (known: \"country\", \"city\", \"age\", \"score\", "
+          "root.rules[0].attribute: unknown attribute \"no_such\" (known: \"country\", \"city\", \"age\", "
+          "\"score\", "
           "\"signup\", \"vip\", \"tag\", \"last_login\")");
 
     Saved saved;
     saved.audiences["a"] = audience_of(R"({"kind": "audience", "op": "in", "id": "b"})", "a");
     saved.audiences["b"] = audience_of(R"({"kind": "audience", "op": "not_in", "id": "a"})", "b");
     saved.audiences["bad"] = audience_of(prop("nope", R"("op": "is_set")"), "bad");
-    Audience top = audience_of(R"({"kind": "audience", "op": "in", "id": "a"}, {"kind": "audience", "op": "in", "id": "bad"})", "top");
+    Audience top = audience_of(
+        R"({"kind": "audience", "op": "in", "id": "a"}, {"kind": "audience", "op": "in", "id": "bad"})",
+        "top");
     SqlResult r = compile(top, A, &saved);
     CHECK(r.sql.empty());
     CHECK(join_errors(r.errors) == join_errors(eval(top, A, &saved).errors));
     CHECK(join_errors(r.errors) ==
           "root.rules[0]: audience cycle: a \xE2\x86\x92 b \xE2\x86\x92 a\n"
-          "root.rules[1]: in audience bad: root.rules[0].attribute: unknown attribute \"nope\" (known: \"country\", "
+          "root.rules[1]: in audience bad: root.rules[0].attribute: unknown attribute \"nope\" (known: "
+          "\"country\", "
           "\"city\", \"age\", \"score\", \"signup\", \"vip\", \"tag\", \"last_login\")");
 }
 
@@ -295,8 +333,9 @@ TEST_CASE("the audience name cannot end the header comment") {
     SqlResult r = compile(a);
     REQUIRE(r.ok());
     std::string first = r.sql.substr(0, r.sql.find('\n'));
-    CHECK(first == "-- segx audience \"Evil\\u000A'; DROP TABLE users; --\\u000D\\\"x\\\" \\u202E\\u2028 名字\" as of "
-                   "2024-03-31T00:00:00Z");
+    CHECK(first ==
+          "-- segx audience \"Evil\\u000A'; DROP TABLE users; --\\u000D\\\"x\\\" \\u202E\\u2028 名字\" as of "
+          "2024-03-31T00:00:00Z");
     CHECK(r.sql.substr(first.size() + 1, 4) == "WITH");
     a.name = std::string(500, 'n');
     CHECK(compile(a).sql.find(std::string(121, 'n')) == std::string::npos);
@@ -308,8 +347,8 @@ namespace {
 // tell apart (case, the events table's own columns).
 const Model& hostile_model() {
     static const Model model = [] {
-        UserSourceBuilder b("crm.csv", {"we\"ird", "'); DROP TABLE users; --", "城市", "line\nbreak", "Plan", "plan",
-                                        "USER_ID"});
+        UserSourceBuilder b("crm.csv", {"we\"ird", "'); DROP TABLE users; --", "城市", "line\nbreak", "Plan",
+                                        "plan", "USER_ID"});
         auto ids = texts({"a\"1", "b'2"});
         auto w = texts({"x", "y"});
         auto drop = texts({"p", std::nullopt});
@@ -318,7 +357,9 @@ const Model& hostile_model() {
         auto plan1 = texts({"free", "plus"});
         auto plan2 = texts({"free", "plus"});
         auto uid = texts({"1", "2"});
-        b.append(2, ids.chunk(), {w.chunk(), drop.chunk(), city.chunk(), line.chunk(), plan1.chunk(), plan2.chunk(), uid.chunk()});
+        b.append(
+            2, ids.chunk(),
+            {w.chunk(), drop.chunk(), city.chunk(), line.chunk(), plan1.chunk(), plan2.chunk(), uid.chunk()});
         UserSource users = b.finish();
         EventSourceSpec spec;
         spec.name = "ev.csv";
@@ -361,16 +402,20 @@ TEST_CASE("hostile names are quoted identifiers; names SQL cannot tell apart are
     CHECK(contains(r.sql, "AND \"e\".\"event\" = 'x''); DROP TABLE events; --'\n"));
     CHECK(contains(r.sql, "AND \"e\".\"页面\" = '首页'\n"));
 
-    CHECK(join_errors(hostile(R"({"kind": "property", "attribute": "plan", "op": "eq", "value": "free"})").errors) ==
-          "root.rules[0].attribute: attribute \"plan\" cannot be named in SQL: attribute \"Plan\" differs from it only "
+    CHECK(join_errors(
+              hostile(R"({"kind": "property", "attribute": "plan", "op": "eq", "value": "free"})").errors) ==
+          "root.rules[0].attribute: attribute \"plan\" cannot be named in SQL: attribute \"Plan\" differs "
+          "from it only "
           "in case, and DuckDB names ignore case");
-    CHECK(join_errors(hostile(R"({"kind": "property", "attribute": "USER_ID", "op": "is_set"})").errors) ==
-          "root.rules[0].attribute: attribute \"USER_ID\" cannot be named in SQL: the users table has its own "
-          "\"user_id\" column, and DuckDB names ignore case");
+    CHECK(
+        join_errors(hostile(R"({"kind": "property", "attribute": "USER_ID", "op": "is_set"})").errors) ==
+        "root.rules[0].attribute: attribute \"USER_ID\" cannot be named in SQL: the users table has its own "
+        "\"user_id\" column, and DuckDB names ignore case");
     CHECK(join_errors(hostile(R"({"kind": "behavior", "event": "x'); DROP TABLE events; --",
                                   "where": [{"property": "Time", "op": "is_set"}]})")
                           .errors) ==
-          "root.rules[0].where[0].property: event property \"Time\" cannot be named in SQL: the events table has its "
+          "root.rules[0].where[0].property: event property \"Time\" cannot be named in SQL: the events table "
+          "has its "
           "own \"time\" column, and DuckDB names ignore case");
 }
 
@@ -390,9 +435,12 @@ TEST_CASE("sql_text: identifiers, doubles and times") {
     CHECK(sql_double(123456789.123456789) == "CAST('123456789.12345679' AS DOUBLE)");
     CHECK(sql_timestamp(0) == "TIMESTAMP '1970-01-01 00:00:00'");
     CHECK(sql_timestamp(days_from_civil(0, 1, 1) * D) == "TIMESTAMP '0000-01-01 00:00:00'");
-    CHECK(sql_timestamp(days_from_civil(0, 1, 1) * D - 1) == "make_timestamp(" + std::to_string(days_from_civil(0, 1, 1) * D - 1) + ")");
-    CHECK(sql_timestamp(days_from_civil(9999, 12, 31) * D + D - 1) == "TIMESTAMP '9999-12-31 23:59:59.999999'");
+    CHECK(sql_timestamp(days_from_civil(0, 1, 1) * D - 1) ==
+          "make_timestamp(" + std::to_string(days_from_civil(0, 1, 1) * D - 1) + ")");
+    CHECK(sql_timestamp(days_from_civil(9999, 12, 31) * D + D - 1) ==
+          "TIMESTAMP '9999-12-31 23:59:59.999999'");
     CHECK(sql_timestamp(days_from_civil(10000, 1, 1) * D).rfind("make_timestamp(", 0) == 0);
     CHECK(sql_date_or_timestamp(days_from_civil(2026, 1, 31) * D) == "DATE '2026-01-31'");
-    CHECK(sql_date_or_timestamp(days_from_civil(2026, 1, 31) * D + 1) == "TIMESTAMP '2026-01-31 00:00:00.000001'");
+    CHECK(sql_date_or_timestamp(days_from_civil(2026, 1, 31) * D + 1) ==
+          "TIMESTAMP '2026-01-31 00:00:00.000001'");
 }

@@ -34,11 +34,11 @@ constexpr int64_t kHour = 3600 * kMicrosPerSecond;
 } // namespace
 
 TEST_CASE("time format names round-trip and unknown names are rejected") {
-    const TimeFormat all[] = {TimeFormat::Auto, TimeFormat::Iso, TimeFormat::YmdSlash,
-                              TimeFormat::MdySlash, TimeFormat::DmySlash, TimeFormat::YmdCompact,
+    const TimeFormat all[] = {TimeFormat::Auto,        TimeFormat::Iso,        TimeFormat::YmdSlash,
+                              TimeFormat::MdySlash,    TimeFormat::DmySlash,   TimeFormat::YmdCompact,
                               TimeFormat::UnixSeconds, TimeFormat::UnixMillis, TimeFormat::ExcelSerial};
-    const char* names[] = {"auto", "iso", "ymd_slash", "mdy_slash", "dmy_slash", "ymd_compact",
-                           "unix_s", "unix_ms", "excel"};
+    const char* names[] = {"auto",        "iso",    "ymd_slash", "mdy_slash", "dmy_slash",
+                           "ymd_compact", "unix_s", "unix_ms",   "excel"};
     for (size_t i = 0; i < 9; i++) {
         CHECK(std::string(time_format_name(all[i])) == names[i]);
         CHECK(time_format_from_name(names[i]) == all[i]);
@@ -67,7 +67,8 @@ TEST_CASE("iso zone suffixes override the default offset") {
     CHECK(parse("2024-01-31T10:20:30+08:00", TimeFormat::Iso) == utc - 8 * kHour);
     CHECK(parse("2024-01-31T10:20:30+0800", TimeFormat::Iso) == utc - 8 * kHour);
     CHECK(parse("2024-01-31T10:20:30-05", TimeFormat::Iso) == utc + 5 * kHour);
-    CHECK(parse("2024-01-31T10:20:30+05:30", TimeFormat::Iso) == utc - 5 * kHour - 30 * 60 * kMicrosPerSecond);
+    CHECK(parse("2024-01-31T10:20:30+05:30", TimeFormat::Iso) ==
+          utc - 5 * kHour - 30 * 60 * kMicrosPerSecond);
     CHECK(parse("2024-01-31 10:20:30.25+01:00", TimeFormat::Iso) == utc - kHour + 250000);
     CHECK(parse("2024-01-31T10:20:30+24:00", TimeFormat::Iso) == kFail);
     CHECK(parse("2024-01-31T10:20:30+8", TimeFormat::Iso) == kFail);
@@ -145,14 +146,14 @@ TEST_CASE("fields are range-checked, leap years included") {
     CHECK(parse("2024-01-31 10:60", TimeFormat::Iso) == kFail);
     CHECK(parse("2024-01-31 23:59:60", TimeFormat::Iso) == kFail); // no leap seconds
     CHECK(parse("2024-01-31 23:59:59", TimeFormat::Iso) == ts(2024, 1, 31, 23, 59, 59));
-    CHECK(parse("0000-00-00 00:00:00", TimeFormat::Iso) == kFail);  // MySQL's zero date
+    CHECK(parse("0000-00-00 00:00:00", TimeFormat::Iso) == kFail); // MySQL's zero date
 }
 
 TEST_CASE("malformed text is rejected") {
-    for (const char* bad : {"", "   ", "2024", "2024-01", "2024-01-31 10", "2024-01-31 10:2",
-                            "2024-01-31 10:20:3", "2024-01-31 10:20:30.", "24-01-31",
-                            "2024-01-31 10:20 junk", "2024-01-31T", "2024-01-31 10:20:30 PM",
-                            "31 Jan 2024", "2024-01-31+0800", "2024-01-31 10:20+08000"}) {
+    for (const char* bad :
+         {"", "   ", "2024", "2024-01", "2024-01-31 10", "2024-01-31 10:2", "2024-01-31 10:20:3",
+          "2024-01-31 10:20:30.", "24-01-31", "2024-01-31 10:20 junk", "2024-01-31T",
+          "2024-01-31 10:20:30 PM", "31 Jan 2024", "2024-01-31+0800", "2024-01-31 10:20+08000"}) {
         CAPTURE(bad);
         CHECK(parse(bad, TimeFormat::Iso) == kFail);
         CHECK(parse(bad, TimeFormat::Auto) == kFail);

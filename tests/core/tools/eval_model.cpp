@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
         if (input.is_object() && input.contains("saved")) {
             for (const json& item : input.at("saved")) {
                 ValidationResult r = parse_audience(item.dump());
-                if (!r.ok()) throw std::invalid_argument("saved audience refused: " + item.dump().substr(0, 80));
+                if (!r.ok())
+                    throw std::invalid_argument("saved audience refused: " + item.dump().substr(0, 80));
                 saved.push_back(std::move(r.audience));
             }
         }
@@ -74,7 +75,8 @@ int main(int argc, char** argv) {
             }
             // Session::as_of_us: an explicit as-of, else the latest event (0 with no events).
             int64_t as_of = model.events.size() ? model.max_time_us : 0;
-            if (run.contains("as_of_us") && !run["as_of_us"].is_null()) as_of = run["as_of_us"].get<int64_t>();
+            if (run.contains("as_of_us") && !run["as_of_us"].is_null())
+                as_of = run["as_of_us"].get<int64_t>();
             EvalContext ctx{model, as_of, 0, [&saved](std::string_view id) -> const Audience* {
                                 for (const Audience& a : saved)
                                     if (a.id == id) return &a;
