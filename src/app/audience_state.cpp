@@ -232,7 +232,7 @@ bool undo_delete(Session& session) {
     return true;
 }
 
-std::vector<AudienceError> open_definition(Session& session, std::string_view json_text) {
+std::vector<DefinitionError> open_definition(Session& session, std::string_view json_text) {
     ValidationResult r = parse_audience(json_text);
     if (!r.ok()) return r.errors;
     AudienceState& st = session.audience;

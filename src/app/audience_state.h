@@ -3,7 +3,7 @@
 // saved audiences of the workspace, and undo for deleting one. Plain values and free functions
 // with no ImGui, so that window.segx.state() can report exactly what the interface shows.
 #include "core/audience/definition.h"
-#include "core/audience/error.h"
+#include "core/lang/error.h"
 #include "core/audience/insight.h"
 #include "core/dataset/bitmap.h"
 
@@ -29,7 +29,7 @@ struct AudienceState {
     // as-of, saved audiences) changes; the per-rule cache makes a one-rule edit cheap.
     std::string evaluated_key;
     bool evaluated = false;
-    std::vector<AudienceError> errors; // parse-free: validation and evaluation problems
+    std::vector<DefinitionError> errors; // parse-free: validation and evaluation problems
     Bitmap members;
     size_t size = 0, users = 0;
     double eval_ms = 0;
@@ -88,7 +88,7 @@ std::string unused_audience_id(const Session& session);
 
 // Replaces the draft with a definition read from JSON text (an imported file or a share
 // link). Validation errors leave the draft as it was; returns them.
-std::vector<AudienceError> open_definition(Session& session, std::string_view json_text);
+std::vector<DefinitionError> open_definition(Session& session, std::string_view json_text);
 
 // Goes back to the draft the last open_definition replaced; false when there is none.
 bool restore_replaced_draft(Session& session);

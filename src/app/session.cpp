@@ -292,7 +292,7 @@ nlohmann::json Session::audience_state_json() {
     refresh_audience(*this);
     const AudienceState& st = audience;
     json errors = json::array();
-    for (const AudienceError& e : st.errors) errors.push_back({{"path", e.path}, {"message", e.message}});
+    for (const DefinitionError& e : st.errors) errors.push_back({{"path", e.path}, {"message", e.message}});
     json definition;
     to_json(definition, st.draft);
     size_t users = model.users.size();
@@ -326,9 +326,9 @@ std::string Session::run_json(std::string_view definition, bool with_members) {
     rebuild_model_if_dirty();
     json out;
     ValidationResult parsed = parse_audience(definition);
-    auto errors_json = [](const std::vector<AudienceError>& errors) {
+    auto errors_json = [](const std::vector<DefinitionError>& errors) {
         json list = json::array();
-        for (const AudienceError& e : errors) list.push_back({{"path", e.path}, {"message", e.message}});
+        for (const DefinitionError& e : errors) list.push_back({{"path", e.path}, {"message", e.message}});
         return list;
     };
     if (!parsed.ok()) {

@@ -12,9 +12,9 @@ namespace segx {
 std::string Session::audience_sql_json(std::string_view definition) {
     using nlohmann::json;
     rebuild_model_if_dirty();
-    const auto failed = [](const std::vector<AudienceError>& errors) {
+    const auto failed = [](const std::vector<DefinitionError>& errors) {
         json list = json::array();
-        for (const AudienceError& e : errors) list.push_back({{"path", e.path}, {"message", e.message}});
+        for (const DefinitionError& e : errors) list.push_back({{"path", e.path}, {"message", e.message}});
         return json{{"ok", false}, {"errors", std::move(list)}}.dump(-1, ' ', false,
                                                                      json::error_handler_t::replace);
     };

@@ -124,8 +124,8 @@ bool comparison_values(std::vector<Scalar>& values, Op op, ColumnType type, cons
 
 // Problems whose JSON path is `path` or lies inside it, but not inside a nested rule of a group
 // (those show under their own row).
-void draw_problems(const std::vector<AudienceError>& errors, const std::string& path, bool group) {
-    for (const AudienceError& e : errors) {
+void draw_problems(const std::vector<DefinitionError>& errors, const std::string& path, bool group) {
+    for (const DefinitionError& e : errors) {
         bool here = e.path == path;
         if (!here && e.path.compare(0, path.size() + 1, path + ".") == 0) {
             here = !group || e.path.compare(path.size() + 1, 6, "rules[") != 0;
@@ -311,7 +311,7 @@ bool window_editor(TimeWindow& w, const std::string& path) {
 }
 
 bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path,
-                   const std::vector<AudienceError>& errors) {
+                   const std::vector<DefinitionError>& errors) {
     bool changed = false;
     ImGui::SetNextItemWidth(80 * unit());
     if (begin_combo(("##" + path + ".did").c_str(), r.did ? "did" : "did not")) {

@@ -146,7 +146,7 @@ void draw_audiences(Session& session, UiState& ui) {
 
     float left = std::floor(ImGui::GetContentRegionAvail().x * 0.62f);
     ImGui::BeginChild("##builder", ImVec2(left, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-    for (const AudienceError& e : st.errors)
+    for (const DefinitionError& e : st.errors)
         if (e.path == "$" || e.path == "segx" || e.path == "name" || e.path == "id")
             ImGui::TextColored(kErrorColor, "%s", e.to_string().c_str());
     draw_rule_tree(session, st.draft.root);

@@ -336,11 +336,11 @@ EMSCRIPTEN_KEEPALIVE const char* segx_run(const char* definition, int with_membe
 // JSON is {ok} or {ok: false, errors: [{path, message}]}, and a refused one changes nothing.
 EMSCRIPTEN_KEEPALIVE const char* segx_audience_open(const char* definition, const char* opened_id) {
     if (guarded([&] {
-            std::vector<AudienceError> errors = open_definition(session(), definition);
+            std::vector<DefinitionError> errors = open_definition(session(), definition);
             nlohmann::json out = {{"ok", errors.empty()}};
             if (!errors.empty()) {
                 out["errors"] = nlohmann::json::array();
-                for (const AudienceError& e : errors)
+                for (const DefinitionError& e : errors)
                     out["errors"].push_back({{"path", e.path}, {"message", e.message}});
             } else if (opened_id && *opened_id) {
                 for (const Audience& a : session().saved_audiences)
@@ -373,7 +373,7 @@ EMSCRIPTEN_KEEPALIVE const char* segx_audience_check(const char* definition) {
     nlohmann::json out = {{"ok", r.ok()}};
     if (!r.ok()) {
         out["errors"] = nlohmann::json::array();
-        for (const AudienceError& e : r.errors)
+        for (const DefinitionError& e : r.errors)
             out["errors"].push_back({{"path", e.path}, {"message", e.message}});
     }
     g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

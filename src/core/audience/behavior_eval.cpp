@@ -13,11 +13,11 @@
 // users). The cheaper of the two is chosen per rule from the slice's length. First/last
 // occurrences always take the postings: they depend on events before the window too.
 
-#include "core/audience/json_text.h"
-#include "core/audience/predicate.h"
 #include "core/audience/rule_eval.h"
-#include "core/audience/text.h"
 #include "core/audience/user_set.h"
+#include "core/lang/json_text.h"
+#include "core/lang/predicate.h"
+#include "core/lang/text.h"
 #include "core/model/event_index.h"
 #include "core/time/civil.h"
 #include "core/time/parse.h"
@@ -29,95 +29,9 @@
 
 namespace segx {
 
-void check_measure_ops(const Measure& measure, const std::string& path, std::vector<AudienceError>& errors) {
-    const auto values_fit = [](Op op, size_t n) { return op == Op::Between ? n == 2 : n == 1; };
-    if (const auto* count = std::get_if<CountMeasure>(&measure)) {
-        bool op_ok =
-            count->op == Op::Gte || count->op == Op::Lte || count->op == Op::Eq || count->op == Op::Between;
-        if (!op_ok || !values_fit(count->op, count->values.size()))
-            errors.push_back(AudienceError{child_path(path, "count"),
-                                           "expected gte, lte or eq with one value, or between with two"});
-    } else if (const auto* agg = std::get_if<AggregateMeasure>(&measure)) {
-        bool op_ok = agg->op == Op::Eq || agg->op == Op::Neq || agg->op == Op::Gt || agg->op == Op::Gte ||
-                     agg->op == Op::Lt || agg->op == Op::Lte || agg->op == Op::Between;
-        if (!op_ok || !values_fit(agg->op, agg->values.size()))
-            errors.push_back(
-                AudienceError{child_path(path, "aggregate"),
-                              "expected eq, neq, gt, gte, lt or lte with one value, or between with two"});
-    }
-}
-
-std::string unknown_event(const std::string& name, const StringDictionary& events) {
-    std::string message = "unknown event " + quote(name);
-    if (events.empty()) return message + " (the data has no events)";
-    message += " (known: ";
-    constexpr uint32_t kShown = 12;
-    for (uint32_t c = 0; c < events.size() && c < kShown; c++)
-        message += (c > 0 ? ", " : "") + quote(events.at(c), 40);
-    if (events.size() > kShown) message += ", and " + std::to_string(events.size() - kShown) + " more";
-    return message + ")";
-}
-
 namespace {
 
 BehaviorPlan g_plan = BehaviorPlan::Auto;
-
-// Events with lo < time <= hi.
-struct Span {
-    int64_t lo = INT64_MIN;
-    int64_t hi = INT64_MAX;
-};
-
-bool window_span(const TimeWindow& window, int64_t as_of, const std::string& path,
-                 std::vector<AudienceError>& errors, Span* out) {
-    out->lo = INT64_MIN;
-    out->hi = as_of;
-    if (const auto* last = std::get_if<WindowLastDays>(&window)) {
-        if (last->days < 1 || last->days > kMaxWindowDays) {
-            errors.push_back(
-                AudienceError{child_path(path, "last_days"),
-                              "expected a whole number of days from 1 to " + std::to_string(kMaxWindowDays)});
-            return false;
-        }
-        int64_t length = last->days * kMicrosPerDay;
-        out->lo = as_of < INT64_MIN + length ? INT64_MIN : as_of - length;
-        return true;
-    }
-    if (const auto* range = std::get_if<WindowRange>(&window)) {
-        bool ok = true;
-        int64_t us = 0;
-        if (range->from.empty() && range->to.empty()) {
-            errors.push_back(AudienceError{path, "expected last_days, or from and/or to"});
-            return false;
-        }
-        if (!range->from.empty()) {
-            if (parse_time_text(range->from, TimeFormat::Iso, 0, &us))
-                out->lo = us;
-            else {
-                errors.push_back(AudienceError{child_path(path, "from"),
-                                               quote(range->from) + " is not an ISO 8601 date or time"});
-                ok = false;
-            }
-        }
-        if (!range->to.empty()) {
-            if (parse_time_text(range->to, TimeFormat::Iso, 0, &us))
-                out->hi = std::min(us, as_of); // never past as-of
-            else {
-                errors.push_back(AudienceError{child_path(path, "to"),
-                                               quote(range->to) + " is not an ISO 8601 date or time"});
-                ok = false;
-            }
-        }
-        return ok;
-    }
-    return true; // all time, up to as-of
-}
-
-const Column* find_column(const std::vector<Column>& columns, const std::string& name) {
-    for (const Column& c : columns)
-        if (c.name == name) return &c;
-    return nullptr;
-}
 
 bool count_hit(const CountMeasure& m, uint64_t n) {
     switch (m.op) {
@@ -226,7 +140,7 @@ size_t filter_rows(const ColumnPredicate& p, const T* rows, size_t n, T* out) {
 // cache miss waited for alone would cost more than the whole pass), and the ones inside
 // merged back in row order.
 size_t window_rows(const EventIndex& index, const int64_t* time, const uint32_t* rows, const uint16_t* day,
-                   size_t n, Span s, uint32_t* out) {
+                   size_t n, TimeSpan s, uint32_t* out) {
     const int32_t lo = int32_t(index.day_of(s.lo)), hi = int32_t(index.day_of(s.hi));
     constexpr int32_t kDays = int32_t(EventIndex::kLastDay) + 1;
     std::unique_ptr<uint8_t[]> verdict(new uint8_t[kDays]); // 1 in, 2 edge day, 0 out
@@ -346,7 +260,7 @@ struct Slice {
     size_t size() const { return p3 - p0; }
 };
 
-Slice window_slice(const EventIndex& index, uint32_t code, const int64_t* time, Span s) {
+Slice window_slice(const EventIndex& index, uint32_t code, const int64_t* time, TimeSpan s) {
     Slice out;
     out.p0 = out.p1 = out.p2 = out.p3 = index.first(code);
     // An event with lo < t <= hi has a stored day (clamped to kLastDay) in a .. b; days strictly
@@ -367,7 +281,7 @@ Slice window_slice(const EventIndex& index, uint32_t code, const int64_t* time, 
 
 // The slice's events inside the window as (user << 32 | row), in slice order, into out[0..);
 // returns how many.
-size_t slice_items(const EventIndex& index, const int64_t* time, const Slice& sl, Span s, uint64_t* out) {
+size_t slice_items(const EventIndex& index, const int64_t* time, const Slice& sl, TimeSpan s, uint64_t* out) {
     const uint32_t* row = index.by_day_row.data();
     const uint32_t* user = index.by_day_user.data();
     size_t m = 0;
@@ -411,7 +325,7 @@ bool slice_is_cheaper(size_t slice, size_t postings, size_t users, size_t random
 // saturating at 255, when every bound of the measure is below 255 (a count of 255 or more then
 // compares as 255 does): a quarter of the scratch, more of it in cache.
 template <typename Counter>
-Bitmap count_slice(const EventIndex& index, const int64_t* time, const Slice& sl, Span s,
+Bitmap count_slice(const EventIndex& index, const int64_t* time, const Slice& sl, TimeSpan s,
                    const CountMeasure& count, size_t n) {
     const uint32_t* row = index.by_day_row.data();
     const uint32_t* user = index.by_day_user.data();
@@ -513,7 +427,7 @@ Bitmap decide_from_items(const BehaviorRule& rule, const ValueSource& source, co
 void set_behavior_plan_for_tests(BehaviorPlan plan) { g_plan = plan; }
 
 Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t as_of,
-                          const std::string& path, std::vector<AudienceError>& errors) {
+                          const std::string& path, std::vector<DefinitionError>& errors) {
     const size_t before = errors.size();
     const EventStore& ev = model.events;
 
@@ -522,24 +436,13 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
         code = *found;
     else
         errors.push_back(
-            AudienceError{child_path(path, "event"), unknown_event(rule.event, model.event_names)});
+            DefinitionError{child_path(path, "event"), unknown_event(rule.event, model.event_names)});
 
-    std::vector<ColumnPredicate> filters(rule.where.size());
-    for (size_t i = 0; i < rule.where.size(); i++) {
-        const EventFilter& f = rule.where[i];
-        std::string fp = child_path(path, "where");
-        append_path_index(fp, i);
-        const Column* column = find_column(ev.properties, f.property);
-        if (column == nullptr)
-            errors.push_back(AudienceError{child_path(fp, "property"),
-                                           unknown_name("event property", f.property, ev.properties)});
-        else
-            compile_predicate(*column, "event property " + quote(f.property), f.op, f.values, f.ci, fp,
-                              errors, &filters[i]);
-    }
+    std::vector<ColumnPredicate> filters;
+    compile_event_filters(ev.properties, rule.where, path, errors, &filters);
 
-    Span span;
-    window_span(rule.window, as_of, child_path(path, "window"), errors, &span);
+    TimeSpan span;
+    resolve_window(rule.window, as_of, child_path(path, "window"), errors, &span);
 
     ValueSource source{ev.revenue.data(), nullptr};
     check_measure_ops(rule.measure, path, errors);
@@ -549,11 +452,11 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
             const Column* column = find_column(ev.properties, agg->property);
             if (column == nullptr)
                 errors.push_back(
-                    AudienceError{pp, unknown_name("event property", agg->property, ev.properties)});
+                    DefinitionError{pp, unknown_name("event property", agg->property, ev.properties)});
             else if (column->type != ColumnType::Int64 && column->type != ColumnType::Double)
-                errors.push_back(AudienceError{pp, "needs a numeric event property: event property " +
-                                                       quote(agg->property) + " is " +
-                                                       type_name(column->type)});
+                errors.push_back(DefinitionError{pp, "needs a numeric event property: event property " +
+                                                         quote(agg->property) + " is " +
+                                                         type_name(column->type)});
             else
                 source = ValueSource{nullptr, column};
         }
@@ -623,7 +526,7 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
     }
     // An occurrence is the first (last) matching event at or before as-of, wherever it is; the
     // window is tested on its time below. Counts and aggregates take the window's events.
-    const Span keep = occ != nullptr ? Span{INT64_MIN, as_of} : span;
+    const TimeSpan keep = occ != nullptr ? TimeSpan{INT64_MIN, as_of} : span;
     if (m > 0 && (keep.lo >= index->min_time[code] || keep.hi < index->max_time[code])) {
         uint32_t* out = narrowed();
         m = window_rows(*index, ev.time.data(), rows, index->day.data() + index->first(code), m, keep, out);

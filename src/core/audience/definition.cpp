@@ -1,61 +1,15 @@
 #include "core/audience/definition.h"
 
+#include "core/lang/names.h"
+
 namespace segx {
 
 namespace {
-
-struct OpName {
-    Op op;
-    const char* name;
-};
-constexpr OpName kOps[] = {
-    {Op::Eq, "eq"},
-    {Op::Neq, "neq"},
-    {Op::In, "in"},
-    {Op::NotIn, "not_in"},
-    {Op::Contains, "contains"},
-    {Op::NotContains, "not_contains"},
-    {Op::StartsWith, "starts_with"},
-    {Op::Gt, "gt"},
-    {Op::Gte, "gte"},
-    {Op::Lt, "lt"},
-    {Op::Lte, "lte"},
-    {Op::Between, "between"},
-    {Op::IsSet, "is_set"},
-    {Op::IsNotSet, "is_not_set"},
-};
 
 constexpr const char* kAggregateFns[] = {"sum", "avg", "min", "max"};
 constexpr const char* kStages[] = {"new", "returning", "resurrecting", "dormant"};
 
 } // namespace
-
-const char* op_name(Op op) {
-    for (const OpName& o : kOps)
-        if (o.op == op) return o.name;
-    return "?";
-}
-
-std::optional<Op> op_from_name(std::string_view name) {
-    for (const OpName& o : kOps)
-        if (name == o.name) return o.op;
-    return std::nullopt;
-}
-
-Arity op_arity(Op op) {
-    switch (op) {
-        case Op::IsSet:
-        case Op::IsNotSet:
-            return Arity::None;
-        case Op::In:
-        case Op::NotIn:
-            return Arity::Many;
-        case Op::Between:
-            return Arity::Two;
-        default:
-            return Arity::One;
-    }
-}
 
 const char* aggregate_fn_name(AggregateFn fn) { return kAggregateFns[size_t(fn)]; }
 
@@ -79,50 +33,9 @@ const char* rule_kind_name(const RuleNode& node) {
     return kKinds[node.index()];
 }
 
-Scalar Scalar::of(std::string s) {
-    Scalar v;
-    v.kind = Kind::String;
-    v.text = std::move(s);
-    return v;
-}
-
-Scalar Scalar::of(double x) {
-    Scalar v;
-    v.kind = Kind::Number;
-    v.number = x;
-    return v;
-}
-
-Scalar Scalar::of_bool(bool b) {
-    Scalar v;
-    v.kind = Kind::Bool;
-    v.boolean = b;
-    return v;
-}
-
-// Only the member of the active kind takes part: a number never differs by a stale text.
-bool operator==(const Scalar& a, const Scalar& b) {
-    if (a.kind != b.kind) return false;
-    switch (a.kind) {
-        case Scalar::Kind::String:
-            return a.text == b.text;
-        case Scalar::Kind::Number:
-            return a.number == b.number;
-        case Scalar::Kind::Bool:
-            return a.boolean == b.boolean;
-    }
-    return false;
-}
-
 bool operator==(const PropertyRule& a, const PropertyRule& b) {
     return a.attribute == b.attribute && a.op == b.op && a.values == b.values && a.ci == b.ci;
 }
-bool operator==(const EventFilter& a, const EventFilter& b) {
-    return a.property == b.property && a.op == b.op && a.values == b.values && a.ci == b.ci;
-}
-bool operator==(const WindowAllTime&, const WindowAllTime&) { return true; }
-bool operator==(const WindowLastDays& a, const WindowLastDays& b) { return a.days == b.days; }
-bool operator==(const WindowRange& a, const WindowRange& b) { return a.from == b.from && a.to == b.to; }
 bool operator==(const CountMeasure& a, const CountMeasure& b) { return a.op == b.op && a.values == b.values; }
 bool operator==(const AggregateMeasure& a, const AggregateMeasure& b) {
     return a.fn == b.fn && a.property == b.property && a.op == b.op && a.values == b.values;
@@ -147,6 +60,25 @@ bool operator==(const Group& a, const Group& b) {
 bool operator==(const Rule& a, const Rule& b) { return a.node == b.node; }
 bool operator==(const Audience& a, const Audience& b) {
     return a.segx == b.segx && a.id == b.id && a.name == b.name && a.root == b.root;
+}
+
+void check_measure_ops(const Measure& measure, const std::string& path,
+                       std::vector<DefinitionError>& errors) {
+    const auto values_fit = [](Op op, size_t n) { return op == Op::Between ? n == 2 : n == 1; };
+    if (const auto* count = std::get_if<CountMeasure>(&measure)) {
+        bool op_ok =
+            count->op == Op::Gte || count->op == Op::Lte || count->op == Op::Eq || count->op == Op::Between;
+        if (!op_ok || !values_fit(count->op, count->values.size()))
+            errors.push_back(DefinitionError{child_path(path, "count"),
+                                             "expected gte, lte or eq with one value, or between with two"});
+    } else if (const auto* agg = std::get_if<AggregateMeasure>(&measure)) {
+        bool op_ok = agg->op == Op::Eq || agg->op == Op::Neq || agg->op == Op::Gt || agg->op == Op::Gte ||
+                     agg->op == Op::Lt || agg->op == Op::Lte || agg->op == Op::Between;
+        if (!op_ok || !values_fit(agg->op, agg->values.size()))
+            errors.push_back(
+                DefinitionError{child_path(path, "aggregate"),
+                                "expected eq, neq, gt, gte, lt or lte with one value, or between with two"});
+    }
 }
 
 } // namespace segx

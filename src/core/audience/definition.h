@@ -8,6 +8,11 @@
 // bounds, an aggregate's function, a window's days), the variants are separate types in a
 // std::variant, so that no "unused" field can make two equal-meaning definitions unequal.
 
+#include "core/lang/error.h"
+#include "core/lang/event_filter.h"
+#include "core/lang/value.h"
+#include "core/lang/window.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,59 +24,10 @@
 
 namespace segx {
 
-// Limits on untrusted definitions (json.h enforces them; the evaluator re-checks the depth so
-// a tree built in code cannot recurse without bound either).
-constexpr int kMaxGroupDepth = 64;        // groups inside groups, the root being depth 1
-constexpr size_t kMaxRules = 10000;       // rules in one definition, groups included
-constexpr size_t kMaxValues = 10000;      // values of one `in`, filters of one behavior rule
-constexpr size_t kMaxStringBytes = 10000; // any one string: names, values, ids
-
-// ---- operators and values -------------------------------------------------------------------
-
-enum class Op : uint8_t {
-    Eq,
-    Neq,
-    In,
-    NotIn,
-    Contains,
-    NotContains,
-    StartsWith,
-    Gt,
-    Gte,
-    Lt,
-    Lte,
-    Between,
-    IsSet,
-    IsNotSet,
-};
-
-const char* op_name(Op op); // "eq", "not_in", "starts_with", ...
-std::optional<Op> op_from_name(std::string_view name);
-
-// How many values an operator takes: is_set/is_not_set none, in/not_in one or more (`values`
-// in JSON), between exactly two (`values`), every other one exactly one (`value`).
-enum class Arity : uint8_t { None, One, Two, Many };
-Arity op_arity(Op op);
-
-// A JSON scalar in a comparison. Dates and times are strings (ISO 8601, parsed when compared
-// with a DATE or TIMESTAMP column); numbers are doubles (JSON integers beyond ±2^53 are refused
-// on input rather than rounded).
-struct Scalar {
-    enum class Kind : uint8_t { String, Number, Bool };
-    Kind kind = Kind::String;
-    std::string text;     // String
-    double number = 0;    // Number
-    bool boolean = false; // Bool
-
-    static Scalar of(std::string s);
-    static Scalar of(const char* s) { return of(std::string(s)); }
-    static Scalar of(double x);
-    static Scalar of(int x) { return of(double(x)); }
-    static Scalar of_bool(bool b);
-};
-bool operator==(const Scalar& a, const Scalar& b);
-inline bool operator!=(const Scalar& a, const Scalar& b) { return !(a == b); }
-
+// Limits on untrusted audience definitions (json.h enforces them; the evaluator re-checks the
+// depth so a tree built in code cannot recurse without bound either). Value limits: lang/value.h.
+constexpr int kMaxGroupDepth = 64;  // groups inside groups, the root being depth 1
+constexpr size_t kMaxRules = 10000; // rules in one definition, groups included
 // ---- rules ----------------------------------------------------------------------------------
 
 // A user attribute compared with values: `country in ["CN", "HK"]`.
@@ -81,26 +37,6 @@ struct PropertyRule {
     std::vector<Scalar> values; // as many as op_arity says
     bool ci = false;            // strings: ASCII case-insensitive (evaluate.h)
 };
-
-// The same comparison over an event property column, filtering a behavior rule's events.
-struct EventFilter {
-    std::string property;
-    Op op = Op::Eq;
-    std::vector<Scalar> values;
-    bool ci = false;
-};
-
-// Time windows, relative to the as-of time. Every window is start-exclusive, end-inclusive,
-// and no window reaches past as-of (evaluate.h).
-struct WindowAllTime {}; // (-inf, as_of]
-struct WindowLastDays {
-    int64_t days = 30;
-};                        // (as_of - days, as_of], days in 1..kMaxWindowDays
-struct WindowRange {      // (from, to] ∩ (-inf, as_of]; "" = open end, not both
-    std::string from, to; // ISO 8601 date or time text, UTC when zone-less
-};
-using TimeWindow = std::variant<WindowAllTime, WindowLastDays, WindowRange>;
-constexpr int64_t kMaxWindowDays = 100000;
 
 // What a behavior rule measures over the user's matching events in the window.
 struct CountMeasure {                  // number of matching events, 0 for none
@@ -199,11 +135,11 @@ struct Audience {
     Group root;
 };
 
+// A count's or an aggregate's operator and number of values (one, or two for between); errors
+// at path.count / path.aggregate. Shared by the evaluator and the SQL compiler.
+void check_measure_ops(const Measure& measure, const std::string& path, std::vector<DefinitionError>& errors);
+
 bool operator==(const PropertyRule& a, const PropertyRule& b);
-bool operator==(const EventFilter& a, const EventFilter& b);
-bool operator==(const WindowAllTime& a, const WindowAllTime& b);
-bool operator==(const WindowLastDays& a, const WindowLastDays& b);
-bool operator==(const WindowRange& a, const WindowRange& b);
 bool operator==(const CountMeasure& a, const CountMeasure& b);
 bool operator==(const AggregateMeasure& a, const AggregateMeasure& b);
 bool operator==(const OccurrenceMeasure& a, const OccurrenceMeasure& b);

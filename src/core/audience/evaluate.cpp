@@ -7,39 +7,14 @@
 
 #include "core/audience/audience_cache.h"
 #include "core/audience/json.h"
-#include "core/audience/json_text.h"
 #include "core/audience/rule_eval.h"
-#include "core/audience/text.h"
 #include "core/audience/user_set.h"
+#include "core/lang/json_text.h"
+#include "core/lang/text.h"
 
 #include <map>
 
 namespace segx {
-
-std::string child_path(const std::string& path, const char* key) {
-    std::string p = path;
-    append_path_key(p, key);
-    return p;
-}
-
-std::string child_path(const std::string& path, const char* key, size_t i) {
-    std::string p = child_path(path, key);
-    append_path_index(p, i);
-    return p;
-}
-
-// Ids as they appear in messages: plain when short and printable, else quoted.
-std::string show_id(const std::string& id) {
-    bool plain = !id.empty() && id.size() <= 64;
-    for (char c : id) plain = plain && c > ' ' && c != '"' && c != '\\' && c != 0x7F;
-    return plain && is_valid_utf8(id) ? id : quote(id);
-}
-
-std::string cycle_message(const std::vector<std::string>& stack, size_t from, const std::string& id) {
-    std::string chain;
-    for (size_t k = from; k < stack.size(); k++) chain += show_id(stack[k]) + " \xE2\x86\x92 "; // →
-    return "audience cycle: " + chain + show_id(id);
-}
 
 namespace {
 
@@ -50,7 +25,7 @@ constexpr size_t kMaxRefDepth = 64;
 // the references ("audience cycle: a → b → a"), while other errors inside a referenced
 // audience get its name prefixed.
 struct Issue {
-    AudienceError error;
+    DefinitionError error;
     bool cycle = false;
 };
 
@@ -113,11 +88,11 @@ private:
             key = leaf_cache_key(r, ctx_.as_of_us);
             if (const Bitmap* hit = cache_->lookup(key, ctx_.model_generation)) return *hit;
         }
-        std::vector<AudienceError> errors;
+        std::vector<DefinitionError> errors;
         Bitmap users = behavior
                            ? eval_behavior_rule(ctx_.model, *behavior, ctx_.as_of_us, path, errors)
                            : eval_property_rule(ctx_.model, std::get<PropertyRule>(r.node), path, errors);
-        for (AudienceError& e : errors) issues.push_back({std::move(e)});
+        for (DefinitionError& e : errors) issues.push_back({std::move(e)});
         if (cache_ != nullptr && errors.empty()) cache_->store(key, users, ctx_.model_generation);
         return users;
     }

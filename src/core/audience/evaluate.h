@@ -29,8 +29,8 @@
 // bitmap is then empty.
 
 #include "core/audience/definition.h"
-#include "core/audience/error.h"
 #include "core/dataset/bitmap.h"
+#include "core/lang/error.h"
 #include "core/model/model.h"
 
 #include <cstdint>
@@ -54,7 +54,7 @@ struct EvalContext {
 
 struct EvalResult {
     Bitmap users; // bit u set = user index u is a member; empty bitmap when !ok()
-    std::vector<AudienceError> errors;
+    std::vector<DefinitionError> errors;
 
     bool ok() const { return errors.empty(); }
 };

@@ -33,7 +33,7 @@
 // kept as they are.
 
 #include "core/audience/definition.h"
-#include "core/audience/error.h"
+#include "core/lang/error.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -43,8 +43,8 @@
 namespace segx {
 
 struct ValidationResult {
-    std::vector<AudienceError> errors; // every problem found, at most kMaxErrors (+1 summary)
-    Audience audience;                 // meaningful only when ok()
+    std::vector<DefinitionError> errors; // every problem found, at most kMaxErrors (+1 summary)
+    Audience audience;                   // meaningful only when ok()
 
     bool ok() const { return errors.empty(); }
 };

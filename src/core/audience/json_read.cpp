@@ -4,10 +4,10 @@
 
 #include "core/audience/json.h"
 
-#include "core/audience/json_fields.h"
-#include "core/audience/json_text.h"
-#include "core/audience/text.h"
 #include "core/dataset/column.h"
+#include "core/lang/json_fields.h"
+#include "core/lang/json_text.h"
+#include "core/lang/text.h"
 #include "core/time/parse.h"
 
 #include <stdexcept>
@@ -129,40 +129,6 @@ private:
         return r;
     }
 
-    TimeWindow window(const json& v, const std::string& path) {
-        if (!object(v, path)) return WindowAllTime{};
-        keys(v, path, {"last_days", "from", "to"});
-        const json* days = get(v, "last_days");
-        const json* from = get(v, "from");
-        const json* to = get(v, "to");
-        if (days != nullptr) {
-            if (from != nullptr || to != nullptr) fail(path, "use either last_days or from/to, not both");
-            WindowLastDays w;
-            whole(*days, key_path(path, "last_days"), 1, kMaxWindowDays, &w.days, " of days");
-            return w;
-        }
-        if (from == nullptr && to == nullptr) {
-            fail(path, "expected last_days, or from and/or to");
-            return WindowAllTime{};
-        }
-        WindowRange w;
-        int64_t from_us = 0, to_us = 0;
-        bool from_ok = from != nullptr && time(*from, key_path(path, "from"), &w.from, &from_us);
-        bool to_ok = to != nullptr && time(*to, key_path(path, "to"), &w.to, &to_us);
-        if (from_ok && to_ok && from_us >= to_us)
-            fail(key_path(path, "to"), "must be after from (the window is (from, to])");
-        return w;
-    }
-
-    bool time(const json& v, const std::string& path, std::string* text, int64_t* us) {
-        if (!string(&v, path, text, true, true)) return false;
-        if (!parse_time_text(*text, TimeFormat::Iso, 0, us)) {
-            fail(path, quote(*text) + " is not an ISO 8601 date or time (2024-01-31, 2024-01-31T10:00:00Z)");
-            return false;
-        }
-        return true;
-    }
-
     template <typename T>
     void measure_values(const json& obj, const std::string& path, Op op, std::vector<T>* out) {
         const json* one = get(obj, "value");
@@ -222,24 +188,7 @@ private:
         boolean(get(v, "did"), key_path(path, "did"), &r.did);
         string(get(v, "event"), key_path(path, "event"), &r.event, true, true);
 
-        if (const json* where = get(v, "where")) {
-            const std::string wp = key_path(path, "where");
-            if (!where->is_array()) {
-                fail(wp, std::string("expected an array, got ") + type_of(*where));
-            } else if (where->size() > kMaxValues) {
-                fail(wp, "more than " + std::to_string(kMaxValues) + " filters");
-            } else {
-                for (size_t i = 0; i < where->size(); i++) {
-                    const std::string fp = index_path(wp, i);
-                    EventFilter f;
-                    if (object((*where)[i], fp)) {
-                        keys((*where)[i], fp, {"property", "op", "value", "values", "ci"});
-                        comparison((*where)[i], fp, "property", &f.property, &f.op, &f.values, &f.ci);
-                    }
-                    r.where.push_back(std::move(f));
-                }
-            }
-        }
+        filters(v, path, &r.where);
         if (const json* w = get(v, "window")) r.window = window(*w, key_path(path, "window"));
 
         const json* count = get(v, "count");
@@ -402,7 +351,7 @@ ValidationResult validate_audience(const json& document) {
         reader.finish();
         result.errors = std::move(reader.errors);
     } catch (const std::exception& e) { // allocation failure; nothing else throws
-        result.errors.push_back(AudienceError{"$", sanitize_utf8(e.what())});
+        result.errors.push_back(DefinitionError{"$", sanitize_utf8(e.what())});
     }
     if (!result.ok()) result.audience = Audience();
     return result;

@@ -1,6 +1,6 @@
 #include "core/audience/members_csv.h"
 
-#include "core/audience/text.h"
+#include "core/lang/text.h"
 
 #include <algorithm>
 #include <stdexcept>

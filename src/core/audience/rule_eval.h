@@ -4,8 +4,9 @@
 // the model. Semantics are documented in evaluate.h and predicate.h.
 
 #include "core/audience/definition.h"
-#include "core/audience/error.h"
 #include "core/dataset/bitmap.h"
+#include "core/lang/error.h"
+#include "core/lang/names.h"
 #include "core/model/model.h"
 
 #include <cstdint>
@@ -16,33 +17,19 @@ namespace segx {
 
 // One predicate over the attribute column, one pass over users.
 Bitmap eval_property_rule(const Model& model, const PropertyRule& rule, const std::string& path,
-                          std::vector<AudienceError>& errors);
+                          std::vector<DefinitionError>& errors);
 
 // Names, filters and window resolved once, then a pass over the rows of the rule's event only
 // (Model::event_index; built on the spot, at O(events), for a Model filled by hand without one),
 // or, for a count or aggregate whose window holds a small part of that event's history, over the
 // window's slice of the index's time view only.
 Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t as_of_us,
-                          const std::string& path, std::vector<AudienceError>& errors);
+                          const std::string& path, std::vector<DefinitionError>& errors);
 
 // Which view of the event index a windowed count or aggregate rule reads: the user-ordered
 // postings or the time-ordered slice of the window, chosen by estimated cost (Auto), or forced,
 // so that tests check both paths against a plain scan. Process-wide; tests only.
 enum class BehaviorPlan { Auto, Postings, TimeSlice };
 void set_behavior_plan_for_tests(BehaviorPlan plan);
-
-// Messages and paths shared by the evaluator and the SQL compiler, which must report exactly
-// the same problems at the same JSON paths.
-std::string child_path(const std::string& path, const char* key);           // path.key
-std::string child_path(const std::string& path, const char* key, size_t i); // path.key[i]
-std::string show_id(const std::string& id); // an audience id in a message: plain, or quoted when odd
-std::string unknown_event(const std::string& name, const StringDictionary& events);
-// A count's or an aggregate's operator and number of values (one, or two for between).
-void check_measure_ops(const Measure& measure, const std::string& path, std::vector<AudienceError>& errors);
-// "audience cycle: a → b → a", the chain from stack[from] to the id that closes it.
-std::string cycle_message(const std::vector<std::string>& stack, size_t from, const std::string& id);
-
-// "unknown attribute \"x\" (known: a, b, c, ...)": the first few names, to spot a typo.
-std::string unknown_name(const char* what, const std::string& name, const std::vector<Column>& known);
 
 } // namespace segx

@@ -5,9 +5,9 @@
 
 #include "core/sql/audience_sql.h"
 
-#include "core/audience/json_text.h"
-#include "core/audience/rule_eval.h"
-#include "core/audience/text.h"
+#include "core/lang/json_text.h"
+#include "core/lang/names.h"
+#include "core/lang/text.h"
 #include "core/sql/rule_sql.h"
 #include "core/sql/sql_text.h"
 #include "core/time/civil.h"
@@ -23,7 +23,7 @@ constexpr size_t kMaxRefDepth = 64; // as evaluate.cpp
 // An error, and whether it is a cycle: cycles keep their message through the references,
 // other errors inside a referenced audience get its name prefixed (as evaluate.cpp does).
 struct Issue {
-    AudienceError error;
+    DefinitionError error;
     bool cycle = false;
 };
 
@@ -98,7 +98,7 @@ private:
     std::string rule(const Rule& r, const std::string& path, int depth, int indent,
                      std::vector<Issue>& issues) {
         const RuleNode& node = r.node;
-        std::vector<AudienceError> errors;
+        std::vector<DefinitionError> errors;
         std::string sql;
         if (const auto* g = std::get_if<Group>(&node))
             return group(*g, path, depth + 1, indent, false, issues);
@@ -116,7 +116,7 @@ private:
             errors.push_back({path, std::string(rule_kind_name(node)) + " rules are not available yet (the " +
                                         engine + " engine has not landed)"});
         }
-        for (AudienceError& e : errors) issues.push_back({std::move(e)});
+        for (DefinitionError& e : errors) issues.push_back({std::move(e)});
         return sql;
     }
 

@@ -55,8 +55,8 @@
 // table's own columns, e.g. "time"), and values that are not valid UTF-8.
 
 #include "core/audience/definition.h"
-#include "core/audience/error.h"
 #include "core/audience/evaluate.h"
+#include "core/lang/error.h"
 
 #include <string>
 #include <vector>
@@ -65,7 +65,7 @@ namespace segx {
 
 struct SqlResult {
     std::string sql; // empty when !ok()
-    std::vector<AudienceError> errors;
+    std::vector<DefinitionError> errors;
 
     bool ok() const { return errors.empty(); }
 };

@@ -6,13 +6,13 @@
 // The checks and their messages follow eval_behavior_rule (behavior_eval.cpp), in its order:
 // event, filters, window, measure.
 
-#include "core/audience/json_text.h"
-#include "core/audience/rule_eval.h"
-#include "core/audience/text.h"
+#include "core/lang/json_text.h"
+#include "core/lang/names.h"
+#include "core/lang/text.h"
+#include "core/lang/window.h"
 #include "core/sql/rule_sql.h"
 #include "core/sql/sql_text.h"
 #include "core/time/civil.h"
-#include "core/time/parse.h"
 
 #include <algorithm>
 
@@ -29,48 +29,19 @@ struct Bounds {
     std::string lo, hi;
 };
 
+// The checks and instants are lang's resolve_window; "last N days" is written as an INTERVAL so
+// that the SQL reads as the definition does.
 bool window_bounds(const TimeWindow& window, int64_t as_of, const std::string& path,
-                   std::vector<AudienceError>& errors, Bounds* out) {
+                   std::vector<DefinitionError>& errors, Bounds* out) {
+    TimeSpan span;
+    const bool ok = resolve_window(window, as_of, path, errors, &span);
+    out->hi = sql_timestamp(span.hi);
     out->lo.clear();
-    out->hi = sql_timestamp(as_of);
-    if (const auto* last = std::get_if<WindowLastDays>(&window)) {
-        if (last->days < 1 || last->days > kMaxWindowDays) {
-            errors.push_back(
-                AudienceError{child_path(path, "last_days"),
-                              "expected a whole number of days from 1 to " + std::to_string(kMaxWindowDays)});
-            return false;
-        }
-        out->lo = out->hi + " - INTERVAL " + std::to_string(last->days) + " DAY";
-        return true;
-    }
-    if (const auto* range = std::get_if<WindowRange>(&window)) {
-        if (range->from.empty() && range->to.empty()) {
-            errors.push_back(AudienceError{path, "expected last_days, or from and/or to"});
-            return false;
-        }
-        bool ok = true;
-        int64_t us = 0;
-        if (!range->from.empty()) {
-            if (parse_time_text(range->from, TimeFormat::Iso, 0, &us))
-                out->lo = sql_timestamp(us);
-            else {
-                errors.push_back(AudienceError{child_path(path, "from"),
-                                               quote(range->from) + " is not an ISO 8601 date or time"});
-                ok = false;
-            }
-        }
-        if (!range->to.empty()) {
-            if (parse_time_text(range->to, TimeFormat::Iso, 0, &us))
-                out->hi = sql_timestamp(std::min(us, as_of)); // never past as-of
-            else {
-                errors.push_back(AudienceError{child_path(path, "to"),
-                                               quote(range->to) + " is not an ISO 8601 date or time"});
-                ok = false;
-            }
-        }
-        return ok;
-    }
-    return true; // all time, up to as-of
+    if (const auto* last = std::get_if<WindowLastDays>(&window))
+        out->lo = sql_timestamp(as_of) + " - INTERVAL " + std::to_string(last->days) + " DAY";
+    else if (const auto* range = std::get_if<WindowRange>(&window); range && !range->from.empty())
+        out->lo = sql_timestamp(span.lo);
+    return ok;
 }
 
 std::string in_window(const std::string& t, const Bounds& b) {
@@ -119,13 +90,13 @@ const char* aggregate_sql_name(AggregateFn fn) {
 } // namespace
 
 std::string behavior_sql(const Model& model, const BehaviorRule& rule, int64_t as_of, int indent,
-                         const std::string& path, std::vector<AudienceError>& errors) {
+                         const std::string& path, std::vector<DefinitionError>& errors) {
     const size_t before = errors.size();
     const std::vector<Column>& props = model.events.properties;
 
     if (!model.event_names.find(rule.event))
         errors.push_back(
-            AudienceError{child_path(path, "event"), unknown_event(rule.event, model.event_names)});
+            DefinitionError{child_path(path, "event"), unknown_event(rule.event, model.event_names)});
 
     std::vector<std::string> filters;
     for (size_t i = 0; i < rule.where.size(); i++) {
@@ -151,9 +122,9 @@ std::string behavior_sql(const Model& model, const BehaviorRule& rule, int64_t a
             const Column* column =
                 sql_column(props, "event property", "events", agg->property, kEventColumns, pp, errors);
             if (column != nullptr && column->type != ColumnType::Int64 && column->type != ColumnType::Double)
-                errors.push_back(AudienceError{pp, "needs a numeric event property: event property " +
-                                                       quote(agg->property) + " is " +
-                                                       type_name(column->type)});
+                errors.push_back(DefinitionError{pp, "needs a numeric event property: event property " +
+                                                         quote(agg->property) + " is " +
+                                                         type_name(column->type)});
             else if (column != nullptr)
                 value = "\"e\"." + sql_ident(column->name);
         }

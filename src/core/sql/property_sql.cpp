@@ -4,10 +4,10 @@
 // int64 bounds it derived (age > 29.5 is age > 29, age = 30.5 is FALSE), so DuckDB never
 // rounds a value the core compared exactly.
 
-#include "core/audience/json_text.h"
-#include "core/audience/predicate.h"
-#include "core/audience/rule_eval.h"
-#include "core/audience/text.h"
+#include "core/lang/json_text.h"
+#include "core/lang/names.h"
+#include "core/lang/predicate.h"
+#include "core/lang/text.h"
 #include "core/sql/rule_sql.h"
 #include "core/sql/sql_text.h"
 
@@ -135,7 +135,7 @@ std::string double_sql(const ColumnPredicate& p, const std::string& x, Op op) {
 
 std::string comparison_sql(const Column& column, const std::string& expr, const std::string& what, Op op,
                            const std::vector<Scalar>& values, bool ci, const std::string& path,
-                           std::vector<AudienceError>& errors) {
+                           std::vector<DefinitionError>& errors) {
     ColumnPredicate p;
     if (!compile_predicate(column, what, op, values, ci, path, errors, &p)) return "";
     switch (p.mode) {
@@ -147,8 +147,8 @@ std::string comparison_sql(const Column& column, const std::string& expr, const 
             bool ok = true;
             for (size_t i = 0; i < values.size(); i++)
                 if (!is_valid_utf8(values[i].text)) {
-                    errors.push_back(
-                        AudienceError{value_path(path, op, i), "is not valid UTF-8, which SQL text must be"});
+                    errors.push_back(DefinitionError{value_path(path, op, i),
+                                                     "is not valid UTF-8, which SQL text must be"});
                     ok = false;
                 }
             return ok ? string_sql(expr, op, values, ci) : "";
@@ -163,38 +163,38 @@ std::string comparison_sql(const Column& column, const std::string& expr, const 
 
 const Column* sql_column(const std::vector<Column>& columns, const char* what, const char* table,
                          const std::string& name, const std::vector<const char*>& reserved,
-                         const std::string& path, std::vector<AudienceError>& errors) {
+                         const std::string& path, std::vector<DefinitionError>& errors) {
     const Column* found = nullptr;
     for (const Column& c : columns)
         if (c.name == name) found = &c;
     if (found == nullptr) {
-        errors.push_back(AudienceError{path, unknown_name(what, name, columns)});
+        errors.push_back(DefinitionError{path, unknown_name(what, name, columns)});
         return nullptr;
     }
     const std::string named = std::string(what) + " " + quote(name) + " cannot be named in SQL: ";
     if (!sql_text_ok(name)) {
-        errors.push_back(AudienceError{path, named + "the name is not valid UTF-8 or holds a NUL byte"});
+        errors.push_back(DefinitionError{path, named + "the name is not valid UTF-8 or holds a NUL byte"});
         return nullptr;
     }
     const std::string folded = fold_ascii(name);
     for (const char* r : reserved)
         if (folded == r) {
-            errors.push_back(AudienceError{path, named + "the " + table + " table has its own " + quote(r) +
-                                                     " column, and DuckDB names ignore case"});
+            errors.push_back(DefinitionError{path, named + "the " + table + " table has its own " + quote(r) +
+                                                       " column, and DuckDB names ignore case"});
             return nullptr;
         }
     for (const Column& c : columns)
         if (&c != found && fold_ascii(c.name) == folded) {
             errors.push_back(
-                AudienceError{path, named + what + " " + quote(c.name) +
-                                        " differs from it only in case, and DuckDB names ignore case"});
+                DefinitionError{path, named + what + " " + quote(c.name) +
+                                          " differs from it only in case, and DuckDB names ignore case"});
             return nullptr;
         }
     return found;
 }
 
 std::string property_sql(const Model& model, const PropertyRule& rule, const std::string& path,
-                         std::vector<AudienceError>& errors) {
+                         std::vector<DefinitionError>& errors) {
     std::string p = path;
     append_path_key(p, "attribute");
     const Column* column =

@@ -8,8 +8,8 @@
 // no indentation of its own.
 
 #include "core/audience/definition.h"
-#include "core/audience/error.h"
 #include "core/dataset/column.h"
+#include "core/lang/error.h"
 #include "core/model/model.h"
 
 #include <cstdint>
@@ -23,7 +23,7 @@ namespace segx {
 // `path` are as for compile_predicate, which checks the operator and values first.
 std::string comparison_sql(const Column& column, const std::string& expr, const std::string& what, Op op,
                            const std::vector<Scalar>& values, bool ci, const std::string& path,
-                           std::vector<AudienceError>& errors);
+                           std::vector<DefinitionError>& errors);
 
 // The column named `name` among `columns` that SQL can name unambiguously: nullptr and an
 // error at `path` when there is none (unknown_name's message), when another column differs
@@ -31,12 +31,12 @@ std::string comparison_sql(const Column& column, const std::string& expr, const 
 // `table`'s own columns (`reserved`, lower case, e.g. "user_id").
 const Column* sql_column(const std::vector<Column>& columns, const char* what, const char* table,
                          const std::string& name, const std::vector<const char*>& reserved,
-                         const std::string& path, std::vector<AudienceError>& errors);
+                         const std::string& path, std::vector<DefinitionError>& errors);
 
 std::string property_sql(const Model& model, const PropertyRule& rule, const std::string& path,
-                         std::vector<AudienceError>& errors);
+                         std::vector<DefinitionError>& errors);
 
 std::string behavior_sql(const Model& model, const BehaviorRule& rule, int64_t as_of_us, int indent,
-                         const std::string& path, std::vector<AudienceError>& errors);
+                         const std::string& path, std::vector<DefinitionError>& errors);
 
 } // namespace segx

@@ -1,7 +1,7 @@
 #include "core/sql/sql_text.h"
 
-#include "core/audience/text.h"
 #include "core/dataset/column.h"
+#include "core/lang/text.h"
 #include "core/time/civil.h"
 
 #include <cmath>

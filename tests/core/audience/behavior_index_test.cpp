@@ -11,7 +11,7 @@
 
 #include "audience_fixture.h"
 
-#include "core/audience/predicate.h"
+#include "core/lang/predicate.h"
 #include "core/audience/rule_eval.h"
 #include "core/audience/user_set.h"
 #include "core/model/event_index.h"
@@ -144,7 +144,7 @@ Bitmap scan(const Model& m, const BehaviorRule& rule, int64_t as_of) {
         for (const Column& c : ev.properties)
             if (c.name == f.property) column = &c;
         ColumnPredicate p;
-        std::vector<AudienceError> errors;
+        std::vector<DefinitionError> errors;
         REQUIRE(compile_predicate(*column, f.property, f.op, f.values, f.ci, "w", errors, &p));
         filters.push_back(predicate_rows(p, ev.size()));
     }

@@ -2,7 +2,7 @@
 // and none crashes, throws or recurses deeply.
 
 #include "core/audience/json.h"
-#include "core/audience/json_text.h"
+#include "core/lang/json_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -210,9 +210,9 @@ std::vector<Case> corpus() {
     };
 }
 
-std::vector<std::string> strings(const std::vector<AudienceError>& errors) {
+std::vector<std::string> strings(const std::vector<DefinitionError>& errors) {
     std::vector<std::string> out;
-    for (const AudienceError& e : errors) out.push_back(e.to_string());
+    for (const DefinitionError& e : errors) out.push_back(e.to_string());
     return out;
 }
 

@@ -38,9 +38,9 @@ std::string read_file(const char* path) {
     return s.str();
 }
 
-json errors_json(const std::vector<AudienceError>& errors) {
+json errors_json(const std::vector<DefinitionError>& errors) {
     json list = json::array();
-    for (const AudienceError& e : errors) list.push_back({{"path", e.path}, {"message", e.message}});
+    for (const DefinitionError& e : errors) list.push_back({{"path", e.path}, {"message", e.message}});
     return list;
 }
 

@@ -1,7 +1,8 @@
-#include "core/audience/json_fields.h"
+#include "core/lang/json_fields.h"
 
-#include "core/audience/json_text.h"
 #include "core/dataset/column.h"
+#include "core/lang/json_text.h"
+#include "core/time/parse.h"
 
 #include <cmath>
 
@@ -60,14 +61,14 @@ std::string one_of(std::initializer_list<const char*> names) {
 
 void FieldReader::fail(const std::string& path, std::string message) {
     if (errors.size() < kMaxErrors)
-        errors.push_back(AudienceError{path, std::move(message)});
+        errors.push_back(DefinitionError{path, std::move(message)});
     else
         dropped_++;
 }
 
 void FieldReader::finish() {
     if (dropped_ > 0)
-        errors.push_back(AudienceError{"$", std::to_string(dropped_) + " more problems not shown"});
+        errors.push_back(DefinitionError{"$", std::to_string(dropped_) + " more problems not shown"});
 }
 
 const json* FieldReader::get(const json& obj, const char* key) {
@@ -271,6 +272,61 @@ void FieldReader::comparison(const json& obj, const std::string& path, const cha
                       : op_arity(*op) == Arity::Two ? 2
                                                     : vals->size();
     if (errors.size() == before) value_kinds(path, *op, *vals, expected);
+}
+
+TimeWindow FieldReader::window(const json& v, const std::string& path) {
+    if (!object(v, path)) return WindowAllTime{};
+    keys(v, path, {"last_days", "from", "to"});
+    const json* days = get(v, "last_days");
+    const json* from = get(v, "from");
+    const json* to = get(v, "to");
+    if (days != nullptr) {
+        if (from != nullptr || to != nullptr) fail(path, "use either last_days or from/to, not both");
+        WindowLastDays w;
+        whole(*days, key_path(path, "last_days"), 1, kMaxWindowDays, &w.days, " of days");
+        return w;
+    }
+    if (from == nullptr && to == nullptr) {
+        fail(path, "expected last_days, or from and/or to");
+        return WindowAllTime{};
+    }
+    WindowRange w;
+    int64_t from_us = 0, to_us = 0;
+    bool from_ok = from != nullptr && time(*from, key_path(path, "from"), &w.from, &from_us);
+    bool to_ok = to != nullptr && time(*to, key_path(path, "to"), &w.to, &to_us);
+    if (from_ok && to_ok && from_us >= to_us)
+        fail(key_path(path, "to"), "must be after from (the window is (from, to])");
+    return w;
+}
+
+bool FieldReader::time(const json& v, const std::string& path, std::string* text, int64_t* us) {
+    if (!string(&v, path, text, true, true)) return false;
+    if (!parse_time_text(*text, TimeFormat::Iso, 0, us)) {
+        fail(path, quote(*text) + " is not an ISO 8601 date or time (2024-01-31, 2024-01-31T10:00:00Z)");
+        return false;
+    }
+    return true;
+}
+
+void FieldReader::filters(const json& obj, const std::string& path, std::vector<EventFilter>* out) {
+    if (const json* where = get(obj, "where")) {
+        const std::string wp = key_path(path, "where");
+        if (!where->is_array()) {
+            fail(wp, std::string("expected an array, got ") + type_of(*where));
+        } else if (where->size() > kMaxValues) {
+            fail(wp, "more than " + std::to_string(kMaxValues) + " filters");
+        } else {
+            for (size_t i = 0; i < where->size(); i++) {
+                const std::string fp = index_path(wp, i);
+                EventFilter f;
+                if (object((*where)[i], fp)) {
+                    keys((*where)[i], fp, {"property", "op", "value", "values", "ci"});
+                    comparison((*where)[i], fp, "property", &f.property, &f.op, &f.values, &f.ci);
+                }
+                out->push_back(std::move(f));
+            }
+        }
+    }
 }
 
 } // namespace segx::json_read

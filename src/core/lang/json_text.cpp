@@ -1,6 +1,6 @@
-#include "core/audience/json_text.h"
+#include "core/lang/json_text.h"
 
-#include "core/audience/text.h"
+#include "core/lang/text.h"
 
 #include <cmath>
 #include <exception>
@@ -160,11 +160,11 @@ private:
 
     void soft_error(std::string path, std::string message) {
         if (out_.errors.size() < kMaxErrors)
-            out_.errors.push_back(AudienceError{std::move(path), std::move(message)});
+            out_.errors.push_back(DefinitionError{std::move(path), std::move(message)});
     }
     void fatal_error(std::string path, std::string message) {
         out_.fatal = true;
-        out_.errors.push_back(AudienceError{std::move(path), std::move(message)});
+        out_.errors.push_back(DefinitionError{std::move(path), std::move(message)});
     }
 
     JsonText& out_;
@@ -178,9 +178,9 @@ JsonText parse_json_text(std::string_view text, size_t max_depth) {
     JsonText out;
     if (text.size() > kMaxJsonTextBytes) {
         out.fatal = true;
-        out.errors.push_back(AudienceError{"$", "definition is " + std::to_string(text.size()) +
-                                                    " bytes, more than the " +
-                                                    std::to_string(kMaxJsonTextBytes) + " allowed"});
+        out.errors.push_back(DefinitionError{"$", "definition is " + std::to_string(text.size()) +
+                                                      " bytes, more than the " +
+                                                      std::to_string(kMaxJsonTextBytes) + " allowed"});
         return out;
     }
     DomBuilder builder(out, max_depth);
@@ -189,7 +189,7 @@ JsonText parse_json_text(std::string_view text, size_t max_depth) {
     } catch (const std::exception& e) {
         // The SAX parser reports through parse_error; this is for allocation failures.
         out.fatal = true;
-        out.errors.push_back(AudienceError{"$", sanitize_utf8(e.what())});
+        out.errors.push_back(DefinitionError{"$", sanitize_utf8(e.what())});
     }
     if (out.fatal) out.value = nullptr;
     return out;

@@ -1,4 +1,4 @@
-#include "core/audience/text.h"
+#include "core/lang/text.h"
 
 #include <cstdint>
 #include <cstdio>

@@ -2,11 +2,13 @@
 // FieldReader: typed access to the fields of an untrusted nlohmann DOM, for the definition
 // reader (json_read.cpp). Each accessor reads its field or records one problem at the field's
 // JSON path and leaves the output at its default; nothing throws, so one walk over a document
-// reports every problem. Internal to src/core/audience.
+// reports every problem. Shared by the readers of every definition kind.
 
-#include "core/audience/definition.h"
-#include "core/audience/error.h"
-#include "core/audience/text.h"
+#include "core/lang/error.h"
+#include "core/lang/event_filter.h"
+#include "core/lang/text.h"
+#include "core/lang/value.h"
+#include "core/lang/window.h"
 
 #include <nlohmann/json.hpp>
 
@@ -34,7 +36,7 @@ inline const std::initializer_list<const char*> kOpNames = {
 
 class FieldReader {
 public:
-    std::vector<AudienceError> errors; // at most kMaxErrors
+    std::vector<DefinitionError> errors; // at most kMaxErrors
 
     void fail(const std::string& path, std::string message);
     void finish(); // appends "N more problems not shown" when some were dropped
@@ -84,6 +86,13 @@ public:
     // {name_key, op, value/values, ci}: shared by property rules and event filters.
     void comparison(const json& obj, const std::string& path, const char* name_key, std::string* name, Op* op,
                     std::vector<Scalar>* vals, bool* ci);
+
+    // {"last_days": N} or {"from", "to"} (either end optional; from before to).
+    TimeWindow window(const json& v, const std::string& path);
+    // An ISO 8601 date or time string; *us its instant (UTC when zone-less).
+    bool time(const json& v, const std::string& path, std::string* text, int64_t* us);
+    // obj's optional "where": an array of {property, op, value/values, ci}.
+    void filters(const json& obj, const std::string& path, std::vector<EventFilter>* out);
 
 private:
     size_t dropped_ = 0;

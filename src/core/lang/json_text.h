@@ -4,7 +4,7 @@
 // overflow the (small, in WASM) stack; nesting past `max_depth` stops the parse; and every
 // problem is located by JSON path like the validator's (json.h).
 
-#include "core/audience/error.h"
+#include "core/lang/error.h"
 
 #include <nlohmann/json.hpp>
 
@@ -25,7 +25,7 @@ struct JsonText {
     nlohmann::json value;
     // Fatal problems (syntax, nesting, a number out of range) leave `value` null; the others
     // (a duplicate key, an integer beyond ±2^53) are reported while parsing goes on.
-    std::vector<AudienceError> errors;
+    std::vector<DefinitionError> errors;
     bool fatal = false;
 };
 

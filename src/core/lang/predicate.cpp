@@ -1,7 +1,7 @@
-#include "core/audience/predicate.h"
+#include "core/lang/predicate.h"
 
-#include "core/audience/json_text.h"
-#include "core/audience/text.h"
+#include "core/lang/json_text.h"
+#include "core/lang/text.h"
 #include "core/time/parse.h"
 
 #include <algorithm>
@@ -63,7 +63,7 @@ bool is_negated(Op op) { return op == Op::Neq || op == Op::NotIn || op == Op::No
 class Compiler {
 public:
     Compiler(const Column& column, const std::string& what, Op op, const std::vector<Scalar>& values, bool ci,
-             const std::string& path, std::vector<AudienceError>& errors)
+             const std::string& path, std::vector<DefinitionError>& errors)
         : c_(column), what_(what), op_(op), values_(values), ci_(ci), path_(path), errors_(errors) {}
 
     bool run(ColumnPredicate* out) {
@@ -116,7 +116,7 @@ private:
         return p;
     }
     void fail(std::string path, std::string message) {
-        errors_.push_back(AudienceError{std::move(path), std::move(message)});
+        errors_.push_back(DefinitionError{std::move(path), std::move(message)});
     }
 
     // A definition built in code skips the JSON validator: check the value count here too.
@@ -358,7 +358,7 @@ private:
     const std::vector<Scalar>& values_;
     bool ci_;
     const std::string& path_;
-    std::vector<AudienceError>& errors_;
+    std::vector<DefinitionError>& errors_;
 };
 
 inline bool int_hit(const ColumnPredicate& p, int64_t x) {
@@ -395,7 +395,7 @@ void fill_words(Bitmap& out, const Column& c, size_t rows, Hit hit) {
 
 bool compile_predicate(const Column& column, const std::string& what, Op op,
                        const std::vector<Scalar>& values, bool ci, const std::string& path,
-                       std::vector<AudienceError>& errors, ColumnPredicate* out) {
+                       std::vector<DefinitionError>& errors, ColumnPredicate* out) {
     *out = ColumnPredicate();
     return Compiler(column, what, op, values, ci, path, errors).run(out);
 }

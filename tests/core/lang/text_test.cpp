@@ -1,5 +1,5 @@
-#include "core/audience/text.h"
-#include "core/audience/json_text.h"
+#include "core/lang/text.h"
+#include "core/lang/json_text.h"
 
 #include <doctest/doctest.h>
 

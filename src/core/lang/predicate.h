@@ -18,10 +18,10 @@
 // is_not_set; in particular neq, not_in and not_contains are false on null rows, and is_set is
 // false. An empty string is a value, not a null.
 
-#include "core/audience/definition.h"
-#include "core/audience/error.h"
 #include "core/dataset/bitmap.h"
 #include "core/dataset/column.h"
+#include "core/lang/error.h"
+#include "core/lang/value.h"
 
 #include <cstdint>
 #include <string>
@@ -51,7 +51,7 @@ struct ColumnPredicate {
 // a value does not fit the column's type.
 bool compile_predicate(const Column& column, const std::string& what, Op op,
                        const std::vector<Scalar>& values, bool ci, const std::string& path,
-                       std::vector<AudienceError>& errors, ColumnPredicate* out);
+                       std::vector<DefinitionError>& errors, ColumnPredicate* out);
 
 // The rows 0..rows-1 that match, one word of 64 rows at a time; rows past the column's end
 // count as null.
