@@ -73,7 +73,7 @@ std::string members_csv_text(const Session& session, const std::vector<std::stri
 // The draft as DuckDB SQL (src/core/sql), or false and why not.
 bool audience_sql_text(Session& session, std::string* sql, std::string* problem);
 
-// Saved audiences (Session::saved_audiences, in rail order). Each returns false (and posts why) when it
+// Saved audiences (Session::saved.audiences, in rail order). Each returns false (and posts why) when it
 // cannot act.
 bool save_draft(Session& session, bool as_new); // as_new: a copy under a new id
 void open_saved(Session& session, size_t index);

@@ -268,20 +268,11 @@ std::optional<int64_t> Session::as_of_us() const {
 }
 
 std::vector<std::string> Session::set_saved_audiences(std::string_view json_array) {
-    std::vector<std::string> refused;
     nlohmann::json list = nlohmann::json::parse(json_array, nullptr, false);
     if (!list.is_array())
         throw std::invalid_argument("saved audiences: expected a JSON array of definitions");
-    std::vector<Audience> parsed;
-    for (const auto& item : list) {
-        ValidationResult r = parse_audience(item.dump());
-        if (r.ok())
-            parsed.push_back(std::move(r.audience));
-        else
-            refused.push_back(item.is_object() && item.contains("id") ? item["id"].dump()
-                                                                      : item.dump().substr(0, 60));
-    }
-    saved_audiences = std::move(parsed);
+    std::vector<std::string> refused;
+    for (const SavedProblem& p : read_saved_definitions(list, &saved)) refused.push_back(p.id);
     ++audience.revision; // `audience` rules of the draft may now mean something else
     return refused;
 }
@@ -314,49 +305,15 @@ nlohmann::json Session::audience_state_json() {
 EvalContext Session::eval_context() const {
     auto as_of = as_of_us();
     return EvalContext{model, as_of ? *as_of : 0, model_generation,
-                       [this](std::string_view id) -> const Audience* {
-                           for (const Audience& a : saved_audiences)
-                               if (a.id == id) return &a;
-                           return nullptr;
-                       }};
+                       [this](std::string_view id) { return saved.audience(id); }};
 }
 
 std::string Session::run_json(std::string_view definition, bool with_members) {
-    using nlohmann::json;
     rebuild_model_if_dirty();
-    json out;
-    ValidationResult parsed = parse_audience(definition);
-    auto errors_json = [](const std::vector<DefinitionError>& errors) {
-        json list = json::array();
-        for (const DefinitionError& e : errors) list.push_back({{"path", e.path}, {"message", e.message}});
-        return list;
-    };
-    if (!parsed.ok()) {
-        out = {{"ok", false}, {"errors", errors_json(parsed.errors)}};
-        return out.dump(-1, ' ', false, json::error_handler_t::replace);
-    }
-    auto as_of = as_of_us();
-    EvalResult r = audience_cache.evaluate(parsed.audience, eval_context());
-    if (!r.ok()) {
-        out = {{"ok", false}, {"errors", errors_json(r.errors)}};
-        return out.dump(-1, ' ', false, json::error_handler_t::replace);
-    }
-    size_t size = r.users.count_set(), users = model.users.size();
-    AudienceCache::Stats st = audience_cache.stats();
-    out = {{"ok", true},
-           {"kind", "audience"},
-           {"size", size},
-           {"users", users},
-           {"share", users ? double(size) / double(users) : 0.0},
-           {"as_of", as_of ? json(format_timestamp_us(*as_of)) : json(nullptr)},
-           {"cache", {{"hits", st.hits}, {"misses", st.misses}}}};
-    if (with_members) {
-        json members = json::array();
-        for (size_t u = 0; u < r.users.size; ++u)
-            if (r.users.get(u)) members.push_back(std::string(model.users.id(uint32_t(u))));
-        out["members"] = std::move(members);
-    }
-    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+    RunOptions options;
+    options.members = with_members;
+    return answer_text(run_definition(
+        RunContext{model, as_of_us(), model_generation, &saved, &audience_cache}, definition, options));
 }
 
 static nlohmann::json rejects_json(const RejectLog* log) {
@@ -443,9 +400,9 @@ std::string Session::state_json() {
         out["as_of_us"] = nullptr;
     }
     out["as_of_is_default"] = !as_of_override.has_value();
-    json saved = json::array();
-    for (const Audience& a : saved_audiences) saved.push_back({{"id", a.id}, {"name", a.name}});
-    out["saved"] = {{"audiences", std::move(saved)}, {"funnels", json::array()}};
+    json saved_list = json::array();
+    for (const Audience& a : saved.audiences) saved_list.push_back({{"id", a.id}, {"name", a.name}});
+    out["saved"] = {{"audiences", std::move(saved_list)}, {"funnels", json::array()}};
     out["audience"] = audience_state_json();
     json log_json = json::array();
     size_t first = log.size() > 20 ? log.size() - 20 : 0;

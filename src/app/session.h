@@ -7,6 +7,7 @@
 #include "core/dataset/dataset.h"
 #include "core/model/model.h"
 #include "core/model/overview.h"
+#include "core/run/run.h"
 
 #include <cstdint>
 #include <map>
@@ -86,7 +87,7 @@ struct Session {
     bool model_dirty = false;
     uint64_t model_generation = 0; // bumped on every rebuild: cached audience results expire
     AudienceCache audience_cache;
-    std::vector<Audience> saved_audiences; // the workspace's, for `audience` reference rules
+    SavedDefinitions saved;                // the workspace's valid definitions, for reference rules (run.h)
     AudienceState audience;                // the Audiences tab (audience_state.h)
     std::optional<int64_t> as_of_override; // set in the interface; default: the latest event
     int next_handle = 1;

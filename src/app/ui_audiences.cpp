@@ -174,10 +174,10 @@ void draw_audience_rail(Session& session, UiState& ui) {
     ImGui::Spacing();
     ImGui::TextDisabled("SAVED AUDIENCES");
     ImGui::Separator();
-    if (session.saved_audiences.empty()) ImGui::TextDisabled("None yet: build one in the Audiences tab.");
+    if (session.saved.audiences.empty()) ImGui::TextDisabled("None yet: build one in the Audiences tab.");
     int act_rename = -1, act_duplicate = -1, act_delete = -1;
-    for (int i = 0; i < int(session.saved_audiences.size()); ++i) {
-        const Audience& a = session.saved_audiences[size_t(i)];
+    for (int i = 0; i < int(session.saved.audiences.size()); ++i) {
+        const Audience& a = session.saved.audiences[size_t(i)];
         ImGui::PushID(a.id.c_str());
         bool open = st.opened_id == a.id;
         if (ui.renaming == i) {
@@ -203,7 +203,7 @@ void draw_audience_rail(Session& session, UiState& ui) {
         ImGui::PopID();
     }
     if (act_rename >= 0)
-        ui.renaming = act_rename, ui.rename_text = session.saved_audiences[size_t(act_rename)].name;
+        ui.renaming = act_rename, ui.rename_text = session.saved.audiences[size_t(act_rename)].name;
     if (act_duplicate >= 0) duplicate_saved(session, size_t(act_duplicate));
     if (act_delete >= 0) delete_saved(session, size_t(act_delete)), ui.renaming = -1;
     if (!st.deleted.empty()) {

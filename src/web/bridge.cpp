@@ -343,7 +343,7 @@ EMSCRIPTEN_KEEPALIVE const char* segx_audience_open(const char* definition, cons
                 for (const DefinitionError& e : errors)
                     out["errors"].push_back({{"path", e.path}, {"message", e.message}});
             } else if (opened_id && *opened_id) {
-                for (const Audience& a : session().saved_audiences)
+                for (const Audience& a : session().saved.audiences)
                     if (a.id == opened_id) session().audience.opened_id = a.id;
             }
             g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -193,7 +193,7 @@ static void take_audience_requests(UiState& ui) {
     if (st.saved_changed) {
         st.saved_changed = false;
         nlohmann::json list = nlohmann::json::array();
-        for (const Audience& a : session().saved_audiences) list.push_back(a);
+        for (const Audience& a : session().saved.audiences) list.push_back(a);
         js_workspace_audiences(list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     }
     // The draft too, so that a reload or a crash loses no editing (compared as text: small).

@@ -1,0 +1,70 @@
+#pragma once
+// "Run a definition" (DESIGN §9): one entry that reads any definition's JSON, dispatches on its
+// kind, evaluates it over a model at the as-of time and answers in JSON. The page bridge
+// (segx.run), the session, the native evaluation tool of the tests and the command-line runner
+// all call this, so an answer's shape lives here once.
+//
+// Answers: {"ok": true, "kind", "as_of" (ISO text, or null for a model without events), ...what
+// the kind adds} or {"ok": false, "errors": [{"path", "message"}, ...]}. Adding a kind means
+// adding its engine and one entry in kKinds (run.cpp).
+
+#include "core/audience/definition.h"
+#include "core/lang/error.h"
+#include "core/model/model.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace segx {
+
+class AudienceCache;
+
+// The workspace's saved definitions that other definitions may name, valid ones only (the
+// workspace keeps the invalid ones with their errors). Reference rules resolve through here.
+struct SavedDefinitions {
+    std::vector<Audience> audiences;
+
+    const Audience* audience(std::string_view id) const;
+};
+
+// Reads a JSON array of saved definitions of any kind into `out` (replacing what it held).
+// Each refused item is named in the result with its errors ("[2]" or its id first); the
+// others are kept.
+struct SavedProblem {
+    std::string id; // the item's id as written, or "[index]" when it has none
+    std::vector<DefinitionError> errors;
+};
+std::vector<SavedProblem> read_saved_definitions(const nlohmann::json& items, SavedDefinitions* out);
+
+struct RunContext {
+    const Model& model;
+    std::optional<int64_t> as_of_us; // none: the model has no events (answers say null)
+    uint64_t model_generation = 0;   // the model's build; caches drop results of others
+    const SavedDefinitions* saved = nullptr;
+    AudienceCache* audience_cache = nullptr; // optional: reuses leaf results between runs
+};
+
+struct RunOptions {
+    bool members = false;        // audiences: list the member ids
+    bool sorted_members = false; // ... sorted as text (default: in user-index order)
+};
+
+// The definition's kind: "audience" for a document without "kind", else its "kind" string
+// ("" when it is not a string).
+std::string definition_kind(const nlohmann::json& document);
+
+nlohmann::json run_definition(const RunContext& ctx, const nlohmann::json& document,
+                              const RunOptions& options);
+// Parses `text` (lang/json_text.h: untrusted, depth-limited) first.
+nlohmann::json run_definition(const RunContext& ctx, std::string_view text, const RunOptions& options);
+
+nlohmann::json errors_json(const std::vector<DefinitionError>& errors);
+// An answer as text: compact, invalid UTF-8 replaced (answers quote untrusted input).
+std::string answer_text(const nlohmann::json& answer);
+
+} // namespace segx
