@@ -306,8 +306,8 @@ window.segx = {
     return bridge.run(definition, options);
   },
   widgetRect: async (label) => {
-    const { M, bridge } = await booted;
-    return JSON.parse(M.UTF8ToString(bridge.call('widget_rect', String(label))));
+    const { bridge } = await booted;
+    return JSON.parse(bridge.callText('widget_rect', String(label)));
   },
   cell: async (table, col, row) => (await booted).bridge.cellText(table, col, row),
   sql: async (query) => {

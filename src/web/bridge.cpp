@@ -40,8 +40,9 @@ static Table* pending_table(int handle) {
     return &it->second.table;
 }
 
-// One column of a batch as JS describes it: 5 int32 per column (see segx_model_append).
-static ValueChunk chunk_from(const int32_t* d) {
+// One column of a batch as JS describes it: 5 uint32 per column (see segx_model_append).
+// Unsigned: past 2 GiB a pointer does not fit an int32.
+static ValueChunk chunk_from(const uint32_t* d) {
     ValueChunk c;
     switch (d[0]) {
         case 0:
@@ -60,7 +61,7 @@ static ValueChunk chunk_from(const int32_t* d) {
             throw std::invalid_argument("unknown column layout " + std::to_string(d[0]));
     }
     c.validity = reinterpret_cast<const uint8_t*>(uintptr_t(d[3]));
-    if (d[4] < 0 || d[4] > int(ColumnType::String))
+    if (d[4] > uint32_t(ColumnType::String))
         throw std::invalid_argument("unknown column type " + std::to_string(d[4]));
     c.int_type = ColumnType(d[4]);
     return c;
@@ -94,6 +95,9 @@ static int guarded(F&& f, bool redraw = true) {
 
 using namespace segx;
 
+// Pointers and sizes: a pointer parameter is unsigned on both sides (JS passes it as `>>> 0`);
+// counts and sizes are size_t (unsigned) or double, never int, so that nothing past 2 GiB turns
+// negative. Functions that return a pointer are read by JS with `>>> 0` (web/core_bridge.js).
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void* segx_malloc(size_t n) { return std::malloc(n ? n : 1); }
@@ -133,31 +137,31 @@ EMSCRIPTEN_KEEPALIVE int segx_column_add(int handle, const char* name, int type)
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_column_append_int64(int handle, int col, const int64_t* values,
-                                                  const uint8_t* validity, int bit_offset, int n) {
+                                                  const uint8_t* validity, size_t bit_offset, size_t n) {
     return guarded(
         [&] {
-            pending_column(handle, col)->append_int64(values, validity, size_t(bit_offset), size_t(n));
+            pending_column(handle, col)->append_int64(values, validity, bit_offset, n);
             return 0;
         },
         false);
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_column_append_double(int handle, int col, const double* values,
-                                                   const uint8_t* validity, int bit_offset, int n) {
+                                                   const uint8_t* validity, size_t bit_offset, size_t n) {
     return guarded(
         [&] {
-            pending_column(handle, col)->append_double(values, validity, size_t(bit_offset), size_t(n));
+            pending_column(handle, col)->append_double(values, validity, bit_offset, n);
             return 0;
         },
         false);
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_column_append_utf8(int handle, int col, const int32_t* offsets,
-                                                 const char* bytes, const uint8_t* validity, int bit_offset,
-                                                 int n) {
+                                                 const char* bytes, const uint8_t* validity,
+                                                 size_t bit_offset, size_t n) {
     return guarded(
         [&] {
-            pending_column(handle, col)->append_utf8(offsets, bytes, validity, size_t(bit_offset), size_t(n));
+            pending_column(handle, col)->append_utf8(offsets, bytes, validity, bit_offset, n);
             return 0;
         },
         false);
@@ -241,10 +245,10 @@ EMSCRIPTEN_KEEPALIVE int segx_model_begin(const char* spec_json) {
     return guarded([&] { return session().begin_model_source(spec_json); }, false);
 }
 
-// desc: 5 int32 per column — layout (0 none, 1 int64, 2 double, 3 utf8), values pointer (utf8:
+// desc: 5 uint32 per column — layout (0 none, 1 int64, 2 double, 3 utf8), values pointer (utf8:
 // the bytes), utf8 offsets pointer, validity pointer (0: all valid), column type for int64s.
 // Events and orders: user, time, event, revenue, order, then properties. Users: user, then attributes.
-EMSCRIPTEN_KEEPALIVE int segx_model_append(int handle, int n, const int32_t* desc, int ncols) {
+EMSCRIPTEN_KEEPALIVE int segx_model_append(int handle, size_t n, const uint32_t* desc, int ncols) {
     return guarded(
         [&] {
             auto it = session().pending_model.find(handle);
@@ -258,9 +262,9 @@ EMSCRIPTEN_KEEPALIVE int segx_model_append(int handle, int n, const int32_t* des
             std::vector<ValueChunk> rest;
             for (int c = int(fixed); c < ncols; ++c) rest.push_back(chunk_from(desc + 5 * c));
             if (p.users) {
-                p.users->append(size_t(n), chunk_from(desc), rest);
+                p.users->append(n, chunk_from(desc), rest);
             } else {
-                p.events->append(size_t(n), chunk_from(desc), chunk_from(desc + 5), chunk_from(desc + 10),
+                p.events->append(n, chunk_from(desc), chunk_from(desc + 5), chunk_from(desc + 10),
                                  chunk_from(desc + 15), chunk_from(desc + 20), rest);
             }
             return 0;

@@ -339,7 +339,7 @@ EMSCRIPTEN_KEEPALIVE void segx_run_frame() {
     frame();
 }
 
-EMSCRIPTEN_KEEPALIVE void segx_set_font(const unsigned char* data, int size) {
+EMSCRIPTEN_KEEPALIVE void segx_set_font(const unsigned char* data, size_t size) {
     g.theme.font_ttf.assign(data, data + size);
     g.font_dirty = true;
     request_redraw();
