@@ -177,9 +177,31 @@ export class CoreBridge {
     return JSON.parse(this.callText('state_json'));
   }
 
-  // Hands the workspace's saved audiences to the core, for `audience` reference rules.
-  setSavedAudiences(definitions) {
-    this.check(this.call('audiences_set', JSON.stringify(definitions)));
+  // The workspace (saved definitions, mappings, settings) lives in the core, its one owner;
+  // web/workspace.js stores its text. loadWorkspace hands back what was stored, at start:
+  // {ok} or {ok: false, problem} (the core then starts with an empty workspace).
+  loadWorkspace(text) {
+    return JSON.parse(this.callText('workspace_load', String(text)));
+  }
+
+  // The workspace's JSON text: for storage (every definition, read or not), or for a file.
+  workspaceText({ forExport = false } = {}) {
+    return this.callText('workspace_json', forExport ? 1 : 0);
+  }
+
+  workspace(options) {
+    return JSON.parse(this.workspaceText(options));
+  }
+
+  // Bumped by every change to the workspace, in the interface or through mergeWorkspace.
+  workspaceRevision() {
+    return this.M._segx_workspace_revision();
+  }
+
+  // Merges {mappings, audiences, settings} into the workspace (an import, a save, a mapping,
+  // a setting): {ok, ids} or {ok: false, errors}; a refused one changes nothing.
+  mergeWorkspace(parts) {
+    return JSON.parse(this.callText('workspace_merge', JSON.stringify(parts)));
   }
 
   // Evaluates a definition (an object or JSON text) over the model: {ok, size, share, ...}.

@@ -317,9 +317,43 @@ EMSCRIPTEN_KEEPALIVE const char* segx_state_json() {
     return g_json.c_str();
 }
 
-// The workspace's saved audiences (a JSON array of definitions), for `audience` reference rules.
-EMSCRIPTEN_KEEPALIVE int segx_audiences_set(const char* json_array) {
-    return guarded([&] { return int(session().set_saved_audiences(json_array).size()); }, false);
+// --- the workspace (app/workspace.h): the session owns it; the page only stores its text ---
+
+// Loads the workspace the page stored, at start: {ok} or {ok: false, problem} when the text is
+// not a workspace at all (the session then starts with an empty one). Definitions that do not
+// read are kept, with their errors (state().saved). Valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* segx_workspace_load(const char* text) {
+    std::string problem;
+    bool ok = read_workspace(text ? text : "", &session().workspace, &problem);
+    request_redraw();
+    g_json = nlohmann::json(ok ? nlohmann::json{{"ok", true}}
+                               : nlohmann::json{{"ok", false}, {"problem", problem}})
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return g_json.c_str();
+}
+
+// The workspace as JSON text: for storage (every definition, read or not), or for a file
+// (for_export: {segx, kind, ...}, without the definitions that do not read). Valid until the
+// next call.
+EMSCRIPTEN_KEEPALIVE const char* segx_workspace_json(int for_export) {
+    g_json = workspace_json(session().workspace, for_export != 0);
+    return g_json.c_str();
+}
+
+// Bumped on every change: the page stores the workspace when it moves (a double: never wraps).
+EMSCRIPTEN_KEEPALIVE double segx_workspace_revision() { return double(session().workspace.revision); }
+
+// Merges {mappings, audiences, settings} (an import, a save, a mapping applied, a setting):
+// {ok, ids} or {ok: false, errors: [{path, message}]}, and a refused one changes nothing.
+EMSCRIPTEN_KEEPALIVE const char* segx_workspace_merge(const char* json_text) {
+    MergeResult r = merge_workspace(&session().workspace, json_text ? json_text : "");
+    request_redraw();
+    nlohmann::json out = {{"ok", r.ok()}};
+    if (r.ok()) out["ids"] = r.ids;
+    for (const AudienceError& e : r.errors)
+        out["errors"].push_back({{"path", e.path}, {"message", e.message}});
+    g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return g_json.c_str();
 }
 
 // Evaluates a definition (JSON text) over the model; the result JSON stays valid until the next call.
@@ -347,7 +381,7 @@ EMSCRIPTEN_KEEPALIVE const char* segx_audience_open(const char* definition, cons
                 for (const AudienceError& e : errors)
                     out["errors"].push_back({{"path", e.path}, {"message", e.message}});
             } else if (opened_id && *opened_id) {
-                for (const Audience& a : session().saved_audiences)
+                for (const Audience& a : session().workspace.audiences)
                     if (a.id == opened_id) session().audience.opened_id = a.id;
             }
             g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
