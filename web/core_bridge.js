@@ -1,5 +1,10 @@
 // JS half of the data bridge: hands Arrow record batches to the WASM core, one heap copy per
 // column buffer and never a loop over rows. Shared by the page and the Node tests.
+//
+// The heap may grow to 4 GB: a WASM pointer is an unsigned 32-bit number, but a wasm export
+// returns an i32, which JS reads as signed (negative past 2 GiB). So every pointer that comes
+// back from _malloc or an export goes through `>>> 0` before it indexes the heap, descriptors
+// are Uint32Array, and sizes travel as unsigned or double.
 
 // Must match segx::ColumnType (src/core/dataset/column.h).
 export const ColumnType = Object.freeze({ Bool: 0, Int64: 1, Double: 2, Date: 3, Timestamp: 4, String: 5 });
@@ -19,7 +24,7 @@ export class CoreBridge {
       const cargs = args.map((a) => {
         if (typeof a !== 'string') return a;
         const n = M.lengthBytesUTF8(a) + 1;
-        const p = M._malloc(n);
+        const p = M._malloc(n) >>> 0;
         M.stringToUTF8(a, p, n);
         temps.push(p);
         return p;
@@ -30,8 +35,18 @@ export class CoreBridge {
     }
   }
 
+  // Calls an export that returns a pointer: unsigned, so that it indexes the heap past 2 GiB.
+  callPtr(name, ...args) {
+    return this.call(name, ...args) >>> 0;
+  }
+
+  // Calls an export that returns a C string and reads it.
+  callText(name, ...args) {
+    return this.M.UTF8ToString(this.callPtr(name, ...args));
+  }
+
   check(rc) {
-    if (rc < 0) throw new Error(this.M.UTF8ToString(this.M._segx_last_error()));
+    if (rc < 0) throw new Error(this.M.UTF8ToString(this.M._segx_last_error() >>> 0));
     return rc;
   }
 
@@ -39,7 +54,7 @@ export class CoreBridge {
   copyIn(view) {
     const M = this.M;
     const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-    const p = M._malloc(Math.max(1, bytes.byteLength));
+    const p = M._malloc(Math.max(1, bytes.byteLength)) >>> 0;
     M.HEAPU8.set(bytes, p);  // HEAPU8 is re-read after malloc: memory growth replaces it
     return p;
   }
@@ -116,7 +131,7 @@ export class CoreBridge {
   // them, either null (an unmapped role) or {index, layout: 'int64'|'double'|'text', intType}.
   modelAppend(handle, batch, columns) {
     this.withHeap((heap) => {
-      const desc = new Int32Array(5 * columns.length);
+      const desc = new Uint32Array(5 * columns.length);  // pointers past 2 GiB stay unsigned
       columns.forEach((c, i) => {
         if (!c) return;
         const data = batch.getChildAt(c.index).data[0];
@@ -159,46 +174,68 @@ export class CoreBridge {
   }
 
   state() {
-    return JSON.parse(this.M.UTF8ToString(this.call('state_json')));
+    return JSON.parse(this.callText('state_json'));
   }
 
-  // Hands the workspace's saved audiences to the core, for `audience` reference rules.
-  setSavedAudiences(definitions) {
-    this.check(this.call('audiences_set', JSON.stringify(definitions)));
+  // The workspace (saved definitions, mappings, settings) lives in the core, its one owner;
+  // web/workspace.js stores its text. loadWorkspace hands back what was stored, at start:
+  // {ok} or {ok: false, problem} (the core then starts with an empty workspace).
+  loadWorkspace(text) {
+    return JSON.parse(this.callText('workspace_load', String(text)));
+  }
+
+  // The workspace's JSON text: for storage (every definition, read or not), or for a file.
+  workspaceText({ forExport = false } = {}) {
+    return this.callText('workspace_json', forExport ? 1 : 0);
+  }
+
+  workspace(options) {
+    return JSON.parse(this.workspaceText(options));
+  }
+
+  // Bumped by every change to the workspace, in the interface or through mergeWorkspace.
+  workspaceRevision() {
+    return this.M._segx_workspace_revision();
+  }
+
+  // Merges {mappings, audiences, settings} into the workspace (an import, a save, a mapping,
+  // a setting): {ok, ids} or {ok: false, errors}; a refused one changes nothing.
+  mergeWorkspace(parts) {
+    return JSON.parse(this.callText('workspace_merge', JSON.stringify(parts)));
   }
 
   // Evaluates a definition (an object or JSON text) over the model: {ok, size, share, ...}.
   run(definition, { members = false } = {}) {
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
-    return JSON.parse(this.M.UTF8ToString(this.call('run', text, members ? 1 : 0)));
+    return JSON.parse(this.callText('run', text, members ? 1 : 0));
   }
 
   // Compiles a definition (an object or JSON text) to one DuckDB statement: {ok, sql} or {ok: false, errors}.
   sql(definition) {
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
-    return JSON.parse(this.M.UTF8ToString(this.call('audience_sql', text)));
+    return JSON.parse(this.callText('audience_sql', text));
   }
 
   // Opens a definition in the Audiences tab's builder: {ok} or {ok: false, errors}; a refused
   // one changes nothing. openedId: the saved audience it is (a restored draft), or ''.
   openAudience(definition, openedId = '') {
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
-    return JSON.parse(this.M.UTF8ToString(this.call('audience_open', text, openedId)));
+    return JSON.parse(this.callText('audience_open', text, openedId));
   }
 
   // Checks a definition without the data (what an import checks first): {ok} or {ok: false, errors}.
   checkAudience(definition) {
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
-    return JSON.parse(this.M.UTF8ToString(this.call('audience_check', text)));
+    return JSON.parse(this.callText('audience_check', text));
   }
 
   // The model as bytes (src/core/model/model_io.h): a Uint8Array copied out of the heap.
   exportModel() {
     const M = this.M;
-    const sizeOut = M._malloc(8);
+    const sizeOut = M._malloc(8) >>> 0;
     try {
-      const p = this.call('model_export', sizeOut);
-      if (!p) throw new Error(M.UTF8ToString(M._segx_last_error()));
+      const p = this.callPtr('model_export', sizeOut);
+      if (!p) throw new Error(M.UTF8ToString(M._segx_last_error() >>> 0));
       const n = new Float64Array(M.HEAPU8.buffer, sizeOut, 1)[0];
       return M.HEAPU8.slice(p, p + n);
     } finally {
@@ -208,9 +245,8 @@ export class CoreBridge {
 
   // A cell's display text, as the Data panel shows it.
   cellText(table, col, row) {
-    const p = this.call('cell_text', table, col, row);
-    const text = this.M.UTF8ToString(p);
-    const err = this.M.UTF8ToString(this.M._segx_last_error());
+    const text = this.callText('cell_text', table, col, row);
+    const err = this.M.UTF8ToString(this.M._segx_last_error() >>> 0);
     if (err) throw new Error(err);
     return text;
   }

@@ -27,7 +27,7 @@ export function attachIme(M, canvas) {
     field.value = '';
     if (!text) return;
     const n = M.lengthBytesUTF8(text) + 1;
-    const p = M._malloc(n);
+    const p = M._malloc(n) >>> 0;  // unsigned: the heap may pass 2 GiB
     M.stringToUTF8(text, p, n);
     M._segx_input_text(p);
     M._free(p);

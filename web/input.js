@@ -87,7 +87,7 @@ export function attachInput(M, canvas) {
   document.addEventListener('paste', (e) => {
     const text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
     const n = M.lengthBytesUTF8(text) + 1;
-    const p = M._malloc(n);
+    const p = M._malloc(n) >>> 0;  // unsigned: the heap may pass 2 GiB
     M.stringToUTF8(text, p, n);
     M._segx_clipboard_set(p);
     M._free(p);

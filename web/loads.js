@@ -1,9 +1,9 @@
 // Runs loads one at a time (DuckDB-wasm has one thread, and order keeps results predictable),
 // remembers each file for reloads with another encoding, applies mapping edits from the
-// interface, and keeps the workspace's mappings up to date.
+// interface, and keeps the workspace's mappings up to date (in the core, which owns the
+// workspace; `store` writes it to the browser's storage).
 import { quoteIdent } from './load_support.js';
 import { applyMapping, loadSource, previewMapping } from './source_loader.js';
-import { saveWorkspace } from './workspace.js';
 
 // Lets the page draw a frame between chunks of a long load, so it never looks frozen; at most
 // every 100 ms, so that waiting for frames does not dominate the load itself.
@@ -28,8 +28,8 @@ function toBlob(file) {
 }
 
 export class Loads {
-  constructor({ db, bridge, workspace }) {
-    Object.assign(this, { db, bridge, workspace });
+  constructor({ db, bridge, store = null }) {
+    Object.assign(this, { db, bridge, store });
     this.queue = Promise.resolve();
     this.queued = 0;             // jobs asked for and not finished: state().loading meanwhile
     this.files = new Map();      // name -> {blob, demo, encoding, columns}
@@ -73,7 +73,8 @@ export class Loads {
 
   async loadOne(blob, { demo, encoding, mapping, isCancelled = () => false }) {
     const name = blob.name;
-    const budget = this.workspace.settings.memory_budget_mb * 2 ** 20;
+    const workspace = this.bridge.workspace();
+    const budget = workspace.settings.memory_budget_mb * 2 ** 20;
     if (blob.size > budget) {
       const gb = (n) => `${(n / 2 ** 30).toFixed(2)} GB`;
       const error = `the file is ${gb(blob.size)}, more than the memory budget of ${gb(budget)}; it was not loaded (the budget is a setting)`;
@@ -85,7 +86,7 @@ export class Loads {
       const bytes = new Uint8Array(await blob.arrayBuffer());
       const r = await loadSource({
         db: this.db, bridge: this.bridge, name, bytes, demo, encoding, mapping,
-        savedMapping: this.workspace.mappings[name],
+        savedMapping: Object.hasOwn(workspace.mappings, name) ? workspace.mappings[name] : undefined,
         onStep: yieldToPage, isCancelled,
       });
       this.files.set(name, { blob, demo, encoding: r.encoding, columns: r.columns });
@@ -138,7 +139,7 @@ export class Loads {
   }
 
   remember(name, mapping) {
-    this.workspace.mappings[name] = mapping;
-    saveWorkspace(this.workspace);
+    this.bridge.mergeWorkspace({ mappings: { [name]: mapping } });
+    this.store?.persist();
   }
 }

@@ -7,7 +7,7 @@ import { attachInput } from './input.js';
 import { Loads } from './loads.js';
 import { downloadText, pickFile } from './files.js';
 import { readShareFragment, shareFragment } from './share.js';
-import { exportWorkspace, loadWorkspace, mergeWorkspace, parseImport, saveWorkspace } from './workspace.js';
+import { WorkspaceStore, exportWorkspace, parseImport } from './workspace.js';
 
 const base = document.baseURI;
 const params = new URLSearchParams(location.search);
@@ -53,8 +53,24 @@ async function boot() {
 
   const db = await startDuckDB(base);
 
-  const workspace = loadWorkspace();
-  const loads = new Loads({ db, bridge, workspace });
+  // The core owns the workspace; the store writes it to this browser whenever it changes (the
+  // frame tells it after the interface changed something; merges below persist at once).
+  const store = new WorkspaceStore(bridge);
+  store.load();
+  let storageWarned = false;
+  const persist = () => {
+    if (store.persist() || storageWarned) return;
+    storageWarned = true;
+    bridge.status('warning', 'The browser refused to store the workspace: saved audiences last only until the page closes.');
+  };
+  M.segxWorkspaceChanged = persist;
+  // Merges {mappings, audiences, settings} into the workspace and stores it: {ok, ids} or {ok: false, errors}.
+  const mergeWorkspace = (parts) => {
+    const r = bridge.mergeWorkspace(parts);
+    if (r.ok) persist();
+    return r;
+  };
+  const loads = new Loads({ db, bridge, store });
   const load = (files, options) => loads.load(files, options);
   // Requests from the interface (see src/web/page_main.cpp).
   M.segxMappingRequest = (name, json, apply) => loads.editMapping(name, JSON.parse(json), apply);
@@ -62,7 +78,7 @@ async function boot() {
   M.segxRemove = (name) => loads.remove(name);
   M.segxCancel = () => loads.cancel();
 
-  const audiences = wireAudiences({ M, bridge, loads, workspace });
+  const audiences = wireAudiences({ M, bridge, loads, mergeWorkspace });
 
   picker.addEventListener('change', () => {
     const files = [...picker.files];
@@ -117,13 +133,12 @@ async function boot() {
     await loads.run(() => {});  // after every load asked for so far
     const r = bridge.run(definition);
     if (!r.ok) return r;
-    workspace.audiences[definition.id] = definition;
-    saveWorkspace(workspace);
-    bridge.setSavedAudiences(Object.values(workspace.audiences));
+    // Saved under its id (a new one when it has none); one of the same id is replaced.
+    const saved = mergeWorkspace({ audiences: { [definition.id ?? '']: definition } });
+    if (!saved.ok) return saved;
     bridge.status('info', `Saved audience "${definition.name}": ${r.size.toLocaleString('en-US')} users`);
-    return { ...r, id: definition.id };
+    return { ...r, id: saved.ids[0] };
   }
-  bridge.setSavedAudiences(Object.values(workspace.audiences));
   audiences.restoreDraft();
   // A shared link opens the definition in the builder once the data is loaded.
   if (location.hash.startsWith('#a=')) {
@@ -139,19 +154,18 @@ async function boot() {
   const state = () => {
     const s = bridge.state();
     s.loading = s.loading || loads.busy;
-    s.memory_budget_mb = workspace.settings.memory_budget_mb;
     return s;
   };
-  return { M, bridge, db, loads, load, state, workspace, saveAudience, audiences };
+  return { M, bridge, db, loads, load, state, mergeWorkspace, saveAudience, audiences };
 }
 
 const kDraftKey = 'segx.draft';
 const describeErrors = (errors) => errors.slice(0, 5).map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ') +
   (errors.length > 5 ? ` (and ${errors.length - 5} more)` : '');
 
-// The Audiences tab's requests (src/web/page_main.cpp): downloads, imports, share links, and
-// the saved audiences and draft the interface changed, written to the workspace.
-function wireAudiences({ M, bridge, loads, workspace }) {
+// The Audiences tab's requests (src/web/page_main.cpp): downloads, imports (merged into the
+// core's workspace), share links, and the draft the interface changed, kept in this browser.
+function wireAudiences({ M, bridge, loads, mergeWorkspace }) {
   // Opens a definition in the builder. Checked first, against the data when there is any, so a
   // refused one changes nothing; `what` names it in messages.
   const open = (definition, what) => {
@@ -194,10 +208,11 @@ function wireAudiences({ M, bridge, loads, workspace }) {
       bridge.status('error', `Nothing was imported: ${describeErrors(errors)}`);
       return { ok: false, errors };
     }
-    const merged = mergeWorkspace(workspace, parsed.workspace);
-    Object.assign(workspace, merged);
-    saveWorkspace(workspace);
-    bridge.setSavedAudiences(Object.values(workspace.audiences));
+    const merged = mergeWorkspace(parsed.workspace);
+    if (!merged.ok) {
+      bridge.status('error', `Nothing was imported: ${describeErrors(merged.errors)}`);
+      return merged;
+    }
     const n = Object.keys(parsed.workspace.audiences).length, m = Object.keys(parsed.workspace.mappings).length;
     bridge.status('info', `Imported a workspace: ${n} audience${n === 1 ? '' : 's'}, ${m} mapping${m === 1 ? '' : 's'} (they apply to files loaded from now on)`);
     return { ok: true, kind: 'workspace', audiences: n, mappings: m };
@@ -215,7 +230,12 @@ function wireAudiences({ M, bridge, loads, workspace }) {
     }
     await importText(await file.text());
   };
-  M.segxExportWorkspace = () => downloadText('segx-workspace.json', 'application/json', exportWorkspace(workspace));
+  M.segxExportWorkspace = () => {
+    const w = bridge.workspace({ forExport: true });
+    const unread = bridge.state().saved.audiences.filter((a) => a.unread).length;
+    downloadText('segx-workspace.json', 'application/json', exportWorkspace(w));
+    if (unread) bridge.status('warning', `${unread} saved definition${unread === 1 ? '' : 's'} that do not read were left out of the file (they stay in this browser)`);
+  };
   let lastLink = null;
   M.segxShare = async (json) => {
     try {
@@ -225,10 +245,6 @@ function wireAudiences({ M, bridge, loads, workspace }) {
     } catch (e) {
       bridge.status('error', `The link was not copied: ${e.message || e}`);
     }
-  };
-  M.segxSavedAudiences = (json) => {
-    workspace.audiences = Object.fromEntries(JSON.parse(json).map((a) => [a.id, a]));
-    if (!saveWorkspace(workspace)) bridge.status('warning', 'The browser refused to store the workspace: saved audiences last only until the page closes.');
   };
   let draftTimer = 0;
   M.segxDraft = (json, openedId) => {
@@ -277,10 +293,10 @@ window.segx = {
     bridge.setAsOf(iso === null || iso === undefined ? null : Date.parse(iso.endsWith('Z') ? iso : iso + 'Z') * 1000);
   },
   setMemoryBudget: async (mb) => {
-    const { workspace } = await booted;
+    const { mergeWorkspace } = await booted;
     if (!(Number(mb) > 0)) throw new Error('setMemoryBudget: expected a positive number of megabytes');
-    workspace.settings.memory_budget_mb = Number(mb);
-    saveWorkspace(workspace);
+    const r = mergeWorkspace({ settings: { memory_budget_mb: Number(mb) } });
+    if (!r.ok) throw new Error(`setMemoryBudget: ${r.errors[0].message}`);
   },
   cancel: async () => (await booted).loads.cancel(),
   // For benchmarks: DuckDB alone on the same bytes, in the page's own DuckDB (register + CTAS).
@@ -306,8 +322,8 @@ window.segx = {
     return bridge.run(definition, options);
   },
   widgetRect: async (label) => {
-    const { M, bridge } = await booted;
-    return JSON.parse(M.UTF8ToString(bridge.call('widget_rect', String(label))));
+    const { bridge } = await booted;
+    return JSON.parse(bridge.callText('widget_rect', String(label)));
   },
   cell: async (table, col, row) => (await booted).bridge.cellText(table, col, row),
   sql: async (query) => {

@@ -1,39 +1,57 @@
-// The workspace: every definition and mapping, no data. Autosaved to the browser's storage;
-// a broken or foreign entry is set aside, never trusted and never fatal.
+// The workspace: every definition, mapping and setting, no data. The core owns it (src/app/
+// workspace.h): the interface and the page's calls change it there, and this file only stores its
+// JSON text in the browser when its revision moves, and hands the text back at start. Nothing
+// flows the other way, so the two can never disagree. A saved definition that no longer reads
+// stays in storage (the core keeps it, with its errors); it is never dropped behind the user's back.
 import { validateMapping } from './mapping.js';
 
 const kKey = 'segx.workspace';
+const kUnreadableKey = 'segx.workspace.unreadable';
 
-export function emptyWorkspace() {
-  return { segx: 1, mappings: {}, audiences: {}, settings: { memory_budget_mb: 2048 } };
-}
-
-export function loadWorkspace(storage = globalThis.localStorage) {
-  const w = emptyWorkspace();
-  try {
-    const saved = JSON.parse(storage?.getItem(kKey) || 'null');
-    if (saved && saved.segx === 1 && typeof saved === 'object') {
-      if (saved.mappings && typeof saved.mappings === 'object') {
-        for (const [name, m] of Object.entries(saved.mappings)) if (m && typeof m === 'object' && !Array.isArray(m)) w.mappings[name] = m;
-      }
-      if (saved.audiences && typeof saved.audiences === 'object') {
-        for (const [id, a] of Object.entries(saved.audiences)) if (a && typeof a === 'object' && a.id === id) w.audiences[id] = a;
-      }
-      const mb = Number(saved.settings?.memory_budget_mb);
-      if (Number.isFinite(mb) && mb > 0) w.settings.memory_budget_mb = mb;
-    }
-  } catch {
-    // Unreadable storage (private mode, corrupt JSON): start empty, keep the old entry as it is.
+export class WorkspaceStore {
+  constructor(bridge, storage = globalThis.localStorage) {
+    this.bridge = bridge;
+    this.storage = storage;
+    this.stored = null;  // the revision storage holds
   }
-  return w;
-}
 
-export function saveWorkspace(w, storage = globalThis.localStorage) {
-  try {
-    storage?.setItem(kKey, JSON.stringify(w));
-    return true;
-  } catch {
-    return false;  // storage full or disabled: the page keeps working without autosave
+  // Hands the stored workspace to the core, once at start. A text that is not a workspace at
+  // all is set aside under another key (never overwritten) and the page says so.
+  load() {
+    let text = null;
+    try {
+      text = this.storage?.getItem(kKey) ?? null;
+    } catch {
+      // Storage disabled (private mode): start empty.
+    }
+    let result = { ok: true };
+    if (text !== null) {
+      result = this.bridge.loadWorkspace(text);
+      if (!result.ok) {
+        try {
+          this.storage.setItem(kUnreadableKey, text);
+        } catch {
+          // Nowhere to set it aside: it stays under its key until the workspace is next saved.
+        }
+        this.bridge.status('warning', `The saved workspace could not be read (${result.problem}); it was set aside as "${kUnreadableKey}" in this browser's storage`);
+      }
+    }
+    this.stored = this.bridge.workspaceRevision();
+    return result;
+  }
+
+  // Stores the workspace if it changed since it was last stored: one revision, one write.
+  // False when the browser refused to store it.
+  persist() {
+    const revision = this.bridge.workspaceRevision();
+    if (revision === this.stored) return true;
+    try {
+      this.storage?.setItem(kKey, this.bridge.workspaceText());
+      this.stored = revision;
+      return true;
+    } catch {
+      return false;  // storage full or disabled: the page keeps working without autosave
+    }
   }
 }
 
@@ -198,16 +216,4 @@ function checkWorkspace(doc, add, columnsOf) {
 function namedColumns(m) {
   const names = ['user_id', 'time', 'event', 'revenue', 'order_id'].map((k) => m[k]).concat(Array.isArray(m.columns) ? m.columns : []);
   return names.filter((n) => typeof n === 'string').map((name) => ({ name, type: 'VARCHAR' }));
-}
-
-// The workspace after an import: imported mappings and audiences replace those of the same
-// name, imported settings replace those they give. A new object; `current` is left as it was.
-export function mergeWorkspace(current, imported) {
-  const copy = (v) => structuredClone(v ?? {});
-  const w = copy(current);
-  w.segx = 1;
-  w.mappings = { ...copy(current.mappings), ...copy(imported.mappings) };
-  w.audiences = { ...copy(current.audiences), ...copy(imported.audiences) };
-  w.settings = { ...copy(current.settings), ...copy(imported.settings) };
-  return w;
 }

@@ -39,9 +39,10 @@ void refresh_audience(Session& session) {
     session.rebuild_model_if_dirty();
     AudienceState& st = session.audience;
     auto as_of = session.as_of_us();
-    // Saved audiences matter through `audience` rules; their revision is in st.revision.
+    // Saved audiences matter through `audience` rules: the workspace's revision covers them.
     std::string key = canonical(st.draft) + '\x1f' + std::to_string(session.model_generation) + '\x1f' +
-                      std::to_string(as_of ? *as_of : INT64_MIN) + '\x1f' + std::to_string(st.revision);
+                      std::to_string(as_of ? *as_of : INT64_MIN) + '\x1f' +
+                      std::to_string(session.workspace.revision);
     if (st.evaluated && key == st.evaluated_key) return;
     st.evaluated_key = std::move(key);
     st.evaluated = true;
@@ -78,13 +79,14 @@ void refresh_insight(Session& session) {
 void refresh_overlap(Session& session) {
     AudienceState& st = session.audience;
     auto as_of = session.as_of_us();
-    std::string saved_key = std::to_string(st.revision) + '\x1f' + std::to_string(session.model_generation) +
-                            '\x1f' + std::to_string(as_of ? *as_of : INT64_MIN);
+    std::string saved_key = std::to_string(session.workspace.revision) + '\x1f' +
+                            std::to_string(session.model_generation) + '\x1f' +
+                            std::to_string(as_of ? *as_of : INT64_MIN);
     if (st.saved_sets_key != saved_key) {
         st.saved_sets_key = saved_key;
         st.saved_set_names.clear(), st.saved_sets.clear(), st.saved_set_problems.clear();
         EvalContext ctx = session.eval_context();
-        for (const Audience& a : session.saved.audiences) {
+        for (const Audience& a : session.workspace.saved.audiences) {
             EvalResult r = session.audience_cache.evaluate(a, ctx);
             if (!r.ok()) {
                 st.saved_set_problems.push_back(a.name + ": " + r.errors.front().to_string());
@@ -129,18 +131,11 @@ bool audience_sql_text(Session& session, std::string* sql, std::string* problem)
 }
 
 std::string unused_audience_id(const Session& session) {
-    for (int n = 1;; ++n) {
-        std::string id = "audience-" + std::to_string(n);
-        bool taken = false;
-        for (const Audience& a : session.saved.audiences) taken = taken || a.id == id;
-        if (!taken) return id;
-    }
+    return unused_definition_id(session.workspace, "audience");
 }
 
-static void changed(Session& session) {
-    session.audience.saved_changed = true;
-    ++session.audience.revision;
-}
+// The page stores the workspace when its revision moves (web/workspace.js).
+static void changed(Session& session) { ++session.workspace.revision; }
 
 bool save_draft(Session& session, bool as_new) {
     AudienceState& st = session.audience;
@@ -154,7 +149,7 @@ bool save_draft(Session& session, bool as_new) {
     }
     Audience* existing = nullptr;
     if (!as_new && !st.opened_id.empty())
-        for (Audience& a : session.saved.audiences)
+        for (Audience& a : session.workspace.saved.audiences)
             if (a.id == st.opened_id) existing = &a;
     if (existing) {
         st.draft.id = existing->id;
@@ -162,7 +157,7 @@ bool save_draft(Session& session, bool as_new) {
     } else {
         if (as_new) st.draft.name += " (copy)";
         st.draft.id = unused_audience_id(session);
-        session.saved.audiences.push_back(st.draft);
+        session.workspace.saved.audiences.push_back(st.draft);
     }
     st.opened_id = st.draft.id;
     changed(session);
@@ -171,8 +166,8 @@ bool save_draft(Session& session, bool as_new) {
 }
 
 void open_saved(Session& session, size_t index) {
-    if (index >= session.saved.audiences.size()) return;
-    session.audience.draft = session.saved.audiences[index];
+    if (index >= session.workspace.saved.audiences.size()) return;
+    session.audience.draft = session.workspace.saved.audiences[index];
     session.audience.opened_id = session.audience.draft.id;
 }
 
@@ -183,12 +178,12 @@ void new_draft(Session& session) {
 }
 
 bool rename_saved(Session& session, size_t index, const std::string& name) {
-    if (index >= session.saved.audiences.size()) return false;
+    if (index >= session.workspace.saved.audiences.size()) return false;
     if (name.empty() || name.size() > kMaxStringBytes) {
         session.post(Level::Error, "An audience name must have 1 to 10,000 bytes");
         return false;
     }
-    Audience& a = session.saved.audiences[index];
+    Audience& a = session.workspace.saved.audiences[index];
     a.name = name;
     if (session.audience.opened_id == a.id) session.audience.draft.name = name;
     changed(session);
@@ -196,24 +191,25 @@ bool rename_saved(Session& session, size_t index, const std::string& name) {
 }
 
 void duplicate_saved(Session& session, size_t index) {
-    if (index >= session.saved.audiences.size()) return;
-    Audience copy = session.saved.audiences[index];
+    if (index >= session.workspace.saved.audiences.size()) return;
+    Audience copy = session.workspace.saved.audiences[index];
     copy.id = unused_audience_id(session);
     copy.name += " (copy)";
-    session.saved.audiences.insert(session.saved.audiences.begin() + long(index) + 1, std::move(copy));
+    session.workspace.saved.audiences.insert(session.workspace.saved.audiences.begin() + long(index) + 1,
+                                       std::move(copy));
     changed(session);
 }
 
 void delete_saved(Session& session, size_t index) {
-    if (index >= session.saved.audiences.size()) return;
+    if (index >= session.workspace.saved.audiences.size()) return;
     AudienceState& st = session.audience;
-    st.deleted.push_back({index, session.saved.audiences[index]});
+    st.deleted.push_back({index, session.workspace.saved.audiences[index]});
     if (st.deleted.size() > 50) st.deleted.erase(st.deleted.begin());
     // The draft stays as it is, now unsaved: deleting the saved copy loses none of the editing.
-    if (st.opened_id == session.saved.audiences[index].id) st.opened_id.clear();
+    if (st.opened_id == session.workspace.saved.audiences[index].id) st.opened_id.clear();
     session.post(Level::Info,
-                 "Deleted audience \"" + session.saved.audiences[index].name + "\" (Undo in the rail)");
-    session.saved.audiences.erase(session.saved.audiences.begin() + long(index));
+                 "Deleted audience \"" + session.workspace.saved.audiences[index].name + "\" (Undo in the rail)");
+    session.workspace.saved.audiences.erase(session.workspace.saved.audiences.begin() + long(index));
     changed(session);
 }
 
@@ -223,11 +219,11 @@ bool undo_delete(Session& session) {
     AudienceState::Deleted d = std::move(st.deleted.back());
     st.deleted.pop_back();
     // Another audience may have taken the id meanwhile (a new save): restore under a fresh one.
-    for (const Audience& a : session.saved.audiences)
+    for (const Audience& a : session.workspace.saved.audiences)
         if (a.id == d.audience.id) d.audience.id = unused_audience_id(session);
-    size_t at = std::min(d.index, session.saved.audiences.size());
+    size_t at = std::min(d.index, session.workspace.saved.audiences.size());
     session.post(Level::Info, "Restored audience \"" + d.audience.name + "\"");
-    session.saved.audiences.insert(session.saved.audiences.begin() + long(at), std::move(d.audience));
+    session.workspace.saved.audiences.insert(session.workspace.saved.audiences.begin() + long(at), std::move(d.audience));
     changed(session);
     return true;
 }
@@ -239,7 +235,7 @@ std::vector<DefinitionError> open_definition(Session& session, std::string_view 
     // Keep what was being edited unless it is empty or saved as it is (nothing to lose then).
     bool empty = st.draft.root.rules.empty();
     bool saved_as_is = false;
-    for (const Audience& a : session.saved.audiences)
+    for (const Audience& a : session.workspace.saved.audiences)
         saved_as_is = saved_as_is || (a.id == st.opened_id && a == st.draft);
     if (!empty && !saved_as_is)
         st.replaced_draft = st.draft, st.replaced_opened_id = st.opened_id;
@@ -248,7 +244,7 @@ std::vector<DefinitionError> open_definition(Session& session, std::string_view 
     session.audience.draft = std::move(r.audience);
     // Opened from outside: saving makes it a new saved audience unless it is one of ours.
     session.audience.opened_id.clear();
-    for (const Audience& a : session.saved.audiences)
+    for (const Audience& a : session.workspace.saved.audiences)
         if (a.id == session.audience.draft.id) session.audience.opened_id = a.id;
     return {};
 }

@@ -26,7 +26,7 @@ struct AudienceState {
     std::string replaced_opened_id;
 
     // The draft's evaluation, redone whenever `evaluated_key` (definition, data generation,
-    // as-of, saved audiences) changes; the per-rule cache makes a one-rule edit cheap.
+    // as-of, the workspace's revision) changes; the per-rule cache makes a one-rule edit cheap.
     std::string evaluated_key;
     bool evaluated = false;
     std::vector<DefinitionError> errors; // parse-free: validation and evaluation problems
@@ -40,8 +40,6 @@ struct AudienceState {
         Audience audience;
     };
     std::vector<Deleted> deleted; // newest last; "Undo" restores the last one
-    bool saved_changed = false;   // the page then writes the workspace (web/main.js)
-    uint64_t revision = 0;        // bumped on every change to the saved list
 
     // Computed only while their panels are shown, and again only when the members change.
     std::string insight_key;
@@ -73,7 +71,7 @@ std::string members_csv_text(const Session& session, const std::vector<std::stri
 // The draft as DuckDB SQL (src/core/sql), or false and why not.
 bool audience_sql_text(Session& session, std::string* sql, std::string* problem);
 
-// Saved audiences (Session::saved.audiences, in rail order). Each returns false (and posts why) when it
+// Saved audiences (Session::workspace.saved.audiences, in rail order). Each returns false (and posts why) when it
 // cannot act.
 bool save_draft(Session& session, bool as_new); // as_new: a copy under a new id
 void open_saved(Session& session, size_t index);

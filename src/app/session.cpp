@@ -1,6 +1,7 @@
 #include "app/session.h"
 
 #include "core/audience/json.h"
+#include "core/sql/audience_sql.h"
 #include "core/time/civil.h"
 
 #include <nlohmann/json.hpp>
@@ -267,16 +268,6 @@ std::optional<int64_t> Session::as_of_us() const {
     return model.max_time_us;
 }
 
-std::vector<std::string> Session::set_saved_audiences(std::string_view json_array) {
-    nlohmann::json list = nlohmann::json::parse(json_array, nullptr, false);
-    if (!list.is_array())
-        throw std::invalid_argument("saved audiences: expected a JSON array of definitions");
-    std::vector<std::string> refused;
-    for (const SavedProblem& p : read_saved_definitions(list, &saved)) refused.push_back(p.id);
-    ++audience.revision; // `audience` rules of the draft may now mean something else
-    return refused;
-}
-
 // What the Audiences tab shows: the draft, its size and problems (evaluated now if stale).
 nlohmann::json Session::audience_state_json() {
     using nlohmann::json;
@@ -305,15 +296,39 @@ nlohmann::json Session::audience_state_json() {
 EvalContext Session::eval_context() const {
     auto as_of = as_of_us();
     return EvalContext{model, as_of ? *as_of : 0, model_generation,
-                       [this](std::string_view id) { return saved.audience(id); }};
+                       [this](std::string_view id) { return workspace.saved.audience(id); }};
 }
 
 std::string Session::run_json(std::string_view definition, bool with_members) {
     rebuild_model_if_dirty();
     RunOptions options;
     options.members = with_members;
-    return answer_text(run_definition(
-        RunContext{model, as_of_us(), model_generation, &saved, &audience_cache}, definition, options));
+    return answer_text(
+        run_definition(RunContext{model, as_of_us(), model_generation, &workspace.saved, &audience_cache},
+                       definition, options));
+}
+
+// state()'s "saved": every saved definition, with `errors` when it does not read (kept as
+// stored) or, once data is loaded, names what the data does not have. The names are checked by
+// compiling to SQL, which reports evaluate's errors without evaluating anything.
+static nlohmann::json saved_state_json(const Session& session) {
+    using nlohmann::json;
+    json audiences = json::array();
+    bool has_data = session.model.users.size() > 0;
+    EvalContext ctx = session.eval_context();
+    for (const Audience& a : session.workspace.saved.audiences) {
+        json item = {{"id", a.id}, {"name", a.name}};
+        if (has_data) {
+            SqlResult r = audience_to_sql(a, ctx);
+            if (!r.ok()) item["errors"] = errors_json(r.errors);
+        }
+        audiences.push_back(std::move(item));
+    }
+    for (const UnreadDefinition& u : session.workspace.unread)
+        if (u.kind == "audience")
+            audiences.push_back(
+                {{"id", u.id}, {"name", u.name}, {"unread", true}, {"errors", errors_json(u.errors)}});
+    return {{"audiences", std::move(audiences)}, {"funnels", json::array()}};
 }
 
 static nlohmann::json rejects_json(const RejectLog* log) {
@@ -400,9 +415,9 @@ std::string Session::state_json() {
         out["as_of_us"] = nullptr;
     }
     out["as_of_is_default"] = !as_of_override.has_value();
-    json saved_list = json::array();
-    for (const Audience& a : saved.audiences) saved_list.push_back({{"id", a.id}, {"name", a.name}});
-    out["saved"] = {{"audiences", std::move(saved_list)}, {"funnels", json::array()}};
+    out["saved"] = saved_state_json(*this);
+    out["memory_budget_mb"] = workspace.settings.memory_budget_mb;
+    out["workspace_revision"] = workspace.revision;
     out["audience"] = audience_state_json();
     json log_json = json::array();
     size_t first = log.size() > 20 ? log.size() - 20 : 0;

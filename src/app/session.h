@@ -3,11 +3,11 @@
 // needs to know about each dropped file. No ImGui here, so the Node build can share it.
 #include "app/audience_state.h"
 #include "app/mapping.h"
+#include "app/workspace.h"
 #include "core/audience/audience_cache.h"
 #include "core/dataset/dataset.h"
 #include "core/model/model.h"
 #include "core/model/overview.h"
-#include "core/run/run.h"
 
 #include <cstdint>
 #include <map>
@@ -87,7 +87,7 @@ struct Session {
     bool model_dirty = false;
     uint64_t model_generation = 0; // bumped on every rebuild: cached audience results expire
     AudienceCache audience_cache;
-    SavedDefinitions saved;                // the workspace's valid definitions, for reference rules (run.h)
+    Workspace workspace;                   // saved definitions, mappings, settings (the one owner)
     AudienceState audience;                // the Audiences tab (audience_state.h)
     std::optional<int64_t> as_of_override; // set in the interface; default: the latest event
     int next_handle = 1;
@@ -119,13 +119,11 @@ struct Session {
     // The as-of time of every analysis: the override, else the latest event (DESIGN.md §1).
     std::optional<int64_t> as_of_us() const;
 
-    // Replaces the saved audiences from a JSON array of definitions; returns the ids refused.
-    std::vector<std::string> set_saved_audiences(std::string_view json_array);
     // Evaluates a definition given as JSON text (window.segx.run); returns the result as JSON.
     std::string run_json(std::string_view definition, bool with_members);
     std::string audience_sql_json(
         std::string_view definition); // {ok, sql} or {ok:false, errors} (session_sql.cpp)
-    // The context every audience evaluation of this session uses (as-of, saved audiences).
+    // The context every audience evaluation of this session uses (as-of, the workspace's audiences).
     EvalContext eval_context() const;
     nlohmann::json audience_state_json(); // state_json's "audience": the Audiences tab's draft
     std::string state_json();             // what window.segx.state() returns (rebuilds a stale model first)

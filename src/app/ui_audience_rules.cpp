@@ -371,12 +371,12 @@ bool draw_audience_ref(Session& session, AudienceRefRule& r, const std::string& 
     }
     ImGui::SameLine();
     const char* preview = r.id.empty() ? "saved audience" : r.id.c_str();
-    for (const Audience& a : session.saved.audiences)
+    for (const Audience& a : session.workspace.saved.audiences)
         if (a.id == r.id) preview = a.name.c_str();
     ImGui::SetNextItemWidth(200 * unit());
     if (begin_combo(("##" + path + ".id").c_str(), preview)) {
-        if (session.saved.audiences.empty()) ImGui::TextDisabled("No saved audiences yet");
-        for (const Audience& a : session.saved.audiences) {
+        if (session.workspace.saved.audiences.empty()) ImGui::TextDisabled("No saved audiences yet");
+        for (const Audience& a : session.workspace.saved.audiences) {
             ImGui::PushID(a.id.c_str());
             bool self = a.id == session.audience.opened_id;
             if (self) ImGui::BeginDisabled();

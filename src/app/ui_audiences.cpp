@@ -174,10 +174,10 @@ void draw_audience_rail(Session& session, UiState& ui) {
     ImGui::Spacing();
     ImGui::TextDisabled("SAVED AUDIENCES");
     ImGui::Separator();
-    if (session.saved.audiences.empty()) ImGui::TextDisabled("None yet: build one in the Audiences tab.");
+    if (session.workspace.saved.audiences.empty()) ImGui::TextDisabled("None yet: build one in the Audiences tab.");
     int act_rename = -1, act_duplicate = -1, act_delete = -1;
-    for (int i = 0; i < int(session.saved.audiences.size()); ++i) {
-        const Audience& a = session.saved.audiences[size_t(i)];
+    for (int i = 0; i < int(session.workspace.saved.audiences.size()); ++i) {
+        const Audience& a = session.workspace.saved.audiences[size_t(i)];
         ImGui::PushID(a.id.c_str());
         bool open = st.opened_id == a.id;
         if (ui.renaming == i) {
@@ -203,12 +203,31 @@ void draw_audience_rail(Session& session, UiState& ui) {
         ImGui::PopID();
     }
     if (act_rename >= 0)
-        ui.renaming = act_rename, ui.rename_text = session.saved.audiences[size_t(act_rename)].name;
+        ui.renaming = act_rename, ui.rename_text = session.workspace.saved.audiences[size_t(act_rename)].name;
     if (act_duplicate >= 0) duplicate_saved(session, size_t(act_duplicate));
     if (act_delete >= 0) delete_saved(session, size_t(act_delete)), ui.renaming = -1;
     if (!st.deleted.empty()) {
         std::string label = "Undo delete of \"" + st.deleted.back().audience.name + "\"";
         if (ImGui::SmallButton(label.c_str())) undo_delete(session);
+    }
+    // Saved definitions that do not read (another version's format, a damaged entry): kept as
+    // stored until the user deletes them, never dropped behind their back.
+    int remove = -1;
+    for (int i = 0; i < int(session.workspace.unread.size()); ++i) {
+        const UnreadDefinition& u = session.workspace.unread[size_t(i)];
+        ImGui::PushID(i);
+        ImGui::TextColored(kErrorColor, "%s (does not read)", u.name.empty() ? u.id.c_str() : u.name.c_str());
+        if (ImGui::IsItemHovered() && !u.errors.empty())
+            ImGui::SetTooltip("%s", join_errors(u.errors).substr(0, 2000).c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton(("Delete##unread " + u.id).c_str())) remove = i;
+        ImGui::PopID();
+    }
+    if (remove >= 0) {
+        session.post(Level::Info, "Deleted the saved " + session.workspace.unread[size_t(remove)].kind +
+                                      " \"" + session.workspace.unread[size_t(remove)].id +
+                                      "\", which did not read");
+        remove_unread(&session.workspace, size_t(remove));
     }
 }
 

@@ -40,8 +40,9 @@ static Table* pending_table(int handle) {
     return &it->second.table;
 }
 
-// One column of a batch as JS describes it: 5 int32 per column (see segx_model_append).
-static ValueChunk chunk_from(const int32_t* d) {
+// One column of a batch as JS describes it: 5 uint32 per column (see segx_model_append).
+// Unsigned: past 2 GiB a pointer does not fit an int32.
+static ValueChunk chunk_from(const uint32_t* d) {
     ValueChunk c;
     switch (d[0]) {
         case 0:
@@ -60,7 +61,7 @@ static ValueChunk chunk_from(const int32_t* d) {
             throw std::invalid_argument("unknown column layout " + std::to_string(d[0]));
     }
     c.validity = reinterpret_cast<const uint8_t*>(uintptr_t(d[3]));
-    if (d[4] < 0 || d[4] > int(ColumnType::String))
+    if (d[4] > uint32_t(ColumnType::String))
         throw std::invalid_argument("unknown column type " + std::to_string(d[4]));
     c.int_type = ColumnType(d[4]);
     return c;
@@ -94,6 +95,9 @@ static int guarded(F&& f, bool redraw = true) {
 
 using namespace segx;
 
+// Pointers and sizes: a pointer parameter is unsigned on both sides (JS passes it as `>>> 0`);
+// counts and sizes are size_t (unsigned) or double, never int, so that nothing past 2 GiB turns
+// negative. Functions that return a pointer are read by JS with `>>> 0` (web/core_bridge.js).
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void* segx_malloc(size_t n) { return std::malloc(n ? n : 1); }
@@ -133,31 +137,31 @@ EMSCRIPTEN_KEEPALIVE int segx_column_add(int handle, const char* name, int type)
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_column_append_int64(int handle, int col, const int64_t* values,
-                                                  const uint8_t* validity, int bit_offset, int n) {
+                                                  const uint8_t* validity, size_t bit_offset, size_t n) {
     return guarded(
         [&] {
-            pending_column(handle, col)->append_int64(values, validity, size_t(bit_offset), size_t(n));
+            pending_column(handle, col)->append_int64(values, validity, bit_offset, n);
             return 0;
         },
         false);
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_column_append_double(int handle, int col, const double* values,
-                                                   const uint8_t* validity, int bit_offset, int n) {
+                                                   const uint8_t* validity, size_t bit_offset, size_t n) {
     return guarded(
         [&] {
-            pending_column(handle, col)->append_double(values, validity, size_t(bit_offset), size_t(n));
+            pending_column(handle, col)->append_double(values, validity, bit_offset, n);
             return 0;
         },
         false);
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_column_append_utf8(int handle, int col, const int32_t* offsets,
-                                                 const char* bytes, const uint8_t* validity, int bit_offset,
-                                                 int n) {
+                                                 const char* bytes, const uint8_t* validity,
+                                                 size_t bit_offset, size_t n) {
     return guarded(
         [&] {
-            pending_column(handle, col)->append_utf8(offsets, bytes, validity, size_t(bit_offset), size_t(n));
+            pending_column(handle, col)->append_utf8(offsets, bytes, validity, bit_offset, n);
             return 0;
         },
         false);
@@ -241,10 +245,10 @@ EMSCRIPTEN_KEEPALIVE int segx_model_begin(const char* spec_json) {
     return guarded([&] { return session().begin_model_source(spec_json); }, false);
 }
 
-// desc: 5 int32 per column — layout (0 none, 1 int64, 2 double, 3 utf8), values pointer (utf8:
+// desc: 5 uint32 per column — layout (0 none, 1 int64, 2 double, 3 utf8), values pointer (utf8:
 // the bytes), utf8 offsets pointer, validity pointer (0: all valid), column type for int64s.
 // Events and orders: user, time, event, revenue, order, then properties. Users: user, then attributes.
-EMSCRIPTEN_KEEPALIVE int segx_model_append(int handle, int n, const int32_t* desc, int ncols) {
+EMSCRIPTEN_KEEPALIVE int segx_model_append(int handle, size_t n, const uint32_t* desc, int ncols) {
     return guarded(
         [&] {
             auto it = session().pending_model.find(handle);
@@ -258,9 +262,9 @@ EMSCRIPTEN_KEEPALIVE int segx_model_append(int handle, int n, const int32_t* des
             std::vector<ValueChunk> rest;
             for (int c = int(fixed); c < ncols; ++c) rest.push_back(chunk_from(desc + 5 * c));
             if (p.users) {
-                p.users->append(size_t(n), chunk_from(desc), rest);
+                p.users->append(n, chunk_from(desc), rest);
             } else {
-                p.events->append(size_t(n), chunk_from(desc), chunk_from(desc + 5), chunk_from(desc + 10),
+                p.events->append(n, chunk_from(desc), chunk_from(desc + 5), chunk_from(desc + 10),
                                  chunk_from(desc + 15), chunk_from(desc + 20), rest);
             }
             return 0;
@@ -313,9 +317,43 @@ EMSCRIPTEN_KEEPALIVE const char* segx_state_json() {
     return g_json.c_str();
 }
 
-// The workspace's saved audiences (a JSON array of definitions), for `audience` reference rules.
-EMSCRIPTEN_KEEPALIVE int segx_audiences_set(const char* json_array) {
-    return guarded([&] { return int(session().set_saved_audiences(json_array).size()); }, false);
+// --- the workspace (app/workspace.h): the session owns it; the page only stores its text ---
+
+// Loads the workspace the page stored, at start: {ok} or {ok: false, problem} when the text is
+// not a workspace at all (the session then starts with an empty one). Definitions that do not
+// read are kept, with their errors (state().saved). Valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* segx_workspace_load(const char* text) {
+    std::string problem;
+    bool ok = read_workspace(text ? text : "", &session().workspace, &problem);
+    request_redraw();
+    g_json = nlohmann::json(ok ? nlohmann::json{{"ok", true}}
+                               : nlohmann::json{{"ok", false}, {"problem", problem}})
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return g_json.c_str();
+}
+
+// The workspace as JSON text: for storage (every definition, read or not), or for a file
+// (for_export: {segx, kind, ...}, without the definitions that do not read). Valid until the
+// next call.
+EMSCRIPTEN_KEEPALIVE const char* segx_workspace_json(int for_export) {
+    g_json = workspace_json(session().workspace, for_export != 0);
+    return g_json.c_str();
+}
+
+// Bumped on every change: the page stores the workspace when it moves (a double: never wraps).
+EMSCRIPTEN_KEEPALIVE double segx_workspace_revision() { return double(session().workspace.revision); }
+
+// Merges {mappings, audiences, settings} (an import, a save, a mapping applied, a setting):
+// {ok, ids} or {ok: false, errors: [{path, message}]}, and a refused one changes nothing.
+EMSCRIPTEN_KEEPALIVE const char* segx_workspace_merge(const char* json_text) {
+    MergeResult r = merge_workspace(&session().workspace, json_text ? json_text : "");
+    request_redraw();
+    nlohmann::json out = {{"ok", r.ok()}};
+    if (r.ok()) out["ids"] = r.ids;
+    for (const DefinitionError& e : r.errors)
+        out["errors"].push_back({{"path", e.path}, {"message", e.message}});
+    g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return g_json.c_str();
 }
 
 // Evaluates a definition (JSON text) over the model; the result JSON stays valid until the next call.
@@ -343,7 +381,7 @@ EMSCRIPTEN_KEEPALIVE const char* segx_audience_open(const char* definition, cons
                 for (const DefinitionError& e : errors)
                     out["errors"].push_back({{"path", e.path}, {"message", e.message}});
             } else if (opened_id && *opened_id) {
-                for (const Audience& a : session().saved.audiences)
+                for (const Audience& a : session().workspace.saved.audiences)
                     if (a.id == opened_id) session().audience.opened_id = a.id;
             }
             g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -50,8 +50,9 @@ struct Page {
     bool font_dirty = true;
     bool device_ready = false; // the GL backend has created its objects
     double last_draw_ms = 0;
-    std::string saved_draft; // the draft as last written to the workspace
-    WidgetRect text_field;   // the text input being edited, as last told to JS (w == 0: none)
+    std::string saved_draft;         // the draft as last written to the workspace
+    uint64_t workspace_revision = 0; // the workspace's revision JS was last told of
+    WidgetRect text_field;           // the text input being edited, as last told to JS (w == 0: none)
 };
 Page g;
 
@@ -93,8 +94,8 @@ EM_JS(void, js_export_workspace, (), {
 EM_JS(void, js_copy_share_link, (const char* json), {
     if (Module.segxShare) Module.segxShare(UTF8ToString(json));
 });
-EM_JS(void, js_workspace_audiences, (const char* json), {
-    if (Module.segxSavedAudiences) Module.segxSavedAudiences(UTF8ToString(json));
+EM_JS(void, js_workspace_changed, (), {
+    if (Module.segxWorkspaceChanged) Module.segxWorkspaceChanged();
 });
 EM_JS(void, js_workspace_draft, (const char* json, const char* opened_id), {
     if (Module.segxDraft) Module.segxDraft(UTF8ToString(json), UTF8ToString(opened_id));
@@ -169,8 +170,8 @@ static void apply_input() {
     }
 }
 
-// The Audiences tab's requests: downloads, the import picker, share links, and the saved
-// audiences and draft written to the workspace whenever they change.
+// The Audiences tab's requests: downloads, the import picker, share links; JS is told when the
+// workspace changed (it stores it) and given the draft whenever it changes.
 static void take_audience_requests(UiState& ui) {
     if (!ui.download.file_name.empty()) {
         UiState::Download d = std::move(ui.download);
@@ -190,11 +191,9 @@ static void take_audience_requests(UiState& ui) {
         ui.share_request.clear();
     }
     AudienceState& st = session().audience;
-    if (st.saved_changed) {
-        st.saved_changed = false;
-        nlohmann::json list = nlohmann::json::array();
-        for (const Audience& a : session().saved.audiences) list.push_back(a);
-        js_workspace_audiences(list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    if (session().workspace.revision != g.workspace_revision) {
+        g.workspace_revision = session().workspace.revision;
+        js_workspace_changed();
     }
     // The draft too, so that a reload or a crash loses no editing (compared as text: small).
     std::string draft =
@@ -339,7 +338,7 @@ EMSCRIPTEN_KEEPALIVE void segx_run_frame() {
     frame();
 }
 
-EMSCRIPTEN_KEEPALIVE void segx_set_font(const unsigned char* data, int size) {
+EMSCRIPTEN_KEEPALIVE void segx_set_font(const unsigned char* data, size_t size) {
     g.theme.font_ttf.assign(data, data + size);
     g.font_dirty = true;
     request_redraw();

@@ -285,4 +285,37 @@ describe('the Audiences tab', () => {
     assert.deepEqual(other.problems(), []);
     await other.close();
   });
+
+  test('a saved audience that no longer reads survives reloads with its errors, until deleted', async () => {
+    const page = await env.openPage();
+    await settle(page);
+    const old = { segx: 1, id: 'old', name: 'Old format', root: { match: 'all', rules: [{ kind: 'property', attribute: 'country', op: 'equals', value: 'China' }] } };
+    const cn = { segx: 1, id: 'cn', name: 'In China', root: { match: 'all', rules: [{ kind: 'property', attribute: 'country', op: 'eq', value: 'China' }] } };
+    await page.evaluate((w) => localStorage.setItem('segx.workspace', JSON.stringify(w)), { segx: 1, audiences: { cn, old }, settings: { memory_budget_mb: 300 } });
+    await page.reload();
+    await page.evaluate(() => window.segx.ready());
+    let s = await settle(page);
+    assert.deepEqual(s.saved.audiences.map((a) => [a.id, !!a.unread]), [['cn', false], ['old', true]]);
+    assert.equal(s.saved.audiences[1].errors[0].path, 'root.rules[0].op');
+    assert.equal(s.memory_budget_mb, 300);
+    // A change in the interface stores the workspace; the unreadable one goes back as it came.
+    await buildByClicking(page);
+    await clickWidget(page, 'Save');
+    const storedAudiences = () => page.evaluate(() => JSON.parse(localStorage.getItem('segx.workspace')).audiences);
+    let stored = await storedAudiences();
+    for (let i = 0; i < 50 && !stored['audience-1']; ++i) await frames(page), (stored = await storedAudiences());
+    assert.deepEqual(Object.keys(stored), ['cn', 'audience-1', 'old']);
+    assert.deepEqual(stored.old, old);
+    await page.reload();
+    await page.evaluate(() => window.segx.ready());
+    s = await settle(page);
+    assert.deepEqual(s.saved.audiences.map((a) => a.id), ['cn', 'audience-1', 'old']);
+    // Deleting it is the user's choice, in the rail.
+    await clickWidget(page, 'Audiences');
+    await clickWidget(page, 'Delete##unread old');
+    for (let i = 0; i < 50 && 'old' in (stored = await storedAudiences()); ++i) await frames(page);
+    assert.deepEqual(Object.keys(stored), ['cn', 'audience-1']);
+    assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 
 import { loadSource } from '../../../web/source_loader.js';
-import { repo, startCore, startDuckDB } from '../support/node_env.mjs';
+import { repo, setSavedAudiences, startCore, startDuckDB } from '../support/node_env.mjs';
 
 const readme = readFileSync(join(repo, 'src/core/audience/README.md'), 'utf8');
 const schemaText = readFileSync(join(repo, 'web/audience.schema.json'), 'utf8');
@@ -123,10 +123,10 @@ describe('the audience format reference (src/core/audience/README.md)', () => {
       const label = `example ${i + 1} (${def.id})`;
       assert.equal(def.segx, 1, label);
       // Audience references resolve against saved audiences: the README's examples refer to "vip".
-      bridge.setSavedAudiences([{ segx: 1, id: 'vip', name: 'VIP', root: { match: 'all', rules: [
+      setSavedAudiences(bridge, [{ segx: 1, id: 'vip', name: 'VIP', root: { match: 'all', rules: [
         { kind: 'behavior', did: true, event: 'purchase', count: { op: 'gte', value: 3 } }] } }]);
       const r = bridge.run(text);
-      bridge.setSavedAudiences([]);
+      setSavedAudiences(bridge, []);
       if (r.ok) continue;
       // The only acceptable failures are evaluation errors of rules the app cannot run yet:
       // rfm/lifecycle/funnel ("not available yet").

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { loadSource } from '../../../web/source_loader.js';
-import { repo, startCore, startDuckDB } from '../support/node_env.mjs';
+import { repo, setSavedAudiences, startCore, startDuckDB } from '../support/node_env.mjs';
 
 const tool = join(repo, 'build/native/tests/core/segx_eval_model');
 const DAY_US = 86400 * 1e6;
@@ -105,7 +105,7 @@ before(async () => {
   users = bridge.state().overview.users;
   const defaultAsOf = bridge.state().as_of_us;
   assert.equal(typeof defaultAsOf, 'number');
-  bridge.setSavedAudiences(saved);
+  setSavedAudiences(bridge, saved);
   const runs = corpus.map(([, root, daysBefore]) => ({
     definition: def(root),
     as_of_us: daysBefore === null ? null : defaultAsOf - daysBefore * DAY_US,
@@ -115,7 +115,7 @@ before(async () => {
     return bridge.run(r.definition, { members: true });
   });
   bridge.setAsOf(null);
-  bridge.setSavedAudiences([]);
+  setSavedAudiences(bridge, []);
 
   dir = mkdtempSync(join(tmpdir(), 'segx-native-'));
   writeFileSync(join(dir, 'model.bin'), bridge.exportModel());

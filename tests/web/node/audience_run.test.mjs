@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 
 import { loadSource } from '../../../web/source_loader.js';
-import { repo, startCore, startDuckDB } from '../support/node_env.mjs';
+import { repo, setSavedAudiences, startCore, startDuckDB } from '../support/node_env.mjs';
 
 let bridge, db;
 before(async () => {
@@ -77,7 +77,7 @@ describe('window.segx.run over the demo data', () => {
   test('audience references use the saved audiences, and a cycle is an error naming it', () => {
     const china = { segx: 1, id: 'china', name: 'China', root: { match: 'all', rules: [{ kind: 'property', attribute: 'country', op: 'eq', value: 'China' }] } };
     const buyers = { segx: 1, id: 'buyers', name: 'Buyers', root: { match: 'all', rules: [{ kind: 'behavior', did: true, event: 'purchase' }] } };
-    bridge.setSavedAudiences([china, buyers]);
+    setSavedAudiences(bridge, [china, buyers]);
     const both = run({ match: 'all', rules: [{ kind: 'audience', op: 'in', id: 'china' }, { kind: 'audience', op: 'in', id: 'buyers' }] });
     assert.equal(both.ok, true, JSON.stringify(both.errors));
     const direct = run({ match: 'all', rules: [china.root.rules[0], buyers.root.rules[0]] });
@@ -86,11 +86,11 @@ describe('window.segx.run over the demo data', () => {
     assert.equal(notChina.size + run(china.root).size, notChina.users);
     const a = { segx: 1, id: 'a', name: 'A', root: { match: 'all', rules: [{ kind: 'audience', op: 'in', id: 'b' }] } };
     const b = { segx: 1, id: 'b', name: 'B', root: { match: 'all', rules: [{ kind: 'audience', op: 'in', id: 'a' }] } };
-    bridge.setSavedAudiences([a, b]);
+    setSavedAudiences(bridge, [a, b]);
     const cycle = bridge.run(a);
     assert.equal(cycle.ok, false);
     assert.match(JSON.stringify(cycle.errors), /cycle: a → b → a/);
-    bridge.setSavedAudiences([]);
+    setSavedAudiences(bridge, []);
   });
 
   test('a malformed or hostile definition is refused with JSON paths, and nothing breaks', () => {

@@ -10,7 +10,7 @@ import { before, describe, test } from 'node:test';
 
 import { quoteIdent } from '../../../web/load_support.js';
 import { loadSource } from '../../../web/source_loader.js';
-import { repo, startCore, startDuckDB, utf8 } from '../support/node_env.mjs';
+import { repo, setSavedAudiences, startCore, startDuckDB, utf8 } from '../support/node_env.mjs';
 
 // ---- the tables of the SQL contract, from the loaded files and their mappings --------------
 
@@ -201,7 +201,7 @@ describe('audience SQL over the demo data equals the core', () => {
     bridge = await startCore();
     db = await startDuckDB();
     await loadAll(bridge, db, ['users.csv', 'orders.csv', 'events.csv'].map((n) => [n, readFileSync(join(repo, 'data/demo', n))]));
-    bridge.setSavedAudiences(SAVED);
+    setSavedAudiences(bridge, SAVED);
   });
 
   test('the contract tables hold what the core holds', () => {
@@ -259,13 +259,13 @@ describe('audience SQL over the demo data equals the core', () => {
     assert.ok(same(bridge, db, evil) > 0);
     assert.equal(bridge.sql(evil).sql.split('\n')[0], `-- segx audience "Evil */ name\\u000A; DROP TABLE users; --\\u000D\\u2028" as of 2026-10-31T23:51:45Z`);
     const evilId = `"); DROP TABLE users; --\n*/`;
-    bridge.setSavedAudiences([...SAVED, { segx: 1, id: evilId, name: 'evil id', root: all(prop('plan', 'eq', 'plus')) }]);
+    setSavedAudiences(bridge, [...SAVED, { segx: 1, id: evilId, name: 'evil id', root: all(prop('plan', 'eq', 'plus')) }]);
     try {
       const ref = doc('hostile id', all({ kind: 'audience', op: 'not_in', id: evilId }, prop('device', 'eq', 'mobile')));
       assert.ok(same(bridge, db, ref) > 0);
       assert.match(bridge.sql(ref).sql, /\n {2}-- audience "\\"\); DROP TABLE users; --\\u000A\*\/"\n/);
     } finally {
-      bridge.setSavedAudiences(SAVED);
+      setSavedAudiences(bridge, SAVED);
     }
     assert.deepEqual(counts(), before);
   });

@@ -1,11 +1,11 @@
 // Workspace files: export → import gives the same workspace back; an import from anyone is
 // checked part by part with paths (wrong version, broken JSON, hostile keys, wrong types, huge
-// text) without throwing or changing anything; a merge makes a new workspace.
+// text) without throwing or changing anything. (Merging is the core's: workspace_store.test.mjs.)
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { inferMapping } from '../../../web/mapping.js';
-import { emptyWorkspace, exportWorkspace, kMaxImportChars, mergeWorkspace, parseImport } from '../../../web/workspace.js';
+import { exportWorkspace, kMaxImportChars, parseImport } from '../../../web/workspace.js';
 
 const ordersColumns = [
   { name: 'order_id', type: 'VARCHAR' },
@@ -18,7 +18,7 @@ const usersColumns = [{ name: '会员ID', type: 'VARCHAR' }, { name: '城市', t
 const vip = { segx: 1, id: 'vip', name: '大客户', root: { match: 'all', rules: [{ kind: 'property', attribute: '城市', op: 'eq', value: '上海' }] } };
 
 function sampleWorkspace() {
-  const w = emptyWorkspace();
+  const w = { segx: 1, mappings: {}, audiences: {}, settings: {} };
   w.mappings['orders.csv'] = inferMapping('orders.csv', ordersColumns);
   w.mappings['会员.csv'] = inferMapping('会员.csv', usersColumns);
   w.audiences.vip = vip;
@@ -166,33 +166,5 @@ describe('workspace export and import', () => {
     const r = parseImport(text);
     r.workspace.audiences.vip.name = 'changed';
     assert.deepEqual(w, snapshot);
-  });
-
-  test('merge: imported names replace, the rest and the settings are kept, nothing is mutated', () => {
-    const current = sampleWorkspace();
-    const snapshot = structuredClone(current);
-    const newVip = { ...vip, name: 'VIP (new)' };
-    const imported = { segx: 1, mappings: { 'events.csv': inferMapping('events.csv', ordersColumns) }, audiences: { vip: newVip, fresh: { ...vip, id: 'fresh' } }, settings: {} };
-    const importedSnapshot = structuredClone(imported);
-    const merged = mergeWorkspace(current, imported);
-    assert.deepEqual(current, snapshot);
-    assert.deepEqual(imported, importedSnapshot);
-    assert.notEqual(merged, current);
-    assert.deepEqual(Object.keys(merged.mappings).sort(), ['events.csv', 'orders.csv', '会员.csv'].sort());
-    assert.deepEqual(Object.keys(merged.audiences).sort(), ['everyone', 'fresh', 'vip']);
-    assert.equal(merged.audiences.vip.name, 'VIP (new)');
-    assert.equal(merged.settings.memory_budget_mb, 1024);  // not in the import: kept
-    assert.equal(mergeWorkspace(current, { settings: { memory_budget_mb: 512 } }).settings.memory_budget_mb, 512);
-    // The merged workspace shares nothing with either side: editing it changes neither.
-    merged.audiences.everyone.name = 'x';
-    merged.audiences.vip.root.rules.length = 0;
-    merged.mappings['orders.csv'].columns.push('y');
-    assert.deepEqual(current, snapshot);
-    assert.deepEqual(imported, importedSnapshot);
-    // An audience import merges as a one-audience workspace.
-    const one = parseImport(JSON.stringify({ ...vip, id: 'solo' }));
-    const m2 = mergeWorkspace(current, { audiences: { [one.audience.id]: one.audience } });
-    assert.deepEqual(Object.keys(m2.audiences).sort(), ['everyone', 'solo', 'vip']);
-    assert.deepEqual(m2.mappings, current.mappings);
   });
 });

@@ -46,3 +46,12 @@ export async function startDuckDB() {
 }
 
 export const utf8 = (s) => new TextEncoder().encode(s);
+
+// Makes these the workspace's saved audiences (for `audience` rules), replacing the workspace,
+// as a page start with them in storage would.
+export function setSavedAudiences(bridge, definitions) {
+  const r = bridge.loadWorkspace(JSON.stringify({ segx: 1, audiences: Object.fromEntries(definitions.map((d) => [d.id, d])) }));
+  if (!r.ok) throw new Error(`setSavedAudiences: ${r.problem}`);
+  const unread = bridge.state().saved.audiences.filter((a) => a.unread);
+  if (unread.length) throw new Error(`setSavedAudiences: ${JSON.stringify(unread)}`);
+}

@@ -1,0 +1,225 @@
+#include "app/workspace.h"
+
+#include "core/audience/json.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace segx {
+
+namespace {
+
+// Ordered: the definitions keep their rail order through storage, as JS objects keep theirs.
+using ordered_json = nlohmann::ordered_json;
+
+std::string dump(const ordered_json& j, int indent = -1) {
+    return j.dump(indent, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+std::string quoted_key(const std::string& key) {
+    return dump(ordered_json(key.size() > 80 ? key.substr(0, 80) + "…" : key));
+}
+
+struct ReadOutcome {
+    std::vector<DefinitionError> errors;
+    std::string id; // the id it was saved under
+};
+
+// --- audiences ---------------------------------------------------------------------------------
+
+ReadOutcome read_audience(Workspace& w, const std::string& key, std::string_view text, bool new_id_if_empty) {
+    ReadOutcome out;
+    ValidationResult r = parse_audience(text);
+    if (!r.ok()) {
+        out.errors = std::move(r.errors);
+        return out;
+    }
+    Audience& a = r.audience;
+    if (a.id.empty() && new_id_if_empty)
+        a.id = unused_definition_id(w, "audience");
+    else if (a.id.empty())
+        out.errors.push_back({"id", "the audience needs an id"});
+    else if (a.id != key)
+        out.errors.push_back({"id", "expected " + quoted_key(key) + ", the key it is saved under"});
+    if (!out.errors.empty()) return out;
+    out.id = a.id;
+    auto same = [&](const Audience& b) { return b.id == a.id; };
+    auto it = std::find_if(w.saved.audiences.begin(), w.saved.audiences.end(), same);
+    if (it != w.saved.audiences.end())
+        *it = std::move(a);
+    else
+        w.saved.audiences.push_back(std::move(a));
+    return out;
+}
+
+void write_audiences(const Workspace& w, ordered_json& section) {
+    for (const Audience& a : w.saved.audiences) {
+        nlohmann::json j;
+        to_json(j, a);
+        section[a.id] = ordered_json::parse(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+}
+
+bool has_audience(const Workspace& w, const std::string& id) {
+    return std::any_of(w.saved.audiences.begin(), w.saved.audiences.end(),
+                       [&](const Audience& a) { return a.id == id; });
+}
+
+// --- the kinds ---------------------------------------------------------------------------------
+
+// Every kind of saved definition: its name, the workspace section it is saved in, and how one
+// is read (added to the workspace, replacing the one of the same id), written and looked up.
+struct Kind {
+    const char* kind;
+    const char* section;
+    ReadOutcome (*read)(Workspace& w, const std::string& key, std::string_view text, bool new_id_if_empty);
+    void (*write)(const Workspace& w, ordered_json& section);
+    bool (*has)(const Workspace& w, const std::string& id);
+};
+
+const Kind kKinds[] = {
+    {"audience", "audiences", read_audience, write_audiences, has_audience},
+};
+
+void drop_unread(Workspace& w, const std::string& kind, const std::string& id) {
+    w.unread.erase(std::remove_if(w.unread.begin(), w.unread.end(),
+                                  [&](const UnreadDefinition& u) { return u.kind == kind && u.id == id; }),
+                   w.unread.end());
+}
+
+// A memory budget from JSON, or nothing when it is not a positive number of megabytes.
+bool read_budget(const ordered_json& j, double* mb) {
+    if (!j.is_number()) return false;
+    double v = j.get<double>();
+    if (!std::isfinite(v) || v <= 0 || v > 1048576) return false;
+    *mb = v;
+    return true;
+}
+
+} // namespace
+
+std::string unused_definition_id(const Workspace& w, const std::string& prefix) {
+    for (int n = 1;; ++n) {
+        std::string id = prefix + "-" + std::to_string(n);
+        bool taken = std::any_of(w.unread.begin(), w.unread.end(),
+                                 [&](const UnreadDefinition& u) { return u.id == id; });
+        for (const Kind& k : kKinds) taken = taken || k.has(w, id);
+        if (!taken) return id;
+    }
+}
+
+bool read_workspace(std::string_view text, Workspace* w, std::string* problem) {
+    uint64_t revision = w->revision + 1;
+    *w = Workspace{};
+    w->revision = revision;
+    ordered_json doc = ordered_json::parse(text, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
+        *problem = "it is not a JSON object";
+        return false;
+    }
+    if (doc.value("segx", ordered_json()) != 1) {
+        *problem = "it is not a workspace of version 1";
+        return false;
+    }
+    for (const Kind& k : kKinds) {
+        auto section = doc.find(k.section);
+        if (section == doc.end() || !section->is_object()) continue;
+        for (const auto& [key, value] : section->items()) {
+            std::string value_text = dump(value);
+            ReadOutcome r = k.read(*w, key, value_text, false);
+            if (r.errors.empty()) continue;
+            UnreadDefinition u{k.kind, key, "", value_text, std::move(r.errors)};
+            if (value.is_object() && value.contains("name") && value["name"].is_string())
+                u.name = value["name"].get<std::string>();
+            w->unread.push_back(std::move(u));
+        }
+    }
+    if (auto m = doc.find("mappings"); m != doc.end() && m->is_object())
+        for (const auto& [name, mapping] : m->items())
+            if (mapping.is_object()) w->mappings[name] = dump(mapping);
+    if (auto s = doc.find("settings"); s != doc.end() && s->is_object() && s->contains("memory_budget_mb"))
+        read_budget((*s)["memory_budget_mb"], &w->settings.memory_budget_mb);
+    return true;
+}
+
+std::string workspace_json(const Workspace& w, bool for_export, size_t* left_out) {
+    ordered_json doc = ordered_json::object();
+    doc["segx"] = 1;
+    if (for_export) doc["kind"] = "workspace";
+    ordered_json mappings = ordered_json::object();
+    for (const auto& [name, text] : w.mappings) mappings[name] = ordered_json::parse(text, nullptr, false);
+    doc["mappings"] = std::move(mappings);
+    for (const Kind& k : kKinds) {
+        ordered_json section = ordered_json::object();
+        k.write(w, section);
+        for (const UnreadDefinition& u : w.unread)
+            if (!for_export && u.kind == k.kind) section[u.id] = ordered_json::parse(u.json, nullptr, false);
+        doc[k.section] = std::move(section);
+    }
+    doc["settings"] = {{"memory_budget_mb", w.settings.memory_budget_mb}};
+    if (left_out) *left_out = for_export ? w.unread.size() : 0;
+    return dump(doc, for_export ? 2 : -1) + (for_export ? "\n" : "");
+}
+
+MergeResult merge_workspace(Workspace* w, std::string_view json_text) {
+    MergeResult out;
+    ordered_json doc = ordered_json::parse(json_text, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
+        out.errors.push_back({"", "expected a workspace (a JSON object)"});
+        return out;
+    }
+    Workspace next = *w; // all or nothing: changes go to a copy
+    for (const Kind& k : kKinds) {
+        auto section = doc.find(k.section);
+        if (section == doc.end()) continue;
+        if (!section->is_object()) {
+            out.errors.push_back({k.section, "expected an object keyed by id"});
+            continue;
+        }
+        for (const auto& [key, value] : section->items()) {
+            ReadOutcome r = k.read(next, key, dump(value), true);
+            std::string at = std::string(k.section) + "[" + quoted_key(key) + "]";
+            for (const DefinitionError& e : r.errors)
+                out.errors.push_back({e.path.empty() || e.path == "$" ? at : at + "." + e.path, e.message});
+            if (!r.errors.empty()) continue;
+            drop_unread(next, k.kind, r.id);
+            out.ids.push_back(r.id);
+        }
+    }
+    if (auto m = doc.find("mappings"); m != doc.end()) {
+        if (!m->is_object()) {
+            out.errors.push_back({"mappings", "expected an object keyed by file name"});
+        } else {
+            for (const auto& [name, mapping] : m->items()) {
+                if (mapping.is_object())
+                    next.mappings[name] = dump(mapping);
+                else
+                    out.errors.push_back(
+                        {"mappings[" + quoted_key(name) + "]", "expected a mapping (an object)"});
+            }
+        }
+    }
+    if (auto s = doc.find("settings"); s != doc.end() && s->is_object() && s->contains("memory_budget_mb")) {
+        if (!read_budget((*s)["memory_budget_mb"], &next.settings.memory_budget_mb))
+            out.errors.push_back(
+                {"settings.memory_budget_mb", "expected a number of megabytes, more than 0"});
+    }
+    if (!out.ok()) {
+        out.ids.clear();
+        return out;
+    }
+    next.revision = w->revision + 1;
+    *w = std::move(next);
+    return out;
+}
+
+bool remove_unread(Workspace* w, size_t index) {
+    if (index >= w->unread.size()) return false;
+    w->unread.erase(w->unread.begin() + long(index));
+    ++w->revision;
+    return true;
+}
+
+} // namespace segx

@@ -1,0 +1,73 @@
+#pragma once
+// The workspace (DESIGN §8): saved definitions, file mappings and settings; never data. The
+// session owns it and is its only writer: the interface and the page's calls change it here, and
+// the page stores its JSON text in the browser whenever `revision` moves and hands the text back
+// at start (web/workspace.js). Nothing syncs the other way. No ImGui here.
+#include "core/audience/definition.h"
+#include "core/lang/error.h"
+#include "core/run/run.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace segx {
+
+// A saved definition that does not read now (malformed, written in another version's format,
+// saved under another id): kept as stored, with why, so that storage never loses it. The rail
+// lists it, state() reports it, and it is written back as it came.
+struct UnreadDefinition {
+    std::string kind; // "audience"
+    std::string id;   // the key it is saved under
+    std::string name; // its "name" when it has one, for lists
+    std::string json; // the definition as stored
+    std::vector<DefinitionError> errors;
+};
+
+struct WorkspaceSettings {
+    double memory_budget_mb = 2048; // files larger than this are refused before loading
+};
+
+struct Workspace {
+    // Saved definitions that read, by kind, each list in rail order (core/run/run.h: reference
+    // rules resolve through it). A new kind (funnels, ...) is one list there and one entry in
+    // workspace.cpp's kind table.
+    SavedDefinitions saved;
+    std::vector<UnreadDefinition> unread;        // of every kind
+    std::map<std::string, std::string> mappings; // file name -> mapping JSON (web/mapping.js's shape)
+    WorkspaceSettings settings;
+    uint64_t revision = 0; // bumped on every change; the page stores the workspace when it moves
+};
+
+// Replaces `w` with the workspace stored as `text` (what workspace_json wrote). Lenient: a
+// definition that does not read is kept in `unread`, a mapping that is not an object and a
+// setting out of range are ignored. Returns false, and leaves `w` empty, when the text is not a
+// workspace at all (not JSON, another version); `problem` says why. Bumps the revision.
+bool read_workspace(std::string_view text, Workspace* w, std::string* problem);
+
+// The JSON text of the workspace: {segx, mappings, audiences, settings}, definitions in rail
+// order. For storage, unread definitions are written back as they came; an export leaves them
+// out (an import would refuse them), and says how many in *left_out.
+std::string workspace_json(const Workspace& w, bool for_export = false, size_t* left_out = nullptr);
+
+// An import or a save: {mappings, audiences, settings}, each optional. Imported names replace
+// those of the same name (a saved audience keeps its place in the rail; a new one goes last),
+// imported settings replace those they give. An audience with an empty id gets an unused one;
+// otherwise its id must be the key it comes under. All or nothing: when any part does not
+// read, the errors (with JSON paths) come back and `w` is unchanged. Bumps the revision once.
+struct MergeResult {
+    std::vector<DefinitionError> errors;
+    std::vector<std::string> ids; // of the definitions saved, in the order given
+    bool ok() const { return errors.empty(); }
+};
+MergeResult merge_workspace(Workspace* w, std::string_view json_text);
+
+// An id that no saved definition of any kind has, read or not ("audience-3").
+std::string unused_definition_id(const Workspace& w, const std::string& prefix);
+
+// Removes the unread definition at `index` (the user chose to); false when there is none.
+bool remove_unread(Workspace* w, size_t index);
+
+} // namespace segx
