@@ -246,6 +246,11 @@ describe('time formats read to exact instants', () => {
       type: 'TIMESTAMP', mapping: { time_format: 'mdy_slash', tz_offset_minutes: 480 }, first: '2024-01-02 02:00:00', last: '2024-03-04 03:30:15',
     }));
 
+  test('a year-first DATE column keeps DuckDB\'s reading: a day/month order has nothing to overrule', () =>
+    expectTimes('ymd_dates.csv', csvTimes(['2024-01-02', '2024-03-04']), {
+      type: 'DATE', mapping: { time_format: 'dmy_slash' }, first: '2024-01-02 00:00:00', last: '2024-03-04 00:00:00',
+    }));
+
   test('compact YYYYMMDD as a number column (CSV: BIGINT)', () =>
     expectTimes('compact_num.csv', csvTimes(['20240131', '20240201']), {
       type: 'BIGINT', detected: 'ymd_compact', first: '2024-01-31 00:00:00', last: '2024-02-01 00:00:00',
