@@ -2,9 +2,9 @@
 // revenue, the order id. Inferred from names (English and Chinese) and types, always editable,
 // and compiled to one SQL projection that DuckDB runs. A mapping is plain JSON and travels in
 // the workspace (without data).
-import { quoteIdent } from './load_support.js';
+import { quoteIdent, quoteLiteral } from './load_support.js';
 
-export const KINDS = ['users', 'events', 'orders'];
+const KINDS = ['users', 'events', 'orders'];
 export const TIME_FORMATS = ['auto', 'iso', 'ymd_slash', 'mdy_slash', 'dmy_slash', 'ymd_compact', 'unix_s', 'unix_ms', 'excel'];
 
 // Names are compared lower-cased with everything but letters, digits and CJK removed.
@@ -190,6 +190,20 @@ function roleSql(column, type, role, tzOffsetMinutes = 0) {
   return { sql: `CAST(${c} AS VARCHAR)`, layout: 'text' };
 }
 
+// An explicit day/month order (time_format mdy_slash or dmy_slash) wins over the order DuckDB's
+// sniffer chose when it typed a CSV column as DATE or TIMESTAMP: "01/02/2024" typed day-first
+// is written back as the text it was read from (strftime with the sniffed format, kept on the
+// column by source_loader.js) and the core reads that text in the chosen order, so rows that do
+// not fit the order are rejected as any text would be. Null when DuckDB's reading stands: no
+// sniffed format, a year-first format, or the order DuckDB chose.
+const kDayMonthOrders = { mdy_slash: '%m', dmy_slash: '%d' };
+function typedTimeAsText(column, timeFormat) {
+  const first = kDayMonthOrders[timeFormat];
+  const sniffed = column && column.format && /^(DATE|TIMESTAMP)$/i.test(column.type) && /^%([dm])[-/.]%([dm])[-/.]%Y/.exec(column.format);
+  if (!first || !sniffed || sniffed[1] === sniffed[2] || `%${sniffed[1]}` === first) return null;
+  return { sql: `strftime(${quoteIdent(column.name)}, ${quoteLiteral(column.format)})`, layout: 'text' };
+}
+
 // Compiles a mapping to one SELECT over the file's DuckDB table. Returns the SQL and, per output
 // column, its role and layout, in order: user_id, time, event, revenue, order_id, then columns.
 export function mappingSql(m, columns, table) {
@@ -198,7 +212,8 @@ export function mappingSql(m, columns, table) {
   const add = (role, r) => out.push({ role, ...r });
   add('user_id', roleSql(m.user_id, typeOf.get(m.user_id), 'user_id'));
   if (m.kind !== 'users') {
-    add('time', roleSql(m.time, typeOf.get(m.time), 'time', m.tz_offset_minutes));
+    const time = columns.find((c) => c.name === m.time);
+    add('time', typedTimeAsText(time, m.time_format) || roleSql(m.time, typeOf.get(m.time), 'time', m.tz_offset_minutes));
     // An orders file holds purchases only: its rows take the constant purchase event.
     if (m.event && m.kind === 'events') add('event', roleSql(m.event, typeOf.get(m.event), 'event'));
     if (m.revenue_expr) add('revenue', { sql: `TRY_CAST((${checkExpression(m.revenue_expr, 'revenue_expr')}) AS DOUBLE)`, layout: 'double' });

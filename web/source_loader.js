@@ -15,12 +15,11 @@ import {
 import { inferMapping, mappingSql, validateMapping } from './mapping.js';
 import { readSource } from './readers/index.js';
 
-export const kPreviewRows = 1000;
+const kPreviewRows = 1000;
 // Exact distinct counts up to this many rows; DuckDB's HyperLogLog estimate above.
 const kExactDistinctRows = 200_000;
 let uploadCounter = 0;
 
-const layoutCode = { int64: 1, double: 2, text: 3 };
 const intType = { bool: ColumnType.Bool, int: ColumnType.Int64, date: ColumnType.Date, timestamp: ColumnType.Timestamp };
 
 export async function loadSource({ db, bridge, name, bytes, demo = false, encoding, mapping, savedMapping, onStep = () => {}, isCancelled = () => false }) {
@@ -77,6 +76,7 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
     lap('parse');
     const columns = (await db.query(`DESCRIBE ${quoteIdent(staging)}`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
     if (columns.length === 0) throw new LoadError('no columns were found');
+    if (read.head) await addSniffedTimeFormats(db, fileName, columns, read.head);
     if (read.head) {
       const ragged = findRaggedLine(read.head);
       if (ragged && ragged.expected !== columns.length) {
@@ -145,6 +145,27 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
     } catch {
       // Only a staging copy is left behind; the loaded data is unaffected.
     }
+  }
+}
+
+// DuckDB's sniffer reads every DATE column of a CSV with one strftime format, and every
+// TIMESTAMP column with another ("01/02/2024" as "%d/%m/%Y"). The format is kept on the column
+// ({name, type, format}) so that a mapping with an explicit day/month order can turn such a
+// column back into the text it was read from (mapping.js). Sniffing again costs ~5% of the
+// load, so it is asked only when the file's first lines hold a day-month-year date such as
+// "01/02/2024"; without a format (or sniff_csv failing), typed times are read as DuckDB typed them.
+async function addSniffedTimeFormats(db, fileName, columns, head) {
+  if (!columns.some((c) => /^(DATE|TIMESTAMP)$/i.test(c.type))) return;
+  if (!/(^|[^\d])\d{1,2}[-/.]\d{1,2}[-/.]\d{4}($|[^\d])/m.test(head.slice(0, 1 << 16))) return;
+  let sniffed;
+  try {
+    sniffed = (await db.query(`SELECT DateFormat AS d, TimestampFormat AS t FROM sniff_csv(${quoteLiteral(fileName)})`)).toArray()[0];
+  } catch {
+    return;
+  }
+  for (const c of columns) {
+    const format = /^DATE$/i.test(c.type) ? sniffed?.d : /^TIMESTAMP$/i.test(c.type) ? sniffed?.t : null;
+    if (format) c.format = String(format);
   }
 }
 

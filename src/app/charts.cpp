@@ -1,5 +1,6 @@
 #include "app/charts.h"
 
+#include "app/theme.h"
 #include "app/ui.h"
 #include "imgui_internal.h"
 
@@ -7,11 +8,6 @@
 #include <cmath>
 
 namespace segx {
-
-static const ImU32 kLine = IM_COL32(40, 100, 210, 255);
-static const ImU32 kFill = IM_COL32(40, 100, 210, 40);
-static const ImU32 kGrid = IM_COL32(0, 0, 0, 25);
-static const ImU32 kAxisText = IM_COL32(90, 95, 110, 255);
 
 // A "nice" upper bound for the y axis: 1, 2 or 5 times a power of ten.
 static double nice_max(double v) {
@@ -35,10 +31,10 @@ void line_chart(const char* id, const double* values, size_t n,
     double top = nice_max(*std::max_element(values, values + n));
     for (int k = 0; k <= 4; ++k) {
         float y = b.y - (b.y - a.y) * float(k) / 4;
-        dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), kGrid);
+        dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), kChartGrid);
         std::string t = format_count(top * k / 4);
         dl->AddText(ImVec2(a.x - ImGui::CalcTextSize(t.c_str()).x - 6, y - ImGui::GetTextLineHeight() / 2),
-                    kAxisText, t.c_str());
+                    kChartAxisText, t.c_str());
     }
     auto px = [&](size_t i) {
         return n == 1 ? (a.x + b.x) / 2 : a.x + (b.x - a.x) * float(i) / float(n - 1);
@@ -46,21 +42,21 @@ void line_chart(const char* id, const double* values, size_t n,
     auto py = [&](double v) { return b.y - (b.y - a.y) * float(v / top); };
     dl->PathClear();
     for (size_t i = 0; i < n; ++i) dl->PathLineTo(ImVec2(px(i), py(values[i])));
-    dl->PathStroke(kLine, 0, std::max(1.0f, ImGui::GetFontSize() / 10));
+    dl->PathStroke(kChartLine, 0, std::max(1.0f, ImGui::GetFontSize() / 10));
     for (size_t i = 0; i + 1 < n; ++i)
         dl->AddQuadFilled(ImVec2(px(i), py(values[i])), ImVec2(px(i + 1), py(values[i + 1])),
-                          ImVec2(px(i + 1), b.y), ImVec2(px(i), b.y), kFill);
+                          ImVec2(px(i + 1), b.y), ImVec2(px(i), b.y), kChartFill);
     std::string first = label(0), last = label(n - 1);
-    dl->AddText(ImVec2(a.x, b.y + 3), kAxisText, first.c_str());
-    dl->AddText(ImVec2(b.x - ImGui::CalcTextSize(last.c_str()).x, b.y + 3), kAxisText, last.c_str());
+    dl->AddText(ImVec2(a.x, b.y + 3), kChartAxisText, first.c_str());
+    dl->AddText(ImVec2(b.x - ImGui::CalcTextSize(last.c_str()).x, b.y + 3), kChartAxisText, last.c_str());
     if (hovered) {
         float mx = ImGui::GetIO().MousePos.x;
         size_t i =
             n == 1
                 ? 0
                 : size_t(std::clamp(std::lround((mx - a.x) / (b.x - a.x) * float(n - 1)), 0L, long(n - 1)));
-        dl->AddLine(ImVec2(px(i), a.y), ImVec2(px(i), b.y), IM_COL32(0, 0, 0, 80));
-        dl->AddCircleFilled(ImVec2(px(i), py(values[i])), ImGui::GetFontSize() / 4, kLine);
+        dl->AddLine(ImVec2(px(i), a.y), ImVec2(px(i), b.y), kChartCursor);
+        dl->AddCircleFilled(ImVec2(px(i), py(values[i])), ImGui::GetFontSize() / 4, kChartLine);
         ImGui::SetTooltip("%s\n%s", label(i).c_str(), format_count(values[i]).c_str());
     }
 }
@@ -83,8 +79,8 @@ void bar_list(const char* id, const std::string* labels, const double* values, s
         float w = top > 0 ? float(values[i] / top) * (bar_x1 - bar_x0) : 0;
         dl->AddText(p, ImGui::GetColorU32(ImGuiCol_Text), labels[i].c_str());
         dl->AddRectFilled(ImVec2(bar_x0, p.y + 2), ImVec2(bar_x0 + w, p.y + h - 3),
-                          ImGui::IsItemHovered() ? kLine : IM_COL32(40, 100, 210, 160));
-        dl->AddText(ImVec2(p.x + width - ImGui::CalcTextSize(v.c_str()).x, p.y), kAxisText, v.c_str());
+                          ImGui::IsItemHovered() ? kChartLine : kChartBar);
+        dl->AddText(ImVec2(p.x + width - ImGui::CalcTextSize(v.c_str()).x, p.y), kChartAxisText, v.c_str());
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: %s", labels[i].c_str(), v.c_str());
         ImGui::PopID();
     }

@@ -5,8 +5,6 @@
 namespace segx {
 
 const char* const kMappingKinds[3] = {"users", "events", "orders"};
-const char* const kTimeFormats[9] = {"auto",        "iso",    "ymd_slash", "mdy_slash", "dmy_slash",
-                                     "ymd_compact", "unix_s", "unix_ms",   "excel"};
 
 bool Mapping::operator==(const Mapping& o) const {
     return source == o.source && kind == o.kind && user_id == o.user_id && time == o.time &&

@@ -31,6 +31,6 @@ void to_json(nlohmann::json& j, const Mapping& m);
 void from_json(const nlohmann::json& j, Mapping& m); // missing keys keep their defaults
 
 extern const char* const kMappingKinds[3];
-extern const char* const kTimeFormats[9];
+// The time formats a mapping may name: kTimeFormatNames (core/time/parse.h).
 
 } // namespace segx

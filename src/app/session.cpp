@@ -35,18 +35,6 @@ const char* level_name(Level l) {
     return "?";
 }
 
-ColumnStats compute_stats(const Column& c) {
-    ColumnStats st;
-    st.nulls = c.size() - c.valid.count_set();
-    if (c.type == ColumnType::String) {
-        // Null rows hold a filler code, so count only codes that valid rows use.
-        std::vector<uint8_t> seen(c.dict.size(), 0);
-        for (size_t r = 0; r < c.codes.size(); ++r)
-            if (c.valid.get(r) && !seen[c.codes[r]]) seen[c.codes[r]] = 1, ++st.distinct;
-    }
-    return st;
-}
-
 SourceFile* Session::find_source(const std::string& name) {
     for (SourceFile& s : sources)
         if (s.name == name) return &s;
@@ -99,20 +87,16 @@ void Session::finish_load(int handle) {
         if (SourceFile* s = find_source(name)) s->mapped_preview = std::move(table);
         return;
     }
-    size_t rows = table.rows, cols = table.columns.size();
-    std::vector<ColumnStats> stats;
-    for (const Column& c : table.columns) stats.push_back(compute_stats(c));
     data.put(std::move(table));
     if (SourceFile* s = find_source(name)) {
         // Still loading: its mapping runs next; mark_ready ends the load.
         s->stage = "mapping";
         s->error.clear();
-        s->stats = std::move(stats);
+        s->stats.clear(); // the file's figures arrive with source_info, once DuckDB counted them
         s->mapped_preview = Table{};
         s->preview_requested = false;
         selected_source = int(s - sources.data());
     }
-    (void)rows, (void)cols;
 }
 
 void Session::mark_ready(const std::string& name, const std::string& message) {

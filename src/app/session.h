@@ -22,12 +22,12 @@ namespace segx {
 enum class LoadState : uint8_t { Loading, Ready, Failed };
 enum class Level : uint8_t { Info, Warning, Error };
 
-// Per-column figures computed once per load, so no frame scans a column.
+// Per-column figures of a whole file, computed once per load by DuckDB (web/source_loader.js),
+// so no frame scans a column.
 struct ColumnStats {
     size_t nulls = 0;
-    size_t distinct = 0; // distinct non-null values; strings only (0 for other types)
+    size_t distinct = 0; // distinct non-null values
 };
-ColumnStats compute_stats(const Column& c);
 
 // One dropped (or bundled demo) file. The table itself lives in Session::data under `name`.
 struct SourceFile {

@@ -2,7 +2,37 @@
 
 #include "imgui.h"
 
+#include <algorithm>
+
 namespace segx {
+
+const ImVec4 kErrorText(0.75f, 0.10f, 0.10f, 1.0f);
+const ImVec4 kAttentionText(0.70f, 0.35f, 0.00f, 1.0f);
+const ImVec4 kRejectReasonText(0.70f, 0.20f, 0.10f, 1.0f);
+const ImVec4 kMutedText(0.40f, 0.42f, 0.48f, 1.0f);
+const ImVec4 kStatusInfoText(0.25f, 0.27f, 0.32f, 1.0f);
+const ImVec4 kStatusWarningText(0.70f, 0.45f, 0.00f, 1.0f);
+const ImVec4 kStatusErrorText = kErrorText;
+const ImVec4 kHighLiftText(0.10f, 0.50f, 0.20f, 1.0f);
+const ImVec4 kLowLiftText = kRejectReasonText;
+const ImVec4 kDemoNoticeBg(1.00f, 0.95f, 0.78f, 1.0f);
+const ImU32 kDropOverlayFill = IM_COL32(30, 90, 200, 60);
+const ImU32 kDropOverlayFrame = IM_COL32(30, 90, 200, 220);
+const ImU32 kDropOverlayText = IM_COL32(20, 50, 120, 255);
+const ImU32 kGroupBar = IM_COL32(90, 120, 200, 120);
+const ImU32 kNegatedGroupBar = IM_COL32(200, 80, 60, 160);
+const ImU32 kChartLine = IM_COL32(40, 100, 210, 255);
+const ImU32 kChartFill = IM_COL32(40, 100, 210, 40);
+const ImU32 kChartBar = IM_COL32(40, 100, 210, 160);
+const ImU32 kChartGrid = IM_COL32(0, 0, 0, 25);
+const ImU32 kChartCursor = IM_COL32(0, 0, 0, 80);
+const ImU32 kChartAxisText = IM_COL32(90, 95, 110, 255);
+
+ImU32 heat_color(double t) {
+    t = std::clamp(t, 0.0, 1.0);
+    int r = int(245 - t * (245 - 30)), g = int(247 - t * (247 - 80)), b = int(250 - t * (250 - 180));
+    return IM_COL32(r, g, b, 255);
+}
 
 // Latin, punctuation, arrows, CJK punctuation, all unified ideographs and full-width forms.
 // Only glyphs that the font really holds get rasterised, so the wide ranges cost nothing extra.

@@ -1,5 +1,6 @@
 #include "app/ui.h"
 
+#include "app/theme.h"
 #include "app/widget_registry.h"
 #include "imgui.h"
 
@@ -39,12 +40,12 @@ static void draw_drop_overlay(const UiState& ui) {
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     ImVec2 size = ImGui::GetIO().DisplaySize;
     float pad = 12 * ui.scale;
-    dl->AddRectFilled(ImVec2(0, 0), size, IM_COL32(30, 90, 200, 60));
-    dl->AddRect(ImVec2(pad, pad), ImVec2(size.x - pad, size.y - pad), IM_COL32(30, 90, 200, 220),
-                8 * ui.scale, 0, 3 * ui.scale);
+    dl->AddRectFilled(ImVec2(0, 0), size, kDropOverlayFill);
+    dl->AddRect(ImVec2(pad, pad), ImVec2(size.x - pad, size.y - pad), kDropOverlayFrame, 8 * ui.scale, 0,
+                3 * ui.scale);
     const char* text = "Drop CSV files to load them";
     ImVec2 ts = ImGui::CalcTextSize(text);
-    dl->AddText(ImVec2((size.x - ts.x) / 2, (size.y - ts.y) / 2), IM_COL32(20, 50, 120, 255), text);
+    dl->AddText(ImVec2((size.x - ts.x) / 2, (size.y - ts.y) / 2), kDropOverlayText, text);
 }
 
 void draw_app(Session& session, UiState& ui) {
@@ -67,7 +68,7 @@ void draw_app(Session& session, UiState& ui) {
     ImGui::SameLine();
     ImGui::BeginChild("##main", ImVec2(0, body_h), false);
     if (ImGui::BeginTabBar("##tabs")) {
-        // Further analyses (Audiences, Funnels, RFM, ...) add their tabs here.
+        // Further analyses (Funnels, RFM, ...) add their tabs here.
         if (ImGui::BeginTabItem("Overview")) {
             draw_overview(session, ui);
             ImGui::EndTabItem();

@@ -1,6 +1,7 @@
 // The insight panel (what sets the members apart: attribute values with lift, purchase
 // intervals, active hours) and the overlap matrix of saved audiences.
 #include "app/charts.h"
+#include "app/theme.h"
 #include "app/ui_audience.h"
 
 #include "imgui.h"
@@ -11,13 +12,6 @@
 namespace segx {
 
 static const char* const kWeekdays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-
-static ImU32 heat_color(double t) {
-    t = std::clamp(t, 0.0, 1.0);
-    // White to deep blue: easy to read on the light theme, and monotone for colour-blind eyes.
-    int r = int(245 - t * (245 - 30)), g = int(247 - t * (247 - 80)), b = int(250 - t * (250 - 180));
-    return IM_COL32(r, g, b, 255);
-}
 
 static void draw_heatmap(const ActivityHeatmap& h, float scale) {
     float label_w = 34 * scale, cell_w = std::max(8.0f, (ImGui::GetContentRegionAvail().x - label_w) / 24),
@@ -72,8 +66,8 @@ static void draw_attribute(const AttributeInsight& a) {
             ImGui::Text("%.1f%%", all_share * 100);
             ImGui::TableNextColumn();
             if (!show_lift) return;
-            ImVec4 c = lift >= 1.2   ? ImVec4(0.1f, 0.5f, 0.2f, 1)
-                       : lift <= 0.8 ? ImVec4(0.7f, 0.2f, 0.1f, 1)
+            ImVec4 c = lift >= 1.2   ? kHighLiftText
+                       : lift <= 0.8 ? kLowLiftText
                                      : ImGui::GetStyleColorVec4(ImGuiCol_Text);
             ImGui::TextColored(c, "%.2fx", lift);
         };
@@ -139,7 +133,7 @@ void draw_audience_insight(Session& session, UiState& ui) {
 void draw_audience_overlap(Session& session, UiState& ui) {
     refresh_overlap(session);
     const AudienceState::Overlap& o = session.audience.overlap;
-    for (const std::string& p : o.problems) ImGui::TextColored(ImVec4(0.7f, 0.35f, 0.0f, 1), "%s", p.c_str());
+    for (const std::string& p : o.problems) ImGui::TextColored(kAttentionText, "%s", p.c_str());
     size_t n = o.names.size();
     if (n < 2) {
         ImGui::TextDisabled("Save two or more audiences to compare them.");

@@ -2,6 +2,7 @@
 // problems that validation or evaluation found at its JSON path.
 #include "app/ui_audience.h"
 
+#include "app/theme.h"
 #include "app/widget_registry.h"
 #include "imgui.h"
 #include "misc/cpp/imgui_stdlib.h"
@@ -11,8 +12,6 @@
 namespace segx {
 
 namespace {
-
-const ImVec4 kErrorColor(0.75f, 0.10f, 0.10f, 1.0f);
 
 struct OpChoice {
     Op op;
@@ -131,7 +130,7 @@ void draw_problems(const std::vector<DefinitionError>& errors, const std::string
             here = !group || e.path.compare(path.size() + 1, 6, "rules[") != 0;
         }
         if (!here) continue;
-        ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
+        ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
         ImGui::PushTextWrapPos(0);
         ImGui::Text("%s", e.message.c_str());
         ImGui::PopTextWrapPos();
@@ -542,9 +541,9 @@ bool draw_group(Session& session, Group& g, const std::string& path, int depth) 
     changed |= add_menu(session, g, depth, path);
     ImGui::Unindent(indent);
     ImVec2 bottom = ImGui::GetCursorScreenPos();
-    ImGui::GetWindowDrawList()->AddRectFilled(
-        ImVec2(top.x + 4 * unit(), top.y), ImVec2(top.x + 7 * unit(), bottom.y - 4 * unit()),
-        g.negate ? IM_COL32(200, 80, 60, 160) : IM_COL32(90, 120, 200, 120));
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(top.x + 4 * unit(), top.y),
+                                              ImVec2(top.x + 7 * unit(), bottom.y - 4 * unit()),
+                                              g.negate ? kNegatedGroupBar : kGroupBar);
     changed |= apply(g, action);
     return changed;
 }

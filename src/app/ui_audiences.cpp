@@ -1,5 +1,6 @@
 // Audiences tab: the draft's name and live size, the actions that save, share and export it,
 // the rule tree on the left, and its insight and overlap on the right.
+#include "app/theme.h"
 #include "app/ui_audience.h"
 
 #include "imgui.h"
@@ -10,12 +11,10 @@
 
 namespace segx {
 
-static const ImVec4 kErrorColor(0.75f, 0.10f, 0.10f, 1.0f);
-
 static void draw_size(const Session& session, const UiState& ui) {
     const AudienceState& st = session.audience;
     if (!st.errors.empty()) {
-        ImGui::TextColored(kErrorColor, "%zu %s to fix before the size is known", st.errors.size(),
+        ImGui::TextColored(kErrorText, "%zu %s to fix before the size is known", st.errors.size(),
                            st.errors.size() == 1 ? "problem" : "problems");
         return;
     }
@@ -148,7 +147,7 @@ void draw_audiences(Session& session, UiState& ui) {
     ImGui::BeginChild("##builder", ImVec2(left, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     for (const DefinitionError& e : st.errors)
         if (e.path == "$" || e.path == "segx" || e.path == "name" || e.path == "id")
-            ImGui::TextColored(kErrorColor, "%s", e.to_string().c_str());
+            ImGui::TextColored(kErrorText, "%s", e.to_string().c_str());
     draw_rule_tree(session, st.draft.root);
     ImGui::EndChild();
     ImGui::SameLine();

@@ -1,4 +1,5 @@
 // Data tab: the selected source's size, its columns with types, and a scrollable preview.
+#include "app/theme.h"
 #include "app/ui.h"
 
 #include "imgui.h"
@@ -50,7 +51,13 @@ static void draw_columns_table(const Table& t, const std::vector<ColumnStats>& s
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(type_name(c.type));
         ImGui::TableNextColumn();
-        const ColumnStats st = i < stats.size() ? stats[i] : ColumnStats{};
+        if (i >= stats.size()) { // DuckDB's counts of the whole file have not arrived yet
+            ImGui::TextDisabled("-");
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("-");
+            continue;
+        }
+        const ColumnStats& st = stats[i];
         ImGui::TextUnformatted(format_count(double(st.nulls)).c_str());
         ImGui::TableNextColumn();
         if (c.type == ColumnType::String)
@@ -144,7 +151,7 @@ static void draw_rejects(const Session& session, const SourceFile& s) {
     }
     for (const RejectReason& r : log->reasons) {
         ImGui::Spacing();
-        ImGui::TextColored(ImVec4(0.7f, 0.2f, 0.1f, 1), "%s: %s rows", r.reason.c_str(),
+        ImGui::TextColored(kRejectReasonText, "%s: %s rows", r.reason.c_str(),
                            format_count(double(r.count)).c_str());
         ImGui::Indent();
         for (const std::string& e : r.examples) ImGui::TextUnformatted(e.c_str());
@@ -166,7 +173,7 @@ void draw_data_panel(Session& session, UiState& ui) {
         if (s.state == LoadState::Loading)
             ImGui::TextDisabled("Loading (%s)…", s.stage.c_str());
         else if (s.state == LoadState::Failed)
-            ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.error.c_str());
+            ImGui::TextColored(kErrorText, "%s", s.error.c_str());
         if (s.state == LoadState::Failed && ImGui::SmallButton("Remove file")) ui.remove_source = s.name;
         return;
     }

@@ -1,7 +1,9 @@
 // Mapping panel: what each column of a file means (user id, time, event, revenue, order id),
 // edited with pickers; every edit re-runs the mapping on the first rows at once, "Apply" rebuilds
 // the model. The JS side validates the mapping and compiles it to SQL (web/mapping.js).
+#include "app/theme.h"
 #include "app/ui.h"
+#include "core/time/parse.h"
 
 #include "imgui.h"
 #include "misc/cpp/imgui_stdlib.h"
@@ -71,8 +73,9 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
         ImGui::SameLine();
         ImGui::SetNextItemWidth(140 * ui.scale);
         if (begin_combo("Format", m.time_format.c_str())) {
-            for (const char* f : kTimeFormats)
-                if (ImGui::Selectable(f, m.time_format == f)) m.time_format = f, changed = true;
+            for (const TimeFormatName& f : kTimeFormatNames)
+                if (ImGui::Selectable(f.name, m.time_format == f.name))
+                    m.time_format = f.name, changed = true;
             ImGui::EndCombo();
         }
         ImGui::SameLine();
@@ -118,8 +121,7 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
         ImGui::TreePop();
     }
 
-    for (const std::string& p : s.mapping_problems)
-        ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", p.c_str());
+    for (const std::string& p : s.mapping_problems) ImGui::TextColored(kErrorText, "%s", p.c_str());
     bool dirty = m != s.applied;
     ImGui::BeginDisabled(!dirty || !s.mapping_problems.empty() || s.state == LoadState::Loading);
     if (ImGui::Button("Apply mapping")) ui.mapping_request = {s.name, m, true};

@@ -1,12 +1,10 @@
 // Left rail: the demo notice, "Open files", and every source with its state.
+#include "app/theme.h"
 #include "app/ui.h"
 
 #include "imgui.h"
 
 namespace segx {
-
-static const ImVec4 kErrorColor(0.75f, 0.10f, 0.10f, 1.0f);
-static const ImVec4 kMutedColor(0.40f, 0.42f, 0.48f, 1.0f);
 
 static void draw_demo_notice(const UiState& ui) {
     const char* text =
@@ -15,11 +13,11 @@ static void draw_demo_notice(const UiState& ui) {
     float wrap = ImGui::GetContentRegionAvail().x - 2 * st.WindowPadding.x;
     float h = ImGui::GetTextLineHeightWithSpacing() + ImGui::CalcTextSize(text, nullptr, false, wrap).y +
               2 * st.WindowPadding.y + st.ItemSpacing.y;
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.95f, 0.78f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, kDemoNoticeBg);
     ImGui::BeginChild("##demo_notice", ImVec2(0, h), true, ImGuiWindowFlags_NoScrollbar);
     ImGui::TextUnformatted("Demo data");
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(kMutedColor, "%s", text);
+    ImGui::TextColored(kMutedText, "%s", text);
     ImGui::PopTextWrapPos();
     ImGui::EndChild();
     ImGui::PopStyleColor();
@@ -56,18 +54,18 @@ static void draw_source_row(Session& session, int i, bool& cancel) {
         case LoadState::Ready:
             if (t) {
                 double rows = s.total_rows > 0 ? s.total_rows : double(t->rows);
-                ImGui::TextColored(kMutedColor, "%s %s · %zu %s", format_count(rows).c_str(),
+                ImGui::TextColored(kMutedText, "%s %s · %zu %s", format_count(rows).c_str(),
                                    rows == 1 ? "row" : "rows", t->columns.size(),
                                    t->columns.size() == 1 ? "column" : "columns");
                 if (const RejectLog* log = session.rejects_of(s.name); log && log->rejected())
-                    ImGui::TextColored(ImVec4(0.7f, 0.35f, 0.0f, 1), "%s rows rejected",
+                    ImGui::TextColored(kAttentionText, "%s rows rejected",
                                        format_count(double(log->rejected())).c_str());
                 else if (!s.mapping_problems.empty())
-                    ImGui::TextColored(ImVec4(0.7f, 0.35f, 0.0f, 1), "mapping needs attention");
+                    ImGui::TextColored(kAttentionText, "mapping needs attention");
             }
             break;
         case LoadState::Failed:
-            ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
+            ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
             ImGui::PushTextWrapPos(0);
             ImGui::TextUnformatted(s.error.c_str());
             ImGui::PopTextWrapPos();
@@ -83,9 +81,9 @@ void draw_sources_rail(Session& session, UiState& ui) {
     if (ImGui::Button("Open files", ImVec2(-1, 0))) ui.open_files_requested = true;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("CSV files; or drop them anywhere on the page");
     ImGui::Spacing();
-    ImGui::TextColored(kMutedColor, "DATA SOURCES");
+    ImGui::TextColored(kMutedText, "DATA SOURCES");
     ImGui::Separator();
-    if (session.sources.empty()) ImGui::TextColored(kMutedColor, "No files loaded yet.");
+    if (session.sources.empty()) ImGui::TextColored(kMutedText, "No files loaded yet.");
     bool cancel = false;
     for (int i = 0; i < int(session.sources.size()); ++i) draw_source_row(session, i, cancel);
     if (cancel) ui.cancel_requested = true;

@@ -1,4 +1,5 @@
 // Bottom line: the latest message (click for all of them), load progress, totals.
+#include "app/theme.h"
 #include "app/ui.h"
 
 #include "imgui.h"
@@ -8,11 +9,11 @@ namespace segx {
 static ImVec4 level_color(Level l) {
     switch (l) {
         case Level::Error:
-            return ImVec4(0.75f, 0.10f, 0.10f, 1.0f);
+            return kStatusErrorText;
         case Level::Warning:
-            return ImVec4(0.70f, 0.45f, 0.00f, 1.0f);
+            return kStatusWarningText;
         default:
-            return ImVec4(0.25f, 0.27f, 0.32f, 1.0f);
+            return kStatusInfoText;
     }
 }
 

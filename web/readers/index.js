@@ -4,9 +4,7 @@
 import { ENCODINGS, decodeToUtf8, detectEncoding } from './encoding.js';
 import { ReadError } from './errors.js';
 import { readJson } from './json.js';
-import { PARQUET_CODECS, readParquet } from './parquet.js';
-
-export { ENCODINGS, PARQUET_CODECS, ReadError, decodeToUtf8, detectEncoding, readJson, readParquet };
+import { readParquet } from './parquet.js';
 
 const kExtensions = new Map([
   ['csv', 'csv'], ['tsv', 'csv'], ['txt', 'csv'],

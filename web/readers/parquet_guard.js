@@ -13,7 +13,7 @@ import { readVarInt } from 'hyparquet/src/thrift.js';
 import { ReadError } from './errors.js';
 
 // hyparquet holds one JS array per column and row group; V8 arrays stop at ~134 M elements.
-export const kMaxGroupRows = 64 * 1024 * 1024;
+const kMaxGroupRows = 64 * 1024 * 1024;
 const kMaxNestedValues = 64 * 1024 * 1024;  // list elements in one column chunk
 const kMaxPageBytes = 1 << 30;
 // Snappy turns at most 3 input bytes into 64 output bytes.

@@ -279,32 +279,14 @@ bool parse_one(std::string_view text, TimeFormat format, int tz_offset_minutes, 
 } // namespace
 
 const char* time_format_name(TimeFormat format) {
-    switch (format) {
-        case TimeFormat::Auto:
-            return "auto";
-        case TimeFormat::Iso:
-            return "iso";
-        case TimeFormat::YmdSlash:
-            return "ymd_slash";
-        case TimeFormat::MdySlash:
-            return "mdy_slash";
-        case TimeFormat::DmySlash:
-            return "dmy_slash";
-        case TimeFormat::YmdCompact:
-            return "ymd_compact";
-        case TimeFormat::UnixSeconds:
-            return "unix_s";
-        case TimeFormat::UnixMillis:
-            return "unix_ms";
-        case TimeFormat::ExcelSerial:
-            return "excel";
-    }
+    for (const TimeFormatName& f : kTimeFormatNames)
+        if (f.format == format) return f.name;
     return "unknown";
 }
 
 std::optional<TimeFormat> time_format_from_name(std::string_view name) {
-    for (int i = 0; i <= int(TimeFormat::ExcelSerial); i++)
-        if (name == time_format_name(TimeFormat(i))) return TimeFormat(i);
+    for (const TimeFormatName& f : kTimeFormatNames)
+        if (name == f.name) return f.format;
     return std::nullopt;
 }
 

@@ -37,8 +37,23 @@ enum class TimeFormat : uint8_t {
     ExcelSerial,
 };
 
-// "auto", "iso", "ymd_slash", "mdy_slash", "dmy_slash", "ymd_compact", "unix_s", "unix_ms",
-// "excel": the names used in workspace JSON.
+// The one table of time-format names, as workspace JSON spells them: the mapping panel lists
+// these, and the page's JS keeps the same list (web/mapping.js TIME_FORMATS; a test checks
+// that the two are equal).
+struct TimeFormatName {
+    TimeFormat format;
+    const char* name;
+};
+inline constexpr TimeFormatName kTimeFormatNames[] = {
+    {TimeFormat::Auto, "auto"},          {TimeFormat::Iso, "iso"},
+    {TimeFormat::YmdSlash, "ymd_slash"}, {TimeFormat::MdySlash, "mdy_slash"},
+    {TimeFormat::DmySlash, "dmy_slash"}, {TimeFormat::YmdCompact, "ymd_compact"},
+    {TimeFormat::UnixSeconds, "unix_s"}, {TimeFormat::UnixMillis, "unix_ms"},
+    {TimeFormat::ExcelSerial, "excel"},
+};
+
+// A format's name from kTimeFormatNames ("unknown" for a value outside the enum), and back
+// (exact, case-sensitive).
 const char* time_format_name(TimeFormat format);
 std::optional<TimeFormat> time_format_from_name(std::string_view name);
 

@@ -59,12 +59,3 @@ TEST_CASE("remove deletes the named table and reports whether it existed") {
     CHECK(ds.tables[0].name == "a");
     CHECK(ds.tables[1].name == "c");
 }
-
-TEST_CASE("removing a table keeps the shared users") {
-    Dataset ds;
-    CHECK(ds.users.intern("u1") == 0);
-    ds.put(table("orders", 1));
-    ds.remove("orders");
-    CHECK(ds.users.size() == 1);
-    CHECK(ds.users.find("u1") == 0u);
-}

@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,34 @@ TEST_CASE("time format names round-trip and unknown names are rejected") {
     }
     CHECK_FALSE(time_format_from_name("ISO").has_value());
     CHECK_FALSE(time_format_from_name("").has_value());
+}
+
+TEST_CASE("the table lists every format once, in enum order") {
+    REQUIRE(std::size(kTimeFormatNames) == size_t(TimeFormat::ExcelSerial) + 1);
+    for (size_t i = 0; i < std::size(kTimeFormatNames); i++)
+        CHECK(kTimeFormatNames[i].format == TimeFormat(i));
+    CHECK(std::string(time_format_name(TimeFormat(200))) == "unknown");
+}
+
+// The page validates mappings before the core sees them, with its own copy of the names: the
+// line `export const TIME_FORMATS = ['auto', ...];` of web/mapping.js must list the table.
+TEST_CASE("the page's TIME_FORMATS (web/mapping.js) equals kTimeFormatNames") {
+    std::ifstream js(std::string(SEGX_REPO_DIR) + "/web/mapping.js");
+    REQUIRE(js);
+    std::string line, list;
+    while (std::getline(js, line))
+        if (line.rfind("export const TIME_FORMATS = [", 0) == 0) list = line;
+    REQUIRE_FALSE(list.empty());
+    std::vector<std::string> page;
+    for (size_t open = list.find('\''); open != std::string::npos;) {
+        size_t close = list.find('\'', open + 1);
+        REQUIRE(close != std::string::npos);
+        page.push_back(list.substr(open + 1, close - open - 1));
+        open = list.find('\'', close + 1);
+    }
+    std::vector<std::string> core;
+    for (const TimeFormatName& f : kTimeFormatNames) core.push_back(f.name);
+    CHECK(page == core);
 }
 
 TEST_CASE("iso dates and times parse with optional padding, seconds and fractions") {

@@ -23,10 +23,13 @@ async function pick(page, picker, typed, item) {
   await clickWidget(page, `${item}##pick`);
 }
 
-// Clicks an ImGui text field and waits until the page's text bridge (web/ime.js) has focus.
+// Clicks an ImGui text field and waits until the page's text bridge (web/ime.js) has focus;
+// throws naming the field if it never does (typing would otherwise go nowhere).
 async function clickText(page, label) {
   await clickWidget(page, label);
-  for (let i = 0; i < 50 && (await page.evaluate(() => document.activeElement?.id)) !== 'ime-field'; ++i) await frames(page);
+  const focused = () => page.evaluate(() => document.activeElement?.id === 'ime-field');
+  for (let i = 0; i < 50 && !(await focused()); ++i) await frames(page);
+  if (!(await focused())) throw new Error(`text field "${label}" did not take the keyboard (the IME field never got the focus)`);
 }
 
 // Reads state() until `check` holds (typed keys are applied over several frames: Dear ImGui

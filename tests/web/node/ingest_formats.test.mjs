@@ -218,12 +218,37 @@ describe('time formats read to exact instants', () => {
     });
   });
 
-  // DuckDB's sniffer types a date-only column "01/02/2024" as DATE, day-first, so the core gets
-  // parsed dates: an explicit time_format is never applied, and the same export read with times
-  // ("01/02/2024 10:00", text, read by the core) comes out month-first.
-  test('an explicit mdy_slash is honoured for a date-only column DuckDB typed as DATE', { todo: 'DuckDB parses the column first (see report)' }, () =>
-    expectTimes('mdy_dates.csv', csvTimes(['01/02/2024', '03/04/2024']), {
-      mapping: { time_format: 'mdy_slash' }, first: '2024-01-02 00:00:00', last: '2024-03-04 00:00:00',
+  // DuckDB's sniffer types a date-only column "01/02/2024" as DATE, day-first, before the core
+  // sees it; an explicit day/month order turns the column back into its text for the core.
+  test('an explicit mdy_slash is honoured for a date-only column DuckDB typed as DATE (day-first)', async () => {
+    const dates = csvTimes(['01/02/2024', '03/04/2024']);
+    await expectTimes('dates_auto.csv', dates, { type: 'DATE', first: '2024-02-01 00:00:00', last: '2024-04-03 00:00:00' });
+    await expectTimes('mdy_dates.csv', dates, {
+      type: 'DATE', mapping: { time_format: 'mdy_slash' }, detected: 'mdy_slash', first: '2024-01-02 00:00:00', last: '2024-03-04 00:00:00',
+    });
+    await expectTimes('dmy_dates.csv', dates, {
+      type: 'DATE', mapping: { time_format: 'dmy_slash' }, first: '2024-02-01 00:00:00', last: '2024-04-03 00:00:00',
+    });
+  });
+
+  test('an explicit dmy_slash is honoured for a column DuckDB typed month-first; a date that does not fit is rejected', async () => {
+    clear();
+    const r = await loadSource({ db, bridge, name: 'dmy_dates.csv', bytes: csvTimes(['01/02/2024', '03/14/2024']), mapping: eventsMapping('dmy_dates.csv', { time_format: 'dmy_slash' }) });
+    assert.equal(r.columns.find((c) => c.name === 'time').type, 'DATE');
+    assert.equal(r.mapped.ok, true);
+    const s = source('dmy_dates.csv');
+    assert.deepEqual([s.rejects.read, s.rejects.kept, s.rejects.reasons.map((x) => [x.reason, x.count])], [2, 1, [['unparseable time', 1]]]);
+    assert.deepEqual([bridge.state().overview.first, bridge.state().overview.last], ['2024-02-01 00:00:00', '2024-02-01 00:00:00']);
+  });
+
+  test('an explicit mdy_slash is honoured for times DuckDB typed as TIMESTAMP, with the time zone offset', () =>
+    expectTimes('mdy_seconds.csv', csvTimes(['01/02/2024 10:00:00', '03/04/2024 11:30:15']), {
+      type: 'TIMESTAMP', mapping: { time_format: 'mdy_slash', tz_offset_minutes: 480 }, first: '2024-01-02 02:00:00', last: '2024-03-04 03:30:15',
+    }));
+
+  test('a year-first DATE column keeps DuckDB\'s reading: a day/month order has nothing to overrule', () =>
+    expectTimes('ymd_dates.csv', csvTimes(['2024-01-02', '2024-03-04']), {
+      type: 'DATE', mapping: { time_format: 'dmy_slash' }, first: '2024-01-02 00:00:00', last: '2024-03-04 00:00:00',
     }));
 
   test('compact YYYYMMDD as a number column (CSV: BIGINT)', () =>
