@@ -243,18 +243,14 @@ public:
         levels.assign(users, 0);
         population = 0;
         const EventStore& ev = m.events;
+        const std::vector<uint8_t> candidates = candidate_users();
         for (size_t u = 0; u < users; u++) {
             if (filter_ && (u >= filter_->size || !filter_->get(u))) continue;
             population++;
-            if (u + 1 >= ev.offsets.size()) continue;
-            const size_t b = size_t(ev.offsets[u]);
-            size_t e = size_t(ev.offsets[u + 1]);
-            // Events past as-of do not exist (time order within the slice).
-            if (e > b && ev.time[e - 1] > ctx_.as_of_us)
-                e = size_t(std::upper_bound(ev.time.begin() + b, ev.time.begin() + e, ctx_.as_of_us) -
-                           ev.time.begin());
+            if (u + 1 >= ev.offsets.size() || (!candidates.empty() && !candidates[u])) continue;
+            const size_t b = size_t(ev.offsets[u]), e = size_t(ev.offsets[u + 1]);
             if (e == b) continue;
-            const int level = user(b, e - b);
+            const int level = user(b, e);
             if (level == 0) continue;
             levels[u] = uint8_t(level);
             visit(u, level, times_, first_row_);
@@ -262,6 +258,29 @@ public:
     }
 
 private:
+    // With the model's per-event-name index: the users holding an event that can start an
+    // attempt (step 1's name; unordered: any step's), found from those names' postings alone,
+    // so that the walk skips every other user without reading their events. Empty: no index.
+    std::vector<uint8_t> candidate_users() const {
+        const Model& m = ctx_.model;
+        const EventIndex& index = m.event_index;
+        if (!index.fits(m.events)) return {};
+        std::vector<uint8_t> marked(m.users.size(), 0);
+        const uint32_t starts = f_.order == FunnelOrder::Unordered ? ~0u : 1u;
+        for (uint32_t code = 0; code < steps_.direct.size(); code++) {
+            if (!((steps_.direct[code] | steps_.filtered[code]) & starts)) continue;
+            // Postings are in row order, so the user holding them only moves forward.
+            size_t u = 0;
+            const size_t first = index.first(code), end = first + index.count(code);
+            for (size_t k = first; k < end; k++) {
+                const uint64_t row = index.rows[k];
+                while (m.events.offsets[u + 1] <= row) u++;
+                if (u < marked.size()) marked[u] = 1;
+            }
+        }
+        return marked;
+    }
+
     bool in_entry(int64_t t) const { return t >= entry_lo_ && t <= entry_hi_; }
 
     // First position >= start whose mask has `bit`, from a cursor that only moves forward:
@@ -272,15 +291,22 @@ private:
         return cursor;
     }
 
-    // The user's level over events [b, b + n); fills times_ and first_row_ for the counted attempt.
-    int user(size_t b, size_t n) {
+    // The user's level over the events [b, e) (those at or before as-of); fills times_ and
+    // first_row_ for the counted attempt. The masks come first: a user who cannot start an
+    // attempt is left before any time is read.
+    int user(size_t b, size_t e) {
         const EventStore& ev = ctx_.model.events;
-        const int64_t* time = ev.time.data() + b;
+        size_t n = e - b;
         if (smask_.size() < n) smask_.resize(n);
         uint32_t any = 0;
         for (size_t i = 0; i < n; i++) any |= smask_[i] = steps_.mask(ev.event[b + i], b + i);
-        if (f_.order == FunnelOrder::Unordered) return any ? unordered(b, n, time) : 0;
-        if (!(any & 1u)) return 0;
+        const bool unordered_mode = f_.order == FunnelOrder::Unordered;
+        if (unordered_mode ? any == 0 : !(any & 1u)) return 0;
+        const int64_t* time = ev.time.data() + b;
+        // Events past as-of do not exist (time order within the slice).
+        if (time[n - 1] > ctx_.as_of_us) n = size_t(std::upper_bound(time, time + n, ctx_.as_of_us) - time);
+        if (n == 0) return 0;
+        if (unordered_mode) return unordered(b, n, time);
         const size_t X = f_.exclusions.size();
         if (X > 0) {
             if (xmask_.size() < n) xmask_.resize(n);

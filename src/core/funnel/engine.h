@@ -19,7 +19,8 @@
 // Per user, one walk over the user's CSR slice: a step mask per event (into a reused buffer),
 // then every attempt through forward-only cursors (one per step and exclusion; the greedy
 // matches of successive attempts never move backwards), so the work is O(events × steps) with
-// no allocation per attempt or per user.
+// no allocation per attempt or per user. With the model's per-event-name index, only users
+// holding a step-1 event (unordered: any step's event) are walked at all.
 
 #include "core/dataset/bitmap.h"
 #include "core/funnel/definition.h"
