@@ -400,6 +400,24 @@ bool compile_predicate(const Column& column, const std::string& what, Op op,
     return Compiler(column, what, op, values, ci, path, errors).run(out);
 }
 
+bool predicate_row(const ColumnPredicate& p, size_t row) {
+    const Column& c = *p.column;
+    const bool valid = row < c.size() && c.valid.get(row);
+    switch (p.mode) {
+        case ColumnPredicate::Mode::IsSet:
+            return valid;
+        case ColumnPredicate::Mode::IsNotSet:
+            return !valid;
+        case ColumnPredicate::Mode::Codes:
+            return valid && p.code_match[c.codes[row]] != 0;
+        case ColumnPredicate::Mode::Ints:
+            return valid && int_hit(p, c.ints[row]);
+        case ColumnPredicate::Mode::Doubles:
+            return valid && double_hit(p, c.doubles[row]);
+    }
+    return false;
+}
+
 Bitmap predicate_rows(const ColumnPredicate& p, size_t rows) {
     Bitmap out;
     out.size = rows;

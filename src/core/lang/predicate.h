@@ -57,4 +57,8 @@ bool compile_predicate(const Column& column, const std::string& what, Op op,
 // count as null.
 Bitmap predicate_rows(const ColumnPredicate& p, size_t rows);
 
+// The same test on one row (a row past the column's end is null), for engines that test only
+// the rows they visit (a funnel tests a step's filters on that step's events only).
+bool predicate_row(const ColumnPredicate& p, size_t row);
+
 } // namespace segx

@@ -3,7 +3,10 @@
 #include "core/audience/audience_cache.h"
 #include "core/audience/evaluate.h"
 #include "core/audience/json.h"
+#include "core/funnel/engine.h"
+#include "core/funnel/json.h"
 #include "core/lang/json_text.h"
+#include "core/lang/json_write.h"
 #include "core/lang/text.h"
 #include "core/time/civil.h"
 
@@ -52,6 +55,119 @@ json run_audience(const RunContext& ctx, const json& document, const RunOptions&
     return out;
 }
 
+// "root..." of an audience read from {"segx": 1, "root": group} as "path...".
+std::vector<DefinitionError> below(std::vector<DefinitionError> errors, const std::string& path) {
+    for (DefinitionError& e : errors)
+        e.path = e.path.rfind("root", 0) == 0 ? path + e.path.substr(4) : e.path == "$" ? path : e.path;
+    return errors;
+}
+
+json seconds_json(const std::optional<double>& s) { return s ? number_json(*s) : json(nullptr); }
+
+void put_durations(json& out, const DurationStats& d) {
+    out["median_seconds"] = seconds_json(d.median);
+    out["mean_seconds"] = seconds_json(d.mean);
+    out["p25_seconds"] = seconds_json(d.p25);
+    out["p75_seconds"] = seconds_json(d.p75);
+    out["p90_seconds"] = seconds_json(d.p90);
+}
+
+// The funnel's audience filter, resolved with the audience engine (a group, or a saved
+// audience by id), as FunnelContext::audience asks.
+bool resolve_funnel_audience(const RunContext& ctx, const json& filter, const std::string& path,
+                             Bitmap* users, std::vector<DefinitionError>& errors) {
+    Audience audience;
+    const bool by_id = filter.is_object() && filter.contains("audience");
+    std::string id;
+    if (by_id) {
+        id = filter["audience"].is_string() ? filter["audience"].get<std::string>() : "";
+        const Audience* saved = ctx.saved ? ctx.saved->audience(id) : nullptr;
+        if (saved == nullptr) {
+            errors.push_back({path + ".audience", "unknown saved audience " + quote(id)});
+            return false;
+        }
+        audience = *saved;
+    } else {
+        ValidationResult v = validate_audience(json{{"segx", 1}, {"root", filter}});
+        if (!v.ok()) {
+            for (DefinitionError& e : below(std::move(v.errors), path)) errors.push_back(std::move(e));
+            return false;
+        }
+        audience = std::move(v.audience);
+    }
+    const SavedDefinitions* saved = ctx.saved;
+    EvalContext eval{ctx.model, ctx.as_of_us.value_or(0), ctx.model_generation,
+                     [saved](std::string_view a) { return saved ? saved->audience(a) : nullptr; }};
+    EvalResult r =
+        ctx.audience_cache ? ctx.audience_cache->evaluate(audience, eval) : evaluate(audience, eval);
+    if (!r.ok()) {
+        if (by_id)
+            for (const DefinitionError& e : r.errors)
+                errors.push_back({path + ".audience", "saved audience " + quote(id) + ": " + e.to_string()});
+        else
+            for (DefinitionError& e : below(std::move(r.errors), path)) errors.push_back(std::move(e));
+        return false;
+    }
+    *users = std::move(r.users);
+    return true;
+}
+
+json run_funnel(const RunContext& ctx, const json& document, const RunOptions&) {
+    FunnelValidation parsed = validate_funnel(document, check_audience_group);
+    if (!parsed.ok()) return refused(std::move(parsed.errors));
+    const Funnel& funnel = parsed.funnel;
+    FunnelContext fctx{ctx.model, ctx.as_of_us.value_or(0),
+                       [&ctx](const json& filter, const std::string& path, Bitmap* users,
+                              std::vector<DefinitionError>& errors) {
+                           return resolve_funnel_audience(ctx, filter, path, users, errors);
+                       }};
+    FunnelResult r = run_funnel_engine(funnel, fctx);
+    if (!r.ok()) return refused(std::move(r.errors));
+    json steps = json::array();
+    for (size_t k = 0; k < r.steps.size(); k++) {
+        const FunnelStepResult& s = r.steps[k];
+        json step = {{"event", funnel.steps[k].event},
+                     {"users", s.users},
+                     {"conversion", s.conversion},
+                     {"from_previous", s.from_previous},
+                     {"drop_off", s.drop_off}};
+        put_durations(step, s.from_prev);
+        steps.push_back(std::move(step));
+    }
+    json convert = {{"users", r.time_to_convert.users}};
+    put_durations(convert, r.time_to_convert);
+    json histogram = json::array();
+    for (const HistogramBucket& h : r.histogram)
+        histogram.push_back({{"from_seconds", number_json(double(h.from_us) / 1e6)},
+                             {"to_seconds", number_json(double(h.to_us) / 1e6)},
+                             {"users", h.users}});
+    convert["histogram"] = std::move(histogram);
+    json out = {{"ok", true},
+                {"kind", "funnel"},
+                {"as_of", as_of_json(ctx)},
+                {"order", funnel_order_name(funnel.order)},
+                {"window_seconds", number_json(double(funnel.window.micros()) / 1e6)},
+                {"population", r.population},
+                {"steps", std::move(steps)},
+                {"time_to_convert", std::move(convert)}};
+    if (funnel.breakdown) {
+        json rows = json::array();
+        for (const BreakdownRow& row : r.breakdown) {
+            json users = json::array();
+            for (uint64_t n : row.users) users.push_back({{"users", n}});
+            const char* kind = row.kind == BreakdownRow::Kind::Value   ? "value"
+                               : row.kind == BreakdownRow::Kind::Other ? "other"
+                                                                       : "not_set";
+            rows.push_back(
+                {{"row", kind},
+                 {"value", row.kind == BreakdownRow::Kind::Value ? json(row.value) : json(nullptr)},
+                 {"steps", std::move(users)}});
+        }
+        out["breakdown"] = std::move(rows);
+    }
+    return out;
+}
+
 // One entry per kind: the only place a new analysis is wired into "run a definition".
 struct KindEntry {
     const char* kind;
@@ -59,6 +175,7 @@ struct KindEntry {
 };
 constexpr KindEntry kKinds[] = {
     {"audience", run_audience},
+    {"funnel", run_funnel},
 };
 
 std::string known_kinds() {
@@ -73,6 +190,17 @@ const Audience* SavedDefinitions::audience(std::string_view id) const {
     for (const Audience& a : audiences)
         if (a.id == id) return &a;
     return nullptr;
+}
+
+const Funnel* SavedDefinitions::funnel(std::string_view id) const {
+    for (const Funnel& f : funnels)
+        if (f.id == id) return &f;
+    return nullptr;
+}
+
+void check_audience_group(const json& group, const std::string& path, std::vector<DefinitionError>& errors) {
+    ValidationResult v = validate_audience(json{{"segx", 1}, {"root", group}});
+    for (DefinitionError& e : below(std::move(v.errors), path)) errors.push_back(std::move(e));
 }
 
 std::vector<SavedProblem> read_saved_definitions(const json& items, SavedDefinitions* out) {
@@ -92,6 +220,12 @@ std::vector<SavedProblem> read_saved_definitions(const json& items, SavedDefinit
             ValidationResult r = validate_audience(item);
             if (r.ok())
                 out->audiences.push_back(std::move(r.audience));
+            else
+                problems.push_back({id, std::move(r.errors)});
+        } else if (kind == "funnel") {
+            FunnelValidation r = validate_funnel(item, check_audience_group);
+            if (r.ok())
+                out->funnels.push_back(std::move(r.funnel));
             else
                 problems.push_back({id, std::move(r.errors)});
         } else {

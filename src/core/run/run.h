@@ -9,6 +9,7 @@
 // adding its engine and one entry in kKinds (run.cpp).
 
 #include "core/audience/definition.h"
+#include "core/funnel/definition.h"
 #include "core/lang/error.h"
 #include "core/model/model.h"
 
@@ -28,8 +29,10 @@ class AudienceCache;
 // workspace keeps the invalid ones with their errors). Reference rules resolve through here.
 struct SavedDefinitions {
     std::vector<Audience> audiences;
+    std::vector<Funnel> funnels;
 
     const Audience* audience(std::string_view id) const;
+    const Funnel* funnel(std::string_view id) const;
 };
 
 // Reads a JSON array of saved definitions of any kind into `out` (replacing what it held).
@@ -62,6 +65,11 @@ nlohmann::json run_definition(const RunContext& ctx, const nlohmann::json& docum
                               const RunOptions& options);
 // Parses `text` (lang/json_text.h: untrusted, depth-limited) first.
 nlohmann::json run_definition(const RunContext& ctx, std::string_view text, const RunOptions& options);
+
+// Checks an audience group used as a funnel's audience filter (funnel/json.h GroupCheck) with
+// the audience reader, its problems at paths below `path` ("audience.rules[0].op").
+void check_audience_group(const nlohmann::json& group, const std::string& path,
+                          std::vector<DefinitionError>& errors);
 
 nlohmann::json errors_json(const std::vector<DefinitionError>& errors);
 // An answer as text: compact, invalid UTF-8 replaced (answers quote untrusted input).
