@@ -215,7 +215,7 @@ void draw_audience_rail(Session& session, UiState& ui) {
     for (int i = 0; i < int(session.workspace.unread.size()); ++i) {
         const UnreadDefinition& u = session.workspace.unread[size_t(i)];
         ImGui::PushID(i);
-        ImGui::TextColored(kErrorColor, "%s (does not read)", u.name.empty() ? u.id.c_str() : u.name.c_str());
+        ImGui::TextColored(kErrorText, "%s (does not read)", u.name.empty() ? u.id.c_str() : u.name.c_str());
         if (ImGui::IsItemHovered() && !u.errors.empty())
             ImGui::SetTooltip("%s", join_errors(u.errors).substr(0, 2000).c_str());
         ImGui::SameLine();
