@@ -1,7 +1,7 @@
 #pragma once
 // The loaded state of one page (or one Node test): the core dataset plus what the interface
 // needs to know about each dropped file. No ImGui here, so the Node build can share it.
-#include "app/audience_state.h"
+#include "app/audiences/audience_state.h"
 #include "app/mapping.h"
 #include "app/workspace.h"
 #include "core/audience/audience_cache.h"

@@ -1,7 +1,7 @@
 // Audiences tab: the draft's name and live size, the actions that save, share and export it,
 // the rule tree on the left, and its insight and overlap on the right.
+#include "app/audiences/ui_audience.h"
 #include "app/theme.h"
-#include "app/ui_audience.h"
 
 #include "imgui.h"
 #include "misc/cpp/imgui_stdlib.h"

@@ -1,6 +1,6 @@
 // The rule tree editor: one row per rule, groups indented with a bar, and under each rule the
 // problems that validation or evaluation found at its JSON path.
-#include "app/ui_audience.h"
+#include "app/audiences/ui_audience.h"
 
 #include "app/theme.h"
 #include "app/widget_registry.h"

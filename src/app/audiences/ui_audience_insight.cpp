@@ -1,8 +1,8 @@
 // The insight panel (what sets the members apart: attribute values with lift, purchase
 // intervals, active hours) and the overlap matrix of saved audiences.
 #include "app/charts.h"
+#include "app/audiences/ui_audience.h"
 #include "app/theme.h"
-#include "app/ui_audience.h"
 
 #include "imgui.h"
 

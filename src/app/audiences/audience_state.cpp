@@ -1,4 +1,4 @@
-#include "app/audience_state.h"
+#include "app/audiences/audience_state.h"
 
 #include "app/session.h"
 #include "core/audience/json.h"

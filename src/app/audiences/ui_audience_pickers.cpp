@@ -1,5 +1,5 @@
 // Pickers of the audience editor: names and values from the loaded data, with type-ahead.
-#include "app/ui_audience.h"
+#include "app/audiences/ui_audience.h"
 
 #include "app/widget_registry.h"
 #include "core/model/top_values.h"
