@@ -158,8 +158,9 @@ export class CoreBridge {
     this.call('status', { info: 0, warning: 1, error: 2 }[level] ?? 2, text);
   }
 
-  state() {
-    return JSON.parse(this.M.UTF8ToString(this.call('state_json')));
+  // The state as the core reports it, or only one section of it ('audience', 'overview', ...).
+  state(section = '') {
+    return JSON.parse(this.M.UTF8ToString(this.call('state_json', String(section))));
   }
 
   // Hands the workspace's saved audiences to the core, for `audience` reference rules.

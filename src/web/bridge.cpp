@@ -22,6 +22,22 @@ Session& session() {
     return s;
 }
 
+App& app() {
+    static App a{session(), {}};
+    return a;
+}
+
+static bool g_work_in_frames = false;
+void set_work_in_frames(bool in_frames) { g_work_in_frames = in_frames; }
+
+// state() has no side effects, so a call that changes something brings what depends on it up
+// to date before it returns: the model (a load's last step, a removal), and in Node the tabs'
+// evaluations too.
+static void after_change() {
+    session().rebuild_model_if_dirty();
+    if (!g_work_in_frames) update_app(app(), kNoBudget);
+}
+
 static bool g_redraw = true;
 void request_redraw() { g_redraw = true; }
 bool take_redraw_request() {
@@ -81,7 +97,9 @@ static int guarded(F&& f, bool redraw = true) {
     try {
         g_last_error.clear();
         if (redraw) request_redraw();
-        return f();
+        int r = f();
+        if (redraw) after_change();
+        return r;
     } catch (const std::exception& e) {
         g_last_error = e.what();
     } catch (...) {
@@ -300,22 +318,23 @@ EMSCRIPTEN_KEEPALIVE int segx_set_as_of(double us) {
     });
 }
 
-// The returned pointer stays valid until the next call.
-EMSCRIPTEN_KEEPALIVE const char* segx_state_json() {
-    // Reading state changes nothing on screen (though it may rebuild a stale model).
+// The state as JSON: every section, or only `section` ("" for all; "audience", "overview",
+// ...). Reads only. The returned pointer stays valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* segx_state_json(const char* section) {
     if (guarded(
             [&] {
-                g_json = session().state_json();
+                g_json = app_state_json(app(), section ? section : "");
                 return 0;
             },
             false) != 0)
-        g_json = "{\"error\":\"state unavailable\"}";
+        g_json = nlohmann::json({{"error", "state unavailable: " + g_last_error}}).dump();
     return g_json.c_str();
 }
 
 // The workspace's saved audiences (a JSON array of definitions), for `audience` reference rules.
+// The rail shows them and a draft's `audience` rules may change meaning: a change like any other.
 EMSCRIPTEN_KEEPALIVE int segx_audiences_set(const char* json_array) {
-    return guarded([&] { return int(session().set_saved_audiences(json_array).size()); }, false);
+    return guarded([&] { return int(session().set_saved_audiences(json_array).size()); });
 }
 
 // Evaluates a definition (JSON text) over the model; the result JSON stays valid until the next call.
@@ -336,15 +355,13 @@ EMSCRIPTEN_KEEPALIVE const char* segx_run(const char* definition, int with_membe
 // JSON is {ok} or {ok: false, errors: [{path, message}]}, and a refused one changes nothing.
 EMSCRIPTEN_KEEPALIVE const char* segx_audience_open(const char* definition, const char* opened_id) {
     if (guarded([&] {
-            std::vector<AudienceError> errors = open_definition(session(), definition);
+            std::vector<AudienceError> errors =
+                open_definition(session(), app().audiences, definition, opened_id ? opened_id : "");
             nlohmann::json out = {{"ok", errors.empty()}};
             if (!errors.empty()) {
                 out["errors"] = nlohmann::json::array();
                 for (const AudienceError& e : errors)
                     out["errors"].push_back({{"path", e.path}, {"message", e.message}});
-            } else if (opened_id && *opened_id) {
-                for (const Audience& a : session().saved_audiences)
-                    if (a.id == opened_id) session().audience.opened_id = a.id;
             }
             g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             return 0;
