@@ -173,8 +173,9 @@ export class CoreBridge {
     this.call('status', { info: 0, warning: 1, error: 2 }[level] ?? 2, text);
   }
 
-  state() {
-    return JSON.parse(this.callText('state_json'));
+  // The state as the core reports it, or only one section of it ('audience', 'overview', ...).
+  state(section = '') {
+    return JSON.parse(this.callText('state_json', String(section)));
   }
 
   // The workspace (saved definitions, mappings, settings) lives in the core, its one owner;

@@ -151,7 +151,8 @@ async function boot() {
     }
   }
 
-  const state = () => {
+  const state = (section) => {
+    if (section) return section === 'loading' ? bridge.state('loading') || loads.busy : bridge.state(section);
     const s = bridge.state();
     s.loading = s.loading || loads.busy;
     return s;
@@ -174,7 +175,7 @@ function wireAudiences({ M, bridge, loads, mergeWorkspace }) {
       bridge.status('error', `${what} was not imported: ${describeErrors(check.errors)}`);
       return check;
     }
-    const hasData = bridge.state().overview.users > 0;
+    const hasData = bridge.state('overview').users > 0;
     const r = bridge.run(definition);
     if (hasData && !r.ok) {
       bridge.status('error', `${what} was not imported: ${describeErrors(r.errors)}`);
@@ -313,7 +314,8 @@ window.segx = {
     return { registerMs: t1 - t0, ctasMs: t2 - t1, rows };
   },
   heapBytes: async () => (await booted).M.HEAPU8.buffer.byteLength,
-  state: async () => (await booted).state(),
+  // The state as JSON, or only one section of it: segx.state('audience').
+  state: async (section) => (await booted).state(section),
   // Evaluates a definition JSON (an audience, for now) and resolves to the result as JSON:
   // {ok, kind, size, users, share, as_of, members?} or {ok: false, errors: [{path, message}]}.
   run: async (definition, options = {}) => {

@@ -123,7 +123,7 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
     const enc = read.encoding && read.encoding !== 'utf-8' ? `, ${read.encoding}` : '';
     const rowsText = `${stats.rows.toLocaleString('en-US')} ${stats.rows === 1 ? 'row' : 'rows'}`;
     const loaded = `Loaded ${name}: ${rowsText} (${read.format}${enc})`;
-    const rejects = result.ok && (bridge.state().sources.find((s) => s.name === name) || {}).rejects;
+    const rejects = result.ok && (bridge.state('sources').find((s) => s.name === name) || {}).rejects;
     if (!result.ok) bridge.ready(name, `${loaded}; the mapping needs attention (see the Mapping tab)`);
     else if (!rejects || !rejects.total) bridge.ready(name, `${loaded}, mapped as ${m.kind}`);
     else {

@@ -252,31 +252,6 @@ std::optional<int64_t> Session::as_of_us() const {
     return model.max_time_us;
 }
 
-// What the Audiences tab shows: the draft, its size and problems (evaluated now if stale).
-nlohmann::json Session::audience_state_json() {
-    using nlohmann::json;
-    refresh_audience(*this);
-    const AudienceState& st = audience;
-    json errors = json::array();
-    for (const DefinitionError& e : st.errors) errors.push_back({{"path", e.path}, {"message", e.message}});
-    json definition;
-    to_json(definition, st.draft);
-    size_t users = model.users.size();
-    return {{"ok", st.errors.empty()},
-            {"name", st.draft.name},
-            {"saved_id", st.opened_id.empty() ? json(nullptr) : json(st.opened_id)},
-            {"size", st.size},
-            {"users", users},
-            {"share", users ? double(st.size) / double(users) : 0.0},
-            {"errors", std::move(errors)},
-            {"definition", std::move(definition)},
-            {"rule_sizes", st.rule_sizes},
-            // As the Overlap panel last drew it (computed only while it is shown).
-            {"overlap",
-             {{"names", st.overlap.names}, {"counts", st.overlap.counts}, {"problems", st.overlap.problems}}},
-            {"can_undo_delete", !st.deleted.empty()}};
-}
-
 EvalContext Session::eval_context() const {
     auto as_of = as_of_us();
     return EvalContext{model, as_of ? *as_of : 0, model_generation,
@@ -326,90 +301,94 @@ static nlohmann::json rejects_json(const RejectLog* log) {
     return j;
 }
 
-std::string Session::state_json() {
+nlohmann::json Session::state(std::string_view section) const {
     using nlohmann::json;
-    rebuild_model_if_dirty();
-    json out;
-    json srcs = json::array();
-    for (const SourceFile& s : sources) {
-        json j = {{"name", s.name},
-                  {"bytes", s.bytes},
-                  {"demo", s.demo},
-                  {"state", load_state_name(s.state)},
-                  {"progress", s.progress}};
-        if (!s.error.empty()) j["error"] = s.error;
-        if (!s.format.empty()) j["format"] = s.format;
-        if (!s.encoding.empty()) j["encoding"] = s.encoding;
-        if (!s.encoding_note.empty()) j["encoding_note"] = s.encoding_note;
-        if (const Table* t = data.find(s.name)) {
-            j["rows"] = s.total_rows > 0 || t->rows == 0 ? s.total_rows : double(t->rows);
-            j["preview_rows"] = t->rows;
-            json cols = json::array();
-            for (size_t i = 0; i < t->columns.size(); ++i) {
-                const Column& c = t->columns[i];
-                json col = {{"name", c.name}, {"type", type_name(c.type)}};
-                if (i < s.stats.size()) {
-                    col["nulls"] = s.stats[i].nulls;
-                    if (c.type == ColumnType::String) col["distinct"] = s.stats[i].distinct;
+    // Only what is asked for is built: a test that reads the overview does not pay for the
+    // sources' columns.
+    const auto want = [&](std::string_view name) { return section.empty() || section == name; };
+    json out = json::object();
+    if (want("sources")) {
+        json srcs = json::array();
+        for (const SourceFile& s : sources) {
+            json j = {{"name", s.name},
+                      {"bytes", s.bytes},
+                      {"demo", s.demo},
+                      {"state", load_state_name(s.state)},
+                      {"progress", s.progress}};
+            if (!s.error.empty()) j["error"] = s.error;
+            if (!s.format.empty()) j["format"] = s.format;
+            if (!s.encoding.empty()) j["encoding"] = s.encoding;
+            if (!s.encoding_note.empty()) j["encoding_note"] = s.encoding_note;
+            if (const Table* t = data.find(s.name)) {
+                j["rows"] = s.total_rows > 0 || t->rows == 0 ? s.total_rows : double(t->rows);
+                j["preview_rows"] = t->rows;
+                json cols = json::array();
+                for (size_t i = 0; i < t->columns.size(); ++i) {
+                    const Column& c = t->columns[i];
+                    json col = {{"name", c.name}, {"type", type_name(c.type)}};
+                    if (i < s.stats.size()) {
+                        col["nulls"] = s.stats[i].nulls;
+                        if (c.type == ColumnType::String) col["distinct"] = s.stats[i].distinct;
+                    }
+                    cols.push_back(std::move(col));
                 }
-                cols.push_back(std::move(col));
+                j["columns"] = std::move(cols);
+                j["memory_bytes"] = t->memory_bytes();
             }
-            j["columns"] = std::move(cols);
-            j["memory_bytes"] = t->memory_bytes();
+            j["mapping"] = s.applied;
+            if (s.mapping != s.applied) j["mapping_edited"] = s.mapping;
+            if (!s.mapping_problems.empty()) j["mapping_problems"] = s.mapping_problems;
+            j["rejects"] = rejects_json(rejects_of(s.name));
+            for (const EventSource& e : event_sources)
+                if (e.spec.name == s.name) j["time_format"] = time_format_name(e.detected_format);
+            srcs.push_back(std::move(j));
         }
-        j["mapping"] = s.applied;
-        if (s.mapping != s.applied) j["mapping_edited"] = s.mapping;
-        if (!s.mapping_problems.empty()) j["mapping_problems"] = s.mapping_problems;
-        j["rejects"] = rejects_json(rejects_of(s.name));
-        for (const EventSource& e : event_sources)
-            if (e.spec.name == s.name) j["time_format"] = time_format_name(e.detected_format);
-        srcs.push_back(std::move(j));
+        out["sources"] = std::move(srcs);
     }
-    out["sources"] = std::move(srcs);
-    out["demo"] = has_demo();
-    if (selected_source >= 0 && selected_source < int(sources.size()))
-        out["selected"] = sources[size_t(selected_source)].name;
-    else
-        out["selected"] = nullptr;
-    out["loading"] = any_loading();
-    const Overview& o = overview;
-    json ov = {{"users", o.users},
-               {"customers", o.customers},
-               {"events", o.events},
-               {"orders", o.orders},
-               {"revenue", o.revenue}};
-    ov["first"] = o.first_us == INT64_MIN ? json(nullptr) : json(format_timestamp_us(o.first_us));
-    ov["last"] = o.last_us == INT64_MIN ? json(nullptr) : json(format_timestamp_us(o.last_us));
-    ov["days"] = o.per_day.size();
-    json top = json::array();
-    for (const EventCount& e : o.top_events)
-        top.push_back({{"event", e.name}, {"events", e.events}, {"users", e.users}});
-    ov["top_events"] = std::move(top);
-    ov["attributes"] = json::array();
-    for (const Column& c : model.attributes)
-        ov["attributes"].push_back({{"name", c.name}, {"type", type_name(c.type)}});
-    ov["memory_bytes"] = model.memory_bytes();
-    ov["event_bytes"] = model.events.memory_bytes();
-    out["overview"] = std::move(ov);
-    if (auto t = as_of_us()) {
-        out["as_of"] = format_timestamp_us(*t);
-        out["as_of_us"] = *t;
-    } else {
-        out["as_of"] = nullptr;
-        out["as_of_us"] = nullptr;
+    if (want("demo")) out["demo"] = has_demo();
+    if (want("selected")) {
+        if (selected_source >= 0 && selected_source < int(sources.size()))
+            out["selected"] = sources[size_t(selected_source)].name;
+        else
+            out["selected"] = nullptr;
     }
-    out["as_of_is_default"] = !as_of_override.has_value();
-    out["saved"] = saved_state_json(*this);
-    out["memory_budget_mb"] = workspace.settings.memory_budget_mb;
-    out["workspace_revision"] = workspace.revision;
-    out["audience"] = audience_state_json();
-    json log_json = json::array();
-    size_t first = log.size() > 20 ? log.size() - 20 : 0;
-    for (size_t i = first; i < log.size(); ++i)
-        log_json.push_back({{"level", level_name(log[i].level)}, {"text", log[i].text}});
-    out["messages"] = std::move(log_json);
-    // Invalid UTF-8 in a file name must not make the whole state unreadable.
-    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (want("loading")) out["loading"] = any_loading();
+    if (want("overview")) {
+        const Overview& o = overview;
+        json ov = {{"users", o.users},
+                   {"customers", o.customers},
+                   {"events", o.events},
+                   {"orders", o.orders},
+                   {"revenue", o.revenue}};
+        ov["first"] = o.first_us == INT64_MIN ? json(nullptr) : json(format_timestamp_us(o.first_us));
+        ov["last"] = o.last_us == INT64_MIN ? json(nullptr) : json(format_timestamp_us(o.last_us));
+        ov["days"] = o.per_day.size();
+        json top = json::array();
+        for (const EventCount& e : o.top_events)
+            top.push_back({{"event", e.name}, {"events", e.events}, {"users", e.users}});
+        ov["top_events"] = std::move(top);
+        ov["attributes"] = json::array();
+        for (const Column& c : model.attributes)
+            ov["attributes"].push_back({{"name", c.name}, {"type", type_name(c.type)}});
+        ov["memory_bytes"] = model.memory_bytes();
+        ov["event_bytes"] = model.events.memory_bytes();
+        out["overview"] = std::move(ov);
+    }
+    auto t = as_of_us();
+    if (want("as_of")) out["as_of"] = t ? json(format_timestamp_us(*t)) : json(nullptr);
+    if (want("as_of_us")) out["as_of_us"] = t ? json(*t) : json(nullptr);
+    if (want("as_of_is_default")) out["as_of_is_default"] = !as_of_override.has_value();
+    if (want("saved")) out["saved"] = saved_state_json(*this);
+    if (want("memory_budget_mb")) out["memory_budget_mb"] = workspace.settings.memory_budget_mb;
+    if (want("workspace_revision")) out["workspace_revision"] = workspace.revision;
+    if (want("messages")) {
+        json log_json = json::array();
+        size_t first = log.size() > 20 ? log.size() - 20 : 0;
+        for (size_t i = first; i < log.size(); ++i)
+            log_json.push_back({{"level", level_name(log[i].level)}, {"text", log[i].text}});
+        out["messages"] = std::move(log_json);
+    }
+    return out;
 }
 
 } // namespace segx

@@ -1,7 +1,6 @@
 #pragma once
 // The loaded state of one page (or one Node test): the core dataset plus what the interface
 // needs to know about each dropped file. No ImGui here, so the Node build can share it.
-#include "app/audiences/audience_state.h"
 #include "app/mapping.h"
 #include "app/workspace.h"
 #include "core/audience/audience_cache.h"
@@ -88,7 +87,6 @@ struct Session {
     uint64_t model_generation = 0; // bumped on every rebuild: cached audience results expire
     AudienceCache audience_cache;
     Workspace workspace;                   // saved definitions, mappings, settings (the one owner)
-    AudienceState audience;                // the Audiences tab (audience_state.h)
     std::optional<int64_t> as_of_override; // set in the interface; default: the latest event
     int next_handle = 1;
     int selected_source = -1; // index into sources, for the Data panel
@@ -125,8 +123,11 @@ struct Session {
         std::string_view definition); // {ok, sql} or {ok:false, errors} (session_sql.cpp)
     // The context every audience evaluation of this session uses (as-of, the workspace's audiences).
     EvalContext eval_context() const;
-    nlohmann::json audience_state_json(); // state_json's "audience": the Audiences tab's draft
-    std::string state_json();             // what window.segx.state() returns (rebuilds a stale model first)
+    // What window.segx.state() reports of the session: every section, or only `section`
+    // ("sources", "overview", "as_of", "saved", "messages", ...). Reads only: the model is
+    // rebuilt where a source changes (the bridge calls), never here. The tabs add theirs
+    // (app_state.h).
+    nlohmann::json state(std::string_view section = {}) const;
 };
 
 const char* load_state_name(LoadState s);

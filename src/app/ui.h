@@ -1,7 +1,7 @@
 #pragma once
 // The interface: one full-window ImGui layout over a Session. It reads and edits values only;
 // what happens on the JS side (file dialog) is asked for through flags the page polls.
-#include "app/session.h"
+#include "app/app_state.h"
 
 #include <string>
 #include <vector>
@@ -41,7 +41,7 @@ struct UiState {
     std::string rename_text;
 };
 
-void draw_app(Session& session, UiState& ui);
+void draw_app(App& app, UiState& ui);
 
 // Pieces of the layout, one file each.
 void draw_sources_rail(Session& session, UiState& ui);
@@ -50,8 +50,8 @@ void draw_status_bar(Session& session, UiState& ui);
 void draw_overview(Session& session, UiState& ui);
 // A scrollable table of a core Table's rows (first 63 columns), drawn one screenful at a time.
 void draw_table_rows(const char* id, const Table& table, bool row_numbers);
-void draw_audiences(Session& session, UiState& ui);
-void draw_audience_rail(Session& session, UiState& ui);
+void draw_audiences(Session& session, AudienceState& st, UiState& ui);
+void draw_audience_rail(Session& session, AudienceState& st, UiState& ui);
 void draw_mapping_panel(Session& session, SourceFile& source, const Table& raw, UiState& ui);
 
 // ImGui::BeginCombo that also records the combo for window.segx.widgetRect (1.86 combos report

@@ -48,7 +48,8 @@ static void draw_drop_overlay(const UiState& ui) {
     dl->AddText(ImVec2((size.x - ts.x) / 2, (size.y - ts.y) / 2), kDropOverlayText, text);
 }
 
-void draw_app(Session& session, UiState& ui) {
+void draw_app(App& app, UiState& ui) {
+    Session& session = app.session;
     ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
@@ -63,7 +64,7 @@ void draw_app(Session& session, UiState& ui) {
 
     ImGui::BeginChild("##rail", ImVec2(rail_w, body_h), true);
     draw_sources_rail(session, ui);
-    draw_audience_rail(session, ui);
+    draw_audience_rail(session, app.audiences, ui);
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("##main", ImVec2(0, body_h), false);
@@ -76,7 +77,7 @@ void draw_app(Session& session, UiState& ui) {
         ImGuiTabItemFlags audiences_flags = ui.select_tab == "Audiences" ? ImGuiTabItemFlags_SetSelected : 0;
         ui.select_tab.clear();
         if (ImGui::BeginTabItem("Audiences", nullptr, audiences_flags)) {
-            draw_audiences(session, ui);
+            draw_audiences(session, app.audiences, ui);
             ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Data")) {

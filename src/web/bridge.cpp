@@ -22,6 +22,22 @@ Session& session() {
     return s;
 }
 
+App& app() {
+    static App a{session(), {}};
+    return a;
+}
+
+static bool g_work_in_frames = false;
+void set_work_in_frames(bool in_frames) { g_work_in_frames = in_frames; }
+
+// state() has no side effects, so a call that changes something brings what depends on it up
+// to date before it returns: the model (a load's last step, a removal), and in Node the tabs'
+// evaluations too.
+static void after_change() {
+    session().rebuild_model_if_dirty();
+    if (!g_work_in_frames) update_app(app(), kNoBudget);
+}
+
 static bool g_redraw = true;
 void request_redraw() { g_redraw = true; }
 bool take_redraw_request() {
@@ -82,7 +98,9 @@ static int guarded(F&& f, bool redraw = true) {
     try {
         g_last_error.clear();
         if (redraw) request_redraw();
-        return f();
+        int r = f();
+        if (redraw) after_change();
+        return r;
     } catch (const std::exception& e) {
         g_last_error = e.what();
     } catch (...) {
@@ -304,16 +322,16 @@ EMSCRIPTEN_KEEPALIVE int segx_set_as_of(double us) {
     });
 }
 
-// The returned pointer stays valid until the next call.
-EMSCRIPTEN_KEEPALIVE const char* segx_state_json() {
-    // Reading state changes nothing on screen (though it may rebuild a stale model).
+// The state as JSON: every section, or only `section` ("" for all; "audience", "overview",
+// ...). Reads only. The returned pointer stays valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* segx_state_json(const char* section) {
     if (guarded(
             [&] {
-                g_json = session().state_json();
+                g_json = app_state_json(app(), section ? section : "");
                 return 0;
             },
             false) != 0)
-        g_json = "{\"error\":\"state unavailable\"}";
+        g_json = nlohmann::json({{"error", "state unavailable: " + g_last_error}}).dump();
     return g_json.c_str();
 }
 
@@ -326,6 +344,7 @@ EMSCRIPTEN_KEEPALIVE const char* segx_workspace_load(const char* text) {
     std::string problem;
     bool ok = read_workspace(text ? text : "", &session().workspace, &problem);
     request_redraw();
+    after_change();
     g_json = nlohmann::json(ok ? nlohmann::json{{"ok", true}}
                                : nlohmann::json{{"ok", false}, {"problem", problem}})
                  .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -348,6 +367,7 @@ EMSCRIPTEN_KEEPALIVE double segx_workspace_revision() { return double(session().
 EMSCRIPTEN_KEEPALIVE const char* segx_workspace_merge(const char* json_text) {
     MergeResult r = merge_workspace(&session().workspace, json_text ? json_text : "");
     request_redraw();
+    after_change();
     nlohmann::json out = {{"ok", r.ok()}};
     if (r.ok()) out["ids"] = r.ids;
     for (const DefinitionError& e : r.errors)
@@ -374,15 +394,13 @@ EMSCRIPTEN_KEEPALIVE const char* segx_run(const char* definition, int with_membe
 // JSON is {ok} or {ok: false, errors: [{path, message}]}, and a refused one changes nothing.
 EMSCRIPTEN_KEEPALIVE const char* segx_audience_open(const char* definition, const char* opened_id) {
     if (guarded([&] {
-            std::vector<DefinitionError> errors = open_definition(session(), definition);
+            std::vector<DefinitionError> errors =
+                open_definition(session(), app().audiences, definition, opened_id ? opened_id : "");
             nlohmann::json out = {{"ok", errors.empty()}};
             if (!errors.empty()) {
                 out["errors"] = nlohmann::json::array();
                 for (const DefinitionError& e : errors)
                     out["errors"].push_back({{"path", e.path}, {"message", e.message}});
-            } else if (opened_id && *opened_id) {
-                for (const Audience& a : session().workspace.saved.audiences)
-                    if (a.id == opened_id) session().audience.opened_id = a.id;
             }
             g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             return 0;

@@ -8,45 +8,41 @@
 
 #include <nlohmann/json.hpp>
 
-#include <chrono>
+#include <algorithm>
+#include <memory>
 
 namespace segx {
 
-static std::string canonical(const Audience& a) {
-    nlohmann::json j;
-    to_json(j, a);
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// Every leaf of the draft was just evaluated through the cache: its users are there to count.
-static void collect_rule_sizes(Session& session, const Group& group, const std::string& path,
-                               int64_t as_of_us) {
+// Every leaf rule of a group, with its JSON path (nested groups included; the leaves of
+// referenced audiences are evaluated with the whole definition).
+static void collect_leaves(const Group& group, const std::string& path,
+                           std::vector<std::pair<std::string, const Rule*>>* out) {
     for (size_t i = 0; i < group.rules.size(); ++i) {
         const Rule& rule = group.rules[i];
         std::string rule_path = path + ".rules[" + std::to_string(i) + "]";
-        if (const auto* g = std::get_if<Group>(&rule.node)) {
-            collect_rule_sizes(session, *g, rule_path, as_of_us); // depth is bounded by kMaxGroupDepth
-        } else if (std::holds_alternative<PropertyRule>(rule.node) ||
-                   std::holds_alternative<BehaviorRule>(rule.node)) {
-            if (const Bitmap* users =
-                    session.audience_cache.peek(leaf_cache_key(rule, as_of_us), session.model_generation))
-                session.audience.rule_sizes[rule_path] = users->count_set();
-        }
+        if (const auto* g = std::get_if<Group>(&rule.node))
+            collect_leaves(*g, rule_path, out); // depth is bounded by kMaxGroupDepth
+        else if (std::holds_alternative<PropertyRule>(rule.node) ||
+                 std::holds_alternative<BehaviorRule>(rule.node))
+            out->push_back({rule_path, &rule});
     }
 }
 
-void refresh_audience(Session& session) {
-    session.rebuild_model_if_dirty();
-    AudienceState& st = session.audience;
+EvalInputs draft_inputs(const Session& session, const AudienceState& st) {
     auto as_of = session.as_of_us();
-    // Saved audiences matter through `audience` rules: the workspace's revision covers them.
-    std::string key = canonical(st.draft) + '\x1f' + std::to_string(session.model_generation) + '\x1f' +
-                      std::to_string(as_of ? *as_of : INT64_MIN) + '\x1f' +
-                      std::to_string(session.workspace.revision);
-    if (st.evaluated && key == st.evaluated_key) return;
-    st.evaluated_key = std::move(key);
-    st.evaluated = true;
-    st.users = session.model.users.size();
+    return {st.draft_revision, session.model_generation, session.workspace.revision,
+            as_of ? *as_of : INT64_MIN};
+}
+
+bool evaluation_pending(const Session& session, const AudienceState& st) {
+    return !st.evaluated || st.evaluated_for != draft_inputs(session, st);
+}
+
+// Starts evaluating a snapshot of the draft: one step per leaf rule not in the cache yet (each
+// lands there), then one that evaluates the whole definition, now from the cache, and shows it.
+static void start_evaluation(Session& session, AudienceState& st, const EvalInputs& inputs) {
+    st.job = Job{};
+    st.job_for = inputs;
     // Validate as if read from JSON, so the builder reports what an import would.
     nlohmann::json doc;
     to_json(doc, st.draft);
@@ -55,35 +51,67 @@ void refresh_audience(Session& session) {
         st.errors = std::move(v.errors);
         st.members = Bitmap();
         st.size = 0;
+        st.users = session.model.users.size();
+        st.rule_sizes.clear();
+        st.eval_ms = 0;
+        st.evaluated = true, st.evaluated_for = inputs, ++st.evaluations;
         return;
     }
-    auto t0 = std::chrono::steady_clock::now();
-    EvalResult r = session.audience_cache.evaluate(st.draft, session.eval_context());
-    st.eval_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    st.errors = std::move(r.errors);
-    st.members = std::move(r.users);
-    st.size = st.errors.empty() ? st.members.count_set() : 0;
-    st.rule_sizes.clear();
-    if (st.errors.empty()) collect_rule_sizes(session, st.draft.root, "root", as_of ? *as_of : 0);
+    // The steps own their copy of the draft: the builder may change it before they run.
+    auto draft = std::make_shared<const Audience>(st.draft);
+    auto leaves = std::make_shared<std::vector<std::pair<std::string, const Rule*>>>();
+    collect_leaves(draft->root, "root", leaves.get());
+    const int64_t as_of = inputs.as_of_us == INT64_MIN ? 0 : inputs.as_of_us;
+    for (const auto& leaf : *leaves) {
+        const Rule* rule = leaf.second;
+        if (session.audience_cache.peek(leaf_cache_key(*rule, as_of), session.model_generation)) continue;
+        st.job.steps.push_back([&session, draft, rule] {
+            Audience one{1, "", "", Group{Match::All, false, {*rule}}};
+            session.audience_cache.evaluate(one, session.eval_context()); // problems: reported below
+        });
+    }
+    st.job.steps.push_back([&session, &st, draft, leaves, inputs, as_of] {
+        EvalResult r = session.audience_cache.evaluate(*draft, session.eval_context());
+        st.errors = std::move(r.errors);
+        st.members = std::move(r.users);
+        st.size = st.errors.empty() ? st.members.count_set() : 0;
+        st.users = session.model.users.size();
+        st.rule_sizes.clear();
+        if (st.errors.empty())
+            for (const auto& leaf : *leaves)
+                if (const Bitmap* users = session.audience_cache.peek(leaf_cache_key(*leaf.second, as_of),
+                                                                      session.model_generation))
+                    st.rule_sizes[leaf.first] = users->count_set();
+        st.evaluated = true, st.evaluated_for = inputs, ++st.evaluations;
+    });
 }
 
-void refresh_insight(Session& session) {
-    AudienceState& st = session.audience;
-    if (st.insight_key == st.evaluated_key) return;
-    st.insight_key = st.evaluated_key;
+void update_audience(Session& session, AudienceState& st, double budget_ms) {
+    EvalInputs inputs = draft_inputs(session, st);
+    if (st.evaluated && st.evaluated_for == inputs) {
+        st.job = Job{}; // (an evaluation of other inputs that came back: nothing left to do)
+        return;
+    }
+    if (!st.job.active() || st.job_for != inputs) start_evaluation(session, st, inputs);
+    if (!st.job.active()) return; // refused by validation: nothing to run
+    st.job.step(budget_ms);
+    if (!st.job.active()) st.eval_ms = st.job.work_ms;
+}
+
+void refresh_insight(Session& session, AudienceState& st) {
+    if (st.insight_for == st.evaluations + 1) return;
+    st.insight_for = st.evaluations + 1;
     InsightOptions options;
     if (auto as_of = session.as_of_us()) options.as_of_us = *as_of;
     st.insight = compute_insight(session.model, st.members, options);
 }
 
-void refresh_overlap(Session& session) {
-    AudienceState& st = session.audience;
-    auto as_of = session.as_of_us();
-    std::string saved_key = std::to_string(session.workspace.revision) + '\x1f' +
-                            std::to_string(session.model_generation) + '\x1f' +
-                            std::to_string(as_of ? *as_of : INT64_MIN);
-    if (st.saved_sets_key != saved_key) {
-        st.saved_sets_key = saved_key;
+void refresh_overlap(Session& session, AudienceState& st) {
+    EvalInputs saved_inputs = draft_inputs(session, st);
+    saved_inputs.definition = 0;
+    if (!st.saved_sets_ready || st.saved_sets_for != saved_inputs) {
+        st.saved_sets_for = saved_inputs;
+        st.saved_sets_ready = true;
         st.saved_set_names.clear(), st.saved_sets.clear(), st.saved_set_problems.clear();
         EvalContext ctx = session.eval_context();
         for (const Audience& a : session.workspace.saved.audiences) {
@@ -95,12 +123,12 @@ void refresh_overlap(Session& session) {
             st.saved_set_names.push_back(a.name);
             st.saved_sets.push_back(std::move(r.users));
         }
-        st.overlap_key.clear();
+        st.overlap_for = 0;
     }
     bool unsaved = st.opened_id.empty() && st.errors.empty();
-    std::string key = st.evaluated_key + (unsaved ? "+draft" : "");
-    if (st.overlap_key == key) return;
-    st.overlap_key = std::move(key);
+    uint64_t key = (st.evaluations + 1) * 2 + (unsaved ? 1 : 0);
+    if (st.overlap_for == key) return;
+    st.overlap_for = key;
     AudienceState::Overlap o;
     o.names = st.saved_set_names;
     o.problems = st.saved_set_problems;
@@ -114,14 +142,43 @@ void refresh_overlap(Session& session) {
     st.overlap = std::move(o);
 }
 
-std::string members_csv_text(const Session& session, const std::vector<std::string>& attributes) {
-    if (!session.audience.errors.empty() || !session.audience.evaluated) return "";
-    return members_csv(session.model, session.audience.members, attributes);
+// What the Audiences tab shows: the draft, its last evaluation, and whether one is running.
+nlohmann::json audience_state_json(const Session& session, const AudienceState& st) {
+    using nlohmann::json;
+    json errors = json::array();
+    for (const DefinitionError& e : st.errors) errors.push_back({{"path", e.path}, {"message", e.message}});
+    json definition;
+    to_json(definition, st.draft);
+    size_t users = session.model.users.size();
+    bool pending = evaluation_pending(session, st);
+    return {{"ok", st.errors.empty()},
+            {"name", st.draft.name},
+            {"saved_id", st.opened_id.empty() ? json(nullptr) : json(st.opened_id)},
+            {"size", st.size},
+            {"users", users},
+            {"share", users ? double(st.size) / double(users) : 0.0},
+            {"errors", std::move(errors)},
+            {"definition", std::move(definition)},
+            {"rule_sizes", st.rule_sizes},
+            // The figures above are of the last finished evaluation; one for the draft as it
+            // is now may be under way (progress 0..1).
+            {"evaluating", pending},
+            {"progress", pending ? st.job.progress() : 1.0f},
+            // As the Overlap panel last drew it (computed only while it is shown).
+            {"overlap",
+             {{"names", st.overlap.names}, {"counts", st.overlap.counts}, {"problems", st.overlap.problems}}},
+            {"can_undo_delete", !st.deleted.empty()}};
 }
 
-bool audience_sql_text(Session& session, std::string* sql, std::string* problem) {
+std::string members_csv_text(const Session& session, const AudienceState& st,
+                             const std::vector<std::string>& attributes) {
+    if (!st.errors.empty() || evaluation_pending(session, st)) return "";
+    return members_csv(session.model, st.members, attributes);
+}
+
+bool audience_sql_text(Session& session, const AudienceState& st, std::string* sql, std::string* problem) {
     session.rebuild_model_if_dirty();
-    SqlResult r = audience_to_sql(session.audience.draft, session.eval_context());
+    SqlResult r = audience_to_sql(st.draft, session.eval_context());
     if (!r.ok()) {
         *problem = r.errors.front().to_string();
         return false;
@@ -134,11 +191,11 @@ std::string unused_audience_id(const Session& session) {
     return unused_definition_id(session.workspace, "audience");
 }
 
-// The page stores the workspace when its revision moves (web/workspace.js).
-static void changed(Session& session) { ++session.workspace.revision; }
+// The saved list changed: `audience` rules may mean something else, and the page writes the
+// workspace (web/main.js).
+static void saved_list_changed(Session& session) { ++session.workspace.revision; }
 
-bool save_draft(Session& session, bool as_new) {
-    AudienceState& st = session.audience;
+bool save_draft(Session& session, AudienceState& st, bool as_new) {
     if (st.draft.name.empty()) st.draft.name = "Untitled audience";
     nlohmann::json doc;
     to_json(doc, st.draft);
@@ -160,24 +217,27 @@ bool save_draft(Session& session, bool as_new) {
         session.workspace.saved.audiences.push_back(st.draft);
     }
     st.opened_id = st.draft.id;
-    changed(session);
+    draft_changed(st);
+    saved_list_changed(session);
     session.post(Level::Info, "Saved audience \"" + st.draft.name + "\"");
     return true;
 }
 
-void open_saved(Session& session, size_t index) {
+void open_saved(Session& session, AudienceState& st, size_t index) {
     if (index >= session.workspace.saved.audiences.size()) return;
-    session.audience.draft = session.workspace.saved.audiences[index];
-    session.audience.opened_id = session.audience.draft.id;
+    st.draft = session.workspace.saved.audiences[index];
+    st.opened_id = st.draft.id;
+    draft_changed(st);
 }
 
-void new_draft(Session& session) {
-    session.audience.draft = Audience{};
-    session.audience.draft.name = "New audience";
-    session.audience.opened_id.clear();
+void new_draft(AudienceState& st) {
+    st.draft = Audience{};
+    st.draft.name = "New audience";
+    st.opened_id.clear();
+    draft_changed(st);
 }
 
-bool rename_saved(Session& session, size_t index, const std::string& name) {
+bool rename_saved(Session& session, AudienceState& st, size_t index, const std::string& name) {
     if (index >= session.workspace.saved.audiences.size()) return false;
     if (name.empty() || name.size() > kMaxStringBytes) {
         session.post(Level::Error, "An audience name must have 1 to 10,000 bytes");
@@ -185,8 +245,8 @@ bool rename_saved(Session& session, size_t index, const std::string& name) {
     }
     Audience& a = session.workspace.saved.audiences[index];
     a.name = name;
-    if (session.audience.opened_id == a.id) session.audience.draft.name = name;
-    changed(session);
+    if (st.opened_id == a.id) st.draft.name = name, draft_changed(st);
+    saved_list_changed(session);
     return true;
 }
 
@@ -196,25 +256,23 @@ void duplicate_saved(Session& session, size_t index) {
     copy.id = unused_audience_id(session);
     copy.name += " (copy)";
     session.workspace.saved.audiences.insert(session.workspace.saved.audiences.begin() + long(index) + 1,
-                                       std::move(copy));
-    changed(session);
+                                             std::move(copy));
+    saved_list_changed(session);
 }
 
-void delete_saved(Session& session, size_t index) {
+void delete_saved(Session& session, AudienceState& st, size_t index) {
     if (index >= session.workspace.saved.audiences.size()) return;
-    AudienceState& st = session.audience;
     st.deleted.push_back({index, session.workspace.saved.audiences[index]});
     if (st.deleted.size() > 50) st.deleted.erase(st.deleted.begin());
     // The draft stays as it is, now unsaved: deleting the saved copy loses none of the editing.
-    if (st.opened_id == session.workspace.saved.audiences[index].id) st.opened_id.clear();
-    session.post(Level::Info,
-                 "Deleted audience \"" + session.workspace.saved.audiences[index].name + "\" (Undo in the rail)");
+    if (st.opened_id == session.workspace.saved.audiences[index].id) st.opened_id.clear(), draft_changed(st);
+    session.post(Level::Info, "Deleted audience \"" + session.workspace.saved.audiences[index].name +
+                                  "\" (Undo in the rail)");
     session.workspace.saved.audiences.erase(session.workspace.saved.audiences.begin() + long(index));
-    changed(session);
+    saved_list_changed(session);
 }
 
-bool undo_delete(Session& session) {
-    AudienceState& st = session.audience;
+bool undo_delete(Session& session, AudienceState& st) {
     if (st.deleted.empty()) return false;
     AudienceState::Deleted d = std::move(st.deleted.back());
     st.deleted.pop_back();
@@ -223,15 +281,16 @@ bool undo_delete(Session& session) {
         if (a.id == d.audience.id) d.audience.id = unused_audience_id(session);
     size_t at = std::min(d.index, session.workspace.saved.audiences.size());
     session.post(Level::Info, "Restored audience \"" + d.audience.name + "\"");
-    session.workspace.saved.audiences.insert(session.workspace.saved.audiences.begin() + long(at), std::move(d.audience));
-    changed(session);
+    session.workspace.saved.audiences.insert(session.workspace.saved.audiences.begin() + long(at),
+                                             std::move(d.audience));
+    saved_list_changed(session);
     return true;
 }
 
-std::vector<DefinitionError> open_definition(Session& session, std::string_view json_text) {
+std::vector<DefinitionError> open_definition(Session& session, AudienceState& st, std::string_view json_text,
+                                             const std::string& opened_id) {
     ValidationResult r = parse_audience(json_text);
     if (!r.ok()) return r.errors;
-    AudienceState& st = session.audience;
     // Keep what was being edited unless it is empty or saved as it is (nothing to lose then).
     bool empty = st.draft.root.rules.empty();
     bool saved_as_is = false;
@@ -241,26 +300,30 @@ std::vector<DefinitionError> open_definition(Session& session, std::string_view 
         st.replaced_draft = st.draft, st.replaced_opened_id = st.opened_id;
     else
         st.replaced_draft.reset();
-    session.audience.draft = std::move(r.audience);
+    st.draft = std::move(r.audience);
     // Opened from outside: saving makes it a new saved audience unless it is one of ours.
-    session.audience.opened_id.clear();
+    st.opened_id.clear();
     for (const Audience& a : session.workspace.saved.audiences)
-        if (a.id == session.audience.draft.id) session.audience.opened_id = a.id;
+        if (a.id == st.draft.id) st.opened_id = a.id;
+    // A restored draft says which saved audience it was being edited as.
+    for (const Audience& a : session.workspace.saved.audiences)
+        if (!opened_id.empty() && a.id == opened_id) st.opened_id = a.id;
+    draft_changed(st);
     return {};
 }
 
-bool restore_replaced_draft(Session& session) {
-    AudienceState& st = session.audience;
+bool restore_replaced_draft(AudienceState& st) {
     if (!st.replaced_draft) return false;
     std::swap(st.draft, *st.replaced_draft);
     std::swap(st.opened_id, st.replaced_opened_id);
+    draft_changed(st);
     // The opened one stays one click away too: the button now goes back and forth.
     return true;
 }
 
-std::string draft_json_text(const Session& session) {
+std::string draft_json_text(const AudienceState& st) {
     nlohmann::json j;
-    to_json(j, session.audience.draft);
+    to_json(j, st.draft);
     return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -48,9 +48,9 @@ std::string scalar_text(const Scalar& s);
 Scalar scalar_from_text(const std::string& text, ColumnType type);
 
 // Edits the rule tree in place; returns true when anything changed.
-bool draw_rule_tree(Session& session, Group& root);
+bool draw_rule_tree(Session& session, const AudienceState& st, Group& root);
 
-void draw_audience_insight(Session& session, UiState& ui);
-void draw_audience_overlap(Session& session, UiState& ui);
+void draw_audience_insight(Session& session, AudienceState& st, UiState& ui);
+void draw_audience_overlap(Session& session, AudienceState& st, UiState& ui);
 
 } // namespace segx

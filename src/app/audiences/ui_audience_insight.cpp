@@ -1,7 +1,7 @@
 // The insight panel (what sets the members apart: attribute values with lift, purchase
 // intervals, active hours) and the overlap matrix of saved audiences.
-#include "app/charts.h"
 #include "app/audiences/ui_audience.h"
+#include "app/charts.h"
 #include "app/theme.h"
 
 #include "imgui.h"
@@ -87,13 +87,12 @@ static void draw_attribute(const AttributeInsight& a) {
     ImGui::TreePop();
 }
 
-void draw_audience_insight(Session& session, UiState& ui) {
-    const AudienceState& st = session.audience;
+void draw_audience_insight(Session& session, AudienceState& st, UiState& ui) {
     if (!st.errors.empty()) {
         ImGui::TextDisabled("Fix the audience's problems to see its insight.");
         return;
     }
-    refresh_insight(session);
+    refresh_insight(session, st);
     const AudienceInsight& in = st.insight;
     ImGui::Text("%s members of %s users", format_count(double(in.members)).c_str(),
                 format_count(double(in.users)).c_str());
@@ -130,9 +129,9 @@ void draw_audience_insight(Session& session, UiState& ui) {
     }
 }
 
-void draw_audience_overlap(Session& session, UiState& ui) {
-    refresh_overlap(session);
-    const AudienceState::Overlap& o = session.audience.overlap;
+void draw_audience_overlap(Session& session, AudienceState& st, UiState& ui) {
+    refresh_overlap(session, st);
+    const AudienceState::Overlap& o = st.overlap;
     for (const std::string& p : o.problems) ImGui::TextColored(kAttentionText, "%s", p.c_str());
     size_t n = o.names.size();
     if (n < 2) {

@@ -360,7 +360,8 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path,
     return changed;
 }
 
-bool draw_audience_ref(Session& session, AudienceRefRule& r, const std::string& path) {
+bool draw_audience_ref(const Session& session, const AudienceState& st, AudienceRefRule& r,
+                       const std::string& path) {
     bool changed = false;
     ImGui::SetNextItemWidth(90 * unit());
     if (begin_combo(("##" + path + ".op").c_str(), r.in ? "in audience" : "not in audience")) {
@@ -377,7 +378,7 @@ bool draw_audience_ref(Session& session, AudienceRefRule& r, const std::string& 
         if (session.workspace.saved.audiences.empty()) ImGui::TextDisabled("No saved audiences yet");
         for (const Audience& a : session.workspace.saved.audiences) {
             ImGui::PushID(a.id.c_str());
-            bool self = a.id == session.audience.opened_id;
+            bool self = a.id == st.opened_id;
             if (self) ImGui::BeginDisabled();
             if (ImGui::Selectable(a.name.c_str(), a.id == r.id)) r.id = a.id, changed = true;
             if (self) ImGui::EndDisabled();
@@ -395,14 +396,14 @@ void draw_pending_kind(const RuleNode& node) {
         rule_kind_name(node));
 }
 
-bool draw_group(Session& session, Group& g, const std::string& path, int depth);
+bool draw_group(Session& session, const AudienceState& st, Group& g, const std::string& path, int depth);
 
 RowAction row_buttons(size_t i, size_t n, const std::string& path);
 
 // A leaf's own size, muted at the end of its row: which rule narrows the audience most.
-void draw_rule_size(const Session& session, const std::string& path) {
-    auto it = session.audience.rule_sizes.find(path);
-    if (it == session.audience.rule_sizes.end()) return;
+void draw_rule_size(const AudienceState& st, const std::string& path) {
+    auto it = st.rule_sizes.find(path);
+    if (it == st.rule_sizes.end()) return;
     ImGui::SameLine();
     ImGui::TextDisabled("%s users", format_count(double(it->second)).c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Users this rule matches on its own");
@@ -410,23 +411,23 @@ void draw_rule_size(const Session& session, const std::string& path) {
 
 // One rule: its widgets, its size, the buttons that move or remove it (`*action` is set when
 // one was pressed), then its problems.
-bool draw_rule(Session& session, Rule& rule, const std::string& path, int depth, size_t i, size_t n,
-               RowAction* action) {
-    const auto& errors = session.audience.errors;
+bool draw_rule(Session& session, const AudienceState& st, Rule& rule, const std::string& path, int depth,
+               size_t i, size_t n, RowAction* action) {
+    const auto& errors = st.errors;
     bool changed = false;
     RowAction a = row_buttons(i, n, path);
     if (a.kind != RowAction::None) *action = a;
-    if (auto* g = std::get_if<Group>(&rule.node)) return draw_group(session, *g, path, depth + 1);
+    if (auto* g = std::get_if<Group>(&rule.node)) return draw_group(session, st, *g, path, depth + 1);
     ImGui::BeginGroup(); // a behavior rule's lines stay right of the row buttons
     if (auto* p = std::get_if<PropertyRule>(&rule.node))
         changed = draw_property(session, *p, path);
     else if (auto* b = std::get_if<BehaviorRule>(&rule.node))
         changed = draw_behavior(session, *b, path, errors);
     else if (auto* a = std::get_if<AudienceRefRule>(&rule.node))
-        changed = draw_audience_ref(session, *a, path);
+        changed = draw_audience_ref(session, st, *a, path);
     else
         draw_pending_kind(rule.node);
-    draw_rule_size(session, path);
+    draw_rule_size(st, path);
     draw_problems(errors, path, false);
     ImGui::EndGroup();
     return changed;
@@ -508,7 +509,7 @@ bool apply(Group& g, RowAction a) {
     return false;
 }
 
-bool draw_group(Session& session, Group& g, const std::string& path, int depth) {
+bool draw_group(Session& session, const AudienceState& st, Group& g, const std::string& path, int depth) {
     bool changed = false;
     ImGui::SetNextItemWidth(70 * unit());
     if (begin_combo(("##" + path + ".match").c_str(), g.match == Match::All ? "all" : "any")) {
@@ -521,7 +522,7 @@ bool draw_group(Session& session, Group& g, const std::string& path, int depth) 
     ImGui::SameLine();
     changed |= ImGui::Checkbox(("Exclude##" + path + ".negate").c_str(), &g.negate);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Everyone except the users this group matches");
-    draw_problems(session.audience.errors, path, true);
+    draw_problems(st.errors, path, true);
 
     // Nested rules sit right of a bar, so the eye sees which group they belong to.
     float indent = 18 * unit();
@@ -531,7 +532,7 @@ bool draw_group(Session& session, Group& g, const std::string& path, int depth) 
     for (size_t i = 0; i < g.rules.size(); ++i) {
         ImGui::PushID(int(i));
         std::string rule_path = path + ".rules[" + std::to_string(i) + "]";
-        changed |= draw_rule(session, g.rules[i], rule_path, depth, i, g.rules.size(), &action);
+        changed |= draw_rule(session, st, g.rules[i], rule_path, depth, i, g.rules.size(), &action);
         ImGui::Spacing();
         ImGui::PopID();
     }
@@ -550,9 +551,9 @@ bool draw_group(Session& session, Group& g, const std::string& path, int depth) 
 
 } // namespace
 
-bool draw_rule_tree(Session& session, Group& root) {
+bool draw_rule_tree(Session& session, const AudienceState& st, Group& root) {
     ImGui::PushID("rules");
-    bool changed = draw_group(session, root, "root", 1);
+    bool changed = draw_group(session, st, root, "root", 1);
     ImGui::PopID();
     return changed;
 }

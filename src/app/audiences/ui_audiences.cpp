@@ -11,8 +11,14 @@
 
 namespace segx {
 
-static void draw_size(const Session& session, const UiState& ui) {
-    const AudienceState& st = session.audience;
+static void draw_size(const Session& session, const AudienceState& st, const UiState& ui) {
+    if (evaluation_pending(session, st)) {
+        // Long evaluations run a slice per frame (audience_state.h): the page stays live.
+        ImGui::TextDisabled("Evaluating...");
+        ImGui::SameLine();
+        ImGui::ProgressBar(st.job.progress(), ImVec2(120 * ui.scale, ImGui::GetTextLineHeight()), "");
+        return;
+    }
     if (!st.errors.empty()) {
         ImGui::TextColored(kErrorText, "%zu %s to fix before the size is known", st.errors.size(),
                            st.errors.size() == 1 ? "problem" : "problems");
@@ -31,7 +37,7 @@ static void draw_size(const Session& session, const UiState& ui) {
             "Time to evaluate the audience (rules unchanged since the last edit come from a cache)");
 }
 
-static void members_csv_popup(Session& session, UiState& ui) {
+static void members_csv_popup(Session& session, const AudienceState& st, UiState& ui) {
     if (!ui.csv_attributes_set) {
         ui.csv_attributes.clear();
         for (const Column& c : session.model.attributes) ui.csv_attributes.push_back(c.name);
@@ -49,7 +55,7 @@ static void members_csv_popup(Session& session, UiState& ui) {
         }
     }
     ImGui::Separator();
-    bool ok = session.audience.errors.empty();
+    bool ok = st.errors.empty() && !evaluation_pending(session, st);
     ImGui::BeginDisabled(!ok);
     if (ImGui::Button("Download CSV")) {
         // Columns in the model's order, whatever order they were ticked in.
@@ -58,46 +64,43 @@ static void members_csv_popup(Session& session, UiState& ui) {
             if (std::find(ui.csv_attributes.begin(), ui.csv_attributes.end(), c.name) !=
                 ui.csv_attributes.end())
                 chosen.push_back(c.name);
-        ui.download = {file_name_for(session.audience.draft.name, "-members.csv"), "text/csv;charset=utf-8",
-                       members_csv_text(session, chosen)};
-        session.post(Level::Info,
-                     "Exported " + format_count(double(session.audience.size)) + " members as CSV");
+        ui.download = {file_name_for(st.draft.name, "-members.csv"), "text/csv;charset=utf-8",
+                       members_csv_text(session, st, chosen)};
+        session.post(Level::Info, "Exported " + format_count(double(st.size)) + " members as CSV");
         ImGui::CloseCurrentPopup();
     }
     ImGui::EndDisabled();
 }
 
-static void draw_actions(Session& session, UiState& ui) {
-    AudienceState& st = session.audience;
-    if (ImGui::Button("Save")) save_draft(session, false);
+static void draw_actions(Session& session, AudienceState& st, UiState& ui) {
+    if (ImGui::Button("Save")) save_draft(session, st, false);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip(st.opened_id.empty() ? "Save to the workspace (kept in this browser)"
                                                : "Save the changes to this saved audience");
     ImGui::SameLine();
     ImGui::BeginDisabled(st.opened_id.empty());
-    if (ImGui::Button("Save as new")) save_draft(session, true);
+    if (ImGui::Button("Save as new")) save_draft(session, st, true);
     ImGui::EndDisabled();
     ImGui::SameLine();
-    if (ImGui::Button("New")) new_draft(session);
+    if (ImGui::Button("New")) new_draft(st);
     ImGui::SameLine();
     ImGui::TextDisabled("|");
     ImGui::SameLine();
     if (ImGui::Button("Download JSON"))
-        ui.download = {file_name_for(st.draft.name, ".segx.json"), "application/json",
-                       draft_json_text(session)};
+        ui.download = {file_name_for(st.draft.name, ".segx.json"), "application/json", draft_json_text(st)};
     ImGui::SameLine();
     if (ImGui::Button("Import JSON")) ui.import_requested = true;
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip(
             "Open an audience definition or a whole workspace (.json). Nothing changes unless it is valid.");
     ImGui::SameLine();
-    if (ImGui::Button("Copy link")) ui.share_request = draft_json_text(session);
+    if (ImGui::Button("Copy link")) ui.share_request = draft_json_text(st);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("A link that opens this definition (the definition only: no data is in it)");
     ImGui::SameLine();
     if (ImGui::Button("Copy SQL")) {
         std::string sql, problem;
-        if (audience_sql_text(session, &sql, &problem)) {
+        if (audience_sql_text(session, st, &sql, &problem)) {
             ImGui::SetClipboardText(sql.c_str());
             session.post(Level::Info, "Copied the audience as DuckDB SQL");
         } else {
@@ -109,7 +112,7 @@ static void draw_actions(Session& session, UiState& ui) {
     ImGui::SameLine();
     if (ImGui::Button("Export members")) ImGui::OpenPopup("members_csv");
     if (ImGui::BeginPopup("members_csv")) {
-        members_csv_popup(session, ui);
+        members_csv_popup(session, st, ui);
         ImGui::EndPopup();
     }
     ImGui::SameLine();
@@ -118,26 +121,24 @@ static void draw_actions(Session& session, UiState& ui) {
         ImGui::SetTooltip("Every saved audience and mapping as one JSON file (no data)");
 }
 
-void draw_audiences(Session& session, UiState& ui) {
-    refresh_audience(session);
-    AudienceState& st = session.audience;
+void draw_audiences(Session& session, AudienceState& st, UiState& ui) {
     if (session.model.users.size() == 0)
         ImGui::TextDisabled(
             "No mapped data yet: rules can be written, and are checked against the data once it is loaded.");
     ImGui::SetNextItemWidth(260 * ui.scale);
-    ImGui::InputTextWithHint("##audience_name", "Audience name", &st.draft.name);
+    if (ImGui::InputTextWithHint("##audience_name", "Audience name", &st.draft.name)) draft_changed(st);
     ImGui::SameLine();
     if (st.opened_id.empty())
         ImGui::TextDisabled("(not saved)");
     else
         ImGui::TextDisabled("(saved)");
     ImGui::SameLine(0, 24 * ui.scale);
-    draw_size(session, ui);
-    draw_actions(session, ui);
+    draw_size(session, st, ui);
+    draw_actions(session, st, ui);
     if (st.replaced_draft) {
         ImGui::TextDisabled("Opened over \"%s\".", st.replaced_draft->name.c_str());
         ImGui::SameLine();
-        if (ImGui::SmallButton("Switch back")) restore_replaced_draft(session);
+        if (ImGui::SmallButton("Switch back")) restore_replaced_draft(st);
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("The audience you were editing is kept: switch between it and the opened one");
     }
@@ -148,17 +149,17 @@ void draw_audiences(Session& session, UiState& ui) {
     for (const DefinitionError& e : st.errors)
         if (e.path == "$" || e.path == "segx" || e.path == "name" || e.path == "id")
             ImGui::TextColored(kErrorText, "%s", e.to_string().c_str());
-    draw_rule_tree(session, st.draft.root);
+    if (draw_rule_tree(session, st, st.draft.root)) draft_changed(st);
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("##audience_side", ImVec2(0, 0), true);
     if (ImGui::BeginTabBar("##audience_side_tabs")) {
         if (ImGui::BeginTabItem("Insight")) {
-            draw_audience_insight(session, ui);
+            draw_audience_insight(session, st, ui);
             ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Overlap")) {
-            draw_audience_overlap(session, ui);
+            draw_audience_overlap(session, st, ui);
             ImGui::EndTabItem();
         }
         ImGui::EndTabBar();
@@ -168,12 +169,12 @@ void draw_audiences(Session& session, UiState& ui) {
 
 // ---- saved audiences in the rail ------------------------------------------------------------
 
-void draw_audience_rail(Session& session, UiState& ui) {
-    AudienceState& st = session.audience;
+void draw_audience_rail(Session& session, AudienceState& st, UiState& ui) {
     ImGui::Spacing();
     ImGui::TextDisabled("SAVED AUDIENCES");
     ImGui::Separator();
-    if (session.workspace.saved.audiences.empty()) ImGui::TextDisabled("None yet: build one in the Audiences tab.");
+    if (session.workspace.saved.audiences.empty())
+        ImGui::TextDisabled("None yet: build one in the Audiences tab.");
     int act_rename = -1, act_duplicate = -1, act_delete = -1;
     for (int i = 0; i < int(session.workspace.saved.audiences.size()); ++i) {
         const Audience& a = session.workspace.saved.audiences[size_t(i)];
@@ -184,13 +185,13 @@ void draw_audience_rail(Session& session, UiState& ui) {
             ImGui::SetNextItemWidth(-1);
             if (ImGui::InputText(("##rename " + a.id).c_str(), &ui.rename_text,
                                  ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll)) {
-                if (rename_saved(session, size_t(i), ui.rename_text)) ui.renaming = -1;
+                if (rename_saved(session, st, size_t(i), ui.rename_text)) ui.renaming = -1;
             } else if (ImGui::IsItemDeactivated() ||
                        ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
                 ui.renaming = -1;
             }
         } else if (ImGui::Selectable((a.name + "##saved " + a.id).c_str(), open)) {
-            open_saved(session, size_t(i));
+            open_saved(session, st, size_t(i));
         }
         if (open && ui.renaming != i) {
             if (ImGui::SmallButton(("Rename##" + a.id).c_str())) act_rename = i;
@@ -204,10 +205,10 @@ void draw_audience_rail(Session& session, UiState& ui) {
     if (act_rename >= 0)
         ui.renaming = act_rename, ui.rename_text = session.workspace.saved.audiences[size_t(act_rename)].name;
     if (act_duplicate >= 0) duplicate_saved(session, size_t(act_duplicate));
-    if (act_delete >= 0) delete_saved(session, size_t(act_delete)), ui.renaming = -1;
+    if (act_delete >= 0) delete_saved(session, st, size_t(act_delete)), ui.renaming = -1;
     if (!st.deleted.empty()) {
         std::string label = "Undo delete of \"" + st.deleted.back().audience.name + "\"";
-        if (ImGui::SmallButton(label.c_str())) undo_delete(session);
+        if (ImGui::SmallButton(label.c_str())) undo_delete(session, st);
     }
     // Saved definitions that do not read (another version's format, a damaged entry): kept as
     // stored until the user deletes them, never dropped behind their back.

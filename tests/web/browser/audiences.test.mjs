@@ -13,7 +13,16 @@ before(async () => {
 });
 after(async () => env && (await env.close()));
 
-const state = (page) => page.evaluate(() => window.segx.state());
+// The state once the draft's evaluation (run a slice per frame) has caught up with the draft.
+async function state(page) {
+  let s;
+  for (let i = 0; i < 100; ++i) {
+    s = await page.evaluate(() => window.segx.state());
+    if (!s.audience.evaluating) break;
+    await frames(page);
+  }
+  return s;
+}
 
 // Picks `item` from a type-ahead picker: opens it, types to narrow the list, clicks the match.
 async function pick(page, picker, typed, item) {

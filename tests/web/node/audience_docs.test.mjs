@@ -107,7 +107,7 @@ before(async () => {
   for (const name of ['users.csv', 'orders.csv', 'events.csv']) {
     await loadSource({ db, bridge, name, bytes: readFileSync(join(repo, 'data/demo', name)) });
   }
-  assert.equal(bridge.state().overview.users, 2000);
+  assert.equal(bridge.state('overview').users, 2000);
 });
 
 const notYet = new Set(['rfm', 'lifecycle', 'funnel']);

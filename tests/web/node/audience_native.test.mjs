@@ -104,8 +104,8 @@ before(async () => {
   for (const name of ['users.csv', 'orders.csv', 'events.csv']) {
     await loadSource({ db, bridge, name, bytes: readFileSync(join(repo, 'data/demo', name)) });
   }
-  users = bridge.state().overview.users;
-  const defaultAsOf = bridge.state().as_of_us;
+  users = bridge.state('overview').users;
+  const defaultAsOf = bridge.state('as_of_us');
   assert.equal(typeof defaultAsOf, 'number');
   setSavedAudiences(bridge, saved);
   const runs = corpus.map(([, root, daysBefore]) => ({

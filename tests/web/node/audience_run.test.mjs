@@ -19,7 +19,7 @@ before(async () => {
 
 const sqlIds = (sql) => db.query(sql).toArray().map((r) => String(r.toJSON().id)).sort();
 const run = (root) => bridge.run({ segx: 1, id: 't', name: 'test', root }, { members: true });
-const asOf = () => bridge.state().as_of;  // the latest event, as a UTC timestamp text
+const asOf = () => bridge.state('as_of');  // the latest event, as a UTC timestamp text
 
 describe('window.segx.run over the demo data', () => {
   test('a property rule matches the users file', () => {
@@ -27,7 +27,7 @@ describe('window.segx.run over the demo data', () => {
     assert.equal(r.ok, true, JSON.stringify(r.errors));
     assert.deepEqual(r.members.sort(), sqlIds(`SELECT user_id AS id FROM "users.csv" WHERE country = 'China'`));
     assert.equal(r.size, r.members.length);
-    assert.equal(r.users, bridge.state().overview.users);
+    assert.equal(r.users, bridge.state('overview').users);
   });
 
   test('a behaviour rule over the last 30 days matches SQL with the same window edges', () => {
@@ -104,6 +104,17 @@ describe('window.segx.run over the demo data', () => {
     for (let i = 0; i < 10000; i++) deep = `{"kind":"group","match":"all","rules":[${deep}]}`;
     const d = bridge.run(`{"segx":1,"id":"d","name":"deep","root":${deep}}`);
     assert.equal(d.ok, false);
-    assert.equal(bridge.state().overview.users, 2000);
+    assert.equal(bridge.state('overview').users, 2000);
+  });
+
+  test("state('audience') reports the opened draft evaluated by the call that opened it (Node has no frames)", () => {
+    const root = { match: 'all', rules: [{ kind: 'property', attribute: 'country', op: 'eq', value: 'China' }] };
+    assert.equal(bridge.openAudience({ segx: 1, id: '', name: 'In China', root }).ok, true);
+    const a = bridge.state('audience');
+    assert.equal(a.name, 'In China');
+    assert.equal(a.evaluating, false);
+    assert.equal(a.size, run(root).size);
+    assert.deepEqual(a.rule_sizes, { 'root.rules[0]': a.size });
+    assert.equal(bridge.state('no_such_section').error, 'state unavailable: no state section named "no_such_section"');
   });
 });

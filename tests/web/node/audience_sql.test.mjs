@@ -61,7 +61,7 @@ function createContractTables(db, loaded) {
 async function loadAll(bridge, db, files) {
   const loaded = [];
   for (const [name, bytes] of files) loaded.push(await loadSource({ db, bridge, name, bytes }));
-  for (const s of bridge.state().sources) assert.equal(s.rejects.total, 0, `${s.name}: no rejected rows`);
+  for (const s of bridge.state('sources')) assert.equal(s.rejects.total, 0, `${s.name}: no rejected rows`);
   createContractTables(db, loaded);
   return loaded;
 }
@@ -205,7 +205,7 @@ describe('audience SQL over the demo data equals the core', () => {
   });
 
   test('the contract tables hold what the core holds', () => {
-    const o = bridge.state().overview;
+    const o = bridge.state('overview');
     const one = (sql) => Number(Object.values(db.query(sql).toArray()[0].toJSON())[0]);
     assert.equal(one('SELECT count(*) FROM (SELECT user_id FROM users UNION SELECT user_id FROM events)'), o.users);
     assert.equal(one('SELECT count(*) FROM events'), o.events);
@@ -224,7 +224,7 @@ describe('audience SQL over the demo data equals the core', () => {
   test('an earlier as-of: behavior rules see nothing after it, in both engines', () => {
     bridge.setAsOf(Date.UTC(2026, 5, 15, 12, 30) * 1000);
     try {
-      assert.equal(bridge.state().as_of, '2026-06-15 12:30:00');
+      assert.equal(bridge.state('as_of'), '2026-06-15 12:30:00');
       for (const def of BEHAVIOR) same(bridge, db, def);
       for (const def of REFERENCES) same(bridge, db, def);
     } finally {

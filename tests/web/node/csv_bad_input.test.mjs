@@ -12,7 +12,7 @@ before(async () => {
   await loadSource({ db, bridge, name: 'good.csv', bytes: utf8('id,name\n1,a\n2,b\n') });
 });
 
-const source = (name) => bridge.state().sources.find((s) => s.name === name);
+const source = (name) => bridge.state('sources').find((s) => s.name === name);
 
 async function expectFailure(name, bytes, pattern, options = {}) {
   await assert.rejects(loadSource({ db, bridge, name, bytes, ...options }), (e) => {
@@ -23,7 +23,7 @@ async function expectFailure(name, bytes, pattern, options = {}) {
   const s = source(name);
   assert.equal(s.state, 'failed');
   assert.match(s.error, pattern);
-  const last = bridge.state().messages.at(-1);
+  const last = bridge.state('messages').at(-1);
   assert.equal(last.level, 'error');
   assert.match(last.text, new RegExp(name.replace(/\./g, '\\.')));
   // What was loaded before is untouched.
@@ -66,7 +66,7 @@ describe('bad input', () => {
     const s = source('good.csv');
     assert.equal(s.state, 'ready');
     assert.equal(s.rows, 2);
-    assert.match(bridge.state().messages.at(-1).text, /earlier version is kept/);
+    assert.match(bridge.state('messages').at(-1).text, /earlier version is kept/);
     assert.deepEqual(db.query('SELECT count(*)::INT AS n FROM "good.csv"').toArray()[0].toJSON(), { n: 2 });
   });
 });

@@ -13,7 +13,7 @@ before(async () => {
   db = await startDuckDB();
 });
 
-const source = (name) => bridge.state().sources.find((s) => s.name === name);
+const source = (name) => bridge.state('sources').find((s) => s.name === name);
 const colIndex = (name, col) => source(name).columns.findIndex((c) => c.name === col);
 const cell = (name, col, row) => bridge.cellText(name, colIndex(name, col), row);
 
@@ -61,12 +61,12 @@ describe('loading a CSV through DuckDB-wasm into the core', () => {
 
   test('takes the latest event as the as-of time, unless one is set', async () => {
     await loadSource({ db, bridge, name: 'asof.csv', bytes: utf8('user_id,event,time\nu1,a,2024-05-03 23:59:59.5\nu2,b,2024-05-01 10:00:00\n') });
-    assert.equal(bridge.state().as_of, '2024-05-03 23:59:59.500000');
+    assert.equal(bridge.state('as_of'), '2024-05-03 23:59:59.500000');
     bridge.setAsOf(Date.UTC(2024, 0, 1) * 1000);
-    assert.equal(bridge.state().as_of, '2024-01-01 00:00:00');
-    assert.equal(bridge.state().as_of_is_default, false);
+    assert.equal(bridge.state('as_of'), '2024-01-01 00:00:00');
+    assert.equal(bridge.state('as_of_is_default'), false);
     bridge.setAsOf(null);
-    assert.equal(bridge.state().as_of, '2024-05-03 23:59:59.500000');
+    assert.equal(bridge.state('as_of'), '2024-05-03 23:59:59.500000');
   });
 
   test('loads the bundled demo files completely', async () => {
@@ -91,7 +91,7 @@ describe('loading a CSV through DuckDB-wasm into the core', () => {
     assert.equal(s.rows, n);
     assert.equal(s.rejects.read, n);
     assert.equal(s.rejects.kept, n);
-    const top = Object.fromEntries(bridge.state().overview.top_events.map((e) => [e.event, [e.events, e.users]]));
+    const top = Object.fromEntries(bridge.state('overview').top_events.map((e) => [e.event, [e.events, e.users]]));
     assert.deepEqual(top.view, [Math.ceil(n / 3), 997]);
     assert.deepEqual(top.buy, [Math.floor(n / 3), 997]);
     const labels = s.columns.find((c) => c.name === 'label');

@@ -18,10 +18,10 @@ const GOOD_EVENTS = 'user_id,event,time\nu1,view,2024-03-01 10:00:00\nu2,view,20
 const GOOD_USERS = 'user_id,country\nu1,CN\nu2,US\nu3,JP\n';
 let baseline;  // the overview and the good files' state after the good loads
 
-const state = () => bridge.state();
-const source = (name) => state().sources.find((s) => s.name === name);
+const state = (section) => bridge.state(section);
+const source = (name) => state('sources').find((s) => s.name === name);
 const figures = () => {
-  const o = state().overview;
+  const o = state('overview');
   return { users: o.users, customers: o.customers, events: o.events, orders: o.orders, revenue: o.revenue, first: o.first, last: o.last, top: o.top_events };
 };
 const goodState = () => ['events.csv', 'users.csv'].map((n) => {
@@ -62,7 +62,7 @@ async function expectFailure(name, bytes, pattern, options = {}) {
   const s = source(name);
   assert.equal(s.state, 'failed');
   assert.match(s.error, pattern);
-  const last = state().messages.at(-1);
+  const last = state('messages').at(-1);
   assert.equal(last.level, 'error');
   assert.equal(last.text, `${name}: ${s.error}`);
   assertIntact();
@@ -73,7 +73,7 @@ async function expectFailure(name, bytes, pattern, options = {}) {
 // Whatever a test loaded goes again, even when the test failed half-way, so one failure does not
 // spill into the next test's figures.
 afterEach(() => {
-  for (const s of state().sources) {
+  for (const s of state('sources')) {
     if (s.name === 'events.csv' || s.name === 'users.csv') continue;
     bridge.call('source_remove', s.name);
     db.query(`DROP TABLE IF EXISTS "${s.name.replace(/"/g, '""')}"`);
@@ -158,7 +158,7 @@ describe('files that cannot be loaded give a clear message', () => {
   test('a failed reload of a loaded file keeps the earlier version and its model data', async () => {
     for (const bytes of [new Uint8Array(0), utf8('user_id,event,time\n"u1,view,2024-03-01 10:00:00\n'), new Uint8Array(3_000_000).fill(0x62)]) {
       await assert.rejects(loadSource({ db, bridge, name: 'events.csv', bytes }), /^Error: events\.csv: /);
-      assert.match(state().messages.at(-1).text, /^events\.csv: .*\(the earlier version is kept\)$/);
+      assert.match(state('messages').at(-1).text, /^events\.csv: .*\(the earlier version is kept\)$/);
       assertIntact();
     }
   });
@@ -173,7 +173,7 @@ describe('files that load in part say what was left out', () => {
     assert.deepEqual([s.state, s.rows, s.preview_rows], ['ready', 0, 0]);
     assert.deepEqual(s.columns.map((c) => c.name), ['user_id', 'event', 'time']);
     assert.deepEqual(s.rejects, { read: 0, kept: 0, total: 0, reasons: [] });
-    assert.equal(state().messages.at(-1).text, 'Loaded header_only.csv: 0 rows (csv), mapped as events');
+    assert.equal(state('messages').at(-1).text, 'Loaded header_only.csv: 0 rows (csv), mapped as events');
     assert.deepEqual(figures(), baseline.figures);
     removeFile('header_only.csv');
   });
@@ -183,13 +183,13 @@ describe('files that load in part say what was left out', () => {
     assert.deepEqual(r.columns.map((c) => c.name), ['user_id', 'event', 'time', 'event_1']);
     assert.deepEqual([r.mapping.event, r.mapping.columns], ['event', ['event_1']]);
     assert.deepEqual([0, 1, 3].map((c) => bridge.cellText('dup_cols.csv', c, 0)), ['d1', 'view', 'click']);
-    assert.equal(state().overview.users, baseline.figures.users + 1);
+    assert.equal(state('overview').users, baseline.figures.users + 1);
     removeFile('dup_cols.csv');
 
     const r2 = await loadSource({ db, bridge, name: 'a_a_b.csv', bytes: utf8('a,a,b\n1,2,3\n') });
     assert.deepEqual(r2.columns.map((c) => c.name), ['a', 'a_1', 'b']);
     assert.deepEqual(r2.mapped.problems, ['user_id: choose the column that holds the user id']);
-    assert.equal(state().messages.at(-1).text, 'Loaded a_a_b.csv: 1 row (csv); the mapping needs attention (see the Mapping tab)');
+    assert.equal(state('messages').at(-1).text, 'Loaded a_a_b.csv: 1 row (csv); the mapping needs attention (see the Mapping tab)');
     assert.deepEqual(source('a_a_b.csv').mapping_problems, ['user_id: choose the column that holds the user id']);
     removeFile('a_a_b.csv');
   });
@@ -205,8 +205,8 @@ describe('files that load in part say what was left out', () => {
         examples: ['row 1: user_id="d1" (replaced by row 3)', 'row 2: user_id="d2" (replaced by row 5)'],
       }],
     });
-    assert.equal(state().overview.users, baseline.figures.users + 3);
-    assert.equal(state().messages.at(-1).text,
+    assert.equal(state('overview').users, baseline.figures.users + 3);
+    assert.equal(state('messages').at(-1).text,
       'Loaded dup_users.csv: 5 rows (csv), mapped as users; 2 rows not loaded (2 duplicate user id (last row wins))');
     removeFile('dup_users.csv');
   });
@@ -226,7 +226,7 @@ describe('files that load in part say what was left out', () => {
       }],
     });
     assert.deepEqual(figures(), baseline.figures);  // no user and no event from this file
-    assert.deepEqual(state().messages.at(-1), {
+    assert.deepEqual(state('messages').at(-1), {
       level: 'warning', text: 'bad_times.csv: none of the 6 rows could be loaded (6 unparseable time); see Rejected rows',
     });
     removeFile('bad_times.csv');
@@ -239,15 +239,15 @@ describe('files that load in part say what was left out', () => {
       read: 3, kept: 1, total: 2,
       reasons: [{ reason: 'no user id', count: 2, examples: ['row 1: user_id=null, time="3/1/2024 10:00"', 'row 2: user_id="   ", time="3/1/2024 11:00"'] }],
     });
-    assert.equal(state().overview.users, baseline.figures.users + 1);
-    assert.equal(state().messages.at(-1).text, 'Loaded no_ids.csv: 3 rows (csv), mapped as events; 2 rows not loaded (2 no user id)');
+    assert.equal(state('overview').users, baseline.figures.users + 1);
+    assert.equal(state('messages').at(-1).text, 'Loaded no_ids.csv: 3 rows (csv), mapped as events; 2 rows not loaded (2 no user id)');
     removeFile('no_ids.csv');
 
     await loadSource({ db, bridge, name: 'no_ids_users.csv', bytes: utf8('user_id,country\n,CN\n ,US\n') });
     assert.deepEqual(source('no_ids_users.csv').rejects, {
       read: 2, kept: 0, total: 2, reasons: [{ reason: 'no user id', count: 2, examples: ['row 1: user_id=null', 'row 2: user_id=" "'] }],
     });
-    assert.deepEqual(state().messages.at(-1), {
+    assert.deepEqual(state('messages').at(-1), {
       level: 'warning', text: 'no_ids_users.csv: none of the 2 rows could be loaded (2 no user id); see Rejected rows',
     });
     removeFile('no_ids_users.csv');
@@ -279,7 +279,7 @@ describe('files that load in part say what was left out', () => {
     });
     const o = figures();
     assert.deepEqual([o.users, o.customers, o.orders, o.revenue], [baseline.figures.users + 2, 2, 2, 1244.5]);
-    assert.equal(state().messages.at(-1).text,
+    assert.equal(state('messages').at(-1).text,
       'Loaded bad_amounts.csv: 6 rows (csv), mapped as orders; 4 rows not loaded (2 negative amount, 2 non-numeric amount)');
     removeFile('bad_amounts.csv');
   });
@@ -315,8 +315,8 @@ describe('malformed and hostile mappings are problems with their paths, never a 
       const r = await applyMapping({ db, bridge, name: 'events.csv', mapping, columns: [{ name: 'user_id', type: 'VARCHAR' }, { name: 'event', type: 'VARCHAR' }, { name: 'time', type: 'TIMESTAMP' }] });
       assert.deepEqual(r, { ok: false, problems, ms: {} });
       assert.deepEqual(source('events.csv').mapping_problems, problems);
-      assert.equal(state().messages.at(-1).level, 'warning');
-      assert.equal(state().messages.at(-1).text, `events.csv: the mapping needs attention — ${problems[0]}`);
+      assert.equal(state('messages').at(-1).level, 'warning');
+      assert.equal(state('messages').at(-1).text, `events.csv: the mapping needs attention — ${problems[0]}`);
       assertIntact();
     });
   }
@@ -345,7 +345,7 @@ describe('malformed and hostile mappings are problems with their paths, never a 
     });
     assert.equal(r.rows, 1);
     assert.deepEqual(r.mapped.problems, ['revenue_expr: "read_csv" is not allowed in an expression']);
-    assert.equal(state().messages.at(-1).text, 'Loaded hostile.csv: 1 row (csv); the mapping needs attention (see the Mapping tab)');
+    assert.equal(state('messages').at(-1).text, 'Loaded hostile.csv: 1 row (csv); the mapping needs attention (see the Mapping tab)');
     assert.deepEqual(figures(), baseline.figures);
     removeFile('hostile.csv');
   });
@@ -357,7 +357,7 @@ describe('malformed and hostile mappings are problems with their paths, never a 
     });
     assert.equal(r.mapped.ok, true);
     assert.equal(r.mapping.filter, '');
-    assert.equal(state().overview.users, baseline.figures.users + 1);
+    assert.equal(state('overview').users, baseline.figures.users + 1);
     removeFile('saved.csv');
   });
 });

@@ -21,18 +21,18 @@ before(async () => {
 
 // Every load starts from an empty model, so the overview holds that one file.
 function clear() {
-  for (const s of bridge.state().sources) {
+  for (const s of bridge.state('sources')) {
     bridge.call('source_remove', s.name);
     db.query(`DROP TABLE IF EXISTS "${s.name.replace(/"/g, '""')}"`);
   }
   bridge.setAsOf(null);
-  assert.equal(bridge.state().overview.events, 0);
+  assert.equal(bridge.state('overview').events, 0);
 }
 beforeEach(clear);
 
-const source = (name) => bridge.state().sources.find((s) => s.name === name);
+const source = (name) => bridge.state('sources').find((s) => s.name === name);
 const overview = () => {
-  const o = bridge.state().overview;
+  const o = bridge.state('overview');
   return { users: o.users, customers: o.customers, events: o.events, orders: o.orders, revenue: o.revenue, first: o.first, last: o.last };
 };
 const roles = (m) => ({
@@ -66,7 +66,7 @@ async function expectOrdersLoad(name, bytes, { format, encoding, header = EN }) 
   assert.equal(s.state, 'ready');
   assert.deepEqual(s.rejects, { read: 3, kept: 3, total: 0, reasons: [] });
   assert.deepEqual(overview(), ORDERS_FIGURES);
-  assert.equal(bridge.state().as_of, '2024-03-05 09:00:00');
+  assert.equal(bridge.state('as_of'), '2024-03-05 09:00:00');
   return r;
 }
 
@@ -74,7 +74,7 @@ describe('each file format loads into the model with an inferred mapping', () =>
   test('CSV (comma)', async () => {
     const r = await expectOrdersLoad('orders.csv', utf8(delimited(EN, ',')), { format: 'csv', encoding: 'utf-8' });
     assert.deepEqual(r.columns.map((c) => c.type), ['BIGINT', 'TIMESTAMP', 'DOUBLE', 'VARCHAR']);
-    assert.equal(bridge.state().messages.at(-1).text, 'Loaded orders.csv: 3 rows (csv), mapped as orders');
+    assert.equal(bridge.state('messages').at(-1).text, 'Loaded orders.csv: 3 rows (csv), mapped as orders');
   });
 
   test('TSV (tab separated, .tsv)', () => expectOrdersLoad('orders.tsv', utf8(delimited(EN, '\t')), { format: 'csv', encoding: 'utf-8' }));
@@ -116,7 +116,7 @@ describe('each file format loads into the model with an inferred mapping', () =>
       kind: 'events', user_id: 'distinct_id', time: 'time', event: 'event', event_constant: '', revenue: null, revenue_expr: '', order_id: null, columns: ['plan'],
     });
     assert.deepEqual(overview(), { users: 3, customers: 0, events: 4, orders: 0, revenue: 0, first: '2024-03-01 09:00:00', last: '2024-03-03 11:00:00' });
-    assert.deepEqual(bridge.state().overview.top_events, [{ event: 'view', events: 3, users: 3 }, { event: 'signup', events: 1, users: 1 }]);
+    assert.deepEqual(bridge.state('overview').top_events, [{ event: 'view', events: 3, users: 3 }, { event: 'signup', events: 1, users: 1 }]);
   });
 
   test('Parquet written by native DuckDB (BIGINT ids, TIMESTAMP, DECIMAL amounts)', async () => {
@@ -138,7 +138,7 @@ describe('each file format loads into the model with an inferred mapping', () =>
 
   test('GBK with Chinese headers (会员ID, 下单时间, 金额, 订单号) maps every role', async () => {
     await expectOrdersLoad('订单.csv', gbk(delimited(ZH, ',')), { format: 'csv', encoding: 'gb18030', header: ZH });
-    assert.equal(bridge.state().messages.at(-1).text, 'Loaded 订单.csv: 3 rows (csv, gb18030), mapped as orders');
+    assert.equal(bridge.state('messages').at(-1).text, 'Loaded 订单.csv: 3 rows (csv, gb18030), mapped as orders');
   });
 
   test('UTF-16 with Chinese headers and Chinese text values', async () => {
@@ -147,7 +147,7 @@ describe('each file format loads into the model with an inferred mapping', () =>
     assert.deepEqual(roles(r.mapping), {
       kind: 'events', user_id: '用户ID', time: '时间', event: '事件', event_constant: '', revenue: null, revenue_expr: '', order_id: null, columns: [],
     });
-    assert.deepEqual(bridge.state().overview.top_events, [{ event: '下单', events: 1, users: 1 }, { event: '浏览', events: 1, users: 1 }]);
+    assert.deepEqual(bridge.state('overview').top_events, [{ event: '下单', events: 1, users: 1 }, { event: '浏览', events: 1, users: 1 }]);
   });
 });
 
@@ -168,9 +168,9 @@ async function expectTimes(name, bytes, { first, last, detected, type, mapping }
   assert.deepEqual(s.rejects.reasons, []);
   assert.equal(s.rejects.kept, s.rejects.read);
   if (detected) assert.equal(s.time_format, detected);
-  const o = bridge.state().overview;
+  const o = bridge.state('overview');
   assert.deepEqual([o.first, o.last], [first, last]);
-  assert.equal(bridge.state().as_of, last);
+  assert.equal(bridge.state('as_of'), last);
   return s;
 }
 
@@ -285,7 +285,7 @@ describe('time formats read to exact instants', () => {
     const r = await loadSource({ db, bridge, name: 'epoch_auto.csv', bytes: csvTimes(['0', '86400']) });
     assert.equal(r.mapped.ok, true);
     assert.deepEqual(source('epoch_auto.csv').rejects.reasons.map((x) => [x.reason, x.count]), [['unparseable time', 2]]);
-    assert.equal(bridge.state().overview.events, 0);
+    assert.equal(bridge.state('overview').events, 0);
     // ...and read as Unix seconds, or Excel serials, when the mapping says so.
     await expectTimes('epoch_auto.csv', csvTimes(['0', '86400']), {
       mapping: { time_format: 'unix_s' }, detected: 'unix_s', first: '1970-01-01 00:00:00', last: '1970-01-02 00:00:00',

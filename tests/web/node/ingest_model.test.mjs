@@ -35,16 +35,16 @@ before(async () => {
   db = await startDuckDB();
 });
 
-const state = () => bridge.state();
-const source = (name) => state().sources.find((s) => s.name === name);
+const state = (section) => bridge.state(section);
+const source = (name) => state('sources').find((s) => s.name === name);
 const figures = () => {
-  const o = state().overview;
+  const o = state('overview');
   return { users: o.users, customers: o.customers, events: o.events, orders: o.orders, revenue: o.revenue };
 };
-const topEvents = () => Object.fromEntries(state().overview.top_events.map((e) => [e.event, [e.events, e.users]]));
+const topEvents = () => Object.fromEntries(state('overview').top_events.map((e) => [e.event, [e.events, e.users]]));
 const cents = (x) => Math.round(x * 100);
 function clear() {
-  for (const s of state().sources) {
+  for (const s of state('sources')) {
     bridge.call('source_remove', s.name);
     db.query(`DROP TABLE IF EXISTS "${s.name.replace(/"/g, '""')}"`);
   }
@@ -79,7 +79,7 @@ describe('users + events + orders files make one model', () => {
   });
 
   test('each file gets its kind and id column, with the id types DuckDB found', () => {
-    const s = state().sources;
+    const s = state('sources');
     assert.deepEqual(s.map((x) => [x.name, x.mapping.kind, x.mapping.user_id, x.columns.find((c) => c.name === x.mapping.user_id).type]), [
       ['users.csv', 'users', 'user_id', 'BIGINT'],
       ['events.csv', 'events', 'user_id', 'VARCHAR'],
@@ -91,7 +91,7 @@ describe('users + events + orders files make one model', () => {
 
   test('123, "123", " 456" and 123.0 are the same users; a user only in events is a user', () => {
     // 123, 456 and 789 from users.csv, guest-1 from events.csv: not 123 twice, nor "123.0".
-    assert.equal(state().overview.users, 4);
+    assert.equal(state('overview').users, 4);
     assert.deepEqual(topEvents(), { purchase: [5, 2], view: [2, 2] });
   });
 
@@ -99,15 +99,15 @@ describe('users + events + orders files make one model', () => {
     // A1 and A2 appear in both files, A3 only in orders.csv: 3 orders, not 5. Revenue comes
     // from the orders file alone (the purchase events carry no amount).
     assert.deepEqual(figures(), { users: 4, customers: 2, events: 7, orders: 3, revenue: 75.5 });
-    assert.equal(state().overview.first, '2024-02-01 10:00:00');
-    assert.equal(state().overview.last, '2024-02-10 08:00:00');
+    assert.equal(state('overview').first, '2024-02-01 10:00:00');
+    assert.equal(state('overview').last, '2024-02-10 08:00:00');
   });
 
   test('reloading a file under the same name replaces it: nothing doubles', async () => {
     await loadSource({ db, bridge, name: 'events.csv', bytes: utf8(EVENTS) });
     await loadSource({ db, bridge, name: 'orders.csv', bytes: utf8(ORDERS) });
     assert.deepEqual(figures(), { users: 4, customers: 2, events: 7, orders: 3, revenue: 75.5 });
-    assert.equal(state().sources.length, 3);
+    assert.equal(state('sources').length, 3);
     // A new version of orders.csv with one more order, from a new customer.
     await loadSource({ db, bridge, name: 'orders.csv', bytes: utf8(ORDERS + '999,A4,2024-02-11 08:00:00,4.5\n') });
     assert.deepEqual(figures(), { users: 5, customers: 3, events: 8, orders: 4, revenue: 80 });
@@ -124,14 +124,14 @@ describe('users + events + orders files make one model', () => {
     assert.equal(source('orders.csv').rejects.read, 0); // no mapped source left
     bridge.modelRemove('events.csv');
     assert.deepEqual(figures(), { users: 3, customers: 0, events: 0, orders: 0, revenue: 0 });
-    assert.equal(state().overview.first, null);
-    assert.equal(state().as_of, null);
+    assert.equal(state('overview').first, null);
+    assert.equal(state('as_of'), null);
     bridge.modelRemove('users.csv');
     assert.deepEqual(figures(), { users: 0, customers: 0, events: 0, orders: 0, revenue: 0 });
     // The files stay listed (their tables are loaded) until removed from the session.
-    assert.deepEqual(state().sources.map((s) => s.name), ['users.csv', 'events.csv', 'orders.csv']);
+    assert.deepEqual(state('sources').map((s) => s.name), ['users.csv', 'events.csv', 'orders.csv']);
     bridge.call('source_remove', 'events.csv');
-    assert.deepEqual(state().sources.map((s) => s.name), ['users.csv', 'orders.csv']);
+    assert.deepEqual(state('sources').map((s) => s.name), ['users.csv', 'orders.csv']);
   });
 });
 

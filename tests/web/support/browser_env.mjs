@@ -84,12 +84,13 @@ export async function dropFiles(page, files) {
   }, files.map((f) => ({ name: f.name, bytes: [...f.bytes] })));
 }
 
-// Waits until no source is loading any more.
+// Waits until no source is loading any more, and the draft's evaluation (run a slice per
+// frame) has caught up.
 export async function settle(page, timeoutMs = 60000) {
   const start = Date.now();
   for (;;) {
     const s = await page.evaluate(() => window.segx.state());
-    if (!s.loading) break;
+    if (!s.loading && !s.audience.evaluating) break;
     if (Date.now() - start > timeoutMs) throw new Error(`still loading after ${timeoutMs} ms: ${JSON.stringify(s.sources)}`);
     await new Promise((r) => setTimeout(r, 50));
   }

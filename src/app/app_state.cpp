@@ -1,0 +1,31 @@
+#include "app/app_state.h"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+
+namespace segx {
+
+void update_app(App& app, double budget_ms) {
+    app.session.rebuild_model_if_dirty();
+    update_audience(app.session, app.audiences, budget_ms);
+}
+
+bool app_busy(const App& app) { return evaluation_pending(app.session, app.audiences); }
+
+std::string app_state_json(const App& app, std::string_view section) {
+    using nlohmann::json;
+    json out = app.session.state(section);
+    if (section.empty() || section == "audience")
+        out["audience"] = audience_state_json(app.session, app.audiences);
+    if (!section.empty()) {
+        auto it = out.find(std::string(section));
+        if (it == out.end())
+            throw std::invalid_argument("no state section named \"" + std::string(section) + "\"");
+        out = std::move(*it);
+    }
+    // Invalid UTF-8 in a file name must not make the whole state unreadable.
+    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+} // namespace segx

@@ -1,0 +1,55 @@
+// The app: the session plus each tab's state; state() reads only, and by section.
+#include "session_fixture.h"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+
+using namespace segx;
+using namespace segx::test;
+using nlohmann::json;
+
+TEST_CASE("state(section) returns only that section") {
+    AppFixture f;
+    json all = json::parse(app_state_json(f.app));
+    CHECK(all.contains("audience"));
+    CHECK(all.contains("overview"));
+    CHECK(all.contains("sources"));
+    json audience = json::parse(app_state_json(f.app, "audience"));
+    CHECK(audience == all["audience"]);
+    CHECK(json::parse(app_state_json(f.app, "overview")) == all["overview"]);
+    CHECK(json::parse(app_state_json(f.app, "as_of")) == "2024-03-31 00:00:00");
+    CHECK_THROWS_AS(app_state_json(f.app, "no_such_section"), std::invalid_argument);
+}
+
+TEST_CASE("state() rebuilds no model and evaluates nothing; update_app does") {
+    AppFixture f;
+    CHECK(json::parse(app_state_json(f.app, "overview"))["users"] == 10);
+    uint64_t generation = f.session.model_generation;
+
+    // A source leaves: the model is stale until the app is updated, and state() says so.
+    f.session.remove_model_source("events.csv");
+    CHECK(f.session.model_dirty);
+    CHECK(json::parse(app_state_json(f.app))["overview"]["users"] == 10);
+    CHECK(f.session.model_generation == generation);
+    CHECK(f.session.model_dirty);
+
+    // The draft changes: state() shows the last evaluation, marked as under way.
+    f.app.audiences.draft.root.rules.push_back(audience_of(R"({"kind": "property", "attribute": "country",
+        "op": "eq", "value": "CN"})")
+                                                   .root.rules[0]);
+    draft_changed(f.app.audiences);
+    json a = json::parse(app_state_json(f.app, "audience"));
+    CHECK(a["evaluating"] == true);
+    CHECK(a["size"] == 10);
+    CHECK(f.app.audiences.evaluations == 1);
+
+    update_app(f.app, kNoBudget);
+    CHECK_FALSE(f.session.model_dirty);
+    CHECK(f.session.model_generation == generation + 1);
+    a = json::parse(app_state_json(f.app, "audience"));
+    CHECK(a["evaluating"] == false);
+    CHECK(a["size"] == 2); // u0, u6
+    CHECK(a["users"] == 8);
+    CHECK_FALSE(app_busy(f.app));
+}
