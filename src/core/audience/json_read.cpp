@@ -26,24 +26,7 @@ class Reader : public FieldReader {
 public:
     Audience audience(const json& doc) {
         Audience a;
-        if (!doc.is_object()) {
-            fail("$", std::string("expected an object, got ") + type_of(doc));
-            return a;
-        }
-        const json* version = get(doc, "segx");
-        if (version == nullptr) {
-            fail("segx", "missing: a segx audience definition starts with \"segx\": 1");
-            return a;
-        }
-        if (!version->is_number()) {
-            fail("segx", std::string("expected the version number 1, got ") + type_of(*version));
-            return a;
-        }
-        if (!(version->is_number_integer() && version->get<int64_t>() == 1) &&
-            !(version->is_number_float() && version->get<double>() == 1.0)) {
-            fail("segx", "unsupported version " + number_text(*version) + ": this build reads version 1");
-            return a;
-        }
+        if (!document(doc, "audience")) return a;
         keys(doc, "", {"segx", "id", "name", "root"});
         string(get(doc, "id"), "id", &a.id, false, false);
         string(get(doc, "name"), "name", &a.name, false, false);

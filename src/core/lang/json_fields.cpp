@@ -274,6 +274,28 @@ void FieldReader::comparison(const json& obj, const std::string& path, const cha
     if (errors.size() == before) value_kinds(path, *op, *vals, expected);
 }
 
+bool FieldReader::document(const json& doc, const char* what) {
+    if (!doc.is_object()) {
+        fail("$", std::string("expected an object, got ") + type_of(doc));
+        return false;
+    }
+    const json* version = get(doc, "segx");
+    if (version == nullptr) {
+        fail("segx", std::string("missing: a segx ") + what + " definition starts with \"segx\": 1");
+        return false;
+    }
+    if (!version->is_number()) {
+        fail("segx", std::string("expected the version number 1, got ") + type_of(*version));
+        return false;
+    }
+    if (!(version->is_number_integer() && version->get<int64_t>() == 1) &&
+        !(version->is_number_float() && version->get<double>() == 1.0)) {
+        fail("segx", "unsupported version " + number_text(*version) + ": this build reads version 1");
+        return false;
+    }
+    return true;
+}
+
 TimeWindow FieldReader::window(const json& v, const std::string& path) {
     if (!object(v, path)) return WindowAllTime{};
     keys(v, path, {"last_days", "from", "to"});

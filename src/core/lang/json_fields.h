@@ -42,6 +42,10 @@ public:
     void finish(); // appends "N more problems not shown" when some were dropped
 
     // ---- generic fields -------------------------------------------------------------------
+    // The document itself: an object with "segx": 1. `what` names the kind in the message for a
+    // missing version ("a segx funnel definition starts with ..."). False, with the one problem
+    // reported, when it is not: another version's fields would make misleading noise.
+    bool document(const json& doc, const char* what);
     static const json* get(const json& obj, const char* key);
     bool object(const json& v, const std::string& path);
     // Every key not in `allowed` is a problem: a typo ("vaule") must not pass as a default.
