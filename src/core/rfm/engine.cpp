@@ -142,11 +142,33 @@ void fill_spans(std::vector<RfmScoreSpan>& spans, int S) {
     for (int k = 0; k < S; k++) spans[size_t(k)].score = k + 1;
 }
 
-void add_span(std::vector<RfmScoreSpan>& spans, int score, double v) {
-    RfmScoreSpan& s = spans[size_t(score - 1)];
-    s.customers++;
-    s.min = s.min ? std::min(*s.min, v) : v;
-    s.max = s.max ? std::max(*s.max, v) : v;
+// Per score: customers and the metric's min and max, as plain numbers while counting.
+struct SpanAcc {
+    uint64_t customers = 0;
+    double min = 0, max = 0;
+
+    void add(double v) {
+        min = customers == 0 ? v : std::min(min, v);
+        max = customers == 0 ? v : std::max(max, v);
+        customers++;
+    }
+};
+
+void finish_spans(const std::vector<SpanAcc>& acc, std::vector<RfmScoreSpan>& spans) {
+    for (size_t k = 0; k < spans.size(); k++) {
+        spans[k].customers = acc[k].customers;
+        if (acc[k].customers > 0) spans[k].min = acc[k].min, spans[k].max = acc[k].max;
+    }
+}
+
+// The bin of every whole value below `limit` (a table), for the integer metrics R and F.
+std::vector<uint8_t> bin_table(const std::vector<double>& edges, size_t limit) {
+    std::vector<uint8_t> table(limit);
+    for (size_t v = 0; v < limit; v++) {
+        const size_t above = size_t(std::upper_bound(edges.begin(), edges.end(), double(v)) - edges.begin());
+        table[v] = uint8_t(above == 0 ? 0 : above - 1);
+    }
+    return table;
 }
 
 std::vector<RfmBin> make_bins(const std::vector<double>& edges, bool open_below) {
@@ -163,6 +185,17 @@ size_t bin_index(const std::vector<double>& edges, bool open_below, double v) {
     const size_t above = size_t(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin());
     if (open_below) return above; // 0 when v < e_0
     return above == 0 ? 0 : above - 1;
+}
+
+// Sorts user indices by id text as bytes (string_view compares with char_traits<char>, i.e.
+// as unsigned bytes, like memcmp). The views are gathered once: the sort then reads no
+// dictionary.
+void sort_by_id_text(const Model& model, std::vector<uint32_t>& users) {
+    std::vector<std::pair<std::string_view, uint32_t>> keyed;
+    keyed.reserve(users.size());
+    for (uint32_t u : users) keyed.emplace_back(model.users.id(u), u);
+    std::sort(keyed.begin(), keyed.end());
+    for (size_t i = 0; i < users.size(); i++) users[i] = keyed[i].second;
 }
 
 } // namespace
@@ -189,12 +222,10 @@ const std::vector<double>& rfm_monetary_edges() {
 }
 
 std::vector<uint32_t> users_by_id_text(const Model& model) {
-    std::vector<uint32_t> order(model.users.size());
-    for (size_t u = 0; u < order.size(); u++) order[u] = uint32_t(u);
-    // string_view compares with char_traits<char>, i.e. as unsigned bytes, like memcmp.
-    std::sort(order.begin(), order.end(),
-              [&](uint32_t a, uint32_t b) { return model.users.id(a) < model.users.id(b); });
-    return order;
+    std::vector<uint32_t> all(model.users.size());
+    for (size_t u = 0; u < all.size(); u++) all[u] = uint32_t(u);
+    sort_by_id_text(model, all);
+    return all;
 }
 
 RfmScores rfm_scores(const Rfm& rfm, const RfmContext& ctx) {
@@ -221,8 +252,7 @@ RfmScores rfm_scores(const Rfm& rfm, const RfmContext& ctx) {
     } else {
         for (uint32_t u = 0; u < users; u++)
             if (s.days[u] >= 0) by_id.push_back(u);
-        std::sort(by_id.begin(), by_id.end(),
-                  [&](uint32_t a, uint32_t b) { return model.users.id(a) < model.users.id(b); });
+        sort_by_id_text(model, by_id);
     }
     const size_t n = by_id.size();
     s.customers = n;
@@ -306,9 +336,18 @@ RfmResult run_rfm_engine(const Rfm& rfm, const RfmContext& ctx) {
     fill_spans(out.r_spans, S);
     fill_spans(out.f_spans, S);
     fill_spans(out.m_spans, S);
-    out.r_histogram = make_bins(rfm_days_edges(), false);
-    out.f_histogram = make_bins(rfm_orders_edges(), false);
-    out.m_histogram = make_bins(rfm_monetary_edges(), true);
+    const size_t scores = size_t(S);
+    std::vector<SpanAcc> r_acc(scores), f_acc(scores), m_acc(scores);
+    const std::vector<double>& days_edges = rfm_days_edges();
+    const std::vector<double>& orders_edges = rfm_orders_edges();
+    const std::vector<double>& m_edges = rfm_monetary_edges();
+    out.r_histogram = make_bins(days_edges, false);
+    out.f_histogram = make_bins(orders_edges, false);
+    out.m_histogram = make_bins(m_edges, true);
+    // R and F are whole numbers: a table up to the last edge, the open bin past it.
+    const size_t days_limit = size_t(days_edges.back()), orders_limit = size_t(orders_edges.back());
+    const std::vector<uint8_t> days_bin = bin_table(days_edges, days_limit);
+    const std::vector<uint8_t> orders_bin = bin_table(orders_edges, orders_limit);
 
     for (size_t u = 0; u < s.days.size(); u++) { // user-index order: sums are reproducible
         if (s.days[u] < 0) continue;
@@ -325,13 +364,17 @@ RfmResult run_rfm_engine(const Rfm& rfm, const RfmContext& ctx) {
         sum.days += s.days[u];
         sum.orders += s.orders[u];
         sum.m += m;
-        add_span(out.r_spans, s.r[u], days);
-        add_span(out.f_spans, s.f[u], orders);
-        add_span(out.m_spans, s.m[u], m);
-        out.r_histogram[bin_index(rfm_days_edges(), false, days)].customers++;
-        out.f_histogram[bin_index(rfm_orders_edges(), false, orders)].customers++;
-        out.m_histogram[bin_index(rfm_monetary_edges(), true, m)].customers++;
+        r_acc[size_t(s.r[u] - 1)].add(days);
+        f_acc[size_t(s.f[u] - 1)].add(orders);
+        m_acc[size_t(s.m[u] - 1)].add(m);
+        const size_t d = size_t(s.days[u]), o = size_t(s.orders[u]);
+        out.r_histogram[d < days_limit ? days_bin[d] : days_edges.size() - 1].customers++;
+        out.f_histogram[o < orders_limit ? orders_bin[o] : orders_edges.size() - 1].customers++;
+        out.m_histogram[bin_index(m_edges, true, m)].customers++;
     }
+    finish_spans(r_acc, out.r_spans);
+    finish_spans(f_acc, out.f_spans);
+    finish_spans(m_acc, out.m_spans);
     for (size_t c = 0; c < out.cells.size(); c++)
         if (out.cells[c].customers > 0) out.cells[c].mean_m = cell_m[c] / double(out.cells[c].customers);
     for (size_t i = 0; i < out.segments.size(); i++) {
