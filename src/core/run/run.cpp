@@ -8,6 +8,8 @@
 #include "core/lang/json_text.h"
 #include "core/lang/json_write.h"
 #include "core/lang/text.h"
+#include "core/rfm/engine.h"
+#include "core/rfm/json.h"
 #include "core/time/civil.h"
 
 #include <algorithm>
@@ -168,6 +170,84 @@ json run_funnel(const RunContext& ctx, const json& document, const RunOptions&) 
     return out;
 }
 
+json optional_json(const std::optional<double>& x) { return x ? number_json(*x) : json(nullptr); }
+
+json bins_json(const std::vector<RfmBin>& bins) {
+    json list = json::array();
+    for (const RfmBin& b : bins)
+        list.push_back(
+            {{"from", optional_json(b.from)}, {"to", optional_json(b.to)}, {"customers", b.customers}});
+    return list;
+}
+
+json spans_json(const std::vector<RfmScoreSpan>& spans) {
+    json list = json::array();
+    for (const RfmScoreSpan& s : spans)
+        list.push_back({{"score", s.score},
+                        {"customers", s.customers},
+                        {"min", optional_json(s.min)},
+                        {"max", optional_json(s.max)}});
+    return list;
+}
+
+// RFM (DESIGN §5, §9; rfm/README.md documents every field).
+json run_rfm(const RunContext& ctx, const json& document, const RunOptions&) {
+    RfmValidation parsed = validate_rfm(document);
+    if (!parsed.ok()) return refused(std::move(parsed.errors));
+    const Rfm& rfm = parsed.rfm;
+    RfmResult r = run_rfm_engine(rfm, RfmContext{ctx.model, ctx.as_of_us.value_or(0), ctx.users_by_id});
+    if (!r.ok()) return refused(std::move(r.errors));
+    json segments = json::array();
+    for (size_t i = 0; i < r.segments.size(); i++) {
+        const RfmSegmentResult& s = r.segments[i];
+        json seg = {{"name", rfm.segments[i].name},
+                    {"customers", s.customers},
+                    {"share", number_json(s.share)},
+                    {"revenue", number_json(s.revenue)},
+                    {"revenue_share", number_json(s.revenue_share)},
+                    {"mean_r", optional_json(s.mean_r)},
+                    {"mean_f", optional_json(s.mean_f)},
+                    {"mean_m", optional_json(s.mean_m)}};
+        if (!rfm.segments[i].color.empty()) seg["color"] = rfm.segments[i].color;
+        segments.push_back(std::move(seg));
+    }
+    // With R×F segments each cell is one segment's; with M bounds a cell may span several.
+    const bool uses_m = rfm_uses_m(rfm.segments);
+    const std::vector<uint8_t> owner = rfm_cell_segments(rfm.segments, rfm.method);
+    const int S = rfm_max_score(rfm.method);
+    json cells = json::array();
+    for (const RfmCell& c : r.cells) {
+        json cell = {{"r", c.r},
+                     {"f", c.f},
+                     {"customers", c.customers},
+                     {"revenue", number_json(c.revenue)},
+                     {"mean_m", optional_json(c.mean_m)}};
+        if (!uses_m) cell["segment"] = rfm.segments[owner[size_t(((c.r - 1) * S + (c.f - 1)) * S)]].name;
+        cells.push_back(std::move(cell));
+    }
+    const RfmScores& sc = r.scores;
+    return {{"ok", true},
+            {"kind", "rfm"},
+            {"as_of", as_of_json(ctx)},
+            {"method", rfm_method_name(rfm.method)},
+            {"monetary", rfm_monetary_name(rfm.monetary)},
+            {"purchase_event", ctx.model.purchase_event},
+            {"customers", r.customers},
+            {"revenue", number_json(r.revenue)},
+            {"means",
+             {{"r", optional_json(sc.mean_days)},
+              {"f", optional_json(sc.mean_orders)},
+              {"m", optional_json(sc.mean_monetary)}}},
+            {"segments", std::move(segments)},
+            {"cells", std::move(cells)},
+            {"scores",
+             {{"r", spans_json(r.r_spans)}, {"f", spans_json(r.f_spans)}, {"m", spans_json(r.m_spans)}}},
+            {"histograms",
+             {{"r", bins_json(r.r_histogram)},
+              {"f", bins_json(r.f_histogram)},
+              {"m", bins_json(r.m_histogram)}}}};
+}
+
 // One entry per kind: the only place a new analysis is wired into "run a definition".
 struct KindEntry {
     const char* kind;
@@ -176,6 +256,7 @@ struct KindEntry {
 constexpr KindEntry kKinds[] = {
     {"audience", run_audience},
     {"funnel", run_funnel},
+    {"rfm", run_rfm},
 };
 
 std::string known_kinds() {
@@ -195,6 +276,12 @@ const Audience* SavedDefinitions::audience(std::string_view id) const {
 const Funnel* SavedDefinitions::funnel(std::string_view id) const {
     for (const Funnel& f : funnels)
         if (f.id == id) return &f;
+    return nullptr;
+}
+
+const Rfm* SavedDefinitions::rfm(std::string_view id) const {
+    for (const Rfm& r : rfms)
+        if (r.id == id) return &r;
     return nullptr;
 }
 
@@ -226,6 +313,12 @@ std::vector<SavedProblem> read_saved_definitions(const json& items, SavedDefinit
             FunnelValidation r = validate_funnel(item, check_audience_group);
             if (r.ok())
                 out->funnels.push_back(std::move(r.funnel));
+            else
+                problems.push_back({id, std::move(r.errors)});
+        } else if (kind == "rfm") {
+            RfmValidation r = validate_rfm(item);
+            if (r.ok())
+                out->rfms.push_back(std::move(r.rfm));
             else
                 problems.push_back({id, std::move(r.errors)});
         } else {

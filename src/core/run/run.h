@@ -12,6 +12,7 @@
 #include "core/funnel/definition.h"
 #include "core/lang/error.h"
 #include "core/model/model.h"
+#include "core/rfm/definition.h"
 
 #include <nlohmann/json.hpp>
 
@@ -30,9 +31,11 @@ class AudienceCache;
 struct SavedDefinitions {
     std::vector<Audience> audiences;
     std::vector<Funnel> funnels;
+    std::vector<Rfm> rfms; // saved RFM settings (segments an audience `rfm` rule may name)
 
     const Audience* audience(std::string_view id) const;
     const Funnel* funnel(std::string_view id) const;
+    const Rfm* rfm(std::string_view id) const;
 };
 
 // Reads a JSON array of saved definitions of any kind into `out` (replacing what it held).
@@ -50,6 +53,9 @@ struct RunContext {
     uint64_t model_generation = 0;   // the model's build; caches drop results of others
     const SavedDefinitions* saved = nullptr;
     AudienceCache* audience_cache = nullptr; // optional: reuses leaf results between runs
+    // Optional: the model's user indices by id text (rfm/engine.h users_by_id_text), kept by
+    // the session per model so that RFM does not sort ids on every run.
+    const std::vector<uint32_t>* users_by_id = nullptr;
 };
 
 struct RunOptions {
