@@ -19,24 +19,7 @@ class Reader : public FieldReader {
 public:
     Rfm rfm(const json& doc) {
         Rfm r;
-        if (!doc.is_object()) {
-            fail("$", std::string("expected an object, got ") + type_of(doc));
-            return r;
-        }
-        const json* version = get(doc, "segx");
-        if (version == nullptr) {
-            fail("segx", "missing: a segx RFM definition starts with \"segx\": 1");
-            return r;
-        }
-        if (!version->is_number()) {
-            fail("segx", std::string("expected the version number 1, got ") + type_of(*version));
-            return r;
-        }
-        if (!(version->is_number_integer() && version->get<int64_t>() == 1) &&
-            !(version->is_number_float() && version->get<double>() == 1.0)) {
-            fail("segx", "unsupported version " + number_text(*version) + ": this build reads version 1");
-            return r;
-        }
+        if (!document(doc, "RFM")) return r;
         keys(doc, "", {"segx", "kind", "id", "name", "method", "monetary", "thresholds", "segments"});
         std::string kind;
         if (string(get(doc, "kind"), "kind", &kind, true, false) && kind != "rfm")
