@@ -8,11 +8,17 @@
 #include "core/lang/json_text.h"
 #include "core/lang/json_write.h"
 #include "core/lang/text.h"
+#include "core/lifecycle/board.h"
+#include "core/lifecycle/engine.h"
+#include "core/lifecycle/json.h"
+#include "core/retention/engine.h"
+#include "core/retention/json.h"
 #include "core/rfm/engine.h"
 #include "core/rfm/json.h"
 #include "core/time/civil.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace segx {
 
@@ -248,15 +254,123 @@ json run_rfm(const RunContext& ctx, const json& document, const RunOptions&) {
               {"m", bins_json(r.m_histogram)}}}};
 }
 
+// The audience filter of retention, lifecycle and the board, resolved as the funnel's is.
+std::function<bool(const json&, const std::string&, Bitmap*, std::vector<DefinitionError>&)>
+audience_resolver(const RunContext& ctx) {
+    return [&ctx](const json& filter, const std::string& path, Bitmap* users,
+                  std::vector<DefinitionError>& errors) {
+        return resolve_funnel_audience(ctx, filter, path, users, errors);
+    };
+}
+
+json run_retention(const RunContext& ctx, const json& document, const RunOptions&) {
+    RetentionValidation parsed = validate_retention(document, check_audience_group);
+    if (!parsed.ok()) return refused(std::move(parsed.errors));
+    const Retention& r = parsed.retention;
+    json out = {{"ok", true},
+                {"kind", "retention"},
+                {"as_of", as_of_json(ctx)},
+                {"period", period_unit_name(r.period)},
+                {"mode", retention_mode_name(r.mode)},
+                {"population", ctx.model.users.size()},
+                {"cohorts", json::array()},
+                {"mean", json::array()}};
+    if (!ctx.as_of_us) return out; // no events: no as-of, no periods
+    RetentionResult result =
+        run_retention_engine(r, RetentionContext{ctx.model, *ctx.as_of_us, audience_resolver(ctx)});
+    if (!result.ok()) return refused(std::move(result.errors));
+    out["population"] = result.population;
+    for (const RetentionCohort& c : result.cohorts) {
+        json complete = json::array();
+        for (uint8_t b : c.complete) complete.push_back(b != 0);
+        out["cohorts"].push_back({{"start", format_date_us(c.start_us)},
+                                  {"size", c.size},
+                                  {"counts", c.counts},
+                                  {"complete", complete}});
+    }
+    for (const std::optional<double>& m : result.mean) out["mean"].push_back(optional_json(m));
+    return out;
+}
+
+json run_lifecycle(const RunContext& ctx, const json& document, const RunOptions&) {
+    LifecycleValidation parsed = validate_lifecycle(document, check_audience_group);
+    if (!parsed.ok()) return refused(std::move(parsed.errors));
+    const Lifecycle& l = parsed.lifecycle;
+    json out = {{"ok", true},
+                {"kind", "lifecycle"},
+                {"as_of", as_of_json(ctx)},
+                {"period", period_unit_name(l.period)},
+                {"population", ctx.model.users.size()},
+                {"periods", json::array()}};
+    if (!ctx.as_of_us) return out;
+    LifecycleResult result =
+        run_lifecycle_engine(l, LifecycleContext{ctx.model, *ctx.as_of_us, audience_resolver(ctx)});
+    if (!result.ok()) return refused(std::move(result.errors));
+    out["population"] = result.population;
+    for (const LifecyclePeriod& p : result.periods)
+        out["periods"].push_back({{"start", format_date_us(p.start_us)},
+                                  {"complete", p.complete},
+                                  {"new", p.new_users},
+                                  {"returning", p.returning},
+                                  {"resurrecting", p.resurrecting},
+                                  {"dormant", p.dormant}});
+    return out;
+}
+
+json board_period_json(const BoardPeriod& p) {
+    json groups = json::object();
+    for (BoardGroup g : {BoardGroup::New, BoardGroup::Returning, BoardGroup::Dormant}) {
+        const BoardGroupStats& s = p.group(g);
+        groups[board_group_name(g)] = {{"pool", s.pool},
+                                       {"active", s.active},
+                                       {"buyers", s.buyers},
+                                       {"orders", s.orders},
+                                       {"revenue", number_json(s.revenue)},
+                                       {"traffic", board_traffic(g, s)},
+                                       {"conversion", optional_json(board_conversion(g, s))},
+                                       {"aov", optional_json(board_aov(s))}};
+    }
+    return groups;
+}
+
+json span_json(int64_t from_us, int64_t to_us) {
+    return {{"from", format_timestamp_us(from_us)}, {"to", format_timestamp_us(to_us)}};
+}
+
+json run_board(const RunContext& ctx, const json& document, const RunOptions&) {
+    BoardValidation parsed = validate_board(document, check_audience_group);
+    if (!parsed.ok()) return refused(std::move(parsed.errors));
+    const Board& b = parsed.board;
+    json out = {{"ok", true},
+                {"kind", "board"},
+                {"as_of", as_of_json(ctx)},
+                {"dormant_days", b.dormant_days},
+                {"population", ctx.model.users.size()}};
+    if (!ctx.as_of_us) { // no events: every group is empty
+        out["period"] = nullptr;
+        out["groups"] = board_period_json(BoardPeriod{});
+        out["previous"] = {{"period", nullptr}, {"groups", board_period_json(BoardPeriod{})}};
+        return out;
+    }
+    BoardResult result =
+        run_board_engine(b, LifecycleContext{ctx.model, *ctx.as_of_us, audience_resolver(ctx)});
+    if (!result.ok()) return refused(std::move(result.errors));
+    out["population"] = result.population;
+    out["period"] = span_json(result.current.from_us, result.current.to_us);
+    out["groups"] = board_period_json(result.current);
+    out["previous"] = {{"period", span_json(result.previous.from_us, result.previous.to_us)},
+                       {"groups", board_period_json(result.previous)}};
+    return out;
+}
+
 // One entry per kind: the only place a new analysis is wired into "run a definition".
 struct KindEntry {
     const char* kind;
     json (*run)(const RunContext&, const json&, const RunOptions&);
 };
 constexpr KindEntry kKinds[] = {
-    {"audience", run_audience},
-    {"funnel", run_funnel},
-    {"rfm", run_rfm},
+    {"audience", run_audience},   {"funnel", run_funnel},       {"rfm", run_rfm},
+    {"retention", run_retention}, {"lifecycle", run_lifecycle}, {"board", run_board},
 };
 
 std::string known_kinds() {
@@ -319,6 +433,24 @@ std::vector<SavedProblem> read_saved_definitions(const json& items, SavedDefinit
             RfmValidation r = validate_rfm(item);
             if (r.ok())
                 out->rfms.push_back(std::move(r.rfm));
+            else
+                problems.push_back({id, std::move(r.errors)});
+        } else if (kind == "retention") {
+            RetentionValidation r = validate_retention(item, check_audience_group);
+            if (r.ok())
+                out->retentions.push_back(std::move(r.retention));
+            else
+                problems.push_back({id, std::move(r.errors)});
+        } else if (kind == "lifecycle") {
+            LifecycleValidation r = validate_lifecycle(item, check_audience_group);
+            if (r.ok())
+                out->lifecycles.push_back(std::move(r.lifecycle));
+            else
+                problems.push_back({id, std::move(r.errors)});
+        } else if (kind == "board") {
+            BoardValidation r = validate_board(item, check_audience_group);
+            if (r.ok())
+                out->boards.push_back(std::move(r.board));
             else
                 problems.push_back({id, std::move(r.errors)});
         } else {

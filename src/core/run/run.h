@@ -11,7 +11,9 @@
 #include "core/audience/definition.h"
 #include "core/funnel/definition.h"
 #include "core/lang/error.h"
+#include "core/lifecycle/definition.h"
 #include "core/model/model.h"
+#include "core/retention/definition.h"
 #include "core/rfm/definition.h"
 
 #include <nlohmann/json.hpp>
@@ -32,6 +34,9 @@ struct SavedDefinitions {
     std::vector<Audience> audiences;
     std::vector<Funnel> funnels;
     std::vector<Rfm> rfms; // saved RFM settings (segments an audience `rfm` rule may name)
+    std::vector<Retention> retentions;
+    std::vector<Lifecycle> lifecycles;
+    std::vector<Board> boards;
 
     const Audience* audience(std::string_view id) const;
     const Funnel* funnel(std::string_view id) const;

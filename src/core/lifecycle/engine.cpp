@@ -1,0 +1,157 @@
+#include "core/lifecycle/engine.h"
+
+#include "core/lifecycle/activity.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace segx {
+
+namespace {
+
+constexpr const char* kStages[] = {"none", "new", "returning", "resurrecting", "dormant", "inactive"};
+
+// Per user, the active periods among P - n .. P (as offsets 0 .. n from P - n) and the offset
+// of the first active period (-1: before P - n).
+class Walker {
+public:
+    Walker(const Lifecycle& l, const LifecycleContext& ctx, int64_t n) : l_(l), ctx_(ctx), n_(n) {}
+
+    bool compile(std::vector<DefinitionError>& errors) {
+        const size_t before = errors.size();
+        if (n_ < 1 || n_ > kMaxLifecyclePeriods)
+            errors.push_back(
+                {"periods", "expected a whole number from 1 to " + std::to_string(kMaxLifecyclePeriods)});
+        resolve_activity(ctx_.model, l_.event, errors, &activity_);
+        if (!l_.audience.is_null()) {
+            if (!ctx_.audience) {
+                errors.push_back({"audience", "audience filters cannot be resolved here"});
+            } else {
+                filter_.emplace();
+                if (!ctx_.audience(l_.audience, "audience", &*filter_, errors)) filter_.reset();
+            }
+        }
+        if (errors.size() != before) return false;
+        last_ = period_index(ctx_.as_of_us, l_.period);
+        starts_.resize(size_t(n_) + 2);
+        for (int64_t i = 0; i <= n_ + 1; i++) starts_[size_t(i)] = period_start_us(last_ - n_ + i, l_.period);
+        first_ = first_activity_times(ctx_.model, activity_, ctx_.as_of_us);
+        return true;
+    }
+
+    int64_t last_period() const { return last_; }
+    uint64_t population() const { return filter_ ? filter_->count_set() : uint64_t(ctx_.model.users.size()); }
+
+    // visit(u, first_offset, active_offsets) for every user (in the filter) active at or before
+    // as-of; active_offsets ascending, distinct.
+    template <typename Visit>
+    void run(Visit&& visit) const {
+        const EventStore& s = ctx_.model.events;
+        const int64_t* time = s.time.data();
+        const uint32_t* event = s.event.data();
+        const int64_t as_of = ctx_.as_of_us;
+        std::vector<int64_t> active;
+        for (size_t u = 0, users = ctx_.model.users.size(); u < users; u++) {
+            if (filter_ && !filter_->get(u)) continue;
+            const int64_t first = first_[u];
+            if (first == kNoActivity) continue;
+            const int64_t first_offset =
+                first < starts_[0]
+                    ? -1
+                    : int64_t(std::upper_bound(starts_.begin(), starts_.end(), first) - starts_.begin()) - 1;
+            active.clear();
+            const size_t begin = size_t(s.offsets[u]);
+            size_t end = size_t(s.offsets[u + 1]);
+            if (time[end - 1] > as_of) end = size_t(std::upper_bound(time + begin, time + end, as_of) - time);
+            size_t i = size_t(std::lower_bound(time + begin, time + end, std::max(starts_[0], first)) - time);
+            size_t j = 0; // the offset of time[i]'s period
+            while (i < end) {
+                if (!activity_.matches(event[i])) {
+                    i++;
+                    continue;
+                }
+                while (time[i] >= starts_[j + 1]) j++;
+                active.push_back(int64_t(j));
+                // One activity is enough for a period: skip to the next one.
+                i = size_t(std::lower_bound(time + i, time + end, starts_[j + 1]) - time);
+            }
+            visit(u, first_offset, active);
+        }
+    }
+
+private:
+    const Lifecycle& l_;
+    const LifecycleContext& ctx_;
+    int64_t n_;
+    Activity activity_;
+    std::optional<Bitmap> filter_;
+    int64_t last_ = 0;
+    std::vector<int64_t> starts_; // period starts of P - n .. P + 1
+    std::vector<int64_t> first_;  // per user, the first activity at or before as-of
+};
+
+} // namespace
+
+const char* stage_in_period_name(StageInPeriod stage) { return kStages[size_t(stage)]; }
+
+std::optional<StageInPeriod> stage_in_period_from_name(std::string_view name) {
+    for (size_t i = 0; i < 6; i++)
+        if (name == kStages[i]) return StageInPeriod(i);
+    return std::nullopt;
+}
+
+LifecycleResult run_lifecycle_engine(const Lifecycle& lifecycle, const LifecycleContext& ctx) {
+    LifecycleResult result;
+    const int64_t n = lifecycle.periods;
+    Walker walker(lifecycle, ctx, n);
+    if (!walker.compile(result.errors)) return result;
+    result.population = walker.population();
+    // Offsets 1 .. n are the reported periods; offset 0 is only the previous of the first.
+    result.periods.resize(size_t(n));
+    for (int64_t k = 0; k < n; k++) {
+        LifecyclePeriod& p = result.periods[size_t(k)];
+        p.period = walker.last_period() - n + 1 + k;
+        p.start_us = period_start_us(p.period, lifecycle.period);
+        p.complete = period_complete(p.period, lifecycle.period, ctx.as_of_us);
+    }
+    walker.run([&](size_t, int64_t first, const std::vector<int64_t>& active) {
+        for (size_t i = 0; i < active.size(); i++) {
+            const int64_t a = active[i];
+            const bool previous = i > 0 && active[i - 1] == a - 1;
+            const bool next = i + 1 < active.size() && active[i + 1] == a + 1;
+            if (a >= 1) {
+                LifecyclePeriod& p = result.periods[size_t(a - 1)];
+                if (a == first)
+                    p.new_users++;
+                else if (previous)
+                    p.returning++;
+                else
+                    p.resurrecting++;
+            }
+            if (a < n && !next) result.periods[size_t(a)].dormant++; // dormant in offset a + 1
+        }
+    });
+    return result;
+}
+
+StagesInPeriod stages_in_period(const Lifecycle& lifecycle, const LifecycleContext& ctx) {
+    StagesInPeriod result;
+    Walker walker(lifecycle, ctx, 1); // offsets 0 = P - 1, 1 = P
+    if (!walker.compile(result.errors)) return result;
+    result.stages.assign(ctx.model.users.size(), StageInPeriod::None);
+    walker.run([&](size_t u, int64_t first, const std::vector<int64_t>& active) {
+        const bool now = !active.empty() && active.back() == 1;
+        const bool before = !active.empty() && active.front() == 0;
+        StageInPeriod stage = StageInPeriod::Inactive;
+        if (now)
+            stage = first == 1 ? StageInPeriod::New
+                    : before   ? StageInPeriod::Returning
+                               : StageInPeriod::Resurrecting;
+        else if (before)
+            stage = StageInPeriod::Dormant;
+        result.stages[u] = stage;
+    });
+    return result;
+}
+
+} // namespace segx
