@@ -21,6 +21,7 @@
 
 #include "core/funnel/definition.h"
 #include "core/lang/error.h"
+#include "core/lang/json_fields.h"
 
 #include <nlohmann/json.hpp>
 
@@ -37,10 +38,6 @@ struct FunnelValidation {
 
     bool ok() const { return errors.empty(); }
 };
-
-// Checks an audience group object found at `path`, appending its problems.
-using GroupCheck = std::function<void(const nlohmann::json& group, const std::string& path,
-                                      std::vector<DefinitionError>& errors)>;
 
 // Never throws. A "segx" other than 1 (or missing) is the only error reported.
 FunnelValidation validate_funnel(const nlohmann::json& document, const GroupCheck& check_group = nullptr);

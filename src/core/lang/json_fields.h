@@ -14,11 +14,21 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace segx {
+
+// Checks an audience group object found at `path` (a definition's audience filter), appending
+// its problems. Supplied by the caller (core/run), so no analysis includes the audience reader.
+using GroupCheck = std::function<void(const nlohmann::json& group, const std::string& path,
+                                      std::vector<DefinitionError>& errors)>;
+
+} // namespace segx
 
 namespace segx::json_read {
 

@@ -20,6 +20,7 @@
 // `check_group` as the funnel reader does (run.h check_audience_group).
 
 #include "core/lang/error.h"
+#include "core/lang/json_fields.h"
 #include "core/lifecycle/definition.h"
 
 #include <nlohmann/json.hpp>
@@ -44,11 +45,6 @@ struct BoardValidation {
 
     bool ok() const { return errors.empty(); }
 };
-
-// Checks an audience group object found at `path`, appending its problems (the same type as
-// funnel/json.h's, declared again so that no analysis folder includes another).
-using GroupCheck = std::function<void(const nlohmann::json& group, const std::string& path,
-                                      std::vector<DefinitionError>& errors)>;
 
 // Never throw. A "segx" other than 1 (or missing) is the only error reported.
 LifecycleValidation validate_lifecycle(const nlohmann::json& document,

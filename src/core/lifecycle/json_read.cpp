@@ -51,27 +51,7 @@ public:
 
 private:
     // "segx": 1 first (nothing else is reported without it), then kind.
-    bool header(const json& doc, const char* kind) {
-        if (!doc.is_object()) {
-            fail("$", std::string("expected an object, got ") + type_of(doc));
-            return false;
-        }
-        const json* version = get(doc, "segx");
-        if (version == nullptr) {
-            fail("segx", std::string("missing: a segx ") + kind + " definition starts with \"segx\": 1");
-            return false;
-        }
-        if (!version->is_number()) {
-            fail("segx", std::string("expected the version number 1, got ") + type_of(*version));
-            return false;
-        }
-        if (!(version->is_number_integer() && version->get<int64_t>() == 1) &&
-            !(version->is_number_float() && version->get<double>() == 1.0)) {
-            fail("segx", "unsupported version " + number_text(*version) + ": this build reads version 1");
-            return false;
-        }
-        return true;
-    }
+    bool header(const json& doc, const char* kind) { return document(doc, kind); }
 
     void common(const json& doc, const char* kind, std::string* id, std::string* name, std::string* event,
                 json* audience_out) {

@@ -17,6 +17,7 @@
 // `check_group` as the funnel reader does (run.h check_audience_group).
 
 #include "core/lang/error.h"
+#include "core/lang/json_fields.h"
 #include "core/retention/definition.h"
 
 #include <nlohmann/json.hpp>
@@ -34,11 +35,6 @@ struct RetentionValidation {
 
     bool ok() const { return errors.empty(); }
 };
-
-// Checks an audience group object found at `path`, appending its problems (the same type as
-// funnel/json.h's, declared again so that neither folder includes the other).
-using GroupCheck = std::function<void(const nlohmann::json& group, const std::string& path,
-                                      std::vector<DefinitionError>& errors)>;
 
 // Never throws. A "segx" other than 1 (or missing) is the only error reported.
 RetentionValidation validate_retention(const nlohmann::json& document,

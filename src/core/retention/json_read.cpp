@@ -21,24 +21,7 @@ public:
 
     Retention retention(const json& doc) {
         Retention r;
-        if (!doc.is_object()) {
-            fail("$", std::string("expected an object, got ") + type_of(doc));
-            return r;
-        }
-        const json* version = get(doc, "segx");
-        if (version == nullptr) {
-            fail("segx", "missing: a segx retention definition starts with \"segx\": 1");
-            return r;
-        }
-        if (!version->is_number()) {
-            fail("segx", std::string("expected the version number 1, got ") + type_of(*version));
-            return r;
-        }
-        if (!(version->is_number_integer() && version->get<int64_t>() == 1) &&
-            !(version->is_number_float() && version->get<double>() == 1.0)) {
-            fail("segx", "unsupported version " + number_text(*version) + ": this build reads version 1");
-            return r;
-        }
+        if (!document(doc, "retention")) return r;
         keys(doc, "",
              {"segx", "kind", "id", "name", "period", "start", "return", "mode", "periods", "cohorts",
               "audience"});
