@@ -253,9 +253,7 @@ std::optional<int64_t> Session::as_of_us() const {
 }
 
 EvalContext Session::eval_context() const {
-    auto as_of = as_of_us();
-    return EvalContext{model, as_of ? *as_of : 0, model_generation,
-                       [this](std::string_view id) { return workspace.saved.audience(id); }};
+    return audience_eval_context(RunContext{model, as_of_us(), model_generation, &workspace.saved, nullptr});
 }
 
 std::string Session::run_json(std::string_view definition, bool with_members) {

@@ -6,11 +6,13 @@
 
 namespace segx {
 
-std::string leaf_cache_key(const Rule& rule, int64_t as_of_us) {
+std::string leaf_cache_key(const Rule& rule, int64_t as_of_us, const std::string& depends) {
     nlohmann::json j;
     to_json(j, rule);
-    bool behavior = std::holds_alternative<BehaviorRule>(rule.node);
-    return (behavior ? std::to_string(as_of_us) : std::string("-")) + '\n' + j.dump();
+    const bool property = std::holds_alternative<PropertyRule>(rule.node);
+    std::string key = (property ? std::string("-") : std::to_string(as_of_us)) + '\n' + j.dump();
+    if (std::holds_alternative<FunnelRule>(rule.node)) key += '\n' + depends;
+    return key;
 }
 
 const Bitmap* AudienceCache::peek(const std::string& key, uint64_t generation) const {

@@ -12,6 +12,7 @@
 #include "core/lang/json_text.h"
 #include "core/lang/text.h"
 
+#include <algorithm>
 #include <map>
 
 namespace segx {
@@ -73,9 +74,8 @@ private:
         if (const auto* ref = std::get_if<AudienceRefRule>(&node)) return reference(*ref, path, issues);
         if (std::holds_alternative<PropertyRule>(node) || std::holds_alternative<BehaviorRule>(node))
             return leaf(r, path, issues);
-        const char* engine = std::holds_alternative<RfmRule>(node)         ? "RFM"
-                             : std::holds_alternative<LifecycleRule>(node) ? "lifecycle"
-                                                                           : "funnel";
+        if (const auto* f = std::get_if<FunnelRule>(&node)) return funnel(r, *f, path, issues);
+        const char* engine = std::holds_alternative<RfmRule>(node) ? "RFM" : "lifecycle";
         issues.push_back({{path, std::string(rule_kind_name(node)) + " rules are not available yet (the " +
                                      engine + " engine has not landed)"}});
         return Bitmap();
@@ -94,6 +94,36 @@ private:
                            : eval_property_rule(ctx_.model, std::get<PropertyRule>(r.node), path, errors);
         for (DefinitionError& e : errors) issues.push_back({std::move(e)});
         if (cache_ != nullptr && errors.empty()) cache_->store(key, users, ctx_.model_generation);
+        return users;
+    }
+
+    // Reached k: level >= k; dropped after k: level == k. Cached as a leaf, under the funnel's
+    // dependency key (FunnelRuleSource::key) as well as the rule and as-of.
+    Bitmap funnel(const Rule& r, const FunnelRule& f, const std::string& path, std::vector<Issue>& issues) {
+        std::vector<DefinitionError> errors;
+        std::optional<FunnelRuleSource> source;
+        if (!check_funnel_rule(f, ctx_, path, errors, &source)) {
+            for (DefinitionError& e : errors) issues.push_back({std::move(e)});
+            return Bitmap();
+        }
+        std::string key;
+        if (cache_ != nullptr) {
+            key = leaf_cache_key(r, ctx_.as_of_us, source->key);
+            if (const Bitmap* hit = cache_->lookup(key, ctx_.model_generation)) return *hit;
+        }
+        std::vector<uint8_t> levels;
+        if (!source->levels || !source->levels(&levels, errors)) {
+            if (errors.empty()) errors.push_back({"", "its levels are not available here"});
+            for (const DefinitionError& e : errors)
+                issues.push_back({{path, "in funnel " + show_id(f.funnel) + ": " + e.to_string()}});
+            return Bitmap();
+        }
+        Bitmap users = make_user_set(users_, false);
+        const size_t n = std::min(levels.size(), users_);
+        const uint8_t k = uint8_t(f.step);
+        for (size_t u = 0; u < n; u++)
+            if (f.dropped_after ? levels[u] == k : levels[u] >= k) users.set(u, true);
+        if (cache_ != nullptr) cache_->store(key, users, ctx_.model_generation);
         return users;
     }
 
@@ -145,6 +175,30 @@ private:
 };
 
 } // namespace
+
+bool check_funnel_rule(const FunnelRule& rule, const EvalContext& ctx, const std::string& path,
+                       std::vector<DefinitionError>& errors, std::optional<FunnelRuleSource>* source) {
+    source->reset();
+    if (!rule.funnel.empty() && ctx.funnel) *source = ctx.funnel(rule.funnel);
+    if (!*source) {
+        errors.push_back({child_path(path, "funnel"), "unknown funnel " + quote(rule.funnel)});
+        return false;
+    }
+    const size_t steps = (*source)->steps;
+    const std::string step_path = child_path(path, rule.dropped_after ? "dropped_after" : "reached");
+    if (size_t(rule.step) > steps) {
+        errors.push_back({step_path, "funnel " + show_id(rule.funnel) + " has " + std::to_string(steps) +
+                                         " steps, not " + std::to_string(rule.step)});
+        return false;
+    }
+    if (rule.dropped_after && size_t(rule.step) == steps) {
+        errors.push_back({step_path, "step " + std::to_string(steps) + " is the last of funnel " +
+                                         show_id(rule.funnel) +
+                                         ": nobody drops after it (\"reached\" counts those who got there)"});
+        return false;
+    }
+    return true;
+}
 
 namespace detail {
 

@@ -20,9 +20,14 @@
 //     the window.
 //   - Strings compare as bytes; `ci` folds ASCII letters only, so Chinese text compares
 //     exactly either way (text.h).
-//   - Unknown attribute, event, event property or audience names are errors naming them, never
-//     an empty match. So are values of the wrong type for the column (a string for a BIGINT),
-//     and rfm / lifecycle / funnel rules until their engines land ("not available yet").
+//   - Funnel rules: `reached k` is the users whose level in the saved funnel (DESIGN §4, at the
+//     same as-of) is >= k, `dropped_after k` those whose level is exactly k (reached k, not
+//     k + 1). The funnel is resolved through EvalContext::funnel; an unknown id, a step past
+//     the funnel's last (or dropped_after its last step, which nobody can drop after), and a
+//     funnel that does not run on the model are errors at the rule's path.
+//   - Unknown attribute, event, event property, audience or funnel names are errors naming
+//     them, never an empty match. So are values of the wrong type for the column (a string for
+//     a BIGINT), and rfm / lifecycle rules until their engines land ("not available yet").
 //   - Audience references are resolved through EvalContext::saved by id, recursively; a cycle
 //     is an error naming every audience in it ("audience cycle: a → b → a").
 // Errors do not stop the walk: every problem is reported, each with its rule's JSON path; the
@@ -35,10 +40,28 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 namespace segx {
+
+// A saved funnel as a `funnel` rule sees it. The audience engine includes nothing of
+// src/core/funnel: the owner of the saved definitions (run.h's audience_eval_context) answers
+// EvalContext::funnel with this.
+struct FunnelRuleSource {
+    size_t steps = 0;
+    // The funnel's canonical JSON (the SQL compiler compiles it from this).
+    std::string definition;
+    // Everything the levels depend on besides the model and as-of: the funnel's JSON and that of
+    // every saved definition its audience filter reaches. Rules on the funnel are cached under
+    // it, so that editing any of them drops their users.
+    std::string key;
+    // The per-user levels (0..steps, by user index; missing users: 0) at the context's as-of;
+    // false with errors (paths inside the funnel) when it does not run on the model.
+    std::function<bool(std::vector<uint8_t>* levels, std::vector<DefinitionError>& errors)> levels;
+};
 
 struct EvalContext {
     const Model& model;
@@ -50,6 +73,8 @@ struct EvalContext {
     // Definitions, not bitsets, so that the evaluator sees the whole reference graph and can
     // name a cycle instead of recursing forever. May be empty when nothing is saved.
     std::function<const Audience*(std::string_view id)> saved;
+    // Saved funnels by id, for `funnel` rules (nullopt: no such funnel). May be empty.
+    std::function<std::optional<FunnelRuleSource>(std::string_view id)> funnel = nullptr;
 };
 
 struct EvalResult {
@@ -62,6 +87,11 @@ struct EvalResult {
 class AudienceCache;
 
 EvalResult evaluate(const Audience& audience, const EvalContext& ctx);
+
+// The checks of a `funnel` rule before anything runs (shared with the SQL compiler): the funnel
+// exists (ctx.funnel) and has the step; fills *source. False with errors at `path`'s fields.
+bool check_funnel_rule(const FunnelRule& rule, const EvalContext& ctx, const std::string& path,
+                       std::vector<DefinitionError>& errors, std::optional<FunnelRuleSource>* source);
 
 namespace detail {
 // The one evaluator; `cache` may be null (AudienceCache::evaluate passes itself).

@@ -7,6 +7,7 @@
 #include "core/funnel/json.h"
 #include "core/lang/json_text.h"
 #include "core/lang/json_write.h"
+#include "core/lang/names.h"
 #include "core/lang/text.h"
 #include "core/lifecycle/board.h"
 #include "core/lifecycle/engine.h"
@@ -19,6 +20,9 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
+#include <memory>
+#include <set>
 
 namespace segx {
 
@@ -32,12 +36,121 @@ json as_of_json(const RunContext& ctx) {
     return ctx.as_of_us ? json(format_timestamp_us(*ctx.as_of_us)) : json(nullptr);
 }
 
+// What an audience context's funnel hook shares with the contexts it makes for the funnels'
+// audience filters: the run's inputs, the funnels being resolved (to see a cycle) and the
+// levels already computed, by dependency key.
+struct FunnelHook {
+    const Model& model;
+    std::optional<int64_t> as_of_us;
+    uint64_t generation = 0;
+    const SavedDefinitions* saved = nullptr;
+    AudienceCache* cache = nullptr;
+    std::vector<std::string> resolving;
+    std::map<std::string, std::vector<uint8_t>> levels;
+};
+
+EvalContext eval_context_of(const std::shared_ptr<FunnelHook>& hook);
+bool resolve_funnel_audience(const std::shared_ptr<FunnelHook>& hook, const json& filter,
+                             const std::string& path, Bitmap* users, std::vector<DefinitionError>& errors);
+
+// The saved definitions a definition's JSON names ({"kind": "audience", "id"}, {"kind":
+// "funnel", "funnel"}, a funnel's {"audience": id}), transitively, each once, appended to `key`
+// with its JSON ("none" when not saved): what a funnel's levels depend on besides the model.
+void add_dependencies(const SavedDefinitions& saved, const json& j, std::set<std::string>& seen,
+                      std::string& key) {
+    if (j.is_array())
+        for (const json& item : j) add_dependencies(saved, item, seen, key);
+    if (!j.is_object()) return;
+    const auto text = [&](const char* name) -> const std::string* {
+        auto it = j.find(name);
+        return it != j.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
+    };
+    const std::string* kind = text("kind");
+    const auto depend = [&](bool funnel, const std::string& id) {
+        if (!seen.insert(std::string(funnel ? "f:" : "a:") + id).second) return;
+        json d;
+        if (const Funnel* f = funnel ? saved.funnel(id) : nullptr) to_json(d, *f);
+        if (const Audience* a = funnel ? nullptr : saved.audience(id)) to_json(d, *a);
+        key += std::string(funnel ? "funnel " : "audience ") + quote(id) + " = " + d.dump() + "\n";
+        add_dependencies(saved, d, seen, key);
+    };
+    if (kind && *kind == "audience" && text("id")) depend(false, *text("id"));
+    if (kind && *kind == "funnel" && text("funnel")) depend(true, *text("funnel"));
+    if (!kind && text("audience")) depend(false, *text("audience"));
+    for (const auto& item : j.items()) add_dependencies(saved, item.value(), seen, key);
+}
+
+// A saved funnel's levels for a `funnel` rule; a funnel whose audience filter leads back to it
+// is an error naming the chain.
+bool saved_funnel_levels(const std::shared_ptr<FunnelHook>& hook, const Funnel& funnel,
+                         const std::string& key, std::vector<uint8_t>* out,
+                         std::vector<DefinitionError>& errors) {
+    if (auto it = hook->levels.find(key); it != hook->levels.end()) {
+        *out = it->second;
+        return true;
+    }
+    std::vector<std::string>& chain = hook->resolving;
+    for (size_t i = 0; i < chain.size(); i++) {
+        if (chain[i] != funnel.id) continue;
+        std::string names;
+        for (size_t k = i; k < chain.size(); k++) names += show_id(chain[k]) + " \xE2\x86\x92 "; // →
+        errors.push_back({"audience", "funnel cycle: " + names + show_id(funnel.id) +
+                                          " (a funnel's audience filter leads back to it)"});
+        return false;
+    }
+    if (chain.size() >= 64) {
+        errors.push_back({"audience", "funnels nested deeper than 64 levels through audience filters"});
+        return false;
+    }
+    FunnelContext fctx{hook->model, hook->as_of_us.value_or(0),
+                       [hook](const json& filter, const std::string& path, Bitmap* users,
+                              std::vector<DefinitionError>& errs) {
+                           return resolve_funnel_audience(hook, filter, path, users, errs);
+                       }};
+    chain.push_back(funnel.id);
+    FunnelLevels r = funnel_levels(funnel, fctx);
+    chain.pop_back();
+    if (!r.ok()) {
+        for (DefinitionError& e : r.errors) errors.push_back(std::move(e));
+        return false;
+    }
+    *out = hook->levels[key] = std::move(r.levels);
+    return true;
+}
+
+EvalContext eval_context_of(const std::shared_ptr<FunnelHook>& hook) {
+    const SavedDefinitions* saved = hook->saved;
+    EvalContext eval{hook->model, hook->as_of_us.value_or(0), hook->generation,
+                     [saved](std::string_view id) { return saved ? saved->audience(id) : nullptr; }};
+    eval.funnel = [hook](std::string_view id) -> std::optional<FunnelRuleSource> {
+        const Funnel* f = hook->saved ? hook->saved->funnel(id) : nullptr;
+        if (f == nullptr) return std::nullopt;
+        FunnelRuleSource source;
+        source.steps = f->steps.size();
+        json j;
+        to_json(j, *f);
+        source.definition = j.dump();
+        std::set<std::string> seen{"f:" + f->id};
+        source.key = source.definition + "\n";
+        add_dependencies(*hook->saved, j, seen, source.key);
+        source.levels = [hook, f, key = source.key](std::vector<uint8_t>* levels,
+                                                    std::vector<DefinitionError>& errors) {
+            return saved_funnel_levels(hook, *f, key, levels, errors);
+        };
+        return source;
+    };
+    return eval;
+}
+
+std::shared_ptr<FunnelHook> funnel_hook(const RunContext& ctx) {
+    return std::make_shared<FunnelHook>(
+        FunnelHook{ctx.model, ctx.as_of_us, ctx.model_generation, ctx.saved, ctx.audience_cache, {}, {}});
+}
+
 json run_audience(const RunContext& ctx, const json& document, const RunOptions& options) {
     ValidationResult parsed = validate_audience(document);
     if (!parsed.ok()) return refused(std::move(parsed.errors));
-    const SavedDefinitions* saved = ctx.saved;
-    EvalContext eval{ctx.model, ctx.as_of_us.value_or(0), ctx.model_generation,
-                     [saved](std::string_view id) { return saved ? saved->audience(id) : nullptr; }};
+    EvalContext eval = audience_eval_context(ctx);
     EvalResult r = ctx.audience_cache ? ctx.audience_cache->evaluate(parsed.audience, eval)
                                       : evaluate(parsed.audience, eval);
     if (!r.ok()) return refused(std::move(r.errors));
@@ -82,14 +195,14 @@ void put_durations(json& out, const DurationStats& d) {
 
 // The funnel's audience filter, resolved with the audience engine (a group, or a saved
 // audience by id), as FunnelContext::audience asks.
-bool resolve_funnel_audience(const RunContext& ctx, const json& filter, const std::string& path,
-                             Bitmap* users, std::vector<DefinitionError>& errors) {
+bool resolve_funnel_audience(const std::shared_ptr<FunnelHook>& hook, const json& filter,
+                             const std::string& path, Bitmap* users, std::vector<DefinitionError>& errors) {
     Audience audience;
     const bool by_id = filter.is_object() && filter.contains("audience");
     std::string id;
     if (by_id) {
         id = filter["audience"].is_string() ? filter["audience"].get<std::string>() : "";
-        const Audience* saved = ctx.saved ? ctx.saved->audience(id) : nullptr;
+        const Audience* saved = hook->saved ? hook->saved->audience(id) : nullptr;
         if (saved == nullptr) {
             errors.push_back({path + ".audience", "unknown saved audience " + quote(id)});
             return false;
@@ -103,11 +216,8 @@ bool resolve_funnel_audience(const RunContext& ctx, const json& filter, const st
         }
         audience = std::move(v.audience);
     }
-    const SavedDefinitions* saved = ctx.saved;
-    EvalContext eval{ctx.model, ctx.as_of_us.value_or(0), ctx.model_generation,
-                     [saved](std::string_view a) { return saved ? saved->audience(a) : nullptr; }};
-    EvalResult r =
-        ctx.audience_cache ? ctx.audience_cache->evaluate(audience, eval) : evaluate(audience, eval);
+    EvalContext eval = eval_context_of(hook);
+    EvalResult r = hook->cache ? hook->cache->evaluate(audience, eval) : evaluate(audience, eval);
     if (!r.ok()) {
         if (by_id)
             for (const DefinitionError& e : r.errors)
@@ -120,15 +230,23 @@ bool resolve_funnel_audience(const RunContext& ctx, const json& filter, const st
     return true;
 }
 
+// The audience filter of funnels, retention, lifecycle and the board (a group, or a saved
+// audience by id), resolved with the audience engine through the funnel hook.
+std::function<bool(const json&, const std::string&, Bitmap*, std::vector<DefinitionError>&)>
+audience_resolver(const RunContext& ctx) {
+    std::shared_ptr<FunnelHook> hook = funnel_hook(ctx);
+    return [hook](const json& filter, const std::string& path, Bitmap* users,
+                  std::vector<DefinitionError>& errors) {
+        return resolve_funnel_audience(hook, filter, path, users, errors);
+    };
+}
+
 json run_funnel(const RunContext& ctx, const json& document, const RunOptions&) {
     FunnelValidation parsed = validate_funnel(document, check_audience_group);
     if (!parsed.ok()) return refused(std::move(parsed.errors));
     const Funnel& funnel = parsed.funnel;
-    FunnelContext fctx{ctx.model, ctx.as_of_us.value_or(0),
-                       [&ctx](const json& filter, const std::string& path, Bitmap* users,
-                              std::vector<DefinitionError>& errors) {
-                           return resolve_funnel_audience(ctx, filter, path, users, errors);
-                       }};
+    std::shared_ptr<FunnelHook> hook = funnel_hook(ctx);
+    FunnelContext fctx{ctx.model, ctx.as_of_us.value_or(0), audience_resolver(ctx)};
     FunnelResult r = run_funnel_engine(funnel, fctx);
     if (!r.ok()) return refused(std::move(r.errors));
     json steps = json::array();
@@ -254,15 +372,6 @@ json run_rfm(const RunContext& ctx, const json& document, const RunOptions&) {
               {"m", bins_json(r.m_histogram)}}}};
 }
 
-// The audience filter of retention, lifecycle and the board, resolved as the funnel's is.
-std::function<bool(const json&, const std::string&, Bitmap*, std::vector<DefinitionError>&)>
-audience_resolver(const RunContext& ctx) {
-    return [&ctx](const json& filter, const std::string& path, Bitmap* users,
-                  std::vector<DefinitionError>& errors) {
-        return resolve_funnel_audience(ctx, filter, path, users, errors);
-    };
-}
-
 json run_retention(const RunContext& ctx, const json& document, const RunOptions&) {
     RetentionValidation parsed = validate_retention(document, check_audience_group);
     if (!parsed.ok()) return refused(std::move(parsed.errors));
@@ -380,6 +489,8 @@ std::string known_kinds() {
 }
 
 } // namespace
+
+EvalContext audience_eval_context(const RunContext& ctx) { return eval_context_of(funnel_hook(ctx)); }
 
 const Audience* SavedDefinitions::audience(std::string_view id) const {
     for (const Audience& a : audiences)

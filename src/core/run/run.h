@@ -9,6 +9,7 @@
 // adding its engine and one entry in kKinds (run.cpp).
 
 #include "core/audience/definition.h"
+#include "core/audience/evaluate.h"
 #include "core/funnel/definition.h"
 #include "core/lang/error.h"
 #include "core/lifecycle/definition.h"
@@ -62,6 +63,13 @@ struct RunContext {
     // the session per model so that RFM does not sort ids on every run.
     const std::vector<uint32_t>* users_by_id = nullptr;
 };
+
+// The audience engine's context over this run's model, as-of and saved definitions, with the
+// `funnel` rule's hook (EvalContext::funnel): saved funnels run by the funnel engine, their
+// audience filters by the audience engine again (through `cache` when given), a funnel whose
+// filter leads back to it is an error naming the chain; levels are kept per funnel for the
+// context's life. The session's builder and every run use this.
+EvalContext audience_eval_context(const RunContext& ctx);
 
 struct RunOptions {
     bool members = false;        // audiences: list the member ids

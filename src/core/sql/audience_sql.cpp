@@ -5,9 +5,11 @@
 
 #include "core/sql/audience_sql.h"
 
+#include "core/funnel/json.h"
 #include "core/lang/json_text.h"
 #include "core/lang/names.h"
 #include "core/lang/text.h"
+#include "core/sql/funnel_sql.h"
 #include "core/sql/rule_sql.h"
 #include "core/sql/sql_text.h"
 #include "core/time/civil.h"
@@ -17,6 +19,8 @@
 namespace segx {
 
 namespace {
+
+using json = nlohmann::json;
 
 constexpr size_t kMaxRefDepth = 64; // as evaluate.cpp
 
@@ -109,15 +113,40 @@ private:
         } else if (const auto* b = std::get_if<BehaviorRule>(&node)) {
             sql = behavior_sql(ctx_.model, *b, ctx_.as_of_us, indent, path, errors);
             sql = (b->did ? "" : "NOT ") + ("COALESCE(" + sql + ", FALSE)");
+        } else if (const auto* f = std::get_if<FunnelRule>(&node)) {
+            sql = funnel(*f, path, errors);
         } else {
-            const char* engine = std::holds_alternative<RfmRule>(node)         ? "RFM"
-                                 : std::holds_alternative<LifecycleRule>(node) ? "lifecycle"
-                                                                               : "funnel";
+            const char* engine = std::holds_alternative<RfmRule>(node) ? "RFM" : "lifecycle";
             errors.push_back({path, std::string(rule_kind_name(node)) + " rules are not available yet (the " +
                                         engine + " engine has not landed)"});
         }
         for (DefinitionError& e : errors) issues.push_back({std::move(e)});
         return sql;
+    }
+
+    // The saved funnel's levels compiled once per id into a CTE (funnel_sql.h); reached k is
+    // level >= k, dropped after k is level = k.
+    std::string funnel(const FunnelRule& f, const std::string& path, std::vector<DefinitionError>& errors) {
+        std::optional<FunnelRuleSource> source;
+        if (!check_funnel_rule(f, ctx_, path, errors, &source)) return "";
+        std::string cte;
+        auto done = funnels_.find(f.funnel);
+        if (done != funnels_.end()) {
+            cte = done->second;
+        } else {
+            std::vector<DefinitionError> inner;
+            FunnelValidation v = validate_funnel(json::parse(source->definition, nullptr, false));
+            SqlResult r;
+            if (v.ok()) r = funnel_levels_sql(v.funnel, ctx_);
+            for (const DefinitionError& e : v.ok() ? r.errors : v.errors)
+                errors.push_back({path, "in funnel " + show_id(f.funnel) + ": " + e.to_string()});
+            if (!v.ok() || !r.ok()) return "";
+            cte = sql_ident("funnel_" + std::to_string(funnels_.size() + 1));
+            ctes_.push_back(cte + " AS (\n" + r.sql + "\n)");
+            funnels_.emplace(f.funnel, cte);
+        }
+        return "COALESCE(\"u\".\"user_id\" IN (SELECT \"user_id\" FROM " + cte + " WHERE \"level\" " +
+               (f.dropped_after ? "= " : ">= ") + std::to_string(f.step) + "), FALSE)";
     }
 
     std::string reference(const AudienceRefRule& ref, const std::string& path, std::vector<Issue>& issues) {
@@ -164,9 +193,10 @@ private:
     }
 
     const EvalContext& ctx_;
-    std::vector<std::string> stack_;          // ids of the audiences being compiled, outermost first
-    std::map<std::string, std::string> done_; // referenced audience id -> its CTE's name
-    std::vector<std::string> ctes_;           // in dependency order: each after those it reads
+    std::vector<std::string> stack_;             // ids of the audiences being compiled, outermost first
+    std::map<std::string, std::string> done_;    // referenced audience id -> its CTE's name
+    std::map<std::string, std::string> funnels_; // funnel id -> its levels CTE's name
+    std::vector<std::string> ctes_;              // in dependency order: each after those it reads
 };
 
 } // namespace

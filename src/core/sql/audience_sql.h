@@ -12,11 +12,14 @@
 //     the model types it (type_name).
 //
 //   events(user_id VARCHAR, event VARCHAR, time TIMESTAMP, revenue DOUBLE, order_id VARCHAR,
-//          <event property columns>)
+//          seq BIGINT, <event property columns>)
 //     One row per kept event of every events and orders source (rows the loader rejected are
-//     not there); `time` is UTC. One column per EventStore::properties entry, named and typed
-//     as the model's, NULL on the events of sources without that property.
-//     `revenue` is the revenue as the model counts it: once per order. Rows without an order
+//     not there); `time` is UTC. `seq` is the core's stored order for events of equal time
+//     (funnels' tie rule, src/core/funnel/README.md): any numbering that follows sources in
+//     load order, then rows in file order; with the load-order number `source` and the row's
+//     place in its file `row`, row_number() OVER (ORDER BY source, row). One column per
+//     EventStore::properties entry, named and typed as the model's, NULL on the events of sources without
+//     that property. `revenue` is the revenue as the model counts it: once per order. Rows without an order
 //     id keep their amount. For an order id, only the rows of the first source (in load
 //     order) that gives the order an amount carry one; that source's rows all count (line
 //     items), while the same order's rows from later sources (a purchase event repeating an
@@ -48,8 +51,13 @@
 // logic); as-of is a TIMESTAMP literal; every identifier is "quoted" and every value
 // 'quoted' (sql_text.h), so a definition, which is untrusted, cannot change the statement.
 //
+// A `funnel` rule reads a CTE of the saved funnel's per-user levels (funnel_sql.h), one per
+// funnel however often it is used: COALESCE("u"."user_id" IN (SELECT "user_id" FROM
+// "funnel_1" WHERE "level" >= k), FALSE) for reached k, "level" = k for dropped after k.
+//
 // Errors are evaluate's, with the same paths and messages: unknown names, values of the wrong
-// type, cycles of audience references, rfm / lifecycle / funnel rules ("not available yet").
+// type, cycles of audience references, funnel rules' checks, rfm / lifecycle rules ("not
+// available yet").
 // A few are SQL's own: a column that SQL cannot name apart from another (names differing only
 // in ASCII case, which DuckDB ignores, or an event property called like one of the events
 // table's own columns, e.g. "time"), and values that are not valid UTF-8.
@@ -71,8 +79,8 @@ struct SqlResult {
 };
 
 // Reads only names and types from ctx.model (attribute and event property columns, event
-// names), ctx.as_of_us, and ctx.saved for `audience` rules, whose definitions become CTEs
-// (one per referenced id, however often it is referenced).
+// names), ctx.as_of_us, ctx.saved for `audience` rules, whose definitions become CTEs (one per
+// referenced id, however often it is referenced), and ctx.funnel for `funnel` rules.
 SqlResult audience_to_sql(const Audience& audience, const EvalContext& ctx);
 
 } // namespace segx

@@ -20,8 +20,6 @@ namespace segx {
 
 namespace {
 
-const std::vector<const char*> kEventColumns = {"user_id", "event", "time", "revenue", "order_id"};
-
 std::string pad(int n) { return std::string(size_t(std::max(n, 0)), ' '); }
 
 // The window as SQL bounds on a time: lo < t (none when lo is empty) and t <= hi.
@@ -89,6 +87,9 @@ const char* aggregate_sql_name(AggregateFn fn) {
 
 } // namespace
 
+const std::vector<const char*> kEventsTableColumns = {"user_id", "event",    "time",
+                                                      "revenue", "order_id", "seq"};
+
 std::string behavior_sql(const Model& model, const BehaviorRule& rule, int64_t as_of, int indent,
                          const std::string& path, std::vector<DefinitionError>& errors) {
     const size_t before = errors.size();
@@ -103,7 +104,7 @@ std::string behavior_sql(const Model& model, const BehaviorRule& rule, int64_t a
         const EventFilter& f = rule.where[i];
         std::string fp = child_path(path, "where");
         append_path_index(fp, i);
-        const Column* column = sql_column(props, "event property", "events", f.property, kEventColumns,
+        const Column* column = sql_column(props, "event property", "events", f.property, kEventsTableColumns,
                                           child_path(fp, "property"), errors);
         if (column != nullptr)
             filters.push_back(comparison_sql(*column, "\"e\"." + sql_ident(column->name),
@@ -120,7 +121,7 @@ std::string behavior_sql(const Model& model, const BehaviorRule& rule, int64_t a
         if (!agg->property.empty()) {
             std::string pp = child_path(child_path(path, "aggregate"), "property");
             const Column* column =
-                sql_column(props, "event property", "events", agg->property, kEventColumns, pp, errors);
+                sql_column(props, "event property", "events", agg->property, kEventsTableColumns, pp, errors);
             if (column != nullptr && column->type != ColumnType::Int64 && column->type != ColumnType::Double)
                 errors.push_back(DefinitionError{pp, "needs a numeric event property: event property " +
                                                          quote(agg->property) + " is " +

@@ -33,6 +33,9 @@ const Column* sql_column(const std::vector<Column>& columns, const char* what, c
                          const std::string& name, const std::vector<const char*>& reserved,
                          const std::string& path, std::vector<DefinitionError>& errors);
 
+// The events table's own columns (audience_sql.h), which no event property may be named like.
+extern const std::vector<const char*> kEventsTableColumns;
+
 std::string property_sql(const Model& model, const PropertyRule& rule, const std::string& path,
                          std::vector<DefinitionError>& errors);
 

@@ -129,7 +129,9 @@ TEST_CASE("unknown and broken referenced audiences are reported at the referenci
           0);
 }
 
-TEST_CASE("rfm, lifecycle and funnel rules evaluate to a 'not available yet' error at their path") {
+TEST_CASE(
+    "rfm and lifecycle rules evaluate to a 'not available yet' error at their path; a funnel rule "
+    "without saved funnels names the unknown funnel") {
     Audience a = with_root("", R"({"match": "all", "rules": [
         {"kind": "property", "attribute": "age", "op": "gt", "value": 1},
         {"kind": "group", "match": "any", "rules": [{"kind": "rfm", "segments": ["Champions"]}]},
@@ -139,7 +141,7 @@ TEST_CASE("rfm, lifecycle and funnel rules evaluate to a 'not available yet' err
     CHECK(join_errors(r.errors) ==
           "root.rules[1].rules[0]: rfm rules are not available yet (the RFM engine has not landed)\n"
           "root.rules[2]: lifecycle rules are not available yet (the lifecycle engine has not landed)\n"
-          "root.rules[3]: funnel rules are not available yet (the funnel engine has not landed)");
+          "root.rules[3].funnel: unknown funnel \"f1\"");
     CHECK(r.users.size == 0);
 }
 

@@ -1,0 +1,58 @@
+#include "core/run/definition_sql.h"
+
+#include "core/audience/json.h"
+#include "core/funnel/json.h"
+#include "core/lang/json_text.h"
+#include "core/lang/text.h"
+#include "core/sql/audience_sql.h"
+#include "core/sql/funnel_sql.h"
+
+namespace segx {
+
+using json = nlohmann::json;
+
+namespace {
+
+json refused(const std::vector<DefinitionError>& errors) {
+    return {{"ok", false}, {"errors", errors_json(errors)}};
+}
+
+json answer(const char* kind, const SqlResult& r) {
+    if (!r.ok()) return refused(r.errors);
+    return {{"ok", true}, {"kind", kind}, {"sql", r.sql}};
+}
+
+} // namespace
+
+json definition_sql(const RunContext& ctx, const json& document) {
+    const std::string kind = definition_kind(document);
+    if (document.is_object() && document.contains("kind") && kind == "funnel") {
+        FunnelValidation parsed = validate_funnel(document, check_audience_group);
+        if (!parsed.ok()) return refused(parsed.errors);
+        return answer("funnel", funnel_to_sql(parsed.funnel, audience_eval_context(ctx)));
+    }
+    if (document.is_object() && document.contains("kind")) {
+        if (!document["kind"].is_string()) return refused({DefinitionError{"kind", "expected a string"}});
+        // As run_definition: an audience is the definition without a kind (DESIGN §3).
+        if (kind == "audience")
+            return refused({DefinitionError{"kind", "leave \"kind\" out for an audience definition"}});
+        return refused({DefinitionError{
+            "kind", "no SQL for kind " + quote(kind) + " (audiences and funnels compile to SQL)"}});
+    }
+    ValidationResult parsed = validate_audience(document);
+    if (!parsed.ok()) return refused(parsed.errors);
+    return answer("audience", audience_to_sql(parsed.audience, audience_eval_context(ctx)));
+}
+
+json definition_sql(const RunContext& ctx, std::string_view text) {
+    JsonText parsed = parse_json_text(text);
+    if (parsed.fatal) return refused(parsed.errors);
+    json out = definition_sql(ctx, parsed.value);
+    if (parsed.errors.empty()) return out;
+    json errors = errors_json(parsed.errors);
+    if (!out.value("ok", false))
+        for (json& e : out["errors"]) errors.push_back(std::move(e));
+    return {{"ok", false}, {"errors", std::move(errors)}};
+}
+
+} // namespace segx
