@@ -1,6 +1,7 @@
 #include "app/workspace.h"
 
 #include "core/audience/json.h"
+#include "core/funnel/json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -67,6 +68,43 @@ bool has_audience(const Workspace& w, const std::string& id) {
                        [&](const Audience& a) { return a.id == id; });
 }
 
+// --- funnels -----------------------------------------------------------------------------------
+
+ReadOutcome read_funnel(Workspace& w, const std::string& key, std::string_view text, bool new_id_if_empty) {
+    ReadOutcome out;
+    FunnelValidation r = parse_funnel(text, check_audience_group);
+    if (!r.ok()) {
+        out.errors = std::move(r.errors);
+        return out;
+    }
+    Funnel& f = r.funnel;
+    if (f.id.empty() && new_id_if_empty)
+        f.id = unused_definition_id(w, "funnel");
+    else if (f.id.empty())
+        out.errors.push_back({"id", "the funnel needs an id"});
+    else if (f.id != key)
+        out.errors.push_back({"id", "expected " + quoted_key(key) + ", the key it is saved under"});
+    if (!out.errors.empty()) return out;
+    out.id = f.id;
+    auto same = [&](const Funnel& b) { return b.id == f.id; };
+    auto it = std::find_if(w.saved.funnels.begin(), w.saved.funnels.end(), same);
+    if (it != w.saved.funnels.end())
+        *it = std::move(f);
+    else
+        w.saved.funnels.push_back(std::move(f));
+    return out;
+}
+
+void write_funnels(const Workspace& w, ordered_json& section) {
+    for (const Funnel& f : w.saved.funnels) {
+        nlohmann::json j;
+        to_json(j, f);
+        section[f.id] = ordered_json::parse(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+}
+
+bool has_funnel(const Workspace& w, const std::string& id) { return w.saved.funnel(id) != nullptr; }
+
 // --- the kinds ---------------------------------------------------------------------------------
 
 // Every kind of saved definition: its name, the workspace section it is saved in, and how one
@@ -81,6 +119,7 @@ struct Kind {
 
 const Kind kKinds[] = {
     {"audience", "audiences", read_audience, write_audiences, has_audience},
+    {"funnel", "funnels", read_funnel, write_funnels, has_funnel},
 };
 
 void drop_unread(Workspace& w, const std::string& kind, const std::string& id) {
