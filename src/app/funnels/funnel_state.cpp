@@ -95,7 +95,7 @@ json funnel_state_json(const Session& session, const FunnelState& st) {
             // The answer (and its steps) of the last finished evaluation; one for the draft as
             // it is now may be under way.
             {"answer", st.answer},
-            {"steps", st.answer.is_object() ? st.answer["steps"] : json::array()},
+            {"steps", st.answer.is_object() ? st.answer.value("steps", json::array()) : json::array()},
             {"evaluating", pending},
             {"evaluations", st.evaluations},
             {"progress", pending ? st.job.progress() : 1.0f},

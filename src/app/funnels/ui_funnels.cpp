@@ -339,7 +339,7 @@ void step_tooltip(const json& steps, int i, bool drop) {
 
 void draw_chart(App& app, UiState& ui) {
     FunnelState& st = app.funnels;
-    const json& steps = st.answer["steps"];
+    const json& steps = st.answer.at("steps");
     std::vector<StepBar> bars;
     for (size_t i = 0; i < steps.size(); ++i) {
         const json& s = steps[i];
@@ -358,9 +358,13 @@ void draw_chart(App& app, UiState& ui) {
 }
 
 void draw_breakdown(const FunnelState& st) {
-    const json& rows = st.answer["breakdown"];
-    const json& steps = st.answer["steps"];
-    if (!rows.is_array() || steps.empty()) return;
+    // (Only an answer to a funnel with a breakdown has rows; const json has no operator[] for a
+    // missing key.)
+    auto it = st.answer.find("breakdown");
+    if (it == st.answer.end() || !it->is_array()) return;
+    const json& rows = *it;
+    const json& steps = st.answer.at("steps");
+    if (steps.empty()) return;
     ImGui::Spacing();
     ImGui::TextDisabled("BREAKDOWN");
     int columns = int(steps.size()) + 2;
@@ -379,10 +383,11 @@ void draw_breakdown(const FunnelState& st) {
         ImGui::TableNextColumn();
         std::string kind = row.value("row", "");
         if (kind == "value")
-            ImGui::TextUnformatted(row["value"].is_string() ? row["value"].get<std::string>().c_str() : "");
+            ImGui::TextUnformatted(
+                row.at("value").is_string() ? row.at("value").get_ref<const std::string&>().c_str() : "");
         else
             ImGui::TextDisabled(kind == "other" ? "(other)" : "(not set)");
-        const json& users = row["steps"];
+        const json& users = row.at("steps");
         for (const json& u : users) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(format_count(number(u, "users")).c_str());
@@ -406,8 +411,10 @@ double bucket_position(const json& histogram, double seconds) {
 }
 
 void draw_histogram(const FunnelState& st) {
-    const json& convert = st.answer["time_to_convert"];
-    const json& histogram = convert["histogram"];
+    auto it = st.answer.find("time_to_convert");
+    if (it == st.answer.end() || !it->contains("histogram")) return;
+    const json& convert = *it;
+    const json& histogram = convert.at("histogram");
     if (!histogram.is_array() || histogram.empty()) return;
     ImGui::Spacing();
     ImGui::TextDisabled("TIME TO CONVERT");
@@ -439,7 +446,7 @@ void draw_results(App& app, UiState& ui) {
             ImGui::TextDisabled("Counting...");
         return;
     }
-    const json& steps = st.answer["steps"];
+    const json& steps = st.answer.at("steps");
     if (!st.errors.empty())
         ImGui::TextColored(kErrorText, "The figures below are of the last funnel that could be counted.");
     if (!steps.empty()) {

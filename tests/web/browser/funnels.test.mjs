@@ -3,9 +3,10 @@
 // bar (and on a drop-off) opening that step's audience in the Audiences tab, and the saved
 // funnel in the rail deleted and restored.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { clickWidget, frames, settle, startBrowser } from '../support/browser_env.mjs';
+import { artifacts, clickWidget, frames, settle, startBrowser } from '../support/browser_env.mjs';
 
 let env;
 before(async () => {
@@ -82,13 +83,17 @@ describe('the Funnels tab', () => {
     assert.match(s.messages.map((m) => m.text).join('\n'), /the audience refers to the saved funnel/);
     assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'funnel', funnel: id, reached: 2 }]);
     assert.equal(s.audience.name, 'New funnel: converted to step 2 (add_to_cart)');
-    assert.ok(await page.evaluate(() => window.segx.widgetRect('##audience_name')?.visible), 'the Audiences tab is in front');
+    // The tab comes to the front a frame or two after the click.
+    const inFront = () => page.evaluate(() => window.segx.widgetRect('##audience_name').then((r) => !!r?.visible));
+    for (let i = 0; i < 20 && !(await inFront()); ++i) await frames(page);
+    assert.ok(await inFront(), 'the Audiences tab is in front');
     // Until the audience `funnel` rule evaluates (src/core/audience), the size may be an error.
     if (s.audience.ok) assert.equal(s.audience.size, users[1]);
     else assert.match(JSON.stringify(s.audience.errors), /funnel/);
 
     // The drop-off part of step 3's bar: the users who dropped after step 2.
     await clickWidget(page, 'Funnels');
+    await page.screenshot({ path: join(artifacts, 'funnels.png') });
     await clickWidget(page, '##chart.steps[2].drop');
     s = await stateWhen(page, (t) => 'dropped_after' in (t.audience.definition.root.rules[0] ?? {}));
     assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'funnel', funnel: id, dropped_after: 2 }]);
