@@ -9,15 +9,19 @@ namespace segx {
 void update_app(App& app, double budget_ms) {
     app.session.rebuild_model_if_dirty();
     update_audience(app.session, app.audiences, budget_ms);
+    update_funnel(app.session, app.funnels, budget_ms);
 }
 
-bool app_busy(const App& app) { return evaluation_pending(app.session, app.audiences); }
+bool app_busy(const App& app) {
+    return evaluation_pending(app.session, app.audiences) || funnel_pending(app.session, app.funnels);
+}
 
 std::string app_state_json(const App& app, std::string_view section) {
     using nlohmann::json;
     json out = app.session.state(section);
     if (section.empty() || section == "audience")
         out["audience"] = audience_state_json(app.session, app.audiences);
+    if (section.empty() || section == "funnel") out["funnel"] = funnel_state_json(app.session, app.funnels);
     if (!section.empty()) {
         auto it = out.find(std::string(section));
         if (it == out.end())

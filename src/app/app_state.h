@@ -3,6 +3,7 @@
 // folder of src/app (its state without ImGui beside its panels) and one member here; the
 // session knows no tab. No ImGui here either: the Node build and the native tests use it.
 #include "app/audiences/audience_state.h"
+#include "app/funnels/funnel_state.h"
 #include "app/session.h"
 
 #include <string>
@@ -13,6 +14,7 @@ namespace segx {
 struct App {
     Session& session;
     AudienceState audiences; // the Audiences tab (audiences/)
+    FunnelState funnels;     // the Funnels tab (funnels/)
 };
 
 // Brings what the tabs show up to date with the session: the model when a source changed, and
@@ -24,7 +26,7 @@ void update_app(App& app, double budget_ms);
 bool app_busy(const App& app);
 
 // What window.segx.state(section) returns: every section, or only the one named ("audience",
-// "overview", "sources", ...), as JSON text. Reads only (no rebuild, no evaluation); throws
+// "funnel", "overview", "sources", ...), as JSON text. Reads only (no rebuild, no evaluation); throws
 // std::invalid_argument for an unknown section.
 std::string app_state_json(const App& app, std::string_view section = {});
 

@@ -2,6 +2,7 @@
 
 #include "app/theme.h"
 #include "app/ui.h"
+#include "app/widget_registry.h"
 #include "imgui_internal.h"
 
 #include <algorithm>
@@ -85,6 +86,111 @@ void bar_list(const char* id, const std::string* labels, const double* values, s
         ImGui::PopID();
     }
     ImGui::PopID();
+}
+
+// The y axis of a bar chart: grid lines and their values at the left of [a, b].
+static void y_axis(ImDrawList* dl, ImVec2 a, ImVec2 b, double top) {
+    for (int k = 0; k <= 4; ++k) {
+        float y = b.y - (b.y - a.y) * float(k) / 4;
+        dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), kChartGrid);
+        std::string t = format_count(top * k / 4);
+        dl->AddText(ImVec2(a.x - ImGui::CalcTextSize(t.c_str()).x - 6, y - ImGui::GetTextLineHeight() / 2),
+                    kChartAxisText, t.c_str());
+    }
+}
+
+// Text centred on x, cut to `width`.
+static void centred_text(ImDrawList* dl, float x, float y, float width, ImU32 color,
+                         const std::string& text) {
+    float w = ImGui::CalcTextSize(text.c_str()).x;
+    ImVec4 clip(x - width / 2, y, x + width / 2, y + ImGui::GetTextLineHeight() * 2);
+    dl->AddText(nullptr, 0, ImVec2(std::max(x - w / 2, clip.x), y), color, text.c_str(), nullptr, 0, &clip);
+}
+
+StepBarHit step_bars(const char* id, const StepBar* bars, size_t n, ImVec2 size) {
+    StepBarHit hit;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 p0 = ImGui::GetCursorScreenPos();
+    if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
+    float line = ImGui::GetTextLineHeightWithSpacing();
+    float axis_w = ImGui::CalcTextSize("00000000").x;
+    ImVec2 a(p0.x + axis_w, p0.y + line + 4), b(p0.x + size.x - 8, p0.y + size.y - line);
+    ImGui::Dummy(size); // the chart's place in the layout; each bar is its own item below
+    if (n == 0 || b.x <= a.x + 4 || b.y <= a.y + 4) return hit;
+    double top = 0;
+    for (size_t i = 0; i < n; ++i) top = std::max(top, bars[i].users + bars[i].dropped);
+    top = nice_max(top);
+    y_axis(dl, a, b, top);
+    float slot = (b.x - a.x) / float(n), bar_w = std::max(4.0f, slot * 0.62f);
+    auto py = [&](double v) { return b.y - (b.y - a.y) * float(v / top); };
+    ImVec2 after = ImGui::GetCursorScreenPos();
+    for (size_t i = 0; i < n; ++i) {
+        const StepBar& bar = bars[i];
+        float cx = a.x + slot * (float(i) + 0.5f), x0 = cx - bar_w / 2, x1 = cx + bar_w / 2;
+        float y_users = py(bar.users), y_drop = py(bar.users + bar.dropped);
+        std::string label = std::string(id) + ".steps[" + std::to_string(i) + "]";
+        // The bar: from its top (at least a few pixels, so an empty step can still be pointed at).
+        float y_bar = std::min(y_users, b.y - 3);
+        ImGui::SetCursorScreenPos(ImVec2(x0, y_bar));
+        if (ImGui::InvisibleButton(label.c_str(), ImVec2(bar_w, b.y - y_bar))) hit = {int(i), false, true};
+        widget_registry_note_last_item(label.c_str()); // invisible buttons report no label to the hooks
+        bool bar_hovered = ImGui::IsItemHovered();
+        if (bar_hovered && !hit.clicked) hit = {int(i), false, false};
+        dl->AddRectFilled(ImVec2(x0, y_users), ImVec2(x1, b.y), bar_hovered ? kChartLine : kChartBar);
+        bool drop_hovered = false;
+        if (bar.dropped > 0 && y_bar - y_drop >= 1) {
+            ImGui::SetCursorScreenPos(ImVec2(x0, y_drop));
+            if (ImGui::InvisibleButton((label + ".drop").c_str(), ImVec2(bar_w, y_bar - y_drop)))
+                hit = {int(i), true, true};
+            widget_registry_note_last_item((label + ".drop").c_str());
+            drop_hovered = ImGui::IsItemHovered();
+            if (drop_hovered && !hit.clicked) hit = {int(i), true, false};
+        }
+        if (bar.dropped > 0)
+            dl->AddRectFilled(ImVec2(x0, y_drop), ImVec2(x1, y_users),
+                              drop_hovered ? kChartDropOffHover : kChartDropOff);
+        centred_text(dl, cx, y_drop - line, slot, ImGui::GetColorU32(ImGuiCol_Text), bar.caption);
+        centred_text(dl, cx, b.y + 3, slot, kChartAxisText, bar.label);
+    }
+    ImGui::SetCursorScreenPos(after);
+    return hit;
+}
+
+void histogram_chart(const char* id, const double* counts, const std::string* labels, size_t n,
+                     const std::vector<ChartMarker>& markers, ImVec2 size) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 p0 = ImGui::GetCursorScreenPos();
+    if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
+    ImGui::InvisibleButton(id, size);
+    bool hovered = ImGui::IsItemHovered();
+    float line = ImGui::GetTextLineHeightWithSpacing();
+    float axis_w = ImGui::CalcTextSize("00000000").x;
+    ImVec2 a(p0.x + axis_w, p0.y + line + 4), b(p0.x + size.x - 8, p0.y + size.y - line);
+    if (n == 0 || b.x <= a.x + 4 || b.y <= a.y + 4) return;
+    double top = nice_max(*std::max_element(counts, counts + n));
+    y_axis(dl, a, b, top);
+    float slot = (b.x - a.x) / float(n);
+    // Labels every `every` buckets, so that they do not overlap.
+    float label_w = 0;
+    for (size_t i = 0; i < n; ++i) label_w = std::max(label_w, ImGui::CalcTextSize(labels[i].c_str()).x);
+    size_t every = std::max<size_t>(1, size_t(std::ceil((label_w + 8) / slot)));
+    int hovered_i = -1;
+    if (hovered) hovered_i = int(std::clamp((ImGui::GetIO().MousePos.x - a.x) / slot, 0.0f, float(n - 1)));
+    for (size_t i = 0; i < n; ++i) {
+        float x0 = a.x + slot * float(i) + 1, x1 = a.x + slot * float(i + 1) - 1;
+        float y = b.y - (b.y - a.y) * float(counts[i] / top);
+        dl->AddRectFilled(ImVec2(x0, y), ImVec2(std::max(x0 + 1, x1), b.y),
+                          int(i) == hovered_i ? kChartLine : kChartBar);
+        if (i % every == 0) dl->AddText(ImVec2(x0, b.y + 3), kChartAxisText, labels[i].c_str());
+    }
+    for (const ChartMarker& m : markers) {
+        float x = a.x + slot * float(std::clamp(m.position, 0.0, double(n)));
+        dl->AddLine(ImVec2(x, a.y - 2), ImVec2(x, b.y), kChartMarker,
+                    std::max(1.0f, ImGui::GetFontSize() / 8));
+        dl->AddText(ImVec2(x + 3, a.y - line), kChartMarker, m.label.c_str());
+    }
+    if (hovered_i >= 0)
+        ImGui::SetTooltip("%s\n%s users", labels[hovered_i].c_str(), format_count(counts[hovered_i]).c_str());
 }
 
 } // namespace segx

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace segx {
 
@@ -16,5 +17,34 @@ void line_chart(const char* id, const double* values, size_t n,
 
 // Horizontal bars, one row per value, with the label at the left and the value at the right.
 void bar_list(const char* id, const std::string* labels, const double* values, size_t n, float width);
+
+// One bar of a funnel chart: a step's users, with the users lost since the previous step drawn
+// above it (up to the previous bar's height).
+struct StepBar {
+    std::string label;   // under the bar ("2. add_to_cart")
+    std::string caption; // above it ("42.1%")
+    double users = 0;
+    double dropped = 0; // the previous step's users - users (0 for step 1)
+};
+// What the mouse did over a step chart this frame.
+struct StepBarHit {
+    int bar = -1;      // the bar hovered or clicked (-1: none)
+    bool drop = false; // ... its drop-off part
+    bool clicked = false;
+};
+// Vertical bars, one per step. Each bar is an item labelled `id` + ".steps[i]" and its drop-off
+// part `id` + ".steps[i].drop" (i from 0, as in the definition's JSON), so tests can click them.
+// The caller shows the hovered bar's tooltip and acts on a click.
+StepBarHit step_bars(const char* id, const StepBar* bars, size_t n, ImVec2 size);
+
+// A vertical line at `position` (in buckets: 2.5 is the middle of bucket 2) with its label.
+struct ChartMarker {
+    double position = 0;
+    std::string label;
+};
+// A histogram: one bar per bucket, its label under it (every few when crowded), the exact
+// count on hover, and markers drawn over the bars.
+void histogram_chart(const char* id, const double* counts, const std::string* labels, size_t n,
+                     const std::vector<ChartMarker>& markers, ImVec2 size);
 
 } // namespace segx

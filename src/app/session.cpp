@@ -285,7 +285,14 @@ static nlohmann::json saved_state_json(const Session& session) {
         if (u.kind == "audience")
             audiences.push_back(
                 {{"id", u.id}, {"name", u.name}, {"unread", true}, {"errors", errors_json(u.errors)}});
-    return {{"audiences", std::move(audiences)}, {"funnels", json::array()}};
+    json funnels = json::array();
+    for (const Funnel& f : session.workspace.saved.funnels)
+        funnels.push_back({{"id", f.id}, {"name", f.name}});
+    for (const UnreadDefinition& u : session.workspace.unread)
+        if (u.kind == "funnel")
+            funnels.push_back(
+                {{"id", u.id}, {"name", u.name}, {"unread", true}, {"errors", errors_json(u.errors)}});
+    return {{"audiences", std::move(audiences)}, {"funnels", std::move(funnels)}};
 }
 
 static nlohmann::json rejects_json(const RejectLog* log) {

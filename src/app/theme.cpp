@@ -27,6 +27,9 @@ const ImU32 kChartBar = IM_COL32(40, 100, 210, 160);
 const ImU32 kChartGrid = IM_COL32(0, 0, 0, 25);
 const ImU32 kChartCursor = IM_COL32(0, 0, 0, 80);
 const ImU32 kChartAxisText = IM_COL32(90, 95, 110, 255);
+const ImU32 kChartDropOff = IM_COL32(220, 90, 70, 70);
+const ImU32 kChartDropOffHover = IM_COL32(220, 90, 70, 170);
+const ImU32 kChartMarker = IM_COL32(220, 90, 70, 220);
 
 ImU32 heat_color(double t) {
     t = std::clamp(t, 0.0, 1.0);

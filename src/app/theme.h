@@ -31,18 +31,21 @@ extern const ImVec4 kStatusErrorText;   // ... errors
 extern const ImVec4 kHighLiftText;      // insight: a value over-represented among members
 extern const ImVec4 kLowLiftText;       // insight: a value under-represented among members
 // Backgrounds and lines:
-extern const ImVec4 kDemoNoticeBg;    // the demo notice at the top of the rail
-extern const ImU32 kDropOverlayFill;  // the whole window while files are dragged over it
-extern const ImU32 kDropOverlayFrame; // ... its frame
-extern const ImU32 kDropOverlayText;  // ... its text
-extern const ImU32 kGroupBar;         // the bar beside a group's rules
-extern const ImU32 kNegatedGroupBar;  // the same for an excluded (negated) group
-extern const ImU32 kChartLine;        // chart series, and a hovered bar
-extern const ImU32 kChartFill;        // the area under a line chart
-extern const ImU32 kChartBar;         // bars of a bar list
-extern const ImU32 kChartGrid;        // grid lines
-extern const ImU32 kChartCursor;      // the vertical line at the hovered point
-extern const ImU32 kChartAxisText;    // axis labels and bar values
+extern const ImVec4 kDemoNoticeBg;     // the demo notice at the top of the rail
+extern const ImU32 kDropOverlayFill;   // the whole window while files are dragged over it
+extern const ImU32 kDropOverlayFrame;  // ... its frame
+extern const ImU32 kDropOverlayText;   // ... its text
+extern const ImU32 kGroupBar;          // the bar beside a group's rules
+extern const ImU32 kNegatedGroupBar;   // the same for an excluded (negated) group
+extern const ImU32 kChartLine;         // chart series, and a hovered bar
+extern const ImU32 kChartFill;         // the area under a line chart
+extern const ImU32 kChartBar;          // bars of a bar list
+extern const ImU32 kChartGrid;         // grid lines
+extern const ImU32 kChartCursor;       // the vertical line at the hovered point
+extern const ImU32 kChartAxisText;     // axis labels and bar values
+extern const ImU32 kChartDropOff;      // funnel chart: the users lost since the previous step
+extern const ImU32 kChartDropOffHover; // ... hovered
+extern const ImU32 kChartMarker;       // a percentile marker (median, p90) on a histogram
 // Heat maps: t in [0, 1] from white to deep blue (readable on the light theme, and monotone
 // for colour-blind eyes); t is clamped.
 ImU32 heat_color(double t);

@@ -39,6 +39,8 @@ struct UiState {
     std::string select_tab;                  // a tab to bring to the front on the next frame
     int renaming = -1;                       // saved audience being renamed in the rail
     std::string rename_text;
+    int renaming_funnel = -1; // saved funnel being renamed in the rail
+    std::string rename_funnel_text;
 };
 
 void draw_app(App& app, UiState& ui);

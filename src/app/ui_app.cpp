@@ -1,5 +1,7 @@
 #include "app/ui.h"
 
+#include "app/funnels/ui_funnels.h"
+
 #include "app/theme.h"
 #include "app/widget_registry.h"
 #include "imgui.h"
@@ -65,19 +67,26 @@ void draw_app(App& app, UiState& ui) {
     ImGui::BeginChild("##rail", ImVec2(rail_w, body_h), true);
     draw_sources_rail(session, ui);
     draw_audience_rail(session, app.audiences, ui);
+    draw_funnel_rail(session, app.funnels, ui);
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("##main", ImVec2(0, body_h), false);
     if (ImGui::BeginTabBar("##tabs")) {
-        // Further analyses (Funnels, RFM, ...) add their tabs here.
+        // Further analyses (RFM, ...) add their tabs here.
         if (ImGui::BeginTabItem("Overview")) {
             draw_overview(session, ui);
             ImGui::EndTabItem();
         }
-        ImGuiTabItemFlags audiences_flags = ui.select_tab == "Audiences" ? ImGuiTabItemFlags_SetSelected : 0;
+        // A tab asked for (a link opened, a funnel bar clicked) comes to the front once.
+        std::string select = std::move(ui.select_tab);
         ui.select_tab.clear();
-        if (ImGui::BeginTabItem("Audiences", nullptr, audiences_flags)) {
+        auto flags_of = [&](const char* tab) { return select == tab ? ImGuiTabItemFlags_SetSelected : 0; };
+        if (ImGui::BeginTabItem("Audiences", nullptr, flags_of("Audiences"))) {
             draw_audiences(session, app.audiences, ui);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Funnels", nullptr, flags_of("Funnels"))) {
+            draw_funnels(app, ui);
             ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Data")) {

@@ -47,6 +47,11 @@ ColumnType event_property_type(const Session& session, const std::string& proper
 std::string scalar_text(const Scalar& s);
 Scalar scalar_from_text(const std::string& text, ColumnType type);
 
+// One `where` filter of events named `event` (property, operator, values), its widgets labelled
+// `##<path>.property` and so on; the Funnels tab's steps use it too.
+bool draw_event_filter(Session& session, const std::string& event, EventFilter& filter,
+                       const std::string& path);
+
 // Edits the rule tree in place; returns true when anything changed.
 bool draw_rule_tree(Session& session, const AudienceState& st, Group& root);
 

@@ -551,6 +551,11 @@ bool draw_group(Session& session, const AudienceState& st, Group& g, const std::
 
 } // namespace
 
+bool draw_event_filter(Session& session, const std::string& event, EventFilter& filter,
+                       const std::string& path) {
+    return draw_filter(session, event, filter, path);
+}
+
 bool draw_rule_tree(Session& session, const AudienceState& st, Group& root) {
     ImGui::PushID("rules");
     bool changed = draw_group(session, st, root, "root", 1);

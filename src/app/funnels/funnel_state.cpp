@@ -1,0 +1,241 @@
+#include "app/funnels/funnel_state.h"
+
+#include "app/session.h"
+#include "core/funnel/json.h"
+#include "core/run/run.h"
+
+#include <algorithm>
+#include <memory>
+
+namespace segx {
+
+using json = nlohmann::json;
+
+Funnel new_funnel() {
+    Funnel f;
+    f.name = "New funnel";
+    f.steps = {FunnelStep{}, FunnelStep{}};
+    return f;
+}
+
+json funnel_json(const Funnel& funnel) {
+    json j;
+    to_json(j, funnel);
+    return j;
+}
+
+EvalInputs funnel_inputs(const Session& session, const FunnelState& st) {
+    auto as_of = session.as_of_us();
+    return {st.draft_revision, session.model_generation, session.workspace.revision,
+            as_of ? *as_of : INT64_MIN};
+}
+
+bool funnel_pending(const Session& session, const FunnelState& st) {
+    return !st.evaluated || st.evaluated_for != funnel_inputs(session, st);
+}
+
+static std::vector<DefinitionError> errors_from(const json& answer) {
+    std::vector<DefinitionError> out;
+    for (const json& e : answer.value("errors", json::array()))
+        out.push_back({e.value("path", ""), e.value("message", "")});
+    return out;
+}
+
+static void finish(FunnelState& st, const EvalInputs& inputs, json answer) {
+    if (answer.value("ok", false)) {
+        st.errors.clear();
+        st.answer = std::move(answer);
+    } else {
+        st.errors = errors_from(answer);
+        st.answer = nullptr;
+    }
+    st.evaluated = true, st.evaluated_for = inputs, ++st.evaluations;
+}
+
+// Validates at once (a refused draft needs no job), then runs the engine in one step over a
+// snapshot of the draft: the builder may change the draft before the step runs.
+static void start_evaluation(Session& session, FunnelState& st, const EvalInputs& inputs) {
+    st.job = Job{};
+    st.job_for = inputs;
+    auto doc = std::make_shared<const json>(funnel_json(st.draft));
+    FunnelValidation v = validate_funnel(*doc, check_audience_group);
+    if (!v.ok()) {
+        finish(st, inputs, {{"ok", false}, {"errors", errors_json(v.errors)}});
+        st.eval_ms = 0;
+        return;
+    }
+    st.job.steps.push_back([&session, &st, doc, inputs] {
+        RunContext ctx{session.model, session.as_of_us(), session.model_generation, &session.workspace.saved,
+                       &session.audience_cache};
+        finish(st, inputs, run_definition(ctx, *doc, RunOptions{}));
+    });
+}
+
+void update_funnel(Session& session, FunnelState& st, double budget_ms) {
+    EvalInputs inputs = funnel_inputs(session, st);
+    if (st.evaluated && st.evaluated_for == inputs) {
+        st.job = Job{};
+        return;
+    }
+    if (!st.job.active() || st.job_for != inputs) start_evaluation(session, st, inputs);
+    if (!st.job.active()) return;
+    st.job.step(budget_ms);
+    if (!st.job.active()) st.eval_ms = st.job.work_ms;
+}
+
+json funnel_state_json(const Session& session, const FunnelState& st) {
+    bool pending = funnel_pending(session, st);
+    return {{"ok", st.errors.empty()},
+            {"name", st.draft.name},
+            {"saved_id", st.opened_id.empty() ? json(nullptr) : json(st.opened_id)},
+            {"saved_as_is", funnel_saved_as_is(session, st)},
+            {"definition", funnel_json(st.draft)},
+            {"revision", st.draft_revision},
+            {"errors", errors_json(st.errors)},
+            // The answer (and its steps) of the last finished evaluation; one for the draft as
+            // it is now may be under way.
+            {"answer", st.answer},
+            {"steps", st.answer.is_object() ? st.answer.value("steps", json::array()) : json::array()},
+            {"evaluating", pending},
+            {"evaluations", st.evaluations},
+            {"progress", pending ? st.job.progress() : 1.0f},
+            {"can_undo_delete", !st.deleted.empty()}};
+}
+
+// --- saved funnels ------------------------------------------------------------------------------
+
+static std::vector<Funnel>& saved(Session& session) { return session.workspace.saved.funnels; }
+
+// The saved list changed: the page writes the workspace, and `funnel` rules of audiences (and
+// so every evaluation keyed by the workspace's revision) may mean something else.
+static void saved_list_changed(Session& session) { ++session.workspace.revision; }
+
+bool funnel_saved_as_is(const Session& session, const FunnelState& st) {
+    if (st.opened_id.empty()) return false;
+    const Funnel* f = session.workspace.saved.funnel(st.opened_id);
+    return f && *f == st.draft;
+}
+
+bool save_funnel(Session& session, FunnelState& st, bool as_new) {
+    if (st.draft.name.empty()) st.draft.name = "Untitled funnel";
+    FunnelValidation v = validate_funnel(funnel_json(st.draft), check_audience_group);
+    if (!v.ok()) {
+        session.post(Level::Error, "Not saved: " + v.errors.front().to_string());
+        return false;
+    }
+    Funnel* existing = nullptr;
+    if (!as_new && !st.opened_id.empty())
+        for (Funnel& f : saved(session))
+            if (f.id == st.opened_id) existing = &f;
+    if (existing) {
+        st.draft.id = existing->id;
+        *existing = st.draft;
+    } else {
+        if (as_new) st.draft.name += " (copy)";
+        st.draft.id = unused_definition_id(session.workspace, "funnel");
+        saved(session).push_back(st.draft);
+    }
+    st.opened_id = st.draft.id;
+    funnel_changed(st);
+    saved_list_changed(session);
+    session.post(Level::Info, "Saved funnel \"" + st.draft.name + "\"");
+    return true;
+}
+
+void open_saved_funnel(Session& session, FunnelState& st, size_t index) {
+    if (index >= saved(session).size()) return;
+    st.draft = saved(session)[index];
+    st.opened_id = st.draft.id;
+    funnel_changed(st);
+}
+
+void new_funnel_draft(FunnelState& st) {
+    st.draft = new_funnel();
+    st.opened_id.clear();
+    funnel_changed(st);
+}
+
+bool rename_saved_funnel(Session& session, FunnelState& st, size_t index, const std::string& name) {
+    if (index >= saved(session).size()) return false;
+    if (name.empty() || name.size() > kMaxStringBytes) {
+        session.post(Level::Error, "A funnel name must have 1 to 10,000 bytes");
+        return false;
+    }
+    Funnel& f = saved(session)[index];
+    f.name = name;
+    if (st.opened_id == f.id) st.draft.name = name, funnel_changed(st);
+    saved_list_changed(session);
+    return true;
+}
+
+void duplicate_saved_funnel(Session& session, size_t index) {
+    if (index >= saved(session).size()) return;
+    Funnel copy = saved(session)[index];
+    copy.id = unused_definition_id(session.workspace, "funnel");
+    copy.name += " (copy)";
+    saved(session).insert(saved(session).begin() + long(index) + 1, std::move(copy));
+    saved_list_changed(session);
+}
+
+void delete_saved_funnel(Session& session, FunnelState& st, size_t index) {
+    if (index >= saved(session).size()) return;
+    const Funnel& f = saved(session)[index];
+    st.deleted.push_back({index, f});
+    if (st.deleted.size() > 50) st.deleted.erase(st.deleted.begin());
+    // The draft stays as it is, now unsaved: deleting the saved copy loses none of the editing.
+    if (st.opened_id == f.id) st.opened_id.clear(), funnel_changed(st);
+    session.post(Level::Info, "Deleted funnel \"" + f.name + "\" (Undo in the rail)");
+    saved(session).erase(saved(session).begin() + long(index));
+    saved_list_changed(session);
+}
+
+bool undo_delete_funnel(Session& session, FunnelState& st) {
+    if (st.deleted.empty()) return false;
+    FunnelState::Deleted d = std::move(st.deleted.back());
+    st.deleted.pop_back();
+    // Another definition may have taken the id meanwhile: restore under a fresh one.
+    if (session.workspace.saved.funnel(d.funnel.id) || session.workspace.saved.audience(d.funnel.id))
+        d.funnel.id = unused_definition_id(session.workspace, "funnel");
+    size_t at = std::min(d.index, saved(session).size());
+    session.post(Level::Info, "Restored funnel \"" + d.funnel.name + "\"");
+    saved(session).insert(saved(session).begin() + long(at), std::move(d.funnel));
+    saved_list_changed(session);
+    return true;
+}
+
+// --- audiences from the chart -----------------------------------------------------------------
+
+std::string step_audience_json(const FunnelState& st, int step, bool dropped) {
+    std::string event =
+        step >= 1 && size_t(step) <= st.draft.steps.size() ? st.draft.steps[size_t(step - 1)].event : "";
+    std::string what = (dropped ? "dropped after step " : "converted to step ") + std::to_string(step);
+    if (!event.empty()) what += " (" + event + ")";
+    json rule = {{"kind", "funnel"}, {"funnel", st.opened_id}, {dropped ? "dropped_after" : "reached", step}};
+    json doc = {{"segx", 1},
+                {"name", st.draft.name + ": " + what},
+                {"root", {{"match", "all"}, {"rules", json::array({rule})}}}};
+    return doc.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bool open_step_audience(Session& session, FunnelState& st, AudienceState& audiences, int step, bool dropped) {
+    if (step < 1 || size_t(step) > st.draft.steps.size() ||
+        (dropped && size_t(step) >= st.draft.steps.size())) {
+        session.post(Level::Error, "No such step in this funnel");
+        return false;
+    }
+    if (!funnel_saved_as_is(session, st)) {
+        bool was_saved = !st.opened_id.empty();
+        if (!save_funnel(session, st, false)) return false;
+        session.post(Level::Info, std::string(was_saved ? "Saved the changes to" : "Saved") + " funnel \"" +
+                                      st.draft.name + "\": the audience refers to the saved funnel");
+    }
+    std::vector<DefinitionError> errors =
+        open_definition(session, audiences, step_audience_json(st, step, dropped));
+    if (!errors.empty()) {
+        session.post(Level::Error, "Could not open the audience: " + errors.front().to_string());
+        return false;
+    }
+    return true;
+}
+
+} // namespace segx

@@ -1,0 +1,568 @@
+// The Funnels tab: the builder on the left (every widget labelled with its JSON path, as in the
+// audience builder, so browser tests can click it), the answer on the right: the step chart,
+// the breakdown table and the time-to-convert histogram.
+#include "app/funnels/ui_funnels.h"
+
+#include "app/audiences/ui_audience.h" // pickers and event filters, shared with the audience builder
+#include "app/charts.h"
+#include "app/theme.h"
+#include "app/widget_registry.h"
+#include "imgui.h"
+#include "misc/cpp/imgui_stdlib.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace segx {
+
+using json = nlohmann::json;
+
+std::string format_seconds(double s) {
+    char buf[32];
+    if (s < 60)
+        std::snprintf(buf, sizeof buf, "%.0f s", s);
+    else if (s < 3600)
+        std::snprintf(buf, sizeof buf, "%.1f min", s / 60);
+    else if (s < 86400)
+        std::snprintf(buf, sizeof buf, "%.1f h", s / 3600);
+    else
+        std::snprintf(buf, sizeof buf, "%.1f d", s / 86400);
+    return buf;
+}
+
+namespace {
+
+float unit() { return ImGui::GetFontSize() / 14.0f; }
+
+std::string pct(double share) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%", share * 100);
+    return buf;
+}
+
+// Problems at `path` or inside it.
+void draw_problems(const std::vector<DefinitionError>& errors, const std::string& path) {
+    for (const DefinitionError& e : errors) {
+        bool inside = e.path == path || e.path.compare(0, path.size() + 1, path + ".") == 0 ||
+                      e.path.compare(0, path.size() + 1, path + "[") == 0;
+        if (!inside) continue;
+        ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
+        ImGui::PushTextWrapPos(0);
+        ImGui::Text("%s", e.to_string().c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::PopStyleColor();
+    }
+}
+
+// Move up, move down, remove, at the start of a row; `*action` is -1 / +1 / 2 when pressed.
+void row_buttons(size_t i, size_t n, bool removable, const std::string& path, int* action) {
+    std::string up = "##" + path + ".up", down = "##" + path + ".down";
+    ImGui::BeginDisabled(i == 0);
+    if (ImGui::ArrowButton(up.c_str(), ImGuiDir_Up)) *action = -1;
+    widget_registry_note_last_item(up.c_str()); // arrow buttons report no label to the hooks
+    ImGui::EndDisabled();
+    ImGui::SameLine(0, 2);
+    ImGui::BeginDisabled(i + 1 == n);
+    if (ImGui::ArrowButton(down.c_str(), ImGuiDir_Down)) *action = 1;
+    widget_registry_note_last_item(down.c_str());
+    ImGui::EndDisabled();
+    ImGui::SameLine(0, 2);
+    ImGui::BeginDisabled(!removable);
+    if (ImGui::SmallButton(("x##" + path).c_str())) *action = 2;
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+}
+
+// A step's or an exclusion's `where` list.
+bool where_list(Session& session, const std::string& event, std::vector<EventFilter>& where,
+                const std::string& path) {
+    bool changed = false;
+    int remove = -1;
+    ImGui::Indent(24 * unit());
+    for (size_t j = 0; j < where.size(); ++j) {
+        ImGui::PushID(int(j));
+        std::string where_path = path + ".where[" + std::to_string(j) + "]";
+        changed |= draw_event_filter(session, event, where[j], where_path);
+        ImGui::SameLine();
+        if (ImGui::SmallButton(("x##" + where_path).c_str())) remove = int(j);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this filter");
+        ImGui::PopID();
+    }
+    if (remove >= 0) where.erase(where.begin() + remove), changed = true;
+    if (ImGui::SmallButton(("+ where##" + path).c_str())) where.push_back(EventFilter{}), changed = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Count only the events whose property matches");
+    ImGui::Unindent(24 * unit());
+    return changed;
+}
+
+bool draw_steps(Session& session, FunnelState& st) {
+    Funnel& f = st.draft;
+    bool changed = false;
+    ImGui::TextDisabled("STEPS");
+    int action = 0;
+    size_t action_at = 0;
+    for (size_t i = 0; i < f.steps.size(); ++i) {
+        ImGui::PushID(int(i));
+        std::string path = "steps[" + std::to_string(i) + "]";
+        int a = 0;
+        row_buttons(i, f.steps.size(), f.steps.size() > kMinFunnelSteps, path, &a);
+        if (a) action = a, action_at = i;
+        ImGui::Text("%zu.", i + 1);
+        ImGui::SameLine();
+        changed |= pick_combo(("##" + path + ".event").c_str(), f.steps[i].event, event_names(session),
+                              180 * unit(), "event");
+        changed |= where_list(session, f.steps[i].event, f.steps[i].where, path);
+        draw_problems(st.errors, path);
+        ImGui::Spacing();
+        ImGui::PopID();
+    }
+    if (action == 2) f.steps.erase(f.steps.begin() + long(action_at)), changed = true;
+    if (action == -1) std::swap(f.steps[action_at], f.steps[action_at - 1]), changed = true;
+    if (action == 1) std::swap(f.steps[action_at], f.steps[action_at + 1]), changed = true;
+    ImGui::BeginDisabled(f.steps.size() >= kMaxFunnelSteps);
+    if (ImGui::SmallButton("+ Add step##steps")) f.steps.push_back(FunnelStep{}), changed = true;
+    ImGui::EndDisabled();
+    return changed;
+}
+
+const char* const kOrderLabels[] = {"ordered", "strict", "unordered"};
+const char* const kOrderHelp[] = {"Each step after the previous one; other events may come between",
+                                  "Each step the very next event after the previous one",
+                                  "All the steps within the window, in any order"};
+const char* const kUnitLabels[] = {"seconds", "minutes", "hours", "days"};
+
+bool draw_settings(Session& session, FunnelState& st) {
+    Funnel& f = st.draft;
+    bool changed = false;
+    ImGui::TextDisabled("MODE");
+    ImGui::SetNextItemWidth(140 * unit());
+    if (begin_combo("##order", kOrderLabels[int(f.order)])) {
+        for (int i = 0; i < 3; ++i) {
+            if (ImGui::Selectable(kOrderLabels[i], int(f.order) == i))
+                f.order = FunnelOrder(i), changed = true;
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kOrderHelp[i]);
+        }
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", kOrderHelp[int(f.order)]);
+    draw_problems(st.errors, "order");
+
+    ImGui::TextUnformatted("Within");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(80 * unit());
+    int64_t amount = f.window.amount;
+    if (ImGui::InputScalar("##window.amount", ImGuiDataType_S64, &amount)) {
+        f.window.amount = std::clamp<int64_t>(amount, 1, max_window_amount(f.window.unit));
+        changed = true;
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(100 * unit());
+    if (begin_combo("##window.unit", kUnitLabels[int(f.window.unit)])) {
+        for (int i = 0; i < 4; ++i)
+            if (ImGui::Selectable(kUnitLabels[i], int(f.window.unit) == i)) {
+                f.window.unit = WindowUnit(i);
+                f.window.amount = std::min(f.window.amount, max_window_amount(f.window.unit));
+                changed = true;
+            }
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("of step 1");
+    draw_problems(st.errors, "window");
+
+    ImGui::TextUnformatted("Entering");
+    ImGui::SameLine();
+    FunnelEntry entry = f.entry.value_or(FunnelEntry{});
+    bool entry_changed = false;
+    ImGui::SetNextItemWidth(130 * unit());
+    entry_changed |= ImGui::InputTextWithHint("##entry.from", "from (any time)", &entry.from);
+    ImGui::SameLine();
+    ImGui::TextUnformatted("to");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(130 * unit());
+    entry_changed |= ImGui::InputTextWithHint("##entry.to", "to (any time)", &entry.to);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("The step-1 event's time, both ends included: 2026-02-01 or 2026-02-01T12:00:00Z");
+    if (entry_changed) {
+        f.entry = entry.from.empty() && entry.to.empty() ? std::nullopt : std::optional<FunnelEntry>(entry);
+        changed = true;
+    }
+    draw_problems(st.errors, "entry");
+
+    // Exclusions: an event between two steps voids the attempt (not for unordered funnels).
+    ImGui::Spacing();
+    ImGui::TextDisabled("EXCLUSIONS");
+    int remove = -1;
+    for (size_t i = 0; i < f.exclusions.size(); ++i) {
+        FunnelExclusion& x = f.exclusions[i];
+        std::string path = "exclusions[" + std::to_string(i) + "]";
+        ImGui::PushID(int(i));
+        if (ImGui::SmallButton(("x##" + path).c_str())) remove = int(i);
+        ImGui::SameLine();
+        ImGui::TextUnformatted("no");
+        ImGui::SameLine();
+        changed |= pick_combo(("##" + path + ".event").c_str(), x.event, event_names(session), 150 * unit(),
+                              "event");
+        ImGui::SameLine();
+        ImGui::TextUnformatted("between step");
+        for (int k = 0; k < 2; ++k) {
+            ImGui::SameLine();
+            if (k) ImGui::TextUnformatted("and"), ImGui::SameLine();
+            int v = k ? x.to : x.from;
+            ImGui::SetNextItemWidth(70 * unit());
+            if (ImGui::InputInt(("##" + path + ".between[" + std::to_string(k) + "]").c_str(), &v)) {
+                v = std::clamp(v, 1, int(kMaxFunnelSteps));
+                (k ? x.to : x.from) = v;
+                changed = true;
+            }
+        }
+        changed |= where_list(session, x.event, x.where, path);
+        draw_problems(st.errors, path);
+        ImGui::PopID();
+    }
+    if (remove >= 0) f.exclusions.erase(f.exclusions.begin() + remove), changed = true;
+    ImGui::BeginDisabled(f.order == FunnelOrder::Unordered || f.exclusions.size() >= kMaxFunnelExclusions);
+    if (ImGui::SmallButton("+ Add exclusion##exclusions")) {
+        f.exclusions.push_back(FunnelExclusion{"", {}, 1, int(std::max<size_t>(2, f.steps.size()))});
+        changed = true;
+    }
+    ImGui::EndDisabled();
+    if (f.order == FunnelOrder::Unordered && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("Unordered funnels have no 'between' steps");
+    draw_problems(st.errors, "exclusions");
+
+    // Breakdown: none, by a user attribute, or by a property of the step-1 event.
+    ImGui::Spacing();
+    ImGui::TextDisabled("BREAKDOWN");
+    const char* kinds[] = {"none", "user attribute", "step-1 property"};
+    int kind = !f.breakdown ? 0 : f.breakdown->property ? 2 : 1;
+    ImGui::SetNextItemWidth(140 * unit());
+    if (begin_combo("##breakdown", kinds[kind])) {
+        for (int i = 0; i < 3; ++i)
+            if (ImGui::Selectable(kinds[i], i == kind) && i != kind) {
+                if (i == 0)
+                    f.breakdown.reset();
+                else
+                    f.breakdown = FunnelBreakdown{i == 2, "", kDefaultBreakdownTop};
+                changed = true;
+            }
+        ImGui::EndCombo();
+    }
+    if (f.breakdown) {
+        ImGui::SameLine();
+        if (f.breakdown->property)
+            changed |= pick_combo("##breakdown.property", f.breakdown->name,
+                                  event_property_names(session, false), 150 * unit(), "event property");
+        else
+            changed |= pick_combo("##breakdown.attribute", f.breakdown->name, attribute_names(session),
+                                  150 * unit(), "attribute");
+        ImGui::SameLine();
+        ImGui::TextUnformatted("top");
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(80 * unit());
+        int64_t top = f.breakdown->top;
+        if (ImGui::InputScalar("##breakdown.top", ImGuiDataType_S64, &top))
+            f.breakdown->top = std::clamp<int64_t>(top, 1, kMaxBreakdownTop), changed = true;
+    }
+    draw_problems(st.errors, "breakdown");
+
+    // The audience filter: everyone, or a saved audience (a group read from JSON is kept).
+    ImGui::Spacing();
+    ImGui::TextDisabled("USERS");
+    std::string preview = "everyone";
+    std::string ref;
+    if (f.audience.is_object() && f.audience.contains("audience") && f.audience["audience"].is_string()) {
+        ref = f.audience["audience"].get<std::string>();
+        preview = "in audience " + ref;
+        if (const Audience* a = session.workspace.saved.audience(ref)) preview = "in \"" + a->name + "\"";
+    } else if (!f.audience.is_null()) {
+        preview = "a rule group (as imported)";
+    }
+    ImGui::SetNextItemWidth(240 * unit());
+    if (begin_combo("##audience", preview.c_str())) {
+        if (ImGui::Selectable("everyone", f.audience.is_null())) f.audience = nullptr, changed = true;
+        for (const Audience& a : session.workspace.saved.audiences) {
+            ImGui::PushID(a.id.c_str());
+            if (ImGui::Selectable(("in \"" + a.name + "\"").c_str(), a.id == ref))
+                f.audience = json{{"audience", a.id}}, changed = true;
+            ImGui::PopID();
+        }
+        ImGui::EndCombo();
+    }
+    draw_problems(st.errors, "audience");
+    return changed;
+}
+
+// Problems that no widget shows beside it.
+void draw_other_problems(const std::vector<DefinitionError>& errors) {
+    const char* shown[] = {"steps[", "exclusions", "order", "window", "entry", "breakdown", "audience"};
+    for (const DefinitionError& e : errors) {
+        bool elsewhere = false;
+        for (const char* p : shown) elsewhere = elsewhere || e.path.rfind(p, 0) == 0;
+        if (!elsewhere) ImGui::TextColored(kErrorText, "%s", e.to_string().c_str());
+    }
+}
+
+double number(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
+std::string seconds_or_dash(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? format_seconds(it->get<double>()) : std::string("-");
+}
+
+void step_tooltip(const json& steps, int i, bool drop) {
+    const json& s = steps[size_t(i)];
+    std::string event = s.value("event", "");
+    if (drop) {
+        const json& prev = steps[size_t(i - 1)];
+        double prev_users = number(prev, "users"), dropped = number(s, "drop_off");
+        ImGui::SetTooltip(
+            "Dropped after step %d (%s): %s users\n%s of step %d's users\nClick: open them as an "
+            "audience",
+            i, prev.value("event", "").c_str(), format_count(dropped).c_str(),
+            pct(prev_users > 0 ? dropped / prev_users : 0).c_str(), i);
+        return;
+    }
+    ImGui::SetTooltip(
+        "Step %d: %s\nUsers: %s\nConversion from step 1: %s\nFrom the previous step: %s\n"
+        "Drop-off: %s\nMedian time from the previous step: %s\nClick: open the users who converted "
+        "to step %d as an audience",
+        i + 1, event.c_str(), format_count(number(s, "users")).c_str(), pct(number(s, "conversion")).c_str(),
+        pct(number(s, "from_previous")).c_str(), format_count(number(s, "drop_off")).c_str(),
+        seconds_or_dash(s, "median_seconds").c_str(), i + 1);
+}
+
+void draw_chart(App& app, UiState& ui) {
+    FunnelState& st = app.funnels;
+    const json& steps = st.answer.at("steps");
+    std::vector<StepBar> bars;
+    for (size_t i = 0; i < steps.size(); ++i) {
+        const json& s = steps[i];
+        double users = number(s, "users");
+        bars.push_back({std::to_string(i + 1) + ". " + s.value("event", ""),
+                        format_count(users) + " · " + pct(number(s, "conversion")), users,
+                        i ? number(s, "drop_off") : 0.0});
+    }
+    StepBarHit hit = step_bars("##chart", bars.data(), bars.size(), ImVec2(0, 260 * unit()));
+    if (hit.bar >= 0 && !hit.clicked) step_tooltip(steps, hit.bar, hit.drop);
+    if (hit.clicked) {
+        // A bar: the users who reached its step; its drop-off part: those who stopped just before.
+        int step = hit.drop ? hit.bar : hit.bar + 1;
+        if (open_step_audience(app.session, st, app.audiences, step, hit.drop)) ui.select_tab = "Audiences";
+    }
+}
+
+void draw_breakdown(const FunnelState& st) {
+    // (Only an answer to a funnel with a breakdown has rows; const json has no operator[] for a
+    // missing key.)
+    auto it = st.answer.find("breakdown");
+    if (it == st.answer.end() || !it->is_array()) return;
+    const json& rows = *it;
+    const json& steps = st.answer.at("steps");
+    if (steps.empty()) return;
+    ImGui::Spacing();
+    ImGui::TextDisabled("BREAKDOWN");
+    int columns = int(steps.size()) + 2;
+    ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
+                            ImGuiTableFlags_SizingFixedFit;
+    float height = std::min(12.0f, float(rows.size()) + 1.5f) * ImGui::GetFrameHeightWithSpacing();
+    if (!ImGui::BeginTable("##breakdown_table", columns, flags, ImVec2(0, height))) return;
+    ImGui::TableSetupScrollFreeze(1, 1);
+    ImGui::TableSetupColumn("value");
+    for (size_t k = 0; k < steps.size(); ++k)
+        ImGui::TableSetupColumn((std::to_string(k + 1) + ". " + steps[k].value("event", "")).c_str());
+    ImGui::TableSetupColumn("conversion");
+    ImGui::TableHeadersRow();
+    for (const json& row : rows) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        std::string kind = row.value("row", "");
+        if (kind == "value")
+            ImGui::TextUnformatted(
+                row.at("value").is_string() ? row.at("value").get_ref<const std::string&>().c_str() : "");
+        else
+            ImGui::TextDisabled(kind == "other" ? "(other)" : "(not set)");
+        const json& users = row.at("steps");
+        for (const json& u : users) {
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(format_count(number(u, "users")).c_str());
+        }
+        ImGui::TableNextColumn();
+        double first = users.empty() ? 0 : number(users.front(), "users");
+        double last = users.empty() ? 0 : number(users.back(), "users");
+        ImGui::TextUnformatted(pct(first > 0 ? last / first : 0).c_str());
+    }
+    ImGui::EndTable();
+}
+
+// Where `seconds` falls on the histogram, in buckets (2.5: the middle of bucket 2).
+double bucket_position(const json& histogram, double seconds) {
+    for (size_t i = 0; i < histogram.size(); ++i) {
+        double from = number(histogram[i], "from_seconds"), to = number(histogram[i], "to_seconds");
+        if (seconds < to || i + 1 == histogram.size())
+            return double(i) + (to > from ? std::clamp((seconds - from) / (to - from), 0.0, 1.0) : 0.0);
+    }
+    return 0;
+}
+
+void draw_histogram(const FunnelState& st) {
+    auto it = st.answer.find("time_to_convert");
+    if (it == st.answer.end() || !it->contains("histogram")) return;
+    const json& convert = *it;
+    const json& histogram = convert.at("histogram");
+    if (!histogram.is_array() || histogram.empty()) return;
+    ImGui::Spacing();
+    ImGui::TextDisabled("TIME TO CONVERT");
+    ImGui::SameLine();
+    ImGui::TextDisabled(
+        "%s users reached the last step; median %s, p90 %s", format_count(number(convert, "users")).c_str(),
+        seconds_or_dash(convert, "median_seconds").c_str(), seconds_or_dash(convert, "p90_seconds").c_str());
+    std::vector<double> counts;
+    std::vector<std::string> labels;
+    for (const json& h : histogram) {
+        counts.push_back(number(h, "users"));
+        labels.push_back(format_seconds(number(h, "from_seconds")));
+    }
+    std::vector<ChartMarker> markers;
+    for (auto [key, name] : {std::pair{"median_seconds", "median"}, std::pair{"p90_seconds", "p90"}})
+        if (convert.contains(key) && convert[key].is_number())
+            markers.push_back({bucket_position(histogram, convert[key].get<double>()), name});
+    histogram_chart("##time_to_convert", counts.data(), labels.data(), counts.size(), markers,
+                    ImVec2(0, 180 * unit()));
+}
+
+void draw_results(App& app, UiState& ui) {
+    FunnelState& st = app.funnels;
+    if (!st.answer.is_object()) {
+        if (!st.errors.empty())
+            ImGui::TextColored(kErrorText, "%zu %s to fix before the funnel is counted", st.errors.size(),
+                               st.errors.size() == 1 ? "problem" : "problems");
+        else
+            ImGui::TextDisabled("Counting...");
+        return;
+    }
+    const json& steps = st.answer.at("steps");
+    if (!st.errors.empty())
+        ImGui::TextColored(kErrorText, "The figures below are of the last funnel that could be counted.");
+    if (!steps.empty()) {
+        double entered = number(steps.front(), "users"), converted = number(steps.back(), "users");
+        ImGui::Text("%s users entered, %s converted (%s)", format_count(entered).c_str(),
+                    format_count(converted).c_str(), pct(entered > 0 ? converted / entered : 0).c_str());
+        ImGui::SameLine();
+        ImGui::TextDisabled("of %s users · %.1f ms", format_count(number(st.answer, "population")).c_str(),
+                            st.eval_ms);
+    }
+    ImGui::TextDisabled(
+        "Hover a bar for its numbers; click it (or its drop-off) to open those users as an audience.");
+    draw_chart(app, ui);
+    draw_breakdown(st);
+    draw_histogram(st);
+}
+
+void draw_header(Session& session, FunnelState& st, UiState& ui) {
+    ImGui::SetNextItemWidth(260 * ui.scale);
+    if (ImGui::InputTextWithHint("##funnel_name", "Funnel name", &st.draft.name)) funnel_changed(st);
+    ImGui::SameLine();
+    ImGui::TextDisabled(st.opened_id.empty()              ? "(not saved)"
+                        : funnel_saved_as_is(session, st) ? "(saved)"
+                                                          : "(changed)");
+    ImGui::SameLine(0, 24 * ui.scale);
+    if (funnel_pending(session, st)) {
+        ImGui::TextDisabled("Counting...");
+        ImGui::SameLine();
+        ImGui::ProgressBar(st.job.progress(), ImVec2(120 * ui.scale, ImGui::GetTextLineHeight()), "");
+    }
+    if (ImGui::Button("Save##funnel")) save_funnel(session, st, false);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(st.opened_id.empty() ? "Save to the workspace (kept in this browser)"
+                                               : "Save the changes to this saved funnel");
+    ImGui::SameLine();
+    ImGui::BeginDisabled(st.opened_id.empty());
+    if (ImGui::Button("Save as new##funnel")) save_funnel(session, st, true);
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (ImGui::Button("New##funnel")) new_funnel_draft(st);
+    ImGui::SameLine();
+    if (ImGui::Button("Copy JSON##funnel")) {
+        std::string text = funnel_json(st.draft).dump(2, ' ', false, json::error_handler_t::replace);
+        ImGui::SetClipboardText(text.c_str());
+        session.post(Level::Info, "Copied the funnel definition as JSON (segx.run reads it)");
+    }
+}
+
+} // namespace
+
+void draw_funnels(App& app, UiState& ui) {
+    Session& session = app.session;
+    FunnelState& st = app.funnels;
+    if (session.model.users.size() == 0)
+        ImGui::TextDisabled("No mapped data yet: steps can be written, and are counted once data is loaded.");
+    draw_header(session, st, ui);
+    ImGui::Separator();
+    float left = std::floor(ImGui::GetContentRegionAvail().x * 0.45f);
+    ImGui::BeginChild("##funnel_builder", ImVec2(left, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+    draw_other_problems(st.errors);
+    bool changed = draw_steps(session, st);
+    ImGui::Separator();
+    changed |= draw_settings(session, st);
+    if (changed) funnel_changed(st);
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("##funnel_results", ImVec2(0, 0), true);
+    draw_results(app, ui);
+    ImGui::EndChild();
+}
+
+// ---- saved funnels in the rail --------------------------------------------------------------
+
+void draw_funnel_rail(Session& session, FunnelState& st, UiState& ui) {
+    ImGui::Spacing();
+    ImGui::TextDisabled("SAVED FUNNELS");
+    ImGui::Separator();
+    std::vector<Funnel>& saved = session.workspace.saved.funnels;
+    if (saved.empty()) ImGui::TextDisabled("None yet: build one in the Funnels tab.");
+    int act_rename = -1, act_duplicate = -1, act_delete = -1;
+    for (int i = 0; i < int(saved.size()); ++i) {
+        const Funnel& f = saved[size_t(i)];
+        ImGui::PushID(("funnel " + f.id).c_str());
+        bool open = st.opened_id == f.id;
+        if (ui.renaming_funnel == i) {
+            if (ImGui::IsWindowAppearing() || !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
+            ImGui::SetNextItemWidth(-1);
+            if (ImGui::InputText(("##rename " + f.id).c_str(), &ui.rename_funnel_text,
+                                 ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll)) {
+                if (rename_saved_funnel(session, st, size_t(i), ui.rename_funnel_text))
+                    ui.renaming_funnel = -1;
+            } else if (ImGui::IsItemDeactivated() ||
+                       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+                ui.renaming_funnel = -1;
+            }
+        } else if (ImGui::Selectable((f.name + "##saved " + f.id).c_str(), open)) {
+            open_saved_funnel(session, st, size_t(i));
+            ui.select_tab = "Funnels";
+        }
+        if (open && ui.renaming_funnel != i) {
+            if (ImGui::SmallButton(("Rename##" + f.id).c_str())) act_rename = i;
+            ImGui::SameLine();
+            if (ImGui::SmallButton(("Duplicate##" + f.id).c_str())) act_duplicate = i;
+            ImGui::SameLine();
+            if (ImGui::SmallButton(("Delete##" + f.id).c_str())) act_delete = i;
+        }
+        ImGui::PopID();
+    }
+    if (act_rename >= 0)
+        ui.renaming_funnel = act_rename, ui.rename_funnel_text = saved[size_t(act_rename)].name;
+    if (act_duplicate >= 0) duplicate_saved_funnel(session, size_t(act_duplicate));
+    if (act_delete >= 0) delete_saved_funnel(session, st, size_t(act_delete)), ui.renaming_funnel = -1;
+    if (!st.deleted.empty()) {
+        std::string label = "Undo delete of \"" + st.deleted.back().funnel.name + "\"";
+        if (ImGui::SmallButton(label.c_str())) undo_delete_funnel(session, st);
+    }
+}
+
+} // namespace segx

@@ -1,0 +1,122 @@
+// The Funnels tab in the real page: a three-step funnel built on the demo by clicking real
+// widgets, its counts equal to window.segx.run's for the same definition, a click on a step's
+// bar (and on a drop-off) opening that step's audience in the Audiences tab, and the saved
+// funnel in the rail deleted and restored.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { artifacts, clickWidget, frames, settle, startBrowser } from '../support/browser_env.mjs';
+
+let env;
+before(async () => {
+  env = await startBrowser();
+});
+after(async () => env && (await env.close()));
+
+// The state once every tab's work (run a slice per frame) has caught up.
+async function state(page) {
+  let s;
+  for (let i = 0; i < 100; ++i) {
+    s = await page.evaluate(() => window.segx.state());
+    if (!s.audience.evaluating && !s.funnel.evaluating) break;
+    await frames(page);
+  }
+  return s;
+}
+
+async function stateWhen(page, check) {
+  let s;
+  for (let i = 0; i < 100; ++i) {
+    s = await state(page);
+    if (check(s)) break;
+    await frames(page);
+  }
+  return s;
+}
+
+// Picks `item` from a type-ahead picker: opens it, types to narrow the list, clicks the match.
+async function pick(page, picker, typed, item) {
+  await clickWidget(page, picker);
+  await page.keyboard.type(typed);
+  await frames(page, 3);
+  await clickWidget(page, `${item}##pick`);
+}
+
+const kSteps = ['view_item', 'add_to_cart', 'purchase'];
+
+describe('the Funnels tab', () => {
+  test('builds a 3-step funnel by clicking, counts it as segx.run does, and opens a step as an audience', async () => {
+    const page = await env.openPage();
+    await settle(page);
+    await clickWidget(page, 'Funnels');
+    await pick(page, '##steps[0].event', 'view_i', 'view_item');
+    await pick(page, '##steps[1].event', 'add_to', 'add_to_cart');
+    await clickWidget(page, '+ Add step##steps');
+    await pick(page, '##steps[2].event', 'purch', 'purchase');
+
+    let s = await stateWhen(page, (t) => t.funnel.definition.steps.length === 3 && t.funnel.steps.length === 3);
+    const f = s.funnel;
+    assert.equal(f.ok, true, JSON.stringify(f.errors));
+    assert.deepEqual(f.definition.steps, kSteps.map((event) => ({ event })));
+    assert.equal(f.definition.order, 'ordered');
+    assert.deepEqual(f.definition.window, { days: 7 });
+    assert.equal(f.evaluating, false);
+    const users = f.steps.map((x) => x.users);
+    assert.ok(users[0] > users[1] && users[1] > users[2] && users[2] > 0, `step users ${users}`);
+
+    // The same definition through segx.run gives the same answer.
+    const run = await page.evaluate((d) => window.segx.run(d), f.definition);
+    assert.equal(run.ok, true, JSON.stringify(run.errors));
+    assert.deepEqual(f.answer, run);
+    assert.deepEqual(run.steps.map((x) => x.users), users);
+    assert.deepEqual(run.steps.map((x) => x.event), kSteps);
+
+    // A click on step 2's bar: the funnel is saved (the audience names it), and the Audiences
+    // tab opens "converted to step 2".
+    assert.equal(f.saved_id, null);
+    await clickWidget(page, '##chart.steps[1]');
+    s = await stateWhen(page, (t) => t.funnel.saved_id !== null && t.audience.definition.root.rules.length === 1);
+    const id = s.funnel.saved_id;
+    assert.equal(id, 'funnel-1');
+    assert.deepEqual(s.saved.funnels.map((x) => x.id), [id]);
+    assert.match(s.messages.map((m) => m.text).join('\n'), /the audience refers to the saved funnel/);
+    assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'funnel', funnel: id, reached: 2 }]);
+    assert.equal(s.audience.name, 'New funnel: converted to step 2 (add_to_cart)');
+    // The tab comes to the front a frame or two after the click.
+    const inFront = () => page.evaluate(() => window.segx.widgetRect('##audience_name').then((r) => !!r?.visible));
+    for (let i = 0; i < 20 && !(await inFront()); ++i) await frames(page);
+    assert.ok(await inFront(), 'the Audiences tab is in front');
+    // The audience's size is the funnel's step-2 users (the `funnel` rule, evaluated by the core).
+    s = await stateWhen(page, (t) => !t.audience.evaluating);
+    assert.ok(s.audience.ok, JSON.stringify(s.audience.errors));
+    assert.equal(s.audience.size, users[1]);
+
+    // The drop-off part of step 3's bar: the users who dropped after step 2.
+    await clickWidget(page, 'Funnels');
+    await page.screenshot({ path: join(artifacts, 'funnels.png') });
+    await clickWidget(page, '##chart.steps[2].drop');
+    s = await stateWhen(page, (t) => 'dropped_after' in (t.audience.definition.root.rules[0] ?? {}));
+    assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'funnel', funnel: id, dropped_after: 2 }]);
+    s = await stateWhen(page, (t) => !t.audience.evaluating);
+    assert.ok(s.audience.ok, JSON.stringify(s.audience.errors));
+    assert.equal(s.audience.size, users[1] - users[2]);
+
+    // The saved funnel in the rail: deleted, then restored by Undo.
+    await clickWidget(page, 'Funnels');
+    await clickWidget(page, `Delete##${id}`);
+    s = await stateWhen(page, (t) => t.saved.funnels.length === 0);
+    assert.deepEqual(s.saved.funnels, []);
+    assert.equal(s.funnel.saved_id, null); // the draft stays, unsaved
+    await clickWidget(page, 'Undo delete of "New funnel"');
+    s = await stateWhen(page, (t) => t.saved.funnels.length === 1);
+    assert.deepEqual(s.saved.funnels.map((x) => x.id), [id]);
+
+    // The saved funnel is in the stored workspace: it comes back after a reload.
+    await page.reload();
+    await page.evaluate(() => window.segx.ready());
+    s = await settle(page);
+    assert.deepEqual(s.saved.funnels.map((x) => x.id), [id]);
+    assert.deepEqual(page.problems(), []);
+  });
+});
