@@ -38,7 +38,7 @@ public:
         if (const json* e = get(doc, "entry")) f.entry = entry(*e, "entry");
         if (const json* x = get(doc, "exclusions")) exclusions(*x, f);
         if (const json* b = get(doc, "breakdown")) f.breakdown = breakdown(*b, "breakdown");
-        if (const json* a = get(doc, "audience")) f.audience = audience(*a, "audience");
+        if (const json* a = get(doc, "audience")) f.audience = audience_filter(*a, "audience", check_group_);
         return f;
     }
 
@@ -164,24 +164,6 @@ private:
         }
         if (const json* top = get(v, "top")) whole(*top, key_path(path, "top"), 1, kMaxBreakdownTop, &b.top);
         return b;
-    }
-
-    json audience(const json& v, const std::string& path) {
-        if (!object(v, path)) return json();
-        if (const json* id = get(v, "audience")) {
-            keys(v, path, {"audience"});
-            std::string s;
-            string(id, key_path(path, "audience"), &s, true, true);
-            return v;
-        }
-        if (check_group_) {
-            std::vector<DefinitionError> found;
-            check_group_(v, path, found);
-            for (DefinitionError& e : found) fail(e.path, std::move(e.message));
-        } else {
-            keys(v, path, {"kind", "match", "negate", "rules"});
-        }
-        return v;
     }
 
     const GroupCheck& check_group_;

@@ -330,6 +330,24 @@ bool FieldReader::time(const json& v, const std::string& path, std::string* text
     return true;
 }
 
+json FieldReader::audience_filter(const json& v, const std::string& path, const GroupCheck& check) {
+    if (!object(v, path)) return json();
+    if (const json* id = get(v, "audience")) {
+        keys(v, path, {"audience"});
+        std::string s;
+        string(id, key_path(path, "audience"), &s, true, true);
+        return v;
+    }
+    if (check) {
+        std::vector<DefinitionError> found;
+        check(v, path, found);
+        for (DefinitionError& e : found) fail(e.path, std::move(e.message));
+    } else {
+        keys(v, path, {"kind", "match", "negate", "rules"});
+    }
+    return v;
+}
+
 void FieldReader::filters(const json& obj, const std::string& path, std::vector<EventFilter>* out) {
     if (const json* where = get(obj, "where")) {
         const std::string wp = key_path(path, "where");

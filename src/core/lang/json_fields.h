@@ -105,6 +105,10 @@ public:
     TimeWindow window(const json& v, const std::string& path);
     // An ISO 8601 date or time string; *us its instant (UTC when zone-less).
     bool time(const json& v, const std::string& path, std::string* text, int64_t* us);
+    // An analysis's audience filter, kept as JSON: {"audience": saved id}, or an audience group
+    // checked by `check` (the audience reader, supplied by the caller; without it only the
+    // group's keys are checked). Null when it is not an object.
+    json audience_filter(const json& v, const std::string& path, const GroupCheck& check);
     // obj's optional "where": an array of {property, op, value/values, ci}.
     void filters(const json& obj, const std::string& path, std::vector<EventFilter>* out);
 

@@ -61,25 +61,8 @@ private:
         string(get(doc, "id"), "id", id, false, false);
         string(get(doc, "name"), "name", name, false, false);
         if (const json* e = get(doc, "event")) string(e, "event", event, true, true);
-        if (const json* a = get(doc, "audience")) *audience_out = audience(*a, "audience");
-    }
-
-    json audience(const json& v, const std::string& path) {
-        if (!object(v, path)) return json();
-        if (const json* id = get(v, "audience")) {
-            keys(v, path, {"audience"});
-            std::string s;
-            string(id, key_path(path, "audience"), &s, true, true);
-            return v;
-        }
-        if (check_group_) {
-            std::vector<DefinitionError> found;
-            check_group_(v, path, found);
-            for (DefinitionError& e : found) fail(e.path, std::move(e.message));
-        } else {
-            keys(v, path, {"kind", "match", "negate", "rules"});
-        }
-        return v;
+        if (const json* a = get(doc, "audience"))
+            *audience_out = audience_filter(*a, "audience", check_group_);
     }
 
     const GroupCheck& check_group_;

@@ -41,7 +41,7 @@ public:
             int64_t c = 0;
             if (whole(*n, "cohorts", 1, kMaxRetentionCohorts, &c)) r.cohorts = c;
         }
-        if (const json* a = get(doc, "audience")) r.audience = audience(*a, "audience");
+        if (const json* a = get(doc, "audience")) r.audience = audience_filter(*a, "audience", check_group_);
         return r;
     }
 
@@ -81,24 +81,6 @@ private:
         }
         out.any = false;
         string(event, "return.event", &out.event, true, true);
-    }
-
-    json audience(const json& v, const std::string& path) {
-        if (!object(v, path)) return json();
-        if (const json* id = get(v, "audience")) {
-            keys(v, path, {"audience"});
-            std::string s;
-            string(id, key_path(path, "audience"), &s, true, true);
-            return v;
-        }
-        if (check_group_) {
-            std::vector<DefinitionError> found;
-            check_group_(v, path, found);
-            for (DefinitionError& e : found) fail(e.path, std::move(e.message));
-        } else {
-            keys(v, path, {"kind", "match", "negate", "rules"});
-        }
-        return v;
     }
 
     const GroupCheck& check_group_;
