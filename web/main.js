@@ -215,8 +215,9 @@ function wireAudiences({ M, bridge, loads, mergeWorkspace }) {
       return merged;
     }
     const n = Object.keys(parsed.workspace.audiences).length, m = Object.keys(parsed.workspace.mappings).length;
-    bridge.status('info', `Imported a workspace: ${n} audience${n === 1 ? '' : 's'}, ${m} mapping${m === 1 ? '' : 's'} (they apply to files loaded from now on)`);
-    return { ok: true, kind: 'workspace', audiences: n, mappings: m };
+    const f = Object.keys(parsed.workspace.funnels).length;
+    bridge.status('info', `Imported a workspace: ${n} audience${n === 1 ? '' : 's'}, ${f} funnel${f === 1 ? '' : 's'}, ${m} mapping${m === 1 ? '' : 's'} (mappings apply to files loaded from now on)`);
+    return { ok: true, kind: 'workspace', audiences: n, funnels: f, mappings: m };
   };
 
   // CSV gets a UTF-8 byte-order mark: Excel reads a CSV without one in the system's code page,

@@ -66,13 +66,13 @@ const kMaxNameChars = 10000;  // the core's limit for any one string (ids, names
 const kMappingKeys = new Set(['source', 'kind', 'user_id', 'time', 'time_format', 'tz_offset_minutes', 'event', 'event_constant',
   'revenue', 'revenue_expr', 'order_id', 'filter', 'columns']);
 const kAudienceKeys = new Set(['segx', 'id', 'name', 'root']);
-const kWorkspaceKeys = new Set(['segx', 'kind', 'mappings', 'audiences', 'settings']);
+const kWorkspaceKeys = new Set(['segx', 'kind', 'mappings', 'audiences', 'funnels', 'settings']);
 const kSettingKeys = new Set(['memory_budget_mb']);
 // Names that would reach an object's prototype when used as a key by later code.
 const kReservedNames = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function exportWorkspace(w) {
-  const doc = { segx: 1, kind: 'workspace', mappings: w.mappings || {}, audiences: w.audiences || {}, settings: w.settings || {} };
+  const doc = { segx: 1, kind: 'workspace', mappings: w.mappings || {}, audiences: w.audiences || {}, funnels: w.funnels || {}, settings: w.settings || {} };
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
@@ -163,7 +163,7 @@ function checkAudience(a, path, add, key) {
 
 function checkWorkspace(doc, add, columnsOf) {
   checkUnknownKeys(doc, kWorkspaceKeys, '', add);
-  const w = { segx: 1, mappings: {}, audiences: {}, settings: {} };
+  const w = { segx: 1, mappings: {}, audiences: {}, funnels: {}, settings: {} };
   const section = (key) => {
     if (doc[key] === undefined) return {};
     if (isObject(doc[key])) return doc[key];
@@ -199,6 +199,21 @@ function checkWorkspace(doc, add, columnsOf) {
     const path = `audiences[${quoted(id)}]`;
     if (!checkName(id, path, add, 'an audience id')) continue;
     w.audiences[id] = checkAudience(a, path, add, id);
+  }
+
+  // Funnels: the document level here (an object saved under its id); the steps and the rest are
+  // the core's to check when the workspace is merged (all or nothing).
+  for (const [id, f] of Object.entries(section('funnels'))) {
+    const path = `funnels[${quoted(id)}]`;
+    if (!checkName(id, path, add, 'a funnel id')) continue;
+    if (!isObject(f)) {
+      add(path, `expected a funnel definition (an object), found ${typeName(f)}`);
+      continue;
+    }
+    if (f.segx !== 1) add(`${path}.segx`, 'expected 1');
+    if (f.kind !== 'funnel') add(`${path}.kind`, 'expected "funnel"');
+    if (f.id !== id) add(`${path}.id`, `expected ${quoted(id)}, the key it is saved under`);
+    w.funnels[id] = f;
   }
 
   const settings = section('settings');

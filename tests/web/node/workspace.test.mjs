@@ -18,11 +18,12 @@ const usersColumns = [{ name: '会员ID', type: 'VARCHAR' }, { name: '城市', t
 const vip = { segx: 1, id: 'vip', name: '大客户', root: { match: 'all', rules: [{ kind: 'property', attribute: '城市', op: 'eq', value: '上海' }] } };
 
 function sampleWorkspace() {
-  const w = { segx: 1, mappings: {}, audiences: {}, settings: {} };
+  const w = { segx: 1, mappings: {}, audiences: {}, funnels: {}, settings: {} };
   w.mappings['orders.csv'] = inferMapping('orders.csv', ordersColumns);
   w.mappings['会员.csv'] = inferMapping('会员.csv', usersColumns);
   w.audiences.vip = vip;
   w.audiences.everyone = { segx: 1, id: 'everyone', name: 'Everyone', root: { match: 'all', rules: [] } };
+  w.funnels.checkout = { segx: 1, kind: 'funnel', id: 'checkout', name: 'Checkout', steps: [{ event: 'view_item' }, { event: 'purchase' }] };
   w.settings.memory_budget_mb = 1024;
   return w;
 }
@@ -45,7 +46,7 @@ describe('workspace export and import', () => {
     const r = parseImport(text);
     assert.equal(r.ok, true, JSON.stringify(r.errors));
     assert.equal(r.kind, 'workspace');
-    assert.deepEqual(r.workspace, { segx: 1, mappings: w.mappings, audiences: w.audiences, settings: w.settings });
+    assert.deepEqual(r.workspace, { segx: 1, mappings: w.mappings, audiences: w.audiences, funnels: w.funnels, settings: w.settings });
     // With the files at hand, mappings are also checked against their real columns.
     const columnsOf = (name) => ({ 'orders.csv': ordersColumns, '会员.csv': usersColumns })[name] ?? null;
     assert.equal(parseImport(text, { columnsOf }).ok, true);
@@ -118,6 +119,13 @@ describe('workspace export and import', () => {
     assertRefused(importOf({ settings: { memory_budget_mb: '2048' } }), 'settings.memory_budget_mb');
     assertRefused(importOf({ settings: { theme: 'dark' } }), 'settings.theme', /unknown key/);
     assertRefused(importOf({ data: [[1, 2]] }), 'data', /unknown key/);
+  });
+
+  test('funnels are keyed by their id and labelled as funnels', () => {
+    assertRefused(importOf({ funnels: { f1: { segx: 1, kind: 'funnel', id: 'f2', steps: [] } } }), 'funnels["f1"].id', /"f1"/);
+    assertRefused(importOf({ funnels: { f1: { segx: 1, id: 'f1', steps: [] } } }), 'funnels["f1"].kind', /funnel/);
+    assertRefused(importOf({ funnels: { f1: [] } }), 'funnels["f1"]', /funnel definition/);
+    assertRefused(importOf({ funnels: [] }), 'funnels', /keyed by name/);
   });
 
   test('hostile input is refused without touching any prototype', () => {
