@@ -10,10 +10,13 @@ void update_app(App& app, double budget_ms) {
     app.session.rebuild_model_if_dirty();
     update_audience(app.session, app.audiences, budget_ms);
     update_funnel(app.session, app.funnels, budget_ms);
+    update_retention(app.session, app.retention, budget_ms);
+    update_lifecycle(app.session, app.lifecycle, budget_ms);
 }
 
 bool app_busy(const App& app) {
-    return evaluation_pending(app.session, app.audiences) || funnel_pending(app.session, app.funnels);
+    return evaluation_pending(app.session, app.audiences) || funnel_pending(app.session, app.funnels) ||
+           retention_pending(app.session, app.retention) || lifecycle_pending(app.session, app.lifecycle);
 }
 
 std::string app_state_json(const App& app, std::string_view section) {
@@ -22,6 +25,10 @@ std::string app_state_json(const App& app, std::string_view section) {
     if (section.empty() || section == "audience")
         out["audience"] = audience_state_json(app.session, app.audiences);
     if (section.empty() || section == "funnel") out["funnel"] = funnel_state_json(app.session, app.funnels);
+    if (section.empty() || section == "retention")
+        out["retention"] = retention_state_json(app.session, app.retention);
+    if (section.empty() || section == "lifecycle")
+        out["lifecycle"] = lifecycle_state_json(app.session, app.lifecycle);
     if (!section.empty()) {
         auto it = out.find(std::string(section));
         if (it == out.end())

@@ -4,6 +4,8 @@
 // session knows no tab. No ImGui here either: the Node build and the native tests use it.
 #include "app/audiences/audience_state.h"
 #include "app/funnels/funnel_state.h"
+#include "app/lifecycle/lifecycle_state.h"
+#include "app/retention/retention_state.h"
 #include "app/session.h"
 
 #include <string>
@@ -15,6 +17,9 @@ struct App {
     Session& session;
     AudienceState audiences; // the Audiences tab (audiences/)
     FunnelState funnels;     // the Funnels tab (funnels/)
+    // The Retention tab (retention/), the Lifecycle tab and its 9-metric board (lifecycle/).
+    RetentionState retention;
+    LifecycleState lifecycle;
 };
 
 // Brings what the tabs show up to date with the session: the model when a source changed, and
@@ -27,7 +32,7 @@ bool app_busy(const App& app);
 
 // What window.segx.state(section) returns: every section, or only the one named ("audience",
 // "funnel", "overview", "sources", ...), as JSON text. Reads only (no rebuild, no evaluation); throws
-// std::invalid_argument for an unknown section.
+// std::invalid_argument for an unknown section. The Retention and Lifecycle tabs: "retention", "lifecycle".
 std::string app_state_json(const App& app, std::string_view section = {});
 
 } // namespace segx

@@ -20,7 +20,9 @@ static double nice_max(double v) {
 }
 
 void line_chart(const char* id, const double* values, size_t n,
-                const std::function<std::string(size_t)>& label, ImVec2 size) {
+                const std::function<std::string(size_t)>& label, ImVec2 size,
+                const std::function<std::string(double)>& value_text) {
+    auto text_of = [&](double v) { return value_text ? value_text(v) : format_count(v); };
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 p0 = ImGui::GetCursorScreenPos();
     if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
@@ -33,7 +35,7 @@ void line_chart(const char* id, const double* values, size_t n,
     for (int k = 0; k <= 4; ++k) {
         float y = b.y - (b.y - a.y) * float(k) / 4;
         dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), kChartGrid);
-        std::string t = format_count(top * k / 4);
+        std::string t = text_of(top * k / 4);
         dl->AddText(ImVec2(a.x - ImGui::CalcTextSize(t.c_str()).x - 6, y - ImGui::GetTextLineHeight() / 2),
                     kChartAxisText, t.c_str());
     }
@@ -58,7 +60,7 @@ void line_chart(const char* id, const double* values, size_t n,
                 : size_t(std::clamp(std::lround((mx - a.x) / (b.x - a.x) * float(n - 1)), 0L, long(n - 1)));
         dl->AddLine(ImVec2(px(i), a.y), ImVec2(px(i), b.y), kChartCursor);
         dl->AddCircleFilled(ImVec2(px(i), py(values[i])), ImGui::GetFontSize() / 4, kChartLine);
-        ImGui::SetTooltip("%s\n%s", label(i).c_str(), format_count(values[i]).c_str());
+        ImGui::SetTooltip("%s\n%s", label(i).c_str(), text_of(values[i]).c_str());
     }
 }
 
@@ -191,6 +193,75 @@ void histogram_chart(const char* id, const double* counts, const std::string* la
     }
     if (hovered_i >= 0)
         ImGui::SetTooltip("%s\n%s users", labels[hovered_i].c_str(), format_count(counts[hovered_i]).c_str());
+}
+
+static const char* const kLifecycleStageNames[4] = {"new", "returning", "resurrecting", "dormant"};
+
+LifecycleBarHit lifecycle_bars(const char* id, const LifecycleBar* bars, size_t n, ImVec2 size) {
+    LifecycleBarHit hit;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 p0 = ImGui::GetCursorScreenPos();
+    if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
+    float line = ImGui::GetTextLineHeightWithSpacing();
+    float axis_w = ImGui::CalcTextSize("00000000").x;
+    ImVec2 a(p0.x + axis_w, p0.y + 4), b(p0.x + size.x - 8, p0.y + size.y - line);
+    ImGui::Dummy(size); // the chart's place in the layout; each period is its own item below
+    if (n == 0 || b.x <= a.x + 4 || b.y <= a.y + 4) return hit;
+    double up = 0, down = 0;
+    for (size_t i = 0; i < n; ++i) {
+        up = std::max(up, bars[i].stages[0] + bars[i].stages[1] + bars[i].stages[2]);
+        down = std::max(down, bars[i].stages[3]);
+    }
+    up = nice_max(up);
+    down = down > 0 ? nice_max(down) : 0;
+    // The axis splits the height in proportion to the two scales' ranges.
+    float per = (b.y - a.y) / float(up + down);
+    float axis_y = a.y + float(up) * per;
+    auto py = [&](double v) { return axis_y - float(v) * per; }; // v < 0: below the axis
+    for (double v : {up, up / 2, 0.0, -down / 2, -down}) {
+        if (v < 0 && down == 0) continue;
+        float y = py(v);
+        dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), v == 0 ? kChartCursor : kChartGrid);
+        std::string t = format_count(std::fabs(v));
+        dl->AddText(ImVec2(a.x - ImGui::CalcTextSize(t.c_str()).x - 6, y - ImGui::GetTextLineHeight() / 2),
+                    kChartAxisText, t.c_str());
+    }
+    float slot = (b.x - a.x) / float(n), bar_w = std::max(3.0f, slot * 0.7f);
+    // Period labels: as many as fit side by side.
+    float label_w = ImGui::CalcTextSize("0000-00-00").x + 8;
+    size_t every = std::max<size_t>(1, size_t(std::ceil(label_w / slot)));
+    ImVec2 after = ImGui::GetCursorScreenPos();
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    for (size_t i = 0; i < n; ++i) {
+        const LifecycleBar& bar = bars[i];
+        float cx = a.x + slot * (float(i) + 0.5f), x0 = cx - bar_w / 2, x1 = cx + bar_w / 2;
+        std::string label = std::string(id) + "." + std::to_string(i);
+        ImGui::SetCursorScreenPos(ImVec2(x0, a.y));
+        if (ImGui::InvisibleButton(label.c_str(), ImVec2(bar_w, b.y - a.y)))
+            hit.clicked = true, hit.bar = int(i);
+        widget_registry_note_last_item(label.c_str()); // invisible buttons report no label to the hooks
+        bool hovered = ImGui::IsItemHovered();
+        if (hovered) hit.bar = int(i);
+        float my = ImGui::GetIO().MousePos.y;
+        // Segments: new at the axis, then returning, then resurrecting; dormant below.
+        double base = 0;
+        for (int k = 0; k < 4; ++k) {
+            double v = bar.stages[k];
+            float y0 = k < 3 ? py(base + v) : axis_y, y1 = k < 3 ? py(base) : py(-v);
+            if (k < 3) base += v;
+            if (v <= 0 || y1 - y0 < 0.5f) continue;
+            bool in = hovered && my >= y0 && my <= y1;
+            if (in) hit.stage = k;
+            ImU32 col = lifecycle_stage_color(k, bar.complete);
+            dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), col);
+            if (in) dl->AddRect(ImVec2(x0, y0), ImVec2(x1, y1), kChartLine, 0, 0, 2);
+            g.LastItemData.Rect = ImRect(x0, y0, x1, y1); // recorded for tests, no item of its own
+            widget_registry_note_last_item((label + "." + kLifecycleStageNames[k]).c_str());
+        }
+        if (i % every == 0) centred_text(dl, cx, b.y + 3, slot * float(every), kChartAxisText, bar.label);
+    }
+    ImGui::SetCursorScreenPos(after);
+    return hit;
 }
 
 } // namespace segx

@@ -12,8 +12,10 @@ namespace segx {
 
 // A line over n values, x evenly spaced. `label(i)` names point i (e.g. its date) for the
 // tooltip and the first/last axis labels. The chart registers as an item with `id`.
+// `value_text` formats the values (axis and tooltip; default: whole counts).
 void line_chart(const char* id, const double* values, size_t n,
-                const std::function<std::string(size_t)>& label, ImVec2 size);
+                const std::function<std::string(size_t)>& label, ImVec2 size,
+                const std::function<std::string(double)>& value_text = nullptr);
 
 // Horizontal bars, one row per value, with the label at the left and the value at the right.
 void bar_list(const char* id, const std::string* labels, const double* values, size_t n, float width);
@@ -46,5 +48,24 @@ struct ChartMarker {
 // count on hover, and markers drawn over the bars.
 void histogram_chart(const char* id, const double* counts, const std::string* labels, size_t n,
                      const std::vector<ChartMarker>& markers, ImVec2 size);
+
+// One period of a lifecycle chart: new, returning and resurrecting users stacked above the
+// axis, dormant users below it (counts, all positive).
+struct LifecycleBar {
+    std::string label;               // under the bar (the period's start)
+    double stages[4] = {0, 0, 0, 0}; // new, returning, resurrecting, dormant
+    bool complete = true;            // false: drawn paler (the period holding as-of)
+};
+// What the mouse did over a lifecycle chart this frame.
+struct LifecycleBarHit {
+    int bar = -1;   // the period hovered or clicked (-1: none)
+    int stage = -1; // the stage under the mouse (0..3 as in LifecycleBar::stages; -1: none)
+    bool clicked = false;
+};
+// Stacked bars, one per period. Each period's column is an item labelled `id` + "." + i, and
+// each of its segments is recorded as `id` + "." + i + "." + stage name ("new", "returning",
+// "resurrecting", "dormant") for window.segx.widgetRect, so tests can point at one. The caller
+// shows the hovered period's tooltip and acts on a click.
+LifecycleBarHit lifecycle_bars(const char* id, const LifecycleBar* bars, size_t n, ImVec2 size);
 
 } // namespace segx

@@ -31,6 +31,21 @@ const ImU32 kChartDropOff = IM_COL32(220, 90, 70, 70);
 const ImU32 kChartDropOffHover = IM_COL32(220, 90, 70, 170);
 const ImU32 kChartMarker = IM_COL32(220, 90, 70, 220);
 
+const ImU32 kIncompleteHatch = IM_COL32(120, 125, 140, 110);
+const ImVec4 kDeltaUpText = kHighLiftText;
+const ImVec4 kDeltaDownText = kRejectReasonText;
+
+ImU32 heat_text_color(double t) {
+    return t > 0.55 ? IM_COL32(255, 255, 255, 255) : IM_COL32(30, 32, 40, 255);
+}
+
+ImU32 lifecycle_stage_color(int stage, bool complete) {
+    static const ImU32 kStages[4] = {IM_COL32(60, 140, 90, 255), IM_COL32(40, 100, 210, 255),
+                                     IM_COL32(150, 90, 200, 255), IM_COL32(220, 90, 70, 255)};
+    ImU32 c = kStages[std::clamp(stage, 0, 3)];
+    return complete ? c : (c & ~IM_COL32_A_MASK) | (ImU32(110) << IM_COL32_A_SHIFT);
+}
+
 ImU32 heat_color(double t) {
     t = std::clamp(t, 0.0, 1.0);
     int r = int(245 - t * (245 - 30)), g = int(247 - t * (247 - 80)), b = int(250 - t * (250 - 180));

@@ -1,6 +1,8 @@
 #include "app/ui.h"
 
 #include "app/funnels/ui_funnels.h"
+#include "app/lifecycle/ui_lifecycle.h"
+#include "app/retention/ui_retention.h"
 
 #include "app/theme.h"
 #include "app/widget_registry.h"
@@ -87,6 +89,14 @@ void draw_app(App& app, UiState& ui) {
         }
         if (ImGui::BeginTabItem("Funnels", nullptr, flags_of("Funnels"))) {
             draw_funnels(app, ui);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Retention", nullptr, flags_of("Retention"))) {
+            draw_retention(app, ui);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Lifecycle", nullptr, flags_of("Lifecycle"))) {
+            draw_lifecycle(app, ui);
             ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Data")) {

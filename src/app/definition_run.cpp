@@ -1,0 +1,68 @@
+#include "app/definition_run.h"
+
+#include "app/session.h"
+#include "core/run/run.h"
+
+#include <memory>
+
+namespace segx {
+
+using json = nlohmann::json;
+
+EvalInputs definition_inputs(const Session& session, uint64_t revision) {
+    auto as_of = session.as_of_us();
+    return {revision, session.model_generation, session.workspace.revision, as_of ? *as_of : INT64_MIN};
+}
+
+bool definition_pending(const Session& session, const DefinitionRun& run, uint64_t revision) {
+    return !run.evaluated || run.evaluated_for != definition_inputs(session, revision);
+}
+
+static void finish(DefinitionRun& run, const EvalInputs& inputs, json answer) {
+    run.errors.clear();
+    if (answer.value("ok", false)) {
+        run.answer = std::move(answer);
+    } else {
+        for (const json& e : answer.value("errors", json::array()))
+            run.errors.push_back({e.value("path", ""), e.value("message", "")});
+        run.answer = nullptr;
+    }
+    run.evaluated = true, run.evaluated_for = inputs, ++run.evaluations;
+}
+
+void update_definition_run(Session& session, DefinitionRun& run, uint64_t revision,
+                           const std::function<json()>& document, double budget_ms) {
+    EvalInputs inputs = definition_inputs(session, revision);
+    if (run.evaluated && run.evaluated_for == inputs) {
+        run.job = Job{};
+        return;
+    }
+    if (!run.job.active() || run.job_for != inputs) {
+        // A snapshot of the definition: the tab may change it before the step runs.
+        run.job = Job{};
+        run.job_for = inputs;
+        auto doc = std::make_shared<const json>(document());
+        run.job.steps.push_back([&session, &run, doc, inputs] {
+            RunContext ctx{session.model, session.as_of_us(), session.model_generation,
+                           &session.workspace.saved, &session.audience_cache};
+            finish(run, inputs, run_definition(ctx, *doc, RunOptions{}));
+        });
+    }
+    run.job.step(budget_ms);
+    if (!run.job.active()) run.eval_ms = run.job.work_ms;
+}
+
+void add_run_state(json& out, const Session& session, const DefinitionRun& run, uint64_t revision) {
+    bool pending = definition_pending(session, run, revision);
+    out["revision"] = revision;
+    out["ok"] = run.errors.empty();
+    out["errors"] = errors_json(run.errors);
+    // The answer of the last finished evaluation; one for the definition as it is now may be
+    // under way.
+    out["answer"] = run.answer;
+    out["evaluating"] = pending;
+    out["evaluations"] = run.evaluations;
+    out["progress"] = pending ? run.job.progress() : 1.0f;
+}
+
+} // namespace segx

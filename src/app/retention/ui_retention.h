@@ -1,0 +1,10 @@
+#pragma once
+// The Retention tab (ImGui): the settings (period, start and return events, mode, periods), the
+// cohort triangle as a heat-map table and the mean curve. State: retention_state.h.
+#include "app/ui.h"
+
+namespace segx {
+
+void draw_retention(App& app, UiState& ui);
+
+} // namespace segx

@@ -1,0 +1,119 @@
+// The Retention and Lifecycle tabs in the real page, on the demo: each tab opened by clicking
+// it, its period changed by clicking the real combo, the answers in state() equal to
+// window.segx.run's for the same definitions, a cohort cell hovered (a click on it opens
+// nothing: no audience rule names a cohort cell), and a lifecycle bar segment and a board group
+// clicked open their `lifecycle` audiences in the builder.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { artifacts, clickWidget, frames, settle, startBrowser } from '../support/browser_env.mjs';
+
+let env;
+before(async () => {
+  env = await startBrowser();
+});
+after(async () => env && (await env.close()));
+
+// The state once every tab's work (run a slice per frame) has caught up and `check` holds.
+async function stateWhen(page, check = () => true) {
+  let s;
+  for (let i = 0; i < 200; ++i) {
+    s = await page.evaluate(() => window.segx.state());
+    if (!s.audience.evaluating && !s.retention.evaluating && !s.lifecycle.evaluating && check(s)) break;
+    await frames(page);
+  }
+  return s;
+}
+
+async function pick(page, picker, typed, item) {
+  await clickWidget(page, picker);
+  await page.keyboard.type(typed);
+  await frames(page, 3);
+  await clickWidget(page, `${item}##pick`);
+}
+
+const run = (page, definition) => page.evaluate((d) => window.segx.run(d), definition);
+
+describe('the Retention and Lifecycle tabs', () => {
+  test('retention: the triangle of the chosen settings is segx.run\'s, by week then by month', async () => {
+    const page = await env.openPage();
+    await settle(page);
+    await clickWidget(page, 'Retention');
+    await pick(page, '##retention.start.event', 'page_v', 'page_view');
+    let s = await stateWhen(page, (t) => t.retention.definition.start.event === 'page_view' && t.retention.answer);
+    let r = s.retention;
+    assert.equal(r.ok, true, JSON.stringify(r.errors));
+    assert.equal(r.evaluating, false);
+    assert.deepEqual(r.definition.start, { event: 'page_view' });
+    assert.deepEqual(r.definition.return, { any: true });
+    assert.equal(r.definition.period, 'week');
+    assert.deepEqual(r.answer, await run(page, r.definition));
+    assert.equal(r.answer.cohorts.length, 13);
+    const revision = r.revision;
+
+    // The period, by the real combo.
+    await clickWidget(page, '##retention.period');
+    await clickWidget(page, 'month##retention.period');
+    s = await stateWhen(page, (t) => t.retention.definition.period === 'month' && t.retention.answer?.period === 'month');
+    r = s.retention;
+    assert.ok(r.revision > revision);
+    assert.equal(r.answer.period, 'month');
+    assert.deepEqual(r.answer, await run(page, r.definition));
+    // The newest cohort with users has some of them back in the next month.
+    const row = r.answer.cohorts.findIndex((c) => c.size > 0 && c.counts.length > 1);
+    assert.ok(row >= 0, JSON.stringify(r.answer.cohorts));
+
+    // Hover a cell (its exact numbers show in a tooltip); a click opens nothing.
+    const cell = `##retention.cell.${row}.1`;
+    const rect = await page.evaluate((l) => window.segx.widgetRect(l), cell);
+    assert.ok(rect?.visible, `${cell} is drawn`);
+    await page.mouse.move(rect.x + rect.w / 2, rect.y + rect.h / 2);
+    await frames(page, 3);
+    await page.screenshot({ path: join(artifacts, 'retention.png') });
+    const before = (await stateWhen(page)).audience.definition;
+    await clickWidget(page, cell);
+    s = await stateWhen(page);
+    assert.deepEqual(s.audience.definition, before);
+    assert.deepEqual(page.problems(), []);
+  });
+
+  test('lifecycle: the bars and the board are segx.run\'s; a segment and a group open audiences', async () => {
+    const page = await env.openPage();
+    await settle(page);
+    await clickWidget(page, 'Lifecycle');
+    let s = await stateWhen(page, (t) => t.lifecycle.answer && t.lifecycle.board.answer);
+    let l = s.lifecycle;
+    assert.equal(l.ok, true, JSON.stringify(l.errors));
+    assert.equal(l.board.ok, true, JSON.stringify(l.board.errors));
+    assert.deepEqual(l.answer, await run(page, l.definition));
+    assert.deepEqual(l.board.answer, await run(page, l.board.definition));
+    assert.deepEqual(l.board.definition.period, { last_days: 30 });
+    assert.equal(l.board.definition.dormant_days, 90);
+
+    await clickWidget(page, '##lifecycle.period');
+    await clickWidget(page, 'day##lifecycle.period');
+    s = await stateWhen(page, (t) => t.lifecycle.answer?.period === 'day');
+    l = s.lifecycle;
+    assert.equal(l.definition.period, 'day');
+    assert.deepEqual(l.answer, await run(page, l.definition));
+    assert.equal(l.answer.periods.length, 12);
+    await page.screenshot({ path: join(artifacts, 'lifecycle.png') });
+
+    // A click on a returning segment: the audience of the users returning now.
+    const i = l.answer.periods.findIndex((p) => p.returning > 0);
+    assert.ok(i >= 0, JSON.stringify(l.answer.periods));
+    await clickWidget(page, `##lifecycle.bar.${i}.returning`);
+    s = await stateWhen(page, (t) => t.audience.definition.root.rules[0]?.kind === 'lifecycle');
+    assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'lifecycle', stage: 'returning' }]);
+    assert.equal(s.audience.name, 'Lifecycle: Returning users');
+
+    // A board group.
+    await clickWidget(page, 'Lifecycle');
+    await clickWidget(page, 'Dormant 休眠用户##board.group.dormant');
+    s = await stateWhen(page, (t) => t.audience.definition.root.rules[0]?.stage === 'dormant');
+    assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'lifecycle', stage: 'dormant' }]);
+    assert.equal(s.audience.name, 'Board: Dormant 休眠用户 users');
+    assert.deepEqual(page.problems(), []);
+  });
+});
