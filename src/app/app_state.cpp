@@ -10,10 +10,12 @@ void update_app(App& app, double budget_ms) {
     app.session.rebuild_model_if_dirty();
     update_audience(app.session, app.audiences, budget_ms);
     update_funnel(app.session, app.funnels, budget_ms);
+    update_rfm(app.session, app.rfm, budget_ms);
 }
 
 bool app_busy(const App& app) {
-    return evaluation_pending(app.session, app.audiences) || funnel_pending(app.session, app.funnels);
+    return evaluation_pending(app.session, app.audiences) || funnel_pending(app.session, app.funnels) ||
+           rfm_pending(app.session, app.rfm);
 }
 
 std::string app_state_json(const App& app, std::string_view section) {
@@ -22,6 +24,7 @@ std::string app_state_json(const App& app, std::string_view section) {
     if (section.empty() || section == "audience")
         out["audience"] = audience_state_json(app.session, app.audiences);
     if (section.empty() || section == "funnel") out["funnel"] = funnel_state_json(app.session, app.funnels);
+    if (section.empty() || section == "rfm") out["rfm"] = rfm_state_json(app.session, app.rfm);
     if (!section.empty()) {
         auto it = out.find(std::string(section));
         if (it == out.end())

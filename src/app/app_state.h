@@ -4,6 +4,7 @@
 // session knows no tab. No ImGui here either: the Node build and the native tests use it.
 #include "app/audiences/audience_state.h"
 #include "app/funnels/funnel_state.h"
+#include "app/rfm/rfm_state.h"
 #include "app/session.h"
 
 #include <string>
@@ -15,6 +16,7 @@ struct App {
     Session& session;
     AudienceState audiences; // the Audiences tab (audiences/)
     FunnelState funnels;     // the Funnels tab (funnels/)
+    RfmState rfm;            // the RFM tab (rfm/)
 };
 
 // Brings what the tabs show up to date with the session: the model when a source changed, and
@@ -26,7 +28,7 @@ void update_app(App& app, double budget_ms);
 bool app_busy(const App& app);
 
 // What window.segx.state(section) returns: every section, or only the one named ("audience",
-// "funnel", "overview", "sources", ...), as JSON text. Reads only (no rebuild, no evaluation); throws
+// "funnel", "rfm", "overview", "sources", ...), as JSON text. Reads only (no rebuild, no evaluation); throws
 // std::invalid_argument for an unknown section.
 std::string app_state_json(const App& app, std::string_view section = {});
 

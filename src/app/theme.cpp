@@ -31,6 +31,9 @@ const ImU32 kChartDropOff = IM_COL32(220, 90, 70, 70);
 const ImU32 kChartDropOffHover = IM_COL32(220, 90, 70, 170);
 const ImU32 kChartMarker = IM_COL32(220, 90, 70, 220);
 
+const ImU32 kHeatTextOnLight = IM_COL32(30, 35, 45, 255);
+const ImU32 kHeatTextOnDark = IM_COL32(250, 250, 252, 255);
+
 ImU32 heat_color(double t) {
     t = std::clamp(t, 0.0, 1.0);
     int r = int(245 - t * (245 - 30)), g = int(247 - t * (247 - 80)), b = int(250 - t * (250 - 180));

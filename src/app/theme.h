@@ -49,5 +49,7 @@ extern const ImU32 kChartMarker;       // a percentile marker (median, p90) on a
 // Heat maps: t in [0, 1] from white to deep blue (readable on the light theme, and monotone
 // for colour-blind eyes); t is clamped.
 ImU32 heat_color(double t);
+extern const ImU32 kHeatTextOnLight; // text inside a heat-map cell of a light colour (t <= 0.55)
+extern const ImU32 kHeatTextOnDark;  // ... of a dark colour
 
 } // namespace segx

@@ -1,6 +1,7 @@
 #include "app/ui.h"
 
 #include "app/funnels/ui_funnels.h"
+#include "app/rfm/ui_rfm.h"
 
 #include "app/theme.h"
 #include "app/widget_registry.h"
@@ -87,6 +88,10 @@ void draw_app(App& app, UiState& ui) {
         }
         if (ImGui::BeginTabItem("Funnels", nullptr, flags_of("Funnels"))) {
             draw_funnels(app, ui);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("RFM", nullptr, flags_of("RFM"))) {
+            draw_rfm(app, ui);
             ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Data")) {
