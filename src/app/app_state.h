@@ -13,6 +13,10 @@
 namespace segx {
 
 struct App {
+    // Tabs start in their default state; a constructor (not aggregate initialisation) so that
+    // adding a tab changes no caller.
+    explicit App(Session& s) : session(s) {}
+
     Session& session;
     AudienceState audiences; // the Audiences tab (audiences/)
     FunnelState funnels;     // the Funnels tab (funnels/)

@@ -108,6 +108,7 @@ json rfm_state_json(const Session& session, const RfmState& st) {
             {"monetary", rfm_monetary_name(st.draft.monetary)},
             {"color_by", rfm_color_by_name(st.color_by)},
             {"revision", st.draft_revision},
+            {"hover", st.hover.empty() ? json(nullptr) : json(st.hover)},
             {"errors", errors_json(st.errors)},
             // The answer of the last finished evaluation; one for the draft as it is now may be
             // under way.

@@ -30,6 +30,9 @@ struct RfmState {
     Rfm draft;                   // the default settings: quantile, total, the R×F grid
     uint64_t draft_revision = 1; // bumped by rfm_changed(): every edit of the draft
     RfmColorBy color_by = RfmColorBy::Customers;
+    // The tooltip of the heat-map cell under the mouse in the last frame ("" for none), set by
+    // the panel, so that tests read the exact numbers a person sees.
+    std::string hover;
 
     // The last finished evaluation, for `evaluated_for`. While `job` runs the previous figures
     // stay on screen.

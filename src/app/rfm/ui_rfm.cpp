@@ -193,13 +193,16 @@ void draw_heat_map(App& app, UiState& ui) {
     const json* c = find_cell(cells, r, f);
     if (!c) return;
     double n = number(*c, "customers"), rev = number(*c, "revenue");
-    ImGui::SetTooltip(
-        "R=%d F=%d%s%s\nCustomers: %s (%s of all customers)\nRevenue: %s (%s of all revenue)\nMean M: "
-        "%s\nClick: open these customers as an audience",
-        r, f, c->contains("segment") ? " · " : "",
-        c->contains("segment") ? c->at("segment").get_ref<const std::string&>().c_str() : "",
-        format_count(n).c_str(), pct(customers > 0 ? n / customers : 0).c_str(), num(rev).c_str(),
-        pct(revenue > 0 ? rev / revenue : 0).c_str(), number_or_dash(*c, "mean_m").c_str());
+    std::string segment = c->contains("segment") ? " · " + c->at("segment").get<std::string>() : "";
+    char text[512];
+    std::snprintf(text, sizeof text,
+                  "R=%d F=%d%s\nCustomers: %s (%s of all customers)\nRevenue: %s (%s of all revenue)\n"
+                  "Mean M: %s",
+                  r, f, segment.c_str(), format_count(n).c_str(),
+                  pct(customers > 0 ? n / customers : 0).c_str(), num(rev).c_str(),
+                  pct(revenue > 0 ? rev / revenue : 0).c_str(), number_or_dash(*c, "mean_m").c_str());
+    st.hover = text;
+    ImGui::SetTooltip("%s\nClick: open these customers as an audience", text);
 }
 
 // The segment table's columns, in order; each sorts by its JSON field (name: as text).
@@ -311,6 +314,7 @@ void draw_histograms(const RfmState& st) {
 void draw_rfm(App& app, UiState& ui) {
     Session& session = app.session;
     RfmState& st = app.rfm;
+    st.hover.clear(); // set again below while the mouse is over a cell
     if (session.model.users.size() == 0)
         ImGui::TextDisabled("No mapped data yet: load data to score customers.");
     draw_settings(st);
