@@ -147,8 +147,9 @@ void draw_heat_map(App& app, UiState& ui) {
     const json& cells = st.answer.at("cells");
     int S = st.answer.value("method", "") == "mean" ? 2 : 5;
     double customers = number(st.answer, "customers"), revenue = number(st.answer, "revenue");
-    std::vector<double> values(size_t(S * S));
-    std::vector<std::string> texts(size_t(S * S)), rows(size_t(S)), cols(size_t(S));
+    const size_t side_n = static_cast<size_t>(S);
+    std::vector<double> values(side_n * side_n);
+    std::vector<std::string> texts(side_n * side_n), rows(side_n), cols(side_n);
     // Row 0 at the top is R = S (the most recent); columns run F = 1 .. S.
     auto r_of = [S](int row) { return S - row; };
     for (int row = 0; row < S; ++row) {
