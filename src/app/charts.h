@@ -47,8 +47,6 @@ struct ChartMarker {
 void histogram_chart(const char* id, const double* counts, const std::string* labels, size_t n,
                      const std::vector<ChartMarker>& markers, ImVec2 size);
 
-} // namespace segx
-
 // A heat map of rows × cols cells (RFM's R × F grid). values[row * cols + col] is coloured
 // from 0 to `top` with heat_color; texts[] is written inside each cell (may be empty). Each
 // cell is an item labelled cell_id(row, col) (a hidden "##..." label, so tests can click it).
@@ -62,3 +60,5 @@ HeatGridHit heat_grid(const double* values, const std::string* texts, int rows, 
                       const std::function<std::string(int, int)>& cell_id, const std::string* row_labels,
                       const std::string* col_labels, const char* row_title, const char* col_title, double top,
                       const std::string& legend_label, ImVec2 size);
+
+} // namespace segx
