@@ -51,7 +51,7 @@ void histogram_chart(const char* id, const double* counts, const std::string* la
 // from 0 to `top` with heat_color; texts[] is written inside each cell (may be empty). Each
 // cell is an item labelled cell_id(row, col) (a hidden "##..." label, so tests can click it).
 // row 0 is drawn at the top. A legend of the colour scale goes under the grid, ending at
-// `top_label`. The caller shows the hovered cell's tooltip and acts on a click.
+// `legend_label`. The caller shows the hovered cell's tooltip and acts on a click.
 struct HeatGridHit {
     int row = -1, col = -1; // the cell hovered or clicked (-1: none)
     bool clicked = false;

@@ -221,7 +221,7 @@ void draw_segment_table(App& app, UiState& ui) {
     const json& segments = st.answer.at("segments");
     ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_Sortable |
                             ImGuiTableFlags_SortTristate | ImGuiTableFlags_ScrollY |
-                            ImGuiTableFlags_SizingFixedFit;
+                            ImGuiTableFlags_SizingStretchProp;
     float height = std::min(14.0f, float(segments.size()) + 1.5f) * ImGui::GetFrameHeightWithSpacing();
     if (!ImGui::BeginTable("##rfm.segments", 8, flags, ImVec2(0, height))) return;
     ImGui::TableSetupScrollFreeze(1, 1);
