@@ -12,11 +12,13 @@ void update_app(App& app, double budget_ms) {
     update_funnel(app.session, app.funnels, budget_ms);
     update_retention(app.session, app.retention, budget_ms);
     update_lifecycle(app.session, app.lifecycle, budget_ms);
+    update_rfm(app.session, app.rfm, budget_ms);
 }
 
 bool app_busy(const App& app) {
     return evaluation_pending(app.session, app.audiences) || funnel_pending(app.session, app.funnels) ||
-           retention_pending(app.session, app.retention) || lifecycle_pending(app.session, app.lifecycle);
+           retention_pending(app.session, app.retention) || lifecycle_pending(app.session, app.lifecycle) ||
+           rfm_pending(app.session, app.rfm);
 }
 
 std::string app_state_json(const App& app, std::string_view section) {
@@ -29,6 +31,7 @@ std::string app_state_json(const App& app, std::string_view section) {
         out["retention"] = retention_state_json(app.session, app.retention);
     if (section.empty() || section == "lifecycle")
         out["lifecycle"] = lifecycle_state_json(app.session, app.lifecycle);
+    if (section.empty() || section == "rfm") out["rfm"] = rfm_state_json(app.session, app.rfm);
     if (!section.empty()) {
         auto it = out.find(std::string(section));
         if (it == out.end())

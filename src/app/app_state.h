@@ -6,6 +6,7 @@
 #include "app/funnels/funnel_state.h"
 #include "app/lifecycle/lifecycle_state.h"
 #include "app/retention/retention_state.h"
+#include "app/rfm/rfm_state.h"
 #include "app/session.h"
 
 #include <string>
@@ -14,12 +15,17 @@
 namespace segx {
 
 struct App {
+    // Tabs start in their default state; a constructor (not aggregate initialisation) so that
+    // adding a tab changes no caller.
+    explicit App(Session& s) : session(s) {}
+
     Session& session;
     AudienceState audiences; // the Audiences tab (audiences/)
     FunnelState funnels;     // the Funnels tab (funnels/)
     // The Retention tab (retention/), the Lifecycle tab and its 9-metric board (lifecycle/).
     RetentionState retention;
     LifecycleState lifecycle;
+    RfmState rfm; // the RFM tab (rfm/)
 };
 
 // Brings what the tabs show up to date with the session: the model when a source changed, and
@@ -31,8 +37,8 @@ void update_app(App& app, double budget_ms);
 bool app_busy(const App& app);
 
 // What window.segx.state(section) returns: every section, or only the one named ("audience",
-// "funnel", "overview", "sources", ...), as JSON text. Reads only (no rebuild, no evaluation); throws
-// std::invalid_argument for an unknown section. The Retention and Lifecycle tabs: "retention", "lifecycle".
+// "funnel", "rfm", "retention", "lifecycle", "overview", "sources", ...), as JSON text. Reads only
+// (no rebuild, no evaluation); throws std::invalid_argument for an unknown section.
 std::string app_state_json(const App& app, std::string_view section = {});
 
 } // namespace segx

@@ -265,3 +265,66 @@ LifecycleBarHit lifecycle_bars(const char* id, const LifecycleBar* bars, size_t 
 }
 
 } // namespace segx
+
+namespace segx {
+
+HeatGridHit heat_grid(const double* values, const std::string* texts, int rows, int cols,
+                      const std::function<std::string(int, int)>& cell_id, const std::string* row_labels,
+                      const std::string* col_labels, const char* row_title, const char* col_title, double top,
+                      const std::string& legend_label, ImVec2 size) {
+    HeatGridHit hit;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 p0 = ImGui::GetCursorScreenPos();
+    if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
+    float line = ImGui::GetTextLineHeightWithSpacing();
+    float axis_w = ImGui::CalcTextSize(row_title).x + ImGui::CalcTextSize("00").x + 8;
+    // Grid area: left axis labels, the column labels and title under it, then the legend.
+    ImVec2 a(p0.x + axis_w, p0.y), b(p0.x + size.x - 8, p0.y + size.y - 4 * line);
+    ImGui::Dummy(size); // the chart's place in the layout; each cell is its own item below
+    if (rows <= 0 || cols <= 0 || b.x <= a.x + 4 || b.y <= a.y + 4) return hit;
+    ImVec2 after = ImGui::GetCursorScreenPos();
+    float cw = (b.x - a.x) / float(cols), ch = (b.y - a.y) / float(rows);
+    for (int r = 0; r < rows; ++r) {
+        for (int c = 0; c < cols; ++c) {
+            ImVec2 c0(a.x + cw * float(c), a.y + ch * float(r)), c1(c0.x + cw - 2, c0.y + ch - 2);
+            std::string id = cell_id(r, c);
+            ImGui::SetCursorScreenPos(c0);
+            if (ImGui::InvisibleButton(id.c_str(), ImVec2(cw - 2, ch - 2))) hit = {r, c, true};
+            widget_registry_note_last_item(id.c_str()); // invisible buttons report no label to the hooks
+            bool hovered = ImGui::IsItemHovered();
+            if (hovered && !hit.clicked) hit = {r, c, false};
+            double v = values[r * cols + c];
+            double t = top > 0 ? v / top : 0;
+            dl->AddRectFilled(c0, c1, heat_color(t));
+            if (hovered) dl->AddRect(c0, c1, kChartLine, 0, 0, 2);
+            const std::string& text = texts[r * cols + c];
+            if (!text.empty()) {
+                ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+                ImVec2 at((c0.x + c1.x - ts.x) / 2, (c0.y + c1.y - ts.y) / 2);
+                dl->AddText(at, t > 0.55 ? kHeatTextOnDark : kHeatTextOnLight, text.c_str());
+            }
+        }
+        ImVec2 ts = ImGui::CalcTextSize(row_labels[r].c_str());
+        dl->AddText(ImVec2(a.x - ts.x - 4, a.y + ch * (float(r) + 0.5f) - ts.y / 2), kChartAxisText,
+                    row_labels[r].c_str());
+    }
+    dl->AddText(ImVec2(p0.x, a.y + (b.y - a.y) / 2 - line / 2), kChartAxisText, row_title);
+    for (int c = 0; c < cols; ++c)
+        centred_text(dl, a.x + cw * (float(c) + 0.5f), b.y + 2, cw, kChartAxisText, col_labels[c]);
+    centred_text(dl, (a.x + b.x) / 2, b.y + line + 2, b.x - a.x, kChartAxisText, col_title);
+    // The legend: the colour scale from 0 to `top`.
+    float ly = b.y + 2 * line + 6, lw = std::min(240.0f * ImGui::GetFontSize() / 14, b.x - a.x);
+    const int steps = 24;
+    for (int i = 0; i < steps; ++i) {
+        float x0 = a.x + lw * float(i) / steps, x1 = a.x + lw * float(i + 1) / steps;
+        dl->AddRectFilled(ImVec2(x0, ly), ImVec2(x1 + 0.5f, ly + line * 0.6f),
+                          heat_color(double(i) / (steps - 1)));
+    }
+    dl->AddRect(ImVec2(a.x, ly), ImVec2(a.x + lw, ly + line * 0.6f), kChartGrid);
+    dl->AddText(ImVec2(a.x - ImGui::CalcTextSize("0").x - 4, ly - 2), kChartAxisText, "0");
+    dl->AddText(ImVec2(a.x + lw + 4, ly - 2), kChartAxisText, legend_label.c_str());
+    ImGui::SetCursorScreenPos(after);
+    return hit;
+}
+
+} // namespace segx

@@ -67,5 +67,18 @@ struct LifecycleBarHit {
 // "resurrecting", "dormant") for window.segx.widgetRect, so tests can point at one. The caller
 // shows the hovered period's tooltip and acts on a click.
 LifecycleBarHit lifecycle_bars(const char* id, const LifecycleBar* bars, size_t n, ImVec2 size);
+// A heat map of rows × cols cells (RFM's R × F grid). values[row * cols + col] is coloured
+// from 0 to `top` with heat_color; texts[] is written inside each cell (may be empty). Each
+// cell is an item labelled cell_id(row, col) (a hidden "##..." label, so tests can click it).
+// row 0 is drawn at the top. A legend of the colour scale goes under the grid, ending at
+// `legend_label`. The caller shows the hovered cell's tooltip and acts on a click.
+struct HeatGridHit {
+    int row = -1, col = -1; // the cell hovered or clicked (-1: none)
+    bool clicked = false;
+};
+HeatGridHit heat_grid(const double* values, const std::string* texts, int rows, int cols,
+                      const std::function<std::string(int, int)>& cell_id, const std::string* row_labels,
+                      const std::string* col_labels, const char* row_title, const char* col_title, double top,
+                      const std::string& legend_label, ImVec2 size);
 
 } // namespace segx

@@ -45,6 +45,8 @@ ImU32 lifecycle_stage_color(int stage, bool complete) {
     ImU32 c = kStages[std::clamp(stage, 0, 3)];
     return complete ? c : (c & ~IM_COL32_A_MASK) | (ImU32(110) << IM_COL32_A_SHIFT);
 }
+const ImU32 kHeatTextOnLight = IM_COL32(30, 35, 45, 255);
+const ImU32 kHeatTextOnDark = IM_COL32(250, 250, 252, 255);
 
 ImU32 heat_color(double t) {
     t = std::clamp(t, 0.0, 1.0);

@@ -54,7 +54,9 @@ ImU32 heat_text_color(double t);
 extern const ImU32 kIncompleteHatch; // retention: the hatching over an incomplete cell
 // Lifecycle stages (0 new, 1 returning, 2 resurrecting, 3 dormant); paler for an incomplete period.
 ImU32 lifecycle_stage_color(int stage, bool complete);
-extern const ImVec4 kDeltaUpText;   // the board: a number above the previous period's
-extern const ImVec4 kDeltaDownText; // ... below it
+extern const ImVec4 kDeltaUpText;    // the board: a number above the previous period's
+extern const ImVec4 kDeltaDownText;  // ... below it
+extern const ImU32 kHeatTextOnLight; // text inside a heat-map cell of a light colour (t <= 0.55)
+extern const ImU32 kHeatTextOnDark;  // ... of a dark colour
 
 } // namespace segx

@@ -3,6 +3,7 @@
 #include "app/funnels/ui_funnels.h"
 #include "app/lifecycle/ui_lifecycle.h"
 #include "app/retention/ui_retention.h"
+#include "app/rfm/ui_rfm.h"
 
 #include "app/theme.h"
 #include "app/widget_registry.h"
@@ -74,7 +75,7 @@ void draw_app(App& app, UiState& ui) {
     ImGui::SameLine();
     ImGui::BeginChild("##main", ImVec2(0, body_h), false);
     if (ImGui::BeginTabBar("##tabs")) {
-        // Further analyses (RFM, ...) add their tabs here.
+        // A further analysis adds its tab here.
         if (ImGui::BeginTabItem("Overview")) {
             draw_overview(session, ui);
             ImGui::EndTabItem();
@@ -89,6 +90,10 @@ void draw_app(App& app, UiState& ui) {
         }
         if (ImGui::BeginTabItem("Funnels", nullptr, flags_of("Funnels"))) {
             draw_funnels(app, ui);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("RFM", nullptr, flags_of("RFM"))) {
+            draw_rfm(app, ui);
             ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Retention", nullptr, flags_of("Retention"))) {

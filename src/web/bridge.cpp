@@ -23,7 +23,7 @@ Session& session() {
 }
 
 App& app() {
-    static App a{session(), {}, {}};
+    static App a{session()};
     return a;
 }
 

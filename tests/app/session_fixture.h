@@ -10,7 +10,7 @@ namespace segx::test {
 
 struct AppFixture {
     Session session;
-    App app{session, {}, {}};
+    App app{session};
 
     AppFixture() {
         session.user_sources.push_back(fixture_customers());

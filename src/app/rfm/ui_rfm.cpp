@@ -1,0 +1,362 @@
+// The RFM tab: the settings at the top (every widget labelled with its JSON path, so browser
+// tests can click it), then the heat map beside the segment table, then the histograms.
+#include "app/rfm/ui_rfm.h"
+
+#include "app/charts.h"
+#include "app/theme.h"
+#include "app/widget_registry.h"
+#include "imgui.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+namespace segx {
+
+using json = nlohmann::json;
+
+namespace {
+
+float unit() { return ImGui::GetFontSize() / 14.0f; }
+
+std::string pct(double share) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%", share * 100);
+    return buf;
+}
+
+std::string num(double v) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, std::fabs(v) >= 1e6 || v == std::floor(v) ? "%.0f" : "%.2f", v);
+    return std::fabs(v) >= 1000 && v == std::floor(v) ? format_count(v) : std::string(buf);
+}
+
+double number(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
+std::string number_or_dash(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? num(it->get<double>()) : std::string("-");
+}
+
+// Problems at `path` or inside it.
+void draw_problems(const std::vector<DefinitionError>& errors, const std::string& path) {
+    for (const DefinitionError& e : errors) {
+        if (e.path.rfind(path, 0) != 0) continue;
+        ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
+        ImGui::PushTextWrapPos(0);
+        ImGui::Text("%s", e.to_string().c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::PopStyleColor();
+    }
+}
+
+const char* const kMethodLabels[] = {"quantile", "thresholds", "mean"};
+const char* const kMethodHelp[] = {"Scores 1-5: five equal groups of customers per metric",
+                                   "Scores 1-5: fixed cut points per metric",
+                                   "Scores 1-2: at least as good as the customers' mean, or not"};
+const char* const kMonetaryLabels[] = {"total", "mean_order"};
+const char* const kMonetaryHelp[] = {"M is the customer's total revenue", "M is the revenue per order"};
+const char* const kColorByLabels[] = {"customers", "mean M", "revenue share"};
+
+bool draw_thresholds(RfmState& st) {
+    bool changed = false;
+    struct Row {
+        const char* key;
+        const char* caption;
+        std::array<double, 4>* values;
+    } rows[] = {{"r", "R (days since the last purchase)", &st.draft.thresholds.r},
+                {"f", "F (orders)", &st.draft.thresholds.f},
+                {"m", "M (revenue)", &st.draft.thresholds.m}};
+    for (Row& row : rows) {
+        ImGui::PushID(row.key);
+        for (int k = 0; k < 4; ++k) {
+            std::string label = std::string("##thresholds.") + row.key + "[" + std::to_string(k) + "]";
+            ImGui::SetNextItemWidth(80 * unit());
+            double v = (*row.values)[size_t(k)];
+            if (ImGui::InputDouble(label.c_str(), &v, 0, 0, "%g"))
+                (*row.values)[size_t(k)] = v, changed = true;
+            ImGui::SameLine();
+        }
+        ImGui::TextDisabled("%s", row.caption);
+        draw_problems(st.errors, std::string("thresholds.") + row.key);
+        ImGui::PopID();
+    }
+    return changed;
+}
+
+void draw_settings(RfmState& st) {
+    bool changed = false;
+    ImGui::TextUnformatted("Method");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(130 * unit());
+    if (begin_combo("##rfm.method", kMethodLabels[int(st.draft.method)])) {
+        for (int i = 0; i < 3; ++i) {
+            if (ImGui::Selectable(kMethodLabels[i], int(st.draft.method) == i))
+                set_rfm_method(st, RfmMethod(i));
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kMethodHelp[i]);
+        }
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine(0, 16 * unit());
+    ImGui::TextUnformatted("Monetary");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(130 * unit());
+    if (begin_combo("##rfm.monetary", kMonetaryLabels[int(st.draft.monetary)])) {
+        for (int i = 0; i < 2; ++i) {
+            if (ImGui::Selectable(kMonetaryLabels[i], int(st.draft.monetary) == i))
+                st.draft.monetary = RfmMonetary(i), changed = true;
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kMonetaryHelp[i]);
+        }
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine(0, 16 * unit());
+    if (ImGui::Button("Reset to the default grid##rfm")) reset_rfm_grid(st);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(st.draft.method == RfmMethod::Mean ? "The 8-class R/F/M template"
+                                                             : "The 10-segment R×F grid");
+    ImGui::SameLine(0, 16 * unit());
+    ImGui::TextUnformatted("Colour by");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(130 * unit());
+    if (begin_combo("##rfm.color_by", kColorByLabels[int(st.color_by)])) {
+        for (int i = 0; i < 3; ++i)
+            if (ImGui::Selectable(kColorByLabels[i], int(st.color_by) == i)) st.color_by = RfmColorBy(i);
+        ImGui::EndCombo();
+    }
+    ImGui::TextDisabled("%s", kMethodHelp[int(st.draft.method)]);
+    if (st.draft.method == RfmMethod::Thresholds) changed |= draw_thresholds(st);
+    if (changed) rfm_changed(st);
+    // Problems no widget shows beside it (the thresholds' are shown beside them).
+    for (const DefinitionError& e : st.errors)
+        if (st.draft.method != RfmMethod::Thresholds || e.path.rfind("thresholds", 0) != 0)
+            ImGui::TextColored(kErrorText, "%s", e.to_string().c_str());
+}
+
+const json* find_cell(const json& cells, int r, int f) {
+    for (const json& c : cells)
+        if (c.value("r", 0) == r && c.value("f", 0) == f) return &c;
+    return nullptr;
+}
+
+void draw_heat_map(App& app, UiState& ui) {
+    RfmState& st = app.rfm;
+    const json& cells = st.answer.at("cells");
+    int S = st.answer.value("method", "") == "mean" ? 2 : 5;
+    double customers = number(st.answer, "customers"), revenue = number(st.answer, "revenue");
+    const size_t side_n = static_cast<size_t>(S);
+    std::vector<double> values(side_n * side_n);
+    std::vector<std::string> texts(side_n * side_n), rows(side_n), cols(side_n);
+    // Row 0 at the top is R = S (the most recent); columns run F = 1 .. S.
+    auto r_of = [S](int row) { return S - row; };
+    for (int row = 0; row < S; ++row) {
+        rows[size_t(row)] = std::to_string(r_of(row));
+        cols[size_t(row)] = std::to_string(row + 1);
+        for (int col = 0; col < S; ++col) {
+            const json* c = find_cell(cells, r_of(row), col + 1);
+            if (!c) continue;
+            double v = 0;
+            std::string text;
+            switch (st.color_by) {
+                case RfmColorBy::Customers:
+                    v = number(*c, "customers"), text = format_count(v);
+                    break;
+                case RfmColorBy::MeanM:
+                    v = number(*c, "mean_m"), text = number_or_dash(*c, "mean_m");
+                    break;
+                case RfmColorBy::RevenueShare:
+                    v = revenue > 0 ? number(*c, "revenue") / revenue : 0, text = pct(v);
+                    break;
+            }
+            values[size_t(row * S + col)] = v;
+            texts[size_t(row * S + col)] = text;
+        }
+    }
+    double top = values.empty() ? 0 : *std::max_element(values.begin(), values.end());
+    std::string legend = st.color_by == RfmColorBy::RevenueShare ? pct(top)
+                         : st.color_by == RfmColorBy::MeanM      ? num(top) + " (mean M)"
+                                                                 : format_count(top) + " customers";
+    auto cell_id = [&](int row, int col) {
+        return "##rfm.cell.r" + std::to_string(r_of(row)) + ".f" + std::to_string(col + 1);
+    };
+    float side = std::min(ImGui::GetContentRegionAvail().x, 420 * unit());
+    HeatGridHit hit = heat_grid(values.data(), texts.data(), S, S, cell_id, rows.data(), cols.data(), "R",
+                                "F", top, legend, ImVec2(side, side * 0.9f));
+    if (hit.row < 0) return;
+    int r = r_of(hit.row), f = hit.col + 1;
+    if (hit.clicked) {
+        if (open_rfm_cell_audience(app.session, st, app.audiences, r, f)) ui.select_tab = "Audiences";
+        return;
+    }
+    const json* c = find_cell(cells, r, f);
+    if (!c) return;
+    double n = number(*c, "customers"), rev = number(*c, "revenue");
+    std::string segment = c->contains("segment") ? " · " + c->at("segment").get<std::string>() : "";
+    char text[512];
+    std::snprintf(text, sizeof text,
+                  "R=%d F=%d%s\nCustomers: %s (%s of all customers)\nRevenue: %s (%s of all revenue)\n"
+                  "Mean M: %s",
+                  r, f, segment.c_str(), format_count(n).c_str(),
+                  pct(customers > 0 ? n / customers : 0).c_str(), num(rev).c_str(),
+                  pct(revenue > 0 ? rev / revenue : 0).c_str(), number_or_dash(*c, "mean_m").c_str());
+    st.hover = text;
+    ImGui::SetTooltip("%s\nClick: open these customers as an audience", text);
+}
+
+// The segment table's columns, in order; each sorts by its JSON field (name: as text).
+const char* const kSegmentColumns[][2] = {{"segment", "name"},
+                                          {"customers", "customers"},
+                                          {"share", "share"},
+                                          {"revenue", "revenue"},
+                                          {"revenue share", "revenue_share"},
+                                          {"mean R (days)", "mean_r"},
+                                          {"mean F (orders)", "mean_f"},
+                                          {"mean M", "mean_m"}};
+
+void draw_segment_table(App& app, UiState& ui) {
+    RfmState& st = app.rfm;
+    const json& segments = st.answer.at("segments");
+    ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_Sortable |
+                            ImGuiTableFlags_SortTristate | ImGuiTableFlags_ScrollY |
+                            ImGuiTableFlags_SizingStretchProp;
+    float height = std::min(14.0f, float(segments.size()) + 1.5f) * ImGui::GetFrameHeightWithSpacing();
+    if (!ImGui::BeginTable("##rfm.segments", 8, flags, ImVec2(0, height))) return;
+    ImGui::TableSetupScrollFreeze(1, 1);
+    for (auto& c : kSegmentColumns) ImGui::TableSetupColumn(c[0]);
+    ImGui::TableHeadersRow();
+    // The rows in the order of the sort specs (the definition's order when unsorted).
+    std::vector<size_t> order(segments.size());
+    std::iota(order.begin(), order.end(), 0);
+    if (const ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsCount > 0) {
+        const ImGuiTableColumnSortSpecs& s = specs->Specs[0];
+        const char* key = kSegmentColumns[s.ColumnIndex][1];
+        bool ascending = s.SortDirection == ImGuiSortDirection_Ascending;
+        auto less = [&](size_t a, size_t b) {
+            const json &x = segments[a].at(key), &y = segments[b].at(key);
+            if (x.is_string()) return x.get_ref<const std::string&>() < y.get_ref<const std::string&>();
+            // Empty segments (null means) sort after every number.
+            double vx = x.is_number() ? x.get<double>() : HUGE_VAL,
+                   vy = y.is_number() ? y.get<double>() : HUGE_VAL;
+            return vx < vy;
+        };
+        std::stable_sort(order.begin(), order.end(),
+                         [&](size_t a, size_t b) { return ascending ? less(a, b) : less(b, a); });
+    }
+    int clicked = -1;
+    for (size_t i : order) {
+        const json& s = segments[i];
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        std::string label = "##rfm.segment." + std::to_string(i);
+        if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) clicked = int(i);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Click: open the segment's customers as an audience");
+        ImGui::SameLine(0, 0);
+        ImGui::TextUnformatted(s.value("name", "").c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(format_count(number(s, "customers")).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(pct(number(s, "share")).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(num(number(s, "revenue")).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(pct(number(s, "revenue_share")).c_str());
+        for (const char* key : {"mean_r", "mean_f", "mean_m"}) {
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(number_or_dash(s, key).c_str());
+        }
+    }
+    ImGui::EndTable();
+    if (clicked >= 0 && open_rfm_segment_audience(app.session, st, app.audiences, size_t(clicked)))
+        ui.select_tab = "Audiences";
+}
+
+// A bin [from, to) as a label: "7-13" for whole days and orders, "[1, 2)" for M.
+std::string bin_label(const json& bin, bool whole) {
+    const json &from = bin.at("from"), &to = bin.at("to");
+    if (from.is_null()) return "< " + num(to.get<double>());
+    if (to.is_null()) return ">= " + num(from.get<double>());
+    double a = from.get<double>(), b = to.get<double>();
+    if (whole) return b - a == 1 ? num(a) : num(a) + "-" + num(b - 1);
+    return "[" + num(a) + ", " + num(b) + ")";
+}
+
+void draw_histograms(const RfmState& st) {
+    const json& histograms = st.answer.at("histograms");
+    struct Metric {
+        const char* key;
+        const char* title;
+        bool whole;
+    } metrics[] = {{"r", "R: DAYS SINCE THE LAST PURCHASE", true},
+                   {"f", "F: ORDERS", true},
+                   {"m", "M: MONETARY", false}};
+    float w = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
+    for (int k = 0; k < 3; ++k) {
+        const Metric& m = metrics[k];
+        if (k) ImGui::SameLine();
+        ImGui::BeginGroup();
+        ImGui::TextDisabled("%s", m.title);
+        std::vector<double> counts;
+        std::vector<std::string> labels;
+        for (const json& bin : histograms.at(m.key)) {
+            counts.push_back(number(bin, "customers"));
+            labels.push_back(bin_label(bin, m.whole));
+        }
+        histogram_chart((std::string("##rfm.histogram.") + m.key).c_str(), counts.data(), labels.data(),
+                        counts.size(), {}, ImVec2(w, 170 * unit()));
+        ImGui::EndGroup();
+    }
+}
+
+} // namespace
+
+void draw_rfm(App& app, UiState& ui) {
+    Session& session = app.session;
+    RfmState& st = app.rfm;
+    st.hover.clear(); // set again below while the mouse is over a cell
+    if (session.model.users.size() == 0)
+        ImGui::TextDisabled("No mapped data yet: load data to score customers.");
+    draw_settings(st);
+    if (rfm_pending(session, st)) {
+        ImGui::TextDisabled("Scoring...");
+        ImGui::SameLine();
+        ImGui::ProgressBar(st.job.progress(), ImVec2(120 * ui.scale, ImGui::GetTextLineHeight()), "");
+    }
+    ImGui::Separator();
+    ImGui::BeginChild("##rfm_results", ImVec2(0, 0), false);
+    if (!st.answer.is_object()) {
+        if (st.errors.empty()) ImGui::TextDisabled("Scoring...");
+        ImGui::EndChild();
+        return;
+    }
+    if (!st.errors.empty())
+        ImGui::TextColored(kErrorText, "The figures below are of the last settings that could be scored.");
+    ImGui::Text("%s customers (users with a purchase event \"%s\"), revenue %s",
+                format_count(number(st.answer, "customers")).c_str(),
+                st.answer.value("purchase_event", "").c_str(), num(number(st.answer, "revenue")).c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("· %.1f ms", st.eval_ms);
+    ImGui::TextDisabled(
+        "Hover a cell or a row for its numbers; click it to open those customers as an audience.");
+    float side = std::min(ImGui::GetContentRegionAvail().x * 0.42f, 440 * unit());
+    ImGui::BeginGroup();
+    ImGui::TextDisabled("R × F");
+    ImGui::PushItemWidth(side);
+    ImGui::BeginChild("##rfm_heat", ImVec2(side, side), false, ImGuiWindowFlags_NoScrollbar);
+    draw_heat_map(app, ui);
+    ImGui::EndChild();
+    ImGui::PopItemWidth();
+    ImGui::EndGroup();
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    ImGui::TextDisabled("SEGMENTS");
+    draw_segment_table(app, ui);
+    ImGui::EndGroup();
+    ImGui::Spacing();
+    draw_histograms(st);
+    ImGui::EndChild();
+}
+
+} // namespace segx
