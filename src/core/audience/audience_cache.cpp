@@ -11,7 +11,8 @@ std::string leaf_cache_key(const Rule& rule, int64_t as_of_us, const std::string
     to_json(j, rule);
     const bool property = std::holds_alternative<PropertyRule>(rule.node);
     std::string key = (property ? std::string("-") : std::to_string(as_of_us)) + '\n' + j.dump();
-    if (std::holds_alternative<FunnelRule>(rule.node)) key += '\n' + depends;
+    if (std::holds_alternative<FunnelRule>(rule.node) || std::holds_alternative<RfmRule>(rule.node))
+        key += '\n' + depends;
     return key;
 }
 

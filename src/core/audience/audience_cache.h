@@ -1,14 +1,15 @@
 #pragma once
-// AudienceCache: the users of each leaf rule (property, behavior, funnel) kept between evaluations, so
-// that editing one rule of an audience re-evaluates that rule only: the others' bitsets come
-// back from here and the groups recombine them with whole-word ANDs and ORs.
+// AudienceCache: the users of each leaf rule (property, behavior, funnel, rfm, lifecycle) kept
+// between evaluations, so that editing one rule of an audience re-evaluates that rule only: the
+// others' bitsets come back from here and the groups recombine them with whole-word ANDs and ORs.
 //
 // Key: the rule's canonical JSON (to_json(rule).dump(), hashed for the map and compared in
-// full, so a hash collision cannot return another rule's users), plus as-of for behavior and
-// funnel rules (property rules do not depend on it, so moving as-of keeps them), plus for a
-// funnel rule the saved funnel's JSON and that of every saved definition its audience filter
-// reaches (FunnelRuleSource::key: editing the funnel drops the rule's users), within one model
-// generation (EvalContext::model_generation): a lookup under a new generation drops every
+// full, so a hash collision cannot return another rule's users), plus as-of for every rule but
+// property rules (they do not depend on it, so moving as-of keeps them), plus for a funnel rule
+// the saved funnel's JSON and that of every saved definition its audience filter reaches
+// (FunnelRuleSource::key: editing the funnel drops the rule's users), and for an rfm rule its
+// settings' JSON (RfmRuleSource::definition: the saved settings, or the defaults), within one
+// model generation (EvalContext::model_generation): a lookup under a new generation drops every
 // entry. Groups and audience references are not cached themselves: their leaves are, including
 // the leaves of referenced audiences.
 //
@@ -24,9 +25,11 @@
 
 namespace segx {
 
-// The key a leaf rule (property, behavior, funnel) is cached under: its canonical JSON, behind
-// the as-of time for behavior and funnel rules (property rules do not depend on it), and for a
-// funnel rule followed by `depends`, the funnel's dependency key (FunnelRuleSource::key).
+// The key a leaf rule (property, behavior, funnel, rfm, lifecycle) is cached under: its
+// canonical JSON, behind the as-of time for all but property rules (which do not depend on it),
+// and for a funnel or rfm rule followed by `depends`: the funnel's dependency key
+// (FunnelRuleSource::key) or the RFM settings' JSON (RfmRuleSource::definition). A lifecycle
+// rule depends on nothing else (its period and event are in its JSON).
 std::string leaf_cache_key(const Rule& rule, int64_t as_of_us, const std::string& depends = "");
 
 class AudienceCache {

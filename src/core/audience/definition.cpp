@@ -47,9 +47,11 @@ bool operator==(const BehaviorRule& a, const BehaviorRule& b) {
 }
 bool operator==(const ScoreRange& a, const ScoreRange& b) { return a.lo == b.lo && a.hi == b.hi; }
 bool operator==(const RfmRule& a, const RfmRule& b) {
-    return a.segments == b.segments && a.r == b.r && a.f == b.f && a.m == b.m;
+    return a.rfm == b.rfm && a.segments == b.segments && a.r == b.r && a.f == b.f && a.m == b.m;
 }
-bool operator==(const LifecycleRule& a, const LifecycleRule& b) { return a.stage == b.stage; }
+bool operator==(const LifecycleRule& a, const LifecycleRule& b) {
+    return a.stage == b.stage && a.period == b.period && a.event == b.event;
+}
 bool operator==(const FunnelRule& a, const FunnelRule& b) {
     return a.funnel == b.funnel && a.dropped_after == b.dropped_after && a.step == b.step;
 }

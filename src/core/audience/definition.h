@@ -12,6 +12,7 @@
 #include "core/lang/event_filter.h"
 #include "core/lang/value.h"
 #include "core/lang/window.h"
+#include "core/retention/period.h"
 
 #include <cstdint>
 #include <optional>
@@ -71,13 +72,15 @@ struct BehaviorRule {
     Measure measure;
 };
 
-// Parsed and validated now; their engines land with src/core/rfm, lifecycle and funnel.
+// Evaluated through EvalContext (evaluate.h): the audience engine includes none of src/core/rfm,
+// lifecycle or funnel.
 struct ScoreRange {
     int lo = 1, hi = 5; // 1..5, lo <= hi
 };
 struct RfmRule {
     std::vector<std::string> segments; // named segments (Champions, At Risk, ...), or
     std::optional<ScoreRange> r, f, m; // score ranges (at least one); never both forms
+    std::string rfm;                   // saved RFM settings id; "" = the default settings
 };
 
 enum class LifecycleStage : uint8_t { New, Returning, Resurrecting, Dormant };
@@ -85,6 +88,8 @@ const char* lifecycle_stage_name(LifecycleStage stage);
 std::optional<LifecycleStage> lifecycle_stage_from_name(std::string_view name);
 struct LifecycleRule {
     LifecycleStage stage = LifecycleStage::New;
+    PeriodUnit period = PeriodUnit::Week; // the calendar period whose stage counts (the one holding as-of)
+    std::string event;                    // the activity event; "" = any event
 };
 
 struct FunnelRule {

@@ -75,10 +75,86 @@ private:
         if (std::holds_alternative<PropertyRule>(node) || std::holds_alternative<BehaviorRule>(node))
             return leaf(r, path, issues);
         if (const auto* f = std::get_if<FunnelRule>(&node)) return funnel(r, *f, path, issues);
-        const char* engine = std::holds_alternative<RfmRule>(node) ? "RFM" : "lifecycle";
-        issues.push_back({{path, std::string(rule_kind_name(node)) + " rules are not available yet (the " +
-                                     engine + " engine has not landed)"}});
-        return Bitmap();
+        if (const auto* m = std::get_if<RfmRule>(&node)) return rfm(r, *m, path, issues);
+        return lifecycle(r, std::get<LifecycleRule>(node), path, issues);
+    }
+
+    // Segments: the customer's segment is one of the named; ranges: every given score is in
+    // its range. Non-customers (score 0) match neither. Cached under the settings' JSON.
+    Bitmap rfm(const Rule& r, const RfmRule& rule, const std::string& path, std::vector<Issue>& issues) {
+        std::vector<DefinitionError> errors;
+        std::optional<RfmRuleSource> source;
+        if (!check_rfm_rule(rule, ctx_, path, errors, &source)) {
+            for (DefinitionError& e : errors) issues.push_back({std::move(e)});
+            return Bitmap();
+        }
+        std::string key;
+        if (cache_ != nullptr) {
+            key = leaf_cache_key(r, ctx_.as_of_us, source->definition);
+            if (const Bitmap* hit = cache_->lookup(key, ctx_.model_generation)) return *hit;
+        }
+        RfmRuleScores scores;
+        if (!source->scores || !source->scores(&scores, errors)) {
+            if (errors.empty()) errors.push_back({"", "its scores are not available here"});
+            const std::string where =
+                rule.rfm.empty() ? "the default RFM settings" : "RFM settings " + show_id(rule.rfm);
+            for (const DefinitionError& e : errors)
+                issues.push_back({{path, "in " + where + ": " + e.to_string()}});
+            return Bitmap();
+        }
+        std::vector<uint8_t> wanted(source->segments.size(), 0);
+        for (const std::string& name : rule.segments)
+            for (size_t i = 0; i < source->segments.size(); i++)
+                if (source->segments[i] == name) wanted[i] = 1;
+        const auto in = [](const std::optional<ScoreRange>& range, const std::vector<uint8_t>& score,
+                           size_t u) {
+            return !range || (u < score.size() && score[u] >= range->lo && score[u] <= range->hi);
+        };
+        Bitmap users = make_user_set(users_, false);
+        const size_t n = std::min(scores.r.size(), users_);
+        for (size_t u = 0; u < n; u++) {
+            if (scores.r[u] == 0) continue; // not a customer
+            bool match;
+            if (!rule.segments.empty()) {
+                const uint8_t s = u < scores.segment.size() ? scores.segment[u] : 255;
+                match = s < wanted.size() && wanted[s] != 0;
+            } else {
+                match = in(rule.r, scores.r, u) && in(rule.f, scores.f, u) && in(rule.m, scores.m, u);
+            }
+            if (match) users.set(u, true);
+        }
+        if (cache_ != nullptr) cache_->store(key, users, ctx_.model_generation);
+        return users;
+    }
+
+    // The users whose stage in the period holding as-of is the rule's. Depends on the model,
+    // as-of and the rule only, so cached as a behavior rule is.
+    Bitmap lifecycle(const Rule& r, const LifecycleRule& rule, const std::string& path,
+                     std::vector<Issue>& issues) {
+        std::string key;
+        if (cache_ != nullptr) {
+            key = leaf_cache_key(r, ctx_.as_of_us);
+            if (const Bitmap* hit = cache_->lookup(key, ctx_.model_generation)) return *hit;
+        }
+        std::vector<DefinitionError> errors;
+        LifecycleRuleStages stages;
+        if (!ctx_.lifecycle) {
+            issues.push_back({{path, "lifecycle stages are not available here"}});
+            return Bitmap();
+        }
+        if (!ctx_.lifecycle(rule.period, rule.event, &stages, errors)) {
+            if (errors.empty()) errors.push_back({"", "its stages are not available here"});
+            for (DefinitionError& e : errors)
+                issues.push_back({{e.path.empty() ? path : child_path(path, e.path.c_str()), e.message}});
+            return Bitmap();
+        }
+        Bitmap users = make_user_set(users_, false);
+        const size_t n = std::min(stages.size(), users_);
+        const uint8_t want = uint8_t(1 + int(rule.stage));
+        for (size_t u = 0; u < n; u++)
+            if (stages[u] == want) users.set(u, true);
+        if (cache_ != nullptr) cache_->store(key, users, ctx_.model_generation);
+        return users;
     }
 
     Bitmap leaf(const Rule& r, const std::string& path, std::vector<Issue>& issues) {
@@ -198,6 +274,37 @@ bool check_funnel_rule(const FunnelRule& rule, const EvalContext& ctx, const std
         return false;
     }
     return true;
+}
+
+bool check_rfm_rule(const RfmRule& rule, const EvalContext& ctx, const std::string& path,
+                    std::vector<DefinitionError>& errors, std::optional<RfmRuleSource>* source) {
+    source->reset();
+    if (ctx.rfm) *source = ctx.rfm(rule.rfm);
+    if (!*source) {
+        errors.push_back({rule.rfm.empty() ? path : child_path(path, "rfm"),
+                          rule.rfm.empty() ? std::string("RFM settings are not available here")
+                                           : "unknown RFM settings " + quote(rule.rfm)});
+        return false;
+    }
+    const RfmRuleSource& s = **source;
+    const size_t before = errors.size();
+    for (size_t i = 0; i < rule.segments.size(); i++) {
+        if (std::find(s.segments.begin(), s.segments.end(), rule.segments[i]) != s.segments.end()) continue;
+        std::string known;
+        for (const std::string& name : s.segments) known += (known.empty() ? "" : ", ") + quote(name);
+        errors.push_back(
+            {child_path(path, "segments", i),
+             "unknown RFM segment " + quote(rule.segments[i]) + " (" +
+                 (rule.rfm.empty() ? std::string("the default settings") : "settings " + show_id(rule.rfm)) +
+                 " have " + known + ")"});
+    }
+    const std::pair<const char*, const std::optional<ScoreRange>*> ranges[] = {
+        {"r", &rule.r}, {"f", &rule.f}, {"m", &rule.m}};
+    for (const auto& [name, range] : ranges)
+        if (*range && (*range)->hi > s.max_score)
+            errors.push_back({child_path(path, name), "scores run from 1 to " + std::to_string(s.max_score) +
+                                                          (s.max_score == 2 ? " with the mean method" : "")});
+    return errors.size() == before;
 }
 
 namespace detail {

@@ -25,9 +25,20 @@
 //     k + 1). The funnel is resolved through EvalContext::funnel; an unknown id, a step past
 //     the funnel's last (or dropped_after its last step, which nobody can drop after), and a
 //     funnel that does not run on the model are errors at the rule's path.
+//   - RFM rules: the users whose scores (DESIGN §5, at the same as-of) under the rule's RFM
+//     settings (a saved RFM definition by `rfm` id, else the default settings: quantile, total,
+//     the 10-segment grid) fall in one of the named segments, or in every given score range.
+//     Users without a purchase at or before as-of are not customers and match no rfm rule. An
+//     unknown settings id, a segment name the settings lack (the error lists the known ones) and
+//     a score above the method's maximum (2 for `mean`) are errors at the rule's path. Resolved
+//     through EvalContext::rfm.
+//   - Lifecycle rules: the users whose stage (DESIGN §6) in the calendar period holding as-of
+//     (`period`, default week) with the rule's activity event (`event`, default any event) is
+//     the rule's stage. Resolved through EvalContext::lifecycle; an unknown event is an error
+//     at the rule's path.
 //   - Unknown attribute, event, event property, audience or funnel names are errors naming
 //     them, never an empty match. So are values of the wrong type for the column (a string for
-//     a BIGINT), and rfm / lifecycle rules until their engines land ("not available yet").
+//     a BIGINT).
 //   - Audience references are resolved through EvalContext::saved by id, recursively; a cycle
 //     is an error naming every audience in it ("audience cycle: a → b → a").
 // Errors do not stop the walk: every problem is reported, each with its rule's JSON path; the
@@ -63,6 +74,30 @@ struct FunnelRuleSource {
     std::function<bool(std::vector<uint8_t>* levels, std::vector<DefinitionError>& errors)> levels;
 };
 
+// Per user index (missing users: not customers): the R, F and M scores (1..max_score; 0 for a
+// user who is not a customer) and the segment (an index into RfmRuleSource::segments; 255 for
+// none).
+struct RfmRuleScores {
+    std::vector<uint8_t> r, f, m, segment;
+};
+
+// The RFM settings an `rfm` rule names (the default settings for ""), as the rule sees them;
+// answered by the owner of the saved definitions, as FunnelRuleSource is.
+struct RfmRuleSource {
+    std::vector<std::string> segments; // the settings' segment names, in order
+    int max_score = 5;                 // 5, or 2 for the mean method
+    // The settings' canonical JSON: rules on them are cached under it (editing the saved
+    // settings drops their users), and the SQL compiler compiles from it.
+    std::string definition;
+    // The scores at the context's as-of; false with errors (paths inside the settings).
+    std::function<bool(RfmRuleScores* scores, std::vector<DefinitionError>& errors)> scores;
+};
+
+// Per user index (missing users: 0): 1 + LifecycleStage of the user's stage in the period
+// holding as-of, or 0 for none (never active, or active before but in neither that period nor
+// the previous one).
+using LifecycleRuleStages = std::vector<uint8_t>;
+
 struct EvalContext {
     const Model& model;
     int64_t as_of_us = 0; // DESIGN §1: default the model's max_time_us, never the wall clock
@@ -75,6 +110,14 @@ struct EvalContext {
     std::function<const Audience*(std::string_view id)> saved;
     // Saved funnels by id, for `funnel` rules (nullopt: no such funnel). May be empty.
     std::function<std::optional<FunnelRuleSource>(std::string_view id)> funnel = nullptr;
+    // RFM settings for `rfm` rules: a saved RFM definition by id, the default settings for ""
+    // (nullopt: no such settings). Empty: rfm rules are errors.
+    std::function<std::optional<RfmRuleSource>(std::string_view id)> rfm = nullptr;
+    // Stages for a `lifecycle` rule's period and event at the context's as-of; false with
+    // errors (paths: "event"). Empty: lifecycle rules are errors.
+    std::function<bool(PeriodUnit period, const std::string& event, LifecycleRuleStages* stages,
+                       std::vector<DefinitionError>& errors)>
+        lifecycle = nullptr;
 };
 
 struct EvalResult {
@@ -92,6 +135,12 @@ EvalResult evaluate(const Audience& audience, const EvalContext& ctx);
 // exists (ctx.funnel) and has the step; fills *source. False with errors at `path`'s fields.
 bool check_funnel_rule(const FunnelRule& rule, const EvalContext& ctx, const std::string& path,
                        std::vector<DefinitionError>& errors, std::optional<FunnelRuleSource>* source);
+
+// The checks of an `rfm` rule before anything runs (shared with the SQL compiler): the settings
+// exist (ctx.rfm), know the named segments and allow the score ranges; fills *source. False with
+// errors at `path`'s fields.
+bool check_rfm_rule(const RfmRule& rule, const EvalContext& ctx, const std::string& path,
+                    std::vector<DefinitionError>& errors, std::optional<RfmRuleSource>* source);
 
 namespace detail {
 // The one evaluator; `cache` may be null (AudienceCache::evaluate passes itself).

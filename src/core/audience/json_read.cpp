@@ -253,7 +253,8 @@ private:
 
     RfmRule rfm(const json& v, const std::string& path) {
         RfmRule r;
-        keys(v, path, {"kind", "segments", "r", "f", "m"});
+        keys(v, path, {"kind", "rfm", "segments", "r", "f", "m"});
+        string(get(v, "rfm"), key_path(path, "rfm"), &r.rfm, false, true);
         const json* segments = get(v, "segments");
         if (segments != nullptr) {
             const std::string sp = key_path(path, "segments");
@@ -281,9 +282,13 @@ private:
 
     LifecycleRule lifecycle(const json& v, const std::string& path) {
         LifecycleRule r;
-        keys(v, path, {"kind", "stage"});
+        keys(v, path, {"kind", "stage", "period", "event"});
         pick(get(v, "stage"), key_path(path, "stage"), "stage",
              {"new", "returning", "resurrecting", "dormant"}, lifecycle_stage_from_name, &r.stage);
+        if (const json* period = get(v, "period"))
+            pick(period, key_path(path, "period"), "period", {"day", "week", "month"}, period_unit_from_name,
+                 &r.period);
+        string(get(v, "event"), key_path(path, "event"), &r.event, false, true);
         return r;
     }
 

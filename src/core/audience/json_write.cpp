@@ -75,6 +75,7 @@ struct NodeWriter {
     void operator()(const RfmRule& r) const {
         out = json::object();
         out["kind"] = "rfm";
+        if (!r.rfm.empty()) out["rfm"] = r.rfm;
         if (!r.segments.empty()) out["segments"] = r.segments;
         if (r.r) out["r"] = score_range_json(*r.r);
         if (r.f) out["f"] = score_range_json(*r.f);
@@ -82,6 +83,9 @@ struct NodeWriter {
     }
     void operator()(const LifecycleRule& r) const {
         out = json{{"kind", "lifecycle"}, {"stage", lifecycle_stage_name(r.stage)}};
+        // The default week is left out, so rules written before these keys keep their JSON.
+        if (r.period != PeriodUnit::Week) out["period"] = period_unit_name(r.period);
+        if (!r.event.empty()) out["event"] = r.event;
     }
     void operator()(const FunnelRule& r) const {
         out = json{{"kind", "funnel"}, {"funnel", r.funnel}};

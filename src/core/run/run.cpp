@@ -47,6 +47,11 @@ struct FunnelHook {
     AudienceCache* cache = nullptr;
     std::vector<std::string> resolving;
     std::map<std::string, std::vector<uint8_t>> levels;
+    const std::vector<uint32_t>* users_by_id = nullptr;
+    // The `rfm` and `lifecycle` rules' inputs already computed in this context: scores by the
+    // settings' JSON, stages by period and event.
+    std::map<std::string, RfmRuleScores> rfm_scores;
+    std::map<std::string, LifecycleRuleStages> stages;
 };
 
 EvalContext eval_context_of(const std::shared_ptr<FunnelHook>& hook);
@@ -118,6 +123,89 @@ bool saved_funnel_levels(const std::shared_ptr<FunnelHook>& hook, const Funnel& 
     return true;
 }
 
+// The settings of an `rfm` rule: saved RFM settings by id, or the default settings (quantile,
+// total, the 10-segment grid) for "". Scores are computed once per settings for the context.
+std::optional<RfmRuleSource> rfm_rule_source(const std::shared_ptr<FunnelHook>& hook, std::string_view id) {
+    const Rfm* saved = nullptr;
+    if (!id.empty()) {
+        saved = hook->saved ? hook->saved->rfm(id) : nullptr;
+        if (saved == nullptr) return std::nullopt;
+    }
+    auto settings = std::make_shared<const Rfm>(saved ? *saved : Rfm{});
+    RfmRuleSource source;
+    for (const RfmSegment& segment : settings->segments) source.segments.push_back(segment.name);
+    source.max_score = rfm_max_score(settings->method);
+    json j;
+    to_json(j, *settings);
+    source.definition = j.dump();
+    source.scores = [hook, settings, key = source.definition](RfmRuleScores* out,
+                                                              std::vector<DefinitionError>& errors) {
+        if (auto it = hook->rfm_scores.find(key); it != hook->rfm_scores.end()) {
+            *out = it->second;
+            return true;
+        }
+        RfmScores sc =
+            rfm_scores(*settings, RfmContext{hook->model, hook->as_of_us.value_or(0), hook->users_by_id});
+        if (!sc.ok()) {
+            for (DefinitionError& e : sc.errors) errors.push_back(std::move(e));
+            return false;
+        }
+        RfmRuleScores& kept = hook->rfm_scores[key];
+        kept.r = std::move(sc.r);
+        kept.f = std::move(sc.f);
+        kept.m = std::move(sc.m);
+        kept.segment = std::move(sc.segment); // kNoRfmSegment (255) for non-customers
+        *out = kept;
+        return true;
+    };
+    return source;
+}
+
+// The stages of a `lifecycle` rule: the lifecycle engine's stage in the period holding as-of,
+// without an audience filter (the rule sits inside an audience already).
+bool lifecycle_rule_stages(const std::shared_ptr<FunnelHook>& hook, PeriodUnit period,
+                           const std::string& event, LifecycleRuleStages* out,
+                           std::vector<DefinitionError>& errors) {
+    const std::string key = std::string(period_unit_name(period)) + "\n" + event;
+    if (auto it = hook->stages.find(key); it != hook->stages.end()) {
+        *out = it->second;
+        return true;
+    }
+    Lifecycle lifecycle;
+    lifecycle.period = period;
+    lifecycle.event = event;
+    StagesInPeriod r =
+        stages_in_period(lifecycle, LifecycleContext{hook->model, hook->as_of_us.value_or(0), nullptr});
+    if (!r.ok()) {
+        for (DefinitionError& e : r.errors) errors.push_back(std::move(e));
+        return false;
+    }
+    LifecycleRuleStages& kept = hook->stages[key];
+    kept.assign(r.stages.size(), 0);
+    for (size_t u = 0; u < r.stages.size(); u++) {
+        std::optional<LifecycleStage> stage;
+        switch (r.stages[u]) {
+            case StageInPeriod::New:
+                stage = LifecycleStage::New;
+                break;
+            case StageInPeriod::Returning:
+                stage = LifecycleStage::Returning;
+                break;
+            case StageInPeriod::Resurrecting:
+                stage = LifecycleStage::Resurrecting;
+                break;
+            case StageInPeriod::Dormant:
+                stage = LifecycleStage::Dormant;
+                break;
+            default:
+                break; // none, inactive: no stage
+        }
+        if (stage) kept[u] = uint8_t(1 + int(*stage));
+    }
+    *out = kept;
+    return true;
+}
+
 EvalContext eval_context_of(const std::shared_ptr<FunnelHook>& hook) {
     const SavedDefinitions* saved = hook->saved;
     EvalContext eval{hook->model, hook->as_of_us.value_or(0), hook->generation,
@@ -139,12 +227,27 @@ EvalContext eval_context_of(const std::shared_ptr<FunnelHook>& hook) {
         };
         return source;
     };
+    eval.rfm = [hook](std::string_view id) -> std::optional<RfmRuleSource> {
+        return rfm_rule_source(hook, id);
+    };
+    eval.lifecycle = [hook](PeriodUnit period, const std::string& event, LifecycleRuleStages* stages,
+                            std::vector<DefinitionError>& errors) {
+        return lifecycle_rule_stages(hook, period, event, stages, errors);
+    };
     return eval;
 }
 
 std::shared_ptr<FunnelHook> funnel_hook(const RunContext& ctx) {
-    return std::make_shared<FunnelHook>(
-        FunnelHook{ctx.model, ctx.as_of_us, ctx.model_generation, ctx.saved, ctx.audience_cache, {}, {}});
+    return std::make_shared<FunnelHook>(FunnelHook{ctx.model,
+                                                   ctx.as_of_us,
+                                                   ctx.model_generation,
+                                                   ctx.saved,
+                                                   ctx.audience_cache,
+                                                   {},
+                                                   {},
+                                                   ctx.users_by_id,
+                                                   {},
+                                                   {}});
 }
 
 json run_audience(const RunContext& ctx, const json& document, const RunOptions& options) {

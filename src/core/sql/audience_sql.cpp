@@ -116,9 +116,8 @@ private:
         } else if (const auto* f = std::get_if<FunnelRule>(&node)) {
             sql = funnel(*f, path, errors);
         } else {
-            const char* engine = std::holds_alternative<RfmRule>(node) ? "RFM" : "lifecycle";
-            errors.push_back({path, std::string(rule_kind_name(node)) + " rules are not available yet (the " +
-                                        engine + " engine has not landed)"});
+            // The app evaluates them (evaluate.h); their SQL has not been written yet.
+            errors.push_back({path, std::string(rule_kind_name(node)) + " rules do not compile to SQL yet"});
         }
         for (DefinitionError& e : errors) issues.push_back({std::move(e)});
         return sql;

@@ -130,8 +130,8 @@ TEST_CASE("unknown and broken referenced audiences are reported at the referenci
 }
 
 TEST_CASE(
-    "rfm and lifecycle rules evaluate to a 'not available yet' error at their path; a funnel rule "
-    "without saved funnels names the unknown funnel") {
+    "without the context's rfm and lifecycle hooks those rules are errors at their path; a funnel "
+    "rule without saved funnels names the unknown funnel") {
     Audience a = with_root("", R"({"match": "all", "rules": [
         {"kind": "property", "attribute": "age", "op": "gt", "value": 1},
         {"kind": "group", "match": "any", "rules": [{"kind": "rfm", "segments": ["Champions"]}]},
@@ -139,8 +139,8 @@ TEST_CASE(
         {"kind": "funnel", "funnel": "f1", "reached": 2}]})");
     EvalResult r = eval(a);
     CHECK(join_errors(r.errors) ==
-          "root.rules[1].rules[0]: rfm rules are not available yet (the RFM engine has not landed)\n"
-          "root.rules[2]: lifecycle rules are not available yet (the lifecycle engine has not landed)\n"
+          "root.rules[1].rules[0]: RFM settings are not available here\n"
+          "root.rules[2]: lifecycle stages are not available here\n"
           "root.rules[3].funnel: unknown funnel \"f1\"");
     CHECK(r.users.size == 0);
 }

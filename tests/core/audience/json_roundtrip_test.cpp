@@ -219,10 +219,13 @@ private:
                     if (coin()) r.f = range();
                     if (coin()) r.m = range();
                 }
+                if (coin()) r.rfm = text(true);
                 return r;
             }
             case 5:
-                if (coin()) return LifecycleRule{LifecycleStage(below(4))};
+                if (coin())
+                    return LifecycleRule{LifecycleStage(below(4)), PeriodUnit(below(3)),
+                                         coin() ? "" : "view"};
                 return FunnelRule{text(true), coin(), int(1 + below(size_t(kMaxFunnelStep)))};
             default:
                 return AudienceRefRule{text(true), coin()};

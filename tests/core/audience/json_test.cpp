@@ -52,8 +52,8 @@ Audience sample() {
                     spent,
                     first,
                     rfm,
-                    RfmRule{{"Champions", "At Risk"}, {}, {}, {}},
-                    LifecycleRule{LifecycleStage::Resurrecting},
+                    RfmRule{{"Champions", "At Risk"}, {}, {}, {}, ""},
+                    LifecycleRule{LifecycleStage::Resurrecting, PeriodUnit::Week, ""},
                     FunnelRule{"f1", true, 2},
                     AudienceRefRule{"a2", false}};
     return a;
