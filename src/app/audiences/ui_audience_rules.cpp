@@ -389,11 +389,11 @@ bool draw_audience_ref(const Session& session, const AudienceState& st, Audience
     return changed;
 }
 
-// rfm / lifecycle / funnel rules read from JSON: shown, kept, removable, not editable yet.
+// rfm / lifecycle / funnel rules (opened from their tabs or an import): evaluated, kept,
+// removable; their editors here are still to come.
 void draw_pending_kind(const RuleNode& node) {
-    ImGui::TextDisabled(
-        "%s rule (kept as imported; its engine has not landed, so it cannot be evaluated yet)",
-        rule_kind_name(node));
+    ImGui::TextDisabled("%s rule (made in its own tab; edit it there, or remove it here)",
+                        rule_kind_name(node));
 }
 
 bool draw_group(Session& session, const AudienceState& st, Group& g, const std::string& path, int depth);
@@ -434,7 +434,7 @@ bool draw_rule(Session& session, const AudienceState& st, Rule& rule, const std:
 }
 
 // The "+ Add" menu of a group. RFM, lifecycle and funnel rules are listed, disabled, with the
-// reason, so that the builder shows the whole language.
+// tab that makes them, so that the builder shows the whole language.
 bool add_menu(Session& session, Group& g, int depth, const std::string& path) {
     bool changed = false;
     if (ImGui::SmallButton(("+ Add rule##" + path).c_str())) ImGui::OpenPopup("add_rule");
@@ -459,9 +459,9 @@ bool add_menu(Session& session, Group& g, int depth, const std::string& path) {
                 changed = true;
         ImGui::Separator();
         const char* later[][2] = {
-            {"RFM segment", "RFM rules need the RFM engine, which has not landed yet"},
-            {"Lifecycle stage", "Lifecycle rules need the lifecycle engine, which has not landed yet"},
-            {"Funnel step", "Funnel rules need the funnel engine, which has not landed yet"}};
+            {"RFM segment", "Click a cell or a segment in the RFM tab to make this rule"},
+            {"Lifecycle stage", "Click a bar or a board group in the Lifecycle tab to make this rule"},
+            {"Funnel step", "Click a step's bar in the Funnels tab to make this rule"}};
         for (auto& l : later) {
             ImGui::Selectable(l[0], false, ImGuiSelectableFlags_Disabled);
             if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", l[1]);
