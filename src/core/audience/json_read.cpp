@@ -346,18 +346,7 @@ ValidationResult validate_audience(const json& document) {
 }
 
 ValidationResult parse_audience(std::string_view text) {
-    JsonText parsed = parse_json_text(text);
-    if (parsed.fatal) {
-        ValidationResult result;
-        result.errors = std::move(parsed.errors);
-        return result;
-    }
-    ValidationResult result = validate_audience(parsed.value);
-    if (!parsed.errors.empty()) {
-        result.errors.insert(result.errors.begin(), parsed.errors.begin(), parsed.errors.end());
-        result.audience = Audience();
-    }
-    return result;
+    return parse_and_validate<ValidationResult>(text, [](const json& doc) { return validate_audience(doc); });
 }
 
 void from_json(const json& in, Audience& audience) {

@@ -186,18 +186,8 @@ FunnelValidation validate_funnel(const json& document, const GroupCheck& check_g
 }
 
 FunnelValidation parse_funnel(std::string_view text, const GroupCheck& check_group) {
-    JsonText parsed = parse_json_text(text);
-    if (parsed.fatal) {
-        FunnelValidation result;
-        result.errors = std::move(parsed.errors);
-        return result;
-    }
-    FunnelValidation result = validate_funnel(parsed.value, check_group);
-    if (!parsed.errors.empty()) {
-        result.errors.insert(result.errors.begin(), parsed.errors.begin(), parsed.errors.end());
-        result.funnel = Funnel();
-    }
-    return result;
+    return parse_and_validate<FunnelValidation>(
+        text, [&](const json& doc) { return validate_funnel(doc, check_group); });
 }
 
 void from_json(const json& in, Funnel& funnel) {

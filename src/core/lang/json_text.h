@@ -42,4 +42,22 @@ JsonText parse_json_text(std::string_view text, size_t max_depth = kMaxJsonDepth
 void append_path_key(std::string& path, std::string_view key);
 void append_path_index(std::string& path, size_t index);
 
+// A definition read from text: parse_json_text, then `validate(dom)` (returning a Result with
+// `errors`). Fatal parse problems come alone; the others (a duplicate key, an inexact integer)
+// come first and refuse the document, which is then Result's default with every error.
+template <typename Result, typename Validate>
+Result parse_and_validate(std::string_view text, Validate&& validate) {
+    JsonText parsed = parse_json_text(text);
+    Result result;
+    if (parsed.fatal) {
+        result.errors = std::move(parsed.errors);
+        return result;
+    }
+    Result validated = validate(parsed.value);
+    if (parsed.errors.empty()) return validated;
+    result.errors = std::move(parsed.errors);
+    result.errors.insert(result.errors.end(), validated.errors.begin(), validated.errors.end());
+    return result;
+}
+
 } // namespace segx

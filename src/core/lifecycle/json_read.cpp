@@ -82,21 +82,6 @@ Result validate(const json& document, const GroupCheck& check_group, Read read) 
     return result;
 }
 
-// Parse problems (a duplicate key, an inexact integer) come first and refuse the document.
-template <typename Result, typename Validate>
-Result parse(std::string_view text, Validate validate_document) {
-    JsonText parsed = parse_json_text(text);
-    if (parsed.fatal) {
-        Result result;
-        result.errors = std::move(parsed.errors);
-        return result;
-    }
-    Result result = validate_document(parsed.value);
-    if (!parsed.errors.empty())
-        result.errors.insert(result.errors.begin(), parsed.errors.begin(), parsed.errors.end());
-    return result;
-}
-
 } // namespace
 
 LifecycleValidation validate_lifecycle(const json& document, const GroupCheck& check_group) {
@@ -109,10 +94,8 @@ LifecycleValidation validate_lifecycle(const json& document, const GroupCheck& c
 }
 
 LifecycleValidation parse_lifecycle(std::string_view text, const GroupCheck& check_group) {
-    LifecycleValidation r = parse<LifecycleValidation>(
+    return parse_and_validate<LifecycleValidation>(
         text, [&](const json& doc) { return validate_lifecycle(doc, check_group); });
-    if (!r.ok()) r.lifecycle = Lifecycle();
-    return r;
 }
 
 BoardValidation validate_board(const json& document, const GroupCheck& check_group) {
@@ -124,10 +107,8 @@ BoardValidation validate_board(const json& document, const GroupCheck& check_gro
 }
 
 BoardValidation parse_board(std::string_view text, const GroupCheck& check_group) {
-    BoardValidation r =
-        parse<BoardValidation>(text, [&](const json& doc) { return validate_board(doc, check_group); });
-    if (!r.ok()) r.board = Board();
-    return r;
+    return parse_and_validate<BoardValidation>(
+        text, [&](const json& doc) { return validate_board(doc, check_group); });
 }
 
 void from_json(const json& in, Lifecycle& lifecycle) {

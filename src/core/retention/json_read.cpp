@@ -103,18 +103,8 @@ RetentionValidation validate_retention(const json& document, const GroupCheck& c
 }
 
 RetentionValidation parse_retention(std::string_view text, const GroupCheck& check_group) {
-    JsonText parsed = parse_json_text(text);
-    if (parsed.fatal) {
-        RetentionValidation result;
-        result.errors = std::move(parsed.errors);
-        return result;
-    }
-    RetentionValidation result = validate_retention(parsed.value, check_group);
-    if (!parsed.errors.empty()) {
-        result.errors.insert(result.errors.begin(), parsed.errors.begin(), parsed.errors.end());
-        result.retention = Retention();
-    }
-    return result;
+    return parse_and_validate<RetentionValidation>(
+        text, [&](const json& doc) { return validate_retention(doc, check_group); });
 }
 
 void from_json(const json& in, Retention& retention) {

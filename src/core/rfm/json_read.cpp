@@ -153,18 +153,7 @@ RfmValidation validate_rfm(const json& document) {
 }
 
 RfmValidation parse_rfm(std::string_view text) {
-    JsonText parsed = parse_json_text(text);
-    if (parsed.fatal) {
-        RfmValidation result;
-        result.errors = std::move(parsed.errors);
-        return result;
-    }
-    RfmValidation result = validate_rfm(parsed.value);
-    if (!parsed.errors.empty()) {
-        result.errors.insert(result.errors.begin(), parsed.errors.begin(), parsed.errors.end());
-        result.rfm = Rfm();
-    }
-    return result;
+    return parse_and_validate<RfmValidation>(text, [](const json& doc) { return validate_rfm(doc); });
 }
 
 void from_json(const json& in, Rfm& rfm) {
