@@ -3,54 +3,17 @@
 // runs of compiled SQL. Used by the audience and funnel SQL oracles.
 import assert from 'node:assert/strict';
 
-import { quoteIdent } from '../../../web/load_support.js';
+import { contractTablesSql } from '../../../web/contract_tables.js';
 import { loadSource } from '../../../web/source_loader.js';
 
-// A mapped column typed as the model types it (web/mapping.js columnSql).
-export function typed(name, type) {
-  const c = quoteIdent(name);
-  const t = String(type).toUpperCase();
-  if (t === 'BOOLEAN') return `CAST(${c} AS BOOLEAN)`;
-  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)$/.test(t)) return `CAST(${c} AS BIGINT)`;
-  if (/^(HUGEINT|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL)/.test(t)) return `CAST(${c} AS DOUBLE)`;
-  if (t === 'DATE') return `CAST(${c} AS DATE)`;
-  if (t.startsWith('TIMESTAMP')) return `CAST(${c} AS TIMESTAMP)`;
-  return `CAST(${c} AS VARCHAR)`;
-}
-
-// `loaded`: loadSource results in load order. Users files become `users` (one here), event and
-// orders files the union `events`, with revenue kept once per order: on the rows of the first
-// source (in load order) that gives the order an amount (the core's revenue owner rule), and
-// `seq`, the stored order of equal times: sources in load order, then rows in file order
-// (rowid: the order the mapping's projection reads them in).
+// `loaded`: loadSource results in load order (tables named after the files); the statements
+// are web/contract_tables.js's, shared with the command-line runner.
 export function createContractTables(db, loaded) {
-  const typeOf = (l, name) => l.columns.find((c) => c.name === name).type;
-  const id = (l) => `trim(CAST(${quoteIdent(l.mapping.user_id)} AS VARCHAR))`;
-  const props = (l) => (l.mapping.columns || []).map((c) => `${typed(c, typeOf(l, c))} AS ${quoteIdent(c)}`);
-  const users = loaded.filter((l) => l.mapping.kind === 'users');
-  assert.ok(users.length <= 1, 'one users file: the contract has one row per user');
-  db.query(users.length
-    ? `CREATE OR REPLACE TABLE users AS SELECT ${[`${id(users[0])} AS user_id`, ...props(users[0])].join(', ')} FROM ${quoteIdent(users[0].name)}`
-    : 'CREATE OR REPLACE TABLE users (user_id VARCHAR)');
-  const parts = loaded.filter((l) => l.mapping.kind !== 'users').map((l, source) => {
-    const m = l.mapping;
-    assert.match(typeOf(l, m.time), /^TIMESTAMP/, `${l.name}: a time column DuckDB typed (text times are the core's to parse)`);
-    const event = m.kind === 'orders' ? `'purchase'` : m.event ? `trim(CAST(${quoteIdent(m.event)} AS VARCHAR))` : `'${m.event_constant}'`;
-    const revenue = m.revenue_expr ? `TRY_CAST((${m.revenue_expr}) AS DOUBLE)` : m.revenue ? `CAST(${quoteIdent(m.revenue)} AS DOUBLE)` : 'NULL::DOUBLE';
-    const order = m.order_id ? `NULLIF(trim(CAST(${quoteIdent(m.order_id)} AS VARCHAR)), '')` : 'NULL::VARCHAR';
-    const cols = [`${source} AS "source"`, 'rowid AS "row"', `${id(l)} AS user_id`, `${event} AS event`,
-      `CAST(${quoteIdent(m.time)} AS TIMESTAMP) AS time`, `${revenue} AS revenue`, `${order} AS order_id`, ...props(l)];
-    return `SELECT ${cols.join(', ')} FROM ${quoteIdent(l.name)}`;
-  });
-  db.query(`CREATE OR REPLACE TABLE raw_events AS ${parts.join('\nUNION ALL BY NAME\n')}`);
-  db.query(`CREATE OR REPLACE TABLE events AS
-    SELECT user_id, event, time,
-      CASE WHEN order_id IS NULL
-             OR "source" = min("source") FILTER (WHERE revenue IS NOT NULL) OVER (PARTITION BY order_id)
-           THEN revenue END AS revenue,
-      order_id, row_number() OVER (ORDER BY "source", "row") AS seq,
-      * EXCLUDE ("source", "row", user_id, event, time, revenue, order_id)
-    FROM raw_events`);
+  for (const l of loaded) if (l.mapping.kind !== 'users') {
+    const t = l.columns.find((c) => c.name === l.mapping.time).type;
+    assert.match(t, /^TIMESTAMP/, `${l.name}: a time column DuckDB typed (text times are the core's to parse)`);
+  }
+  for (const sql of contractTablesSql(loaded.map((l) => ({ table: l.name, mapping: l.mapping, columns: l.columns })))) db.query(sql);
 }
 
 export async function loadAll(bridge, db, files) {

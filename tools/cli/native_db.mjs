@@ -1,0 +1,107 @@
+// Native DuckDB for the command-line runner: the files as tables named after them (as the page
+// names them), their mappings, the contract tables `users` and `events`, and the answer written
+// by DuckDB itself (COPY), so that a result of millions of rows never passes through JS.
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+
+import { contractTablesSql } from '../../web/contract_tables.js';
+import { quoteIdent, quoteLiteral } from '../../web/load_support.js';
+import { inferMapping, validateMapping } from '../../web/mapping.js';
+import { decodeToUtf8, detectEncoding } from '../../web/readers/encoding.js';
+import { sniffFormat } from '../../web/readers/index.js';
+
+export async function openDatabase({ threads, database } = {}) {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  // Without the ICU extension (not bundled, never downloaded) DuckDB's times are UTC.
+  const options = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
+  if (threads) options.threads = String(threads);
+  const instance = await DuckDBInstance.create(database || ':memory:', options);
+  const conn = await instance.connect();
+  const temp = mkdtempSync(join(tmpdir(), 'segx-'));
+  const rows = async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJS();
+  return {
+    run: (sql) => conn.run(sql),
+    rows,
+    temp,
+    // Writes the rows of one SELECT to `out` (a path, or "-" for standard output); returns the count.
+    async copyTo(sql, out, format) {
+      const target = out === '-' ? join(temp, `answer.${format}`) : out;
+      const options = format === 'json' ? '(FORMAT JSON, ARRAY true)' : '(FORMAT CSV, HEADER true)';
+      const r = await rows(`COPY (${sql}) TO ${quoteLiteral(target)} ${options}`);
+      if (out === '-') process.stdout.write(readFileSync(target));
+      return Number(Object.values(r[0] || { n: 0 })[0] ?? 0);
+    },
+    close() {
+      rmSync(temp, { recursive: true, force: true });
+      conn.closeSync?.();
+    },
+  };
+}
+
+// The first bytes of a file, for its format and encoding.
+function head(path, n = 1 << 20) {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const got = readSync(fd, buf, 0, n, 0);
+    return new Uint8Array(buf.buffer, buf.byteOffset, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// The DuckDB reader for one file. UTF-8 CSV is read in place (in parallel, as large as it is);
+// UTF-16 and GBK text is converted to a UTF-8 copy first, as the page does in memory.
+function readerSql(db, path, name) {
+  let bytes;
+  try {
+    bytes = head(path);
+  } catch (e) {
+    throw new Error(`${name}: cannot read ${path} (${e.code || e.message})`);
+  }
+  if (bytes.length === 0) throw new Error(`${name}: the file is empty (0 bytes)`);
+  const format = sniffFormat(name, bytes);
+  if (format === 'parquet') return { format, sql: `read_parquet(${quoteLiteral(path)})` };
+  if (format === 'json' || format === 'jsonl') {
+    return { format, sql: `read_json_auto(${quoteLiteral(path)}, format = ${format === 'jsonl' ? "'newline_delimited'" : "'array'"})` };
+  }
+  const detected = detectEncoding(bytes);
+  let file = path;
+  if (detected.encoding !== 'utf-8') {
+    file = join(db.temp, `${Math.random().toString(36).slice(2)}.csv`);
+    writeFileSync(file, decodeToUtf8(new Uint8Array(readFileSync(path)), detected.encoding, name));
+  }
+  return { format: 'csv', encoding: detected.encoding, sql: `read_csv_auto(${quoteLiteral(file)})` };
+}
+
+// Loads each file as a table named after it and maps it: the workspace's mapping for that name
+// when it fits the file's columns, else the inferred one (web/mapping.js, as the page does).
+// Then creates `users` and `events` (web/contract_tables.js). Returns the sources in order.
+export async function loadFiles(db, paths, mappings, log) {
+  const sources = [];
+  const names = new Set();
+  for (const path of paths) {
+    const name = basename(path);
+    if (names.has(name)) throw new Error(`${name}: two files have this name; the workspace maps files by name`);
+    names.add(name);
+    const reader = readerSql(db, path, name);
+    try {
+      await db.run(`CREATE OR REPLACE TABLE ${quoteIdent(name)} AS SELECT * FROM ${reader.sql}`);
+    } catch (e) {
+      throw new Error(`${name}: DuckDB could not read it as ${reader.format}: ${String(e.message || e).split('\n')[0]}`);
+    }
+    const columns = (await db.rows(`DESCRIBE ${quoteIdent(name)}`)).map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    const saved = Object.hasOwn(mappings, name) ? { ...mappings[name], source: name } : null;
+    const savedProblems = saved ? validateMapping(saved, columns) : [];
+    const mapping = saved && savedProblems.length === 0 ? saved : inferMapping(name, columns);
+    const problems = validateMapping(mapping, columns);
+    if (problems.length) throw new Error(`${name}: the mapping needs attention: ${problems.join('; ')}`);
+    const [{ n }] = await db.rows(`SELECT count(*)::BIGINT AS n FROM ${quoteIdent(name)}`);
+    const how = saved ? (savedProblems.length ? `inferred (the saved mapping does not fit: ${savedProblems[0]})` : 'from the workspace') : 'inferred';
+    log(`${name}: ${Number(n).toLocaleString('en-US')} rows (${reader.format}${reader.encoding && reader.encoding !== 'utf-8' ? `, ${reader.encoding}` : ''}), mapped as ${mapping.kind}, mapping ${how}`);
+    sources.push({ table: name, mapping, columns });
+  }
+  for (const sql of contractTablesSql(sources)) await db.run(sql);
+  return sources;
+}

@@ -1,0 +1,72 @@
+// The tables of the SQL contract (src/core/sql/audience_sql.h: `users` and `events`) built in
+// DuckDB from files that are already tables, one per file, with their mappings (web/mapping.js).
+// Shared by the command-line runner (tools/segx.mjs, native DuckDB) and the Node tests
+// (DuckDB-wasm): pure SQL text, no database handle.
+import { quoteIdent, quoteLiteral } from './load_support.js';
+import { checkExpression } from './mapping.js';
+
+// A mapped column typed as the model types it (web/mapping.js columnSql).
+export function typedColumn(name, type) {
+  const c = quoteIdent(name);
+  const t = String(type).toUpperCase();
+  if (t === 'BOOLEAN') return `CAST(${c} AS BOOLEAN)`;
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)$/.test(t)) return `CAST(${c} AS BIGINT)`;
+  if (/^(HUGEINT|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL)/.test(t)) return `CAST(${c} AS DOUBLE)`;
+  if (t === 'DATE') return `CAST(${c} AS DATE)`;
+  if (t.startsWith('TIMESTAMP')) return `CAST(${c} AS TIMESTAMP)`;
+  return `CAST(${c} AS VARCHAR)`;
+}
+
+// `sources`: [{table, mapping, columns: [{name, type}]}] in load order. The users file becomes
+// `users` (at most one), event and orders files the union `events`, with revenue kept once per
+// order: on the rows of the first source (in load order) that gives the order an amount (the
+// core's revenue owner rule), and `seq`, the stored order of equal times: sources in load order,
+// then rows in file order (rowid: the order the mapping's projection reads them in).
+// `create`: 'TABLE' (materialised, for repeated queries) or 'VIEW' (computed per query).
+// Returns the statements in order; throws an Error naming the file when a mapping cannot be
+// expressed in SQL.
+export function contractTablesSql(sources, { create = 'TABLE' } = {}) {
+  const typeOf = (s, name) => {
+    const c = s.columns.find((x) => x.name === name);
+    if (!c) throw new Error(`${s.table}: no column named "${name}"`);
+    return c.type;
+  };
+  const id = (s) => `trim(CAST(${quoteIdent(s.mapping.user_id)} AS VARCHAR))`;
+  const props = (s) => (s.mapping.columns || []).map((c) => `${typedColumn(c, typeOf(s, c))} AS ${quoteIdent(c)}`);
+  const where = (s) => (s.mapping.filter ? ` WHERE ${checkExpression(s.mapping.filter, `${s.table}: filter`)}` : '');
+  const users = sources.filter((s) => s.mapping.kind === 'users');
+  if (users.length > 1) throw new Error(`${users.map((s) => s.table).join(', ')}: one users file at most (the contract has one row per user)`);
+  const out = [];
+  out.push(users.length
+    ? `CREATE OR REPLACE ${create} users AS SELECT ${[`${id(users[0])} AS user_id`, ...props(users[0])].join(', ')} FROM ${quoteIdent(users[0].table)}${where(users[0])}`
+    : `CREATE OR REPLACE ${create} users AS SELECT CAST(NULL AS VARCHAR) AS user_id WHERE false`);
+  const parts = sources.filter((s) => s.mapping.kind !== 'users').map((s, source) => {
+    const m = s.mapping;
+    if (!/^TIMESTAMP|^DATE$/i.test(typeOf(s, m.time))) {
+      throw new Error(`${s.table}: the time column "${m.time}" is ${typeOf(s, m.time)}, not a date or time DuckDB recognised ` +
+        '(times written as text in other layouts are read by the page, not by SQL)');
+    }
+    const event = m.kind === 'orders' ? `'purchase'` : m.event ? `trim(CAST(${quoteIdent(m.event)} AS VARCHAR))` : quoteLiteral(m.event_constant || '');
+    const revenue = m.revenue_expr
+      ? `TRY_CAST((${checkExpression(m.revenue_expr, `${s.table}: revenue_expr`)}) AS DOUBLE)`
+      : m.revenue ? `CAST(${quoteIdent(m.revenue)} AS DOUBLE)` : 'NULL::DOUBLE';
+    const order = m.order_id ? `NULLIF(trim(CAST(${quoteIdent(m.order_id)} AS VARCHAR)), '')` : 'NULL::VARCHAR';
+    const shift = Number.isInteger(m.tz_offset_minutes) && m.tz_offset_minutes ? ` - INTERVAL ${m.tz_offset_minutes} MINUTE` : '';
+    const cols = [`${source} AS "source"`, 'rowid AS "row"', `${id(s)} AS user_id`, `${event} AS event`,
+      `CAST(${quoteIdent(m.time)} AS TIMESTAMP)${shift} AS time`, `${revenue} AS revenue`, `${order} AS order_id`, ...props(s)];
+    return `SELECT ${cols.join(', ')} FROM ${quoteIdent(s.table)}${where(s)}`;
+  });
+  const raw = parts.length ? parts.join('\nUNION ALL BY NAME\n')
+    : `SELECT 0 AS "source", 0 AS "row", NULL::VARCHAR AS user_id, NULL::VARCHAR AS event, NULL::TIMESTAMP AS time,
+       NULL::DOUBLE AS revenue, NULL::VARCHAR AS order_id WHERE false`;
+  out.push(`CREATE OR REPLACE ${create} raw_events AS ${raw}`);
+  out.push(`CREATE OR REPLACE ${create} events AS
+    SELECT user_id, event, time,
+      CASE WHEN order_id IS NULL
+             OR "source" = min("source") FILTER (WHERE revenue IS NOT NULL) OVER (PARTITION BY order_id)
+           THEN revenue END AS revenue,
+      order_id, row_number() OVER (ORDER BY "source", "row") AS seq,
+      * EXCLUDE ("source", "row", user_id, event, time, revenue, order_id)
+    FROM raw_events`);
+  return out;
+}
