@@ -1,0 +1,86 @@
+// Command-line runner benchmark, run by hand (not part of .ci/test):
+//
+//   node tests/bench/cli_bench.mjs [--events 10000000] [--users N] [--threads 1,2] [--seed 42]
+//
+// 1. Data: `node data/generate.mjs --users U --events E --seed S --out build/bench-data/cli-uU-eE-sS`
+//    (skipped when the three files are there; U defaults to E / 10).
+// 2. For each thread count, `node tools/segx.mjs run` over the three CSV files: a 4-rule audience
+//    (country, 2+ purchases, a view in the last 30 days, 100+ spent in a year) and the 4-step
+//    ordered funnel view_item → add_to_cart → begin_checkout → purchase with a 7-day window.
+// Printed per run: load (DuckDB reading and mapping the files), compile (the WASM core over a
+// sample of the schema), query (DuckDB running the compiled SQL and writing the answer), the
+// wall time of the whole process and its peak resident memory (GNU time's %M), and the answer's
+// row count.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+import { repo } from '../web/support/node_env.mjs';
+
+function parseArgs(argv) {
+  const o = { events: 10_000_000, users: 0, threads: [1, 2], seed: 42 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [k, v] = [argv[i], argv[i + 1]];
+    if (k === '--threads') o.threads = String(v).split(',').map(Number);
+    else if (['--events', '--users', '--seed'].includes(k)) o[k.slice(2)] = Number(v);
+    else throw new Error(`usage: see the header of tests/bench/cli_bench.mjs (unknown ${k})`);
+  }
+  if (!o.users) o.users = Math.max(1000, Math.round(o.events / 10));
+  for (const n of [o.events, o.users, ...o.threads]) if (!Number.isInteger(n) || n < 1) throw new Error('expected whole numbers ≥ 1');
+  return o;
+}
+
+const o = parseArgs(process.argv.slice(2));
+const dir = join(repo, 'build/bench-data', `cli-u${o.users}-e${o.events}-s${o.seed}`);
+const files = ['users.csv', 'events.csv', 'orders.csv'].map((f) => join(dir, f));
+if (!files.every((f) => existsSync(f))) {
+  mkdirSync(dir, { recursive: true });
+  execFileSync(process.execPath, [join(repo, 'data/generate.mjs'), '--users', String(o.users), '--events', String(o.events),
+    '--seed', String(o.seed), '--out', dir], { stdio: 'inherit' });
+}
+const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+
+const group = (...rules) => ({ kind: 'group', match: 'all', rules });
+const workspace = {
+  segx: 1,
+  audiences: {
+    bench: {
+      segx: 1, id: 'bench', name: 'Bench audience',
+      root: group(
+        { kind: 'property', attribute: 'country', op: 'in', values: ['United States', 'China', 'Germany'] },
+        { kind: 'behavior', event: 'purchase', count: { op: 'gte', value: 2 } },
+        { kind: 'behavior', event: 'page_view', window: { last_days: 30 } },
+        { kind: 'behavior', event: 'purchase', window: { last_days: 365 }, aggregate: { fn: 'sum', of: 'revenue', op: 'gte', value: 100 } }),
+    },
+  },
+  funnels: {
+    'bench-funnel': {
+      segx: 1, kind: 'funnel', id: 'bench-funnel', name: 'Bench funnel', window: { days: 7 },
+      steps: ['view_item', 'add_to_cart', 'begin_checkout', 'purchase'].map((event) => ({ event })),
+    },
+  },
+};
+const ws = join(dir, 'workspace.json');
+writeFileSync(ws, JSON.stringify(workspace));
+
+console.log(`segx run: ${o.events.toLocaleString('en-US')} events, ${o.users.toLocaleString('en-US')} users, ` +
+  `${(bytes / 2 ** 30).toFixed(2)} GiB of CSV; ${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load ${loadavg()[0].toFixed(2)}`);
+console.log('| definition | threads | load | compile | query | wall | peak RSS | rows |');
+console.log('|---|---|---|---|---|---|---|---|');
+const fmt = (ms) => `${(ms / 1000).toFixed(1)} s`;
+for (const threads of o.threads) {
+  for (const definition of ['bench', 'bench-funnel']) {
+    const summary = join(dir, 'summary.json');
+    const out = join(dir, 'answer.csv');
+    const timeOut = join(dir, 'time.txt');
+    execFileSync('/usr/bin/time', ['-f', '%e %M', '-o', timeOut, process.execPath, join(repo, 'tools/segx.mjs'), 'run', '--quiet',
+      '--workspace', ws, '--definition', definition, '--threads', String(threads), '--out', out, '--summary', summary, ...files],
+      { stdio: 'inherit' });
+    const s = JSON.parse(readFileSync(summary, 'utf8'));
+    const [wall, rssKb] = readFileSync(timeOut, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    console.log(`| ${definition} | ${threads} | ${fmt(s.ms.load)} | ${fmt(s.ms.compile)} | ${fmt(s.ms.query)} | ${wall.toFixed(1)} s | ` +
+      `${(rssKb / 2 ** 20).toFixed(2)} GiB | ${s.rows.toLocaleString('en-US')} |`);
+    rmSync(out, { force: true });
+  }
+}
