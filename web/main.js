@@ -7,6 +7,7 @@ import { attachInput } from './input.js';
 import { Loads } from './loads.js';
 import { downloadText, pickFile } from './files.js';
 import { readShareFragment, shareFragment } from './share.js';
+import { wireSqlTab } from './sql_tab.js';
 import { WorkspaceStore, exportWorkspace, parseImport } from './workspace.js';
 
 const base = document.baseURI;
@@ -79,6 +80,7 @@ async function boot() {
   M.segxCancel = () => loads.cancel();
 
   const audiences = wireAudiences({ M, bridge, loads, mergeWorkspace });
+  wireSqlTab({ M, bridge, db, loads });
 
   picker.addEventListener('change', () => {
     const files = [...picker.files];

@@ -18,7 +18,8 @@ void update_app(App& app, double budget_ms) {
 bool app_busy(const App& app) {
     return evaluation_pending(app.session, app.audiences) || funnel_pending(app.session, app.funnels) ||
            retention_pending(app.session, app.retention) || lifecycle_pending(app.session, app.lifecycle) ||
-           rfm_pending(app.session, app.rfm);
+           rfm_pending(app.session, app.rfm) ||
+           app.sql.status == SqlStatus::Running; // its clock ticks while DuckDB works
 }
 
 std::string app_state_json(const App& app, std::string_view section) {
@@ -32,6 +33,7 @@ std::string app_state_json(const App& app, std::string_view section) {
     if (section.empty() || section == "lifecycle")
         out["lifecycle"] = lifecycle_state_json(app.session, app.lifecycle);
     if (section.empty() || section == "rfm") out["rfm"] = rfm_state_json(app.session, app.rfm);
+    if (section.empty() || section == "sql") out["sql"] = sql_state_json(app.sql, app.session.workspace);
     if (!section.empty()) {
         auto it = out.find(std::string(section));
         if (it == out.end())

@@ -7,6 +7,7 @@
 #include "app/lifecycle/lifecycle_state.h"
 #include "app/retention/retention_state.h"
 #include "app/rfm/rfm_state.h"
+#include "app/sql/sql_state.h"
 #include "app/session.h"
 
 #include <string>
@@ -26,6 +27,7 @@ struct App {
     RetentionState retention;
     LifecycleState lifecycle;
     RfmState rfm; // the RFM tab (rfm/)
+    SqlState sql; // the SQL tab (sql/)
 };
 
 // Brings what the tabs show up to date with the session: the model when a source changed, and
@@ -37,7 +39,7 @@ void update_app(App& app, double budget_ms);
 bool app_busy(const App& app);
 
 // What window.segx.state(section) returns: every section, or only the one named ("audience",
-// "funnel", "rfm", "retention", "lifecycle", "overview", "sources", ...), as JSON text. Reads only
+// "funnel", "rfm", "retention", "lifecycle", "sql", "overview", "sources", ...), as JSON text. Reads only
 // (no rebuild, no evaluation); throws std::invalid_argument for an unknown section.
 std::string app_state_json(const App& app, std::string_view section = {});
 

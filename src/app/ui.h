@@ -41,6 +41,15 @@ struct UiState {
     std::string rename_text;
     int renaming_funnel = -1; // saved funnel being renamed in the rail
     std::string rename_funnel_text;
+
+    // SQL tab: requests the page carries out after the frame (web/sql_tab.js).
+    struct SqlRun {
+        uint64_t id = 0; // 0: none asked
+        std::string text;
+    } sql_run;
+    uint64_t sql_cancel = 0; // a run to cancel (0: none)
+    std::string sql_csv;     // a query whose every row to download as CSV
+    std::string open_in_sql; // "Open in SQL tab" from any tab: the SQL to put in the editor
 };
 
 void draw_app(App& app, UiState& ui);

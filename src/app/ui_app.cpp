@@ -4,6 +4,7 @@
 #include "app/lifecycle/ui_lifecycle.h"
 #include "app/retention/ui_retention.h"
 #include "app/rfm/ui_rfm.h"
+#include "app/sql/ui_sql.h"
 
 #include "app/theme.h"
 #include "app/widget_registry.h"
@@ -102,6 +103,14 @@ void draw_app(App& app, UiState& ui) {
         }
         if (ImGui::BeginTabItem("Lifecycle", nullptr, flags_of("Lifecycle"))) {
             draw_lifecycle(app, ui);
+            ImGui::EndTabItem();
+        }
+        if (!ui.open_in_sql.empty()) { // asked by a tab drawn before: shows from the next frame
+            open_in_sql_tab(app, ui, ui.open_in_sql);
+            ui.open_in_sql.clear();
+        }
+        if (ImGui::BeginTabItem("SQL", nullptr, flags_of("SQL"))) {
+            draw_sql(app, ui);
             ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Data")) {

@@ -180,6 +180,9 @@ bool read_workspace(std::string_view text, Workspace* w, std::string* problem) {
             if (mapping.is_object()) w->mappings[name] = dump(mapping);
     if (auto s = doc.find("settings"); s != doc.end() && s->is_object() && s->contains("memory_budget_mb"))
         read_budget((*s)["memory_budget_mb"], &w->settings.memory_budget_mb);
+    if (auto h = doc.find("sql_history"); h != doc.end() && h->is_array())
+        for (const auto& q : *h)
+            if (q.is_string() && w->sql_history.size() < 50) w->sql_history.push_back(q.get<std::string>());
     return true;
 }
 
@@ -198,6 +201,8 @@ std::string workspace_json(const Workspace& w, bool for_export, size_t* left_out
         doc[k.section] = std::move(section);
     }
     doc["settings"] = {{"memory_budget_mb", w.settings.memory_budget_mb}};
+    // The SQL tab's history stays in this browser: an exported workspace leaves it out.
+    if (!for_export) doc["sql_history"] = w.sql_history;
     if (left_out) *left_out = for_export ? w.unread.size() : 0;
     return dump(doc, for_export ? 2 : -1) + (for_export ? "\n" : "");
 }

@@ -38,6 +38,7 @@ struct Workspace {
     std::vector<UnreadDefinition> unread;        // of every kind
     std::map<std::string, std::string> mappings; // file name -> mapping JSON (web/mapping.js's shape)
     WorkspaceSettings settings;
+    std::vector<std::string> sql_history; // the SQL tab's queries, newest first (sql/sql_state.h)
     uint64_t revision = 0; // bumped on every change; the page stores the workspace when it moves
 };
 

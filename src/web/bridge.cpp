@@ -50,6 +50,8 @@ static std::string g_last_error;
 static std::string g_json;
 
 static Table* pending_table(int handle) {
+    // The SQL tab's result arrives through the same column calls as a file's first rows.
+    if (handle != 0 && handle == app().sql.receiving_handle) return &app().sql.receiving;
     auto it = session().pending.find(handle);
     if (it == session().pending.end())
         throw std::runtime_error("no load in progress with handle " + std::to_string(handle));
@@ -408,6 +410,26 @@ EMSCRIPTEN_KEEPALIVE const char* segx_audience_open(const char* definition, cons
         g_json =
             nlohmann::json({{"ok", false}, {"errors", {{{"path", ""}, {"message", g_last_error}}}}}).dump();
     return g_json.c_str();
+}
+
+// The SQL tab's answers for run `id` (sql/sql_state.h): begin gives a handle for segx_column_add
+// and the append calls (0 when the run is no longer wanted: cancelled or replaced), end hands
+// over the rows kept and the total, fail DuckDB's message (the page put `line_offset` lines
+// before the query).
+EMSCRIPTEN_KEEPALIVE int segx_sql_result_begin(double id) {
+    return guarded([&] { return sql_begin_result(app().sql, uint64_t(id), session().next_handle++); });
+}
+
+EMSCRIPTEN_KEEPALIVE int segx_sql_result_end(int handle, double total_rows, double elapsed_ms) {
+    return guarded([&] {
+        Table& t = app().sql.receiving;
+        if (handle == app().sql.receiving_handle && !t.columns.empty()) t.rows = t.columns[0].size();
+        return sql_finish_result(app().sql, handle, size_t(total_rows), elapsed_ms) ? 1 : 0;
+    });
+}
+
+EMSCRIPTEN_KEEPALIVE int segx_sql_result_fail(double id, const char* message, int line_offset) {
+    return guarded([&] { return sql_fail(app().sql, uint64_t(id), message, line_offset) ? 1 : 0; });
 }
 
 // Compiles a definition to DuckDB SQL ({ok, sql} or {ok:false, errors}); valid until the next call.

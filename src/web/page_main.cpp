@@ -102,6 +102,17 @@ EM_JS(void, js_workspace_changed, (), {
 EM_JS(void, js_workspace_draft, (const char* json, const char* opened_id), {
     if (Module.segxDraft) Module.segxDraft(UTF8ToString(json), UTF8ToString(opened_id));
 });
+// The SQL tab (web/sql_tab.js): run a query (its answer comes back through segx_sql_result_*),
+// cancel a run, download every row of a query as CSV.
+EM_JS(void, js_sql_run, (double id, const char* text), {
+    if (Module.segxSqlRun) Module.segxSqlRun(id, UTF8ToString(text));
+});
+EM_JS(void, js_sql_cancel, (double id), {
+    if (Module.segxSqlCancel) Module.segxSqlCancel(id);
+});
+EM_JS(void, js_sql_csv, (const char* text), {
+    if (Module.segxSqlCsv) Module.segxSqlCsv(UTF8ToString(text));
+});
 EM_JS(void, js_set_cursor, (const char* css), {
     if (Module.canvas) Module.canvas.style.cursor = UTF8ToString(css);
 });
@@ -207,6 +218,22 @@ static void take_audience_requests(UiState& ui) {
     }
 }
 
+static void take_sql_requests(UiState& ui) {
+    if (ui.sql_cancel) {
+        js_sql_cancel(double(ui.sql_cancel));
+        ui.sql_cancel = 0;
+    }
+    if (ui.sql_run.id) {
+        UiState::SqlRun r = std::move(ui.sql_run);
+        ui.sql_run = {};
+        js_sql_run(double(r.id), r.text.c_str());
+    }
+    if (!ui.sql_csv.empty()) {
+        js_sql_csv(ui.sql_csv.c_str());
+        ui.sql_csv.clear();
+    }
+}
+
 static void update_cursor() {
     ImGuiMouseCursor c = ImGui::GetMouseCursor();
     if (c == g.cursor) return;
@@ -294,6 +321,7 @@ static void frame() {
         js_cancel_loads();
     }
     take_audience_requests(ui);
+    take_sql_requests(ui);
 }
 
 static void push_event(const InputEvent& e) {

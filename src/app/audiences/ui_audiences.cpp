@@ -110,6 +110,14 @@ static void draw_actions(Session& session, AudienceState& st, UiState& ui) {
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("DuckDB SQL that computes the same members over tables \"users\" and \"events\"");
     ImGui::SameLine();
+    if (ImGui::Button("Open in SQL tab")) {
+        std::string sql, problem;
+        if (audience_sql_text(session, st, &sql, &problem))
+            ui.open_in_sql = sql;
+        else
+            session.post(Level::Error, "No SQL: " + problem);
+    }
+    ImGui::SameLine();
     if (ImGui::Button("Export members")) ImGui::OpenPopup("members_csv");
     if (ImGui::BeginPopup("members_csv")) {
         members_csv_popup(session, st, ui);

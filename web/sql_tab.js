@@ -1,0 +1,136 @@
+// The SQL tab's half in the page (src/app/sql): runs the queries the interface asks for in the
+// page's DuckDB, on a connection of its own so that a long query never holds up a load, streams
+// the result's first rows into the core (the same column calls as a file's first rows), and
+// downloads every row as CSV. DuckDB runs in its worker: the page keeps drawing while it works,
+// and Cancel interrupts it.
+//
+// `users` and `events` are views with the SQL contract's shape (web/contract_tables.js, the
+// tables "Copy SQL" names) over the files as they are mapped now; they are created again when
+// the loaded files or their mappings change.
+import { contractTablesSql } from './contract_tables.js';
+import { projectionFor, quoteLiteral } from './load_support.js';
+
+const kMaxRows = 100_000;  // rows kept for the table: src/app/sql/sql_state.h kMaxSqlRows
+
+export function wireSqlTab({ M, bridge, db, loads }) {
+  let conn = null;
+  let viewsKey = null;
+  let running = null;  // {id, cancelled}
+
+  const connection = async () => conn ?? (conn = await db.db.connect());
+
+  // The views over the files as mapped now. Returns a note when some file cannot be in them.
+  async function refreshViews(c) {
+    const sources = bridge.state('sources')
+      .filter((s) => s.state === 'ready' && s.mapping && s.mapping.kind && loads.files.has(s.name))
+      .map((s) => ({ table: s.name, mapping: s.mapping, columns: loads.files.get(s.name).columns }));
+    const key = JSON.stringify(sources.map((s) => [s.table, s.mapping]));
+    if (key === viewsKey) return;
+    const usable = [];
+    const notes = [];
+    for (const s of sources) {
+      try {
+        contractTablesSql([s], { create: 'VIEW' });
+        usable.push(s);
+      } catch (e) {
+        notes.push(e.message);
+      }
+    }
+    // One users file at most: the later ones stay out of the view (their tables remain).
+    const firstUsers = usable.findIndex((s) => s.mapping.kind === 'users');
+    const inViews = usable.filter((s, i) => s.mapping.kind !== 'users' || i === firstUsers);
+    for (const sql of contractTablesSql(inViews, { create: 'VIEW' })) await c.query(sql);
+    viewsKey = key;
+    if (notes.length) bridge.status('warning', `SQL tab: not in the "events" view: ${notes.join('; ')}`);
+  }
+
+  const fail = (id, e, lineOffset) => bridge.call('sql_result_fail', id, String(e && e.message ? e.message : e), lineOffset);
+
+  M.segxSqlRun = async (id, text) => {
+    const me = { id, cancelled: false };
+    running = me;
+    const t0 = performance.now();
+    let c;
+    try {
+      await loads.run(() => {});  // after the loads asked for so far
+      c = await connection();
+      await refreshViews(c);
+    } catch (e) {
+      fail(id, e, 0);
+      return;
+    }
+    // The user's query goes on a line of its own inside the wrapper, so that DuckDB's "LINE n"
+    // is the query's line n + 1.
+    const wrapped = `FROM (\n${text}\n) AS q`;
+    let columns;
+    try {
+      columns = (await c.query(`DESCRIBE SELECT * ${wrapped}`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    } catch (e) {
+      if (!me.cancelled) fail(id, e, 1);
+      return;
+    }
+    if (me.cancelled) return;
+    const handle = bridge.call('sql_result_begin', id);
+    if (handle <= 0) return;  // replaced or cancelled meanwhile
+    const cols = columns.map((col) => {
+      const [sql, coreType] = projectionFor(col.name, col.type);
+      return { sql, coreType, name: col.name, index: bridge.addColumn(handle, col.name, coreType) };
+    });
+    let total = 0;
+    let kept = 0;
+    try {
+      const select = `SELECT ${cols.map((x) => x.sql).join(', ') || '*'} ${wrapped}`;
+      const reader = await c.send(select, true);
+      for await (const batch of reader) {
+        if (me.cancelled) break;
+        total += batch.numRows;
+        // Whole batches until about kMaxRows are kept (a batch is a few thousand rows).
+        if (kept >= kMaxRows) continue;
+        cols.forEach((x, i) => {
+          for (const data of batch.getChildAt(i).data) bridge.appendData(handle, x.index, x.coreType, data, x.name);
+        });
+        kept += batch.numRows;
+      }
+    } catch (e) {
+      if (!me.cancelled) fail(id, e, 1);
+      return;
+    }
+    if (me.cancelled) return;
+    bridge.call('sql_result_end', handle, total, performance.now() - t0);
+    if (running === me) running = null;
+  };
+
+  M.segxSqlCancel = async (id) => {
+    if (!running || running.id !== id) return;
+    running.cancelled = true;
+    try {
+      await conn?.cancelSent();
+    } catch {
+      // Nothing was streaming: the run stops at its next step.
+    }
+  };
+
+  M.segxSqlCsv = async (text) => {
+    const name = `segx_sql_${Date.now()}.csv`;
+    try {
+      const c = await connection();
+      await refreshViews(c);
+      await c.query(`COPY (SELECT * FROM (\n${text}\n) AS q) TO ${quoteLiteral(name)} (FORMAT CSV, HEADER true)`);
+      const bytes = await db.db.copyFileToBuffer(name);
+      const url = URL.createObjectURL(new Blob([bytes], { type: 'text/csv' }));
+      const a = Object.assign(document.createElement('a'), { href: url, download: 'segx-query.csv' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      bridge.status('info', `Downloaded the query's rows as segx-query.csv (${(bytes.length / 1024).toFixed(0)} KB)`);
+    } catch (e) {
+      bridge.status('error', `The CSV was not written: ${String(e.message || e).split('\n')[0]}`);
+    } finally {
+      await db.db.dropFile(name).catch(() => {});
+    }
+  };
+
+  return { refreshViews: async () => refreshViews(await connection()) };
+}
+
