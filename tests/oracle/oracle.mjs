@@ -1,0 +1,126 @@
+// The differential oracle: generated definitions of every kind that compiles to SQL, answered
+// by the core (the WASM module, over data loaded through the page's loader into DuckDB-wasm)
+// and by DuckDB running the SQL the core compiles, over the same files. They must agree
+// exactly: members for audiences, per-step users for funnels. A disagreement is shrunk to a
+// smallest definition that still disagrees and printed.
+//
+//   node --no-experimental-fetch tests/oracle/oracle.mjs            # the CI corpus (a few hundred)
+//   node --no-experimental-fetch tests/oracle/oracle.mjs --full     # thousands, by hand
+//   node --no-experimental-fetch tests/oracle/oracle.mjs --seed 9 --count 500
+//
+// Data: the bundled demo, and a small shop made to break things (edge_data.mjs).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { loadAll, runSql } from '../web/support/contract_tables.mjs';
+import { repo, startCore, startDuckDB } from '../web/support/node_env.mjs';
+import { edgeShop } from './edge_data.mjs';
+import { generateAudiences, generateFunnels, readSchema } from './generate.mjs';
+import { minimise } from './minimise.mjs';
+
+export const DATASETS = {
+  demo: () => ['users.csv', 'orders.csv', 'events.csv'].map((n) => [n, new Uint8Array(readFileSync(join(repo, 'data/demo', n)))]),
+  edge: () => Object.entries(edgeShop().files).map(([n, text]) => [n, new TextEncoder().encode(text)]),
+};
+
+// Loads a dataset into a fresh core and DuckDB; saves a few audiences and funnels for the
+// generated reference rules.
+export async function openDataset(name) {
+  const bridge = await startCore();
+  const db = await startDuckDB();
+  await loadAll(bridge, db, DATASETS[name]());
+  const schema = readSchema(db);
+  const units = bridge.checkAudience({ segx: 1, root: { match: 'all', rules: [{ kind: 'behavior', event: 'x', count: { op: 'gte', value: 1, unit: 'orders' } }] } }).ok;
+  const saved = {
+    audiences: generateAudiences(schema, { count: 3, seed: 11, units }),
+    funnels: generateFunnels(schema, { count: 2, seed: 12 }).map((f) => ({ ...f, audience: undefined, breakdown: undefined })),
+  };
+  const r = bridge.loadWorkspace(JSON.stringify({
+    segx: 1,
+    audiences: Object.fromEntries(saved.audiences.map((a) => [a.id, a])),
+    funnels: Object.fromEntries(saved.funnels.map((f) => [f.id, JSON.parse(JSON.stringify(f))])),
+  }));
+  if (!r.ok) throw new Error(`${name}: the saved definitions did not load: ${r.problem}`);
+  return { name, bridge, db, schema, units, saved };
+}
+
+// {agree, core, sql} for one definition; refused when the core or the compiler refuses it.
+export function check(ds, def) {
+  const { bridge, db } = ds;
+  const core = bridge.run(def, { members: def.kind !== 'funnel' });
+  if (!core.ok) return { refused: 'core', errors: core.errors };
+  const compiled = bridge.sql(def);
+  if (!compiled.ok) return { refused: 'sql', errors: compiled.errors };
+  if (def.kind === 'funnel') {
+    const stmt = db.conn.prepare(compiled.sql);
+    let rows;
+    try {
+      rows = stmt.query().toArray().map((x) => x.toJSON());
+    } finally {
+      stmt.close();
+    }
+    // The total rows (a breakdown adds rows with a value: compared where the core gives them).
+    const total = rows.filter((x) => x.breakdown === undefined || x.breakdown === null);
+    const sqlSteps = total.map((x) => Number(x.users));
+    const coreSteps = core.steps.map((s) => s.users);
+    return { agree: JSON.stringify(sqlSteps) === JSON.stringify(coreSteps), core: coreSteps, sql: sqlSteps, text: compiled.sql };
+  }
+  const rows = runSql(db, compiled.sql);
+  const a = [...core.members].sort();
+  const b = [...rows].sort();
+  const agree = a.length === b.length && a.every((x, i) => x === b[i]);
+  return { agree, core: a.length, sql: b.length, text: compiled.sql, diff: agree ? [] : symmetricDiff(a, b) };
+}
+
+function symmetricDiff(a, b) {
+  const sa = new Set(a), sb = new Set(b);
+  return [...a.filter((x) => !sb.has(x)).map((x) => `core only: ${x}`), ...b.filter((x) => !sa.has(x)).map((x) => `sql only: ${x}`)].slice(0, 5);
+}
+
+// Runs `count` generated audiences and count / 2 funnels; returns the disagreements (shrunk)
+// and the definitions refused (a generator that writes what the reader refuses is a bug too).
+export function runCorpus(ds, { count, seed }) {
+  const opts = { units: ds.units, audiences: ds.saved.audiences.map((a) => a.id), funnels: ds.saved.funnels.map((f) => ({ id: f.id, steps: f.steps.length })) };
+  const defs = [
+    ...generateAudiences(ds.schema, { count, seed, ...opts }),
+    ...generateFunnels(ds.schema, { count: Math.ceil(count / 2), seed: seed + 1, audiences: opts.audiences })
+      .map((f) => (f.audience && f.audience.kind ? { ...f, audience: { match: f.audience.match, rules: f.audience.rules, ...(f.audience.negate ? { negate: true } : {}) } } : f)),
+  ];
+  const mismatches = [];
+  const refused = [];
+  for (const def of defs) {
+    const r = check(ds, def);
+    if (r.refused) {
+      refused.push({ def, ...r });
+      continue;
+    }
+    if (r.agree) continue;
+    const small = minimise(def, (d) => {
+      const x = check(ds, d);
+      return !x.refused && !x.agree;
+    });
+    mismatches.push({ dataset: ds.name, definition: small, result: check(ds, small), original: def.id });
+  }
+  return { checked: defs.length, mismatches, refused };
+}
+
+async function main(argv) {
+  const full = argv.includes('--full');
+  const arg = (k, d) => (argv.includes(k) ? Number(argv[argv.indexOf(k) + 1]) : d);
+  const count = arg('--count', full ? 2000 : 150);
+  const seed = arg('--seed', 20261204);
+  let failed = 0;
+  for (const name of Object.keys(DATASETS)) {
+    const ds = await openDataset(name);
+    const t0 = performance.now();
+    const r = runCorpus(ds, { count, seed });
+    console.log(`${name}: ${r.checked} definitions, ${r.mismatches.length} disagreements, ${r.refused.length} refused (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    for (const m of r.mismatches) console.log(JSON.stringify(m, null, 1));
+    for (const x of r.refused.slice(0, 5)) console.log(`refused by ${x.refused}: ${JSON.stringify(x.errors.slice(0, 2))}\n  ${JSON.stringify(x.def)}`);
+    failed += r.mismatches.length;
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
