@@ -18,10 +18,11 @@ export function typedColumn(name, type) {
 }
 
 // `sources`: [{table, mapping, columns: [{name, type}]}] in load order. The users file becomes
-// `users` (at most one), event and orders files the union `events`, with revenue kept once per
-// order: on the rows of the first source (in load order) that gives the order an amount (the
-// core's revenue owner rule), and `seq`, the stored order of equal times: sources in load order,
-// then rows in file order (rowid: the order the mapping's projection reads them in).
+// `users` (at most one), event and orders files the union `events` (an orders row with a
+// negative amount is a `refund`), one purchase per (user, order id) across sources, with revenue
+// kept once per order: on the rows of the first source (in load order) that gives the order an
+// amount (the core's revenue owner rule), and `seq`, the stored order of equal times: sources in
+// load order, then rows in file order (rowid: the order the mapping's projection reads them in).
 // `create`: 'TABLE' (materialised, for repeated queries) or 'VIEW' (computed per query).
 // Returns the statements in order; throws an Error naming the file when a mapping cannot be
 // expressed in SQL.
@@ -40,16 +41,19 @@ export function contractTablesSql(sources, { create = 'TABLE' } = {}) {
   out.push(users.length
     ? `CREATE OR REPLACE ${create} users AS SELECT ${[`${id(users[0])} AS user_id`, ...props(users[0])].join(', ')} FROM ${quoteIdent(users[0].table)}${where(users[0])}`
     : `CREATE OR REPLACE ${create} users AS SELECT CAST(NULL AS VARCHAR) AS user_id WHERE false`);
-  const parts = sources.filter((s) => s.mapping.kind !== 'users').map((s, source) => {
+  const eventSources = sources.filter((s) => s.mapping.kind !== 'users');
+  const parts = eventSources.map((s, source) => {
     const m = s.mapping;
     if (!/^TIMESTAMP|^DATE$/i.test(typeOf(s, m.time))) {
       throw new Error(`${s.table}: the time column "${m.time}" is ${typeOf(s, m.time)}, not a date or time DuckDB recognised ` +
         '(times written as text in other layouts are read by the page, not by SQL)');
     }
-    const event = m.kind === 'orders' ? `'purchase'` : m.event ? `trim(CAST(${quoteIdent(m.event)} AS VARCHAR))` : quoteLiteral(m.event_constant || '');
     const revenue = m.revenue_expr
       ? `TRY_CAST((${checkExpression(m.revenue_expr, `${s.table}: revenue_expr`)}) AS DOUBLE)`
       : m.revenue ? `CAST(${quoteIdent(m.revenue)} AS DOUBLE)` : 'NULL::DOUBLE';
+    // An orders file's row with a negative amount is a refund (DESIGN §2).
+    const event = m.kind === 'orders' ? `CASE WHEN ${revenue} < 0 THEN 'refund' ELSE 'purchase' END`
+      : m.event ? `trim(CAST(${quoteIdent(m.event)} AS VARCHAR))` : quoteLiteral(m.event_constant || '');
     const order = m.order_id ? `NULLIF(trim(CAST(${quoteIdent(m.order_id)} AS VARCHAR)), '')` : 'NULL::VARCHAR';
     const shift = Number.isInteger(m.tz_offset_minutes) && m.tz_offset_minutes ? ` - INTERVAL ${m.tz_offset_minutes} MINUTE` : '';
     const cols = [`${source} AS "source"`, 'rowid AS "row"', `${id(s)} AS user_id`, `${event} AS event`,
@@ -60,13 +64,39 @@ export function contractTablesSql(sources, { create = 'TABLE' } = {}) {
     : `SELECT 0 AS "source", 0 AS "row", NULL::VARCHAR AS user_id, NULL::VARCHAR AS event, NULL::TIMESTAMP AS time,
        NULL::DOUBLE AS revenue, NULL::VARCHAR AS order_id WHERE false`;
   out.push(`CREATE OR REPLACE ${create} raw_events AS ${raw}`);
+  // One purchase per (user, order id) across sources (src/core/model/event_store.h): the pair's
+  // owner is the first source whose purchase row of the pair has an amount, else the first with
+  // one; other sources' purchase rows of the pair go, their property values filling what the
+  // owner's first row of the pair lacks (the earliest non-null value, in load then file order).
+  const fixed = new Set(['source', 'row', 'user_id', 'event', 'time', 'revenue', 'order_id']);
+  const propNames = [...new Set(eventSources.flatMap((s) => s.mapping.columns || []))].filter((n) => !fixed.has(n));
+  const fill = propNames.map((p) => {
+    const c = quoteIdent(p);
+    return `CASE WHEN "first_of_pair" THEN COALESCE(${c}, arg_min(${c}, "source" * 4294967296 + "row") FILTER (WHERE "source" <> "owner" AND ${c} IS NOT NULL) OVER pair) ELSE ${c} END AS ${c}`;
+  });
   out.push(`CREATE OR REPLACE ${create} events AS
-    SELECT user_id, event, time,
-      CASE WHEN order_id IS NULL
-             OR "source" = min("source") FILTER (WHERE revenue IS NOT NULL) OVER (PARTITION BY order_id)
-           THEN revenue END AS revenue,
-      order_id, row_number() OVER (ORDER BY "source", "row") AS seq,
-      * EXCLUDE ("source", "row", user_id, event, time, revenue, order_id)
-    FROM raw_events`);
+    WITH owned AS (
+      SELECT *,
+        CASE WHEN event = 'purchase' AND order_id IS NOT NULL
+             THEN coalesce(min("source") FILTER (WHERE revenue IS NOT NULL) OVER pair, min("source") OVER pair) END AS "owner",
+        CASE WHEN order_id IS NULL
+               OR "source" = min("source") FILTER (WHERE revenue IS NOT NULL) OVER (PARTITION BY order_id)
+             THEN revenue END AS "counted_revenue"
+      FROM raw_events
+      WINDOW pair AS (PARTITION BY user_id, order_id, event = 'purchase' AND order_id IS NOT NULL)
+    ), marked AS (
+      SELECT *, "owner" IS NOT NULL AND "source" = "owner"
+                AND "row" = min("row") FILTER (WHERE "source" = "owner") OVER pair AS "first_of_pair"
+      FROM owned
+      WINDOW pair AS (PARTITION BY user_id, order_id, "owner" IS NOT NULL)
+    ), filled AS (
+      SELECT "source", "row", "owner", user_id, event, time, "counted_revenue" AS revenue, order_id${fill.length ? ', ' + fill.join(', ') : ''}
+      FROM marked
+      WINDOW pair AS (PARTITION BY user_id, order_id, "owner" IS NOT NULL)
+    )
+    SELECT user_id, event, time, revenue, order_id, row_number() OVER (ORDER BY "source", "row") AS seq,
+      * EXCLUDE ("source", "row", "owner", user_id, event, time, revenue, order_id)
+    FROM filled
+    WHERE "owner" IS NULL OR "source" = "owner"`);
   return out;
 }

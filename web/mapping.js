@@ -19,12 +19,18 @@ const ROLE_NAMES = {
     'transactiontime', '下单时间', '时间', '日期', '创建时间', '支付时间', '订单时间', '交易时间', '购买时间', '付款时间', '发生时间'],
   event: ['event', 'eventname', 'eventtype', 'action', 'activity', 'eventaction', '事件', '事件名', '事件名称', '行为', '行为类型', '操作'],
   revenue: ['amount', 'revenue', 'total', 'ordervalue', 'value', 'sales', 'gmv', 'totalprice', 'grandtotal', 'subtotal', 'price',
-    'totalamount', 'orderamount', 'paidamount', 'payment', '金额', '实付金额', '订单金额', '支付金额', '销售额', '总价', '实收金额',
-    '付款金额', '成交金额', '总金额'],
+    'totalamount', 'orderamount', 'paidamount', 'payment', 'dollars', 'dollar', 'spend', 'spent', 'amountspent', 'totalspend',
+    'netsales', '金额', '实付金额', '订单金额', '支付金额', '消费金额', '销售额', '总价', '实收金额', '付款金额', '成交金额', '总金额'],
   order_id: ['orderid', 'invoiceno', 'invoice', 'invoiceid', 'invoicenumber', 'transactionid', 'ordernumber', 'orderno',
     'orderref', '订单号', '订单编号', '订单id', '交易号', '交易编号', '流水号'],
 };
 const QUANTITY = ['quantity', 'qty', 'units', 'count', '数量', '购买数量'];
+// An orders file's status column can mark refunds (DESIGN §2): rows whose status is one of
+// REFUND_STATUSES (compared trimmed and lower-cased) become refunds of their amount.
+const STATUS = ['status', 'orderstatus', 'paymentstatus', 'financialstatus', 'transactionstatus', 'state', '订单状态', '状态',
+  '交易状态', '支付状态', '退款状态'];
+export const REFUND_STATUSES = ['refunded', 'refund', 'cancelled', 'canceled', 'returned', 'return', 'voided', 'void', 'chargeback',
+  'partially_refunded', '已退款', '退款', '退款成功', '已取消', '取消', '已退货', '退货', '退货退款', '交易关闭', '已关闭'];
 const UNIT_PRICE = ['unitprice', 'price', 'itemprice', '单价', '价格'];
 
 const isNumeric = (t) => /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL)/i.test(t);
@@ -48,13 +54,42 @@ function pick(columns, names, accept = () => true) {
   return best ? best.name : null;
 }
 
-// Infers a mapping for a file from its columns ({name, type} with DuckDB types).
-export function inferMapping(source, columns) {
+// A file's kind: the first rule of this table whose test holds, over the roles found by name
+// (`r`: user, time, event, order, revenue, revenueExpr, dateOnlyTime). The one place the kind is
+// decided; tests/web/node/mapping_infer.test.mjs has a test per row.
+export const KIND_RULES = [
+  { kind: 'events', when: 'a time and an event column: an event log, even if some rows carry an order id or amount',
+    test: (r) => r.time && r.event },
+  { kind: 'orders', when: 'a time and an amount (or quantity × unit price) or an order id, and no event column: ' +
+      'a transactions file, every row a purchase with that amount as revenue',
+    test: (r) => r.time && (r.order || r.revenue || r.revenueExpr) },
+  { kind: 'users', when: 'only a date named like an attribute (signup_date, a DATE): a users file',
+    test: (r) => r.time && r.dateOnlyTime },
+  { kind: 'events', when: 'a time and nothing else: one event per row, named after the file',
+    test: (r) => r.time },
+  { kind: 'users', when: 'no time column: one row per user, the other columns attributes',
+    test: () => true },
+];
+
+// The status column that marks refunds and the values of it that do, when `samples` (column
+// name -> some distinct values as text) shows any: null otherwise.
+export function inferRefundStatus(columns, samples = {}) {
+  const status = pick(columns, STATUS, (c) => !isNumeric(c.type));
+  if (!status) return null;
+  const values = (samples[status] || []).filter((v) => v != null && REFUND_STATUSES.includes(String(v).trim().toLowerCase()));
+  return values.length ? { column: status, values: [...new Set(values.map((v) => String(v).trim()))].sort() } : null;
+}
+// The column whose values inferRefundStatus wants to see, if any.
+export const statusCandidate = (columns) => pick(columns, STATUS, (c) => !isNumeric(c.type));
+
+// Infers a mapping for a file from its columns ({name, type} with DuckDB types) and, optionally,
+// sample values of the status candidate (statusCandidate; {name: [text, ...]}).
+export function inferMapping(source, columns, samples = {}) {
   const user = pick(columns, ROLE_NAMES.user_id);
   const time = pick(columns, ROLE_NAMES.time, (c) => c.name !== user);
   const event = pick(columns, ROLE_NAMES.event, (c) => c.name !== user && c.name !== time && !isNumeric(c.type));
   const order = pick(columns, ROLE_NAMES.order_id, (c) => c.name !== user);
-  let revenue = pick(columns, ROLE_NAMES.revenue, (c) => isNumeric(c.type) || /^VARCHAR/i.test(c.type));
+  let revenue = pick(columns, ROLE_NAMES.revenue, (c) => c.name !== user && c.name !== time && c.name !== order && (isNumeric(c.type) || /^VARCHAR/i.test(c.type)));
   let revenueExpr = '';
   const qty = pick(columns, QUANTITY, (c) => isNumeric(c.type));
   const unit = pick(columns, UNIT_PRICE, (c) => isNumeric(c.type) && c.name !== qty);
@@ -63,12 +98,9 @@ export function inferMapping(source, columns) {
     revenue = null;
     revenueExpr = `${quoteIdent(qty)} * ${quoteIdent(unit)}`;
   }
-  // An event column makes an events file even when some rows carry an order id (purchases in
-  // an event log); an order id or an amount without one makes an orders file.
-  let kind = 'users';
-  if (time && event) kind = 'events';
-  else if (time && (order || revenue || revenueExpr)) kind = 'orders';
-  else if (time && !isTemporalOnlyDate(columns, time)) kind = 'events';
+  const roles = { user, time, event, order, revenue, revenueExpr, dateOnlyTime: time && isTemporalOnlyDate(columns, time) };
+  const { kind } = KIND_RULES.find((rule) => rule.test(roles));
+  const refund = kind === 'orders' ? inferRefundStatus(columns, samples) : null;
   const used = new Set(kind === 'users' ? [user] : [user, time, event, order, revenue].filter(Boolean));
   const rest = columns.map((c) => c.name).filter((n) => !used.has(n));
   return {
@@ -83,6 +115,8 @@ export function inferMapping(source, columns) {
     revenue: kind === 'users' ? null : revenue,
     revenue_expr: kind === 'users' ? '' : revenueExpr,
     order_id: kind === 'users' ? null : order,
+    // Only when a status column marks refunds (the keys are optional).
+    ...(refund ? { refund_status: refund.column, refund_values: refund.values } : {}),
     filter: '',
     columns: rest,  // attributes (users) or event properties (events, orders)
   };
@@ -126,13 +160,16 @@ export function validateMapping(m, columns) {
   const names = new Set(columns.map((c) => c.name));
   const given = (key) => m[key] !== null && m[key] !== undefined;
   const typed = {};
-  for (const key of ['user_id', 'time', 'event', 'revenue', 'order_id', 'event_constant', 'revenue_expr', 'filter', 'time_format']) {
+  for (const key of ['user_id', 'time', 'event', 'revenue', 'order_id', 'refund_status', 'event_constant', 'revenue_expr', 'filter', 'time_format']) {
     typed[key] = !given(key) || typeof m[key] === 'string';
     if (!typed[key]) problems.push(`${key}: expected text`);
   }
   const col = (key) => {
     if (typed[key] && given(key) && !names.has(m[key])) problems.push(`${key}: no column named "${m[key]}"`);
   };
+  if (given('refund_values') && (!Array.isArray(m.refund_values) || m.refund_values.some((c) => typeof c !== 'string'))) {
+    problems.push('refund_values: expected a list of texts');
+  }
   if (given('columns') && (!Array.isArray(m.columns) || m.columns.some((c) => typeof c !== 'string'))) {
     return [...problems, 'columns: expected a list of column names'];
   }
@@ -145,6 +182,7 @@ export function validateMapping(m, columns) {
     col('event');
     col('revenue');
     col('order_id');
+    col('refund_status');
     if (m.kind === 'events' && !m.event && !String(m.event_constant || '').trim()) problems.push('event: choose a column or give a constant event name');
     if (m.kind === 'orders' && !m.revenue && !String(m.revenue_expr || '').trim()) problems.push('revenue: choose a column or an expression');
   }
@@ -216,14 +254,35 @@ export function mappingSql(m, columns, table) {
     add('time', typedTimeAsText(time, m.time_format) || roleSql(m.time, typeOf.get(m.time), 'time', m.tz_offset_minutes));
     // An orders file holds purchases only: its rows take the constant purchase event.
     if (m.event && m.kind === 'events') add('event', roleSql(m.event, typeOf.get(m.event), 'event'));
-    if (m.revenue_expr) add('revenue', { sql: `TRY_CAST((${checkExpression(m.revenue_expr, 'revenue_expr')}) AS DOUBLE)`, layout: 'double' });
-    else if (m.revenue) add('revenue', roleSql(m.revenue, typeOf.get(m.revenue), 'revenue'));
+    let revenue = null;
+    if (m.revenue_expr) revenue = { sql: `TRY_CAST((${checkExpression(m.revenue_expr, 'revenue_expr')}) AS DOUBLE)`, layout: 'double' };
+    else if (m.revenue) revenue = roleSql(m.revenue, typeOf.get(m.revenue), 'revenue');
+    if (revenue) add('revenue', revenue);
     if (m.order_id) add('order_id', roleSql(m.order_id, typeOf.get(m.order_id), 'order_id'));
   }
   for (const name of m.columns || []) add('column', { name, ...columnSql(name, typeOf.get(name)) });
-  const where = m.filter ? ` WHERE ${checkExpression(m.filter, 'filter')}` : '';
+  const filter = m.filter ? checkExpression(m.filter, 'filter') : '';
+  const where = filter ? ` WHERE ${filter}` : '';
   const select = out.map((o, i) => `${o.sql} AS c${i}`).join(', ');
-  return { sql: `SELECT ${select} FROM ${quoteIdent(table)}${where}`, outputs: out };
+  let sql = `SELECT ${select} FROM ${quoteIdent(table)}${where}`;
+  const refund = m.kind === 'orders' ? refundByStatus(m, out.find((o) => o.role === 'revenue')) : null;
+  if (refund) {
+    // A refunded order was a purchase, then a refund of its amount: the row again, negated,
+    // which the core makes a `refund` event (DESIGN §2), after every purchase row.
+    const again = out.map((o, i) => `${o.role === 'revenue' ? refund.negative : o.sql} AS c${i}`).join(', ');
+    sql += ` UNION ALL SELECT ${again} FROM ${quoteIdent(table)} WHERE ${filter ? `(${filter}) AND ` : ''}${refund.marked}`;
+  }
+  return { sql, outputs: out };
+}
+
+// An orders row whose status is one of refund_values (trimmed text) was refunded: the SQL that
+// marks it and its amount negated. Null without a status, values or a revenue.
+function refundByStatus(m, revenue) {
+  const values = Array.isArray(m.refund_values) ? m.refund_values.filter((v) => typeof v === 'string' && v.trim()) : [];
+  if (!m.refund_status || !values.length || !revenue) return null;
+  const marked = `trim(CAST(${quoteIdent(m.refund_status)} AS VARCHAR)) IN (${values.map((v) => quoteLiteral(v.trim())).join(', ')})`;
+  const negative = revenue.layout === 'double' ? `-abs(${revenue.sql})` : `'-' || ltrim(trim(${revenue.sql}), '-')`;
+  return { marked, negative };
 }
 
 function columnSql(name, type) {

@@ -12,7 +12,7 @@ import { ColumnType } from './core_bridge.js';
 import {
   LoadError, explainDuckDBError, findLongLine, findRaggedLine, findUnclosedQuote, kMaxLineBytes, projectionFor, quoteIdent, quoteLiteral,
 } from './load_support.js';
-import { inferMapping, mappingSql, validateMapping } from './mapping.js';
+import { inferMapping, mappingSql, statusCandidate, validateMapping } from './mapping.js';
 import { readSource } from './readers/index.js';
 
 const kPreviewRows = 1000;
@@ -117,7 +117,16 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
     // The mapping: given, else the one saved for this file name if it still fits, else inferred.
     let m = mapping;
     if (!m && savedMapping && validateMapping({ ...savedMapping, source: name }, columns).length === 0) m = { ...savedMapping, source: name };
-    if (!m) m = inferMapping(name, columns);
+    if (!m) {
+      // A status column's values decide whether it marks refunds: look at a few distinct ones.
+      const status = statusCandidate(columns);
+      const samples = {};
+      if (status) {
+        const rows = (await db.query(`SELECT DISTINCT CAST(${quoteIdent(status)} AS VARCHAR) AS v FROM ${quoteIdent(name)} WHERE ${quoteIdent(status)} IS NOT NULL LIMIT 200`)).toArray();
+        samples[status] = rows.map((r) => String(r.v));
+      }
+      m = inferMapping(name, columns, samples);
+    }
     const result = await applyMapping({ db, bridge, name, mapping: m, columns, total: stats.rows, onStep, isCancelled });
     Object.assign(ms, result.ms);
     const enc = read.encoding && read.encoding !== 'utf-8' ? `, ${read.encoding}` : '';

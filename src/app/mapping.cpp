@@ -10,7 +10,8 @@ bool Mapping::operator==(const Mapping& o) const {
     return source == o.source && kind == o.kind && user_id == o.user_id && time == o.time &&
            time_format == o.time_format && tz_offset_minutes == o.tz_offset_minutes && event == o.event &&
            event_constant == o.event_constant && revenue == o.revenue && revenue_expr == o.revenue_expr &&
-           order_id == o.order_id && filter == o.filter && columns == o.columns;
+           order_id == o.order_id && refund_status == o.refund_status && refund_values == o.refund_values &&
+           filter == o.filter && columns == o.columns;
 }
 
 // JSON uses null for "no column"; the struct uses the empty string.
@@ -37,6 +38,11 @@ void to_json(nlohmann::json& j, const Mapping& m) {
          {"order_id", column_or_null(m.order_id)},
          {"filter", m.filter},
          {"columns", m.columns}};
+    // Optional keys, written only when set (a mapping without them reads as before).
+    if (!m.refund_status.empty()) {
+        j["refund_status"] = m.refund_status;
+        j["refund_values"] = m.refund_values;
+    }
 }
 
 void from_json(const nlohmann::json& j, Mapping& m) {
@@ -54,6 +60,12 @@ void from_json(const nlohmann::json& j, Mapping& m) {
     m.revenue_expr = text_or_empty(j, "revenue_expr", m.revenue_expr);
     m.order_id = text_or_empty(j, "order_id", m.order_id);
     m.filter = text_or_empty(j, "filter", m.filter);
+    m.refund_status = text_or_empty(j, "refund_status", m.refund_status);
+    if (auto it = j.find("refund_values"); it != j.end() && it->is_array()) {
+        m.refund_values.clear();
+        for (const auto& v : *it)
+            if (v.is_string()) m.refund_values.push_back(v.get<std::string>());
+    }
     if (auto it = j.find("columns"); it != j.end() && it->is_array()) {
         m.columns.clear();
         for (const auto& c : *it)

@@ -20,8 +20,10 @@ struct Mapping {
     std::string revenue;
     std::string revenue_expr; // SQL expression; wins over `revenue`
     std::string order_id;
-    std::string filter;               // SQL row filter
-    std::vector<std::string> columns; // attributes (users) or properties (events, orders)
+    std::string refund_status;              // orders: a status column that marks refunds; empty = none
+    std::vector<std::string> refund_values; // ... and its values that do (web/mapping.js)
+    std::string filter;                     // SQL row filter
+    std::vector<std::string> columns;       // attributes (users) or properties (events, orders)
 
     bool operator==(const Mapping& o) const;
     bool operator!=(const Mapping& o) const { return !(*this == o); }

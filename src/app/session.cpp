@@ -234,6 +234,12 @@ void Session::rebuild_model_if_dirty() {
     for (const EventSource& e : event_sources) events.push_back(&e);
     model = build_model(users, events);
     overview = compute_overview(model);
+    // Say each file loaded twice once, when it is first noticed.
+    for (const auto& d : model.duplicate_sources)
+        if (reported_duplicates.insert(d.first + '\n' + d.second).second)
+            post(Level::Warning, d.first + " holds exactly the same rows as " + d.second +
+                                     ": the same file loaded twice? Its purchases are merged with " +
+                                     d.second + "'s, its other events count twice; remove one of them.");
     ++model_generation;
     model_dirty = false;
 }
@@ -365,6 +371,19 @@ nlohmann::json Session::state(std::string_view section) const {
                    {"events", o.events},
                    {"orders", o.orders},
                    {"revenue", o.revenue}};
+        // Beside revenue, only when there is something to say (tests compare the five above).
+        if (o.refunds > 0) {
+            ov["refunds"] = o.refunds;
+            ov["refund_amount"] = o.refund_amount;
+            ov["net_revenue"] = o.net_revenue;
+        }
+        if (o.merged_purchases > 0) ov["merged_purchases"] = o.merged_purchases;
+        if (!model.duplicate_sources.empty()) {
+            json dups = json::array();
+            for (const auto& d : model.duplicate_sources)
+                dups.push_back({{"file", d.first}, {"same_as", d.second}});
+            ov["duplicate_sources"] = std::move(dups);
+        }
         ov["first"] = o.first_us == INT64_MIN ? json(nullptr) : json(format_timestamp_us(o.first_us));
         ov["last"] = o.last_us == INT64_MIN ? json(nullptr) : json(format_timestamp_us(o.last_us));
         ov["days"] = o.per_day.size();

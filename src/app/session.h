@@ -13,6 +13,7 @@
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,7 @@ struct Session {
     std::vector<EventSource> event_sources;
     Model model;
     Overview overview;
+    std::set<std::string> reported_duplicates; // "file\nsame as": files loaded twice, said once
     bool model_dirty = false;
     uint64_t model_generation = 0; // bumped on every rebuild: cached audience results expire
     AudienceCache audience_cache;

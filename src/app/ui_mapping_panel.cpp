@@ -82,7 +82,8 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
         ImGui::SetNextItemWidth(130 * ui.scale);
         changed |= timezone_combo(m.tz_offset_minutes);
         if (m.kind == "orders") {
-            ImGui::TextDisabled("Every row is a purchase (event \"purchase\").");
+            ImGui::TextDisabled(
+                "Every row is a purchase (event \"purchase\"); a negative amount is a \"refund\".");
         } else {
             changed |= column_combo("Event", m.event, raw, "(constant)");
         }
@@ -98,6 +99,32 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
         changed |= ImGui::InputTextWithHint(
             "##revenue_expr", "or an expression: \"Quantity\" * \"UnitPrice\"", &m.revenue_expr);
         changed |= column_combo("Order id", m.order_id, raw, kNone);
+        if (m.kind == "orders") {
+            // A status column can mark refunds too: its listed values make the row a refund.
+            changed |= column_combo("Refund status", m.refund_status, raw, kNone);
+            if (!m.refund_status.empty()) {
+                ImGui::SameLine();
+                ImGui::SetNextItemWidth(w);
+                std::string joined;
+                for (const std::string& v : m.refund_values) joined += (joined.empty() ? "" : ", ") + v;
+                if (ImGui::InputTextWithHint("##refund_values",
+                                             "values that mean refunded, e.g. 已退款, refunded", &joined)) {
+                    m.refund_values.clear();
+                    size_t start = 0;
+                    while (start <= joined.size()) {
+                        size_t comma = joined.find(',', start);
+                        if (comma == std::string::npos) comma = joined.size();
+                        std::string v = joined.substr(start, comma - start);
+                        // Leading spaces only, and empty values kept: the text re-joins as typed
+                        // ("a, " stays); the SQL skips empty values (web/mapping.js).
+                        v.erase(0, std::min(v.size(), v.find_first_not_of(' ')));
+                        m.refund_values.push_back(v);
+                        start = comma + 1;
+                    }
+                    changed = true;
+                }
+            }
+        }
     }
     ImGui::SetNextItemWidth(w * 2);
     changed |=

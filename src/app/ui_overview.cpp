@@ -1,6 +1,7 @@
 // Overview tab: the headline figures of everything loaded, events per day, the top events, and
 // the as-of time every analysis is relative to.
 #include "app/charts.h"
+#include "app/theme.h"
 #include "app/ui.h"
 
 #include "core/time/civil.h"
@@ -58,6 +59,28 @@ static void draw_as_of(Session& session, UiState& ui) {
     ImGui::EndDisabled();
 }
 
+// Refunds beside revenue, and what the model merged or noticed across files (DESIGN §2).
+static void draw_merge_notes(const Model& model, const Overview& o) {
+    if (o.refunds > 0) {
+        ImGui::Text("Refunds: %s (%s) · net revenue %s", format_count(double(o.refunds)).c_str(),
+                    money(o.refund_amount).c_str(), money(o.net_revenue).c_str());
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(
+                "Orders-file rows with a negative amount (returns, cancellations, discounts) and "
+                "'refund' events. Revenue counts purchases only; net revenue subtracts the refunds.");
+    }
+    if (o.merged_purchases > 0) {
+        ImGui::Text("%s duplicate purchases merged", format_count(double(o.merged_purchases)).c_str());
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(
+                "Purchases with the same user and order id in several files count once: the file "
+                "that gives the order its amount keeps it, the others fill in its missing details.");
+    }
+    for (const auto& d : model.duplicate_sources)
+        ImGui::TextColored(kAttentionText, "%s holds the same rows as %s: loaded twice?", d.first.c_str(),
+                           d.second.c_str());
+}
+
 void draw_overview(Session& session, UiState& ui) {
     session.rebuild_model_if_dirty();
     const Overview& o = session.overview;
@@ -86,6 +109,7 @@ void draw_overview(Session& session, UiState& ui) {
         std::string span = format_date_us(o.first_us) + " – " + format_date_us(o.last_us);
         kpi("Date span", span, "First and last event (UTC)");
     }
+    draw_merge_notes(session.model, o);
     ImGui::Spacing();
     ImGui::Separator();
     ImGui::TextUnformatted("Events per day");

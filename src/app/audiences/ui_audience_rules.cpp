@@ -188,15 +188,23 @@ const char* const kMeasures[] = {"at least once", "count",  "sum of",     "avera
                                  "min of",        "max of", "first time", "last time"};
 
 int measure_index(const Measure& m) {
-    if (auto* c = std::get_if<CountMeasure>(&m))
+    if (auto* c = std::get_if<CountMeasure>(&m)) // at least 1 event, order or day: the same users
         return c->op == Op::Gte && c->values == std::vector<int64_t>{1} ? 0 : 1;
     if (auto* a = std::get_if<AggregateMeasure>(&m)) return 2 + int(a->fn);
     return std::get<OccurrenceMeasure>(m).last ? 7 : 6;
 }
 
-Measure measure_for(int index, const Measure& old) {
-    if (index == 0) return CountMeasure{};
-    if (index == 1) return CountMeasure{Op::Gte, {2}};
+// The count unit a new count starts with: orders for purchases when the data has order ids
+// (a line-item export's rows are not purchases), else events.
+CountUnit default_unit(const Session& session, const std::string& event) {
+    return event == session.model.purchase_event && session.model.order_ids.size() > 0 ? CountUnit::Orders
+                                                                                       : CountUnit::Events;
+}
+
+Measure measure_for(int index, const Measure& old, CountUnit unit) {
+    if (auto* c = std::get_if<CountMeasure>(&old)) unit = c->unit; // keep the unit already chosen
+    if (index == 0) return CountMeasure{Op::Gte, {1}, unit};
+    if (index == 1) return CountMeasure{Op::Gte, {2}, unit};
     if (index >= 2 && index <= 5) {
         AggregateMeasure a;
         if (auto* prev = std::get_if<AggregateMeasure>(&old)) a = *prev;
@@ -238,7 +246,17 @@ bool count_values(CountMeasure& c, const std::string& path) {
         ImGui::PopID();
     }
     ImGui::SameLine();
-    ImGui::TextUnformatted("times");
+    const char* units[] = {"times", "orders", "days"}; // CountUnit order: events, orders, days
+    ImGui::SetNextItemWidth(80 * unit());
+    if (begin_combo(("##" + path + ".count.unit").c_str(), units[int(c.unit)])) {
+        for (int i = 0; i < 3; ++i)
+            if (ImGui::Selectable(units[i], i == int(c.unit))) c.unit = CountUnit(i), changed = true;
+        ImGui::EndCombo();
+    }
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(
+            "times: matching events; orders: distinct order ids (an event without one is its own "
+            "order); days: distinct UTC days");
     return changed;
 }
 
@@ -328,7 +346,7 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path,
     if (begin_combo(("##" + path + ".measure").c_str(), kMeasures[m])) {
         for (int i = 0; i < 8; ++i)
             if (ImGui::Selectable(kMeasures[i], i == m) && i != m)
-                r.measure = measure_for(i, r.measure), changed = true;
+                r.measure = measure_for(i, r.measure, default_unit(session, r.event)), changed = true;
         ImGui::EndCombo();
     }
     if (auto* c = std::get_if<CountMeasure>(&r.measure); c && m == 1) {
@@ -448,6 +466,7 @@ bool add_menu(Session& session, Group& g, int depth, const std::string& path) {
         if (ImGui::Selectable(("Behavior rule##" + path).c_str())) {
             BehaviorRule b;
             if (!session.model.purchase_event.empty()) b.event = session.model.purchase_event;
+            b.measure = CountMeasure{Op::Gte, {1}, default_unit(session, b.event)};
             g.rules.push_back(b), changed = true;
         }
         if (ImGui::Selectable(("In another audience##" + path).c_str()))

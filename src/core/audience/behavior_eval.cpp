@@ -48,6 +48,36 @@ bool count_hit(const CountMeasure& m, uint64_t n) {
     }
 }
 
+// The count of a user's run of matching rows (ascending, so in time order) in the measure's
+// unit: rows, distinct order ids (a row without one is an order of its own), or distinct UTC
+// days (time order makes equal days adjacent).
+uint64_t run_count(const EventStore& ev, const uint32_t* rows, size_t b, size_t e, CountUnit unit,
+                   std::vector<uint32_t>& scratch) {
+    if (unit == CountUnit::Events || e - b < 2) return e - b;
+    if (unit == CountUnit::Days) {
+        uint64_t days = 0;
+        int64_t last = 0;
+        for (size_t j = b; j < e; j++) {
+            const int64_t t = ev.time[rows[j]];
+            const int64_t day = t / kMicrosPerDay - (t % kMicrosPerDay < 0); // floor
+            days += j == b || day != last;
+            last = day;
+        }
+        return days;
+    }
+    scratch.clear();
+    uint64_t without = 0;
+    for (size_t j = b; j < e; j++) {
+        const uint32_t o = rows[j] < ev.order.size() ? ev.order[rows[j]] : EventStore::kNoOrder;
+        if (o == EventStore::kNoOrder)
+            without++;
+        else
+            scratch.push_back(o);
+    }
+    std::sort(scratch.begin(), scratch.end());
+    return without + uint64_t(std::unique(scratch.begin(), scratch.end()) - scratch.begin());
+}
+
 bool value_hit(const AggregateMeasure& m, double x) {
     const double a = m.values[0];
     switch (m.op) {
@@ -502,7 +532,11 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
     };
     const auto* occ = std::get_if<OccurrenceMeasure>(&rule.measure);
     const size_t n = model.users.size();
-    if (occ == nullptr && m > 0 && (span.lo >= index->min_time[code] || span.hi < index->max_time[code])) {
+    // Orders and days are counted per user run, which only the postings give.
+    const auto* counted = std::get_if<CountMeasure>(&rule.measure);
+    const bool by_run = counted != nullptr && counted->unit != CountUnit::Events;
+    if (occ == nullptr && !by_run && m > 0 &&
+        (span.lo >= index->min_time[code] || span.hi < index->max_time[code])) {
         const Slice slice = window_slice(*index, code, ev.time.data(), span);
         const size_t reads =
             filters.size() + (std::holds_alternative<AggregateMeasure>(rule.measure) ? 1 : 0);
@@ -544,8 +578,10 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
         const bool zero = count_hit(*count, 0);
         out = make_user_set(n, zero);
         uint64_t* words = out.words.data();
+        std::vector<uint32_t> scratch;
         each_user(ev, n, rows, m, [&](size_t u, size_t b, size_t e) {
-            words[u >> 6] ^= uint64_t(count_hit(*count, e - b) != zero) << (u & 63);
+            const uint64_t k = run_count(ev, rows, b, e, count->unit, scratch);
+            words[u >> 6] ^= uint64_t(count_hit(*count, k) != zero) << (u & 63);
         });
     } else if (const auto* agg = std::get_if<AggregateMeasure>(&rule.measure)) {
         out = make_user_set(n, false);

@@ -8,6 +8,7 @@ namespace {
 
 constexpr const char* kAggregateFns[] = {"sum", "avg", "min", "max"};
 constexpr const char* kStages[] = {"new", "returning", "resurrecting", "dormant"};
+constexpr const char* kCountUnits[] = {"events", "orders", "days"};
 
 } // namespace
 
@@ -16,6 +17,14 @@ const char* aggregate_fn_name(AggregateFn fn) { return kAggregateFns[size_t(fn)]
 std::optional<AggregateFn> aggregate_fn_from_name(std::string_view name) {
     for (size_t i = 0; i < 4; i++)
         if (name == kAggregateFns[i]) return AggregateFn(i);
+    return std::nullopt;
+}
+
+const char* count_unit_name(CountUnit unit) { return kCountUnits[size_t(unit)]; }
+
+std::optional<CountUnit> count_unit_from_name(std::string_view name) {
+    for (size_t i = 0; i < 3; i++)
+        if (name == kCountUnits[i]) return CountUnit(i);
     return std::nullopt;
 }
 
@@ -36,7 +45,9 @@ const char* rule_kind_name(const RuleNode& node) {
 bool operator==(const PropertyRule& a, const PropertyRule& b) {
     return a.attribute == b.attribute && a.op == b.op && a.values == b.values && a.ci == b.ci;
 }
-bool operator==(const CountMeasure& a, const CountMeasure& b) { return a.op == b.op && a.values == b.values; }
+bool operator==(const CountMeasure& a, const CountMeasure& b) {
+    return a.op == b.op && a.values == b.values && a.unit == b.unit;
+}
 bool operator==(const AggregateMeasure& a, const AggregateMeasure& b) {
     return a.fn == b.fn && a.property == b.property && a.op == b.op && a.values == b.values;
 }

@@ -39,10 +39,18 @@ struct PropertyRule {
     bool ci = false;            // strings: ASCII case-insensitive (evaluate.h)
 };
 
+// What a count counts among the user's matching events in the window: the events, their
+// distinct order ids (an event without an order id is an order of its own), or the distinct UTC
+// days they fall on.
+enum class CountUnit : uint8_t { Events, Orders, Days };
+const char* count_unit_name(CountUnit unit); // "events", "orders", "days"
+std::optional<CountUnit> count_unit_from_name(std::string_view name);
+
 // What a behavior rule measures over the user's matching events in the window.
-struct CountMeasure {                  // number of matching events, 0 for none
+struct CountMeasure {                  // number of matching events (orders, days), 0 for none
     Op op = Op::Gte;                   // gte, lte, eq or between
     std::vector<int64_t> values = {1}; // 0..kMaxCount; two for between
+    CountUnit unit = CountUnit::Events;
 };
 constexpr int64_t kMaxCount = 4294967295;
 

@@ -186,7 +186,10 @@ private:
             CountMeasure m;
             m.values.clear();
             if (object(*count, cp)) {
-                keys(*count, cp, {"op", "value", "values"});
+                keys(*count, cp, {"op", "value", "values", "unit"});
+                if (const json* unit = get(*count, "unit"))
+                    pick(unit, key_path(cp, "unit"), "unit", {"events", "orders", "days"},
+                         count_unit_from_name, &m.unit);
                 if (auto op = restricted_op(get(*count, "op"), key_path(cp, "op"), "a count",
                                             {"gte", "lte", "eq", "between"})) {
                     m.op = *op;

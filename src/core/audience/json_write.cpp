@@ -30,6 +30,9 @@ void put_measure(json& out, const Measure& measure) {
         json c = json::object();
         c["op"] = op_name(count->op);
         put_number_values(c, count->op, count->values);
+        // Events is the default: left out, so definitions written before units read and write
+        // back byte for byte.
+        if (count->unit != CountUnit::Events) c["unit"] = count_unit_name(count->unit);
         out["count"] = std::move(c);
     } else if (const auto* agg = std::get_if<AggregateMeasure>(&measure)) {
         json a = json::object();

@@ -131,7 +131,6 @@ const char* EventSourceBuilder::read_revenue(const ValueChunk& revenue, size_t i
         }
     }
     if (required && std::isnan(*value)) return kRejectBadAmount;
-    if (required && *value < 0) return kRejectNegativeAmount;
     return nullptr;
 }
 
@@ -218,11 +217,22 @@ void EventSourceBuilder::append(size_t n, const ValueChunk& user_id, const Value
             reject(reason, i, "amount", &revenue);
             continue;
         }
-        if (!has_event_column && constant_event_code_ == UINT32_MAX)
-            constant_event_code_ = out_.event_names.intern(spec.constant_event);
+        uint32_t event_code = 0;
+        if (has_event_column) {
+            event_code = out_.event_names.intern(event_name);
+        } else if (spec.kind == SourceKind::Orders && amount < 0) {
+            // A return, a cancellation or a discount line (DESIGN §2): a refund, not revenue.
+            if (refund_event_code_ == UINT32_MAX) refund_event_code_ = out_.event_names.intern(kRefundEvent);
+            event_code = refund_event_code_;
+            out_.refunds++;
+        } else {
+            if (constant_event_code_ == UINT32_MAX)
+                constant_event_code_ = out_.event_names.intern(spec.constant_event);
+            event_code = constant_event_code_;
+        }
         out_.user.push_back(intern_user(user_id, i, uid));
         out_.time.push_back(us);
-        out_.event.push_back(has_event_column ? out_.event_names.intern(event_name) : constant_event_code_);
+        out_.event.push_back(event_code);
         out_.revenue.push_back(amount);
         std::string_view oid = order_text_.of(order_id, i);
         out_.order.push_back(oid.empty() ? EventSource::kNoOrder : out_.order_ids.intern(oid));

@@ -35,9 +35,12 @@ struct EventSourceSpec {
     // Event name of every row when the mapping has no event column; an empty one means
     // "purchase" for Orders sources.
     std::string constant_event;
-    bool revenue_required = false; // orders: a missing or negative amount rejects the row
+    bool revenue_required = false; // orders: a missing amount rejects the row
     std::vector<std::string> property_names;
 };
+
+// The event an orders file's row with a negative amount becomes (DESIGN §2).
+inline constexpr const char* kRefundEvent = "refund";
 
 struct EventSource {
     static constexpr uint32_t kNoOrder = UINT32_MAX;
@@ -55,6 +58,7 @@ struct EventSource {
     std::vector<double> revenue;    // NaN when none
     std::vector<Column> properties; // named as spec.property_names, kept rows only
     RejectLog rejects;
+    size_t refunds = 0; // orders rows with a negative amount, kept as kRefundEvent events
 
     size_t size() const { return time.size(); }
     size_t memory_bytes() const;
@@ -70,7 +74,9 @@ struct EventSource {
 //             (with an event column only; without one every row gets the constant event)
 //   revenue   double, int, or text read by parse_amount; null or empty text -> none;
 //             non-numeric text (or Infinity) -> "non-numeric amount"; with revenue_required
-//             also a missing amount -> "non-numeric amount", a negative one -> "negative amount"
+//             also a missing amount -> "non-numeric amount"
+//   refund    an Orders source's row (no event column) with a negative amount is a
+//             kRefundEvent event carrying that amount, not a purchase (DESIGN §2)
 //   order id  canonical text like the user id; empty -> none
 // Properties keep the kept rows (ColumnBuilder: type fixed by the first chunk).
 class EventSourceBuilder {
@@ -100,6 +106,7 @@ private:
     EventSource out_;
     bool format_fixed_ = false;
     uint32_t constant_event_code_ = UINT32_MAX; // interned on first use
+    uint32_t refund_event_code_ = UINT32_MAX;
     std::vector<ColumnBuilder> properties_;
     std::vector<uint32_t> kept_rows_; // scratch: kept rows of the current chunk
     IdText user_text_, event_text_, order_text_;

@@ -7,6 +7,8 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace segx {
 
@@ -78,23 +80,81 @@ void sort_slices_by_time(EventStore& store) {
 
 } // namespace
 
+namespace {
+
+// One purchase per (user, order id) across sources (DESIGN §2): per such pair, the source that
+// owns it (the first, in load order, whose purchase row of the pair carries an amount; else the
+// first with a purchase row of the pair), and the store row of its first row, where the
+// dropped rows' properties go.
+struct PurchaseOwner {
+    uint32_t source = UINT32_MAX;
+    uint32_t first_row = UINT32_MAX; // store row (before sorting) of the owner's first row
+};
+using PurchaseOwners = std::unordered_map<uint64_t, PurchaseOwner>;
+
+uint64_t pair_key(uint32_t user, uint32_t order) { return uint64_t(user) << 32 | order; }
+
+PurchaseOwners purchase_owners(const std::vector<const EventSource*>& sources,
+                               const std::vector<SourceRemap>& remaps, uint32_t purchase) {
+    PurchaseOwners owners;
+    if (purchase == UINT32_MAX) return owners;
+    for (bool with_amount : {true, false})
+        for (size_t s = 0; s < sources.size(); s++) {
+            const EventSource& src = *sources[s];
+            for (size_t i = 0; i < src.size(); i++) {
+                if (src.order[i] == EventSource::kNoOrder || remaps[s].event[src.event[i]] != purchase)
+                    continue;
+                if (with_amount && !(src.revenue[i] == src.revenue[i])) continue;
+                PurchaseOwner& o =
+                    owners[pair_key(remaps[s].user[src.user[i]], remaps[s].order[src.order[i]])];
+                if (o.source == UINT32_MAX) o.source = uint32_t(s);
+            }
+        }
+    return owners;
+}
+
+} // namespace
+
 EventStore build_event_store(const std::vector<const EventSource*>& sources,
-                             const std::vector<SourceRemap>& remaps, size_t user_count) {
+                             const std::vector<SourceRemap>& remaps, size_t user_count,
+                             uint32_t purchase_event) {
     if (remaps.size() != sources.size())
         throw std::invalid_argument("build_event_store: " + std::to_string(remaps.size()) + " remaps for " +
                                     std::to_string(sources.size()) + " sources");
+
+    // Which rows stay: all but the purchases of a (user, order id) that another source owns.
+    PurchaseOwners owners = purchase_owners(sources, remaps, purchase_event);
+    std::vector<std::vector<uint8_t>> dropped(sources.size()); // empty: the source keeps every row
+    EventStore store;
+    store.merged_purchases.assign(sources.size(), 0);
     uint64_t total = 0;
-    for (const EventSource* s : sources) total += s->size();
+    for (size_t s = 0; s < sources.size(); s++) {
+        const EventSource& src = *sources[s];
+        total += src.size();
+        if (owners.empty()) continue;
+        for (size_t i = 0; i < src.size(); i++) {
+            if (src.order[i] == EventSource::kNoOrder || remaps[s].event[src.event[i]] != purchase_event)
+                continue;
+            auto it = owners.find(pair_key(remaps[s].user[src.user[i]], remaps[s].order[src.order[i]]));
+            if (it->second.source == uint32_t(s)) continue;
+            if (dropped[s].empty()) dropped[s].assign(src.size(), 0);
+            dropped[s][i] = 1;
+            store.merged_purchases[s]++;
+            total--;
+        }
+    }
     if (total > UINT32_MAX)
         throw std::length_error("event store: " + std::to_string(total) + " events, more than 4294967295");
     const size_t n = size_t(total);
+    const auto kept = [&](size_t s, size_t i) { return dropped[s].empty() || !dropped[s][i]; };
 
     // Count per user, then prefix sums: offsets[u] is where user u's events start.
-    EventStore store;
     store.offsets.assign(user_count + 1, 0);
     for (size_t s = 0; s < sources.size(); s++) {
         const std::vector<uint32_t>& to_user = remaps[s].user;
-        for (uint32_t local : sources[s]->user) store.offsets[to_user[local] + 1]++;
+        const std::vector<uint32_t>& user = sources[s]->user;
+        for (size_t i = 0; i < user.size(); i++)
+            if (kept(s, i)) store.offsets[to_user[user[i]] + 1]++;
     }
     for (size_t u = 0; u < user_count; u++) store.offsets[u + 1] += store.offsets[u];
 
@@ -123,36 +183,74 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
         }
     }
 
-    // Scatter each source in row order: `dest` is each row's slot, so equal times stay in
-    // source order, then row order.
+    // Scatter each source's kept rows in row order: `dest` is each kept row's slot, so equal
+    // times stay in source order, then row order. `rows` lists the kept rows.
     store.time.resize(n);
     store.event.resize(n);
     store.revenue.resize(n);
     store.order.resize(n);
     std::vector<uint64_t> cursor(store.offsets.begin(), store.offsets.end() - 1);
-    std::vector<uint32_t> dest, remap_scratch;
+    std::vector<uint32_t> dest, rows, remap_scratch;
     for (size_t s = 0; s < sources.size(); s++) {
         const EventSource& src = *sources[s];
         const SourceRemap& remap = remaps[s];
-        const size_t rows = src.size();
-        dest.resize(rows);
-        for (size_t i = 0; i < rows; i++) dest[i] = uint32_t(cursor[remap.user[src.user[i]]]++);
+        rows.clear();
+        for (size_t i = 0; i < src.size(); i++)
+            if (kept(s, i)) rows.push_back(uint32_t(i));
+        const size_t k = rows.size();
+        dest.resize(k);
+        for (size_t j = 0; j < k; j++) dest[j] = uint32_t(cursor[remap.user[src.user[rows[j]]]]++);
         // One column per loop: one stream of random writes at a time is kinder to the TLB.
-        for (size_t i = 0; i < rows; i++) store.time[dest[i]] = src.time[i];
-        for (size_t i = 0; i < rows; i++) store.event[dest[i]] = remap.event[src.event[i]];
-        for (size_t i = 0; i < rows; i++) {
+        for (size_t j = 0; j < k; j++) store.time[dest[j]] = src.time[rows[j]];
+        for (size_t j = 0; j < k; j++) store.event[dest[j]] = remap.event[src.event[rows[j]]];
+        for (size_t j = 0; j < k; j++) {
+            const size_t i = rows[j];
             double v = src.revenue[i];
             if (src.order[i] != EventSource::kNoOrder &&
                 revenue_owner[remap.order[src.order[i]]] != uint32_t(s))
                 v = std::numeric_limits<double>::quiet_NaN(); // counted in the order's first source
-            store.revenue[dest[i]] = v;
+            store.revenue[dest[j]] = v;
         }
-        for (size_t i = 0; i < rows; i++)
-            store.order[dest[i]] =
+        for (size_t j = 0; j < k; j++) {
+            const size_t i = rows[j];
+            store.order[dest[j]] =
                 src.order[i] == EventSource::kNoOrder ? EventStore::kNoOrder : remap.order[src.order[i]];
+            // The owner's first row of a (user, order) pair receives the dropped rows' properties.
+            if (!owners.empty() && src.order[i] != EventSource::kNoOrder &&
+                store.event[dest[j]] == purchase_event) {
+                PurchaseOwner& o = owners[pair_key(remap.user[src.user[i]], store.order[dest[j]])];
+                if (o.first_row == UINT32_MAX) o.first_row = dest[j];
+            }
+        }
         for (size_t p = 0; p < src.properties.size(); p++)
-            scatter_column(src.properties[p], store.properties[plan.target[s][p]], nullptr, dest.data(), rows,
-                           remap_scratch);
+            scatter_column(src.properties[p], store.properties[plan.target[s][p]], rows.data(), dest.data(),
+                           k, remap_scratch);
+    }
+
+    // The merged purchases' properties fill what their kept row lacks (the richest row: an
+    // analytics event's device and session beside a shop export's amount), earlier sources first.
+    std::vector<uint32_t> from, to;
+    std::unordered_set<uint32_t> claimed;
+    for (size_t s = 0; s < sources.size(); s++) {
+        if (dropped[s].empty()) continue;
+        const EventSource& src = *sources[s];
+        for (size_t p = 0; p < src.properties.size(); p++) {
+            const Column& column = src.properties[p];
+            Column& target = store.properties[plan.target[s][p]];
+            from.clear();
+            to.clear();
+            claimed.clear();
+            for (size_t i = 0; i < src.size(); i++) {
+                if (!dropped[s][i] || !column.valid.get(i)) continue;
+                const uint32_t t =
+                    owners[pair_key(remaps[s].user[src.user[i]], remaps[s].order[src.order[i]])].first_row;
+                // The first value wins: the row already has one, or an earlier dropped row gives it.
+                if (target.valid.get(t) || !claimed.insert(t).second) continue;
+                from.push_back(uint32_t(i));
+                to.push_back(t);
+            }
+            scatter_column(column, target, from.data(), to.data(), from.size(), remap_scratch);
+        }
     }
     sort_slices_by_time(store);
     return store;

@@ -25,6 +25,9 @@ struct EventStore {
     // Union of property names over the sources (merged as column_merge.h says); null on the
     // events of a source without that property.
     std::vector<Column> properties;
+    // Per source: its purchases dropped as repeats of a (user, order id) purchase another
+    // source owns (build_event_store). Not part of the serialized model (model_io.h).
+    std::vector<uint64_t> merged_purchases;
 
     size_t size() const { return time.size(); }
     size_t user_count() const { return offsets.empty() ? 0 : offsets.size() - 1; }
@@ -42,7 +45,17 @@ struct SourceRemap {
 // sort by user (count, prefix sum, stable scatter in source then row order), then a stable
 // sort by time of each user slice that is not already in order. Throws std::length_error past
 // 2^32 - 1 events.
+//
+// One purchase per order across files (DESIGN §2; model/README.md): the purchase rows
+// (`purchase_event`, a model event code; UINT32_MAX: none) of one user and one order id are
+// kept from one source only, the pair's owner: the first source (in load order) whose purchase
+// row of the pair carries an amount, else the first with a purchase row of the pair. The owner
+// keeps all its rows of the pair (line items); the other sources' purchase rows of the pair are
+// dropped, and their property values fill the properties that the owner's first row of the
+// pair lacks (earlier sources first). Revenue: once per order, from the first source giving the
+// order an amount (the "revenue owner"); other sources' rows of the order carry none.
 EventStore build_event_store(const std::vector<const EventSource*>& sources,
-                             const std::vector<SourceRemap>& remaps, size_t user_count);
+                             const std::vector<SourceRemap>& remaps, size_t user_count,
+                             uint32_t purchase_event = UINT32_MAX);
 
 } // namespace segx

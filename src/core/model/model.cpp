@@ -1,9 +1,12 @@
 #include "core/model/model.h"
 
+#include "core/dataset/mix64.h"
 #include "core/model/column_builder.h"
 #include "core/model/column_merge.h"
 
 #include <algorithm>
+#include <cstring>
+#include <functional>
 #include <optional>
 
 namespace segx {
@@ -44,6 +47,27 @@ void build_attributes(Model& m, const std::vector<const UserSource*>& sources,
     }
 }
 
+// The rows of an event source as content: its dictionaries' strings and every row's codes,
+// time and amount. Equal for the same rows read from two files, whatever their encoding or
+// format (sources hold canonical text, and intern codes in first-seen order).
+uint64_t content_fingerprint(const EventSource& s) {
+    uint64_t h = mix64(s.size() + 1);
+    const auto add = [&h](uint64_t x) { h = mix64(h ^ x) + 0x9e3779b97f4a7c15ull; };
+    for (const StringDictionary* d : {&s.user_ids, &s.event_names, &s.order_ids}) {
+        add(d->size());
+        for (uint32_t c = 0; c < d->size(); c++) add(std::hash<std::string_view>()(d->at(c)));
+    }
+    for (size_t i = 0; i < s.size(); i++) {
+        uint64_t bits = 0;
+        static_assert(sizeof(bits) == sizeof(double), "double is 64 bits");
+        std::memcpy(&bits, &s.revenue[i], sizeof(bits));
+        add(uint64_t(s.user[i]) << 32 | s.event[i]);
+        add(uint64_t(s.time[i]));
+        add(bits ^ uint64_t(s.order[i]) << 1);
+    }
+    return h;
+}
+
 } // namespace
 
 Model build_model(const std::vector<const UserSource*>& user_sources,
@@ -61,11 +85,20 @@ Model build_model(const std::vector<const UserSource*>& user_sources,
         remaps[s].order = remap_all(src.order_ids, m.order_ids);
     }
 
-    m.events = build_event_store(event_sources, remaps, m.users.size());
+    std::optional<uint32_t> purchase = m.event_names.find(purchase_event);
+    std::vector<uint64_t> prints;
+    for (size_t s = 0; s < event_sources.size(); s++) {
+        prints.push_back(event_sources[s]->size() ? content_fingerprint(*event_sources[s]) : 0);
+        for (size_t t = 0; t < s; t++)
+            if (prints[s] != 0 && prints[t] == prints[s]) {
+                m.duplicate_sources.emplace_back(event_sources[s]->spec.name, event_sources[t]->spec.name);
+                break;
+            }
+    }
+    m.events = build_event_store(event_sources, remaps, m.users.size(), purchase ? *purchase : UINT32_MAX);
     m.event_index = build_event_index(m.events);
     build_attributes(m, user_sources, user_remaps);
 
-    std::optional<uint32_t> purchase = m.event_names.find(purchase_event);
     m.aggregates = compute_user_aggregates(m.events, purchase ? *purchase : UINT32_MAX, m.order_ids.size());
     for (size_t u = 0; u < m.users.size(); u++) {
         if (m.aggregates.first_seen_us[u] == UserAggregates::kNever) continue;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace segx {
@@ -32,6 +33,10 @@ struct Model {
     UserAggregates aggregates;
     int64_t min_time_us = INT64_MAX; // over all events; INT64_MAX / INT64_MIN when there are none
     int64_t max_time_us = INT64_MIN;
+    // Event sources whose rows are exactly an earlier source's (the same file loaded twice, say
+    // in two encodings): {later file, earlier file}, in load order. Said, not dropped: the
+    // later file's purchases merge (one per order), its other events count twice.
+    std::vector<std::pair<std::string, std::string>> duplicate_sources;
 
     size_t memory_bytes() const;
 };

@@ -3,6 +3,8 @@
 #include "core/time/civil.h"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 
 namespace segx {
 
@@ -17,6 +19,15 @@ Overview compute_overview(const Model& model, size_t top_n) {
         if (agg.revenue[u] == agg.revenue[u]) o.revenue += agg.revenue[u];
         if (agg.first_purchase_us[u] != UserAggregates::kNever) ++o.customers;
     }
+    for (uint64_t n : ev.merged_purchases) o.merged_purchases += n;
+    if (std::optional<uint32_t> refund = model.event_names.find(kRefundEvent)) {
+        for (size_t i = 0; i < ev.size(); ++i) {
+            if (ev.event[i] != *refund) continue;
+            ++o.refunds;
+            if (ev.revenue[i] == ev.revenue[i]) o.refund_amount += std::fabs(ev.revenue[i]);
+        }
+    }
+    o.net_revenue = o.revenue - o.refund_amount;
     if (ev.size() == 0) return o;
     o.first_us = model.min_time_us;
     o.last_us = model.max_time_us;

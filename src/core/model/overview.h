@@ -25,7 +25,11 @@ struct Overview {
     uint64_t customers = 0; // users with at least one purchase
     uint64_t events = 0;
     uint64_t orders = 0;
-    double revenue = 0;
+    double revenue = 0;            // the purchases' revenue (DESIGN §2): refunds are not subtracted
+    uint64_t refunds = 0;          // refund events (an orders file's negative amounts, or "refund" events)
+    double refund_amount = 0;      // their amounts, as positive money: sum of |amount|
+    double net_revenue = 0;        // revenue - refund_amount
+    uint64_t merged_purchases = 0; // purchases dropped as repeats of another file's (user, order id)
     int64_t first_us = INT64_MIN, last_us = INT64_MIN; // INT64_MIN: no events
     std::vector<DayCount> per_day;      // every day from the first to the last event, zeros included
     std::vector<EventCount> top_events; // by events, descending; ties by name

@@ -19,7 +19,6 @@ inline constexpr const char* kRejectNoUserId = "no user id";
 inline constexpr const char* kRejectBadTime = "unparseable time";
 inline constexpr const char* kRejectNoEventName = "no event name";
 inline constexpr const char* kRejectBadAmount = "non-numeric amount";
-inline constexpr const char* kRejectNegativeAmount = "negative amount";
 // Users files: an earlier row of an id that a later row replaces.
 inline constexpr const char* kRejectDuplicateUser = "duplicate user id (last row wins)";
 

@@ -14,10 +14,13 @@
 //   events(user_id VARCHAR, event VARCHAR, time TIMESTAMP, revenue DOUBLE, order_id VARCHAR,
 //          seq BIGINT, <event property columns>)
 //     One row per kept event of every events and orders source (rows the loader rejected are
-//     not there); `time` is UTC. `seq` is the core's stored order for events of equal time
-//     (funnels' tie rule, src/core/funnel/README.md): any numbering that follows sources in
-//     load order, then rows in file order; with the load-order number `source` and the row's
-//     place in its file `row`, row_number() OVER (ORDER BY source, row). One column per
+//     not there; an orders row with a negative amount is a `refund` event carrying it); the
+//     purchases of one (user_id, order_id) come from one source only, the pair's owner, and
+//     carry the other sources' property values where the owner's first row has none
+//     (EventStore's "one purchase per order" rule, event_store.h); `time` is UTC. `seq` is the core's stored
+//     order for events of equal time (funnels' tie rule, src/core/funnel/README.md): any numbering that
+//     follows sources in load order, then rows in file order; with the load-order number `source` and the
+//     row's place in its file `row`, row_number() OVER (ORDER BY source, row). One column per
 //     EventStore::properties entry, named and typed as the model's, NULL on the events of sources without
 //     that property. `revenue` is the revenue as the model counts it: once per order. Rows without an order
 //     id keep their amount. For an order id, only the rows of the first source (in load

@@ -1,6 +1,8 @@
 // Behavior rules as correlated subqueries over the events table, one per rule:
 //   EXISTS (SELECT 1 ...)                      did, at least once (the default count)
-//   (SELECT count(*) ...) <op> n               counts, zero included (count(*) of no rows)
+//   (SELECT count(*) ...) <op> n               counts, zero included (count(*) of no rows);
+//                                              orders: count(DISTINCT order_id) + the events
+//                                              without one; days: count(DISTINCT CAST(time AS DATE))
 //   (SELECT sum("e"."revenue") ...) <op> x     aggregates: NULL over no values, so false
 //   (SELECT min("e"."time") > lo AND ...)      first / last occurrence in the window
 // The checks and their messages follow eval_behavior_rule (behavior_eval.cpp), in its order:
@@ -146,7 +148,14 @@ std::string behavior_sql(const Model& model, const BehaviorRule& rule, int64_t a
     if (const auto* count = std::get_if<CountMeasure>(&rule.measure)) {
         if (count->op == Op::Gte && count->values[0] == 1) return "EXISTS (\n" + in + "SELECT 1" + from;
         const auto lit = [](int64_t n) { return std::to_string(n); };
-        return "(\n" + in + "SELECT count(*)" + from + compare_sql(count->op, count->values, lit);
+        // Orders: an event without an order id is an order of its own (behavior_eval.cpp's
+        // run_count); days: UTC calendar days, as `time` is UTC.
+        const char* counted =
+            count->unit == CountUnit::Orders
+                ? "count(DISTINCT \"e\".\"order_id\") + count(*) FILTER (WHERE \"e\".\"order_id\" IS NULL)"
+            : count->unit == CountUnit::Days ? "count(DISTINCT CAST(\"e\".\"time\" AS DATE))"
+                                             : "count(*)";
+        return "(\n" + in + "SELECT " + counted + from + compare_sql(count->op, count->values, lit);
     }
     if (const auto* agg = std::get_if<AggregateMeasure>(&rule.measure))
         return "(\n" + in + "SELECT " + aggregate_sql_name(agg->fn) + "(" + value + ")" + from +

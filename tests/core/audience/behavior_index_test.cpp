@@ -11,9 +11,9 @@
 
 #include "audience_fixture.h"
 
-#include "core/lang/predicate.h"
 #include "core/audience/rule_eval.h"
 #include "core/audience/user_set.h"
+#include "core/lang/predicate.h"
 #include "core/model/event_index.h"
 #include "core/time/civil.h"
 
@@ -110,7 +110,8 @@ RandomModel random_model(uint64_t seed, size_t users, size_t slices, int64_t cen
             ev.revenue.push_back(code == 0 && !rng.chance(30) ? double(rng.below(1000)) / 10.0
                                  : rng.chance(10)             ? 5.0
                                                               : kNaN);
-            ev.order.push_back(EventStore::kNoOrder);
+            // A few orders per user, some events without one (each its own order).
+            ev.order.push_back(rng.chance(30) ? EventStore::kNoOrder : uint32_t(rng.below(4)));
             bool has = !rng.chance(20);
             platform.codes.push_back(has ? uint32_t(1 + rng.below(3)) : 0);
             platform.valid.push_back(has);
@@ -184,8 +185,23 @@ Bitmap scan(const Model& m, const BehaviorRule& rule, int64_t as_of) {
         }
         bool hit = false;
         if (const auto* count = std::get_if<CountMeasure>(&rule.measure)) {
+            // Distinct orders and days by brute force: sets of the counted keys.
             int64_t k = 0;
-            for (size_t i = b; i < e; i++) k += matches(i) && ev.time[i] > lo && ev.time[i] <= hi;
+            std::vector<int64_t> keys;
+            for (size_t i = b; i < e; i++) {
+                if (!(matches(i) && ev.time[i] > lo && ev.time[i] <= hi)) continue;
+                if (count->unit == CountUnit::Events) {
+                    k++;
+                } else if (count->unit == CountUnit::Days) {
+                    keys.push_back((ev.time[i] - ((ev.time[i] % D) + D) % D) / D); // floor, exactly
+                } else if (ev.order[i] == EventStore::kNoOrder) {
+                    k++;
+                } else {
+                    keys.push_back(ev.order[i]);
+                }
+            }
+            std::sort(keys.begin(), keys.end());
+            k += int64_t(std::unique(keys.begin(), keys.end()) - keys.begin());
             const auto& v = count->values;
             hit = count->op == Op::Gte   ? k >= v[0]
                   : count->op == Op::Lte ? k <= v[0]
@@ -282,6 +298,7 @@ BehaviorRule random_rule(Rng& rng, const std::vector<std::string>& events,
                 a = rng.pick(std::vector<int64_t>{254, 255, 256, 300}), b = rng.chance(50) ? 0 : a + 1;
             c.values = c.op == Op::Between ? std::vector<int64_t>{std::min(a, b), std::max(a, b)}
                                            : std::vector<int64_t>{a};
+            c.unit = rng.pick(std::vector<CountUnit>{CountUnit::Events, CountUnit::Orders, CountUnit::Days});
             r.measure = c;
             break;
         }

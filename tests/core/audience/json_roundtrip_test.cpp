@@ -162,6 +162,7 @@ private:
                     m.values = {std::min(a, b), std::max(a, b)};
                 else
                     m.values = {a};
+                m.unit = CountUnit(below(3));
                 return m;
             }
             case 1: {

@@ -60,7 +60,7 @@ inline void set_validity(OwnedChunk& c, const std::vector<bool>& valid, size_t b
 
 } // namespace detail
 
-inline OwnedChunk texts(std::initializer_list<std::optional<std::string>> values, size_t bit_offset = 0) {
+inline OwnedChunk texts(const std::vector<std::optional<std::string>>& values, size_t bit_offset = 0) {
     OwnedChunk c;
     c.kind = ValueChunk::Text;
     c.bytes = "xyz"; // offsets start above 0, as in a sliced Arrow array
@@ -78,7 +78,7 @@ inline OwnedChunk texts(std::initializer_list<std::optional<std::string>> values
     return c;
 }
 
-inline OwnedChunk ints(std::initializer_list<std::optional<int64_t>> values, size_t bit_offset = 0,
+inline OwnedChunk ints(const std::vector<std::optional<int64_t>>& values, size_t bit_offset = 0,
                        ColumnType type = ColumnType::Int64) {
     OwnedChunk c;
     c.kind = ValueChunk::Int64;
@@ -92,7 +92,7 @@ inline OwnedChunk ints(std::initializer_list<std::optional<int64_t>> values, siz
     return c;
 }
 
-inline OwnedChunk doubles(std::initializer_list<std::optional<double>> values, size_t bit_offset = 0) {
+inline OwnedChunk doubles(const std::vector<std::optional<double>>& values, size_t bit_offset = 0) {
     OwnedChunk c;
     c.kind = ValueChunk::Double;
     std::vector<bool> valid;

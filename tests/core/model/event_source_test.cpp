@@ -111,7 +111,7 @@ TEST_CASE("a row with no user id and a bad time counts only as no user id") {
     CHECK(s.rejects.reasons[0].count == 1);
 }
 
-TEST_CASE("required amounts reject missing and negative values; optional ones only bad text") {
+TEST_CASE("required amounts reject missing values; a negative amount in an orders file is a refund") {
     EventSourceSpec sp = spec("orders.csv", SourceKind::Orders);
     sp.revenue_required = true;
     EventSourceBuilder b(sp);
@@ -122,19 +122,22 @@ TEST_CASE("required amounts reject missing and negative values; optional ones on
     append(b, user, time, none(), rev);
     EventSource s = b.finish();
     CHECK(s.rejects.read == 7);
-    CHECK(s.rejects.kept == 1);
-    REQUIRE(s.rejects.reasons.size() == 4);
+    CHECK(s.rejects.kept == 3);
+    REQUIRE(s.rejects.reasons.size() == 3);
     CHECK(s.rejects.reasons[0].reason == "non-numeric amount");
     CHECK(s.rejects.reasons[0].count == 2);
     CHECK(s.rejects.reasons[0].examples ==
           std::vector<std::string>{R"(row 2: user_id="b", time="2024-01-02", amount=null)",
                                    R"(row 3: user_id="c", time="2024-01-03", amount="")"});
-    CHECK(s.rejects.reasons[1].reason == "negative amount");
-    CHECK(s.rejects.reasons[1].count == 2);
-    CHECK(s.rejects.reasons[1].examples[1] == R"(row 5: user_id="e", time="2024-01-05", amount="$-1.50")");
-    CHECK(s.rejects.reasons[2].reason == "no user id");
-    CHECK(s.rejects.reasons[3].reason == "unparseable time");
-    CHECK(s.revenue == std::vector<double>{10});
+    CHECK(s.rejects.reasons[1].reason == "no user id");
+    CHECK(s.rejects.reasons[2].reason == "unparseable time");
+    CHECK(s.revenue == std::vector<double>{10, -5, -1.5});
+    // Rows d and e are refunds carrying their negative amounts; a is a purchase.
+    CHECK(s.refunds == 2);
+    REQUIRE(s.event.size() == 3);
+    CHECK(s.event_names.at(s.event[0]) == "purchase");
+    CHECK(s.event_names.at(s.event[1]) == "refund");
+    CHECK(s.event_names.at(s.event[2]) == "refund");
 
     // The same rows in an events file: only non-numeric text would be rejected.
     EventSourceBuilder optional(spec("events.csv"));

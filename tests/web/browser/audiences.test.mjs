@@ -67,7 +67,8 @@ const expectedRoot = {
   match: 'all',
   rules: [
     { kind: 'property', attribute: 'country', op: 'eq', value: 'China' },
-    { kind: 'behavior', did: true, event: 'purchase', count: { op: 'gte', value: 1 } },
+    // A new rule on purchase counts orders: the demo's purchases carry order ids.
+    { kind: 'behavior', did: true, event: 'purchase', count: { op: 'gte', unit: 'orders', value: 1 } },
   ],
 };
 

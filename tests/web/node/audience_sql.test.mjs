@@ -109,6 +109,13 @@ const BEHAVIOR = [
   doc('last purchase in a range', all(did('purchase', { occurrence: 'last', window: { from: '2026-04-01', to: '2026-07-01' } }))),
   doc('first view_item with a filter, to only', all(did('view_item', { occurrence: 'first', where: [where('category', 'eq', 'Books')], window: { to: '2026-02-01' } }))),
   doc('last search, all time', all(did('search', { occurrence: 'last' }))),
+  // Count units: distinct orders (an event without an order id is its own order) and UTC days.
+  doc('count of orders', all(did('purchase', { count: { op: 'gte', value: 3, unit: 'orders' } }))),
+  doc('orders in a window, between', all(did('purchase', { window: { last_days: 180 }, count: { op: 'between', values: [2, 4], unit: 'orders' } }))),
+  doc('orders of events without order ids are the events', all(did('view_item', { count: { op: 'gte', value: 12, unit: 'orders' } }))),
+  doc('count of days with a filter', all(did('page_view', { where: [where('device', 'eq', 'mobile')], window: { last_days: 120 }, count: { op: 'between', values: [2, 5], unit: 'days' } }))),
+  doc('days eq, all time', all(did('search', { count: { op: 'eq', value: 3, unit: 'days' } }))),
+  doc('did not, days lte', all(did('view_item', { did: false, window: { from: '2026-03-01', to: '2026-09-01' }, count: { op: 'lte', value: 1, unit: 'days' } }))),
   doc('mixed', all(
     prop('channel', 'in', ['email', 'referral']),
     prop('city', 'is_set'),

@@ -258,7 +258,7 @@ describe('files that load in part say what was left out', () => {
     removeFile('no_ids.json');
   });
 
-  test('an orders file with negative, non-numeric and missing amounts rejects those rows with reasons', async () => {
+  test('an orders file: non-numeric and missing amounts reject their rows with reasons, negative ones are refunds', async () => {
     const text = [
       'user_id,order_id,order_time,amount',
       'o1,X1,3/1/2024 10:00,10',
@@ -271,16 +271,18 @@ describe('files that load in part say what was left out', () => {
     const r = await loadSource({ db, bridge, name: 'bad_amounts.csv', bytes: utf8(text) });
     assert.deepEqual([r.mapping.kind, r.mapping.revenue], ['orders', 'amount']);
     assert.deepEqual(source('bad_amounts.csv').rejects, {
-      read: 6, kept: 2, total: 4,
+      read: 6, kept: 4, total: 2,
       reasons: [
-        { reason: 'negative amount', count: 2, examples: ['row 2: user_id="o2", time="3/1/2024 11:00", amount="-5"', 'row 6: user_id="o6", time="3/1/2024 15:00", amount="(12.50)"'] },
         { reason: 'non-numeric amount', count: 2, examples: ['row 3: user_id="o3", time="3/1/2024 12:00", amount="abc"', 'row 4: user_id="o4", time="3/1/2024 13:00", amount=null'] },
       ],
     });
     const o = figures();
-    assert.deepEqual([o.users, o.customers, o.orders, o.revenue], [baseline.figures.users + 2, 2, 2, 1244.5]);
+    assert.deepEqual([o.users, o.customers, o.orders, o.revenue], [baseline.figures.users + 4, 2, 2, 1244.5]);
+    // -5 and (12.50), an accountant's negative, are refunds of 17.50 beside the revenue.
+    const ov = state('overview');
+    assert.deepEqual([ov.refunds, ov.refund_amount, ov.net_revenue], [2, 17.5, 1227]);
     assert.equal(state('messages').at(-1).text,
-      'Loaded bad_amounts.csv: 6 rows (csv), mapped as orders; 4 rows not loaded (2 negative amount, 2 non-numeric amount)');
+      'Loaded bad_amounts.csv: 6 rows (csv), mapped as orders; 2 rows not loaded (2 non-numeric amount)');
     removeFile('bad_amounts.csv');
   });
 });

@@ -92,13 +92,16 @@ describe('users + events + orders files make one model', () => {
   test('123, "123", " 456" and 123.0 are the same users; a user only in events is a user', () => {
     // 123, 456 and 789 from users.csv, guest-1 from events.csv: not 123 twice, nor "123.0".
     assert.equal(state('overview').users, 4);
-    assert.deepEqual(topEvents(), { purchase: [5, 2], view: [2, 2] });
+    // A1 and A2 are purchases in both files: one purchase each (the orders file's, which has
+    // the amount), so 3 purchases, not 5.
+    assert.deepEqual(topEvents(), { purchase: [3, 2], view: [2, 2] });
+    assert.equal(state('overview').merged_purchases, 2);
   });
 
   test('an order id in both the events file and the orders file counts once', () => {
     // A1 and A2 appear in both files, A3 only in orders.csv: 3 orders, not 5. Revenue comes
     // from the orders file alone (the purchase events carry no amount).
-    assert.deepEqual(figures(), { users: 4, customers: 2, events: 7, orders: 3, revenue: 75.5 });
+    assert.deepEqual(figures(), { users: 4, customers: 2, events: 5, orders: 3, revenue: 75.5 });
     assert.equal(state('overview').first, '2024-02-01 10:00:00');
     assert.equal(state('overview').last, '2024-02-10 08:00:00');
   });
@@ -106,14 +109,14 @@ describe('users + events + orders files make one model', () => {
   test('reloading a file under the same name replaces it: nothing doubles', async () => {
     await loadSource({ db, bridge, name: 'events.csv', bytes: utf8(EVENTS) });
     await loadSource({ db, bridge, name: 'orders.csv', bytes: utf8(ORDERS) });
-    assert.deepEqual(figures(), { users: 4, customers: 2, events: 7, orders: 3, revenue: 75.5 });
+    assert.deepEqual(figures(), { users: 4, customers: 2, events: 5, orders: 3, revenue: 75.5 });
     assert.equal(state('sources').length, 3);
     // A new version of orders.csv with one more order, from a new customer.
     await loadSource({ db, bridge, name: 'orders.csv', bytes: utf8(ORDERS + '999,A4,2024-02-11 08:00:00,4.5\n') });
-    assert.deepEqual(figures(), { users: 5, customers: 3, events: 8, orders: 4, revenue: 80 });
+    assert.deepEqual(figures(), { users: 5, customers: 3, events: 6, orders: 4, revenue: 80 });
     assert.equal(source('orders.csv').rows, 4);
     await loadSource({ db, bridge, name: 'orders.csv', bytes: utf8(ORDERS) });
-    assert.deepEqual(figures(), { users: 4, customers: 2, events: 7, orders: 3, revenue: 75.5 });
+    assert.deepEqual(figures(), { users: 4, customers: 2, events: 5, orders: 3, revenue: 75.5 });
   });
 
   test('removing a file from the model takes its users, events, orders and revenue with it', () => {
@@ -195,41 +198,51 @@ describe('UCI Online Retail: an amount expression and a row filter, checked agai
     const r = await applyMapping({ db, bridge, name: 'Online Retail.csv', mapping: { ...loaded.mapping, filter }, columns: loaded.columns });
     assert.equal(r.ok, true, JSON.stringify(r.problems));
     const expected = await nativeRow(csv, `
-      SELECT count(DISTINCT InvoiceNo)::INT AS orders, sum(Quantity * UnitPrice)::DOUBLE AS revenue, count(*)::INT AS events,
-             count(DISTINCT CustomerID)::INT AS users
+      SELECT count(DISTINCT InvoiceNo) FILTER (WHERE Quantity * UnitPrice >= 0)::INT AS orders,
+             sum(Quantity * UnitPrice) FILTER (WHERE Quantity * UnitPrice >= 0)::DOUBLE AS revenue, count(*)::INT AS events,
+             count(DISTINCT CustomerID) FILTER (WHERE Quantity * UnitPrice >= 0)::INT AS customers, count(DISTINCT CustomerID)::INT AS users,
+             count(*) FILTER (WHERE Quantity * UnitPrice < 0)::INT AS refunds, -sum(Quantity * UnitPrice) FILTER (WHERE Quantity * UnitPrice < 0)::DOUBLE AS refunded
       FROM $FILE
-      WHERE NOT starts_with(InvoiceNo, 'C') AND CustomerID IS NOT NULL AND Quantity * UnitPrice >= 0`);
+      WHERE NOT starts_with(InvoiceNo, 'C') AND CustomerID IS NOT NULL`);
     const o = figures();
     assert.equal(o.orders, expected.orders);
     assert.equal(cents(o.revenue), cents(expected.revenue));
     assert.equal(o.events, expected.events);
     assert.equal(o.users, expected.users);
-    assert.equal(o.customers, expected.users);
+    assert.equal(o.customers, expected.customers);
+    // The adjustments (negative amounts, not "C" invoices) are refunds beside revenue.
+    const ov = state('overview');
+    assert.deepEqual([ov.refunds, cents(ov.refund_amount), cents(ov.net_revenue)], [expected.refunds, cents(expected.refunded), cents(expected.revenue - expected.refunded)]);
+    assert.equal(expected.refunds, 2, 'the fixture has two adjustments');
     // The rows the filter keeps and the core refuses, by reason, also as native DuckDB counts them.
     const refused = await nativeRow(csv, `
-      SELECT count(*) FILTER (WHERE CustomerID IS NULL)::INT AS no_user,
-             count(*) FILTER (WHERE CustomerID IS NOT NULL AND Quantity * UnitPrice < 0)::INT AS negative,
-             count(*)::INT AS kept_by_filter
+      SELECT count(*) FILTER (WHERE CustomerID IS NULL)::INT AS no_user, count(*)::INT AS kept_by_filter
       FROM $FILE WHERE NOT starts_with(InvoiceNo, 'C')`);
     const rej = source('Online Retail.csv').rejects;
     assert.equal(rej.read, refused.kept_by_filter);
-    assert.deepEqual(rej.reasons.map((x) => [x.reason, x.count]), [['no user id', refused.no_user], ['negative amount', refused.negative]]);
-    assert.ok(refused.no_user > 0 && refused.negative === 2, 'the fixture has rows of both kinds');
+    assert.deepEqual(rej.reasons.map((x) => [x.reason, x.count]), [['no user id', refused.no_user]]);
+    assert.ok(refused.no_user > 0, 'the fixture has rows without a customer');
   });
 
-  test('without the filter, cancellations are refused as negative amounts rather than netted', async () => {
+  test('without the filter, cancellations are refunds: counted and shown beside revenue, never rejected', async () => {
     const r = await applyMapping({ db, bridge, name: 'Online Retail.csv', mapping: loaded.mapping, columns: loaded.columns });
     assert.equal(r.ok, true);
     const expected = await nativeRow(csv, `
-      SELECT count(DISTINCT InvoiceNo)::INT AS orders, sum(Quantity * UnitPrice)::DOUBLE AS revenue,
-             count(*) FILTER (WHERE Quantity * UnitPrice < 0)::INT AS negative
-      FROM $FILE WHERE CustomerID IS NOT NULL AND Quantity * UnitPrice >= 0`);
+      SELECT count(DISTINCT InvoiceNo) FILTER (WHERE Quantity * UnitPrice >= 0)::INT AS orders,
+             sum(Quantity * UnitPrice) FILTER (WHERE Quantity * UnitPrice >= 0)::DOUBLE AS revenue,
+             count(*) FILTER (WHERE Quantity * UnitPrice < 0)::INT AS refunds,
+             -sum(Quantity * UnitPrice) FILTER (WHERE Quantity * UnitPrice < 0)::DOUBLE AS refunded
+      FROM $FILE WHERE CustomerID IS NOT NULL`);
     assert.equal(figures().orders, expected.orders);
     assert.equal(cents(figures().revenue), cents(expected.revenue));
-    assert.equal(source('Online Retail.csv').rejects.read, source('Online Retail.csv').rows);
-    const negative = source('Online Retail.csv').rejects.reasons.find((x) => x.reason === 'negative amount');
-    const nativeNegative = await nativeRow(csv, `SELECT count(*)::INT AS n FROM $FILE WHERE CustomerID IS NOT NULL AND Quantity * UnitPrice < 0`);
-    assert.equal(negative.count, nativeNegative.n);
+    const ov = state('overview');
+    assert.equal(ov.refunds, expected.refunds);
+    assert.equal(cents(ov.refund_amount), cents(expected.refunded));
+    assert.equal(cents(ov.net_revenue), cents(expected.revenue - expected.refunded));
+    assert.equal(topEvents().refund[0], expected.refunds);
+    assert.ok(expected.refunds > 10, 'cancellations and adjustments');
+    const rej = source('Online Retail.csv').rejects;
+    assert.deepEqual(rej.reasons.map((x) => x.reason), ['no user id']);
   });
 
   test('a full mapping given to loadSource, filter included, gives the same model', async () => {
