@@ -58,7 +58,17 @@ export function contractTablesSql(sources, { create = 'TABLE' } = {}) {
     const shift = Number.isInteger(m.tz_offset_minutes) && m.tz_offset_minutes ? ` - INTERVAL ${m.tz_offset_minutes} MINUTE` : '';
     const cols = [`${source} AS "source"`, 'rowid AS "row"', `${id(s)} AS user_id`, `${event} AS event`,
       `CAST(${quoteIdent(m.time)} AS TIMESTAMP)${shift} AS time`, `${revenue} AS revenue`, `${order} AS order_id`, ...props(s)];
-    return `SELECT ${cols.join(', ')} FROM ${quoteIdent(s.table)}${where(s)}`;
+    const rows = `SELECT ${cols.join(', ')} FROM ${quoteIdent(s.table)}${where(s)}`;
+    // A refunded order (its status one of refund_values) was a purchase, then a refund of its
+    // amount: the row again after every row of the file, as web/mapping.js hands it to the core.
+    const values = m.kind === 'orders' && m.refund_status && Array.isArray(m.refund_values)
+      ? m.refund_values.filter((v) => typeof v === 'string' && v.trim()) : [];
+    if (!values.length) return rows;
+    const marked = `trim(CAST(${quoteIdent(m.refund_status)} AS VARCHAR)) IN (${values.map((v) => quoteLiteral(v.trim())).join(', ')})`;
+    const again = cols.map((c) => (c === 'rowid AS "row"' ? `rowid + 4294967296 AS "row"` : c === `${event} AS event` ? `'refund' AS event`
+      : c === `${revenue} AS revenue` ? `-abs(${revenue}) AS revenue` : c));
+    const filter = s.mapping.filter ? `(${checkExpression(s.mapping.filter, `${s.table}: filter`)}) AND ` : '';
+    return `${rows}\nUNION ALL BY NAME\nSELECT ${again.join(', ')} FROM ${quoteIdent(s.table)} WHERE ${filter}${marked}`;
   });
   const raw = parts.length ? parts.join('\nUNION ALL BY NAME\n')
     : `SELECT 0 AS "source", 0 AS "row", NULL::VARCHAR AS user_id, NULL::VARCHAR AS event, NULL::TIMESTAMP AS time,
