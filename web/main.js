@@ -143,8 +143,13 @@ async function boot() {
   });
 
   bootMessage.hidden = true;
+  // Share links, by fragment: each kind reads its definition, checks it without data, and waits
+  // in `pending` (web/pending.js) until data is loaded. A new kind ("#f=" funnels) is one entry.
+  const kShareLinks = [
+    { prefix: '#a=', kind: 'audience', what: 'The shared audience', read: readShareFragment, check: (d) => bridge.checkAudience(d) },
+  ];
   // A share link is about the sender's data, not the demo's: the demo stays out unless asked for.
-  const shared = location.hash.startsWith('#a=');
+  const shared = kShareLinks.find((l) => location.hash.startsWith(l.prefix));
   // Data kept by an earlier visit comes back instead of the demo.
   const restored = await kept.read();
   if (restored.length) {
@@ -182,13 +187,13 @@ async function boot() {
   // A shared link opens the definition in the builder once there is data (at once if there is).
   if (shared) {
     try {
-      const definition = await readShareFragment(location.hash);
+      const definition = await shared.read(location.hash);
       await loads.run(() => {});
-      const check = bridge.checkAudience(definition);
+      const check = shared.check(definition);
       if (!check.ok) throw new Error(describeErrors(bridge, check.errors, definition));
-      pending.add('audience', definition);
+      pending.add(shared.kind, definition);
     } catch (e) {
-      bridge.status('error', `The shared audience was not imported: ${e.message || e}`);
+      bridge.status('error', `${shared.what} was not imported: ${e.message || e}`);
     }
   }
 

@@ -47,7 +47,8 @@ static void draw_messages_window(Session& session, UiState& ui) {
     ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing,
                             ImVec2(0.5f, 0.5f));
     if (ImGui::Begin("Messages", &ui.show_messages, ImGuiWindowFlags_NoSavedSettings)) {
-        widget_registry_note_last_item("##messages_window"); // its title bar, for tests
+        ImGui::TextDisabled("Newest first. Escape closes this window.");
+        widget_registry_note_last_item("##messages_window"); // for tests: the window is shown
         // Escape closes it, as it closes a popup.
         if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) &&
             ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))

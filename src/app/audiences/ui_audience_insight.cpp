@@ -148,13 +148,16 @@ void draw_audience_overlap(Session& session, AudienceState& st, UiState& ui) {
                                         (n + 2) * ImGui::GetFrameHeightWithSpacing() * 1.6f)))))
         return;
     ImGui::TableSetupScrollFreeze(1, 1);
-    ImGui::TableSetupColumn("");
-    for (size_t j = 0; j < n; ++j) ImGui::TableSetupColumn(o.names[j].c_str());
+    // Names take at most 160 px (cut, the whole name on hover), so the counts stay in view.
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 160 * ui.scale);
+    for (size_t j = 0; j < n; ++j)
+        ImGui::TableSetupColumn(o.names[j].c_str(), ImGuiTableColumnFlags_WidthFixed, 110 * ui.scale);
     ImGui::TableHeadersRow();
     for (size_t i = 0; i < n; ++i) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(o.names[i].c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", o.names[i].c_str());
         size_t size_i = o.counts[i * n + i];
         for (size_t j = 0; j < n; ++j) {
             ImGui::TableNextColumn();
@@ -172,7 +175,6 @@ void draw_audience_overlap(Session& session, AudienceState& st, UiState& ui) {
         }
     }
     ImGui::EndTable();
-    (void)ui;
 }
 
 } // namespace segx
