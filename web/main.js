@@ -154,8 +154,8 @@ async function boot() {
   const restored = await kept.read();
   if (restored.length) {
     await load(restored);
-    const mb = restored.reduce((n, f) => n + f.bytes.length, 0) / 2 ** 20;
-    bridge.status('info', `Restored ${restored.length} file${restored.length === 1 ? '' : 's'} (${mb.toFixed(1)} MB) from this browser: "Forget data" in the left rail removes them`);
+    const bytes = restored.reduce((n, f) => n + f.bytes.length, 0);
+    bridge.status('info', `Restored ${restored.length} file${restored.length === 1 ? '' : 's'} (${sizeText(bytes)}) from this browser: "Forget data" in the left rail removes them`);
   } else if (params.get('demo') === '1' || (params.get('demo') !== '0' && !shared)) {
     try {
       const demo = await Promise.all(kDemoFiles.map(async (n) => ({ name: n, bytes: await fetchBytes('demo/' + n) })));
@@ -208,6 +208,13 @@ async function boot() {
 }
 
 const kDraftKey = 'segx.draft';
+// 173 -> "173 B", 2900000 -> "2.8 MB" (as the interface's format_bytes writes sizes).
+const sizeText = (n) => {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let u = 0;
+  while (n >= 1024 && u < 4) n /= 1024, u++;
+  return u === 0 ? `${n} ${units[u]}` : `${n.toFixed(1)} ${units[u]}`;
+};
 // Problems in words: with the definition, each names its rule ("the rule 'Country is UK' names
 // a column that no loaded file has"), not a JSON path alone.
 const describeErrors = (bridge, errors, definition) => {

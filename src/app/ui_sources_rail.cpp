@@ -91,6 +91,7 @@ static void draw_kept_data(Session& session, UiState& ui) {
             ImGui::SetTooltip(
                 "Removes the files kept in this browser and unloads them. Saved audiences stay.");
     }
+    ImGui::AlignTextToFramePadding();
     ImGui::TextColored(kMutedText, "Keep up to");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(90 * ui.scale);

@@ -100,7 +100,8 @@ std::string summary_of(const RuleNode& node) {
             return comparison(p.attribute, p.op, p.values);
         }
         std::string operator()(const BehaviorRule& b) const {
-            std::string out = std::string(b.did ? "did " : "did not do ") + b.event;
+            std::string out =
+                std::string(b.did ? "did " : "did not do ") + (b.event.empty() ? "(no event)" : b.event);
             for (const EventFilter& f : b.where) out += " where " + comparison(f.property, f.op, f.values);
             return out + measure_words(b.measure) + window_words(b.window);
         }
@@ -139,7 +140,7 @@ bool read_index(const std::string& path, size_t& at, size_t* out) {
     return true;
 }
 
-// "root.rules[2].rules[0]" in words: "rule 1 of rule 3 of the top group".
+// "root.rules[2].rules[0].op" in words: "rule 1 of rule 3 of the top group" (`rest`: "op").
 std::string rule_path_words(const std::string& path, std::string* rest) {
     std::string out = "the top group";
     size_t at = 4; // after "root"
@@ -231,8 +232,8 @@ std::string error_text(const Audience* audience, const DefinitionError& e) {
     if (e.path.empty() || e.path == "$") return e.message;
     std::string where = rule_path_words(e.path, &rest);
     if (where.empty()) return "the field \"" + e.path + "\": " + e.message;
-    if (where == "the top group" && rest.empty()) return "the rules: " + e.message;
-    return where + (rest.empty() ? "" : ", its " + rest) + ": " + e.message;
+    // The place in words, then the exact path (what the file says, for whoever edits it).
+    return where + " (" + e.path + "): " + e.message;
 }
 
 } // namespace segx

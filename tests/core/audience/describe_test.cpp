@@ -62,13 +62,13 @@ TEST_CASE("problems name the rule they are about") {
           "the rule 'did purchase': expected an integer");
     // Without a definition that reads, the path itself is put in words.
     CHECK(error_text(nullptr, {"root.rules[2].rules[0].op", "unknown operator \"eqq\""}) ==
-          "rule 1 of rule 3 of the top group, its op: unknown operator \"eqq\"");
+          "rule 1 of rule 3 of the top group (root.rules[2].rules[0].op): unknown operator \"eqq\"");
     CHECK(error_text(nullptr, {"root.rules", "expected a list"}) ==
-          "the top group, its rules: expected a list");
+          "the top group (root.rules): expected a list");
     CHECK(error_text(nullptr, {"name", "expected text"}) == "the field \"name\": expected text");
     CHECK(error_text(nullptr, {"$", "not valid JSON"}) == "not valid JSON");
     // A path past the rules there are falls back to words, never out of range.
-    CHECK(error_text(&a, {"root.rules[7].event", "x"}) == "rule 8 of the top group, its event: x");
+    CHECK(error_text(&a, {"root.rules[7].event", "x"}) == "rule 8 of the top group (root.rules[7].event): x");
 }
 
 } // namespace segx::test

@@ -176,7 +176,8 @@ describe('the Audiences tab', () => {
     for (let i = 0; i < 100 && !link; ++i) link = await page.evaluate(() => window.segx.lastShareLink()), await frames(page);
     assert.match(link, /#a=[A-Za-z0-9_-]+$/);
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
-    const other = await env.openPage({ query: link.slice(link.indexOf('/', 8) + 1) });
+    // (A link opens without the demo and waits for data; "?demo=1" brings the demo, as the sender had.)
+    const other = await env.openPage({ query: '?demo=1' + link.slice(link.indexOf('#')) });
     const t = await settle(other);
     assert.equal(t.audience.size, members.size);
     assert.deepEqual(t.audience.definition.root, expectedRoot);
