@@ -30,6 +30,14 @@ export class KeptData {
     this.kept = new Map();  // name -> {size, lastModified, encoding, stored}: what storage holds
     this.restored = false;
     this.warnedLimit = 0;
+    this.queue = Promise.resolve();  // writes one after another, off the load queue
+  }
+
+  // Runs `job` after every write asked for before it.
+  serial(job) {
+    const p = this.queue.then(job);
+    this.queue = p.catch(() => {});
+    return p;
   }
 
   // The files kept by an earlier page, as {name, bytes, encoding} to load (empty: none).
@@ -55,7 +63,13 @@ export class KeptData {
 
   // Makes storage hold the user's loaded files (`files`: name -> {blob, demo, encoding}), when
   // they fit in `limitMb`; writes only what changed.
-  async sync(files, limitMb) {
+  sync(files, limitMb) {
+    // A snapshot now: the files may change while earlier writes finish.
+    const snapshot = new Map(files);
+    return this.serial(() => this.write(snapshot, limitMb));
+  }
+
+  async write(files, limitMb) {
     const own = [...files].filter(([, f]) => !f.demo);
     const bytes = own.reduce((n, [, f]) => n + f.blob.size, 0);
     try {
@@ -64,7 +78,7 @@ export class KeptData {
           this.warnedLimit = bytes;
           this.status('info', `The loaded files (${(bytes / 2 ** 20).toFixed(1)} MB) are more than the ${limitMb} MB this browser keeps (a setting in the left rail): they will not come back after a reload`);
         }
-        await this.clear();
+        await this.remove();
         return;
       }
       const dir = await dataDir(true);
@@ -88,8 +102,12 @@ export class KeptData {
     this.report(bytes);
   }
 
-  // Removes everything kept.
-  async clear() {
+  // Removes everything kept (after the writes asked for before).
+  clear() {
+    return this.serial(() => this.remove());
+  }
+
+  async remove() {
     const root = navigator.storage && navigator.storage.getDirectory ? await navigator.storage.getDirectory() : null;
     if (root) await root.removeEntry(kDir, { recursive: true }).catch(() => {});
     this.kept = new Map();

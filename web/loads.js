@@ -37,8 +37,10 @@ export class Loads {
     this.onChange = null;        // after a load, reload or removal, in the queue (web/kept_data.js)
   }
 
-  async changed() {
-    if (this.onChange) await this.onChange(this.files);
+  // Not awaited: keeping files in the browser must not slow a load down (web/kept_data.js
+  // queues its writes and reads the files map as it is now).
+  changed() {
+    if (this.onChange) this.onChange(this.files);
   }
 
   get busy() {
@@ -73,7 +75,7 @@ export class Loads {
       if (!demo && blobs.length) await this.removeDemo();
       const results = [];
       for (const b of blobs) results.push(await this.loadOne(b.blob, { demo, encoding: b.encoding, mapping, isCancelled }));
-      await this.changed();
+      this.changed();
       return results;
     });
   }
@@ -109,7 +111,7 @@ export class Loads {
     if (!f) return Promise.resolve([{ ok: false, name, error: `${name}: no such file` }]);
     return this.run(async () => {
       const r = [await this.loadOne(f.blob, { demo: f.demo, encoding })];
-      await this.changed();
+      this.changed();
       return r;
     });
   }
@@ -135,7 +137,7 @@ export class Loads {
       this.files.delete(name);
       this.bridge.call('source_remove', name);
       await this.db.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`).catch(() => {});
-      await this.changed();
+      this.changed();
     });
   }
 

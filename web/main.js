@@ -72,7 +72,7 @@ async function boot() {
   let keptLimit = keepLimit();
   M.segxWorkspaceChanged = () => {
     persist();
-    if (keepLimit() !== keptLimit) loads.run(() => kept.sync(loads.files, (keptLimit = keepLimit())));
+    if (keepLimit() !== keptLimit) syncKept();
   };
   // Merges {mappings, audiences, settings} into the workspace and stores it: {ok, ids} or {ok: false, errors}.
   const mergeWorkspace = (parts) => {
@@ -81,7 +81,8 @@ async function boot() {
     return r;
   };
   const loads = new Loads({ db, bridge, store });
-  loads.onChange = (files) => kept.sync(files, (keptLimit = keepLimit()));
+  const syncKept = () => kept.sync(loads.files, (keptLimit = keepLimit()));
+  loads.onChange = syncKept;
   // A definition from a share link waits for data (web/pending.js); every load may open it.
   const pending = new PendingDefinitions({ hasData: () => bridge.state('overview').users > 0, status: (l, t) => bridge.status(l, t) });
   const load = async (files, options) => {
@@ -97,8 +98,9 @@ async function boot() {
   // "Forget data": the kept copy goes, and so do the files it holds.
   const forgetData = async () => {
     const names = [...loads.files].filter(([, f]) => !f.demo).map(([n]) => n);
-    await loads.run(() => kept.clear());
+    await kept.clear();
     for (const n of names) await loads.remove(n);
+    await kept.queue;
     bridge.status('info', `Forgot the data kept in this browser${names.length ? ` and unloaded ${names.length} file${names.length === 1 ? '' : 's'}` : ''}`);
   };
   M.segxForgetData = forgetData;
@@ -204,7 +206,7 @@ async function boot() {
     s.pending = pending.state();
     return s;
   };
-  return { M, bridge, db, loads, load, state, mergeWorkspace, saveAudience, audiences, refreshSqlTables, forgetData };
+  return { M, bridge, db, loads, load, state, mergeWorkspace, saveAudience, audiences, refreshSqlTables, forgetData, syncKept };
 }
 
 const kDraftKey = 'segx.draft';
@@ -387,9 +389,11 @@ window.segx = {
   forgetData: async () => (await booted).forgetData(),
   setKeepData: async (mb) => {
     const { mergeWorkspace, loads } = await booted;
+    if (!(Number(mb) >= 0)) throw new Error('setKeepData: expected a number of megabytes, 0 or more');
     const r = mergeWorkspace({ settings: { keep_data_mb: Number(mb) } });
     if (!r.ok) throw new Error(`setKeepData: ${r.errors[0].message}`);
     await loads.run(() => {});
+    await (await booted).syncKept();
   },
   // For benchmarks: DuckDB alone on the same bytes, in the page's own DuckDB (register + CTAS).
   duckdbBaseline: async (bytes) => {

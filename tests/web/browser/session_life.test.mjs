@@ -124,6 +124,7 @@ describe('data kept in this browser', () => {
 
     await page.reload();
     await page.evaluate(() => window.segx.ready());
+    await page.waitForFunction(() => window.segx.state('kept').then((k) => k.restored));
     s = await settle(page);
     assert.deepEqual(s.sources.map((x) => [x.name, x.demo]), [['retail.csv', false]], 'restored, not the demo');
     assert.deepEqual([s.kept.kept, s.kept.restored, s.kept.files], [true, true, 1]);
@@ -133,6 +134,7 @@ describe('data kept in this browser', () => {
     await page.screenshot({ path: join(artifacts, 'kept-data-restored.png') });
 
     await clickWidget(page, 'Forget data');
+    await page.waitForFunction(() => window.segx.state().then((t) => !t.kept.kept && t.sources.length === 0));
     s = await settle(page);
     assert.deepEqual(s.sources, []);
     assert.equal(s.kept.kept, false);
