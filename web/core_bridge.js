@@ -165,6 +165,11 @@ export class CoreBridge {
     this.call('source_fail', name, message);
   }
 
+  // What this browser keeps of the loaded files: {kept, restored, bytes, files}.
+  setKept({ kept, restored, bytes, files }) {
+    this.check(this.call('set_kept', kept ? 1 : 0, restored ? 1 : 0, bytes, files));
+  }
+
   removeDemo() {
     this.check(this.call('remove_demo'));
   }
@@ -224,6 +229,13 @@ export class CoreBridge {
     return JSON.parse(this.callText('audience_open', text, openedId));
   }
 
+  // The errors of an audience definition as sentences naming the rule (["the rule 'Country is
+  // UK' names a column that no loaded file has (known: ...)", ...]), in the order given.
+  audienceErrorText(definition, errors) {
+    const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
+    return JSON.parse(this.callText('audience_error_text', text, JSON.stringify(errors)));
+  }
+
   // Checks a definition without the data (what an import checks first): {ok} or {ok: false, errors}.
   checkAudience(definition) {
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
@@ -242,6 +254,26 @@ export class CoreBridge {
     } finally {
       M._free(sizeOut);
     }
+  }
+
+  // The SQL contract's table "users" or "events" written from the model: {columns: [[name,
+  // type]], csv: Uint8Array} (src/core/sql/contract_tables.h).
+  contractTable(which) {
+    const M = this.M;
+    const sizeOut = M._malloc(8) >>> 0;
+    try {
+      const p = this.callPtr('contract_table', which, sizeOut);
+      if (!p) throw new Error(M.UTF8ToString(M._segx_last_error() >>> 0));
+      const n = new Float64Array(M.HEAPU8.buffer, sizeOut, 1)[0];
+      const csv = M.HEAPU8.slice(p, p + n);
+      return { columns: JSON.parse(this.callText('contract_columns')), csv };
+    } finally {
+      M._free(sizeOut);
+    }
+  }
+
+  modelGeneration() {
+    return this.M._segx_model_generation();
   }
 
   // A cell's display text, as the Data panel shows it.

@@ -34,6 +34,13 @@ export class Loads {
     this.queued = 0;             // jobs asked for and not finished: state().loading meanwhile
     this.files = new Map();      // name -> {blob, demo, encoding, columns}
     this.generation = 0;         // cancel() ends every job asked for before it
+    this.onChange = null;        // after a load, reload or removal, in the queue (web/kept_data.js)
+  }
+
+  // Not awaited: keeping files in the browser must not slow a load down (web/kept_data.js
+  // queues its writes and reads the files map as it is now).
+  changed() {
+    if (this.onChange) this.onChange(this.files);
   }
 
   get busy() {
@@ -59,14 +66,16 @@ export class Loads {
       const blobs = [];
       for (const f of files) {
         try {
-          blobs.push(toBlob(f));
+          // A file may carry its own encoding ({name, bytes, encoding}: data restored from this browser).
+          blobs.push({ blob: toBlob(f), encoding: (f && typeof f.encoding === 'string' && f.encoding) || encoding });
         } catch (e) {
           this.bridge.status('error', String(e.message || e));
         }
       }
       if (!demo && blobs.length) await this.removeDemo();
       const results = [];
-      for (const blob of blobs) results.push(await this.loadOne(blob, { demo, encoding, mapping, isCancelled }));
+      for (const b of blobs) results.push(await this.loadOne(b.blob, { demo, encoding: b.encoding, mapping, isCancelled }));
+      this.changed();
       return results;
     });
   }
@@ -100,7 +109,11 @@ export class Loads {
   reload(name, encoding) {
     const f = this.files.get(name);
     if (!f) return Promise.resolve([{ ok: false, name, error: `${name}: no such file` }]);
-    return this.run(async () => [await this.loadOne(f.blob, { demo: f.demo, encoding })]);
+    return this.run(async () => {
+      const r = [await this.loadOne(f.blob, { demo: f.demo, encoding })];
+      this.changed();
+      return r;
+    });
   }
 
   // A mapping edited in the interface: preview it at once, or apply it to the model.
@@ -124,6 +137,7 @@ export class Loads {
       this.files.delete(name);
       this.bridge.call('source_remove', name);
       await this.db.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`).catch(() => {});
+      this.changed();
     });
   }
 

@@ -4,10 +4,13 @@ import { CoreBridge } from './core_bridge.js';
 import { startDuckDB } from './duckdb_browser.js';
 import { attachIme } from './ime.js';
 import { attachInput } from './input.js';
+import { KeptData } from './kept_data.js';
 import { Loads } from './loads.js';
+import { PendingDefinitions, audienceNeeds } from './pending.js';
 import { downloadText, pickFile } from './files.js';
 import { readShareFragment, shareFragment } from './share.js';
 import { wireSqlTab } from './sql_tab.js';
+import { SqlTables } from './sql_tables.js';
 import { WorkspaceStore, exportWorkspace, parseImport } from './workspace.js';
 
 const base = document.baseURI;
@@ -64,7 +67,14 @@ async function boot() {
     storageWarned = true;
     bridge.status('warning', 'The browser refused to store the workspace: saved audiences last only until the page closes.');
   };
-  M.segxWorkspaceChanged = persist;
+  // Loaded files kept in this browser (web/kept_data.js), up to the keep_data_mb setting.
+  const kept = new KeptData({ status: (l, t) => bridge.status(l, t), tell: (k) => bridge.setKept(k) });
+  const keepLimit = () => bridge.workspace().settings.keep_data_mb ?? 500;
+  let keptLimit = keepLimit();
+  M.segxWorkspaceChanged = () => {
+    persist();
+    if (keepLimit() !== keptLimit) syncKept();
+  };
   // Merges {mappings, audiences, settings} into the workspace and stores it: {ok, ids} or {ok: false, errors}.
   const mergeWorkspace = (parts) => {
     const r = bridge.mergeWorkspace(parts);
@@ -72,15 +82,38 @@ async function boot() {
     return r;
   };
   const loads = new Loads({ db, bridge, store });
-  const load = (files, options) => loads.load(files, options);
+  const syncKept = () => kept.sync(loads.files, (keptLimit = keepLimit()));
+  loads.onChange = syncKept;
+  // A definition from a share link waits for data (web/pending.js); every load may open it.
+  const pending = new PendingDefinitions({ hasData: () => bridge.state('overview').users > 0, status: (l, t) => bridge.status(l, t) });
+  const load = async (files, options) => {
+    const r = await loads.load(files, options);
+    pending.settle();
+    return r;
+  };
   // Requests from the interface (see src/web/page_main.cpp).
   M.segxMappingRequest = (name, json, apply) => loads.editMapping(name, JSON.parse(json), apply);
   M.segxReload = (name, encoding) => loads.reload(name, encoding);
   M.segxRemove = (name) => loads.remove(name);
   M.segxCancel = () => loads.cancel();
+  // "Forget data": the kept copy goes, and so do the files it holds.
+  const forgetData = async () => {
+    const names = [...loads.files].filter(([, f]) => !f.demo).map(([n]) => n);
+    await kept.clear();
+    for (const n of names) await loads.remove(n);
+    await kept.queue;
+    bridge.status('info', `Forgot the data kept in this browser${names.length ? ` and unloaded ${names.length} file${names.length === 1 ? '' : 's'}` : ''}`);
+  };
+  M.segxForgetData = forgetData;
+  // "Copy SQL" names tables `users` and `events`: views of the model in this page's DuckDB.
+  const sqlTables = new SqlTables({ db, bridge });
+  const refreshSqlTables = () => loads.run(() => sqlTables.refresh()).catch((e) =>
+    bridge.status('warning', `The "users" and "events" views for copied SQL were not made: ${e.message || e}`));
+  M.segxSqlTables = refreshSqlTables;
 
   const audiences = wireAudiences({ M, bridge, loads, mergeWorkspace });
-  wireSqlTab({ M, bridge, db, loads });
+  pending.register('audience', { what: 'The shared audience', needs: audienceNeeds, open: audiences.openShared });
+  wireSqlTab({ M, bridge, db, loads, sqlTables });
 
   picker.addEventListener('change', () => {
     const files = [...picker.files];
@@ -114,7 +147,20 @@ async function boot() {
   });
 
   bootMessage.hidden = true;
-  if (params.get('demo') !== '0') {
+  // Share links, by fragment: each kind reads its definition, checks it without data, and waits
+  // in `pending` (web/pending.js) until data is loaded. A new kind ("#f=" funnels) is one entry.
+  const kShareLinks = [
+    { prefix: '#a=', kind: 'audience', what: 'The shared audience', read: readShareFragment, check: (d) => bridge.checkAudience(d) },
+  ];
+  // A share link is about the sender's data, not the demo's: the demo stays out unless asked for.
+  const shared = kShareLinks.find((l) => location.hash.startsWith(l.prefix));
+  // Data kept by an earlier visit comes back instead of the demo.
+  const restored = await kept.read();
+  if (restored.length) {
+    await load(restored);
+    const bytes = restored.reduce((n, f) => n + f.bytes.length, 0);
+    bridge.status('info', `Restored ${restored.length} file${restored.length === 1 ? '' : 's'} (${sizeText(bytes)}) from this browser: "Forget data" in the left rail removes them`);
+  } else if (params.get('demo') === '1' || (params.get('demo') !== '0' && !shared)) {
     try {
       const demo = await Promise.all(kDemoFiles.map(async (n) => ({ name: n, bytes: await fetchBytes('demo/' + n) })));
       await load(demo, { demo: true });
@@ -142,14 +188,16 @@ async function boot() {
     return { ...r, id: saved.ids[0] };
   }
   audiences.restoreDraft();
-  // A shared link opens the definition in the builder once the data is loaded.
-  if (location.hash.startsWith('#a=')) {
+  // A shared link opens the definition in the builder once there is data (at once if there is).
+  if (shared) {
     try {
-      const definition = await readShareFragment(location.hash);
+      const definition = await shared.read(location.hash);
       await loads.run(() => {});
-      audiences.open(definition, 'The shared audience');
+      const check = shared.check(definition);
+      if (!check.ok) throw new Error(describeErrors(bridge, check.errors, definition));
+      pending.add(shared.kind, definition);
     } catch (e) {
-      bridge.status('error', `The shared audience was not imported: ${e.message || e}`);
+      bridge.status('error', `${shared.what} was not imported: ${e.message || e}`);
     }
   }
 
@@ -157,14 +205,35 @@ async function boot() {
     if (section) return section === 'loading' ? bridge.state('loading') || loads.busy : bridge.state(section);
     const s = bridge.state();
     s.loading = s.loading || loads.busy;
+    s.pending = pending.state();
     return s;
   };
-  return { M, bridge, db, loads, load, state, mergeWorkspace, saveAudience, audiences };
+  return { M, bridge, db, loads, load, state, mergeWorkspace, saveAudience, audiences, refreshSqlTables, forgetData, syncKept };
 }
 
 const kDraftKey = 'segx.draft';
-const describeErrors = (errors) => errors.slice(0, 5).map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ') +
-  (errors.length > 5 ? ` (and ${errors.length - 5} more)` : '');
+// 173 -> "173 B", 2900000 -> "2.8 MB" (as the interface's format_bytes writes sizes).
+const sizeText = (n) => {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let u = 0;
+  while (n >= 1024 && u < 4) n /= 1024, u++;
+  return u === 0 ? `${n} ${units[u]}` : `${n.toFixed(1)} ${units[u]}`;
+};
+// Problems in words: with the definition, each names its rule ("the rule 'Country is UK' names
+// a column that no loaded file has"), not a JSON path alone.
+const describeErrors = (bridge, errors, definition) => {
+  const shown = errors.slice(0, 5);
+  let texts = null;
+  if (definition !== undefined) {
+    try {
+      texts = bridge.audienceErrorText(definition, shown);
+    } catch {
+      texts = null;  // the plain form below
+    }
+  }
+  return shown.map((e, i) => (texts && texts[i]) || (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ') +
+    (errors.length > 5 ? ` (and ${errors.length - 5} more)` : '');
+};
 
 // The Audiences tab's requests (src/web/page_main.cpp): downloads, imports (merged into the
 // core's workspace), share links, and the draft the interface changed, kept in this browser.
@@ -174,18 +243,18 @@ function wireAudiences({ M, bridge, loads, mergeWorkspace }) {
   const open = (definition, what) => {
     const check = bridge.checkAudience(definition);
     if (!check.ok) {
-      bridge.status('error', `${what} was not imported: ${describeErrors(check.errors)}`);
+      bridge.status('error', `${what} was not imported: ${describeErrors(bridge, check.errors, definition)}`);
       return check;
     }
     const hasData = bridge.state('overview').users > 0;
     const r = bridge.run(definition);
     if (hasData && !r.ok) {
-      bridge.status('error', `${what} was not imported: ${describeErrors(r.errors)}`);
+      bridge.status('error', `${what} was not imported: ${describeErrors(bridge, r.errors, definition)}`);
       return r;
     }
     const opened = bridge.openAudience(definition);
     if (!opened.ok) {
-      bridge.status('error', `${what} was not imported: ${describeErrors(opened.errors)}`);
+      bridge.status('error', `${what} was not imported: ${describeErrors(bridge, opened.errors, definition)}`);
       return opened;
     }
     bridge.status('info', `Opened audience "${definition.name || 'untitled'}"` + (r.ok ? `: ${r.size.toLocaleString('en-US')} users` : ''));
@@ -193,11 +262,27 @@ function wireAudiences({ M, bridge, loads, mergeWorkspace }) {
     return { ...r, ok: true };
   };
 
+  // A shared definition opens in the builder even when it does not fit the data: its problems
+  // show there in place, to repair; nothing saved changes (it is a draft until the user saves).
+  const openShared = (definition) => {
+    const opened = bridge.openAudience(definition);
+    if (!opened.ok) {
+      bridge.status('error', `The shared audience was not imported: ${describeErrors(bridge, opened.errors, definition)}`);
+      return opened;
+    }
+    M._segx_show_audiences?.();
+    const r = bridge.run(definition);
+    const name = definition.name || 'untitled';
+    if (r.ok) bridge.status('info', `Opened audience "${name}": ${r.size.toLocaleString('en-US')} users`);
+    else bridge.status('warning', `Opened audience "${name}", which does not fit the loaded data: ${describeErrors(bridge, r.errors, definition)}. Fix it in the builder, or load the files it expects.`);
+    return { ...r, opened: true };
+  };
+
   const importText = async (text) => {
     await loads.run(() => {});
     const parsed = parseImport(text);
     if (!parsed.ok) {
-      bridge.status('error', `Nothing was imported: ${describeErrors(parsed.errors)}`);
+      bridge.status('error', `Nothing was imported: ${describeErrors(bridge, parsed.errors)}`);
       return parsed;
     }
     if (parsed.kind === 'audience') return open(parsed.audience, 'The audience file');
@@ -208,12 +293,12 @@ function wireAudiences({ M, bridge, loads, mergeWorkspace }) {
       if (!r.ok) for (const e of r.errors) errors.push({ path: `audiences[${JSON.stringify(id)}].${e.path}`, message: e.message });
     }
     if (errors.length) {
-      bridge.status('error', `Nothing was imported: ${describeErrors(errors)}`);
+      bridge.status('error', `Nothing was imported: ${describeErrors(bridge, errors)}`);
       return { ok: false, errors };
     }
     const merged = mergeWorkspace(parsed.workspace);
     if (!merged.ok) {
-      bridge.status('error', `Nothing was imported: ${describeErrors(merged.errors)}`);
+      bridge.status('error', `Nothing was imported: ${describeErrors(bridge, merged.errors)}`);
       return merged;
     }
     const n = Object.keys(parsed.workspace.audiences).length, m = Object.keys(parsed.workspace.mappings).length;
@@ -270,7 +355,7 @@ function wireAudiences({ M, bridge, loads, mergeWorkspace }) {
       // A damaged entry is ignored: the builder starts empty, and the entry is overwritten later.
     }
   };
-  return { open, importText, restoreDraft, lastLink: () => lastLink };
+  return { open, openShared, importText, restoreDraft, lastLink: () => lastLink };
 }
 
 const booted = boot();
@@ -303,6 +388,15 @@ window.segx = {
     if (!r.ok) throw new Error(`setMemoryBudget: ${r.errors[0].message}`);
   },
   cancel: async () => (await booted).loads.cancel(),
+  forgetData: async () => (await booted).forgetData(),
+  setKeepData: async (mb) => {
+    const { mergeWorkspace, loads } = await booted;
+    if (!(Number(mb) >= 0)) throw new Error('setKeepData: expected a number of megabytes, 0 or more');
+    const r = mergeWorkspace({ settings: { keep_data_mb: Number(mb) } });
+    if (!r.ok) throw new Error(`setKeepData: ${r.errors[0].message}`);
+    await loads.run(() => {});
+    await (await booted).syncKept();
+  },
   // For benchmarks: DuckDB alone on the same bytes, in the page's own DuckDB (register + CTAS).
   duckdbBaseline: async (bytes) => {
     const { db } = await booted;
@@ -331,8 +425,11 @@ window.segx = {
     return JSON.parse(bridge.callText('widget_rect', String(label)));
   },
   cell: async (table, col, row) => (await booted).bridge.cellText(table, col, row),
+  // Runs SQL in the page's DuckDB; the views copied SQL names (`users`, `events`) are brought
+  // up to date first.
   sql: async (query) => {
-    const { db } = await booted;
+    const { db, refreshSqlTables } = await booted;
+    await refreshSqlTables();
     return (await db.query(query)).toArray().map((r) => r.toJSON());
   },
 };

@@ -4,45 +4,20 @@
 // downloads every row as CSV. DuckDB runs in its worker: the page keeps drawing while it works,
 // and Cancel interrupts it.
 //
-// `users` and `events` are views with the SQL contract's shape (web/contract_tables.js, the
-// tables "Copy SQL" names) over the files as they are mapped now; they are created again when
-// the loaded files or their mappings change.
-import { contractTablesSql } from './contract_tables.js';
 import { projectionFor, quoteLiteral } from './load_support.js';
 
 const kMaxRows = 100_000;  // rows kept for the table: src/app/sql/sql_state.h kMaxSqlRows
 
-export function wireSqlTab({ M, bridge, db, loads }) {
+export function wireSqlTab({ M, bridge, db, loads, sqlTables }) {
   let conn = null;
-  let viewsKey = null;
   let running = null;  // {id, cancelled}
 
   const connection = async () => conn ?? (conn = await db.db.connect());
 
-  // The views over the files as mapped now. Returns a note when some file cannot be in them.
-  async function refreshViews(c) {
-    const sources = bridge.state('sources')
-      .filter((s) => s.state === 'ready' && s.mapping && s.mapping.kind && loads.files.has(s.name))
-      .map((s) => ({ table: s.name, mapping: s.mapping, columns: loads.files.get(s.name).columns }));
-    const key = JSON.stringify(sources.map((s) => [s.table, s.mapping]));
-    if (key === viewsKey) return;
-    const usable = [];
-    const notes = [];
-    for (const s of sources) {
-      try {
-        contractTablesSql([s], { create: 'VIEW' });
-        usable.push(s);
-      } catch (e) {
-        notes.push(e.message);
-      }
-    }
-    // One users file at most: the later ones stay out of the view (their tables remain).
-    const firstUsers = usable.findIndex((s) => s.mapping.kind === 'users');
-    const inViews = usable.filter((s, i) => s.mapping.kind !== 'users' || i === firstUsers);
-    for (const sql of contractTablesSql(inViews, { create: 'VIEW' })) await c.query(sql);
-    viewsKey = key;
-    if (notes.length) bridge.status('warning', `SQL tab: not in the "events" view: ${notes.join('; ')}`);
-  }
+  // `users` and `events` as "Copy SQL" names them (web/sql_tables.js: written by the core from
+  // its model, so a query here sees exactly the data the core evaluates), after the loads asked
+  // for so far.
+  const refreshViews = () => loads.run(() => sqlTables.refresh());
 
   const fail = (id, e, lineOffset) => bridge.call('sql_result_fail', id, String(e && e.message ? e.message : e), lineOffset);
 
@@ -52,9 +27,8 @@ export function wireSqlTab({ M, bridge, db, loads }) {
     const t0 = performance.now();
     let c;
     try {
-      await loads.run(() => {});  // after the loads asked for so far
+      await refreshViews();
       c = await connection();
-      await refreshViews(c);
     } catch (e) {
       fail(id, e, 0);
       return;
@@ -113,8 +87,8 @@ export function wireSqlTab({ M, bridge, db, loads }) {
   M.segxSqlCsv = async (text) => {
     const name = `segx_sql_${Date.now()}.csv`;
     try {
+      await refreshViews();
       const c = await connection();
-      await refreshViews(c);
       await c.query(`COPY (SELECT * FROM (\n${text}\n) AS q) TO ${quoteLiteral(name)} (FORMAT CSV, HEADER true)`);
       const bytes = await db.db.copyFileToBuffer(name);
       const url = URL.createObjectURL(new Blob([bytes], { type: 'text/csv' }));
@@ -131,6 +105,6 @@ export function wireSqlTab({ M, bridge, db, loads }) {
     }
   };
 
-  return { refreshViews: async () => refreshViews(await connection()) };
+  return { refreshViews };
 }
 

@@ -67,7 +67,7 @@ const kMappingKeys = new Set(['source', 'kind', 'user_id', 'time', 'time_format'
   'revenue', 'revenue_expr', 'order_id', 'filter', 'columns']);
 const kAudienceKeys = new Set(['segx', 'id', 'name', 'root']);
 const kWorkspaceKeys = new Set(['segx', 'kind', 'mappings', 'audiences', 'funnels', 'settings']);
-const kSettingKeys = new Set(['memory_budget_mb']);
+const kSettingKeys = new Set(['memory_budget_mb', 'keep_data_mb']);
 // Names that would reach an object's prototype when used as a key by later code.
 const kReservedNames = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -222,6 +222,11 @@ function checkWorkspace(doc, add, columnsOf) {
     const mb = settings.memory_budget_mb;
     if (typeof mb !== 'number' || !Number.isFinite(mb) || mb <= 0 || mb > 2 ** 20) add('settings.memory_budget_mb', 'expected a number of megabytes, more than 0');
     else w.settings.memory_budget_mb = mb;
+  }
+  if (settings.keep_data_mb !== undefined) {
+    const mb = settings.keep_data_mb;
+    if (typeof mb !== 'number' || !Number.isFinite(mb) || mb < 0 || mb > 2 ** 20) add('settings.keep_data_mb', 'expected a number of megabytes, 0 or more');
+    else w.settings.keep_data_mb = mb;
   }
   return w;
 }

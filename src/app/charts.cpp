@@ -301,7 +301,7 @@ HeatGridHit heat_grid(const double* values, const std::string* texts, int rows, 
             if (!text.empty()) {
                 ImVec2 ts = ImGui::CalcTextSize(text.c_str());
                 ImVec2 at((c0.x + c1.x - ts.x) / 2, (c0.y + c1.y - ts.y) / 2);
-                dl->AddText(at, t > 0.55 ? kHeatTextOnDark : kHeatTextOnLight, text.c_str());
+                dl->AddText(at, heat_text_color(t), text.c_str());
             }
         }
         ImVec2 ts = ImGui::CalcTextSize(row_labels[r].c_str());

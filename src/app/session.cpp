@@ -404,6 +404,10 @@ nlohmann::json Session::state(std::string_view section) const {
     if (want("as_of_is_default")) out["as_of_is_default"] = !as_of_override.has_value();
     if (want("saved")) out["saved"] = saved_state_json(*this);
     if (want("memory_budget_mb")) out["memory_budget_mb"] = workspace.settings.memory_budget_mb;
+    if (want("keep_data_mb")) out["keep_data_mb"] = workspace.settings.keep_data_mb;
+    if (want("kept"))
+        out["kept"] = {
+            {"kept", kept.kept}, {"restored", kept.restored}, {"bytes", kept.bytes}, {"files", kept.files}};
     if (want("workspace_revision")) out["workspace_revision"] = workspace.revision;
     if (want("messages")) {
         json log_json = json::array();

@@ -72,6 +72,14 @@ struct PendingModelSource {
     std::unique_ptr<UserSourceBuilder> users;
 };
 
+// What this browser keeps of the loaded files (web/kept_data.js tells the session).
+struct KeptData {
+    bool kept = false;     // the loaded files are stored in this browser
+    bool restored = false; // they came back from there when the page opened
+    double bytes = 0;
+    int files = 0;
+};
+
 struct Session {
     Dataset data; // per file: the first rows, for the Data panel
     std::vector<SourceFile> sources;
@@ -90,6 +98,7 @@ struct Session {
     AudienceCache audience_cache;
     Workspace workspace;                   // saved definitions, mappings, settings (the one owner)
     std::optional<int64_t> as_of_override; // set in the interface; default: the latest event
+    KeptData kept;
     int next_handle = 1;
     int selected_source = -1; // index into sources, for the Data panel
 

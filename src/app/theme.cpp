@@ -36,7 +36,12 @@ const ImVec4 kDeltaUpText = kHighLiftText;
 const ImVec4 kDeltaDownText = kRejectReasonText;
 
 ImU32 heat_text_color(double t) {
-    return t > 0.55 ? IM_COL32(255, 255, 255, 255) : IM_COL32(30, 32, 40, 255);
+    // Relative luminance (sRGB weights, no gamma: enough to pick the side) of the cell colour.
+    ImU32 c = heat_color(t);
+    double r = (c >> IM_COL32_R_SHIFT) & 0xFF, g = (c >> IM_COL32_G_SHIFT) & 0xFF,
+           b = (c >> IM_COL32_B_SHIFT) & 0xFF;
+    double lum = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255.0;
+    return lum < 0.6 ? IM_COL32(250, 250, 252, 255) : IM_COL32(30, 35, 45, 255);
 }
 
 ImU32 lifecycle_stage_color(int stage, bool complete) {
@@ -45,8 +50,6 @@ ImU32 lifecycle_stage_color(int stage, bool complete) {
     ImU32 c = kStages[std::clamp(stage, 0, 3)];
     return complete ? c : (c & ~IM_COL32_A_MASK) | (ImU32(110) << IM_COL32_A_SHIFT);
 }
-const ImU32 kHeatTextOnLight = IM_COL32(30, 35, 45, 255);
-const ImU32 kHeatTextOnDark = IM_COL32(250, 250, 252, 255);
 
 ImU32 heat_color(double t) {
     t = std::clamp(t, 0.0, 1.0);

@@ -49,14 +49,13 @@ extern const ImU32 kChartMarker;       // a percentile marker (median, p90) on a
 // Heat maps: t in [0, 1] from white to deep blue (readable on the light theme, and monotone
 // for colour-blind eyes); t is clamped.
 ImU32 heat_color(double t);
-// Text drawn over heat_color(t): dark on light cells, white on deep ones.
+// Text drawn over heat_color(t): dark on light cells, white on deep ones, chosen by the cell's
+// luminance so that every cell colour reads (the one helper for text on heat maps).
 ImU32 heat_text_color(double t);
 extern const ImU32 kIncompleteHatch; // retention: the hatching over an incomplete cell
 // Lifecycle stages (0 new, 1 returning, 2 resurrecting, 3 dormant); paler for an incomplete period.
 ImU32 lifecycle_stage_color(int stage, bool complete);
-extern const ImVec4 kDeltaUpText;    // the board: a number above the previous period's
-extern const ImVec4 kDeltaDownText;  // ... below it
-extern const ImU32 kHeatTextOnLight; // text inside a heat-map cell of a light colour (t <= 0.55)
-extern const ImU32 kHeatTextOnDark;  // ... of a dark colour
+extern const ImVec4 kDeltaUpText;   // the board: a number above the previous period's
+extern const ImVec4 kDeltaDownText; // ... below it
 
 } // namespace segx

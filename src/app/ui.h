@@ -3,6 +3,8 @@
 // what happens on the JS side (file dialog) is asked for through flags the page polls.
 #include "app/app_state.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,11 +23,20 @@ struct UiState {
     bool open_files_requested = false;
     std::string column_filter; // Data panel: filter columns by name
     bool show_messages = false;
+    std::string status_cut;                     // the latest message as the status bar shows it (cut to fit)
+    size_t status_cut_for = 0;                  // ... for this many messages
+    float status_cut_room = -1;                 // ... and this width
     MappingRequest mapping_request;             // taken by the page after the frame
     std::string reload_source, reload_encoding; // reload a file with another encoding
     std::string remove_source;
+    bool forget_data_requested = false; // forget the files kept in this browser (and unload them)
     bool cancel_requested = false;
-    std::string as_of_text; // Overview: the as-of time being typed
+    // Overview's as-of field: its text, the as-of it was last filled from (refilled when the
+    // model's as-of changes and the field is not being edited), and whether it is being edited.
+    std::string as_of_text;
+    std::optional<int64_t> as_of_shown;
+    bool as_of_editing = false;
+    bool as_of_stale = true;
 
     // Audiences tab: requests the page carries out after the frame (src/web/page_main.cpp).
     struct Download {
@@ -34,6 +45,7 @@ struct UiState {
     bool import_requested = false; // pick a definition or workspace JSON file
     bool export_workspace_requested = false;
     std::string share_request;               // a definition to turn into a link and copy
+    bool sql_tables_requested = false;       // "Copy SQL": bring the page's users/events views up to date
     std::vector<std::string> csv_attributes; // chosen for the members CSV
     bool csv_attributes_set = false;         // false: all attributes, until the user picks
     std::string select_tab;                  // a tab to bring to the front on the next frame
@@ -68,6 +80,11 @@ void draw_mapping_panel(Session& session, SourceFile& source, const Table& raw, 
 // ImGui::BeginCombo that also records the combo for window.segx.widgetRect (1.86 combos report
 // no label to the test-engine hooks).
 bool begin_combo(const char* label, const char* preview);
+
+// Wrapping rows of items (toolbars, figures): call before every item but a row's first, with the
+// width it will take; it stays on the line when it fits, else starts the next line.
+void flow_same_line(float width);
+float button_width(const char* label); // a Button's width for flow_same_line
 
 std::string format_count(double n); // 1234567 -> "1,234,567"
 std::string format_bytes(double n); // 1536 -> "1.5 KB"

@@ -21,6 +21,15 @@ bool begin_combo(const char* label, const char* preview) {
     return open;
 }
 
+void flow_same_line(float width) {
+    float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
+    if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+}
+
+float button_width(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
 std::string format_count(double n) {
     char digits[32];
     std::snprintf(digits, sizeof digits, "%.0f", std::fabs(n));

@@ -3,25 +3,35 @@
 #include "app/charts.h"
 #include "app/theme.h"
 #include "app/ui.h"
+#include "app/widget_registry.h"
 
 #include "core/time/civil.h"
 #include "core/time/parse.h"
 #include "imgui.h"
 #include "misc/cpp/imgui_stdlib.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
 
 namespace segx {
 
-static void kpi(const char* label, const std::string& value, const char* tip) {
+// One headline figure, at least `min_w` wide; figures wrap to the next line when the window
+// is narrow (flow_same_line), never overlapping.
+static void kpi(const char* label, const std::string& value, const char* tip, float min_w,
+                bool first = false) {
+    float w =
+        std::max(min_w, std::max(ImGui::CalcTextSize(label).x, ImGui::CalcTextSize(value.c_str()).x * 1.5f));
+    if (!first) flow_same_line(w);
     ImGui::BeginGroup();
     ImGui::TextDisabled("%s", label);
     ImGui::SetWindowFontScale(1.5f);
     ImGui::TextUnformatted(value.c_str());
     ImGui::SetWindowFontScale(1.0f);
+    ImGui::Dummy(ImVec2(w, 0));
     ImGui::EndGroup();
+    widget_registry_note_last_item((std::string("##kpi ") + label).c_str()); // where tests find it
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
 }
 
@@ -34,13 +44,23 @@ static std::string money(double v) {
     return whole + s.substr(dot);
 }
 
+// The field shows the model's as-of whenever it is not being edited: after every load, reload
+// or removal it follows the data (re-formatted only when the value changes). Enter applies what
+// was typed; Enter on the unchanged text applies nothing, so it never pins a stale time.
 static void draw_as_of(Session& session, UiState& ui) {
     auto as_of = session.as_of_us();
     ImGui::TextDisabled("As of");
     ImGui::SameLine();
-    if (ui.as_of_text.empty() && as_of) ui.as_of_text = format_timestamp_us(*as_of);
+    if (!ui.as_of_editing && (ui.as_of_stale || ui.as_of_shown != as_of)) {
+        ui.as_of_text = as_of ? format_timestamp_us(*as_of) : std::string();
+        ui.as_of_shown = as_of;
+        ui.as_of_stale = false;
+    }
     ImGui::SetNextItemWidth(220 * ui.scale);
-    if (ImGui::InputText("##as_of", &ui.as_of_text, ImGuiInputTextFlags_EnterReturnsTrue)) {
+    bool entered = ImGui::InputText("##as_of", &ui.as_of_text, ImGuiInputTextFlags_EnterReturnsTrue);
+    ui.as_of_editing = ImGui::IsItemActive();
+    if (ImGui::IsItemDeactivated()) ui.as_of_stale = true; // typed but not applied: show the model's again
+    if (entered && ui.as_of_text != (as_of ? format_timestamp_us(*as_of) : std::string())) {
         int64_t us = 0;
         if (parse_time_text(ui.as_of_text, TimeFormat::Auto, 0, &us)) {
             session.as_of_override = us;
@@ -49,13 +69,13 @@ static void draw_as_of(Session& session, UiState& ui) {
             session.post(Level::Error, "As-of time: cannot read \"" + ui.as_of_text +
                                            "\" as a date or time (try 2026-10-31 23:59:59)");
         }
-        ui.as_of_text.clear();
+        ui.as_of_stale = true;
     }
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Every analysis is relative to this time (UTC). Press Enter to apply.");
     ImGui::SameLine();
     ImGui::BeginDisabled(!session.as_of_override);
-    if (ImGui::SmallButton("Latest event")) session.as_of_override.reset(), ui.as_of_text.clear();
+    if (ImGui::SmallButton("Latest event")) session.as_of_override.reset(), ui.as_of_stale = true;
     ImGui::EndDisabled();
 }
 
@@ -93,21 +113,16 @@ void draw_overview(Session& session, UiState& ui) {
     }
     draw_as_of(session, ui);
     ImGui::Spacing();
-    float col = 150 * ui.scale;
-    kpi("Users", format_count(double(o.users)), "Every user id in any mapped file");
-    ImGui::SameLine(col * 1);
-    kpi("Customers", format_count(double(o.customers)), "Users with at least one purchase");
-    ImGui::SameLine(col * 2);
-    kpi("Events", format_count(double(o.events)), "Events and orders, after rejected rows");
-    ImGui::SameLine(col * 3);
+    float col = 135 * ui.scale;
+    kpi("Users", format_count(double(o.users)), "Every user id in any mapped file", col, true);
+    kpi("Customers", format_count(double(o.customers)), "Users with at least one purchase", col);
+    kpi("Events", format_count(double(o.events)), "Events and orders, after rejected rows", col);
     kpi("Orders", format_count(double(o.orders)),
-        "Distinct order ids among purchases (purchases without an id count once each)");
-    ImGui::SameLine(col * 4);
-    kpi("Revenue", money(o.revenue), "Sum of the amounts of all purchases");
+        "Distinct order ids among purchases (purchases without an id count once each)", col);
+    kpi("Revenue", money(o.revenue), "Sum of the amounts of all purchases", col);
     if (o.first_us != INT64_MIN) {
-        ImGui::SameLine(col * 5.2f);
         std::string span = format_date_us(o.first_us) + " – " + format_date_us(o.last_us);
-        kpi("Date span", span, "First and last event (UTC)");
+        kpi("Date span", span, "First and last event (UTC)", col);
     }
     draw_merge_notes(session.model, o);
     ImGui::Spacing();

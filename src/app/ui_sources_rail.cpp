@@ -76,6 +76,37 @@ static void draw_source_row(Session& session, int i, bool& cancel) {
     ImGui::PopID();
 }
 
+// Whether the loaded files are kept in this browser (web/kept_data.js), the control that forgets
+// them, and how much may be kept (a workspace setting).
+static void draw_kept_data(Session& session, UiState& ui) {
+    const KeptData& k = session.kept;
+    if (k.kept) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(kMutedText, "%s (%s), only here: nothing is sent anywhere.",
+                           k.restored ? "Restored from this browser" : "Kept in this browser",
+                           format_bytes(k.bytes).c_str());
+        ImGui::PopTextWrapPos();
+        if (ImGui::SmallButton("Forget data")) ui.forget_data_requested = true;
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(
+                "Removes the files kept in this browser and unloads them. Saved audiences stay.");
+    }
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(kMutedText, "Keep up to");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(90 * ui.scale);
+    double mb = session.workspace.settings.keep_data_mb;
+    if (ImGui::InputDouble("MB##keep_data_mb", &mb, 0, 0, "%.0f", ImGuiInputTextFlags_EnterReturnsTrue) &&
+        mb >= 0 && mb <= 1048576 && mb != session.workspace.settings.keep_data_mb) {
+        session.workspace.settings.keep_data_mb = mb;
+        ++session.workspace.revision; // the page stores the workspace and keeps data accordingly
+    }
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(
+            "Loaded files up to this size are kept in this browser and come back after a reload (0: keep "
+            "none)");
+}
+
 void draw_sources_rail(Session& session, UiState& ui) {
     if (session.has_demo()) draw_demo_notice(ui);
     if (ImGui::Button("Open files", ImVec2(-1, 0))) ui.open_files_requested = true;
@@ -87,6 +118,7 @@ void draw_sources_rail(Session& session, UiState& ui) {
     bool cancel = false;
     for (int i = 0; i < int(session.sources.size()); ++i) draw_source_row(session, i, cancel);
     if (cancel) ui.cancel_requested = true;
+    draw_kept_data(session, ui);
 }
 
 } // namespace segx

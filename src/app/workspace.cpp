@@ -137,6 +137,15 @@ bool read_budget(const ordered_json& j, double* mb) {
     return true;
 }
 
+// How much loaded data to keep in this browser: 0 (keep nothing) up to 1 TB, in megabytes.
+bool read_keep(const ordered_json& j, double* mb) {
+    if (!j.is_number()) return false;
+    double v = j.get<double>();
+    if (!std::isfinite(v) || v < 0 || v > 1048576) return false;
+    *mb = v;
+    return true;
+}
+
 } // namespace
 
 std::string unused_definition_id(const Workspace& w, const std::string& prefix) {
@@ -178,8 +187,11 @@ bool read_workspace(std::string_view text, Workspace* w, std::string* problem) {
     if (auto m = doc.find("mappings"); m != doc.end() && m->is_object())
         for (const auto& [name, mapping] : m->items())
             if (mapping.is_object()) w->mappings[name] = dump(mapping);
-    if (auto s = doc.find("settings"); s != doc.end() && s->is_object() && s->contains("memory_budget_mb"))
-        read_budget((*s)["memory_budget_mb"], &w->settings.memory_budget_mb);
+    if (auto s = doc.find("settings"); s != doc.end() && s->is_object()) {
+        if (s->contains("memory_budget_mb"))
+            read_budget((*s)["memory_budget_mb"], &w->settings.memory_budget_mb);
+        if (s->contains("keep_data_mb")) read_keep((*s)["keep_data_mb"], &w->settings.keep_data_mb);
+    }
     if (auto h = doc.find("sql_history"); h != doc.end() && h->is_array())
         for (const auto& q : *h)
             if (q.is_string() && w->sql_history.size() < 50) w->sql_history.push_back(q.get<std::string>());
@@ -200,7 +212,8 @@ std::string workspace_json(const Workspace& w, bool for_export, size_t* left_out
             if (!for_export && u.kind == k.kind) section[u.id] = ordered_json::parse(u.json, nullptr, false);
         doc[k.section] = std::move(section);
     }
-    doc["settings"] = {{"memory_budget_mb", w.settings.memory_budget_mb}};
+    doc["settings"] = {{"memory_budget_mb", w.settings.memory_budget_mb},
+                       {"keep_data_mb", w.settings.keep_data_mb}};
     // The SQL tab's history stays in this browser: an exported workspace leaves it out.
     if (!for_export) doc["sql_history"] = w.sql_history;
     if (left_out) *left_out = for_export ? w.unread.size() : 0;
@@ -245,10 +258,13 @@ MergeResult merge_workspace(Workspace* w, std::string_view json_text) {
             }
         }
     }
-    if (auto s = doc.find("settings"); s != doc.end() && s->is_object() && s->contains("memory_budget_mb")) {
-        if (!read_budget((*s)["memory_budget_mb"], &next.settings.memory_budget_mb))
+    if (auto s = doc.find("settings"); s != doc.end() && s->is_object()) {
+        if (s->contains("memory_budget_mb") &&
+            !read_budget((*s)["memory_budget_mb"], &next.settings.memory_budget_mb))
             out.errors.push_back(
                 {"settings.memory_budget_mb", "expected a number of megabytes, more than 0"});
+        if (s->contains("keep_data_mb") && !read_keep((*s)["keep_data_mb"], &next.settings.keep_data_mb))
+            out.errors.push_back({"settings.keep_data_mb", "expected a number of megabytes, 0 or more"});
     }
     if (!out.ok()) {
         out.ids.clear();

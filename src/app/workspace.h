@@ -28,6 +28,7 @@ struct UnreadDefinition {
 
 struct WorkspaceSettings {
     double memory_budget_mb = 2048; // files larger than this are refused before loading
+    double keep_data_mb = 500;      // loaded files kept in this browser up to this size (0: none)
 };
 
 struct Workspace {

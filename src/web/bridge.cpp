@@ -5,8 +5,10 @@
 // message (segx_last_error) instead of a trapped module.
 #include "web/bridge.h"
 
+#include "core/audience/describe.h"
 #include "core/audience/json.h"
 #include "core/model/model_io.h"
+#include "core/sql/contract_tables.h"
 
 #include <emscripten/emscripten.h>
 #include <nlohmann/json.hpp>
@@ -205,6 +207,14 @@ EMSCRIPTEN_KEEPALIVE int segx_source_fail(const char* name, const char* message)
 EMSCRIPTEN_KEEPALIVE int segx_source_remove(const char* name) {
     return guarded([&] {
         session().remove_source(name);
+        return 0;
+    });
+}
+
+// What this browser keeps of the loaded files (web/kept_data.js), for the sources rail.
+EMSCRIPTEN_KEEPALIVE int segx_set_kept(int kept, int restored, double bytes, int files) {
+    return guarded([&] {
+        session().kept = KeptData{kept != 0, restored != 0, bytes, files};
         return 0;
     });
 }
@@ -445,6 +455,26 @@ EMSCRIPTEN_KEEPALIVE const char* segx_audience_sql(const char* definition) {
     return g_json.c_str();
 }
 
+// Problems of an audience definition as sentences that name the rule (core/audience/describe.h):
+// `errors` is [{path, message}] as the calls above return; the answer is a JSON array of text.
+EMSCRIPTEN_KEEPALIVE const char* segx_audience_error_text(const char* definition, const char* errors) {
+    if (guarded(
+            [&] {
+                ValidationResult r = parse_audience(definition ? definition : "");
+                nlohmann::json list = nlohmann::json::parse(errors ? errors : "[]");
+                nlohmann::json out = nlohmann::json::array();
+                for (const nlohmann::json& e : list) {
+                    DefinitionError error{e.value("path", std::string()), e.value("message", std::string())};
+                    out.push_back(error_text(r.ok() ? &r.audience : nullptr, error));
+                }
+                g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                return 0;
+            },
+            false) != 0)
+        g_json = "[]";
+    return g_json.c_str();
+}
+
 // Checks a definition without the data: {ok} or {ok: false, errors: [{path, message}]}.
 EMSCRIPTEN_KEEPALIVE const char* segx_audience_check(const char* definition) {
     ValidationResult r = parse_audience(definition ? definition : ""); // never throws
@@ -475,6 +505,37 @@ EMSCRIPTEN_KEEPALIVE const char* segx_model_export(double* size_out) {
         return nullptr;
     return blob.data();
 }
+
+// The SQL contract's table `which` ("users" or "events") written from the model
+// (core/sql/contract_tables.h), for "Copy SQL" to run in the page's DuckDB: its CSV bytes
+// (*size_out of them), valid until the next call; segx_contract_columns() gives its columns as
+// JSON [[name, DuckDB type], ...]. nullptr on error (segx_last_error says why).
+static ContractTable g_contract;
+EMSCRIPTEN_KEEPALIVE const char* segx_contract_table(const char* which, double* size_out) {
+    *size_out = 0;
+    if (guarded(
+            [&] {
+                session().rebuild_model_if_dirty();
+                std::string w = which ? which : "";
+                if (w != "users" && w != "events") throw std::runtime_error("no contract table named " + w);
+                g_contract =
+                    w == "users" ? contract_users(session().model) : contract_events(session().model);
+                *size_out = double(g_contract.csv.size());
+                return 0;
+            },
+            false) != 0)
+        return nullptr;
+    return g_contract.csv.data();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* segx_contract_columns() {
+    g_json =
+        nlohmann::json(g_contract.columns).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return g_json.c_str();
+}
+
+// The model's generation: it changes whenever the model is rebuilt.
+EMSCRIPTEN_KEEPALIVE double segx_model_generation() { return double(session().model_generation); }
 
 // A cell as the Data panel shows it; for tests that compare exact values.
 EMSCRIPTEN_KEEPALIVE const char* segx_cell_text(const char* table, int col, double row) {

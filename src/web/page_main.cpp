@@ -76,6 +76,9 @@ EM_JS(void, js_reload_source, (const char* name, const char* encoding), {
 EM_JS(void, js_remove_source, (const char* name), {
     if (Module.segxRemove) Module.segxRemove(UTF8ToString(name));
 });
+EM_JS(void, js_forget_data, (), {
+    if (Module.segxForgetData) Module.segxForgetData();
+});
 EM_JS(void, js_cancel_loads, (), {
     if (Module.segxCancel) Module.segxCancel();
 });
@@ -95,6 +98,9 @@ EM_JS(void, js_export_workspace, (), {
 });
 EM_JS(void, js_copy_share_link, (const char* json), {
     if (Module.segxShare) Module.segxShare(UTF8ToString(json));
+});
+EM_JS(void, js_sql_tables, (), {
+    if (Module.segxSqlTables) Module.segxSqlTables();
 });
 EM_JS(void, js_workspace_changed, (), {
     if (Module.segxWorkspaceChanged) Module.segxWorkspaceChanged();
@@ -198,6 +204,10 @@ static void take_audience_requests(UiState& ui) {
     if (ui.export_workspace_requested) {
         ui.export_workspace_requested = false;
         js_export_workspace();
+    }
+    if (ui.sql_tables_requested) {
+        ui.sql_tables_requested = false;
+        js_sql_tables();
     }
     if (!ui.share_request.empty()) {
         js_copy_share_link(ui.share_request.c_str());
@@ -315,6 +325,10 @@ static void frame() {
     if (!ui.remove_source.empty()) {
         js_remove_source(ui.remove_source.c_str());
         ui.remove_source.clear();
+    }
+    if (ui.forget_data_requested) {
+        ui.forget_data_requested = false;
+        js_forget_data();
     }
     if (ui.cancel_requested) {
         ui.cancel_requested = false;

@@ -1,6 +1,7 @@
 #include "app/audiences/audience_state.h"
 
 #include "app/session.h"
+#include "core/audience/describe.h"
 #include "core/audience/json.h"
 #include "core/audience/members_csv.h"
 #include "core/audience/overlap.h"
@@ -201,7 +202,7 @@ bool save_draft(Session& session, AudienceState& st, bool as_new) {
     to_json(doc, st.draft);
     ValidationResult v = validate_audience(doc);
     if (!v.ok()) {
-        session.post(Level::Error, "Not saved: " + v.errors.front().to_string());
+        session.post(Level::Error, "Not saved: " + error_text(&st.draft, v.errors.front()));
         return false;
     }
     Audience* existing = nullptr;

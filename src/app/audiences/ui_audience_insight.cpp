@@ -141,27 +141,33 @@ void draw_audience_overlap(Session& session, AudienceState& st, UiState& ui) {
     ImGui::TextDisabled("Row audience's members that are also in the column audience");
     ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
                             ImGuiTableFlags_SizingFixedFit;
-    if (!ImGui::BeginTable("##overlap", int(n) + 1, flags,
-                           ImVec2(0, std::min(ImGui::GetContentRegionAvail().y,
-                                              (n + 2) * ImGui::GetFrameHeightWithSpacing() * 1.6f))))
+    if (!ImGui::BeginTable(
+            "##overlap", int(n) + 1, flags,
+            ImVec2(0, std::max(4 * ImGui::GetFrameHeightWithSpacing(),
+                               std::min(ImGui::GetContentRegionAvail().y,
+                                        (n + 2) * ImGui::GetFrameHeightWithSpacing() * 1.6f)))))
         return;
     ImGui::TableSetupScrollFreeze(1, 1);
-    ImGui::TableSetupColumn("");
-    for (size_t j = 0; j < n; ++j) ImGui::TableSetupColumn(o.names[j].c_str());
+    // Names take at most 160 px (cut, the whole name on hover), so the counts stay in view.
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 160 * ui.scale);
+    for (size_t j = 0; j < n; ++j)
+        ImGui::TableSetupColumn(o.names[j].c_str(), ImGuiTableColumnFlags_WidthFixed, 110 * ui.scale);
     ImGui::TableHeadersRow();
     for (size_t i = 0; i < n; ++i) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(o.names[i].c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", o.names[i].c_str());
         size_t size_i = o.counts[i * n + i];
         for (size_t j = 0; j < n; ++j) {
             ImGui::TableNextColumn();
             size_t c = o.counts[i * n + j];
             double share = size_i ? double(c) / double(size_i) : 0.0;
             ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, heat_color(share * 0.8));
-            ImGui::Text("%s", format_count(double(c)).c_str());
-            ImGui::SameLine();
-            ImGui::TextDisabled("%.0f%%", share * 100);
+            // The count and share in the one colour that reads on this cell's colour.
+            ImGui::PushStyleColor(ImGuiCol_Text, heat_text_color(share * 0.8));
+            ImGui::Text("%s  %.0f%%", format_count(double(c)).c_str(), share * 100);
+            ImGui::PopStyleColor();
             if (ImGui::IsItemHovered())
                 ImGui::SetTooltip("%s of the %s members of \"%s\" are in \"%s\"",
                                   format_count(double(c)).c_str(), format_count(double(size_i)).c_str(),
@@ -169,7 +175,6 @@ void draw_audience_overlap(Session& session, AudienceState& st, UiState& ui) {
         }
     }
     ImGui::EndTable();
-    (void)ui;
 }
 
 } // namespace segx

@@ -122,12 +122,14 @@ bool comparison_values(std::vector<Scalar>& values, Op op, ColumnType type, cons
 }
 
 // Problems whose JSON path is `path` or lies inside it, but not inside a nested rule of a group
-// (those show under their own row).
+// nor inside a behavior rule's `where` filters (those show under their own row: each problem
+// shows once).
 void draw_problems(const std::vector<DefinitionError>& errors, const std::string& path, bool group) {
     for (const DefinitionError& e : errors) {
         bool here = e.path == path;
         if (!here && e.path.compare(0, path.size() + 1, path + ".") == 0) {
-            here = !group || e.path.compare(path.size() + 1, 6, "rules[") != 0;
+            here = group ? e.path.compare(path.size() + 1, 6, "rules[") != 0
+                         : e.path.compare(path.size() + 1, 6, "where[") != 0;
         }
         if (!here) continue;
         ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);

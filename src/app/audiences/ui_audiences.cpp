@@ -77,39 +77,40 @@ static void draw_actions(Session& session, AudienceState& st, UiState& ui) {
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip(st.opened_id.empty() ? "Save to the workspace (kept in this browser)"
                                                : "Save the changes to this saved audience");
-    ImGui::SameLine();
+    flow_same_line(button_width("Save as new"));
     ImGui::BeginDisabled(st.opened_id.empty());
     if (ImGui::Button("Save as new")) save_draft(session, st, true);
     ImGui::EndDisabled();
-    ImGui::SameLine();
+    flow_same_line(button_width("New"));
     if (ImGui::Button("New")) new_draft(st);
-    ImGui::SameLine();
+    flow_same_line(ImGui::CalcTextSize("|").x);
     ImGui::TextDisabled("|");
-    ImGui::SameLine();
+    flow_same_line(button_width("Download JSON"));
     if (ImGui::Button("Download JSON"))
         ui.download = {file_name_for(st.draft.name, ".segx.json"), "application/json", draft_json_text(st)};
-    ImGui::SameLine();
+    flow_same_line(button_width("Import JSON"));
     if (ImGui::Button("Import JSON")) ui.import_requested = true;
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip(
             "Open an audience definition or a whole workspace (.json). Nothing changes unless it is valid.");
-    ImGui::SameLine();
+    flow_same_line(button_width("Copy link"));
     if (ImGui::Button("Copy link")) ui.share_request = draft_json_text(st);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("A link that opens this definition (the definition only: no data is in it)");
-    ImGui::SameLine();
+    flow_same_line(button_width("Copy SQL"));
     if (ImGui::Button("Copy SQL")) {
         std::string sql, problem;
         if (audience_sql_text(session, st, &sql, &problem)) {
             ImGui::SetClipboardText(sql.c_str());
-            session.post(Level::Info, "Copied the audience as DuckDB SQL");
+            ui.sql_tables_requested = true; // so that it runs as is in this page's DuckDB
+            session.post(Level::Info, "Copied the audience as DuckDB SQL (tables \"users\" and \"events\")");
         } else {
             session.post(Level::Error, "No SQL: " + problem);
         }
     }
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("DuckDB SQL that computes the same members over tables \"users\" and \"events\"");
-    ImGui::SameLine();
+    flow_same_line(button_width("Open in SQL tab"));
     if (ImGui::Button("Open in SQL tab")) {
         std::string sql, problem;
         if (audience_sql_text(session, st, &sql, &problem))
@@ -117,13 +118,13 @@ static void draw_actions(Session& session, AudienceState& st, UiState& ui) {
         else
             session.post(Level::Error, "No SQL: " + problem);
     }
-    ImGui::SameLine();
+    flow_same_line(button_width("Export members"));
     if (ImGui::Button("Export members")) ImGui::OpenPopup("members_csv");
     if (ImGui::BeginPopup("members_csv")) {
         members_csv_popup(session, st, ui);
         ImGui::EndPopup();
     }
-    ImGui::SameLine();
+    flow_same_line(button_width("Download workspace"));
     if (ImGui::Button("Download workspace")) ui.export_workspace_requested = true;
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Every saved audience and mapping as one JSON file (no data)");

@@ -1,6 +1,7 @@
 #include "core/model/event_source.h"
 
 #include "core/model/amount.h"
+#include "core/time/civil.h"
 
 #include <cmath>
 #include <limits>
@@ -156,7 +157,14 @@ std::string EventSourceBuilder::example(size_t i, const ValueChunk& user_id, con
     std::string s = "row " + std::to_string(out_.rejects.read + i + 1) + ": ";
     append_field(s, "user_id", user_id, i);
     s += ", ";
-    append_field(s, "time", time, i);
+    // A typed time column arrives as epoch microseconds: show the time, not the number.
+    if (out_.spec.time_is_epoch_us && time.is_valid(i) &&
+        (time.kind == ValueChunk::Int64 ||
+         (time.kind == ValueChunk::Double && std::fabs(time.doubles[i]) < 9.2e18)))
+        s += "time=" + format_timestamp_us(time.kind == ValueChunk::Int64 ? time.ints[i]
+                                                                          : std::llround(time.doubles[i]));
+    else
+        append_field(s, "time", time, i);
     if (extra != nullptr) {
         s += ", ";
         append_field(s, extra_name, *extra, i);

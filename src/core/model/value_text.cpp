@@ -4,6 +4,7 @@
 #include "core/model/reject_log.h"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 namespace segx {
@@ -47,6 +48,15 @@ std::string_view IdText::of(const ValueChunk& chunk, size_t i) {
     return std::string_view();
 }
 
+// A double as a person wrote it: 15 significant digits at most, so that an amount computed in
+// binary (15.299999999999999 for 5.1 * 3) reads 15.3 in an example.
+static std::string display_double(double v) {
+    if (!std::isfinite(v)) return format_double(v);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g", v);
+    return buf;
+}
+
 void append_field(std::string& out, std::string_view name, const ValueChunk& chunk, size_t i) {
     out.append(name.data(), name.size());
     out += '=';
@@ -62,7 +72,7 @@ void append_field(std::string& out, std::string_view name, const ValueChunk& chu
             out += std::to_string(chunk.ints[i]);
             break;
         case ValueChunk::Double:
-            out += format_double(chunk.doubles[i]);
+            out += display_double(chunk.doubles[i]);
             break;
         case ValueChunk::None:
             out += "null";

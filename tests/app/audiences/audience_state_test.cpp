@@ -151,7 +151,8 @@ TEST_CASE("save, save again, save as new") {
     std::get<BehaviorRule>(st.draft.root.rules[1].node).event = "";
     draft_changed(st);
     CHECK_FALSE(save_draft(f.session, st, false));
-    CHECK(f.session.log.back().text.rfind("Not saved: root.rules[1].event", 0) == 0);
+    // In words: the rule, then what is wrong with it.
+    CHECK(f.session.log.back().text.rfind("Not saved: the rule 'did (no event)': ", 0) == 0);
     CHECK(f.session.workspace.saved.audiences[1].root.rules.size() == 1);
 }
 

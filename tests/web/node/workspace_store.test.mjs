@@ -111,7 +111,7 @@ describe('the workspace store', () => {
     assert.equal(first.store.persist(), true);
     const { bridge } = await start(storage);
     assert.deepEqual(bridge.workspace().mappings, { 'crm.csv': mapping });
-    assert.deepEqual(bridge.workspace().settings, { memory_budget_mb: 512 });
+    assert.deepEqual(bridge.workspace().settings, { memory_budget_mb: 512, keep_data_mb: 500 });
     assert.equal(bridge.state().memory_budget_mb, 512);
     // A stored setting out of range is not trusted: the default stands.
     const bad = new MemoryStorage({ 'segx.workspace': JSON.stringify({ segx: 1, settings: { memory_budget_mb: -5 } }) });

@@ -1,0 +1,121 @@
+// Loaded files kept in this browser (the Origin Private File System: local to this browser and
+// this site, never sent anywhere), so that a reload brings the data back and saved audiences
+// open with it. The files' own bytes are kept, not the model: a restore is an ordinary load,
+// mappings and encodings included. Up to the workspace setting keep_data_mb; beyond it nothing
+// is kept (and what was kept is dropped), said in a message.
+const kDir = 'segx-data';
+const kManifest = 'manifest.json';
+
+async function dataDir(create) {
+  if (!navigator.storage || !navigator.storage.getDirectory) return null;
+  const root = await navigator.storage.getDirectory();
+  try {
+    return await root.getDirectoryHandle(kDir, { create });
+  } catch {
+    return null;  // none yet
+  }
+}
+
+async function writeFile(dir, name, blob) {
+  const handle = await dir.getFileHandle(name, { create: true });
+  const w = await handle.createWritable();
+  await w.write(blob);
+  await w.close();
+}
+
+export class KeptData {
+  // status(level, text); tell({kept, restored, bytes, files}): what the interface shows.
+  constructor({ status, tell }) {
+    Object.assign(this, { status, tell });
+    this.kept = new Map();  // name -> {size, lastModified, encoding, stored}: what storage holds
+    this.restored = false;
+    this.warnedLimit = 0;
+    this.queue = Promise.resolve();  // writes one after another, off the load queue
+  }
+
+  // Runs `job` after every write asked for before it.
+  serial(job) {
+    const p = this.queue.then(job);
+    this.queue = p.catch(() => {});
+    return p;
+  }
+
+  // The files kept by an earlier page, as {name, bytes, encoding} to load (empty: none).
+  async read() {
+    try {
+      const dir = await dataDir(false);
+      if (!dir) return [];
+      const manifest = JSON.parse(await (await (await dir.getFileHandle(kManifest)).getFile()).text());
+      const files = [];
+      for (const f of manifest.files || []) {
+        const file = await (await dir.getFileHandle(f.stored)).getFile();
+        files.push({ name: f.name, bytes: new Uint8Array(await file.arrayBuffer()), encoding: f.encoding || undefined });
+        // fresh: the page loads these bytes as new File objects; the first sync keeps them as they are.
+        this.kept.set(f.name, { size: file.size, lastModified: f.lastModified, encoding: f.encoding, stored: f.stored, fresh: true });
+      }
+      this.restored = files.length > 0;
+      return files;
+    } catch (e) {
+      if (e && e.name !== 'NotFoundError') this.status('warning', `The data kept in this browser could not be read (${e.message || e}); it was not restored`);
+      return [];
+    }
+  }
+
+  // Makes storage hold the user's loaded files (`files`: name -> {blob, demo, encoding}), when
+  // they fit in `limitMb`; writes only what changed.
+  sync(files, limitMb) {
+    // A snapshot now: the files may change while earlier writes finish.
+    const snapshot = new Map(files);
+    return this.serial(() => this.write(snapshot, limitMb));
+  }
+
+  async write(files, limitMb) {
+    const own = [...files].filter(([, f]) => !f.demo);
+    const bytes = own.reduce((n, [, f]) => n + f.blob.size, 0);
+    try {
+      if (!own.length || bytes > limitMb * 2 ** 20) {
+        if (own.length && limitMb > 0 && this.warnedLimit !== bytes) {
+          this.warnedLimit = bytes;
+          this.status('info', `The loaded files (${(bytes / 2 ** 20).toFixed(1)} MB) are more than the ${limitMb} MB this browser keeps (a setting in the left rail): they will not come back after a reload`);
+        }
+        await this.remove();
+        return;
+      }
+      const dir = await dataDir(true);
+      if (!dir) return;
+      const next = new Map();
+      let n = 0;
+      for (const [name, f] of own) {
+        const old = this.kept.get(name);
+        const same = old && old.size === f.blob.size && (old.fresh || old.lastModified === (f.blob.lastModified || 0));
+        const stored = same ? old.stored : `file-${Date.now().toString(36)}-${n++}.bin`;
+        if (!same) await writeFile(dir, stored, f.blob);
+        next.set(name, { size: f.blob.size, lastModified: f.blob.lastModified || 0, encoding: f.encoding, stored });
+      }
+      const manifest = { segx: 1, files: [...next].map(([name, f]) => ({ name, ...f })) };
+      await writeFile(dir, kManifest, new Blob([JSON.stringify(manifest)]));
+      for (const [, f] of this.kept) if (![...next.values()].some((x) => x.stored === f.stored)) await dir.removeEntry(f.stored).catch(() => {});
+      this.kept = next;
+    } catch (e) {
+      this.status('warning', `The loaded files could not be kept in this browser (${e.message || e}); they will not come back after a reload`);
+    }
+    this.report(bytes);
+  }
+
+  // Removes everything kept (after the writes asked for before).
+  clear() {
+    return this.serial(() => this.remove());
+  }
+
+  async remove() {
+    const root = navigator.storage && navigator.storage.getDirectory ? await navigator.storage.getDirectory() : null;
+    if (root) await root.removeEntry(kDir, { recursive: true }).catch(() => {});
+    this.kept = new Map();
+    this.restored = false;
+    this.report(0);
+  }
+
+  report(bytes) {
+    this.tell({ kept: this.kept.size > 0, restored: this.restored && this.kept.size > 0, bytes, files: this.kept.size });
+  }
+}

@@ -1,0 +1,78 @@
+// Definitions that arrived by a share link before the data they are about: a colleague's link
+// opens on a fresh page with no data (or other data), so the page keeps the definition here,
+// says which files it expects, and opens it once data is loaded (web/main.js calls `settle`
+// after every load). One entry per kind of definition: a kind registers how to name what it
+// needs and how to open it (audiences now; funnels "#f=" register the same way).
+
+// The names an audience definition uses, walked from its JSON: {attributes, events, properties}.
+export function audienceNeeds(definition) {
+  const attributes = new Set(), events = new Set(), properties = new Set();
+  const walk = (group, depth) => {
+    if (!group || !Array.isArray(group.rules) || depth > 64) return;
+    for (const r of group.rules) {
+      if (!r || typeof r !== 'object') continue;
+      if (r.kind === 'group') walk(r, depth + 1);
+      else if (r.kind === 'property' && typeof r.attribute === 'string') attributes.add(r.attribute);
+      else if (r.kind === 'behavior' && typeof r.event === 'string') {
+        events.add(r.event);
+        for (const w of Array.isArray(r.where) ? r.where : []) if (w && typeof w.property === 'string') properties.add(w.property);
+        const p = r.aggregate && r.aggregate.property;
+        if (typeof p === 'string' && p) properties.add(p);
+      }
+    }
+  };
+  walk(definition && definition.root, 1);
+  return { attributes: [...attributes], events: [...events], properties: [...properties] };
+}
+
+const list = (names) => names.slice(0, 8).map((n) => `"${n}"`).join(', ') + (names.length > 8 ? ` and ${names.length - 8} more` : '');
+
+// "a user attribute "country" and the event "purchase"" — what a definition expects, in words.
+export function describeNeeds({ attributes = [], events = [], properties = [] }) {
+  const parts = [];
+  if (attributes.length) parts.push(`the user attribute${attributes.length === 1 ? '' : 's'} ${list(attributes)}`);
+  if (events.length) parts.push(`the event${events.length === 1 ? '' : 's'} ${list(events)}`);
+  if (properties.length) parts.push(`the event propert${properties.length === 1 ? 'y' : 'ies'} ${list(properties)}`);
+  return parts.length ? parts.join(', ') : 'no particular columns';
+}
+
+export class PendingDefinitions {
+  // hasData(): true once the model has users. status(level, text): a message for the user.
+  constructor({ hasData, status }) {
+    Object.assign(this, { hasData, status });
+    this.kinds = new Map();  // kind -> {what, needs(definition), open(definition)}
+    this.waiting = [];       // [{kind, definition}], oldest first
+  }
+
+  // kind: 'audience'; what: how messages name it ("The shared audience"); needs: definition ->
+  // {attributes, events, properties}; open: definition -> opens it (in its builder, problems shown there).
+  register(kind, entry) {
+    this.kinds.set(kind, entry);
+  }
+
+  // Opens at once when there is data; else keeps it and says what files it expects.
+  add(kind, definition) {
+    const entry = this.kinds.get(kind);
+    if (!entry) throw new Error(`no share link kind "${kind}"`);
+    this.waiting.push({ kind, definition });
+    if (this.hasData()) return this.settle();
+    const name = definition && typeof definition.name === 'string' && definition.name ? ` "${definition.name}"` : '';
+    this.status('info', `${entry.what}${name} opens when data is loaded: it expects files with ${describeNeeds(entry.needs(definition))}`);
+    return null;
+  }
+
+  // After a load: opens every waiting definition once there is data.
+  settle() {
+    if (!this.waiting.length || !this.hasData()) return null;
+    const ready = this.waiting;
+    this.waiting = [];
+    let last = null;
+    for (const { kind, definition } of ready) last = this.kinds.get(kind).open(definition);
+    return last;
+  }
+
+  // What window.segx.state() reports: [{kind, name, needs}].
+  state() {
+    return this.waiting.map(({ kind, definition }) => ({ kind, name: definition && definition.name, needs: this.kinds.get(kind).needs(definition) }));
+  }
+}
