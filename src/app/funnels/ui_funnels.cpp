@@ -416,6 +416,7 @@ void draw_breakdown(FunnelState& st) {
     if (steps.empty()) return;
     ImGui::Spacing();
     ImGui::TextDisabled("BREAKDOWN");
+    draw_breakdown_bars(rows, steps, &st.hover);
     int columns = int(steps.size()) + 2;
     ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
                             ImGuiTableFlags_SizingFixedFit;
@@ -447,7 +448,6 @@ void draw_breakdown(FunnelState& st) {
         ImGui::TextUnformatted(pct(first > 0 ? last / first : 0).c_str());
     }
     ImGui::EndTable();
-    draw_breakdown_bars(rows, steps, &st.hover);
 }
 
 // Where `seconds` falls on the histogram, in buckets (2.5: the middle of bucket 2).

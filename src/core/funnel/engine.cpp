@@ -308,7 +308,8 @@ private:
             has_excl_ = has_excl_ || x != 0;
         }
         slots_ = codes_.size();
-        for (size_t k = 0; k < S_; k++) step_slot_[k] = size_t(slot_of_[*m.event_names.find(f_.steps[k].event)]);
+        for (size_t k = 0; k < S_; k++)
+            step_slot_[k] = size_t(slot_of_[*m.event_names.find(f_.steps[k].event)]);
         for (size_t x = 0; x < f_.exclusions.size(); x++)
             excl_slot_[x] = size_t(slot_of_[*m.event_names.find(f_.exclusions[x].event)]);
         for (size_t s = 0; s < slots_; s++) {
@@ -352,7 +353,8 @@ private:
         } else {
             for (size_t r = b; r < e; r++) {
                 const uint32_t code = ev.event[r];
-                if (code < slot_of_.size() && slot_of_[code] >= 0) key_.push_back(uint64_t(r) << 6 | uint64_t(slot_of_[code]));
+                if (code < slot_of_.size() && slot_of_[code] >= 0)
+                    key_.push_back(uint64_t(r) << 6 | uint64_t(slot_of_[code]));
             }
             if (ordered && !can_start(0)) return 0;
         }
@@ -576,7 +578,7 @@ private:
     size_t slots_ = 0, first_slot_ = 0;
     size_t cur_[64] = {}, end_[64] = {};
     bool filtered_[64] = {};
-    std::vector<size_t> starting_; // the slots whose names can start an attempt
+    std::vector<size_t> starting_;                // the slots whose names can start an attempt
     uint32_t direct_[64] = {}, xdirect_[64] = {}; // per slot: its steps', exclusions' bits without filters
     size_t step_slot_[kMaxFunnelSteps] = {}, excl_slot_[kMaxFunnelExclusions] = {};
     std::vector<Entry> entries_[64]; // ordered, strict: per slot, the current user's (reused)

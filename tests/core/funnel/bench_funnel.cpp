@@ -96,7 +96,8 @@ int main() {
                     sum += m.events.time[m.event_index.rows[k]];
             best = std::min(best, cpu_ms() - t0);
         }
-        std::printf("floor: the steps' postings and their times read once: %.1f ms (%lld)\n", best, (long long)(sum & 1));
+        std::printf("floor: the steps' postings and their times read once: %.1f ms (%lld)\n", best,
+                    (long long)(sum & 1));
     }
     for (const char* order : {"ordered", "strict", "unordered"}) {
         const std::string text =
