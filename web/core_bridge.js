@@ -236,6 +236,13 @@ export class CoreBridge {
     return JSON.parse(this.callText('audience_error_text', text, JSON.stringify(errors)));
   }
 
+  // Opens a funnel definition in the Funnels tab: {ok} or {ok: false, errors}; a refused one
+  // changes nothing. openedId: the saved funnel it is (a restored draft), or ''.
+  openFunnel(definition, openedId = '') {
+    const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
+    return JSON.parse(this.callText('funnel_open', text, openedId));
+  }
+
   // Checks a definition without the data (what an import checks first): {ok} or {ok: false, errors}.
   checkAudience(definition) {
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition);

@@ -199,6 +199,14 @@ async function boot() {
     } catch (e) {
       bridge.status('error', `${shared.what} was not imported: ${e.message || e}`);
     }
+  } else if (location.hash.startsWith('#f=')) {
+    try {
+      const definition = await readShareFragment(location.hash);
+      await loads.run(() => {});
+      audiences.openFunnel(definition, 'The shared funnel');
+    } catch (e) {
+      bridge.status('error', `The shared funnel was not imported: ${e.message || e}`);
+    }
   }
 
   const state = (section) => {
@@ -212,6 +220,7 @@ async function boot() {
 }
 
 const kDraftKey = 'segx.draft';
+const kFunnelDraftKey = 'segx.funnel_draft';
 // 173 -> "173 B", 2900000 -> "2.8 MB" (as the interface's format_bytes writes sizes).
 const sizeText = (n) => {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -278,6 +287,18 @@ function wireAudiences({ M, bridge, loads, mergeWorkspace }) {
     return { ...r, opened: true };
   };
 
+  // Opens a funnel definition in the Funnels tab (the core checks it; refused: no change).
+  const openFunnel = (definition, what) => {
+    const opened = bridge.openFunnel(definition);
+    if (!opened.ok) {
+      bridge.status('error', `${what} was not imported: ${describeErrors(bridge, opened.errors)}`);
+      return opened;
+    }
+    bridge.status('info', `Opened funnel "${definition.name || 'untitled'}"`);
+    M._segx_show_funnels?.();
+    return { ok: true, kind: 'funnel' };
+  };
+
   const importText = async (text) => {
     await loads.run(() => {});
     const parsed = parseImport(text);
@@ -286,6 +307,7 @@ function wireAudiences({ M, bridge, loads, mergeWorkspace }) {
       return parsed;
     }
     if (parsed.kind === 'audience') return open(parsed.audience, 'The audience file');
+    if (parsed.kind === 'funnel') return openFunnel(parsed.funnel, 'The funnel file');
     // A workspace: every audience must read before anything changes.
     const errors = [];
     for (const [id, a] of Object.entries(parsed.workspace.audiences)) {
@@ -347,15 +369,28 @@ function wireAudiences({ M, bridge, loads, mergeWorkspace }) {
       }
     }, 300);
   };
+  let funnelTimer = 0;
+  M.segxFunnelDraft = (json, openedId) => {
+    clearTimeout(funnelTimer);
+    funnelTimer = setTimeout(() => {
+      try {
+        localStorage.setItem(kFunnelDraftKey, JSON.stringify({ definition: JSON.parse(json), opened_id: openedId }));
+      } catch {
+        // As for the audience draft.
+      }
+    }, 300);
+  };
   const restoreDraft = () => {
-    try {
-      const saved = JSON.parse(localStorage.getItem(kDraftKey) || 'null');
-      if (saved && saved.definition) bridge.openAudience(saved.definition, String(saved.opened_id || ''));
-    } catch {
-      // A damaged entry is ignored: the builder starts empty, and the entry is overwritten later.
+    for (const [key, openIt] of [[kDraftKey, (d, id) => bridge.openAudience(d, id)], [kFunnelDraftKey, (d, id) => bridge.openFunnel(d, id)]]) {
+      try {
+        const saved = JSON.parse(localStorage.getItem(key) || 'null');
+        if (saved && saved.definition) openIt(saved.definition, String(saved.opened_id || ''));
+      } catch {
+        // A damaged entry is ignored: the builder starts empty, and the entry is overwritten later.
+      }
     }
   };
-  return { open, openShared, importText, restoreDraft, lastLink: () => lastLink };
+  return { open, openShared, openFunnel, importText, restoreDraft, lastLink: () => lastLink };
 }
 
 const booted = boot();
@@ -371,6 +406,8 @@ window.segx = {
   saveAudience: async (definition) => (await booted).saveAudience(definition),
   // Opens a definition in the Audiences tab, as an import does (checked first; refused: no change).
   openAudience: async (definition) => (await booted).audiences.open(definition, 'The audience'),
+  // Opens a funnel definition in the Funnels tab (checked by the core; refused: no change).
+  openFunnel: async (definition) => (await booted).audiences.openFunnel(definition, 'The funnel'),
   // Imports definition or workspace JSON text, as "Import JSON" does with a file.
   importText: async (text) => (await booted).audiences.importText(String(text)),
   lastShareLink: async () => (await booted).audiences.lastLink(),

@@ -1,5 +1,6 @@
-// Audience definitions as share links: "#a=" + base64url of the deflate-compressed JSON, made
-// with the browser's own CompressionStream, so nothing leaves the page to make or read a link.
+// Definitions as share links: "#a=" (an audience) or "#f=" (a funnel, "kind": "funnel") +
+// base64url of the deflate-compressed JSON, made with the browser's own CompressionStream, so
+// nothing leaves the page to make or read a link.
 const kMaxLinkBytes = 1 << 20;  // a decompressed definition larger than this is refused
 
 // Runs bytes through a (de)compression stream, stopping past `limit` output bytes so that a
@@ -38,13 +39,14 @@ const fromBase64Url = (text) => {
 
 export async function shareFragment(definition) {
   const json = new TextEncoder().encode(JSON.stringify(definition));
-  return '#a=' + toBase64Url(await pipe(json, new CompressionStream('deflate')));
+  const prefix = definition && definition.kind === 'funnel' ? '#f=' : '#a=';
+  return prefix + toBase64Url(await pipe(json, new CompressionStream('deflate')));
 }
 
-// Reads the definition a "#a=" fragment carries; throws an Error saying what is wrong.
+// Reads the definition a "#a=" or "#f=" fragment carries; throws an Error saying what is wrong.
 export async function readShareFragment(fragment) {
-  const m = /^#a=(.*)$/.exec(fragment);
-  if (!m) throw new Error('the link carries no audience ("#a=…")');
+  const m = /^#[af]=(.*)$/.exec(fragment);
+  if (!m) throw new Error('the link carries no definition ("#a=…" or "#f=…")');
   let json;
   try {
     json = await pipe(fromBase64Url(m[1]), new DecompressionStream('deflate'), kMaxLinkBytes);

@@ -117,8 +117,11 @@ function parseChecked(text, { columnsOf } = {}) {
     result = { ok: true, kind: 'audience', audience };
   } else if (doc.kind === 'workspace' || (!('kind' in doc) && ['mappings', 'audiences', 'settings'].some((k) => k in doc))) {
     result = { ok: true, kind: 'workspace', workspace: checkWorkspace(doc, add, columnsOf) };
+  } else if (doc.kind === 'funnel') {
+    // A funnel definition: the core reads it (strictly, with paths) when it is opened.
+    result = { ok: true, kind: 'funnel', funnel: doc };
   } else if ('kind' in doc) {
-    add('kind', `expected "workspace" (an audience definition has no "kind")`);
+    add('kind', `expected "workspace" or "funnel" (an audience definition has no "kind")`);
   } else {
     add('', 'expected an audience definition (with "root") or a workspace (with "kind": "workspace")');
   }

@@ -328,3 +328,78 @@ HeatGridHit heat_grid(const double* values, const std::string* texts, int rows, 
 }
 
 } // namespace segx
+
+namespace segx {
+
+// A fixed palette for series, distinct in light and dark themes.
+static ImU32 series_color(size_t s, bool hovered) {
+    static const ImU32 kSeries[] = {IM_COL32(40, 100, 210, 0), IM_COL32(230, 120, 30, 0),
+                                    IM_COL32(40, 160, 90, 0),  IM_COL32(200, 60, 80, 0),
+                                    IM_COL32(130, 90, 200, 0), IM_COL32(20, 160, 170, 0),
+                                    IM_COL32(180, 150, 20, 0), IM_COL32(120, 120, 120, 0)};
+    return kSeries[s % (sizeof kSeries / sizeof kSeries[0])] |
+           (ImU32(hovered ? 255 : 170) << IM_COL32_A_SHIFT);
+}
+
+GroupedBarHit grouped_bars(const char* id, const std::string* group_labels, size_t groups,
+                           const std::string* series_labels, size_t series, const double* values,
+                           bool percent, ImVec2 size) {
+    GroupedBarHit hit;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 p0 = ImGui::GetCursorScreenPos();
+    if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
+    float line = ImGui::GetTextLineHeightWithSpacing();
+    float axis_w = ImGui::CalcTextSize("00000000").x;
+    ImVec2 a(p0.x + axis_w, p0.y + 4), b(p0.x + size.x - 8, p0.y + size.y - line);
+    ImGui::Dummy(size);
+    if (groups == 0 || series == 0 || b.x <= a.x + 4 || b.y <= a.y + 4) return hit;
+    double top = 100;
+    if (!percent) {
+        top = 0;
+        for (size_t i = 0; i < groups * series; ++i) top = std::max(top, values[i]);
+        top = nice_max(top);
+    }
+    for (int k = 0; k <= 4; ++k) {
+        float y = b.y - (b.y - a.y) * float(k) / 4;
+        dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), kChartGrid);
+        std::string t = percent ? std::to_string(25 * k) + "%" : format_count(top * k / 4);
+        dl->AddText(ImVec2(a.x - ImGui::CalcTextSize(t.c_str()).x - 6, y - ImGui::GetTextLineHeight() / 2),
+                    kChartAxisText, t.c_str());
+    }
+    float slot = (b.x - a.x) / float(groups);
+    float bar_w = std::max(2.0f, slot * 0.8f / float(series));
+    ImVec2 after = ImGui::GetCursorScreenPos();
+    for (size_t g = 0; g < groups; ++g) {
+        float x = a.x + slot * (float(g) + 0.1f);
+        for (size_t s = 0; s < series; ++s, x += bar_w) {
+            double v = std::clamp(values[s * groups + g], 0.0, top);
+            float y = std::min(b.y - (b.y - a.y) * float(v / top), b.y - 3);
+            std::string label = std::string(id) + "[" + std::to_string(g) + "][" + std::to_string(s) + "]";
+            ImGui::SetCursorScreenPos(ImVec2(x, y));
+            ImGui::InvisibleButton(label.c_str(), ImVec2(std::max(1.0f, bar_w - 1), b.y - y));
+            widget_registry_note_last_item(label.c_str());
+            bool hovered = ImGui::IsItemHovered();
+            if (hovered) hit = {int(g), int(s)};
+            dl->AddRectFilled(ImVec2(x, y), ImVec2(x + std::max(1.0f, bar_w - 1), b.y),
+                              series_color(s, hovered));
+        }
+        centred_text(dl, a.x + slot * (float(g) + 0.5f), b.y + 3, slot, kChartAxisText, group_labels[g]);
+    }
+    ImGui::SetCursorScreenPos(after);
+    // The legend: a swatch and the series' name, wrapping like text.
+    for (size_t s = 0; s < series; ++s) {
+        if (s > 0) ImGui::SameLine(0, 12);
+        if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(series_labels[s].c_str()).x + line)
+            ImGui::NewLine();
+        ImVec2 q = ImGui::GetCursorScreenPos();
+        float h = ImGui::GetTextLineHeight();
+        ImGui::GetWindowDrawList()->AddRectFilled(
+            ImVec2(q.x, q.y + h * 0.2f), ImVec2(q.x + h * 0.6f, q.y + h * 0.8f), series_color(s, true));
+        ImGui::Dummy(ImVec2(h * 0.8f, h));
+        ImGui::SameLine(0, 2);
+        ImGui::TextUnformatted(series_labels[s].c_str());
+    }
+    return hit;
+}
+
+} // namespace segx

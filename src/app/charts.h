@@ -82,3 +82,19 @@ HeatGridHit heat_grid(const double* values, const std::string* texts, int rows, 
                       const std::string& legend_label, ImVec2 size);
 
 } // namespace segx
+
+namespace segx {
+
+// Grouped vertical bars: `groups` slots along x (e.g. a funnel's steps), each with one bar per
+// series (e.g. breakdown values, or two audiences), `values[s * groups + g]` in [0, top]. The
+// y axis is labelled as percentages when `percent` (top = 100). Each bar is an item labelled
+// `id` + "[g][s]" so tests can hover it; the legend lists the series under the chart. Returns
+// the hovered bar's group and series (-1: none); the caller shows its tooltip.
+struct GroupedBarHit {
+    int group = -1, series = -1;
+};
+GroupedBarHit grouped_bars(const char* id, const std::string* group_labels, size_t groups,
+                           const std::string* series_labels, size_t series, const double* values,
+                           bool percent, ImVec2 size);
+
+} // namespace segx

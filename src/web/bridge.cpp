@@ -442,6 +442,27 @@ EMSCRIPTEN_KEEPALIVE int segx_sql_result_fail(double id, const char* message, in
     return guarded([&] { return sql_fail(app().sql, uint64_t(id), message, line_offset) ? 1 : 0; });
 }
 
+// Opens a funnel definition (JSON text) in the Funnels tab, as an import, a share link or a
+// restored draft does; `opened_id` as for segx_audience_open. {ok} or {ok: false, errors}; a
+// refused one changes nothing.
+EMSCRIPTEN_KEEPALIVE const char* segx_funnel_open(const char* definition, const char* opened_id) {
+    if (guarded([&] {
+            std::vector<DefinitionError> errors = open_funnel_definition(
+                app().funnels, session(), definition ? definition : "", opened_id ? opened_id : "");
+            nlohmann::json out = {{"ok", errors.empty()}};
+            if (!errors.empty()) {
+                out["errors"] = nlohmann::json::array();
+                for (const DefinitionError& e : errors)
+                    out["errors"].push_back({{"path", e.path}, {"message", e.message}});
+            }
+            g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            return 0;
+        }) != 0)
+        g_json =
+            nlohmann::json({{"ok", false}, {"errors", {{{"path", ""}, {"message", g_last_error}}}}}).dump();
+    return g_json.c_str();
+}
+
 // Compiles a definition to DuckDB SQL ({ok, sql} or {ok:false, errors}); valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* segx_audience_sql(const char* definition) {
     if (guarded(

@@ -50,9 +50,10 @@ struct Page {
     bool font_dirty = true;
     bool device_ready = false; // the GL backend has created its objects
     double last_draw_ms = 0;
-    uint64_t saved_draft_revision = 0; // the draft's revision last written to the workspace
-    uint64_t workspace_revision = 0;   // the workspace's revision JS was last told of
-    WidgetRect text_field;             // the text input being edited, as last told to JS (w == 0: none)
+    uint64_t saved_draft_revision = 0;  // the draft's revision last written to the workspace
+    uint64_t saved_funnel_revision = 0; // the same for the Funnels tab's draft
+    uint64_t workspace_revision = 0;    // the workspace's revision JS was last told of
+    WidgetRect text_field;              // the text input being edited, as last told to JS (w == 0: none)
 };
 Page g;
 // Per frame, for the tabs' work (at 60 frames a second a frame lasts 16.7 ms).
@@ -118,6 +119,9 @@ EM_JS(void, js_sql_cancel, (double id), {
 });
 EM_JS(void, js_sql_csv, (const char* text), {
     if (Module.segxSqlCsv) Module.segxSqlCsv(UTF8ToString(text));
+});
+EM_JS(void, js_funnel_draft, (const char* json, const char* opened_id), {
+    if (Module.segxFunnelDraft) Module.segxFunnelDraft(UTF8ToString(json), UTF8ToString(opened_id));
 });
 EM_JS(void, js_set_cursor, (const char* css), {
     if (Module.canvas) Module.canvas.style.cursor = UTF8ToString(css);
@@ -225,6 +229,13 @@ static void take_audience_requests(UiState& ui) {
         std::string draft =
             nlohmann::json(st.draft).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         js_workspace_draft(draft.c_str(), st.opened_id.c_str());
+    }
+    const FunnelState& fs = app().funnels;
+    if (fs.draft_revision != g.saved_funnel_revision) {
+        g.saved_funnel_revision = fs.draft_revision;
+        std::string draft =
+            funnel_json(fs.draft).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        js_funnel_draft(draft.c_str(), fs.opened_id.c_str());
     }
 }
 
@@ -357,6 +368,11 @@ EMSCRIPTEN_KEEPALIVE void segx_input_key(int key, int down, int mods) {
 // Brings the Audiences tab to the front (an opened link or file).
 EMSCRIPTEN_KEEPALIVE void segx_show_audiences() {
     g.ui.select_tab = "Audiences";
+    g.busy_frames = std::max(g.busy_frames, 3);
+}
+// Brings the Funnels tab to the front (an opened link or file).
+EMSCRIPTEN_KEEPALIVE void segx_show_funnels() {
+    g.ui.select_tab = "Funnels";
     g.busy_frames = std::max(g.busy_frames, 3);
 }
 EMSCRIPTEN_KEEPALIVE void segx_input_char(int codepoint) { push_event({EventKind::Char, 0, 0, codepoint}); }

@@ -71,16 +71,103 @@ static void start_evaluation(Session& session, FunnelState& st, const EvalInputs
     });
 }
 
+// The comparison's two runs, once the draft's own answer is up to date (so each edit runs the
+// engine at most three times, never per frame).
+static void update_compare(Session& session, FunnelState& st, const EvalInputs& inputs) {
+    FunnelState::Compare& c = st.compare;
+    if (c.evaluated_for == inputs && c.evaluated_revision == c.revision) return;
+    c.evaluated_for = inputs, c.evaluated_revision = c.revision;
+    RunContext ctx{session.model, session.as_of_us(), session.model_generation, &session.workspace.saved,
+                   &session.audience_cache};
+    for (int side = 0; side < 2; side++) {
+        c.answers[side] = nullptr;
+        if (c.ids[side].empty() || !st.errors.empty()) continue;
+        json doc = funnel_json(st.draft);
+        doc["audience"] = {{"audience", c.ids[side]}};
+        c.answers[side] = run_definition(ctx, doc, RunOptions{});
+    }
+}
+
+void set_compare_audience(FunnelState& st, int side, const std::string& audience_id) {
+    if (side < 0 || side > 1 || st.compare.ids[side] == audience_id) return;
+    st.compare.ids[side] = audience_id;
+    ++st.compare.revision;
+}
+
+std::vector<DefinitionError> open_funnel_definition(FunnelState& st, const Session& session,
+                                                    std::string_view json_text,
+                                                    const std::string& opened_id) {
+    FunnelValidation v = parse_funnel(json_text, check_audience_group);
+    if (!v.ok()) {
+        // The builder holds steps and exclusions not filled in yet (event ""), which the reader
+        // refuses: a draft saved that way reads with a placeholder, emptied again after.
+        static const char* kUnfilled = "\x01unfilled";
+        json doc = json::parse(json_text, nullptr, false);
+        bool any = false;
+        for (const char* list : {"steps", "exclusions"})
+            if (doc.is_object() && doc.contains(list) && doc[list].is_array())
+                for (json& item : doc[list])
+                    if (item.is_object() && item.contains("event") && item["event"] == "")
+                        item["event"] = kUnfilled, any = true;
+        if (!any) return v.errors;
+        FunnelValidation again = validate_funnel(doc, check_audience_group);
+        if (!again.ok()) return v.errors;
+        for (FunnelStep& step : again.funnel.steps)
+            if (step.event == kUnfilled) step.event.clear();
+        for (FunnelExclusion& x : again.funnel.exclusions)
+            if (x.event == kUnfilled) x.event.clear();
+        v = std::move(again);
+    }
+    st.draft = std::move(v.funnel);
+    st.opened_id.clear();
+    for (const Funnel& f : session.workspace.saved.funnels)
+        if (f.id == st.draft.id || (!opened_id.empty() && f.id == opened_id)) st.opened_id = f.id;
+    funnel_changed(st);
+    return {};
+}
+
+bool funnel_sql_text(Session& session, const FunnelState& st, std::string* sql, std::string* problem) {
+    json r = json::parse(
+        session.audience_sql_json(funnel_json(st.draft).dump(-1, ' ', false, json::error_handler_t::replace)),
+        nullptr, false);
+    if (r.is_object() && r.value("ok", false) && r.contains("sql")) {
+        *sql = r["sql"].get<std::string>();
+        return true;
+    }
+    std::vector<DefinitionError> errors = r.is_object() ? errors_from(r) : std::vector<DefinitionError>{};
+    *problem = errors.empty() ? "the funnel could not be compiled" : errors.front().to_string();
+    return false;
+}
+
 void update_funnel(Session& session, FunnelState& st, double budget_ms) {
     EvalInputs inputs = funnel_inputs(session, st);
     if (st.evaluated && st.evaluated_for == inputs) {
         st.job = Job{};
+        update_compare(session, st, inputs);
         return;
     }
     if (!st.job.active() || st.job_for != inputs) start_evaluation(session, st, inputs);
     if (!st.job.active()) return;
     st.job.step(budget_ms);
     if (!st.job.active()) st.eval_ms = st.job.work_ms;
+}
+
+// The comparison as shown: per side the audience id and its per-step users (null: none).
+static json compare_json(const FunnelState& st) {
+    json sides = json::array();
+    for (int side = 0; side < 2; side++) {
+        const json& a = st.compare.answers[side];
+        json users = nullptr;
+        if (a.is_object() && a.value("ok", false)) {
+            users = json::array();
+            for (const json& s : a["steps"]) users.push_back(s.value("users", 0));
+        }
+        sides.push_back(
+            {{"audience", st.compare.ids[side].empty() ? json(nullptr) : json(st.compare.ids[side])},
+             {"users", users},
+             {"errors", a.is_object() && !a.value("ok", true) ? a["errors"] : json::array()}});
+    }
+    return sides;
 }
 
 json funnel_state_json(const Session& session, const FunnelState& st) {
@@ -99,7 +186,9 @@ json funnel_state_json(const Session& session, const FunnelState& st) {
             {"evaluating", pending},
             {"evaluations", st.evaluations},
             {"progress", pending ? st.job.progress() : 1.0f},
-            {"can_undo_delete", !st.deleted.empty()}};
+            {"can_undo_delete", !st.deleted.empty()},
+            {"compare", compare_json(st)},
+            {"hover", st.hover}};
 }
 
 // --- saved funnels ------------------------------------------------------------------------------

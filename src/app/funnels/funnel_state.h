@@ -46,7 +46,32 @@ struct FunnelState {
         Funnel funnel;
     };
     std::vector<Deleted> deleted; // newest last; "Undo" restores the last one
+
+    // "Two audiences side by side": the draft run once per chosen saved audience (its audience
+    // filter replaced by {"audience": id}); "" = not chosen. Answered with the draft's inputs.
+    struct Compare {
+        std::string ids[2];
+        uint64_t revision = 1; // bumped when `ids` change
+        EvalInputs evaluated_for;
+        uint64_t evaluated_revision = 0;
+        nlohmann::json answers[2]; // segx.run's answer for each side (null: not chosen)
+    } compare;
+
+    std::string hover; // the tooltip of the grouped bar under the mouse ("": none), for state()
 };
+
+// Opens a funnel definition (JSON text: an import, a share link, a restored draft) as the draft;
+// `opened_id` names the saved funnel it was being edited as ("" for none; a saved funnel of
+// the definition's own id counts too). Errors (with JSON paths) and no change when it does not read.
+std::vector<DefinitionError> open_funnel_definition(FunnelState& st, const Session& session,
+                                                    std::string_view json_text,
+                                                    const std::string& opened_id = "");
+
+// The draft as DuckDB SQL (core/run/definition_sql.h): true and the statement, or false and why.
+bool funnel_sql_text(Session& session, const FunnelState& st, std::string* sql, std::string* problem);
+
+// Chooses the saved audience of one side (0, 1) of the comparison ("" to clear it).
+void set_compare_audience(FunnelState& st, int side, const std::string& audience_id);
 
 // Every editor calls this after changing the draft (or which saved funnel it is).
 inline void funnel_changed(FunnelState& st) { ++st.draft_revision; }

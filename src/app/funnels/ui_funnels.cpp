@@ -357,7 +357,56 @@ void draw_chart(App& app, UiState& ui) {
     }
 }
 
-void draw_breakdown(const FunnelState& st) {
+std::string row_label(const json& row) {
+    std::string kind = row.value("row", "");
+    if (kind == "value") return row.at("value").is_string() ? row.at("value").get<std::string>() : "";
+    return kind == "other" ? "(other)" : "(not set)";
+}
+
+// Step labels under grouped bars ("1. view_item").
+std::vector<std::string> step_labels(const json& steps) {
+    std::vector<std::string> out;
+    for (size_t k = 0; k < steps.size(); ++k)
+        out.push_back(std::to_string(k + 1) + ". " + steps[k].value("event", ""));
+    return out;
+}
+
+// Per step, each series' users as a share of its own step-1 users, so that rows (or
+// audiences) of different sizes compare; the tooltip gives the exact numbers.
+void conversion_bars(const char* id, const json& steps, const std::vector<std::string>& names,
+                     const std::vector<std::vector<double>>& users, std::string* hover) {
+    std::vector<std::string> groups = step_labels(steps);
+    std::vector<double> values;
+    for (const std::vector<double>& u : users)
+        for (size_t k = 0; k < groups.size(); ++k)
+            values.push_back(k < u.size() && u[0] > 0 ? 100.0 * u[k] / u[0] : 0.0);
+    GroupedBarHit hit = grouped_bars(id, groups.data(), groups.size(), names.data(), names.size(),
+                                     values.data(), true, ImVec2(0, 200 * unit()));
+    if (hit.group < 0) return;
+    const std::vector<double>& u = users[size_t(hit.series)];
+    size_t k = size_t(hit.group);
+    double first = u.empty() ? 0 : u[0];
+    std::string text = names[size_t(hit.series)] + "\nStep " + groups[k] + "\nUsers: " + format_count(u[k]) +
+                       "\nConversion from step 1: " + pct(first > 0 ? u[k] / first : 0);
+    if (k > 0) text += "\nFrom the previous step: " + pct(u[k - 1] > 0 ? u[k] / u[k - 1] : 0);
+    ImGui::SetTooltip("%s", text.c_str());
+    *hover = std::move(text);
+}
+
+void draw_breakdown_bars(const json& rows, const json& steps, std::string* hover) {
+    std::vector<std::string> names;
+    std::vector<std::vector<double>> users;
+    for (const json& row : rows) {
+        names.push_back(row_label(row));
+        users.emplace_back();
+        for (const json& u : row.at("steps")) users.back().push_back(number(u, "users"));
+    }
+    if (names.empty()) return;
+    ImGui::TextDisabled("Conversion from step 1, per value");
+    conversion_bars("##breakdown_bars", steps, names, users, hover);
+}
+
+void draw_breakdown(FunnelState& st) {
     // (Only an answer to a funnel with a breakdown has rows; const json has no operator[] for a
     // missing key.)
     auto it = st.answer.find("breakdown");
@@ -367,6 +416,7 @@ void draw_breakdown(const FunnelState& st) {
     if (steps.empty()) return;
     ImGui::Spacing();
     ImGui::TextDisabled("BREAKDOWN");
+    draw_breakdown_bars(rows, steps, &st.hover);
     int columns = int(steps.size()) + 2;
     ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
                             ImGuiTableFlags_SizingFixedFit;
@@ -436,6 +486,53 @@ void draw_histogram(const FunnelState& st) {
                     ImVec2(0, 180 * unit()));
 }
 
+// Two saved audiences side by side: the draft counted within each (its audience filter
+// replaced by the saved audience), as grouped bars.
+void draw_compare(Session& session, FunnelState& st) {
+    ImGui::Spacing();
+    ImGui::TextDisabled("TWO AUDIENCES SIDE BY SIDE");
+    const std::vector<Audience>& audiences = session.workspace.saved.audiences;
+    if (audiences.empty()) {
+        ImGui::TextDisabled("Save audiences in the Audiences tab to compare this funnel across them.");
+        return;
+    }
+    for (int side = 0; side < 2; ++side) {
+        if (side) ImGui::SameLine();
+        std::string current = "(none)";
+        for (const Audience& a : audiences)
+            if (a.id == st.compare.ids[side]) current = a.name;
+        std::string label = std::string("##compare[") + char('0' + side) + "]";
+        ImGui::SetNextItemWidth(180 * unit());
+        if (ImGui::BeginCombo(label.c_str(), current.c_str())) {
+            if (ImGui::Selectable("(none)", st.compare.ids[side].empty())) set_compare_audience(st, side, "");
+            for (const Audience& a : audiences)
+                if (ImGui::Selectable((a.name + "##" + a.id).c_str(), a.id == st.compare.ids[side]))
+                    set_compare_audience(st, side, a.id);
+            ImGui::EndCombo();
+        }
+    }
+    std::vector<std::string> names;
+    std::vector<std::vector<double>> users;
+    for (int side = 0; side < 2; ++side) {
+        const json& a = st.compare.answers[side];
+        if (st.compare.ids[side].empty() || !a.is_object()) continue;
+        if (!a.value("ok", false)) {
+            std::vector<DefinitionError> errors;
+            for (const json& e : a.value("errors", json::array()))
+                errors.push_back({e.value("path", ""), e.value("message", "")});
+            if (!errors.empty()) ImGui::TextColored(kErrorText, "%s", errors.front().to_string().c_str());
+            continue;
+        }
+        std::string name = st.compare.ids[side];
+        for (const Audience& au : audiences)
+            if (au.id == name) name = au.name;
+        names.push_back(name + " (" + format_count(number(a, "population")) + " users)");
+        users.emplace_back();
+        for (const json& s : a.at("steps")) users.back().push_back(number(s, "users"));
+    }
+    if (!names.empty()) conversion_bars("##compare_bars", st.answer.at("steps"), names, users, &st.hover);
+}
+
 void draw_results(App& app, UiState& ui) {
     FunnelState& st = app.funnels;
     if (!st.answer.is_object()) {
@@ -447,6 +544,7 @@ void draw_results(App& app, UiState& ui) {
         return;
     }
     const json& steps = st.answer.at("steps");
+    st.hover.clear(); // set again below while the mouse is over a grouped bar
     if (!st.errors.empty())
         ImGui::TextColored(kErrorText, "The figures below are of the last funnel that could be counted.");
     if (!steps.empty()) {
@@ -462,6 +560,7 @@ void draw_results(App& app, UiState& ui) {
     draw_chart(app, ui);
     draw_breakdown(st);
     draw_histogram(st);
+    draw_compare(app.session, st);
 }
 
 void draw_header(Session& session, FunnelState& st, UiState& ui) {
@@ -493,6 +592,35 @@ void draw_header(Session& session, FunnelState& st, UiState& ui) {
         ImGui::SetClipboardText(text.c_str());
         session.post(Level::Info, "Copied the funnel definition as JSON (segx.run reads it)");
     }
+    ImGui::SameLine();
+    if (ImGui::Button("Download JSON##funnel")) {
+        ui.download = {file_name_for(st.draft.name, ".segx.json"), "application/json",
+                       funnel_json(st.draft).dump(2, ' ', false, json::error_handler_t::replace)};
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Import JSON##funnel")) ui.import_requested = true;
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(
+            "Open a funnel, an audience or a whole workspace (.json). Nothing changes unless it is valid.");
+    ImGui::SameLine();
+    if (ImGui::Button("Copy link##funnel"))
+        ui.share_request = funnel_json(st.draft).dump(-1, ' ', false, json::error_handler_t::replace);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("A link that opens this funnel (the definition only: no data is in it)");
+    ImGui::SameLine();
+    if (ImGui::Button("Copy SQL##funnel")) {
+        std::string sql, problem;
+        if (funnel_sql_text(session, st, &sql, &problem)) {
+            ImGui::SetClipboardText(sql.c_str());
+            session.post(Level::Info, "Copied the funnel as DuckDB SQL");
+        } else {
+            session.post(Level::Error, "No SQL: " + problem);
+        }
+    }
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(
+            "DuckDB SQL giving the same per-step users (and breakdown rows) over tables \"users\" and "
+            "\"events\"");
 }
 
 } // namespace

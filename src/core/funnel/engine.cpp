@@ -174,18 +174,26 @@ private:
     std::vector<uint64_t> not_set_;
 };
 
+// Reorders `values`: the four percentiles by selection (nth_element on shrinking ranges), as
+// the nearest ranks of a sort would give them, in O(n) rather than a full sort.
 DurationStats duration_stats(std::vector<int64_t>& values) {
     DurationStats s;
-    s.users = values.size();
-    if (values.empty()) return s;
-    std::sort(values.begin(), values.end());
+    const size_t n = values.size();
+    s.users = n;
+    if (n == 0) return s;
     double sum = 0;
     for (int64_t v : values) sum += double(v);
-    s.mean = sum / double(values.size()) / 1e6;
-    s.median = double(nearest_rank(values, 50)) / 1e6;
-    s.p25 = double(nearest_rank(values, 25)) / 1e6;
-    s.p75 = double(nearest_rank(values, 75)) / 1e6;
-    s.p90 = double(nearest_rank(values, 90)) / 1e6;
+    s.mean = sum / double(n) / 1e6;
+    std::optional<double>* out[] = {&s.p25, &s.median, &s.p75, &s.p90};
+    const int percents[] = {25, 50, 75, 90};
+    auto lo = values.begin();
+    for (int i = 0; i < 4; i++) {
+        size_t rank = (size_t(percents[i]) * n + 99) / 100; // ceil(p·n/100), as nearest_rank
+        const auto at = values.begin() + std::ptrdiff_t(std::max<size_t>(rank, 1) - 1);
+        std::nth_element(lo, at, values.end());
+        *out[i] = double(*at) / 1e6;
+        lo = at;
+    }
     return s;
 }
 
@@ -231,132 +239,308 @@ public:
             }
         }
         window_us_ = f_.window.micros();
-        return errors.empty();
+        if (!errors.empty()) return false;
+        slots(m);
+        return true;
     }
 
-    // Walks every user; `visit(u, level, times, first_row)` for each user with level >= 1, where
+    // Walks the users; `visit(u, level, times, first_row)` for each user with level >= 1, where
     // times[k] is the counted attempt's k-th step time (k < level) and first_row its step-1 row.
     template <typename Visit>
     void run(std::vector<uint8_t>& levels, uint64_t& population, Visit visit) {
         const Model& m = ctx_.model;
         const size_t users = m.users.size();
+        const std::vector<uint64_t>& offsets = m.events.offsets;
         levels.assign(users, 0);
-        population = 0;
-        const EventStore& ev = m.events;
-        const std::vector<uint8_t> candidates = candidate_users();
-        for (size_t u = 0; u < users; u++) {
-            if (filter_ && (u >= filter_->size || !filter_->get(u))) continue;
-            population++;
-            if (u + 1 >= ev.offsets.size() || (!candidates.empty() && !candidates[u])) continue;
-            const size_t b = size_t(ev.offsets[u]), e = size_t(ev.offsets[u + 1]);
-            if (e == b) continue;
-            const int level = user(b, e);
-            if (level == 0) continue;
+        population = users;
+        if (filter_) {
+            population = filter_->count_set();
+            for (size_t u = users; u < filter_->size; u++) population -= filter_->get(u);
+        }
+        const size_t walkable = std::min(users, offsets.empty() ? 0 : offsets.size() - 1);
+        auto one = [&](size_t u) {
+            if (filter_ && (u >= filter_->size || !filter_->get(u))) return;
+            const int level = user(size_t(offsets[u]), size_t(offsets[u + 1]));
+            if (level == 0) return;
             levels[u] = uint8_t(level);
             visit(u, level, times_, first_row_);
+        };
+        if (!use_index_) {
+            for (size_t u = 0; u < walkable; u++) one(u);
+            return;
+        }
+        // Only users holding a posting of a starting code (step 1's; unordered: any step's):
+        // the next such posting's row names the next user, found by walking the offsets forward.
+        const std::vector<uint32_t>& rows = m.event_index.rows;
+        size_t u = 0;
+        while (u < walkable) {
+            uint64_t next = UINT64_MAX;
+            for (size_t i = 0; i < starting_.size(); i++) {
+                const size_t s = starting_[i];
+                size_t& k = cur_[s];
+                while (k < end_[s] && rows[k] < offsets[u]) k++;
+                if (k < end_[s]) next = std::min<uint64_t>(next, rows[k]);
+            }
+            if (next == UINT64_MAX) break;
+            while (u < walkable && offsets[u + 1] <= next) u++;
+            if (u >= walkable) break;
+#if defined(__GNUC__) || defined(__clang__)
+            if (u + 8 < walkable) __builtin_prefetch(m.events.time.data() + offsets[u + 8]);
+#endif
+            one(u);
+            u++;
         }
     }
 
 private:
-    // With the model's per-event-name index: the users holding an event that can start an
-    // attempt (step 1's name; unordered: any step's), found from those names' postings alone,
-    // so that the walk skips every other user without reading their events. Empty: no index.
-    std::vector<uint8_t> candidate_users() const {
-        const Model& m = ctx_.model;
-        const EventIndex& index = m.event_index;
-        if (!index.fits(m.events)) return {};
-        std::vector<uint8_t> marked(m.users.size(), 0);
-        const uint32_t starts = f_.order == FunnelOrder::Unordered ? ~0u : 1u;
+    // The slots, in code order, and the postings' ranges when the index fits the events.
+    void slots(const Model& m) {
+        slot_of_.assign(steps_.direct.size(), -1);
+        const uint32_t starters = f_.order == FunnelOrder::Unordered ? ~0u : 1u;
         for (uint32_t code = 0; code < steps_.direct.size(); code++) {
-            if (!((steps_.direct[code] | steps_.filtered[code]) & starts)) continue;
-            // Postings are in row order, so the user holding them only moves forward.
-            size_t u = 0;
-            const size_t first = index.first(code), end = first + index.count(code);
-            for (size_t k = first; k < end; k++) {
-                const uint64_t row = index.rows[k];
-                while (m.events.offsets[u + 1] <= row) u++;
-                if (u < marked.size()) marked[u] = 1;
-            }
+            const uint32_t s = steps_.direct[code] | steps_.filtered[code];
+            const uint32_t x = excl_.direct[code] | excl_.filtered[code];
+            if (s == 0 && x == 0) continue;
+            if (s & 1u) first_slot_ = codes_.size();
+            if (s & starters) starting_.push_back(codes_.size());
+            slot_of_[code] = int(codes_.size());
+            codes_.push_back(code);
+            has_excl_ = has_excl_ || x != 0;
         }
-        return marked;
+        slots_ = codes_.size();
+        for (size_t k = 0; k < S_; k++)
+            step_slot_[k] = size_t(slot_of_[*m.event_names.find(f_.steps[k].event)]);
+        for (size_t x = 0; x < f_.exclusions.size(); x++)
+            excl_slot_[x] = size_t(slot_of_[*m.event_names.find(f_.exclusions[x].event)]);
+        for (size_t s = 0; s < slots_; s++) {
+            const uint32_t code = codes_[s];
+            filtered_[s] = (steps_.filtered[code] | excl_.filtered[code]) != 0;
+            direct_[s] = steps_.direct[code];
+            xdirect_[s] = excl_.direct[code];
+        }
+        const EventIndex& index = m.event_index;
+        use_index_ = index.fits(m.events);
+        if (!use_index_) return;
+        for (size_t s = 0; s < slots_; s++) {
+            cur_[s] = index.first(codes_[s]);
+            end_[s] = cur_[s] + index.count(codes_[s]);
+        }
     }
 
     bool in_entry(int64_t t) const { return t >= entry_lo_ && t <= entry_hi_; }
 
-    // First position >= start whose mask has `bit`, from a cursor that only moves forward:
-    // valid because successive calls on one cursor never ask for an earlier start.
-    static size_t seek(size_t& cursor, size_t start, uint32_t bit, const uint32_t* mask, size_t n) {
-        if (cursor < start) cursor = start;
-        while (cursor < n && !(mask[cursor] & bit)) cursor++;
-        return cursor;
+    // The user's events of a step's or an exclusion's name at or before as-of, in stored order,
+    // into row_, time_, smask_ and xmask_ (reused buffers); their count. Through the postings
+    // (index) or by reading the slice [b, e). Ordered and strict funnels stop early, before any
+    // other name is gathered, when no step-1 event lies in the entry range.
+    size_t gather(size_t b, size_t e) {
+        const EventStore& ev = ctx_.model.events;
+        const bool ordered = f_.order != FunnelOrder::Unordered;
+        key_.clear();
+        if (use_index_) {
+            const std::vector<uint32_t>& rows = ctx_.model.event_index.rows;
+            for (size_t i = 0; i < slots_; i++) {
+                // Step 1's code first, so that a user who cannot start is left at once.
+                const size_t s = i == 0 ? first_slot_ : i == first_slot_ ? 0 : i;
+                size_t k = cur_[s];
+                while (k < end_[s] && rows[k] < b) k++;
+                const size_t from = key_.size();
+                for (; k < end_[s] && rows[k] < e; k++) key_.push_back(uint64_t(rows[k]) << 6 | s);
+                cur_[s] = k;
+                if (i == 0 && ordered && !can_start(from)) return 0;
+            }
+            if (slots_ > 1) sort_keys();
+        } else {
+            for (size_t r = b; r < e; r++) {
+                const uint32_t code = ev.event[r];
+                if (code < slot_of_.size() && slot_of_[code] >= 0)
+                    key_.push_back(uint64_t(r) << 6 | uint64_t(slot_of_[code]));
+            }
+            if (ordered && !can_start(0)) return 0;
+        }
+        const size_t n = key_.size();
+        if (row_.size() < n) row_.resize(n), time_.resize(n), smask_.resize(n), xmask_.resize(n);
+        size_t kept = 0;
+        for (; kept < n; kept++) {
+            const size_t row = size_t(key_[kept] >> 6);
+            const int64_t t = ev.time[row];
+            if (t > ctx_.as_of_us) break; // time order: the rest are past as-of too
+            const uint32_t code = codes_[key_[kept] & 63];
+            row_[kept] = row;
+            time_[kept] = t;
+            smask_[kept] = steps_.mask(code, row);
+            xmask_[kept] = has_excl_ ? excl_.mask(code, row) : 0;
+        }
+        return kept;
     }
 
-    // The user's level over the events [b, e) (those at or before as-of); fills times_ and
-    // first_row_ for the counted attempt. The masks come first: a user who cannot start an
-    // attempt is left before any time is read.
-    int user(size_t b, size_t e) {
+    // Whether key_[from..] (rows of step 1's code) holds a step-1 event that starts an attempt.
+    bool can_start(size_t from) const {
         const EventStore& ev = ctx_.model.events;
-        size_t n = e - b;
-        if (smask_.size() < n) smask_.resize(n);
-        uint32_t any = 0;
-        for (size_t i = 0; i < n; i++) any |= smask_[i] = steps_.mask(ev.event[b + i], b + i);
-        const bool unordered_mode = f_.order == FunnelOrder::Unordered;
-        if (unordered_mode ? any == 0 : !(any & 1u)) return 0;
-        const int64_t* time = ev.time.data() + b;
-        // Events past as-of do not exist (time order within the slice).
-        if (time[n - 1] > ctx_.as_of_us) n = size_t(std::upper_bound(time, time + n, ctx_.as_of_us) - time);
-        if (n == 0) return 0;
-        if (unordered_mode) return unordered(b, n, time);
-        const size_t X = f_.exclusions.size();
-        if (X > 0) {
-            if (xmask_.size() < n) xmask_.resize(n);
-            for (size_t i = 0; i < n; i++) xmask_[i] = excl_.mask(ev.event[b + i], b + i);
+        for (size_t i = from; i < key_.size(); i++) {
+            const size_t row = size_t(key_[i] >> 6);
+            if ((key_[i] & 63) != first_slot_) continue;
+            const int64_t t = ev.time[row];
+            if (t > ctx_.as_of_us) return false;
+            if (in_entry(t) && (steps_.mask(codes_[first_slot_], row) & 1u)) return true;
         }
-        size_t cursor[kMaxFunnelSteps] = {}, xcursor[kMaxFunnelExclusions] = {};
-        size_t pos[kMaxFunnelSteps];
+        return false;
+    }
+
+    // Rows are distinct: a plain sort of the keys is the stored order (insertion sort for the
+    // few events of most users).
+    void sort_keys() {
+        uint64_t* k = key_.data();
+        const size_t n = key_.size();
+        if (n > 48) {
+            std::sort(k, k + n);
+            return;
+        }
+        for (size_t i = 1; i < n; i++) {
+            const uint64_t x = k[i];
+            size_t j = i;
+            for (; j > 0 && k[j - 1] > x; j--) k[j] = k[j - 1];
+            k[j] = x;
+        }
+    }
+
+    // Ordered and strict funnels need no merge: each step (and exclusion) is one event name, so
+    // "the earliest step-k event after row r" is a seek in that name's own entries, and "the
+    // very next stored event" is the entry of row r + 1 in the step's name, when there is one.
+    struct Entry {
+        int64_t time;
+        uint32_t row, smask, xmask;
+    };
+
+    Entry entry(size_t s, size_t row, int64_t t) const {
+        if (!filtered_[s]) return {t, uint32_t(row), direct_[s], xdirect_[s]};
+        const uint32_t code = codes_[s];
+        return {t, uint32_t(row), steps_.mask(code, row), has_excl_ ? excl_.mask(code, row) : 0};
+    }
+
+    // Slot s's postings in the user's rows [b, e), at or before as-of, into entries_[s] (grown
+    // to the largest user's events once, then written through a pointer), their count in count_[s].
+    void gather_slot(size_t s, size_t b, size_t e) {
+        const uint32_t* rows = ctx_.model.event_index.rows.data();
+        const int64_t* time = ctx_.model.events.time.data();
+        if (entries_[s].size() < e - b) entries_[s].resize(e - b);
+        Entry* out = entries_[s].data();
+        size_t n = 0, k = cur_[s];
+        const size_t end = end_[s];
+        while (k < end && rows[k] < b) k++;
+        for (; k < end && rows[k] < e; k++) {
+            const int64_t t = time[rows[k]];
+            if (t > ctx_.as_of_us) break; // time order: the user's later ones are past as-of too
+            out[n++] = entry(s, rows[k], t);
+        }
+        while (k < end && rows[k] < e) k++;
+        cur_[s] = k;
+        count_[s] = n;
+    }
+
+    // The user's level (ordered, strict) over the events [b, e) of its slice.
+    int user_by_slots(size_t b, size_t e) {
+        const size_t s0 = step_slot_[0];
+        if (use_index_) {
+            gather_slot(s0, b, e);
+            bool can = false;
+            for (size_t i = 0; i < count_[s0] && !can; i++)
+                can = (entries_[s0][i].smask & 1u) && in_entry(entries_[s0][i].time);
+            if (!can) return 0;
+            for (size_t s = 0; s < slots_; s++)
+                if (s != s0) gather_slot(s, b, e);
+        } else {
+            const EventStore& ev = ctx_.model.events;
+            for (size_t s = 0; s < slots_; s++) {
+                count_[s] = 0;
+                if (entries_[s].size() < e - b) entries_[s].resize(e - b);
+            }
+            for (size_t r = b; r < e && ev.time[r] <= ctx_.as_of_us; r++) {
+                const uint32_t code = ev.event[r];
+                if (code >= slot_of_.size() || slot_of_[code] < 0) continue;
+                const size_t s = size_t(slot_of_[code]);
+                entries_[s][count_[s]++] = entry(s, r, ev.time[r]);
+            }
+        }
+        const Entry* list[kMaxFunnelSteps];
+        size_t size[kMaxFunnelSteps], cursor[kMaxFunnelSteps];
+        for (size_t k = 0; k < S_; k++)
+            list[k] = entries_[step_slot_[k]].data(), size[k] = count_[step_slot_[k]], cursor[k] = 0;
+        const size_t X = f_.exclusions.size();
+        size_t xcursor[kMaxFunnelExclusions];
+        std::fill(xcursor, xcursor + X, size_t(0));
         const bool strict = f_.order == FunnelOrder::Strict;
+        const Entry* at[kMaxFunnelSteps];
         int best = 0;
-        for (size_t p1 = 0; p1 < n && size_t(best) < S_; p1++) {
-            if (!(smask_[p1] & 1u) || !in_entry(time[p1])) continue;
-            const int64_t end = add_saturated(time[p1], window_us_);
-            pos[0] = p1;
+        for (size_t p1 = 0; p1 < size[0] && size_t(best) < S_; p1++) {
+            const Entry& first = list[0][p1];
+            if (!(first.smask & 1u) || !in_entry(first.time)) continue;
+            const int64_t end = add_saturated(first.time, window_us_);
+            at[0] = &first;
             size_t level = 1;
             for (size_t k = 1; k < S_; k++) {
-                size_t q =
-                    strict ? pos[k - 1] + 1 : seek(cursor[k], pos[k - 1] + 1, 1u << k, smask_.data(), n);
-                if (q >= n || time[q] > end || (strict && !(smask_[q] & (1u << k)))) break;
-                pos[k] = q;
+                const Entry* l = list[k];
+                const uint32_t bit = 1u << k, prev = at[k - 1]->row;
+                size_t c = cursor[k];
+                if (strict) {
+                    while (c < size[k] && l[c].row <= prev) c++;
+                    cursor[k] = c;
+                    if (c >= size[k] || l[c].row != prev + 1 || !(l[c].smask & bit)) break;
+                } else {
+                    while (c < size[k] && (l[c].row <= prev || !(l[c].smask & bit))) c++;
+                    cursor[k] = c;
+                    if (c >= size[k]) break;
+                }
+                if (l[c].time > end) break;
+                at[k] = &l[c];
                 level++;
             }
             bool void_attempt = false;
             for (size_t x = 0; x < X && !void_attempt; x++) {
                 const FunnelExclusion& ex = f_.exclusions[x];
                 if (level < size_t(ex.to)) continue;
-                size_t q = seek(xcursor[x], pos[ex.from - 1] + 1, 1u << x, xmask_.data(), n);
-                void_attempt = q < pos[ex.to - 1];
+                const Entry* l = entries_[excl_slot_[x]].data();
+                const size_t n = count_[excl_slot_[x]];
+                const uint32_t bit = 1u << x, from = at[ex.from - 1]->row;
+                size_t c = xcursor[x];
+                while (c < n && (l[c].row <= from || !(l[c].xmask & bit))) c++;
+                xcursor[x] = c;
+                void_attempt = c < n && l[c].row < at[ex.to - 1]->row;
             }
             if (void_attempt || int(level) <= best) continue;
             best = int(level);
-            for (size_t k = 0; k < level; k++) times_[k] = time[pos[k]];
-            first_row_ = b + p1;
+            for (size_t k = 0; k < level; k++) times_[k] = at[k]->time;
+            first_row_ = first.row;
         }
         return best;
     }
 
+    // The user's level over the events [b, e) of its slice; fills times_ and first_row_ for
+    // the counted attempt.
+    int user(size_t b, size_t e) {
+        if (e == b) return 0;
+        if (f_.order != FunnelOrder::Unordered) return user_by_slots(b, e);
+        const size_t n = gather(b, e);
+        return n == 0 ? 0 : unordered(n);
+    }
+
     // Anchors in stored order; the events in [t, t + W] by two forward-only bounds [lo, hi).
-    int unordered(size_t b, size_t n, const int64_t* time) {
-        uint32_t count[kMaxFunnelSteps] = {};
+    int unordered(size_t n) {
+        const int64_t* time = time_.data();
+        const uint32_t* smask = smask_.data();
+        uint32_t count[kMaxFunnelSteps];
+        std::fill(count, count + S_, 0u);
         int distinct = 0, best = 0;
         size_t lo = 0, hi = 0, best_lo = 0, best_hi = 0, best_anchor = 0;
         for (size_t a = 0; a < n && size_t(best) < S_; a++) {
-            if (smask_[a] == 0 || !in_entry(time[a])) continue;
+            if (smask[a] == 0 || !in_entry(time[a])) continue;
             const int64_t t = time[a], end = add_saturated(t, window_us_);
             for (; time[lo] < t; lo++)
                 if (lo < hi)
-                    for (uint32_t m = smask_[lo]; m != 0; m &= m - 1) distinct -= --count[lowest_bit(m)] == 0;
+                    for (uint32_t m = smask[lo]; m != 0; m &= m - 1) distinct -= --count[lowest_bit(m)] == 0;
             if (hi < lo) hi = lo;
             for (; hi < n && time[hi] <= end; hi++)
-                for (uint32_t m = smask_[hi]; m != 0; m &= m - 1) distinct += count[lowest_bit(m)]++ == 0;
+                for (uint32_t m = smask[hi]; m != 0; m &= m - 1) distinct += count[lowest_bit(m)]++ == 0;
             if (distinct > best) {
                 best = distinct;
                 best_lo = lo;
@@ -370,13 +554,13 @@ private:
         uint32_t seen = 0;
         int found = 0;
         for (size_t q = best_lo; q < best_hi && found < best; q++)
-            for (uint32_t m = smask_[q] & ~seen; m != 0; m &= m - 1) {
+            for (uint32_t m = smask[q] & ~seen; m != 0; m &= m - 1) {
                 seen |= 1u << lowest_bit(m);
                 first[found++] = time[q];
             }
         std::sort(first, first + found);
         for (int k = 0; k < found; k++) times_[k] = first[k];
-        first_row_ = b + best_anchor;
+        first_row_ = row_[best_anchor];
         return best;
     }
 
@@ -387,7 +571,24 @@ private:
     int64_t entry_lo_ = INT64_MIN, entry_hi_ = INT64_MAX;
     int64_t window_us_ = 0;
     std::optional<Bitmap> filter_;
-    std::vector<uint32_t> smask_, xmask_; // per event of the current user (reused)
+    // The event codes of steps and exclusions ("slots", at most 64), each with its postings'
+    // cursor and end when the model's index is used; slot_of_ per code (-1: not relevant).
+    std::vector<uint32_t> codes_;
+    std::vector<int> slot_of_;
+    size_t slots_ = 0, first_slot_ = 0;
+    size_t cur_[64] = {}, end_[64] = {};
+    bool filtered_[64] = {};
+    std::vector<size_t> starting_;                // the slots whose names can start an attempt
+    uint32_t direct_[64] = {}, xdirect_[64] = {}; // per slot: its steps', exclusions' bits without filters
+    size_t step_slot_[kMaxFunnelSteps] = {}, excl_slot_[kMaxFunnelExclusions] = {};
+    std::vector<Entry> entries_[64]; // ordered, strict: per slot, the current user's (reused)
+    size_t count_[64] = {};
+    bool use_index_ = false, has_excl_ = false;
+    // The current user's gathered events (reused, never shrunk): key = row << 6 | slot.
+    std::vector<uint64_t> key_;
+    std::vector<size_t> row_;
+    std::vector<int64_t> time_;
+    std::vector<uint32_t> smask_, xmask_;
     int64_t times_[kMaxFunnelSteps] = {};
     size_t first_row_ = 0;
 

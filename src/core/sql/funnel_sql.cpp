@@ -96,7 +96,10 @@ const char* interval_unit(WindowUnit unit) {
 
 class Compiler {
 public:
-    Compiler(const Funnel& f, const EvalContext& ctx) : f_(f), ctx_(ctx), S_(f.steps.size()) {}
+    // with_breakdown: "levels" also carries each user's breakdown value source ("bd", the
+    // counted attempt's step-1 property) for breakdown_sql().
+    Compiler(const Funnel& f, const EvalContext& ctx, bool with_breakdown)
+        : f_(f), ctx_(ctx), S_(f.steps.size()), bd_(with_breakdown && f.breakdown) {}
 
     // The CTEs up to "levels" (user_id, level), after "WITH ", or "" with errors.
     std::string levels(std::vector<DefinitionError>& errors) {
@@ -160,11 +163,12 @@ private:
         }
         if (f_.breakdown) {
             const bool prop = f_.breakdown->property;
-            const std::vector<Column>& cols = prop ? ctx_.model.events.properties : ctx_.model.attributes;
-            if (find_column(cols, f_.breakdown->name) == nullptr)
-                errors.push_back(
-                    {prop ? "breakdown.property" : "breakdown.attribute",
-                     unknown_name(prop ? "event property" : "attribute", f_.breakdown->name, cols)});
+            const Column* c =
+                prop ? sql_column(ctx_.model.events.properties, "event property", "events",
+                                  f_.breakdown->name, kEventsTableColumns, "breakdown.property", errors)
+                     : sql_column(ctx_.model.attributes, "attribute", "users", f_.breakdown->name,
+                                  {"user_id"}, "breakdown.attribute", errors);
+            if (c != nullptr) breakdown_ident_ = sql_ident(c->name);
         }
         if (!f_.audience.is_null()) {
             for (size_t i = 0; i < compiling.size(); i++) {
@@ -211,7 +215,7 @@ private:
     // one), the others only those of a step or an exclusion. Positions follow the stored order.
     std::string events_cte() const {
         std::string sql = "\"ev\" AS (\n  SELECT \"e\".\"user_id\", \"e\".\"time\"";
-        if (f_.order != FunnelOrder::Unordered)
+        if (f_.order != FunnelOrder::Unordered || by_property())
             sql +=
                 ",\n    row_number() OVER (PARTITION BY \"e\".\"user_id\" ORDER BY \"e\".\"time\", "
                 "\"e\".\"seq\") "
@@ -220,6 +224,7 @@ private:
             sql += ",\n    " + steps_[i] + " AS " + sql_ident("s" + std::to_string(i + 1));
         for (size_t i = 0; i < excl_.size(); i++)
             sql += ",\n    " + excl_[i] + " AS " + sql_ident("x" + std::to_string(i + 1));
+        if (by_property()) sql += ",\n    \"e\"." + breakdown_ident_ + " AS \"bd\"";
         sql += "\n  FROM \"events\" AS \"e\"\n  WHERE \"e\".\"time\" <= " + sql_timestamp(ctx_.as_of_us);
         if (f_.order != FunnelOrder::Strict) {
             std::string names;
@@ -241,7 +246,8 @@ private:
         ctes.push_back(
             "\"a1\" AS (\n  -- an attempt per step-1 event in the entry range\n"
             "  SELECT \"user_id\", \"pos\" AS \"p1\", \"time\" + " +
-            window() + " AS \"end\"\n  FROM \"ev\"\n  WHERE \"s1\"" + entry_ + in_audience() + "\n)");
+            window() + " AS \"end\"" + (by_property() ? ", \"bd\"" : "") + "\n  FROM \"ev\"\n  WHERE \"s1\"" +
+            entry_ + in_audience() + "\n)");
         for (size_t k = 2; k <= S_; k++) {
             const std::string step = sql_ident("s" + std::to_string(k));
             const std::string match = strict ? "SELECT \"ev\".\"pos\" FROM \"ev\"\n     WHERE "
@@ -273,9 +279,10 @@ private:
                      p(size_t(ex.from)) + " AND \"ev\".\"pos\" < \"a\"." + p(size_t(ex.to)) + "))";
         }
         ctes.push_back("\"attempts\" AS (\n  SELECT \"user_id\", " + level + " AS \"level\"" +
+                       (by_property() ? ", \"p1\", \"bd\"" : "") +
                        (voids.empty() ? "" : ",\n    " + voids + " AS \"void\"") + "\n  FROM " +
                        sql_ident("a" + std::to_string(S_)) + " AS \"a\"\n)");
-        ctes.push_back(levels_cte(!voids.empty()));
+        ctes.push_back(levels_cte(!voids.empty(), by_property()));
     }
 
     void unordered_ctes(std::vector<std::string>& ctes) const {
@@ -288,22 +295,36 @@ private:
         ctes.push_back(
             "\"anchors\" AS (\n  -- an attempt per event of any step in the entry range\n"
             "  SELECT \"user_id\", \"time\" AS \"t\", \"time\" + " +
-            window() + " AS \"end\"\n  FROM \"ev\"\n  WHERE (" + any + ")" + entry_ + in_audience() + "\n)");
+            window() + " AS \"end\"" + (by_property() ? ", \"pos\" AS \"p1\", \"bd\"" : "") +
+            "\n  FROM \"ev\"\n  WHERE (" + any + ")" + entry_ + in_audience() + "\n)");
         ctes.push_back(
             "\"attempts\" AS (\n  -- the steps with an event in [t, t + W]\n  SELECT \"a\".\"user_id\", (\n"
             "     SELECT " +
             level +
             "\n     FROM \"ev\"\n     WHERE \"ev\".\"user_id\" = \"a\".\"user_id\" AND \"ev\".\"time\" >= "
             "\"a\".\"t\" "
-            "AND \"ev\".\"time\" <= \"a\".\"end\"\n  ) AS \"level\"\n  FROM \"anchors\" AS \"a\"\n)");
-        ctes.push_back(levels_cte(false));
+            "AND \"ev\".\"time\" <= \"a\".\"end\"\n  ) AS \"level\"" +
+            std::string(by_property() ? ", \"a\".\"p1\", \"a\".\"bd\"" : "") +
+            "\n  FROM \"anchors\" AS \"a\"\n)");
+        ctes.push_back(levels_cte(false, by_property()));
     }
 
-    static std::string levels_cte(bool voids) {
-        return std::string(
-                   "\"levels\" AS (\n  SELECT \"user_id\", max(\"level\") AS \"level\"\n  FROM "
-                   "\"attempts\"\n") +
-               (voids ? "  WHERE NOT \"void\"\n" : "") + "  GROUP BY \"user_id\"\n)";
+    // With a property breakdown, each user's "bd" is the counted attempt's: the earliest-starting
+    // ("p1") of the non-void attempts reaching the user's level.
+    static std::string levels_cte(bool voids, bool bd) {
+        const std::string where = voids ? "  WHERE NOT \"void\"\n" : "";
+        if (bd)
+            return std::string(
+                       "\"levels\" AS (\n  -- per user, the counted attempt: the earliest reaching the "
+                       "level\n"
+                       "  SELECT \"user_id\", \"level\", \"bd\"\n  FROM (\n"
+                       "    SELECT \"user_id\", \"level\", \"bd\",\n"
+                       "      row_number() OVER (PARTITION BY \"user_id\" ORDER BY \"level\" DESC, \"p1\") "
+                       "AS \"n\"\n"
+                       "    FROM \"attempts\"\n") +
+                   (voids ? "    WHERE NOT \"void\"\n" : "") + "  )\n  WHERE \"n\" = 1\n)";
+        return "\"levels\" AS (\n  SELECT \"user_id\", max(\"level\") AS \"level\"\n  FROM \"attempts\"\n" +
+               where + "  GROUP BY \"user_id\"\n)";
     }
 
     const Funnel& f_;
@@ -312,19 +333,63 @@ private:
     std::vector<std::string> steps_, excl_; // the boolean of each step and exclusion over "e"
     std::string entry_;                     // " AND time >= ... AND time <= ..."
     std::string audience_;                  // the audience filter's statement, or ""
+    std::string breakdown_ident_;           // the breakdown column, quoted
+    const bool bd_;
+
+    bool by_property() const { return bd_ && f_.breakdown->property; }
+
+public:
+    // After levels(): the breakdown CTEs and the final statement, rows ("row", "value", "step",
+    // "event", "users") as the engine's breakdown (README "Breakdown rows"): values ranked by
+    // step-1 users then by their text, the first `top`, then "other", then "not_set".
+    std::string breakdown_sql(const std::string& steps) const {
+        const std::string top = std::to_string(f_.breakdown->top);
+        const std::string value = by_property() ? "\"l\".\"bd\"" : "\"u\"." + breakdown_ident_;
+        const std::string join =
+            by_property() ? "" : "\n  LEFT JOIN \"users\" AS \"u\" ON \"u\".\"user_id\" = \"l\".\"user_id\"";
+        return ",\n\"bd_users\" AS (\n  -- each entered user's value\n  SELECT \"l\".\"level\", " + value +
+               " AS \"v\"\n  FROM \"levels\" AS \"l\"" + join +
+               "\n),\n\"bd_values\" AS (\n  -- values ranked by step-1 users, ties by their text\n"
+               "  SELECT \"v\", row_number() OVER (ORDER BY count(*) DESC, CAST(\"v\" AS VARCHAR)) AS "
+               "\"rank\"\n"
+               "  FROM \"bd_users\"\n  WHERE \"v\" IS NOT NULL\n  GROUP BY \"v\"\n),\n"
+               "\"bd_rows\" AS (\n  SELECT \"b\".\"level\",\n"
+               "    CASE WHEN \"r\".\"rank\" IS NULL THEN 'not_set' WHEN \"r\".\"rank\" <= " +
+               top +
+               " THEN 'value' ELSE 'other' END AS \"row\",\n"
+               "    CASE WHEN \"r\".\"rank\" <= " +
+               top +
+               " THEN CAST(\"b\".\"v\" AS VARCHAR) END AS \"value\",\n"
+               "    CASE WHEN \"r\".\"rank\" IS NULL THEN " +
+               top + " + 2 WHEN \"r\".\"rank\" <= " + top + " THEN \"r\".\"rank\" ELSE " + top +
+               " + 1 END AS \"sort\"\n"
+               "  FROM \"bd_users\" AS \"b\"\n  LEFT JOIN \"bd_values\" AS \"r\" ON \"r\".\"v\" = "
+               "\"b\".\"v\"\n)\n"
+               "SELECT \"row\", \"value\", \"s\".\"step\", \"s\".\"event\",\n"
+               "  count(*) FILTER (WHERE \"level\" >= \"s\".\"step\") AS \"users\"\n"
+               "FROM \"bd_rows\"\nCROSS JOIN (VALUES " +
+               steps +
+               ") AS \"s\"(\"step\", \"event\")\n"
+               "GROUP BY \"sort\", \"row\", \"value\", \"s\".\"step\", \"s\".\"event\"\n"
+               "ORDER BY \"sort\", \"s\".\"step\"";
+    }
 };
 
 } // namespace
 
 SqlResult funnel_to_sql(const Funnel& funnel, const EvalContext& ctx) {
     SqlResult r;
-    Compiler c(funnel, ctx);
+    Compiler c(funnel, ctx, true);
     std::string ctes = c.levels(r.errors);
     if (!r.ok()) return r;
     std::string steps;
     for (size_t k = 0; k < funnel.steps.size(); k++)
         steps += std::string(k ? ", " : "") + "(" + std::to_string(k + 1) + ", " +
                  sql_string(funnel.steps[k].event) + ")";
+    if (funnel.breakdown) {
+        r.sql = c.header() + "WITH " + ctes + c.breakdown_sql(steps);
+        return r;
+    }
     r.sql = c.header() + "WITH " + ctes +
             "\nSELECT \"s\".\"step\", \"s\".\"event\", count(\"l\".\"user_id\") AS \"users\"\n"
             "FROM (VALUES " +
@@ -337,7 +402,7 @@ SqlResult funnel_to_sql(const Funnel& funnel, const EvalContext& ctx) {
 
 SqlResult funnel_levels_sql(const Funnel& funnel, const EvalContext& ctx) {
     SqlResult r;
-    Compiler c(funnel, ctx);
+    Compiler c(funnel, ctx, false);
     std::string ctes = c.levels(r.errors);
     if (!r.ok()) return r;
     r.sql = c.header() + "WITH " + ctes + "\nSELECT \"user_id\", \"level\" FROM \"levels\"";

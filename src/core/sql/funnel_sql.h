@@ -23,8 +23,14 @@
 // untrusted. Errors are the engine's, with the same paths: unknown events, properties and
 // attributes, filters that do not fit their column, an entry that does not read, the audience
 // filter's (at paths below "audience"); plus SQL's own (a property named like one of the events
-// table's columns, names differing only in ASCII case). Breakdowns are not compiled: the
-// statement gives the per-step users of the whole funnel.
+// table's columns, names differing only in ASCII case, a breakdown column likewise).
+//
+// With a breakdown, the statement gives the engine's breakdown rows instead: ("row" 'value' |
+// 'other' | 'not_set', "value" text or NULL, "step", "event", "users"), rows in the engine's
+// order (values by step-1 users, ties by their text; then other; then not set), steps within.
+// The per-step users are their sums. Values are DuckDB's text of the value (CAST AS VARCHAR),
+// which is Column::format's for strings, integers, booleans and dates; a double's text may differ
+// (e.g. "1.0" for "1"), and so may the order of two doubles tied on step-1 users.
 
 #include "core/audience/evaluate.h"
 #include "core/funnel/definition.h"
@@ -32,7 +38,8 @@
 
 namespace segx {
 
-// The per-step users: rows ("step" 1.., "event", "users"), in step order. ctx gives the model
+// The per-step users: rows ("step" 1.., "event", "users"), in step order (with a breakdown,
+// the breakdown rows above). ctx gives the model
 // (names and types only), as-of, and saved audiences and funnels for the audience filter.
 SqlResult funnel_to_sql(const Funnel& funnel, const EvalContext& ctx);
 

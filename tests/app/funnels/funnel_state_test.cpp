@@ -7,6 +7,7 @@
 // later, 15 days after its view: within 30 days, not within 7.
 #include "../session_fixture.h"
 
+#include "core/audience/json.h"
 #include "core/run/run.h"
 
 #include <nlohmann/json.hpp>
@@ -225,4 +226,58 @@ TEST_CASE("a bar click opens its step's audience, saving the funnel first when i
     funnel_changed(st);
     REQUIRE(open_step_audience(f.session, st, f.app.audiences, 2, false));
     CHECK(f.session.workspace.saved.funnels.at(0).window.amount == 7);
+}
+
+TEST_CASE("a funnel opened from JSON (import, link, restored draft), and two audiences side by side") {
+    AppFixture f;
+    FunnelState& st = f.app.funnels;
+    // A draft with a step not filled in yet reads back as it was; a refused text changes nothing.
+    FunnelState other;
+    view_then_purchase(other, 30);
+    other.draft.steps.push_back(FunnelStep{});
+    std::string text = funnel_json(other.draft).dump();
+    const uint64_t revision = st.draft_revision;
+    CHECK(open_funnel_definition(st, f.session, text).empty());
+    CHECK(st.draft == other.draft);
+    CHECK(st.draft_revision > revision);
+    CHECK(st.opened_id.empty());
+    std::vector<DefinitionError> errors =
+        open_funnel_definition(st, f.session, R"({"segx": 1, "kind": "funnel", "steps": [], "order": "x"})");
+    REQUIRE(errors.size() == 2);
+    CHECK(errors[0].path == "steps");
+    CHECK(errors[1].path == "order");
+    CHECK(st.draft == other.draft);
+
+    // Opened as the saved funnel it was being edited as.
+    view_then_purchase(st, 30);
+    REQUIRE(save_funnel(f.session, st, false));
+    const std::string id = st.opened_id;
+    new_funnel_draft(st);
+    CHECK(open_funnel_definition(st, f.session, funnel_json(f.session.workspace.saved.funnels[0]).dump()).empty());
+    CHECK(st.opened_id == id);
+
+    // Side by side: each side is the draft within one saved audience, as segx.run counts it.
+    for (const char* a : {R"({"segx": 1, "id": "cn", "name": "CN", "root": {"match": "all", "rules":
+                              [{"kind": "property", "attribute": "country", "op": "eq", "value": "CN"}]}})",
+                          R"({"segx": 1, "id": "all", "name": "Everyone", "root": {"match": "all", "rules": []}})"})
+        f.session.workspace.saved.audiences.push_back(parse_audience(a).audience);
+    ++f.session.workspace.revision;
+    set_compare_audience(st, 0, "cn");
+    set_compare_audience(st, 1, "all");
+    update_funnel(f.session, st, kNoBudget);
+    update_funnel(f.session, st, kNoBudget);
+    json sides = funnel_state_json(f.session, st)["compare"];
+    REQUIRE(sides.size() == 2);
+    json cn = funnel_json(st.draft);
+    cn["audience"] = {{"audience", "cn"}};
+    json run = json::parse(f.session.run_json(cn.dump(), false));
+    REQUIRE(run["ok"] == true);
+    CHECK(sides[0]["audience"] == "cn");
+    CHECK(sides[0]["users"] == json::array({run["steps"][0]["users"], run["steps"][1]["users"]}));
+    CHECK(sides[1]["users"] == json::array({5, 1})); // everyone: the draft's own counts
+    CHECK(sides[0]["users"][0].get<int>() < 5);
+    // Cleared: nothing is run for that side.
+    set_compare_audience(st, 0, "");
+    update_funnel(f.session, st, kNoBudget);
+    CHECK(funnel_state_json(f.session, st)["compare"][0]["users"].is_null());
 }

@@ -1,7 +1,9 @@
 // The Funnels tab in the real page: a three-step funnel built on the demo by clicking real
 // widgets, its counts equal to window.segx.run's for the same definition, a click on a step's
 // bar (and on a drop-off) opening that step's audience in the Audiences tab, and the saved
-// funnel in the rail deleted and restored.
+// funnel in the rail deleted and restored. Then "Copy SQL", "Copy link" (a "#f=" link opening
+// the funnel in a fresh page, with its breakdown drawn as grouped bars that give their numbers
+// on hover), and the draft surviving a reload.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -118,5 +120,56 @@ describe('the Funnels tab', () => {
     s = await settle(page);
     assert.deepEqual(s.saved.funnels.map((x) => x.id), [id]);
     assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
+
+  test('Copy SQL, a share link with a breakdown drawn as grouped bars, and the draft surviving a reload', async () => {
+    const page = await env.openPage();
+    await settle(page);
+    const def = { segx: 1, kind: 'funnel', name: 'Shared "checkout" <b>', steps: kSteps.map((event) => ({ event })),
+      window: { days: 3 }, breakdown: { attribute: 'country', top: 3 } };
+    const run = await page.evaluate((d) => window.segx.run(d), def);
+    assert.equal(run.ok, true, JSON.stringify(run.errors));
+    // Three countries, the other ones, and users with none.
+    assert.deepEqual(run.breakdown.map((r) => r.row), ['value', 'value', 'value', 'other', 'not_set']);
+
+    // "Copy link" on an opened funnel gives a "#f=" link; a fresh page opens it in the tab.
+    assert.equal((await page.evaluate((d) => window.segx.openFunnel(d), def)).ok, true);
+    await clickWidget(page, 'Copy link##funnel');
+    let link = '';
+    for (let i = 0; i < 50 && !link.includes('#f='); ++i) link = await page.evaluate(() => navigator.clipboard.readText()), await frames(page);
+    assert.match(link, /#f=[A-Za-z0-9_-]+$/);
+    // "Copy SQL": one DuckDB statement, with the breakdown rows.
+    await clickWidget(page, 'Copy SQL##funnel');
+    let sql = '';
+    for (let i = 0; i < 50 && !sql.startsWith('-- segx funnel'); ++i) sql = await page.evaluate(() => navigator.clipboard.readText()), await frames(page);
+    assert.match(sql, /^-- segx funnel .*\bWITH\b[\s\S]*"bd_rows"/s);
+    await page.close();
+
+    const shared = await env.openPage({ query: link.slice(link.indexOf('/', 8) + 1) });
+    let s = await stateWhen(shared, (t) => t.funnel.name === def.name && !t.funnel.evaluating && t.funnel.answer);
+    assert.deepEqual(s.funnel.definition, { ...def, id: '', order: 'ordered' });
+    assert.deepEqual(s.funnel.answer.breakdown, run.breakdown);
+    assert.equal(s.funnel.saved_id, null); // opened, not saved behind the user's back
+
+    // The breakdown's grouped bars: the first value's step-2 bar gives its exact numbers.
+    await clickWidget(shared, 'Funnels');
+    const label = '##breakdown_bars[1][0]';
+    const rect = await shared.evaluate((l) => window.segx.widgetRect(l), label);
+    assert.ok(rect?.visible, `${label} is drawn`);
+    await shared.mouse.move(rect.x + rect.w / 2, rect.y + rect.h / 2);
+    s = await stateWhen(shared, (t) => t.funnel.hover);
+    const row = run.breakdown[0];
+    assert.match(s.funnel.hover, new RegExp(`^${row.value}\nStep 2\\. add_to_cart\nUsers: ${row.steps[1].users.toLocaleString('en-US')}\n`));
+
+    // The draft is kept in this browser: a reload without the link opens it again.
+    await shared.waitForFunction(() => localStorage.getItem('segx.funnel_draft')?.includes('Shared'));
+    await shared.evaluate(() => { location.hash = ''; });
+    await shared.reload();
+    await shared.evaluate(() => window.segx.ready());
+    s = await stateWhen(shared, (t) => t.funnel.name === def.name);
+    assert.deepEqual(s.funnel.definition, { ...def, id: '', order: 'ordered' });
+    assert.deepEqual(shared.problems(), []);
+    await shared.close();
   });
 });

@@ -49,6 +49,13 @@ const AUDIENCES = [
   { match: 'all', negate: true, rules: [{ kind: 'behavior', event: 'purchase', window: { last_days: 60 } }] },
   { audience: 'china' },
 ];
+// By a user attribute or the counted attempt's step-1 property; strings, a date, a boolean, an
+// integer, with tops that leave values out (an "other" row) and properties that are often unset.
+const BREAKDOWNS = [
+  { attribute: 'country', top: 3 }, { attribute: 'plan', top: 10 }, { attribute: 'signup_date', top: 4 },
+  { attribute: 'email_opt_in', top: 1 }, { property: 'device', top: 2 }, { property: 'category', top: 3 },
+  { property: 'session_id', top: 5 }, { property: 'page', top: 1 },
+];
 const DATES = ['2025-11-15', '2025-12-20T08:00:00Z', '2026-02-01', '2026-04-10T12:30:00+08:00', '2026-06-01', '2026-08-15', '2026-10-01'];
 
 function generate(count, seed) {
@@ -82,7 +89,7 @@ function generate(count, seed) {
       }
     }
     if (r() < 0.3) def.audience = pick(AUDIENCES);
-    if (r() < 0.2) def.breakdown = { attribute: 'country', top: 3 };
+    if (r() < 0.45) def.breakdown = pick(BREAKDOWNS);
     out.push(def);
   }
   return out;
@@ -113,21 +120,45 @@ function coreSteps(bridge, def) {
   return core.steps.map((s) => s.users);
 }
 
-function sqlSteps(bridge, db, def) {
+function sqlRows(bridge, db, def) {
   const compiled = bridge.sql(def);
   assert.equal(compiled.ok, true, JSON.stringify(compiled.errors));
   assert.equal(compiled.kind, 'funnel');
   const stmt = db.conn.prepare(compiled.sql);
   try {
-    const rows = stmt.query().toArray().map((r) => r.toJSON());
-    assert.deepEqual(rows.map((r) => Number(r.step)), def.steps.map((_, k) => k + 1));
-    assert.deepEqual(rows.map((r) => r.event), def.steps.map((s) => s.event));
-    return { users: rows.map((r) => Number(r.users)), sql: compiled.sql };
+    return { rows: stmt.query().toArray().map((r) => r.toJSON()), sql: compiled.sql };
   } finally {
     stmt.close();
   }
 }
 
+// The per-step users (with a breakdown: its rows' sums).
+function sqlSteps(bridge, db, def) {
+  const { rows, sql } = sqlRows(bridge, db, def);
+  if (def.breakdown) {
+    const users = def.steps.map(() => 0);
+    for (const r of rows) users[Number(r.step) - 1] += Number(r.users);
+    return { users, sql };
+  }
+  assert.deepEqual(rows.map((r) => Number(r.step)), def.steps.map((_, k) => k + 1));
+  assert.deepEqual(rows.map((r) => r.event), def.steps.map((s) => s.event));
+  return { users: rows.map((r) => Number(r.users)), sql };
+}
+
+// The breakdown rows as the core answers them: [{row, value, steps: [users...]}].
+function sqlBreakdown(bridge, db, def) {
+  const { rows, sql } = sqlRows(bridge, db, def);
+  const out = [];
+  for (const r of rows) {
+    const k = Number(r.step);
+    if (k === 1) out.push({ row: r.row, value: r.value ?? null, steps: [] });
+    const last = out[out.length - 1];
+    assert.equal(last.row, r.row, sql);
+    assert.equal(r.event, def.steps[k - 1].event);
+    last.steps.push(Number(r.users));
+  }
+  return { breakdown: out, sql };
+}
 const SAVED_AUDIENCES = {
   china: { segx: 1, id: 'china', name: 'China', root: { match: 'all', rules: [{ kind: 'property', attribute: 'country', op: 'eq', value: 'China' }] } },
 };
@@ -158,6 +189,29 @@ describe('funnel SQL over the demo data equals the core', () => {
     }
     // Most funnels have users past step 1 and lose some on the way: the comparison says something.
     assert.ok(telling >= FUNNELS.length / 3, `telling funnels: ${telling}`);
+  });
+
+  test('breakdowns: the rows (top values, other, not set) equal the core\'s', () => {
+    const defs = FUNNELS.filter((d) => d.breakdown);
+    const kinds = new Set();
+    for (const def of defs) {
+      const core = bridge.run(def);
+      assert.equal(core.ok, true, JSON.stringify(core.errors));
+      const want = core.breakdown.map((b) => ({ row: b.row, value: b.value, steps: b.steps.map((s) => s.users) }));
+      const { breakdown, sql } = sqlBreakdown(bridge, db, def);
+      assert.deepEqual(breakdown, want, `${JSON.stringify(def)}\n${sql}`);
+      for (const b of want) kinds.add(b.row);
+    }
+    assert.ok(defs.length >= 20, `funnels with a breakdown: ${defs.length}`);
+    assert.deepEqual([...kinds].sort(), ['not_set', 'other', 'value'], 'every kind of row was compared');
+    // Every mode with a property breakdown (the counted attempt's step-1 event), one by hand each.
+    for (const order of ['ordered', 'strict', 'unordered']) {
+      const def = { segx: 1, kind: 'funnel', order, steps: [{ event: 'view_item' }, { event: 'add_to_cart' }, { event: 'purchase' }],
+        window: { days: 2 }, breakdown: { property: 'category', top: 2 } };
+      const core = bridge.run(def).breakdown.map((b) => ({ row: b.row, value: b.value, steps: b.steps.map((s) => s.users) }));
+      assert.ok(core.length >= 3, order);
+      assert.deepEqual(sqlBreakdown(bridge, db, def).breakdown, core, order);
+    }
   });
 
   test('hand-written funnels: repeated steps, ties, exclusions that are steps, long funnels', () => {

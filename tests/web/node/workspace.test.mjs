@@ -77,7 +77,7 @@ describe('workspace export and import', () => {
       ['{"segx": 2, "kind": "workspace", "mappings": []}', 'segx', /expected 1/],
       ['{"segx": "1", "root": {}}', 'segx', /expected 1/],
       ['{"kind": "workspace"}', 'segx', /missing/],
-      ['{"segx": 1, "kind": "funnel"}', 'kind', /expected "workspace"/],
+      ['{"segx": 1, "kind": "rfm"}', 'kind', /expected "workspace" or "funnel"/],
       ['{"segx": 1}', '', /audience definition .* or a workspace/],
     ]) {
       const r = parseImport(text);
@@ -87,6 +87,9 @@ describe('workspace export and import', () => {
       assert.match(r.errors[0].message, pattern, text);
     }
     for (const notText of [undefined, null, 42, { segx: 1 }, new Uint8Array(4)]) assertRefused(parseImport(notText), '', /expected the text/);
+    // A funnel definition is a file of its own: the core reads it when it is opened.
+    const funnel = { segx: 1, kind: 'funnel', steps: [{ event: 'a' }, { event: 'b' }] };
+    assert.deepEqual(parseImport(JSON.stringify(funnel)), { ok: true, kind: 'funnel', funnel });
   });
 
   test('mappings are checked with their paths', () => {
