@@ -90,34 +90,42 @@ void draw_grid_editor(RfmState& st) {
     ImGui::TextDisabled(
         "Click a cell to paint it into the chosen segment; shift-click paints the rectangle "
         "from the last cell.");
-    for (size_t i = 0; i < st.draft.segments.size(); ++i) {
-        RfmSegment& seg = st.draft.segments[i];
-        ImGui::PushID(int(i));
-        ImVec4 c = ImGui::ColorConvertU32ToFloat4(segment_color(seg, i));
-        float rgb[3] = {c.x, c.y, c.z};
-        std::string color_id = "##rfm.segments[" + std::to_string(i) + "].color";
-        if (ImGui::ColorEdit3(color_id.c_str(), rgb, ImGuiColorEditFlags_NoInputs))
-            recolor_rfm_segment(st, i, hex_color(rgb));
-        ImGui::SameLine();
-        std::string pick = "##rfm.paint." + std::to_string(i);
-        if (ImGui::RadioButton(pick.c_str(), st.paint_segment == i)) st.paint_segment = i;
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Paint cells into this segment");
-        ImGui::SameLine();
-        char name[256];
-        std::snprintf(name, sizeof name, "%s", seg.name.c_str());
-        ImGui::SetNextItemWidth(170 * unit());
-        std::string name_id = "##rfm.segments[" + std::to_string(i) + "].name";
-        if (ImGui::InputText(name_id.c_str(), name, sizeof name)) {
-            seg.name = name;
-            rfm_changed(st);
+    // Two segments a row, in a strip of fixed height above the charts (so it never pushes them
+    // off screen); it scrolls when there are many segments.
+    const float row_h = ImGui::GetFrameHeightWithSpacing();
+    ImGui::BeginChild("##rfm_editor", ImVec2(0, row_h * 5.4f), false);
+    if (ImGui::BeginTable("##rfm.editor", 2, ImGuiTableFlags_SizingStretchSame)) {
+        for (size_t i = 0; i < st.draft.segments.size(); ++i) {
+            ImGui::TableNextColumn();
+            RfmSegment& seg = st.draft.segments[i];
+            ImGui::PushID(int(i));
+            ImVec4 c = ImGui::ColorConvertU32ToFloat4(segment_color(seg, i));
+            float rgb[3] = {c.x, c.y, c.z};
+            std::string color_id = "##rfm.segments[" + std::to_string(i) + "].color";
+            if (ImGui::ColorEdit3(color_id.c_str(), rgb, ImGuiColorEditFlags_NoInputs))
+                recolor_rfm_segment(st, i, hex_color(rgb));
+            ImGui::SameLine();
+            std::string pick = "##rfm.paint." + std::to_string(i);
+            if (ImGui::RadioButton(pick.c_str(), st.paint_segment == i)) st.paint_segment = i;
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Paint cells into this segment");
+            ImGui::SameLine();
+            char name[256];
+            std::snprintf(name, sizeof name, "%s", seg.name.c_str());
+            ImGui::SetNextItemWidth(170 * unit());
+            std::string name_id = "##rfm.segments[" + std::to_string(i) + "].name";
+            if (ImGui::InputText(name_id.c_str(), name, sizeof name)) {
+                seg.name = name;
+                rfm_changed(st);
+            }
+            ImGui::SameLine();
+            ImGui::TextDisabled(
+                "R %d-%d, F %d-%d%s", seg.r.lo, seg.r.hi, seg.f.lo, seg.f.hi,
+                seg.m ? (", M " + std::to_string(seg.m->lo) + "-" + std::to_string(seg.m->hi)).c_str() : "");
+            ImGui::PopID();
         }
-        ImGui::SameLine();
-        ImGui::TextDisabled(
-            "R %d-%d, F %d-%d%s", seg.r.lo, seg.r.hi, seg.f.lo, seg.f.hi,
-            seg.m ? (", M " + std::to_string(seg.m->lo) + "-" + std::to_string(seg.m->hi)).c_str() : "");
-        draw_problems(st.errors, "segments[" + std::to_string(i) + "]");
-        ImGui::PopID();
+        ImGui::EndTable();
     }
+    ImGui::EndChild();
     if (ImGui::Button("Add a segment##rfm")) {
         int S = rfm_max_score(st.draft.method);
         int r = st.anchor_r ? st.anchor_r : 1, f = st.anchor_f ? st.anchor_f : 1;
@@ -207,8 +215,6 @@ void draw_settings(RfmState& st) {
             if (ImGui::Selectable(kColorByLabels[i], int(st.color_by) == i)) st.color_by = RfmColorBy(i);
         ImGui::EndCombo();
     }
-    ImGui::SameLine(0, 16 * unit());
-    ImGui::Checkbox("Edit the grid##rfm.edit", &st.editing);
     ImGui::TextDisabled("%s", kMethodHelp[int(st.draft.method)]);
     if (st.draft.method == RfmMethod::Thresholds) changed |= draw_thresholds(st);
     if (changed) rfm_changed(st);
@@ -405,6 +411,10 @@ void draw_histograms(const RfmState& st) {
 
 // Copy SQL and the two CSV exports.
 void draw_actions(Session& session, RfmState& st, UiState& ui) {
+    ImGui::Checkbox("Edit the grid##rfm.edit", &st.editing);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Paint cells into segments, rename, recolour, add segments");
+    ImGui::SameLine(0, 16 * unit());
     if (ImGui::Button("Copy SQL##rfm")) {
         std::string sql, problem;
         if (rfm_sql_text(session, st, &sql, &problem)) {
@@ -469,6 +479,7 @@ void draw_rfm(App& app, UiState& ui) {
     ImGui::TextDisabled("· %.1f ms", st.eval_ms);
     ImGui::TextDisabled(
         "Hover a cell or a row for its numbers; click it to open those customers as an audience.");
+    if (st.editing) draw_grid_editor(st);
     float side = std::min(ImGui::GetContentRegionAvail().x * 0.42f, 440 * unit());
     ImGui::BeginGroup();
     ImGui::TextDisabled("R × F");
@@ -482,7 +493,6 @@ void draw_rfm(App& app, UiState& ui) {
     ImGui::BeginGroup();
     ImGui::TextDisabled("SEGMENTS");
     draw_segment_table(app, ui);
-    if (st.editing) draw_grid_editor(st);
     ImGui::EndGroup();
     ImGui::Spacing();
     draw_histograms(st);

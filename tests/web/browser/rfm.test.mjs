@@ -91,6 +91,8 @@ describe('the RFM tab', () => {
     const promising = run.segments.findIndex((x) => x.name === 'Promising');
     const newCustomers = run.segments.find((x) => x.name === 'New Customers').customers;
     await clickWidget(page, `##rfm.paint.${promising}`);
+    s = await stateWhen(page, (t) => t.rfm.paint_segment === promising);
+    assert.equal(s.rfm.paint_segment, promising);
     await clickWidget(page, '##rfm.cell.r5.f1');
     s = await stateWhen(page, (t) => t.rfm.definition.segments.length === 9 && !t.rfm.evaluating);
     assert.equal(s.rfm.edit_problem, '');
