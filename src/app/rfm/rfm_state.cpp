@@ -61,6 +61,7 @@ static bool apply_owners(RfmState& st, const std::vector<int>& owners, std::vect
                          std::string* problem) {
     const int S = rfm_max_score(st.draft.method);
     std::vector<RfmSegment> out;
+    size_t painting = 0;
     for (size_t k = 0; k < segments.size(); k++) {
         int r_lo = S + 1, r_hi = 0, f_lo = S + 1, f_hi = 0, n = 0;
         for (int r = 1; r <= S; r++)
@@ -79,9 +80,11 @@ static bool apply_owners(RfmState& st, const std::vector<int>& owners, std::vect
         }
         segments[k].r = {r_lo, r_hi};
         segments[k].f = {f_lo, f_hi};
+        if (k == st.paint_segment) painting = out.size();
         out.push_back(std::move(segments[k]));
     }
     st.draft.segments = std::move(out);
+    st.paint_segment = painting; // the same segment, wherever removals moved it
     rfm_changed(st);
     return true;
 }

@@ -57,7 +57,9 @@ TEST_CASE("painting keeps every segment a rectangle, removes emptied ones, and t
           "rectangle (shift-click paints from the last cell)");
     const uint64_t revision = st.draft_revision;
     // New Customers' one cell into Promising: Promising becomes R 4-5, F 1.
-    CHECK(paint_rfm_cells(st, index_of(st, "Promising"), 5, 1, 5, 1, &problem));
+    st.paint_segment = index_of(st, "Promising"); // 4
+    CHECK(paint_rfm_cells(st, st.paint_segment, 5, 1, 5, 1, &problem));
+    CHECK(st.paint_segment == 3); // still Promising, one up once New Customers went
     CHECK(st.draft_revision == revision + 1);
     CHECK(st.draft.segments.size() == 9); // New Customers lost its only cell
     CHECK(grid(st) ==
