@@ -66,13 +66,13 @@ const kMaxNameChars = 10000;  // the core's limit for any one string (ids, names
 const kMappingKeys = new Set(['source', 'kind', 'user_id', 'time', 'time_format', 'tz_offset_minutes', 'event', 'event_constant',
   'revenue', 'revenue_expr', 'order_id', 'filter', 'columns']);
 const kAudienceKeys = new Set(['segx', 'id', 'name', 'root']);
-const kWorkspaceKeys = new Set(['segx', 'kind', 'mappings', 'audiences', 'funnels', 'settings']);
+const kWorkspaceKeys = new Set(['segx', 'kind', 'mappings', 'audiences', 'funnels', 'rfms', 'settings']);
 const kSettingKeys = new Set(['memory_budget_mb', 'keep_data_mb']);
 // Names that would reach an object's prototype when used as a key by later code.
 const kReservedNames = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function exportWorkspace(w) {
-  const doc = { segx: 1, kind: 'workspace', mappings: w.mappings || {}, audiences: w.audiences || {}, funnels: w.funnels || {}, settings: w.settings || {} };
+  const doc = { segx: 1, kind: 'workspace', mappings: w.mappings || {}, audiences: w.audiences || {}, funnels: w.funnels || {}, rfms: w.rfms || {}, settings: w.settings || {} };
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
@@ -166,7 +166,7 @@ function checkAudience(a, path, add, key) {
 
 function checkWorkspace(doc, add, columnsOf) {
   checkUnknownKeys(doc, kWorkspaceKeys, '', add);
-  const w = { segx: 1, mappings: {}, audiences: {}, funnels: {}, settings: {} };
+  const w = { segx: 1, mappings: {}, audiences: {}, funnels: {}, rfms: {}, settings: {} };
   const section = (key) => {
     if (doc[key] === undefined) return {};
     if (isObject(doc[key])) return doc[key];
@@ -217,6 +217,20 @@ function checkWorkspace(doc, add, columnsOf) {
     if (f.kind !== 'funnel') add(`${path}.kind`, 'expected "funnel"');
     if (f.id !== id) add(`${path}.id`, `expected ${quoted(id)}, the key it is saved under`);
     w.funnels[id] = f;
+  }
+
+  // RFM settings: likewise, the document level here; the core checks the rest.
+  for (const [id, f] of Object.entries(section('rfms'))) {
+    const path = `rfms[${quoted(id)}]`;
+    if (!checkName(id, path, add, 'an RFM settings id')) continue;
+    if (!isObject(f)) {
+      add(path, `expected RFM settings (an object), found ${typeName(f)}`);
+      continue;
+    }
+    if (f.segx !== 1) add(`${path}.segx`, 'expected 1');
+    if (f.kind !== 'rfm') add(`${path}.kind`, 'expected "rfm"');
+    if (f.id !== id) add(`${path}.id`, `expected ${quoted(id)}, the key it is saved under`);
+    w.rfms[id] = f;
   }
 
   const settings = section('settings');

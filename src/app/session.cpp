@@ -1,6 +1,7 @@
 #include "app/session.h"
 
 #include "core/audience/json.h"
+#include "core/rfm/engine.h"
 #include "core/sql/audience_sql.h"
 #include "core/time/civil.h"
 
@@ -258,17 +259,26 @@ std::optional<int64_t> Session::as_of_us() const {
     return model.max_time_us;
 }
 
+const std::vector<uint32_t>* Session::users_by_id() const {
+    if (users_by_id_generation != model_generation || users_by_id_cache.size() != model.users.size()) {
+        users_by_id_cache = users_by_id_text(model);
+        users_by_id_generation = model_generation;
+    }
+    return &users_by_id_cache;
+}
+
 EvalContext Session::eval_context() const {
-    return audience_eval_context(RunContext{model, as_of_us(), model_generation, &workspace.saved, nullptr});
+    return audience_eval_context(
+        RunContext{model, as_of_us(), model_generation, &workspace.saved, nullptr, users_by_id()});
 }
 
 std::string Session::run_json(std::string_view definition, bool with_members) {
     rebuild_model_if_dirty();
     RunOptions options;
     options.members = with_members;
-    return answer_text(
-        run_definition(RunContext{model, as_of_us(), model_generation, &workspace.saved, &audience_cache},
-                       definition, options));
+    return answer_text(run_definition(
+        RunContext{model, as_of_us(), model_generation, &workspace.saved, &audience_cache, users_by_id()},
+        definition, options));
 }
 
 // state()'s "saved": every saved definition, with `errors` when it does not read (kept as
@@ -298,7 +308,13 @@ static nlohmann::json saved_state_json(const Session& session) {
         if (u.kind == "funnel")
             funnels.push_back(
                 {{"id", u.id}, {"name", u.name}, {"unread", true}, {"errors", errors_json(u.errors)}});
-    return {{"audiences", std::move(audiences)}, {"funnels", std::move(funnels)}};
+    json rfms = json::array();
+    for (const Rfm& r : session.workspace.saved.rfms) rfms.push_back({{"id", r.id}, {"name", r.name}});
+    for (const UnreadDefinition& u : session.workspace.unread)
+        if (u.kind == "rfm")
+            rfms.push_back(
+                {{"id", u.id}, {"name", u.name}, {"unread", true}, {"errors", errors_json(u.errors)}});
+    return {{"audiences", std::move(audiences)}, {"funnels", std::move(funnels)}, {"rfms", std::move(rfms)}};
 }
 
 static nlohmann::json rejects_json(const RejectLog* log) {

@@ -125,6 +125,13 @@ struct Session {
     void rebuild_model_if_dirty();
     const RejectLog* rejects_of(const std::string& name) const;
 
+    // The model's user indices ordered by id text (core/rfm/engine.h users_by_id_text), kept per
+    // model generation: RFM's quantile scores sort ids once per model, not on every run. Filled
+    // on first use (a cache, hence mutable).
+    const std::vector<uint32_t>* users_by_id() const;
+    mutable std::vector<uint32_t> users_by_id_cache;
+    mutable uint64_t users_by_id_generation = UINT64_MAX;
+
     // The as-of time of every analysis: the override, else the latest event (DESIGN.md §1).
     std::optional<int64_t> as_of_us() const;
 

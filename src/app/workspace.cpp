@@ -2,6 +2,7 @@
 
 #include "core/audience/json.h"
 #include "core/funnel/json.h"
+#include "core/rfm/json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -105,6 +106,43 @@ void write_funnels(const Workspace& w, ordered_json& section) {
 
 bool has_funnel(const Workspace& w, const std::string& id) { return w.saved.funnel(id) != nullptr; }
 
+// --- RFM settings ---------------------------------------------------------------------------
+
+ReadOutcome read_rfm(Workspace& w, const std::string& key, std::string_view text, bool new_id_if_empty) {
+    ReadOutcome out;
+    RfmValidation r = parse_rfm(text);
+    if (!r.ok()) {
+        out.errors = std::move(r.errors);
+        return out;
+    }
+    Rfm& f = r.rfm;
+    if (f.id.empty() && new_id_if_empty)
+        f.id = unused_definition_id(w, "rfm");
+    else if (f.id.empty())
+        out.errors.push_back({"id", "the RFM settings need an id"});
+    else if (f.id != key)
+        out.errors.push_back({"id", "expected " + quoted_key(key) + ", the key it is saved under"});
+    if (!out.errors.empty()) return out;
+    out.id = f.id;
+    auto it =
+        std::find_if(w.saved.rfms.begin(), w.saved.rfms.end(), [&](const Rfm& b) { return b.id == f.id; });
+    if (it != w.saved.rfms.end())
+        *it = std::move(f);
+    else
+        w.saved.rfms.push_back(std::move(f));
+    return out;
+}
+
+void write_rfms(const Workspace& w, ordered_json& section) {
+    for (const Rfm& f : w.saved.rfms) {
+        nlohmann::json j;
+        to_json(j, f);
+        section[f.id] = ordered_json::parse(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+}
+
+bool has_rfm(const Workspace& w, const std::string& id) { return w.saved.rfm(id) != nullptr; }
+
 // --- the kinds ---------------------------------------------------------------------------------
 
 // Every kind of saved definition: its name, the workspace section it is saved in, and how one
@@ -120,6 +158,7 @@ struct Kind {
 const Kind kKinds[] = {
     {"audience", "audiences", read_audience, write_audiences, has_audience},
     {"funnel", "funnels", read_funnel, write_funnels, has_funnel},
+    {"rfm", "rfms", read_rfm, write_rfms, has_rfm},
 };
 
 void drop_unread(Workspace& w, const std::string& kind, const std::string& id) {

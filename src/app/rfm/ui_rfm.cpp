@@ -2,6 +2,7 @@
 // tests can click it), then the heat map beside the segment table, then the histograms.
 #include "app/rfm/ui_rfm.h"
 
+#include "app/audiences/audience_state.h" // file_name_for
 #include "app/charts.h"
 #include "app/theme.h"
 #include "app/widget_registry.h"
@@ -61,6 +62,82 @@ const char* const kMethodHelp[] = {"Scores 1-5: five equal groups of customers p
 const char* const kMonetaryLabels[] = {"total", "mean_order"};
 const char* const kMonetaryHelp[] = {"M is the customer's total revenue", "M is the revenue per order"};
 const char* const kColorByLabels[] = {"customers", "mean M", "revenue share"};
+const char* const kTemplateLabels[] = {"10-segment R×F grid", "8-class R/F/M (mean)"};
+
+// A segment's colour: its own "#rrggbb", else the palette's by position.
+ImU32 segment_color(const RfmSegment& s, size_t i) {
+    static const ImU32 kPalette[] = {IM_COL32(31, 119, 180, 255),  IM_COL32(255, 127, 14, 255),
+                                     IM_COL32(44, 160, 44, 255),   IM_COL32(214, 39, 40, 255),
+                                     IM_COL32(148, 103, 189, 255), IM_COL32(140, 86, 75, 255),
+                                     IM_COL32(227, 119, 194, 255), IM_COL32(127, 127, 127, 255),
+                                     IM_COL32(188, 189, 34, 255),  IM_COL32(23, 190, 207, 255)};
+    unsigned v = 0;
+    if (s.color.size() == 7 && std::sscanf(s.color.c_str() + 1, "%6x", &v) == 1)
+        return IM_COL32((v >> 16) & 0xFF, (v >> 8) & 0xFF, v & 0xFF, 255);
+    return kPalette[i % (sizeof kPalette / sizeof kPalette[0])];
+}
+
+std::string hex_color(const float rgb[3]) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "#%02x%02x%02x", int(rgb[0] * 255 + 0.5f), int(rgb[1] * 255 + 0.5f),
+                  int(rgb[2] * 255 + 0.5f));
+    return buf;
+}
+
+// The grid editor beside the heat map: the segments (pick the one to paint, rename, recolour),
+// "Add a segment", and why the last edit was refused.
+void draw_grid_editor(RfmState& st) {
+    ImGui::TextDisabled(
+        "Click a cell to paint it into the chosen segment; shift-click paints the rectangle "
+        "from the last cell.");
+    // Two segments a row, in a strip of fixed height above the charts (so it never pushes them
+    // off screen); it scrolls when there are many segments.
+    const float row_h = ImGui::GetFrameHeightWithSpacing();
+    ImGui::BeginChild("##rfm_editor", ImVec2(0, row_h * 5.4f), false);
+    if (ImGui::BeginTable("##rfm.editor", 2, ImGuiTableFlags_SizingStretchSame)) {
+        for (size_t i = 0; i < st.draft.segments.size(); ++i) {
+            ImGui::TableNextColumn();
+            RfmSegment& seg = st.draft.segments[i];
+            ImGui::PushID(int(i));
+            ImVec4 c = ImGui::ColorConvertU32ToFloat4(segment_color(seg, i));
+            float rgb[3] = {c.x, c.y, c.z};
+            std::string color_id = "##rfm.segments[" + std::to_string(i) + "].color";
+            if (ImGui::ColorEdit3(color_id.c_str(), rgb, ImGuiColorEditFlags_NoInputs))
+                recolor_rfm_segment(st, i, hex_color(rgb));
+            ImGui::SameLine();
+            std::string pick = "##rfm.paint." + std::to_string(i);
+            if (ImGui::RadioButton(pick.c_str(), st.paint_segment == i)) st.paint_segment = i;
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Paint cells into this segment");
+            ImGui::SameLine();
+            char name[256];
+            std::snprintf(name, sizeof name, "%s", seg.name.c_str());
+            ImGui::SetNextItemWidth(170 * unit());
+            std::string name_id = "##rfm.segments[" + std::to_string(i) + "].name";
+            if (ImGui::InputText(name_id.c_str(), name, sizeof name)) {
+                seg.name = name;
+                rfm_changed(st);
+            }
+            ImGui::SameLine();
+            ImGui::TextDisabled(
+                "R %d-%d, F %d-%d%s", seg.r.lo, seg.r.hi, seg.f.lo, seg.f.hi,
+                seg.m ? (", M " + std::to_string(seg.m->lo) + "-" + std::to_string(seg.m->hi)).c_str() : "");
+            ImGui::PopID();
+        }
+        ImGui::EndTable();
+    }
+    ImGui::EndChild();
+    if (ImGui::Button("Add a segment##rfm")) {
+        int S = rfm_max_score(st.draft.method);
+        int r = st.anchor_r ? st.anchor_r : 1, f = st.anchor_f ? st.anchor_f : 1;
+        if (add_rfm_segment(st, std::min(r, S), std::min(f, S), &st.edit_problem)) {
+            st.edit_problem.clear();
+            st.paint_segment = st.draft.segments.size() - 1;
+        }
+    }
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("A new segment holding the last clicked cell (R=1 F=1 at first)");
+    if (!st.edit_problem.empty()) ImGui::TextColored(kErrorText, "%s", st.edit_problem.c_str());
+}
 
 bool draw_thresholds(RfmState& st) {
     bool changed = false;
@@ -111,6 +188,17 @@ void draw_settings(RfmState& st) {
                 st.draft.monetary = RfmMonetary(i), changed = true;
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kMonetaryHelp[i]);
         }
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine(0, 16 * unit());
+    ImGui::TextUnformatted("Template");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(190 * unit());
+    const bool eight = st.draft.method == RfmMethod::Mean;
+    if (begin_combo("##rfm.template", eight ? kTemplateLabels[1] : kTemplateLabels[0])) {
+        for (int i = 0; i < 2; ++i)
+            if (ImGui::Selectable(kTemplateLabels[i], eight == (i == 1)))
+                set_rfm_template(st, RfmTemplate(i));
         ImGui::EndCombo();
     }
     ImGui::SameLine(0, 16 * unit());
@@ -171,6 +259,7 @@ void draw_heat_map(App& app, UiState& ui) {
                     v = revenue > 0 ? number(*c, "revenue") / revenue : 0, text = pct(v);
                     break;
             }
+            if (st.editing && c->contains("segment")) text = c->at("segment").get<std::string>();
             values[size_t(row * S + col)] = v;
             texts[size_t(row * S + col)] = text;
         }
@@ -187,6 +276,14 @@ void draw_heat_map(App& app, UiState& ui) {
                                 "F", top, legend, ImVec2(side, side * 0.9f));
     if (hit.row < 0) return;
     int r = r_of(hit.row), f = hit.col + 1;
+    if (hit.clicked && st.editing) {
+        const bool rect = ImGui::GetIO().KeyShift && st.anchor_r > 0;
+        if (paint_rfm_cells(st, st.paint_segment, rect ? st.anchor_r : r, rect ? st.anchor_f : f, r, f,
+                            &st.edit_problem))
+            st.edit_problem.clear();
+        st.anchor_r = r, st.anchor_f = f;
+        return;
+    }
     if (hit.clicked) {
         if (open_rfm_cell_audience(app.session, st, app.audiences, r, f)) ui.select_tab = "Audiences";
         return;
@@ -203,7 +300,9 @@ void draw_heat_map(App& app, UiState& ui) {
                   pct(customers > 0 ? n / customers : 0).c_str(), num(rev).c_str(),
                   pct(revenue > 0 ? rev / revenue : 0).c_str(), number_or_dash(*c, "mean_m").c_str());
     st.hover = text;
-    ImGui::SetTooltip("%s\nClick: open these customers as an audience", text);
+    ImGui::SetTooltip(st.editing ? "%s\nClick: paint into the chosen segment"
+                                 : "%s\nClick: open these customers as an audience",
+                      text);
 }
 
 // The segment table's columns, in order; each sorts by its JSON field (name: as text).
@@ -310,6 +409,45 @@ void draw_histograms(const RfmState& st) {
     }
 }
 
+// Copy SQL and the two CSV exports.
+void draw_actions(Session& session, RfmState& st, UiState& ui) {
+    ImGui::Checkbox("Edit the grid##rfm.edit", &st.editing);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Paint cells into segments, rename, recolour, add segments");
+    ImGui::SameLine(0, 16 * unit());
+    if (ImGui::Button("Copy SQL##rfm")) {
+        std::string sql, problem;
+        if (rfm_sql_text(session, st, &sql, &problem)) {
+            ImGui::SetClipboardText(sql.c_str());
+            session.post(Level::Info, "Copied the RFM scores as DuckDB SQL");
+        } else {
+            session.post(Level::Error, "No SQL: " + problem);
+        }
+    }
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(
+            "One DuckDB statement giving every customer's R, F, M, scores and segment over the "
+            "table \"events\"");
+    const std::string base = st.draft.name.empty() ? "RFM" : st.draft.name;
+    for (bool customers : {false, true}) {
+        ImGui::SameLine();
+        if (ImGui::Button(customers ? "Customers CSV##rfm" : "Segments CSV##rfm")) {
+            std::string csv, problem;
+            if (rfm_csv_text(session, st, customers, &csv, &problem)) {
+                ui.download = {file_name_for(base, customers ? "-customers.csv" : "-segments.csv"),
+                               "text/csv;charset=utf-8", std::move(csv)};
+                session.post(Level::Info, customers ? "Exported every customer's RFM scores as CSV"
+                                                    : "Exported the RFM segment table as CSV");
+            } else {
+                session.post(Level::Error, "No CSV: " + problem);
+            }
+        }
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(customers ? "Every customer: days, orders, revenue, M, R/F/M scores, segment"
+                                        : "The segment table: customers, shares, revenue, means");
+    }
+}
+
 } // namespace
 
 void draw_rfm(App& app, UiState& ui) {
@@ -319,6 +457,7 @@ void draw_rfm(App& app, UiState& ui) {
     if (session.model.users.size() == 0)
         ImGui::TextDisabled("No mapped data yet: load data to score customers.");
     draw_settings(st);
+    draw_actions(session, st, ui);
     if (rfm_pending(session, st)) {
         ImGui::TextDisabled("Scoring...");
         ImGui::SameLine();
@@ -340,6 +479,7 @@ void draw_rfm(App& app, UiState& ui) {
     ImGui::TextDisabled("· %.1f ms", st.eval_ms);
     ImGui::TextDisabled(
         "Hover a cell or a row for its numbers; click it to open those customers as an audience.");
+    if (st.editing) draw_grid_editor(st);
     float side = std::min(ImGui::GetContentRegionAvail().x * 0.42f, 440 * unit());
     ImGui::BeginGroup();
     ImGui::TextDisabled("R × F");

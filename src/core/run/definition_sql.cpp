@@ -4,8 +4,10 @@
 #include "core/funnel/json.h"
 #include "core/lang/json_text.h"
 #include "core/lang/text.h"
+#include "core/rfm/json.h"
 #include "core/sql/audience_sql.h"
 #include "core/sql/funnel_sql.h"
+#include "core/sql/rfm_sql.h"
 
 namespace segx {
 
@@ -31,13 +33,18 @@ json definition_sql(const RunContext& ctx, const json& document) {
         if (!parsed.ok()) return refused(parsed.errors);
         return answer("funnel", funnel_to_sql(parsed.funnel, audience_eval_context(ctx)));
     }
+    if (document.is_object() && document.contains("kind") && kind == "rfm") {
+        RfmValidation parsed = validate_rfm(document);
+        if (!parsed.ok()) return refused(parsed.errors);
+        return answer("rfm", rfm_to_sql(parsed.rfm, audience_eval_context(ctx)));
+    }
     if (document.is_object() && document.contains("kind")) {
         if (!document["kind"].is_string()) return refused({DefinitionError{"kind", "expected a string"}});
         // As run_definition: an audience is the definition without a kind (DESIGN §3).
         if (kind == "audience")
             return refused({DefinitionError{"kind", "leave \"kind\" out for an audience definition"}});
         return refused({DefinitionError{
-            "kind", "no SQL for kind " + quote(kind) + " (audiences and funnels compile to SQL)"}});
+            "kind", "no SQL for kind " + quote(kind) + " (audiences, funnels and RFM compile to SQL)"}});
     }
     ValidationResult parsed = validate_audience(document);
     if (!parsed.ok()) return refused(parsed.errors);

@@ -418,7 +418,45 @@ json spans_json(const std::vector<RfmScoreSpan>& spans) {
 }
 
 // RFM (DESIGN §5, §9; rfm/README.md documents every field).
-json run_rfm(const RunContext& ctx, const json& document, const RunOptions&) {
+// With members: every customer's metrics, scores and segment, columnwise in id-text order
+// (the order of rfm_sql.h's rows): for the per-customer CSV and the SQL oracle.
+json rfm_members_json(const RunContext& ctx, const Rfm& rfm, const RfmScores& sc) {
+    std::vector<uint32_t> order;
+    if (ctx.users_by_id != nullptr && ctx.users_by_id->size() == ctx.model.users.size()) {
+        order.reserve(sc.customers);
+        for (uint32_t u : *ctx.users_by_id)
+            if (sc.r[u] != 0) order.push_back(u);
+    } else {
+        for (uint32_t u : users_by_id_text(ctx.model))
+            if (sc.r[u] != 0) order.push_back(u);
+    }
+    json ids = json::array(), days = json::array(), orders = json::array(), revenue = json::array(),
+         monetary = json::array(), r = json::array(), f = json::array(), m = json::array(),
+         segment = json::array();
+    for (uint32_t u : order) {
+        ids.push_back(ctx.model.users.id(u));
+        days.push_back(sc.days[u]);
+        orders.push_back(sc.orders[u]);
+        revenue.push_back(number_json(sc.revenue[u]));
+        monetary.push_back(number_json(sc.monetary[u]));
+        r.push_back(sc.r[u]);
+        f.push_back(sc.f[u]);
+        m.push_back(sc.m[u]);
+        segment.push_back(sc.segment[u] < rfm.segments.size() ? json(rfm.segments[sc.segment[u]].name)
+                                                              : json(nullptr));
+    }
+    return {{"user_id", std::move(ids)},
+            {"days", std::move(days)},
+            {"orders", std::move(orders)},
+            {"revenue", std::move(revenue)},
+            {"monetary", std::move(monetary)},
+            {"r", std::move(r)},
+            {"f", std::move(f)},
+            {"m", std::move(m)},
+            {"segment", std::move(segment)}};
+}
+
+json run_rfm(const RunContext& ctx, const json& document, const RunOptions& options) {
     RfmValidation parsed = validate_rfm(document);
     if (!parsed.ok()) return refused(std::move(parsed.errors));
     const Rfm& rfm = parsed.rfm;
@@ -453,26 +491,28 @@ json run_rfm(const RunContext& ctx, const json& document, const RunOptions&) {
         cells.push_back(std::move(cell));
     }
     const RfmScores& sc = r.scores;
-    return {{"ok", true},
-            {"kind", "rfm"},
-            {"as_of", as_of_json(ctx)},
-            {"method", rfm_method_name(rfm.method)},
-            {"monetary", rfm_monetary_name(rfm.monetary)},
-            {"purchase_event", ctx.model.purchase_event},
-            {"customers", r.customers},
-            {"revenue", number_json(r.revenue)},
-            {"means",
-             {{"r", optional_json(sc.mean_days)},
-              {"f", optional_json(sc.mean_orders)},
-              {"m", optional_json(sc.mean_monetary)}}},
-            {"segments", std::move(segments)},
-            {"cells", std::move(cells)},
-            {"scores",
-             {{"r", spans_json(r.r_spans)}, {"f", spans_json(r.f_spans)}, {"m", spans_json(r.m_spans)}}},
-            {"histograms",
-             {{"r", bins_json(r.r_histogram)},
-              {"f", bins_json(r.f_histogram)},
-              {"m", bins_json(r.m_histogram)}}}};
+    json out = {{"ok", true},
+                {"kind", "rfm"},
+                {"as_of", as_of_json(ctx)},
+                {"method", rfm_method_name(rfm.method)},
+                {"monetary", rfm_monetary_name(rfm.monetary)},
+                {"purchase_event", ctx.model.purchase_event},
+                {"customers", r.customers},
+                {"revenue", number_json(r.revenue)},
+                {"means",
+                 {{"r", optional_json(sc.mean_days)},
+                  {"f", optional_json(sc.mean_orders)},
+                  {"m", optional_json(sc.mean_monetary)}}},
+                {"segments", std::move(segments)},
+                {"cells", std::move(cells)},
+                {"scores",
+                 {{"r", spans_json(r.r_spans)}, {"f", spans_json(r.f_spans)}, {"m", spans_json(r.m_spans)}}},
+                {"histograms",
+                 {{"r", bins_json(r.r_histogram)},
+                  {"f", bins_json(r.f_histogram)},
+                  {"m", bins_json(r.m_histogram)}}}};
+    if (options.members) out["members"] = rfm_members_json(ctx, rfm, sc);
+    return out;
 }
 
 json run_retention(const RunContext& ctx, const json& document, const RunOptions&) {

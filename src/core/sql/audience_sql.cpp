@@ -9,7 +9,9 @@
 #include "core/lang/json_text.h"
 #include "core/lang/names.h"
 #include "core/lang/text.h"
+#include "core/rfm/json.h"
 #include "core/sql/funnel_sql.h"
+#include "core/sql/rfm_sql.h"
 #include "core/sql/rule_sql.h"
 #include "core/sql/sql_text.h"
 #include "core/time/civil.h"
@@ -115,6 +117,8 @@ private:
             sql = (b->did ? "" : "NOT ") + ("COALESCE(" + sql + ", FALSE)");
         } else if (const auto* f = std::get_if<FunnelRule>(&node)) {
             sql = funnel(*f, path, errors);
+        } else if (const auto* m = std::get_if<RfmRule>(&node)) {
+            sql = rfm(*m, path, errors);
         } else {
             // The app evaluates them (evaluate.h); their SQL has not been written yet.
             errors.push_back({path, std::string(rule_kind_name(node)) + " rules do not compile to SQL yet"});
@@ -146,6 +150,52 @@ private:
         }
         return "COALESCE(\"u\".\"user_id\" IN (SELECT \"user_id\" FROM " + cte + " WHERE \"level\" " +
                (f.dropped_after ? "= " : ">= ") + std::to_string(f.step) + "), FALSE)";
+    }
+
+    // The RFM settings' per-customer scores compiled once per settings id into a CTE
+    // (rfm_sql.h); segments: the customer's segment is one of the named, ranges: every given
+    // score in its range. Non-customers have no row, so they match neither (as evaluate).
+    std::string rfm(const RfmRule& rule, const std::string& path, std::vector<DefinitionError>& errors) {
+        std::optional<RfmRuleSource> source;
+        if (!check_rfm_rule(rule, ctx_, path, errors, &source)) return "";
+        std::string cte;
+        auto done = rfms_.find(rule.rfm);
+        if (done != rfms_.end()) {
+            cte = done->second;
+        } else {
+            RfmValidation v = validate_rfm(json::parse(source->definition, nullptr, false));
+            SqlResult r;
+            if (v.ok()) r = rfm_to_sql(v.rfm, ctx_);
+            const std::string where =
+                rule.rfm.empty() ? "the default RFM settings" : "RFM settings " + show_id(rule.rfm);
+            for (const DefinitionError& e : v.ok() ? r.errors : v.errors)
+                errors.push_back({path, "in " + where + ": " + e.to_string()});
+            if (!v.ok() || !r.ok()) return "";
+            cte = sql_ident("rfm_" + std::to_string(rfms_.size() + 1));
+            ctes_.push_back(cte + " AS (\n" + r.sql + "\n)");
+            rfms_.emplace(rule.rfm, cte);
+        }
+        std::string where;
+        if (!rule.segments.empty()) {
+            for (const std::string& name : rule.segments) {
+                if (!sql_text_ok(name)) {
+                    errors.push_back({path, "a segment name in SQL must be valid UTF-8 without NUL bytes"});
+                    return "";
+                }
+                where += (where.empty() ? "" : ", ") + sql_string(name);
+            }
+            where = "\"segment\" IN (" + where + ")";
+        } else {
+            const std::pair<const char*, const std::optional<ScoreRange>*> ranges[] = {
+                {"r", &rule.r}, {"f", &rule.f}, {"m", &rule.m}};
+            for (const auto& [name, range] : ranges)
+                if (*range)
+                    where += (where.empty() ? "" : " AND ") + sql_ident(name) + " BETWEEN " +
+                             std::to_string((*range)->lo) + " AND " + std::to_string((*range)->hi);
+            if (where.empty()) where = "TRUE";
+        }
+        return "COALESCE(\"u\".\"user_id\" IN (SELECT \"user_id\" FROM " + cte + " WHERE " + where +
+               "), FALSE)";
     }
 
     std::string reference(const AudienceRefRule& ref, const std::string& path, std::vector<Issue>& issues) {
@@ -195,6 +245,7 @@ private:
     std::vector<std::string> stack_;             // ids of the audiences being compiled, outermost first
     std::map<std::string, std::string> done_;    // referenced audience id -> its CTE's name
     std::map<std::string, std::string> funnels_; // funnel id -> its levels CTE's name
+    std::map<std::string, std::string> rfms_;    // RFM settings id ("" default) -> its scores CTE's name
     std::vector<std::string> ctes_;              // in dependency order: each after those it reads
 };
 

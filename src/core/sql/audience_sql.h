@@ -58,9 +58,13 @@
 // funnel however often it is used: COALESCE("u"."user_id" IN (SELECT "user_id" FROM
 // "funnel_1" WHERE "level" >= k), FALSE) for reached k, "level" = k for dropped after k.
 //
+// An `rfm` rule reads a CTE of the RFM settings' per-customer scores (rfm_sql.h), one per
+// settings id: COALESCE("u"."user_id" IN (SELECT "user_id" FROM "rfm_1" WHERE "segment" IN
+// ('Champions')), FALSE), or "r" BETWEEN 4 AND 5 AND ... for score ranges.
+//
 // Errors are evaluate's, with the same paths and messages: unknown names, values of the wrong
-// type, cycles of audience references, funnel rules' checks. rfm and lifecycle rules, which the
-// app evaluates, do not compile to SQL yet: "<kind> rules do not compile to SQL yet".
+// type, cycles of audience references, funnel and rfm rules' checks. lifecycle rules, which
+// the app evaluates, do not compile to SQL yet: "lifecycle rules do not compile to SQL yet".
 // A few are SQL's own: a column that SQL cannot name apart from another (names differing only
 // in ASCII case, which DuckDB ignores, or an event property called like one of the events
 // table's own columns, e.g. "time"), and values that are not valid UTF-8.

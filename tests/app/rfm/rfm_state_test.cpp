@@ -54,7 +54,8 @@ TEST_CASE("the settings are scored once per change of their inputs, and as segx.
     CHECK(st.answer["method"] == "thresholds");
     CHECK(st.answer == run(f, st));
 
-    // Each input counts: as-of, the workspace, the model.
+    // Each input counts: as-of and the model. The workspace does not: RFM reads no saved
+    // definition (and the tab saves its own settings there).
     f.session.as_of_override = A - 30 * D; // u0 (A-30D, 100), u2 (A-45D, 200), e8 (A-100D, 5)
     update_rfm(f.session, st, kNoBudget);
     CHECK(st.evaluations == n + 3);
@@ -63,10 +64,10 @@ TEST_CASE("the settings are scored once per change of their inputs, and as segx.
     CHECK(st.answer == run(f, st));
     REQUIRE(merge_workspace(&f.session.workspace, R"({"audiences": {}})").ok());
     update_rfm(f.session, st, kNoBudget);
-    CHECK(st.evaluations == n + 4);
+    CHECK(st.evaluations == n + 3);
     f.session.model_dirty = true;
     update_app(f.app, kNoBudget);
-    CHECK(st.evaluations == n + 5);
+    CHECK(st.evaluations == n + 4);
 }
 
 TEST_CASE("an evaluation is a job: the previous figures stay until it ends, and an edit replaces it") {

@@ -209,6 +209,7 @@ TEST_CASE("definition_sql compiles audiences and funnels by kind; a funnel rule'
         CHECK(sql_answer["ok"] == false);
         CHECK(errors(sql_answer) == errors(run(m, saved, text)));
     }
-    CHECK(errors(definition_sql(ctx, std::string_view(R"({"segx": 1, "kind": "rfm"})"))) ==
-          "kind: no SQL for kind \"rfm\" (audiences and funnels compile to SQL)");
+    CHECK(definition_sql(ctx, std::string_view(R"({"segx": 1, "kind": "rfm"})"))["ok"] == true);
+    CHECK(errors(definition_sql(ctx, std::string_view(R"({"segx": 1, "kind": "nope"})"))) ==
+          "kind: no SQL for kind \"nope\" (audiences, funnels and RFM compile to SQL)");
 }

@@ -225,13 +225,23 @@ TEST_CASE("the cache keeps rfm and lifecycle rules' users under their settings a
     CHECK(members(run(m, saved, audience_of(stage("new", R"(, "period": "day")")), &cache)) == "");
 }
 
-TEST_CASE("rfm and lifecycle rules do not compile to SQL yet: the compiler says so at their path") {
+TEST_CASE("rfm rules compile to SQL (one CTE per settings); lifecycle rules do not yet") {
     const Model m = hand_model();
     const SavedDefinitions saved;
     const json rules =
         json::parse(audience_of(R"({"kind": "rfm", "segments": ["Champions"]}, )" + stage("new")));
     const json answer = definition_sql(RunContext{m, AS_OF, 1, &saved}, rules);
-    CHECK(errors(answer) ==
-          "root.rules[0]: rfm rules do not compile to SQL yet\n"
-          "root.rules[1]: lifecycle rules do not compile to SQL yet");
+    CHECK(errors(answer) == "root.rules[1]: lifecycle rules do not compile to SQL yet");
+    const json two = json::parse(audience_of(
+        R"({"kind": "rfm", "segments": ["Champions"]}, {"kind": "rfm", "r": [4, 5], "m": [1, 2]})"));
+    const json ok = definition_sql(RunContext{m, AS_OF, 1, &saved}, two);
+    REQUIRE(ok["ok"] == true);
+    const std::string sql = ok["sql"];
+    CHECK(sql.find("\"rfm_1\" AS (") != std::string::npos);
+    CHECK(sql.find("\"rfm_2\"") == std::string::npos);
+    CHECK(sql.find("WHERE \"segment\" IN ('Champions')") != std::string::npos);
+    CHECK(sql.find("WHERE \"r\" BETWEEN 4 AND 5 AND \"m\" BETWEEN 1 AND 2") != std::string::npos);
+    const json unknown = json::parse(audience_of(R"({"kind": "rfm", "rfm": "nope", "segments": ["x"]})"));
+    CHECK(errors(definition_sql(RunContext{m, AS_OF, 1, &saved}, unknown)) ==
+          "root.rules[0].rfm: unknown RFM settings \"nope\"");
 }

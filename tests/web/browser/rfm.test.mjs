@@ -1,7 +1,8 @@
 // The RFM tab in the real page: opened by clicking it on the demo, the method switched by
 // clicking the real combo, its answer equal to window.segx.run's for the same settings, a
 // heat-map cell hovered (its exact numbers) and clicked, opening that cell's audience in the
-// Audiences tab.
+// Audiences tab (the tab's settings, saved in the workspace, are the rule's); the grid editor
+// painting a cell (the segment table follows), and Copy SQL.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -66,8 +67,13 @@ describe('the RFM tab', () => {
     // A click on the cell opens its audience in the Audiences tab.
     await clickWidget(page, label);
     s = await stateWhen(page, (t) => t.audience.definition.root.rules[0]?.kind === 'rfm');
-    assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'rfm', r: [cell.r, cell.r], f: [cell.f, cell.f] }]);
+    // The edited settings are saved in the workspace ("rfm-1"), and the rule names them.
+    assert.equal(r.settings_id, 'rfm-1');
+    assert.deepEqual(s.saved.rfms, [{ id: 'rfm-1', name: '' }]);
+    assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'rfm', rfm: 'rfm-1', r: [cell.r, cell.r], f: [cell.f, cell.f] }]);
     assert.equal(s.audience.name, `RFM R=${cell.r} F=${cell.f}`);
+    s = await stateWhen(page, (t) => !t.audience.evaluating && t.audience.size !== undefined);
+    assert.equal(s.audience.size, cell.customers, 'the audience holds the cell\'s customers');
     const inFront = () => page.evaluate(() => window.segx.widgetRect('##audience_name').then((x) => !!x?.visible));
     for (let i = 0; i < 20 && !(await inFront()); ++i) await frames(page);
     assert.ok(await inFront(), 'the Audiences tab is in front');
@@ -76,6 +82,30 @@ describe('the RFM tab', () => {
     await clickWidget(page, 'RFM');
     await clickWidget(page, '##rfm.segment.0');
     s = await stateWhen(page, (t) => t.audience.definition.root.rules[0]?.segments);
-    assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'rfm', segments: [run.segments[0].name] }]);
+    assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'rfm', rfm: 'rfm-1', segments: [run.segments[0].name] }]);
+
+    // The grid editor: paint the cell R=5 F=1 (New Customers) into Promising; the segment table
+    // loses New Customers and Promising gains its customers.
+    await clickWidget(page, 'RFM');
+    await clickWidget(page, 'Edit the grid##rfm.edit');
+    const promising = run.segments.findIndex((x) => x.name === 'Promising');
+    const newCustomers = run.segments.find((x) => x.name === 'New Customers').customers;
+    await clickWidget(page, `##rfm.paint.${promising}`);
+    s = await stateWhen(page, (t) => t.rfm.paint_segment === promising);
+    assert.equal(s.rfm.paint_segment, promising);
+    await clickWidget(page, '##rfm.cell.r5.f1');
+    s = await stateWhen(page, (t) => t.rfm.definition.segments.length === 9 && !t.rfm.evaluating);
+    assert.equal(s.rfm.edit_problem, '');
+    const names = s.rfm.answer.segments.map((x) => x.name);
+    assert.ok(!names.includes('New Customers'), names.join());
+    assert.equal(s.rfm.answer.segments.find((x) => x.name === 'Promising').customers,
+      run.segments.find((x) => x.name === 'Promising').customers + newCustomers);
+    assert.deepEqual(s.rfm.definition.segments.find((x) => x.name === 'Promising'), { name: 'Promising', r: [4, 5], f: [1, 1] });
+    await page.screenshot({ path: join(artifacts, 'rfm-grid.png') });
+
+    // Copy SQL: the status says so (the clipboard is the browser's).
+    await clickWidget(page, 'Copy SQL##rfm');
+    s = await stateWhen(page, (t) => t.messages?.at(-1)?.text?.includes('DuckDB SQL'));
+    assert.equal(s.messages.at(-1).text, 'Copied the RFM scores as DuckDB SQL');
   });
 });

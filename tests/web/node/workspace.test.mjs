@@ -18,12 +18,13 @@ const usersColumns = [{ name: '会员ID', type: 'VARCHAR' }, { name: '城市', t
 const vip = { segx: 1, id: 'vip', name: '大客户', root: { match: 'all', rules: [{ kind: 'property', attribute: '城市', op: 'eq', value: '上海' }] } };
 
 function sampleWorkspace() {
-  const w = { segx: 1, mappings: {}, audiences: {}, funnels: {}, settings: {} };
+  const w = { segx: 1, mappings: {}, audiences: {}, funnels: {}, rfms: {}, settings: {} };
   w.mappings['orders.csv'] = inferMapping('orders.csv', ordersColumns);
   w.mappings['会员.csv'] = inferMapping('会员.csv', usersColumns);
   w.audiences.vip = vip;
   w.audiences.everyone = { segx: 1, id: 'everyone', name: 'Everyone', root: { match: 'all', rules: [] } };
   w.funnels.checkout = { segx: 1, kind: 'funnel', id: 'checkout', name: 'Checkout', steps: [{ event: 'view_item' }, { event: 'purchase' }] };
+  w.rfms['rfm-1'] = { segx: 1, kind: 'rfm', id: 'rfm-1', name: 'RFM', method: 'thresholds', segments: [{ name: 'All', r: [1, 5], f: [1, 5] }] };
   w.settings.memory_budget_mb = 1024;
   return w;
 }
@@ -46,7 +47,7 @@ describe('workspace export and import', () => {
     const r = parseImport(text);
     assert.equal(r.ok, true, JSON.stringify(r.errors));
     assert.equal(r.kind, 'workspace');
-    assert.deepEqual(r.workspace, { segx: 1, mappings: w.mappings, audiences: w.audiences, funnels: w.funnels, settings: w.settings });
+    assert.deepEqual(r.workspace, { segx: 1, mappings: w.mappings, audiences: w.audiences, funnels: w.funnels, rfms: w.rfms, settings: w.settings });
     // With the files at hand, mappings are also checked against their real columns.
     const columnsOf = (name) => ({ 'orders.csv': ordersColumns, '会员.csv': usersColumns })[name] ?? null;
     assert.equal(parseImport(text, { columnsOf }).ok, true);
@@ -129,6 +130,13 @@ describe('workspace export and import', () => {
     assertRefused(importOf({ funnels: { f1: { segx: 1, id: 'f1', steps: [] } } }), 'funnels["f1"].kind', /funnel/);
     assertRefused(importOf({ funnels: { f1: [] } }), 'funnels["f1"]', /funnel definition/);
     assertRefused(importOf({ funnels: [] }), 'funnels', /keyed by name/);
+  });
+
+  test('RFM settings are keyed by their id and labelled as rfm', () => {
+    assertRefused(importOf({ rfms: { r1: { segx: 1, kind: 'rfm', id: 'r2' } } }), 'rfms["r1"].id', /"r1"/);
+    assertRefused(importOf({ rfms: { r1: { segx: 1, kind: 'funnel', id: 'r1' } } }), 'rfms["r1"].kind', /rfm/);
+    assertRefused(importOf({ rfms: { r1: 3 } }), 'rfms["r1"]', /RFM settings/);
+    assert.equal(importOf({ rfms: { r1: { segx: 1, kind: 'rfm', id: 'r1' } } }).ok, true);
   });
 
   test('hostile input is refused without touching any prototype', () => {
