@@ -51,8 +51,8 @@ export function createContractTables(db, loaded) {
   // sources' purchase rows of the pair go, their property values filling what the owner's first
   // row of the pair lacks (the earliest non-null value, in load then file order).
   const fixed = new Set(['source', 'row', 'user_id', 'event', 'time', 'revenue', 'order_id']);
-  const props = db.query('DESCRIBE raw_events').toArray().map((r) => r.toJSON().column_name).filter((n) => !fixed.has(n));
-  const fill = props.map((p) => {
+  const propNames = db.query('DESCRIBE raw_events').toArray().map((r) => r.toJSON().column_name).filter((n) => !fixed.has(n));
+  const fill = propNames.map((p) => {
     const c = quoteIdent(p);
     return `CASE WHEN "first_of_pair" THEN COALESCE(${c}, arg_min(${c}, "source" * 4294967296 + "row") FILTER (WHERE "source" <> "owner" AND ${c} IS NOT NULL) OVER pair) ELSE ${c} END AS ${c}`;
   });
@@ -84,7 +84,7 @@ export function createContractTables(db, loaded) {
 
 export async function loadAll(bridge, db, files) {
   const loaded = [];
-  for (const [name, bytes] of files) loaded.push(await loadSource({ db, bridge, name, bytes }));
+  for (const [name, bytes, mapping] of files) loaded.push(await loadSource({ db, bridge, name, bytes, mapping: mapping && { ...mapping, source: name } }));
   for (const s of bridge.state().sources) assert.equal(s.rejects.total, 0, `${s.name}: no rejected rows`);
   createContractTables(db, loaded);
   return loaded;
