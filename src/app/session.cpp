@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 namespace segx {
@@ -235,7 +236,11 @@ void Session::rebuild_model_if_dirty() {
     for (const EventSource& e : event_sources) events.push_back(&e);
     model = build_model(users, events);
     overview = compute_overview(model);
-    // Say each file loaded twice once, when it is first noticed.
+    // Say each file loaded twice once, when it is first noticed (again if it goes and comes back).
+    std::set<std::string> now;
+    for (const auto& d : model.duplicate_sources) now.insert(d.first + '\n' + d.second);
+    for (auto it = reported_duplicates.begin(); it != reported_duplicates.end();)
+        it = now.count(*it) ? std::next(it) : reported_duplicates.erase(it);
     for (const auto& d : model.duplicate_sources)
         if (reported_duplicates.insert(d.first + '\n' + d.second).second)
             post(Level::Warning, d.first + " holds exactly the same rows as " + d.second +

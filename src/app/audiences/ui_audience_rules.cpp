@@ -339,8 +339,12 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path,
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    changed |=
-        pick_combo(("##" + path + ".event").c_str(), r.event, event_names(session), 140 * unit(), "event");
+    if (pick_combo(("##" + path + ".event").c_str(), r.event, event_names(session), 140 * unit(), "event")) {
+        changed = true;
+        // "At least once" shows no unit: it follows the event (orders for purchases).
+        if (auto* c = std::get_if<CountMeasure>(&r.measure); c && measure_index(r.measure) == 0)
+            c->unit = default_unit(session, r.event);
+    }
     ImGui::SameLine();
     changed |= window_editor(r.window, path);
     int m = measure_index(r.measure);

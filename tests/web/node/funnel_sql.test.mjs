@@ -98,16 +98,17 @@ function generate(count, seed) {
 const FUNNELS = generate(72, 20260131);
 
 // Hand-written cases that the generator may miss: repeated steps, a step that is its own
-// exclusion, ties of equal times (purchase events and orders rows of the same instant), the
+// exclusion, ties of equal times (purchases and "order" events of the same instant), the
 // longest funnels.
 const HAND = [
   { segx: 1, kind: 'funnel', name: 'repeated steps', steps: [{ event: 'view_item' }, { event: 'view_item' }, { event: 'view_item' }], window: { hours: 2 } },
-  // Each order is an orders row and a purchase event at the same instant: the orders file was
-  // loaded first, so its row comes first in stored order (seq), and only that order connects.
-  { segx: 1, kind: 'funnel', name: 'tie: orders row then its event', steps: [{ event: 'purchase', where: [{ property: 'currency', op: 'is_set' }] }, { event: 'purchase', where: [{ property: 'device', op: 'is_set' }] }], window: { seconds: 1 } },
-  { segx: 1, kind: 'funnel', name: 'tie: event then orders row', steps: [{ event: 'purchase', where: [{ property: 'device', op: 'is_set' }] }, { event: 'purchase', where: [{ property: 'currency', op: 'is_set' }] }], window: { seconds: 1 } },
-  { segx: 1, kind: 'funnel', name: 'tie, strict', order: 'strict', steps: [{ event: 'purchase', where: [{ property: 'currency', op: 'is_set' }] }, { event: 'purchase', where: [{ property: 'device', op: 'is_set' }] }], window: { seconds: 1 } },
-  { segx: 1, kind: 'funnel', name: 'tie in an exclusion', steps: [{ event: 'begin_checkout' }, { event: 'purchase', where: [{ property: 'device', op: 'is_set' }] }], exclusions: [{ event: 'purchase', where: [{ property: 'currency', op: 'is_set' }], between: [1, 2] }], window: { days: 1 } },
+  // Each order is a purchase (orders.csv's row) and an "order" event (order_events.csv) at the
+  // same instant: orders.csv was loaded first, so its row comes first in stored order (seq), and
+  // only that order connects.
+  { segx: 1, kind: 'funnel', name: 'tie: purchase then its order row', steps: [{ event: 'purchase', where: [{ property: 'currency', op: 'is_set' }] }, { event: 'order' }], window: { seconds: 1 } },
+  { segx: 1, kind: 'funnel', name: 'tie: order row then its purchase', steps: [{ event: 'order' }, { event: 'purchase', where: [{ property: 'device', op: 'is_set' }] }], window: { seconds: 1 } },
+  { segx: 1, kind: 'funnel', name: 'tie, strict', order: 'strict', steps: [{ event: 'purchase', where: [{ property: 'currency', op: 'is_set' }] }, { event: 'order' }], window: { seconds: 1 } },
+  { segx: 1, kind: 'funnel', name: 'tie in an exclusion', steps: [{ event: 'begin_checkout' }, { event: 'order' }], exclusions: [{ event: 'purchase', where: [{ property: 'currency', op: 'is_set' }], between: [1, 2] }], window: { days: 1 } },
   { segx: 1, kind: 'funnel', name: 'checkout to purchase at the same instant', steps: [{ event: 'begin_checkout' }, { event: 'purchase' }], window: { seconds: 1 } },
   { segx: 1, kind: 'funnel', name: 'exclusion is a step', steps: [{ event: 'page_view' }, { event: 'view_item' }, { event: 'add_to_cart' }], exclusions: [{ event: 'view_item', between: [1, 3] }], window: { days: 3 } },
   { segx: 1, kind: 'funnel', name: 'unordered, one event many steps', order: 'unordered', steps: [{ event: 'view_item' }, { event: 'view_item', where: [{ property: 'device', op: 'eq', value: 'mobile' }] }, { event: 'purchase' }], window: { days: 2 } },
@@ -168,7 +169,12 @@ describe('funnel SQL over the demo data equals the core', () => {
   before(async () => {
     bridge = await startCore();
     db = await startDuckDB();
-    await loadAll(bridge, db, ['users.csv', 'orders.csv', 'events.csv'].map((n) => [n, readFileSync(join(repo, 'data/demo', n))]));
+    // The demo's purchases are one per order (the events file's merge into the orders file's),
+    // so ties come from orders.csv again as events named "order", at the purchases' instants.
+    const orderEvents = { kind: 'events', user_id: 'user_id', time: 'order_time', time_format: 'auto', tz_offset_minutes: 0, event: null,
+      event_constant: 'order', revenue: null, revenue_expr: '', order_id: null, filter: '', columns: ['category'] };
+    await loadAll(bridge, db, [...['users.csv', 'orders.csv', 'events.csv'].map((n) => [n, readFileSync(join(repo, 'data/demo', n))]),
+      ['order_events.csv', readFileSync(join(repo, 'data/demo', 'orders.csv')), orderEvents]]);
     const saved = FUNNELS.slice(0, 6).map((f) => [f.id, f]);
     const r = bridge.loadWorkspace(JSON.stringify({ segx: 1, audiences: SAVED_AUDIENCES, funnels: Object.fromEntries(saved) }));
     assert.ok(r.ok, r.problem);

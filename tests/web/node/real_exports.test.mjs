@@ -21,18 +21,18 @@ const cents = (x) => Math.round(x * 100);
 const def = (name, ...rules) => ({ segx: 1, id: name.replace(/\W+/g, '-'), name, root: { kind: 'group', match: 'all', rules } });
 
 // UCI Online Retail's columns, several lines per invoice, ISO times as Online Retail II writes
-// them; a few "C" cancellations (negative quantities) and lines without a customer.
+// them; a few "C" cancellations (negative quantities).
 function onlineRetail() {
   const lines = ['InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'];
   const customers = [17850, 13047, 12583, 13748, 15100, 15291, 14688, 17809, 15311, 16098, 12431, 12662];
   let seed = 11;
   const rand = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648), Math.floor(seed / 65536) % n);
-  for (let inv = 0; inv < 300; inv++) {
+  for (let inv = 0; inv < 70; inv++) {
     const cancelled = inv % 17 === 9;
-    const customer = inv % 23 === 4 ? '' : String(customers[rand(customers.length)]);
+    const customer = String(customers[rand(customers.length)]);
     const country = ['12583', '12431', '12662'].includes(customer) ? 'France' : 'United Kingdom';
     const day = String(1 + (inv % 28)).padStart(2, '0');
-    const time = `2010-${inv < 150 ? 11 : 12}-${day} ${String(8 + (inv % 10)).padStart(2, '0')}:${String((inv * 7) % 60).padStart(2, '0')}:00`;
+    const time = `2010-${inv < 35 ? 11 : 12}-${day} ${String(8 + (inv % 10)).padStart(2, '0')}:${String((inv * 7) % 60).padStart(2, '0')}:00`;
     for (let k = 1 + rand(6); k > 0; k--) {
       const qty = (cancelled ? -1 : 1) * (1 + rand(12));
       lines.push([(cancelled ? 'C' : '') + (536365 + inv), `2${rand(900)}`, `ITEM ${rand(50)}`, qty, time, (1 + rand(900) / 100).toFixed(2), customer, country].join(','));
