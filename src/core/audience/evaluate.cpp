@@ -142,7 +142,7 @@ private:
             issues.push_back({{path, "lifecycle stages are not available here"}});
             return Bitmap();
         }
-        if (!ctx_.lifecycle(rule.period, rule.event, &stages, errors)) {
+        if (!ctx_.lifecycle(rule, &stages, errors)) {
             if (errors.empty()) errors.push_back({"", "its stages are not available here"});
             for (DefinitionError& e : errors)
                 issues.push_back({{e.path.empty() ? path : child_path(path, e.path.c_str()), e.message}});
@@ -150,7 +150,7 @@ private:
         }
         Bitmap users = make_user_set(users_, false);
         const size_t n = std::min(stages.size(), users_);
-        const uint8_t want = uint8_t(1 + int(rule.stage));
+        const uint8_t want = uint8_t(1 + (rule.group ? int(*rule.group) : int(rule.stage)));
         for (size_t u = 0; u < n; u++)
             if (stages[u] == want) users.set(u, true);
         if (cache_ != nullptr) cache_->store(key, users, ctx_.model_generation);

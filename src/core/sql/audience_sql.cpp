@@ -10,6 +10,7 @@
 #include "core/lang/names.h"
 #include "core/lang/text.h"
 #include "core/sql/funnel_sql.h"
+#include "core/sql/lifecycle_sql.h"
 #include "core/sql/rule_sql.h"
 #include "core/sql/sql_text.h"
 #include "core/time/civil.h"
@@ -115,6 +116,8 @@ private:
             sql = (b->did ? "" : "NOT ") + ("COALESCE(" + sql + ", FALSE)");
         } else if (const auto* f = std::get_if<FunnelRule>(&node)) {
             sql = funnel(*f, path, errors);
+        } else if (const auto* l = std::get_if<LifecycleRule>(&node)) {
+            sql = lifecycle_rule_sql(*l, ctx_, indent, path, errors);
         } else {
             // The app evaluates them (evaluate.h); their SQL has not been written yet.
             errors.push_back({path, std::string(rule_kind_name(node)) + " rules do not compile to SQL yet"});

@@ -56,8 +56,9 @@
 // "funnel_1" WHERE "level" >= k), FALSE) for reached k, "level" = k for dropped after k.
 //
 // Errors are evaluate's, with the same paths and messages: unknown names, values of the wrong
-// type, cycles of audience references, funnel rules' checks. rfm and lifecycle rules, which the
-// app evaluates, do not compile to SQL yet: "<kind> rules do not compile to SQL yet".
+// type, cycles of audience references, funnel rules' checks. A `lifecycle` rule is one subquery
+// over the events of the period holding as-of and the one before (lifecycle_sql.h). rfm rules,
+// which the app evaluates, do not compile to SQL yet: "<kind> rules do not compile to SQL yet".
 // A few are SQL's own: a column that SQL cannot name apart from another (names differing only
 // in ASCII case, which DuckDB ignores, or an event property called like one of the events
 // table's own columns, e.g. "time"), and values that are not valid UTF-8.
