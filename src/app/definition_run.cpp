@@ -65,4 +65,24 @@ void add_run_state(json& out, const Session& session, const DefinitionRun& run, 
     out["progress"] = pending ? run.job.progress() : 1.0f;
 }
 
+bool definition_sql_text(Session& session, const nlohmann::json& definition, std::string* sql,
+                         std::string* problem) {
+    nlohmann::json answer =
+        nlohmann::json::parse(session.audience_sql_json(definition.dump()), nullptr, false);
+    if (answer.is_object() && answer.value("ok", false) && answer.contains("sql")) {
+        *sql = answer["sql"].get<std::string>();
+        return true;
+    }
+    const nlohmann::json* errors =
+        answer.is_object() && answer.contains("errors") ? &answer["errors"] : nullptr;
+    if (errors != nullptr && errors->is_array() && !errors->empty()) {
+        const nlohmann::json& e = errors->front();
+        const std::string path = e.value("path", "");
+        *problem = (path.empty() ? "" : path + ": ") + e.value("message", "");
+    } else {
+        *problem = "the definition does not compile";
+    }
+    return false;
+}
+
 } // namespace segx
