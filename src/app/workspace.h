@@ -47,12 +47,14 @@ struct Workspace {
 // workspace at all (not JSON, another version); `problem` says why. Bumps the revision.
 bool read_workspace(std::string_view text, Workspace* w, std::string* problem);
 
-// The JSON text of the workspace: {segx, mappings, audiences, funnels, settings}, definitions in rail
+// The JSON text of the workspace: {segx, mappings, audiences, funnels, retentions, lifecycles,
+// boards, settings}, definitions in rail
 // order. For storage, unread definitions are written back as they came; an export leaves them
 // out (an import would refuse them), and says how many in *left_out.
 std::string workspace_json(const Workspace& w, bool for_export = false, size_t* left_out = nullptr);
 
-// An import or a save: {mappings, audiences, funnels, settings}, each optional. Imported names replace
+// An import or a save: {mappings, audiences, funnels, retentions, lifecycles, boards, settings},
+// each optional. Imported names replace
 // those of the same name (a saved audience keeps its place in the rail; a new one goes last),
 // imported settings replace those they give. An audience with an empty id gets an unused one;
 // otherwise its id must be the key it comes under. All or nothing: when any part does not
