@@ -283,7 +283,6 @@ private:
     LifecycleRule lifecycle(const json& v, const std::string& path) {
         LifecycleRule r;
         keys(v, path, {"kind", "stage", "period", "event", "group", "window", "dormant_days"});
-        string(get(v, "event"), key_path(path, "event"), &r.event, false, true);
         if (const json* group = get(v, "group")) {
             // The board's form: a group, its period and dormancy threshold.
             if (get(v, "stage")) fail(key_path(path, "stage"), "use either stage or group, not both");
@@ -303,6 +302,7 @@ private:
             }
             if (const json* d = get(v, "dormant_days"))
                 whole(*d, key_path(path, "dormant_days"), 1, kMaxWindowDays, &r.dormant_days, " of days");
+            string(get(v, "event"), key_path(path, "event"), &r.event, false, true);
             return r;
         }
         for (const char* key : {"window", "dormant_days"})
@@ -312,6 +312,7 @@ private:
         if (const json* period = get(v, "period"))
             pick(period, key_path(path, "period"), "period", {"day", "week", "month"}, period_unit_from_name,
                  &r.period);
+        string(get(v, "event"), key_path(path, "event"), &r.event, false, true);
         return r;
     }
 

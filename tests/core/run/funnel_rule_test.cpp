@@ -210,5 +210,5 @@ TEST_CASE("definition_sql compiles audiences and funnels by kind; a funnel rule'
         CHECK(errors(sql_answer) == errors(run(m, saved, text)));
     }
     CHECK(errors(definition_sql(ctx, std::string_view(R"({"segx": 1, "kind": "rfm"})"))) ==
-          "kind: no SQL for kind \"rfm\" (audiences and funnels compile to SQL)");
+          "kind: no SQL for kind \"rfm\" (audiences, funnels, retention, lifecycle and boards compile to SQL)");
 }
