@@ -11,7 +11,8 @@ using json = nlohmann::json;
 
 EvalInputs definition_inputs(const Session& session, uint64_t revision) {
     auto as_of = session.as_of_us();
-    return {revision, session.model_generation, session.workspace.revision, as_of ? *as_of : INT64_MIN};
+    return {revision, session.model_generation, evaluation_revision(session.workspace),
+            as_of ? *as_of : INT64_MIN};
 }
 
 bool definition_pending(const Session& session, const DefinitionRun& run, uint64_t revision) {

@@ -64,6 +64,7 @@ void keep_in_workspace(Workspace& w, std::vector<T>& list, T& draft, uint64_t* r
         if (it != list.end()) list.erase(it);
         list.insert(list.begin(), draft);
         ++w.revision;
+        ++w.unreferenced_changes; // no rule names these definitions: nothing to evaluate again
         return;
     }
     if (!list.empty() && list.front() != draft) {

@@ -39,7 +39,13 @@ struct Workspace {
     std::map<std::string, std::string> mappings; // file name -> mapping JSON (web/mapping.js's shape)
     WorkspaceSettings settings;
     uint64_t revision = 0; // bumped on every change; the page stores the workspace when it moves
+    // The bumps of `revision` by definitions that no rule names (the Retention and Lifecycle
+    // tabs keeping theirs): the page stores them, but no evaluation depends on them.
+    uint64_t unreferenced_changes = 0;
 };
+
+// What evaluations depend on: the revision without the changes no rule can read.
+inline uint64_t evaluation_revision(const Workspace& w) { return w.revision - w.unreferenced_changes; }
 
 // Replaces `w` with the workspace stored as `text` (what workspace_json wrote). Lenient: a
 // definition that does not read is kept in `unread`, a mapping that is not an object and a

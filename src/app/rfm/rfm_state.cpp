@@ -43,7 +43,7 @@ void reset_rfm_grid(RfmState& st) {
 
 EvalInputs rfm_inputs(const Session& session, const RfmState& st) {
     auto as_of = session.as_of_us();
-    return {st.draft_revision, session.model_generation, session.workspace.revision,
+    return {st.draft_revision, session.model_generation, evaluation_revision(session.workspace),
             as_of ? *as_of : INT64_MIN};
 }
 

@@ -298,7 +298,8 @@ private:
                 const auto* range = std::get_if<WindowRange>(&r.window);
                 if (range != nullptr && range->from.empty() && w->is_object() && get(*w, "from") == nullptr &&
                     get(*w, "to") != nullptr)
-                    fail(key_path(path, "window.from"), "missing: the board's period needs a start");
+                    fail(key_path(key_path(path, "window"), "from"),
+                         "missing: the board's period needs a start");
             }
             if (const json* d = get(v, "dormant_days"))
                 whole(*d, key_path(path, "dormant_days"), 1, kMaxWindowDays, &r.dormant_days, " of days");

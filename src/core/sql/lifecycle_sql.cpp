@@ -14,6 +14,17 @@ namespace segx {
 
 namespace {
 
+// `path` followed by the dotted relative path `rel` ("window.from"), one key at a time.
+std::string below(std::string path, const std::string& rel) {
+    for (size_t i = 0; i < rel.size();) {
+        size_t j = rel.find('.', i);
+        if (j == std::string::npos) j = rel.size();
+        path = child_path(path, rel.substr(i, j - i).c_str());
+        i = j + 1;
+    }
+    return path;
+}
+
 std::string pad(int n) { return std::string(size_t(n), ' '); }
 
 // The activity event's condition on "events" ("" for any event); an unknown name is an error
@@ -48,7 +59,7 @@ std::string board_group_sql(const LifecycleRule& rule, const EvalContext& ctx, i
     board_span(board, ctx.as_of_us, inner, &s, &e);
     for (DefinitionError& x : inner) {
         if (x.path.rfind("period", 0) == 0) x.path = "window" + x.path.substr(6);
-        errors.push_back({child_path(path, x.path.c_str()), x.message});
+        errors.push_back({below(path, x.path), x.message});
     }
     const size_t before_errors = errors.size();
     const std::string activity =
