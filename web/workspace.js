@@ -66,13 +66,18 @@ const kMaxNameChars = 10000;  // the core's limit for any one string (ids, names
 const kMappingKeys = new Set(['source', 'kind', 'user_id', 'time', 'time_format', 'tz_offset_minutes', 'event', 'event_constant',
   'revenue', 'revenue_expr', 'order_id', 'filter', 'columns']);
 const kAudienceKeys = new Set(['segx', 'id', 'name', 'root']);
-const kWorkspaceKeys = new Set(['segx', 'kind', 'mappings', 'audiences', 'funnels', 'rfms', 'settings']);
+// Sections of analyses' definitions that the tabs keep (retention, lifecycle, board): written
+// and read only when the workspace has them. Section -> the definitions' kind.
+const kAnalysisSections = { retentions: 'retention', lifecycles: 'lifecycle', boards: 'board' };
+const kWorkspaceKeys = new Set(['segx', 'kind', 'mappings', 'audiences', 'funnels', 'rfms', ...Object.keys(kAnalysisSections), 'settings']);
 const kSettingKeys = new Set(['memory_budget_mb', 'keep_data_mb']);
 // Names that would reach an object's prototype when used as a key by later code.
 const kReservedNames = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function exportWorkspace(w) {
-  const doc = { segx: 1, kind: 'workspace', mappings: w.mappings || {}, audiences: w.audiences || {}, funnels: w.funnels || {}, rfms: w.rfms || {}, settings: w.settings || {} };
+  const doc = { segx: 1, kind: 'workspace', mappings: w.mappings || {}, audiences: w.audiences || {}, funnels: w.funnels || {}, rfms: w.rfms || {} };
+  for (const key of Object.keys(kAnalysisSections)) if (w[key] && Object.keys(w[key]).length) doc[key] = w[key];
+  doc.settings = w.settings || {};
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
@@ -231,6 +236,23 @@ function checkWorkspace(doc, add, columnsOf) {
     if (f.kind !== 'rfm') add(`${path}.kind`, 'expected "rfm"');
     if (f.id !== id) add(`${path}.id`, `expected ${quoted(id)}, the key it is saved under`);
     w.rfms[id] = f;
+  }
+  // Retention, lifecycle and board definitions: the document level, as for funnels.
+  for (const [key, kind] of Object.entries(kAnalysisSections)) {
+    if (doc[key] === undefined) continue;
+    w[key] = {};
+    for (const [id, d] of Object.entries(section(key))) {
+      const path = `${key}[${quoted(id)}]`;
+      if (!checkName(id, path, add, `a ${kind} id`)) continue;
+      if (!isObject(d)) {
+        add(path, `expected a ${kind} definition (an object), found ${typeName(d)}`);
+        continue;
+      }
+      if (d.segx !== 1) add(`${path}.segx`, 'expected 1');
+      if (d.kind !== kind) add(`${path}.kind`, `expected "${kind}"`);
+      if (d.id !== id) add(`${path}.id`, `expected ${quoted(id)}, the key it is saved under`);
+      w[key][id] = d;
+    }
   }
 
   const settings = section('settings');

@@ -64,6 +64,76 @@ void line_chart(const char* id, const double* values, size_t n,
     }
 }
 
+void lines_chart(const char* id, const ChartSeries* series, size_t count, size_t n,
+                 const std::function<std::string(size_t)>& label, ImVec2 size,
+                 const std::function<std::string(double)>& value_text) {
+    // The legend: a coloured dash and the name of each series.
+    for (size_t s = 0; s < count; ++s) {
+        if (s) ImGui::SameLine(0, 16);
+        ImVec2 p = ImGui::GetCursorScreenPos();
+        const float h = ImGui::GetTextLineHeight();
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + h / 2 - 2),
+                                                  ImVec2(p.x + 14, p.y + h / 2 + 2), series[s].color);
+        ImGui::Dummy(ImVec2(18, h));
+        ImGui::SameLine(0, 0);
+        ImGui::TextUnformatted(series[s].name.c_str());
+    }
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 p0 = ImGui::GetCursorScreenPos();
+    if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
+    ImGui::InvisibleButton(id, size);
+    const bool hovered = ImGui::IsItemHovered();
+    float axis_w = ImGui::CalcTextSize("00000000").x, axis_h = ImGui::GetTextLineHeightWithSpacing();
+    ImVec2 a(p0.x + axis_w, p0.y + 4), b(p0.x + size.x - 8, p0.y + size.y - axis_h);
+    if (n == 0 || b.x <= a.x || b.y <= a.y) return;
+    double high = 0;
+    for (size_t s = 0; s < count; ++s)
+        for (size_t i = 0; i < n && i < series[s].values.size(); ++i)
+            if (std::isfinite(series[s].values[i])) high = std::max(high, series[s].values[i]);
+    const double top = nice_max(high);
+    for (int k = 0; k <= 4; ++k) {
+        float y = b.y - (b.y - a.y) * float(k) / 4;
+        dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), kChartGrid);
+        std::string t = value_text(top * k / 4);
+        dl->AddText(ImVec2(a.x - ImGui::CalcTextSize(t.c_str()).x - 6, y - ImGui::GetTextLineHeight() / 2),
+                    kChartAxisText, t.c_str());
+    }
+    auto px = [&](size_t i) {
+        return n == 1 ? (a.x + b.x) / 2 : a.x + (b.x - a.x) * float(i) / float(n - 1);
+    };
+    auto py = [&](double v) { return b.y - (b.y - a.y) * float(v / top); };
+    const float thickness = std::max(1.0f, ImGui::GetFontSize() / 10);
+    for (size_t s = 0; s < count; ++s) {
+        const std::vector<double>& v = series[s].values;
+        dl->PathClear();
+        for (size_t i = 0; i < n && i < v.size(); ++i) {
+            if (!std::isfinite(v[i])) {
+                dl->PathStroke(series[s].color, 0, thickness);
+                continue;
+            }
+            dl->PathLineTo(ImVec2(px(i), py(v[i])));
+        }
+        dl->PathStroke(series[s].color, 0, thickness);
+    }
+    std::string first = label(0), last = label(n - 1);
+    dl->AddText(ImVec2(a.x, b.y + 3), kChartAxisText, first.c_str());
+    dl->AddText(ImVec2(b.x - ImGui::CalcTextSize(last.c_str()).x, b.y + 3), kChartAxisText, last.c_str());
+    if (!hovered) return;
+    float mx = ImGui::GetIO().MousePos.x;
+    size_t i =
+        n == 1 ? 0
+               : size_t(std::clamp(std::lround((mx - a.x) / (b.x - a.x) * float(n - 1)), 0L, long(n - 1)));
+    dl->AddLine(ImVec2(px(i), a.y), ImVec2(px(i), b.y), kChartCursor);
+    std::string tip = label(i);
+    for (size_t s = 0; s < count; ++s) {
+        const std::vector<double>& v = series[s].values;
+        const bool has = i < v.size() && std::isfinite(v[i]);
+        if (has) dl->AddCircleFilled(ImVec2(px(i), py(v[i])), ImGui::GetFontSize() / 4, series[s].color);
+        tip += "\n" + series[s].name + ": " + (has ? value_text(v[i]) : std::string("-"));
+    }
+    ImGui::SetTooltip("%s", tip.c_str());
+}
+
 void bar_list(const char* id, const std::string* labels, const double* values, size_t n, float width) {
     ImGui::PushID(id);
     double top = 0;

@@ -17,6 +17,18 @@ void line_chart(const char* id, const double* values, size_t n,
                 const std::function<std::string(size_t)>& label, ImVec2 size,
                 const std::function<std::string(double)>& value_text = nullptr);
 
+// Several lines over the same x points (0 .. n - 1), each with a name and a colour, for curves
+// compared (retention by audience). A NaN value leaves the point out. The tooltip lists every
+// series' value at the hovered point; a legend of the names is drawn above.
+struct ChartSeries {
+    std::string name;
+    std::vector<double> values;
+    ImU32 color = 0;
+};
+void lines_chart(const char* id, const ChartSeries* series, size_t count, size_t n,
+                 const std::function<std::string(size_t)>& label, ImVec2 size,
+                 const std::function<std::string(double)>& value_text);
+
 // Horizontal bars, one row per value, with the label at the left and the value at the right.
 void bar_list(const char* id, const std::string* labels, const double* values, size_t n, float width);
 

@@ -11,7 +11,8 @@ using json = nlohmann::json;
 
 EvalInputs definition_inputs(const Session& session, uint64_t revision) {
     auto as_of = session.as_of_us();
-    return {revision, session.model_generation, session.workspace.revision, as_of ? *as_of : INT64_MIN};
+    return {revision, session.model_generation, evaluation_revision(session.workspace),
+            as_of ? *as_of : INT64_MIN};
 }
 
 bool definition_pending(const Session& session, const DefinitionRun& run, uint64_t revision) {
@@ -63,6 +64,26 @@ void add_run_state(json& out, const Session& session, const DefinitionRun& run, 
     out["evaluating"] = pending;
     out["evaluations"] = run.evaluations;
     out["progress"] = pending ? run.job.progress() : 1.0f;
+}
+
+bool definition_sql_text(Session& session, const nlohmann::json& definition, std::string* sql,
+                         std::string* problem) {
+    nlohmann::json answer =
+        nlohmann::json::parse(session.audience_sql_json(definition.dump()), nullptr, false);
+    if (answer.is_object() && answer.value("ok", false) && answer.contains("sql")) {
+        *sql = answer["sql"].get<std::string>();
+        return true;
+    }
+    const nlohmann::json* errors =
+        answer.is_object() && answer.contains("errors") ? &answer["errors"] : nullptr;
+    if (errors != nullptr && errors->is_array() && !errors->empty()) {
+        const nlohmann::json& e = errors->front();
+        const std::string path = e.value("path", "");
+        *problem = (path.empty() ? "" : path + ": ") + e.value("message", "");
+    } else {
+        *problem = "the definition does not compile";
+    }
+    return false;
 }
 
 } // namespace segx

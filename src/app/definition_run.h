@@ -4,8 +4,10 @@
 // exactly segx.run's). No ImGui. The funnel tab keeps its own copy of this (it validates first).
 #include "app/audiences/audience_state.h" // EvalInputs
 #include "app/job.h"
+#include "app/workspace.h"
 #include "core/lang/error.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -38,6 +40,38 @@ bool definition_pending(const Session& session, const DefinitionRun& run, uint64
 // a changed input cancels an evaluation in progress. The engine's pass is one step.
 void update_definition_run(Session& session, DefinitionRun& run, uint64_t revision,
                            const std::function<nlohmann::json()>& document, double budget_ms);
+
+// The definition compiled to one DuckDB statement (core/run/definition_sql.h), for "Copy SQL":
+// true with *sql, or false with *problem (the first error, with its JSON path).
+bool definition_sql_text(Session& session, const nlohmann::json& definition, std::string* sql,
+                         std::string* problem);
+
+// Keeps a tab's definition in the workspace (its kind's list in Workspace::saved, first in it),
+// so that it survives a reload. After an edit (*revision moved past *stored) the draft, when it
+// reads (`reads`), is stored first in `list` under its id (an unused one "<prefix>-N" when it has
+// none) and the workspace's revision moves (the page stores it). Otherwise, when the list's first
+// is not the draft (the workspace was read at start, or imported), the draft becomes it and
+// *revision moves. Cheap when nothing changed: one comparison.
+template <typename T>
+void keep_in_workspace(Workspace& w, std::vector<T>& list, T& draft, uint64_t* revision, uint64_t* stored,
+                       const char* prefix, bool reads) {
+    if (*revision != *stored) {
+        *stored = *revision;
+        if (!reads) return;
+        if (draft.id.empty()) draft.id = unused_definition_id(w, prefix);
+        auto it = std::find_if(list.begin(), list.end(), [&](const T& d) { return d.id == draft.id; });
+        if (it != list.end() && it == list.begin() && *it == draft) return;
+        if (it != list.end()) list.erase(it);
+        list.insert(list.begin(), draft);
+        ++w.revision;
+        ++w.unreferenced_changes; // no rule names these definitions: nothing to evaluate again
+        return;
+    }
+    if (!list.empty() && list.front() != draft) {
+        draft = list.front();
+        *stored = ++*revision;
+    }
+}
 
 // The part of a tab's state() that reports `run`: answer, errors, evaluating, evaluations, progress.
 void add_run_state(nlohmann::json& out, const Session& session, const DefinitionRun& run, uint64_t revision);

@@ -3,6 +3,8 @@
 #include "core/audience/json.h"
 #include "core/funnel/json.h"
 #include "core/rfm/json.h"
+#include "core/lifecycle/json.h"
+#include "core/retention/json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -143,6 +145,81 @@ void write_rfms(const Workspace& w, ordered_json& section) {
 
 bool has_rfm(const Workspace& w, const std::string& id) { return w.saved.rfm(id) != nullptr; }
 
+// --- retention, lifecycle and board definitions (one list each, read and written alike) -------
+
+template <typename T>
+struct Analysis;
+template <>
+struct Analysis<Retention> {
+    static constexpr const char* kind = "retention";
+    static std::vector<Retention>& list(Workspace& w) { return w.saved.retentions; }
+    static const std::vector<Retention>& list(const Workspace& w) { return w.saved.retentions; }
+    static RetentionValidation parse(std::string_view text) {
+        return parse_retention(text, check_audience_group);
+    }
+    static Retention& value(RetentionValidation& r) { return r.retention; }
+};
+template <>
+struct Analysis<Lifecycle> {
+    static constexpr const char* kind = "lifecycle";
+    static std::vector<Lifecycle>& list(Workspace& w) { return w.saved.lifecycles; }
+    static const std::vector<Lifecycle>& list(const Workspace& w) { return w.saved.lifecycles; }
+    static LifecycleValidation parse(std::string_view text) {
+        return parse_lifecycle(text, check_audience_group);
+    }
+    static Lifecycle& value(LifecycleValidation& r) { return r.lifecycle; }
+};
+template <>
+struct Analysis<Board> {
+    static constexpr const char* kind = "board";
+    static std::vector<Board>& list(Workspace& w) { return w.saved.boards; }
+    static const std::vector<Board>& list(const Workspace& w) { return w.saved.boards; }
+    static BoardValidation parse(std::string_view text) { return parse_board(text, check_audience_group); }
+    static Board& value(BoardValidation& r) { return r.board; }
+};
+
+template <typename T>
+ReadOutcome read_analysis(Workspace& w, const std::string& key, std::string_view text, bool new_id_if_empty) {
+    using A = Analysis<T>;
+    ReadOutcome out;
+    auto r = A::parse(text);
+    if (!r.ok()) {
+        out.errors = std::move(r.errors);
+        return out;
+    }
+    T& d = A::value(r);
+    if (d.id.empty() && new_id_if_empty)
+        d.id = unused_definition_id(w, A::kind);
+    else if (d.id.empty())
+        out.errors.push_back({"id", std::string("the ") + A::kind + " definition needs an id"});
+    else if (d.id != key)
+        out.errors.push_back({"id", "expected " + quoted_key(key) + ", the key it is saved under"});
+    if (!out.errors.empty()) return out;
+    out.id = d.id;
+    std::vector<T>& list = A::list(w);
+    auto it = std::find_if(list.begin(), list.end(), [&](const T& b) { return b.id == d.id; });
+    if (it != list.end())
+        *it = std::move(d);
+    else
+        list.push_back(std::move(d));
+    return out;
+}
+
+template <typename T>
+void write_analyses(const Workspace& w, ordered_json& section) {
+    for (const T& d : Analysis<T>::list(w)) {
+        nlohmann::json j;
+        to_json(j, d);
+        section[d.id] = ordered_json::parse(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+}
+
+template <typename T>
+bool has_analysis(const Workspace& w, const std::string& id) {
+    const std::vector<T>& list = Analysis<T>::list(w);
+    return std::any_of(list.begin(), list.end(), [&](const T& d) { return d.id == id; });
+}
+
 // --- the kinds ---------------------------------------------------------------------------------
 
 // Every kind of saved definition: its name, the workspace section it is saved in, and how one
@@ -159,6 +236,9 @@ const Kind kKinds[] = {
     {"audience", "audiences", read_audience, write_audiences, has_audience},
     {"funnel", "funnels", read_funnel, write_funnels, has_funnel},
     {"rfm", "rfms", read_rfm, write_rfms, has_rfm},
+    {"retention", "retentions", read_analysis<Retention>, write_analyses<Retention>, has_analysis<Retention>},
+    {"lifecycle", "lifecycles", read_analysis<Lifecycle>, write_analyses<Lifecycle>, has_analysis<Lifecycle>},
+    {"board", "boards", read_analysis<Board>, write_analyses<Board>, has_analysis<Board>},
 };
 
 void drop_unread(Workspace& w, const std::string& kind, const std::string& id) {

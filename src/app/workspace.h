@@ -41,7 +41,13 @@ struct Workspace {
     WorkspaceSettings settings;
     std::vector<std::string> sql_history; // the SQL tab's queries, newest first (sql/sql_state.h)
     uint64_t revision = 0; // bumped on every change; the page stores the workspace when it moves
+    // The bumps of `revision` by definitions that no rule names (the Retention and Lifecycle
+    // tabs keeping theirs): the page stores them, but no evaluation depends on them.
+    uint64_t unreferenced_changes = 0;
 };
+
+// What evaluations depend on: the revision without the changes no rule can read.
+inline uint64_t evaluation_revision(const Workspace& w) { return w.revision - w.unreferenced_changes; }
 
 // Replaces `w` with the workspace stored as `text` (what workspace_json wrote). Lenient: a
 // definition that does not read is kept in `unread`, a mapping that is not an object and a
@@ -49,12 +55,14 @@ struct Workspace {
 // workspace at all (not JSON, another version); `problem` says why. Bumps the revision.
 bool read_workspace(std::string_view text, Workspace* w, std::string* problem);
 
-// The JSON text of the workspace: {segx, mappings, audiences, funnels, rfms, settings}, definitions in rail
+// The JSON text of the workspace: {segx, mappings, audiences, funnels, rfms, retentions,
+// lifecycles, boards, settings}, definitions in rail
 // order. For storage, unread definitions are written back as they came; an export leaves them
 // out (an import would refuse them), and says how many in *left_out.
 std::string workspace_json(const Workspace& w, bool for_export = false, size_t* left_out = nullptr);
 
-// An import or a save: {mappings, audiences, funnels, rfms, settings}, each optional. Imported names replace
+// An import or a save: {mappings, audiences, funnels, rfms, retentions, lifecycles, boards,
+// settings}, each optional. Imported names replace
 // those of the same name (a saved audience keeps its place in the rail; a new one goes last),
 // imported settings replace those they give. An audience with an empty id gets an unused one;
 // otherwise its id must be the key it comes under. All or nothing: when any part does not

@@ -31,7 +31,7 @@ static void collect_leaves(const Group& group, const std::string& path,
 
 EvalInputs draft_inputs(const Session& session, const AudienceState& st) {
     auto as_of = session.as_of_us();
-    return {st.draft_revision, session.model_generation, session.workspace.revision,
+    return {st.draft_revision, session.model_generation, evaluation_revision(session.workspace),
             as_of ? *as_of : INT64_MIN};
 }
 

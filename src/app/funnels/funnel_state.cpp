@@ -26,7 +26,7 @@ json funnel_json(const Funnel& funnel) {
 
 EvalInputs funnel_inputs(const Session& session, const FunnelState& st) {
     auto as_of = session.as_of_us();
-    return {st.draft_revision, session.model_generation, session.workspace.revision,
+    return {st.draft_revision, session.model_generation, evaluation_revision(session.workspace),
             as_of ? *as_of : INT64_MIN};
 }
 

@@ -19,12 +19,14 @@ struct Session;
 struct AudienceState;
 
 struct LifecycleState {
-    Lifecycle draft;             // weekly, any event, 12 periods
-    uint64_t draft_revision = 1; // bumped by lifecycle_changed()
+    Lifecycle draft;              // weekly, any event, 12 periods
+    uint64_t draft_revision = 1;  // bumped by lifecycle_changed()
+    uint64_t stored_revision = 1; // kept in the workspace (definition_run.h keep_in_workspace)
     DefinitionRun run;
 
     Board board;                 // the last 30 days, dormant after 90 days, any event
     uint64_t board_revision = 1; // bumped by board_changed()
+    uint64_t board_stored_revision = 1;
     DefinitionRun board_run;
 };
 
@@ -38,24 +40,32 @@ nlohmann::json lifecycle_json(const Lifecycle& lifecycle);
 nlohmann::json board_json(const Board& board);
 
 bool lifecycle_pending(const Session& session, const LifecycleState& st); // either answer
+// Keeps the chart's and the board's definitions in the workspace (saved.lifecycles, boards),
+// then brings both answers up to date.
 void update_lifecycle(Session& session, LifecycleState& st, double budget_ms);
 
 // {definition, revision, evaluating, answer, errors, ..., board: {the same for the board}}.
 nlohmann::json lifecycle_state_json(const Session& session, const LifecycleState& st);
 
-// The stages a click can open: the chart's four, and the board's groups (new, returning,
-// dormant) by the stage of the same name.
+// The stages a click on the chart can open, and the board's groups.
 extern const std::vector<std::string> kLifecycleStages; // new, returning, resurrecting, dormant
+extern const std::vector<std::string> kBoardGroups;     // new, returning, dormant
 
-// The audience of a stage: one `lifecycle` rule (core/audience/json.h: {"kind": "lifecycle",
-// "stage": ...}). The rule takes the stage in the period holding as-of and has no period, event
-// or threshold of its own, so the audience is "users in that stage now", whichever bar or board
-// group was clicked; `what` names the click in the audience's name.
-std::string stage_audience_json(const std::string& stage, const std::string& what);
+// The audience of a chart stage: one `lifecycle` rule (core/audience/json.h) with the chart's
+// period and activity event: "users in that stage now" (in the period holding as-of, whichever
+// bar was clicked), inside the chart's audience filter when it has one. `what` names the click.
+std::string stage_audience_json(const Lifecycle& chart, const std::string& stage, const std::string& what);
 
-// Opens it in the Audiences builder; false (and a message) when the stage is unknown or the
-// definition does not open.
-bool open_stage_audience(Session& session, AudienceState& audiences, const std::string& stage,
-                         const std::string& what);
+// The audience of a board group: one `lifecycle` rule of the board's form ({"group", "window",
+// "dormant_days", "event"}) inside the board's audience filter: exactly the users the board
+// counts in that group's pool for the current period.
+std::string group_audience_json(const Board& board, const std::string& group, const std::string& what);
+
+// Open them in the Audiences builder; false (and a message) when the stage or group is unknown
+// or the definition does not open.
+bool open_stage_audience(Session& session, AudienceState& audiences, const Lifecycle& chart,
+                         const std::string& stage, const std::string& what);
+bool open_group_audience(Session& session, AudienceState& audiences, const Board& board,
+                         const std::string& group, const std::string& what);
 
 } // namespace segx

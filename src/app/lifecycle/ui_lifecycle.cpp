@@ -27,6 +27,21 @@ void draw_problems(const std::vector<DefinitionError>& errors) {
     for (const DefinitionError& e : errors) ImGui::TextColored(kErrorText, "%s", e.to_string().c_str());
 }
 
+// "Copy SQL": the definition compiled to one DuckDB statement over "users" and "events".
+void copy_sql_button(Session& session, const char* label, const json& definition, const char* what) {
+    if (ImGui::SmallButton(label)) {
+        std::string sql, problem;
+        if (definition_sql_text(session, definition, &sql, &problem)) {
+            ImGui::SetClipboardText(sql.c_str());
+            session.post(Level::Info, std::string("Copied the ") + what + " as DuckDB SQL");
+        } else {
+            session.post(Level::Error, "No SQL: " + problem);
+        }
+    }
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("DuckDB SQL that computes the same numbers over tables \"users\" and \"events\"");
+}
+
 bool draw_settings(Session& session, LifecycleState& st, float u) {
     Lifecycle& l = st.draft;
     bool changed = false;
@@ -59,6 +74,8 @@ bool draw_settings(Session& session, LifecycleState& st, float u) {
         if (ImGui::SmallButton("any##lifecycle.event.any")) set_activity_event(st, "");
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Any event counts as activity");
     }
+    ImGui::SameLine();
+    copy_sql_button(session, "Copy SQL##lifecycle.sql", lifecycle_json(st.draft), "lifecycle");
     return changed;
 }
 
@@ -106,7 +123,7 @@ void draw_chart(App& app, UiState& ui) {
     }
     if (hit.stage < 0) return;
     const std::string& stage = kLifecycleStages[size_t(hit.stage)];
-    if (open_stage_audience(app.session, app.audiences, stage,
+    if (open_stage_audience(app.session, app.audiences, app.lifecycle.draft, stage,
                             std::string("Lifecycle: ") + kStageTitles[hit.stage] + " users"))
         ui.select_tab = "Audiences";
 }
@@ -181,7 +198,7 @@ void group_tooltip(const json& answer, const Group& g) {
     ImGui::SetTooltip("%s", tip.c_str());
 }
 
-bool draw_board_settings(LifecycleState& st, float u) {
+bool draw_board_settings(Session& session, LifecycleState& st, float u) {
     bool changed = false;
     ImGui::TextDisabled("9-METRIC BOARD");
     ImGui::SameLine();
@@ -206,12 +223,14 @@ bool draw_board_settings(LifecycleState& st, float u) {
     }
     ImGui::SameLine();
     ImGui::TextUnformatted("days without activity");
+    ImGui::SameLine();
+    copy_sql_button(session, "Copy SQL##board.sql", board_json(st.board), "board");
     return changed;
 }
 
 void draw_board(App& app, UiState& ui) {
     LifecycleState& st = app.lifecycle;
-    if (draw_board_settings(st, ui.scale)) board_changed(st);
+    if (draw_board_settings(app.session, st, ui.scale)) board_changed(st);
     draw_problems(st.board_run.errors);
     const json& answer = st.board_run.answer;
     if (!answer.is_object()) return;
@@ -233,7 +252,7 @@ void draw_board(App& app, UiState& ui) {
         ImGui::TableNextColumn();
         std::string label = std::string(g.title) + "##board.group." + g.key;
         if (ImGui::Selectable(label.c_str(), false, 0, ImVec2(0, ImGui::GetTextLineHeight() * 2))) {
-            if (open_stage_audience(app.session, app.audiences, g.key,
+            if (open_group_audience(app.session, app.audiences, st.board, g.key,
                                     std::string("Board: ") + g.title + " users"))
                 ui.select_tab = "Audiences";
         } else if (ImGui::IsItemHovered()) {

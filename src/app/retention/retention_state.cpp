@@ -1,5 +1,6 @@
 #include "app/retention/retention_state.h"
 
+#include "app/session.h"
 #include "core/retention/json.h"
 
 namespace segx {
@@ -18,18 +19,49 @@ json retention_json(const Retention& retention) {
     return j;
 }
 
+json compare_json(const Retention& draft, const std::string& audience) {
+    Retention r = draft;
+    r.audience = {{"audience", audience}};
+    return retention_json(r);
+}
+
+void set_compare_audience(RetentionState& st, size_t slot, const std::string& audience) {
+    if (slot >= kRetentionCompares || st.compare[slot].audience == audience) return;
+    st.compare[slot].audience = audience;
+    ++st.compare[slot].revision;
+}
+
 bool retention_pending(const Session& session, const RetentionState& st) {
+    for (const RetentionCompare& c : st.compare)
+        if (!c.audience.empty() && definition_pending(session, c.run, c.revision)) return true;
     return definition_pending(session, st.run, st.draft_revision);
 }
 
 void update_retention(Session& session, RetentionState& st, double budget_ms) {
+    Workspace& w = session.workspace;
+    keep_in_workspace(w, w.saved.retentions, st.draft, &st.draft_revision, &st.stored_revision, "retention",
+                      st.draft_revision != st.stored_revision &&
+                          validate_retention(retention_json(st.draft), check_audience_group).ok());
     update_definition_run(
         session, st.run, st.draft_revision, [&st] { return retention_json(st.draft); }, budget_ms);
+    for (RetentionCompare& c : st.compare)
+        if (!c.audience.empty())
+            update_definition_run(
+                session, c.run, c.revision, [&] { return compare_json(st.draft, c.audience); }, budget_ms);
 }
 
 json retention_state_json(const Session& session, const RetentionState& st) {
     json out = {{"definition", retention_json(st.draft)}};
     add_run_state(out, session, st.run, st.draft_revision);
+    json compare = json::array();
+    for (const RetentionCompare& c : st.compare) {
+        if (c.audience.empty()) continue;
+        json slot = {{"audience", c.audience}, {"definition", compare_json(st.draft, c.audience)}};
+        add_run_state(slot, session, c.run, c.revision);
+        compare.push_back(std::move(slot));
+    }
+    out["compare"] = std::move(compare);
+    if (retention_pending(session, st)) out["evaluating"] = true;
     return out;
 }
 

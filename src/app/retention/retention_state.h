@@ -11,6 +11,7 @@
 #include "core/retention/definition.h"
 
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace segx {
 
@@ -19,23 +20,44 @@ struct Session;
 // A new retention: weekly, the start event still to choose, any return, exact, 12 periods.
 Retention new_retention();
 
-struct RetentionState {
-    Retention draft = new_retention();
-    uint64_t draft_revision = 1; // bumped by retention_changed()
+// A curve compared with the draft's: the draft run with saved audience `audience` as its
+// audience filter (in place of the draft's own), as its own segx.run answer.
+struct RetentionCompare {
+    std::string audience;  // saved audience id; "" = not used
+    uint64_t revision = 1; // bumped when the audience or the draft changes
     DefinitionRun run;
 };
+constexpr size_t kRetentionCompares = 2;
 
-inline void retention_changed(RetentionState& st) { ++st.draft_revision; }
+struct RetentionState {
+    Retention draft = new_retention();
+    uint64_t draft_revision = 1;  // bumped by retention_changed()
+    uint64_t stored_revision = 1; // the draft's revision last kept in the workspace (keep_in_workspace)
+    DefinitionRun run;
+    RetentionCompare compare[kRetentionCompares];
+};
+
+inline void retention_changed(RetentionState& st) {
+    ++st.draft_revision;
+    for (RetentionCompare& c : st.compare) ++c.revision;
+}
+
+// The definition of a compared curve: the draft with {"audience": {"audience": id}}.
+nlohmann::json compare_json(const Retention& draft, const std::string& audience);
+// Compares (or stops comparing, with "") the draft's curve with a saved audience's.
+void set_compare_audience(RetentionState& st, size_t slot, const std::string& audience);
 
 // The draft as JSON (what segx.run reads).
 nlohmann::json retention_json(const Retention& retention);
 
 bool retention_pending(const Session& session, const RetentionState& st);
-// Brings the answer up to date, working for about `budget_ms` (kNoBudget: to the end).
+// Keeps the draft in the workspace (definition_run.h keep_in_workspace: saved.retentions), then
+// brings the answer up to date, working for about `budget_ms` (kNoBudget: to the end).
 void update_retention(Session& session, RetentionState& st, double budget_ms);
 
 // The tab as window.segx.state('retention') reports it: the definition, its revision, whether
-// it is evaluating, and the last answer.
+// it is evaluating, the last answer, and "compare": [{audience, definition, answer, ...}] for
+// the slots in use.
 nlohmann::json retention_state_json(const Session& session, const RetentionState& st);
 
 } // namespace segx

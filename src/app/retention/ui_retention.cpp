@@ -1,5 +1,6 @@
 // The Retention tab: the settings on top (every widget labelled with its JSON path, so browser
-// tests can click it), then the cohort triangle and the mean curve. No audience rule names a
+// tests can click it), then the cohort triangle and the mean curve, beside the curves of up to
+// two saved audiences when compared. No audience rule names a
 // cohort cell yet, so a cell shows its numbers on hover and opens nothing.
 #include "app/retention/ui_retention.h"
 
@@ -7,10 +8,12 @@
 #include "app/charts.h"
 #include "app/theme.h"
 #include "app/widget_registry.h"
+#include "core/model/top_values.h"
 #include "imgui.h"
 #include "imgui_internal.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace segx {
@@ -48,6 +51,33 @@ bool period_combo(const char* id, PeriodUnit& unit, float width) {
     return changed;
 }
 
+// The Date and Timestamp attributes: what a cohort can start on.
+PickSource date_attribute_names(const Session& session) {
+    return [&session](std::string_view filter) {
+        std::vector<PickItem> out;
+        for (const PickItem& item : attribute_names(session)(filter)) {
+            const ColumnType t = attribute_type(session, item.text);
+            if (t == ColumnType::Date || t == ColumnType::Timestamp) out.push_back(item);
+        }
+        return out;
+    };
+}
+
+// "Copy SQL": the definition compiled to one DuckDB statement over "users" and "events".
+void copy_sql_button(Session& session, const char* label, const json& definition, const char* what) {
+    if (ImGui::SmallButton(label)) {
+        std::string sql, problem;
+        if (definition_sql_text(session, definition, &sql, &problem)) {
+            ImGui::SetClipboardText(sql.c_str());
+            session.post(Level::Info, std::string("Copied the ") + what + " as DuckDB SQL");
+        } else {
+            session.post(Level::Error, "No SQL: " + problem);
+        }
+    }
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("DuckDB SQL that computes the same numbers over tables \"users\" and \"events\"");
+}
+
 bool draw_settings(Session& session, RetentionState& st, float u) {
     Retention& r = st.draft;
     bool changed = false;
@@ -55,10 +85,24 @@ bool draw_settings(Session& session, RetentionState& st, float u) {
     ImGui::SameLine();
     changed |= period_combo("##retention.period", r.period, 90 * u);
     ImGui::SameLine();
-    ImGui::TextUnformatted("of the first");
+    // A cohort is the period of a user's first start event, or of a date attribute (a signup date).
+    ImGui::SetNextItemWidth(120 * u);
+    if (begin_combo("##retention.start.kind", r.start.attribute ? "of the date" : "of the first")) {
+        for (int i = 0; i < 2; ++i) {
+            const char* label =
+                i ? "of the date##retention.start.kind" : "of the first##retention.start.kind";
+            if (ImGui::Selectable(label, int(r.start.attribute) == i) && int(r.start.attribute) != i)
+                r.start = RetentionStart{i == 1, ""}, changed = true;
+        }
+        ImGui::EndCombo();
+    }
     ImGui::SameLine();
-    changed |=
-        pick_combo("##retention.start.event", r.start.name, event_names(session), 160 * u, "start event");
+    if (r.start.attribute)
+        changed |= pick_combo("##retention.start.attribute", r.start.name, date_attribute_names(session),
+                              160 * u, "date attribute");
+    else
+        changed |=
+            pick_combo("##retention.start.event", r.start.name, event_names(session), 160 * u, "start event");
     ImGui::SameLine();
     ImGui::TextUnformatted("returning with");
     ImGui::SameLine();
@@ -97,6 +141,8 @@ bool draw_settings(Session& session, RetentionState& st, float u) {
     }
     ImGui::SameLine();
     ImGui::TextDisabled("periods (1 to %d)", int(kMaxRetentionPeriods));
+    ImGui::SameLine();
+    copy_sql_button(session, "Copy SQL##retention.sql", retention_json(r), "retention");
     return changed;
 }
 
@@ -171,14 +217,46 @@ void draw_triangle(const json& answer, float u) {
     ImGui::EndTable();
 }
 
-void draw_mean(const json& answer, float u) {
-    const json& mean = answer.at("mean");
-    // The curve up to the last period with a figure (later ones have no complete cohort).
+// The saved audiences, by id, named: what a curve can be compared with.
+PickSource saved_audience_ids(const Session& session) {
+    return [&session](std::string_view filter) {
+        std::vector<PickItem> out;
+        for (const Audience& a : session.workspace.saved.audiences)
+            if (contains_ascii_ci(a.id, filter) || contains_ascii_ci(a.name, filter))
+                out.push_back({a.id, a.name});
+        return out;
+    };
+}
+
+void draw_compare_settings(Session& session, RetentionState& st, float u) {
+    ImGui::TextUnformatted("Compare with");
+    for (size_t i = 0; i < kRetentionCompares; ++i) {
+        ImGui::SameLine();
+        std::string id = st.compare[i].audience;
+        const std::string label = "##retention.compare." + std::to_string(i);
+        if (pick_combo(label.c_str(), id, saved_audience_ids(session), 150 * u, "a saved audience"))
+            set_compare_audience(st, i, id);
+        if (!st.compare[i].audience.empty()) {
+            ImGui::SameLine(0, 2);
+            if (ImGui::SmallButton(("x" + label + ".clear").c_str())) set_compare_audience(st, i, "");
+        }
+    }
+}
+
+// The mean curve of an answer, in percent, up to the last period with a figure (later ones have
+// no complete cohort); NaN-free.
+std::vector<double> mean_curve(const json& answer) {
     std::vector<double> values;
-    for (const json& m : mean) {
+    if (!answer.is_object() || !answer.contains("mean")) return values;
+    for (const json& m : answer.at("mean")) {
         if (!m.is_number()) break;
         values.push_back(m.get<double>() * 100);
     }
+    return values;
+}
+
+void draw_mean(const RetentionState& st, const json& answer, float u) {
+    std::vector<double> values = mean_curve(answer);
     ImGui::Spacing();
     ImGui::TextDisabled("MEAN RETENTION");
     ImGui::SameLine();
@@ -188,6 +266,30 @@ void draw_mean(const json& answer, float u) {
         return;
     }
     std::string unit = answer.value("period", "week");
+    std::vector<ChartSeries> series;
+    for (const RetentionCompare& c : st.compare)
+        if (!c.audience.empty() && c.run.answer.is_object())
+            series.push_back({c.audience, mean_curve(c.run.answer), 0});
+    if (!series.empty()) {
+        // Curves compared: the draft's, then each audience's, over the longest of them.
+        series.insert(series.begin(), {st.draft.audience.is_null() ? "all users" : "this filter", values, 0});
+        const ImU32 colors[] = {kChartLine, IM_COL32(230, 120, 40, 255), IM_COL32(60, 170, 90, 255)};
+        size_t n = 0;
+        for (size_t s = 0; s < series.size(); ++s) {
+            series[s].color = colors[s % 3];
+            n = std::max(n, series[s].values.size());
+        }
+        for (ChartSeries& s : series) s.values.resize(n, std::nan(""));
+        lines_chart(
+            "##retention.mean", series.data(), series.size(), n,
+            [&](size_t k) { return unit + " " + std::to_string(k); }, ImVec2(0, 200 * u),
+            [](double v) {
+                char buf[32];
+                std::snprintf(buf, sizeof buf, "%.1f%%", v);
+                return std::string(buf);
+            });
+        return;
+    }
     line_chart(
         "##retention.mean", values.data(), values.size(),
         [&](size_t k) { return unit + " " + std::to_string(k); }, ImVec2(0, 200 * u),
@@ -205,6 +307,7 @@ void draw_retention(App& app, UiState& ui) {
     RetentionState& st = app.retention;
     float u = ui.scale;
     if (draw_settings(session, st, u)) retention_changed(st);
+    draw_compare_settings(session, st, u);
     if (retention_pending(session, st)) {
         ImGui::TextDisabled("Counting...");
         ImGui::SameLine();
@@ -212,7 +315,9 @@ void draw_retention(App& app, UiState& ui) {
     }
     ImGui::Separator();
     if (st.draft.start.name.empty()) {
-        ImGui::TextDisabled("Choose the start event that puts a user in a cohort.");
+        ImGui::TextDisabled(st.draft.start.attribute
+                                ? "Choose the date attribute that puts a user in a cohort."
+                                : "Choose the start event that puts a user in a cohort.");
         return;
     }
     draw_problems(st.run.errors);
@@ -224,7 +329,7 @@ void draw_retention(App& app, UiState& ui) {
         format_count(answer.value("population", 0.0)).c_str(), st.run.eval_ms);
     ImGui::BeginChild("##retention_results", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     draw_triangle(answer, u);
-    draw_mean(answer, u);
+    draw_mean(st, answer, u);
     ImGui::EndChild();
 }
 

@@ -36,6 +36,18 @@ std::optional<LifecycleStage> lifecycle_stage_from_name(std::string_view name) {
     return std::nullopt;
 }
 
+namespace {
+constexpr const char* kGroups[] = {"new", "returning", "dormant"};
+}
+
+const char* lifecycle_group_name(LifecycleGroup group) { return kGroups[size_t(group)]; }
+
+std::optional<LifecycleGroup> lifecycle_group_from_name(std::string_view name) {
+    for (size_t i = 0; i < 3; i++)
+        if (name == kGroups[i]) return LifecycleGroup(i);
+    return std::nullopt;
+}
+
 const char* rule_kind_name(const RuleNode& node) {
     static constexpr const char* kKinds[] = {"group",     "property", "behavior", "rfm",
                                              "lifecycle", "funnel",   "audience"};
@@ -61,7 +73,8 @@ bool operator==(const RfmRule& a, const RfmRule& b) {
     return a.rfm == b.rfm && a.segments == b.segments && a.r == b.r && a.f == b.f && a.m == b.m;
 }
 bool operator==(const LifecycleRule& a, const LifecycleRule& b) {
-    return a.stage == b.stage && a.period == b.period && a.event == b.event;
+    return a.stage == b.stage && a.period == b.period && a.event == b.event && a.group == b.group &&
+           a.window == b.window && a.dormant_days == b.dormant_days;
 }
 bool operator==(const FunnelRule& a, const FunnelRule& b) {
     return a.funnel == b.funnel && a.dropped_after == b.dropped_after && a.step == b.step;

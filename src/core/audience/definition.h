@@ -94,10 +94,20 @@ struct RfmRule {
 enum class LifecycleStage : uint8_t { New, Returning, Resurrecting, Dormant };
 const char* lifecycle_stage_name(LifecycleStage stage);
 std::optional<LifecycleStage> lifecycle_stage_from_name(std::string_view name);
+// The 9-metric board's groups (DESIGN §6), for a lifecycle rule of the board's form.
+enum class LifecycleGroup : uint8_t { New, Returning, Dormant };
+const char* lifecycle_group_name(LifecycleGroup group);
+std::optional<LifecycleGroup> lifecycle_group_from_name(std::string_view name);
 struct LifecycleRule {
     LifecycleStage stage = LifecycleStage::New;
     PeriodUnit period = PeriodUnit::Week; // the calendar period whose stage counts (the one holding as-of)
     std::string event;                    // the activity event; "" = any event
+    // The board's form instead of a stage: the users of a board group for the board period
+    // `window` ((s, e], never past as-of) and dormancy threshold `dormant_days` (the board's
+    // defaults: the last 30 days, 90). `period` and `stage` are then unused.
+    std::optional<LifecycleGroup> group;
+    TimeWindow window = WindowLastDays{30};
+    int64_t dormant_days = 90;
 };
 
 struct FunnelRule {

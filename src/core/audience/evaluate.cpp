@@ -19,6 +19,17 @@ namespace segx {
 
 namespace {
 
+// `path` followed by the dotted relative path `rel` ("window.from"), one key at a time.
+std::string below(std::string path, const std::string& rel) {
+    for (size_t i = 0; i < rel.size();) {
+        size_t j = rel.find('.', i);
+        if (j == std::string::npos) j = rel.size();
+        path = child_path(path, rel.substr(i, j - i).c_str());
+        i = j + 1;
+    }
+    return path;
+}
+
 // Audience references nested deeper than this are refused (each level recurses).
 constexpr size_t kMaxRefDepth = 64;
 
@@ -142,15 +153,14 @@ private:
             issues.push_back({{path, "lifecycle stages are not available here"}});
             return Bitmap();
         }
-        if (!ctx_.lifecycle(rule.period, rule.event, &stages, errors)) {
+        if (!ctx_.lifecycle(rule, &stages, errors)) {
             if (errors.empty()) errors.push_back({"", "its stages are not available here"});
-            for (DefinitionError& e : errors)
-                issues.push_back({{e.path.empty() ? path : child_path(path, e.path.c_str()), e.message}});
+            for (DefinitionError& e : errors) issues.push_back({{below(path, e.path), e.message}});
             return Bitmap();
         }
         Bitmap users = make_user_set(users_, false);
         const size_t n = std::min(stages.size(), users_);
-        const uint8_t want = uint8_t(1 + int(rule.stage));
+        const uint8_t want = uint8_t(1 + (rule.group ? int(*rule.group) : int(rule.stage)));
         for (size_t u = 0; u < n; u++)
             if (stages[u] == want) users.set(u, true);
         if (cache_ != nullptr) cache_->store(key, users, ctx_.model_generation);

@@ -34,8 +34,9 @@
 //     through EvalContext::rfm.
 //   - Lifecycle rules: the users whose stage (DESIGN §6) in the calendar period holding as-of
 //     (`period`, default week) with the rule's activity event (`event`, default any event) is
-//     the rule's stage. Resolved through EvalContext::lifecycle; an unknown event is an error
-//     at the rule's path.
+//     the rule's stage; or, in the board's form (`group`), the users of that 9-metric board group
+//     for the rule's board period and dormancy threshold. Resolved through
+//     EvalContext::lifecycle; an unknown event or a bad period is an error at the rule's path.
 //   - Unknown attribute, event, event property, audience or funnel names are errors naming
 //     them, never an empty match. So are values of the wrong type for the column (a string for
 //     a BIGINT).
@@ -95,7 +96,8 @@ struct RfmRuleSource {
 
 // Per user index (missing users: 0): 1 + LifecycleStage of the user's stage in the period
 // holding as-of, or 0 for none (never active, or active before but in neither that period nor
-// the previous one).
+// the previous one). For a rule of the board's form (LifecycleRule::group): 1 + LifecycleGroup
+// of the user's board group, or 0 for none (never active by the board period's end).
 using LifecycleRuleStages = std::vector<uint8_t>;
 
 struct EvalContext {
@@ -113,9 +115,10 @@ struct EvalContext {
     // RFM settings for `rfm` rules: a saved RFM definition by id, the default settings for ""
     // (nullopt: no such settings). Empty: rfm rules are errors.
     std::function<std::optional<RfmRuleSource>(std::string_view id)> rfm = nullptr;
-    // Stages for a `lifecycle` rule's period and event at the context's as-of; false with
-    // errors (paths: "event"). Empty: lifecycle rules are errors.
-    std::function<bool(PeriodUnit period, const std::string& event, LifecycleRuleStages* stages,
+    // Stages (or board groups) for a `lifecycle` rule's period and event (or board period,
+    // threshold and event) at the context's as-of; false with errors (paths relative to the
+    // rule: "event", "window", "dormant_days"). Empty: lifecycle rules are errors.
+    std::function<bool(const LifecycleRule& rule, LifecycleRuleStages* stages,
                        std::vector<DefinitionError>& errors)>
         lifecycle = nullptr;
 };

@@ -19,7 +19,10 @@
 //                            "property": "price", "op": "gte", "value": 100}
 //              "occurrence": "first"|"last"}
 //   rfm       {"kind": "rfm", "segments": ["Champions"]} or {"kind": "rfm", "r": [4, 5], "f": [1, 5]}
-//   lifecycle {"kind": "lifecycle", "stage": "new"|"returning"|"resurrecting"|"dormant"}
+//   lifecycle {"kind": "lifecycle", "stage": "new"|"returning"|"resurrecting"|"dormant",
+//              "period": "week", "event": "visit"}  (period, event optional), or the board's
+//             {"kind": "lifecycle", "group": "new"|"returning"|"dormant",
+//              "window": {"last_days": 30}, "dormant_days": 90, "event": "visit"}
 //   funnel    {"kind": "funnel", "funnel": "f1", "reached": 3} or {..., "dropped_after": 2}
 //   audience  {"kind": "audience", "op": "in"|"not_in", "id": "a2"}
 //

@@ -285,7 +285,32 @@ private:
 
     LifecycleRule lifecycle(const json& v, const std::string& path) {
         LifecycleRule r;
-        keys(v, path, {"kind", "stage", "period", "event"});
+        keys(v, path, {"kind", "stage", "period", "event", "group", "window", "dormant_days"});
+        if (const json* group = get(v, "group")) {
+            // The board's form: a group, its period and dormancy threshold.
+            if (get(v, "stage")) fail(key_path(path, "stage"), "use either stage or group, not both");
+            if (get(v, "period"))
+                fail(key_path(path, "period"),
+                     "a group rule takes the board's \"window\" and \"dormant_days\", not a period");
+            LifecycleGroup g = LifecycleGroup::New;
+            if (pick(group, key_path(path, "group"), "group", {"new", "returning", "dormant"},
+                     lifecycle_group_from_name, &g))
+                r.group = g;
+            if (const json* w = get(v, "window")) {
+                r.window = window(*w, key_path(path, "window"));
+                const auto* range = std::get_if<WindowRange>(&r.window);
+                if (range != nullptr && range->from.empty() && w->is_object() && get(*w, "from") == nullptr &&
+                    get(*w, "to") != nullptr)
+                    fail(key_path(key_path(path, "window"), "from"),
+                         "missing: the board's period needs a start");
+            }
+            if (const json* d = get(v, "dormant_days"))
+                whole(*d, key_path(path, "dormant_days"), 1, kMaxWindowDays, &r.dormant_days, " of days");
+            string(get(v, "event"), key_path(path, "event"), &r.event, false, true);
+            return r;
+        }
+        for (const char* key : {"window", "dormant_days"})
+            if (get(v, key)) fail(key_path(path, key), "only a group rule (\"group\") takes this");
         pick(get(v, "stage"), key_path(path, "stage"), "stage",
              {"new", "returning", "resurrecting", "dormant"}, lifecycle_stage_from_name, &r.stage);
         if (const json* period = get(v, "period"))

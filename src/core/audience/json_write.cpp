@@ -85,6 +85,14 @@ struct NodeWriter {
         if (r.m) out["m"] = score_range_json(*r.m);
     }
     void operator()(const LifecycleRule& r) const {
+        if (r.group) {
+            out = json{{"kind", "lifecycle"},
+                       {"group", lifecycle_group_name(*r.group)},
+                       {"window", window_json(r.window)},
+                       {"dormant_days", r.dormant_days}};
+            if (!r.event.empty()) out["event"] = r.event;
+            return;
+        }
         out = json{{"kind", "lifecycle"}, {"stage", lifecycle_stage_name(r.stage)}};
         // The default week is left out, so rules written before these keys keep their JSON.
         if (r.period != PeriodUnit::Week) out["period"] = period_unit_name(r.period);

@@ -31,20 +31,7 @@ public:
     bool compile(std::vector<DefinitionError>& errors) {
         const size_t before = errors.size();
         const Model& m = ctx_.model;
-        if (b_.dormant_days < 1 || b_.dormant_days > kMaxWindowDays)
-            errors.push_back({"dormant_days",
-                              "expected a whole number of days from 1 to " + std::to_string(kMaxWindowDays)});
-        TimeSpan span;
-        if (std::holds_alternative<WindowAllTime>(b_.period)) {
-            errors.push_back({"period", "expected {\"last_days\": N} or {\"from\", \"to\"}"});
-        } else if (resolve_window(b_.period, ctx_.as_of_us, "period", errors, &span)) {
-            if (span.lo == INT64_MIN)
-                errors.push_back({"period.from", "missing: the board's period needs a start"});
-            else if (span.hi <= span.lo)
-                errors.push_back({"period.from", "must be before as-of (" +
-                                                     format_timestamp_us(ctx_.as_of_us) +
-                                                     "): the period (from, to] holds no time up to as-of"});
-        }
+        board_span(b_, ctx_.as_of_us, errors, &s_, &e_);
         resolve_activity(m, b_.event, errors, &activity_);
         if (!b_.audience.is_null()) {
             if (!ctx_.audience) {
@@ -55,8 +42,6 @@ public:
             }
         }
         if (errors.size() != before) return false;
-        s_ = span.lo;
-        e_ = span.hi;
         s2_ = minus_saturated(s_, e_ - s_);
         dormant_ = b_.dormant_days * kMicrosPerDay;
         if (std::optional<uint32_t> code = m.event_names.find(m.purchase_event)) purchase_ = *code;
@@ -143,6 +128,27 @@ void add(BoardPeriod& period, const UserPart& part) {
 }
 
 } // namespace
+
+bool board_span(const Board& board, int64_t as_of_us, std::vector<DefinitionError>& errors, int64_t* s,
+                int64_t* e) {
+    const size_t before = errors.size();
+    if (board.dormant_days < 1 || board.dormant_days > kMaxWindowDays)
+        errors.push_back(
+            {"dormant_days", "expected a whole number of days from 1 to " + std::to_string(kMaxWindowDays)});
+    TimeSpan span;
+    if (std::holds_alternative<WindowAllTime>(board.period)) {
+        errors.push_back({"period", "expected {\"last_days\": N} or {\"from\", \"to\"}"});
+    } else if (resolve_window(board.period, as_of_us, "period", errors, &span)) {
+        if (span.lo == INT64_MIN)
+            errors.push_back({"period.from", "missing: the board's period needs a start"});
+        else if (span.hi <= span.lo)
+            errors.push_back({"period.from", "must be before as-of (" + format_timestamp_us(as_of_us) +
+                                                 "): the period (from, to] holds no time up to as-of"});
+    }
+    *s = span.lo;
+    *e = span.hi;
+    return errors.size() == before;
+}
 
 const char* board_group_name(BoardGroup group) { return kGroups[size_t(group)]; }
 

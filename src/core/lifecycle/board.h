@@ -56,6 +56,11 @@ struct BoardResult {
     bool ok() const { return errors.empty(); }
 };
 
+// The analysis period (s, e] at as-of, with the dormancy threshold checked too: false with
+// errors at "period", "period.from" or "dormant_days", as the engine reports them.
+bool board_span(const Board& board, int64_t as_of_us, std::vector<DefinitionError>& errors, int64_t* s,
+                int64_t* e);
+
 // Errors: a malformed period, a period starting at or after as-of, an unknown activity event,
 // the audience filter's; all with their JSON paths.
 BoardResult run_board_engine(const Board& board, const LifecycleContext& ctx);

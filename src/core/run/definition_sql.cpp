@@ -4,9 +4,13 @@
 #include "core/funnel/json.h"
 #include "core/lang/json_text.h"
 #include "core/lang/text.h"
+#include "core/lifecycle/json.h"
+#include "core/retention/json.h"
 #include "core/rfm/json.h"
 #include "core/sql/audience_sql.h"
 #include "core/sql/funnel_sql.h"
+#include "core/sql/lifecycle_sql.h"
+#include "core/sql/retention_sql.h"
 #include "core/sql/rfm_sql.h"
 
 namespace segx {
@@ -38,13 +42,29 @@ json definition_sql(const RunContext& ctx, const json& document) {
         if (!parsed.ok()) return refused(parsed.errors);
         return answer("rfm", rfm_to_sql(parsed.rfm, audience_eval_context(ctx)));
     }
+    if (document.is_object() && document.contains("kind") && kind == "retention") {
+        RetentionValidation parsed = validate_retention(document, check_audience_group);
+        if (!parsed.ok()) return refused(parsed.errors);
+        return answer("retention", retention_to_sql(parsed.retention, audience_eval_context(ctx)));
+    }
+    if (document.is_object() && document.contains("kind") && kind == "lifecycle") {
+        LifecycleValidation parsed = validate_lifecycle(document, check_audience_group);
+        if (!parsed.ok()) return refused(parsed.errors);
+        return answer("lifecycle", lifecycle_to_sql(parsed.lifecycle, audience_eval_context(ctx)));
+    }
+    if (document.is_object() && document.contains("kind") && kind == "board") {
+        BoardValidation parsed = validate_board(document, check_audience_group);
+        if (!parsed.ok()) return refused(parsed.errors);
+        return answer("board", board_to_sql(parsed.board, audience_eval_context(ctx)));
+    }
     if (document.is_object() && document.contains("kind")) {
         if (!document["kind"].is_string()) return refused({DefinitionError{"kind", "expected a string"}});
         // As run_definition: an audience is the definition without a kind (DESIGN §3).
         if (kind == "audience")
             return refused({DefinitionError{"kind", "leave \"kind\" out for an audience definition"}});
         return refused({DefinitionError{
-            "kind", "no SQL for kind " + quote(kind) + " (audiences, funnels and RFM compile to SQL)"}});
+            "kind", "no SQL for kind " + quote(kind) +
+                        " (audiences, funnels, RFM, retention, lifecycle and boards compile to SQL)"}});
     }
     ValidationResult parsed = validate_audience(document);
     if (!parsed.ok()) return refused(parsed.errors);

@@ -161,19 +161,51 @@ std::optional<RfmRuleSource> rfm_rule_source(const std::shared_ptr<FunnelHook>& 
     return source;
 }
 
+// The board groups of a `lifecycle` rule in the board's form: the board engine's groups for
+// the rule's period, threshold and event (errors at the rule's "window", not the board's
+// "period").
+bool lifecycle_rule_groups(const LifecycleRule& rule, const std::shared_ptr<FunnelHook>& hook,
+                           LifecycleRuleStages* out, std::vector<DefinitionError>& errors) {
+    Board board;
+    board.period = rule.window;
+    board.dormant_days = rule.dormant_days;
+    board.event = rule.event;
+    BoardGroups r = board_groups(board, LifecycleContext{hook->model, hook->as_of_us.value_or(0), nullptr});
+    if (!r.ok()) {
+        for (DefinitionError& e : r.errors) {
+            if (e.path.rfind("period", 0) == 0) e.path = "window" + e.path.substr(6);
+            errors.push_back(std::move(e));
+        }
+        return false;
+    }
+    out->assign(r.groups.size(), 0);
+    for (size_t u = 0; u < r.groups.size(); u++)
+        if (r.groups[u] != BoardGroup::None) (*out)[u] = uint8_t(r.groups[u]); // 1 + LifecycleGroup
+    return true;
+}
+
 // The stages of a `lifecycle` rule: the lifecycle engine's stage in the period holding as-of,
-// without an audience filter (the rule sits inside an audience already).
-bool lifecycle_rule_stages(const std::shared_ptr<FunnelHook>& hook, PeriodUnit period,
-                           const std::string& event, LifecycleRuleStages* out,
-                           std::vector<DefinitionError>& errors) {
-    const std::string key = std::string(period_unit_name(period)) + "\n" + event;
+// without an audience filter (the rule sits inside an audience already); or its board groups.
+bool lifecycle_rule_stages(const std::shared_ptr<FunnelHook>& hook, const LifecycleRule& rule,
+                           LifecycleRuleStages* out, std::vector<DefinitionError>& errors) {
+    LifecycleRule key_rule = rule;
+    key_rule.stage = LifecycleStage::New; // one computation for every stage (or group)
+    if (key_rule.group) key_rule.group = LifecycleGroup::New;
+    json key_json;
+    to_json(key_json, Rule(key_rule));
+    const std::string key = key_json.dump();
     if (auto it = hook->stages.find(key); it != hook->stages.end()) {
         *out = it->second;
         return true;
     }
+    if (rule.group) {
+        if (!lifecycle_rule_groups(rule, hook, out, errors)) return false;
+        hook->stages[key] = *out;
+        return true;
+    }
     Lifecycle lifecycle;
-    lifecycle.period = period;
-    lifecycle.event = event;
+    lifecycle.period = rule.period;
+    lifecycle.event = rule.event;
     StagesInPeriod r =
         stages_in_period(lifecycle, LifecycleContext{hook->model, hook->as_of_us.value_or(0), nullptr});
     if (!r.ok()) {
@@ -230,9 +262,9 @@ EvalContext eval_context_of(const std::shared_ptr<FunnelHook>& hook) {
     eval.rfm = [hook](std::string_view id) -> std::optional<RfmRuleSource> {
         return rfm_rule_source(hook, id);
     };
-    eval.lifecycle = [hook](PeriodUnit period, const std::string& event, LifecycleRuleStages* stages,
+    eval.lifecycle = [hook](const LifecycleRule& rule, LifecycleRuleStages* stages,
                             std::vector<DefinitionError>& errors) {
-        return lifecycle_rule_stages(hook, period, event, stages, errors);
+        return lifecycle_rule_stages(hook, rule, stages, errors);
     };
     return eval;
 }

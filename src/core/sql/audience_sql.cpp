@@ -12,6 +12,7 @@
 #include "core/rfm/json.h"
 #include "core/sql/funnel_sql.h"
 #include "core/sql/rfm_sql.h"
+#include "core/sql/lifecycle_sql.h"
 #include "core/sql/rule_sql.h"
 #include "core/sql/sql_text.h"
 #include "core/time/civil.h"
@@ -119,6 +120,8 @@ private:
             sql = funnel(*f, path, errors);
         } else if (const auto* m = std::get_if<RfmRule>(&node)) {
             sql = rfm(*m, path, errors);
+        } else if (const auto* l = std::get_if<LifecycleRule>(&node)) {
+            sql = lifecycle_rule_sql(*l, ctx_, indent, path, errors);
         } else {
             // The app evaluates them (evaluate.h); their SQL has not been written yet.
             errors.push_back({path, std::string(rule_kind_name(node)) + " rules do not compile to SQL yet"});

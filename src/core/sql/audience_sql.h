@@ -63,8 +63,8 @@
 // ('Champions')), FALSE), or "r" BETWEEN 4 AND 5 AND ... for score ranges.
 //
 // Errors are evaluate's, with the same paths and messages: unknown names, values of the wrong
-// type, cycles of audience references, funnel and rfm rules' checks. lifecycle rules, which
-// the app evaluates, do not compile to SQL yet: "lifecycle rules do not compile to SQL yet".
+// type, cycles of audience references, funnel and rfm rules' checks. A `lifecycle` rule is one
+// subquery over the events of the period holding as-of and the one before (lifecycle_sql.h).
 // A few are SQL's own: a column that SQL cannot name apart from another (names differing only
 // in ASCII case, which DuckDB ignores, or an event property called like one of the events
 // table's own columns, e.g. "time"), and values that are not valid UTF-8.

@@ -8,6 +8,7 @@
 #include "core/audience/json.h"
 #include "core/lang/names.h"
 #include "core/lang/text.h"
+#include "core/sql/analysis_sql.h"
 #include "core/sql/rule_sql.h"
 #include "core/sql/sql_text.h"
 #include "core/time/civil.h"
@@ -21,22 +22,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string iso_time(int64_t us) {
-    std::string t = format_timestamp_us(us);
-    size_t space = t.find(' ', 1);
-    if (space != std::string::npos) t[space] = 'T';
-    return t + "Z";
-}
-
-std::string indent_lines(const std::string& text, int n) {
-    std::string out = std::string(size_t(n), ' ');
-    for (char c : text) {
-        out += c;
-        if (c == '\n') out += std::string(size_t(n), ' ');
-    }
-    return out;
-}
-
 // The funnels being compiled on this thread, outermost first: an audience filter that leads
 // back to a funnel being compiled (through a `funnel` rule) is a cycle, as in run.cpp.
 thread_local std::vector<std::string> compiling;
@@ -45,40 +30,6 @@ struct Compiling {
     explicit Compiling(const std::string& id) { compiling.push_back(id); }
     ~Compiling() { compiling.pop_back(); }
 };
-
-// "root..." of an audience compiled from {"segx": 1, "root": group} as "audience...".
-void add_below(std::vector<DefinitionError> from, const std::string& path, std::vector<DefinitionError>& to) {
-    for (DefinitionError& e : from) {
-        e.path = e.path.rfind("root", 0) == 0 ? path + e.path.substr(4) : e.path == "$" ? path : e.path;
-        to.push_back(std::move(e));
-    }
-}
-
-// The audience filter as audience_sql.h's statement (its members), or "" with errors.
-std::string audience_filter_sql(const json& filter, const EvalContext& ctx,
-                                std::vector<DefinitionError>& errors) {
-    if (filter.is_object() && filter.contains("audience")) {
-        const std::string id = filter["audience"].is_string() ? filter["audience"].get<std::string>() : "";
-        const Audience* saved = ctx.saved ? ctx.saved(id) : nullptr;
-        if (saved == nullptr) {
-            errors.push_back({"audience.audience", "unknown saved audience " + quote(id)});
-            return "";
-        }
-        SqlResult r = audience_to_sql(*saved, ctx);
-        for (const DefinitionError& e : r.errors)
-            errors.push_back({"audience.audience", "saved audience " + quote(id) + ": " + e.to_string()});
-        return r.sql;
-    }
-    ValidationResult v = validate_audience(json{{"segx", 1}, {"root", filter}});
-    if (!v.ok()) {
-        add_below(std::move(v.errors), "audience", errors);
-        return "";
-    }
-    v.audience.name = "audience filter";
-    SqlResult r = audience_to_sql(v.audience, ctx);
-    add_below(std::move(r.errors), "audience", errors);
-    return r.sql;
-}
 
 const char* interval_unit(WindowUnit unit) {
     switch (unit) {
@@ -121,7 +72,7 @@ public:
         const char* unit = window_unit_name(f_.window.unit);
         return "-- segx funnel " + sql_comment_text(f_.name) + " (" + funnel_order_name(f_.order) +
                ", window " + std::to_string(f_.window.amount) + " " + unit + ") as of " +
-               iso_time(ctx_.as_of_us) + "\n";
+               sql_iso_time(ctx_.as_of_us) + "\n";
     }
 
 private:

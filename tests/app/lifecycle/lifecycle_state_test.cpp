@@ -97,9 +97,61 @@ TEST_CASE("state('lifecycle') reports both definitions, revisions, evaluating an
 
 TEST_CASE("a stage opens in the Audiences builder as one lifecycle rule") {
     AppFixture f;
-    REQUIRE(open_stage_audience(f.session, f.app.audiences, "dormant", "Dormant users"));
+    Lifecycle chart;
+    REQUIRE(open_stage_audience(f.session, f.app.audiences, chart, "dormant", "Dormant users"));
     json a = json::parse(app_state_json(f.app, "audience"));
     CHECK(a["definition"]["root"]["rules"] == json::array({{{"kind", "lifecycle"}, {"stage", "dormant"}}}));
     CHECK(a["name"] == "Dormant users");
-    CHECK_FALSE(open_stage_audience(f.session, f.app.audiences, "asleep", "x"));
+    CHECK_FALSE(open_stage_audience(f.session, f.app.audiences, chart, "asleep", "x"));
+    // The chart's period, event and audience filter go with it.
+    chart.period = PeriodUnit::Month;
+    chart.event = "purchase";
+    chart.audience = {{"audience", "vip"}};
+    CHECK(json::parse(stage_audience_json(chart, "new", "x"))["root"]["rules"] ==
+          json::parse(R"([{"kind": "lifecycle", "stage": "new", "period": "month", "event": "purchase"},
+                          {"kind": "audience", "op": "in", "id": "vip"}])"));
+}
+
+TEST_CASE("a board group opens as the board's own group: its size is the board's pool") {
+    AppFixture f;
+    Board board;
+    board.dormant_days = 30;
+    board.audience = {{"match", "any"}, {"rules", json::array()}, {"negate", true}};
+    CHECK(json::parse(group_audience_json(board, "dormant", "x"))["root"]["rules"] ==
+          json::parse(
+              R"([{"kind": "lifecycle", "group": "dormant", "window": {"last_days": 30}, "dormant_days": 30},
+                          {"kind": "group", "match": "any", "rules": [], "negate": true}])"));
+    board.audience = nullptr;
+    const json answer = run(f, board_json(board));
+    REQUIRE(answer["ok"] == true);
+    for (const std::string& g : kBoardGroups) {
+        REQUIRE(open_group_audience(f.session, f.app.audiences, board, g, "Board group"));
+        json doc = json::parse(group_audience_json(board, g, "x"));
+        json members = run(f, doc);
+        REQUIRE(members["ok"] == true);
+        CHECK(members["size"] == answer["groups"][g]["pool"]);
+    }
+    CHECK_FALSE(open_group_audience(f.session, f.app.audiences, board, "asleep", "x"));
+}
+
+TEST_CASE("the chart's and the board's definitions are kept in the workspace, and come back") {
+    AppFixture f;
+    LifecycleState& st = f.app.lifecycle;
+    st.draft.period = PeriodUnit::Day;
+    lifecycle_changed(st);
+    st.board.dormant_days = 7;
+    board_changed(st);
+    update_app(f.app, kNoBudget);
+    REQUIRE(f.session.workspace.saved.lifecycles.size() == 1);
+    REQUIRE(f.session.workspace.saved.boards.size() == 1);
+    CHECK(f.session.workspace.saved.lifecycles[0] == st.draft);
+    CHECK(f.session.workspace.saved.boards[0] == st.board);
+    const std::string text = workspace_json(f.session.workspace);
+    AppFixture g;
+    std::string problem;
+    REQUIRE(read_workspace(text, &g.session.workspace, &problem));
+    update_app(g.app, kNoBudget);
+    CHECK(g.app.lifecycle.draft == st.draft);
+    CHECK(g.app.lifecycle.board == st.board);
+    CHECK(g.app.lifecycle.board_run.answer == run(g, board_json(st.board)));
 }

@@ -102,3 +102,59 @@ TEST_CASE("state('retention') reports the settings, the revision, evaluating and
     CHECK(s["answer"] == run(f, s["definition"]));
     CHECK(json::parse(app_state_json(f.app))["retention"] == s);
 }
+
+TEST_CASE("the draft is kept in the workspace and comes back after a reload") {
+    AppFixture f;
+    RetentionState& st = f.app.retention;
+    // An unfinished draft (no start event) is not stored.
+    st.draft.period = PeriodUnit::Month;
+    retention_changed(st);
+    update_app(f.app, kNoBudget);
+    CHECK(f.session.workspace.saved.retentions.empty());
+    const uint64_t before = f.session.workspace.revision;
+    st.draft.start.name = "view";
+    st.draft.mode = RetentionMode::OnOrAfter;
+    retention_changed(st);
+    update_app(f.app, kNoBudget);
+    REQUIRE(f.session.workspace.saved.retentions.size() == 1);
+    CHECK(f.session.workspace.revision > before);
+    CHECK(st.draft.id == "retention-1");
+    CHECK(f.session.workspace.saved.retentions[0] == st.draft);
+    // Nothing changes: nothing stored again.
+    const uint64_t stored = f.session.workspace.revision;
+    update_app(f.app, kNoBudget);
+    CHECK(f.session.workspace.revision == stored);
+
+    // A reload: a new session reads the stored text; the tab takes the definition back.
+    const std::string text = workspace_json(f.session.workspace);
+    CHECK(json::parse(text)["retentions"]["retention-1"]["mode"] == "on_or_after");
+    AppFixture g;
+    std::string problem;
+    REQUIRE(read_workspace(text, &g.session.workspace, &problem));
+    update_app(g.app, kNoBudget);
+    CHECK(g.app.retention.draft == st.draft);
+    CHECK(g.app.retention.run.answer == run(g, retention_json(st.draft)));
+}
+
+TEST_CASE("curves compared: the draft with each saved audience as its filter") {
+    AppFixture f;
+    RetentionState& st = f.app.retention;
+    st.draft.start.name = "view";
+    retention_changed(st);
+    std::string problem;
+    REQUIRE(merge_workspace(
+                &f.session.workspace,
+                R"({"audiences": {"a1": {"segx": 1, "id": "a1", "root": {"match": "all", "rules": []}}}})")
+                .ok());
+    set_compare_audience(st, 0, "a1");
+    update_app(f.app, kNoBudget);
+    json s = retention_state_json(f.session, st);
+    REQUIRE(s["compare"].size() == 1);
+    CHECK(s["compare"][0]["audience"] == "a1");
+    CHECK(s["compare"][0]["definition"]["audience"] == json{{"audience", "a1"}});
+    CHECK(s["compare"][0]["answer"] == run(f, compare_json(st.draft, "a1")));
+    // Everyone: the same triangle as the draft's.
+    CHECK(s["compare"][0]["answer"]["cohorts"] == st.run.answer["cohorts"]);
+    set_compare_audience(st, 0, "");
+    CHECK(retention_state_json(f.session, st)["compare"].empty());
+}

@@ -224,9 +224,23 @@ private:
                 return r;
             }
             case 5:
-                if (coin())
-                    return LifecycleRule{LifecycleStage(below(4)), PeriodUnit(below(3)),
-                                         coin() ? "" : "view"};
+                if (coin()) {
+                    LifecycleRule r;
+                    r.event = coin() ? "" : "view";
+                    if (coin()) {
+                        r.stage = LifecycleStage(below(4));
+                        r.period = PeriodUnit(below(3));
+                    } else {
+                        // The board's form: a group, its period and threshold.
+                        r.group = LifecycleGroup(below(3));
+                        if (coin())
+                            r.window = WindowLastDays{int64_t(1 + below(400))};
+                        else
+                            r.window = WindowRange{"2024-03-01", coin() ? "" : "2024-04-01T12:00:00Z"};
+                        r.dormant_days = int64_t(1 + below(365));
+                    }
+                    return r;
+                }
                 return FunnelRule{text(true), coin(), int(1 + below(size_t(kMaxFunnelStep)))};
             default:
                 return AudienceRefRule{text(true), coin()};

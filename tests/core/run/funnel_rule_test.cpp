@@ -211,5 +211,5 @@ TEST_CASE("definition_sql compiles audiences and funnels by kind; a funnel rule'
     }
     CHECK(definition_sql(ctx, std::string_view(R"({"segx": 1, "kind": "rfm"})"))["ok"] == true);
     CHECK(errors(definition_sql(ctx, std::string_view(R"({"segx": 1, "kind": "nope"})"))) ==
-          "kind: no SQL for kind \"nope\" (audiences, funnels and RFM compile to SQL)");
+          "kind: no SQL for kind \"nope\" (audiences, funnels, RFM, retention, lifecycle and boards compile to SQL)");
 }

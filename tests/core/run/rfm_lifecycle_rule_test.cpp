@@ -4,6 +4,7 @@
 // activity event; errors at the rule's path; the cache key follows the settings and as-of.
 #include "../rfm/rfm_fixture.h"
 #include "core/audience/audience_cache.h"
+#include "core/audience/json.h"
 #include "core/run/definition_sql.h"
 #include "core/run/run.h"
 
@@ -225,13 +226,13 @@ TEST_CASE("the cache keeps rfm and lifecycle rules' users under their settings a
     CHECK(members(run(m, saved, audience_of(stage("new", R"(, "period": "day")")), &cache)) == "");
 }
 
-TEST_CASE("rfm rules compile to SQL (one CTE per settings); lifecycle rules do not yet") {
+TEST_CASE("rfm rules compile to SQL (one CTE per settings), and so do lifecycle rules") {
     const Model m = hand_model();
     const SavedDefinitions saved;
     const json rules =
         json::parse(audience_of(R"({"kind": "rfm", "segments": ["Champions"]}, )" + stage("new")));
     const json answer = definition_sql(RunContext{m, AS_OF, 1, &saved}, rules);
-    CHECK(errors(answer) == "root.rules[1]: lifecycle rules do not compile to SQL yet");
+    CHECK(answer["ok"] == true);
     const json two = json::parse(audience_of(
         R"({"kind": "rfm", "segments": ["Champions"]}, {"kind": "rfm", "r": [4, 5], "m": [1, 2]})"));
     const json ok = definition_sql(RunContext{m, AS_OF, 1, &saved}, two);
@@ -244,4 +245,81 @@ TEST_CASE("rfm rules compile to SQL (one CTE per settings); lifecycle rules do n
     const json unknown = json::parse(audience_of(R"({"kind": "rfm", "rfm": "nope", "segments": ["x"]})"));
     CHECK(errors(definition_sql(RunContext{m, AS_OF, 1, &saved}, unknown)) ==
           "root.rules[0].rfm: unknown RFM settings \"nope\"");
+    const json sql = definition_sql(RunContext{m, AS_OF, 1, &saved}, json::parse(audience_of(stage("new"))));
+    REQUIRE(sql["ok"] == true);
+    CHECK(sql["sql"].get<std::string>().find("-- lifecycle: new in the week holding as-of") !=
+          std::string::npos);
+    // Errors at the rule's paths, as evaluating gives them.
+    for (
+        const std::string& rule :
+        {stage("new", R"(, "event": "nope")"),
+         std::string(
+             R"({"kind": "lifecycle", "group": "new", "window": {"from": "2030-01-01"}, "event": "nope"})")}) {
+        INFO(rule);
+        CHECK(errors(definition_sql(RunContext{m, AS_OF, 1, &saved}, json::parse(audience_of(rule)))) ==
+              errors(run(m, saved, audience_of(rule))));
+    }
+}
+
+std::string group(const char* name, const std::string& rest = "") {
+    return std::string(R"({"kind": "lifecycle", "group": ")") + name + "\"" + rest + "}";
+}
+
+TEST_CASE("a lifecycle rule of the board's form: exactly the users of a board group") {
+    const Model m = hand_model();
+    const SavedDefinitions saved;
+    const auto in = [&](const std::string& rule) { return members(run(m, saved, audience_of(rule))); };
+    // The period (93, 100], dormant after 7 days: (86, 93]. Any event is activity.
+    const std::string w = R"(, "window": {"last_days": 7}, "dormant_days": 7)";
+    CHECK(in(group("new", w)) == "c1 ln");              // first active on 96 and 99
+    CHECK(in(group("returning", w)) == "c2 ld");        // active on 87..90, 92
+    CHECK(in(group("dormant", w)) == "c3 c4 c5 lr n1"); // lr: days 20 and 100 only
+    // The board's pools are these groups' sizes.
+    const json board =
+        run(m, saved, R"({"segx": 1, "kind": "board", "period": {"last_days": 7}, "dormant_days": 7})");
+    REQUIRE(board["ok"] == true);
+    CHECK(board["groups"]["new"]["pool"] == 2);
+    CHECK(board["groups"]["returning"]["pool"] == 2);
+    CHECK(board["groups"]["dormant"]["pool"] == 5);
+    // The dormancy edge: (80, 93] leaves c3's day 80 out (start-exclusive), (79, 93] takes it.
+    CHECK(in(group("returning", R"(, "window": {"last_days": 7}, "dormant_days": 13)")) == "c2 ld");
+    CHECK(in(group("returning", R"(, "window": {"last_days": 7}, "dormant_days": 14)")) == "c2 c3 ld");
+    // The board's defaults (the last 30 days: (70, 100], dormant after 90 days), purchases only.
+    CHECK(in(group("new", R"(, "event": "purchase")")) == "c1 c2 c3");
+    CHECK(in(group("returning", R"(, "event": "purchase")")) == "c4 c5");
+    CHECK(in(group("dormant", R"(, "event": "purchase")")) == "");
+}
+
+TEST_CASE("a board-form lifecycle rule reads strictly and round-trips") {
+    const Model m = hand_model();
+    const SavedDefinitions saved;
+    CHECK(errors(run(m, saved, audience_of(group("asleep")))) ==
+          "root.rules[0].group: unknown group \"asleep\" (expected new, returning or dormant)");
+    CHECK(
+        errors(
+            run(m, saved,
+                audience_of(R"({"kind": "lifecycle", "group": "new", "stage": "new", "period": "day"})"))) ==
+        "root.rules[0].stage: use either stage or group, not both\n"
+        "root.rules[0].period: a group rule takes the board's \"window\" and \"dormant_days\", not a period");
+    CHECK(errors(run(m, saved, audience_of(stage("new", R"(, "dormant_days": 3)")))) ==
+          "root.rules[0].dormant_days: only a group rule (\"group\") takes this");
+    CHECK(errors(run(m, saved, audience_of(group("new", R"(, "window": {"to": "2024-03-01"})")))) ==
+          "root.rules[0].window.from: missing: the board's period needs a start");
+    CHECK(errors(run(m, saved, audience_of(group("new", R"(, "window": {"from": "2030-01-01"})"))))
+              .rfind("root.rules[0].window.from: must be before as-of", 0) == 0);
+    const json rule = json::parse(
+        group("dormant", R"(, "window": {"from": "2024-03-01"}, "dormant_days": 60, "event": "view")"));
+    const json doc = json::parse(audience_of(rule.dump()));
+    ValidationResult v = validate_audience(doc);
+    REQUIRE(v.ok());
+    json back;
+    to_json(back, v.audience);
+    CHECK(back["root"]["rules"][0] == rule);
+    // Defaults are written out, so that the rule says which board it is.
+    ValidationResult d = validate_audience(json::parse(audience_of(group("new"))));
+    REQUIRE(d.ok());
+    to_json(back, d.audience);
+    CHECK(back["root"]["rules"][0] ==
+          json::parse(
+              R"({"kind": "lifecycle", "group": "new", "window": {"last_days": 30}, "dormant_days": 90})"));
 }

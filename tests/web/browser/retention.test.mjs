@@ -1,8 +1,9 @@
 // The Retention and Lifecycle tabs in the real page, on the demo: each tab opened by clicking
 // it, its period changed by clicking the real combo, the answers in state() equal to
 // window.segx.run's for the same definitions, a cohort cell hovered (a click on it opens
-// nothing: no audience rule names a cohort cell), and a lifecycle bar segment and a board group
-// clicked open their `lifecycle` audiences in the builder.
+// nothing: no audience rule names a cohort cell), a lifecycle bar segment and a board group
+// clicked open their `lifecycle` audiences in the builder (the group's size is the board's
+// pool), and "Copy SQL" puts each definition's statement on the clipboard.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -75,6 +76,12 @@ describe('the Retention and Lifecycle tabs', () => {
     await clickWidget(page, cell);
     s = await stateWhen(page);
     assert.deepEqual(s.audience.definition, before);
+
+    // "Copy SQL": the triangle as one DuckDB statement on the clipboard.
+    await clickWidget(page, 'Copy SQL##retention.sql');
+    let sql = '';
+    for (let k = 0; k < 50 && !sql.startsWith('-- segx retention'); ++k) sql = await page.evaluate(() => navigator.clipboard.readText()), await frames(page);
+    assert.match(sql, /^-- segx retention "Retention" \(month, exact, 12 periods, 13 cohorts\)/);
     assert.deepEqual(page.problems(), []);
   });
 
@@ -100,20 +107,32 @@ describe('the Retention and Lifecycle tabs', () => {
     assert.equal(l.answer.periods.length, 12);
     await page.screenshot({ path: join(artifacts, 'lifecycle.png') });
 
-    // A click on a returning segment: the audience of the users returning now.
+    // A click on a returning segment: the audience of the users returning now, by the chart's period.
     const i = l.answer.periods.findIndex((p) => p.returning > 0);
     assert.ok(i >= 0, JSON.stringify(l.answer.periods));
     await clickWidget(page, `##lifecycle.bar.${i}.returning`);
     s = await stateWhen(page, (t) => t.audience.definition.root.rules[0]?.kind === 'lifecycle');
-    assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'lifecycle', stage: 'returning' }]);
+    assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'lifecycle', stage: 'returning', period: 'day' }]);
     assert.equal(s.audience.name, 'Lifecycle: Returning users');
 
-    // A board group.
+    // A board group: exactly the board's pool of that group.
     await clickWidget(page, 'Lifecycle');
     await clickWidget(page, 'Dormant 休眠用户##board.group.dormant');
-    s = await stateWhen(page, (t) => t.audience.definition.root.rules[0]?.stage === 'dormant');
-    assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'lifecycle', stage: 'dormant' }]);
+    s = await stateWhen(page, (t) => t.audience.definition.root.rules[0]?.group === 'dormant' && t.audience.answer);
+    assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'lifecycle', group: 'dormant', window: { last_days: 30 }, dormant_days: 90 }]);
     assert.equal(s.audience.name, 'Board: Dormant 休眠用户 users');
+    assert.equal((await run(page, s.audience.definition)).size, l.board.answer.groups.dormant.pool);
+    assert.ok(l.board.answer.groups.dormant.pool > 0);
+
+    // "Copy SQL" of the board and of the chart: their compiled statements on the clipboard.
+    await clickWidget(page, 'Lifecycle');
+    for (const [button, head] of [['Copy SQL##board.sql', '-- segx board'], ['Copy SQL##lifecycle.sql', '-- segx lifecycle']]) {
+      await clickWidget(page, button);
+      let sql = '';
+      for (let k = 0; k < 50 && !sql.startsWith(head); ++k) sql = await page.evaluate(() => navigator.clipboard.readText()), await frames(page);
+      assert.ok(sql.startsWith(head), sql.slice(0, 80));
+      assert.match(sql, /FROM "events"/);
+    }
     assert.deepEqual(page.problems(), []);
   });
 });

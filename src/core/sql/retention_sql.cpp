@@ -1,0 +1,118 @@
+// Retention as CTEs over the events (and users) tables: the cohort of each user, their return
+// periods relative to it, and the triangle's cells counted from those. The checks follow the
+// engine's compile (retention/engine.cpp), in its order, with the same messages.
+
+#include "core/sql/retention_sql.h"
+
+#include "core/lang/names.h"
+#include "core/lang/text.h"
+#include "core/sql/analysis_sql.h"
+#include "core/sql/rule_sql.h"
+#include "core/sql/sql_text.h"
+
+namespace segx {
+
+namespace {
+
+void check(const Retention& r, const EvalContext& ctx, const Column** attribute,
+           std::vector<DefinitionError>& errors) {
+    if (r.periods < 1 || r.periods > kMaxRetentionPeriods)
+        errors.push_back(
+            {"periods", "expected a whole number from 1 to " + std::to_string(kMaxRetentionPeriods)});
+    if (r.cohorts && (*r.cohorts < 1 || *r.cohorts > kMaxRetentionCohorts))
+        errors.push_back(
+            {"cohorts", "expected a whole number from 1 to " + std::to_string(kMaxRetentionCohorts)});
+    if (r.start.name.empty())
+        errors.push_back({r.start.attribute ? "start.attribute" : "start.event", "must not be empty"});
+    if (!r.returns.any && r.returns.event.empty()) errors.push_back({"return.event", "must not be empty"});
+    if (!errors.empty()) return;
+    const Model& m = ctx.model;
+    if (r.start.attribute) {
+        *attribute = sql_column(m.attributes, "attribute", "users", r.start.name, {"user_id"},
+                                "start.attribute", errors);
+        if (*attribute != nullptr && (*attribute)->type != ColumnType::Date &&
+            (*attribute)->type != ColumnType::Timestamp) {
+            errors.push_back({"start.attribute", "a cohort needs a date or timestamp attribute; " +
+                                                     quote(r.start.name) + " is " +
+                                                     type_name((*attribute)->type)});
+            *attribute = nullptr;
+        }
+    } else if (!m.event_names.find(r.start.name)) {
+        errors.push_back({"start.event", unknown_event(r.start.name, m.event_names)});
+    }
+    if (!r.returns.any && !m.event_names.find(r.returns.event))
+        errors.push_back({"return.event", unknown_event(r.returns.event, m.event_names)});
+}
+
+} // namespace
+
+SqlResult retention_to_sql(const Retention& r, const EvalContext& ctx) {
+    SqlResult out;
+    const Column* attribute = nullptr;
+    check(r, ctx, &attribute, out.errors);
+    std::string audience;
+    if (out.errors.empty() && !r.audience.is_null())
+        audience = audience_filter_sql(r.audience, ctx, out.errors);
+    if (!out.ok()) return out;
+
+    const PeriodUnit unit = r.period;
+    const char* name = period_unit_name(unit);
+    const std::string as_of = sql_timestamp(ctx.as_of_us);
+    const int64_t last = period_index(ctx.as_of_us, unit), rows = r.cohort_rows(), first = last - rows + 1;
+    const std::string first_start = sql_timestamp(period_start_us(first, unit));
+    const std::string in_audience =
+        audience.empty() ? "" : "\n    AND \"user_id\" IN (SELECT \"user_id\" FROM \"audience\")";
+    const bool exact = r.mode == RetentionMode::Exact;
+
+    std::string sql = "-- segx retention " + sql_comment_text(r.name) + " (" + name + ", " +
+                      retention_mode_name(r.mode) + ", " + std::to_string(r.periods) + " periods, " +
+                      std::to_string(rows) + " cohorts) as of " + sql_iso_time(ctx.as_of_us) + "\nWITH ";
+    if (!audience.empty()) sql += "\"audience\" AS (\n" + indent_lines(audience, 2) + "\n),\n";
+    if (attribute != nullptr) {
+        const std::string t = "CAST(" + sql_ident(attribute->name) + " AS TIMESTAMP)";
+        sql += "\"starts\" AS (\n  -- each user's cohort: the " + std::string(name) + " of their " +
+               sql_comment_text(r.start.name) + ", when at or before as-of (older cohorts left out)\n" +
+               "  SELECT \"user_id\", " + period_start_sql(unit, t) + " AS \"cohort\"\n  FROM \"users\"\n" +
+               "  WHERE \"user_id\" IS NOT NULL AND " + t + " <= " + as_of + " AND " + t +
+               " >= " + first_start + in_audience + "\n)";
+    } else {
+        sql += "\"starts\" AS (\n  -- each user's cohort: the " + std::string(name) + " of their first " +
+               sql_comment_text(r.start.name) + " event at or before as-of (older cohorts left out)\n" +
+               "  SELECT \"user_id\", " + period_start_sql(unit, "min(\"time\")") +
+               " AS \"cohort\"\n  FROM \"events\"\n  WHERE \"event\" = " + sql_string(r.start.name) +
+               " AND \"time\" <= " + as_of + in_audience +
+               "\n  GROUP BY \"user_id\"\n  HAVING min(\"time\") >= " + first_start + "\n)";
+    }
+    const std::string k = period_diff_sql(unit, "\"s\".\"cohort\"", period_start_sql(unit, "\"e\".\"time\""));
+    const std::string what =
+        r.returns.any ? "any event" : "a " + sql_comment_text(r.returns.event) + " event";
+    sql += ",\n\"returns\" AS (\n  -- " +
+           std::string(exact ? "the periods after their cohort's (k >= 1) in which they did "
+                             : "the last period after their cohort's (k >= 1) in which they did ") +
+           what + ", up to as-of\n  SELECT " + (exact ? "DISTINCT " : "") +
+           "\"s\".\"user_id\", \"s\".\"cohort\", " + (exact ? k : "max(" + k + ")") +
+           " AS \"k\"\n  FROM \"starts\" AS \"s\"\n  JOIN \"events\" AS \"e\" ON \"e\".\"user_id\" = "
+           "\"s\".\"user_id\"\n  WHERE \"e\".\"time\" >= CAST(" +
+           period_shift_sql(unit, "\"s\".\"cohort\"", "1") + " AS TIMESTAMP) AND \"e\".\"time\" <= " + as_of +
+           (r.returns.any ? "" : " AND \"e\".\"event\" = " + sql_string(r.returns.event)) +
+           (exact ? "" : "\n  GROUP BY \"s\".\"user_id\", \"s\".\"cohort\"") + "\n)";
+    sql += ",\n\"cells\" AS (\n  -- the triangle: " + std::to_string(rows) + " cohorts ending with the " +
+           name + " holding as-of, cells k = 0 .. " + std::to_string(r.periods) +
+           " of periods begun by as-of\n" + "  SELECT \"c\".\"p\" AS \"cohort\", \"r\".\"k\"\n  FROM " +
+           period_series_sql(unit, first, last) + " AS \"c\"\n  CROSS JOIN range(0, " +
+           std::to_string(r.periods + 1) + ") AS \"r\"(\"k\")\n  WHERE \"r\".\"k\" <= " +
+           period_diff_sql(unit, "\"c\".\"p\"", period_date_sql(unit, last)) + "\n)";
+    sql +=
+        "\nSELECT \"c\".\"cohort\", \"c\".\"k\" AS \"period\",\n"
+        "  CASE WHEN \"c\".\"k\" = 0\n"
+        "    THEN (SELECT count(*) FROM \"starts\" AS \"s\" WHERE \"s\".\"cohort\" = \"c\".\"cohort\")\n"
+        "    ELSE (SELECT count(*) FROM \"returns\" AS \"r\" WHERE \"r\".\"cohort\" = \"c\".\"cohort\" AND "
+        "\"r\".\"k\" " +
+        std::string(exact ? "=" : ">=") + " \"c\".\"k\")\n  END AS \"users\",\n  " +
+        period_complete_sql(unit, period_shift_sql(unit, "\"c\".\"cohort\"", "\"c\".\"k\""), ctx.as_of_us) +
+        " AS \"complete\"\nFROM \"cells\" AS \"c\"\nORDER BY \"c\".\"cohort\", \"c\".\"k\"";
+    out.sql = std::move(sql);
+    return out;
+}
+
+} // namespace segx
