@@ -190,8 +190,7 @@ std::string rfm_rule_settings(const Session& session, const RfmState& st) {
 // an input, so saving the draft does not score it again.
 EvalInputs rfm_inputs(const Session& session, const RfmState& st) {
     auto as_of = session.as_of_us();
-    return {st.draft_revision, session.model_generation, evaluation_revision(session.workspace),
-            as_of ? *as_of : INT64_MIN};
+    return {st.draft_revision, session.model_generation, 0, as_of ? *as_of : INT64_MIN};
 }
 
 bool rfm_pending(const Session& session, const RfmState& st) {

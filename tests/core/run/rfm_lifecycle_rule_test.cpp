@@ -245,9 +245,9 @@ TEST_CASE("rfm rules compile to SQL (one CTE per settings), and so do lifecycle 
     const json unknown = json::parse(audience_of(R"({"kind": "rfm", "rfm": "nope", "segments": ["x"]})"));
     CHECK(errors(definition_sql(RunContext{m, AS_OF, 1, &saved}, unknown)) ==
           "root.rules[0].rfm: unknown RFM settings \"nope\"");
-    const json sql = definition_sql(RunContext{m, AS_OF, 1, &saved}, json::parse(audience_of(stage("new"))));
-    REQUIRE(sql["ok"] == true);
-    CHECK(sql["sql"].get<std::string>().find("-- lifecycle: new in the week holding as-of") !=
+    const json lsql = definition_sql(RunContext{m, AS_OF, 1, &saved}, json::parse(audience_of(stage("new"))));
+    REQUIRE(lsql["ok"] == true);
+    CHECK(lsql["sql"].get<std::string>().find("-- lifecycle: new in the week holding as-of") !=
           std::string::npos);
     // Errors at the rule's paths, as evaluating gives them.
     for (
