@@ -60,10 +60,23 @@ export function check(ds, def) {
     } finally {
       stmt.close();
     }
-    // The total rows (a breakdown adds rows with a value: compared where the core gives them).
-    const total = rows.filter((x) => x.breakdown === undefined || x.breakdown === null);
-    const sqlSteps = total.map((x) => Number(x.users));
-    const coreSteps = core.steps.map((s) => s.users);
+    const coreSteps = core.steps.map((x) => x.users);
+    if (def.breakdown) {
+      // One row per (breakdown row, step): compared with the core's breakdown rows, and their
+      // sums per step with its totals (a breakdown adds up). Numbers compare as numbers: DuckDB
+      // writes a double 1 as "1.0".
+      const norm = (v) => (v !== null && v !== undefined && v !== '' && !Number.isNaN(Number(v)) ? String(Number(v)) : v ?? null);
+      const got = [];
+      for (const x of rows) {
+        if (Number(x.step) === 1) got.push({ row: x.row, value: norm(x.value), steps: [] });
+        got[got.length - 1].steps.push(Number(x.users));
+      }
+      const want = core.breakdown.map((b) => ({ row: b.row, value: norm(b.value), steps: b.steps.map((x) => x.users) }));
+      const sums = coreSteps.map((_, k) => got.reduce((n, b) => n + (b.steps[k] || 0), 0));
+      const agree = JSON.stringify(got) === JSON.stringify(want) && JSON.stringify(sums) === JSON.stringify(coreSteps);
+      return { agree, core: want, sql: got, text: compiled.sql };
+    }
+    const sqlSteps = rows.map((x) => Number(x.users));
     return { agree: JSON.stringify(sqlSteps) === JSON.stringify(coreSteps), core: coreSteps, sql: sqlSteps, text: compiled.sql };
   }
   const rows = runSql(db, compiled.sql);

@@ -18,7 +18,7 @@ export function createContractTables(db, loaded) {
 
 export async function loadAll(bridge, db, files) {
   const loaded = [];
-  for (const [name, bytes] of files) loaded.push(await loadSource({ db, bridge, name, bytes }));
+  for (const [name, bytes, mapping] of files) loaded.push(await loadSource({ db, bridge, name, bytes, mapping: mapping && { ...mapping, source: name } }));
   for (const s of bridge.state().sources) assert.equal(s.rejects.total, 0, `${s.name}: no rejected rows`);
   createContractTables(db, loaded);
   return loaded;
