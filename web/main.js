@@ -6,7 +6,7 @@ import { attachIme } from './ime.js';
 import { attachInput } from './input.js';
 import { KeptData } from './kept_data.js';
 import { Loads } from './loads.js';
-import { PendingDefinitions, audienceNeeds } from './pending.js';
+import { PendingDefinitions, audienceNeeds, funnelNeeds } from './pending.js';
 import { downloadText, pickFile } from './files.js';
 import { readShareFragment, shareFragment } from './share.js';
 import { wireSqlTab } from './sql_tab.js';
@@ -113,6 +113,7 @@ async function boot() {
 
   const audiences = wireAudiences({ M, bridge, loads, mergeWorkspace });
   pending.register('audience', { what: 'The shared audience', needs: audienceNeeds, open: audiences.openShared });
+  pending.register('funnel', { what: 'The shared funnel', needs: funnelNeeds, open: (d) => audiences.openFunnel(d, 'The shared funnel') });
   wireSqlTab({ M, bridge, db, loads, sqlTables });
 
   picker.addEventListener('change', () => {
@@ -148,9 +149,12 @@ async function boot() {
 
   bootMessage.hidden = true;
   // Share links, by fragment: each kind reads its definition, checks it without data, and waits
-  // in `pending` (web/pending.js) until data is loaded. A new kind ("#f=" funnels) is one entry.
+  // in `pending` (web/pending.js) until data is loaded. A new kind is one entry.
   const kShareLinks = [
     { prefix: '#a=', kind: 'audience', what: 'The shared audience', read: readShareFragment, check: (d) => bridge.checkAudience(d) },
+    // A funnel is checked where it opens (the Funnels tab's reader), once there is data.
+    { prefix: '#f=', kind: 'funnel', what: 'The shared funnel', read: readShareFragment,
+      check: (d) => (d && typeof d === 'object' && d.kind === 'funnel' ? { ok: true } : { ok: false, errors: [{ path: 'kind', message: 'expected a funnel ("kind": "funnel")' }] }) },
   ];
   // A share link is about the sender's data, not the demo's: the demo stays out unless asked for.
   const shared = kShareLinks.find((l) => location.hash.startsWith(l.prefix));
@@ -198,14 +202,6 @@ async function boot() {
       pending.add(shared.kind, definition);
     } catch (e) {
       bridge.status('error', `${shared.what} was not imported: ${e.message || e}`);
-    }
-  } else if (location.hash.startsWith('#f=')) {
-    try {
-      const definition = await readShareFragment(location.hash);
-      await loads.run(() => {});
-      audiences.openFunnel(definition, 'The shared funnel');
-    } catch (e) {
-      bridge.status('error', `The shared funnel was not imported: ${e.message || e}`);
     }
   }
 

@@ -2,7 +2,7 @@
 // opens on a fresh page with no data (or other data), so the page keeps the definition here,
 // says which files it expects, and opens it once data is loaded (web/main.js calls `settle`
 // after every load). One entry per kind of definition: a kind registers how to name what it
-// needs and how to open it (audiences now; funnels "#f=" register the same way).
+// needs and how to open it (audiences "#a=", funnels "#f=").
 
 // The names an audience definition uses, walked from its JSON: {attributes, events, properties}.
 export function audienceNeeds(definition) {
@@ -22,6 +22,23 @@ export function audienceNeeds(definition) {
     }
   };
   walk(definition && definition.root, 1);
+  return { attributes: [...attributes], events: [...events], properties: [...properties] };
+}
+
+// The names a funnel definition uses: its steps' and exclusions' events and filters, its
+// breakdown, and its audience filter (a group: as an audience's rules).
+export function funnelNeeds(definition) {
+  const d = definition && typeof definition === 'object' ? definition : {};
+  const fromAudience = audienceNeeds({ root: d.audience && Array.isArray(d.audience.rules) ? d.audience : null });
+  const attributes = new Set(fromAudience.attributes), events = new Set(fromAudience.events), properties = new Set(fromAudience.properties);
+  for (const s of [...(Array.isArray(d.steps) ? d.steps : []), ...(Array.isArray(d.exclusions) ? d.exclusions : [])]) {
+    if (!s || typeof s !== 'object') continue;
+    if (typeof s.event === 'string') events.add(s.event);
+    for (const w of Array.isArray(s.where) ? s.where : []) if (w && typeof w.property === 'string') properties.add(w.property);
+  }
+  const b = d.breakdown;
+  if (b && typeof b.attribute === 'string') attributes.add(b.attribute);
+  if (b && typeof b.property === 'string') properties.add(b.property);
   return { attributes: [...attributes], events: [...events], properties: [...properties] };
 }
 

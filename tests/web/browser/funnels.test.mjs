@@ -146,7 +146,19 @@ describe('the Funnels tab', () => {
     assert.match(sql, /^-- segx funnel .*\bWITH\b[\s\S]*"bd_rows"/s);
     await page.close();
 
-    const shared = await env.openPage({ query: link.slice(link.indexOf('/', 8) + 1) });
+    // On a fresh page the link waits for data (no demo: the link is about the sender's data),
+    // naming the events the funnel expects.
+    const path = link.slice(link.indexOf('/', 8) + 1);
+    const waiting = await env.openPage({ query: path });
+    let p = [];
+    for (let i = 0; i < 100 && !p.length; ++i) p = (await waiting.evaluate(() => window.segx.state())).pending || [], await frames(waiting);
+    assert.deepEqual(p.map((x) => [x.kind, x.name]), [['funnel', def.name]]);
+    assert.deepEqual([...p[0].needs.events].sort(), [...new Set(def.steps.map((x) => x.event))].sort());
+    assert.equal((await waiting.evaluate(() => window.segx.state('overview'))).users, 0);
+    await waiting.close();
+
+    // With data (here the demo, asked for), it opens in the Funnels tab.
+    const shared = await env.openPage({ query: path.replace('#', path.includes('?') ? '&demo=1#' : '?demo=1#') });
     let s = await stateWhen(shared, (t) => t.funnel.name === def.name && !t.funnel.evaluating && t.funnel.answer);
     assert.deepEqual(s.funnel.definition, { ...def, id: '', order: 'ordered' });
     assert.deepEqual(s.funnel.answer.breakdown, run.breakdown);
