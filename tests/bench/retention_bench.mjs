@@ -15,59 +15,12 @@
 //    be equal (the bench fails loudly otherwise).
 // Printed: a table of the figures and their ratio, the core's WASM heap and the model's memory.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 
-import { loadAll } from '../web/support/contract_tables.mjs';
-import { repo, startCore, startDuckDB } from '../web/support/node_env.mjs';
+import { benchArgs, loadShop, timed } from './shop.mjs';
 import { day, sqlRows } from '../web/support/rng.mjs';
 
-function parseArgs(argv) {
-  const o = { users: 1_000_000, events: 10_000_000, seed: 42, runs: 5, duckRuns: 3 };
-  const keys = { '--users': 'users', '--events': 'events', '--seed': 'seed', '--runs': 'runs', '--duck-runs': 'duckRuns' };
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = keys[argv[i]];
-    const value = Number(argv[i + 1]);
-    if (!key || !Number.isInteger(value) || value < 1) throw new Error(`usage: see the header of tests/bench/retention_bench.mjs (bad ${argv[i]})`);
-    o[key] = value;
-  }
-  return o;
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-
-function timed(fn, runs) {
-  const times = [];
-  let result;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    result = fn();
-    times.push(performance.now() - t0);
-  }
-  return { ms: median(times), result };
-}
-
-const o = parseArgs(process.argv.slice(2));
-const dir = join(repo, 'build/bench-data', `funnel-u${o.users}-e${o.events}-s${o.seed}`);
-const files = ['users.csv', 'orders.csv', 'events.csv'];
-if (!files.every((f) => existsSync(join(dir, f)))) {
-  mkdirSync(dir, { recursive: true });
-  execFileSync(process.execPath, [join(repo, 'data/generate.mjs'), '--users', String(o.users), '--events', String(o.events),
-    '--seed', String(o.seed), '--out', dir], { stdio: 'inherit' });
-}
-
-const bridge = await startCore();
-const M = bridge.M;
-const db = await startDuckDB();
-const t0 = performance.now();
-await loadAll(bridge, db, files.map((n) => [n, readFileSync(join(dir, n))]));
-const loadMs = performance.now() - t0;
-const overview = bridge.state('overview');
-console.log(`data: ${overview.users} users, ${overview.events} events (${dir}); loaded into both in ${(loadMs / 1000).toFixed(1)} s`);
-console.log(`machine: ${cpus().length} cores (${cpus()[0].model}), load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+const o = benchArgs(process.argv.slice(2), { users: 1_000_000, events: 10_000_000 }, 'retention_bench.mjs');
+const { bridge, M, db, overview } = await loadShop(o);
 
 // Each definition's answer in the SQL's row shape, from the core and from DuckDB.
 const CASES = [
