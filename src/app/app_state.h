@@ -7,8 +7,8 @@
 #include "app/lifecycle/lifecycle_state.h"
 #include "app/retention/retention_state.h"
 #include "app/rfm/rfm_state.h"
-#include "app/sql/sql_state.h"
 #include "app/session.h"
+#include "app/sql/sql_state.h"
 
 #include <string>
 #include <string_view>

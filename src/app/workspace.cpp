@@ -2,9 +2,9 @@
 
 #include "core/audience/json.h"
 #include "core/funnel/json.h"
-#include "core/rfm/json.h"
 #include "core/lifecycle/json.h"
 #include "core/retention/json.h"
+#include "core/rfm/json.h"
 
 #include <nlohmann/json.hpp>
 

@@ -2,6 +2,8 @@
 // problems that validation or evaluation found at its JSON path.
 #include "app/audiences/ui_audience.h"
 
+#include "core/audience/describe.h"
+
 #include "app/theme.h"
 #include "app/widget_registry.h"
 #include "imgui.h"
@@ -13,33 +15,10 @@ namespace segx {
 
 namespace {
 
-struct OpChoice {
-    Op op;
-    const char* label;
-};
-// What a person reads in the operator combo; the JSON keeps the short names.
-const OpChoice kOps[] = {
-    {Op::Eq, "is"},
-    {Op::Neq, "is not"},
-    {Op::In, "is one of"},
-    {Op::NotIn, "is none of"},
-    {Op::Contains, "contains"},
-    {Op::NotContains, "does not contain"},
-    {Op::StartsWith, "starts with"},
-    {Op::Gt, ">"},
-    {Op::Gte, ">="},
-    {Op::Lt, "<"},
-    {Op::Lte, "<="},
-    {Op::Between, "between"},
-    {Op::IsSet, "is set"},
-    {Op::IsNotSet, "is not set"},
-};
-
-const char* op_label(Op op) {
-    for (const OpChoice& c : kOps)
-        if (c.op == op) return c.label;
-    return op_name(op);
-}
+// The operators in the combo's order; what a person reads is op_words (core/audience/describe.h),
+// the same words messages use.
+const Op kOps[] = {Op::Eq, Op::Neq, Op::In, Op::NotIn, Op::Contains, Op::NotContains, Op::StartsWith,
+                   Op::Gt, Op::Gte, Op::Lt, Op::Lte,   Op::Between,  Op::IsSet,       Op::IsNotSet};
 
 bool op_fits(Op op, ColumnType type) {
     bool text = type == ColumnType::String;
@@ -83,10 +62,10 @@ void fit_values(std::vector<Scalar>& values, Op op) {
 bool op_combo(const char* label, Op& op, ColumnType type, float width) {
     bool changed = false;
     ImGui::SetNextItemWidth(width);
-    if (begin_combo(label, op_label(op))) {
-        for (const OpChoice& c : kOps) {
-            if (!op_fits(c.op, type)) continue;
-            if (ImGui::Selectable(c.label, c.op == op)) op = c.op, changed = true;
+    if (begin_combo(label, op_words(op))) {
+        for (Op c : kOps) {
+            if (!op_fits(c, type)) continue;
+            if (ImGui::Selectable(op_words(c), c == op)) op = c, changed = true;
         }
         ImGui::EndCombo();
     }
@@ -274,9 +253,9 @@ bool aggregate_values(Session& session, AggregateMeasure& a, const std::string& 
     Op op = a.op;
     const Op allowed[] = {Op::Gte, Op::Gt, Op::Lte, Op::Lt, Op::Eq, Op::Neq, Op::Between};
     ImGui::SetNextItemWidth(80 * unit());
-    if (begin_combo(("##" + path + ".aggregate.op").c_str(), op_label(op))) {
+    if (begin_combo(("##" + path + ".aggregate.op").c_str(), op_words(op))) {
         for (Op o : allowed)
-            if (ImGui::Selectable(op_label(o), o == op)) a.op = o, changed = true;
+            if (ImGui::Selectable(op_words(o), o == op)) a.op = o, changed = true;
         ImGui::EndCombo();
     }
     a.values.resize(a.op == Op::Between ? 2 : 1, a.values.empty() ? 0.0 : a.values.back());

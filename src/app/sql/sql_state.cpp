@@ -37,7 +37,8 @@ std::vector<size_t> statement_ends(std::string_view s) {
         char c = s[i];
         if (c == '\'' || c == '"') {
             size_t j = i + 1;
-            while (j < s.size() && !(s[j] == c && (j + 1 >= s.size() || s[j + 1] != c))) j += s[j] == c ? 2 : 1;
+            while (j < s.size() && !(s[j] == c && (j + 1 >= s.size() || s[j + 1] != c)))
+                j += s[j] == c ? 2 : 1;
             i = j;
         } else if (s.substr(i, 2) == "--" || s.substr(i, 2) == "/*") {
             i = skip_blank(s, i) - 1;
@@ -56,7 +57,7 @@ std::string upper_word(std::string_view s, size_t i) {
 }
 
 // The keywords a reading statement starts with; "(" starts a parenthesised query.
-const char* const kReadingKeywords[] = {"SELECT",    "WITH", "FROM",  "VALUES", "TABLE",  "DESCRIBE",
+const char* const kReadingKeywords[] = {"SELECT",    "WITH", "FROM",  "VALUES",  "TABLE",  "DESCRIBE",
                                         "SUMMARIZE", "SHOW", "PIVOT", "UNPIVOT", "EXPLAIN"};
 
 } // namespace
@@ -162,9 +163,9 @@ SqlErrorPlace sql_error_place(std::string_view message, std::string_view query, 
     if (colon == std::string_view::npos || eol == std::string_view::npos || colon > eol) return {};
     int line = std::atoi(std::string(message.substr(at + 5, colon - at - 5)).c_str()) - line_offset;
     size_t caret_line_end = message.find('\n', eol + 1);
-    std::string_view caret_line = message.substr(eol + 1, caret_line_end == std::string_view::npos
-                                                               ? std::string_view::npos
-                                                               : caret_line_end - eol - 1);
+    std::string_view caret_line =
+        message.substr(eol + 1, caret_line_end == std::string_view::npos ? std::string_view::npos
+                                                                         : caret_line_end - eol - 1);
     size_t caret = caret_line.find('^');
     if (line < 1 || caret == std::string_view::npos) return {};
     // The shown line is "LINE n: " + a window of the query line ("..." marks a cut start).
@@ -180,7 +181,8 @@ SqlErrorPlace sql_error_place(std::string_view message, std::string_view query, 
         begin = nl + 1;
     }
     size_t end = query.find('\n', begin);
-    std::string_view text = query.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
+    std::string_view text =
+        query.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
     size_t cut = 0;
     if (shown.substr(0, 3) == "...") shown.remove_prefix(3), cut = 3;
     if (shown.size() >= 3 && shown.substr(shown.size() - 3) == "...") shown.remove_suffix(3);
@@ -234,11 +236,16 @@ std::string sql_result_tsv(const SqlState& st) {
 
 std::string sql_status_name(SqlStatus s) {
     switch (s) {
-        case SqlStatus::Idle: return "idle";
-        case SqlStatus::Running: return "running";
-        case SqlStatus::Done: return "done";
-        case SqlStatus::Failed: return "failed";
-        case SqlStatus::Cancelled: return "cancelled";
+        case SqlStatus::Idle:
+            return "idle";
+        case SqlStatus::Running:
+            return "running";
+        case SqlStatus::Done:
+            return "done";
+        case SqlStatus::Failed:
+            return "failed";
+        case SqlStatus::Cancelled:
+            return "cancelled";
     }
     return "idle";
 }
@@ -246,7 +253,8 @@ std::string sql_status_name(SqlStatus s) {
 nlohmann::json sql_state_json(const SqlState& st, const Workspace& w) {
     using nlohmann::json;
     json columns = json::array();
-    for (const Column& c : st.result.columns) columns.push_back({{"name", c.name}, {"type", type_name(c.type)}});
+    for (const Column& c : st.result.columns)
+        columns.push_back({{"name", c.name}, {"type", type_name(c.type)}});
     // The first rows in display order, as the table shows them (null: null).
     json rows = json::array();
     for (size_t i = 0; i < st.order.size() && i < 20; ++i) {

@@ -26,8 +26,9 @@ struct SqlErrorPlace {
 };
 
 struct SqlState {
-    std::string text = "SELECT event, count(*) AS events, count(DISTINCT user_id) AS users\n"
-                       "FROM events\nGROUP BY event\nORDER BY events DESC";
+    std::string text =
+        "SELECT event, count(*) AS events, count(DISTINCT user_id) AS users\n"
+        "FROM events\nGROUP BY event\nORDER BY events DESC";
     SqlStatus status = SqlStatus::Idle;
     uint64_t run_id = 0;  // the run asked for last
     std::string ran_text; // the query of that run, as sent

@@ -42,7 +42,8 @@ void draw_toolbar(App& app, UiState& ui, bool ctrl_enter) {
             std::string label = history[i].substr(0, 120);
             std::replace(label.begin(), label.end(), '\n', ' ');
             if (ImGui::Selectable((label + "##h" + std::to_string(i)).c_str())) st.text = history[i];
-            if (ImGui::IsItemHovered() && history[i].size() > 120) ImGui::SetTooltip("%s", history[i].c_str());
+            if (ImGui::IsItemHovered() && history[i].size() > 120)
+                ImGui::SetTooltip("%s", history[i].c_str());
         }
         ImGui::EndCombo();
     }
@@ -96,7 +97,8 @@ void draw_error(const SqlState& st) {
     if (at < text.size()) {
         // The word DuckDB points at, in the error colour and underlined.
         size_t stop = at + 1;
-        while (stop < text.size() && text[stop] != ' ' && text[stop] != ',' && text[stop] != '(' && text[stop] != ')')
+        while (stop < text.size() && text[stop] != ' ' && text[stop] != ',' && text[stop] != '(' &&
+               text[stop] != ')')
             ++stop;
         ImGui::SameLine(0, 0);
         ImVec2 a = ImGui::GetCursorScreenPos();
@@ -115,13 +117,16 @@ void draw_result(SqlState& st) {
     if (ncols == 0) return;
     if (st.total_rows > t.rows)
         ImGui::TextDisabled("Showing the first %s of %s rows; Download CSV has them all.",
-                            format_count(double(t.rows)).c_str(), format_count(double(st.total_rows)).c_str());
+                            format_count(double(t.rows)).c_str(),
+                            format_count(double(st.total_rows)).c_str());
     if (ncols < int(t.columns.size()))
         ImGui::TextDisabled("Showing the first %d of %zu columns.", ncols, t.columns.size());
     ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
-                            ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit |
-                            ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate;
-    if (!ImGui::BeginTable("##sql_result", ncols + 1, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+                            ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable |
+                            ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Sortable |
+                            ImGuiTableFlags_SortTristate;
+    if (!ImGui::BeginTable("##sql_result", ncols + 1, flags, ImVec2(0, ImGui::GetContentRegionAvail().y)))
+        return;
     ImGui::TableSetupScrollFreeze(1, 1);
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_NoSort);
     for (int c = 0; c < ncols; ++c) ImGui::TableSetupColumn(t.columns[size_t(c)].name.c_str());
@@ -134,7 +139,8 @@ void draw_result(SqlState& st) {
     }
     if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
         if (specs->SpecsCount > 0)
-            sql_sort(st, specs->Specs[0].ColumnIndex - 1, specs->Specs[0].SortDirection == ImGuiSortDirection_Descending);
+            sql_sort(st, specs->Specs[0].ColumnIndex - 1,
+                     specs->Specs[0].SortDirection == ImGuiSortDirection_Descending);
         else
             sql_sort(st, -1, false);
         specs->SpecsDirty = false;
@@ -169,11 +175,14 @@ void open_in_sql_tab(App& app, UiState& ui, const std::string& sql) {
 
 void draw_sql(App& app, UiState& ui) {
     SqlState& st = app.sql;
-    ImGui::TextDisabled("DuckDB SQL over this page's data: \"users\" and \"events\" (mapped, as Copy SQL "
-                        "uses them) and each file by its name, e.g. \"events.csv\". Nothing leaves the page.");
-    float editor_h = std::max(6.0f * ImGui::GetTextLineHeightWithSpacing(), ImGui::GetContentRegionAvail().y * 0.3f);
-    bool ctrl_enter = ImGui::InputTextMultiline("##sql_text", &st.text, ImVec2(-1, editor_h),
-                                                ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AllowTabInput);
+    ImGui::TextDisabled(
+        "DuckDB SQL over this page's data: \"users\" and \"events\" (mapped, as Copy SQL "
+        "uses them) and each file by its name, e.g. \"events.csv\". Nothing leaves the page.");
+    float editor_h =
+        std::max(6.0f * ImGui::GetTextLineHeightWithSpacing(), ImGui::GetContentRegionAvail().y * 0.3f);
+    bool ctrl_enter =
+        ImGui::InputTextMultiline("##sql_text", &st.text, ImVec2(-1, editor_h),
+                                  ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AllowTabInput);
     draw_toolbar(app, ui, ctrl_enter);
     if (st.status == SqlStatus::Failed) draw_error(st);
     if (st.status == SqlStatus::Done || (st.status != SqlStatus::Failed && !st.result.columns.empty()))

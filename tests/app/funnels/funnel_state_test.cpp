@@ -253,13 +253,15 @@ TEST_CASE("a funnel opened from JSON (import, link, restored draft), and two aud
     REQUIRE(save_funnel(f.session, st, false));
     const std::string id = st.opened_id;
     new_funnel_draft(st);
-    CHECK(open_funnel_definition(st, f.session, funnel_json(f.session.workspace.saved.funnels[0]).dump()).empty());
+    CHECK(open_funnel_definition(st, f.session, funnel_json(f.session.workspace.saved.funnels[0]).dump())
+              .empty());
     CHECK(st.opened_id == id);
 
     // Side by side: each side is the draft within one saved audience, as segx.run counts it.
-    for (const char* a : {R"({"segx": 1, "id": "cn", "name": "CN", "root": {"match": "all", "rules":
+    for (const char* a :
+         {R"({"segx": 1, "id": "cn", "name": "CN", "root": {"match": "all", "rules":
                               [{"kind": "property", "attribute": "country", "op": "eq", "value": "CN"}]}})",
-                          R"({"segx": 1, "id": "all", "name": "Everyone", "root": {"match": "all", "rules": []}})"})
+          R"({"segx": 1, "id": "all", "name": "Everyone", "root": {"match": "all", "rules": []}})"})
         f.session.workspace.saved.audiences.push_back(parse_audience(a).audience);
     ++f.session.workspace.revision;
     set_compare_audience(st, 0, "cn");

@@ -54,9 +54,10 @@ TEST_CASE("the SQL tab runs one reading statement and refuses the rest, saying w
 TEST_CASE("DuckDB's LINE and caret are mapped onto the query the user wrote") {
     std::string query = "SELECT event,\n  count(*) AS n\nFROM events GROUP BY evnt";
     // The page wraps the query one line down: DuckDB's LINE 4 is the query's line 3.
-    std::string message = "Binder Error: Referenced column \"evnt\" not found in FROM clause!\n"
-                          "Candidate bindings: \"event\"\n\nLINE 4: FROM events GROUP BY evnt\n"
-                          "                             ^";
+    std::string message =
+        "Binder Error: Referenced column \"evnt\" not found in FROM clause!\n"
+        "Candidate bindings: \"event\"\n\nLINE 4: FROM events GROUP BY evnt\n"
+        "                             ^";
     SqlErrorPlace p = sql_error_place(message, query, 1);
     CHECK(p.line == 3);
     CHECK(p.column == 22); // 1-based: "evnt" starts at the 22nd character of "FROM events GROUP BY evnt"
@@ -106,7 +107,8 @@ TEST_CASE("a run's answer lands only while it is the run asked for last") {
     CHECK_FALSE(sql_submit(st, w, 3));
     CHECK(st.status == SqlStatus::Failed);
     CHECK(st.error.find("\"DELETE\"") != std::string::npos);
-    CHECK(w.sql_history == std::vector<std::string>{"SELECT name, n FROM t ORDER BY name", "SELECT name, n FROM t"});
+    CHECK(w.sql_history ==
+          std::vector<std::string>{"SELECT name, n FROM t ORDER BY name", "SELECT name, n FROM t"});
 }
 
 TEST_CASE("sorting orders rows by a column, nulls last, and back to DuckDB's order") {
