@@ -1,3 +1,4 @@
+#include "app/i18n/i18n.h"
 #include "app/ui.h"
 
 #include "app/funnels/ui_funnels.h"
@@ -86,7 +87,7 @@ void draw_app(App& app, UiState& ui) {
     ImGui::BeginChild("##main", ImVec2(0, body_h), false);
     if (ImGui::BeginTabBar("##tabs")) {
         // A further analysis adds its tab here.
-        if (ImGui::BeginTabItem("Overview")) {
+        if (ImGui::BeginTabItem(label(S::tab_overview, "Overview").c_str())) {
             draw_overview(session, ui);
             ImGui::EndTabItem();
         }
@@ -94,23 +95,26 @@ void draw_app(App& app, UiState& ui) {
         std::string select = std::move(ui.select_tab);
         ui.select_tab.clear();
         auto flags_of = [&](const char* tab) { return select == tab ? ImGuiTabItemFlags_SetSelected : 0; };
-        if (ImGui::BeginTabItem("Audiences", nullptr, flags_of("Audiences"))) {
+        if (ImGui::BeginTabItem(label(S::tab_audiences, "Audiences").c_str(), nullptr,
+                                flags_of("Audiences"))) {
             draw_audiences(session, app.audiences, ui);
             ImGui::EndTabItem();
         }
-        if (ImGui::BeginTabItem("Funnels", nullptr, flags_of("Funnels"))) {
+        if (ImGui::BeginTabItem(label(S::tab_funnels, "Funnels").c_str(), nullptr, flags_of("Funnels"))) {
             draw_funnels(app, ui);
             ImGui::EndTabItem();
         }
-        if (ImGui::BeginTabItem("RFM", nullptr, flags_of("RFM"))) {
+        if (ImGui::BeginTabItem(label(S::tab_rfm, "RFM").c_str(), nullptr, flags_of("RFM"))) {
             draw_rfm(app, ui);
             ImGui::EndTabItem();
         }
-        if (ImGui::BeginTabItem("Retention", nullptr, flags_of("Retention"))) {
+        if (ImGui::BeginTabItem(label(S::tab_retention, "Retention").c_str(), nullptr,
+                                flags_of("Retention"))) {
             draw_retention(app, ui);
             ImGui::EndTabItem();
         }
-        if (ImGui::BeginTabItem("Lifecycle", nullptr, flags_of("Lifecycle"))) {
+        if (ImGui::BeginTabItem(label(S::tab_lifecycle, "Lifecycle").c_str(), nullptr,
+                                flags_of("Lifecycle"))) {
             draw_lifecycle(app, ui);
             ImGui::EndTabItem();
         }
@@ -118,11 +122,11 @@ void draw_app(App& app, UiState& ui) {
             open_in_sql_tab(app, ui, ui.open_in_sql);
             ui.open_in_sql.clear();
         }
-        if (ImGui::BeginTabItem("SQL", nullptr, flags_of("SQL"))) {
+        if (ImGui::BeginTabItem(label(S::tab_sql, "SQL").c_str(), nullptr, flags_of("SQL"))) {
             draw_sql(app, ui);
             ImGui::EndTabItem();
         }
-        if (ImGui::BeginTabItem("Data")) {
+        if (ImGui::BeginTabItem(label(S::tab_data, "Data").c_str())) {
             draw_data_panel(session, ui);
             ImGui::EndTabItem();
         }

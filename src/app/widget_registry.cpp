@@ -29,6 +29,17 @@ void record(const std::string& key, const WidgetRect& r) {
     // The first item drawn with a label wins, as a person reading top to bottom would find it.
     reg().building.emplace(key, r);
 }
+
+// Records an item under its full label, its visible part ("Delete" of "Delete##3") and, for a
+// translated label ("人群###Audiences"), its language-free id ("###Audiences"), so a test finds
+// the same widget in every language.
+void record_label(const std::string& full, const WidgetRect& r) {
+    record(full, r);
+    size_t hash = full.find("##");
+    if (hash != std::string::npos && hash > 0) record(full.substr(0, hash), r);
+    size_t id = full.find("###");
+    if (id != std::string::npos && id > 0) record(full.substr(id), r);
+}
 } // namespace
 
 void widget_registry_begin_frame() {
@@ -45,10 +56,7 @@ void widget_registry_note_last_item(const char* label) {
     if (g.CurrentWindow) vis.ClipWithFull(g.CurrentWindow->ClipRect);
     WidgetRect r{bb.Min.x, bb.Min.y, bb.GetWidth(), bb.GetHeight(),
                  vis.GetWidth() > 0 && vis.GetHeight() > 0};
-    std::string full(label);
-    record(full, r);
-    size_t hash = full.find("##");
-    if (hash != std::string::npos && hash > 0) record(full.substr(0, hash), r);
+    record_label(label, r);
 }
 
 void widget_registry_end_frame() { reg().last.swap(reg().building); }
@@ -85,10 +93,7 @@ static void record_item(const char* label) {
     vis.ClipWithFull(r.item_clip);
     segx::WidgetRect rect{r.item_bb.Min.x, r.item_bb.Min.y, r.item_bb.GetWidth(), r.item_bb.GetHeight(),
                           vis.GetWidth() > 0 && vis.GetHeight() > 0};
-    std::string full(label);
-    segx::record(full, rect);
-    size_t hash = full.find("##");
-    if (hash != std::string::npos && hash > 0) segx::record(full.substr(0, hash), rect);
+    segx::record_label(label, rect);
 }
 
 void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& bb, ImGuiID id) {

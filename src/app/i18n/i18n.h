@@ -1,0 +1,46 @@
+#pragma once
+// The interface's words: one table per language (strings_en.inc, strings_zh.inc), looked up by
+// key. Panels draw tr(S::key) and never a literal; sentences with values use trf() with
+// positional placeholders {0} {1} …, so each language orders them as it needs.
+//
+// Widget ids stay language-free: a label that a test or the layout must find across languages
+// is drawn as tr(S::key) + "###stable_id" (Dear ImGui hides what follows ###), see label().
+#include "core/text/language.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace segx {
+
+enum class S : uint16_t {
+#define SEGX_STRING(key, text) key,
+#include "app/i18n/strings_en.inc"
+#undef SEGX_STRING
+    Count_
+};
+
+// The active language (one per page; the workspace's setting owns it, the app applies it).
+void set_language(Language lang);
+Language language();
+
+const char* tr(S key);                // in the active language
+const char* tr(S key, Language lang); // in a given language (tests, exports)
+
+// tr(key) with {0} {1} … replaced by args, in the active language.
+std::string trf(S key, std::initializer_list<std::string_view> args);
+// Replaces {0} {1} … in any pattern ("{{" and "}}" are literal braces).
+std::string format_text(std::string_view pattern, std::initializer_list<std::string_view> args);
+
+// "<translated text>###<id>": a widget label whose ImGui id does not change with the language.
+std::string label(S key, const char* id);
+
+// For the completeness test: the key's name, and whether the language's table defines it.
+const char* string_key_name(S key);
+bool has_translation(S key, Language lang);
+// Keys the Chinese table defines more than once or that the English table lacks (by name).
+std::string zh_table_problems();
+
+} // namespace segx

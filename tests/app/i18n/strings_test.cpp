@@ -1,0 +1,92 @@
+// The two string tables are complete and consistent: every key has Chinese, no key is defined
+// twice, placeholders match, and no English words are left in the Chinese table except names.
+#include "app/i18n/i18n.h"
+
+#include <doctest/doctest.h>
+
+#include <cctype>
+#include <set>
+#include <string>
+
+using namespace segx;
+
+namespace {
+
+std::multiset<std::string> placeholders(const std::string& s) {
+    std::multiset<std::string> out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '{') continue;
+        if (i + 1 < s.size() && s[i + 1] == '{') {
+            ++i;
+            continue;
+        }
+        size_t close = s.find('}', i);
+        if (close != std::string::npos) out.insert(s.substr(i, close - i + 1));
+    }
+    return out;
+}
+
+// Latin words allowed in Chinese text: product and format names, units, and codes people type.
+const std::set<std::string> kNames = {
+    "RFM", "SQL",  "CSV",     "TSV",  "JSON", "DuckDB", "ID", "id",    "UTF",   "GBK", "URL",  "R",
+    "F",   "M",    "TTF",     "KB",   "MB",   "GB",     "TB", "B",     "UTC",   "ISO", "Ctrl", "Enter",
+    "Esc", "segx", "Parquet", "OPFS", "p",    "AM",     "PM", "NTILE", "Excel", "TOP", "N",    "GB18030"};
+
+// Latin words in s (runs of ASCII letters), minus placeholders and allowed names.
+std::string english_left(const std::string& s) {
+    std::string bad, word;
+    bool in_brace = false;
+    auto flush = [&] {
+        if (!word.empty() && !kNames.count(word)) bad += word + " ";
+        word.clear();
+    };
+    for (char c : s) {
+        if (c == '{') in_brace = true;
+        if (c == '}') in_brace = false;
+        if (!in_brace && std::isalpha((unsigned char)c))
+            word += c;
+        else
+            flush();
+    }
+    flush();
+    return bad;
+}
+
+} // namespace
+
+TEST_CASE("every key of the English table has a Chinese text, defined once") {
+    CHECK(zh_table_problems() == "");
+    std::string missing;
+    for (size_t i = 0; i < size_t(S::Count_); ++i)
+        if (!has_translation(S(i), Language::Zh)) missing += std::string(string_key_name(S(i))) + " ";
+    CHECK_MESSAGE(missing.empty(), "no Chinese for: " << missing);
+}
+
+TEST_CASE("Chinese texts keep the English placeholders and leave no English words") {
+    for (size_t i = 0; i < size_t(S::Count_); ++i) {
+        std::string en = tr(S(i), Language::En), zh = tr(S(i), Language::Zh);
+        CAPTURE(string_key_name(S(i)));
+        CHECK(placeholders(en) == placeholders(zh));
+        CHECK(!en.empty());
+        CHECK(!zh.empty());
+        CHECK(english_left(zh) == "");
+    }
+}
+
+TEST_CASE("format_text fills positional placeholders in any order") {
+    CHECK(format_text("{0} of {1}", {"3", "5"}) == "3 of 5");
+    CHECK(format_text("{1} 中的 {0}", {"3", "5"}) == "5 中的 3");
+    CHECK(format_text("{{0}} {0}", {"x"}) == "{0} x");
+    CHECK(format_text("{2} {x}", {"a"}) == " {x}"); // missing args are empty; non-numbers stay
+}
+
+TEST_CASE("tr follows the active language") {
+    set_language(Language::Zh);
+    CHECK(std::string(tr(S::tab_audiences)) == "人群");
+    CHECK(label(S::tab_funnels, "Funnels") == "漏斗###Funnels");
+    set_language(Language::En);
+    CHECK(std::string(tr(S::tab_audiences)) == "Audiences");
+    CHECK(language_from_code("zh-Hans-CN") == Language::Zh);
+    CHECK(language_from_code("en-GB") == Language::En);
+    CHECK(!language_from_code("fr").has_value());
+}
