@@ -1,0 +1,251 @@
+// The benchmark suite, run by hand (not part of .ci/test): every analysis, four engines, one run.
+//
+//   node --no-experimental-fetch tests/bench/suite.mjs [--events 1000000,10000000] [--runs 5]
+//                                                      [--seed 42] [--out build/bench/suite.json]
+//
+// For each size (users = events / 10; data/generate.mjs, cached under build/bench-data/ with a
+// manifest of the generator's hash), the same six definitions — a 4-rule audience, a 4-step
+// funnel, RFM (default settings), 12 weekly retention cohorts, the lifecycle by week and the
+// 9-number board — are answered by:
+//   chromium  the core in the real page in Debian's headless Chromium (`segx.run`, wall time in
+//             the page around the call; files through a file input, as a person picks them);
+//   native    the same core built natively (build/native/tests/core/segx_time_model) over the
+//             model the WASM core built from the same files (exported as bytes, model_io.h);
+//   wasm-db   DuckDB-wasm in the same page running the SQL the core compiles (`segx.sqlOf`) over
+//             the page's own `users` / `events` views;
+//   duck-1t, duck-2t  native DuckDB (@duckdb/node-api) with 1 and 2 threads over the same files
+//             mapped by the command-line runner's loader (tools/cli/native_db.mjs), running the
+//             same SQL.
+// Each cell is the median of --runs (audiences: a new variant per run, so no rule is cached).
+// SQL runs as `SELECT count(*), sum(hash(t)) FROM (<compiled>) t`, so every column is computed
+// and no rows cross into JS; the engines must agree on the row count (audience sizes also
+// against the core's), or the suite fails.
+// Load: the page's whole load (files to model) beside DuckDB-wasm's own read of the same events
+// file in the same page (register + CTAS), and the runner's CTAS of all files natively.
+// Printed: one table per size with ratios core ÷ each DuckDB, and the core's scan rate (the
+// model's bytes ÷ time); the whole result as JSON in --out.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+
+import { serve } from '../../.ci/serve.mjs';
+import { loadFiles as loadNative, openDatabase } from '../../tools/cli/native_db.mjs';
+import { loadSource } from '../../web/source_loader.js';
+import { startBrowser } from '../web/support/browser_env.mjs';
+import { repo, startCore, startDuckDB } from '../web/support/node_env.mjs';
+import { ensureShopFiles, median } from './shop.mjs';
+
+const kUsage = 'usage: node --no-experimental-fetch tests/bench/suite.mjs [--events 1000000,10000000] [--runs 5] [--seed 42] [--out build/bench/suite.json]';
+function parseArgs(argv) {
+  const o = { events: [1_000_000, 10_000_000], runs: 5, seed: 42, out: join(repo, 'build/bench/suite.json') };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [k, v] = [argv[i], argv[i + 1]];
+    if (k === '--events') o.events = String(v).split(',').map((x) => Number(x.replace(/_/g, '')));
+    else if (k === '--runs') o.runs = Number(v);
+    else if (k === '--seed') o.seed = Number(v);
+    else if (k === '--out') o.out = v;
+    else throw new Error(`${kUsage}\n(unknown ${k})`);
+  }
+  for (const n of [...o.events, o.runs, o.seed]) if (!Number.isInteger(n) || n < 1) throw new Error(`${kUsage}\n(expected whole numbers ≥ 1)`);
+  return o;
+}
+const opts = parseArgs(process.argv.slice(2));
+const log = (...a) => console.error('[suite]', ...a);
+const kFiles = ['users.csv', 'orders.csv', 'events.csv'];
+
+// --- the definitions -----------------------------------------------------------------------
+
+const kCountries = ['United States', 'China', 'United Kingdom', 'Germany', 'Brazil', 'France', 'Canada', 'Japan', 'Australia', 'India', 'Spain'];
+const kChannels = ['organic', 'paid_search', 'social', 'email', 'referral'];
+// Variant k of the audience bench's shape (tests/bench/audience_bench.mjs): every rule's values
+// differ from every other variant's, so each run is cold.
+const audience = (k) => ({
+  segx: 1, name: `suite audience ${k}`,
+  root: { match: 'all', rules: [
+    { kind: 'property', attribute: 'country', op: 'in', values: [0, 1, 2].map((j) => kCountries[(k * 3 + j) % kCountries.length]) },
+    { kind: 'property', attribute: 'channel', op: 'eq', value: kChannels[k % kChannels.length] },
+    { kind: 'behavior', event: 'view_item', window: { last_days: 30 + k }, count: { op: 'gte', value: 3 } },
+    { kind: 'behavior', event: 'purchase', aggregate: { fn: 'sum', of: 'revenue', op: 'gte', value: 100 + 5 * k } },
+  ] },
+});
+const TASKS = [
+  { name: 'audience (4 rules)', def: audience },
+  { name: 'funnel (4 steps, 7 d)', def: () => ({ segx: 1, kind: 'funnel', steps: ['view_item', 'add_to_cart', 'begin_checkout', 'purchase'].map((event) => ({ event })), window: { days: 7 } }) },
+  { name: 'RFM (default)', def: () => ({ segx: 1, kind: 'rfm' }) },
+  { name: 'retention (12 weeks)', def: () => ({ segx: 1, kind: 'retention', period: 'week', start: { event: 'page_view' }, return: { any: true }, mode: 'exact', periods: 12 }) },
+  { name: 'lifecycle (12 weeks)', def: () => ({ segx: 1, kind: 'lifecycle', period: 'week', periods: 12 }) },
+  { name: 'board (30 d)', def: () => ({ segx: 1, kind: 'board', period: { last_days: 30 }, dormant_days: 90 }) },
+];
+const wrap = (sql) => `SELECT count(*)::DOUBLE AS n, sum(hash(t))::DOUBLE AS h FROM (\n${sql}\n) t`;
+
+// --- the engines ---------------------------------------------------------------------------
+
+// The page in headless Chromium: load, then per task the core's run and DuckDB-wasm's SQL.
+async function inChromium(dir, sizes) {
+  const site = mkdtempSync(join(tmpdir(), 'segx-suite-'));
+  for (const e of readdirSync(join(repo, 'build/site'))) cpSync(join(repo, 'build/site', e), join(site, e), { recursive: true });
+  mkdirSync(join(site, 'bench-data'));
+  for (const f of kFiles) symlinkSync(join(dir, f), join(site, 'bench-data', f));
+  const server = await serve(site, 0);
+  const env = await startBrowser();
+  const page = await env.openPage({ query: '?demo=0', viewport: { width: 1280, height: 800 } });
+  const browserVersion = page.context().browser().version();
+  page.setDefaultTimeout(60 * 60_000);
+  try {
+    await page.evaluate(() => {
+      const input = Object.assign(document.createElement('input'), { type: 'file', multiple: true, id: 'suite-files', hidden: true });
+      document.body.append(input);
+    });
+    await page.setInputFiles('#suite-files', kFiles.map((f) => join(dir, f)));
+    const load = await page.evaluate(async () => {
+      const files = [...document.getElementById('suite-files').files];
+      const t0 = performance.now();
+      const results = await window.segx.loadFiles(files);
+      const state = await window.segx.state();
+      return { ms: performance.now() - t0, results, overview: state.overview, asOf: state.as_of, heap: await window.segx.heapBytes() };
+    });
+    for (const r of load.results) if (!r.ok) throw new Error(`chromium: ${r.name}: ${r.error}`);
+    log(`chromium: loaded in ${(load.ms / 1000).toFixed(1)} s (${load.overview.events} events)`);
+    const duckRead = await page.evaluate(async () => {
+      const bytes = new Uint8Array(await (await fetch('bench-data/events.csv')).arrayBuffer());
+      return window.segx.duckdbBaseline(bytes);
+    });
+    const tasks = [];
+    for (const task of TASKS) {
+      const core = [];
+      let answer;
+      for (let k = 0; k < opts.runs; k++) {
+        const r = await page.evaluate(async (def) => {
+          const t = performance.now();
+          const a = await window.segx.run(def);
+          return { ms: performance.now() - t, a: { ok: a.ok, errors: a.errors, size: a.size } };
+        }, task.def(k));
+        if (!r.a.ok) throw new Error(`chromium: ${task.name}: ${JSON.stringify(r.a.errors)}`);
+        core.push(r.ms);
+        answer = r.a;
+      }
+      const sqls = [];
+      for (let k = 0; k < opts.runs; k++) {
+        const compiled = await page.evaluate((def) => window.segx.sqlOf(def), task.def(k));
+        if (!compiled.ok) throw new Error(`${task.name}: no SQL: ${JSON.stringify(compiled.errors)}`);
+        sqls.push(compiled.sql);
+      }
+      const duck = [];
+      let rows;
+      for (let k = 0; k < opts.runs; k++) {
+        const sql = wrap(sqls[k]);
+        const r = await page.evaluate(async (sql) => {
+          const t = performance.now();
+          const x = await window.segx.sql(sql);
+          return { ms: performance.now() - t, n: x[0].n, h: x[0].h };
+        }, sql);
+        duck.push(r.ms);
+        if (k === 0) rows = r;
+      }
+      tasks.push({ name: task.name, coreMs: median(core), wasmDbMs: median(duck), size: answer.size, rows: rows.n, hash: rows.h, sqls });
+      log(`chromium: ${task.name}: core ${median(core).toFixed(1)} ms, DuckDB-wasm ${median(duck).toFixed(1)} ms`);
+    }
+    return { browserVersion, loadMs: load.ms, duckReadMs: duckRead.registerMs + duckRead.ctasMs, heap: load.heap, overview: load.overview, asOf: load.asOf, tasks };
+  } finally {
+    await env.close?.();
+    server.close();
+    rmSync(site, { recursive: true, force: true });
+  }
+}
+
+// The WASM core in Node builds the model from the same files; the native build times it.
+async function natively(dir) {
+  const bridge = await startCore();
+  const db = await startDuckDB();
+  for (const n of kFiles) await loadSource({ db, bridge, name: n, bytes: readFileSync(join(dir, n)) });
+  const model = join(dir, '.suite-model.bin');
+  writeFileSync(model, bridge.exportModel());
+  await db.close?.();
+  const defsFile = join(dir, '.suite-defs.json');
+  const out = [];
+  // One run per definition variant (audiences differ per run), `runs` variants.
+  for (const task of TASKS) {
+    writeFileSync(defsFile, JSON.stringify(Array.from({ length: opts.runs }, (_, k) => task.def(k))));
+    const r = JSON.parse(execFileSync(join(repo, 'build/native/tests/core/segx_time_model'), [model, defsFile, '1'], { maxBuffer: 1 << 30 }).toString());
+    out.push({ name: task.name, ms: median(r.runs.map((x) => x.ms[0])), cpuMs: median(r.runs.map((x) => x.cpu_ms[0])), size: r.runs[0].answer.size, modelBytes: r.model_bytes });
+    log(`native: ${task.name}: ${out.at(-1).ms.toFixed(1)} ms`);
+  }
+  rmSync(model, { force: true });
+  return out;
+}
+
+// Native DuckDB over the same files, mapped as the command-line runner maps them.
+async function nativeDuck(dir, threads, tasks) {
+  const db = await openDatabase({ threads });
+  try {
+    const t0 = performance.now();
+    await loadNative(db, kFiles.map((f) => join(dir, f)), {}, () => {});
+    const loadMs = performance.now() - t0;
+    const out = [];
+    for (const [i, task] of TASKS.entries()) {
+      const times = [];
+      let first;
+      for (let k = 0; k < opts.runs; k++) {
+        const sql = wrap(tasks[i].sqls[k]);
+        const t = performance.now();
+        const r = await db.rows(sql);
+        times.push(performance.now() - t);
+        if (k === 0) first = r[0];
+      }
+      out.push({ name: task.name, ms: median(times), rows: Number(first.n), hash: Number(first.h) });
+      log(`duckdb ${threads}t: ${task.name}: ${median(times).toFixed(1)} ms`);
+    }
+    return { loadMs, tasks: out };
+  } finally {
+    db.close();
+  }
+}
+
+// --- main ----------------------------------------------------------------------------------
+
+execFileSync('cmake', ['--build', join(repo, 'build/native'), '--target', 'segx_time_model'], { stdio: 'ignore' });
+const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}`;
+const result = { machine, date: new Date().toISOString(), runs: opts.runs, sizes: [] };
+let failed = false;
+for (const events of opts.events) {
+  const users = Math.max(1, Math.round(events / 10));
+  const { dir, sizes } = ensureShopFiles({ users, events, seed: opts.seed });
+  log(`== ${events} events, ${users} users (${dir})`);
+  const chromium = await inChromium(dir, sizes);
+  const native = await natively(dir);
+  // The SQL the page compiled for every variant: the text DuckDB-wasm ran.
+  const duck = {};
+  for (const threads of [1, 2]) duck[threads] = await nativeDuck(dir, threads, chromium.tasks);
+  const rows = TASKS.map((task, i) => {
+    const c = chromium.tasks[i], n = native[i], d1 = duck[1].tasks[i], d2 = duck[2].tasks[i];
+    const agree = c.rows === d1.rows && c.rows === d2.rows && c.hash === d1.hash && c.hash === d2.hash &&
+      (c.size === undefined || (c.size === c.rows && n.size === c.size));
+    if (!agree) {
+      failed = true;
+      log(`DISAGREE ${task.name}: core size ${c.size} / native ${n.size}; rows wasm ${c.rows}, 1t ${d1.rows}, 2t ${d2.rows}; hashes ${c.hash} ${d1.hash} ${d2.hash}`);
+    }
+    return { task: task.name, chromium: c.coreMs, native: n.ms, nativeCpu: n.cpuMs, wasmDb: c.wasmDbMs, duck1: d1.ms, duck2: d2.ms, agree,
+      scanMBs: (native[0].modelBytes / 2 ** 20) / (c.coreMs / 1000) };
+  });
+  const size = { events, users, files: sizes, chromium: { version: chromium.browserVersion, loadMs: chromium.loadMs, duckReadMs: chromium.duckReadMs, heap: chromium.heap },
+    modelBytes: native[0].modelBytes, duckLoadMs: { 1: duck[1].loadMs, 2: duck[2].loadMs }, rows };
+  result.sizes.push(size);
+  print(size);
+}
+mkdirSync(dirname(opts.out), { recursive: true });
+writeFileSync(opts.out, JSON.stringify(result, null, 2) + '\n');
+console.log(`\n${machine}; JSON: ${opts.out}`);
+process.exit(failed ? 1 : 0);
+
+function print(s) {
+  const f = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+  const x = (a, b) => `${(a / b).toFixed(2)}×`;
+  console.log(`\n### ${s.events.toLocaleString('en-US')} events, ${s.users.toLocaleString('en-US')} users (model ${(s.modelBytes / 2 ** 20).toFixed(0)} MiB)\n`);
+  console.log(`Load: page ${f(s.chromium.loadMs)} ms; DuckDB-wasm read of events.csv in the same page ${f(s.chromium.duckReadMs)} ms (${x(s.chromium.loadMs, s.chromium.duckReadMs)}); ` +
+    `native DuckDB all files 1t ${f(s.duckLoadMs[1])} ms, 2t ${f(s.duckLoadMs[2])} ms\n`);
+  console.log('| analysis | core, Chromium | core, native | DuckDB-wasm | DuckDB 1t | DuckDB 2t | Chromium ÷ wasm | ÷ 1t | ÷ 2t | core scan | agree |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|');
+  for (const r of s.rows)
+    console.log(`| ${r.task} | ${f(r.chromium)} ms | ${f(r.native)} ms | ${f(r.wasmDb)} ms | ${f(r.duck1)} ms | ${f(r.duck2)} ms | ${x(r.chromium, r.wasmDb)} | ${x(r.chromium, r.duck1)} | ${x(r.chromium, r.duck2)} | ${(r.scanMBs / 1024).toFixed(1)} GiB/s | ${r.agree ? 'yes' : 'NO'} |`);
+}
