@@ -458,6 +458,8 @@ window.segx = {
     return JSON.parse(bridge.callText('widget_rect', String(label)));
   },
   cell: async (table, col, row) => (await booted).bridge.cellText(table, col, row),
+  // The DuckDB SQL a definition compiles to ("Copy SQL"): {ok, kind, sql} or {ok: false, errors}.
+  sqlOf: async (definition) => (await booted).bridge.sql(definition),
   // Runs SQL in the page's DuckDB; the views copied SQL names (`users`, `events`) are brought
   // up to date first.
   sql: async (query) => {

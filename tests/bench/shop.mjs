@@ -2,7 +2,8 @@
 // the generated shop loaded through the page's loader into the WASM core and DuckDB-wasm (with
 // the SQL contract's tables), made once per size under build/bench-data/.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,6 +39,27 @@ export function timedEach(inputs, fn) {
 }
 
 export const timed = (fn, runs) => timedEach(Array.from({ length: runs }, (_, i) => i), () => fn());
+
+// The generated shop's files for `o` ({users, events, seed}) under build/bench-data/, made by
+// data/generate.mjs unless a manifest says they are there from the same generator source.
+export function ensureShopFiles(o) {
+  const dir = join(repo, 'build/bench-data', `u${o.users}-e${o.events}-s${o.seed}`);
+  const files = ['users.csv', 'orders.csv', 'events.csv'];
+  const generator = join(repo, 'data/generate.mjs');
+  const hash = createHash('sha256').update(readFileSync(generator)).digest('hex');
+  const sizes = () => Object.fromEntries(files.map((f) => [f, existsSync(join(dir, f)) ? statSync(join(dir, f)).size : -1]));
+  const manifest = join(dir, '.bench-manifest.json');
+  try {
+    const m = JSON.parse(readFileSync(manifest, 'utf8'));
+    if (m.generator === hash && JSON.stringify(m.sizes) === JSON.stringify(sizes())) return { dir, sizes: m.sizes };
+  } catch {
+    // no manifest: generate
+  }
+  mkdirSync(dir, { recursive: true });
+  execFileSync(process.execPath, [generator, '--users', String(o.users), '--events', String(o.events), '--seed', String(o.seed), '--out', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  writeFileSync(manifest, JSON.stringify({ generator: hash, users: o.users, events: o.events, seed: o.seed, sizes: sizes() }, null, 2) + '\n');
+  return { dir, sizes: sizes() };
+}
 
 // The shop of `o` (generated when missing), loaded into a fresh core and DuckDB-wasm; prints
 // the data's and the machine's figures.
