@@ -1,7 +1,10 @@
 // Definitions for the differential oracle, generated from the data's own schema: every rule
-// kind, operator, window form, count unit, aggregate, occurrence, nesting and negation of the
-// audience format, and every funnel mode with windows in each unit, entry ranges, exclusions,
-// step filters, audience filters and breakdowns. Values come from the data (its most frequent
+// kind (property, behavior, audience, funnel, rfm, lifecycle and its board-group form, nested
+// groups), operator, window form, count unit, aggregate, occurrence, nesting and negation of the
+// audience format; every funnel mode with windows in each unit, entry ranges, exclusions, step
+// filters, audience filters and breakdowns; every RFM method and monetary setting with cut points
+// and segment grids; retention by event or date attribute, each period, exact and on-or-after,
+// any or a chosen return; lifecycles and boards with their windows, thresholds and events. Values come from the data (its most frequent
 // values, and a value no row has), so that rules match some users and miss others.
 import { rng } from './random.mjs';
 
@@ -112,6 +115,8 @@ function group(r, schema, opts, depth) {
       return { kind: 'property', attribute: a.name, ...comparison(r, a) };
     }
     if (x < 0.52 && opts.audiences?.length) return { kind: 'audience', op: r() < 0.7 ? 'in' : 'not_in', id: opts.audiences[Math.floor(r() * opts.audiences.length)] };
+    if (x < 0.61 && opts.rfms?.length) return rfmRule(r, opts.rfms);
+    if (x < 0.64 && opts.lifecycle) return lifecycleRule(r, schema);
     if (x < 0.58 && opts.funnels?.length) {
       const f = opts.funnels[Math.floor(r() * opts.funnels.length)];
       return { kind: 'funnel', funnel: f.id, ...(r() < 0.6 ? { reached: 1 + Math.floor(r() * f.steps) } : { dropped_after: 1 + Math.floor(r() * (f.steps - 1)) }) };
@@ -123,9 +128,10 @@ function group(r, schema, opts, depth) {
   return g;
 }
 
-export function generateAudiences(schema, { count, seed, ...opts }) {
+// `prefix` names them (`${prefix}${i}`): the corpus's must not take a saved audience's id.
+export function generateAudiences(schema, { count, seed, prefix = 'oracle-a', ...opts }) {
   const r = rng(seed);
-  return Array.from({ length: count }, (_, i) => ({ segx: 1, id: `oracle-a${i}`, name: `oracle audience ${i}`, root: group(r, schema, opts, 0) }));
+  return Array.from({ length: count }, (_, i) => ({ segx: 1, id: `${prefix}${i}`, name: `oracle audience ${i}`, root: group(r, schema, opts, 0) }));
 }
 
 const WINDOWS = [{ seconds: 1 }, { seconds: 90 }, { minutes: 45 }, { hours: 6 }, { hours: 48 }, { days: 1 }, { days: 7 }, { days: 30 }];
@@ -160,4 +166,102 @@ export function generateFunnels(schema, { count, seed, audiences = [] }) {
     if (r() < 0.2) def.breakdown = { attribute: pick(schema.attributes).name, top: 2 + Math.floor(r() * 3) };
     return def;
   });
+}
+
+const DAYS = [1, 7, 30, 90, 365];
+
+// An `rfm` rule on saved settings ({id, segments: names, method}): segments or score ranges.
+function rfmRule(r, rfms) {
+  const pick = (list) => list[Math.floor(r() * list.length)];
+  const s = pick(rfms);
+  const rule = { kind: 'rfm', ...(s.id ? { rfm: s.id } : {}) };
+  if (r() < 0.5) return { ...rule, segments: [pick(s.segments), pick(s.segments)].filter((v, i, a) => a.indexOf(v) === i) };
+  const top = s.method === 'mean' ? 2 : 5;
+  const range = () => {
+    const a = 1 + Math.floor(r() * top), b = 1 + Math.floor(r() * top);
+    return [Math.min(a, b), Math.max(a, b)];
+  };
+  for (const k of ['r', 'f', 'm']) if (r() < 0.6) rule[k] = range();
+  if (!rule.r && !rule.f && !rule.m) rule.f = range();
+  return rule;
+}
+
+// A `lifecycle` rule: a stage in the period holding as-of, or a board group.
+function lifecycleRule(r, schema) {
+  const pick = (list) => list[Math.floor(r() * list.length)];
+  const event = r() < 0.5 ? { event: pick(schema.events.slice(0, 6)) } : {};
+  if (r() < 0.6) return { kind: 'lifecycle', stage: pick(['new', 'returning', 'resurrecting', 'dormant']), period: pick(['day', 'week', 'month']), ...event };
+  return { kind: 'lifecycle', group: pick(['new', 'returning', 'dormant']), window: { last_days: pick(DAYS) }, dormant_days: pick([1, 30, 90]), ...event };
+}
+
+const ascending = (r, scale) => {
+  const cuts = [];
+  let x = 0;
+  for (let i = 0; i < 4; i++) cuts.push((x += Math.max(scale / 100, Math.round(r() * scale * 100) / 100)));
+  return cuts;
+};
+
+// RFM settings: every method and monetary setting, cut points, and custom segment grids (one
+// bounding M, one covering the grid in bands) beside the default one.
+export function generateRfms(schema, { count, seed }) {
+  const r = rng(seed);
+  return Array.from({ length: count }, (_, i) => {
+    const def = { segx: 1, kind: 'rfm', id: `oracle-r${i}`, name: `oracle rfm ${i}`, method: ['quantile', 'thresholds', 'mean'][i % 3] };
+    if (r() < 0.5) def.monetary = 'mean_order';
+    if (r() < 0.7) def.thresholds = { r: ascending(r, 40), f: r() < 0.5 ? [1, 2, 3, 5] : ascending(r, 3), m: ascending(r, 60) };
+    const top = def.method === 'mean' ? 2 : 5;
+    if (r() < 0.4) {
+      const cut = 1 + Math.floor(r() * (top - 1));
+      def.segments = [
+        { name: 'high M', r: [1, top], f: [1, top], m: [cut + 1, top] },
+        { name: 'recent', r: [cut + 1, top], f: [1, top], m: [1, cut] },
+        { name: 'rest', r: [1, cut], f: [1, top], m: [1, cut] },
+      ];
+    } else if (def.method === 'mean') {
+      def.segments = [{ name: 'above', r: [2, 2], f: [1, 2], m: [1, 2] }, { name: 'below', r: [1, 1], f: [1, 2], m: [1, 2] }];
+    }
+    return def;
+  });
+}
+
+// Retention definitions: each period, exact and on-or-after, start by event or date attribute,
+// any or a chosen return, short and long triangles, audience filters.
+export function generateRetentions(schema, { count, seed, audiences = [] }) {
+  const r = rng(seed);
+  const pick = (list) => list[Math.floor(r() * list.length)];
+  const dates = schema.attributes.filter((a) => /^DATE|^TIMESTAMP/.test(a.type));
+  const events = schema.events.slice(0, 6);
+  return Array.from({ length: count }, (_, i) => {
+    const period = ['day', 'week', 'month'][i % 3];
+    const def = { segx: 1, kind: 'retention', id: `oracle-t${i}`, name: `oracle retention ${i}`, period,
+      start: dates.length && r() < 0.3 ? { attribute: pick(dates).name } : { event: pick(events) },
+      mode: Math.floor(i / 3) % 2 ? 'on_or_after' : 'exact' };
+    def.return = r() < 0.5 ? { event: pick(events) } : { any: true };
+    def.periods = period === 'day' ? 1 + Math.floor(r() * 40) : period === 'week' ? 1 + Math.floor(r() * 20) : 1 + Math.floor(r() * 12);
+    if (r() < 0.3) def.cohorts = 1 + Math.floor(r() * 30);
+    if (r() < 0.25) def.audience = audiences.length && r() < 0.5 ? { audience: pick(audiences) } : group(r, schema, {}, 1);
+    return def;
+  });
+}
+
+// Lifecycles (each period, an event or any, 1..30 periods) and boards (last N days or a from/to
+// window, dormancy thresholds, an event or any), some with audience filters.
+export function generateLifecycles(schema, { count, seed, audiences = [] }) {
+  const r = rng(seed);
+  const pick = (list) => list[Math.floor(r() * list.length)];
+  const events = schema.events.slice(0, 6);
+  const t = (f) => new Date(schema.from + f * (schema.to - schema.from)).toISOString().replace('.000Z', 'Z');
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const audience = r() < 0.25 ? { audience: audiences.length && r() < 0.5 ? { audience: pick(audiences) } : group(r, schema, {}, 1) } : {};
+    const event = r() < 0.6 ? { event: pick(events) } : {};
+    if (i % 2 === 0) {
+      out.push({ segx: 1, kind: 'lifecycle', id: `oracle-l${i}`, name: `oracle lifecycle ${i}`, period: pick(['day', 'week', 'month']), periods: 1 + Math.floor(r() * 30), ...event, ...audience });
+    } else {
+      const [a, b] = [0.3 + 0.6 * r(), 0.3 + 0.6 * r()].sort();
+      const period = r() < 0.6 ? { last_days: pick(DAYS) } : a === b || r() < 0.3 ? { from: t(a) } : { from: t(a), to: t(b) };
+      out.push({ segx: 1, kind: 'board', id: `oracle-b${i}`, name: `oracle board ${i}`, period, dormant_days: pick([1, 7, 30, 90, 400]), ...event, ...audience });
+    }
+  }
+  return out;
 }

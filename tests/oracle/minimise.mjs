@@ -1,7 +1,8 @@
 // Shrinks a definition on which the core and DuckDB disagree to a smallest one that still
 // disagrees: greedily tries simpler variants (a rule or group removed, a group replaced by one
 // of its rules, negation and optional keys dropped, a funnel step removed) and keeps the first
-// that still fails, until none does.
+// that still fails, until none does. RFM, retention, lifecycle and board definitions lose their
+// optional keys one at a time (their audience filter shrinks like an audience's root).
 const clone = (x) => JSON.parse(JSON.stringify(x));
 
 // Every group in a rule tree, with the path of keys leading to it.
@@ -69,12 +70,34 @@ function* funnelVariants(def) {
   }
 }
 
+const OPTIONAL = {
+  rfm: ['segments', 'thresholds', 'monetary', 'method'],
+  retention: ['audience', 'cohorts', 'return', 'mode', 'periods'],
+  lifecycle: ['audience', 'event', 'periods', 'period'],
+  board: ['audience', 'event', 'dormant_days', 'period'],
+};
+
+function* analysisVariants(def) {
+  for (const key of OPTIONAL[def.kind] || []) {
+    if (def[key] !== undefined) {
+      const d = clone(def);
+      delete d[key];
+      yield d;
+    }
+  }
+  if (def.audience && Array.isArray(def.audience.rules)) {
+    for (const v of audienceVariants({ root: def.audience })) yield { ...clone(def), audience: v.root };
+  }
+}
+
+const variantsOf = (def) => (def.kind === 'funnel' ? funnelVariants(def) : OPTIONAL[def.kind] ? analysisVariants(def) : audienceVariants(def));
+
 // `fails(def)`: true while the core and DuckDB disagree on `def` (a definition that no longer
 // reads counts as not failing).
 export function minimise(def, fails, maxSteps = 200) {
   let current = def;
   for (let step = 0; step < maxSteps; ++step) {
-    const variants = current.kind === 'funnel' ? funnelVariants(current) : audienceVariants(current);
+    const variants = variantsOf(current);
     let next = null;
     for (const v of variants) {
       if (fails(v)) {
