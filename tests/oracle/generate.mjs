@@ -1,6 +1,6 @@
 // Definitions for the differential oracle, generated from the data's own schema: every rule
-// kind (property, behavior, audience, funnel, rfm, lifecycle and its board-group form, nested
-// groups), operator, window form, count unit, aggregate, occurrence, nesting and negation of the
+// kind (property, behavior, audience, funnel, rfm, lifecycle and its board-group form, retention
+// cells, nested groups), operator, window form, count unit, aggregate, occurrence, nesting and negation of the
 // audience format; every funnel mode with windows in each unit, entry ranges, exclusions, step
 // filters, audience filters and breakdowns; every RFM method and monetary setting with cut points
 // and segment grids; retention by event or date attribute, each period, exact and on-or-after,
@@ -117,6 +117,7 @@ function group(r, schema, opts, depth) {
     if (x < 0.52 && opts.audiences?.length) return { kind: 'audience', op: r() < 0.7 ? 'in' : 'not_in', id: opts.audiences[Math.floor(r() * opts.audiences.length)] };
     if (x < 0.61 && opts.rfms?.length) return rfmRule(r, opts.rfms);
     if (x < 0.64 && opts.lifecycle) return lifecycleRule(r, schema);
+    if (x < 0.67 && opts.retention) return retentionRule(r, schema);
     if (x < 0.58 && opts.funnels?.length) {
       const f = opts.funnels[Math.floor(r() * opts.funnels.length)];
       return { kind: 'funnel', funnel: f.id, ...(r() < 0.6 ? { reached: 1 + Math.floor(r() * f.steps) } : { dropped_after: 1 + Math.floor(r() * (f.steps - 1)) }) };
@@ -192,6 +193,21 @@ function lifecycleRule(r, schema) {
   const event = r() < 0.5 ? { event: pick(schema.events.slice(0, 6)) } : {};
   if (r() < 0.6) return { kind: 'lifecycle', stage: pick(['new', 'returning', 'resurrecting', 'dormant']), period: pick(['day', 'week', 'month']), ...event };
   return { kind: 'lifecycle', group: pick(['new', 'returning', 'dormant']), window: { last_days: pick(DAYS) }, dormant_days: pick([1, 30, 90]), ...event };
+}
+
+// A `retention` rule: a cell (cohort, k) of an inline retention, the cohort a period's first
+// day within the data's span (or a little after it: an empty cell).
+function retentionRule(r, schema) {
+  const pick = (list) => list[Math.floor(r() * list.length)];
+  const period = pick(['day', 'week', 'month']);
+  const periods = 1 + Math.floor(r() * 8);
+  const retention = { segx: 1, kind: 'retention', period, start: { event: pick(schema.events.slice(0, 6)) },
+    return: r() < 0.5 ? { any: true } : { event: pick(schema.events.slice(0, 6)) }, mode: r() < 0.5 ? 'exact' : 'on_or_after', periods };
+  const d = new Date(schema.from + (0.4 + 0.65 * r()) * (schema.to - schema.from));
+  d.setUTCHours(0, 0, 0, 0);
+  if (period === 'week') d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  if (period === 'month') d.setUTCDate(1);
+  return { kind: 'retention', retention, cohort: d.toISOString().slice(0, 10), period: Math.floor(r() * (periods + 1)) };
 }
 
 const ascending = (r, scale) => {

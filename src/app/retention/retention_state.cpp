@@ -1,5 +1,6 @@
 #include "app/retention/retention_state.h"
 
+#include "app/audiences/audience_state.h"
 #include "app/session.h"
 #include "core/retention/json.h"
 
@@ -48,6 +49,26 @@ void update_retention(Session& session, RetentionState& st, double budget_ms) {
         if (!c.audience.empty())
             update_definition_run(
                 session, c.run, c.revision, [&] { return compare_json(st.draft, c.audience); }, budget_ms);
+}
+
+std::string cell_audience_json(const Retention& draft, const std::string& cohort, int k) {
+    json rule = {
+        {"kind", "retention"}, {"retention", retention_json(draft)}, {"cohort", cohort}, {"period", k}};
+    // The name says the cell in words (the rule sentence says it too, in the builder).
+    std::string what = draft.name + ": cohort " + cohort + (k == 0 ? "" : ", period " + std::to_string(k));
+    json doc = {{"segx", 1}, {"name", what}, {"root", {{"match", "all"}, {"rules", json::array({rule})}}}};
+    return doc.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bool open_cell_audience(Session& session, AudienceState& audiences, const Retention& draft,
+                        const std::string& cohort, int k) {
+    std::vector<DefinitionError> errors =
+        open_definition(session, audiences, cell_audience_json(draft, cohort, k));
+    if (!errors.empty()) {
+        session.post(Level::Error, "Could not open the audience: " + errors.front().to_string());
+        return false;
+    }
+    return true;
 }
 
 json retention_state_json(const Session& session, const RetentionState& st) {

@@ -16,6 +16,7 @@
 namespace segx {
 
 struct Session;
+struct AudienceState;
 
 // A new retention: weekly, the start event still to choose, any return, exact, 12 periods.
 Retention new_retention();
@@ -54,6 +55,13 @@ bool retention_pending(const Session& session, const RetentionState& st);
 // Keeps the draft in the workspace (definition_run.h keep_in_workspace: saved.retentions), then
 // brings the answer up to date, working for about `budget_ms` (kNoBudget: to the end).
 void update_retention(Session& session, RetentionState& st, double budget_ms);
+
+// The audience of one cell of the draft's triangle: one `retention` rule carrying the draft in
+// full, cohort `cohort` ("YYYY-MM-DD", a period's first day) and k (0: the whole cohort).
+std::string cell_audience_json(const Retention& draft, const std::string& cohort, int k);
+// Opens it in the Audiences builder; false (and a message) when it does not open.
+bool open_cell_audience(Session& session, AudienceState& audiences, const Retention& draft,
+                        const std::string& cohort, int k);
 
 // The tab as window.segx.state('retention') reports it: the definition, its revision, whether
 // it is evaluating, the last answer, and "compare": [{audience, definition, answer, ...}] for

@@ -50,7 +50,7 @@ std::optional<LifecycleGroup> lifecycle_group_from_name(std::string_view name) {
 
 const char* rule_kind_name(const RuleNode& node) {
     static constexpr const char* kKinds[] = {"group",     "property", "behavior", "rfm",
-                                             "lifecycle", "funnel",   "audience"};
+                                             "lifecycle", "funnel",   "audience", "retention"};
     return kKinds[node.index()];
 }
 
@@ -80,6 +80,9 @@ bool operator==(const FunnelRule& a, const FunnelRule& b) {
     return a.funnel == b.funnel && a.dropped_after == b.dropped_after && a.step == b.step;
 }
 bool operator==(const AudienceRefRule& a, const AudienceRefRule& b) { return a.id == b.id && a.in == b.in; }
+bool operator==(const RetentionRule& a, const RetentionRule& b) {
+    return a.retention == b.retention && a.cohort == b.cohort && a.period == b.period;
+}
 bool operator==(const Group& a, const Group& b) {
     return a.match == b.match && a.negate == b.negate && a.rules == b.rules;
 }

@@ -14,6 +14,8 @@
 #include "core/lang/window.h"
 #include "core/retention/period.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -117,6 +119,21 @@ struct FunnelRule {
 };
 constexpr int kMaxFunnelStep = 100;
 
+// A retention cell's users (DESIGN §6): of the retention `retention` (its whole definition, so
+// the audience stands alone: a link or a saved audience keeps its meaning when the Retention tab
+// changes), the cohort whose period starts on the UTC date `cohort` and, for k = `period` >= 1,
+// of them those the cell counts (a return in period cohort + k; on_or_after: in it or later);
+// k = 0 is the whole cohort. The retention is read strictly when the rule is evaluated or
+// compiled (errors under "retention"): this folder needs nothing of src/core/retention.
+// (The json member comes last: std::variant's converting constructor tries aggregate
+// initialisation of the first member, and nlohmann::json's constructor is not SFINAE-friendly.)
+struct RetentionRule {
+    std::string cohort;       // "YYYY-MM-DD": the first day of the cohort's period
+    int period = 0;           // k, 0 .. kMaxRetentionRulePeriod
+    nlohmann::json retention; // a retention definition (src/core/retention/json.h), as written
+};
+constexpr int kMaxRetentionRulePeriod = 52;
+
 // In / not in another saved audience, by id. Cycles are an evaluation error.
 struct AudienceRefRule {
     std::string id;
@@ -134,8 +151,8 @@ struct Group {
     std::vector<Rule> rules;
 };
 
-using RuleNode =
-    std::variant<Group, PropertyRule, BehaviorRule, RfmRule, LifecycleRule, FunnelRule, AudienceRefRule>;
+using RuleNode = std::variant<Group, PropertyRule, BehaviorRule, RfmRule, LifecycleRule, FunnelRule,
+                              AudienceRefRule, RetentionRule>;
 
 // The wrapper that lets Group hold a vector of nodes (a variant cannot name itself).
 struct Rule {
@@ -149,7 +166,7 @@ struct Rule {
 };
 
 // The "kind" of a rule in JSON: "group", "property", "behavior", "rfm", "lifecycle", "funnel",
-// "audience".
+// "audience", "retention".
 const char* rule_kind_name(const RuleNode& node);
 
 struct Audience {
@@ -172,6 +189,7 @@ bool operator==(const RfmRule& a, const RfmRule& b);
 bool operator==(const LifecycleRule& a, const LifecycleRule& b);
 bool operator==(const FunnelRule& a, const FunnelRule& b);
 bool operator==(const AudienceRefRule& a, const AudienceRefRule& b);
+bool operator==(const RetentionRule& a, const RetentionRule& b);
 bool operator==(const Group& a, const Group& b);
 bool operator==(const Rule& a, const Rule& b);
 bool operator==(const Audience& a, const Audience& b);

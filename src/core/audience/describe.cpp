@@ -120,6 +120,15 @@ std::string summary_of(const RuleNode& node) {
         std::string operator()(const AudienceRefRule& a) const {
             return std::string(a.in ? "in audience " : "not in audience ") + a.id;
         }
+        std::string operator()(const RetentionRule& r) const {
+            auto name = r.retention.is_object() ? r.retention.find("name") : r.retention.end();
+            std::string of =
+                name != r.retention.end() && name->is_string() && !name->get<std::string>().empty()
+                    ? " of retention " + name->get<std::string>()
+                    : "";
+            return "cohort " + r.cohort + of +
+                   (r.period == 0 ? "" : ", returned in period " + std::to_string(r.period));
+        }
     };
     return std::visit(Visit{}, node);
 }

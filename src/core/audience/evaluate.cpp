@@ -86,6 +86,7 @@ private:
         if (std::holds_alternative<PropertyRule>(node) || std::holds_alternative<BehaviorRule>(node))
             return leaf(r, path, issues);
         if (const auto* f = std::get_if<FunnelRule>(&node)) return funnel(r, *f, path, issues);
+        if (const auto* t = std::get_if<RetentionRule>(&node)) return retention(r, *t, path, issues);
         if (const auto* m = std::get_if<RfmRule>(&node)) return rfm(r, *m, path, issues);
         return lifecycle(r, std::get<LifecycleRule>(node), path, issues);
     }
@@ -209,6 +210,36 @@ private:
         const uint8_t k = uint8_t(f.step);
         for (size_t u = 0; u < n; u++)
             if (f.dropped_after ? levels[u] == k : levels[u] >= k) users.set(u, true);
+        if (cache_ != nullptr) cache_->store(key, users, ctx_.model_generation);
+        return users;
+    }
+
+    // The users of one retention cell. Cached as a leaf, under the rule, as-of and the saved
+    // audiences its retention's filter reaches (RetentionRuleSource::key).
+    Bitmap retention(const Rule& r, const RetentionRule& rule, const std::string& path,
+                     std::vector<Issue>& issues) {
+        std::vector<DefinitionError> errors;
+        RetentionRuleSource source;
+        if (!ctx_.retention) {
+            issues.push_back({{path, "retention cells are not available here"}});
+            return Bitmap();
+        }
+        if (!ctx_.retention(rule, &source, errors)) {
+            if (errors.empty()) errors.push_back({"", "its retention does not run here"});
+            for (DefinitionError& e : errors) issues.push_back({{below(path, e.path), e.message}});
+            return Bitmap();
+        }
+        std::string key;
+        if (cache_ != nullptr) {
+            key = leaf_cache_key(r, ctx_.as_of_us, source.key);
+            if (const Bitmap* hit = cache_->lookup(key, ctx_.model_generation)) return *hit;
+        }
+        Bitmap users;
+        if (!source.users || !source.users(&users, errors)) {
+            if (errors.empty()) errors.push_back({"", "its users are not available here"});
+            for (DefinitionError& e : errors) issues.push_back({{below(path, e.path), e.message}});
+            return Bitmap();
+        }
         if (cache_ != nullptr) cache_->store(key, users, ctx_.model_generation);
         return users;
     }

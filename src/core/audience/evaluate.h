@@ -94,6 +94,18 @@ struct RfmRuleSource {
     std::function<bool(RfmRuleScores* scores, std::vector<DefinitionError>& errors)> scores;
 };
 
+// A `retention` rule as the owner of the saved definitions answers it (run.h; the audience engine
+// includes nothing of src/core/retention): the rule's retention read strictly, its canonical JSON
+// (the SQL compiler compiles from it), the key its users depend on besides the model, as-of and
+// the rule (the JSON of every saved audience the retention's audience filter reaches: rules are
+// cached under it), and the cell's users at the context's as-of.
+struct RetentionRuleSource {
+    std::string definition;
+    std::string key;
+    // False with errors whose paths are relative to the rule ("retention.start.event", "cohort").
+    std::function<bool(Bitmap* users, std::vector<DefinitionError>& errors)> users;
+};
+
 // Per user index (missing users: 0): 1 + LifecycleStage of the user's stage in the period
 // holding as-of, or 0 for none (never active, or active before but in neither that period nor
 // the previous one). For a rule of the board's form (LifecycleRule::group): 1 + LifecycleGroup
@@ -121,6 +133,11 @@ struct EvalContext {
     std::function<bool(const LifecycleRule& rule, LifecycleRuleStages* stages,
                        std::vector<DefinitionError>& errors)>
         lifecycle = nullptr;
+    // Reads a `retention` rule's retention and checks its cohort and period (errors at paths
+    // relative to the rule: "retention…", "cohort", "period"). Empty: retention rules are errors.
+    std::function<bool(const RetentionRule& rule, RetentionRuleSource* source,
+                       std::vector<DefinitionError>& errors)>
+        retention = nullptr;
 };
 
 struct EvalResult {

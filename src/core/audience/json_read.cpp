@@ -8,6 +8,7 @@
 #include "core/lang/json_fields.h"
 #include "core/lang/json_text.h"
 #include "core/lang/text.h"
+#include "core/time/civil.h"
 #include "core/time/parse.h"
 
 #include <stdexcept>
@@ -19,7 +20,21 @@ namespace {
 using namespace json_read;
 
 const std::initializer_list<const char*> kKinds = {"group",     "property", "behavior", "rfm",
-                                                   "lifecycle", "funnel",   "audience"};
+                                                   "lifecycle", "funnel",   "audience", "retention"};
+
+// "YYYY-MM-DD" naming a real calendar day (no 2026-02-30).
+bool valid_iso_date(const std::string& s) {
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (s[i] < '0' || s[i] > '9') return false;
+    int y = std::stoi(s.substr(0, 4));
+    unsigned m = unsigned(std::stoi(s.substr(5, 2))), d = unsigned(std::stoi(s.substr(8, 2)));
+    if (y < 1 || m < 1 || m > 12 || d < 1 || d > 31) return false;
+    int yy = 0;
+    unsigned mm = 0, dd = 0;
+    civil_from_days(days_from_civil(y, m, d), yy, mm, dd);
+    return yy == y && mm == m && dd == d;
+}
 
 // The definition schema of json.h, one method per JSON object kind.
 class Reader : public FieldReader {
@@ -101,6 +116,7 @@ private:
         if (k == "lifecycle") return lifecycle(v, path);
         if (k == "funnel") return funnel(v, path);
         if (k == "audience") return audience_ref(v, path);
+        if (k == "retention") return retention(v, path);
         fail(key_path(path, "kind"), "unknown kind " + quote(k) + " (expected " + one_of(kKinds) + ")");
         return Rule();
     }
@@ -336,6 +352,34 @@ private:
               key_path(path, r.dropped_after ? "dropped_after" : "reached"), 1, kMaxFunnelStep, &step,
               " (a step)");
         r.step = int(step);
+        return r;
+    }
+
+    // The retention itself is read when the rule runs (evaluate.h RetentionRuleSource): here, an
+    // object; the cohort a valid calendar date; the period in range.
+    RetentionRule retention(const json& v, const std::string& path) {
+        RetentionRule r;
+        keys(v, path, {"kind", "retention", "cohort", "period"});
+        const json* def = get(v, "retention");
+        if (def == nullptr)
+            fail(key_path(path, "retention"), "missing (expected a retention definition)");
+        else if (!def->is_object())
+            fail(key_path(path, "retention"), "expected a retention definition (an object)");
+        else
+            r.retention = *def;
+        if (string(get(v, "cohort"), key_path(path, "cohort"), &r.cohort, true, false) &&
+            !valid_iso_date(r.cohort))
+            fail(key_path(path, "cohort"),
+                 "expected a date as YYYY-MM-DD (the first day of the cohort's period), got " +
+                     quote(r.cohort));
+        int64_t k = 0;
+        const json* period = get(v, "period");
+        if (period == nullptr)
+            fail(key_path(path, "period"), "missing (expected a whole number from 0 to " +
+                                               std::to_string(kMaxRetentionRulePeriod) + ")");
+        else
+            whole(*period, key_path(path, "period"), 0, kMaxRetentionRulePeriod, &k, "");
+        r.period = int(k);
         return r;
     }
 

@@ -105,6 +105,10 @@ struct NodeWriter {
     void operator()(const AudienceRefRule& r) const {
         out = json{{"kind", "audience"}, {"op", r.in ? "in" : "not_in"}, {"id", r.id}};
     }
+    void operator()(const RetentionRule& r) const {
+        out = json{
+            {"kind", "retention"}, {"retention", r.retention}, {"cohort", r.cohort}, {"period", r.period}};
+    }
 };
 
 } // namespace

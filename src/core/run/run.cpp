@@ -12,6 +12,7 @@
 #include "core/lifecycle/board.h"
 #include "core/lifecycle/engine.h"
 #include "core/lifecycle/json.h"
+#include "core/retention/cell.h"
 #include "core/retention/engine.h"
 #include "core/retention/json.h"
 #include "core/rfm/engine.h"
@@ -238,6 +239,54 @@ bool lifecycle_rule_stages(const std::shared_ptr<FunnelHook>& hook, const Lifecy
     return true;
 }
 
+// "retention" joined with a path inside the retention ("start.event", "audience.rules[0]").
+std::string in_retention(const std::string& path) {
+    if (path.empty() || path == "$") return "retention";
+    return path[0] == '[' ? "retention" + path : "retention." + path;
+}
+
+// A `retention` rule: its retention read strictly, the cell resolved at as-of (retention/cell.h),
+// the users from the retention engine with the audience filter resolved through the hook.
+bool retention_rule_source(const std::shared_ptr<FunnelHook>& hook, const RetentionRule& rule,
+                           RetentionRuleSource* out, std::vector<DefinitionError>& errors) {
+    RetentionValidation parsed = validate_retention(rule.retention, check_audience_group);
+    if (!parsed.ok()) {
+        for (DefinitionError& e : parsed.errors)
+            errors.push_back({in_retention(e.path), std::move(e.message)});
+        return false;
+    }
+    RetentionCell cell;
+    if (!retention_cell_of(parsed.retention, rule.cohort, rule.period, hook->as_of_us.value_or(0), &cell,
+                           errors))
+        return false;
+    json j;
+    to_json(j, parsed.retention);
+    out->definition = j.dump();
+    out->key = out->definition + "\n";
+    std::set<std::string> seen;
+    if (hook->saved) add_dependencies(*hook->saved, j, seen, out->key);
+    out->users = [hook, cell](Bitmap* users, std::vector<DefinitionError>& errs) {
+        if (cell.after_as_of) {
+            *users = Bitmap();
+            users->append_all(false, hook->model.users.size());
+            return true;
+        }
+        RetentionContext rctx{hook->model, hook->as_of_us.value_or(0),
+                              [hook](const json& filter, const std::string& path, Bitmap* kept,
+                                     std::vector<DefinitionError>& e) {
+                                  return resolve_funnel_audience(hook, filter, path, kept, e);
+                              }};
+        RetentionCellUsers r = retention_cell_users(cell.retention, rctx, 0, cell.k);
+        if (!r.ok()) {
+            for (DefinitionError& e : r.errors) errs.push_back({in_retention(e.path), std::move(e.message)});
+            return false;
+        }
+        *users = std::move(r.users);
+        return true;
+    };
+    return true;
+}
+
 EvalContext eval_context_of(const std::shared_ptr<FunnelHook>& hook) {
     const SavedDefinitions* saved = hook->saved;
     EvalContext eval{hook->model, hook->as_of_us.value_or(0), hook->generation,
@@ -265,6 +314,10 @@ EvalContext eval_context_of(const std::shared_ptr<FunnelHook>& hook) {
     eval.lifecycle = [hook](const LifecycleRule& rule, LifecycleRuleStages* stages,
                             std::vector<DefinitionError>& errors) {
         return lifecycle_rule_stages(hook, rule, stages, errors);
+    };
+    eval.retention = [hook](const RetentionRule& rule, RetentionRuleSource* source,
+                            std::vector<DefinitionError>& errors) {
+        return retention_rule_source(hook, rule, source, errors);
     };
     return eval;
 }

@@ -9,9 +9,11 @@
 #include "core/lang/json_text.h"
 #include "core/lang/names.h"
 #include "core/lang/text.h"
+#include "core/retention/json.h"
 #include "core/rfm/json.h"
 #include "core/sql/funnel_sql.h"
 #include "core/sql/lifecycle_sql.h"
+#include "core/sql/retention_sql.h"
 #include "core/sql/rfm_sql.h"
 #include "core/sql/rule_sql.h"
 #include "core/sql/sql_text.h"
@@ -122,6 +124,8 @@ private:
             sql = rfm(*m, path, errors);
         } else if (const auto* l = std::get_if<LifecycleRule>(&node)) {
             sql = lifecycle_rule_sql(*l, ctx_, indent, path, errors);
+        } else if (const auto* t = std::get_if<RetentionRule>(&node)) {
+            sql = retention(*t, path, errors);
         } else {
             // The app evaluates them (evaluate.h); their SQL has not been written yet.
             errors.push_back({path, std::string(rule_kind_name(node)) + " rules do not compile to SQL yet"});
@@ -153,6 +157,35 @@ private:
         }
         return "COALESCE(\"u\".\"user_id\" IN (SELECT \"user_id\" FROM " + cte + " WHERE \"level\" " +
                (f.dropped_after ? "= " : ">= ") + std::to_string(f.step) + "), FALSE)";
+    }
+
+    // One retention cell's users (retention_sql.h retention_cell_sql) as a CTE of their own.
+    std::string retention(const RetentionRule& rule, const std::string& path,
+                          std::vector<DefinitionError>& errors) {
+        const auto at = [&](const std::string& rel) { return rel.empty() ? path : path + "." + rel; };
+        RetentionRuleSource source;
+        std::vector<DefinitionError> inner;
+        RetentionCell cell;
+        if (!ctx_.retention) {
+            errors.push_back({path, "retention cells are not available here"});
+            return "";
+        }
+        if (ctx_.retention(rule, &source, inner)) {
+            RetentionValidation v = validate_retention(json::parse(source.definition, nullptr, false));
+            if (v.ok())
+                retention_cell_of(v.retention, rule.cohort, rule.period, ctx_.as_of_us, &cell, inner);
+            else
+                inner = v.errors;
+        }
+        for (DefinitionError& e : inner) errors.push_back({at(e.path), std::move(e.message)});
+        if (!inner.empty()) return "";
+        SqlResult r = retention_cell_sql(cell, ctx_);
+        for (DefinitionError& e : r.errors)
+            errors.push_back({at("retention." + e.path), std::move(e.message)});
+        if (!r.ok()) return "";
+        const std::string cte = sql_ident("retention_" + std::to_string(++retentions_));
+        ctes_.push_back(cte + " AS (\n" + r.sql + "\n)");
+        return "COALESCE(\"u\".\"user_id\" IN (SELECT \"user_id\" FROM " + cte + "), FALSE)";
     }
 
     // The RFM settings' per-customer scores compiled once per settings id into a CTE
@@ -249,6 +282,7 @@ private:
     std::map<std::string, std::string> done_;    // referenced audience id -> its CTE's name
     std::map<std::string, std::string> funnels_; // funnel id -> its levels CTE's name
     std::map<std::string, std::string> rfms_;    // RFM settings id ("" default) -> its scores CTE's name
+    int retentions_ = 0;                         // retention cell CTEs so far
     std::vector<std::string> ctes_;              // in dependency order: each after those it reads
 };
 

@@ -9,6 +9,7 @@
 #include "core/sql/analysis_sql.h"
 #include "core/sql/rule_sql.h"
 #include "core/sql/sql_text.h"
+#include "core/time/civil.h"
 
 namespace segx {
 
@@ -44,29 +45,19 @@ void check(const Retention& r, const EvalContext& ctx, const Column** attribute,
         errors.push_back({"return.event", unknown_event(r.returns.event, m.event_names)});
 }
 
-} // namespace
-
-SqlResult retention_to_sql(const Retention& r, const EvalContext& ctx) {
-    SqlResult out;
-    const Column* attribute = nullptr;
-    check(r, ctx, &attribute, out.errors);
-    std::string audience;
-    if (out.errors.empty() && !r.audience.is_null())
-        audience = audience_filter_sql(r.audience, ctx, out.errors);
-    if (!out.ok()) return out;
-
+// What both statements open with: the audience filter's CTE (when there is one), each user's
+// cohort ("starts": cohorts from `first` on) and their return periods ("returns"), the text after
+// WITH. `audience` is the filter's compiled SQL ("" for none).
+std::string retention_ctes(const Retention& r, const EvalContext& ctx, const Column* attribute,
+                           const std::string& audience, int64_t first) {
     const PeriodUnit unit = r.period;
     const char* name = period_unit_name(unit);
     const std::string as_of = sql_timestamp(ctx.as_of_us);
-    const int64_t last = period_index(ctx.as_of_us, unit), rows = r.cohort_rows(), first = last - rows + 1;
     const std::string first_start = sql_timestamp(period_start_us(first, unit));
     const std::string in_audience =
         audience.empty() ? "" : "\n    AND \"user_id\" IN (SELECT \"user_id\" FROM \"audience\")";
     const bool exact = r.mode == RetentionMode::Exact;
-
-    std::string sql = "-- segx retention " + sql_comment_text(r.name) + " (" + name + ", " +
-                      retention_mode_name(r.mode) + ", " + std::to_string(r.periods) + " periods, " +
-                      std::to_string(rows) + " cohorts) as of " + sql_iso_time(ctx.as_of_us) + "\nWITH ";
+    std::string sql;
     if (!audience.empty()) sql += "\"audience\" AS (\n" + indent_lines(audience, 2) + "\n),\n";
     if (attribute != nullptr) {
         const std::string t = "CAST(" + sql_ident(attribute->name) + " AS TIMESTAMP)";
@@ -96,6 +87,29 @@ SqlResult retention_to_sql(const Retention& r, const EvalContext& ctx) {
            period_shift_sql(unit, "\"s\".\"cohort\"", "1") + " AS TIMESTAMP) AND \"e\".\"time\" <= " + as_of +
            (r.returns.any ? "" : " AND \"e\".\"event\" = " + sql_string(r.returns.event)) +
            (exact ? "" : "\n  GROUP BY \"s\".\"user_id\", \"s\".\"cohort\"") + "\n)";
+    return sql;
+}
+
+} // namespace
+
+SqlResult retention_to_sql(const Retention& r, const EvalContext& ctx) {
+    SqlResult out;
+    const Column* attribute = nullptr;
+    check(r, ctx, &attribute, out.errors);
+    std::string audience;
+    if (out.errors.empty() && !r.audience.is_null())
+        audience = audience_filter_sql(r.audience, ctx, out.errors);
+    if (!out.ok()) return out;
+
+    const PeriodUnit unit = r.period;
+    const char* name = period_unit_name(unit);
+    const int64_t last = period_index(ctx.as_of_us, unit), rows = r.cohort_rows(), first = last - rows + 1;
+    const bool exact = r.mode == RetentionMode::Exact;
+
+    std::string sql = "-- segx retention " + sql_comment_text(r.name) + " (" + name + ", " +
+                      retention_mode_name(r.mode) + ", " + std::to_string(r.periods) + " periods, " +
+                      std::to_string(rows) + " cohorts) as of " + sql_iso_time(ctx.as_of_us) + "\nWITH " +
+                      retention_ctes(r, ctx, attribute, audience, first);
     sql += ",\n\"cells\" AS (\n  -- the triangle: " + std::to_string(rows) + " cohorts ending with the " +
            name + " holding as-of, cells k = 0 .. " + std::to_string(r.periods) +
            " of periods begun by as-of\n" + "  SELECT \"c\".\"p\" AS \"cohort\", \"r\".\"k\"\n  FROM " +
@@ -112,6 +126,35 @@ SqlResult retention_to_sql(const Retention& r, const EvalContext& ctx) {
         period_complete_sql(unit, period_shift_sql(unit, "\"c\".\"cohort\"", "\"c\".\"k\""), ctx.as_of_us) +
         " AS \"complete\"\nFROM \"cells\" AS \"c\"\nORDER BY \"c\".\"cohort\", \"c\".\"k\"";
     out.sql = std::move(sql);
+    return out;
+}
+
+SqlResult retention_cell_sql(const RetentionCell& cell, const EvalContext& ctx) {
+    SqlResult out;
+    const Retention& r = cell.retention;
+    const Column* attribute = nullptr;
+    check(r, ctx, &attribute, out.errors);
+    std::string audience;
+    if (out.errors.empty() && !r.audience.is_null())
+        audience = audience_filter_sql(r.audience, ctx, out.errors);
+    if (!out.ok()) return out;
+    const PeriodUnit unit = r.period;
+    const std::string date = period_date_sql(unit, cell.cohort);
+    out.sql = "-- the users of cohort " + format_date_us(period_start_us(cell.cohort, unit)) + ", " +
+              (cell.k == 0 ? std::string("the whole cohort")
+                           : "period " + std::to_string(cell.k) +
+                                 (r.mode == RetentionMode::Exact ? "" : " or later")) +
+              ", of retention " + sql_comment_text(r.name) + "\n";
+    if (cell.after_as_of) {
+        out.sql += "SELECT \"user_id\" FROM \"users\" WHERE FALSE -- the cohort begins after as-of";
+        return out;
+    }
+    out.sql += "WITH " + retention_ctes(r, ctx, attribute, audience, cell.cohort) + "\n";
+    if (cell.k == 0)
+        out.sql += "SELECT \"user_id\" FROM \"starts\" WHERE \"cohort\" = " + date;
+    else
+        out.sql += "SELECT DISTINCT \"user_id\" FROM \"returns\" WHERE \"cohort\" = " + date + " AND \"k\" " +
+                   (r.mode == RetentionMode::Exact ? "= " : ">= ") + std::to_string(cell.k);
     return out;
 }
 

@@ -22,11 +22,17 @@
 // (below "audience"); plus SQL's own on names (rule_sql.h sql_column).
 
 #include "core/audience/evaluate.h"
+#include "core/retention/cell.h"
 #include "core/retention/definition.h"
 #include "core/sql/audience_sql.h"
 
 namespace segx {
 
 SqlResult retention_to_sql(const Retention& retention, const EvalContext& ctx);
+
+// One cell's users (a `retention` audience rule, retention/cell.h): one statement selecting
+// "user_id" from the same "starts" and "returns" CTEs, the cohort's own row (k = 0) or its
+// returns in period k (exact) or from k on (on_or_after). Same errors as retention_to_sql.
+SqlResult retention_cell_sql(const RetentionCell& cell, const EvalContext& ctx);
 
 } // namespace segx

@@ -120,7 +120,7 @@ TEST_CASE("from_json throws std::invalid_argument listing every problem") {
               "invalid audience definition:\n"
               "root.match: unknown match \"some\" (expected all or any)\n"
               "root.rules[0].kind: unknown kind \"x\" (expected group, property, behavior, rfm, lifecycle, "
-              "funnel or audience)");
+              "funnel, audience or retention)");
     }
 }
 

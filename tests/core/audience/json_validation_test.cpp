@@ -82,10 +82,10 @@ std::vector<Case> corpus() {
         {"an unknown kind and kinds of the wrong type",
          with_rules(R"({"kind": "segment"}, {"kind": 3}, {}, "rule", null, 7)"),
          {"root.rules[0].kind: unknown kind \"segment\" (expected group, property, behavior, rfm, lifecycle, "
-          "funnel or audience)",
+          "funnel, audience or retention)",
           "root.rules[1].kind: expected a string, got a number",
-          "root.rules[2].kind: missing (expected group, property, behavior, rfm, lifecycle, funnel or "
-          "audience)",
+          "root.rules[2].kind: missing (expected group, property, behavior, rfm, lifecycle, funnel, "
+          "audience or retention)",
           "root.rules[3]: expected an object, got a string", "root.rules[4]: expected an object, got null",
           "root.rules[5]: expected an object, got a number"}},
         {"every problem of every rule",

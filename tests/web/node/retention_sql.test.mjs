@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 
-import { loadAll } from '../support/contract_tables.mjs';
+import { loadAll, runSql } from '../support/contract_tables.mjs';
 import { repo, startCore, startDuckDB } from '../support/node_env.mjs';
 import { day, rng, sqlRows } from '../support/rng.mjs';
 
@@ -94,6 +94,41 @@ describe('retention SQL over the demo data equals the core', () => {
         bridge.setAsOf(NaN);
       }
     }
+  });
+
+  test('every cell opens as an audience of exactly its users, in the core and in SQL', () => {
+    // The `retention` rule (src/core/audience/README.md): the cell's retention, cohort and k.
+    let cells = 0, nonEmpty = 0;
+    for (const def of DEFS.slice(0, 18)) {
+      const answer = bridge.run(def);
+      assert.equal(answer.ok, true, JSON.stringify(answer.errors));
+      for (const c of answer.cohorts.slice(-4)) {
+        for (let k = 0; k < c.counts.length; k += 3) {
+          const audience = { segx: 1, name: 'cell', root: { match: 'all', rules: [{ kind: 'retention', retention: def, cohort: c.start, period: k }] } };
+          const core = bridge.run(audience, { members: true });
+          assert.equal(core.ok, true, JSON.stringify(core.errors));
+          assert.equal(core.size, c.counts[k], `${JSON.stringify(def)} cohort ${c.start} k ${k}`);
+          const compiled = bridge.sql(audience);
+          assert.equal(compiled.ok, true, JSON.stringify(compiled.errors));
+          assert.deepEqual(runSql(db, compiled.sql).sort(), [...core.members].sort(), compiled.sql);
+          cells++;
+          if (core.size) nonEmpty++;
+        }
+      }
+    }
+    assert.ok(cells >= 60 && nonEmpty >= cells / 3, `cells ${cells}, with users ${nonEmpty}`);
+  });
+
+  test('a retention rule names what is wrong: a cohort that is not a period start, a k past the periods, the retention', () => {
+    const def = { segx: 1, kind: 'retention', period: 'week', start: { event: 'purchase' }, periods: 4 };
+    const rule = (extra) => ({ segx: 1, root: { match: 'all', rules: [{ kind: 'retention', retention: def, cohort: '2026-03-02', period: 1, ...extra }] } });
+    const errors = (a) => bridge.run(a).errors.map((e) => `${e.path}: ${e.message}`);
+    assert.deepEqual(errors(rule({ cohort: '2026-03-04' })), ['root.rules[0].cohort: 2026-03-04 is not the first day of a week (ISO weeks start on Monday); its week starts on 2026-03-02']);
+    assert.deepEqual(errors(rule({ period: 5 })), ['root.rules[0].period: the retention counts periods 0 to 4, not 5']);
+    assert.match(errors(rule({ retention: { ...def, start: { event: 'nope' } } }))[0], /^root\.rules\[0\]\.retention\.start\.event: unknown event "nope"/);
+    assert.match(errors(rule({ cohort: '2026-02-30' }))[0], /^root\.rules\[0\]\.cohort: expected a date as YYYY-MM-DD/);
+    // The SQL compiler says the same.
+    assert.deepEqual(bridge.sql(rule({ period: 5 })).errors, bridge.run(rule({ period: 5 })).errors);
   });
 
   test('errors are the core\'s; hostile names stay quoted', () => {
