@@ -33,6 +33,9 @@ export function explainLocked(message) {
     const path = text.match(/Cannot access (?:file|directory) "([^"]*)"/);
     return `segx reads only the files you load: ${path ? `"${path[1]}" is not one of them` : 'this reads something else'} (no file, URL or database outside the page can be read or written)`;
   }
+  // A replacement scan of a URL or a path ('http://…/a.parquet') that DuckDB did not even try.
+  const scan = text.match(/Table with name (\S*(?::\/\/|^\/)\S*|\/\S*) does not exist/);
+  if (scan) return `segx reads only the files you load: "${scan[1]}" is not one of them (no file, URL or database outside the page can be read or written)`;
   if (/extensions? (is|are) disabled|Loading external extensions/i.test(text)) return 'segx does not install or load DuckDB extensions (nothing is downloaded)';
   if (/configuration has been locked/i.test(text)) return 'the page\'s DuckDB settings are locked (they keep every request inside the page)';
   return null;

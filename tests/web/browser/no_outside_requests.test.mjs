@@ -103,7 +103,7 @@ describe('no request outside the origin', () => {
     await typeQuery(page, `SELECT * FROM read_csv('${sinkUrl}/tab.csv')`);
     await clickWidget(page, 'Run');
     const tab = await sqlWhen(page, (x) => x.status !== 'running' && x.status !== 'idle');
-    assert.equal(tab.status, 'error', JSON.stringify(tab));
+    assert.equal(tab.status, 'failed', JSON.stringify(tab));
     assert.match(tab.error, /reads only the files you load/);
 
     // The page still answers, with the same data.
