@@ -9,7 +9,7 @@ import * as duckdb from '@duckdb/duckdb-wasm';
 import { lockDown } from './duckdb_lock.js';
 
 // What a broken DuckDB-wasm instance reports (its WASM trapped, or its worker died).
-export const isTrap = (e) => /RuntimeError|table index is out of bounds|memory access out of bounds|unreachable|Aborted\(|null function|call stack|worker.*(terminated|closed)|Out of Memory/i
+export const isTrap = (e) => /RuntimeError|table index is out of bounds|memory access out of bounds|unreachable|Aborted\(|null function|call stack|worker.*(terminated|closed)/i
   .test(String(e && e.message ? e.message : e));
 
 async function instance(bundle) {

@@ -79,9 +79,10 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       } catch (e) {
         // DuckDB's sniffer gives up on a file whose rows do not all have the header's fields
         // ("no separator fits"): say which line is short or long instead.
+        const explained = explainDuckDBError(e);
         const ragged = findRaggedLine(head);
-        if (ragged) throw new LoadError(raggedText(ragged));
-        throw new LoadError(explainDuckDBError(e));
+        if (ragged) throw new LoadError(/^this does not read as CSV/.test(explained) ? `${explained.replace(/\s*\(is it a text export\?\)$/, '')}: ${raggedText(ragged)}` : raggedText(ragged));
+        throw new LoadError(explained);
       }
       read.head = head;
     } else {
