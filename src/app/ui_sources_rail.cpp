@@ -112,7 +112,8 @@ static void draw_kept_data(Session& session, UiState& ui) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(90 * ui.scale);
     double budget = session.workspace.settings.memory_budget_mb;
-    if (ImGui::InputDouble("MB##memory_budget_mb", &budget, 0, 0, "%.0f", ImGuiInputTextFlags_EnterReturnsTrue) &&
+    if (ImGui::InputDouble("MB##memory_budget_mb", &budget, 0, 0, "%.0f",
+                           ImGuiInputTextFlags_EnterReturnsTrue) &&
         budget >= kMinMemoryBudgetMb && budget <= kMaxSettingMb &&
         budget != session.workspace.settings.memory_budget_mb) {
         session.workspace.settings.memory_budget_mb = budget;

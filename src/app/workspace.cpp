@@ -380,9 +380,10 @@ MergeResult merge_workspace(Workspace* w, std::string_view json_text) {
     if (auto s = doc.find("settings"); s != doc.end() && s->is_object()) {
         if (s->contains("memory_budget_mb") &&
             !read_budget((*s)["memory_budget_mb"], &next.settings.memory_budget_mb))
-            out.errors.push_back({"settings.memory_budget_mb",
-                                  "the memory budget must be a number of megabytes from 1 to 1048576 (found " +
-                                      dump((*s)["memory_budget_mb"]) + ")"});
+            out.errors.push_back(
+                {"settings.memory_budget_mb",
+                 "the memory budget must be a number of megabytes from 1 to 1048576 (found " +
+                     dump((*s)["memory_budget_mb"]) + ")"});
         if (s->contains("keep_data_mb") && !read_keep((*s)["keep_data_mb"], &next.settings.keep_data_mb))
             out.errors.push_back({"settings.keep_data_mb",
                                   "the data kept must be a number of megabytes from 0 to 1048576 (found " +

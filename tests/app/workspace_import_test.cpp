@@ -28,8 +28,9 @@ const Audience* find(const Workspace& w, const std::string& id) {
 TEST_CASE("an imported audience with a saved audience's id is kept beside it, renamed") {
     Workspace w;
     REQUIRE(merge_workspace(&w, R"({"audiences": {"vip": )" + audience("vip", "VIP", "UK") + "}}").ok());
-    std::string file = R"({"audiences": {"vip": )" + audience("vip", "VIP", "CN") +
-                       R"(, "ref": {"segx": 1, "id": "ref", "name": "Ref", "root": {"kind": "group", "match": "all", "rules": [{"kind": "audience", "op": "in", "id": "vip"}]}}}})";
+    std::string file =
+        R"({"audiences": {"vip": )" + audience("vip", "VIP", "CN") +
+        R"(, "ref": {"segx": 1, "id": "ref", "name": "Ref", "root": {"kind": "group", "match": "all", "rules": [{"kind": "audience", "op": "in", "id": "vip"}]}}}})";
     ImportResult r = import_workspace(&w, file);
     REQUIRE(r.merge.ok());
     REQUIRE(r.renamed.size() == 1);
@@ -44,7 +45,9 @@ TEST_CASE("an imported audience with a saved audience's id is kept beside it, re
     std::string text = workspace_json(w);
     CHECK(text.find(R"("ref")") != std::string::npos);
     size_t n = 0;
-    for (size_t at = text.find("\"vip-imported\""); at != std::string::npos; at = text.find("\"vip-imported\"", at + 1)) ++n;
+    for (size_t at = text.find("\"vip-imported\""); at != std::string::npos;
+         at = text.find("\"vip-imported\"", at + 1))
+        ++n;
     CHECK(n == 3); // its key, its id, and the reference
 }
 
@@ -62,7 +65,8 @@ TEST_CASE("an imported audience equal to the saved one is left as it is") {
 TEST_CASE("ids are plain data: __proto__, constructor and toString are ids like any other") {
     Workspace w;
     for (const char* id : {"__proto__", "constructor", "toString"}) {
-        MergeResult r = merge_workspace(&w, std::string(R"({"audiences": {")") + id + "\": " + audience(id, id, "UK") + "}}");
+        MergeResult r = merge_workspace(
+            &w, std::string(R"({"audiences": {")") + id + "\": " + audience(id, id, "UK") + "}}");
         REQUIRE(r.ok());
         CHECK(find(w, id) != nullptr);
     }
@@ -88,8 +92,11 @@ TEST_CASE("settings out of range are refused naming the setting, and nothing cha
 
 TEST_CASE("an import says which mappings and settings it replaced") {
     Workspace w;
-    REQUIRE(merge_workspace(&w, R"({"mappings": {"a.csv": {"kind": "events"}}, "settings": {"memory_budget_mb": 100}})").ok());
-    ImportResult r = import_workspace(&w, R"({"mappings": {"a.csv": {"kind": "orders"}}, "settings": {"memory_budget_mb": 200}})");
+    REQUIRE(merge_workspace(
+                &w, R"({"mappings": {"a.csv": {"kind": "events"}}, "settings": {"memory_budget_mb": 100}})")
+                .ok());
+    ImportResult r = import_workspace(
+        &w, R"({"mappings": {"a.csv": {"kind": "orders"}}, "settings": {"memory_budget_mb": 200}})");
     REQUIRE(r.merge.ok());
     CHECK(r.replaced_mappings == std::vector<std::string>{"a.csv"});
     CHECK(r.replaced_settings == std::vector<std::string>{"memory_budget_mb"});

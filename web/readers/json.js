@@ -51,7 +51,8 @@ const kBigInt = /"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/g;
 function parseExact(text) {
   const value = JSON.parse(text);
   if (!/\d{16}/.test(text)) return value;
-  return JSON.parse(text.replace(kBigInt, (m) => (m[0] === '"' || Number.isSafeInteger(Number(m)) ? m : `"${m}"`)));
+  const limit = 2n ** 53n;
+  return JSON.parse(text.replace(kBigInt, (m) => (m[0] === '"' || (BigInt(m) <= limit && BigInt(m) >= -limit) ? m : `"${m}"`)));
 }
 
 const kindName = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v);
