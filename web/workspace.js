@@ -267,6 +267,8 @@ function checkWorkspace(doc, add, columnsOf) {
     if (typeof mb !== 'number' || !Number.isFinite(mb) || mb < 0 || mb > 2 ** 20) add('settings.keep_data_mb', `the data kept must be a number of megabytes from 0 to 1048576 (found ${JSON.stringify(mb)})`);
     else w.settings.keep_data_mb = mb;
   }
+  // Plain objects for callers; fromEntries defines "__proto__" as an own key, never a prototype.
+  for (const key of Object.keys(w)) if (w[key] && typeof w[key] === 'object') w[key] = Object.fromEntries(Object.entries(w[key]));
   return w;
 }
 
