@@ -194,3 +194,18 @@ for (const [cls, cases] of kClasses) {
     }
   });
 }
+
+// DuckDB-wasm trap recovery (web/duckdb_browser.js restarts the worker and calls
+// Loads.restoreTables): a fresh DuckDB gets every loaded file's table back as it was, and the
+// model, which lives in the core, is untouched.
+test('a restarted DuckDB gets every loaded file back, the model unchanged', async () => {
+  const { bridge, loads, baseline } = shared;
+  const fresh = await startDuckDB();
+  loads.db = { ...fresh, query: async (sql) => fresh.query(sql), dropFile: async (n) => fresh.dropFile(n), registerBuffer: async (n, b) => fresh.registerBuffer(n, b) };
+  await loads.restoreTables('RuntimeError: table index is out of bounds');
+  assert.deepEqual(kBaseFiles.map((n) => Number(fresh.query(`SELECT count(*)::INT AS n FROM "${n}"`).toArray()[0].n)), baseline.tables);
+  const o = bridge.state('overview');
+  assert.deepEqual([o.users, o.events, o.revenue], [baseline.overview.users, baseline.overview.events, baseline.overview.revenue]);
+  assert.match(bridge.state('messages').at(-1).text, /DuckDB failed \(RuntimeError: table index is out of bounds\) and was restarted; the 3 loaded files were read into it again/);
+  assert.deepEqual(attempts, []);
+});
