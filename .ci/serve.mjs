@@ -1,8 +1,13 @@
 // A minimal static file server for build/site (any static host works the same way: the site
 // needs no special headers). Usage: node .ci/serve.mjs [dir] [port] [host]
+// It sends the page's Content-Security-Policy (index.html has it as a meta tag) as a header on
+// every response too, so that a script or worker opened on its own is under it as well.
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+
+export const kCsp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self'; " +
+  "img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; font-src 'self'";
 
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
@@ -19,7 +24,7 @@ export function serve(dir, port = 8080, host = '127.0.0.1') {
     try {
       if (statSync(file).isDirectory()) file = join(file, 'index.html');
       const size = statSync(file).size;
-      res.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream', 'Content-Length': size, 'Cache-Control': 'no-cache' });
+      res.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream', 'Content-Length': size, 'Cache-Control': 'no-cache', 'Content-Security-Policy': kCsp });
       createReadStream(file).pipe(res);
     } catch {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');

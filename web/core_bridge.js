@@ -210,6 +210,13 @@ export class CoreBridge {
     return JSON.parse(this.callText('workspace_merge', JSON.stringify(parts)));
   }
 
+  // Imports a workspace file: like mergeWorkspace, but nothing saved is replaced (an imported
+  // definition of a saved id with other content is kept beside it, renamed): {ok, ids, renamed:
+  // [{kind, from, to, name}], unchanged, replaced_mappings, replaced_settings} or {ok: false, errors}.
+  importWorkspace(parts) {
+    return JSON.parse(this.callText('workspace_import', JSON.stringify(parts)));
+  }
+
   // Evaluates a definition (an object or JSON text) over the model: {ok, size, share, ...}.
   run(definition, { members = false } = {}) {
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition);

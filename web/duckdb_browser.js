@@ -1,6 +1,38 @@
 // DuckDB-wasm in a Web Worker, loaded from files next to the page (no CDN), wrapped in the small
-// adapter csv_loader.js expects.
+// adapter source_loader.js expects. When DuckDB-wasm traps (a RuntimeError inside its WASM:
+// "table index is out of bounds", "memory access out of bounds", out of memory), every later
+// query of that instance fails: the adapter then starts a fresh worker, locks it down, and tells
+// `onRestart` (web/loads.js reads the loaded files into it again). The failed call still fails,
+// saying so.
 import * as duckdb from '@duckdb/duckdb-wasm';
+
+import { lockDown } from './duckdb_lock.js';
+
+// What a broken DuckDB-wasm instance reports (its WASM trapped, or its worker died).
+export const isTrap = (e) => /RuntimeError|table index is out of bounds|memory access out of bounds|unreachable|Aborted\(|null function|call stack|worker.*(terminated|closed)/i
+  .test(String(e && e.message ? e.message : e));
+
+async function instance(bundle) {
+  // The worker is started from a blob: URL that imports DuckDB's worker script: a worker whose
+  // script comes from a URL of its own runs under that response's policy (none on a static
+  // host), but a blob: worker inherits the page's Content-Security-Policy (index.html:
+  // connect-src 'self'), so even a request DuckDB tried from the worker could not leave the origin.
+  const boot = new Blob([`importScripts(${JSON.stringify(bundle.mainWorker)});`], { type: 'text/javascript' });
+  const bootUrl = URL.createObjectURL(boot);
+  const worker = new Worker(bootUrl);
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  try {
+    await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+  } finally {
+    URL.revokeObjectURL(bootUrl);
+  }
+  await db.open({});
+  const conn = await db.connect();
+  // No request outside the origin, whatever SQL runs later (web/duckdb_lock.js); the settings are
+  // the database's, so every later connection (the SQL tab's) has them too.
+  await lockDown((sql) => conn.query(sql));
+  return { db, conn, worker };
+}
 
 export async function startDuckDB(baseUrl) {
   const at = (p) => new URL(p, baseUrl).href;
@@ -9,24 +41,59 @@ export async function startDuckDB(baseUrl) {
     eh: { mainModule: at('duckdb/duckdb-eh.wasm'), mainWorker: at('duckdb/duckdb-browser-eh.worker.js') },
   };
   const bundle = await duckdb.selectBundle(bundles);
-  const worker = new Worker(bundle.mainWorker);
-  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
-  await db.open({});
-  const conn = await db.connect();
-  // Parquet and JSON readers are extensions DuckDB would download: never let it try.
-  await conn.query('SET autoload_known_extensions=false');
-  await conn.query('SET autoinstall_known_extensions=false');
-  return {
-    db,
-    conn,
-    registerBuffer: (name, bytes) => db.registerFileBuffer(name, bytes),
-    dropFile: (name) => db.dropFile(name),
-    query: (sql) => conn.query(sql),
-    insertArrow: (table, name) => conn.insertArrowTable(table, { name, create: true }),
+  let current = await instance(bundle);
+  let restarting = null;
+
+  const adapter = {
+    get db() {
+      return current.db;
+    },
+    get conn() {
+      return current.conn;
+    },
+    generation: 0,      // bumped by every restart: connections and tables made before are gone
+    onRestart: null,    // async (reason) => void, after a restart (the loads read their files again)
+    // Starts a fresh instance after a trap; concurrent failures share one restart.
+    restart(reason) {
+      restarting ??= (async () => {
+        const old = current;
+        current = await instance(bundle);
+        adapter.generation++;
+        old.worker.terminate();
+        if (adapter.onRestart) await adapter.onRestart(reason);
+      })().finally(() => (restarting = null));
+      return restarting;
+    },
+    registerBuffer: (name, bytes) => guard(() => current.db.registerFileBuffer(name, bytes)),
+    dropFile: (name) => guard(() => current.db.dropFile(name)),
+    query: (sql) => guard(() => current.conn.query(sql)),
+    insertArrow: (table, name) => guard(() => current.conn.insertArrowTable(table, { name, create: true })),
     batches: async function* (sql) {
       // Streamed: without the flag DuckDB-wasm materialises the whole result first.
-      for await (const batch of await conn.send(sql, true)) yield batch;
+      let reader;
+      try {
+        reader = await current.conn.send(sql, true);
+        for await (const batch of reader) yield batch;
+      } catch (e) {
+        throw await trapped(e);
+      }
     },
   };
+
+  // A trap restarts DuckDB (not awaited by the failing call: the restart reads the loaded files
+  // again, in the loads' queue, which may be waiting for this very call).
+  async function trapped(e) {
+    if (!isTrap(e)) return e;
+    const reason = String(e.message || e).split('\n')[0];
+    adapter.restart(reason).catch(() => {});
+    return new Error(`DuckDB failed (${reason}); it is being restarted, and the loaded files read into it again`);
+  }
+  async function guard(call) {
+    try {
+      return await call();
+    } catch (e) {
+      throw await trapped(e);
+    }
+  }
+  return adapter;
 }

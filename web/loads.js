@@ -3,7 +3,7 @@
 // interface, and keeps the workspace's mappings up to date (in the core, which owns the
 // workspace; `store` writes it to the browser's storage).
 import { quoteIdent } from './load_support.js';
-import { applyMapping, loadSource, previewMapping } from './source_loader.js';
+import { applyMapping, loadSource, previewMapping, restoreTable } from './source_loader.js';
 
 // Lets the page draw a frame between chunks of a long load, so it never looks frozen; at most
 // every 100 ms, so that waiting for frames does not dominate the load itself.
@@ -16,8 +16,10 @@ async function yieldToPage() {
 
 // Files arrive as File objects or {name, bytes}; both are kept as Blobs (cheap, re-readable).
 function toBlob(file) {
-  if (typeof File !== 'undefined' && file instanceof File) return file;
-  if (!file || typeof file.name !== 'string' || !file.name) throw new Error('each file needs a name');
+  if (typeof File !== 'undefined' && file instanceof File) return checkName(file);
+  if (!file || typeof file !== 'object') throw new Error(`expected a File or {name, bytes}, found ${file === null ? 'null' : typeof file}`);
+  if (typeof file.name !== 'string' || !file.name) throw new Error('each file needs a name (text)');
+  checkName(file);
   const b = file.bytes;
   let bytes;
   if (typeof b === 'string') bytes = new TextEncoder().encode(b);
@@ -25,6 +27,25 @@ function toBlob(file) {
   else if (Array.isArray(b)) bytes = Uint8Array.from(b);
   else throw new Error(`${file.name}: bytes must be a Uint8Array, ArrayBuffer, array or string`);
   return new File([bytes], file.name);
+}
+
+// A file's table is named after the file; the page's own tables and files have a slash in
+// their names (web/duckdb_lock.js), which no file name from a disk has: refuse one that does.
+function checkName(file) {
+  if (/[/\\\0]/.test(file.name)) throw new Error(`${file.name.replace(/\0/g, '\\0')}: a file name cannot contain "/", "\\" or a zero byte`);
+  if (file.name.length > 1000) throw new Error(`${file.name.slice(0, 60)}…: the file name is longer than 1,000 characters`);
+  return file;
+}
+
+const nameOf = (f) => (f && typeof f === 'object' && typeof f.name === 'string' && f.name ? f.name : '');
+
+// 173 -> "173 bytes", 2900000 -> "2.8 MB", 0.5 -> "0.5 bytes": exact enough at every scale.
+export function sizeText(n) {
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  if (n < 1024) return `${Number(n.toPrecision(3))} ${n === 1 ? 'byte' : 'bytes'}`;
+  let u = -1;
+  while (n >= 1024 && u < units.length - 1) (n /= 1024), u++;
+  return `${n >= 100 ? n.toFixed(0) : Number(n.toPrecision(3))} ${units[u]}`;
 }
 
 export class Loads {
@@ -63,18 +84,23 @@ export class Loads {
     const generation = this.generation;
     const isCancelled = () => generation !== this.generation;
     return this.run(async () => {
+      // One entry per file given, in order: a blob to load or the reason it cannot be.
       const blobs = [];
       for (const f of files) {
         try {
           // A file may carry its own encoding ({name, bytes, encoding}: data restored from this browser).
           blobs.push({ blob: toBlob(f), encoding: (f && typeof f.encoding === 'string' && f.encoding) || encoding });
         } catch (e) {
-          this.bridge.status('error', String(e.message || e));
+          const error = String(e.message || e);
+          this.bridge.status('error', error);
+          blobs.push({ error, name: nameOf(f) });
         }
       }
-      if (!demo && blobs.length) await this.removeDemo();
+      if (!demo && blobs.some((b) => b.blob)) await this.removeDemo();
       const results = [];
-      for (const b of blobs) results.push(await this.loadOne(b.blob, { demo, encoding: b.encoding, mapping, isCancelled }));
+      for (const b of blobs) {
+        results.push(b.blob ? await this.loadOne(b.blob, { demo, encoding: b.encoding, mapping, isCancelled }) : { ok: false, name: b.name, error: b.error });
+      }
       this.changed();
       return results;
     });
@@ -85,8 +111,8 @@ export class Loads {
     const workspace = this.bridge.workspace();
     const budget = workspace.settings.memory_budget_mb * 2 ** 20;
     if (blob.size > budget) {
-      const gb = (n) => `${(n / 2 ** 30).toFixed(2)} GB`;
-      const error = `the file is ${gb(blob.size)}, more than the memory budget of ${gb(budget)}; it was not loaded (the budget is a setting)`;
+      const error = `the file is ${sizeText(blob.size)}, more than the memory budget of ${sizeText(budget)}; it was not loaded ` +
+        '(change "Memory budget" in the left rail, or segx.setMemoryBudget(mb))';
       this.bridge.beginSource(name, blob.size, demo);
       this.bridge.failSource(name, error);
       return { ok: false, name, error: `${name}: ${error}` };
@@ -150,6 +176,23 @@ export class Loads {
       this.files.delete(n);
       await this.db.query(`DROP TABLE IF EXISTS ${quoteIdent(n)}`).catch(() => {});
     }
+  }
+
+  // After DuckDB-wasm trapped and was restarted (web/duckdb_browser.js): every loaded file's table
+  // is read into the new instance again. The model, in the core, never left.
+  async restoreTables(reason) {
+    const failed = [];
+    for (const [name, f] of this.files) {
+      try {
+        await restoreTable({ db: this.db, name, bytes: new Uint8Array(await f.blob.arrayBuffer()), encoding: f.encoding });
+      } catch (e) {
+        failed.push(`${name} (${String(e.message || e).split('\n')[0]})`);
+      }
+    }
+    const n = this.files.size;
+    this.bridge.status(failed.length ? 'error' : 'warning', `DuckDB failed (${reason}) and was restarted; ` +
+      (failed.length ? `${failed.length} of ${n} files could not be read into it again: ${failed.join(', ')}` : `the ${n} loaded file${n === 1 ? ' was' : 's were'} read into it again`) +
+      '. The model and saved work are unchanged.');
   }
 
   remember(name, mapping) {

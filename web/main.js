@@ -1,7 +1,9 @@
 // Boots the page: the WASM app (Dear ImGui on a WebGL2 canvas), DuckDB-wasm in a worker, the
 // drop zone and file picker, the bundled demo, and window.segx, the automation hook.
 import { CoreBridge } from './core_bridge.js';
+import { parseAsOf } from './as_of.js';
 import { startDuckDB } from './duckdb_browser.js';
+import { explainLocked } from './duckdb_lock.js';
 import { attachIme } from './ime.js';
 import { attachInput } from './input.js';
 import { KeptData } from './kept_data.js';
@@ -82,6 +84,11 @@ async function boot() {
     return r;
   };
   const loads = new Loads({ db, bridge, store });
+  // DuckDB-wasm trapped and was restarted: the loaded files go into the new instance (in the
+  // loads' queue, after the job that hit the trap).
+  db.onRestart = (reason) => {
+    loads.run(() => loads.restoreTables(reason)).catch((e) => bridge.status('error', `DuckDB was restarted, but the files were not read into it again: ${e.message || e}`));
+  };
   const syncKept = () => kept.sync(loads.files, (keptLimit = keepLimit()));
   loads.onChange = syncKept;
   // A definition from a share link waits for data (web/pending.js); every load may open it.
@@ -111,7 +118,12 @@ async function boot() {
     bridge.status('warning', `The "users" and "events" views for copied SQL were not made: ${e.message || e}`));
   M.segxSqlTables = refreshSqlTables;
 
-  const audiences = wireAudiences({ M, bridge, loads, mergeWorkspace });
+  const importWorkspace = (parts) => {
+    const r = bridge.importWorkspace(parts);
+    if (r.ok) persist();
+    return r;
+  };
+  const audiences = wireAudiences({ M, bridge, loads, mergeWorkspace, importWorkspace });
   pending.register('audience', { what: 'The shared audience', needs: audienceNeeds, open: audiences.openShared });
   pending.register('funnel', { what: 'The shared funnel', needs: funnelNeeds, open: (d) => audiences.openFunnel(d, 'The shared funnel') });
   wireSqlTab({ M, bridge, db, loads, sqlTables });
@@ -242,7 +254,7 @@ const describeErrors = (bridge, errors, definition) => {
 
 // The Audiences tab's requests (src/web/page_main.cpp): downloads, imports (merged into the
 // core's workspace), share links, and the draft the interface changed, kept in this browser.
-function wireAudiences({ M, bridge, loads, mergeWorkspace }) {
+function wireAudiences({ M, bridge, loads, importWorkspace }) {
   // Opens a definition in the builder. Checked first, against the data when there is any, so a
   // refused one changes nothing; `what` names it in messages.
   const open = (definition, what) => {
@@ -314,15 +326,27 @@ function wireAudiences({ M, bridge, loads, mergeWorkspace }) {
       bridge.status('error', `Nothing was imported: ${describeErrors(bridge, errors)}`);
       return { ok: false, errors };
     }
-    const merged = mergeWorkspace(parsed.workspace);
+    // Nothing saved is replaced: a definition of a saved id with other content is kept beside
+    // it under a new id and "(imported)" name (src/app/workspace.h import_workspace).
+    const merged = importWorkspace(parsed.workspace);
     if (!merged.ok) {
       bridge.status('error', `Nothing was imported: ${describeErrors(bridge, merged.errors)}`);
       return merged;
     }
     const n = Object.keys(parsed.workspace.audiences).length, m = Object.keys(parsed.workspace.mappings).length;
     const f = Object.keys(parsed.workspace.funnels).length;
-    bridge.status('info', `Imported a workspace: ${n} audience${n === 1 ? '' : 's'}, ${f} funnel${f === 1 ? '' : 's'}, ${m} mapping${m === 1 ? '' : 's'} (mappings apply to files loaded from now on)`);
-    return { ok: true, kind: 'workspace', audiences: n, funnels: f, mappings: m };
+    const notes = [];
+    if (merged.renamed.length) {
+      notes.push(`kept beside the saved ones of the same id: ${merged.renamed.slice(0, 5).map((r) => `${r.kind} "${r.from}" as "${r.name}"`).join(', ')}` +
+        (merged.renamed.length > 5 ? ` and ${merged.renamed.length - 5} more` : ''));
+    }
+    if (merged.unchanged.length) notes.push(`${merged.unchanged.length} already saved as they are`);
+    if (merged.replaced_mappings.length) notes.push(`replaced the mapping of ${merged.replaced_mappings.map((x) => JSON.stringify(x)).join(', ')}`);
+    if (merged.replaced_settings.length) notes.push(`changed the setting${merged.replaced_settings.length === 1 ? '' : 's'} ${merged.replaced_settings.join(', ')}`);
+    bridge.status(merged.renamed.length ? 'warning' : 'info', `Imported a workspace: ${n} audience${n === 1 ? '' : 's'}, ${f} funnel${f === 1 ? '' : 's'}, ${m} mapping${m === 1 ? '' : 's'} (mappings apply to files loaded from now on)` +
+      (notes.length ? `; ${notes.join('; ')}` : ''));
+    return { ok: true, kind: 'workspace', audiences: n, funnels: f, mappings: m, renamed: merged.renamed, unchanged: merged.unchanged,
+      replaced_mappings: merged.replaced_mappings, replaced_settings: merged.replaced_settings };
   };
 
   // CSV gets a UTF-8 byte-order mark: Excel reads a CSV without one in the system's code page,
@@ -398,7 +422,14 @@ window.segx = {
   ready: () => booted.then(() => true),
   // options: {mapping} (the same JSON as the workspace's; applied to every file given),
   // {encoding} (override the detected one: 'utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'windows-1252').
-  loadFiles: async (files, options = {}) => (await booted).load(Array.from(files), options),
+  loadFiles: async (files, options = {}) => {
+    // One result per file (README); a call that gives no list of files at all is refused.
+    if (files === null || typeof files !== 'object' || typeof files.length !== 'number') {
+      throw new TypeError('segx.loadFiles: expected a list of files (File objects or {name, bytes}), e.g. segx.loadFiles([{name: "a.csv", bytes: "id\\n1"}])');
+    }
+    if (options === null || typeof options !== 'object') throw new TypeError('segx.loadFiles: options must be an object ({mapping, encoding})');
+    return (await booted).load(Array.from(files), options);
+  },
   saveAudience: async (definition) => (await booted).saveAudience(definition),
   // Opens a definition in the Audiences tab, as an import does (checked first; refused: no change).
   openAudience: async (definition) => (await booted).audiences.open(definition, 'The audience'),
@@ -412,11 +443,11 @@ window.segx = {
   reload: async (name, encoding) => (await booted).loads.reload(name, encoding),
   setAsOf: async (iso) => {
     const { bridge } = await booted;
-    bridge.setAsOf(iso === null || iso === undefined ? null : Date.parse(iso.endsWith('Z') ? iso : iso + 'Z') * 1000);
+    bridge.setAsOf(iso === null || iso === undefined ? null : parseAsOf(iso));
   },
   setMemoryBudget: async (mb) => {
     const { mergeWorkspace } = await booted;
-    if (!(Number(mb) > 0)) throw new Error('setMemoryBudget: expected a positive number of megabytes');
+    if (!(Number(mb) >= 1 && Number(mb) <= 2 ** 20)) throw new Error(`setMemoryBudget: the memory budget must be a number of megabytes from 1 to 1048576 (found ${mb})`);
     const r = mergeWorkspace({ settings: { memory_budget_mb: Number(mb) } });
     if (!r.ok) throw new Error(`setMemoryBudget: ${r.errors[0].message}`);
   },
@@ -434,13 +465,13 @@ window.segx = {
   duckdbBaseline: async (bytes) => {
     const { db } = await booted;
     const t0 = performance.now();
-    await db.registerBuffer('segx_baseline.csv', new Uint8Array(bytes));
+    await db.registerBuffer('/segx/baseline.csv', new Uint8Array(bytes));
     const t1 = performance.now();
-    await db.query(`CREATE OR REPLACE TABLE segx_baseline AS SELECT * FROM read_csv_auto('segx_baseline.csv')`);
+    await db.query(`CREATE OR REPLACE TABLE "segx/baseline" AS SELECT * FROM read_csv_auto('/segx/baseline.csv')`);
     const t2 = performance.now();
-    const rows = Number((await db.query('SELECT count(*)::DOUBLE FROM segx_baseline')).getChildAt(0).get(0));
-    await db.query('DROP TABLE segx_baseline');
-    await db.dropFile('segx_baseline.csv');
+    const rows = Number((await db.query('SELECT count(*)::DOUBLE FROM "segx/baseline"')).getChildAt(0).get(0));
+    await db.query('DROP TABLE "segx/baseline"');
+    await db.dropFile('/segx/baseline.csv');
     return { registerMs: t1 - t0, ctasMs: t2 - t1, rows };
   },
   heapBytes: async () => (await booted).M.HEAPU8.buffer.byteLength,
@@ -465,6 +496,13 @@ window.segx = {
   sql: async (query) => {
     const { db, refreshSqlTables } = await booted;
     await refreshSqlTables();
-    return (await db.query(query)).toArray().map((r) => r.toJSON());
+    try {
+      return (await db.query(query)).toArray().map((r) => r.toJSON());
+    } catch (e) {
+      // What the lock-down refuses (web/duckdb_lock.js) is said in words, DuckDB's own after.
+      const text = String(e && e.message ? e.message : e);
+      const locked = explainLocked(text);
+      throw locked ? new Error(`${locked}: ${text}`) : e;
+    }
   },
 };

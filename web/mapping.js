@@ -135,7 +135,9 @@ const stem = (name) => String(name).replace(/\.[^.]*$/, '') || 'event';
 // columns and literals, nothing that reads other files or changes the database.
 // Subqueries need one of the statement keywords (DuckDB also runs `(PIVOT 'file' ...)`,
 // `(TABLE t)`, `(SUMMARIZE t)` and the like as subqueries).
-const kForbidden = /;|--|\/\*|\b(read_\w+|copy|attach|detach|install|load|pragma|call|export|import|create|drop|insert|update|delete|alter|set|reset|select|from|with|glob|checkpoint|vacuum|query|query_table|table|values|pivot|unpivot|summarize|describe|show|explain)\b/i;
+// Besides what reads or changes the database: functions that build values of any size (a
+// `repeat('x', 2e9)` exhausts DuckDB-wasm's memory and can break its worker) or read settings.
+const kForbidden = /;|--|\/\*|\b(read_\w+|copy|attach|detach|install|load|pragma|call|export|import|create|drop|insert|update|delete|alter|set|reset|select|from|with|glob|checkpoint|vacuum|query|query_table|table|values|pivot|unpivot|summarize|describe|show|explain|repeat|range|generate_series|unnest|list_resize|array_resize|lpad|rpad|getenv|current_setting|sniff_csv|duckdb_\w+|parquet_\w+)\b/i;
 export function checkExpression(expr, what) {
   const text = String(expr);
   if (text.length > 2000) throw new Error(`${what}: the expression is longer than 2000 characters`);

@@ -9,6 +9,7 @@
 //   registerBuffer(fileName, bytes), dropFile(fileName), query(sql) -> Arrow Table,
 //   batches(sql) -> async iterable of RecordBatches, insertArrow(table, tableName).
 import { ColumnType } from './core_bridge.js';
+import { internalFile, internalTable } from './duckdb_lock.js';
 import {
   LoadError, explainDuckDBError, findLongLine, findRaggedLine, findUnclosedQuote, kMaxLineBytes, projectionFor, quoteIdent, quoteLiteral,
 } from './load_support.js';
@@ -34,8 +35,9 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
   const checkCancel = () => {
     if (isCancelled()) throw new LoadError('the load was cancelled');
   };
-  const staging = name + '.loading';
-  const fileName = `segx_upload_${++uploadCounter}`;
+  // Internal names hold a slash, which no file name does (web/duckdb_lock.js).
+  const staging = internalTable(`loading/${++uploadCounter}`);
+  const fileName = internalFile(`upload_${uploadCounter}`);
   let registered = false;
   try {
     let read;
@@ -49,8 +51,13 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
     await onStep();
     checkCancel();
     if (read.csvBytes) {
-      const nul = read.csvBytes.subarray(0, 1 << 16).indexOf(0);
-      if (nul >= 0) throw new LoadError(`this is not a text file (a zero byte at offset ${nul}); expected CSV text`);
+      // A zero byte anywhere (not only near the start) means binary data, or text in another
+      // encoding: never let one reach an event name or a user id.
+      const nul = read.csvBytes.indexOf(0);
+      if (nul >= 0) {
+        throw new LoadError(`this is not a text file: a zero byte at offset ${nul} (line ${lineAt(read.csvBytes, nul)}); ` +
+          'expected CSV text (UTF-16 text without a byte order mark: choose UTF-16 in the encoding menu)');
+      }
       const long = findLongLine(read.csvBytes);
       if (long) {
         throw new LoadError(`line ${long.line} is ${(long.bytes / 1e6).toFixed(1)} MB long without a line break (at most ` +
@@ -58,6 +65,11 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       }
       // registerBuffer hands the bytes to the worker (detaching them in the browser): keep the head.
       const head = new TextDecoder().decode(read.csvBytes.subarray(0, 16 << 20));
+      const wide = headerFields(head);
+      if (wide > kMaxColumns) {
+        throw new LoadError(`the header has ${wide.toLocaleString('en-US')} columns; segx reads at most ${kMaxColumns.toLocaleString('en-US')} ` +
+          'columns per file (keep the columns you need, or check the separator)');
+      }
       const unclosed = read.csvBytes.length <= 16 << 20 && findUnclosedQuote(head);
       if (unclosed) throw new LoadError(`a quoted value is never closed (the quote opens on line ${unclosed.line})`);
       await db.registerBuffer(fileName, read.csvBytes);
@@ -65,7 +77,12 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       try {
         await db.query(`CREATE OR REPLACE TABLE ${quoteIdent(staging)} AS SELECT * FROM read_csv_auto(${quoteLiteral(fileName)})`);
       } catch (e) {
-        throw new LoadError(explainDuckDBError(e));
+        // DuckDB's sniffer gives up on a file whose rows do not all have the header's fields
+        // ("no separator fits"): say which line is short or long instead.
+        const explained = explainDuckDBError(e);
+        const ragged = findRaggedLine(head);
+        if (ragged) throw new LoadError(/^this does not read as CSV/.test(explained) ? `${explained.replace(/\s*\(is it a text export\?\)$/, '')}: ${raggedText(ragged)}` : raggedText(ragged));
+        throw new LoadError(explained);
       }
       read.head = head;
     } else {
@@ -74,16 +91,21 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       read.table = null;
     }
     lap('parse');
-    const columns = (await db.query(`DESCRIBE ${quoteIdent(staging)}`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    let columns = (await db.query(`DESCRIBE ${quoteIdent(staging)}`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    if (read.csvBytes && (await rereadBigIntegers(db, staging, fileName, columns))) {
+      columns = (await db.query(`DESCRIBE ${quoteIdent(staging)}`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    }
     if (columns.length === 0) throw new LoadError('no columns were found');
     if (read.head) await addSniffedTimeFormats(db, fileName, columns, read.head);
     if (read.head) {
       const ragged = findRaggedLine(read.head);
-      if (ragged && ragged.expected !== columns.length) {
-        const d = ragged.delimiter === '\t' ? 'tab' : `"${ragged.delimiter}"`;
-        throw new LoadError(`line ${ragged.line} has ${ragged.fields} fields where the header has ${ragged.expected} (ragged rows, separator ${d})`);
-      }
+      // DuckDB names the columns itself (column0, column1, …) when it read the first line as a row:
+      // with rows of other widths, or another separator than the first line's, that is a file
+      // whose lines do not agree (mixed separators), not a file without a header.
+      const invented = columns.every((c, i) => c.name === `column${i}` || c.name === `column${String(i).padStart(String(columns.length - 1).length, '0')}`);
+      if (ragged && (ragged.expected !== columns.length || invented)) throw new LoadError(raggedText(ragged));
     }
+    if (read.warning) bridge.status('warning', `${name}: ${read.warning}`);
     const stats = await columnStats(db, staging, columns);
     lap('stats');
     checkCancel();
@@ -155,6 +177,80 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       // Only a staging copy is left behind; the loaded data is unaffected.
     }
   }
+}
+
+// More columns than any export people analyse has: DuckDB's CSV sniffer needs memory per column
+// per candidate dialect, and 10,000 columns exhaust the browser's before it says anything.
+export const kMaxColumns = 2000;
+
+// The number of fields of the header line (the separator it uses most; quotes respected).
+function headerFields(head) {
+  const end = head.search(/\r?\n|\r/);
+  const line = end < 0 ? head : head.slice(0, end);
+  let best = 1;
+  for (const d of [',', ';', '\t', '|']) {
+    let n = 1, quoted = false;
+    for (const ch of line) {
+      if (ch === '"') quoted = !quoted;
+      else if (ch === d && !quoted) n++;
+    }
+    best = Math.max(best, n);
+  }
+  return best;
+}
+
+const raggedText = (r) => {
+  const d = r.delimiter === '\t' ? 'tab' : `"${r.delimiter}"`;
+  return `line ${r.line} has ${r.fields} ${r.fields === 1 ? 'field' : 'fields'} where the header has ${r.expected} (ragged rows, separator ${d})`;
+};
+
+// 1-based line of byte `offset`.
+function lineAt(bytes, offset) {
+  let line = 1;
+  for (let i = bytes.indexOf(0x0a); i >= 0 && i < offset; i = bytes.indexOf(0x0a, i + 1)) line++;
+  return line;
+}
+
+// Reads a loaded file into a fresh DuckDB again (after DuckDB-wasm trapped and was restarted,
+// web/duckdb_browser.js): the same table under the file's name, as the load made it. The core,
+// which holds the model, is not touched.
+export async function restoreTable({ db, name, bytes, encoding }) {
+  const read = await readSource(name, bytes, { encoding });
+  const staging = internalTable(`loading/${++uploadCounter}`);
+  const fileName = internalFile(`upload_${uploadCounter}`);
+  if (read.csvBytes) {
+    await db.registerBuffer(fileName, read.csvBytes);
+    try {
+      await db.query(`CREATE OR REPLACE TABLE ${quoteIdent(staging)} AS SELECT * FROM read_csv_auto(${quoteLiteral(fileName)})`);
+      const columns = (await db.query(`DESCRIBE ${quoteIdent(staging)}`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+      await rereadBigIntegers(db, staging, fileName, columns);
+    } finally {
+      await db.dropFile(fileName);
+    }
+  } else {
+    await db.insertArrow(read.table, staging);
+  }
+  await db.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+  await db.query(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`);
+}
+
+// DuckDB's sniffer types a column of 20-digit integers (ids: order numbers, device ids) as
+// DOUBLE or HUGEINT, and the projection to the core makes doubles of them: 12345678901234567890
+// and 12345678901234567891 become one user. A column holding an integer past 2^53 is read again
+// as text, which keeps every digit. True when the staging table was read again.
+async function rereadBigIntegers(db, staging, fileName, columns) {
+  const wide = columns.filter((c) => /^(DOUBLE|FLOAT|REAL|HUGEINT|UHUGEINT|UBIGINT)$/i.test(c.type) || /^DECIMAL/i.test(c.type));
+  if (!wide.length) return false;
+  const probes = wide.map((c) => {
+    const q = `TRY_CAST(${quoteIdent(c.name)} AS DOUBLE)`;
+    return `coalesce(bool_or(abs(${q}) > 9007199254740992 AND ${q} = trunc(${q})), false)`;
+  });
+  const flags = Object.values((await db.query(`SELECT ${probes.join(', ')} FROM ${quoteIdent(staging)}`)).toArray()[0].toJSON());
+  const big = wide.filter((c, i) => flags[i] === true);
+  if (!big.length) return false;
+  const types = '{' + big.map((c) => `${quoteLiteral(c.name)}: 'VARCHAR'`).join(', ') + '}';
+  await db.query(`CREATE OR REPLACE TABLE ${quoteIdent(staging)} AS SELECT * FROM read_csv_auto(${quoteLiteral(fileName)}, types = ${types})`);
+  return true;
 }
 
 // DuckDB's sniffer reads every DATE column of a CSV with one strftime format, and every

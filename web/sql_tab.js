@@ -4,6 +4,8 @@
 // downloads every row as CSV. DuckDB runs in its worker: the page keeps drawing while it works,
 // and Cancel interrupts it.
 //
+import { isTrap } from './duckdb_browser.js';
+import { explainLocked, internalFile } from './duckdb_lock.js';
 import { projectionFor, quoteLiteral } from './load_support.js';
 
 const kMaxRows = 100_000;  // rows kept for the table: src/app/sql/sql_state.h kMaxSqlRows
@@ -12,14 +14,33 @@ export function wireSqlTab({ M, bridge, db, loads, sqlTables }) {
   let conn = null;
   let running = null;  // {id, cancelled}
 
-  const connection = async () => conn ?? (conn = await db.db.connect());
+  let connGeneration = -1;
+  // A connection of its own, made again after DuckDB was restarted (db.generation).
+  const connection = async () => {
+    if (!conn || connGeneration !== db.generation) {
+      connGeneration = db.generation;
+      conn = await db.db.connect();
+    }
+    return conn;
+  };
 
   // `users` and `events` as "Copy SQL" names them (web/sql_tables.js: written by the core from
   // its model, so a query here sees exactly the data the core evaluates), after the loads asked
   // for so far.
   const refreshViews = () => loads.run(() => sqlTables.refresh());
 
-  const fail = (id, e, lineOffset) => bridge.call('sql_result_fail', id, String(e && e.message ? e.message : e), lineOffset);
+  // What the lock-down refuses (web/duckdb_lock.js) is said in words first, DuckDB's own after.
+  const fail = (id, e, lineOffset) => {
+    const text = String(e && e.message ? e.message : e);
+    const locked = explainLocked(text);
+    // The tab's own connection bypasses the adapter's guard: a trap here restarts DuckDB too.
+    if (isTrap(text)) {
+      db.restart(text.split('\n')[0]).catch(() => {});
+      bridge.call('sql_result_fail', id, `DuckDB failed (${text.split('\n')[0]}); it is being restarted, and the loaded files read into it again`, 0);
+      return;
+    }
+    bridge.call('sql_result_fail', id, locked ? `${locked}\n${text}` : text, lineOffset);
+  };
 
   M.segxSqlRun = async (id, text) => {
     const me = { id, cancelled: false };
@@ -85,7 +106,7 @@ export function wireSqlTab({ M, bridge, db, loads, sqlTables }) {
   };
 
   M.segxSqlCsv = async (text) => {
-    const name = `segx_sql_${Date.now()}.csv`;
+    const name = internalFile(`sql_${Date.now()}.csv`);
     try {
       await refreshViews();
       const c = await connection();

@@ -2,21 +2,23 @@
 // the page's own DuckDB, so a copied statement runs there as is. Their rows are written by the
 // core from the model (src/core/sql/contract_tables.h: exactly the data the core evaluates) and
 // refreshed only when asked and the model changed since.
+import { internalFile, internalTable } from './duckdb_lock.js';
 import { quoteIdent, quoteLiteral } from './load_support.js';
 
 export class SqlTables {
   constructor({ db, bridge }) {
     Object.assign(this, { db, bridge });
-    this.generation = -1;  // the model generation the tables hold
+    this.generation = null;  // the model generation (and DuckDB's) the tables hold
   }
 
   async refresh() {
-    const generation = this.bridge.modelGeneration();
+    // A restarted DuckDB (web/duckdb_browser.js: db.generation) has none of the tables yet.
+    const generation = `${this.bridge.modelGeneration()}/${this.db.generation ?? 0}`;
     if (generation === this.generation) return false;
     for (const which of ['users', 'events']) {
       const { columns, csv } = this.bridge.contractTable(which);
-      const file = `segx_contract_${which}.csv`;
-      const table = quoteIdent(`segx_contract_${which}`);
+      const file = internalFile(`contract_${which}.csv`);
+      const table = quoteIdent(internalTable(`contract/${which}`));
       const types = '{' + columns.map(([n, t]) => `${quoteLiteral(n)}: ${quoteLiteral(t)}`).join(', ') + '}';
       await this.db.registerBuffer(file, csv);
       try {

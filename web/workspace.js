@@ -71,8 +71,9 @@ const kAudienceKeys = new Set(['segx', 'id', 'name', 'root']);
 const kAnalysisSections = { retentions: 'retention', lifecycles: 'lifecycle', boards: 'board' };
 const kWorkspaceKeys = new Set(['segx', 'kind', 'mappings', 'audiences', 'funnels', 'rfms', ...Object.keys(kAnalysisSections), 'settings']);
 const kSettingKeys = new Set(['memory_budget_mb', 'keep_data_mb']);
-// Names that would reach an object's prototype when used as a key by later code.
-const kReservedNames = new Set(['__proto__', 'constructor', 'prototype']);
+// Ids and names are plain data: "__proto__", "constructor" or "toString" are ids like any other.
+// Every object keyed by them here is made without a prototype (dict()), so no key reaches one.
+const dict = () => Object.create(null);
 
 export function exportWorkspace(w) {
   const doc = { segx: 1, kind: 'workspace', mappings: w.mappings || {}, audiences: w.audiences || {}, funnels: w.funnels || {}, rfms: w.rfms || {} };
@@ -137,8 +138,7 @@ function parseChecked(text, { columnsOf } = {}) {
 }
 
 function checkName(name, path, add, what) {
-  if (kReservedNames.has(name)) add(path, `"${name}" cannot be used as ${what}`);
-  else if (name.length === 0) add(path, `${what} cannot be empty`);
+  if (name.length === 0) add(path, `${what} cannot be empty`);
   else if (name.length > kMaxNameChars) add(path, `${what} is longer than ${kMaxNameChars} characters`);
   else return true;
   return false;
@@ -171,7 +171,7 @@ function checkAudience(a, path, add, key) {
 
 function checkWorkspace(doc, add, columnsOf) {
   checkUnknownKeys(doc, kWorkspaceKeys, '', add);
-  const w = { segx: 1, mappings: {}, audiences: {}, funnels: {}, rfms: {}, settings: {} };
+  const w = { segx: 1, mappings: dict(), audiences: dict(), funnels: dict(), rfms: dict(), settings: dict() };
   const section = (key) => {
     if (doc[key] === undefined) return {};
     if (isObject(doc[key])) return doc[key];
@@ -240,7 +240,7 @@ function checkWorkspace(doc, add, columnsOf) {
   // Retention, lifecycle and board definitions: the document level, as for funnels.
   for (const [key, kind] of Object.entries(kAnalysisSections)) {
     if (doc[key] === undefined) continue;
-    w[key] = {};
+    w[key] = dict();
     for (const [id, d] of Object.entries(section(key))) {
       const path = `${key}[${quoted(id)}]`;
       if (!checkName(id, path, add, `a ${kind} id`)) continue;
@@ -259,14 +259,16 @@ function checkWorkspace(doc, add, columnsOf) {
   checkUnknownKeys(settings, kSettingKeys, 'settings', add);
   if (settings.memory_budget_mb !== undefined) {
     const mb = settings.memory_budget_mb;
-    if (typeof mb !== 'number' || !Number.isFinite(mb) || mb <= 0 || mb > 2 ** 20) add('settings.memory_budget_mb', 'expected a number of megabytes, more than 0');
+    if (typeof mb !== 'number' || !Number.isFinite(mb) || mb < 1 || mb > 2 ** 20) add('settings.memory_budget_mb', `the memory budget must be a number of megabytes from 1 to 1048576 (found ${JSON.stringify(mb)})`);
     else w.settings.memory_budget_mb = mb;
   }
   if (settings.keep_data_mb !== undefined) {
     const mb = settings.keep_data_mb;
-    if (typeof mb !== 'number' || !Number.isFinite(mb) || mb < 0 || mb > 2 ** 20) add('settings.keep_data_mb', 'expected a number of megabytes, 0 or more');
+    if (typeof mb !== 'number' || !Number.isFinite(mb) || mb < 0 || mb > 2 ** 20) add('settings.keep_data_mb', `the data kept must be a number of megabytes from 0 to 1048576 (found ${JSON.stringify(mb)})`);
     else w.settings.keep_data_mb = mb;
   }
+  // Plain objects for callers; fromEntries defines "__proto__" as an own key, never a prototype.
+  for (const key of Object.keys(w)) if (w[key] && typeof w[key] === 'object') w[key] = Object.fromEntries(Object.entries(w[key]));
   return w;
 }
 

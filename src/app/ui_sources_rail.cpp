@@ -1,4 +1,5 @@
 // Left rail: the demo notice, "Open files", and every source with its state.
+#include "app/i18n/i18n.h"
 #include "app/theme.h"
 #include "app/ui.h"
 
@@ -105,6 +106,20 @@ static void draw_kept_data(Session& session, UiState& ui) {
         ImGui::SetTooltip(
             "Loaded files up to this size are kept in this browser and come back after a reload (0: keep "
             "none)");
+    // The way back from a budget too small for any file (a refused file's message points here).
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(kMutedText, "%s", tr(S::rail_memory_budget));
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(90 * ui.scale);
+    double budget = session.workspace.settings.memory_budget_mb;
+    if (ImGui::InputDouble("MB##memory_budget_mb", &budget, 0, 0, "%.0f",
+                           ImGuiInputTextFlags_EnterReturnsTrue) &&
+        budget >= kMinMemoryBudgetMb && budget <= kMaxSettingMb &&
+        budget != session.workspace.settings.memory_budget_mb) {
+        session.workspace.settings.memory_budget_mb = budget;
+        ++session.workspace.revision;
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::rail_memory_budget_tip));
 }
 
 void draw_sources_rail(Session& session, UiState& ui) {

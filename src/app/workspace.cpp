@@ -251,7 +251,7 @@ void drop_unread(Workspace& w, const std::string& kind, const std::string& id) {
 bool read_budget(const ordered_json& j, double* mb) {
     if (!j.is_number()) return false;
     double v = j.get<double>();
-    if (!std::isfinite(v) || v <= 0 || v > 1048576) return false;
+    if (!std::isfinite(v) || v < kMinMemoryBudgetMb || v > kMaxSettingMb) return false;
     *mb = v;
     return true;
 }
@@ -260,7 +260,7 @@ bool read_budget(const ordered_json& j, double* mb) {
 bool read_keep(const ordered_json& j, double* mb) {
     if (!j.is_number()) return false;
     double v = j.get<double>();
-    if (!std::isfinite(v) || v < 0 || v > 1048576) return false;
+    if (!std::isfinite(v) || v < 0 || v > kMaxSettingMb) return false;
     *mb = v;
     return true;
 }
@@ -381,9 +381,13 @@ MergeResult merge_workspace(Workspace* w, std::string_view json_text) {
         if (s->contains("memory_budget_mb") &&
             !read_budget((*s)["memory_budget_mb"], &next.settings.memory_budget_mb))
             out.errors.push_back(
-                {"settings.memory_budget_mb", "expected a number of megabytes, more than 0"});
+                {"settings.memory_budget_mb",
+                 "the memory budget must be a number of megabytes from 1 to 1048576 (found " +
+                     dump((*s)["memory_budget_mb"]) + ")"});
         if (s->contains("keep_data_mb") && !read_keep((*s)["keep_data_mb"], &next.settings.keep_data_mb))
-            out.errors.push_back({"settings.keep_data_mb", "expected a number of megabytes, 0 or more"});
+            out.errors.push_back({"settings.keep_data_mb",
+                                  "the data kept must be a number of megabytes from 0 to 1048576 (found " +
+                                      dump((*s)["keep_data_mb"]) + ")"});
     }
     if (!out.ok()) {
         out.ids.clear();
@@ -391,6 +395,115 @@ MergeResult merge_workspace(Workspace* w, std::string_view json_text) {
     }
     next.revision = w->revision + 1;
     *w = std::move(next);
+    return out;
+}
+
+namespace {
+
+// Rewrites references to renamed definitions inside one imported definition: audience rules
+// ({"kind": "audience", "id"}), a saved audience as population ({"audience": "id"}) and funnel
+// rules ({"kind": "funnel", "funnel"}). `top` is the definition itself, whose own id stays.
+void rewrite_references(ordered_json& j, const std::map<std::string, std::string>& audiences,
+                        const std::map<std::string, std::string>& funnels, bool top) {
+    if (j.is_array()) {
+        for (auto& v : j) rewrite_references(v, audiences, funnels, false);
+        return;
+    }
+    if (!j.is_object()) return;
+    auto swap = [](ordered_json& v, const std::map<std::string, std::string>& renamed) {
+        if (!v.is_string()) return;
+        auto it = renamed.find(v.get<std::string>());
+        if (it != renamed.end()) v = it->second;
+    };
+    std::string kind = j.contains("kind") && j["kind"].is_string() ? j["kind"].get<std::string>() : "";
+    if (!top && kind == "audience" && j.contains("id")) swap(j["id"], audiences);
+    if (!top && kind == "funnel" && j.contains("funnel")) swap(j["funnel"], funnels);
+    if (j.contains("audience") && j["audience"].is_string()) swap(j["audience"], audiences);
+    for (auto& [key, v] : j.items())
+        if (v.is_structured()) rewrite_references(v, audiences, funnels, false);
+}
+
+} // namespace
+
+ImportResult import_workspace(Workspace* w, std::string_view json_text) {
+    ImportResult out;
+    ordered_json doc = ordered_json::parse(json_text, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
+        out.merge.errors.push_back({"", "expected a workspace (a JSON object)"});
+        return out;
+    }
+    // Ids taken: saved ones and every id the file itself uses, so a new id collides with neither.
+    Workspace taken = *w;
+    std::map<std::string, std::map<std::string, std::string>> renamed; // kind -> from -> to
+    for (const Kind& k : kKinds) {
+        auto section = doc.find(k.section);
+        if (section == doc.end() || !section->is_object()) continue;
+        ordered_json saved = ordered_json::object();
+        k.write(*w, saved);
+        ordered_json kept = ordered_json::object();
+        for (auto& [key, value] : section->items()) {
+            if (!k.has(*w, key)) {
+                kept[key] = value;
+                continue;
+            }
+            // The same definition as saved (read back the way it is written): nothing to do.
+            Workspace scratch;
+            ordered_json mine = ordered_json::object();
+            if (k.read(scratch, key, dump(value), false).errors.empty()) k.write(scratch, mine);
+            if (mine.contains(key) && saved.contains(key) && mine[key] == saved[key]) {
+                out.unchanged.push_back(std::string(k.kind) + ":" + key);
+                continue;
+            }
+            std::string id;
+            for (int n = 1;; ++n) {
+                id = key + "-imported" + (n > 1 ? "-" + std::to_string(n) : "");
+                bool used = section->contains(id) || kept.contains(id) ||
+                            std::any_of(std::begin(kKinds), std::end(kKinds),
+                                        [&](const Kind& kk) { return kk.has(taken, id); }) ||
+                            std::any_of(taken.unread.begin(), taken.unread.end(),
+                                        [&](const UnreadDefinition& u) { return u.id == id; });
+                if (!used) break;
+            }
+            ordered_json v = value;
+            std::string name = v.is_object() && v.contains("name") && v["name"].is_string()
+                                   ? v["name"].get<std::string>()
+                                   : key;
+            if (v.is_object()) {
+                v["id"] = id;
+                v["name"] = name + " (imported)";
+            }
+            renamed[k.kind][key] = id;
+            out.renamed.push_back({k.kind, key, id, name + " (imported)"});
+            kept[id] = std::move(v);
+        }
+        *section = std::move(kept);
+    }
+    // References among the imported definitions follow their renamed targets.
+    for (const Kind& k : kKinds) {
+        auto section = doc.find(k.section);
+        if (section == doc.end() || !section->is_object()) continue;
+        for (auto& [key, value] : section->items())
+            rewrite_references(value, renamed["audience"], renamed["funnel"], true);
+    }
+    if (auto m = doc.find("mappings"); m != doc.end() && m->is_object())
+        for (const auto& [name, mapping] : m->items()) {
+            auto it = w->mappings.find(name);
+            if (it != w->mappings.end() && ordered_json::parse(it->second, nullptr, false) != mapping)
+                out.replaced_mappings.push_back(name);
+        }
+    if (auto s = doc.find("settings"); s != doc.end() && s->is_object()) {
+        if (s->contains("memory_budget_mb") && (*s)["memory_budget_mb"] != w->settings.memory_budget_mb)
+            out.replaced_settings.push_back("memory_budget_mb");
+        if (s->contains("keep_data_mb") && (*s)["keep_data_mb"] != w->settings.keep_data_mb)
+            out.replaced_settings.push_back("keep_data_mb");
+    }
+    out.merge = merge_workspace(w, dump(doc));
+    if (!out.merge.ok()) {
+        out.renamed.clear();
+        out.unchanged.clear();
+        out.replaced_mappings.clear();
+        out.replaced_settings.clear();
+    }
     return out;
 }
 

@@ -74,6 +74,27 @@ struct MergeResult {
 };
 MergeResult merge_workspace(Workspace* w, std::string_view json_text);
 
+// An import from a file ("Import JSON", segx.importText): like merge_workspace, but nothing
+// saved is silently replaced. An imported definition whose id is saved already with other
+// content is kept beside it under a new id, named "<name> (imported)", and the imported
+// definitions' references to it follow; one equal to the saved one is left as it is. Mappings
+// and settings replace those they name (one per file name), and are listed as replaced.
+struct ImportResult {
+    MergeResult merge;
+    struct Renamed {
+        std::string kind, from, to, name; // the new id and name it is saved under
+    };
+    std::vector<Renamed> renamed;
+    std::vector<std::string> unchanged;         // "kind:id" already saved exactly as imported
+    std::vector<std::string> replaced_mappings; // file names whose saved mapping was replaced
+    std::vector<std::string> replaced_settings; // settings whose value changed
+};
+ImportResult import_workspace(Workspace* w, std::string_view json_text);
+
+// The range of each setting (megabytes); outside it a setting is refused, naming the range.
+constexpr double kMinMemoryBudgetMb = 1;
+constexpr double kMaxSettingMb = 1048576;
+
 // An id that no saved definition of any kind has, read or not ("audience-3").
 std::string unused_definition_id(const Workspace& w, const std::string& prefix);
 

@@ -388,6 +388,29 @@ EMSCRIPTEN_KEEPALIVE const char* segx_workspace_merge(const char* json_text) {
     return g_json.c_str();
 }
 
+// Imports a workspace file: like segx_workspace_merge, but a saved definition is never replaced
+// (src/app/workspace.h import_workspace): {ok, ids, renamed: [{kind, from, to, name}], unchanged,
+// replaced_mappings, replaced_settings} or {ok: false, errors}.
+EMSCRIPTEN_KEEPALIVE const char* segx_workspace_import(const char* json_text) {
+    ImportResult r = import_workspace(&session().workspace, json_text ? json_text : "");
+    request_redraw();
+    after_change();
+    nlohmann::json out = {{"ok", r.merge.ok()}};
+    if (r.merge.ok()) {
+        out["ids"] = r.merge.ids;
+        out["renamed"] = nlohmann::json::array();
+        for (const auto& n : r.renamed)
+            out["renamed"].push_back({{"kind", n.kind}, {"from", n.from}, {"to", n.to}, {"name", n.name}});
+        out["unchanged"] = r.unchanged;
+        out["replaced_mappings"] = r.replaced_mappings;
+        out["replaced_settings"] = r.replaced_settings;
+    }
+    for (const DefinitionError& e : r.merge.errors)
+        out["errors"].push_back({{"path", e.path}, {"message", e.message}});
+    g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return g_json.c_str();
+}
+
 // Evaluates a definition (JSON text) over the model; the result JSON stays valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* segx_run(const char* definition, int with_members) {
     if (guarded(

@@ -31,7 +31,20 @@ export function detectEncoding(bytes) {
     return { encoding: 'utf-16be', bom: true, reason: 'UTF-16 BE byte order mark' };
   const u16 = guessBomlessUtf16(bytes);
   if (u16) return { encoding: u16, bom: false, reason: `no byte order mark, but every other byte is zero (${kLabels.get(u16)})` };
-  if (findDecodeError(bytes, 'utf-8') === null) return { encoding: 'utf-8', bom: false, reason: 'valid UTF-8' };
+  const utf8Error = findDecodeError(bytes, 'utf-8');
+  if (utf8Error === null) return { encoding: 'utf-8', bom: false, reason: 'valid UTF-8' };
+  // UTF-8 text with a stray byte or two (a cut and pasted cell, a damaged copy) is still UTF-8:
+  // read as Windows-1252 or GBK, every Chinese character of it would be garbled. It is decoded
+  // as UTF-8 with the bad bytes replaced by U+FFFD, and the load says so (`replaced`).
+  const mostly = mostlyUtf8(bytes);
+  if (mostly) {
+    const line = lineOf(bytes, utf8Error.offset, 'utf-8');
+    return {
+      encoding: 'utf-8', bom: false, replaced: mostly.bad,
+      reason: `UTF-8 with ${mostly.bad} ${mostly.bad === 1 ? 'byte sequence' : 'byte sequences'} that ${mostly.bad === 1 ? 'is' : 'are'} not valid UTF-8, ` +
+        `replaced by \uFFFD (the first at offset ${utf8Error.offset}, line ${line})`,
+    };
+  }
   // Excel in mainland China saves CSV as GBK (a subset of GB18030). Latin text is often valid
   // GB18030 too ("Mü" is a GBK pair), so it must also look Chinese: nearly all pairs in the
   // GB2312 area (both bytes >= 0xA1, where common Chinese characters sit; Latin text mostly
@@ -46,6 +59,43 @@ export function detectEncoding(bytes) {
   return { encoding: 'windows-1252', bom: false, reason: 'not UTF-8; read as Windows-1252 (Latin)' };
 }
 
+// Valid UTF-8 but for a few bad sequences: {bad} (how many U+FFFD a lenient decoder makes that
+// the file did not hold itself) or null. At least 8 valid multi-byte characters, and at most one
+// bad sequence per 20 of them: text in GBK or Windows-1252 read as UTF-8 is mostly bad sequences.
+function mostlyUtf8(bytes) {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  let bad = 0, multibyte = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd) bad++;
+    else if (c >= 0x80 && !(c >= 0xdc00 && c <= 0xdfff)) multibyte++;
+  }
+  // A U+FFFD written in the file as EF BF BD is not a bad byte.
+  for (let i = bytes.indexOf(0xef); i >= 0; i = bytes.indexOf(0xef, i + 1)) if (bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) bad--;
+  return bad > 0 && multibyte >= 8 && bad * 20 <= multibyte ? { bad } : null;
+}
+
+// UTF-8 with its bad sequences replaced by U+FFFD (see mostlyUtf8), without a BOM.
+export function decodeUtf8Lenient(bytes) {
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
+  const parts = [];
+  let total = 0;
+  for (let start = 0; start < bytes.length || parts.length === 0; ) {
+    const end = chunkEnd(bytes, start, 'utf-8');
+    const part = encoder.encode(decoder.decode(bytes.subarray(start, end), { stream: end < bytes.length }));
+    parts.push(part);
+    total += part.length;
+    start = end;
+    if (end >= bytes.length) break;
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) (out.set(p, at), (at += p.length));
+  return out;
+}
+
 // Text without a BOM that is mostly ASCII shows up as NUL bytes on one side of each pair.
 function guessBomlessUtf16(bytes) {
   const n = Math.min(bytes.length, kUtf16Sample) & ~1;
@@ -58,6 +108,10 @@ function guessBomlessUtf16(bytes) {
   const pairs = n / 2;
   if (zeroOdd > 0.3 * pairs && zeroEven < 0.05 * pairs) return 'utf-16le';
   if (zeroEven > 0.3 * pairs && zeroOdd < 0.05 * pairs) return 'utf-16be';
+  // Chinese text in UTF-16 has few zero bytes (only its ASCII: separators, digits, line
+  // breaks), but they all sit on one side of the pairs, which no 8-bit text does.
+  if (zeroOdd >= Math.max(16, 0.05 * pairs) && zeroEven === 0) return 'utf-16le';
+  if (zeroEven >= Math.max(16, 0.05 * pairs) && zeroOdd === 0) return 'utf-16be';
   return null;
 }
 
@@ -121,8 +175,11 @@ export function decodeToUtf8(bytes, encoding, name = 'the file') {
 // first sequence that cannot be decoded, or an unfinished character at the very end.
 function decodeError(bytes, encoding, { offset, end, truncated }, name) {
   const label = kLabels.get(encoding);
+  // A truncated end may report where the unfinished character would begin as the file's end:
+  // show the bytes that are there.
+  if (offset >= bytes.length || offset > end) offset = Math.max(0, Math.min(end, bytes.length - 1));
   const line = lineOf(bytes, offset, encoding);
-  const seq = Array.from(bytes.subarray(offset, Math.min(end + 1, offset + 4)), (x) => '0x' + x.toString(16).toUpperCase().padStart(2, '0'));
+  const seq = Array.from(bytes.subarray(offset, Math.max(offset + 1, Math.min(end + 1, offset + 4))), (x) => '0x' + x.toString(16).toUpperCase().padStart(2, '0'));
   const shown = `byte${seq.length > 1 ? 's' : ''} ${seq.join(' ')}`;
   const what = truncated
     ? `the file ends in the middle of a character (${shown} at offset ${offset}, line ${line})`

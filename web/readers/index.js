@@ -1,7 +1,7 @@
 // Entry point for dropped files: decides the format, fixes the text encoding, and returns
 // either UTF-8 CSV bytes for DuckDB's read_csv or an apache-arrow Table (JSON, Parquet) for
 // DuckDB's Arrow insertion.
-import { ENCODINGS, decodeToUtf8, detectEncoding } from './encoding.js';
+import { ENCODINGS, decodeToUtf8, decodeUtf8Lenient, detectEncoding } from './encoding.js';
 import { ReadError } from './errors.js';
 import { readJson } from './json.js';
 import { readParquet } from './parquet.js';
@@ -45,6 +45,16 @@ function binaryProblem(bytes) {
   return null;
 }
 
+// True when UTF-8 `bytes` hold only a byte order mark, white space, line breaks and NUL bytes.
+function isBlank(bytes) {
+  let i = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 3 : 0;
+  for (; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0 && c !== 0x0b && c !== 0x0c) return false;
+  }
+  return true;
+}
+
 // Reads one dropped file. Resolves to
 //   { format, encoding, detected: { encoding, reason }, csvBytes?, table? }
 // `csvBytes` (CSV: UTF-8 without BOM, for DuckDB's read_csv; the same memory as `bytes` when the
@@ -60,10 +70,14 @@ export async function readSource(name, bytes, { encoding } = {}) {
   const detected = detectEncoding(bytes);
   const chosen = encoding || detected.encoding;
   // Detection already validated UTF-8: only the BOM needs to go.
-  const text = chosen === 'utf-8' && detected.encoding === 'utf-8'
-    ? (detected.bom ? bytes.subarray(3) : bytes)
+  const lenient = chosen === 'utf-8' && detected.encoding === 'utf-8' && detected.replaced;
+  const text = lenient ? decodeUtf8Lenient(bytes)
+    : chosen === 'utf-8' && detected.encoding === 'utf-8' ? (detected.bom ? bytes.subarray(3) : bytes)
     : decodeToUtf8(bytes, chosen, name);
+  // Only a byte order mark, white space and line breaks: nothing to read.
+  if (isBlank(text)) throw new ReadError(name, `the file is empty (${bytes.length} ${bytes.length === 1 ? 'byte' : 'bytes'} of ${detected.bom ? 'a byte order mark and ' : ''}white space, no data)`);
   const result = { format, encoding: chosen, detected: { encoding: detected.encoding, reason: detected.reason } };
+  if (lenient) result.warning = `read as ${detected.reason}`;
   if (format === 'csv') result.csvBytes = text;
   else result.table = readJson(text, name);
   return result;

@@ -44,6 +44,17 @@ function looksLikeJsonLines(bytes, first) {
   }
 }
 
+// JSON.parse makes every number a double: 12345678901234567890 and 12345678901234567891 become
+// one value, and two users one. Integers past 2^53 are read as their text instead (ids are
+// text: they keep every digit); a second parse happens only when the text has such a number.
+const kBigInt = /"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/g;
+function parseExact(text) {
+  const value = JSON.parse(text);
+  if (!/\d{16}/.test(text)) return value;
+  const limit = 2n ** 53n;
+  return JSON.parse(text.replace(kBigInt, (m) => (m[0] === '"' || (BigInt(m) <= limit && BigInt(m) >= -limit) ? m : `"${m}"`)));
+}
+
 const kindName = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v);
 const isRow = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -59,7 +70,7 @@ function jsonDocument(bytes, start, name) {
   }
   let value;
   try {
-    value = JSON.parse(text);
+    value = parseExact(text);
   } catch (e) {
     if (e instanceof SyntaxError) throw new ReadError(name, documentSyntaxError(e, text));
     throw new ReadError(name, `the JSON could not be read (${e.message}); is it nested too deeply?`);
@@ -129,7 +140,7 @@ function jsonLines(bytes, start, name) {
         if (!/\S/.test(s)) continue;  // blank lines are fine
         let row;
         try {
-          row = JSON.parse(s);
+          row = parseExact(s);
         } catch (e) {
           if (e instanceof SyntaxError) throw new ReadError(name, lineSyntaxError(e, s, line));
           throw new ReadError(name, `line ${line}: the JSON could not be read (${e.message}); is it nested too deeply?`);

@@ -104,7 +104,11 @@ function asArrayBuffer(bytes) {
   return { byteLength, slice: (start, end = byteLength) => buffer.slice(byteOffset + start, byteOffset + end) };
 }
 
-const plain = (e) => String(e && e.message ? e.message : e).replace(/^parquet /, '');
+// The reader's own words; a JavaScript slip inside it on damaged metadata ("Cannot read
+// properties of undefined") says nothing to a person, so it becomes what it means.
+const plain = (e) => (e instanceof TypeError || e instanceof RangeError
+  ? 'its metadata does not decode'
+  : String(e && e.message ? e.message : e).replace(/^parquet /, ''));
 
 function checkCodecs(metadata, name) {
   for (const group of metadata.row_groups) {

@@ -190,10 +190,13 @@ describe('ingestion in the page', () => {
     const page = await env.openPage({ query: '?demo=0' });
     await dropFiles(page, [{ name: 'small.csv', bytes: utf8('user_id,event,time\nu1,a,2024-01-01 00:00:00\n') }]);
     await settle(page);
-    await page.evaluate(() => window.segx.setMemoryBudget(0.001));  // about 1 KB
-    await dropFiles(page, [{ name: 'big.csv', bytes: utf8('user_id,event,time\n' + 'u2,b,2024-01-01 00:00:00\n'.repeat(200)) }]);
+    // The smallest budget (1 MB; less is refused, issue 17) and a file of 1.1 MB.
+    const tiny = await page.evaluate(() => window.segx.setMemoryBudget(1e-6).then(() => 'set', (e) => e.message));
+    assert.match(tiny, /the memory budget must be a number of megabytes from 1 to 1048576/);
+    await page.evaluate(() => window.segx.setMemoryBudget(1));
+    await dropFiles(page, [{ name: 'big.csv', bytes: utf8('user_id,event,time\n' + 'u2,b,2024-01-01 00:00:00\n'.repeat(45000)) }]);
     const s = await settle(page);
-    assert.match(s.messages.at(-1).text, /big\.csv: the file is .* more than the memory budget/);
+    assert.match(s.messages.at(-1).text, /big\.csv: the file is 1\.07 MB, more than the memory budget of 1 MB; it was not loaded \(change "Memory budget" in the left rail/);
     assert.equal(s.sources.find((x) => x.name === 'big.csv').state, 'failed');
     assert.equal(s.sources.find((x) => x.name === 'small.csv').rows, 1);
     assert.equal(s.overview.events, 1);

@@ -97,7 +97,7 @@ describe('files that cannot be loaded give a clear message', () => {
 
   test('a binary file renamed .csv (a WASM module: zero bytes)', () => {
     const wasm = new Uint8Array(readFileSync(join(repo, 'build/web/src/web/segx_core.wasm')));
-    return expectFailure('module.csv', wasm, /this is not a text file \(a zero byte at offset 0\); expected CSV text/);
+    return expectFailure('module.csv', wasm, /this is not a text file: a zero byte at offset 0 \(line 1\); expected CSV text/);
   });
 
   test('an Excel workbook renamed .csv', () =>

@@ -96,10 +96,11 @@ describe('column types', () => {
     ]);
   });
 
-  test('a non-integer, or an integer beyond 2^53, makes the column DOUBLE', () => {
+  test('a non-integer makes the column DOUBLE; an integer beyond 2^53 keeps its text (ids: issue 17)', () => {
     assert.deepEqual(load(read('[{"x":1},{"x":2.5},{"x":null}]')), { x: 'DOUBLE' });
     assert.deepEqual(duck.rows('SELECT x FROM t').map((r) => r.x), [1, 2.5, null]);
-    assert.deepEqual(load(read('[{"x":1},{"x":12345678901234567890}]')), { x: 'DOUBLE' });
+    assert.deepEqual(load(read('[{"x":1},{"x":12345678901234567890}]')), { x: 'VARCHAR' });
+    assert.deepEqual(duck.rows('SELECT x FROM t').map((r) => r.x), ['1', '12345678901234567890']);
   });
 
   test('booleans are BOOLEAN, with nulls', () => {

@@ -61,8 +61,8 @@ describe('readSource', () => {
     assert.equal(r.format, 'csv');
     assert.equal(r.encoding, 'gb18030');
     assert.match(r.detected.reason, /GBK \/ GB18030/);
-    duck.registerBuffer('gbk.csv', r.csvBytes);
-    const rows = duck.rows("SELECT * FROM read_csv_auto('gbk.csv')");
+    duck.registerBuffer('/segx/gbk.csv', r.csvBytes);
+    const rows = duck.rows("SELECT * FROM read_csv_auto('/segx/gbk.csv')");
     assert.deepEqual(rows, [
       { 城市: '上海', 金额: 12, 客户名称: '张三' },
       { 城市: '北京', 金额: 7.5, 客户名称: '李四' },

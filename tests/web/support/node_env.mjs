@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { tableToIPC } from 'apache-arrow';
 
 import { CoreBridge } from '../../../web/core_bridge.js';
+import { lockDown } from '../../../web/duckdb_lock.js';
 
 const require = createRequire(import.meta.url);
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -29,8 +30,8 @@ export async function startDuckDB() {
   const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
   await db.instantiate();
   const conn = db.connect();
-  conn.query('SET autoload_known_extensions=false');
-  conn.query('SET autoinstall_known_extensions=false');
+  // Locked down as the page's is (web/duckdb_lock.js).
+  await lockDown((sql) => conn.query(sql));
   return {
     conn,
     registerBuffer: (name, bytes) => db.registerFileBuffer(name, bytes),
