@@ -154,11 +154,13 @@ bool draw_filter(Session& session, const std::string& event, EventFilter& f, con
     changed |= pick_combo(("##" + path + ".property").c_str(), f.property,
                           event_property_names(session, false), 140 * unit(), "event property");
     ColumnType type = event_property_type(session, f.property);
-    ImGui::SameLine();
+    // The line wraps where the panel ends (a nested rule beside the insight panel at 1280 px is
+    // narrower than property, operator and value together).
+    flow_same_line(120 * unit());
     if (op_combo(("##" + path + ".op").c_str(), f.op, type, 120 * unit()))
         fit_values(f.values, f.op), changed = true;
     if (op_arity(f.op) != Arity::None) {
-        ImGui::SameLine();
+        flow_same_line(200 * unit());
         changed |= comparison_values(f.values, f.op, type, event_property_values(session, event, f.property),
                                      200 * unit(), path);
     }
@@ -348,7 +350,7 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path,
         ImGui::Indent(24 * unit());
         std::string where_path = path + ".where[" + std::to_string(i) + "]";
         changed |= draw_filter(session, r.event, r.where[i], where_path);
-        ImGui::SameLine();
+        flow_same_line(ImGui::GetFrameHeight());
         if (ImGui::SmallButton(("x##" + where_path).c_str())) remove = int(i);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this filter");
         draw_problems(errors, where_path, false);

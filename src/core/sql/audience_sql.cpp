@@ -6,6 +6,8 @@
 #include "core/sql/audience_sql.h"
 
 #include "core/funnel/json.h"
+#include "core/model/derived.h"
+#include "core/sql/derived_sql.h"
 #include "core/lang/json_text.h"
 #include "core/lang/names.h"
 #include "core/lang/text.h"
@@ -71,8 +73,8 @@ private:
             "    UNION\n"
             "    SELECT \"user_id\" FROM \"events\" WHERE \"user_id\" IS NOT NULL\n"
             "  ) AS \"ids\"\n"
-            "  LEFT JOIN \"users\" USING (\"user_id\")\n"
-            ")";
+            "  LEFT JOIN \"users\" USING (\"user_id\")\n" +
+            derived_joins_sql(ctx_.model, derived_, 2) + ")";
         for (const std::string& cte : ctes_) sql += ",\n" + cte;
         return sql + "\nSELECT \"user_id\"\nFROM \"u\"\nWHERE\n  " + where + "\nORDER BY \"user_id\"";
     }
@@ -112,6 +114,7 @@ private:
         if (const auto* ref = std::get_if<AudienceRefRule>(&node)) return reference(*ref, path, issues);
         if (const auto* p = std::get_if<PropertyRule>(&node)) {
             sql = property_sql(ctx_.model, *p, path, errors);
+            if (find_derived(ctx_.model, p->attribute) != nullptr) derived_.push_back(p->attribute);
             sql = "COALESCE(" + sql + ", FALSE)";
         } else if (const auto* b = std::get_if<BehaviorRule>(&node)) {
             sql = behavior_sql(ctx_.model, *b, ctx_.as_of_us, indent, path, errors);
@@ -250,6 +253,7 @@ private:
     std::map<std::string, std::string> funnels_; // funnel id -> its levels CTE's name
     std::map<std::string, std::string> rfms_;    // RFM settings id ("" default) -> its scores CTE's name
     std::vector<std::string> ctes_;              // in dependency order: each after those it reads
+    std::vector<std::string> derived_; // attributes from events that rules name (derived_sql.h)
 };
 
 } // namespace
