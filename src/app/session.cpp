@@ -440,7 +440,9 @@ nlohmann::json Session::state(std::string_view section) const {
             json item = {{"name", c.name}, {"type", type_name(c.type)}};
             if (a >= base_attribute_count(model)) { // from events: which property, how picked
                 const DerivedSpec& d = model.derived[a - base_attribute_count(model)];
-                item["from_events"] = {{"property", d.property}, {"event", d.event}, {"pick", pick_name(d.pick)},
+                item["from_events"] = {{"property", d.property},
+                                       {"event", d.event},
+                                       {"pick", pick_name(d.pick)},
                                        {"automatic", d.automatic}};
             }
             ov["attributes"].push_back(std::move(item));

@@ -99,7 +99,7 @@ struct Session {
     std::vector<DerivedSpec> derived_applied;
     bool auto_derived_applied = true;
     std::set<std::string> reported_derived; // problems with them, said once
-    uint64_t model_generation = 0; // bumped on every rebuild: cached audience results expire
+    uint64_t model_generation = 0;          // bumped on every rebuild: cached audience results expire
     AudienceCache audience_cache;
     Workspace workspace;                   // saved definitions, mappings, settings (the one owner)
     std::optional<int64_t> as_of_override; // set in the interface; default: the latest event

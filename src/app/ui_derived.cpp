@@ -12,13 +12,18 @@
 namespace segx {
 
 static const char* pick_text(DerivedPick p) {
-    return tr(p == DerivedPick::First ? S::derived_pick_first
+    return tr(p == DerivedPick::First          ? S::derived_pick_first
               : p == DerivedPick::MostFrequent ? S::derived_pick_most
                                                : S::derived_pick_latest);
 }
 
 static std::string from_text(const DerivedSpec& d) {
-    return d.event.empty() ? trf(S::derived_from_any, {d.property}) : trf(S::derived_from_event, {d.property, d.event});
+    return d.event.empty() ? trf(S::derived_from_any, {d.property})
+                           : trf(S::derived_from_event, {d.property, d.event});
+}
+
+std::string derived_note(const DerivedSpec& d) {
+    return std::string(pick_text(d.pick)) + " · " + from_text(d);
 }
 
 static void changed(Session& session) { ++session.workspace.revision; }
@@ -30,7 +35,8 @@ static void draw_list(Session& session) {
         ImGui::TextDisabled("%s", tr(S::derived_none));
         return;
     }
-    const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
+    const ImGuiTableFlags flags =
+        ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
     if (!ImGui::BeginTable("##derived", 4, flags)) return;
     ImGui::TableSetupColumn(tr(S::derived_col_name));
     ImGui::TableSetupColumn(tr(S::derived_col_from));
@@ -53,7 +59,8 @@ static void draw_list(Session& session) {
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(pick_text(d.pick));
         ImGui::TableNextColumn();
-        if (ImGui::SmallButton((std::string(tr(S::derived_remove)) + "##derived" + std::to_string(i)).c_str()))
+        if (ImGui::SmallButton(
+                (std::string(tr(S::derived_remove)) + "##derived" + std::to_string(i)).c_str()))
             remove = int(i);
     }
     for (const DerivedSpec& d : m.derived) {
@@ -92,7 +99,8 @@ static void draw_form(Session& session, UiState& ui) {
     ImGui::SetNextItemWidth(w);
     if (begin_combo(label(S::derived_event, "derived_event").c_str(),
                     f.event.empty() ? tr(S::derived_any_event) : f.event.c_str())) {
-        if (ImGui::Selectable((std::string(tr(S::derived_any_event)) + "##any_event").c_str(), f.event.empty()))
+        if (ImGui::Selectable((std::string(tr(S::derived_any_event)) + "##any_event").c_str(),
+                              f.event.empty()))
             f.event.clear();
         for (uint32_t e = 0; e < m.event_names.size(); e++) {
             const std::string name(m.event_names.at(e));
@@ -103,7 +111,8 @@ static void draw_form(Session& session, UiState& ui) {
     ImGui::SetNextItemWidth(w);
     if (begin_combo(label(S::derived_value, "derived_pick").c_str(), pick_text(f.pick))) {
         for (DerivedPick p : {DerivedPick::Latest, DerivedPick::First, DerivedPick::MostFrequent})
-            if (ImGui::Selectable((std::string(pick_text(p)) + "##" + pick_name(p)).c_str(), f.pick == p)) f.pick = p;
+            if (ImGui::Selectable((std::string(pick_text(p)) + "##" + pick_name(p)).c_str(), f.pick == p))
+                f.pick = p;
         ImGui::EndCombo();
     }
     ImGui::SetNextItemWidth(w);

@@ -136,7 +136,8 @@ Column derived_column(const Model& m, const DerivedSpec& spec) {
             for (uint64_t r = begin; r < end; r++)
                 if (counts(r)) rows.push_back(r);
             if (rows.empty()) continue;
-            std::stable_sort(rows.begin(), rows.end(), [&](uint64_t a, uint64_t b) { return value_less(*p, a, b); });
+            std::stable_sort(rows.begin(), rows.end(),
+                             [&](uint64_t a, uint64_t b) { return value_less(*p, a, b); });
             // Runs of equal values in ascending order: the first longest run is the smallest of
             // the most frequent values.
             size_t best = 0, best_n = 0;
@@ -169,7 +170,8 @@ std::vector<std::string> derive_attributes(Model& m, const std::vector<DerivedSp
         else if (name_taken(m, s.name))
             problems.push_back(what + " is left out: another attribute has that name");
         else if (property_column(m, s.property) == nullptr)
-            problems.push_back(what + " is left out: no loaded events file has the property " + quote(s.property));
+            problems.push_back(what + " is left out: no loaded events file has the property " +
+                               quote(s.property));
         else if (!s.event.empty() && !m.event_names.find(s.event))
             problems.push_back(what + " is left out: no loaded file has the event " + quote(s.event));
         else

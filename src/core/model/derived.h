@@ -34,7 +34,8 @@ constexpr double kAutoConstantShare = 0.95;
 // `automatic`, the automatic ones. A spec whose name is empty, taken (by an attribute or an
 // earlier spec, ASCII case folded, or "user_id") or whose event or property the model lacks is
 // left out; each such one gives a message in the result. Sets Model::derived.
-std::vector<std::string> derive_attributes(Model& model, const std::vector<DerivedSpec>& specs, bool automatic);
+std::vector<std::string> derive_attributes(Model& model, const std::vector<DerivedSpec>& specs,
+                                           bool automatic);
 
 // The values of one spec, as a column of model.users.size() rows (no checks of names: a missing
 // property or event gives an all-null String column).

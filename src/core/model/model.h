@@ -33,7 +33,7 @@ struct Model {
     // The attributes from events (derived.h), the last derived.size() entries of `attributes`
     // (their source says "events"); none until derive_attributes runs.
     std::vector<DerivedSpec> derived;
-    std::string purchase_event;                 // the event name that counts as a purchase
+    std::string purchase_event; // the event name that counts as a purchase
     UserAggregates aggregates;
     int64_t min_time_us = INT64_MAX; // over all events; INT64_MAX / INT64_MIN when there are none
     int64_t max_time_us = INT64_MIN;

@@ -332,7 +332,8 @@ Model deserialize_model(std::string_view bytes) {
         d.event = std::string(r.str("derived attribute event"));
         d.property = std::string(r.str("derived attribute property"));
         const uint32_t bits = r.u32("derived attribute pick");
-        if ((bits & 0xffu) > uint32_t(DerivedPick::MostFrequent) || bits > 0x1ffu) r.fail("bad derived attribute pick");
+        if ((bits & 0xffu) > uint32_t(DerivedPick::MostFrequent) || bits > 0x1ffu)
+            r.fail("bad derived attribute pick");
         d.pick = DerivedPick(bits & 0xffu);
         d.automatic = (bits & 0x100u) != 0;
         m.derived.push_back(std::move(d));

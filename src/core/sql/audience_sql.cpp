@@ -6,12 +6,12 @@
 #include "core/sql/audience_sql.h"
 
 #include "core/funnel/json.h"
-#include "core/model/derived.h"
-#include "core/sql/derived_sql.h"
 #include "core/lang/json_text.h"
 #include "core/lang/names.h"
 #include "core/lang/text.h"
+#include "core/model/derived.h"
 #include "core/rfm/json.h"
+#include "core/sql/derived_sql.h"
 #include "core/sql/funnel_sql.h"
 #include "core/sql/lifecycle_sql.h"
 #include "core/sql/rfm_sql.h"
@@ -253,7 +253,7 @@ private:
     std::map<std::string, std::string> funnels_; // funnel id -> its levels CTE's name
     std::map<std::string, std::string> rfms_;    // RFM settings id ("" default) -> its scores CTE's name
     std::vector<std::string> ctes_;              // in dependency order: each after those it reads
-    std::vector<std::string> derived_; // attributes from events that rules name (derived_sql.h)
+    std::vector<std::string> derived_;           // attributes from events that rules name (derived_sql.h)
 };
 
 } // namespace

@@ -18,8 +18,8 @@ std::string per_user_sql(const DerivedSpec& s, const std::string& as) {
                " FROM (SELECT \"user_id\", " + p + " AS \"v\", count(*) AS \"n\" FROM \"events\" WHERE " +
                where + " GROUP BY \"user_id\", " + p + ") GROUP BY \"user_id\"";
     const char* order = s.pick == DerivedPick::Latest ? "\"time\" DESC, \"seq\" DESC" : "\"time\", \"seq\"";
-    return "SELECT \"user_id\", first(" + p + " ORDER BY " + order + ") AS " + as + " FROM \"events\" WHERE " +
-           where + " GROUP BY \"user_id\"";
+    return "SELECT \"user_id\", first(" + p + " ORDER BY " + order + ") AS " + as +
+           " FROM \"events\" WHERE " + where + " GROUP BY \"user_id\"";
 }
 
 } // namespace

@@ -37,11 +37,11 @@ EventSource shop() {
     auto time = texts({"2024-01-01 10:00", "2024-01-02 10:00", "2024-01-03 10:00", "2024-01-02 10:00",
                        "2024-01-05 10:00", "2024-01-06 10:00", "2024-01-07 10:00", "2024-01-08 10:00",
                        "2024-01-04 10:00"});
-    auto event = texts({"purchase", "purchase", "view", "purchase", "purchase", "purchase", "purchase", "purchase",
-                        "view"});
+    auto event = texts(
+        {"purchase", "purchase", "view", "purchase", "purchase", "purchase", "purchase", "purchase", "view"});
     auto country = texts({"UK", "uk", std::nullopt, "France", "DE", "FR", "FR", "DE", std::nullopt});
-    auto city = texts({"Leeds", "York", "Hull", "Bath", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                       std::nullopt});
+    auto city = texts({"Leeds", "York", "Hull", "Bath", std::nullopt, std::nullopt, std::nullopt,
+                       std::nullopt, std::nullopt});
     b.append(9, ids.chunk(), time.chunk(), event.chunk(), ValueChunk::none(), ValueChunk::none(),
              {country.chunk(), city.chunk()});
     return b.finish();
