@@ -228,7 +228,7 @@ bool count_values(CountMeasure& c, const std::string& path) {
             c.values[i] = std::max<int64_t>(0, v), changed = true;
         ImGui::PopID();
     }
-    ImGui::SameLine();
+    flow_same_line(80 * unit());                       // wraps in a narrow panel (1000 px wide pages)
     const char* units[] = {"times", "orders", "days"}; // CountUnit order: events, orders, days
     ImGui::SetNextItemWidth(80 * unit());
     if (begin_combo(("##" + path + ".count.unit").c_str(), units[int(c.unit)])) {
@@ -326,7 +326,7 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path,
         if (auto* c = std::get_if<CountMeasure>(&r.measure); c && measure_index(r.measure) == 0)
             c->unit = default_unit(session, r.event);
     }
-    ImGui::SameLine();
+    flow_same_line(100 * unit());
     changed |= window_editor(r.window, path);
     int m = measure_index(r.measure);
     ImGui::SetNextItemWidth(110 * unit());

@@ -87,7 +87,7 @@ describe('a line-item export in the page', () => {
       await page.setViewportSize({ width, height });
       await frames(page, 4);
       await page.screenshot({ path: join(artifacts, `real_exports_where_${width}x${height}.png`) });
-      for (const w of ['##root.rules[0].where[0].value', 'x##root.rules[0].where[0]']) {
+      for (const w of ['##root.rules[0].where[0].value', 'x##root.rules[0].where[0]', '##root.rules[0].window', '##root.rules[0].count.unit']) {
         const rect = await page.evaluate((l) => window.segx.widgetRect(l), w);
         assert.ok(rect?.visible && rect.x + rect.w <= width, `${w} fits at ${width}x${height}: ${JSON.stringify(rect)}`);
       }
