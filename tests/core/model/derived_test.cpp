@@ -17,6 +17,9 @@
 
 #include "core/model/derived.h"
 
+#include "core/audience/insight.h"
+#include "core/audience/members_csv.h"
+
 #include "chunk_fixture.h"
 
 #include <doctest/doctest.h>
@@ -144,4 +147,19 @@ TEST_CASE("derived attributes: automatic for a property that is one value per us
     derive_attributes(m, {}, false);
     CHECK(m.derived.empty());
     CHECK(m.attributes.empty());
+}
+
+TEST_CASE("derived attributes are attributes for the members CSV and the insight panel") {
+    EventSource e = shop();
+    Model m = model_of(e);
+    derive_attributes(m, {{"usual_country", "", "Country", DerivedPick::MostFrequent}}, false);
+    Bitmap members;
+    members.append_all(true, m.users.size());
+    const std::string csv = members_csv(m, members, {"usual_country"});
+    CHECK(csv.find("usual_country") != std::string::npos);
+    CHECK(csv.find("u1,France") != std::string::npos);
+    CHECK(csv.find("u2,DE") != std::string::npos);
+    AudienceInsight in = compute_insight(m, members, InsightOptions{});
+    REQUIRE(in.attributes.size() == 1);
+    CHECK(in.attributes[0].attribute == "usual_country");
 }
