@@ -1,5 +1,7 @@
 #include "app/session.h"
 
+#include "core/model/derived.h"
+
 #include "core/audience/json.h"
 #include "core/rfm/engine.h"
 #include "core/sql/audience_sql.h"
@@ -229,12 +231,21 @@ void Session::remove_model_source(const std::string& name) {
 }
 
 void Session::rebuild_model_if_dirty() {
-    if (!model_dirty) return;
+    const WorkspaceSettings& ws = workspace.settings;
+    const bool derived_changed =
+        ws.derived_attributes != derived_applied || ws.auto_derived_attributes != auto_derived_applied;
+    if (!model_dirty && !derived_changed) return;
+    if (!model_dirty) { // only the attributes from events changed
+        derive_model_attributes();
+        ++model_generation;
+        return;
+    }
     std::vector<const UserSource*> users;
     std::vector<const EventSource*> events;
     for (const UserSource& u : user_sources) users.push_back(&u);
     for (const EventSource& e : event_sources) events.push_back(&e);
     model = build_model(users, events);
+    derive_model_attributes();
     overview = compute_overview(model);
     // Say each file loaded twice once, when it is first noticed (again if it goes and comes back).
     std::set<std::string> now;
@@ -248,6 +259,17 @@ void Session::rebuild_model_if_dirty() {
                                      d.second + "'s, its other events count twice; remove one of them.");
     ++model_generation;
     model_dirty = false;
+}
+
+void Session::derive_model_attributes() {
+    derived_applied = workspace.settings.derived_attributes;
+    auto_derived_applied = workspace.settings.auto_derived_attributes;
+    std::vector<std::string> problems = derive_attributes(model, derived_applied, auto_derived_applied);
+    std::set<std::string> now(problems.begin(), problems.end());
+    for (auto it = reported_derived.begin(); it != reported_derived.end();)
+        it = now.count(*it) ? std::next(it) : reported_derived.erase(it);
+    for (const std::string& p : problems)
+        if (model.users.size() > 0 && reported_derived.insert(p).second) post(Level::Warning, p + ".");
 }
 
 const RejectLog* Session::rejects_of(const std::string& name) const {
@@ -413,8 +435,18 @@ nlohmann::json Session::state(std::string_view section) const {
             top.push_back({{"event", e.name}, {"events", e.events}, {"users", e.users}});
         ov["top_events"] = std::move(top);
         ov["attributes"] = json::array();
-        for (const Column& c : model.attributes)
-            ov["attributes"].push_back({{"name", c.name}, {"type", type_name(c.type)}});
+        for (size_t a = 0; a < model.attributes.size(); a++) {
+            const Column& c = model.attributes[a];
+            json item = {{"name", c.name}, {"type", type_name(c.type)}};
+            if (a >= base_attribute_count(model)) { // from events: which property, how picked
+                const DerivedSpec& d = model.derived[a - base_attribute_count(model)];
+                item["from_events"] = {{"property", d.property},
+                                       {"event", d.event},
+                                       {"pick", pick_name(d.pick)},
+                                       {"automatic", d.automatic}};
+            }
+            ov["attributes"].push_back(std::move(item));
+        }
         ov["memory_bytes"] = model.memory_bytes();
         ov["event_bytes"] = model.events.memory_bytes();
         out["overview"] = std::move(ov);

@@ -94,7 +94,12 @@ struct Session {
     Overview overview;
     std::set<std::string> reported_duplicates; // "file\nsame as": files loaded twice, said once
     bool model_dirty = false;
-    uint64_t model_generation = 0; // bumped on every rebuild: cached audience results expire
+    // The attributes from events the model was derived with (workspace settings): another list
+    // re-derives them at the next rebuild_model_if_dirty, without rebuilding the rest.
+    std::vector<DerivedSpec> derived_applied;
+    bool auto_derived_applied = true;
+    std::set<std::string> reported_derived; // problems with them, said once
+    uint64_t model_generation = 0;          // bumped on every rebuild: cached audience results expire
     AudienceCache audience_cache;
     Workspace workspace;                   // saved definitions, mappings, settings (the one owner)
     std::optional<int64_t> as_of_override; // set in the interface; default: the latest event
@@ -123,6 +128,9 @@ struct Session {
     void abort_model_source(int handle);
     void remove_model_source(const std::string& name);
     void rebuild_model_if_dirty();
+    // Appends the workspace's attributes from events to the model (core/model/derived.h) and
+    // says, once each, the ones left out.
+    void derive_model_attributes();
     const RejectLog* rejects_of(const std::string& name) const;
 
     // The model's user indices ordered by id text (core/rfm/engine.h users_by_id_text), kept per

@@ -23,10 +23,14 @@ struct UiState {
     bool open_files_requested = false;
     std::string column_filter; // Data panel: filter columns by name
     bool show_messages = false;
-    std::string status_cut;                     // the latest message as the status bar shows it (cut to fit)
-    size_t status_cut_for = 0;                  // ... for this many messages
-    float status_cut_room = -1;                 // ... and this width
-    MappingRequest mapping_request;             // taken by the page after the frame
+    std::string status_cut;                // the latest message as the status bar shows it (cut to fit)
+    size_t status_cut_for = 0;             // ... for this many messages
+    float status_cut_room = -1;            // ... and this width
+    MappingRequest mapping_request;        // taken by the page after the frame
+    struct DerivedForm {                   // Data tab: a new attribute from events
+        std::string property, event, name; // event "": any event
+        DerivedPick pick = DerivedPick::Latest;
+    } derived_form;
     std::string reload_source, reload_encoding; // reload a file with another encoding
     std::string remove_source;
     bool forget_data_requested = false; // forget the files kept in this browser (and unload them)
@@ -69,6 +73,9 @@ void draw_app(App& app, UiState& ui);
 // Pieces of the layout, one file each.
 void draw_sources_rail(Session& session, UiState& ui);
 void draw_data_panel(Session& session, UiState& ui);
+// The Data tab's "Attributes from events" (ui_derived.cpp).
+void draw_derived_attributes(Session& session, UiState& ui);
+std::string derived_note(const DerivedSpec& d); // "latest · Country of any event", for pickers
 void draw_status_bar(Session& session, UiState& ui);
 void draw_overview(Session& session, UiState& ui);
 // A scrollable table of a core Table's rows (first 63 columns), drawn one screenful at a time.

@@ -1,4 +1,5 @@
 // Data tab: the selected source's size, its columns with types, and a scrollable preview.
+#include "app/i18n/i18n.h"
 #include "app/theme.h"
 #include "app/ui.h"
 
@@ -193,6 +194,10 @@ void draw_data_panel(Session& session, UiState& ui) {
         }
         if (ImGui::BeginTabItem("Mapping")) {
             draw_mapping_panel(session, s, *t, ui);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem(label(S::derived_tab, "derived").c_str())) {
+            draw_derived_attributes(session, ui);
             ImGui::EndTabItem();
         }
         const RejectLog* log = session.rejects_of(s.name);

@@ -265,6 +265,49 @@ bool read_keep(const ordered_json& j, double* mb) {
     return true;
 }
 
+// settings.derived_attributes: [{name, event?, property, pick}] (model/README.md). Appends
+// errors with paths under `at`; *out changes only when every entry reads.
+bool read_derived(const ordered_json& j, std::vector<DerivedSpec>* out, std::vector<DefinitionError>* errors,
+                  const std::string& at) {
+    if (!j.is_array()) {
+        errors->push_back({at, "expected a list of attributes from events"});
+        return false;
+    }
+    std::vector<DerivedSpec> specs;
+    const size_t before = errors->size();
+    for (size_t i = 0; i < j.size() && i < 1000; i++) {
+        const ordered_json& e = j[i];
+        const std::string p = at + "[" + std::to_string(i) + "]";
+        DerivedSpec d;
+        if (!e.is_object()) {
+            errors->push_back({p, "expected an object {name, event, property, pick}"});
+            continue;
+        }
+        for (const auto& [key, value] : e.items()) {
+            const bool text = value.is_string();
+            if (key == "name" && text)
+                d.name = value.get<std::string>();
+            else if (key == "event" && text)
+                d.event = value.get<std::string>();
+            else if (key == "property" && text)
+                d.property = value.get<std::string>();
+            else if (key == "pick" && text && parse_pick(value.get<std::string>(), &d.pick))
+                continue;
+            else if (key == "name" || key == "event" || key == "property")
+                errors->push_back({p + "." + key, "expected a string"});
+            else if (key == "pick")
+                errors->push_back({p + ".pick", "expected \"latest\", \"first\" or \"most_frequent\""});
+            else
+                errors->push_back({p + "." + key, "unknown key"});
+        }
+        if (d.name.empty()) errors->push_back({p + ".name", "must not be empty"});
+        if (d.property.empty()) errors->push_back({p + ".property", "must not be empty"});
+        specs.push_back(std::move(d));
+    }
+    if (errors->size() != before) return false;
+    *out = std::move(specs);
+    return true;
+}
 } // namespace
 
 std::string unused_definition_id(const Workspace& w, const std::string& prefix) {
@@ -310,6 +353,11 @@ bool read_workspace(std::string_view text, Workspace* w, std::string* problem) {
         if (s->contains("memory_budget_mb"))
             read_budget((*s)["memory_budget_mb"], &w->settings.memory_budget_mb);
         if (s->contains("keep_data_mb")) read_keep((*s)["keep_data_mb"], &w->settings.keep_data_mb);
+        std::vector<DefinitionError> ignored; // lenient: a damaged list is left out
+        if (s->contains("derived_attributes"))
+            read_derived((*s)["derived_attributes"], &w->settings.derived_attributes, &ignored, "");
+        if (auto a = s->find("auto_derived_attributes"); a != s->end() && a->is_boolean())
+            w->settings.auto_derived_attributes = a->get<bool>();
     }
     if (auto h = doc.find("sql_history"); h != doc.end() && h->is_array())
         for (const auto& q : *h)
@@ -333,6 +381,18 @@ std::string workspace_json(const Workspace& w, bool for_export, size_t* left_out
     }
     doc["settings"] = {{"memory_budget_mb", w.settings.memory_budget_mb},
                        {"keep_data_mb", w.settings.keep_data_mb}};
+    if (!w.settings.derived_attributes.empty()) {
+        ordered_json list = ordered_json::array();
+        for (const DerivedSpec& d : w.settings.derived_attributes) {
+            ordered_json e = {{"name", d.name}};
+            if (!d.event.empty()) e["event"] = d.event;
+            e["property"] = d.property;
+            e["pick"] = pick_name(d.pick);
+            list.push_back(std::move(e));
+        }
+        doc["settings"]["derived_attributes"] = std::move(list);
+    }
+    if (!w.settings.auto_derived_attributes) doc["settings"]["auto_derived_attributes"] = false;
     // The SQL tab's history stays in this browser: an exported workspace leaves it out.
     if (!for_export) doc["sql_history"] = w.sql_history;
     if (left_out) *left_out = for_export ? w.unread.size() : 0;
@@ -388,6 +448,15 @@ MergeResult merge_workspace(Workspace* w, std::string_view json_text) {
             out.errors.push_back({"settings.keep_data_mb",
                                   "the data kept must be a number of megabytes from 0 to 1048576 (found " +
                                       dump((*s)["keep_data_mb"]) + ")"});
+        if (s->contains("derived_attributes"))
+            read_derived((*s)["derived_attributes"], &next.settings.derived_attributes, &out.errors,
+                         "settings.derived_attributes");
+        if (auto a = s->find("auto_derived_attributes"); a != s->end()) {
+            if (a->is_boolean())
+                next.settings.auto_derived_attributes = a->get<bool>();
+            else
+                out.errors.push_back({"settings.auto_derived_attributes", "expected true or false"});
+        }
     }
     if (!out.ok()) {
         out.ids.clear();

@@ -5,6 +5,7 @@
 // at start (web/workspace.js). Nothing syncs the other way. No ImGui here.
 #include "core/audience/definition.h"
 #include "core/lang/error.h"
+#include "core/model/derived_spec.h"
 #include "core/run/run.h"
 
 #include <cstdint>
@@ -29,6 +30,10 @@ struct UnreadDefinition {
 struct WorkspaceSettings {
     double memory_budget_mb = 2048; // files larger than this are refused before loading
     double keep_data_mb = 500;      // loaded files kept in this browser up to this size (0: none)
+    // Attributes from events (core/model/derived.h; JSON in core/model/README.md): the ones the
+    // user asked for, and whether the model also finds the obvious ones by itself.
+    std::vector<DerivedSpec> derived_attributes;
+    bool auto_derived_attributes = true;
 };
 
 struct Workspace {

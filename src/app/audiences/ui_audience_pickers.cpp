@@ -2,6 +2,7 @@
 #include "app/audiences/ui_audience.h"
 
 #include "app/widget_registry.h"
+#include "core/model/derived.h"
 #include "core/model/top_values.h"
 #include "imgui.h"
 #include "misc/cpp/imgui_stdlib.h"
@@ -45,8 +46,11 @@ static std::string gen_key(const Session& s, const char* what, std::string_view 
 PickSource attribute_names(const Session& session) {
     return [&session](std::string_view filter) {
         std::vector<PickItem> out;
-        for (const Column& c : session.model.attributes)
-            if (contains_ascii_ci(c.name, filter)) out.push_back({c.name, type_name(c.type)});
+        for (const Column& c : session.model.attributes) {
+            if (!contains_ascii_ci(c.name, filter)) continue;
+            const DerivedSpec* d = find_derived(session.model, c.name); // from events: say how
+            out.push_back({c.name, d ? derived_note(*d) : std::string(type_name(c.type))});
+        }
         return out;
     };
 }

@@ -154,11 +154,13 @@ bool draw_filter(Session& session, const std::string& event, EventFilter& f, con
     changed |= pick_combo(("##" + path + ".property").c_str(), f.property,
                           event_property_names(session, false), 140 * unit(), "event property");
     ColumnType type = event_property_type(session, f.property);
-    ImGui::SameLine();
+    // The line wraps where the panel ends (a nested rule beside the insight panel at 1280 px is
+    // narrower than property, operator and value together).
+    flow_same_line(120 * unit());
     if (op_combo(("##" + path + ".op").c_str(), f.op, type, 120 * unit()))
         fit_values(f.values, f.op), changed = true;
     if (op_arity(f.op) != Arity::None) {
-        ImGui::SameLine();
+        flow_same_line(200 * unit());
         changed |= comparison_values(f.values, f.op, type, event_property_values(session, event, f.property),
                                      200 * unit(), path);
     }
@@ -226,7 +228,7 @@ bool count_values(CountMeasure& c, const std::string& path) {
             c.values[i] = std::max<int64_t>(0, v), changed = true;
         ImGui::PopID();
     }
-    ImGui::SameLine();
+    flow_same_line(80 * unit());                       // wraps in a narrow panel (1000 px wide pages)
     const char* units[] = {"times", "orders", "days"}; // CountUnit order: events, orders, days
     ImGui::SetNextItemWidth(80 * unit());
     if (begin_combo(("##" + path + ".count.unit").c_str(), units[int(c.unit)])) {
@@ -324,7 +326,7 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path,
         if (auto* c = std::get_if<CountMeasure>(&r.measure); c && measure_index(r.measure) == 0)
             c->unit = default_unit(session, r.event);
     }
-    ImGui::SameLine();
+    flow_same_line(100 * unit());
     changed |= window_editor(r.window, path);
     int m = measure_index(r.measure);
     ImGui::SetNextItemWidth(110 * unit());
@@ -348,7 +350,7 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path,
         ImGui::Indent(24 * unit());
         std::string where_path = path + ".where[" + std::to_string(i) + "]";
         changed |= draw_filter(session, r.event, r.where[i], where_path);
-        ImGui::SameLine();
+        flow_same_line(ImGui::GetFrameHeight());
         if (ImGui::SmallButton(("x##" + where_path).c_str())) remove = int(i);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this filter");
         draw_problems(errors, where_path, false);

@@ -6,6 +6,7 @@
 #include "core/dataset/column.h"
 #include "core/dataset/string_dictionary.h"
 #include "core/dataset/user_dictionary.h"
+#include "core/model/derived_spec.h"
 #include "core/model/event_index.h"
 #include "core/model/event_source.h"
 #include "core/model/event_store.h"
@@ -29,7 +30,10 @@ struct Model {
     // the users files as column_merge.h says (`country (crm.csv)` when types clash).
     std::vector<Column> attributes;
     std::vector<std::string> attribute_sources; // per attribute: the users file that first has it
-    std::string purchase_event;                 // the event name that counts as a purchase
+    // The attributes from events (derived.h), the last derived.size() entries of `attributes`
+    // (their source says "events"); none until derive_attributes runs.
+    std::vector<DerivedSpec> derived;
+    std::string purchase_event; // the event name that counts as a purchase
     UserAggregates aggregates;
     int64_t min_time_us = INT64_MAX; // over all events; INT64_MAX / INT64_MIN when there are none
     int64_t max_time_us = INT64_MIN;

@@ -9,7 +9,7 @@ namespace segx {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'E', 'G', 'X', 'M', 'D', 'L', '\0'};
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2; // 2: the attributes from events (Model::derived)
 
 class Writer {
 public:
@@ -254,6 +254,13 @@ std::string serialize_model(const Model& m) {
     w.vec(a.has_revenue);
     w.i64(m.min_time_us);
     w.i64(m.max_time_us);
+    w.u64(m.derived.size());
+    for (const DerivedSpec& d : m.derived) {
+        w.str(d.name);
+        w.str(d.event);
+        w.str(d.property);
+        w.u32(uint32_t(d.pick) | (d.automatic ? 0x100u : 0u));
+    }
     return std::move(w.out);
 }
 
@@ -317,6 +324,20 @@ Model deserialize_model(std::string_view bytes) {
         if (s != users) r.fail("user aggregates do not have one entry per user");
     m.min_time_us = r.i64("min time");
     m.max_time_us = r.i64("max time");
+    const size_t derived = r.count("derived attributes", 8);
+    if (derived > m.attributes.size()) r.fail("more derived attributes than attributes");
+    for (size_t i = 0; i < derived; i++) {
+        DerivedSpec d;
+        d.name = std::string(r.str("derived attribute name"));
+        d.event = std::string(r.str("derived attribute event"));
+        d.property = std::string(r.str("derived attribute property"));
+        const uint32_t bits = r.u32("derived attribute pick");
+        if ((bits & 0xffu) > uint32_t(DerivedPick::MostFrequent) || bits > 0x1ffu)
+            r.fail("bad derived attribute pick");
+        d.pick = DerivedPick(bits & 0xffu);
+        d.automatic = (bits & 0x100u) != 0;
+        m.derived.push_back(std::move(d));
+    }
     if (!r.at_end()) r.fail(std::to_string(r.left()) + " trailing bytes");
 
     m.event_index = build_event_index(m.events);

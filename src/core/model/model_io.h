@@ -4,7 +4,8 @@
 // data. Versioned little-endian binary with explicit 64-bit sizes, so wasm32 and x86-64 agree.
 //
 // Holds everything evaluation reads: users, event names, order ids, the event store, the
-// attributes and their sources, the purchase event, min/max time and the user aggregates.
+// attributes and their sources, the purchase event, min/max time, the user aggregates and which
+// attributes come from events (Model::derived, version 2).
 // Derived structures (the event index) are rebuilt on reading, not stored.
 
 #include "core/model/model.h"

@@ -9,8 +9,10 @@
 #include "core/lang/json_text.h"
 #include "core/lang/names.h"
 #include "core/lang/text.h"
+#include "core/model/derived.h"
 #include "core/retention/json.h"
 #include "core/rfm/json.h"
+#include "core/sql/derived_sql.h"
 #include "core/sql/funnel_sql.h"
 #include "core/sql/lifecycle_sql.h"
 #include "core/sql/retention_sql.h"
@@ -73,8 +75,8 @@ private:
             "    UNION\n"
             "    SELECT \"user_id\" FROM \"events\" WHERE \"user_id\" IS NOT NULL\n"
             "  ) AS \"ids\"\n"
-            "  LEFT JOIN \"users\" USING (\"user_id\")\n"
-            ")";
+            "  LEFT JOIN \"users\" USING (\"user_id\")\n" +
+            derived_joins_sql(ctx_.model, derived_, 2) + ")";
         for (const std::string& cte : ctes_) sql += ",\n" + cte;
         return sql + "\nSELECT \"user_id\"\nFROM \"u\"\nWHERE\n  " + where + "\nORDER BY \"user_id\"";
     }
@@ -114,6 +116,7 @@ private:
         if (const auto* ref = std::get_if<AudienceRefRule>(&node)) return reference(*ref, path, issues);
         if (const auto* p = std::get_if<PropertyRule>(&node)) {
             sql = property_sql(ctx_.model, *p, path, errors);
+            if (find_derived(ctx_.model, p->attribute) != nullptr) derived_.push_back(p->attribute);
             sql = "COALESCE(" + sql + ", FALSE)";
         } else if (const auto* b = std::get_if<BehaviorRule>(&node)) {
             sql = behavior_sql(ctx_.model, *b, ctx_.as_of_us, indent, path, errors);
@@ -284,6 +287,7 @@ private:
     std::map<std::string, std::string> rfms_;    // RFM settings id ("" default) -> its scores CTE's name
     int retentions_ = 0;                         // retention cell CTEs so far
     std::vector<std::string> ctes_;              // in dependency order: each after those it reads
+    std::vector<std::string> derived_;           // attributes from events that rules name (derived_sql.h)
 };
 
 } // namespace

@@ -9,7 +9,9 @@
 //     At most one row per user id: the users who have attributes. One column per
 //     Model::attributes entry, named as the model names it (`country (crm.csv)` after a type
 //     clash, column_merge.h) and typed BOOLEAN, BIGINT, DOUBLE, DATE, TIMESTAMP or VARCHAR as
-//     the model types it (type_name).
+//     the model types it (type_name). Attributes from events (Model::derived) are not columns
+//     of this table: a statement that uses one computes it from `events` (derived_sql.h) and
+//     joins it to "u".
 //
 //   events(user_id VARCHAR, event VARCHAR, time TIMESTAMP, revenue DOUBLE, order_id VARCHAR,
 //          seq BIGINT, <event property columns>)

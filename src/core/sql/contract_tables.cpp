@@ -1,5 +1,6 @@
 #include "core/sql/contract_tables.h"
 
+#include "core/model/derived.h"
 #include "core/time/civil.h"
 
 #include <cmath>
@@ -40,17 +41,20 @@ void put_header(ContractTable& t) {
 
 ContractTable contract_users(const Model& model) {
     ContractTable t;
+    // The users files' attributes only: statements compute attributes from events themselves.
+    std::vector<const Column*> attributes;
+    for (size_t a = 0; a < base_attribute_count(model); a++) attributes.push_back(&model.attributes[a]);
     t.columns.emplace_back("user_id", "VARCHAR");
-    for (const Column& c : model.attributes) t.columns.emplace_back(c.name, type_name(c.type));
+    for (const Column* c : attributes) t.columns.emplace_back(c->name, type_name(c->type));
     put_header(t);
     for (size_t u = 0; u < model.users.size(); u++) {
         bool any = false;
-        for (const Column& c : model.attributes) any = any || (u < c.size() && !c.is_null(u));
+        for (const Column* c : attributes) any = any || (u < c->size() && !c->is_null(u));
         if (!any) continue;
         put_text(t.csv, model.users.id(uint32_t(u)));
-        for (const Column& c : model.attributes) {
+        for (const Column* c : attributes) {
             t.csv += ',';
-            if (u < c.size()) put_cell(t.csv, c, u);
+            if (u < c->size()) put_cell(t.csv, *c, u);
         }
         t.csv += '\n';
     }

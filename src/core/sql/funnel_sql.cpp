@@ -5,6 +5,8 @@
 
 #include "core/sql/funnel_sql.h"
 
+#include "core/sql/derived_sql.h"
+
 #include "core/audience/json.h"
 #include "core/lang/names.h"
 #include "core/lang/text.h"
@@ -296,8 +298,10 @@ public:
     std::string breakdown_sql(const std::string& steps) const {
         const std::string top = std::to_string(f_.breakdown->top);
         const std::string value = by_property() ? "\"l\".\"bd\"" : "\"u\"." + breakdown_ident_;
-        const std::string join =
-            by_property() ? "" : "\n  LEFT JOIN \"users\" AS \"u\" ON \"u\".\"user_id\" = \"l\".\"user_id\"";
+        const std::string join = by_property()
+                                     ? ""
+                                     : "\n  LEFT JOIN " + users_from_sql(ctx_.model, {f_.breakdown->name}) +
+                                           " AS \"u\" ON \"u\".\"user_id\" = \"l\".\"user_id\"";
         return ",\n\"bd_users\" AS (\n  -- each entered user's value\n  SELECT \"l\".\"level\", " + value +
                " AS \"v\"\n  FROM \"levels\" AS \"l\"" + join +
                "\n),\n\"bd_values\" AS (\n  -- values ranked by step-1 users, ties by their text\n"

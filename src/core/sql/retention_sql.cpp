@@ -4,6 +4,8 @@
 
 #include "core/sql/retention_sql.h"
 
+#include "core/sql/derived_sql.h"
+
 #include "core/lang/names.h"
 #include "core/lang/text.h"
 #include "core/sql/analysis_sql.h"
@@ -63,9 +65,9 @@ std::string retention_ctes(const Retention& r, const EvalContext& ctx, const Col
         const std::string t = "CAST(" + sql_ident(attribute->name) + " AS TIMESTAMP)";
         sql += "\"starts\" AS (\n  -- each user's cohort: the " + std::string(name) + " of their " +
                sql_comment_text(r.start.name) + ", when at or before as-of (older cohorts left out)\n" +
-               "  SELECT \"user_id\", " + period_start_sql(unit, t) + " AS \"cohort\"\n  FROM \"users\"\n" +
-               "  WHERE \"user_id\" IS NOT NULL AND " + t + " <= " + as_of + " AND " + t +
-               " >= " + first_start + in_audience + "\n)";
+               "  SELECT \"user_id\", " + period_start_sql(unit, t) + " AS \"cohort\"\n  FROM " +
+               users_from_sql(ctx.model, {r.start.name}) + "\n" + "  WHERE \"user_id\" IS NOT NULL AND " + t +
+               " <= " + as_of + " AND " + t + " >= " + first_start + in_audience + "\n)";
     } else {
         sql += "\"starts\" AS (\n  -- each user's cohort: the " + std::string(name) + " of their first " +
                sql_comment_text(r.start.name) + " event at or before as-of (older cohorts left out)\n" +

@@ -159,8 +159,8 @@ TEST_CASE("a truncated, corrupt or foreign blob is an error naming the problem")
     CHECK_THROWS_WITH_AS(deserialize_model(blob + "x"), doctest::Contains("trailing"), std::invalid_argument);
 
     std::string other = blob;
-    other[8] = 2; // version 2
-    CHECK_THROWS_WITH_AS(deserialize_model(other), doctest::Contains("format version 2"),
+    other[8] = 3; // version 3
+    CHECK_THROWS_WITH_AS(deserialize_model(other), doctest::Contains("format version 3"),
                          std::invalid_argument);
 
     std::string huge = blob;
