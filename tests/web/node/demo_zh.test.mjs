@@ -69,4 +69,17 @@ describe('the Chinese demo shop', () => {
     const [carts] = one(db, `SELECT count(DISTINCT 会员ID) FROM "行为日志.csv" WHERE 事件 = '加入购物车'`);
     assert.equal(cart.size, carts);
   });
+
+  test("README.zh-CN.md's example definitions run on the Chinese demo", () => {
+    const text = readFileSync(join(repo, 'README.zh-CN.md'), 'utf8');
+    const blocks = [...text.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]));
+    assert.deepEqual(blocks.map((d) => d.kind ?? 'audience'), ['audience', 'funnel', 'rfm', 'retention', 'lifecycle', 'board']);
+    for (const d of blocks) {
+      const r = bridge.run(d);
+      assert.equal(r.ok, true, `${d.name}: ${JSON.stringify(r.errors)}`);
+    }
+    // The RFM example without segments is the 8-class template with its Chinese names.
+    const rfm = bridge.run(blocks[2]);
+    assert.ok(rfm.segments.some((s) => s.name === '重要价值客户'), JSON.stringify(rfm.segments.map((s) => s.name)));
+  });
 });
