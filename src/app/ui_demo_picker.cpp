@@ -29,7 +29,7 @@ void draw_demo_picker(const Session& session, UiState& ui) {
     for (const Shop& shop : shops) {
         if (&shop != shops) ImGui::SameLine();
         const bool current = shown == shop.code;
-        ImGui::BeginDisabled(current); // the open one is shown pressed and does nothing
+        ImGui::BeginDisabled(current); // the open one is greyed out
         if (ImGui::SmallButton(label(shop.key, shop.id).c_str())) ui.open_demo = shop.code;
         ImGui::EndDisabled();
         if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
