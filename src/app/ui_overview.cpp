@@ -110,10 +110,12 @@ void draw_overview(Session& session, UiState& ui) {
         ImGui::TextDisabled(
             "No mapped data yet. Load users, events or orders files, and check their mapping in the Data "
             "tab.");
-        ImGui::Spacing();
-        ImGui::TextDisabled("%s", tr(S::demo_offer));
-        ImGui::SameLine();
-        draw_demo_picker(session, ui);
+        if (session.sources.empty()) { // a demo never mixes with the user's own files
+            ImGui::Spacing();
+            ImGui::TextDisabled("%s", tr(S::demo_offer));
+            ImGui::SameLine();
+            draw_demo_picker(session, ui);
+        }
         return;
     }
     draw_as_of(session, ui);
