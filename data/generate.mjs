@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // segx demo-data generator: a deterministic, seeded simulation of an online shop.
 //
-//   node data/generate.mjs [--seed 42] [--users N] [--events N] [--out DIR]
+//   node data/generate.mjs [--seed 42] [--users N] [--events N] [--out DIR] [--shop en|zh]
+//
+// `--shop zh` makes a Chinese shop instead (data/demo_zh/): provinces and cities, channels
+// 天猫 / 抖音 / 小红书 / 微信 / 京东, Chinese categories, CNY prices, Beijing time and the
+// column names of Chinese exports, the orders file in GBK (see data/README.md).
 //
 // Writes users.csv, events.csv and orders.csv (UTF-8, no BOM, header row, RFC 4180 quoting
 // only where needed, "\n" line ends). Defaults produce the bundled demo in data/demo/.
@@ -74,19 +78,27 @@ const cumulative = (ws) => { const c = []; let s = 0; for (const w of ws) c.push
 // ---------------------------------------------------------------------------------------------
 // The world: time span, calendar, geography, channels, catalogue.
 
+// The shop ('en': the bundled demo; 'zh': a Chinese shop). Read here, before the world tables
+// that depend on it; parseArgs checks the value.
+const SHOP = (() => { const i = process.argv.indexOf('--shop'); return i > 0 ? process.argv[i + 1] : 'en'; })();
+const ZH = SHOP === 'zh';
+
 const SPAN_START = Date.UTC(2025, 10, 1) / 1000;            // 2025-11-01 00:00:00 UTC
 const SPAN_END = Date.UTC(2026, 9, 31, 23, 59, 59) / 1000;  // 2026-10-31 23:59:59 UTC
 const DAY = 86400;
 const NDAYS = Math.round((SPAN_END + 1 - SPAN_START) / DAY); // 365
 
-const CHANNELS = ['organic', 'paid_search', 'social', 'email', 'referral'];
+// The Chinese shop's channels play the same parts: 天猫 the marketplace's own traffic, 抖音 paid
+// short-video ads, 小红书 social content, 微信 the shop's own CRM (best converting), 京东 a referrer.
+const CHANNELS = ZH ? ['天猫', '抖音', '小红书', '微信', '京东'] : ['organic', 'paid_search', 'social', 'email', 'referral'];
 const CHANNEL_W = [0.34, 0.23, 0.20, 0.10, 0.13];
 const DEVICES = ['desktop', 'mobile', 'tablet'];
+const DEVICES_ZH = ['电脑', '手机', '平板'];
 const AGE_BANDS = ['18-24', '25-34', '35-44', '45-54', '55-64', '65+'];
 const AGE_W = [0.14, 0.33, 0.25, 0.15, 0.09, 0.04];
 
 // country, weight, share of mobile-first users, cities [name, weight, UTC offset in hours]
-const GEO = [
+const GEO_EN = [
   ['United States', 0.29, 0.50, [['New York', 5, -5], ['Los Angeles', 4, -8], ['Chicago', 3, -6],
     ['Houston', 2, -6], ['San Francisco', 2, -8], ['Seattle', 2, -8], ['Washington, D.C.', 1.5, -5]]],
   ['China', 0.18, 0.78, [['上海', 5, 8], ['北京', 5, 8], ['深圳', 4, 8], ['杭州', 3, 8], ['广州', 3, 8], ['成都', 2.5, 8]]],
@@ -100,20 +112,55 @@ const GEO = [
   ['India', 0.04, 0.80, [['Mumbai', 3, 5.5], ['Bengaluru', 3, 5.5], ['Delhi', 2, 5.5]]],
   ['Spain', 0.03, 0.60, [['Madrid', 3, 1], ['Barcelona', 2.5, 1], ['Sevilla', 1, 1]]],
 ];
+// The Chinese shop: province, weight, share of mobile-first users, cities (all UTC+8).
+const GEO_ZH = [
+  ['广东省', 0.15, 0.84, [['深圳市', 5, 8], ['广州市', 5, 8], ['东莞市', 2, 8], ['佛山市', 2, 8]]],
+  ['浙江省', 0.11, 0.82, [['杭州市', 5, 8], ['宁波市', 2.5, 8], ['温州市', 2, 8]]],
+  ['江苏省', 0.10, 0.80, [['南京市', 4, 8], ['苏州市', 4, 8], ['无锡市', 2, 8]]],
+  ['上海市', 0.08, 0.78, [['上海市', 1, 8]]],
+  ['北京市', 0.07, 0.76, [['北京市', 1, 8]]],
+  ['山东省', 0.06, 0.85, [['济南市', 3, 8], ['青岛市', 3, 8], ['烟台市', 1.5, 8]]],
+  ['四川省', 0.05, 0.86, [['成都市', 6, 8], ['绵阳市', 1, 8]]],
+  ['福建省', 0.05, 0.84, [['福州市', 3, 8], ['厦门市', 3, 8], ['泉州市', 2, 8]]],
+  ['湖北省', 0.04, 0.85, [['武汉市', 5, 8], ['宜昌市', 1, 8]]],
+  ['河南省', 0.04, 0.88, [['郑州市', 4, 8], ['洛阳市', 1.5, 8]]],
+  ['湖南省', 0.035, 0.87, [['长沙市', 4, 8], ['株洲市', 1, 8]]],
+  ['重庆市', 0.035, 0.86, [['重庆市', 1, 8]]],
+  ['陕西省', 0.03, 0.85, [['西安市', 1, 8]]],
+  ['天津市', 0.025, 0.80, [['天津市', 1, 8]]],
+  ['安徽省', 0.03, 0.87, [['合肥市', 3, 8], ['芜湖市', 1, 8]]],
+  ['辽宁省', 0.025, 0.84, [['沈阳市', 2, 8], ['大连市', 2, 8]]],
+  ['云南省', 0.02, 0.88, [['昆明市', 1, 8]]],
+  ['黑龙江省', 0.015, 0.86, [['哈尔滨市', 1, 8]]],
+  ['广西壮族自治区', 0.02, 0.89, [['南宁市', 2, 8], ['桂林市', 1, 8]]],
+  ['新疆维吾尔自治区', 0.01, 0.88, [['乌鲁木齐市', 1, 8]]],
+];
+const GEO = ZH ? GEO_ZH : GEO_EN;
 const GEO_CUM = cumulative(GEO.map((g) => g[1]));
 const CITY_CUM = GEO.map((g) => cumulative(g[3].map((c) => c[1])));
 const CHINA = 1;
+const isCn = (g) => ZH || g === CHINA; // Chinese season, promotions and channel mix
 
-const CATS = ['Electronics', 'Home', 'Fashion', 'Beauty', 'Books', 'Sports'];
-const CAT_SLUG = CATS.map((c) => c.toLowerCase());
-const CAT_PREFIX = ['EL', 'HO', 'FA', 'BE', 'BO', 'SP'];
+// The Chinese shop's categories take the English ones' places (women's wear for Fashion,
+// mother & baby for Books), its SKU prefixes are pinyin.
+const CATS = ZH ? ['数码', '家居', '女装', '美妆', '母婴', '运动'] : ['Electronics', 'Home', 'Fashion', 'Beauty', 'Books', 'Sports'];
+const CAT_SLUG = ZH ? ['shuma', 'jiaju', 'nvzhuang', 'meizhuang', 'muying', 'yundong'] : CATS.map((c) => c.toLowerCase());
+const CAT_PREFIX = ZH ? ['SM', 'JJ', 'NZ', 'MZ', 'MY', 'YD'] : ['EL', 'HO', 'FA', 'BE', 'BO', 'SP'];
 const CAT_W = [0.20, 0.18, 0.24, 0.14, 0.12, 0.12];
 const CAT_CUM = cumulative(CAT_W);
 const CAT_ITEMS = [180, 160, 240, 140, 220, 130];
-const CAT_PRICE = [[89, 0.95], [38, 0.75], [34, 0.6], [19, 0.5], [13, 0.35], [42, 0.75]]; // median $, sigma
+const CAT_PRICE = ZH ? [[499, 0.95], [119, 0.75], [169, 0.6], [139, 0.5], [99, 0.45], [219, 0.7]] // median ¥, sigma
+  : [[89, 0.95], [38, 0.75], [34, 0.6], [19, 0.5], [13, 0.35], [42, 0.75]]; // median $, sigma
 const CAT_CONV = [0.78, 0.95, 1.0, 1.2, 1.25, 1.0];    // add-to-cart propensity by category
 const CAT_LINES = [0.80, 0.60, 0.55, 0.45, 0.45, 0.65]; // P(stop adding lines)
-const QUERIES = [
+const QUERIES = ZH ? [
+  ['耳机', '充电宝', '手机壳', '蓝牙音箱', '智能手表', '数据线', '平板'],
+  ['收纳盒', '四件套', '香薰', '台灯', '地毯', '咖啡机'],
+  ['连衣裙', '卫衣', '牛仔裤', '羽绒服', '衬衫', '半身裙'],
+  ['面霜', '口红', '防晒', '精华', '洗面奶', '面膜'],
+  ['纸尿裤', '奶粉', '婴儿车', '辅食', '儿童绘本', '奶瓶'],
+  ['瑜伽垫', '跑鞋', '哑铃', '骑行头盔', '帐篷', '运动内衣'],
+] : [
   ['headphones', 'usb+c+cable', 'laptop', 'phone+case', 'smartwatch', '耳机', 'monitor', 'charger'],
   ['lamp', 'bedding', 'coffee+maker', 'storage+box', 'rug', '收纳', 'candle'],
   ['sneakers', 'jeans', 'dress', 'jacket', '连衣裙', 'hoodie', 'sunglasses'],
@@ -214,9 +261,10 @@ function makeCatalogue(rng) {
     for (let k = 0; k < n; k++) {
       ids.push(CAT_PREFIX[c] + String(k + 1).padStart(3, '0'));
       let dollars = CAT_PRICE[c][0] * Math.exp(CAT_PRICE[c][1] * rng.normal());
-      dollars = Math.min(Math.max(dollars, 3), c === 0 ? 2500 : 600);
-      const whole = Math.max(1, Math.floor(dollars));
-      const cents = [99, 99, 99, 49, 0, 95][rng.int(6)];
+      dollars = Math.min(Math.max(dollars, 3), (c === 0 ? 2500 : 600) * (ZH ? 7 : 1));
+      // Yuan prices end in 9 (¥199, ¥89.90); dollar prices in .99, .49, .95 or .00.
+      const whole = ZH ? Math.floor(dollars / 10) * 10 + 9 : Math.max(1, Math.floor(dollars));
+      const cents = (ZH ? [0, 0, 0, 90, 0, 0] : [99, 99, 99, 49, 0, 95])[rng.int(6)];
       price[k] = whole * 100 + cents;
     }
     const TABLE = 8192, table = new Uint16Array(TABLE), cum = [];
@@ -249,11 +297,11 @@ function makeUsers(rng, n) {
   };
   for (let i = 0; i < n; i++) {
     const g = rng.chance(0.006) ? -1 : rng.pick(GEO_CUM);
-    let city = -1, off = 0;
+    let city = -1, off = ZH ? 8 * 3600 : 0;
     if (g >= 0) {
       const c = rng.pick(CITY_CUM[g]);
       off = Math.round(GEO[g][3][c][2] * 3600);
-      city = rng.chance(g === CHINA ? 0.03 : 0.045) ? -1 : c; // a few users never gave a city
+      city = rng.chance(isCn(g) ? 0.03 : 0.045) ? -1 : c; // a few users never gave a city
     }
     const ch = rng.pick(CHANNEL_CUM_FOR(g));
     const mob = g >= 0 ? GEO[g][2] : 0.55;
@@ -287,8 +335,8 @@ function makeUsers(rng, n) {
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => U.signup[a] - U.signup[b] || a - b);
   const perm = (arr) => { const out = new arr.constructor(n); for (let k = 0; k < n; k++) out[k] = arr[order[k]]; return out; };
   for (const key of ['signup', 'geo', 'city', 'off', 'ch', 'dev', 'age', 'plus', 'optin', 'arch', 'prop', 'fav', 'gap', 'lifeEnd', 'back']) U[key] = perm(U[key]);
-  const width = Math.max(5, String(n).length);
-  for (let k = 0; k < n; k++) U.id.push('u' + String(k + 1).padStart(width, '0'));
+  const width = Math.max(ZH ? 6 : 5, String(n).length);
+  for (let k = 0; k < n; k++) U.id.push((ZH ? 'M' : 'u') + String(k + 1).padStart(width, '0'));
   return U;
 }
 const AGE_CUM = cumulative(AGE_W);
@@ -299,7 +347,8 @@ const FAV_CUM = [
 ].map(cumulative);
 // Chinese users come less from paid search and more from social.
 const CHANNEL_CUM = cumulative(CHANNEL_W), CHANNEL_CUM_CN = cumulative([0.30, 0.12, 0.34, 0.10, 0.14]);
-const CHANNEL_CUM_FOR = (g) => (g === CHINA ? CHANNEL_CUM_CN : CHANNEL_CUM);
+const CHANNEL_CUM_ZH = cumulative([0.30, 0.24, 0.18, 0.12, 0.16]);
+const CHANNEL_CUM_FOR = (g) => (ZH ? CHANNEL_CUM_ZH : g === CHINA ? CHANNEL_CUM_CN : CHANNEL_CUM);
 
 // ---------------------------------------------------------------------------------------------
 // Simulation. Events of one session; the next session time by thinning an inhomogeneous
@@ -314,7 +363,7 @@ function intensity(U, u, t) {
   if (ld < -1) ld = -1; else if (ld > NDAYS) ld = NDAYS;
   const sod = lt - ld * DAY, i = ld + 1, dow = DOW[i];
   let h = Math.floor(sod / 3600); if (h < 0) h = 0; else if (h > 23) h = 23;
-  const season = U.geo[u] === CHINA ? SEASON_CN[i] : SEASON[i];
+  const season = isCn(U.geo[u]) ? SEASON_CN[i] : SEASON[i];
   return season * DOW_W[U.dev[u]][dow] * HOUR_W[dow === 0 || dow === 6 ? 1 : 0][h];
 }
 
@@ -410,7 +459,7 @@ function genSession(u, t0, first) {
   curU = u; curT = t0; lastT = t0;
   curDev = rng.chance(0.82) ? ud : (ud + 1 + rng.int(2)) % 3;
   const ch = U.ch[u], arch = U.arch[u];
-  curCn = U.geo[u] === CHINA;
+  curCn = isCn(U.geo[u]);
   const focus = curFocus = rng.chance(0.65) ? U.fav[u] : rng.pick(CAT_CUM);
   const localDay = Math.min(NDAYS, Math.max(-1, Math.floor((t0 + U.off[u] - SPAN_START) / DAY))) + 1;
   const promo = curCn ? PROMO_CN[localDay] : PROMO[localDay];
@@ -464,7 +513,8 @@ function genSession(u, t0, first) {
     if (v > best) { best = v; bestC = c; bestItem = LINES[k + 1]; }
   }
   if (ch === 3 && rng.chance(0.35)) sub = Math.round(sub * 0.9);   // email coupon
-  if (sub < 3500) sub += 499;                                          // shipping under $35
+  if (ZH) { if (sub < 9900) sub += 800; }                             // ¥8 shipping under ¥99
+  else if (sub < 3500) sub += 499;                                     // shipping under $35
   emit(E_PURCHASE, -1, cat.cats[bestC].base + bestItem, bestC, sub, qty);
   U.bought[u]++;
 }
@@ -587,8 +637,87 @@ const enc = (s) => Buffer.from(s, 'utf8');
 // 'HH:MM:SS' for every second of a day, 8 bytes each.
 const HMS = Buffer.from(Array.from({ length: DAY }, (_, s) => TWO[(s / 3600) | 0] + ':' + TWO[((s / 60) | 0) % 60] + ':' + TWO[s % 60]).join(''), 'latin1');
 
+// ---------------------------------------------------------------------------------------------
+// The Chinese shop's files, as Chinese shops export them: Beijing time, Chinese column names and
+// values. 会员.csv is UTF-8 with a BOM (as Excel saves it), 行为日志.csv plain UTF-8 (a tracking
+// export), 订单.csv GBK (a shop back-end's export for Excel). Purchases are the orders file's
+// rows: the tracking export ends at 提交订单, so no purchase is in two files.
+
+const EVENT_NAMES_ZH = ['浏览页面', '搜索', '浏览商品', '加入购物车', '提交订单'];
+const BEIJING = 8 * 3600;
+const PAYMENTS = ['微信支付', '支付宝', '银行卡', '花呗'], PAYMENT_CUM = cumulative([0.48, 0.38, 0.08, 0.06]);
+
+// GBK bytes of text, from the platform's GBK decoder run backwards over every double-byte code.
+function encodeGbk(text) {
+  const table = new Map(), dec = new TextDecoder('gbk'), pair = new Uint8Array(2);
+  for (let hi = 0x81; hi <= 0xfe; hi++) for (let lo = 0x40; lo <= 0xfe; lo++) {
+    if (lo === 0x7f) continue;
+    pair[0] = hi; pair[1] = lo;
+    const ch = dec.decode(pair);
+    if (ch.length === 1 && ch !== '\ufffd' && !table.has(ch)) table.set(ch, (hi << 8) | lo);
+  }
+  const out = [];
+  for (const ch of text) {
+    const c = ch.codePointAt(0);
+    if (c < 0x80) out.push(c);
+    else if (table.has(ch)) { const v = table.get(ch); out.push(v >> 8, v & 0xff); }
+    else throw new Error(`encodeGbk: ${ch} has no GBK code`);
+  }
+  return Buffer.from(out);
+}
+
+async function writeZh(outDir, seed, U, cat, rate, t0) {
+  const time = (t) => { // seconds since SPAN_START (UTC) -> Beijing 'YYYY-MM-DD HH:MM:SS'
+    const lt = t + BEIJING, d = Math.floor(lt / DAY);
+    return DAY_STR[d] + HMS.toString('latin1', (lt - d * DAY) * 8, (lt - d * DAY) * 8 + 8);
+  };
+  const uo = new Out(path.join(outDir, '会员.csv'));
+  uo.str('\ufeff会员ID,注册日期,省份,城市,渠道,设备,年龄段,会员等级,接收营销短信\n');
+  for (let u = 0; u < U.n; u++) {
+    const g = U.geo[u], c = U.city[u];
+    uo.str(U.id[u] + ',' + time(U.signup[u] - SPAN_START).slice(0, 10) + ',' + (g < 0 ? '' : GEO[g][0]) + ',' +
+      (c < 0 ? '' : GEO[g][3][c][0]) + ',' + CHANNELS[U.ch[u]] + ',' + DEVICES_ZH[U.dev[u]] + ',' +
+      (U.age[u] < 0 ? '' : AGE_BANDS[U.age[u]]) + ',' + (U.plus[u] ? '超级会员' : '普通会员') + ',' + (U.optin[u] ? '是' : '否') + '\n');
+    if (uo.full) await uo.drain();
+  }
+  const usersDone = uo.close();
+  const eo = new Out(path.join(outDir, '行为日志.csv'));
+  eo.str('会员ID,事件,时间,会话ID,页面,商品ID,品类,设备\n');
+  const orders = ['订单号,会员ID,下单时间,实付金额,支付方式,品类,购买数量,订单状态'];
+  const extra = new Rng(seed, 9); // payment and refunds: their own stream, the simulation is the English one's
+  let nEvents = 0, revenue = 0, refunded = 0;
+  const st = simState(new Rng(seed, 3), U, cat, rate);
+  for (let d = 0; d < NDAYS; d++) {
+    const n = simDay(st, d), keys = st.keys, ev = st.today;
+    for (let k = 0; k < n; k++) {
+      const i = keys[k] % KEY, u = ev.u[i], when = time(ev.t[i]), c = ev.cat[i];
+      if (ev.cents[i] >= 0) {
+        const id = 'DD' + when.slice(0, 10).replace(/-/g, '') + String(orders.length).padStart(5, '0');
+        const refund = extra.chance(0.04), pay = PAYMENTS[extra.pick(PAYMENT_CUM)];
+        if (refund) refunded++; else revenue += ev.cents[i];
+        orders.push([id, U.id[u], when, money(ev.cents[i]), pay, CATS[c], ev.qty[i], refund ? '已退款' : '已完成'].join(','));
+        continue;
+      }
+      eo.str(U.id[u] + ',' + EVENT_NAMES_ZH[ev.e[i]] + ',' + when + ',' + ev.s[i] + ',' + (ev.page[i] < 0 ? '' : PAGES[ev.page[i]]) +
+        ',' + (ev.item[i] < 0 ? '' : cat.ids[ev.item[i]]) + ',' + (c < 0 ? '' : CATS[c]) + ',' + DEVICES_ZH[ev.dev[i]] + '\n');
+      nEvents++;
+    }
+    endDay(st);
+    await eo.drain();
+  }
+  const gbk = encodeGbk(orders.join('\n') + '\n');
+  fs.writeFileSync(path.join(outDir, '订单.csv'), gbk);
+  await Promise.all([usersDone, eo.close()]);
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  process.stderr.write(`segx demo data (Chinese shop) → ${outDir}\n` +
+    `  seed ${seed}, users ${U.n}\n  会员.csv ${U.n} rows, ${uo.bytes} bytes (UTF-8 with BOM)\n` +
+    `  行为日志.csv ${nEvents} rows, ${eo.bytes} bytes\n` +
+    `  订单.csv ${orders.length - 1} rows (${refunded} refunded), ${gbk.length} bytes (GBK), net revenue ${money(revenue)} CNY\n` +
+    `  ${secs.toFixed(2)} s\n`);
+}
+
 function parseArgs(argv) {
-  const a = { seed: 42, users: null, events: null, out: null };
+  const a = { seed: 42, users: null, events: null, out: null, shop: 'en' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const val = () => { if (i + 1 >= argv.length) die(`missing value for ${k}`); return argv[++i]; };
@@ -597,6 +726,7 @@ function parseArgs(argv) {
     else if (k === '--users') a.users = num(val());
     else if (k === '--events') a.events = num(val());
     else if (k === '--out') a.out = val();
+    else if (k === '--shop') { a.shop = val(); if (a.shop !== 'en' && a.shop !== 'zh') die(`--shop: expected en or zh, got ${a.shop}`); }
     else if (k === '-h' || k === '--help') { process.stdout.write(USAGE); process.exit(0); }
     else die(`unknown argument ${k}`);
   }
@@ -607,8 +737,10 @@ function parseArgs(argv) {
 function die(msg) { process.stderr.write(`generate.mjs: ${msg}\n${USAGE}`); process.exit(2); }
 const DEFAULT_USERS = 2000;
 const CALIB_USERS = 20000;
-const USAGE = `usage: node data/generate.mjs [--seed 42] [--users N] [--events N] [--out DIR]
+const DEFAULT_USERS_ZH = 1200;
+const USAGE = `usage: node data/generate.mjs [--seed 42] [--users N] [--events N] [--out DIR] [--shop en|zh]
   defaults: --seed 42 --users ${DEFAULT_USERS} --out data/demo (the bundled demo)
+  --shop zh: the Chinese shop, defaults --users ${DEFAULT_USERS_ZH} --out data/demo_zh
   --events N alone picks the user count for about N events; with --users too, it tunes how often
   users come back. Same seed + arguments => byte-identical files.
 `;
@@ -642,7 +774,7 @@ function tuneRate(epu, users, events) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const outDir = args.out ?? path.join(here, 'demo');
+  const outDir = args.out ?? path.join(here, ZH ? 'demo_zh' : 'demo');
   const seed = args.seed >>> 0;
   let users = args.users, rate = 1;
   const t0 = process.hrtime.bigint();
@@ -652,11 +784,12 @@ async function main() {
       if (users <= CALIB_USERS) rate = tuneRate(calibrator(seed, users), users, args.events); // fine-tune small sets
     } else rate = tuneRate(calibrator(seed, users), users, args.events);
   }
-  users ??= DEFAULT_USERS;
+  users ??= ZH ? DEFAULT_USERS_ZH : DEFAULT_USERS;
 
   fs.mkdirSync(outDir, { recursive: true });
   const cat = makeCatalogue(new Rng(seed, 1));
   const U = makeUsers(new Rng(seed, 2), users);
+  if (ZH) return writeZh(outDir, seed, U, cat, rate, t0);
 
   // users.csv
   const uo = new Out(path.join(outDir, 'users.csv'));

@@ -17,7 +17,11 @@ import { WorkspaceStore, exportWorkspace, parseImport } from './workspace.js';
 
 const base = document.baseURI;
 const params = new URLSearchParams(location.search);
-const kDemoFiles = ['users.csv', 'orders.csv', 'events.csv'];
+// The demo shops (data/README.md): the English one, and a Chinese one whose orders file is GBK.
+const kDemos = {
+  en: { dir: 'demo/', files: ['users.csv', 'orders.csv', 'events.csv'] },
+  zh: { dir: 'demo_zh/', files: ['会员.csv', '订单.csv', '行为日志.csv'] },
+};
 
 const canvas = document.getElementById('canvas');
 const picker = document.getElementById('file-picker');
@@ -103,6 +107,20 @@ async function boot() {
   M.segxReload = (name, encoding) => loads.reload(name, encoding);
   M.segxRemove = (name) => loads.remove(name);
   M.segxCancel = () => loads.cancel();
+  // The demo picker: the shop asked for replaces the demo shown (never the user's own files).
+  const openDemo = async (shop) => {
+    const d = kDemos[shop];
+    if (!d) throw new Error(`openDemo: expected "en" or "zh", got ${shop}`);
+    try {
+      const files = await Promise.all(d.files.map(async (n) => ({ name: n, bytes: await fetchBytes(d.dir + encodeURIComponent(n)) })));
+      await loads.run(() => loads.removeDemo());
+      return await load(files, { demo: true });
+    } catch (e) {
+      bridge.status('warning', `The demo data did not load: ${e.message || e}`);
+      return [];
+    }
+  };
+  M.segxOpenDemo = (shop) => openDemo(shop);
   // "Forget data": the kept copy goes, and so do the files it holds.
   const forgetData = async () => {
     const names = [...loads.files].filter(([, f]) => !f.demo).map(([n]) => n);
@@ -176,13 +194,8 @@ async function boot() {
     await load(restored);
     const bytes = restored.reduce((n, f) => n + f.bytes.length, 0);
     bridge.status('info', `Restored ${restored.length} file${restored.length === 1 ? '' : 's'} (${sizeText(bytes)}) from this browser: "Forget data" in the left rail removes them`);
-  } else if (params.get('demo') === '1' || (params.get('demo') !== '0' && !shared)) {
-    try {
-      const demo = await Promise.all(kDemoFiles.map(async (n) => ({ name: n, bytes: await fetchBytes('demo/' + n) })));
-      await load(demo, { demo: true });
-    } catch (e) {
-      bridge.status('warning', `The demo data did not load: ${e.message || e}`);
-    }
+  } else if (params.get('demo') === '1' || params.get('demo') === 'zh' || (params.get('demo') !== '0' && !shared)) {
+    await openDemo(params.get('demo') === 'zh' ? 'zh' : 'en');
   }
   // Saves an audience definition in the workspace once the core accepts it over the loaded
   // data; a refused one changes nothing and comes back with every problem and its JSON path.
@@ -224,7 +237,7 @@ async function boot() {
     s.pending = pending.state();
     return s;
   };
-  return { M, bridge, db, loads, load, state, mergeWorkspace, saveAudience, audiences, refreshSqlTables, forgetData, syncKept };
+  return { M, bridge, db, loads, load, openDemo, state, mergeWorkspace, saveAudience, audiences, refreshSqlTables, forgetData, syncKept };
 }
 
 const kDraftKey = 'segx.draft';
@@ -452,6 +465,8 @@ window.segx = {
     if (!r.ok) throw new Error(`setMemoryBudget: ${r.errors[0].message}`);
   },
   cancel: async () => (await booted).loads.cancel(),
+  // Replaces the demo with a demo shop: 'en' (the bundled English shop) or 'zh' (中文店铺).
+  openDemo: async (shop) => (await booted).openDemo(shop),
   forgetData: async () => (await booted).forgetData(),
   setKeepData: async (mb) => {
     const { mergeWorkspace, loads } = await booted;

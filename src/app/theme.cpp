@@ -64,6 +64,10 @@ static const ImWchar kGlyphRanges[] = {
     0x25FF, 0x3000, 0x30FF, 0x4E00, 0x9FAF, 0xFF00, 0xFFEF, 0,
 };
 
+// U+25A1 WHITE SQUARE: drawn for any character the UI font does not hold. .ci/setup keeps it in
+// the font subset.
+static const ImWchar kMissingGlyph = 0x25A1;
+
 void apply_theme(Theme& theme, float scale) {
     theme.scale = scale;
     ImGuiIO& io = ImGui::GetIO();
@@ -75,8 +79,11 @@ void apply_theme(Theme& theme, float scale) {
         cfg.OversampleH = 1;              // drawn at device pixels: oversampling only bloats the atlas
         cfg.OversampleV = 1;
         cfg.PixelSnapH = true;
-        io.Fonts->AddFontFromMemoryTTF(theme.font_ttf.data(), int(theme.font_ttf.size()), px, &cfg,
-                                       kGlyphRanges);
+        ImFont* font = io.Fonts->AddFontFromMemoryTTF(theme.font_ttf.data(), int(theme.font_ttf.size()), px,
+                                                      &cfg, kGlyphRanges);
+        // Text the font lacks (rare hanzi, characters past U+FFFF, which ImGui reads as U+FFFD)
+        // shows as a white square, never as nothing (tests/web/node/font_glyphs.test.mjs).
+        if (font) font->FallbackChar = kMissingGlyph;
     } else {
         ImFontConfig cfg;
         cfg.SizePixels = float(int(13.0f * scale + 0.5f));

@@ -35,6 +35,7 @@ struct UiState {
     std::string remove_source;
     bool forget_data_requested = false; // forget the files kept in this browser (and unload them)
     bool cancel_requested = false;
+    std::string open_demo; // "en" or "zh": replace the demo with that shop (web/main.js openDemo)
     // Overview's as-of field: its text, the as-of it was last filled from (refilled when the
     // model's as-of changes and the field is not being edited), and whether it is being edited.
     std::string as_of_text;
@@ -78,6 +79,9 @@ void draw_derived_attributes(Session& session, UiState& ui);
 std::string derived_note(const DerivedSpec& d); // "latest · Country of any event", for pickers
 void draw_status_bar(Session& session, UiState& ui);
 void draw_overview(Session& session, UiState& ui);
+// The demo picker (English shop / 中文店铺) and which demo is loaded ("en", "zh" or "").
+void draw_demo_picker(const Session& session, UiState& ui);
+const char* loaded_demo(const Session& session);
 // A scrollable table of a core Table's rows (first 63 columns), drawn one screenful at a time.
 void draw_table_rows(const char* id, const Table& table, bool row_numbers);
 void draw_audiences(Session& session, AudienceState& st, UiState& ui);

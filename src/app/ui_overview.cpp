@@ -1,6 +1,7 @@
 // Overview tab: the headline figures of everything loaded, events per day, the top events, and
 // the as-of time every analysis is relative to.
 #include "app/charts.h"
+#include "app/i18n/i18n.h"
 #include "app/theme.h"
 #include "app/ui.h"
 #include "app/widget_registry.h"
@@ -109,6 +110,12 @@ void draw_overview(Session& session, UiState& ui) {
         ImGui::TextDisabled(
             "No mapped data yet. Load users, events or orders files, and check their mapping in the Data "
             "tab.");
+        if (session.sources.empty()) { // a demo never mixes with the user's own files
+            ImGui::Spacing();
+            ImGui::TextDisabled("%s", tr(S::demo_offer));
+            ImGui::SameLine();
+            draw_demo_picker(session, ui);
+        }
         return;
     }
     draw_as_of(session, ui);

@@ -7,22 +7,22 @@
 
 namespace segx {
 
-static void draw_demo_notice(const UiState& ui) {
+static void draw_demo_notice(const Session& session, UiState& ui) {
     const char* text =
         "A generated online shop. Drop your own files (CSV, JSON, Parquet) anywhere to replace it.";
     const ImGuiStyle& st = ImGui::GetStyle();
     float wrap = ImGui::GetContentRegionAvail().x - 2 * st.WindowPadding.x;
     float h = ImGui::GetTextLineHeightWithSpacing() + ImGui::CalcTextSize(text, nullptr, false, wrap).y +
-              2 * st.WindowPadding.y + st.ItemSpacing.y;
+              ImGui::GetFrameHeightWithSpacing() + 2 * st.WindowPadding.y + st.ItemSpacing.y;
     ImGui::PushStyleColor(ImGuiCol_ChildBg, kDemoNoticeBg);
     ImGui::BeginChild("##demo_notice", ImVec2(0, h), true, ImGuiWindowFlags_NoScrollbar);
     ImGui::TextUnformatted("Demo data");
     ImGui::PushTextWrapPos(0);
     ImGui::TextColored(kMutedText, "%s", text);
     ImGui::PopTextWrapPos();
+    draw_demo_picker(session, ui);
     ImGui::EndChild();
     ImGui::PopStyleColor();
-    (void)ui;
 }
 
 static void draw_source_row(Session& session, int i, bool& cancel) {
@@ -123,7 +123,7 @@ static void draw_kept_data(Session& session, UiState& ui) {
 }
 
 void draw_sources_rail(Session& session, UiState& ui) {
-    if (session.has_demo()) draw_demo_notice(ui);
+    if (session.has_demo()) draw_demo_notice(session, ui);
     if (ImGui::Button("Open files", ImVec2(-1, 0))) ui.open_files_requested = true;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("CSV files; or drop them anywhere on the page");
     ImGui::Spacing();

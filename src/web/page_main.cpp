@@ -80,6 +80,9 @@ EM_JS(void, js_remove_source, (const char* name), {
 EM_JS(void, js_forget_data, (), {
     if (Module.segxForgetData) Module.segxForgetData();
 });
+EM_JS(void, js_open_demo, (const char* shop), {
+    if (Module.segxOpenDemo) Module.segxOpenDemo(UTF8ToString(shop));
+});
 EM_JS(void, js_cancel_loads, (), {
     if (Module.segxCancel) Module.segxCancel();
 });
@@ -344,6 +347,10 @@ static void frame() {
     if (ui.cancel_requested) {
         ui.cancel_requested = false;
         js_cancel_loads();
+    }
+    if (!ui.open_demo.empty()) {
+        js_open_demo(ui.open_demo.c_str());
+        ui.open_demo.clear();
     }
     take_audience_requests(ui);
     take_sql_requests(ui);
