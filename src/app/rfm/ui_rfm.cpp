@@ -494,7 +494,7 @@ void draw_rfm(App& app, UiState& ui) {
     if (st.editing) draw_grid_editor(st);
     float side = std::min(ImGui::GetContentRegionAvail().x * 0.42f, 440 * unit());
     ImGui::BeginGroup();
-    ImGui::TextDisabled("R × F");
+    ImGui::TextDisabled("%s", tr(S::rfm_heat_title));
     ImGui::PushItemWidth(side);
     ImGui::BeginChild("##rfm_heat", ImVec2(side, side), false, ImGuiWindowFlags_NoScrollbar);
     draw_heat_map(app, ui);
