@@ -32,9 +32,10 @@ const S kModeHelp[] = {S::ret_mode_exact_help, S::ret_mode_on_or_after_help};
 
 // "week 3" / "第 3 周": period k of an answer's unit ("day", "week" or "month").
 std::string period_index(const std::string& unit, size_t k) {
+    const S kIndex[] = {S::ret_index_day, S::ret_index_week, S::ret_index_month};
     for (int i = 0; i < 3; ++i)
-        if (unit == kPeriodIds[i]) return trf(S::ret_period_index, {tr(kPeriodLabels[i]), std::to_string(k)});
-    return trf(S::ret_period_index, {unit, std::to_string(k)});
+        if (unit == kPeriodIds[i]) return trf(kIndex[i], {std::to_string(k)});
+    return unit + " " + std::to_string(k);
 }
 
 std::string pct(double share) {

@@ -365,11 +365,14 @@ void draw_segment_table(App& app, UiState& ui) {
         ImGui::TableNextColumn();
         std::string label = "##rfm.segment." + std::to_string(i);
         if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) clicked = int(i);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::rfm_segment_row_tip));
-        ImGui::SameLine(0, 0);
         const std::string stored = s.value("name", "");
-        ImGui::TextUnformatted(shown_name(stored).c_str());
         std::string other = rfm_segment_other_name(stored, language());
+        // Both names in the tooltip too: the column may be too narrow for the second.
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("%s%s%s\n%s", shown_name(stored).c_str(), other.empty() ? "" : " · ",
+                              other.c_str(), tr(S::rfm_segment_row_tip));
+        ImGui::SameLine(0, 0);
+        ImGui::TextUnformatted(shown_name(stored).c_str());
         if (!other.empty()) ImGui::SameLine(), ImGui::TextDisabled("%s", other.c_str());
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(format_count(number(s, "customers")).c_str());

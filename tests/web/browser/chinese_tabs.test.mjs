@@ -61,9 +61,10 @@ describe('the analysis tabs in Chinese', () => {
     await settle(page);
     await page.evaluate(() => window.segx.setLanguage('zh-CN'));
 
-    // Funnels: the tab and "+ 添加步骤" by their Chinese labels; step 2's bar opens an audience
-    // whose name and message are Chinese.
+    // Funnels: the tab, "新建" and "+ 添加步骤" by their Chinese labels (a new draft takes the
+    // language's default name); step 2's bar opens an audience whose name and message are Chinese.
     await clickWidget(page, '漏斗');
+    await clickWidget(page, '新建');
     await pick(page, '##steps[0].event', 'view_i', 'view_item');
     await pick(page, '##steps[1].event', 'add_to', 'add_to_cart');
     await clickWidget(page, '+ 添加步骤');
