@@ -499,6 +499,10 @@ window.segx = {
     await loads.run(() => {});  // after every load asked for so far
     return bridge.run(definition, options);
   },
+  // The interface's language: 'en' or 'zh-CN' (src/web/page_main.cpp: segx_set_language).
+  setLanguage: async (code) => {
+    (await booted).bridge.call('set_language', String(code));
+  },
   widgetRect: async (label) => {
     const { bridge } = await booted;
     return JSON.parse(bridge.callText('widget_rect', String(label)));

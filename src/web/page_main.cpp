@@ -3,6 +3,7 @@
 // segx_input_* exports; Dear ImGui 1.86 polls input state once per frame, so events are queued
 // and a button or key that goes down and up within one frame is spread over two frames
 // (otherwise a fast synthetic click would be lost).
+#include "app/i18n/i18n.h"
 #include "app/theme.h"
 #include "app/ui.h"
 #include "app/widget_registry.h"
@@ -380,6 +381,12 @@ EMSCRIPTEN_KEEPALIVE void segx_show_audiences() {
 // Brings the Funnels tab to the front (an opened link or file).
 EMSCRIPTEN_KEEPALIVE void segx_show_funnels() {
     g.ui.select_tab = "Funnels";
+    g.busy_frames = std::max(g.busy_frames, 3);
+}
+// The interface's language by its code ("en", "zh-CN"): window.segx.setLanguage (tests; the
+// page's own switch, when it comes, owns remembering it). Unknown codes change nothing.
+EMSCRIPTEN_KEEPALIVE void segx_set_language(const char* code) {
+    if (std::optional<Language> lang = language_from_code(code ? code : "")) set_language(*lang);
     g.busy_frames = std::max(g.busy_frames, 3);
 }
 EMSCRIPTEN_KEEPALIVE void segx_input_char(int codepoint) { push_event({EventKind::Char, 0, 0, codepoint}); }

@@ -1,5 +1,6 @@
 #include "app/funnels/funnel_state.h"
 
+#include "app/i18n/i18n.h"
 #include "app/session.h"
 #include "core/funnel/json.h"
 #include "core/run/run.h"
@@ -13,7 +14,7 @@ using json = nlohmann::json;
 
 Funnel new_funnel() {
     Funnel f;
-    f.name = "New funnel";
+    f.name = tr(S::fn_default_name);
     f.steps = {FunnelStep{}, FunnelStep{}};
     return f;
 }
@@ -135,7 +136,7 @@ bool funnel_sql_text(Session& session, const FunnelState& st, std::string* sql, 
         return true;
     }
     std::vector<DefinitionError> errors = r.is_object() ? errors_from(r) : std::vector<DefinitionError>{};
-    *problem = errors.empty() ? "the funnel could not be compiled" : errors.front().to_string();
+    *problem = errors.empty() ? tr(S::fn_not_compiled) : errors.front().to_string();
     return false;
 }
 
@@ -206,10 +207,10 @@ bool funnel_saved_as_is(const Session& session, const FunnelState& st) {
 }
 
 bool save_funnel(Session& session, FunnelState& st, bool as_new) {
-    if (st.draft.name.empty()) st.draft.name = "Untitled funnel";
+    if (st.draft.name.empty()) st.draft.name = tr(S::fn_untitled);
     FunnelValidation v = validate_funnel(funnel_json(st.draft), check_audience_group);
     if (!v.ok()) {
-        session.post(Level::Error, "Not saved: " + v.errors.front().to_string());
+        session.post(Level::Error, trf(S::fn_not_saved_because, {v.errors.front().to_string()}));
         return false;
     }
     Funnel* existing = nullptr;
@@ -220,14 +221,14 @@ bool save_funnel(Session& session, FunnelState& st, bool as_new) {
         st.draft.id = existing->id;
         *existing = st.draft;
     } else {
-        if (as_new) st.draft.name += " (copy)";
+        if (as_new) st.draft.name += tr(S::fn_copy_suffix);
         st.draft.id = unused_definition_id(session.workspace, "funnel");
         saved(session).push_back(st.draft);
     }
     st.opened_id = st.draft.id;
     funnel_changed(st);
     saved_list_changed(session);
-    session.post(Level::Info, "Saved funnel \"" + st.draft.name + "\"");
+    session.post(Level::Info, trf(S::fn_saved_message, {st.draft.name}));
     return true;
 }
 
@@ -247,7 +248,7 @@ void new_funnel_draft(FunnelState& st) {
 bool rename_saved_funnel(Session& session, FunnelState& st, size_t index, const std::string& name) {
     if (index >= saved(session).size()) return false;
     if (name.empty() || name.size() > kMaxStringBytes) {
-        session.post(Level::Error, "A funnel name must have 1 to 10,000 bytes");
+        session.post(Level::Error, tr(S::fn_name_bytes));
         return false;
     }
     Funnel& f = saved(session)[index];
@@ -261,7 +262,7 @@ void duplicate_saved_funnel(Session& session, size_t index) {
     if (index >= saved(session).size()) return;
     Funnel copy = saved(session)[index];
     copy.id = unused_definition_id(session.workspace, "funnel");
-    copy.name += " (copy)";
+    copy.name += tr(S::fn_copy_suffix);
     saved(session).insert(saved(session).begin() + long(index) + 1, std::move(copy));
     saved_list_changed(session);
 }
@@ -273,7 +274,7 @@ void delete_saved_funnel(Session& session, FunnelState& st, size_t index) {
     if (st.deleted.size() > 50) st.deleted.erase(st.deleted.begin());
     // The draft stays as it is, now unsaved: deleting the saved copy loses none of the editing.
     if (st.opened_id == f.id) st.opened_id.clear(), funnel_changed(st);
-    session.post(Level::Info, "Deleted funnel \"" + f.name + "\" (Undo in the rail)");
+    session.post(Level::Info, trf(S::fn_deleted_message, {f.name}));
     saved(session).erase(saved(session).begin() + long(index));
     saved_list_changed(session);
 }
@@ -286,7 +287,7 @@ bool undo_delete_funnel(Session& session, FunnelState& st) {
     if (session.workspace.saved.funnel(d.funnel.id) || session.workspace.saved.audience(d.funnel.id))
         d.funnel.id = unused_definition_id(session.workspace, "funnel");
     size_t at = std::min(d.index, saved(session).size());
-    session.post(Level::Info, "Restored funnel \"" + d.funnel.name + "\"");
+    session.post(Level::Info, trf(S::fn_restored_message, {d.funnel.name}));
     saved(session).insert(saved(session).begin() + long(at), std::move(d.funnel));
     saved_list_changed(session);
     return true;
@@ -297,31 +298,30 @@ bool undo_delete_funnel(Session& session, FunnelState& st) {
 std::string step_audience_json(const FunnelState& st, int step, bool dropped) {
     std::string event =
         step >= 1 && size_t(step) <= st.draft.steps.size() ? st.draft.steps[size_t(step - 1)].event : "";
-    std::string what = (dropped ? "dropped after step " : "converted to step ") + std::to_string(step);
-    if (!event.empty()) what += " (" + event + ")";
+    std::string name = trf(dropped ? S::fn_audience_dropped : S::fn_audience_converted,
+                           {st.draft.name, std::to_string(step)});
+    if (!event.empty()) name = trf(S::fn_audience_event, {name, event});
     json rule = {{"kind", "funnel"}, {"funnel", st.opened_id}, {dropped ? "dropped_after" : "reached", step}};
-    json doc = {{"segx", 1},
-                {"name", st.draft.name + ": " + what},
-                {"root", {{"match", "all"}, {"rules", json::array({rule})}}}};
+    json doc = {{"segx", 1}, {"name", name}, {"root", {{"match", "all"}, {"rules", json::array({rule})}}}};
     return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 bool open_step_audience(Session& session, FunnelState& st, AudienceState& audiences, int step, bool dropped) {
     if (step < 1 || size_t(step) > st.draft.steps.size() ||
         (dropped && size_t(step) >= st.draft.steps.size())) {
-        session.post(Level::Error, "No such step in this funnel");
+        session.post(Level::Error, tr(S::fn_no_such_step));
         return false;
     }
     if (!funnel_saved_as_is(session, st)) {
         bool was_saved = !st.opened_id.empty();
         if (!save_funnel(session, st, false)) return false;
-        session.post(Level::Info, std::string(was_saved ? "Saved the changes to" : "Saved") + " funnel \"" +
-                                      st.draft.name + "\": the audience refers to the saved funnel");
+        session.post(Level::Info, trf(was_saved ? S::fn_saved_changes_for_audience : S::fn_saved_for_audience,
+                                      {st.draft.name}));
     }
     std::vector<DefinitionError> errors =
         open_definition(session, audiences, step_audience_json(st, step, dropped));
     if (!errors.empty()) {
-        session.post(Level::Error, "Could not open the audience: " + errors.front().to_string());
+        session.post(Level::Error, trf(S::fn_open_audience_failed, {errors.front().to_string()}));
         return false;
     }
     return true;

@@ -5,6 +5,7 @@
 
 #include "app/audiences/ui_audience.h" // pickers and event filters, shared with the audience builder
 #include "app/charts.h"
+#include "app/i18n/i18n.h"
 #include "app/theme.h"
 #include "app/widget_registry.h"
 #include "imgui.h"
@@ -20,15 +21,20 @@ using json = nlohmann::json;
 
 std::string format_seconds(double s) {
     char buf[32];
-    if (s < 60)
-        std::snprintf(buf, sizeof buf, "%.0f s", s);
-    else if (s < 3600)
-        std::snprintf(buf, sizeof buf, "%.1f min", s / 60);
-    else if (s < 86400)
-        std::snprintf(buf, sizeof buf, "%.1f h", s / 3600);
-    else
-        std::snprintf(buf, sizeof buf, "%.1f d", s / 86400);
-    return buf;
+    if (s < 60) {
+        std::snprintf(buf, sizeof buf, "%.0f", s);
+        return trf(S::fn_seconds, {buf});
+    }
+    if (s < 3600) {
+        std::snprintf(buf, sizeof buf, "%.1f", s / 60);
+        return trf(S::fn_minutes, {buf});
+    }
+    if (s < 86400) {
+        std::snprintf(buf, sizeof buf, "%.1f", s / 3600);
+        return trf(S::fn_hours, {buf});
+    }
+    std::snprintf(buf, sizeof buf, "%.1f", s / 86400);
+    return trf(S::fn_days, {buf});
 }
 
 namespace {
@@ -86,12 +92,13 @@ bool where_list(Session& session, const std::string& event, std::vector<EventFil
         changed |= draw_event_filter(session, event, where[j], where_path);
         ImGui::SameLine();
         if (ImGui::SmallButton(("x##" + where_path).c_str())) remove = int(j);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this filter");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::fn_remove_filter));
         ImGui::PopID();
     }
     if (remove >= 0) where.erase(where.begin() + remove), changed = true;
-    if (ImGui::SmallButton(("+ where##" + path).c_str())) where.push_back(EventFilter{}), changed = true;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Count only the events whose property matches");
+    if (ImGui::SmallButton(label(S::fn_add_where, ("+ where##" + path).c_str()).c_str()))
+        where.push_back(EventFilter{}), changed = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::fn_add_where_tip));
     ImGui::Unindent(24 * unit());
     return changed;
 }
@@ -99,7 +106,7 @@ bool where_list(Session& session, const std::string& event, std::vector<EventFil
 bool draw_steps(Session& session, FunnelState& st) {
     Funnel& f = st.draft;
     bool changed = false;
-    ImGui::TextDisabled("STEPS");
+    ImGui::TextDisabled("%s", tr(S::fn_steps));
     int action = 0;
     size_t action_at = 0;
     for (size_t i = 0; i < f.steps.size(); ++i) {
@@ -111,7 +118,7 @@ bool draw_steps(Session& session, FunnelState& st) {
         ImGui::Text("%zu.", i + 1);
         ImGui::SameLine();
         changed |= pick_combo(("##" + path + ".event").c_str(), f.steps[i].event, event_names(session),
-                              180 * unit(), "event");
+                              180 * unit(), tr(S::fn_pick_event));
         changed |= where_list(session, f.steps[i].event, f.steps[i].where, path);
         draw_problems(st.errors, path);
         ImGui::Spacing();
@@ -121,35 +128,37 @@ bool draw_steps(Session& session, FunnelState& st) {
     if (action == -1) std::swap(f.steps[action_at], f.steps[action_at - 1]), changed = true;
     if (action == 1) std::swap(f.steps[action_at], f.steps[action_at + 1]), changed = true;
     ImGui::BeginDisabled(f.steps.size() >= kMaxFunnelSteps);
-    if (ImGui::SmallButton("+ Add step##steps")) f.steps.push_back(FunnelStep{}), changed = true;
+    if (ImGui::SmallButton(label(S::fn_add_step, "+ Add step##steps").c_str()))
+        f.steps.push_back(FunnelStep{}), changed = true;
     ImGui::EndDisabled();
     return changed;
 }
 
-const char* const kOrderLabels[] = {"ordered", "strict", "unordered"};
-const char* const kOrderHelp[] = {"Each step after the previous one; other events may come between",
-                                  "Each step the very next event after the previous one",
-                                  "All the steps within the window, in any order"};
-const char* const kUnitLabels[] = {"seconds", "minutes", "hours", "days"};
+const S kOrderLabels[] = {S::fn_order_ordered, S::fn_order_strict, S::fn_order_unordered};
+const S kOrderHelp[] = {S::fn_order_ordered_help, S::fn_order_strict_help, S::fn_order_unordered_help};
+const S kUnitLabels[] = {S::fn_unit_seconds, S::fn_unit_minutes, S::fn_unit_hours, S::fn_unit_days};
+// The combos' items keep their English words as ids ("有序###ordered"), as tests find them.
+const char* const kOrderIds[] = {"ordered", "strict", "unordered"};
+const char* const kUnitIds[] = {"seconds", "minutes", "hours", "days"};
 
 bool draw_settings(Session& session, FunnelState& st) {
     Funnel& f = st.draft;
     bool changed = false;
-    ImGui::TextDisabled("MODE");
+    ImGui::TextDisabled("%s", tr(S::fn_mode));
     ImGui::SetNextItemWidth(140 * unit());
-    if (begin_combo("##order", kOrderLabels[int(f.order)])) {
+    if (begin_combo("##order", tr(kOrderLabels[int(f.order)]))) {
         for (int i = 0; i < 3; ++i) {
-            if (ImGui::Selectable(kOrderLabels[i], int(f.order) == i))
+            if (ImGui::Selectable(label(kOrderLabels[i], kOrderIds[i]).c_str(), int(f.order) == i))
                 f.order = FunnelOrder(i), changed = true;
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kOrderHelp[i]);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(kOrderHelp[i]));
         }
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", kOrderHelp[int(f.order)]);
+    ImGui::TextDisabled("%s", tr(kOrderHelp[int(f.order)]));
     draw_problems(st.errors, "order");
 
-    ImGui::TextUnformatted("Within");
+    ImGui::TextUnformatted(tr(S::fn_within));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(80 * unit());
     int64_t amount = f.window.amount;
@@ -159,9 +168,9 @@ bool draw_settings(Session& session, FunnelState& st) {
     }
     ImGui::SameLine();
     ImGui::SetNextItemWidth(100 * unit());
-    if (begin_combo("##window.unit", kUnitLabels[int(f.window.unit)])) {
+    if (begin_combo("##window.unit", tr(kUnitLabels[int(f.window.unit)]))) {
         for (int i = 0; i < 4; ++i)
-            if (ImGui::Selectable(kUnitLabels[i], int(f.window.unit) == i)) {
+            if (ImGui::Selectable(label(kUnitLabels[i], kUnitIds[i]).c_str(), int(f.window.unit) == i)) {
                 f.window.unit = WindowUnit(i);
                 f.window.amount = std::min(f.window.amount, max_window_amount(f.window.unit));
                 changed = true;
@@ -169,22 +178,22 @@ bool draw_settings(Session& session, FunnelState& st) {
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    ImGui::TextDisabled("of step 1");
+    ImGui::TextDisabled("%s", tr(S::fn_of_step_one));
     draw_problems(st.errors, "window");
 
-    ImGui::TextUnformatted("Entering");
+    ImGui::TextUnformatted(tr(S::fn_entering));
     ImGui::SameLine();
     FunnelEntry entry = f.entry.value_or(FunnelEntry{});
     bool entry_changed = false;
     ImGui::SetNextItemWidth(130 * unit());
-    entry_changed |= ImGui::InputTextWithHint("##entry.from", "from (any time)", &entry.from);
+    entry_changed |= ImGui::InputTextWithHint("##entry.from", tr(S::fn_entry_from_hint), &entry.from);
     ImGui::SameLine();
-    ImGui::TextUnformatted("to");
+    ImGui::TextUnformatted(tr(S::fn_entry_to));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(130 * unit());
-    entry_changed |= ImGui::InputTextWithHint("##entry.to", "to (any time)", &entry.to);
+    entry_changed |= ImGui::InputTextWithHint("##entry.to", tr(S::fn_entry_to_hint), &entry.to);
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("The step-1 event's time, both ends included: 2026-02-01 or 2026-02-01T12:00:00Z");
+        ImGui::SetTooltip("%s", trf(S::fn_entry_tip, {"2026-02-01", "2026-02-01T12:00:00Z"}).c_str());
     if (entry_changed) {
         f.entry = entry.from.empty() && entry.to.empty() ? std::nullopt : std::optional<FunnelEntry>(entry);
         changed = true;
@@ -193,7 +202,7 @@ bool draw_settings(Session& session, FunnelState& st) {
 
     // Exclusions: an event between two steps voids the attempt (not for unordered funnels).
     ImGui::Spacing();
-    ImGui::TextDisabled("EXCLUSIONS");
+    ImGui::TextDisabled("%s", tr(S::fn_exclusions));
     int remove = -1;
     for (size_t i = 0; i < f.exclusions.size(); ++i) {
         FunnelExclusion& x = f.exclusions[i];
@@ -201,15 +210,15 @@ bool draw_settings(Session& session, FunnelState& st) {
         ImGui::PushID(int(i));
         if (ImGui::SmallButton(("x##" + path).c_str())) remove = int(i);
         ImGui::SameLine();
-        ImGui::TextUnformatted("no");
+        ImGui::TextUnformatted(tr(S::fn_exclusion_no));
         ImGui::SameLine();
         changed |= pick_combo(("##" + path + ".event").c_str(), x.event, event_names(session), 150 * unit(),
-                              "event");
+                              tr(S::fn_pick_event));
         ImGui::SameLine();
-        ImGui::TextUnformatted("between step");
+        ImGui::TextUnformatted(tr(S::fn_exclusion_between));
         for (int k = 0; k < 2; ++k) {
             ImGui::SameLine();
-            if (k) ImGui::TextUnformatted("and"), ImGui::SameLine();
+            if (k) ImGui::TextUnformatted(tr(S::fn_exclusion_and)), ImGui::SameLine();
             int v = k ? x.to : x.from;
             ImGui::SetNextItemWidth(70 * unit());
             if (ImGui::InputInt(("##" + path + ".between[" + std::to_string(k) + "]").c_str(), &v)) {
@@ -224,24 +233,25 @@ bool draw_settings(Session& session, FunnelState& st) {
     }
     if (remove >= 0) f.exclusions.erase(f.exclusions.begin() + remove), changed = true;
     ImGui::BeginDisabled(f.order == FunnelOrder::Unordered || f.exclusions.size() >= kMaxFunnelExclusions);
-    if (ImGui::SmallButton("+ Add exclusion##exclusions")) {
+    if (ImGui::SmallButton(label(S::fn_add_exclusion, "+ Add exclusion##exclusions").c_str())) {
         f.exclusions.push_back(FunnelExclusion{"", {}, 1, int(std::max<size_t>(2, f.steps.size()))});
         changed = true;
     }
     ImGui::EndDisabled();
     if (f.order == FunnelOrder::Unordered && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-        ImGui::SetTooltip("Unordered funnels have no 'between' steps");
+        ImGui::SetTooltip("%s", tr(S::fn_unordered_no_between));
     draw_problems(st.errors, "exclusions");
 
     // Breakdown: none, by a user attribute, or by a property of the step-1 event.
     ImGui::Spacing();
-    ImGui::TextDisabled("BREAKDOWN");
-    const char* kinds[] = {"none", "user attribute", "step-1 property"};
+    ImGui::TextDisabled("%s", tr(S::fn_breakdown));
+    const S kinds[] = {S::fn_breakdown_none, S::fn_breakdown_attribute, S::fn_breakdown_property};
+    const char* kind_ids[] = {"none", "user attribute", "step-1 property"};
     int kind = !f.breakdown ? 0 : f.breakdown->property ? 2 : 1;
     ImGui::SetNextItemWidth(140 * unit());
-    if (begin_combo("##breakdown", kinds[kind])) {
+    if (begin_combo("##breakdown", tr(kinds[kind]))) {
         for (int i = 0; i < 3; ++i)
-            if (ImGui::Selectable(kinds[i], i == kind) && i != kind) {
+            if (ImGui::Selectable(label(kinds[i], kind_ids[i]).c_str(), i == kind) && i != kind) {
                 if (i == 0)
                     f.breakdown.reset();
                 else
@@ -253,13 +263,14 @@ bool draw_settings(Session& session, FunnelState& st) {
     if (f.breakdown) {
         ImGui::SameLine();
         if (f.breakdown->property)
-            changed |= pick_combo("##breakdown.property", f.breakdown->name,
-                                  event_property_names(session, false), 150 * unit(), "event property");
+            changed |=
+                pick_combo("##breakdown.property", f.breakdown->name, event_property_names(session, false),
+                           150 * unit(), tr(S::fn_pick_event_property));
         else
             changed |= pick_combo("##breakdown.attribute", f.breakdown->name, attribute_names(session),
-                                  150 * unit(), "attribute");
+                                  150 * unit(), tr(S::fn_pick_attribute));
         ImGui::SameLine();
-        ImGui::TextUnformatted("top");
+        ImGui::TextUnformatted(tr(S::fn_breakdown_top));
         ImGui::SameLine();
         ImGui::SetNextItemWidth(80 * unit());
         int64_t top = f.breakdown->top;
@@ -270,22 +281,24 @@ bool draw_settings(Session& session, FunnelState& st) {
 
     // The audience filter: everyone, or a saved audience (a group read from JSON is kept).
     ImGui::Spacing();
-    ImGui::TextDisabled("USERS");
-    std::string preview = "everyone";
+    ImGui::TextDisabled("%s", tr(S::fn_users));
+    std::string preview = tr(S::fn_everyone);
     std::string ref;
     if (f.audience.is_object() && f.audience.contains("audience") && f.audience["audience"].is_string()) {
         ref = f.audience["audience"].get<std::string>();
-        preview = "in audience " + ref;
-        if (const Audience* a = session.workspace.saved.audience(ref)) preview = "in \"" + a->name + "\"";
+        preview = trf(S::fn_in_audience_id, {ref});
+        if (const Audience* a = session.workspace.saved.audience(ref))
+            preview = trf(S::fn_in_audience, {a->name});
     } else if (!f.audience.is_null()) {
-        preview = "a rule group (as imported)";
+        preview = tr(S::fn_rule_group);
     }
     ImGui::SetNextItemWidth(240 * unit());
     if (begin_combo("##audience", preview.c_str())) {
-        if (ImGui::Selectable("everyone", f.audience.is_null())) f.audience = nullptr, changed = true;
+        if (ImGui::Selectable(label(S::fn_everyone, "everyone").c_str(), f.audience.is_null()))
+            f.audience = nullptr, changed = true;
         for (const Audience& a : session.workspace.saved.audiences) {
             ImGui::PushID(a.id.c_str());
-            if (ImGui::Selectable(("in \"" + a.name + "\"").c_str(), a.id == ref))
+            if (ImGui::Selectable((trf(S::fn_in_audience, {a.name}) + "###in").c_str(), a.id == ref))
                 f.audience = json{{"audience", a.id}}, changed = true;
             ImGui::PopID();
         }
@@ -322,19 +335,16 @@ void step_tooltip(const json& steps, int i, bool drop) {
         const json& prev = steps[size_t(i - 1)];
         double prev_users = number(prev, "users"), dropped = number(s, "drop_off");
         ImGui::SetTooltip(
-            "Dropped after step %d (%s): %s users\n%s of step %d's users\nClick: open them as an "
-            "audience",
-            i, prev.value("event", "").c_str(), format_count(dropped).c_str(),
-            pct(prev_users > 0 ? dropped / prev_users : 0).c_str(), i);
+            "%s", trf(S::fn_drop_tip, {std::to_string(i), prev.value("event", ""), format_count(dropped),
+                                       pct(prev_users > 0 ? dropped / prev_users : 0)})
+                      .c_str());
         return;
     }
     ImGui::SetTooltip(
-        "Step %d: %s\nUsers: %s\nConversion from step 1: %s\nFrom the previous step: %s\n"
-        "Drop-off: %s\nMedian time from the previous step: %s\nClick: open the users who converted "
-        "to step %d as an audience",
-        i + 1, event.c_str(), format_count(number(s, "users")).c_str(), pct(number(s, "conversion")).c_str(),
-        pct(number(s, "from_previous")).c_str(), format_count(number(s, "drop_off")).c_str(),
-        seconds_or_dash(s, "median_seconds").c_str(), i + 1);
+        "%s", trf(S::fn_step_tip, {std::to_string(i + 1), event, format_count(number(s, "users")),
+                                   pct(number(s, "conversion")), pct(number(s, "from_previous")),
+                                   format_count(number(s, "drop_off")), seconds_or_dash(s, "median_seconds")})
+                  .c_str());
 }
 
 void draw_chart(App& app, UiState& ui) {
@@ -360,7 +370,7 @@ void draw_chart(App& app, UiState& ui) {
 std::string row_label(const json& row) {
     std::string kind = row.value("row", "");
     if (kind == "value") return row.at("value").is_string() ? row.at("value").get<std::string>() : "";
-    return kind == "other" ? "(other)" : "(not set)";
+    return tr(kind == "other" ? S::fn_row_other : S::fn_row_not_set);
 }
 
 // Step labels under grouped bars ("1. view_item").
@@ -386,9 +396,9 @@ void conversion_bars(const char* id, const json& steps, const std::vector<std::s
     const std::vector<double>& u = users[size_t(hit.series)];
     size_t k = size_t(hit.group);
     double first = u.empty() ? 0 : u[0];
-    std::string text = names[size_t(hit.series)] + "\nStep " + groups[k] + "\nUsers: " + format_count(u[k]) +
-                       "\nConversion from step 1: " + pct(first > 0 ? u[k] / first : 0);
-    if (k > 0) text += "\nFrom the previous step: " + pct(u[k - 1] > 0 ? u[k] / u[k - 1] : 0);
+    std::string text = trf(S::fn_group_tip, {names[size_t(hit.series)], groups[k], format_count(u[k]),
+                                             pct(first > 0 ? u[k] / first : 0)});
+    if (k > 0) text += trf(S::fn_group_tip_previous, {pct(u[k - 1] > 0 ? u[k] / u[k - 1] : 0)});
     ImGui::SetTooltip("%s", text.c_str());
     *hover = std::move(text);
 }
@@ -402,7 +412,7 @@ void draw_breakdown_bars(const json& rows, const json& steps, std::string* hover
         for (const json& u : row.at("steps")) users.back().push_back(number(u, "users"));
     }
     if (names.empty()) return;
-    ImGui::TextDisabled("Conversion from step 1, per value");
+    ImGui::TextDisabled("%s", tr(S::fn_breakdown_bars));
     conversion_bars("##breakdown_bars", steps, names, users, hover);
 }
 
@@ -415,7 +425,7 @@ void draw_breakdown(FunnelState& st) {
     const json& steps = st.answer.at("steps");
     if (steps.empty()) return;
     ImGui::Spacing();
-    ImGui::TextDisabled("BREAKDOWN");
+    ImGui::TextDisabled("%s", tr(S::fn_breakdown));
     draw_breakdown_bars(rows, steps, &st.hover);
     int columns = int(steps.size()) + 2;
     ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
@@ -423,10 +433,10 @@ void draw_breakdown(FunnelState& st) {
     float height = std::min(12.0f, float(rows.size()) + 1.5f) * ImGui::GetFrameHeightWithSpacing();
     if (!ImGui::BeginTable("##breakdown_table", columns, flags, ImVec2(0, height))) return;
     ImGui::TableSetupScrollFreeze(1, 1);
-    ImGui::TableSetupColumn("value");
+    ImGui::TableSetupColumn(label(S::fn_column_value, "value").c_str());
     for (size_t k = 0; k < steps.size(); ++k)
         ImGui::TableSetupColumn((std::to_string(k + 1) + ". " + steps[k].value("event", "")).c_str());
-    ImGui::TableSetupColumn("conversion");
+    ImGui::TableSetupColumn(label(S::fn_column_conversion, "conversion").c_str());
     ImGui::TableHeadersRow();
     for (const json& row : rows) {
         ImGui::TableNextRow();
@@ -436,7 +446,7 @@ void draw_breakdown(FunnelState& st) {
             ImGui::TextUnformatted(
                 row.at("value").is_string() ? row.at("value").get_ref<const std::string&>().c_str() : "");
         else
-            ImGui::TextDisabled(kind == "other" ? "(other)" : "(not set)");
+            ImGui::TextDisabled("%s", tr(kind == "other" ? S::fn_row_other : S::fn_row_not_set));
         const json& users = row.at("steps");
         for (const json& u : users) {
             ImGui::TableNextColumn();
@@ -467,11 +477,12 @@ void draw_histogram(const FunnelState& st) {
     const json& histogram = convert.at("histogram");
     if (!histogram.is_array() || histogram.empty()) return;
     ImGui::Spacing();
-    ImGui::TextDisabled("TIME TO CONVERT");
+    ImGui::TextDisabled("%s", tr(S::fn_time_to_convert));
     ImGui::SameLine();
-    ImGui::TextDisabled(
-        "%s users reached the last step; median %s, p90 %s", format_count(number(convert, "users")).c_str(),
-        seconds_or_dash(convert, "median_seconds").c_str(), seconds_or_dash(convert, "p90_seconds").c_str());
+    ImGui::TextDisabled("%s", trf(S::fn_time_to_convert_summary, {format_count(number(convert, "users")),
+                                                                  seconds_or_dash(convert, "median_seconds"),
+                                                                  seconds_or_dash(convert, "p90_seconds")})
+                                  .c_str());
     std::vector<double> counts;
     std::vector<std::string> labels;
     for (const json& h : histogram) {
@@ -479,7 +490,7 @@ void draw_histogram(const FunnelState& st) {
         labels.push_back(format_seconds(number(h, "from_seconds")));
     }
     std::vector<ChartMarker> markers;
-    for (auto [key, name] : {std::pair{"median_seconds", "median"}, std::pair{"p90_seconds", "p90"}})
+    for (auto [key, name] : {std::pair{"median_seconds", tr(S::fn_median)}, std::pair{"p90_seconds", "p90"}})
         if (convert.contains(key) && convert[key].is_number())
             markers.push_back({bucket_position(histogram, convert[key].get<double>()), name});
     histogram_chart("##time_to_convert", counts.data(), labels.data(), counts.size(), markers,
@@ -490,21 +501,22 @@ void draw_histogram(const FunnelState& st) {
 // replaced by the saved audience), as grouped bars.
 void draw_compare(Session& session, FunnelState& st) {
     ImGui::Spacing();
-    ImGui::TextDisabled("TWO AUDIENCES SIDE BY SIDE");
+    ImGui::TextDisabled("%s", tr(S::fn_compare));
     const std::vector<Audience>& audiences = session.workspace.saved.audiences;
     if (audiences.empty()) {
-        ImGui::TextDisabled("Save audiences in the Audiences tab to compare this funnel across them.");
+        ImGui::TextDisabled("%s", tr(S::fn_compare_empty));
         return;
     }
     for (int side = 0; side < 2; ++side) {
         if (side) ImGui::SameLine();
-        std::string current = "(none)";
+        std::string current = tr(S::fn_none);
         for (const Audience& a : audiences)
             if (a.id == st.compare.ids[side]) current = a.name;
-        std::string label = std::string("##compare[") + char('0' + side) + "]";
+        std::string combo = std::string("##compare[") + char('0' + side) + "]";
         ImGui::SetNextItemWidth(180 * unit());
-        if (ImGui::BeginCombo(label.c_str(), current.c_str())) {
-            if (ImGui::Selectable("(none)", st.compare.ids[side].empty())) set_compare_audience(st, side, "");
+        if (ImGui::BeginCombo(combo.c_str(), current.c_str())) {
+            if (ImGui::Selectable(label(S::fn_none, "(none)").c_str(), st.compare.ids[side].empty()))
+                set_compare_audience(st, side, "");
             for (const Audience& a : audiences)
                 if (ImGui::Selectable((a.name + "##" + a.id).c_str(), a.id == st.compare.ids[side]))
                     set_compare_audience(st, side, a.id);
@@ -526,7 +538,7 @@ void draw_compare(Session& session, FunnelState& st) {
         std::string name = st.compare.ids[side];
         for (const Audience& au : audiences)
             if (au.id == name) name = au.name;
-        names.push_back(name + " (" + format_count(number(a, "population")) + " users)");
+        names.push_back(trf(S::fn_compare_name, {name, format_count(number(a, "population"))}));
         users.emplace_back();
         for (const json& s : a.at("steps")) users.back().push_back(number(s, "users"));
     }
@@ -537,26 +549,29 @@ void draw_results(App& app, UiState& ui) {
     FunnelState& st = app.funnels;
     if (!st.answer.is_object()) {
         if (!st.errors.empty())
-            ImGui::TextColored(kErrorText, "%zu %s to fix before the funnel is counted", st.errors.size(),
-                               st.errors.size() == 1 ? "problem" : "problems");
+            ImGui::TextColored(kErrorText, "%s",
+                               st.errors.size() == 1
+                                   ? tr(S::fn_problem_one)
+                                   : trf(S::fn_problems, {std::to_string(st.errors.size())}).c_str());
         else
-            ImGui::TextDisabled("Counting...");
+            ImGui::TextDisabled("%s", tr(S::fn_counting));
         return;
     }
     const json& steps = st.answer.at("steps");
     st.hover.clear(); // set again below while the mouse is over a grouped bar
-    if (!st.errors.empty())
-        ImGui::TextColored(kErrorText, "The figures below are of the last funnel that could be counted.");
+    if (!st.errors.empty()) ImGui::TextColored(kErrorText, "%s", tr(S::fn_stale));
     if (!steps.empty()) {
         double entered = number(steps.front(), "users"), converted = number(steps.back(), "users");
-        ImGui::Text("%s users entered, %s converted (%s)", format_count(entered).c_str(),
-                    format_count(converted).c_str(), pct(entered > 0 ? converted / entered : 0).c_str());
+        ImGui::TextUnformatted(trf(S::fn_summary, {format_count(entered), format_count(converted),
+                                                   pct(entered > 0 ? converted / entered : 0)})
+                                   .c_str());
         ImGui::SameLine();
-        ImGui::TextDisabled("of %s users · %.1f ms", format_count(number(st.answer, "population")).c_str(),
-                            st.eval_ms);
+        char ms[32];
+        std::snprintf(ms, sizeof ms, "%.1f", st.eval_ms);
+        ImGui::TextDisabled(
+            "%s", trf(S::fn_summary_of, {format_count(number(st.answer, "population")), ms}).c_str());
     }
-    ImGui::TextDisabled(
-        "Hover a bar for its numbers; click it (or its drop-off) to open those users as an audience.");
+    ImGui::TextDisabled("%s", tr(S::fn_hint));
     draw_chart(app, ui);
     draw_breakdown(st);
     draw_histogram(st);
@@ -565,62 +580,57 @@ void draw_results(App& app, UiState& ui) {
 
 void draw_header(Session& session, FunnelState& st, UiState& ui) {
     ImGui::SetNextItemWidth(260 * ui.scale);
-    if (ImGui::InputTextWithHint("##funnel_name", "Funnel name", &st.draft.name)) funnel_changed(st);
+    if (ImGui::InputTextWithHint("##funnel_name", tr(S::fn_name_hint), &st.draft.name)) funnel_changed(st);
     ImGui::SameLine();
-    ImGui::TextDisabled(st.opened_id.empty()              ? "(not saved)"
-                        : funnel_saved_as_is(session, st) ? "(saved)"
-                                                          : "(changed)");
+    ImGui::TextDisabled("%s", tr(st.opened_id.empty()              ? S::fn_not_saved
+                                 : funnel_saved_as_is(session, st) ? S::fn_saved
+                                                                   : S::fn_changed));
     ImGui::SameLine(0, 24 * ui.scale);
     if (funnel_pending(session, st)) {
-        ImGui::TextDisabled("Counting...");
+        ImGui::TextDisabled("%s", tr(S::fn_counting));
         ImGui::SameLine();
         ImGui::ProgressBar(st.job.progress(), ImVec2(120 * ui.scale, ImGui::GetTextLineHeight()), "");
     }
-    if (ImGui::Button("Save##funnel")) save_funnel(session, st, false);
+    if (ImGui::Button(label(S::fn_save, "Save##funnel").c_str())) save_funnel(session, st, false);
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip(st.opened_id.empty() ? "Save to the workspace (kept in this browser)"
-                                               : "Save the changes to this saved funnel");
+        ImGui::SetTooltip("%s", tr(st.opened_id.empty() ? S::fn_save_tip_new : S::fn_save_tip));
     ImGui::SameLine();
     ImGui::BeginDisabled(st.opened_id.empty());
-    if (ImGui::Button("Save as new##funnel")) save_funnel(session, st, true);
+    if (ImGui::Button(label(S::fn_save_as_new, "Save as new##funnel").c_str()))
+        save_funnel(session, st, true);
     ImGui::EndDisabled();
     ImGui::SameLine();
-    if (ImGui::Button("New##funnel")) new_funnel_draft(st);
+    if (ImGui::Button(label(S::fn_new, "New##funnel").c_str())) new_funnel_draft(st);
     ImGui::SameLine();
-    if (ImGui::Button("Copy JSON##funnel")) {
+    if (ImGui::Button(label(S::fn_copy_json, "Copy JSON##funnel").c_str())) {
         std::string text = funnel_json(st.draft).dump(2, ' ', false, json::error_handler_t::replace);
         ImGui::SetClipboardText(text.c_str());
-        session.post(Level::Info, "Copied the funnel definition as JSON (segx.run reads it)");
+        session.post(Level::Info, trf(S::fn_copied_json, {"segx.run"}));
     }
     ImGui::SameLine();
-    if (ImGui::Button("Download JSON##funnel")) {
+    if (ImGui::Button(label(S::fn_download_json, "Download JSON##funnel").c_str())) {
         ui.download = {file_name_for(st.draft.name, ".segx.json"), "application/json",
                        funnel_json(st.draft).dump(2, ' ', false, json::error_handler_t::replace)};
     }
     ImGui::SameLine();
-    if (ImGui::Button("Import JSON##funnel")) ui.import_requested = true;
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip(
-            "Open a funnel, an audience or a whole workspace (.json). Nothing changes unless it is valid.");
+    if (ImGui::Button(label(S::fn_import_json, "Import JSON##funnel").c_str())) ui.import_requested = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::fn_import_tip));
     ImGui::SameLine();
-    if (ImGui::Button("Copy link##funnel"))
+    if (ImGui::Button(label(S::fn_copy_link, "Copy link##funnel").c_str()))
         ui.share_request = funnel_json(st.draft).dump(-1, ' ', false, json::error_handler_t::replace);
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("A link that opens this funnel (the definition only: no data is in it)");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::fn_copy_link_tip));
     ImGui::SameLine();
-    if (ImGui::Button("Copy SQL##funnel")) {
+    if (ImGui::Button(label(S::fn_copy_sql, "Copy SQL##funnel").c_str())) {
         std::string sql, problem;
         if (funnel_sql_text(session, st, &sql, &problem)) {
             ImGui::SetClipboardText(sql.c_str());
-            session.post(Level::Info, "Copied the funnel as DuckDB SQL");
+            session.post(Level::Info, tr(S::fn_copied_sql));
         } else {
-            session.post(Level::Error, "No SQL: " + problem);
+            session.post(Level::Error, trf(S::fn_no_sql, {problem}));
         }
     }
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip(
-            "DuckDB SQL giving the same per-step users (and breakdown rows) over tables \"users\" and "
-            "\"events\"");
+        ImGui::SetTooltip("%s", trf(S::fn_copy_sql_tip, {"\"users\"", "\"events\""}).c_str());
 }
 
 } // namespace
@@ -628,8 +638,7 @@ void draw_header(Session& session, FunnelState& st, UiState& ui) {
 void draw_funnels(App& app, UiState& ui) {
     Session& session = app.session;
     FunnelState& st = app.funnels;
-    if (session.model.users.size() == 0)
-        ImGui::TextDisabled("No mapped data yet: steps can be written, and are counted once data is loaded.");
+    if (session.model.users.size() == 0) ImGui::TextDisabled("%s", tr(S::fn_no_data));
     draw_header(session, st, ui);
     ImGui::Separator();
     float left = std::floor(ImGui::GetContentRegionAvail().x * 0.45f);
@@ -650,10 +659,10 @@ void draw_funnels(App& app, UiState& ui) {
 
 void draw_funnel_rail(Session& session, FunnelState& st, UiState& ui) {
     ImGui::Spacing();
-    ImGui::TextDisabled("SAVED FUNNELS");
+    ImGui::TextDisabled("%s", tr(S::fn_saved_funnels));
     ImGui::Separator();
     std::vector<Funnel>& saved = session.workspace.saved.funnels;
-    if (saved.empty()) ImGui::TextDisabled("None yet: build one in the Funnels tab.");
+    if (saved.empty()) ImGui::TextDisabled("%s", tr(S::fn_saved_none));
     int act_rename = -1, act_duplicate = -1, act_delete = -1;
     for (int i = 0; i < int(saved.size()); ++i) {
         const Funnel& f = saved[size_t(i)];
@@ -675,11 +684,12 @@ void draw_funnel_rail(Session& session, FunnelState& st, UiState& ui) {
             ui.select_tab = "Funnels";
         }
         if (open && ui.renaming_funnel != i) {
-            if (ImGui::SmallButton(("Rename##" + f.id).c_str())) act_rename = i;
+            if (ImGui::SmallButton(label(S::fn_rename, ("Rename##" + f.id).c_str()).c_str())) act_rename = i;
             ImGui::SameLine();
-            if (ImGui::SmallButton(("Duplicate##" + f.id).c_str())) act_duplicate = i;
+            if (ImGui::SmallButton(label(S::fn_duplicate, ("Duplicate##" + f.id).c_str()).c_str()))
+                act_duplicate = i;
             ImGui::SameLine();
-            if (ImGui::SmallButton(("Delete##" + f.id).c_str())) act_delete = i;
+            if (ImGui::SmallButton(label(S::fn_delete, ("Delete##" + f.id).c_str()).c_str())) act_delete = i;
         }
         ImGui::PopID();
     }
@@ -688,8 +698,10 @@ void draw_funnel_rail(Session& session, FunnelState& st, UiState& ui) {
     if (act_duplicate >= 0) duplicate_saved_funnel(session, size_t(act_duplicate));
     if (act_delete >= 0) delete_saved_funnel(session, st, size_t(act_delete)), ui.renaming_funnel = -1;
     if (!st.deleted.empty()) {
-        std::string label = "Undo delete of \"" + st.deleted.back().funnel.name + "\"";
-        if (ImGui::SmallButton(label.c_str())) undo_delete_funnel(session, st);
+        const std::string& name = st.deleted.back().funnel.name;
+        std::string id = format_text(tr(S::fn_undo_delete, Language::En), {name});
+        if (ImGui::SmallButton((trf(S::fn_undo_delete, {name}) + "###" + id).c_str()))
+            undo_delete_funnel(session, st);
     }
 }
 

@@ -1,6 +1,7 @@
 #include "app/lifecycle/lifecycle_state.h"
 
 #include "app/audiences/audience_state.h"
+#include "app/i18n/i18n.h"
 #include "app/session.h"
 #include "core/lifecycle/json.h"
 
@@ -33,7 +34,7 @@ std::string audience_with_filter(const json& rule, const json& filter, const std
 bool open_json(Session& session, AudienceState& audiences, const std::string& doc) {
     std::vector<DefinitionError> errors = open_definition(session, audiences, doc);
     if (!errors.empty()) {
-        session.post(Level::Error, "Could not open the audience: " + errors.front().to_string());
+        session.post(Level::Error, trf(S::lc_open_audience_failed, {errors.front().to_string()}));
         return false;
     }
     return true;
@@ -108,7 +109,7 @@ std::string group_audience_json(const Board& board, const std::string& group, co
 bool open_stage_audience(Session& session, AudienceState& audiences, const Lifecycle& chart,
                          const std::string& stage, const std::string& what) {
     if (std::find(kLifecycleStages.begin(), kLifecycleStages.end(), stage) == kLifecycleStages.end()) {
-        session.post(Level::Error, "No lifecycle stage named \"" + stage + "\"");
+        session.post(Level::Error, trf(S::lc_no_such_stage, {stage}));
         return false;
     }
     return open_json(session, audiences, stage_audience_json(chart, stage, what));
@@ -117,7 +118,7 @@ bool open_stage_audience(Session& session, AudienceState& audiences, const Lifec
 bool open_group_audience(Session& session, AudienceState& audiences, const Board& board,
                          const std::string& group, const std::string& what) {
     if (std::find(kBoardGroups.begin(), kBoardGroups.end(), group) == kBoardGroups.end()) {
-        session.post(Level::Error, "No board group named \"" + group + "\"");
+        session.post(Level::Error, trf(S::lc_no_such_group, {group}));
         return false;
     }
     return open_json(session, audiences, group_audience_json(board, group, what));

@@ -6,6 +6,7 @@
 
 #include "app/audiences/ui_audience.h" // the event picker, shared with the audience builder
 #include "app/charts.h"
+#include "app/i18n/i18n.h"
 #include "app/theme.h"
 #include "app/widget_registry.h"
 #include "core/model/top_values.h"
@@ -22,10 +23,20 @@ using json = nlohmann::json;
 
 namespace {
 
-const char* const kPeriodLabels[] = {"day", "week", "month"};
-const char* const kModeLabels[] = {"exact", "on or after"};
-const char* const kModeHelp[] = {"A return counts in the period it happens in",
-                                 "A return counts in its period and every period before it"};
+// Combo items are drawn as label(key, "<English>##<combo id>"), so tests click "month##retention.period".
+const S kPeriodLabels[] = {S::ret_period_day, S::ret_period_week, S::ret_period_month};
+const char* const kPeriodIds[] = {"day", "week", "month"};
+const S kModeLabels[] = {S::ret_mode_exact, S::ret_mode_on_or_after};
+const char* const kModeIds[] = {"exact", "on or after"};
+const S kModeHelp[] = {S::ret_mode_exact_help, S::ret_mode_on_or_after_help};
+
+// "week 3" / "第 3 周": period k of an answer's unit ("day", "week" or "month").
+std::string period_index(const std::string& unit, size_t k) {
+    const S kIndex[] = {S::ret_index_day, S::ret_index_week, S::ret_index_month};
+    for (int i = 0; i < 3; ++i)
+        if (unit == kPeriodIds[i]) return trf(kIndex[i], {std::to_string(k)});
+    return unit + " " + std::to_string(k);
+}
 
 std::string pct(double share) {
     char buf[32];
@@ -41,9 +52,10 @@ void draw_problems(const std::vector<DefinitionError>& errors) {
 bool period_combo(const char* id, PeriodUnit& unit, float width) {
     bool changed = false;
     ImGui::SetNextItemWidth(width);
-    if (begin_combo(id, kPeriodLabels[int(unit)])) {
+    if (begin_combo(id, tr(kPeriodLabels[int(unit)]))) {
         for (int i = 0; i < 3; ++i)
-            if (ImGui::Selectable((std::string(kPeriodLabels[i]) + id).c_str(), int(unit) == i) &&
+            if (ImGui::Selectable(label(kPeriodLabels[i], (std::string(kPeriodIds[i]) + id).c_str()).c_str(),
+                                  int(unit) == i) &&
                 int(unit) != i)
                 unit = PeriodUnit(i), changed = true;
         ImGui::EndCombo();
@@ -64,34 +76,35 @@ PickSource date_attribute_names(const Session& session) {
 }
 
 // "Copy SQL": the definition compiled to one DuckDB statement over "users" and "events".
-void copy_sql_button(Session& session, const char* label, const json& definition, const char* what) {
-    if (ImGui::SmallButton(label)) {
+void copy_sql_button(Session& session, const char* id, const json& definition) {
+    if (ImGui::SmallButton(label(S::ret_copy_sql, id).c_str())) {
         std::string sql, problem;
         if (definition_sql_text(session, definition, &sql, &problem)) {
             ImGui::SetClipboardText(sql.c_str());
-            session.post(Level::Info, std::string("Copied the ") + what + " as DuckDB SQL");
+            session.post(Level::Info, tr(S::ret_copied_sql));
         } else {
-            session.post(Level::Error, "No SQL: " + problem);
+            session.post(Level::Error, trf(S::ret_no_sql, {problem}));
         }
     }
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("DuckDB SQL that computes the same numbers over tables \"users\" and \"events\"");
+        ImGui::SetTooltip("%s", trf(S::ret_copy_sql_tip, {"\"users\"", "\"events\""}).c_str());
 }
 
 bool draw_settings(Session& session, RetentionState& st, float u) {
     Retention& r = st.draft;
     bool changed = false;
-    ImGui::TextUnformatted("Cohorts by");
+    ImGui::TextUnformatted(tr(S::ret_cohorts_by));
     ImGui::SameLine();
     changed |= period_combo("##retention.period", r.period, 90 * u);
     ImGui::SameLine();
     // A cohort is the period of a user's first start event, or of a date attribute (a signup date).
     ImGui::SetNextItemWidth(120 * u);
-    if (begin_combo("##retention.start.kind", r.start.attribute ? "of the date" : "of the first")) {
+    if (begin_combo("##retention.start.kind",
+                    tr(r.start.attribute ? S::ret_start_date : S::ret_start_first))) {
         for (int i = 0; i < 2; ++i) {
-            const char* label =
-                i ? "of the date##retention.start.kind" : "of the first##retention.start.kind";
-            if (ImGui::Selectable(label, int(r.start.attribute) == i) && int(r.start.attribute) != i)
+            std::string item = i ? label(S::ret_start_date, "of the date##retention.start.kind")
+                                 : label(S::ret_start_first, "of the first##retention.start.kind");
+            if (ImGui::Selectable(item.c_str(), int(r.start.attribute) == i) && int(r.start.attribute) != i)
                 r.start = RetentionStart{i == 1, ""}, changed = true;
         }
         ImGui::EndCombo();
@@ -99,39 +112,42 @@ bool draw_settings(Session& session, RetentionState& st, float u) {
     ImGui::SameLine();
     if (r.start.attribute)
         changed |= pick_combo("##retention.start.attribute", r.start.name, date_attribute_names(session),
-                              160 * u, "date attribute");
+                              160 * u, tr(S::ret_pick_date_attribute));
     else
-        changed |=
-            pick_combo("##retention.start.event", r.start.name, event_names(session), 160 * u, "start event");
+        changed |= pick_combo("##retention.start.event", r.start.name, event_names(session), 160 * u,
+                              tr(S::ret_pick_start_event));
     ImGui::SameLine();
-    ImGui::TextUnformatted("returning with");
+    ImGui::TextUnformatted(tr(S::ret_returning_with));
     ImGui::SameLine();
     std::string ret = r.returns.any ? "" : r.returns.event;
-    if (pick_combo("##retention.return.event", ret, event_names(session), 160 * u, "any event")) {
+    if (pick_combo("##retention.return.event", ret, event_names(session), 160 * u,
+                   tr(S::ret_pick_any_event))) {
         r.returns = RetentionReturn{ret.empty(), ret};
         changed = true;
     }
     if (!r.returns.any) {
         ImGui::SameLine(0, 2);
-        if (ImGui::SmallButton("any##retention.return.any")) r.returns = RetentionReturn{}, changed = true;
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Count any event as a return");
+        if (ImGui::SmallButton(label(S::ret_any, "any##retention.return.any").c_str()))
+            r.returns = RetentionReturn{}, changed = true;
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::ret_any_tip));
     }
 
-    ImGui::TextUnformatted("Counting");
+    ImGui::TextUnformatted(tr(S::ret_counting_mode));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(110 * u);
-    if (begin_combo("##retention.mode", kModeLabels[int(r.mode)])) {
+    if (begin_combo("##retention.mode", tr(kModeLabels[int(r.mode)]))) {
         for (int i = 0; i < 2; ++i) {
-            if (ImGui::Selectable((std::string(kModeLabels[i]) + "##retention.mode").c_str(),
-                                  int(r.mode) == i) &&
+            if (ImGui::Selectable(
+                    label(kModeLabels[i], (std::string(kModeIds[i]) + "##retention.mode").c_str()).c_str(),
+                    int(r.mode) == i) &&
                 int(r.mode) != i)
                 r.mode = RetentionMode(i), changed = true;
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kModeHelp[i]);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(kModeHelp[i]));
         }
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    ImGui::TextUnformatted("over");
+    ImGui::TextUnformatted(tr(S::ret_over));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(90 * u);
     int periods = int(r.periods);
@@ -140,9 +156,9 @@ bool draw_settings(Session& session, RetentionState& st, float u) {
         changed = true;
     }
     ImGui::SameLine();
-    ImGui::TextDisabled("periods (1 to %d)", int(kMaxRetentionPeriods));
+    ImGui::TextDisabled("%s", trf(S::ret_periods_range, {std::to_string(kMaxRetentionPeriods)}).c_str());
     ImGui::SameLine();
-    copy_sql_button(session, "Copy SQL##retention.sql", retention_json(r), "retention");
+    copy_sql_button(session, "Copy SQL##retention.sql", retention_json(r));
     return changed;
 }
 
@@ -156,7 +172,7 @@ void draw_triangle(const json& answer, float u) {
     const json& mean = answer.at("mean");
     size_t cells = mean.size();
     if (cohorts.empty() || cells == 0) {
-        ImGui::TextDisabled("No cohorts: the model has no events yet.");
+        ImGui::TextDisabled("%s", tr(S::ret_no_cohorts));
         return;
     }
     std::string unit = answer.value("period", "week");
@@ -167,12 +183,12 @@ void draw_triangle(const json& answer, float u) {
         std::min(14.0f, float(cohorts.size()) + 1.5f) * (cell_h + 2 * ImGui::GetStyle().CellPadding.y);
     if (!ImGui::BeginTable("##retention.triangle", int(cells) + 2, flags, ImVec2(0, height))) return;
     ImGui::TableSetupScrollFreeze(2, 1);
-    ImGui::TableSetupColumn("cohort");
-    ImGui::TableSetupColumn("users");
+    ImGui::TableSetupColumn(label(S::ret_column_cohort, "cohort").c_str());
+    ImGui::TableSetupColumn(label(S::ret_column_users, "users").c_str());
     float cell_w = ImGui::CalcTextSize("100.0%").x + 8 * u;
     for (size_t k = 0; k < cells; ++k)
-        ImGui::TableSetupColumn((unit + " " + std::to_string(k)).c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                cell_w);
+        ImGui::TableSetupColumn((period_index(unit, k) + "###" + unit + " " + std::to_string(k)).c_str(),
+                                ImGuiTableColumnFlags_WidthFixed, cell_w);
     ImGui::TableHeadersRow();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     for (size_t row = 0; row < cohorts.size(); ++row) {
@@ -207,11 +223,12 @@ void draw_triangle(const json& answer, float u) {
             dl->AddText(p, text, size > 0 ? pct(share).c_str() : "-");
             dl->AddText(ImVec2(p.x, p.y + ImGui::GetTextLineHeight()), text, format_count(n).c_str());
             if (ImGui::IsItemHovered())
-                ImGui::SetTooltip("Cohort of %s (%s users), %s %zu\n%s users returned: %s of the cohort%s%s",
-                                  c.value("start", "").c_str(), format_count(size).c_str(), unit.c_str(), k,
-                                  format_count(n).c_str(), pct(share).c_str(),
-                                  done ? "" : "\nIncomplete: the period is not over at as-of",
-                                  k == 0 ? "\n(period 0 is the cohort itself)" : "");
+                ImGui::SetTooltip("%s%s%s",
+                                  trf(S::ret_cell_tip, {c.value("start", ""), format_count(size),
+                                                        period_index(unit, k), format_count(n), pct(share)})
+                                      .c_str(),
+                                  done ? "" : tr(S::ret_cell_incomplete),
+                                  k == 0 ? tr(S::ret_cell_period_zero) : "");
         }
     }
     ImGui::EndTable();
@@ -229,12 +246,13 @@ PickSource saved_audience_ids(const Session& session) {
 }
 
 void draw_compare_settings(Session& session, RetentionState& st, float u) {
-    ImGui::TextUnformatted("Compare with");
+    ImGui::TextUnformatted(tr(S::ret_compare_with));
     for (size_t i = 0; i < kRetentionCompares; ++i) {
         ImGui::SameLine();
         std::string id = st.compare[i].audience;
         const std::string label = "##retention.compare." + std::to_string(i);
-        if (pick_combo(label.c_str(), id, saved_audience_ids(session), 150 * u, "a saved audience"))
+        if (pick_combo(label.c_str(), id, saved_audience_ids(session), 150 * u,
+                       tr(S::ret_pick_saved_audience)))
             set_compare_audience(st, i, id);
         if (!st.compare[i].audience.empty()) {
             ImGui::SameLine(0, 2);
@@ -258,11 +276,11 @@ std::vector<double> mean_curve(const json& answer) {
 void draw_mean(const RetentionState& st, const json& answer, float u) {
     std::vector<double> values = mean_curve(answer);
     ImGui::Spacing();
-    ImGui::TextDisabled("MEAN RETENTION");
+    ImGui::TextDisabled("%s", tr(S::ret_mean));
     ImGui::SameLine();
-    ImGui::TextDisabled("weighted by cohort size, over the complete cells of each period");
+    ImGui::TextDisabled("%s", tr(S::ret_mean_help));
     if (values.empty()) {
-        ImGui::TextDisabled("No complete cohort yet.");
+        ImGui::TextDisabled("%s", tr(S::ret_no_complete_cohort));
         return;
     }
     std::string unit = answer.value("period", "week");
@@ -272,7 +290,9 @@ void draw_mean(const RetentionState& st, const json& answer, float u) {
             series.push_back({c.audience, mean_curve(c.run.answer), 0});
     if (!series.empty()) {
         // Curves compared: the draft's, then each audience's, over the longest of them.
-        series.insert(series.begin(), {st.draft.audience.is_null() ? "all users" : "this filter", values, 0});
+        series.insert(
+            series.begin(),
+            {tr(st.draft.audience.is_null() ? S::ret_series_all : S::ret_series_filter), values, 0});
         const ImU32 colors[] = {kChartLine, IM_COL32(230, 120, 40, 255), IM_COL32(60, 170, 90, 255)};
         size_t n = 0;
         for (size_t s = 0; s < series.size(); ++s) {
@@ -282,7 +302,7 @@ void draw_mean(const RetentionState& st, const json& answer, float u) {
         for (ChartSeries& s : series) s.values.resize(n, std::nan(""));
         lines_chart(
             "##retention.mean", series.data(), series.size(), n,
-            [&](size_t k) { return unit + " " + std::to_string(k); }, ImVec2(0, 200 * u),
+            [&](size_t k) { return period_index(unit, k); }, ImVec2(0, 200 * u),
             [](double v) {
                 char buf[32];
                 std::snprintf(buf, sizeof buf, "%.1f%%", v);
@@ -291,8 +311,8 @@ void draw_mean(const RetentionState& st, const json& answer, float u) {
         return;
     }
     line_chart(
-        "##retention.mean", values.data(), values.size(),
-        [&](size_t k) { return unit + " " + std::to_string(k); }, ImVec2(0, 200 * u),
+        "##retention.mean", values.data(), values.size(), [&](size_t k) { return period_index(unit, k); },
+        ImVec2(0, 200 * u),
         [](double v) {
             char buf[32];
             std::snprintf(buf, sizeof buf, "%.1f%%", v);
@@ -309,24 +329,23 @@ void draw_retention(App& app, UiState& ui) {
     if (draw_settings(session, st, u)) retention_changed(st);
     draw_compare_settings(session, st, u);
     if (retention_pending(session, st)) {
-        ImGui::TextDisabled("Counting...");
+        ImGui::TextDisabled("%s", tr(S::ret_counting));
         ImGui::SameLine();
         ImGui::ProgressBar(st.run.job.progress(), ImVec2(120 * u, ImGui::GetTextLineHeight()), "");
     }
     ImGui::Separator();
     if (st.draft.start.name.empty()) {
-        ImGui::TextDisabled(st.draft.start.attribute
-                                ? "Choose the date attribute that puts a user in a cohort."
-                                : "Choose the start event that puts a user in a cohort.");
+        ImGui::TextDisabled("%s",
+                            tr(st.draft.start.attribute ? S::ret_choose_attribute : S::ret_choose_event));
         return;
     }
     draw_problems(st.run.errors);
     const json& answer = st.run.answer;
     if (!answer.is_object()) return;
-    ImGui::TextDisabled(
-        "%s users · %.1f ms · hover a cell for its numbers; hatched cells are not over yet. "
-        "(No audience rule names a cohort cell yet: a click opens nothing.)",
-        format_count(answer.value("population", 0.0)).c_str(), st.run.eval_ms);
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.1f", st.run.eval_ms);
+    ImGui::TextDisabled("%s",
+                        trf(S::ret_summary, {format_count(answer.value("population", 0.0)), ms}).c_str());
     ImGui::BeginChild("##retention_results", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     draw_triangle(answer, u);
     draw_mean(st, answer, u);

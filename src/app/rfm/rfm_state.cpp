@@ -1,5 +1,7 @@
 #include "app/rfm/rfm_state.h"
 
+#include "app/i18n/i18n.h"
+#include "app/rfm/segment_names.h"
 #include "app/session.h"
 #include "core/rfm/csv.h"
 #include "core/rfm/engine.h"
@@ -73,9 +75,8 @@ static bool apply_owners(RfmState& st, const std::vector<int>& owners, std::vect
                 }
         if (n == 0) continue; // painted over entirely: removed
         if (n != (r_hi - r_lo + 1) * (f_hi - f_lo + 1)) {
-            *problem = "\"" + segments[k].name +
-                       "\" would no longer be one range of R by one range of F: paint a rectangle "
-                       "(shift-click paints from the last cell)";
+            *problem = trf(segx::S::rfm_problem_not_rectangle,
+                           {rfm_segment_display_name(segments[k].name, language()), "shift"});
             return false;
         }
         segments[k].r = {r_lo, r_hi};
@@ -92,9 +93,7 @@ static bool apply_owners(RfmState& st, const std::vector<int>& owners, std::vect
 static bool grid_editable(const RfmState& st, std::vector<int>* owners, std::string* problem) {
     *owners = rfm_grid_owners(st.draft);
     if (!owners->empty()) return true;
-    *problem = rfm_uses_m(st.draft.segments)
-                   ? "These segments bound M, so an (R, F) cell may hold several: rename and recolour only"
-                   : "Fix the segments' problems first (or reset the grid)";
+    *problem = rfm_uses_m(st.draft.segments) ? tr(S::rfm_problem_bounds_m) : tr(S::rfm_problem_fix_first);
     return false;
 }
 
@@ -104,7 +103,7 @@ bool paint_rfm_cells(RfmState& st, size_t segment, int r1, int f1, int r2, int f
     const int S = rfm_max_score(st.draft.method);
     if (segment >= st.draft.segments.size() || std::min({r1, f1, r2, f2}) < 1 ||
         std::max({r1, f1, r2, f2}) > S) {
-        *problem = "No such segment or cell";
+        *problem = tr(segx::S::rfm_problem_no_segment_or_cell);
         return false;
     }
     for (int r = std::min(r1, r2); r <= std::max(r1, r2); r++)
@@ -118,17 +117,17 @@ bool add_rfm_segment(RfmState& st, int r, int f, std::string* problem) {
     if (!grid_editable(st, &owners, problem)) return false;
     const int S = rfm_max_score(st.draft.method);
     if (r < 1 || f < 1 || r > S || f > S) {
-        *problem = "No such cell";
+        *problem = tr(segx::S::rfm_problem_no_cell);
         return false;
     }
     if (st.draft.segments.size() >= kMaxRfmSegments) {
-        *problem = "At most " + std::to_string(kMaxRfmSegments) + " segments";
+        *problem = trf(segx::S::rfm_problem_max_segments, {std::to_string(kMaxRfmSegments)});
         return false;
     }
     std::vector<RfmSegment> segments = st.draft.segments;
     RfmSegment added;
     for (size_t n = segments.size() + 1;; n++) {
-        added.name = "Segment " + std::to_string(n);
+        added.name = trf(segx::S::rfm_new_segment_name, {std::to_string(n)});
         if (std::none_of(segments.begin(), segments.end(),
                          [&](const RfmSegment& s) { return s.name == added.name; }))
             break;
@@ -257,7 +256,7 @@ bool rfm_sql_text(Session& session, const RfmState& st, std::string* sql, std::s
     }
     const json& errors = r["errors"];
     *problem = errors.empty()
-                   ? "it does not compile"
+                   ? tr(S::rfm_not_compiled)
                    : DefinitionError{errors[0].value("path", ""), errors[0].value("message", "")}.to_string();
     return false;
 }
@@ -317,7 +316,7 @@ std::string rfm_cell_audience_json(int r, int f, const std::string& settings) {
 static std::string segment_audience_json(const std::string& name, const std::string& settings) {
     json rule = {{"kind", "rfm"}, {"segments", {name}}};
     if (!settings.empty()) rule["rfm"] = settings;
-    return audience_doc("RFM " + name, rule);
+    return audience_doc("RFM " + rfm_segment_display_name(name, language()), rule);
 }
 
 std::string rfm_segment_audience_json(const RfmState& st, size_t segment) {
@@ -328,7 +327,7 @@ std::string rfm_segment_audience_json(const RfmState& st, size_t segment) {
 static bool open_audience(Session& session, AudienceState& audiences, const std::string& doc) {
     std::vector<DefinitionError> errors = open_definition(session, audiences, doc);
     if (!errors.empty()) {
-        session.post(Level::Error, "Could not open the audience: " + errors.front().to_string());
+        session.post(Level::Error, trf(S::rfm_open_audience_failed, {errors.front().to_string()}));
         return false;
     }
     return true;
@@ -337,7 +336,7 @@ static bool open_audience(Session& session, AudienceState& audiences, const std:
 bool open_rfm_cell_audience(Session& session, const RfmState& st, AudienceState& audiences, int r, int f) {
     int top = rfm_max_score(st.draft.method);
     if (r < 1 || r > top || f < 1 || f > top) {
-        session.post(Level::Error, "No such RFM cell");
+        session.post(Level::Error, tr(S::rfm_no_such_cell));
         return false;
     }
     return open_audience(session, audiences, rfm_cell_audience_json(r, f, rfm_rule_settings(session, st)));
@@ -346,7 +345,7 @@ bool open_rfm_cell_audience(Session& session, const RfmState& st, AudienceState&
 bool open_rfm_segment_audience(Session& session, const RfmState& st, AudienceState& audiences,
                                size_t segment) {
     if (segment >= st.draft.segments.size()) {
-        session.post(Level::Error, "No such RFM segment");
+        session.post(Level::Error, tr(S::rfm_no_such_segment));
         return false;
     }
     return open_audience(

@@ -4,6 +4,8 @@
 
 #include "app/audiences/audience_state.h" // file_name_for
 #include "app/charts.h"
+#include "app/i18n/i18n.h"
+#include "app/rfm/segment_names.h"
 #include "app/theme.h"
 #include "app/widget_registry.h"
 #include "imgui.h"
@@ -55,14 +57,20 @@ void draw_problems(const std::vector<DefinitionError>& errors, const std::string
     }
 }
 
-const char* const kMethodLabels[] = {"quantile", "thresholds", "mean"};
-const char* const kMethodHelp[] = {"Scores 1-5: five equal groups of customers per metric",
-                                   "Scores 1-5: fixed cut points per metric",
-                                   "Scores 1-2: at least as good as the customers' mean, or not"};
-const char* const kMonetaryLabels[] = {"total", "mean_order"};
-const char* const kMonetaryHelp[] = {"M is the customer's total revenue", "M is the revenue per order"};
-const char* const kColorByLabels[] = {"customers", "mean M", "revenue share"};
-const char* const kTemplateLabels[] = {"10-segment R×F grid", "8-class R/F/M (mean)"};
+// Combo items are drawn as label(key, id): the English word stays the id tests click.
+const S kMethodLabels[] = {S::rfm_method_quantile, S::rfm_method_thresholds, S::rfm_method_mean};
+const char* const kMethodIds[] = {"quantile", "thresholds", "mean"};
+const S kMethodHelp[] = {S::rfm_method_quantile_help, S::rfm_method_thresholds_help, S::rfm_method_mean_help};
+const S kMonetaryLabels[] = {S::rfm_monetary_total, S::rfm_monetary_mean_order};
+const char* const kMonetaryIds[] = {"total", "mean_order"};
+const S kMonetaryHelp[] = {S::rfm_monetary_total_help, S::rfm_monetary_mean_order_help};
+const S kColorByLabels[] = {S::rfm_color_customers, S::rfm_color_mean_m, S::rfm_color_revenue_share};
+const char* const kColorByIds[] = {"customers", "mean M", "revenue share"};
+const S kTemplateLabels[] = {S::rfm_template_grid, S::rfm_template_eight};
+const char* const kTemplateIds[] = {"10-segment R×F grid", "8-class R/F/M (mean)"};
+
+// A stored segment name as the page shows it (template names in the active language).
+std::string shown_name(const std::string& stored) { return rfm_segment_display_name(stored, language()); }
 
 // A segment's colour: its own "#rrggbb", else the palette's by position.
 ImU32 segment_color(const RfmSegment& s, size_t i) {
@@ -87,9 +95,7 @@ std::string hex_color(const float rgb[3]) {
 // The grid editor beside the heat map: the segments (pick the one to paint, rename, recolour),
 // "Add a segment", and why the last edit was refused.
 void draw_grid_editor(RfmState& st) {
-    ImGui::TextDisabled(
-        "Click a cell to paint it into the chosen segment; shift-click paints the rectangle "
-        "from the last cell.");
+    ImGui::TextDisabled("%s", trf(S::rfm_editor_help, {"shift"}).c_str());
     // Two segments a row, in a strip of fixed height above the charts (so it never pushes them
     // off screen); it scrolls when there are many segments.
     const float row_h = ImGui::GetFrameHeightWithSpacing();
@@ -107,7 +113,7 @@ void draw_grid_editor(RfmState& st) {
             ImGui::SameLine();
             std::string pick = "##rfm.paint." + std::to_string(i);
             if (ImGui::RadioButton(pick.c_str(), st.paint_segment == i)) st.paint_segment = i;
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Paint cells into this segment");
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::rfm_paint_tip));
             ImGui::SameLine();
             char name[256];
             std::snprintf(name, sizeof name, "%s", seg.name.c_str());
@@ -118,15 +124,22 @@ void draw_grid_editor(RfmState& st) {
                 rfm_changed(st);
             }
             ImGui::SameLine();
+            // A template's name in the other language, beside the stored one being edited.
+            std::string other = rfm_segment_display_name(seg.name, language());
+            if (other != seg.name) ImGui::TextDisabled("%s", other.c_str()), ImGui::SameLine();
+            auto n = [](int v) { return std::to_string(v); };
             ImGui::TextDisabled(
-                "R %d-%d, F %d-%d%s", seg.r.lo, seg.r.hi, seg.f.lo, seg.f.hi,
-                seg.m ? (", M " + std::to_string(seg.m->lo) + "-" + std::to_string(seg.m->hi)).c_str() : "");
+                "%s", seg.m ? trf(S::rfm_segment_range_m, {n(seg.r.lo), n(seg.r.hi), n(seg.f.lo), n(seg.f.hi),
+                                                           n(seg.m->lo), n(seg.m->hi)})
+                                  .c_str()
+                            : trf(S::rfm_segment_range, {n(seg.r.lo), n(seg.r.hi), n(seg.f.lo), n(seg.f.hi)})
+                                  .c_str());
             ImGui::PopID();
         }
         ImGui::EndTable();
     }
     ImGui::EndChild();
-    if (ImGui::Button("Add a segment##rfm")) {
+    if (ImGui::Button(label(S::rfm_add_segment, "Add a segment##rfm").c_str())) {
         int S = rfm_max_score(st.draft.method);
         int r = st.anchor_r ? st.anchor_r : 1, f = st.anchor_f ? st.anchor_f : 1;
         if (add_rfm_segment(st, std::min(r, S), std::min(f, S), &st.edit_problem)) {
@@ -134,8 +147,7 @@ void draw_grid_editor(RfmState& st) {
             st.paint_segment = st.draft.segments.size() - 1;
         }
     }
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("A new segment holding the last clicked cell (R=1 F=1 at first)");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::rfm_add_segment_tip));
     if (!st.edit_problem.empty()) ImGui::TextColored(kErrorText, "%s", st.edit_problem.c_str());
 }
 
@@ -143,11 +155,11 @@ bool draw_thresholds(RfmState& st) {
     bool changed = false;
     struct Row {
         const char* key;
-        const char* caption;
+        S caption;
         std::array<double, 4>* values;
-    } rows[] = {{"r", "R (days since the last purchase)", &st.draft.thresholds.r},
-                {"f", "F (orders)", &st.draft.thresholds.f},
-                {"m", "M (revenue)", &st.draft.thresholds.m}};
+    } rows[] = {{"r", S::rfm_threshold_r, &st.draft.thresholds.r},
+                {"f", S::rfm_threshold_f, &st.draft.thresholds.f},
+                {"m", S::rfm_threshold_m, &st.draft.thresholds.m}};
     for (Row& row : rows) {
         ImGui::PushID(row.key);
         for (int k = 0; k < 4; ++k) {
@@ -158,7 +170,7 @@ bool draw_thresholds(RfmState& st) {
                 (*row.values)[size_t(k)] = v, changed = true;
             ImGui::SameLine();
         }
-        ImGui::TextDisabled("%s", row.caption);
+        ImGui::TextDisabled("%s", tr(row.caption));
         draw_problems(st.errors, std::string("thresholds.") + row.key);
         ImGui::PopID();
     }
@@ -167,55 +179,57 @@ bool draw_thresholds(RfmState& st) {
 
 void draw_settings(RfmState& st) {
     bool changed = false;
-    ImGui::TextUnformatted("Method");
+    ImGui::TextUnformatted(tr(S::rfm_method));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(130 * unit());
-    if (begin_combo("##rfm.method", kMethodLabels[int(st.draft.method)])) {
+    if (begin_combo("##rfm.method", tr(kMethodLabels[int(st.draft.method)]))) {
         for (int i = 0; i < 3; ++i) {
-            if (ImGui::Selectable(kMethodLabels[i], int(st.draft.method) == i))
+            if (ImGui::Selectable(label(kMethodLabels[i], kMethodIds[i]).c_str(), int(st.draft.method) == i))
                 set_rfm_method(st, RfmMethod(i));
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kMethodHelp[i]);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(kMethodHelp[i]));
         }
         ImGui::EndCombo();
     }
     ImGui::SameLine(0, 16 * unit());
-    ImGui::TextUnformatted("Monetary");
+    ImGui::TextUnformatted(tr(S::rfm_monetary));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(130 * unit());
-    if (begin_combo("##rfm.monetary", kMonetaryLabels[int(st.draft.monetary)])) {
+    if (begin_combo("##rfm.monetary", tr(kMonetaryLabels[int(st.draft.monetary)]))) {
         for (int i = 0; i < 2; ++i) {
-            if (ImGui::Selectable(kMonetaryLabels[i], int(st.draft.monetary) == i))
+            if (ImGui::Selectable(label(kMonetaryLabels[i], kMonetaryIds[i]).c_str(),
+                                  int(st.draft.monetary) == i))
                 st.draft.monetary = RfmMonetary(i), changed = true;
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kMonetaryHelp[i]);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(kMonetaryHelp[i]));
         }
         ImGui::EndCombo();
     }
     ImGui::SameLine(0, 16 * unit());
-    ImGui::TextUnformatted("Template");
+    ImGui::TextUnformatted(tr(S::rfm_template));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(190 * unit());
     const bool eight = st.draft.method == RfmMethod::Mean;
-    if (begin_combo("##rfm.template", eight ? kTemplateLabels[1] : kTemplateLabels[0])) {
+    if (begin_combo("##rfm.template", tr(kTemplateLabels[eight ? 1 : 0]))) {
         for (int i = 0; i < 2; ++i)
-            if (ImGui::Selectable(kTemplateLabels[i], eight == (i == 1)))
+            if (ImGui::Selectable(label(kTemplateLabels[i], kTemplateIds[i]).c_str(), eight == (i == 1)))
                 set_rfm_template(st, RfmTemplate(i));
         ImGui::EndCombo();
     }
     ImGui::SameLine(0, 16 * unit());
-    if (ImGui::Button("Reset to the default grid##rfm")) reset_rfm_grid(st);
+    if (ImGui::Button(label(S::rfm_reset_grid, "Reset to the default grid##rfm").c_str())) reset_rfm_grid(st);
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip(st.draft.method == RfmMethod::Mean ? "The 8-class R/F/M template"
-                                                             : "The 10-segment R×F grid");
+        ImGui::SetTooltip("%s", tr(st.draft.method == RfmMethod::Mean ? S::rfm_reset_grid_tip_eight
+                                                                      : S::rfm_reset_grid_tip_grid));
     ImGui::SameLine(0, 16 * unit());
-    ImGui::TextUnformatted("Colour by");
+    ImGui::TextUnformatted(tr(S::rfm_color_by));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(130 * unit());
-    if (begin_combo("##rfm.color_by", kColorByLabels[int(st.color_by)])) {
+    if (begin_combo("##rfm.color_by", tr(kColorByLabels[int(st.color_by)]))) {
         for (int i = 0; i < 3; ++i)
-            if (ImGui::Selectable(kColorByLabels[i], int(st.color_by) == i)) st.color_by = RfmColorBy(i);
+            if (ImGui::Selectable(label(kColorByLabels[i], kColorByIds[i]).c_str(), int(st.color_by) == i))
+                st.color_by = RfmColorBy(i);
         ImGui::EndCombo();
     }
-    ImGui::TextDisabled("%s", kMethodHelp[int(st.draft.method)]);
+    ImGui::TextDisabled("%s", tr(kMethodHelp[int(st.draft.method)]));
     if (st.draft.method == RfmMethod::Thresholds) changed |= draw_thresholds(st);
     if (changed) rfm_changed(st);
     // Problems no widget shows beside it (the thresholds' are shown beside them).
@@ -259,15 +273,16 @@ void draw_heat_map(App& app, UiState& ui) {
                     v = revenue > 0 ? number(*c, "revenue") / revenue : 0, text = pct(v);
                     break;
             }
-            if (st.editing && c->contains("segment")) text = c->at("segment").get<std::string>();
+            if (st.editing && c->contains("segment")) text = shown_name(c->at("segment").get<std::string>());
             values[size_t(row * S + col)] = v;
             texts[size_t(row * S + col)] = text;
         }
     }
     double top = values.empty() ? 0 : *std::max_element(values.begin(), values.end());
     std::string legend = st.color_by == RfmColorBy::RevenueShare ? pct(top)
-                         : st.color_by == RfmColorBy::MeanM      ? num(top) + " (mean M)"
-                                                                 : format_count(top) + " customers";
+                         : st.color_by == RfmColorBy::MeanM
+                             ? trf(segx::S::rfm_legend_mean_m, {num(top)})
+                             : trf(segx::S::rfm_legend_customers, {format_count(top)});
     auto cell_id = [&](int row, int col) {
         return "##rfm.cell.r" + std::to_string(r_of(row)) + ".f" + std::to_string(col + 1);
     };
@@ -291,29 +306,28 @@ void draw_heat_map(App& app, UiState& ui) {
     const json* c = find_cell(cells, r, f);
     if (!c) return;
     double n = number(*c, "customers"), rev = number(*c, "revenue");
-    std::string segment = c->contains("segment") ? " · " + c->at("segment").get<std::string>() : "";
-    char text[512];
-    std::snprintf(text, sizeof text,
-                  "R=%d F=%d%s\nCustomers: %s (%s of all customers)\nRevenue: %s (%s of all revenue)\n"
-                  "Mean M: %s",
-                  r, f, segment.c_str(), format_count(n).c_str(),
-                  pct(customers > 0 ? n / customers : 0).c_str(), num(rev).c_str(),
-                  pct(revenue > 0 ? rev / revenue : 0).c_str(), number_or_dash(*c, "mean_m").c_str());
-    st.hover = text;
-    ImGui::SetTooltip(st.editing ? "%s\nClick: paint into the chosen segment"
-                                 : "%s\nClick: open these customers as an audience",
-                      text);
+    std::string segment =
+        c->contains("segment") ? " · " + shown_name(c->at("segment").get<std::string>()) : "";
+    st.hover =
+        trf(segx::S::rfm_cell_tip, {std::to_string(r), std::to_string(f), segment, format_count(n),
+                                    pct(customers > 0 ? n / customers : 0), num(rev),
+                                    pct(revenue > 0 ? rev / revenue : 0), number_or_dash(*c, "mean_m")});
+    ImGui::SetTooltip("%s\n%s", st.hover.c_str(),
+                      tr(st.editing ? segx::S::rfm_cell_click_paint : segx::S::rfm_cell_click_open));
 }
 
 // The segment table's columns, in order; each sorts by its JSON field (name: as text).
-const char* const kSegmentColumns[][2] = {{"segment", "name"},
-                                          {"customers", "customers"},
-                                          {"share", "share"},
-                                          {"revenue", "revenue"},
-                                          {"revenue share", "revenue_share"},
-                                          {"mean R (days)", "mean_r"},
-                                          {"mean F (orders)", "mean_f"},
-                                          {"mean M", "mean_m"}};
+const struct {
+    S title;
+    const char* key;
+} kSegmentColumns[] = {{S::rfm_column_segment, "name"},
+                       {S::rfm_column_customers, "customers"},
+                       {S::rfm_column_share, "share"},
+                       {S::rfm_column_revenue, "revenue"},
+                       {S::rfm_column_revenue_share, "revenue_share"},
+                       {S::rfm_column_mean_r, "mean_r"},
+                       {S::rfm_column_mean_f, "mean_f"},
+                       {S::rfm_column_mean_m, "mean_m"}};
 
 void draw_segment_table(App& app, UiState& ui) {
     RfmState& st = app.rfm;
@@ -324,14 +338,14 @@ void draw_segment_table(App& app, UiState& ui) {
     float height = std::min(14.0f, float(segments.size()) + 1.5f) * ImGui::GetFrameHeightWithSpacing();
     if (!ImGui::BeginTable("##rfm.segments", 8, flags, ImVec2(0, height))) return;
     ImGui::TableSetupScrollFreeze(1, 1);
-    for (auto& c : kSegmentColumns) ImGui::TableSetupColumn(c[0]);
+    for (auto& c : kSegmentColumns) ImGui::TableSetupColumn(label(c.title, c.key).c_str());
     ImGui::TableHeadersRow();
     // The rows in the order of the sort specs (the definition's order when unsorted).
     std::vector<size_t> order(segments.size());
     std::iota(order.begin(), order.end(), 0);
     if (const ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsCount > 0) {
         const ImGuiTableColumnSortSpecs& s = specs->Specs[0];
-        const char* key = kSegmentColumns[s.ColumnIndex][1];
+        const char* key = kSegmentColumns[s.ColumnIndex].key;
         bool ascending = s.SortDirection == ImGuiSortDirection_Ascending;
         auto less = [&](size_t a, size_t b) {
             const json &x = segments[a].at(key), &y = segments[b].at(key);
@@ -351,9 +365,15 @@ void draw_segment_table(App& app, UiState& ui) {
         ImGui::TableNextColumn();
         std::string label = "##rfm.segment." + std::to_string(i);
         if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) clicked = int(i);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Click: open the segment's customers as an audience");
+        const std::string stored = s.value("name", "");
+        std::string other = rfm_segment_other_name(stored, language());
+        // Both names in the tooltip too: the column may be too narrow for the second.
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("%s%s%s\n%s", shown_name(stored).c_str(), other.empty() ? "" : " · ",
+                              other.c_str(), tr(S::rfm_segment_row_tip));
         ImGui::SameLine(0, 0);
-        ImGui::TextUnformatted(s.value("name", "").c_str());
+        ImGui::TextUnformatted(shown_name(stored).c_str());
+        if (!other.empty()) ImGui::SameLine(), ImGui::TextDisabled("%s", other.c_str());
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(format_count(number(s, "customers")).c_str());
         ImGui::TableNextColumn();
@@ -386,17 +406,16 @@ void draw_histograms(const RfmState& st) {
     const json& histograms = st.answer.at("histograms");
     struct Metric {
         const char* key;
-        const char* title;
+        S title;
         bool whole;
-    } metrics[] = {{"r", "R: DAYS SINCE THE LAST PURCHASE", true},
-                   {"f", "F: ORDERS", true},
-                   {"m", "M: MONETARY", false}};
+    } metrics[] = {
+        {"r", S::rfm_histogram_r, true}, {"f", S::rfm_histogram_f, true}, {"m", S::rfm_histogram_m, false}};
     float w = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
     for (int k = 0; k < 3; ++k) {
         const Metric& m = metrics[k];
         if (k) ImGui::SameLine();
         ImGui::BeginGroup();
-        ImGui::TextDisabled("%s", m.title);
+        ImGui::TextDisabled("%s", tr(m.title));
         std::vector<double> counts;
         std::vector<std::string> labels;
         for (const json& bin : histograms.at(m.key)) {
@@ -411,40 +430,36 @@ void draw_histograms(const RfmState& st) {
 
 // Copy SQL and the two CSV exports.
 void draw_actions(Session& session, RfmState& st, UiState& ui) {
-    ImGui::Checkbox("Edit the grid##rfm.edit", &st.editing);
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Paint cells into segments, rename, recolour, add segments");
+    ImGui::Checkbox(label(S::rfm_edit_grid, "Edit the grid##rfm.edit").c_str(), &st.editing);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::rfm_edit_grid_tip));
     ImGui::SameLine(0, 16 * unit());
-    if (ImGui::Button("Copy SQL##rfm")) {
+    if (ImGui::Button(label(S::rfm_copy_sql, "Copy SQL##rfm").c_str())) {
         std::string sql, problem;
         if (rfm_sql_text(session, st, &sql, &problem)) {
             ImGui::SetClipboardText(sql.c_str());
-            session.post(Level::Info, "Copied the RFM scores as DuckDB SQL");
+            session.post(Level::Info, tr(S::rfm_copied_sql));
         } else {
-            session.post(Level::Error, "No SQL: " + problem);
+            session.post(Level::Error, trf(S::rfm_no_sql, {problem}));
         }
     }
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip(
-            "One DuckDB statement giving every customer's R, F, M, scores and segment over the "
-            "table \"events\"");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", trf(S::rfm_copy_sql_tip, {"\"events\""}).c_str());
     const std::string base = st.draft.name.empty() ? "RFM" : st.draft.name;
     for (bool customers : {false, true}) {
         ImGui::SameLine();
-        if (ImGui::Button(customers ? "Customers CSV##rfm" : "Segments CSV##rfm")) {
+        if (ImGui::Button(customers ? label(S::rfm_customers_csv, "Customers CSV##rfm").c_str()
+                                    : label(S::rfm_segments_csv, "Segments CSV##rfm").c_str())) {
             std::string csv, problem;
             if (rfm_csv_text(session, st, customers, &csv, &problem)) {
                 ui.download = {file_name_for(base, customers ? "-customers.csv" : "-segments.csv"),
                                "text/csv;charset=utf-8", std::move(csv)};
-                session.post(Level::Info, customers ? "Exported every customer's RFM scores as CSV"
-                                                    : "Exported the RFM segment table as CSV");
+                session.post(Level::Info,
+                             tr(customers ? S::rfm_exported_customers : S::rfm_exported_segments));
             } else {
-                session.post(Level::Error, "No CSV: " + problem);
+                session.post(Level::Error, trf(S::rfm_no_csv, {problem}));
             }
         }
         if (ImGui::IsItemHovered())
-            ImGui::SetTooltip(customers ? "Every customer: days, orders, revenue, M, R/F/M scores, segment"
-                                        : "The segment table: customers, shares, revenue, means");
+            ImGui::SetTooltip("%s", tr(customers ? S::rfm_customers_csv_tip : S::rfm_segments_csv_tip));
     }
 }
 
@@ -454,35 +469,35 @@ void draw_rfm(App& app, UiState& ui) {
     Session& session = app.session;
     RfmState& st = app.rfm;
     st.hover.clear(); // set again below while the mouse is over a cell
-    if (session.model.users.size() == 0)
-        ImGui::TextDisabled("No mapped data yet: load data to score customers.");
+    if (session.model.users.size() == 0) ImGui::TextDisabled("%s", tr(S::rfm_no_data));
     draw_settings(st);
     draw_actions(session, st, ui);
     if (rfm_pending(session, st)) {
-        ImGui::TextDisabled("Scoring...");
+        ImGui::TextDisabled("%s", tr(S::rfm_scoring));
         ImGui::SameLine();
         ImGui::ProgressBar(st.job.progress(), ImVec2(120 * ui.scale, ImGui::GetTextLineHeight()), "");
     }
     ImGui::Separator();
     ImGui::BeginChild("##rfm_results", ImVec2(0, 0), false);
     if (!st.answer.is_object()) {
-        if (st.errors.empty()) ImGui::TextDisabled("Scoring...");
+        if (st.errors.empty()) ImGui::TextDisabled("%s", tr(S::rfm_scoring));
         ImGui::EndChild();
         return;
     }
-    if (!st.errors.empty())
-        ImGui::TextColored(kErrorText, "The figures below are of the last settings that could be scored.");
-    ImGui::Text("%s customers (users with a purchase event \"%s\"), revenue %s",
-                format_count(number(st.answer, "customers")).c_str(),
-                st.answer.value("purchase_event", "").c_str(), num(number(st.answer, "revenue")).c_str());
+    if (!st.errors.empty()) ImGui::TextColored(kErrorText, "%s", tr(S::rfm_stale));
+    ImGui::TextUnformatted(
+        trf(S::rfm_summary, {format_count(number(st.answer, "customers")),
+                             st.answer.value("purchase_event", ""), num(number(st.answer, "revenue"))})
+            .c_str());
     ImGui::SameLine();
-    ImGui::TextDisabled("· %.1f ms", st.eval_ms);
-    ImGui::TextDisabled(
-        "Hover a cell or a row for its numbers; click it to open those customers as an audience.");
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.1f", st.eval_ms);
+    ImGui::TextDisabled("%s", trf(S::rfm_elapsed, {ms}).c_str());
+    ImGui::TextDisabled("%s", tr(S::rfm_hint));
     if (st.editing) draw_grid_editor(st);
     float side = std::min(ImGui::GetContentRegionAvail().x * 0.42f, 440 * unit());
     ImGui::BeginGroup();
-    ImGui::TextDisabled("R × F");
+    ImGui::TextDisabled("%s", tr(S::rfm_heat_title));
     ImGui::PushItemWidth(side);
     ImGui::BeginChild("##rfm_heat", ImVec2(side, side), false, ImGuiWindowFlags_NoScrollbar);
     draw_heat_map(app, ui);
@@ -491,7 +506,7 @@ void draw_rfm(App& app, UiState& ui) {
     ImGui::EndGroup();
     ImGui::SameLine();
     ImGui::BeginGroup();
-    ImGui::TextDisabled("SEGMENTS");
+    ImGui::TextDisabled("%s", tr(S::rfm_segments));
     draw_segment_table(app, ui);
     ImGui::EndGroup();
     ImGui::Spacing();

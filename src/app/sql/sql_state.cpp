@@ -1,5 +1,6 @@
 #include "app/sql/sql_state.h"
 
+#include "app/i18n/i18n.h"
 #include "app/workspace.h"
 
 #include <nlohmann/json.hpp>
@@ -75,18 +76,15 @@ std::string sql_trimmed(std::string_view sql) {
 
 std::string sql_read_only_problem(std::string_view sql) {
     std::string q = sql_trimmed(sql);
-    if (q.empty()) return "write a query first";
-    if (!statement_ends(q).empty())
-        return "one statement at a time: the query holds a \";\" between statements";
+    if (q.empty()) return tr(S::sql_problem_empty);
+    if (!statement_ends(q).empty()) return tr(S::sql_problem_one_statement);
     if (q[0] == '(') return "";
     std::string word = upper_word(q, 0);
-    if (word == "EXPLAIN")
-        return "EXPLAIN is not shown here: its plan is not a table of rows (run the query itself)";
+    if (word == "EXPLAIN") return trf(S::sql_problem_explain, {"EXPLAIN"});
     for (const char* k : kReadingKeywords)
         if (word == k) return "";
-    return "the SQL tab only reads: \"" + (word.empty() ? q.substr(0, 1) : word) +
-           "\" would change the database, whose tables hold the loaded files (start with SELECT, WITH, "
-           "FROM, VALUES, DESCRIBE, SHOW or SUMMARIZE)";
+    return trf(S::sql_problem_read_only, {word.empty() ? q.substr(0, 1) : word,
+                                          "SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW", "SUMMARIZE"});
 }
 
 bool sql_submit(SqlState& st, Workspace& w, double now_ms) {

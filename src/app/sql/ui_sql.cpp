@@ -1,5 +1,6 @@
 #include "app/sql/ui_sql.h"
 
+#include "app/i18n/i18n.h"
 #include "app/theme.h"
 #include "app/widget_registry.h"
 #include "imgui.h"
@@ -25,11 +26,11 @@ void submit(App& app, UiState& ui) {
 
 void draw_toolbar(App& app, UiState& ui, bool ctrl_enter) {
     SqlState& st = app.sql;
-    if (ImGui::Button("Run") || ctrl_enter) submit(app, ui);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the query in this page's DuckDB (Ctrl+Enter)");
+    if (ImGui::Button(label(S::sql_run, "Run").c_str()) || ctrl_enter) submit(app, ui);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", trf(S::sql_run_tip, {"Ctrl+Enter"}).c_str());
     ImGui::SameLine();
     ImGui::BeginDisabled(st.status != SqlStatus::Running);
-    if (ImGui::Button("Cancel")) {
+    if (ImGui::Button(label(S::sql_cancel, "Cancel").c_str())) {
         ui.sql_cancel = st.run_id;
         sql_cancel(st);
     }
@@ -37,7 +38,7 @@ void draw_toolbar(App& app, UiState& ui, bool ctrl_enter) {
     ImGui::SameLine();
     const auto& history = app.session.workspace.sql_history;
     ImGui::SetNextItemWidth(220 * ui.scale);
-    if (begin_combo("##sql_history", history.empty() ? "History (empty)" : "History")) {
+    if (begin_combo("##sql_history", tr(history.empty() ? S::sql_history_empty : S::sql_history))) {
         for (size_t i = 0; i < history.size(); ++i) {
             std::string label = history[i].substr(0, 120);
             std::replace(label.begin(), label.end(), '\n', ' ');
@@ -49,28 +50,31 @@ void draw_toolbar(App& app, UiState& ui, bool ctrl_enter) {
     }
     ImGui::SameLine();
     ImGui::BeginDisabled(st.status != SqlStatus::Done || st.result.columns.empty());
-    if (ImGui::Button("Copy")) {
+    if (ImGui::Button(label(S::sql_copy, "Copy").c_str())) {
         ImGui::SetClipboardText(sql_result_tsv(st).c_str());
-        app.session.post(Level::Info, "Copied " + format_count(double(st.result.rows)) +
-                                          " rows as tab-separated text (paste into a spreadsheet)");
+        app.session.post(Level::Info, trf(S::sql_copied_rows, {format_count(double(st.result.rows))}));
     }
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-        ImGui::SetTooltip("The rows shown, in their order, as tab-separated text");
+        ImGui::SetTooltip("%s", tr(S::sql_copy_tip));
     ImGui::SameLine();
-    if (ImGui::Button("Download CSV")) ui.sql_csv = st.ran_text;
+    if (ImGui::Button(label(S::sql_download_csv, "Download CSV").c_str())) ui.sql_csv = st.ran_text;
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-        ImGui::SetTooltip("Every row of the query's result as a CSV file (DuckDB writes it again)");
+        ImGui::SetTooltip("%s", tr(S::sql_download_csv_tip));
     ImGui::EndDisabled();
     ImGui::SameLine();
-    char line[160] = "";
-    if (st.status == SqlStatus::Running)
-        std::snprintf(line, sizeof line, "running… %.1f s", (now_ms() - st.started_ms) / 1000.0);
-    else if (st.status == SqlStatus::Done)
-        std::snprintf(line, sizeof line, "%s %s in %.0f ms", format_count(double(st.total_rows)).c_str(),
-                      st.total_rows == 1 ? "row" : "rows", st.elapsed_ms);
-    else if (st.status == SqlStatus::Cancelled)
-        std::snprintf(line, sizeof line, "cancelled");
-    ImGui::TextDisabled("%s", line);
+    std::string line;
+    char n[32];
+    if (st.status == SqlStatus::Running) {
+        std::snprintf(n, sizeof n, "%.1f", (now_ms() - st.started_ms) / 1000.0);
+        line = trf(S::sql_running, {n});
+    } else if (st.status == SqlStatus::Done) {
+        std::snprintf(n, sizeof n, "%.0f", st.elapsed_ms);
+        line = trf(st.total_rows == 1 ? S::sql_row_count_one : S::sql_row_count,
+                   {format_count(double(st.total_rows)), n});
+    } else if (st.status == SqlStatus::Cancelled) {
+        line = tr(S::sql_cancelled);
+    }
+    ImGui::TextDisabled("%s", line.c_str());
 }
 
 // DuckDB's message, and the query's line it points at with the place underlined.
@@ -90,7 +94,8 @@ void draw_error(const SqlState& st) {
     if (begin == std::string::npos) return;
     size_t end = st.ran_text.find('\n', begin);
     std::string text = st.ran_text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
-    ImGui::Text("line %d, column %d:", p.line, p.column);
+    ImGui::TextUnformatted(
+        trf(S::sql_error_place, {std::to_string(p.line), std::to_string(p.column)}).c_str());
     ImGui::SameLine();
     size_t at = p.column > 0 ? std::min(text.size(), size_t(p.column - 1)) : text.size();
     ImGui::TextUnformatted(text.c_str(), text.c_str() + at);
@@ -116,11 +121,13 @@ void draw_result(SqlState& st) {
     int ncols = std::min(int(t.columns.size()), 63);
     if (ncols == 0) return;
     if (st.total_rows > t.rows)
-        ImGui::TextDisabled("Showing the first %s of %s rows; Download CSV has them all.",
-                            format_count(double(t.rows)).c_str(),
-                            format_count(double(st.total_rows)).c_str());
+        ImGui::TextDisabled("%s", trf(S::sql_showing_rows,
+                                      {format_count(double(t.rows)), format_count(double(st.total_rows))})
+                                      .c_str());
     if (ncols < int(t.columns.size()))
-        ImGui::TextDisabled("Showing the first %d of %zu columns.", ncols, t.columns.size());
+        ImGui::TextDisabled(
+            "%s",
+            trf(S::sql_showing_columns, {std::to_string(ncols), std::to_string(t.columns.size())}).c_str());
     ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
                             ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable |
                             ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Sortable |
@@ -157,7 +164,7 @@ void draw_result(SqlState& st) {
                 ImGui::TableNextColumn();
                 const Column& col = t.columns[size_t(c)];
                 if (col.is_null(r))
-                    ImGui::TextDisabled("null");
+                    ImGui::TextDisabled("%s", tr(S::sql_null));
                 else
                     ImGui::TextUnformatted(col.format(r).c_str());
             }
@@ -175,9 +182,7 @@ void open_in_sql_tab(App& app, UiState& ui, const std::string& sql) {
 
 void draw_sql(App& app, UiState& ui) {
     SqlState& st = app.sql;
-    ImGui::TextDisabled(
-        "DuckDB SQL over this page's data: \"users\" and \"events\" (mapped, as Copy SQL "
-        "uses them) and each file by its name, e.g. \"events.csv\". Nothing leaves the page.");
+    ImGui::TextDisabled("%s", trf(S::sql_intro, {"\"users\"", "\"events\"", "\"events.csv\""}).c_str());
     float editor_h =
         std::max(6.0f * ImGui::GetTextLineHeightWithSpacing(), ImGui::GetContentRegionAvail().y * 0.3f);
     bool ctrl_enter =

@@ -120,7 +120,7 @@ describe('the Retention and Lifecycle tabs', () => {
     await clickWidget(page, 'Dormant 休眠用户##board.group.dormant');
     s = await stateWhen(page, (t) => t.audience.definition.root.rules[0]?.group === 'dormant' && t.audience.answer);
     assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'lifecycle', group: 'dormant', window: { last_days: 30 }, dormant_days: 90 }]);
-    assert.equal(s.audience.name, 'Board: Dormant 休眠用户 users');
+    assert.equal(s.audience.name, 'Board: Dormant users');
     assert.equal((await run(page, s.audience.definition)).size, l.board.answer.groups.dormant.pool);
     assert.ok(l.board.answer.groups.dormant.pool > 0);
 
