@@ -70,7 +70,7 @@ const kAudienceKeys = new Set(['segx', 'id', 'name', 'root']);
 // and read only when the workspace has them. Section -> the definitions' kind.
 const kAnalysisSections = { retentions: 'retention', lifecycles: 'lifecycle', boards: 'board' };
 const kWorkspaceKeys = new Set(['segx', 'kind', 'mappings', 'audiences', 'funnels', 'rfms', ...Object.keys(kAnalysisSections), 'settings']);
-const kSettingKeys = new Set(['memory_budget_mb', 'keep_data_mb']);
+const kSettingKeys = new Set(['memory_budget_mb', 'keep_data_mb', 'language']);
 // Names that would reach an object's prototype when used as a key by later code.
 const kReservedNames = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -266,6 +266,11 @@ function checkWorkspace(doc, add, columnsOf) {
     const mb = settings.keep_data_mb;
     if (typeof mb !== 'number' || !Number.isFinite(mb) || mb < 0 || mb > 2 ** 20) add('settings.keep_data_mb', 'expected a number of megabytes, 0 or more');
     else w.settings.keep_data_mb = mb;
+  }
+  if (settings.language !== undefined) {
+    // The interface language, exactly as the switch writes it.
+    if (settings.language !== 'en' && settings.language !== 'zh-CN') add('settings.language', 'expected "en" or "zh-CN"');
+    else w.settings.language = settings.language;
   }
   return w;
 }

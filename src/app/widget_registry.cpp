@@ -31,14 +31,19 @@ void record(const std::string& key, const WidgetRect& r) {
 }
 
 // Records an item under its full label, its visible part ("Delete" of "Delete##3") and, for a
-// translated label ("人群###Audiences"), its language-free id ("###Audiences"), so a test finds
-// the same widget in every language.
+// translated label ("人群###Audiences"), its language-free id ("###Audiences" and "Audiences"),
+// so a test finds the same widget in every language.
 void record_label(const std::string& full, const WidgetRect& r) {
     record(full, r);
     size_t hash = full.find("##");
     if (hash != std::string::npos && hash > 0) record(full.substr(0, hash), r);
     size_t id = full.find("###");
-    if (id != std::string::npos && id > 0) record(full.substr(id), r);
+    if (id != std::string::npos && id > 0) {
+        record(full.substr(id), r);
+        // The id alone: label(S::add_rule, "+ Add rule##root") is found as "+ Add rule##root",
+        // the label it had before it was translated, in every language.
+        if (id + 3 < full.size()) record(full.substr(id + 3), r);
+    }
 }
 } // namespace
 

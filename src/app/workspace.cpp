@@ -265,6 +265,15 @@ bool read_keep(const ordered_json& j, double* mb) {
     return true;
 }
 
+// The interface language: exactly "en" or "zh-CN" (what the switch writes), nothing looser.
+bool read_language(const ordered_json& j, std::string* code) {
+    if (!j.is_string()) return false;
+    std::string v = j.get<std::string>();
+    if (v != "en" && v != "zh-CN") return false;
+    *code = v;
+    return true;
+}
+
 } // namespace
 
 std::string unused_definition_id(const Workspace& w, const std::string& prefix) {
@@ -310,6 +319,7 @@ bool read_workspace(std::string_view text, Workspace* w, std::string* problem) {
         if (s->contains("memory_budget_mb"))
             read_budget((*s)["memory_budget_mb"], &w->settings.memory_budget_mb);
         if (s->contains("keep_data_mb")) read_keep((*s)["keep_data_mb"], &w->settings.keep_data_mb);
+        if (s->contains("language")) read_language((*s)["language"], &w->settings.language);
     }
     if (auto h = doc.find("sql_history"); h != doc.end() && h->is_array())
         for (const auto& q : *h)
@@ -333,6 +343,8 @@ std::string workspace_json(const Workspace& w, bool for_export, size_t* left_out
     }
     doc["settings"] = {{"memory_budget_mb", w.settings.memory_budget_mb},
                        {"keep_data_mb", w.settings.keep_data_mb}};
+    if (!w.settings.language.empty())
+        doc["settings"]["language"] = w.settings.language; // none chosen: none written
     // The SQL tab's history stays in this browser: an exported workspace leaves it out.
     if (!for_export) doc["sql_history"] = w.sql_history;
     if (left_out) *left_out = for_export ? w.unread.size() : 0;
@@ -384,6 +396,8 @@ MergeResult merge_workspace(Workspace* w, std::string_view json_text) {
                 {"settings.memory_budget_mb", "expected a number of megabytes, more than 0"});
         if (s->contains("keep_data_mb") && !read_keep((*s)["keep_data_mb"], &next.settings.keep_data_mb))
             out.errors.push_back({"settings.keep_data_mb", "expected a number of megabytes, 0 or more"});
+        if (s->contains("language") && !read_language((*s)["language"], &next.settings.language))
+            out.errors.push_back({"settings.language", "expected \"en\" or \"zh-CN\""});
     }
     if (!out.ok()) {
         out.ids.clear();

@@ -29,6 +29,9 @@ struct UnreadDefinition {
 struct WorkspaceSettings {
     double memory_budget_mb = 2048; // files larger than this are refused before loading
     double keep_data_mb = 500;      // loaded files kept in this browser up to this size (0: none)
+    // The interface language: "en" or "zh-CN"; empty: none chosen, the browser's language
+    // applies (session.h effective_language).
+    std::string language;
 };
 
 struct Workspace {
