@@ -56,7 +56,7 @@ describe('the Chinese interface', () => {
     await settle(page);
     // A fresh browser context: the page follows navigator.language (English here) until the
     // workspace names a language.
-    assert.equal((await page.evaluate(() => window.segx.state('language'))).language, 'en');
+    assert.equal(await page.evaluate(() => window.segx.state('language')), 'en');
     await screenshots(page, 'en');
 
     await clickWidget(page, '简体中文');
