@@ -174,6 +174,17 @@ export class CoreBridge {
     this.check(this.call('remove_demo'));
   }
 
+  // A message in the interface language, from the core's string tables (src/app/i18n): the
+  // page names a key and gives the values for {0} {1} …; there is no second table in JS.
+  tr(key, ...args) {
+    return this.callText('tr', String(key), JSON.stringify(args.map(String)));
+  }
+
+  // The browser's language (navigator.language): the interface's until the workspace names one.
+  setBrowserLanguage(tag) {
+    this.call('set_browser_language', String(tag || ''));
+  }
+
   status(level, text) {
     this.call('status', { info: 0, warning: 1, error: 2 }[level] ?? 2, text);
   }

@@ -24,9 +24,16 @@ async function writeFile(dir, name, blob) {
 }
 
 export class KeptData {
-  // status(level, text); tell({kept, restored, bytes, files}): what the interface shows.
-  constructor({ status, tell }) {
+  // status(level, text); tell({kept, restored, bytes, files}): what the interface shows;
+  // tr(key, ...values): the message in the interface language (the core's tables), else English.
+  constructor({ status, tell, tr }) {
     Object.assign(this, { status, tell });
+    const english = {
+      msg_kept_unreadable: 'The data kept in this browser could not be read ({0}); it was not restored',
+      msg_kept_over_limit: 'The loaded files ({0} MB) are more than the {1} MB this browser keeps (a setting in the left rail): they will not come back after a reload',
+      msg_kept_failed: 'The loaded files could not be kept in this browser ({0}); they will not come back after a reload',
+    };
+    this.tr = tr || ((key, ...a) => english[key].replace(/\{(\d)\}/g, (_, i) => a[Number(i)]));
     this.kept = new Map();  // name -> {size, lastModified, encoding, stored}: what storage holds
     this.restored = false;
     this.warnedLimit = 0;
@@ -56,7 +63,7 @@ export class KeptData {
       this.restored = files.length > 0;
       return files;
     } catch (e) {
-      if (e && e.name !== 'NotFoundError') this.status('warning', `The data kept in this browser could not be read (${e.message || e}); it was not restored`);
+      if (e && e.name !== 'NotFoundError') this.status('warning', this.tr('msg_kept_unreadable', e.message || e));
       return [];
     }
   }
@@ -76,7 +83,7 @@ export class KeptData {
       if (!own.length || bytes > limitMb * 2 ** 20) {
         if (own.length && limitMb > 0 && this.warnedLimit !== bytes) {
           this.warnedLimit = bytes;
-          this.status('info', `The loaded files (${(bytes / 2 ** 20).toFixed(1)} MB) are more than the ${limitMb} MB this browser keeps (a setting in the left rail): they will not come back after a reload`);
+          this.status('info', this.tr('msg_kept_over_limit', (bytes / 2 ** 20).toFixed(1), limitMb));
         }
         await this.remove();
         return;
@@ -97,7 +104,7 @@ export class KeptData {
       for (const [, f] of this.kept) if (![...next.values()].some((x) => x.stored === f.stored)) await dir.removeEntry(f.stored).catch(() => {});
       this.kept = next;
     } catch (e) {
-      this.status('warning', `The loaded files could not be kept in this browser (${e.message || e}); they will not come back after a reload`);
+      this.status('warning', this.tr('msg_kept_failed', e.message || e));
     }
     this.report(bytes);
   }

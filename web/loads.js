@@ -151,7 +151,7 @@ export class Loads {
     return this.run(async () => {
       const r = await applyMapping({ ...args, onStep: yieldToPage });
       if (r.ok) {
-        this.bridge.status('info', `${name}: mapping applied (${mapping.kind})`);
+        this.bridge.status('info', this.bridge.tr('msg_mapping_applied', name, mapping.kind));
         if (!f.demo) this.remember(name, mapping);
       }
       return r;

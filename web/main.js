@@ -49,6 +49,8 @@ async function boot() {
     printErr: (t) => console.warn(t),
   });
   const bridge = new CoreBridge(M);
+  // The interface follows the browser's language until the workspace names one (the switch).
+  bridge.setBrowserLanguage(navigator.language);
   attachInput(M, canvas);
   attachIme(M, canvas);
 
@@ -58,7 +60,7 @@ async function boot() {
     M._segx_set_font(p, font.length);
     M._free(p);
   } else {
-    bridge.status('warning', 'The UI font did not load; Chinese text will not render.');
+    bridge.status('warning', bridge.tr('msg_font_missing'));
   }
 
   const db = await startDuckDB(base);
@@ -71,10 +73,10 @@ async function boot() {
   const persist = () => {
     if (store.persist() || storageWarned) return;
     storageWarned = true;
-    bridge.status('warning', 'The browser refused to store the workspace: saved audiences last only until the page closes.');
+    bridge.status('warning', bridge.tr('msg_storage_refused'));
   };
   // Loaded files kept in this browser (web/kept_data.js), up to the keep_data_mb setting.
-  const kept = new KeptData({ status: (l, t) => bridge.status(l, t), tell: (k) => bridge.setKept(k) });
+  const kept = new KeptData({ status: (l, t) => bridge.status(l, t), tell: (k) => bridge.setKept(k), tr: (k, ...a) => bridge.tr(k, ...a) });
   const keepLimit = () => bridge.workspace().settings.keep_data_mb ?? 500;
   let keptLimit = keepLimit();
   M.segxWorkspaceChanged = () => {
@@ -96,7 +98,7 @@ async function boot() {
   const syncKept = () => kept.sync(loads.files, (keptLimit = keepLimit()));
   loads.onChange = syncKept;
   // A definition from a share link waits for data (web/pending.js); every load may open it.
-  const pending = new PendingDefinitions({ hasData: () => bridge.state('overview').users > 0, status: (l, t) => bridge.status(l, t) });
+  const pending = new PendingDefinitions({ hasData: () => bridge.state('overview').users > 0, status: (l, t) => bridge.status(l, t), tr: (k, ...a) => bridge.tr(k, ...a) });
   const load = async (files, options) => {
     const r = await loads.load(files, options);
     pending.settle();
@@ -127,13 +129,13 @@ async function boot() {
     await kept.clear();
     for (const n of names) await loads.remove(n);
     await kept.queue;
-    bridge.status('info', `Forgot the data kept in this browser${names.length ? ` and unloaded ${names.length} file${names.length === 1 ? '' : 's'}` : ''}`);
+    bridge.status('info', names.length ? bridge.tr(names.length === 1 ? 'msg_forgot_data_one' : 'msg_forgot_data_files', names.length) : bridge.tr('msg_forgot_data'));
   };
   M.segxForgetData = forgetData;
   // "Copy SQL" names tables `users` and `events`: views of the model in this page's DuckDB.
   const sqlTables = new SqlTables({ db, bridge });
   const refreshSqlTables = () => loads.run(() => sqlTables.refresh()).catch((e) =>
-    bridge.status('warning', `The "users" and "events" views for copied SQL were not made: ${e.message || e}`));
+    bridge.status('warning', bridge.tr('msg_sql_views_failed', '"users"', '"events"', e.message || e)));
   M.segxSqlTables = refreshSqlTables;
 
   const importWorkspace = (parts) => {
@@ -142,8 +144,8 @@ async function boot() {
     return r;
   };
   const audiences = wireAudiences({ M, bridge, loads, mergeWorkspace, importWorkspace });
-  pending.register('audience', { what: 'The shared audience', needs: audienceNeeds, open: audiences.openShared });
-  pending.register('funnel', { what: 'The shared funnel', needs: funnelNeeds, open: (d) => audiences.openFunnel(d, 'The shared funnel') });
+  pending.register('audience', { what: 'what_shared_audience', needs: audienceNeeds, open: audiences.openShared });
+  pending.register('funnel', { what: 'what_shared_funnel', needs: funnelNeeds, open: (d) => audiences.openFunnel(d, 'what_shared_funnel') });
   wireSqlTab({ M, bridge, db, loads, sqlTables });
 
   picker.addEventListener('change', () => {
@@ -181,9 +183,9 @@ async function boot() {
   // Share links, by fragment: each kind reads its definition, checks it without data, and waits
   // in `pending` (web/pending.js) until data is loaded. A new kind is one entry.
   const kShareLinks = [
-    { prefix: '#a=', kind: 'audience', what: 'The shared audience', read: readShareFragment, check: (d) => bridge.checkAudience(d) },
+    { prefix: '#a=', kind: 'audience', what: 'what_shared_audience', read: readShareFragment, check: (d) => bridge.checkAudience(d) },
     // A funnel is checked where it opens (the Funnels tab's reader), once there is data.
-    { prefix: '#f=', kind: 'funnel', what: 'The shared funnel', read: readShareFragment,
+    { prefix: '#f=', kind: 'funnel', what: 'what_shared_funnel', read: readShareFragment,
       check: (d) => (d && typeof d === 'object' && d.kind === 'funnel' ? { ok: true } : { ok: false, errors: [{ path: 'kind', message: 'expected a funnel ("kind": "funnel")' }] }) },
   ];
   // A share link is about the sender's data, not the demo's: the demo stays out unless asked for.
@@ -193,7 +195,7 @@ async function boot() {
   if (restored.length) {
     await load(restored);
     const bytes = restored.reduce((n, f) => n + f.bytes.length, 0);
-    bridge.status('info', `Restored ${restored.length} file${restored.length === 1 ? '' : 's'} (${sizeText(bytes)}) from this browser: "Forget data" in the left rail removes them`);
+    bridge.status('info', bridge.tr(restored.length === 1 ? 'msg_restored_one' : 'msg_restored_files', restored.length, sizeText(bytes)));
   } else if (params.get('demo') === '1' || params.get('demo') === 'zh' || (params.get('demo') !== '0' && !shared)) {
     await openDemo(params.get('demo') === 'zh' ? 'zh' : 'en');
   }
@@ -204,7 +206,7 @@ async function boot() {
       try {
         definition = JSON.parse(definition);
       } catch (e) {
-        return { ok: false, errors: [{ path: '', message: `not valid JSON: ${e.message}` }] };
+        return { ok: false, errors: [{ path: '', message: bridge.tr('msg_not_json', e.message) }] };
       }
     }
     await loads.run(() => {});  // after every load asked for so far
@@ -213,7 +215,7 @@ async function boot() {
     // Saved under its id (a new one when it has none); one of the same id is replaced.
     const saved = mergeWorkspace({ audiences: { [definition.id ?? '']: definition } });
     if (!saved.ok) return saved;
-    bridge.status('info', `Saved audience "${definition.name}": ${r.size.toLocaleString('en-US')} users`);
+    bridge.status('info', bridge.tr('msg_saved_audience_size', definition.name, r.size.toLocaleString('en-US')));
     return { ...r, id: saved.ids[0] };
   }
   audiences.restoreDraft();
@@ -226,7 +228,7 @@ async function boot() {
       if (!check.ok) throw new Error(describeErrors(bridge, check.errors, definition));
       pending.add(shared.kind, definition);
     } catch (e) {
-      bridge.status('error', `${shared.what} was not imported: ${e.message || e}`);
+      bridge.status('error', bridge.tr('msg_not_imported', bridge.tr(shared.what), e.message || e));
     }
   }
 
@@ -262,7 +264,7 @@ const describeErrors = (bridge, errors, definition) => {
     }
   }
   return shown.map((e, i) => (texts && texts[i]) || (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ') +
-    (errors.length > 5 ? ` (and ${errors.length - 5} more)` : '');
+    (errors.length > 5 ? bridge.tr('msg_and_more', errors.length - 5) : '');
 };
 
 // The Audiences tab's requests (src/web/page_main.cpp): downloads, imports (merged into the
@@ -270,24 +272,28 @@ const describeErrors = (bridge, errors, definition) => {
 function wireAudiences({ M, bridge, loads, importWorkspace }) {
   // Opens a definition in the builder. Checked first, against the data when there is any, so a
   // refused one changes nothing; `what` names it in messages.
+  const t = (key, ...args) => bridge.tr(key, ...args);
+  // `what` names the definition in messages: a key of the string tables ('what_audience_file', …).
+  const notImported = (what, errors, definition) => t('msg_not_imported', t(what), describeErrors(bridge, errors, definition));
   const open = (definition, what) => {
     const check = bridge.checkAudience(definition);
     if (!check.ok) {
-      bridge.status('error', `${what} was not imported: ${describeErrors(bridge, check.errors, definition)}`);
+      bridge.status('error', notImported(what, check.errors, definition));
       return check;
     }
     const hasData = bridge.state('overview').users > 0;
     const r = bridge.run(definition);
     if (hasData && !r.ok) {
-      bridge.status('error', `${what} was not imported: ${describeErrors(bridge, r.errors, definition)}`);
+      bridge.status('error', notImported(what, r.errors, definition));
       return r;
     }
     const opened = bridge.openAudience(definition);
     if (!opened.ok) {
-      bridge.status('error', `${what} was not imported: ${describeErrors(bridge, opened.errors, definition)}`);
+      bridge.status('error', notImported(what, opened.errors, definition));
       return opened;
     }
-    bridge.status('info', `Opened audience "${definition.name || 'untitled'}"` + (r.ok ? `: ${r.size.toLocaleString('en-US')} users` : ''));
+    const name = definition.name || t('word_untitled');
+    bridge.status('info', r.ok ? t('msg_opened_audience_size', name, r.size.toLocaleString('en-US')) : t('msg_opened_audience', name));
     M._segx_show_audiences?.();
     return { ...r, ok: true };
   };
@@ -297,14 +303,14 @@ function wireAudiences({ M, bridge, loads, importWorkspace }) {
   const openShared = (definition) => {
     const opened = bridge.openAudience(definition);
     if (!opened.ok) {
-      bridge.status('error', `The shared audience was not imported: ${describeErrors(bridge, opened.errors, definition)}`);
+      bridge.status('error', notImported('what_shared_audience', opened.errors, definition));
       return opened;
     }
     M._segx_show_audiences?.();
     const r = bridge.run(definition);
-    const name = definition.name || 'untitled';
-    if (r.ok) bridge.status('info', `Opened audience "${name}": ${r.size.toLocaleString('en-US')} users`);
-    else bridge.status('warning', `Opened audience "${name}", which does not fit the loaded data: ${describeErrors(bridge, r.errors, definition)}. Fix it in the builder, or load the files it expects.`);
+    const name = definition.name || t('word_untitled');
+    if (r.ok) bridge.status('info', t('msg_opened_audience_size', name, r.size.toLocaleString('en-US')));
+    else bridge.status('warning', t('msg_opened_not_fit', name, describeErrors(bridge, r.errors, definition)));
     return { ...r, opened: true };
   };
 
@@ -312,10 +318,10 @@ function wireAudiences({ M, bridge, loads, importWorkspace }) {
   const openFunnel = (definition, what) => {
     const opened = bridge.openFunnel(definition);
     if (!opened.ok) {
-      bridge.status('error', `${what} was not imported: ${describeErrors(bridge, opened.errors)}`);
+      bridge.status('error', notImported(what, opened.errors));
       return opened;
     }
-    bridge.status('info', `Opened funnel "${definition.name || 'untitled'}"`);
+    bridge.status('info', t('msg_opened_funnel', definition.name || t('word_untitled')));
     M._segx_show_funnels?.();
     return { ok: true, kind: 'funnel' };
   };
@@ -324,11 +330,11 @@ function wireAudiences({ M, bridge, loads, importWorkspace }) {
     await loads.run(() => {});
     const parsed = parseImport(text);
     if (!parsed.ok) {
-      bridge.status('error', `Nothing was imported: ${describeErrors(bridge, parsed.errors)}`);
+      bridge.status('error', t('msg_nothing_imported', describeErrors(bridge, parsed.errors)));
       return parsed;
     }
-    if (parsed.kind === 'audience') return open(parsed.audience, 'The audience file');
-    if (parsed.kind === 'funnel') return openFunnel(parsed.funnel, 'The funnel file');
+    if (parsed.kind === 'audience') return open(parsed.audience, 'what_audience_file');
+    if (parsed.kind === 'funnel') return openFunnel(parsed.funnel, 'what_funnel_file');
     // A workspace: every audience must read before anything changes.
     const errors = [];
     for (const [id, a] of Object.entries(parsed.workspace.audiences)) {
@@ -336,18 +342,20 @@ function wireAudiences({ M, bridge, loads, importWorkspace }) {
       if (!r.ok) for (const e of r.errors) errors.push({ path: `audiences[${JSON.stringify(id)}].${e.path}`, message: e.message });
     }
     if (errors.length) {
-      bridge.status('error', `Nothing was imported: ${describeErrors(bridge, errors)}`);
+      bridge.status('error', t('msg_nothing_imported', describeErrors(bridge, errors)));
       return { ok: false, errors };
     }
     // Nothing saved is replaced: a definition of a saved id with other content is kept beside
     // it under a new id and "(imported)" name (src/app/workspace.h import_workspace).
     const merged = importWorkspace(parsed.workspace);
     if (!merged.ok) {
-      bridge.status('error', `Nothing was imported: ${describeErrors(bridge, merged.errors)}`);
+      bridge.status('error', t('msg_nothing_imported', describeErrors(bridge, merged.errors)));
       return merged;
     }
     const n = Object.keys(parsed.workspace.audiences).length, m = Object.keys(parsed.workspace.mappings).length;
     const f = Object.keys(parsed.workspace.funnels).length;
+    const count = (k, key) => t(k === 1 ? `${key}_one` : `${key}_many`, k);
+    // What the import did beyond adding (the details stay in English for now).
     const notes = [];
     if (merged.renamed.length) {
       notes.push(`kept beside the saved ones of the same id: ${merged.renamed.slice(0, 5).map((r) => `${r.kind} "${r.from}" as "${r.name}"`).join(', ')}` +
@@ -356,7 +364,7 @@ function wireAudiences({ M, bridge, loads, importWorkspace }) {
     if (merged.unchanged.length) notes.push(`${merged.unchanged.length} already saved as they are`);
     if (merged.replaced_mappings.length) notes.push(`replaced the mapping of ${merged.replaced_mappings.map((x) => JSON.stringify(x)).join(', ')}`);
     if (merged.replaced_settings.length) notes.push(`changed the setting${merged.replaced_settings.length === 1 ? '' : 's'} ${merged.replaced_settings.join(', ')}`);
-    bridge.status(merged.renamed.length ? 'warning' : 'info', `Imported a workspace: ${n} audience${n === 1 ? '' : 's'}, ${f} funnel${f === 1 ? '' : 's'}, ${m} mapping${m === 1 ? '' : 's'} (mappings apply to files loaded from now on)` +
+    bridge.status(merged.renamed.length ? 'warning' : 'info', t('msg_imported_workspace', count(n, 'n_audience'), count(f, 'n_funnel'), count(m, 'n_mapping')) +
       (notes.length ? `; ${notes.join('; ')}` : ''));
     return { ok: true, kind: 'workspace', audiences: n, funnels: f, mappings: m, renamed: merged.renamed, unchanged: merged.unchanged,
       replaced_mappings: merged.replaced_mappings, replaced_settings: merged.replaced_settings };
@@ -369,7 +377,7 @@ function wireAudiences({ M, bridge, loads, importWorkspace }) {
     const file = await pickFile('.json,application/json');
     if (!file) return;
     if (file.size > 20 * 2 ** 20) {
-      bridge.status('error', `${file.name}: ${(file.size / 2 ** 20).toFixed(1)} MB is too large for a definition or workspace (20 MB at most)`);
+      bridge.status('error', t('msg_import_too_large', file.name, (file.size / 2 ** 20).toFixed(1)));
       return;
     }
     await importText(await file.text());
@@ -378,16 +386,16 @@ function wireAudiences({ M, bridge, loads, importWorkspace }) {
     const w = bridge.workspace({ forExport: true });
     const unread = bridge.state().saved.audiences.filter((a) => a.unread).length;
     downloadText('segx-workspace.json', 'application/json', exportWorkspace(w));
-    if (unread) bridge.status('warning', `${unread} saved definition${unread === 1 ? '' : 's'} that do not read were left out of the file (they stay in this browser)`);
+    if (unread) bridge.status('warning', t(unread === 1 ? 'msg_unread_left_out_one' : 'msg_unread_left_out', unread));
   };
   let lastLink = null;
   M.segxShare = async (json) => {
     try {
       lastLink = location.href.replace(/#.*$/, '') + (await shareFragment(JSON.parse(json)));
       await navigator.clipboard.writeText(lastLink);
-      bridge.status('info', `Link copied (${lastLink.length.toLocaleString('en-US')} characters; it carries the definition, no data)`);
+      bridge.status('info', t('msg_link_copied', lastLink.length.toLocaleString('en-US')));
     } catch (e) {
-      bridge.status('error', `The link was not copied: ${e.message || e}`);
+      bridge.status('error', t('msg_link_failed', e.message || e));
     }
   };
   let draftTimer = 0;
@@ -445,9 +453,9 @@ window.segx = {
   },
   saveAudience: async (definition) => (await booted).saveAudience(definition),
   // Opens a definition in the Audiences tab, as an import does (checked first; refused: no change).
-  openAudience: async (definition) => (await booted).audiences.open(definition, 'The audience'),
+  openAudience: async (definition) => (await booted).audiences.open(definition, 'what_audience'),
   // Opens a funnel definition in the Funnels tab (checked by the core; refused: no change).
-  openFunnel: async (definition) => (await booted).audiences.openFunnel(definition, 'The funnel'),
+  openFunnel: async (definition) => (await booted).audiences.openFunnel(definition, 'what_funnel'),
   // Imports definition or workspace JSON text, as "Import JSON" does with a file.
   importText: async (text) => (await booted).audiences.importText(String(text)),
   lastShareLink: async () => (await booted).audiences.lastLink(),
@@ -457,6 +465,12 @@ window.segx = {
   setAsOf: async (iso) => {
     const { bridge } = await booted;
     bridge.setAsOf(iso === null || iso === undefined ? null : parseAsOf(iso));
+  },
+  // The interface language, as the header's switch sets it: 'en' or 'zh-CN' (kept in the workspace).
+  setLanguage: async (code) => {
+    const { mergeWorkspace } = await booted;
+    const r = mergeWorkspace({ settings: { language: String(code) } });
+    if (!r.ok) throw new Error(`setLanguage: ${r.errors[0].message}`);
   },
   setMemoryBudget: async (mb) => {
     const { mergeWorkspace } = await booted;
@@ -498,10 +512,6 @@ window.segx = {
     const { loads, bridge } = await booted;
     await loads.run(() => {});  // after every load asked for so far
     return bridge.run(definition, options);
-  },
-  // The interface's language: 'en' or 'zh-CN' (src/web/page_main.cpp: segx_set_language).
-  setLanguage: async (code) => {
-    (await booted).bridge.call('set_language', String(code));
   },
   widgetRect: async (label) => {
     const { bridge } = await booted;

@@ -42,21 +42,31 @@ export function funnelNeeds(definition) {
   return { attributes: [...attributes], events: [...events], properties: [...properties] };
 }
 
-const list = (names) => names.slice(0, 8).map((n) => `"${n}"`).join(', ') + (names.length > 8 ? ` and ${names.length - 8} more` : '');
+// English words, for callers without the core's tables (tests of this file alone).
+const kEnglish = {
+  needs_list_more: ' and {0} more', needs_joiner: ', ', needs_nothing: 'no particular columns',
+  needs_attribute_one: 'the user attribute {0}', needs_attribute_many: 'the user attributes {0}',
+  needs_event_one: 'the event {0}', needs_event_many: 'the events {0}',
+  needs_property_one: 'the event property {0}', needs_property_many: 'the event properties {0}',
+};
+const english = (key, ...args) => kEnglish[key].replace(/\{(\d)\}/g, (_, i) => args[Number(i)]);
 
-// "a user attribute "country" and the event "purchase"" — what a definition expects, in words.
-export function describeNeeds({ attributes = [], events = [], properties = [] }) {
+// "a user attribute "country" and the event "purchase"" — what a definition expects, in words;
+// `tr(key, ...values)` gives them in the interface language (the core's string tables).
+export function describeNeeds({ attributes = [], events = [], properties = [] }, tr = english) {
+  const list = (names) => names.slice(0, 8).map((n) => `"${n}"`).join(', ') + (names.length > 8 ? tr('needs_list_more', names.length - 8) : '');
   const parts = [];
-  if (attributes.length) parts.push(`the user attribute${attributes.length === 1 ? '' : 's'} ${list(attributes)}`);
-  if (events.length) parts.push(`the event${events.length === 1 ? '' : 's'} ${list(events)}`);
-  if (properties.length) parts.push(`the event propert${properties.length === 1 ? 'y' : 'ies'} ${list(properties)}`);
-  return parts.length ? parts.join(', ') : 'no particular columns';
+  if (attributes.length) parts.push(tr(attributes.length === 1 ? 'needs_attribute_one' : 'needs_attribute_many', list(attributes)));
+  if (events.length) parts.push(tr(events.length === 1 ? 'needs_event_one' : 'needs_event_many', list(events)));
+  if (properties.length) parts.push(tr(properties.length === 1 ? 'needs_property_one' : 'needs_property_many', list(properties)));
+  return parts.length ? parts.join(tr('needs_joiner')) : tr('needs_nothing');
 }
 
 export class PendingDefinitions {
   // hasData(): true once the model has users. status(level, text): a message for the user.
-  constructor({ hasData, status }) {
-    Object.assign(this, { hasData, status });
+  // tr(key, ...values): the interface's words (the core's tables); without it, English.
+  constructor({ hasData, status, tr }) {
+    Object.assign(this, { hasData, status, tr });
     this.kinds = new Map();  // kind -> {what, needs(definition), open(definition)}
     this.waiting = [];       // [{kind, definition}], oldest first
   }
@@ -73,8 +83,13 @@ export class PendingDefinitions {
     if (!entry) throw new Error(`no share link kind "${kind}"`);
     this.waiting.push({ kind, definition });
     if (this.hasData()) return this.settle();
-    const name = definition && typeof definition.name === 'string' && definition.name ? ` "${definition.name}"` : '';
-    this.status('info', `${entry.what}${name} opens when data is loaded: it expects files with ${describeNeeds(entry.needs(definition))}`);
+    const named = definition && typeof definition.name === 'string' && definition.name;
+    if (this.tr) {
+      const t = this.tr;
+      this.status('info', t('msg_pending_opens', t(entry.what), named ? t('quoted_name', definition.name) : '', describeNeeds(entry.needs(definition), t)));
+    } else {
+      this.status('info', `${entry.what}${named ? ` "${definition.name}"` : ''} opens when data is loaded: it expects files with ${describeNeeds(entry.needs(definition))}`);
+    }
     return null;
   }
 

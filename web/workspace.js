@@ -70,10 +70,10 @@ const kAudienceKeys = new Set(['segx', 'id', 'name', 'root']);
 // and read only when the workspace has them. Section -> the definitions' kind.
 const kAnalysisSections = { retentions: 'retention', lifecycles: 'lifecycle', boards: 'board' };
 const kWorkspaceKeys = new Set(['segx', 'kind', 'mappings', 'audiences', 'funnels', 'rfms', ...Object.keys(kAnalysisSections), 'settings']);
-const kSettingKeys = new Set(['memory_budget_mb', 'keep_data_mb']);
 // Ids and names are plain data: "__proto__", "constructor" or "toString" are ids like any other.
 // Every object keyed by them here is made without a prototype (dict()), so no key reaches one.
 const dict = () => Object.create(null);
+const kSettingKeys = new Set(['memory_budget_mb', 'keep_data_mb', 'language']);
 
 export function exportWorkspace(w) {
   const doc = { segx: 1, kind: 'workspace', mappings: w.mappings || {}, audiences: w.audiences || {}, funnels: w.funnels || {}, rfms: w.rfms || {} };
@@ -266,6 +266,11 @@ function checkWorkspace(doc, add, columnsOf) {
     const mb = settings.keep_data_mb;
     if (typeof mb !== 'number' || !Number.isFinite(mb) || mb < 0 || mb > 2 ** 20) add('settings.keep_data_mb', `the data kept must be a number of megabytes from 0 to 1048576 (found ${JSON.stringify(mb)})`);
     else w.settings.keep_data_mb = mb;
+  }
+  if (settings.language !== undefined) {
+    // The interface language, exactly as the switch writes it.
+    if (settings.language !== 'en' && settings.language !== 'zh-CN') add('settings.language', 'expected "en" or "zh-CN"');
+    else w.settings.language = settings.language;
   }
   // Plain objects for callers; fromEntries defines "__proto__" as an own key, never a prototype.
   for (const key of Object.keys(w)) if (w[key] && typeof w[key] === 'object') w[key] = Object.fromEntries(Object.entries(w[key]));

@@ -1,5 +1,6 @@
 #include "app/charts.h"
 
+#include "app/i18n/i18n.h"
 #include "app/theme.h"
 #include "app/ui.h"
 #include "app/widget_registry.h"
@@ -262,7 +263,8 @@ void histogram_chart(const char* id, const double* counts, const std::string* la
         dl->AddText(ImVec2(x + 3, a.y - line), kChartMarker, m.label.c_str());
     }
     if (hovered_i >= 0)
-        ImGui::SetTooltip("%s\n%s users", labels[hovered_i].c_str(), format_count(counts[hovered_i]).c_str());
+        ImGui::SetTooltip("%s\n%s", labels[hovered_i].c_str(),
+                          trf(S::n_users, {format_count(counts[hovered_i])}).c_str());
 }
 
 static const char* const kLifecycleStageNames[4] = {"new", "returning", "resurrecting", "dormant"};

@@ -1,6 +1,7 @@
 #include "app/session.h"
 
 #include "core/model/derived.h"
+#include "app/i18n/i18n.h"
 
 #include "core/audience/json.h"
 #include "core/rfm/engine.h"
@@ -143,7 +144,7 @@ void Session::remove_source(const std::string& name) {
         remove_model_source(name);
         sources.erase(sources.begin() + long(i));
         if (selected_source >= int(sources.size())) selected_source = int(sources.size()) - 1;
-        post(Level::Info, "Removed " + name);
+        post(Level::Info, trf(S::removed_file, {name}));
         return;
     }
 }
@@ -254,9 +255,7 @@ void Session::rebuild_model_if_dirty() {
         it = now.count(*it) ? std::next(it) : reported_duplicates.erase(it);
     for (const auto& d : model.duplicate_sources)
         if (reported_duplicates.insert(d.first + '\n' + d.second).second)
-            post(Level::Warning, d.first + " holds exactly the same rows as " + d.second +
-                                     ": the same file loaded twice? Its purchases are merged with " +
-                                     d.second + "'s, its other events count twice; remove one of them.");
+            post(Level::Warning, trf(S::duplicate_file_warning, {d.first, d.second}));
     ++model_generation;
     model_dirty = false;
 }
@@ -458,6 +457,7 @@ nlohmann::json Session::state(std::string_view section) const {
     if (want("saved")) out["saved"] = saved_state_json(*this);
     if (want("memory_budget_mb")) out["memory_budget_mb"] = workspace.settings.memory_budget_mb;
     if (want("keep_data_mb")) out["keep_data_mb"] = workspace.settings.keep_data_mb;
+    if (want("language")) out["language"] = language_code(effective_language(*this));
     if (want("kept"))
         out["kept"] = {
             {"kept", kept.kept}, {"restored", kept.restored}, {"bytes", kept.bytes}, {"files", kept.files}};
@@ -471,5 +471,13 @@ nlohmann::json Session::state(std::string_view section) const {
     }
     return out;
 }
+
+Language effective_language(const Session& session) {
+    if (auto l = language_from_code(session.workspace.settings.language)) return *l;
+    if (auto l = language_from_code(session.browser_language)) return *l;
+    return Language::En;
+}
+
+void apply_language(const Session& session) { set_language(effective_language(session)); }
 
 } // namespace segx

@@ -7,6 +7,7 @@
 #include "core/dataset/dataset.h"
 #include "core/model/model.h"
 #include "core/model/overview.h"
+#include "core/text/language.h"
 
 #include <cstdint>
 #include <map>
@@ -104,6 +105,7 @@ struct Session {
     Workspace workspace;                   // saved definitions, mappings, settings (the one owner)
     std::optional<int64_t> as_of_override; // set in the interface; default: the latest event
     KeptData kept;
+    std::string browser_language; // navigator.language, given by the page at start ("zh-CN", "en-GB", ...)
     int next_handle = 1;
     int selected_source = -1; // index into sources, for the Data panel
 
@@ -155,6 +157,11 @@ struct Session {
     // (app_state.h).
     nlohmann::json state(std::string_view section = {}) const;
 };
+
+// The interface language: the workspace's choice, else the browser's when it is one we have,
+// else English. apply_language() makes it the active one (i18n set_language).
+Language effective_language(const Session& session);
+void apply_language(const Session& session);
 
 const char* load_state_name(LoadState s);
 const char* level_name(Level l);

@@ -97,7 +97,24 @@ bool begin_combo(const char* label, const char* preview);
 void flow_same_line(float width);
 float button_width(const char* label); // a Button's width for flow_same_line
 
-std::string format_count(double n); // 1234567 -> "1,234,567"
-std::string format_bytes(double n); // 1536 -> "1.5 KB"
+// Numbers as people read them, in the active language (the one place for formats): grouped
+// counts (1,234,567 in English and Chinese alike), shares, amounts. Dates stay ISO everywhere.
+std::string format_count(double n);                     // 1234567 -> "1,234,567"
+std::string format_bytes(double n);                     // 1536 -> "1.5 KB"
+std::string format_percent(double share, int decimals); // 0.1234, 1 -> "12.3%"
+std::string format_money(double v); // 1234.5 -> "1,234.50" (no currency: files do not say)
+// A headline figure: in Chinese, counts from 100,000 up read as 万 / 亿 ("12.35万", "1.2亿"), as
+// Chinese dashboards write them; English keeps the grouped count. The exact figure goes in the
+// tooltip.
+std::string format_kpi(double n);
+
+// A mapping kind ("users", "events", "orders") in the active language, for what people read.
+const char* kind_word(const std::string& kind);
+
+// A definition kind ("audience", "funnel", "rfm", ...) in the active language.
+const char* definition_kind_word(const std::string& kind);
+
+// The language switch's names: each language in its own words (never translated).
+const char* language_name(Language l);
 
 } // namespace segx

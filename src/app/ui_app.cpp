@@ -10,6 +10,7 @@
 #include "app/theme.h"
 #include "app/widget_registry.h"
 #include "imgui.h"
+#include "imgui_internal.h"
 
 #include <cmath>
 #include <cstdio>
@@ -52,6 +53,75 @@ std::string format_bytes(double n) {
     return buf;
 }
 
+std::string format_percent(double share, int decimals) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*f%%", decimals, share * 100);
+    return buf;
+}
+
+std::string format_money(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f", std::fabs(v));
+    std::string s(buf);
+    size_t dot = s.find('.');
+    // Whole part from the rounded text: 0.999 reads "1.00", not "0.00".
+    std::string whole = format_count(std::stod(s.substr(0, dot)));
+    return (v < 0 && s != "0.00" ? "-" : "") + whole + s.substr(dot);
+}
+
+std::string format_kpi(double n) {
+    if (language() != Language::Zh || std::fabs(n) < 1e5) return format_count(n);
+    bool yi = std::fabs(n) >= 1e8;
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.2f", n / (yi ? 1e8 : 1e4));
+    std::string s(buf);
+    while (s.back() == '0') s.pop_back(); // "12.50" -> "12.5", "3.00" -> "3"
+    if (s.back() == '.') s.pop_back();
+    return s + (yi ? "亿" : "万");
+}
+
+const char* kind_word(const std::string& kind) {
+    if (kind == "users") return tr(S::kind_users);
+    if (kind == "orders") return tr(S::kind_orders);
+    if (kind == "events") return tr(S::kind_events);
+    return kind.c_str();
+}
+
+const char* definition_kind_word(const std::string& kind) {
+    if (kind == "audience") return tr(S::kind_audience);
+    if (kind == "funnel") return tr(S::kind_funnel);
+    if (kind == "rfm") return tr(S::kind_rfm);
+    if (kind == "retention") return tr(S::kind_retention);
+    if (kind == "lifecycle") return tr(S::kind_lifecycle);
+    if (kind == "board") return tr(S::kind_board);
+    return kind.c_str();
+}
+
+const char* language_name(Language l) { return l == Language::Zh ? "简体中文" : "English"; }
+
+// The header's language switch: one small button per language, the active one highlighted.
+// A click stores the choice in the workspace (the page saves it); the frame applies it.
+static void draw_language_switch(Session& session) {
+    const Language langs[] = {Language::En, Language::Zh};
+    float w = 0;
+    for (Language l : langs) w += button_width(language_name(l)) + ImGui::GetStyle().ItemSpacing.x;
+    ImVec2 back = ImGui::GetCursorPos();
+    ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - w);
+    for (Language l : langs) {
+        bool active = language() == l;
+        if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+        std::string id = std::string(language_name(l)) + "###language." + language_code(l);
+        if (ImGui::SmallButton(id.c_str()) && !active) {
+            session.workspace.settings.language = language_code(l);
+            ++session.workspace.revision; // the page stores the workspace
+        }
+        if (active) ImGui::PopStyleColor();
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::language_switch));
+        ImGui::SameLine();
+    }
+    ImGui::SetCursorPos(back);
+}
+
 static void draw_drop_overlay(const UiState& ui) {
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     ImVec2 size = ImGui::GetIO().DisplaySize;
@@ -59,13 +129,22 @@ static void draw_drop_overlay(const UiState& ui) {
     dl->AddRectFilled(ImVec2(0, 0), size, kDropOverlayFill);
     dl->AddRect(ImVec2(pad, pad), ImVec2(size.x - pad, size.y - pad), kDropOverlayFrame, 8 * ui.scale, 0,
                 3 * ui.scale);
-    const char* text = "Drop CSV files to load them";
+    const char* text = tr(S::drop_files_here);
     ImVec2 ts = ImGui::CalcTextSize(text);
     dl->AddText(ImVec2((size.x - ts.x) / 2, (size.y - ts.y) / 2), kDropOverlayText, text);
 }
 
 void draw_app(App& app, UiState& ui) {
     Session& session = app.session;
+    // The language for this frame: a switch (here, or the workspace merged by the page) applies
+    // at once. Popups close cleanly; drafts, edits and open tabs keep going (ids are
+    // language-free).
+    Language before = language();
+    apply_language(session);
+    if (language() != before) {
+        ImGui::ClosePopupsOverWindow(nullptr, false);
+        ui.status_cut_for = 0; // re-cut the status line in the new language
+    }
     ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
@@ -85,6 +164,7 @@ void draw_app(App& app, UiState& ui) {
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("##main", ImVec2(0, body_h), false);
+    draw_language_switch(session);
     if (ImGui::BeginTabBar("##tabs")) {
         // A further analysis adds its tab here.
         if (ImGui::BeginTabItem(label(S::tab_overview, "Overview").c_str())) {

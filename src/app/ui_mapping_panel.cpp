@@ -1,6 +1,7 @@
 // Mapping panel: what each column of a file means (user id, time, event, revenue, order id),
 // edited with pickers; every edit re-runs the mapping on the first rows at once, "Apply" rebuilds
 // the model. The JS side validates the mapping and compiles it to SQL (web/mapping.js).
+#include "app/i18n/i18n.h"
 #include "app/theme.h"
 #include "app/ui.h"
 #include "core/time/parse.h"
@@ -12,8 +13,6 @@
 #include <cstdio>
 
 namespace segx {
-
-static const char* kNone = "(none)";
 
 // A combo over the file's columns; returns true when the choice changed.
 static bool column_combo(const char* label, std::string& value, const Table& raw, const char* none_label) {
@@ -43,16 +42,14 @@ static std::string offset_label(int minutes) {
 
 static bool timezone_combo(int& minutes) {
     bool changed = false;
-    if (begin_combo("Time zone", offset_label(minutes).c_str())) {
+    if (begin_combo(label(S::time_zone, "Time zone").c_str(), offset_label(minutes).c_str())) {
         for (int m = -12 * 60; m <= 14 * 60; m += 30) {
             if (ImGui::Selectable(offset_label(m).c_str(), m == minutes)) minutes = m, changed = true;
             if (m == minutes) ImGui::SetItemDefaultFocus();
         }
         ImGui::EndCombo();
     }
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip(
-            "Times without a zone are read as local times at this offset (daylight saving is not applied).");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::time_zone_tip));
     return changed;
 }
 
@@ -61,18 +58,20 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
     bool changed = false;
     float w = 260 * ui.scale;
 
-    ImGui::TextUnformatted("This file holds");
+    const char* kNone = tr(S::mapping_none);
+    ImGui::TextUnformatted(tr(S::this_file_holds));
     for (const char* kind : kMappingKinds) {
         ImGui::SameLine();
-        if (ImGui::RadioButton(kind, m.kind == kind)) m.kind = kind, changed = true;
+        std::string radio = std::string(kind_word(kind)) + "###" + kind; // found as "orders" in any language
+        if (ImGui::RadioButton(radio.c_str(), m.kind == kind)) m.kind = kind, changed = true;
     }
     ImGui::PushItemWidth(w);
-    changed |= column_combo("User id", m.user_id, raw, kNone);
+    changed |= column_combo(label(S::map_user_id, "User id").c_str(), m.user_id, raw, kNone);
     if (m.kind != "users") {
-        changed |= column_combo("Time", m.time, raw, kNone);
+        changed |= column_combo(label(S::map_time, "Time").c_str(), m.time, raw, kNone);
         ImGui::SameLine();
         ImGui::SetNextItemWidth(140 * ui.scale);
-        if (begin_combo("Format", m.time_format.c_str())) {
+        if (begin_combo(label(S::map_time_format, "Format").c_str(), m.time_format.c_str())) {
             for (const TimeFormatName& f : kTimeFormatNames)
                 if (ImGui::Selectable(f.name, m.time_format == f.name))
                     m.time_format = f.name, changed = true;
@@ -82,33 +81,37 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
         ImGui::SetNextItemWidth(130 * ui.scale);
         changed |= timezone_combo(m.tz_offset_minutes);
         if (m.kind == "orders") {
-            ImGui::TextDisabled(
-                "Every row is a purchase (event \"purchase\"); a negative amount is a \"refund\".");
+            ImGui::TextDisabled("%s", trf(S::orders_every_row, {"\"purchase\"", "\"refund\""}).c_str());
         } else {
-            changed |= column_combo("Event", m.event, raw, "(constant)");
+            changed |=
+                column_combo(label(S::map_event, "Event").c_str(), m.event, raw, tr(S::mapping_constant));
         }
         if (m.kind == "events" && m.event.empty()) {
             ImGui::SameLine();
             ImGui::SetNextItemWidth(160 * ui.scale);
-            changed |=
-                ImGui::InputTextWithHint("##event_constant", "event name, e.g. purchase", &m.event_constant);
+            changed |= ImGui::InputTextWithHint(
+                "##event_constant", trf(S::event_constant_hint, {"purchase"}).c_str(), &m.event_constant);
         }
-        changed |= column_combo("Revenue", m.revenue, raw, m.revenue_expr.empty() ? kNone : "(expression)");
+        changed |= column_combo(label(S::map_revenue, "Revenue").c_str(), m.revenue, raw,
+                                m.revenue_expr.empty() ? kNone : tr(S::mapping_expression));
         ImGui::SameLine();
         ImGui::SetNextItemWidth(w);
         changed |= ImGui::InputTextWithHint(
-            "##revenue_expr", "or an expression: \"Quantity\" * \"UnitPrice\"", &m.revenue_expr);
-        changed |= column_combo("Order id", m.order_id, raw, kNone);
+            "##revenue_expr", trf(S::revenue_expr_hint, {"\"Quantity\" * \"UnitPrice\""}).c_str(),
+            &m.revenue_expr);
+        changed |= column_combo(label(S::map_order_id, "Order id").c_str(), m.order_id, raw, kNone);
         if (m.kind == "orders") {
             // A status column can mark refunds too: its listed values make the row a refund.
-            changed |= column_combo("Refund status", m.refund_status, raw, kNone);
+            changed |= column_combo(label(S::map_refund_status, "Refund status").c_str(), m.refund_status,
+                                    raw, kNone);
             if (!m.refund_status.empty()) {
                 ImGui::SameLine();
                 ImGui::SetNextItemWidth(w);
                 std::string joined;
                 for (const std::string& v : m.refund_values) joined += (joined.empty() ? "" : ", ") + v;
                 if (ImGui::InputTextWithHint("##refund_values",
-                                             "values that mean refunded, e.g. 已退款, refunded", &joined)) {
+                                             trf(S::refund_values_hint, {"已退款, refunded"}).c_str(),
+                                             &joined)) {
                     m.refund_values.clear();
                     size_t start = 0;
                     while (start <= joined.size()) {
@@ -127,11 +130,13 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
         }
     }
     ImGui::SetNextItemWidth(w * 2);
-    changed |=
-        ImGui::InputTextWithHint("Row filter", "SQL, e.g. NOT starts_with(\"InvoiceNo\", 'C')", &m.filter);
+    changed |= ImGui::InputTextWithHint(
+        label(S::row_filter, "Row filter").c_str(),
+        trf(S::row_filter_hint, {"NOT starts_with(\"InvoiceNo\", 'C')"}).c_str(), &m.filter);
     ImGui::PopItemWidth();
 
-    if (ImGui::TreeNode(m.kind == "users" ? "Attributes" : "Event properties")) {
+    if (ImGui::TreeNode(m.kind == "users" ? label(S::map_attributes, "Attributes").c_str()
+                                          : label(S::map_event_properties, "Event properties").c_str())) {
         for (const Column& c : raw.columns) {
             if (c.name == m.user_id || c.name == m.time || c.name == m.event || c.name == m.order_id ||
                 c.name == m.revenue)
@@ -151,15 +156,16 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
     for (const std::string& p : s.mapping_problems) ImGui::TextColored(kErrorText, "%s", p.c_str());
     bool dirty = m != s.applied;
     ImGui::BeginDisabled(!dirty || !s.mapping_problems.empty() || s.state == LoadState::Loading);
-    if (ImGui::Button("Apply mapping")) ui.mapping_request = {s.name, m, true};
+    if (ImGui::Button(label(S::apply_mapping, "Apply mapping").c_str()))
+        ui.mapping_request = {s.name, m, true};
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(!dirty);
-    if (ImGui::Button("Revert")) m = s.applied, changed = true;
+    if (ImGui::Button(label(S::revert, "Revert").c_str())) m = s.applied, changed = true;
     ImGui::EndDisabled();
     if (dirty) {
         ImGui::SameLine();
-        ImGui::TextDisabled("Edited: the preview below shows the new mapping; Apply rebuilds the analyses.");
+        ImGui::TextDisabled("%s", tr(S::mapping_edited));
     }
     // The preview of the current mapping is fetched when the panel first shows it.
     if (changed || (!s.preview_requested && s.state == LoadState::Ready)) {
@@ -169,7 +175,7 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
     (void)session;
 
     ImGui::Spacing();
-    ImGui::TextUnformatted("Mapped rows (first 50)");
+    ImGui::TextUnformatted(tr(S::mapped_rows_first));
     draw_table_rows("##mapped_preview", s.mapped_preview, false);
 }
 

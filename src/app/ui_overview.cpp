@@ -20,8 +20,9 @@ namespace segx {
 
 // One headline figure, at least `min_w` wide; figures wrap to the next line when the window
 // is narrow (flow_same_line), never overlapping.
-static void kpi(const char* label, const std::string& value, const char* tip, float min_w,
-                bool first = false) {
+// `id` is language-free: tests find the figure as "##kpi <id>".
+static void kpi(const char* id, const char* label, double exact, const std::string& value, const char* tip,
+                float min_w, bool first = false) {
     float w =
         std::max(min_w, std::max(ImGui::CalcTextSize(label).x, ImGui::CalcTextSize(value.c_str()).x * 1.5f));
     if (!first) flow_same_line(w);
@@ -32,25 +33,25 @@ static void kpi(const char* label, const std::string& value, const char* tip, fl
     ImGui::SetWindowFontScale(1.0f);
     ImGui::Dummy(ImVec2(w, 0));
     ImGui::EndGroup();
-    widget_registry_note_last_item((std::string("##kpi ") + label).c_str()); // where tests find it
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+    widget_registry_note_last_item((std::string("##kpi ") + id).c_str()); // where tests find it
+    if (ImGui::IsItemHovered()) {
+        // A figure shortened to 万 / 亿 shows its exact value on hover.
+        std::string exact_text = exact == exact ? format_count(exact) : std::string();
+        if (!exact_text.empty() && exact_text != value)
+            ImGui::SetTooltip("%s\n%s", exact_text.c_str(), tip);
+        else
+            ImGui::SetTooltip("%s", tip);
+    }
 }
 
-static std::string money(double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.2f", v);
-    std::string s(buf);
-    size_t dot = s.find('.');
-    std::string whole = format_count(std::trunc(v));
-    return whole + s.substr(dot);
-}
+static std::string money(double v) { return format_money(v); }
 
 // The field shows the model's as-of whenever it is not being edited: after every load, reload
 // or removal it follows the data (re-formatted only when the value changes). Enter applies what
 // was typed; Enter on the unchanged text applies nothing, so it never pins a stale time.
 static void draw_as_of(Session& session, UiState& ui) {
     auto as_of = session.as_of_us();
-    ImGui::TextDisabled("As of");
+    ImGui::TextDisabled("%s", tr(S::as_of));
     ImGui::SameLine();
     if (!ui.as_of_editing && (ui.as_of_stale || ui.as_of_shown != as_of)) {
         ui.as_of_text = as_of ? format_timestamp_us(*as_of) : std::string();
@@ -65,41 +66,34 @@ static void draw_as_of(Session& session, UiState& ui) {
         int64_t us = 0;
         if (parse_time_text(ui.as_of_text, TimeFormat::Auto, 0, &us)) {
             session.as_of_override = us;
-            session.post(Level::Info, "As-of time set to " + format_timestamp_us(us));
+            session.post(Level::Info, trf(S::as_of_set, {format_timestamp_us(us)}));
         } else {
-            session.post(Level::Error, "As-of time: cannot read \"" + ui.as_of_text +
-                                           "\" as a date or time (try 2026-10-31 23:59:59)");
+            session.post(Level::Error, trf(S::as_of_unreadable, {ui.as_of_text}));
         }
         ui.as_of_stale = true;
     }
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Every analysis is relative to this time (UTC). Press Enter to apply.");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::as_of_tip));
     ImGui::SameLine();
     ImGui::BeginDisabled(!session.as_of_override);
-    if (ImGui::SmallButton("Latest event")) session.as_of_override.reset(), ui.as_of_stale = true;
+    if (ImGui::SmallButton(label(S::latest_event, "Latest event").c_str()))
+        session.as_of_override.reset(), ui.as_of_stale = true;
     ImGui::EndDisabled();
 }
 
 // Refunds beside revenue, and what the model merged or noticed across files (DESIGN §2).
 static void draw_merge_notes(const Model& model, const Overview& o) {
     if (o.refunds > 0) {
-        ImGui::Text("Refunds: %s (%s) · net revenue %s", format_count(double(o.refunds)).c_str(),
-                    money(o.refund_amount).c_str(), money(o.net_revenue).c_str());
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip(
-                "Orders-file rows with a negative amount (returns, cancellations, discounts) and "
-                "'refund' events. Revenue counts purchases only; net revenue subtracts the refunds.");
+        ImGui::TextUnformatted(trf(S::refunds_line, {format_count(double(o.refunds)), money(o.refund_amount),
+                                                     money(o.net_revenue)})
+                                   .c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", trf(S::refunds_tip, {"'refund'"}).c_str());
     }
     if (o.merged_purchases > 0) {
-        ImGui::Text("%s duplicate purchases merged", format_count(double(o.merged_purchases)).c_str());
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip(
-                "Purchases with the same user and order id in several files count once: the file "
-                "that gives the order its amount keeps it, the others fill in its missing details.");
+        ImGui::TextUnformatted(trf(S::merged_purchases, {format_count(double(o.merged_purchases))}).c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::merged_purchases_tip));
     }
     for (const auto& d : model.duplicate_sources)
-        ImGui::TextColored(kAttentionText, "%s holds the same rows as %s: loaded twice?", d.first.c_str(),
-                           d.second.c_str());
+        ImGui::TextColored(kAttentionText, "%s", trf(S::duplicate_source, {d.first, d.second}).c_str());
 }
 
 void draw_overview(Session& session, UiState& ui) {
@@ -107,9 +101,9 @@ void draw_overview(Session& session, UiState& ui) {
     const Overview& o = session.overview;
     if (o.users == 0) {
         ImGui::Spacing();
-        ImGui::TextDisabled(
-            "No mapped data yet. Load users, events or orders files, and check their mapping in the Data "
-            "tab.");
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextDisabled("%s", tr(S::overview_empty));
+        ImGui::PopTextWrapPos();
         if (session.sources.empty()) { // a demo never mixes with the user's own files
             ImGui::Spacing();
             ImGui::TextDisabled("%s", tr(S::demo_offer));
@@ -121,20 +115,27 @@ void draw_overview(Session& session, UiState& ui) {
     draw_as_of(session, ui);
     ImGui::Spacing();
     float col = 135 * ui.scale;
-    kpi("Users", format_count(double(o.users)), "Every user id in any mapped file", col, true);
-    kpi("Customers", format_count(double(o.customers)), "Users with at least one purchase", col);
-    kpi("Events", format_count(double(o.events)), "Events and orders, after rejected rows", col);
-    kpi("Orders", format_count(double(o.orders)),
-        "Distinct order ids among purchases (purchases without an id count once each)", col);
-    kpi("Revenue", money(o.revenue), "Sum of the amounts of all purchases", col);
+    auto count_kpi = [&](const char* id, S name, double n, S tip, bool first = false) {
+        kpi(id, tr(name), n, format_kpi(n), tr(tip), col, first);
+    };
+    count_kpi("Users", S::kpi_users, double(o.users), S::kpi_users_tip, true);
+    count_kpi("Customers", S::kpi_customers, double(o.customers), S::kpi_customers_tip);
+    count_kpi("Events", S::kpi_events, double(o.events), S::kpi_events_tip);
+    count_kpi("Orders", S::kpi_orders, double(o.orders), S::kpi_orders_tip);
+    // Revenue: 万 / 亿 in Chinese from 100,000 up, else the amount with cents.
+    std::string revenue =
+        std::fabs(o.revenue) >= 1e5 && language() == Language::Zh ? format_kpi(o.revenue) : money(o.revenue);
+    kpi("Revenue", tr(S::kpi_revenue), NAN, revenue, tr(S::kpi_revenue_tip), col);
+    if (revenue != money(o.revenue) && ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s\n%s", money(o.revenue).c_str(), tr(S::kpi_revenue_tip));
     if (o.first_us != INT64_MIN) {
         std::string span = format_date_us(o.first_us) + " – " + format_date_us(o.last_us);
-        kpi("Date span", span, "First and last event (UTC)", col);
+        kpi("Date span", tr(S::kpi_date_span), NAN, span, tr(S::kpi_date_span_tip), col);
     }
     draw_merge_notes(session.model, o);
     ImGui::Spacing();
     ImGui::Separator();
-    ImGui::TextUnformatted("Events per day");
+    ImGui::TextUnformatted(tr(S::events_per_day));
     std::vector<double> per_day(o.per_day.size());
     for (size_t i = 0; i < per_day.size(); ++i) per_day[i] = double(o.per_day[i].events);
     float chart_h = std::max(160 * ui.scale, ImGui::GetContentRegionAvail().y * 0.45f);
@@ -142,7 +143,7 @@ void draw_overview(Session& session, UiState& ui) {
         "##events_per_day", per_day.data(), per_day.size(),
         [&](size_t i) { return format_date_us(o.per_day[i].day * kMicrosPerDay); }, ImVec2(0, chart_h));
     ImGui::Spacing();
-    ImGui::TextUnformatted("Top events");
+    ImGui::TextUnformatted(tr(S::top_events));
     std::vector<std::string> names;
     std::vector<double> counts;
     for (const EventCount& e : o.top_events) names.push_back(e.name), counts.push_back(double(e.events));

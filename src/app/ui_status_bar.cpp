@@ -1,4 +1,5 @@
 // Bottom line: the latest message (click for all of them), load progress, totals.
+#include "app/i18n/i18n.h"
 #include "app/theme.h"
 #include "app/ui.h"
 #include "app/widget_registry.h"
@@ -46,8 +47,9 @@ static void draw_messages_window(Session& session, UiState& ui) {
     ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x * 0.6f, io.DisplaySize.y * 0.4f), ImGuiCond_Appearing);
     ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing,
                             ImVec2(0.5f, 0.5f));
-    if (ImGui::Begin("Messages", &ui.show_messages, ImGuiWindowFlags_NoSavedSettings)) {
-        ImGui::TextDisabled("Newest first. Escape closes this window.");
+    if (ImGui::Begin(label(S::messages_title, "Messages").c_str(), &ui.show_messages,
+                     ImGuiWindowFlags_NoSavedSettings)) {
+        ImGui::TextDisabled("%s", tr(S::messages_hint));
         widget_registry_note_last_item("##messages_window"); // for tests: the window is shown
         // Escape closes it, as it closes a popup.
         if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) &&
@@ -74,18 +76,17 @@ void draw_status_bar(Session& session, UiState& ui) {
         if (s.state == LoadState::Loading) loading += 1, progress += s.progress;
     }
     if (loading > 0) {
-        char overlay[64];
-        std::snprintf(overlay, sizeof overlay, "Loading %.0f file%s", loading, loading > 1 ? "s" : "");
-        ImGui::ProgressBar(float(progress / loading), ImVec2(200 * ui.scale, 0), overlay);
+        std::string overlay = loading > 1 ? trf(S::loading_files, {format_count(loading)})
+                                          : std::string(tr(S::loading_one_file));
+        ImGui::ProgressBar(float(progress / loading), ImVec2(200 * ui.scale, 0), overlay.c_str());
         ImGui::SameLine();
     }
-    char label[64];
-    std::snprintf(label, sizeof label, "Messages (%zu)", session.log.size());
-    if (ImGui::SmallButton(label)) ui.show_messages = !ui.show_messages;
+    std::string button = trf(S::messages_button, {format_count(double(session.log.size()))}) + "###messages";
+    if (ImGui::SmallButton(button.c_str())) ui.show_messages = !ui.show_messages;
     widget_registry_note_last_item("##messages_button");
     ImGui::SameLine();
     std::string totals =
-        format_count(double(session.sources.size())) + " sources · " + format_count(rows) + " rows";
+        trf(S::status_totals, {format_count(double(session.sources.size())), format_count(rows)});
     float w = ImGui::CalcTextSize(totals.c_str()).x;
     if (!session.log.empty()) {
         // The latest message on one line: cut with "…" where it would run into the totals (the
@@ -109,7 +110,7 @@ void draw_status_bar(Session& session, UiState& ui) {
             ImGui::EndTooltip();
         }
     } else {
-        ImGui::TextUnformatted("Ready");
+        ImGui::TextUnformatted(tr(S::status_ready));
     }
     ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - w);
     ImGui::TextDisabled("%s", totals.c_str());

@@ -41,6 +41,8 @@ void record_label(const std::string& full, const WidgetRect& r) {
     size_t id = full.find("###");
     if (id != std::string::npos && id > 0) {
         record(full.substr(id), r);
+        // The id alone: label(S::add_rule, "+ Add rule##root") is found as "+ Add rule##root",
+        // the label it had before it was translated, in every language.
         if (id + 3 < full.size()) record(full.substr(id + 3), r);
     }
 }

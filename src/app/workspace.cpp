@@ -308,6 +308,15 @@ bool read_derived(const ordered_json& j, std::vector<DerivedSpec>* out, std::vec
     *out = std::move(specs);
     return true;
 }
+// The interface language: exactly "en" or "zh-CN" (what the switch writes), nothing looser.
+bool read_language(const ordered_json& j, std::string* code) {
+    if (!j.is_string()) return false;
+    std::string v = j.get<std::string>();
+    if (v != "en" && v != "zh-CN") return false;
+    *code = v;
+    return true;
+}
+
 } // namespace
 
 std::string unused_definition_id(const Workspace& w, const std::string& prefix) {
@@ -358,6 +367,7 @@ bool read_workspace(std::string_view text, Workspace* w, std::string* problem) {
             read_derived((*s)["derived_attributes"], &w->settings.derived_attributes, &ignored, "");
         if (auto a = s->find("auto_derived_attributes"); a != s->end() && a->is_boolean())
             w->settings.auto_derived_attributes = a->get<bool>();
+        if (s->contains("language")) read_language((*s)["language"], &w->settings.language);
     }
     if (auto h = doc.find("sql_history"); h != doc.end() && h->is_array())
         for (const auto& q : *h)
@@ -393,6 +403,8 @@ std::string workspace_json(const Workspace& w, bool for_export, size_t* left_out
         doc["settings"]["derived_attributes"] = std::move(list);
     }
     if (!w.settings.auto_derived_attributes) doc["settings"]["auto_derived_attributes"] = false;
+    if (!w.settings.language.empty())
+        doc["settings"]["language"] = w.settings.language; // none chosen: none written
     // The SQL tab's history stays in this browser: an exported workspace leaves it out.
     if (!for_export) doc["sql_history"] = w.sql_history;
     if (left_out) *left_out = for_export ? w.unread.size() : 0;
@@ -457,6 +469,8 @@ MergeResult merge_workspace(Workspace* w, std::string_view json_text) {
             else
                 out.errors.push_back({"settings.auto_derived_attributes", "expected true or false"});
         }
+        if (s->contains("language") && !read_language((*s)["language"], &next.settings.language))
+            out.errors.push_back({"settings.language", "expected \"en\" or \"zh-CN\""});
     }
     if (!out.ok()) {
         out.ids.clear();

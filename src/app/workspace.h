@@ -34,6 +34,9 @@ struct WorkspaceSettings {
     // user asked for, and whether the model also finds the obvious ones by itself.
     std::vector<DerivedSpec> derived_attributes;
     bool auto_derived_attributes = true;
+    // The interface language: "en" or "zh-CN"; empty: none chosen, the browser's language
+    // applies (session.h effective_language).
+    std::string language;
 };
 
 struct Workspace {

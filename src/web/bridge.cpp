@@ -5,6 +5,7 @@
 // message (segx_last_error) instead of a trapped module.
 #include "web/bridge.h"
 
+#include "app/i18n/i18n.h"
 #include "core/audience/describe.h"
 #include "core/audience/json.h"
 #include "core/model/model_io.h"
@@ -224,6 +225,28 @@ EMSCRIPTEN_KEEPALIVE int segx_remove_demo() {
         session().remove_demo();
         return 0;
     });
+}
+
+// The browser's language (navigator.language): the interface's when the workspace names none.
+EMSCRIPTEN_KEEPALIVE void segx_set_browser_language(const char* tag) {
+    session().browser_language = tag ? tag : "";
+    apply_language(session());
+}
+
+// The page's messages in the interface language, from the same tables (app/i18n): `key` names a
+// string, `args` is a JSON list of the values for {0} {1} … An unknown key comes back as is.
+EMSCRIPTEN_KEEPALIVE const char* segx_tr(const char* key, const char* args) {
+    static std::string out;
+    apply_language(session());
+    std::optional<S> k = string_key_from_name(key ? key : "");
+    if (!k) return out = key ? key : "", out.c_str();
+    std::vector<std::string> values;
+    nlohmann::json list = nlohmann::json::parse(args ? args : "[]", nullptr, false);
+    if (list.is_array())
+        for (const nlohmann::json& v : list)
+            values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+    out = format_text(tr(*k), values);
+    return out.c_str();
 }
 
 // level: 0 info, 1 warning, 2 error.
@@ -502,6 +525,7 @@ EMSCRIPTEN_KEEPALIVE const char* segx_audience_sql(const char* definition) {
 // Problems of an audience definition as sentences that name the rule (core/audience/describe.h):
 // `errors` is [{path, message}] as the calls above return; the answer is a JSON array of text.
 EMSCRIPTEN_KEEPALIVE const char* segx_audience_error_text(const char* definition, const char* errors) {
+    apply_language(session());
     if (guarded(
             [&] {
                 ValidationResult r = parse_audience(definition ? definition : "");
@@ -509,7 +533,7 @@ EMSCRIPTEN_KEEPALIVE const char* segx_audience_error_text(const char* definition
                 nlohmann::json out = nlohmann::json::array();
                 for (const nlohmann::json& e : list) {
                     DefinitionError error{e.value("path", std::string()), e.value("message", std::string())};
-                    out.push_back(error_text(r.ok() ? &r.audience : nullptr, error));
+                    out.push_back(error_text(r.ok() ? &r.audience : nullptr, error, language()));
                 }
                 g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
                 return 0;

@@ -383,12 +383,6 @@ EMSCRIPTEN_KEEPALIVE void segx_show_funnels() {
     g.ui.select_tab = "Funnels";
     g.busy_frames = std::max(g.busy_frames, 3);
 }
-// The interface's language by its code ("en", "zh-CN"): window.segx.setLanguage (tests; the
-// page's own switch, when it comes, owns remembering it). Unknown codes change nothing.
-EMSCRIPTEN_KEEPALIVE void segx_set_language(const char* code) {
-    if (std::optional<Language> lang = language_from_code(code ? code : "")) set_language(*lang);
-    g.busy_frames = std::max(g.busy_frames, 3);
-}
 EMSCRIPTEN_KEEPALIVE void segx_input_char(int codepoint) { push_event({EventKind::Char, 0, 0, codepoint}); }
 // Text committed in web/ime.js's field (typed, pasted or composed by an input method), UTF-8:
 // one character event per code point, queued behind the keys that came before it.

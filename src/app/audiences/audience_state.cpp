@@ -1,5 +1,6 @@
 #include "app/audiences/audience_state.h"
 
+#include "app/i18n/i18n.h"
 #include "app/session.h"
 #include "core/audience/describe.h"
 #include "core/audience/json.h"
@@ -197,12 +198,13 @@ std::string unused_audience_id(const Session& session) {
 static void saved_list_changed(Session& session) { ++session.workspace.revision; }
 
 bool save_draft(Session& session, AudienceState& st, bool as_new) {
-    if (st.draft.name.empty()) st.draft.name = "Untitled audience";
+    if (st.draft.name.empty()) st.draft.name = tr(S::untitled_audience);
     nlohmann::json doc;
     to_json(doc, st.draft);
     ValidationResult v = validate_audience(doc);
     if (!v.ok()) {
-        session.post(Level::Error, "Not saved: " + error_text(&st.draft, v.errors.front()));
+        session.post(Level::Error,
+                     trf(S::not_saved_because, {error_text(&st.draft, v.errors.front(), language())}));
         return false;
     }
     Audience* existing = nullptr;
@@ -213,14 +215,14 @@ bool save_draft(Session& session, AudienceState& st, bool as_new) {
         st.draft.id = existing->id;
         *existing = st.draft;
     } else {
-        if (as_new) st.draft.name += " (copy)";
+        if (as_new) st.draft.name += tr(S::copy_suffix);
         st.draft.id = unused_audience_id(session);
         session.workspace.saved.audiences.push_back(st.draft);
     }
     st.opened_id = st.draft.id;
     draft_changed(st);
     saved_list_changed(session);
-    session.post(Level::Info, "Saved audience \"" + st.draft.name + "\"");
+    session.post(Level::Info, trf(S::saved_audience_msg, {st.draft.name}));
     return true;
 }
 
@@ -233,7 +235,7 @@ void open_saved(Session& session, AudienceState& st, size_t index) {
 
 void new_draft(AudienceState& st) {
     st.draft = Audience{};
-    st.draft.name = "New audience";
+    st.draft.name = tr(S::new_audience_name);
     st.opened_id.clear();
     draft_changed(st);
 }
@@ -241,7 +243,7 @@ void new_draft(AudienceState& st) {
 bool rename_saved(Session& session, AudienceState& st, size_t index, const std::string& name) {
     if (index >= session.workspace.saved.audiences.size()) return false;
     if (name.empty() || name.size() > kMaxStringBytes) {
-        session.post(Level::Error, "An audience name must have 1 to 10,000 bytes");
+        session.post(Level::Error, tr(S::audience_name_length));
         return false;
     }
     Audience& a = session.workspace.saved.audiences[index];
@@ -255,7 +257,7 @@ void duplicate_saved(Session& session, size_t index) {
     if (index >= session.workspace.saved.audiences.size()) return;
     Audience copy = session.workspace.saved.audiences[index];
     copy.id = unused_audience_id(session);
-    copy.name += " (copy)";
+    copy.name += tr(S::copy_suffix);
     session.workspace.saved.audiences.insert(session.workspace.saved.audiences.begin() + long(index) + 1,
                                              std::move(copy));
     saved_list_changed(session);
@@ -267,8 +269,7 @@ void delete_saved(Session& session, AudienceState& st, size_t index) {
     if (st.deleted.size() > 50) st.deleted.erase(st.deleted.begin());
     // The draft stays as it is, now unsaved: deleting the saved copy loses none of the editing.
     if (st.opened_id == session.workspace.saved.audiences[index].id) st.opened_id.clear(), draft_changed(st);
-    session.post(Level::Info, "Deleted audience \"" + session.workspace.saved.audiences[index].name +
-                                  "\" (Undo in the rail)");
+    session.post(Level::Info, trf(S::deleted_audience_msg, {session.workspace.saved.audiences[index].name}));
     session.workspace.saved.audiences.erase(session.workspace.saved.audiences.begin() + long(index));
     saved_list_changed(session);
 }
@@ -281,7 +282,7 @@ bool undo_delete(Session& session, AudienceState& st) {
     for (const Audience& a : session.workspace.saved.audiences)
         if (a.id == d.audience.id) d.audience.id = unused_audience_id(session);
     size_t at = std::min(d.index, session.workspace.saved.audiences.size());
-    session.post(Level::Info, "Restored audience \"" + d.audience.name + "\"");
+    session.post(Level::Info, trf(S::restored_audience_msg, {d.audience.name}));
     session.workspace.saved.audiences.insert(session.workspace.saved.audiences.begin() + long(at),
                                              std::move(d.audience));
     saved_list_changed(session);

@@ -2,6 +2,7 @@
 // intervals, active hours) and the overlap matrix of saved audiences.
 #include "app/audiences/ui_audience.h"
 #include "app/charts.h"
+#include "app/i18n/i18n.h"
 #include "app/theme.h"
 
 #include "imgui.h"
@@ -11,7 +12,9 @@
 
 namespace segx {
 
-static const char* const kWeekdays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+// Monday first, as the heat map's rows; in the active language ("Mon" / "周一").
+static const S kWeekdays[7] = {S::weekday_mon, S::weekday_tue, S::weekday_wed, S::weekday_thu,
+                               S::weekday_fri, S::weekday_sat, S::weekday_sun};
 
 static void draw_heatmap(const ActivityHeatmap& h, float scale) {
     float label_w = 34 * scale, cell_w = std::max(8.0f, (ImGui::GetContentRegionAvail().x - label_w) / 24),
@@ -22,7 +25,7 @@ static void draw_heatmap(const ActivityHeatmap& h, float scale) {
     int hover_d = -1, hover_h = -1;
     for (int d = 0; d < 7; ++d) {
         float y = origin.y + d * cell_h;
-        dl->AddText(ImVec2(origin.x, y), ImGui::GetColorU32(ImGuiCol_TextDisabled), kWeekdays[d]);
+        dl->AddText(ImVec2(origin.x, y), ImGui::GetColorU32(ImGuiCol_TextDisabled), tr(kWeekdays[d]));
         for (int hour = 0; hour < 24; ++hour) {
             ImVec2 a(origin.x + label_w + hour * cell_w, y), b(a.x + cell_w - 1, y + cell_h - 1);
             double t = h.max_cell ? double(h.events[size_t(d)][size_t(hour)]) / double(h.max_cell) : 0.0;
@@ -38,9 +41,14 @@ static void draw_heatmap(const ActivityHeatmap& h, float scale) {
                     ImGui::GetColorU32(ImGuiCol_TextDisabled), buf);
     }
     ImGui::Dummy(ImVec2(label_w + 24 * cell_w, 7 * cell_h + ImGui::GetTextLineHeight() + 4));
-    if (hover_d >= 0 && ImGui::IsWindowHovered())
-        ImGui::SetTooltip("%s %02d:00-%02d:59 UTC: %s events", kWeekdays[hover_d], hover_h, hover_h,
-                          format_count(double(h.events[size_t(hover_d)][size_t(hover_h)])).c_str());
+    if (hover_d >= 0 && ImGui::IsWindowHovered()) {
+        char hours[32];
+        std::snprintf(hours, sizeof hours, "%02d:00-%02d:59", hover_h, hover_h);
+        ImGui::SetTooltip(
+            "%s", trf(S::heatmap_tip, {tr(kWeekdays[hover_d]), hours,
+                                       format_count(double(h.events[size_t(hover_d)][size_t(hover_h)]))})
+                      .c_str());
+    }
 }
 
 static void draw_attribute(const AttributeInsight& a) {
@@ -48,16 +56,20 @@ static void draw_attribute(const AttributeInsight& a) {
     ImGuiTableFlags flags =
         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
     if (ImGui::BeginTable("##values", 4, flags)) {
-        ImGui::TableSetupColumn(a.ranges ? "Range" : "Value", ImGuiTableColumnFlags_WidthStretch, 3);
-        ImGui::TableSetupColumn("Members", ImGuiTableColumnFlags_WidthStretch, 1.3f);
-        ImGui::TableSetupColumn("All users", ImGuiTableColumnFlags_WidthStretch, 1.3f);
-        ImGui::TableSetupColumn("Lift", ImGuiTableColumnFlags_WidthStretch, 1);
+        ImGui::TableSetupColumn(
+            a.ranges ? label(S::col_range, "Range").c_str() : label(S::col_value, "Value").c_str(),
+            ImGuiTableColumnFlags_WidthStretch, 3);
+        ImGui::TableSetupColumn(label(S::col_members, "Members").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                1.3f);
+        ImGui::TableSetupColumn(label(S::col_all_users, "All users").c_str(),
+                                ImGuiTableColumnFlags_WidthStretch, 1.3f);
+        ImGui::TableSetupColumn(label(S::col_lift, "Lift").c_str(), ImGuiTableColumnFlags_WidthStretch, 1);
         ImGui::TableHeadersRow();
         auto row = [](const std::string& value, uint64_t members, double member_share, double all_share,
                       double lift, bool show_lift) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(value.empty() ? "(empty text)" : value.c_str());
+            ImGui::TextUnformatted(value.empty() ? tr(S::empty_text) : value.c_str());
             ImGui::TableNextColumn();
             ImGui::Text("%.1f%%", member_share * 100);
             if (ImGui::IsItemHovered())
@@ -76,7 +88,7 @@ static void draw_attribute(const AttributeInsight& a) {
         if (a.members_not_set || a.users_not_set) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextDisabled("not set");
+            ImGui::TextDisabled("%s", tr(S::not_set));
             ImGui::TableNextColumn();
             ImGui::TextDisabled("%s", format_count(double(a.members_not_set)).c_str());
             ImGui::TableNextColumn();
@@ -89,39 +101,43 @@ static void draw_attribute(const AttributeInsight& a) {
 
 void draw_audience_insight(Session& session, AudienceState& st, UiState& ui) {
     if (!st.errors.empty()) {
-        ImGui::TextDisabled("Fix the audience's problems to see its insight.");
+        ImGui::TextDisabled("%s", tr(S::insight_fix_first));
         return;
     }
     refresh_insight(session, st);
     const AudienceInsight& in = st.insight;
-    ImGui::Text("%s members of %s users", format_count(double(in.members)).c_str(),
-                format_count(double(in.users)).c_str());
+    ImGui::TextUnformatted(
+        trf(S::members_of_users, {format_count(double(in.members)), format_count(double(in.users))}).c_str());
     if (in.members == 0) {
-        ImGui::TextDisabled("Nobody matches: nothing to compare.");
+        ImGui::TextDisabled("%s", tr(S::insight_nobody));
         return;
     }
     ImGui::Spacing();
-    ImGui::TextUnformatted("Purchases");
+    ImGui::TextUnformatted(tr(S::insight_purchases));
     const PurchaseIntervals& p = in.purchases;
-    ImGui::TextDisabled(
-        "none %s  ·  one %s  ·  repeat %s", format_count(double(p.members_no_purchase)).c_str(),
-        format_count(double(p.members_one_purchase)).c_str(), format_count(double(p.members_repeat)).c_str());
+    ImGui::TextDisabled("%s", trf(S::purchases_none_one_repeat, {format_count(double(p.members_no_purchase)),
+                                                                 format_count(double(p.members_one_purchase)),
+                                                                 format_count(double(p.members_repeat))})
+                                  .c_str());
     if (p.intervals) {
-        ImGui::TextDisabled("Days between purchases: median %.1f, mean %.1f (%s intervals)", p.median_days,
-                            p.mean_days, format_count(double(p.intervals)).c_str());
+        char median[32], mean[32];
+        std::snprintf(median, sizeof median, "%.1f", p.median_days);
+        std::snprintf(mean, sizeof mean, "%.1f", p.mean_days);
+        ImGui::TextDisabled(
+            "%s", trf(S::days_between_purchases, {median, mean, format_count(double(p.intervals))}).c_str());
         std::vector<std::string> labels;
         std::vector<double> counts;
         for (size_t b = 0; b < kIntervalBuckets; ++b)
-            labels.push_back(std::string(interval_bucket_label(b)) + " days"),
+            labels.push_back(trf(S::n_days, {interval_bucket_label(b)})),
                 counts.push_back(double(p.histogram[b]));
         bar_list("##purchase_interval", labels.data(), counts.data(), labels.size(),
                  ImGui::GetContentRegionAvail().x);
     }
     ImGui::Spacing();
-    ImGui::TextUnformatted("Active hours (UTC)");
+    ImGui::TextUnformatted(tr(S::active_hours));
     draw_heatmap(in.activity, ui.scale);
     ImGui::Spacing();
-    ImGui::TextUnformatted("Attributes: members against all users");
+    ImGui::TextUnformatted(tr(S::attributes_vs_all));
     for (const AttributeInsight& a : in.attributes) {
         ImGui::PushID(a.attribute.c_str());
         draw_attribute(a);
@@ -135,10 +151,10 @@ void draw_audience_overlap(Session& session, AudienceState& st, UiState& ui) {
     for (const std::string& p : o.problems) ImGui::TextColored(kAttentionText, "%s", p.c_str());
     size_t n = o.names.size();
     if (n < 2) {
-        ImGui::TextDisabled("Save two or more audiences to compare them.");
+        ImGui::TextDisabled("%s", tr(S::overlap_need_two));
         return;
     }
-    ImGui::TextDisabled("Row audience's members that are also in the column audience");
+    ImGui::TextDisabled("%s", tr(S::overlap_caption));
     ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
                             ImGuiTableFlags_SizingFixedFit;
     if (!ImGui::BeginTable(
@@ -166,12 +182,13 @@ void draw_audience_overlap(Session& session, AudienceState& st, UiState& ui) {
             ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, heat_color(share * 0.8));
             // The count and share in the one colour that reads on this cell's colour.
             ImGui::PushStyleColor(ImGuiCol_Text, heat_text_color(share * 0.8));
-            ImGui::Text("%s  %.0f%%", format_count(double(c)).c_str(), share * 100);
+            ImGui::Text("%s  %s", format_count(double(c)).c_str(), format_percent(share, 0).c_str());
             ImGui::PopStyleColor();
             if (ImGui::IsItemHovered())
-                ImGui::SetTooltip("%s of the %s members of \"%s\" are in \"%s\"",
-                                  format_count(double(c)).c_str(), format_count(double(size_i)).c_str(),
-                                  o.names[i].c_str(), o.names[j].c_str());
+                ImGui::SetTooltip(
+                    "%s", trf(S::overlap_tip,
+                              {format_count(double(c)), format_count(double(size_i)), o.names[i], o.names[j]})
+                              .c_str());
         }
     }
     ImGui::EndTable();

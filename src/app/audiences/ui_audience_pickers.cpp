@@ -1,5 +1,6 @@
 // Pickers of the audience editor: names and values from the loaded data, with type-ahead.
 #include "app/audiences/ui_audience.h"
+#include "app/i18n/i18n.h"
 
 #include "app/widget_registry.h"
 #include "core/model/derived.h"
@@ -68,7 +69,7 @@ PickSource event_property_names(const Session& session, bool numeric_only) {
     return [&session, numeric_only](std::string_view filter) {
         std::vector<PickItem> out;
         if (numeric_only && contains_ascii_ci("revenue", filter))
-            out.push_back({"revenue", "the revenue column"});
+            out.push_back({"revenue", tr(S::revenue_column)});
         for (const Column& c : session.model.events.properties)
             if ((!numeric_only || is_numeric(c.type)) && contains_ascii_ci(c.name, filter))
                 out.push_back({c.name, type_name(c.type)});
@@ -143,10 +144,11 @@ Scalar scalar_from_text(const std::string& text, ColumnType type) {
 // the index clicked (or taken with Enter), -1 for none.
 static int pick_list(const std::vector<PickItem>& items, const std::string& current, bool enter) {
     int picked = -1;
-    if (items.empty()) ImGui::TextDisabled("No match");
+    if (items.empty()) ImGui::TextDisabled("%s", tr(S::no_match));
     for (size_t i = 0; i < items.size(); ++i) {
         ImGui::PushID(int(i));
-        std::string label = (items[i].text.empty() ? std::string("(empty text)") : items[i].text) + "##pick";
+        std::string label =
+            (items[i].text.empty() ? std::string(tr(S::empty_text)) : items[i].text) + "##pick";
         float note_w = ImGui::CalcTextSize(items[i].note.c_str()).x;
         if (ImGui::Selectable(label.c_str(), items[i].text == current)) picked = int(i);
         if (!items[i].note.empty()) {
@@ -174,7 +176,7 @@ bool pick_combo(const char* label, std::string& value, const PickSource& source,
             ImGui::SetKeyboardFocusHere();
         }
         ImGui::SetNextItemWidth(-1);
-        bool enter = ImGui::InputTextWithHint("##search", "Type to search", &filter,
+        bool enter = ImGui::InputTextWithHint("##search", tr(S::type_to_search), &filter,
                                               ImGuiInputTextFlags_EnterReturnsTrue);
         std::vector<PickItem> items = source(filter);
         int picked = pick_list(items, value, enter);
@@ -195,10 +197,10 @@ static bool top_values_button(const char* popup_id, const std::string& typed, co
     ImGui::SameLine(0, 0);
     if (ImGui::ArrowButton(popup_id, ImGuiDir_Down)) ImGui::OpenPopup(popup_id);
     widget_registry_note_last_item(popup_id); // arrow buttons report no label to the hooks
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Top values and their counts");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::top_values_tip));
     if (ImGui::BeginPopup(popup_id)) {
-        ImGui::TextDisabled(typed.empty() ? "Most frequent values" : "Most frequent values containing \"%s\"",
-                            typed.c_str());
+        ImGui::TextDisabled(
+            "%s", typed.empty() ? tr(S::most_frequent) : trf(S::most_frequent_containing, {typed}).c_str());
         ImGui::Separator();
         std::vector<PickItem> items = top(typed);
         ImGui::BeginChild("##values", ImVec2(320 * ImGui::GetFontSize() / 14,
@@ -222,7 +224,7 @@ bool value_field(const char* label, Scalar& value, ColumnType type, const PickSo
     std::string text = scalar_text(value);
     float button = ImGui::GetFrameHeight();
     ImGui::SetNextItemWidth(std::max(40.0f, width - button));
-    bool changed = ImGui::InputTextWithHint(label, "value", &text);
+    bool changed = ImGui::InputTextWithHint(label, tr(S::value_hint), &text);
     std::string popup = std::string(label) + "_top";
     std::string picked;
     if (top_values_button(popup.c_str(), text, top, &picked)) text = picked, changed = true;
@@ -239,7 +241,7 @@ bool values_list(const char* label, std::vector<Scalar>& values, ColumnType type
         ImGui::PushID(int(i));
         std::string chip = scalar_text(values[i]) + "  x";
         if (ImGui::SmallButton(chip.c_str())) remove = int(i);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this value");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::remove_value_tip));
         ImGui::SameLine();
         ImGui::PopID();
     }
@@ -253,7 +255,7 @@ bool values_list(const char* label, std::vector<Scalar>& values, ColumnType type
         std::max(100.0f * ImGui::GetFontSize() / 14,
                  width - ImGui::GetFrameHeight() - ImGui::GetItemRectSize().x * float(values.size())));
     bool enter =
-        ImGui::InputTextWithHint("##add", "add value, Enter", &text, ImGuiInputTextFlags_EnterReturnsTrue);
+        ImGui::InputTextWithHint("##add", tr(S::add_value_hint), &text, ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::IsItemEdited() || enter) adding = text, adding_id = id;
     std::string picked;
     bool from_list = top_values_button("##add_top", text, top, &picked);

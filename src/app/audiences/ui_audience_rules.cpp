@@ -4,6 +4,7 @@
 
 #include "core/audience/describe.h"
 
+#include "app/i18n/i18n.h"
 #include "app/theme.h"
 #include "app/widget_registry.h"
 #include "imgui.h"
@@ -62,10 +63,11 @@ void fit_values(std::vector<Scalar>& values, Op op) {
 bool op_combo(const char* label, Op& op, ColumnType type, float width) {
     bool changed = false;
     ImGui::SetNextItemWidth(width);
-    if (begin_combo(label, op_words(op))) {
+    if (begin_combo(label, op_words(op, language()))) {
         for (Op c : kOps) {
             if (!op_fits(c, type)) continue;
-            if (ImGui::Selectable(op_words(c), c == op)) op = c, changed = true;
+            std::string item = std::string(op_words(c, language())) + "###" + op_words(c);
+            if (ImGui::Selectable(item.c_str(), c == op)) op = c, changed = true;
         }
         ImGui::EndCombo();
     }
@@ -88,7 +90,7 @@ bool comparison_values(std::vector<Scalar>& values, Op op, ColumnType type, cons
             changed |=
                 value_field(("##" + path + ".values[0]").c_str(), values[0], type, top, width * 0.5f - 20);
             ImGui::SameLine();
-            ImGui::TextUnformatted("and");
+            ImGui::TextUnformatted(tr(S::and_word));
             ImGui::SameLine();
             changed |=
                 value_field(("##" + path + ".values[1]").c_str(), values[1], type, top, width * 0.5f - 20);
@@ -129,7 +131,7 @@ float unit() { return ImGui::GetFontSize() / 14.0f; }
 bool draw_property(Session& session, PropertyRule& r, const std::string& path) {
     bool changed = false;
     changed |= pick_combo(("##" + path + ".attribute").c_str(), r.attribute, attribute_names(session),
-                          130 * unit(), "attribute");
+                          130 * unit(), tr(S::pick_attribute));
     ColumnType type = attribute_type(session, r.attribute);
     ImGui::SameLine();
     if (op_combo(("##" + path + ".op").c_str(), r.op, type, 110 * unit()))
@@ -142,17 +144,17 @@ bool draw_property(Session& session, PropertyRule& r, const std::string& path) {
     if (type == ColumnType::String && op_arity(r.op) != Arity::None) {
         ImGui::SameLine();
         changed |= ImGui::Checkbox(("Aa##" + path + ".ci").c_str(), &r.ci);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ignore the case of ASCII letters");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::ignore_case_tip));
     }
     return changed;
 }
 
 bool draw_filter(Session& session, const std::string& event, EventFilter& f, const std::string& path) {
     bool changed = false;
-    ImGui::TextDisabled("where");
+    ImGui::TextDisabled("%s", tr(S::where_word));
     ImGui::SameLine();
     changed |= pick_combo(("##" + path + ".property").c_str(), f.property,
-                          event_property_names(session, false), 140 * unit(), "event property");
+                          event_property_names(session, false), 140 * unit(), tr(S::pick_event_property));
     ColumnType type = event_property_type(session, f.property);
     // The line wraps where the panel ends (a nested rule beside the insight panel at 1280 px is
     // narrower than property, operator and value together).
@@ -167,8 +169,12 @@ bool draw_filter(Session& session, const std::string& event, EventFilter& f, con
     return changed;
 }
 
+// The measure combo's items (ids stay the English words).
 const char* const kMeasures[] = {"at least once", "count",  "sum of",     "average of",
                                  "min of",        "max of", "first time", "last time"};
+const S kMeasureKeys[] = {S::measure_at_least_once, S::measure_count, S::measure_sum,   S::measure_avg,
+                          S::measure_min,           S::measure_max,   S::measure_first, S::measure_last};
+std::string measure_item(int i) { return label(kMeasureKeys[i], kMeasures[i]); }
 
 int measure_index(const Measure& m) {
     if (auto* c = std::get_if<CountMeasure>(&m)) // at least 1 event, order or day: the same users
@@ -202,14 +208,18 @@ bool count_values(CountMeasure& c, const std::string& path) {
     const struct {
         Op op;
         const char* label;
-    } ops[] = {{Op::Gte, "at least"}, {Op::Lte, "at most"}, {Op::Eq, "exactly"}, {Op::Between, "between"}};
-    const char* preview = "at least";
+        S key;
+    } ops[] = {{Op::Gte, "at least", S::count_at_least},
+               {Op::Lte, "at most", S::count_at_most},
+               {Op::Eq, "exactly", S::count_exactly},
+               {Op::Between, "between", S::count_between}};
+    const char* preview = tr(S::count_at_least);
     for (auto& o : ops)
-        if (o.op == c.op) preview = o.label;
+        if (o.op == c.op) preview = tr(o.key);
     ImGui::SetNextItemWidth(90 * unit());
     if (begin_combo(("##" + path + ".count.op").c_str(), preview)) {
         for (auto& o : ops)
-            if (ImGui::Selectable(o.label, o.op == c.op)) {
+            if (ImGui::Selectable(label(o.key, o.label).c_str(), o.op == c.op)) {
                 c.op = o.op;
                 c.values.resize(c.op == Op::Between ? 2 : 1, c.values.empty() ? 1 : c.values.back());
                 changed = true;
@@ -219,7 +229,7 @@ bool count_values(CountMeasure& c, const std::string& path) {
     c.values.resize(c.op == Op::Between ? 2 : 1, 1);
     for (size_t i = 0; i < c.values.size(); ++i) {
         ImGui::SameLine();
-        if (i) ImGui::TextUnformatted("and"), ImGui::SameLine();
+        if (i) ImGui::TextUnformatted(tr(S::and_word)), ImGui::SameLine();
         ImGui::PushID(int(i));
         ImGui::SetNextItemWidth(70 * unit());
         int64_t v = c.values[i];
@@ -230,16 +240,15 @@ bool count_values(CountMeasure& c, const std::string& path) {
     }
     flow_same_line(80 * unit());                       // wraps in a narrow panel (1000 px wide pages)
     const char* units[] = {"times", "orders", "days"}; // CountUnit order: events, orders, days
+    const S unit_keys[] = {S::unit_times, S::unit_orders, S::unit_days};
     ImGui::SetNextItemWidth(80 * unit());
-    if (begin_combo(("##" + path + ".count.unit").c_str(), units[int(c.unit)])) {
+    if (begin_combo(("##" + path + ".count.unit").c_str(), tr(unit_keys[int(c.unit)]))) {
         for (int i = 0; i < 3; ++i)
-            if (ImGui::Selectable(units[i], i == int(c.unit))) c.unit = CountUnit(i), changed = true;
+            if (ImGui::Selectable(label(unit_keys[i], units[i]).c_str(), i == int(c.unit)))
+                c.unit = CountUnit(i), changed = true;
         ImGui::EndCombo();
     }
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip(
-            "times: matching events; orders: distinct order ids (an event without one is its own "
-            "order); days: distinct UTC days");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::count_unit_tip));
     return changed;
 }
 
@@ -247,7 +256,7 @@ bool aggregate_values(Session& session, AggregateMeasure& a, const std::string& 
     bool changed = false;
     std::string of = a.property.empty() ? "revenue" : a.property;
     if (pick_combo(("##" + path + ".aggregate.property").c_str(), of, event_property_names(session, true),
-                   120 * unit(), "revenue")) {
+                   120 * unit(), tr(S::revenue_word))) {
         a.property = of == "revenue" ? "" : of;
         changed = true;
     }
@@ -255,15 +264,17 @@ bool aggregate_values(Session& session, AggregateMeasure& a, const std::string& 
     Op op = a.op;
     const Op allowed[] = {Op::Gte, Op::Gt, Op::Lte, Op::Lt, Op::Eq, Op::Neq, Op::Between};
     ImGui::SetNextItemWidth(80 * unit());
-    if (begin_combo(("##" + path + ".aggregate.op").c_str(), op_words(op))) {
+    if (begin_combo(("##" + path + ".aggregate.op").c_str(), op_words(op, language()))) {
         for (Op o : allowed)
-            if (ImGui::Selectable(op_words(o), o == op)) a.op = o, changed = true;
+            if (ImGui::Selectable((std::string(op_words(o, language())) + "###" + op_words(o)).c_str(),
+                                  o == op))
+                a.op = o, changed = true;
         ImGui::EndCombo();
     }
     a.values.resize(a.op == Op::Between ? 2 : 1, a.values.empty() ? 0.0 : a.values.back());
     for (size_t i = 0; i < a.values.size(); ++i) {
         ImGui::SameLine();
-        if (i) ImGui::TextUnformatted("and"), ImGui::SameLine();
+        if (i) ImGui::TextUnformatted(tr(S::and_word)), ImGui::SameLine();
         ImGui::PushID(int(i));
         ImGui::SetNextItemWidth(90 * unit());
         changed |= ImGui::InputDouble(("##" + path + ".aggregate.values[" + std::to_string(i) + "]").c_str(),
@@ -276,11 +287,12 @@ bool aggregate_values(Session& session, AggregateMeasure& a, const std::string& 
 bool window_editor(TimeWindow& w, const std::string& path) {
     bool changed = false;
     const char* labels[] = {"all time", "in the last", "between"};
+    const S keys[] = {S::window_all_time, S::window_in_the_last, S::window_between};
     int index = int(w.index());
     ImGui::SetNextItemWidth(100 * unit());
-    if (begin_combo(("##" + path + ".window").c_str(), labels[index])) {
+    if (begin_combo(("##" + path + ".window").c_str(), tr(keys[index]))) {
         for (int i = 0; i < 3; ++i)
-            if (ImGui::Selectable(labels[i], i == index) && i != index) {
+            if (ImGui::Selectable(label(keys[i], labels[i]).c_str(), i == index) && i != index) {
                 if (i == 0) w = WindowAllTime{};
                 if (i == 1) w = WindowLastDays{30};
                 if (i == 2) w = WindowRange{"", ""};
@@ -295,17 +307,18 @@ bool window_editor(TimeWindow& w, const std::string& path) {
         if (ImGui::InputScalar(("##" + path + ".window.last_days").c_str(), ImGuiDataType_S64, &days))
             d->days = std::max<int64_t>(1, std::min(days, kMaxWindowDays)), changed = true;
         ImGui::SameLine();
-        ImGui::TextUnformatted("days");
+        ImGui::TextUnformatted(tr(S::window_days));
     } else if (auto* r = std::get_if<WindowRange>(&w)) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(110 * unit());
-        changed |=
-            ImGui::InputTextWithHint(("##" + path + ".window.from").c_str(), "from (exclusive)", &r->from);
+        changed |= ImGui::InputTextWithHint(("##" + path + ".window.from").c_str(), tr(S::window_from_hint),
+                                            &r->from);
         ImGui::SameLine();
-        ImGui::TextUnformatted("and");
+        ImGui::TextUnformatted(tr(S::and_word));
         ImGui::SameLine();
         ImGui::SetNextItemWidth(110 * unit());
-        changed |= ImGui::InputTextWithHint(("##" + path + ".window.to").c_str(), "to (inclusive)", &r->to);
+        changed |=
+            ImGui::InputTextWithHint(("##" + path + ".window.to").c_str(), tr(S::window_to_hint), &r->to);
     }
     return changed;
 }
@@ -314,13 +327,14 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path,
                    const std::vector<DefinitionError>& errors) {
     bool changed = false;
     ImGui::SetNextItemWidth(80 * unit());
-    if (begin_combo(("##" + path + ".did").c_str(), r.did ? "did" : "did not")) {
-        if (ImGui::Selectable("did", r.did)) r.did = true, changed = true;
-        if (ImGui::Selectable("did not", !r.did)) r.did = false, changed = true;
+    if (begin_combo(("##" + path + ".did").c_str(), tr(r.did ? S::did : S::did_not))) {
+        if (ImGui::Selectable(label(S::did, "did").c_str(), r.did)) r.did = true, changed = true;
+        if (ImGui::Selectable(label(S::did_not, "did not").c_str(), !r.did)) r.did = false, changed = true;
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    if (pick_combo(("##" + path + ".event").c_str(), r.event, event_names(session), 140 * unit(), "event")) {
+    if (pick_combo(("##" + path + ".event").c_str(), r.event, event_names(session), 140 * unit(),
+                   tr(S::pick_event))) {
         changed = true;
         // "At least once" shows no unit: it follows the event (orders for purchases).
         if (auto* c = std::get_if<CountMeasure>(&r.measure); c && measure_index(r.measure) == 0)
@@ -330,9 +344,9 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path,
     changed |= window_editor(r.window, path);
     int m = measure_index(r.measure);
     ImGui::SetNextItemWidth(110 * unit());
-    if (begin_combo(("##" + path + ".measure").c_str(), kMeasures[m])) {
+    if (begin_combo(("##" + path + ".measure").c_str(), tr(kMeasureKeys[m]))) {
         for (int i = 0; i < 8; ++i)
-            if (ImGui::Selectable(kMeasures[i], i == m) && i != m)
+            if (ImGui::Selectable(measure_item(i).c_str(), i == m) && i != m)
                 r.measure = measure_for(i, r.measure, default_unit(session, r.event)), changed = true;
         ImGui::EndCombo();
     }
@@ -352,15 +366,16 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path,
         changed |= draw_filter(session, r.event, r.where[i], where_path);
         flow_same_line(ImGui::GetFrameHeight());
         if (ImGui::SmallButton(("x##" + where_path).c_str())) remove = int(i);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this filter");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::remove_filter_tip));
         draw_problems(errors, where_path, false);
         ImGui::Unindent(24 * unit());
         ImGui::PopID();
     }
     if (remove >= 0) r.where.erase(r.where.begin() + remove), changed = true;
     ImGui::Indent(24 * unit());
-    if (ImGui::SmallButton(("+ where##" + path).c_str())) r.where.push_back(EventFilter{}), changed = true;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Count only the events whose property matches");
+    if (ImGui::SmallButton(label(S::add_where, "+ where##" + path).c_str()))
+        r.where.push_back(EventFilter{}), changed = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::add_where_tip));
     ImGui::Unindent(24 * unit());
     return changed;
 }
@@ -369,18 +384,20 @@ bool draw_audience_ref(const Session& session, const AudienceState& st, Audience
                        const std::string& path) {
     bool changed = false;
     ImGui::SetNextItemWidth(90 * unit());
-    if (begin_combo(("##" + path + ".op").c_str(), r.in ? "in audience" : "not in audience")) {
-        if (ImGui::Selectable("in audience", r.in)) r.in = true, changed = true;
-        if (ImGui::Selectable("not in audience", !r.in)) r.in = false, changed = true;
+    if (begin_combo(("##" + path + ".op").c_str(), tr(r.in ? S::in_audience : S::not_in_audience))) {
+        if (ImGui::Selectable(label(S::in_audience, "in audience").c_str(), r.in))
+            r.in = true, changed = true;
+        if (ImGui::Selectable(label(S::not_in_audience, "not in audience").c_str(), !r.in))
+            r.in = false, changed = true;
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    const char* preview = r.id.empty() ? "saved audience" : r.id.c_str();
+    const char* preview = r.id.empty() ? tr(S::saved_audience_pick) : r.id.c_str();
     for (const Audience& a : session.workspace.saved.audiences)
         if (a.id == r.id) preview = a.name.c_str();
     ImGui::SetNextItemWidth(200 * unit());
     if (begin_combo(("##" + path + ".id").c_str(), preview)) {
-        if (session.workspace.saved.audiences.empty()) ImGui::TextDisabled("No saved audiences yet");
+        if (session.workspace.saved.audiences.empty()) ImGui::TextDisabled("%s", tr(S::no_saved_audiences));
         for (const Audience& a : session.workspace.saved.audiences) {
             ImGui::PushID(a.id.c_str());
             bool self = a.id == st.opened_id;
@@ -396,9 +413,15 @@ bool draw_audience_ref(const Session& session, const AudienceState& st, Audience
 
 // rfm / lifecycle / funnel rules (opened from their tabs or an import): evaluated, kept,
 // removable; their editors here are still to come.
+const char* rule_kind_word(const std::string& kind) {
+    if (kind == "rfm") return tr(S::rule_kind_rfm);
+    if (kind == "lifecycle") return tr(S::rule_kind_lifecycle);
+    if (kind == "funnel") return tr(S::rule_kind_funnel);
+    return kind.c_str();
+}
+
 void draw_pending_kind(const RuleNode& node) {
-    ImGui::TextDisabled("%s rule (made in its own tab; edit it there, or remove it here)",
-                        rule_kind_name(node));
+    ImGui::TextDisabled("%s", trf(S::pending_kind_rule, {rule_kind_word(rule_kind_name(node))}).c_str());
 }
 
 bool draw_group(Session& session, const AudienceState& st, Group& g, const std::string& path, int depth);
@@ -410,8 +433,8 @@ void draw_rule_size(const AudienceState& st, const std::string& path) {
     auto it = st.rule_sizes.find(path);
     if (it == st.rule_sizes.end()) return;
     ImGui::SameLine();
-    ImGui::TextDisabled("%s users", format_count(double(it->second)).c_str());
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Users this rule matches on its own");
+    ImGui::TextDisabled("%s", trf(S::n_users, {format_count(double(it->second))}).c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::rule_size_tip));
 }
 
 // One rule: its widgets, its size, the buttons that move or remove it (`*action` is set when
@@ -442,35 +465,34 @@ bool draw_rule(Session& session, const AudienceState& st, Rule& rule, const std:
 // tab that makes them, so that the builder shows the whole language.
 bool add_menu(Session& session, Group& g, int depth, const std::string& path) {
     bool changed = false;
-    if (ImGui::SmallButton(("+ Add rule##" + path).c_str())) ImGui::OpenPopup("add_rule");
+    if (ImGui::SmallButton(label(S::add_rule, "+ Add rule##" + path).c_str())) ImGui::OpenPopup("add_rule");
     if (ImGui::BeginPopup("add_rule")) {
-        if (ImGui::Selectable(("Attribute rule##" + path).c_str())) {
+        if (ImGui::Selectable(label(S::attribute_rule, "Attribute rule##" + path).c_str())) {
             PropertyRule p;
             if (!session.model.attributes.empty()) p.attribute = session.model.attributes.front().name;
             p.values = {Scalar::of("")};
             g.rules.push_back(p), changed = true;
         }
-        if (ImGui::Selectable(("Behavior rule##" + path).c_str())) {
+        if (ImGui::Selectable(label(S::behavior_rule, "Behavior rule##" + path).c_str())) {
             BehaviorRule b;
             if (!session.model.purchase_event.empty()) b.event = session.model.purchase_event;
             b.measure = CountMeasure{Op::Gte, {1}, default_unit(session, b.event)};
             g.rules.push_back(b), changed = true;
         }
-        if (ImGui::Selectable(("In another audience##" + path).c_str()))
+        if (ImGui::Selectable(label(S::in_another_audience, "In another audience##" + path).c_str()))
             g.rules.push_back(AudienceRefRule{}), changed = true;
         bool deep = depth >= kMaxGroupDepth;
-        if (ImGui::Selectable(("Group (all / any)##" + path).c_str(), false,
+        if (ImGui::Selectable(label(S::group_rule, "Group (all / any)##" + path).c_str(), false,
                               deep ? ImGuiSelectableFlags_Disabled : 0))
             g.rules.push_back(Group{g.match == Match::All ? Match::Any : Match::All, false, {}}),
                 changed = true;
         ImGui::Separator();
-        const char* later[][2] = {
-            {"RFM segment", "Click a cell or a segment in the RFM tab to make this rule"},
-            {"Lifecycle stage", "Click a bar or a board group in the Lifecycle tab to make this rule"},
-            {"Funnel step", "Click a step's bar in the Funnels tab to make this rule"}};
+        const S later[][2] = {{S::rfm_segment_rule, S::rfm_segment_rule_tip},
+                              {S::lifecycle_stage_rule, S::lifecycle_stage_rule_tip},
+                              {S::funnel_step_rule, S::funnel_step_rule_tip}};
         for (auto& l : later) {
-            ImGui::Selectable(l[0], false, ImGuiSelectableFlags_Disabled);
-            if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", l[1]);
+            ImGui::Selectable(tr(l[0]), false, ImGuiSelectableFlags_Disabled);
+            if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", tr(l[1]));
         }
         ImGui::EndPopup();
     }
@@ -493,7 +515,7 @@ RowAction row_buttons(size_t i, size_t n, const std::string& path) {
     if (i + 1 == n) ImGui::EndDisabled();
     ImGui::SameLine(0, 2);
     if (ImGui::SmallButton(("x##" + path).c_str())) a = {RowAction::Remove, i};
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this rule");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::remove_rule_tip));
     ImGui::SameLine();
     return a;
 }
@@ -518,16 +540,21 @@ bool apply(Group& g, RowAction a) {
 bool draw_group(Session& session, const AudienceState& st, Group& g, const std::string& path, int depth) {
     bool changed = false;
     ImGui::SetNextItemWidth(70 * unit());
-    if (begin_combo(("##" + path + ".match").c_str(), g.match == Match::All ? "all" : "any")) {
-        if (ImGui::Selectable("all", g.match == Match::All)) g.match = Match::All, changed = true;
-        if (ImGui::Selectable("any", g.match == Match::Any)) g.match = Match::Any, changed = true;
+    // "all / any of these rules are true"; "全部 / 任一 规则都满足 / 规则满足即可" in Chinese.
+    ImGui::SetNextItemWidth(70 * unit());
+    if (begin_combo(("##" + path + ".match").c_str(),
+                    tr(g.match == Match::All ? S::match_all : S::match_any))) {
+        if (ImGui::Selectable(label(S::match_all, "all").c_str(), g.match == Match::All))
+            g.match = Match::All, changed = true;
+        if (ImGui::Selectable(label(S::match_any, "any").c_str(), g.match == Match::Any))
+            g.match = Match::Any, changed = true;
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    ImGui::TextUnformatted(g.match == Match::All ? "of these rules are true" : "of these rules is true");
+    ImGui::TextUnformatted(tr(g.match == Match::All ? S::group_after_all : S::group_after_any));
     ImGui::SameLine();
-    changed |= ImGui::Checkbox(("Exclude##" + path + ".negate").c_str(), &g.negate);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Everyone except the users this group matches");
+    changed |= ImGui::Checkbox(label(S::exclude, "Exclude##" + path + ".negate").c_str(), &g.negate);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::exclude_tip));
     draw_problems(st.errors, path, true);
 
     // Nested rules sit right of a bar, so the eye sees which group they belong to.
@@ -543,8 +570,7 @@ bool draw_group(Session& session, const AudienceState& st, Group& g, const std::
         ImGui::PopID();
     }
     if (g.rules.empty())
-        ImGui::TextDisabled(g.match == Match::All ? "No rules: everyone matches."
-                                                  : "No rules: nobody matches.");
+        ImGui::TextDisabled("%s", tr(g.match == Match::All ? S::no_rules_everyone : S::no_rules_nobody));
     changed |= add_menu(session, g, depth, path);
     ImGui::Unindent(indent);
     ImVec2 bottom = ImGui::GetCursorScreenPos();

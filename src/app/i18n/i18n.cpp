@@ -53,21 +53,8 @@ const ChineseTable& chinese() {
 
 Language g_language = Language::En;
 
-} // namespace
-
-void set_language(Language lang) { g_language = lang; }
-Language language() { return g_language; }
-
-const char* tr(S key, Language lang) {
-    size_t i = size_t(key);
-    if (i >= kCount) return "";
-    if (lang == Language::Zh && chinese().text[i]) return chinese().text[i];
-    return kEnglish[i]; // a missing translation shows English (the completeness test fails on it)
-}
-
-const char* tr(S key) { return tr(key, g_language); }
-
-std::string format_text(std::string_view pattern, std::initializer_list<std::string_view> args) {
+template <class Arg>
+std::string format_with(std::string_view pattern, size_t count, Arg arg) {
     std::string out;
     out.reserve(pattern.size() + 16);
     for (size_t i = 0; i < pattern.size(); ++i) {
@@ -87,7 +74,7 @@ std::string format_text(std::string_view pattern, std::initializer_list<std::str
                     n = n * 10 + size_t(pattern[j] - '0');
             }
             if (digits) {
-                if (n < args.size()) out += *(args.begin() + n);
+                if (n < count) out += arg(n);
                 i = close;
                 continue;
             }
@@ -97,9 +84,39 @@ std::string format_text(std::string_view pattern, std::initializer_list<std::str
     return out;
 }
 
+} // namespace
+
+void set_language(Language lang) { g_language = lang; }
+Language language() { return g_language; }
+
+const char* tr(S key, Language lang) {
+    size_t i = size_t(key);
+    if (i >= kCount) return "";
+    if (lang == Language::Zh && chinese().text[i]) return chinese().text[i];
+    return kEnglish[i]; // a missing translation shows English (the completeness test fails on it)
+}
+
+const char* tr(S key) { return tr(key, g_language); }
+
+std::string format_text(std::string_view pattern, const std::vector<std::string>& args) {
+    auto arg = [&](size_t n) { return n < args.size() ? std::string_view(args[n]) : std::string_view(); };
+    return format_with(pattern, args.size(), arg);
+}
+
+std::string format_text(std::string_view pattern, std::initializer_list<std::string_view> args) {
+    auto arg = [&](size_t n) { return *(args.begin() + n); };
+    return format_with(pattern, args.size(), arg);
+}
+
 std::string trf(S key, std::initializer_list<std::string_view> args) { return format_text(tr(key), args); }
 
 std::string label(S key, const char* id) { return std::string(tr(key)) + "###" + id; }
+
+std::optional<S> string_key_from_name(std::string_view name) {
+    for (size_t i = 0; i < kCount; ++i)
+        if (name == kKeyNames[i]) return S(i);
+    return std::nullopt;
+}
 
 const char* string_key_name(S key) { return size_t(key) < kCount ? kKeyNames[size_t(key)] : ""; }
 

@@ -10,8 +10,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace segx {
 
@@ -33,12 +35,15 @@ const char* tr(S key, Language lang); // in a given language (tests, exports)
 std::string trf(S key, std::initializer_list<std::string_view> args);
 // Replaces {0} {1} … in any pattern ("{{" and "}}" are literal braces).
 std::string format_text(std::string_view pattern, std::initializer_list<std::string_view> args);
+std::string format_text(std::string_view pattern, const std::vector<std::string>& args);
 
 // "<translated text>###<id>": a widget label whose ImGui id does not change with the language.
 std::string label(S key, const char* id);
+inline std::string label(S key, const std::string& id) { return label(key, id.c_str()); }
 
 // For the completeness test: the key's name, and whether the language's table defines it.
 const char* string_key_name(S key);
+std::optional<S> string_key_from_name(std::string_view name); // the page's messages name keys
 bool has_translation(S key, Language lang);
 // Keys the Chinese table defines more than once or that the English table lacks (by name).
 std::string zh_table_problems();

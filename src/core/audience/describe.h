@@ -5,22 +5,27 @@
 // names a column that no loaded file has (known: ...)").
 #include "core/audience/definition.h"
 #include "core/lang/error.h"
+#include "core/text/language.h"
 
 #include <string>
 
 namespace segx {
 
-// What a person reads in the operator combo ("is", "is one of", ">=").
-const char* op_words(Op op);
+// Every sentence is composed per language, not word by word: Chinese puts the window first
+// ("最近 30 天内 做过 purchase 至少 5 次" for "did purchase 5+ times in the last 30 days").
+// English is the default.
+
+// What a person reads in the operator combo ("is", "is one of", ">="; "等于", "属于", "大于等于").
+const char* op_words(Op op, Language lang = Language::En);
 
 // One rule, without its nested rules ("any of 3 rules" for a group), cut near 80 bytes.
-std::string rule_summary(const Rule& rule);
+std::string rule_summary(const Rule& rule, Language lang = Language::En);
 
 // The rule a JSON path points into ("root.rules[2].where[0].value" -> rules[2]), or null.
 const Rule* rule_at_path(const Audience& audience, const std::string& path, std::string* rest = nullptr);
 
 // A problem as a sentence. `audience` may be null (the definition did not read): the path is then
 // put in words ("rule 3 of the top group, its value: ...").
-std::string error_text(const Audience* audience, const DefinitionError& error);
+std::string error_text(const Audience* audience, const DefinitionError& error, Language lang = Language::En);
 
 } // namespace segx

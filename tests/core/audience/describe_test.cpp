@@ -71,4 +71,47 @@ TEST_CASE("problems name the rule they are about") {
     CHECK(error_text(&a, {"root.rules[7].event", "x"}) == "rule 8 of the top group (root.rules[7].event): x");
 }
 
+TEST_CASE("in Chinese a rule reads in Chinese order, not word by word") {
+    auto zh = [](const char* rule) { return rule_summary(audience_of(rule).root.rules[0], Language::Zh); };
+    CHECK(zh(R"({"kind": "property", "attribute": "城市", "op": "eq", "value": "上海"})") ==
+          "城市 等于 上海");
+    CHECK(zh(R"({"kind": "property", "attribute": "country", "op": "neq", "value": "China"})") ==
+          "country 不等于 China");
+    CHECK(zh(R"({"kind": "property", "attribute": "渠道", "op": "in", "values": ["微信", "抖音"]})") ==
+          "渠道 属于 微信、抖音");
+    CHECK(zh(R"({"kind": "property", "attribute": "name", "op": "contains", "value": "王"})") ==
+          "name 包含 王");
+    CHECK(zh(R"({"kind": "property", "attribute": "age", "op": "between", "values": [18, 30.5]})") ==
+          "age 介于 18 与 30.5 之间");
+    CHECK(zh(R"({"kind": "property", "attribute": "age", "op": "gt", "value": 30})") == "age 大于 30");
+    CHECK(zh(R"({"kind": "property", "attribute": "email", "op": "is_set"})") == "email 有值");
+    // The window leads, the count follows the event.
+    CHECK(zh(R"({"kind": "behavior", "event": "purchase", "window": {"last_days": 30},
+                 "count": {"op": "gte", "value": 5}})") == "最近 30 天内 做过 purchase 至少 5 次");
+    CHECK(zh(R"({"kind": "behavior", "event": "purchase"})") == "做过 purchase");
+    CHECK(zh(R"({"kind": "behavior", "did": false, "event": "view",
+                 "where": [{"property": "platform", "op": "in", "values": ["ios", "web"]}]})") ==
+          "没做过 view（其中 platform 属于 ios、web）");
+    CHECK(zh(R"({"kind": "behavior", "event": "purchase", "count": {"op": "between", "values": [2, 4]}})") ==
+          "做过 purchase 2 到 4 次");
+    CHECK(zh(R"({"kind": "group", "match": "all", "rules": []})") == "满足全部 0 条规则");
+    CHECK(zh(R"({"kind": "group", "match": "any", "rules": [{"kind": "behavior", "event": "x"}]})") ==
+          "满足 1 条规则中任一条");
+    CHECK(std::string(op_words(Op::Gte, Language::Zh)) == "大于等于");
+    CHECK(std::string(op_words(Op::NotContains, Language::Zh)) == "不包含");
+    // English stays the default, unchanged.
+    CHECK(std::string(op_words(Op::Gte)) == ">=");
+}
+
+TEST_CASE("in Chinese a problem names its rule in Chinese") {
+    Audience b = audience_of(R"({"kind": "behavior", "event": "checkout"})");
+    EvalResult rb = eval(b);
+    REQUIRE(rb.errors.size() == 1);
+    CHECK(error_text(&b, rb.errors[0], Language::Zh)
+              .rfind("规则“做过 checkout”引用的事件在已加载的文件中都不存在", 0) == 0);
+    CHECK(error_text(nullptr, {"root.rules[2].rules[0].op", "x"}, Language::Zh) ==
+          "顶层组的第 3 条规则的第 1 条规则（root.rules[2].rules[0].op）：x");
+    CHECK(error_text(nullptr, {"name", "y"}, Language::Zh) == "字段“name”：y");
+}
+
 } // namespace segx::test

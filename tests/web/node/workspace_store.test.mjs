@@ -118,6 +118,33 @@ describe('the workspace store', () => {
     assert.equal((await start(bad)).bridge.state().memory_budget_mb, 2048);
   });
 
+  test('the interface language is a setting: read strictly, stored, exported, and the messages follow it', async () => {
+    const storage = new MemoryStorage();
+    const first = await start(storage);
+    // None chosen: the browser's language decides (Node's module is told nothing: English).
+    assert.equal(first.bridge.state('language'), 'en');
+    first.bridge.setBrowserLanguage('zh-Hans-CN');
+    assert.equal(first.bridge.state('language'), 'zh-CN');
+    assert.equal(first.bridge.tr('msg_link_failed', 'x'), '链接未能复制：x');
+    first.bridge.setBrowserLanguage('en-GB');
+    assert.equal(first.bridge.tr('msg_link_failed', 'x'), 'The link was not copied: x');
+    assert.equal(first.bridge.workspace().settings.language, undefined);  // none chosen, none written
+    // Only the codes the switch writes.
+    const refused = first.bridge.mergeWorkspace({ settings: { language: 'zh' } });
+    assert.equal(refused.ok, false);
+    assert.equal(refused.errors[0].path, 'settings.language');
+    assert.equal(first.bridge.mergeWorkspace({ settings: { language: 'zh-CN' } }).ok, true);
+    assert.equal(first.bridge.state('language'), 'zh-CN');
+    assert.equal(first.store.persist(), true);
+    const { bridge } = await start(storage);
+    assert.equal(bridge.workspace().settings.language, 'zh-CN');
+    assert.equal(bridge.workspace({ forExport: true }).settings.language, 'zh-CN');
+    assert.equal(bridge.state('language'), 'zh-CN');
+    // A stored value that is not a code is not trusted.
+    const bad = new MemoryStorage({ 'segx.workspace': JSON.stringify({ segx: 1, settings: { language: 'klingon' } }) });
+    assert.equal((await start(bad)).bridge.state('language'), 'en');
+  });
+
   test('one revision, one write', async () => {
     const storage = new MemoryStorage({ 'segx.workspace': JSON.stringify({ segx: 1, audiences: { a: audience('a') } }) });
     const { bridge, store } = await start(storage);
