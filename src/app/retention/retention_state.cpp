@@ -1,6 +1,7 @@
 #include "app/retention/retention_state.h"
 
 #include "app/audiences/audience_state.h"
+#include "app/i18n/i18n.h"
 #include "app/session.h"
 #include "core/retention/json.h"
 
@@ -55,7 +56,8 @@ std::string cell_audience_json(const Retention& draft, const std::string& cohort
     json rule = {
         {"kind", "retention"}, {"retention", retention_json(draft)}, {"cohort", cohort}, {"period", k}};
     // The name says the cell in words (the rule sentence says it too, in the builder).
-    std::string what = draft.name + ": cohort " + cohort + (k == 0 ? "" : ", period " + std::to_string(k));
+    std::string what = k == 0 ? trf(S::ret_cell_audience_name, {draft.name, cohort})
+                              : trf(S::ret_cell_audience_name_k, {draft.name, cohort, std::to_string(k)});
     json doc = {{"segx", 1}, {"name", what}, {"root", {{"match", "all"}, {"rules", json::array({rule})}}}};
     return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -65,7 +67,7 @@ bool open_cell_audience(Session& session, AudienceState& audiences, const Retent
     std::vector<DefinitionError> errors =
         open_definition(session, audiences, cell_audience_json(draft, cohort, k));
     if (!errors.empty()) {
-        session.post(Level::Error, "Could not open the audience: " + errors.front().to_string());
+        session.post(Level::Error, trf(S::lc_open_audience_failed, {errors.front().to_string()}));
         return false;
     }
     return true;

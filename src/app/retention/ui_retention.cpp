@@ -1,7 +1,7 @@
 // The Retention tab: the settings on top (every widget labelled with its JSON path, so browser
 // tests can click it), then the cohort triangle and the mean curve, beside the curves of up to
-// two saved audiences when compared. No audience rule names a
-// cohort cell yet, so a cell shows its numbers on hover and opens nothing.
+// two saved audiences when compared. A cell shows its numbers on hover; a click opens its users
+// in the Audiences builder (a `retention` rule carrying the draft, the cohort and k).
 #include "app/retention/ui_retention.h"
 
 #include "app/audiences/ui_audience.h" // the event picker, shared with the audience builder
@@ -166,8 +166,8 @@ double number(const json& j, size_t i) { return i < j.size() && j[i].is_number()
 
 // The triangle: cohort start, size, then one cell per period k = 0 .. periods. A cell is
 // coloured by its share of the cohort; an incomplete one is hatched; a left-out one (its
-// period has not begun) is empty.
-void draw_triangle(const json& answer, float u) {
+// period has not begun) is empty. A clicked cell comes back in *clicked_cohort / *clicked_k.
+void draw_triangle(const json& answer, float u, std::string* clicked_cohort, int* clicked_k) {
     const json& cohorts = answer.at("cohorts");
     const json& mean = answer.at("mean");
     size_t cells = mean.size();
@@ -223,12 +223,16 @@ void draw_triangle(const json& answer, float u) {
             dl->AddText(p, text, size > 0 ? pct(share).c_str() : "-");
             dl->AddText(ImVec2(p.x, p.y + ImGui::GetTextLineHeight()), text, format_count(n).c_str());
             if (ImGui::IsItemHovered())
-                ImGui::SetTooltip("%s%s%s",
+                ImGui::SetTooltip("%s%s%s%s",
                                   trf(S::ret_cell_tip, {c.value("start", ""), format_count(size),
                                                         period_index(unit, k), format_count(n), pct(share)})
                                       .c_str(),
                                   done ? "" : tr(S::ret_cell_incomplete),
-                                  k == 0 ? tr(S::ret_cell_period_zero) : "");
+                                  k == 0 ? tr(S::ret_cell_period_zero) : "", tr(S::ret_cell_click));
+            if (ImGui::IsItemClicked()) {
+                *clicked_cohort = c.value("start", "");
+                *clicked_k = int(k);
+            }
         }
     }
     ImGui::EndTable();
@@ -347,7 +351,10 @@ void draw_retention(App& app, UiState& ui) {
     ImGui::TextDisabled("%s",
                         trf(S::ret_summary, {format_count(answer.value("population", 0.0)), ms}).c_str());
     ImGui::BeginChild("##retention_results", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-    draw_triangle(answer, u);
+    std::string cohort;
+    int k = -1;
+    draw_triangle(answer, u, &cohort, &k);
+    if (k >= 0 && open_cell_audience(session, app.audiences, st.draft, cohort, k)) ui.select_tab = "Audiences";
     draw_mean(st, answer, u);
     ImGui::EndChild();
 }

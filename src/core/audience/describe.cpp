@@ -268,6 +268,14 @@ std::string summary_zh(const RuleNode& node) {
         std::string operator()(const AudienceRefRule& a) const {
             return std::string(a.in ? "属于人群 " : "不属于人群 ") + a.id;
         }
+        std::string operator()(const RetentionRule& r) const {
+            auto name = r.retention.is_object() ? r.retention.find("name") : r.retention.end();
+            std::string of = name != r.retention.end() && name->is_string() && !name->get<std::string>().empty()
+                                 ? "留存“" + name->get<std::string>() + "”中 "
+                                 : "";
+            return of + r.cohort + " 同期群" +
+                   (r.period == 0 ? "" : "，第 " + std::to_string(r.period) + " 期回访");
+        }
     };
     return std::visit(Visit{}, node);
 }

@@ -1,7 +1,8 @@
 // The Retention and Lifecycle tabs in the real page, on the demo: each tab opened by clicking
 // it, its period changed by clicking the real combo, the answers in state() equal to
-// window.segx.run's for the same definitions, a cohort cell hovered (a click on it opens
-// nothing: no audience rule names a cohort cell), a lifecycle bar segment and a board group
+// window.segx.run's for the same definitions, a cohort cell hovered and clicked (it opens its
+// users in the builder: a `retention` rule whose size is the cell's count), a lifecycle bar
+// segment and a board group
 // clicked open their `lifecycle` audiences in the builder (the group's size is the board's
 // pool), and "Copy SQL" puts each definition's statement on the clipboard.
 import assert from 'node:assert/strict';
@@ -65,17 +66,21 @@ describe('the Retention and Lifecycle tabs', () => {
     const row = r.answer.cohorts.findIndex((c) => c.size > 0 && c.counts.length > 1);
     assert.ok(row >= 0, JSON.stringify(r.answer.cohorts));
 
-    // Hover a cell (its exact numbers show in a tooltip); a click opens nothing.
+    // Hover a cell (its exact numbers show in a tooltip); a click opens its users as an audience.
     const cell = `##retention.cell.${row}.1`;
     const rect = await page.evaluate((l) => window.segx.widgetRect(l), cell);
     assert.ok(rect?.visible, `${cell} is drawn`);
     await page.mouse.move(rect.x + rect.w / 2, rect.y + rect.h / 2);
     await frames(page, 3);
     await page.screenshot({ path: join(artifacts, 'retention.png') });
-    const before = (await stateWhen(page)).audience.definition;
     await clickWidget(page, cell);
-    s = await stateWhen(page);
-    assert.deepEqual(s.audience.definition, before);
+    const want = r.answer.cohorts[row];
+    s = await stateWhen(page, (t) => t.audience.definition.root.rules[0]?.kind === 'retention' && t.audience.size !== undefined);
+    const rule = s.audience.definition.root.rules[0];
+    assert.deepEqual({ cohort: rule.cohort, period: rule.period, retention: rule.retention.period }, { cohort: want.start, period: 1, retention: 'month' });
+    assert.equal(s.audience.size, want.counts[1]);
+    assert.ok(want.counts[1] > 0);
+    await clickWidget(page, 'Retention');
 
     // "Copy SQL": the triangle as one DuckDB statement on the clipboard.
     await clickWidget(page, 'Copy SQL##retention.sql');
