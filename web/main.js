@@ -412,7 +412,8 @@ window.segx = {
   reload: async (name, encoding) => (await booted).loads.reload(name, encoding),
   setAsOf: async (iso) => {
     const { bridge } = await booted;
-    bridge.setAsOf(iso === null || iso === undefined ? null : Date.parse(iso.endsWith('Z') ? iso : iso + 'Z') * 1000);
+    // The core reads the text (no Date.parse: it turns 2026-02-30 into March 2nd).
+    bridge.setAsOfText(iso === null || iso === undefined ? '' : String(iso));
   },
   setMemoryBudget: async (mb) => {
     const { mergeWorkspace } = await booted;
