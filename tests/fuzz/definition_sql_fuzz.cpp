@@ -10,7 +10,7 @@
 #include "core/run/run.h"
 #include "core/time/civil.h"
 #include "fuzz/fuzz_check.h"
-#include "model/chunk_fixture.h"
+#include "core/model/chunk_fixture.h" // tests/core/model
 
 #include <cctype>
 #include <filesystem>

@@ -87,7 +87,7 @@ const char* EventSourceBuilder::read_time(const ValueChunk& time, size_t i, int6
     TimeFormat format = out_.detected_format;
     // A number in a Unix format only fails by landing outside years 1..9999 (a millisecond
     // value among seconds lands in year 55,000): say so rather than "unparseable".
-    const bool unix = format == TimeFormat::UnixSeconds || format == TimeFormat::UnixMillis;
+    const bool unix_number = format == TimeFormat::UnixSeconds || format == TimeFormat::UnixMillis;
     switch (time.kind) {
         case ValueChunk::Text:
             return parse_time_text(time.text_at(i), format, spec.tz_offset_minutes, us) ? nullptr
@@ -99,7 +99,7 @@ const char* EventSourceBuilder::read_time(const ValueChunk& time, size_t i, int6
                 return nullptr;
             }
             if (convert_time_number(double(time.ints[i]), format, spec.tz_offset_minutes, us)) return nullptr;
-            return unix ? kRejectTimeOutOfRange : kRejectBadTime;
+            return unix_number ? kRejectTimeOutOfRange : kRejectBadTime;
         case ValueChunk::Double: {
             double v = time.doubles[i];
             if (spec.time_is_epoch_us) {
@@ -109,7 +109,7 @@ const char* EventSourceBuilder::read_time(const ValueChunk& time, size_t i, int6
                 return nullptr;
             }
             if (convert_time_number(v, format, spec.tz_offset_minutes, us)) return nullptr;
-            return unix && std::isfinite(v) ? kRejectTimeOutOfRange : kRejectBadTime;
+            return unix_number && std::isfinite(v) ? kRejectTimeOutOfRange : kRejectBadTime;
         }
         case ValueChunk::None:
             break;
