@@ -33,7 +33,7 @@ SavedDefinitions diamond(const std::string& leaf_rule) {
     return saved;
 }
 
-const std::string kTop = R"({"segx": 1, "root": {"match": "all", "rules": [
+constexpr std::string_view kTop = R"({"segx": 1, "root": {"match": "all", "rules": [
     {"kind": "audience", "op": "in", "id": "L22"}, {"kind": "audience", "op": "in", "id": "L21"}]}})";
 const std::string kBrokenLeaf = R"({"kind": "property", "attribute": "nope", "op": "is_set"})";
 const std::string kFixedLeaf = R"({"kind": "property", "attribute": "country", "op": "is_set"})";
