@@ -5,12 +5,12 @@
 // of the definition (which is untrusted) reaches the SQL unquoted.
 #include "core/audience/json.h"
 #include "core/funnel/json.h"
+#include "core/model/chunk_fixture.h" // tests/core/model
 #include "core/rfm/json.h"
 #include "core/run/definition_sql.h"
 #include "core/run/run.h"
 #include "core/time/civil.h"
 #include "fuzz/fuzz_check.h"
-#include "core/model/chunk_fixture.h" // tests/core/model
 
 #include <cctype>
 #include <filesystem>
