@@ -161,6 +161,11 @@ export class CoreBridge {
     this.check(this.M._segx_set_as_of(us === null || us === undefined ? NaN : Number(us)));
   }
 
+  // The as-of as typed text, read by the core's time parser ('' goes back to the default).
+  setAsOfText(text) {
+    this.check(this.call('set_as_of_text', String(text ?? '')));
+  }
+
   failSource(name, message) {
     this.call('source_fail', name, message);
   }

@@ -429,6 +429,7 @@ nlohmann::json Session::state(std::string_view section) const {
         ov["first"] = o.first_us == INT64_MIN ? json(nullptr) : json(format_timestamp_us(o.first_us));
         ov["last"] = o.last_us == INT64_MIN ? json(nullptr) : json(format_timestamp_us(o.last_us));
         ov["days"] = o.per_day.size();
+        ov["days_outside_events"] = o.per_day_outside; // events off the per-day chart (overview.h)
         json top = json::array();
         for (const EventCount& e : o.top_events)
             top.push_back({{"event", e.name}, {"events", e.events}, {"users", e.users}});

@@ -142,6 +142,12 @@ void draw_overview(Session& session, UiState& ui) {
     line_chart(
         "##events_per_day", per_day.data(), per_day.size(),
         [&](size_t i) { return format_date_us(o.per_day[i].day * kMicrosPerDay); }, ImVec2(0, chart_h));
+    if (o.per_day_outside > 0 && !o.per_day.empty())
+        ImGui::TextDisabled(
+            "%s", trf(S::overview_chart_outside, {format_count(double(o.per_day_outside)),
+                                                  format_date_us(o.per_day.front().day * kMicrosPerDay),
+                                                  format_date_us(o.per_day.back().day * kMicrosPerDay)})
+                      .c_str());
     ImGui::Spacing();
     ImGui::TextUnformatted(tr(S::top_events));
     std::vector<std::string> names;

@@ -8,15 +8,20 @@
 #include "app/i18n/i18n.h"
 #include "core/audience/describe.h"
 #include "core/audience/json.h"
+#include "core/lang/text.h"
 #include "core/model/model_io.h"
 #include "core/sql/contract_tables.h"
+#include "core/time/civil.h"
+#include "core/time/parse.h"
 
 #include <emscripten/emscripten.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <exception>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace segx {
 
@@ -346,13 +351,36 @@ EMSCRIPTEN_KEEPALIVE int segx_model_remove(const char* name) {
     });
 }
 
-// The as-of time in µs UTC; NaN goes back to the default (the latest event).
+// The as-of time in µs UTC; NaN goes back to the default (the latest event). A time outside
+// years 1..9999 (civil.h) is refused, as the model holds none.
 EMSCRIPTEN_KEEPALIVE int segx_set_as_of(double us) {
     return guarded([&] {
-        if (us != us)
+        if (us != us) {
             session().as_of_override.reset();
-        else
+        } else {
+            if (!(us >= double(kMinTimeUs) && us <= double(kMaxTimeUs)))
+                throw std::invalid_argument("as-of: the time must lie in years 1-9999");
             session().as_of_override = int64_t(us);
+        }
+        return 0;
+    });
+}
+
+// The as-of time as typed (segx.setAsOf, the Overview's field): read by the core's time parser
+// (parse.h, any text format, UTC without a zone), so "2026-02-30" and "0000-01-01" are errors,
+// never another day. Empty text goes back to the default.
+EMSCRIPTEN_KEEPALIVE int segx_set_as_of_text(const char* text) {
+    return guarded([&] {
+        std::string_view t = text ? text : "";
+        int64_t us = 0;
+        if (t.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+            session().as_of_override.reset();
+        } else if (parse_time_text(t, TimeFormat::Auto, 0, &us)) {
+            session().as_of_override = us;
+        } else {
+            throw std::invalid_argument("as-of: cannot read " + quote(t) +
+                                        " as a date or time in years 1-9999 (try 2026-10-31 23:59:59)");
+        }
         return 0;
     });
 }

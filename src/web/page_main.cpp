@@ -279,6 +279,29 @@ static void update_text_field() {
     js_text_field(r.w > 0, r.x, r.y, r.w, r.h);
 }
 
+// The edge of the frame loop: an exception from a tab's work or its drawing must not end the
+// page. It is said as a message (once while it repeats); the model, the workspace and the loaded
+// files are left as they are.
+static std::string g_last_frame_error;
+static void report_frame_error(const char* what) {
+    std::string text = trf(S::frame_error, {what});
+    if (text == g_last_frame_error) return;
+    g_last_frame_error = text;
+    session().post(Level::Error, text);
+}
+template <class F>
+static bool at_frame_edge(F&& f) {
+    try {
+        f();
+        return true;
+    } catch (const std::exception& e) {
+        report_frame_error(e.what());
+    } catch (...) {
+        report_frame_error("unknown error");
+    }
+    return false;
+}
+
 static void frame() {
     // Checked even while asleep (cheap): a resize or a move to another screen must wake the page.
     update_canvas_size();
@@ -305,13 +328,14 @@ static void frame() {
     apply_input();
     // The tabs' work first, within a slice of the frame: a result that fits in it shows in this
     // very frame, and a longer one advances here and in the frames that follow.
-    update_app(app(), kWorkBudgetMs);
+    at_frame_edge([] { update_app(app(), kWorkBudgetMs); });
 
     ImGui_ImplOpenGL3_NewFrame();
     g.device_ready = true;
     widget_registry_begin_frame();
     ImGui::NewFrame();
-    draw_app(app(), g.ui);
+    if (!at_frame_edge([] { draw_app(app(), g.ui); }))
+        ImGui::ErrorCheckEndFrameRecover([](void*, const char*, ...) {}); // close what the throw left open
     ImGui::Render();
     widget_registry_end_frame();
     update_text_field();

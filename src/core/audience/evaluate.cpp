@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace segx {
 
@@ -36,9 +37,13 @@ constexpr size_t kMaxRefDepth = 64;
 // An error, and whether it is a cycle: those keep their message as they travel out through
 // the references ("audience cycle: a → b → a"), while other errors inside a referenced
 // audience get its name prefixed.
+// A `repeat` marks a rule leading into an audience already found broken in this run: it fails
+// the rule without repeating the audience's errors (reported once, at the first route to it), so
+// a diamond of references costs each audience once, errors included.
 struct Issue {
     DefinitionError error;
     bool cycle = false;
+    bool repeat = false;
 };
 
 class Evaluator {
@@ -53,7 +58,7 @@ public:
         stack_.pop_back();
         EvalResult result;
         for (Issue& i : issues)
-            if (result.errors.size() < kMaxErrors) result.errors.push_back(std::move(i.error));
+            if (!i.repeat && result.errors.size() < kMaxErrors) result.errors.push_back(std::move(i.error));
         if (result.ok()) result.users = std::move(users);
         return result;
     }
@@ -251,6 +256,10 @@ private:
             return Bitmap();
         }
         Bitmap users;
+        if (failed_.count(ref.id)) {
+            issues.push_back({{path, ""}, false, true});
+            return Bitmap();
+        }
         auto done = done_.find(ref.id);
         if (done != done_.end()) {
             users = done->second;
@@ -270,12 +279,18 @@ private:
             users = group(saved->root, "root", 1, inner);
             stack_.pop_back();
             if (!inner.empty()) {
-                // Reported here, at the rule that leads into the broken audience.
-                for (Issue& e : inner)
+                // Reported here, at the rule that leads into the broken audience, once per run.
+                failed_.insert(ref.id);
+                bool reported = false;
+                for (Issue& e : inner) {
+                    if (e.repeat) continue;
+                    reported = true;
                     issues.push_back(
                         {{path, e.cycle ? e.error.message
                                         : "in audience " + show_id(ref.id) + ": " + e.error.to_string()},
                          e.cycle});
+                }
+                if (!reported) issues.push_back({{path, ""}, false, true});
                 return Bitmap();
             }
             done_.emplace(ref.id, users);
@@ -289,6 +304,7 @@ private:
     size_t users_;
     std::vector<std::string> stack_;     // ids of the audiences being evaluated, outermost first
     std::map<std::string, Bitmap> done_; // referenced audiences already evaluated in this run
+    std::set<std::string> failed_;       // ... and those found broken (their errors said once)
 };
 
 } // namespace

@@ -81,32 +81,40 @@ void EventSourceBuilder::detect_time_format(size_t n, const ValueChunk& time) {
     format_fixed_ = true;
 }
 
-bool EventSourceBuilder::read_time(const ValueChunk& time, size_t i, int64_t* us) const {
-    if (!time.is_valid(i)) return false;
+const char* EventSourceBuilder::read_time(const ValueChunk& time, size_t i, int64_t* us) const {
+    if (!time.is_valid(i)) return kRejectBadTime;
     const EventSourceSpec& spec = out_.spec;
     TimeFormat format = out_.detected_format;
+    // A number in a Unix format only fails by landing outside years 1..9999 (a millisecond
+    // value among seconds lands in year 55,000): say so rather than "unparseable".
+    const bool unix_number = format == TimeFormat::UnixSeconds || format == TimeFormat::UnixMillis;
     switch (time.kind) {
         case ValueChunk::Text:
-            return parse_time_text(time.text_at(i), format, spec.tz_offset_minutes, us);
+            return parse_time_text(time.text_at(i), format, spec.tz_offset_minutes, us) ? nullptr
+                                                                                        : kRejectBadTime;
         case ValueChunk::Int64:
             if (spec.time_is_epoch_us) {
+                if (!time_in_range(time.ints[i])) return kRejectTimeOutOfRange;
                 *us = time.ints[i];
-                return true;
+                return nullptr;
             }
-            return convert_time_number(double(time.ints[i]), format, spec.tz_offset_minutes, us);
+            if (convert_time_number(double(time.ints[i]), format, spec.tz_offset_minutes, us)) return nullptr;
+            return unix_number ? kRejectTimeOutOfRange : kRejectBadTime;
         case ValueChunk::Double: {
             double v = time.doubles[i];
             if (spec.time_is_epoch_us) {
-                if (!(std::fabs(v) < 9.2e18)) return false;
+                if (std::isnan(v)) return kRejectBadTime;
+                if (!(v >= double(kMinTimeUs) && v <= double(kMaxTimeUs))) return kRejectTimeOutOfRange;
                 *us = std::llround(v);
-                return true;
+                return nullptr;
             }
-            return convert_time_number(v, format, spec.tz_offset_minutes, us);
+            if (convert_time_number(v, format, spec.tz_offset_minutes, us)) return nullptr;
+            return unix_number && std::isfinite(v) ? kRejectTimeOutOfRange : kRejectBadTime;
         }
         case ValueChunk::None:
             break;
     }
-    return false;
+    return kRejectBadTime;
 }
 
 const char* EventSourceBuilder::read_revenue(const ValueChunk& revenue, size_t i, double* value) const {
@@ -132,6 +140,10 @@ const char* EventSourceBuilder::read_revenue(const ValueChunk& revenue, size_t i
         }
     }
     if (required && std::isnan(*value)) return kRejectBadAmount;
+    if (std::fabs(*value) > kMaxAmount) { // finite, but sums of such could overflow to infinity
+        *value = kNaN;
+        return kRejectHugeAmount;
+    }
     return nullptr;
 }
 
@@ -208,8 +220,8 @@ void EventSourceBuilder::append(size_t n, const ValueChunk& user_id, const Value
             continue;
         }
         int64_t us = 0;
-        if (!read_time(time, i, &us)) {
-            reject(kRejectBadTime, i, nullptr, nullptr);
+        if (const char* reason = read_time(time, i, &us)) {
+            reject(reason, i, nullptr, nullptr);
             continue;
         }
         std::string_view event_name;

@@ -69,12 +69,15 @@ struct EventSource {
 //             empty -> "no user id"
 //   time      µs as given (time_is_epoch_us), or text/number read in the source's format
 //             (Auto: detected from up to 1000 values of the first chunk holding times, then
-//             fixed for the whole source); null or unreadable -> "unparseable time"
+//             fixed for the whole source); null or unreadable -> "unparseable time"; a time
+//             outside years 1..9999 typed by DuckDB or given as a Unix number -> "time outside
+//             years 1-9999" (text outside them does not parse)
 //   event     trimmed text or a number's canonical text; null or empty -> "no event name"
 //             (with an event column only; without one every row gets the constant event)
 //   revenue   double, int, or text read by parse_amount; null or empty text -> none;
 //             non-numeric text (or Infinity) -> "non-numeric amount"; with revenue_required
-//             also a missing amount -> "non-numeric amount"
+//             also a missing amount -> "non-numeric amount"; |amount| > 1e15 -> "amount beyond
+//             1e15" (so that every sum of amounts stays finite)
 //   refund    an Orders source's row (no event column) with a negative amount is a
 //             kRefundEvent event carrying that amount, not a purchase (DESIGN §2)
 //   order id  canonical text like the user id; empty -> none
@@ -95,7 +98,8 @@ public:
 
 private:
     void detect_time_format(size_t n, const ValueChunk& time);
-    bool read_time(const ValueChunk& time, size_t i, int64_t* us) const;
+    // nullptr, or why the row is rejected.
+    const char* read_time(const ValueChunk& time, size_t i, int64_t* us) const;
     // The reason a revenue value is rejected (nullptr: fine) and the value (NaN: none).
     const char* read_revenue(const ValueChunk& revenue, size_t i, double* value) const;
     // Local code of a kept row's user; `id` is its canonical text.

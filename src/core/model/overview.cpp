@@ -8,6 +8,33 @@
 
 namespace segx {
 
+namespace {
+
+// The days the chart covers: every day from the first event to the last when that is at most
+// kMaxChartDays, else the window of that length holding the most events (found on counts per
+// 1,000 days), so that one order dated 0001-01-01 or 9999-12-31 costs no giant vector and
+// leaves the bulk of the data on the chart.
+std::pair<int64_t, int64_t> chart_days(const EventStore& ev, int64_t first, int64_t last) {
+    if (last - first + 1 <= kMaxChartDays) return {first, last};
+    constexpr int64_t kBucket = 1000;
+    std::vector<uint64_t> coarse(size_t((last - first) / kBucket + 1), 0);
+    for (size_t i = 0; i < ev.size(); ++i)
+        ++coarse[size_t((floor_div(ev.time[i], kMicrosPerDay) - first) / kBucket)];
+    const size_t run = size_t(kMaxChartDays / kBucket);
+    uint64_t sum = 0, best_sum = 0;
+    size_t best = 0;
+    for (size_t b = 0; b < coarse.size(); ++b) {
+        sum += coarse[b];
+        if (b >= run) sum -= coarse[b - run];
+        const size_t start = b + 1 >= run ? b + 1 - run : 0;
+        if (sum > best_sum) best_sum = sum, best = start;
+    }
+    const int64_t from = first + int64_t(best) * kBucket;
+    return {from, std::min(last, from + kMaxChartDays - 1)};
+}
+
+} // namespace
+
 Overview compute_overview(const Model& model, size_t top_n) {
     Overview o;
     const EventStore& ev = model.events;
@@ -34,8 +61,8 @@ Overview compute_overview(const Model& model, size_t top_n) {
 
     // One pass: events per day, and per event name the events and distinct users (a user counts
     // once per name: the last user seen per name is remembered, and slices are per user).
-    int64_t first_day = floor_div(o.first_us, kMicrosPerDay);
-    int64_t last_day = floor_div(o.last_us, kMicrosPerDay);
+    const int64_t first = floor_div(o.first_us, kMicrosPerDay), last = floor_div(o.last_us, kMicrosPerDay);
+    const auto [first_day, last_day] = chart_days(ev, first, last);
     o.per_day.resize(size_t(last_day - first_day + 1));
     for (size_t d = 0; d < o.per_day.size(); ++d) o.per_day[d].day = first_day + int64_t(d);
     size_t names = model.event_names.size();
@@ -43,7 +70,11 @@ Overview compute_overview(const Model& model, size_t top_n) {
     std::vector<uint32_t> last_user(names, UINT32_MAX);
     for (size_t u = 0; u + 1 < ev.offsets.size(); ++u) {
         for (uint64_t i = ev.offsets[u]; i < ev.offsets[u + 1]; ++i) {
-            ++o.per_day[size_t(floor_div(ev.time[i], kMicrosPerDay) - first_day)].events;
+            const int64_t day = floor_div(ev.time[i], kMicrosPerDay);
+            if (day >= first_day && day <= last_day)
+                ++o.per_day[size_t(day - first_day)].events;
+            else
+                ++o.per_day_outside;
             uint32_t e = ev.event[i];
             ++by_name[e];
             if (last_user[e] != uint32_t(u)) last_user[e] = uint32_t(u), ++users_by_name[e];

@@ -9,6 +9,8 @@
 
 namespace segx {
 
+constexpr int64_t kMaxChartDays = 36600; // about a century of days on the events-per-day chart
+
 struct DayCount {
     int64_t day = 0; // days since 1970-01-01 (UTC)
     uint64_t events = 0;
@@ -31,7 +33,11 @@ struct Overview {
     double net_revenue = 0;        // revenue - refund_amount
     uint64_t merged_purchases = 0; // purchases dropped as repeats of another file's (user, order id)
     int64_t first_us = INT64_MIN, last_us = INT64_MIN; // INT64_MIN: no events
-    std::vector<DayCount> per_day;      // every day from the first to the last event, zeros included
+    // Every day from the first to the last event, zeros included; when they are more than
+    // kMaxChartDays apart (one order dated 0001-01-01), the kMaxChartDays-day window holding the
+    // most events, and per_day_outside counts the events outside it.
+    std::vector<DayCount> per_day;
+    uint64_t per_day_outside = 0;
     std::vector<EventCount> top_events; // by events, descending; ties by name
 };
 

@@ -17,8 +17,13 @@ namespace segx {
 // problems counts once, under the first of these in this order.
 inline constexpr const char* kRejectNoUserId = "no user id";
 inline constexpr const char* kRejectBadTime = "unparseable time";
+// A time the model cannot hold (civil.h kMinTimeUs..kMaxTimeUs): typed by DuckDB, or a Unix number.
+inline constexpr const char* kRejectTimeOutOfRange = "time outside years 1-9999";
 inline constexpr const char* kRejectNoEventName = "no event name";
 inline constexpr const char* kRejectBadAmount = "non-numeric amount";
+// An amount beyond ±kMaxAmount: no shop's order is, and 4 billion of them still sum finitely.
+inline constexpr const char* kRejectHugeAmount = "amount beyond 1e15";
+inline constexpr double kMaxAmount = 1e15;
 // Users files: an earlier row of an id that a later row replaces.
 inline constexpr const char* kRejectDuplicateUser = "duplicate user id (last row wins)";
 

@@ -30,7 +30,9 @@ json answer(const char* kind, const SqlResult& r) {
 
 } // namespace
 
-json definition_sql(const RunContext& ctx, const json& document) {
+namespace {
+
+json compile_document(const RunContext& ctx, const json& document) {
     const std::string kind = definition_kind(document);
     if (document.is_object() && document.contains("kind") && kind == "funnel") {
         FunnelValidation parsed = validate_funnel(document, check_audience_group);
@@ -69,6 +71,12 @@ json definition_sql(const RunContext& ctx, const json& document) {
     ValidationResult parsed = validate_audience(document);
     if (!parsed.ok()) return refused(parsed.errors);
     return answer("audience", audience_to_sql(parsed.audience, audience_eval_context(ctx)));
+}
+
+} // namespace
+
+json definition_sql(const RunContext& ctx, const json& document) {
+    return refuse_on_exception([&] { return compile_document(ctx, document); });
 }
 
 json definition_sql(const RunContext& ctx, std::string_view text) {

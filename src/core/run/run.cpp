@@ -807,7 +807,9 @@ std::string definition_kind(const json& document) {
     return k.is_string() ? k.get<std::string>() : "";
 }
 
-json run_definition(const RunContext& ctx, const json& document, const RunOptions& options) {
+namespace {
+
+json run_document(const RunContext& ctx, const json& document, const RunOptions& options) {
     if (document.is_object() && document.contains("kind")) {
         const json& k = document["kind"];
         if (!k.is_string())
@@ -823,6 +825,12 @@ json run_definition(const RunContext& ctx, const json& document, const RunOption
                                                     known_kinds() + ", or none for an audience)"}});
     }
     return run_audience(ctx, document, options);
+}
+
+} // namespace
+
+json run_definition(const RunContext& ctx, const json& document, const RunOptions& options) {
+    return refuse_on_exception([&] { return run_document(ctx, document, options); });
 }
 
 json run_definition(const RunContext& ctx, std::string_view text, const RunOptions& options) {

@@ -20,6 +20,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <exception>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -91,6 +93,24 @@ void check_audience_group(const nlohmann::json& group, const std::string& path,
                           std::vector<DefinitionError>& errors);
 
 nlohmann::json errors_json(const std::vector<DefinitionError>& errors);
+
+// f()'s answer, or a refusal saying what went wrong when it throws (a vector too large for
+// memory, an engine's bug): run_definition and definition_sql answer, never throw, so that no
+// exception reaches the page's frame loop or a bridge call from there.
+template <class F>
+nlohmann::json refuse_on_exception(F&& f) {
+    const char* what = "unknown error";
+    std::string message;
+    try {
+        return f();
+    } catch (const std::bad_alloc&) {
+        what = "not enough memory for this analysis";
+    } catch (const std::exception& e) {
+        message = e.what();
+        what = message.c_str();
+    } catch (...) {}
+    return {{"ok", false}, {"errors", {{{"path", ""}, {"message", std::string("internal error: ") + what}}}}};
+}
 // An answer as text: compact, invalid UTF-8 replaced (answers quote untrusted input).
 std::string answer_text(const nlohmann::json& answer);
 

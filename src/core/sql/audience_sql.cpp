@@ -22,6 +22,7 @@
 #include "core/time/civil.h"
 
 #include <map>
+#include <set>
 
 namespace segx {
 
@@ -33,9 +34,13 @@ constexpr size_t kMaxRefDepth = 64; // as evaluate.cpp
 
 // An error, and whether it is a cycle: cycles keep their message through the references,
 // other errors inside a referenced audience get its name prefixed (as evaluate.cpp does).
+// A `repeat` marks a rule leading into an audience already found broken in this run: it fails
+// the rule without repeating the audience's errors (reported once, at the first route to it), so
+// a diamond of references costs each audience once, errors included.
 struct Issue {
     DefinitionError error;
     bool cycle = false;
+    bool repeat = false;
 };
 
 std::string pad(int n) { return std::string(size_t(n), ' '); }
@@ -58,7 +63,7 @@ public:
         stack_.pop_back();
         SqlResult result;
         for (Issue& i : issues)
-            if (result.errors.size() < kMaxErrors) result.errors.push_back(std::move(i.error));
+            if (!i.repeat && result.errors.size() < kMaxErrors) result.errors.push_back(std::move(i.error));
         if (result.ok()) result.sql = statement(audience, where);
         return result;
     }
@@ -244,6 +249,10 @@ private:
             return "";
         }
         std::string cte;
+        if (failed_.count(ref.id)) {
+            issues.push_back({{path, ""}, false, true});
+            return "";
+        }
         auto done = done_.find(ref.id);
         if (done != done_.end()) {
             cte = done->second;
@@ -263,12 +272,18 @@ private:
             std::string where = group(saved->root, "root", 1, 4, true, inner);
             stack_.pop_back();
             if (!inner.empty()) {
-                // Reported here, at the rule that leads into the broken audience.
-                for (Issue& e : inner)
+                // Reported here, at the rule that leads into the broken audience, once per run.
+                failed_.insert(ref.id);
+                bool reported = false;
+                for (Issue& e : inner) {
+                    if (e.repeat) continue;
+                    reported = true;
                     issues.push_back(
                         {{path, e.cycle ? e.error.message
                                         : "in audience " + show_id(ref.id) + ": " + e.error.to_string()},
                          e.cycle});
+                }
+                if (!reported) issues.push_back({{path, ""}, false, true});
                 return "";
             }
             cte = sql_ident("ref_" + std::to_string(ctes_.size() + 1));
@@ -283,6 +298,7 @@ private:
     const EvalContext& ctx_;
     std::vector<std::string> stack_;             // ids of the audiences being compiled, outermost first
     std::map<std::string, std::string> done_;    // referenced audience id -> its CTE's name
+    std::set<std::string> failed_;               // referenced audiences found broken (said once)
     std::map<std::string, std::string> funnels_; // funnel id -> its levels CTE's name
     std::map<std::string, std::string> rfms_;    // RFM settings id ("" default) -> its scores CTE's name
     int retentions_ = 0;                         // retention cell CTEs so far

@@ -13,6 +13,13 @@ namespace segx {
 constexpr int64_t kMicrosPerSecond = 1000000;
 constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
 
+// The times a model holds: 0001-01-01 00:00:00 to 9999-12-31 23:59:59.999999 UTC. The parsers
+// refuse others (a data row's time outside is a reject naming the row), so that every structure
+// keyed by day or period spans at most 3,652,059 days and every date prints with four digits.
+constexpr int64_t kMinTimeUs = -62135596800LL * kMicrosPerSecond;     // 0001-01-01
+constexpr int64_t kMaxTimeUs = 253402300800LL * kMicrosPerSecond - 1; // 9999-12-31 23:59:59.999999
+inline bool time_in_range(int64_t us) { return us >= kMinTimeUs && us <= kMaxTimeUs; }
+
 // Days since 1970-01-01 of the date y-m-d (m in 1..12, d in 1..31; not validated).
 int64_t days_from_civil(int y, unsigned m, unsigned d);
 // Inverse of days_from_civil. `days` must keep the year within int (|days| < ~7.8e11).

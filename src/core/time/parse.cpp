@@ -227,8 +227,10 @@ bool to_utc(const Wall& w, int tz_offset_minutes, int64_t* out_us) {
     if (!valid_date(w.year, w.month, w.day) || w.hour > 23 || w.minute > 59 || w.second > 59) return false;
     int offset = w.has_zone ? w.zone_minutes : tz_offset_minutes;
     int64_t seconds = int64_t(w.hour) * 3600 + w.minute * 60 + w.second - int64_t(offset) * 60;
-    *out_us = days_from_civil(w.year, unsigned(w.month), unsigned(w.day)) * kMicrosPerDay +
-              seconds * kMicrosPerSecond + w.micros;
+    const int64_t us = days_from_civil(w.year, unsigned(w.month), unsigned(w.day)) * kMicrosPerDay +
+                       seconds * kMicrosPerSecond + w.micros;
+    if (!time_in_range(us)) return false; // year 0 ("0000-01-01"), or past 9999 after the zone
+    *out_us = us;
     return true;
 }
 
@@ -298,7 +300,9 @@ bool parse_time_text(std::string_view text, TimeFormat format, int tz_offset_min
     return false;
 }
 
-bool convert_time_number(double value, TimeFormat format, int tz_offset_minutes, int64_t* out_us) {
+namespace {
+
+bool convert_number(double value, TimeFormat format, int tz_offset_minutes, int64_t* out_us) {
     if (!std::isfinite(value)) return false;
     const int64_t offset_us = int64_t(tz_offset_minutes) * 60 * kMicrosPerSecond;
     switch (format) {
@@ -342,6 +346,15 @@ bool convert_time_number(double value, TimeFormat format, int tz_offset_minutes,
         default:
             return false;
     }
+}
+
+} // namespace
+
+bool convert_time_number(double value, TimeFormat format, int tz_offset_minutes, int64_t* out_us) {
+    int64_t us = 0;
+    if (!convert_number(value, format, tz_offset_minutes, &us) || !time_in_range(us)) return false;
+    *out_us = us;
+    return true;
 }
 
 TimeFormat detect_text_format(const std::vector<std::string_view>& samples) {

@@ -13,7 +13,10 @@
 // slash formats, with hours 1..12. The zone suffix is accepted after a time in all formats but
 // YmdCompact. Years have exactly 4 digits: "12/1/10" is rejected rather than guessed.
 // Every field is range-checked (month 1..12, day within its month, leap years, hour < 24,
-// minute and second < 60; a leap second 60 is rejected).
+// minute and second < 60; a leap second 60 is rejected): "2026-02-30", "2026-04-31", month 13
+// and hour 25 are refused, never carried into the next day or month. The result must lie in
+// years 1..9999 (civil.h kMinTimeUs..kMaxTimeUs) after the zone is applied: "0000-01-01" is
+// refused, as are numbers (unix_s, unix_ms, excel, compact) that land outside.
 //
 // Text without a zone is wall time at `tz_offset_minutes` east of UTC (480 for China): the
 // result is wall time minus the offset. Text with a zone uses its own zone.

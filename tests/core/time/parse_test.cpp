@@ -285,3 +285,31 @@ TEST_CASE("number detection tells compact, excel, unix seconds and milliseconds 
     mostly.push_back(0);
     CHECK(detect_number_format(mostly) == TimeFormat::UnixSeconds);
 }
+
+TEST_CASE("invalid calendar dates are refused in every text format, never carried into the next") {
+    for (const char* text :
+         {"2026-02-30", "2026-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00", "2026-01-32",
+          "2026-01-01 25:00", "2026-01-01 24:00:00", "2026-01-01 10:60", "2026-01-01 10:00:61", "2026/02/30",
+          "2026年2月30日", "02/30/2026", "30.02.2026", "20260230", "20260101250000"}) {
+        INFO(text);
+        CHECK(parse(text, TimeFormat::Auto) == kFail);
+    }
+    CHECK(parse("2024-02-29", TimeFormat::Iso) == ts(2024, 2, 29)); // a leap day is a day
+}
+
+TEST_CASE("times read only in years 1-9999: year 0 and past 9999 after the zone are refused") {
+    CHECK(parse("0000-01-01", TimeFormat::Iso) == kFail); // not 2000-01-01, not year 0
+    CHECK(parse("0000-12-31 23:59:59", TimeFormat::Iso) == kFail);
+    CHECK(parse("0001-01-01", TimeFormat::Iso) == kMinTimeUs);
+    CHECK(parse("9999-12-31 23:59:59.999999", TimeFormat::Iso) == kMaxTimeUs);
+    // A zone can push an edge time out of range.
+    CHECK(parse("0001-01-01 00:00+01:00", TimeFormat::Iso) == kFail);
+    CHECK(parse("9999-12-31 23:30-01:00", TimeFormat::Iso) == kFail);
+    CHECK(parse("0001-01-01", TimeFormat::Iso, 480) == kFail); // wall time in China: year 0 in UTC
+    // Numbers: Unix seconds past 9999 (a millisecond value read as seconds) and before year 1.
+    CHECK(number(1706745600000.0, TimeFormat::UnixSeconds) == kFail);
+    CHECK(number(-62135596801.0, TimeFormat::UnixSeconds) == kFail);
+    CHECK(number(-62135596800.0, TimeFormat::UnixSeconds) == kMinTimeUs);
+    CHECK(number(253402300799.0, TimeFormat::UnixSeconds) == kMaxTimeUs - 999999);
+    CHECK(number(253402300800.0, TimeFormat::UnixSeconds) == kFail);
+}
