@@ -289,6 +289,10 @@ static void report_frame_error(const char* what) {
     g_last_frame_error = text;
     session().post(Level::Error, text);
 }
+// What ErrorCheckEndFrameRecover would log about the windows a throw left open: nothing (the
+// throw itself was reported). A plain function: wasm cannot convert a lambda to a variadic one.
+static void ignore_recover_log(void*, const char*, ...) {}
+
 template <class F>
 static bool at_frame_edge(F&& f) {
     try {
@@ -335,7 +339,7 @@ static void frame() {
     widget_registry_begin_frame();
     ImGui::NewFrame();
     if (!at_frame_edge([] { draw_app(app(), g.ui); }))
-        ImGui::ErrorCheckEndFrameRecover([](void*, const char*, ...) {}); // close what the throw left open
+        ImGui::ErrorCheckEndFrameRecover(ignore_recover_log); // close what the throw left open
     ImGui::Render();
     widget_registry_end_frame();
     update_text_field();

@@ -150,7 +150,7 @@ describe('the JSON Schema (web/audience.schema.json)', () => {
 
   test('is draft 2020-12 and lists exactly the README kinds and operators', () => {
     assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
-    assert.deepEqual(documentedKinds(), ['group', 'property', 'behavior', 'rfm', 'lifecycle', 'funnel', 'audience']);
+    assert.deepEqual(documentedKinds(), ['group', 'property', 'behavior', 'rfm', 'lifecycle', 'funnel', 'audience', 'retention']);
     assert.equal(documentedOps().length, 14);
     assert.deepEqual(schema.$defs.kind.enum, documentedKinds());
     assert.deepEqual(schema.$defs.op.enum, documentedOps());

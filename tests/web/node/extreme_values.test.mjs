@@ -34,7 +34,7 @@ describe('a model of years 1 to 9999', () => {
     assert.ok(o.days <= 36600, `${o.days} days on the chart`);
     assert.ok(o.days_outside_events > 0);
     for (const definition of [
-      { segx: 1, root: { rules: [{ kind: 'behavior', event: 'purchase', window: { last_days: 30 } }] } },
+      { segx: 1, root: { match: 'all', rules: [{ kind: 'behavior', event: 'purchase', window: { last_days: 30 } }] } },
       { segx: 1, kind: 'retention', id: 'r', name: 'r', period: 'day', start: { event: 'purchase' }, periods: 52, cohorts: 1000 },
       { segx: 1, kind: 'lifecycle', id: 'l', name: 'l', period: 'month', periods: 1000 },
       { segx: 1, kind: 'board', id: 'b', name: 'b', period: { last_days: 100000 }, dormant_days: 100000 },
