@@ -1,7 +1,7 @@
 #include "app/session.h"
 
-#include "core/model/derived.h"
 #include "app/i18n/i18n.h"
+#include "core/model/derived.h"
 
 #include "core/audience/json.h"
 #include "core/rfm/engine.h"

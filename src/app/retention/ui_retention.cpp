@@ -354,7 +354,8 @@ void draw_retention(App& app, UiState& ui) {
     std::string cohort;
     int k = -1;
     draw_triangle(answer, u, &cohort, &k);
-    if (k >= 0 && open_cell_audience(session, app.audiences, st.draft, cohort, k)) ui.select_tab = "Audiences";
+    if (k >= 0 && open_cell_audience(session, app.audiences, st.draft, cohort, k))
+        ui.select_tab = "Audiences";
     draw_mean(st, answer, u);
     ImGui::EndChild();
 }

@@ -270,9 +270,10 @@ std::string summary_zh(const RuleNode& node) {
         }
         std::string operator()(const RetentionRule& r) const {
             auto name = r.retention.is_object() ? r.retention.find("name") : r.retention.end();
-            std::string of = name != r.retention.end() && name->is_string() && !name->get<std::string>().empty()
-                                 ? "留存“" + name->get<std::string>() + "”中 "
-                                 : "";
+            std::string of =
+                name != r.retention.end() && name->is_string() && !name->get<std::string>().empty()
+                    ? "留存“" + name->get<std::string>() + "”中 "
+                    : "";
             return of + r.cohort + " 同期群" +
                    (r.period == 0 ? "" : "，第 " + std::to_string(r.period) + " 期回访");
         }

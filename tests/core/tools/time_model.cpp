@@ -38,7 +38,8 @@ std::string read_file(const char* path) {
 }
 
 double wall_ms() {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 // The thread's CPU time: other processes holding the core on a busy machine are left out.
