@@ -92,16 +92,21 @@ std::string retention_ctes(const Retention& r, const EvalContext& ctx, const Col
     return sql;
 }
 
+// The engine's checks, then the audience filter compiled (*audience stays "" without one).
+bool checked(const Retention& r, const EvalContext& ctx, const Column** attribute, std::string* audience,
+             std::vector<DefinitionError>& errors) {
+    check(r, ctx, attribute, errors);
+    if (errors.empty() && !r.audience.is_null()) *audience = audience_filter_sql(r.audience, ctx, errors);
+    return errors.empty();
+}
+
 } // namespace
 
 SqlResult retention_to_sql(const Retention& r, const EvalContext& ctx) {
     SqlResult out;
     const Column* attribute = nullptr;
-    check(r, ctx, &attribute, out.errors);
     std::string audience;
-    if (out.errors.empty() && !r.audience.is_null())
-        audience = audience_filter_sql(r.audience, ctx, out.errors);
-    if (!out.ok()) return out;
+    if (!checked(r, ctx, &attribute, &audience, out.errors)) return out;
 
     const PeriodUnit unit = r.period;
     const char* name = period_unit_name(unit);
@@ -135,11 +140,8 @@ SqlResult retention_cell_sql(const RetentionCell& cell, const EvalContext& ctx) 
     SqlResult out;
     const Retention& r = cell.retention;
     const Column* attribute = nullptr;
-    check(r, ctx, &attribute, out.errors);
     std::string audience;
-    if (out.errors.empty() && !r.audience.is_null())
-        audience = audience_filter_sql(r.audience, ctx, out.errors);
-    if (!out.ok()) return out;
+    if (!checked(r, ctx, &attribute, &audience, out.errors)) return out;
     const PeriodUnit unit = r.period;
     const std::string date = period_date_sql(unit, cell.cohort);
     out.sql = "-- the users of cohort " + format_date_us(period_start_us(cell.cohort, unit)) + ", " +
