@@ -126,7 +126,7 @@ describe('data kept in this browser', () => {
     await page.evaluate(() => window.segx.ready());
     await page.waitForFunction(() => window.segx.state('kept').then((k) => k.restored));
     s = await settle(page);
-    assert.deepEqual(s.sources.map((x) => [x.name, x.demo]), [['retail.csv', false]], 'restored, not the demo');
+    assert.deepEqual(s.sources.map((x) => [x.name, x.demo]), [['retail.csv', false]], 'restored, not the demo\n' + s.messages.map((m) => m.text).join('\n'));
     assert.deepEqual([s.kept.kept, s.kept.restored, s.kept.files], [true, true, 1]);
     assert.match(s.messages.map((m) => m.text).join('\n'), /Restored 1 file \(173 B\) from this browser/);
     assert.equal((await page.evaluate(() => window.segx.run({ segx: 1, root: { match: 'all', rules: [{ kind: 'audience', op: 'in', id: 'buyers' }] } }))).size, 1);
