@@ -9,6 +9,8 @@
 #include "core/run/definition_sql.h"
 #include "core/run/run.h"
 
+#include "answer_text.h"
+
 #include <doctest/doctest.h>
 
 using namespace segx;
@@ -60,22 +62,6 @@ json run(const Model& m, const SavedDefinitions& saved, const std::string& text,
     return run_definition(
         RunContext{m, as_of ? as_of : std::optional<int64_t>(m.max_time_us), 1, &saved, cache},
         std::string_view(text), options);
-}
-
-// "u1 u2", or the errors.
-std::string members(const json& answer) {
-    if (!answer.value("ok", false)) return answer.dump();
-    std::string out;
-    for (const json& id : answer["members"]) out += (out.empty() ? "" : " ") + id.get<std::string>();
-    return out;
-}
-
-std::string errors(const json& answer) {
-    std::string out;
-    for (const json& e : answer.value("errors", json::array()))
-        out +=
-            (out.empty() ? "" : "\n") + e["path"].get<std::string>() + ": " + e["message"].get<std::string>();
-    return out;
 }
 
 } // namespace
@@ -211,5 +197,6 @@ TEST_CASE("definition_sql compiles audiences and funnels by kind; a funnel rule'
     }
     CHECK(definition_sql(ctx, std::string_view(R"({"segx": 1, "kind": "rfm"})"))["ok"] == true);
     CHECK(errors(definition_sql(ctx, std::string_view(R"({"segx": 1, "kind": "nope"})"))) ==
-          "kind: no SQL for kind \"nope\" (audiences, funnels, RFM, retention, lifecycle and boards compile to SQL)");
+          "kind: no SQL for kind \"nope\" (audiences, funnels, RFM, retention, lifecycle and boards compile "
+          "to SQL)");
 }

@@ -7,6 +7,8 @@
 #include "core/audience/audience_cache.h"
 #include "core/run/run.h"
 
+#include "answer_text.h"
+
 #include <doctest/doctest.h>
 
 using namespace segx;
@@ -52,21 +54,6 @@ json run(const Model& m, const json& doc, AudienceCache* cache = nullptr) {
     options.members = options.sorted_members = true;
     SavedDefinitions saved;
     return run_definition(RunContext{m, at("2025-01-15 12:00"), 1, &saved, cache}, doc, options);
-}
-
-std::string members(const json& answer) {
-    if (!answer.value("ok", false)) return answer.dump();
-    std::string out;
-    for (const json& id : answer["members"]) out += (out.empty() ? "" : " ") + id.get<std::string>();
-    return out;
-}
-
-std::string errors(const json& answer) {
-    std::string out;
-    for (const json& e : answer.value("errors", json::array()))
-        out +=
-            (out.empty() ? "" : "\n") + e["path"].get<std::string>() + ": " + e["message"].get<std::string>();
-    return out;
 }
 
 } // namespace

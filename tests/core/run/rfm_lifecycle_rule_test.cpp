@@ -8,6 +8,8 @@
 #include "core/run/definition_sql.h"
 #include "core/run/run.h"
 
+#include "answer_text.h"
+
 #include <doctest/doctest.h>
 
 using namespace segx;
@@ -62,22 +64,6 @@ json run(const Model& m, const SavedDefinitions& saved, const std::string& text,
     options.members = true;
     options.sorted_members = true;
     return run_definition(RunContext{m, as_of, 1, &saved, cache}, std::string_view(text), options);
-}
-
-// "c1 c2" (sorted), or the answer with its errors.
-std::string members(const json& answer) {
-    if (!answer.value("ok", false)) return answer.dump();
-    std::string out;
-    for (const json& id : answer["members"]) out += (out.empty() ? "" : " ") + id.get<std::string>();
-    return out;
-}
-
-std::string errors(const json& answer) {
-    std::string out;
-    for (const json& e : answer.value("errors", json::array()))
-        out +=
-            (out.empty() ? "" : "\n") + e["path"].get<std::string>() + ": " + e["message"].get<std::string>();
-    return out;
 }
 
 Rfm saved_rfm(const std::string& id, const std::string& rest) {
