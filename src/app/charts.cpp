@@ -20,6 +20,19 @@ static double nice_max(double v) {
     return 10 * p;
 }
 
+// The y axis of a chart: grid lines and their values (format_count unless `text` is given) at
+// the left of [a, b].
+static void y_axis(ImDrawList* dl, ImVec2 a, ImVec2 b, double top,
+                   const std::function<std::string(double)>& text = nullptr) {
+    for (int k = 0; k <= 4; ++k) {
+        float y = b.y - (b.y - a.y) * float(k) / 4;
+        dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), kChartGrid);
+        std::string t = text ? text(top * k / 4) : format_count(top * k / 4);
+        dl->AddText(ImVec2(a.x - ImGui::CalcTextSize(t.c_str()).x - 6, y - ImGui::GetTextLineHeight() / 2),
+                    kChartAxisText, t.c_str());
+    }
+}
+
 void line_chart(const char* id, const double* values, size_t n,
                 const std::function<std::string(size_t)>& label, ImVec2 size,
                 const std::function<std::string(double)>& value_text) {
@@ -33,13 +46,7 @@ void line_chart(const char* id, const double* values, size_t n,
     ImVec2 a(p0.x + axis_w, p0.y + 4), b(p0.x + size.x - 8, p0.y + size.y - axis_h);
     if (n == 0 || b.x <= a.x || b.y <= a.y) return;
     double top = nice_max(*std::max_element(values, values + n));
-    for (int k = 0; k <= 4; ++k) {
-        float y = b.y - (b.y - a.y) * float(k) / 4;
-        dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), kChartGrid);
-        std::string t = text_of(top * k / 4);
-        dl->AddText(ImVec2(a.x - ImGui::CalcTextSize(t.c_str()).x - 6, y - ImGui::GetTextLineHeight() / 2),
-                    kChartAxisText, t.c_str());
-    }
+    y_axis(dl, a, b, top, text_of);
     auto px = [&](size_t i) {
         return n == 1 ? (a.x + b.x) / 2 : a.x + (b.x - a.x) * float(i) / float(n - 1);
     };
@@ -92,13 +99,7 @@ void lines_chart(const char* id, const ChartSeries* series, size_t count, size_t
         for (size_t i = 0; i < n && i < series[s].values.size(); ++i)
             if (std::isfinite(series[s].values[i])) high = std::max(high, series[s].values[i]);
     const double top = nice_max(high);
-    for (int k = 0; k <= 4; ++k) {
-        float y = b.y - (b.y - a.y) * float(k) / 4;
-        dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), kChartGrid);
-        std::string t = value_text(top * k / 4);
-        dl->AddText(ImVec2(a.x - ImGui::CalcTextSize(t.c_str()).x - 6, y - ImGui::GetTextLineHeight() / 2),
-                    kChartAxisText, t.c_str());
-    }
+    y_axis(dl, a, b, top, value_text);
     auto px = [&](size_t i) {
         return n == 1 ? (a.x + b.x) / 2 : a.x + (b.x - a.x) * float(i) / float(n - 1);
     };
@@ -159,17 +160,6 @@ void bar_list(const char* id, const std::string* labels, const double* values, s
         ImGui::PopID();
     }
     ImGui::PopID();
-}
-
-// The y axis of a bar chart: grid lines and their values at the left of [a, b].
-static void y_axis(ImDrawList* dl, ImVec2 a, ImVec2 b, double top) {
-    for (int k = 0; k <= 4; ++k) {
-        float y = b.y - (b.y - a.y) * float(k) / 4;
-        dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), kChartGrid);
-        std::string t = format_count(top * k / 4);
-        dl->AddText(ImVec2(a.x - ImGui::CalcTextSize(t.c_str()).x - 6, y - ImGui::GetTextLineHeight() / 2),
-                    kChartAxisText, t.c_str());
-    }
 }
 
 // Text centred on x, cut to `width`.

@@ -475,6 +475,17 @@ EMSCRIPTEN_KEEPALIVE const char* segx_run(const char* definition, int with_membe
     return g_json.c_str();
 }
 
+// What opening a definition answers: {ok} or {ok: false, errors: [{path, message}]}.
+static std::string opened_answer(const std::vector<DefinitionError>& errors) {
+    nlohmann::json out = {{"ok", errors.empty()}};
+    if (!errors.empty()) {
+        out["errors"] = nlohmann::json::array();
+        for (const DefinitionError& e : errors)
+            out["errors"].push_back({{"path", e.path}, {"message", e.message}});
+    }
+    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // Opens a definition (JSON text) in the Audiences tab's builder, as an import or a share link
 // does; `opened_id` names the saved audience it was being edited as ("" for none). The result
 // JSON is {ok} or {ok: false, errors: [{path, message}]}, and a refused one changes nothing.
@@ -482,13 +493,7 @@ EMSCRIPTEN_KEEPALIVE const char* segx_audience_open(const char* definition, cons
     if (guarded([&] {
             std::vector<DefinitionError> errors =
                 open_definition(session(), app().audiences, definition, opened_id ? opened_id : "");
-            nlohmann::json out = {{"ok", errors.empty()}};
-            if (!errors.empty()) {
-                out["errors"] = nlohmann::json::array();
-                for (const DefinitionError& e : errors)
-                    out["errors"].push_back({{"path", e.path}, {"message", e.message}});
-            }
-            g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            g_json = opened_answer(errors);
             return 0;
         }) != 0)
         g_json =
@@ -523,13 +528,7 @@ EMSCRIPTEN_KEEPALIVE const char* segx_funnel_open(const char* definition, const 
     if (guarded([&] {
             std::vector<DefinitionError> errors = open_funnel_definition(
                 app().funnels, session(), definition ? definition : "", opened_id ? opened_id : "");
-            nlohmann::json out = {{"ok", errors.empty()}};
-            if (!errors.empty()) {
-                out["errors"] = nlohmann::json::array();
-                for (const DefinitionError& e : errors)
-                    out["errors"].push_back({{"path", e.path}, {"message", e.message}});
-            }
-            g_json = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            g_json = opened_answer(errors);
             return 0;
         }) != 0)
         g_json =
