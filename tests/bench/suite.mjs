@@ -83,7 +83,7 @@ const wrap = (sql) => `SELECT count(*)::DOUBLE AS n, sum(hash(t))::DOUBLE AS h F
 // --- the engines ---------------------------------------------------------------------------
 
 // The page in headless Chromium: load, then per task the core's run and DuckDB-wasm's SQL.
-async function inChromium(dir, sizes) {
+async function inChromium(dir) {
   const site = mkdtempSync(join(tmpdir(), 'segx-suite-'));
   for (const e of readdirSync(join(repo, 'build/site'))) cpSync(join(repo, 'build/site', e), join(site, e), { recursive: true });
   mkdirSync(join(site, 'bench-data'));
@@ -219,7 +219,7 @@ for (const events of opts.events) {
   const users = Math.max(1, Math.round(events / 10));
   const { dir, sizes } = ensureShopFiles({ users, events, seed: opts.seed });
   log(`== ${events} events, ${users} users (${dir})`);
-  const chromium = await inChromium(dir, sizes);
+  const chromium = await inChromium(dir);
   const native = await natively(dir);
   // The SQL the page compiled for every variant: the text DuckDB-wasm ran.
   const duck = {};
