@@ -20,7 +20,7 @@ async function main(argv) {
   const t0 = performance.now();
   const workspace = args.workspace;
   const definition = findDefinition(workspace, args.definition);
-  const db = await openDatabase({ threads: args.threads, database: args.database });
+  const db = await openDatabase({ threads: args.threads, database: args.database, memoryLimit: args.memoryLimit });
   const sources = await loadFiles(db, args.files, workspace.mappings || {}, (line) => args.quiet || process.stderr.write(line + '\n'));
   const t1 = performance.now();
   const compiled = await compileDefinition({ db, sources, workspace, definition, asOf: args.asOf });

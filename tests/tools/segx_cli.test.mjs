@@ -112,6 +112,7 @@ describe('segx run (command line) agrees with the page core on the demo', () => 
     // Without the users file there is no "country" attribute: the compiler says so.
     await fails(['--workspace', wsPath, '--definition', 'cn', '--out', '-', demo[1], demo[2]], /does not compile over these files:\n.*country/);
     await fails(['--workspace', wsPath, '--definition', 'cn', '--out', '-', demo[0], demo[0]], /users\.csv: two files have this name/);
+    await fails(['--workspace', wsPath, '--definition', 'cn', '--memory-limit', 'lots', '--out', '-', ...demo], /--memory-limit: expected a size such as 8GB/);
   });
 });
 
@@ -119,7 +120,8 @@ test('the runner writes nothing but its answer: an empty CSV has its header', as
   const ws = join(tmp, 'nobody.json');
   writeFileSync(ws, JSON.stringify({ segx: 1, audiences: { none: audience('none', 'None', group('all', { kind: 'property', attribute: 'country', op: 'eq', value: 'Atlantis' })) } }));
   const out = join(tmp, 'none.csv');
-  await segx('--workspace', ws, '--definition', 'none', '--out', out, ...demo);
+  // A memory limit and an on-disk database change where DuckDB keeps the tables, not the answer.
+  await segx('--workspace', ws, '--definition', 'none', '--memory-limit', '512MB', '--database', join(tmp, 'none.duckdb'), '--out', out, ...demo);
   assert.equal(readFileSync(out, 'utf8').trim(), 'user_id');
 });
 

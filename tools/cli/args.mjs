@@ -15,6 +15,8 @@ usage:
   --threads N        DuckDB threads (default: every core)
   --database FILE    a DuckDB database file to hold the tables (default: in memory, spilling
                      to a temporary folder when it grows past memory)
+  --memory-limit SIZE  DuckDB's memory limit, e.g. 8GB (default: 80% of the machine's memory);
+                     past it DuckDB spills to a temporary folder
   --sql              print the compiled SQL to standard output too
   --summary FILE     write {kind, as_of, rows, ms} as JSON
   --quiet            no progress lines
@@ -59,6 +61,7 @@ export function parseArgs(argv) {
       else if (a === '--as-of') out.asOf = v;
       else if (a === '--threads') out.threads = Number(v);
       else if (a === '--database') out.database = v;
+      else if (a === '--memory-limit') out.memoryLimit = v;
       else if (a === '--summary') out.summary = v;
       else throw new UsageError(`unknown option ${a}`);
     }
@@ -68,6 +71,9 @@ export function parseArgs(argv) {
   if (!out.out) throw new UsageError('--out is missing');
   if (!['csv', 'json'].includes(out.format)) throw new UsageError(`--format: expected csv or json, not "${out.format}"`);
   if (out.threads !== undefined && !(Number.isInteger(out.threads) && out.threads >= 1)) throw new UsageError('--threads: expected a whole number ≥ 1');
+  if (out.memoryLimit !== undefined && !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(out.memoryLimit)) {
+    throw new UsageError(`--memory-limit: expected a size such as 8GB or 512MB, not "${out.memoryLimit}"`);
+  }
   if (out.files.length === 0) throw new UsageError('no data files given');
   let text;
   try {

@@ -11,11 +11,12 @@ import { inferMapping, validateMapping } from '../../web/mapping.js';
 import { decodeToUtf8, detectEncoding } from '../../web/readers/encoding.js';
 import { sniffFormat } from '../../web/readers/index.js';
 
-export async function openDatabase({ threads, database } = {}) {
+export async function openDatabase({ threads, database, memoryLimit } = {}) {
   const { DuckDBInstance } = await import('@duckdb/node-api');
   // Without the ICU extension (not bundled, never downloaded) DuckDB's times are UTC.
   const options = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
   if (threads) options.threads = String(threads);
+  if (memoryLimit) options.memory_limit = memoryLimit;
   const instance = await DuckDBInstance.create(database || ':memory:', options);
   const conn = await instance.connect();
   const temp = mkdtempSync(join(tmpdir(), 'segx-'));
