@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
-import { clickWidget, frames, settle, startBrowser } from '../support/browser_env.mjs';
+import { clickWidget, frames, replaceText, settle, startBrowser } from '../support/browser_env.mjs';
 
 const sqlState = (page) => page.evaluate(() => window.segx.state('sql'));
 async function sqlWhen(page, check, tries = 300) {
@@ -22,14 +22,9 @@ async function sqlWhen(page, check, tries = 300) {
   return s;
 }
 
-// Replaces the SQL tab's text by typing, as tests/web/browser/sql.test.mjs does.
+// Replaces the SQL tab's text (browser_env.mjs replaceText).
 async function typeQuery(page, text) {
-  await clickWidget(page, '##sql_text');
-  const focused = () => page.evaluate(() => document.activeElement?.id === 'ime-field');
-  for (let i = 0; i < 50 && !(await focused()); ++i) await frames(page);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.type(text);
+  await replaceText(page, '##sql_text', text);
   await sqlWhen(page, (x) => x.text === text, 100);
 }
 

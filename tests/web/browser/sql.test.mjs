@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { artifacts, clickWidget, frames, settle, startBrowser } from '../support/browser_env.mjs';
+import { artifacts, clickWidget, frames, replaceText, settle, startBrowser } from '../support/browser_env.mjs';
 
 let env;
 before(async () => {
@@ -22,21 +22,16 @@ async function sqlWhen(page, check, tries = 300) {
   let s;
   for (let i = 0; i < tries; ++i) {
     s = await sqlState(page);
-    if (check(s)) break;
+    if (check(s)) return s;
     await frames(page);
   }
-  return s;
+  // A wait that ran out is a failure here, not a slow pass (the next assertion might still hold).
+  assert.fail(`the SQL tab did not get there in ${tries} polls: ${JSON.stringify({ status: s.status, error: s.error, text: s.text.slice(0, 80) })}`);
 }
 
-// Replaces the editor's text by typing, as a person would: click, select all, type.
+// Replaces the editor's text (browser_env.mjs replaceText: typed, the tail as one input event).
 async function typeQuery(page, text) {
-  await clickWidget(page, '##sql_text');
-  const focused = () => page.evaluate(() => document.activeElement?.id === 'ime-field');
-  for (let i = 0; i < 50 && !(await focused()); ++i) await frames(page);
-  assert.ok(await focused(), 'the editor takes the keyboard');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.type(text);
+  await replaceText(page, '##sql_text', text);
   const s = await sqlWhen(page, (x) => x.text === text, 100);
   assert.equal(s.text, text);
 }
@@ -119,10 +114,10 @@ describe('the SQL tab', () => {
     await frames(page, 3);
     const audience = await page.evaluate(() => window.segx.state('audience'));
     await clickWidget(page, 'Open in SQL tab');
-    s = await sqlWhen(page, (x) => /FROM users/.test(x.text));
+    s = await sqlWhen(page, (x) => x.text.startsWith('-- segx audience') && /FROM "users"/.test(x.text));
     await frames(page, 3);
     await clickWidget(page, 'Run');
-    s = await sqlWhen(page, (x) => x.status === 'done' && x.ran === x.text.trim(), 600);
+    s = await sqlWhen(page, (x) => x.status === 'done' && x.columns[0]?.name === 'user_id', 600);
     assert.equal(s.status, 'done', s.error);
     assert.equal(s.total_rows, audience.size);
   });

@@ -97,3 +97,21 @@ export async function settle(page, timeoutMs = 60000) {
   await frames(page);
   return page.evaluate(() => window.segx.state());
 }
+
+// Replaces the text of an ImGui text field, as a person would: click it, select all, delete,
+// type. Only the first few characters are real key presses; the rest arrives as one input
+// event, as a paste or an IME commit does (every key press is a round trip of rendered frames,
+// and long SQL typed key by key took most of a test's time). `done(text)` polls until the
+// page has taken the text.
+export async function replaceText(page, label, text, done) {
+  await clickWidget(page, label);
+  const focused = () => page.evaluate(() => document.activeElement?.id === 'ime-field');
+  for (let i = 0; i < 50 && !(await focused()); ++i) await frames(page);
+  if (!(await focused())) throw new Error(`the field "${label}" did not take the keyboard`);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  const typed = [...text].slice(0, 6).join('');
+  await page.keyboard.type(typed);
+  if (text.length > typed.length) await page.keyboard.insertText(text.slice(typed.length));
+  if (done) await done(text);
+}
