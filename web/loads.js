@@ -37,6 +37,26 @@ function checkName(file) {
   return file;
 }
 
+// The page's own views ("Copy SQL" runs over them: web/sql_tables.js). DuckDB compares table
+// names without case, so a file named like one of them, or like a loaded file but for case,
+// would replace that table: it is loaded under a name of its own instead (tableSafeName).
+const kReservedNames = ['users', 'events'];
+
+// `name`, or the first of "stem (2).ext", "stem (3).ext", ... that no loaded file (other than
+// `name` itself, which a reload replaces) or page view has, ignoring case. `why` says which.
+export function tableSafeName(name, loaded) {
+  const lower = (n) => n.toLowerCase();
+  const clash = (n) => kReservedNames.includes(lower(n)) ? n : loaded.find((l) => l !== n && lower(l) === lower(n));
+  const first = clash(name);
+  if (first === undefined) return { name };
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  for (let k = 2; ; ++k) {
+    const candidate = `${stem} (${k})${ext}`;
+    if (!loaded.includes(candidate) && clash(candidate) === undefined) return { name: candidate, clashesWith: first };
+  }
+}
+
 const nameOf = (f) => (f && typeof f === 'object' && typeof f.name === 'string' && f.name ? f.name : '');
 
 // 173 -> "173 bytes", 2900000 -> "2.8 MB", 0.5 -> "0.5 bytes": exact enough at every scale.
@@ -107,6 +127,11 @@ export class Loads {
   }
 
   async loadOne(blob, { demo, encoding, mapping, isCancelled = () => false }) {
+    const safe = tableSafeName(blob.name, [...this.files.keys()]);
+    if (safe.name !== blob.name) {
+      this.bridge.status('info', this.bridge.tr('msg_loaded_as', blob.name, safe.name, safe.clashesWith));
+      blob = new File([blob], safe.name, { type: blob.type });
+    }
     const name = blob.name;
     const workspace = this.bridge.workspace();
     const budget = workspace.settings.memory_budget_mb * 2 ** 20;

@@ -111,6 +111,32 @@ export const workspaceCases = [
     },
   },
   {
+    name: 'a file named like a loaded one but for case keeps both tables (DuckDB ignores case)',
+    run: async (ctx) => {
+      const r = await ctx.load({ name: 'Users.CSV', bytes: 'user_id,country\nu9,NL\n' });
+      return { ...r, loaded: [r.name] };
+    },
+    check: (r, ctx) => {
+      assert.ok(r.ok, r.error);
+      assert.equal(r.name, 'Users (2).CSV');
+      assert.equal(ctx.sql('SELECT country FROM "Users (2).CSV"').rows[0].country, 'NL');
+      assert.ok(ctx.loads.files.has('users.csv') && ctx.loads.files.has('Users (2).CSV'));
+      assert.match(ctx.bridge.state('messages').map((m) => m.text).join('\n'), /Users\.CSV is loaded as Users \(2\)\.CSV: DuckDB table names ignore case, and users\.csv is already a table/);
+    },
+  },
+  {
+    name: 'files named events and USERS do not take the page\'s views\' names',
+    run: async (ctx) => {
+      const results = await ctx.loadMany([{ name: 'events', bytes: 'user_id,country\nu3,SE\n' }, { name: 'USERS', bytes: 'user_id,country\nu2,PL\n' }]);
+      return { ok: true, results, loaded: results.map((x) => x.name) };
+    },
+    check: (r, ctx) => {
+      assert.deepEqual(r.results.map((x) => [x.name, x.ok]), [['events (2)', true], ['USERS (2)', true]]);
+      assert.equal(ctx.sql('SELECT country FROM "events (2)"').rows[0].country, 'SE');
+      assert.equal(ctx.sql('SELECT country FROM "USERS (2)"').rows[0].country, 'PL');
+    },
+  },
+  {
     name: 'a file named like a staging table loads and keeps its own table',
     run: async (ctx) => ({ ...(await ctx.load({ name: 'segx_upload_1', bytes: 'user_id,country\nu6,IT\n' })), loaded: ['segx_upload_1'] }),
     check: (r, ctx) => (assert.ok(r.ok, r.error), assert.equal(ctx.sql('SELECT country FROM "segx_upload_1"').rows[0].country, 'IT')),
