@@ -21,7 +21,8 @@ async function main(argv) {
   const workspace = args.workspace;
   const definition = findDefinition(workspace, args.definition);
   const db = await openDatabase({ threads: args.threads, database: args.database, memoryLimit: args.memoryLimit });
-  const sources = await loadFiles(db, args.files, workspace.mappings || {}, (line) => args.quiet || process.stderr.write(line + '\n'));
+  const sources = await loadFiles(db, args.files, workspace.mappings || {}, (line) => args.quiet || process.stderr.write(line + '\n'),
+    () => db.lockDown(args.out, args.format));
   const t1 = performance.now();
   const compiled = await compileDefinition({ db, sources, workspace, definition, asOf: args.asOf });
   if (args.printSql) process.stdout.write(compiled.sql + '\n');

@@ -5,6 +5,9 @@
 import { quoteIdent, quoteLiteral } from './load_support.js';
 import { checkExpression } from './mapping.js';
 
+// A source's file name for messages (`name`, when its table is named otherwise: the runner's).
+const nameOf = (s) => s.name || s.table;
+
 // A mapped column typed as the model types it (web/mapping.js columnSql).
 export function typedColumn(name, type) {
   const c = quoteIdent(name);
@@ -17,7 +20,7 @@ export function typedColumn(name, type) {
   return `CAST(${c} AS VARCHAR)`;
 }
 
-// `sources`: [{table, mapping, columns: [{name, type}]}] in load order. The users file becomes
+// `sources`: [{table, name?, mapping, columns: [{name, type}]}] in load order. The users file becomes
 // `users` (at most one), event and orders files the union `events` (an orders row with a
 // negative amount is a `refund`), one purchase per (user, order id) across sources, with revenue
 // kept once per order: on the rows of the first source (in load order) that gives the order an
@@ -29,14 +32,14 @@ export function typedColumn(name, type) {
 export function contractTablesSql(sources, { create = 'TABLE' } = {}) {
   const typeOf = (s, name) => {
     const c = s.columns.find((x) => x.name === name);
-    if (!c) throw new Error(`${s.table}: no column named "${name}"`);
+    if (!c) throw new Error(`${nameOf(s)}: no column named "${name}"`);
     return c.type;
   };
   const id = (s) => `trim(CAST(${quoteIdent(s.mapping.user_id)} AS VARCHAR))`;
   const props = (s) => (s.mapping.columns || []).map((c) => `${typedColumn(c, typeOf(s, c))} AS ${quoteIdent(c)}`);
-  const where = (s) => (s.mapping.filter ? ` WHERE ${checkExpression(s.mapping.filter, `${s.table}: filter`)}` : '');
+  const where = (s) => (s.mapping.filter ? ` WHERE ${checkExpression(s.mapping.filter, `${nameOf(s)}: filter`)}` : '');
   const users = sources.filter((s) => s.mapping.kind === 'users');
-  if (users.length > 1) throw new Error(`${users.map((s) => s.table).join(', ')}: one users file at most (the contract has one row per user)`);
+  if (users.length > 1) throw new Error(`${users.map(nameOf).join(', ')}: one users file at most (the contract has one row per user)`);
   const out = [];
   out.push(users.length
     ? `CREATE OR REPLACE ${create} users AS SELECT ${[`${id(users[0])} AS user_id`, ...props(users[0])].join(', ')} FROM ${quoteIdent(users[0].table)}${where(users[0])}`
@@ -45,11 +48,11 @@ export function contractTablesSql(sources, { create = 'TABLE' } = {}) {
   const parts = eventSources.map((s, source) => {
     const m = s.mapping;
     if (!/^TIMESTAMP|^DATE$/i.test(typeOf(s, m.time))) {
-      throw new Error(`${s.table}: the time column "${m.time}" is ${typeOf(s, m.time)}, not a date or time DuckDB recognised ` +
+      throw new Error(`${nameOf(s)}: the time column "${m.time}" is ${typeOf(s, m.time)}, not a date or time DuckDB recognised ` +
         '(times written as text in other layouts are read by the page, not by SQL)');
     }
     const revenue = m.revenue_expr
-      ? `TRY_CAST((${checkExpression(m.revenue_expr, `${s.table}: revenue_expr`)}) AS DOUBLE)`
+      ? `TRY_CAST((${checkExpression(m.revenue_expr, `${nameOf(s)}: revenue_expr`)}) AS DOUBLE)`
       : m.revenue ? `CAST(${quoteIdent(m.revenue)} AS DOUBLE)` : 'NULL::DOUBLE';
     // An orders file's row with a negative amount is a refund (DESIGN §2).
     const event = m.kind === 'orders' ? `CASE WHEN ${revenue} < 0 THEN 'refund' ELSE 'purchase' END`
@@ -67,7 +70,7 @@ export function contractTablesSql(sources, { create = 'TABLE' } = {}) {
     const marked = `trim(CAST(${quoteIdent(m.refund_status)} AS VARCHAR)) IN (${values.map((v) => quoteLiteral(v.trim())).join(', ')})`;
     const again = cols.map((c) => (c === 'rowid AS "row"' ? `rowid + 4294967296 AS "row"` : c === `${event} AS event` ? `'refund' AS event`
       : c === `${revenue} AS revenue` ? `-abs(${revenue}) AS revenue` : c));
-    const filter = s.mapping.filter ? `(${checkExpression(s.mapping.filter, `${s.table}: filter`)}) AND ` : '';
+    const filter = s.mapping.filter ? `(${checkExpression(s.mapping.filter, `${nameOf(s)}: filter`)}) AND ` : '';
     return `${rows}\nUNION ALL BY NAME\nSELECT ${again.join(', ')} FROM ${quoteIdent(s.table)} WHERE ${filter}${marked}`;
   });
   const raw = parts.length ? parts.join('\nUNION ALL BY NAME\n')

@@ -47,6 +47,7 @@ const kIntTypes = { bool: ColumnType.Bool, int: ColumnType.Int64, date: ColumnTy
 // Hands the core a sample of one mapped file, through the same descriptors the page uses.
 async function sampleSource(db, bridge, source) {
   const { mapping, columns, table } = source;
+  const name = source.name || table;
   const { sql, outputs } = mappingSql(mapping, columns, table);
   const event = outputs.findIndex((o) => o.role === 'event');
   const sample = event >= 0
@@ -68,7 +69,7 @@ async function sampleSource(db, bridge, source) {
     : [byRole('user_id'), byRole('time'), byRole('event'), byRole('revenue'), byRole('order_id'), ...props];
   const timeOut = outputs[byRole('time')];
   const h = bridge.modelBegin({
-    name: table,
+    name,
     kind: mapping.kind,
     time_format: mapping.time_format || 'auto',
     time_is_epoch_us: !!timeOut && timeOut.layout === 'epoch_us',
@@ -85,7 +86,7 @@ async function sampleSource(db, bridge, source) {
     bridge.modelFinish(h);
   } catch (e) {
     bridge.modelAbort(h);
-    throw new Error(`${table}: the core refused the mapped sample: ${e.message}`);
+    throw new Error(`${name}: the core refused the mapped sample: ${e.message}`);
   }
 }
 

@@ -1,9 +1,14 @@
-// Native DuckDB for the command-line runner: the files as tables named after them (as the page
-// names them), their mappings, the contract tables `users` and `events`, and the answer written
-// by DuckDB itself (COPY), so that a result of millions of rows never passes through JS.
+// Native DuckDB for the command-line runner: the files as tables of their own, their mappings,
+// the contract tables `users` and `events`, and the answer written by DuckDB itself (COPY), so
+// that a result of millions of rows never passes through JS.
+//
+// Locked down as the page's DuckDB is (web/duckdb_lock.js): once the files are read, DuckDB may
+// write only the answer's file and read nothing else, fetches no extension, and its
+// configuration is locked, before any SQL from the workspace (a mapping's filter or revenue
+// expression) runs. A shared workspace cannot make the runner read another file of the machine.
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 import { contractTablesSql } from '../../web/contract_tables.js';
 import { quoteIdent, quoteLiteral } from '../../web/load_support.js';
@@ -21,13 +26,25 @@ export async function openDatabase({ threads, database, memoryLimit } = {}) {
   const conn = await instance.connect();
   const temp = mkdtempSync(join(tmpdir(), 'segx-'));
   const rows = async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJS();
+  const answerPath = (out, format) => (out === '-' ? join(temp, `answer.${format}`) : resolve(out));
   return {
     run: (sql) => conn.run(sql),
     rows,
     temp,
+    // From here on DuckDB reads and writes nothing but the answer's file for (out, format).
+    async lockDown(out, format) {
+      for (const sql of [
+        `SET allowed_paths=[${quoteLiteral(answerPath(out, format))}]`,
+        'SET autoinstall_known_extensions=false',
+        'SET autoload_known_extensions=false',
+        'SET allow_community_extensions=false',
+        'SET enable_external_access=false',
+        'SET lock_configuration=true',
+      ]) await conn.run(sql);
+    },
     // Writes the rows of one SELECT to `out` (a path, or "-" for standard output); returns the count.
     async copyTo(sql, out, format) {
-      const target = out === '-' ? join(temp, `answer.${format}`) : out;
+      const target = answerPath(out, format);
       const options = format === 'json' ? '(FORMAT JSON, ARRAY true)' : '(FORMAT CSV, HEADER true)';
       const r = await rows(`COPY (${sql}) TO ${quoteLiteral(target)} ${options}`);
       if (out === '-') process.stdout.write(readFileSync(target));
@@ -76,10 +93,13 @@ function readerSql(db, path, name) {
   return { format: 'csv', encoding: detected.encoding, sql: `read_csv_auto(${quoteLiteral(file)})` };
 }
 
-// Loads each file as a table named after it and maps it: the workspace's mapping for that name
-// when it fits the file's columns, else the inferred one (web/mapping.js, as the page does).
-// Then creates `users` and `events` (web/contract_tables.js). Returns the sources in order.
-export async function loadFiles(db, paths, mappings, log) {
+// Loads each file as a table and maps it: the workspace's mapping for the file's name when it
+// fits the file's columns, else the inferred one (web/mapping.js, as the page does). The tables
+// are named `segx/file/N` (the page's internal names have a slash too), so that no file name
+// meets `users`, `events` or another file's name under DuckDB's case-blind names. Then
+// `lockDown()` (when given: before any expression of the workspace runs) and `users` and
+// `events` (web/contract_tables.js). Returns the sources in order.
+export async function loadFiles(db, paths, mappings, log, lockDown = async () => {}) {
   const sources = [];
   const names = new Set();
   for (const path of paths) {
@@ -87,22 +107,24 @@ export async function loadFiles(db, paths, mappings, log) {
     if (names.has(name)) throw new Error(`${name}: two files have this name; the workspace maps files by name`);
     names.add(name);
     const reader = readerSql(db, path, name);
+    const table = `segx/file/${sources.length + 1}`;
     try {
-      await db.run(`CREATE OR REPLACE TABLE ${quoteIdent(name)} AS SELECT * FROM ${reader.sql}`);
+      await db.run(`CREATE OR REPLACE TABLE ${quoteIdent(table)} AS SELECT * FROM ${reader.sql}`);
     } catch (e) {
       throw new Error(`${name}: DuckDB could not read it as ${reader.format}: ${String(e.message || e).split('\n')[0]}`);
     }
-    const columns = (await db.rows(`DESCRIBE ${quoteIdent(name)}`)).map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    const columns = (await db.rows(`DESCRIBE ${quoteIdent(table)}`)).map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
     const saved = Object.hasOwn(mappings, name) ? { ...mappings[name], source: name } : null;
     const savedProblems = saved ? validateMapping(saved, columns) : [];
     const mapping = saved && savedProblems.length === 0 ? saved : inferMapping(name, columns);
     const problems = validateMapping(mapping, columns);
     if (problems.length) throw new Error(`${name}: the mapping needs attention: ${problems.join('; ')}`);
-    const [{ n }] = await db.rows(`SELECT count(*)::BIGINT AS n FROM ${quoteIdent(name)}`);
+    const [{ n }] = await db.rows(`SELECT count(*)::BIGINT AS n FROM ${quoteIdent(table)}`);
     const how = saved ? (savedProblems.length ? `inferred (the saved mapping does not fit: ${savedProblems[0]})` : 'from the workspace') : 'inferred';
     log(`${name}: ${Number(n).toLocaleString('en-US')} rows (${reader.format}${reader.encoding && reader.encoding !== 'utf-8' ? `, ${reader.encoding}` : ''}), mapped as ${mapping.kind}, mapping ${how}`);
-    sources.push({ table: name, mapping, columns });
+    sources.push({ name, table, mapping, columns });
   }
+  await lockDown();
   for (const sql of contractTablesSql(sources)) await db.run(sql);
   return sources;
 }
