@@ -161,6 +161,16 @@ export class CoreBridge {
     this.check(this.M._segx_set_as_of(us === null || us === undefined ? NaN : Number(us)));
   }
 
+  // segx.setAsOf and `segx run --as-of`: null (or undefined) goes back to the default, a text is
+  // read by the core's time parser (the one reader of as-of times, with its reasons for a
+  // refusal: "2026-02 has no day 30"); anything else, or a blank text, is refused.
+  setAsOfInput(value) {
+    if (value === null || value === undefined) return this.setAsOf(null);
+    if (typeof value !== 'string') throw new Error(`as-of: expected a date such as "2026-06-30" (UTC), or null; found ${typeof value}`);
+    if (!value.trim()) throw new Error('as-of: cannot read "": not a date or time such as 2026-06-30 or 2026-06-30 12:00:00');
+    return this.setAsOfText(value);
+  }
+
   // The as-of as typed text, read by the core's time parser ('' goes back to the default).
   setAsOfText(text) {
     this.check(this.call('set_as_of_text', String(text ?? '')));

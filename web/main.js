@@ -1,7 +1,6 @@
 // Boots the page: the WASM app (Dear ImGui on a WebGL2 canvas), DuckDB-wasm in a worker, the
 // drop zone and file picker, the bundled demo, and window.segx, the automation hook.
 import { CoreBridge } from './core_bridge.js';
-import { parseAsOf } from './as_of.js';
 import { startDuckDB } from './duckdb_browser.js';
 import { explainLocked } from './duckdb_lock.js';
 import { attachIme } from './ime.js';
@@ -464,7 +463,7 @@ window.segx = {
   reload: async (name, encoding) => (await booted).loads.reload(name, encoding),
   setAsOf: async (iso) => {
     const { bridge } = await booted;
-    bridge.setAsOf(iso === null || iso === undefined ? null : parseAsOf(iso));
+    bridge.setAsOfInput(iso);
   },
   // The interface language, as the header's switch sets it: 'en' or 'zh-CN' (kept in the workspace).
   setLanguage: async (code) => {

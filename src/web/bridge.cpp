@@ -378,8 +378,7 @@ EMSCRIPTEN_KEEPALIVE int segx_set_as_of_text(const char* text) {
         } else if (parse_time_text(t, TimeFormat::Auto, 0, &us)) {
             session().as_of_override = us;
         } else {
-            throw std::invalid_argument("as-of: cannot read " + quote(t) +
-                                        " as a date or time in years 1-9999 (try 2026-10-31 23:59:59)");
+            throw std::invalid_argument("as-of: cannot read " + quote(t) + ": " + time_text_problem(t));
         }
         return 0;
     });

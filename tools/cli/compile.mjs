@@ -90,20 +90,21 @@ async function sampleSource(db, bridge, source) {
   }
 }
 
-function parseAsOf(text) {
-  const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
-  if (!Number.isFinite(t)) throw new Error(`--as-of: "${text}" is not an ISO 8601 date or time`);
-  return t * 1000;
-}
-
 // {kind, sql, asOf}: the definition compiled over the loaded files' schema.
 export async function compileDefinition({ db, sources, workspace, definition, asOf }) {
   const bridge = await startCore();
   const loaded = bridge.loadWorkspace(JSON.stringify(workspace));
   if (!loaded.ok) throw new Error(`--workspace: ${loaded.problem}`);
   for (const s of sources) await sampleSource(db, bridge, s);
-  let us = asOf ? parseAsOf(asOf) : null;
-  if (us === null) {
+  let us = null;
+  if (asOf !== undefined) {
+    try {
+      bridge.setAsOfInput(asOf);
+    } catch (e) {
+      throw new Error(`--${String(e.message || e).replace(/^as-of: /, 'as-of: ')}`);
+    }
+    us = Number(bridge.state('as_of_us'));
+  } else {
     const [{ t }] = await db.rows('SELECT epoch_us(max(time))::BIGINT AS t FROM events');
     if (t === null) throw new Error('the files hold no events, so there is no as-of time: give --as-of');
     us = Number(t);

@@ -5,9 +5,12 @@
 
 #include "core/time/civil.h"
 
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace segx {
 
@@ -397,6 +400,53 @@ TimeFormat detect_number_format(const std::vector<double>& samples) {
     if (most(millis)) return TimeFormat::UnixMillis;
     if (most(seconds)) return TimeFormat::UnixSeconds;
     return TimeFormat::Auto;
+}
+
+std::string time_text_problem(std::string_view text) {
+    int64_t us = 0;
+    if (parse_time_text(text, TimeFormat::Auto, 0, &us)) return "";
+    const std::string generic = "not a date or time such as 2026-06-30 or 2026-06-30 12:00:00";
+    // Re-read an ISO-shaped text field by field to name the one out of range.
+    auto t = text;
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+    size_t i = 0;
+    auto number = [&](size_t min_digits, size_t max_digits, int* out) {
+        size_t start = i;
+        int v = 0;
+        while (i < t.size() && i - start < max_digits && t[i] >= '0' && t[i] <= '9')
+            v = v * 10 + (t[i++] - '0');
+        *out = v;
+        return i - start >= min_digits;
+    };
+    auto take = [&](char c) { return i < t.size() && t[i] == c ? (++i, true) : false; };
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    if (!(number(4, 4, &y) && take('-') && number(1, 2, &mo) && take('-') && number(1, 2, &d)))
+        return generic;
+    if (y < 1) return "the year must be from 1 to 9999";
+    if (mo < 1 || mo > 12) return "there is no month " + std::to_string(mo);
+    if (!valid_date(y, mo, d)) {
+        char ym[16];
+        std::snprintf(ym, sizeof ym, "%04d-%02d", y, mo);
+        return std::string(ym) + " has no day " + std::to_string(d);
+    }
+    if (i == t.size()) return generic;
+    if (!(take('T') || take(' '))) return generic;
+    if (!(number(1, 2, &h) && take(':') && number(2, 2, &mi))) return generic;
+    if (take(':') && !number(2, 2, &sec)) return generic;
+    if (h > 23 || mi > 59 || sec > 59) return "the time of day is out of range";
+    if (take('.'))
+        while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) {
+        ++i;
+        int zh = 0, zm = 0;
+        if (!number(2, 2, &zh)) return generic;
+        take(':');
+        if (i < t.size()) number(2, 2, &zm);
+        if (zh > 23 || zm > 59) return "the time zone offset is out of range";
+    }
+    // Every field is in range, so the instant itself lies outside years 1..9999.
+    return "the time must lie in the years 1 to 9999";
 }
 
 } // namespace segx

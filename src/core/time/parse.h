@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -64,6 +65,13 @@ std::optional<TimeFormat> time_format_from_name(std::string_view name);
 // The numeric formats (unix_s, unix_ms, excel) parse a plain decimal number in the text and
 // convert it as convert_time_number does. False (and *out_us untouched) if it does not parse.
 bool parse_time_text(std::string_view text, TimeFormat format, int tz_offset_minutes, int64_t* out_us);
+
+// Why `text` does not parse in Auto, in words for a message after the text: for a text shaped
+// like an ISO date "2026-02 has no day 30", "there is no month 13", "the year must be from 1 to
+// 9999", "the time of day is out of range", "the time zone offset is out of range"; otherwise
+// "not a date or time such as 2026-06-30 or 2026-06-30 12:00:00". "" when it parses. The one
+// explanation of a refused time for every caller (the as-of field, segx.setAsOf, segx run).
+std::string time_text_problem(std::string_view text);
 
 // Converts a number: UnixSeconds and UnixMillis (fractions allowed), ExcelSerial (days since
 // 1899-12-30 with the fraction as time of day, wall time at the offset, rounded to the

@@ -313,3 +313,21 @@ TEST_CASE("times read only in years 1-9999: year 0 and past 9999 after the zone 
     CHECK(number(253402300799.0, TimeFormat::UnixSeconds) == kMaxTimeUs - 999999);
     CHECK(number(253402300800.0, TimeFormat::UnixSeconds) == kFail);
 }
+
+TEST_CASE("time_text_problem names the field out of range, and is empty for what parses") {
+    CHECK(segx::time_text_problem("2026-06-30") == "");
+    CHECK(segx::time_text_problem(" 2026/06/30 08:00 ") == "");
+    CHECK(segx::time_text_problem("2026-02-30") == "2026-02 has no day 30");
+    CHECK(segx::time_text_problem("2026-4-31 10:00") == "2026-04 has no day 31");
+    CHECK(segx::time_text_problem("2026-13-01") == "there is no month 13");
+    CHECK(segx::time_text_problem("0000-01-01") == "the year must be from 1 to 9999");
+    CHECK(segx::time_text_problem("2026-06-30T24:00:00") == "the time of day is out of range");
+    CHECK(segx::time_text_problem("2026-06-30 12:60") == "the time of day is out of range");
+    CHECK(segx::time_text_problem("2026-06-30T12:00:00+24:00") == "the time zone offset is out of range");
+    CHECK(segx::time_text_problem("2026-06-30T12:00:00+15:00") == ""); // RFC 3339 offsets go to 23:59
+    CHECK(segx::time_text_problem("9999-12-31T23:59:59-01:00") == "the time must lie in the years 1 to 9999");
+    const std::string generic = "not a date or time such as 2026-06-30 or 2026-06-30 12:00:00";
+    CHECK(segx::time_text_problem("yesterday") == generic);
+    CHECK(segx::time_text_problem("") == generic);
+    CHECK(segx::time_text_problem("2026-06-30 noon") == generic);
+}
