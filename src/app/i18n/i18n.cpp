@@ -53,37 +53,6 @@ const ChineseTable& chinese() {
 
 Language g_language = Language::En;
 
-template <class Arg>
-std::string format_with(std::string_view pattern, size_t count, Arg arg) {
-    std::string out;
-    out.reserve(pattern.size() + 16);
-    for (size_t i = 0; i < pattern.size(); ++i) {
-        char c = pattern[i];
-        if ((c == '{' || c == '}') && i + 1 < pattern.size() && pattern[i + 1] == c) {
-            out += c, ++i; // "{{" and "}}" are literal braces
-            continue;
-        }
-        if (c == '{') {
-            size_t close = pattern.find('}', i);
-            size_t n = 0;
-            bool digits = close != std::string_view::npos && close > i + 1;
-            for (size_t j = i + 1; digits && j < close; ++j) {
-                if (pattern[j] < '0' || pattern[j] > '9')
-                    digits = false;
-                else
-                    n = n * 10 + size_t(pattern[j] - '0');
-            }
-            if (digits) {
-                if (n < count) out += arg(n);
-                i = close;
-                continue;
-            }
-        }
-        out += c;
-    }
-    return out;
-}
-
 } // namespace
 
 void set_language(Language lang) { g_language = lang; }
@@ -97,16 +66,6 @@ const char* tr(S key, Language lang) {
 }
 
 const char* tr(S key) { return tr(key, g_language); }
-
-std::string format_text(std::string_view pattern, const std::vector<std::string>& args) {
-    auto arg = [&](size_t n) { return n < args.size() ? std::string_view(args[n]) : std::string_view(); };
-    return format_with(pattern, args.size(), arg);
-}
-
-std::string format_text(std::string_view pattern, std::initializer_list<std::string_view> args) {
-    auto arg = [&](size_t n) { return *(args.begin() + n); };
-    return format_with(pattern, args.size(), arg);
-}
 
 std::string trf(S key, std::initializer_list<std::string_view> args) { return format_text(tr(key), args); }
 
