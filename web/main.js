@@ -263,7 +263,7 @@ const describeErrors = (bridge, errors, definition) => {
       texts = null;  // the plain form below
     }
   }
-  return shown.map((e, i) => (texts && texts[i]) || (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ') +
+  return shown.map((e, i) => (texts && texts[i]) || bridge.shown(e.path ? `${e.path}: ${e.message}` : e.message)).join(bridge.tr('msg_problems_sep')) +
     (errors.length > 5 ? bridge.tr('msg_and_more', errors.length - 5) : '');
 };
 
@@ -355,17 +355,18 @@ function wireAudiences({ M, bridge, loads, importWorkspace }) {
     const n = Object.keys(parsed.workspace.audiences).length, m = Object.keys(parsed.workspace.mappings).length;
     const f = Object.keys(parsed.workspace.funnels).length;
     const count = (k, key) => t(k === 1 ? `${key}_one` : `${key}_many`, k);
-    // What the import did beyond adding (the details stay in English for now).
+    // What the import did beyond adding, in the interface language.
     const notes = [];
+    const list = (items) => items.join(t('msg_list_sep'));
     if (merged.renamed.length) {
-      notes.push(`kept beside the saved ones of the same id: ${merged.renamed.slice(0, 5).map((r) => `${r.kind} "${r.from}" as "${r.name}"`).join(', ')}` +
-        (merged.renamed.length > 5 ? ` and ${merged.renamed.length - 5} more` : ''));
+      const kept = list(merged.renamed.slice(0, 5).map((r) => t('msg_import_kept_item', t(`kind_${r.kind}`), r.from, r.name)));
+      notes.push(t('msg_import_kept_beside', merged.renamed.length > 5 ? t('msg_import_kept_more', kept, merged.renamed.length - 5) : kept));
     }
-    if (merged.unchanged.length) notes.push(`${merged.unchanged.length} already saved as they are`);
-    if (merged.replaced_mappings.length) notes.push(`replaced the mapping of ${merged.replaced_mappings.map((x) => JSON.stringify(x)).join(', ')}`);
-    if (merged.replaced_settings.length) notes.push(`changed the setting${merged.replaced_settings.length === 1 ? '' : 's'} ${merged.replaced_settings.join(', ')}`);
-    bridge.status(merged.renamed.length ? 'warning' : 'info', t('msg_imported_workspace', count(n, 'n_audience'), count(f, 'n_funnel'), count(m, 'n_mapping')) +
-      (notes.length ? `; ${notes.join('; ')}` : ''));
+    if (merged.unchanged.length) notes.push(t('msg_import_unchanged', merged.unchanged.length));
+    if (merged.replaced_mappings.length) notes.push(t('msg_import_replaced_mappings', list(merged.replaced_mappings.map((x) => JSON.stringify(x)))));
+    if (merged.replaced_settings.length) notes.push(t(merged.replaced_settings.length === 1 ? 'msg_import_changed_setting' : 'msg_import_changed_settings', list(merged.replaced_settings)));
+    const summary = t('msg_imported_workspace', count(n, 'n_audience'), count(f, 'n_funnel'), count(m, 'n_mapping'));
+    bridge.status(merged.renamed.length ? 'warning' : 'info', notes.reduce((text, note) => t('msg_import_notes', text, note), summary));
     return { ok: true, kind: 'workspace', audiences: n, funnels: f, mappings: m, renamed: merged.renamed, unchanged: merged.unchanged,
       replaced_mappings: merged.replaced_mappings, replaced_settings: merged.replaced_settings };
   };

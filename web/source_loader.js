@@ -162,7 +162,7 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       const why = rejects.reasons.map((r) => `${r.count.toLocaleString('en-US')} ${r.reason}`).join(', ');
       const none = rejects.kept === 0;
       bridge.ready(name, none ? '' : `${loaded}, mapped as ${m.kind}; ${rejects.total.toLocaleString('en-US')} ${rejects.total === 1 ? 'row' : 'rows'} not loaded (${why})`);
-      if (none) bridge.status('warning', bridge.tr('msg_no_rows_loaded', name, rejects.read.toLocaleString('en-US'), why));
+      if (none) bridge.status('warning', bridge.tr('msg_no_rows_loaded', name, rejects.read.toLocaleString('en-US'), bridge.shown(why)));
     }
     return { name, rows: stats.rows, format: read.format, encoding: read.encoding, columns, mapping: m, mapped: result, ms };
   } catch (e) {
@@ -300,7 +300,7 @@ export async function applyMapping({ db, bridge, name, mapping, columns, total =
   const problems = validateMapping(mapping, columns);
   if (problems.length) {
     bridge.info(name, { mapping, problems });
-    bridge.status('warning', bridge.tr('msg_mapping_attention', name, problems[0]));
+    bridge.status('warning', bridge.tr('msg_mapping_attention', name, bridge.shown(problems[0])));
     return { ok: false, problems, ms };
   }
   const { sql, outputs } = mappingSql(mapping, columns, name);
@@ -336,7 +336,7 @@ export async function applyMapping({ db, bridge, name, mapping, columns, total =
     if (e instanceof LoadError) throw e;
     const problem = await mappingProblem(db, mapping, name, e);
     bridge.info(name, { mapping, problems: [problem] });
-    bridge.status('warning', `${name}: ${problem}`);
+    bridge.status('warning', `${name}: ${bridge.shown(problem)}`);
     return { ok: false, problems: [problem], ms };
   }
   ms.map = performance.now() - t;

@@ -190,9 +190,9 @@ void draw_data_panel(Session& session, UiState& ui) {
     ImGui::TextUnformatted(s.name.c_str());
     if (!t) {
         if (s.state == LoadState::Loading)
-            ImGui::TextDisabled("%s", trf(S::loading_stage, {s.stage}).c_str());
+            ImGui::TextDisabled("%s", trf(S::loading_stage, {stage_text(s.stage)}).c_str());
         else if (s.state == LoadState::Failed)
-            ImGui::TextColored(kErrorText, "%s", s.error.c_str());
+            ImGui::TextColored(kErrorText, "%s", shown(s.error).c_str());
         if (s.state == LoadState::Failed && ImGui::SmallButton(label(S::remove_file, "Remove file").c_str()))
             ui.remove_source = s.name;
         return;

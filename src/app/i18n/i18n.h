@@ -40,6 +40,16 @@ std::string trf(S key, std::initializer_list<std::string_view> args);
 std::string label(S key, const char* id);
 inline std::string label(S key, const std::string& id) { return label(key, id.c_str()); }
 
+// A message the page or the core composed in English ("user_id: no column named \"x\"",
+// "unknown attribute ..."), in the active language: the core's messages by its pattern tables
+// (core/lang/messages.h), the page's checks by the pm_ patterns of these tables; "path: message"
+// keeps its path. What no pattern reads is shown as it is (DuckDB's own words, for one).
+std::string shown(std::string_view text);
+std::string shown(std::string_view text, Language lang);
+
+// A load's stage ("reading", "parsing", "mapping", …) in words.
+std::string stage_text(const std::string& code);
+
 // For the completeness test: the key's name, and whether the language's table defines it.
 const char* string_key_name(S key);
 std::optional<S> string_key_from_name(std::string_view name); // the page's messages name keys

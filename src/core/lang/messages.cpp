@@ -133,6 +133,10 @@ std::string message_text(std::string_view message, Language lang) {
     return out;
 }
 
+std::string message_piece_text(std::string_view piece, Language lang) {
+    return lang == Language::En ? std::string(piece) : translate_piece(piece, 0);
+}
+
 std::string error_line(const DefinitionError& e, Language lang) {
     std::string text = message_text(e.message, lang);
     if (e.path.empty()) return text;

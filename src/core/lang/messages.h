@@ -27,6 +27,9 @@ enum class Msg : uint16_t {
 
 // The message in `lang` (English: unchanged).
 std::string message_text(std::string_view message, Language lang);
+// A piece of a message in `lang`: a message or piece of the table, "path: message", a list of
+// keywords or quoted names ("a, b or c": Chinese separators); a quoted name stays as it is.
+std::string message_piece_text(std::string_view piece, Language lang);
 // "path: message" (DefinitionError::to_string) with the message in `lang`.
 std::string error_line(const DefinitionError& error, Language lang);
 
