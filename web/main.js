@@ -518,6 +518,8 @@ window.segx = {
     const { bridge } = await booted;
     return JSON.parse(bridge.callText('widget_rect', String(label)));
   },
+  // The text the last frame drew, read back from its glyphs (src/app/drawn_text.h): [{text, x, y}].
+  drawnText: async () => JSON.parse((await booted).bridge.callText('drawn_text')),
   cell: async (table, col, row) => (await booted).bridge.cellText(table, col, row),
   // The DuckDB SQL a definition compiles to ("Copy SQL"): {ok, kind, sql} or {ok: false, errors}.
   sqlOf: async (definition) => (await booted).bridge.sql(definition),

@@ -2,6 +2,7 @@
 #include "app/i18n/i18n.h"
 #include "app/theme.h"
 #include "app/ui.h"
+#include "core/lang/messages.h"
 
 #include "imgui.h"
 #include "misc/cpp/imgui_stdlib.h"
@@ -169,8 +170,10 @@ static void draw_rejects(const Session& session, const SourceFile& s) {
     }
     for (const RejectReason& r : log->reasons) {
         ImGui::Spacing();
-        ImGui::TextColored(kRejectReasonText, "%s",
-                           trf(S::reject_reason_rows, {r.reason, format_count(double(r.count))}).c_str());
+        ImGui::TextColored(
+            kRejectReasonText, "%s",
+            trf(S::reject_reason_rows, {message_text(r.reason, language()), format_count(double(r.count))})
+                .c_str());
         ImGui::Indent();
         for (const std::string& e : r.examples) ImGui::TextUnformatted(e.c_str());
         ImGui::Unindent();

@@ -3,6 +3,7 @@
 // pattern and come out in Chinese, while the JSON answer keeps its English.
 #include "core/lang/messages.h"
 #include "../audience/audience_fixture.h"
+#include "core/model/reject_log.h"
 #include "core/run/run.h"
 
 #include <doctest/doctest.h>
@@ -30,6 +31,7 @@ std::multiset<std::string> placeholders(const std::string& s) {
 // Latin words a Chinese message may hold: names of formats and products, the definition
 // format's own keys and keywords (what a person types in a file), column types, units.
 const std::set<std::string> kNames = {"RFM",
+                                      "ID",
                                       "SQL",
                                       "DuckDB",
                                       "UTF",
@@ -233,6 +235,15 @@ TEST_CASE("a message reads back into its pieces and comes out in Chinese; Englis
     CHECK(message_text("something no pattern reads", Language::Zh) == "something no pattern reads");
     CHECK(error_line({"root.rules[0].value", "missing"}, Language::Zh) == "root.rules[0].value：缺失");
     CHECK(error_line({"root.rules[0].value", "missing"}, Language::En) == "root.rules[0].value: missing");
+}
+
+TEST_CASE("the reasons rows are rejected for are messages too") {
+    for (const char* reason : {kRejectNoUserId, kRejectBadTime, kRejectTimeOutOfRange, kRejectNoEventName,
+                               kRejectBadAmount, kRejectHugeAmount, kRejectDuplicateUser}) {
+        CAPTURE(reason);
+        CHECK(message_key(reason) != Msg::Count_);
+        CHECK(english_left(message_text(reason, Language::Zh)) == "");
+    }
 }
 
 TEST_CASE("real messages of bad definitions are all read, and none stays English in Chinese") {
