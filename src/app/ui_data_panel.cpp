@@ -147,7 +147,7 @@ static void draw_file_line(SourceFile& s, UiState& ui) {
         }
         if (!s.encoding_note.empty()) {
             ImGui::SameLine();
-            ImGui::TextDisabled("(%s)", s.encoding_note.c_str());
+            ImGui::TextDisabled("(%s)", shown(s.encoding_note).c_str());
         }
     }
     ImGui::SameLine();

@@ -130,8 +130,12 @@ describe('the Chinese interface', () => {
     await page.evaluate(() => window.segx.ready());
     await settle(page);
     const drawn = async () => (await page.evaluate(() => window.segx.drawnText())).map((r) => r.text);
-    // An English sentence: ASCII only, three or more words of letters (names and numbers aside).
-    const english = (runs) => runs.filter((t) => /^[\x20-\x7e]+$/.test(t) && (t.match(/\b[A-Za-z]{2,}\b/g) || []).length >= 3);
+    // English words in a run: words of two letters or more, names (SQL, CSV, …) aside. A run with
+    // three of them is an English sentence, whatever else it holds (a file name, a number).
+    const kNames = new Set(['SQL', 'RFM', 'CSV', 'JSON', 'ID', 'MB', 'KB', 'csv', 'json', 'DuckDB', 'segx', 'Parquet', 'UTF', 'GBK']);
+    // Quoted names and identifiers (user_id) are names too.
+    const words = (t) => t.replace(/"[^"]*"|\w*_\w*/g, ' ').match(/[A-Za-z]{2,}/g) || [];
+    const english = (runs) => runs.filter((t) => words(t).filter((w) => !kNames.has(w)).length >= 3);
 
     // 1. The core's validation error under its rule; the answer's JSON keeps its English message.
     await clickWidget(page, '人群');
@@ -179,14 +183,16 @@ describe('the Chinese interface', () => {
     await page.keyboard.press('Delete');
     await page.keyboard.type("SELECT * FROM read_csv('/etc/passwd')");
     await clickWidget(page, '运行');
-    for (let i = 0; i < 300 && !['error', 'done'].includes((s = await state(page)).sql.status); ++i) await frames(page);
-    assert.equal(s.sql.status, 'error');
+    for (let i = 0; i < 300 && !['failed', 'done'].includes((s = await state(page)).sql.status); ++i) await frames(page);
+    assert.equal(s.sql.status, 'failed');
     assert.match(s.sql.error, /^segx 只读取你加载的文件：/);
     await frames(page, 4);
     runs = await drawn();
     assert.ok(runs.some((t) => t.startsWith('segx 只读取你加载的文件')), JSON.stringify(runs));
-    // DuckDB's own error text, under the Chinese line, stays as DuckDB wrote it: not checked here.
-    assert.deepEqual(english(runs.filter((t) => !/Error|error/.test(t))), [], 'the SQL tab draws no English sentence of ours');
+    // The query as typed and DuckDB's own error text (under the Chinese line, as DuckDB wrote it)
+    // are not ours: left out of the check.
+    const ours = runs.filter((t) => !t.includes("read_csv('/etc/passwd')") && !/Error|error/.test(t));
+    assert.deepEqual(english(ours), [], 'the SQL tab draws no English sentence of ours');
     assert.deepEqual(page.problems(), []);
     await page.close();
   });
