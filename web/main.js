@@ -93,7 +93,7 @@ async function boot() {
   // DuckDB-wasm trapped and was restarted: the loaded files go into the new instance (in the
   // loads' queue, after the job that hit the trap).
   db.onRestart = (reason) => {
-    loads.run(() => loads.restoreTables(reason)).catch((e) => bridge.status('error', `DuckDB was restarted, but the files were not read into it again: ${e.message || e}`));
+    loads.run(() => loads.restoreTables(reason)).catch((e) => bridge.status('error', bridge.tr('msg_restart_not_read', e.message || e)));
   };
   const syncKept = () => kept.sync(loads.files, (keptLimit = keepLimit()));
   loads.onChange = syncKept;
@@ -118,7 +118,7 @@ async function boot() {
       await loads.run(() => loads.removeDemo());
       return await load(files, { demo: true });
     } catch (e) {
-      bridge.status('warning', `The demo data did not load: ${e.message || e}`);
+      bridge.status('warning', bridge.tr('msg_demo_not_loaded', e.message || e));
       return [];
     }
   };
