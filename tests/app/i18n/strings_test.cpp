@@ -28,10 +28,10 @@ std::multiset<std::string> placeholders(const std::string& s) {
 
 // Latin words allowed in Chinese text: product and format names, units, and codes people type.
 const std::set<std::string> kNames = {
-    "RFM", "SQL",   "CSV",   "TSV",   "JSON", "DuckDB",  "ID",      "id",   "UTF", "GBK",
-    "URL", "R",     "F",     "M",     "TTF",  "KB",      "MB",      "GB",   "TB",  "B",
-    "UTC", "ISO",   "Ctrl",  "Enter", "Esc",  "segx",    "Parquet", "OPFS", "p",   "AM",
-    "PM",  "NTILE", "Excel", "TOP",   "N",    "GB18030", "E", "Windows", "LE", "BE"};
+    "RFM", "SQL",   "CSV",   "TSV",   "JSON", "DuckDB",  "ID",      "id",      "UTF", "GBK",
+    "URL", "R",     "F",     "M",     "TTF",  "KB",      "MB",      "GB",      "TB",  "B",
+    "UTC", "ISO",   "Ctrl",  "Enter", "Esc",  "segx",    "Parquet", "OPFS",    "p",   "AM",
+    "PM",  "NTILE", "Excel", "TOP",   "N",    "GB18030", "E",       "Windows", "LE",  "BE"};
 
 // Latin words in s (runs of ASCII letters), minus placeholders and allowed names.
 std::string english_left(const std::string& s) {
