@@ -671,6 +671,9 @@ async function writeZh(outDir, seed, U, cat, rate, t0) {
     const lt = t + BEIJING, d = Math.floor(lt / DAY);
     return DAY_STR[d] + HMS.toString('latin1', (lt - d * DAY) * 8, (lt - d * DAY) * 8 + 8);
   };
+  // Event and order times carry their zone, so that they read as the instants they are (a time
+  // without one is read as UTC unless its mapping says otherwise); dates stay Beijing dates.
+  const stamp = (t) => time(t) + '+08:00';
   const uo = new Out(path.join(outDir, '会员.csv'));
   uo.str('\ufeff会员ID,注册日期,省份,城市,渠道,设备,年龄段,会员等级,接收营销短信\n');
   for (let u = 0; u < U.n; u++) {
@@ -690,7 +693,7 @@ async function writeZh(outDir, seed, U, cat, rate, t0) {
   for (let d = 0; d < NDAYS; d++) {
     const n = simDay(st, d), keys = st.keys, ev = st.today;
     for (let k = 0; k < n; k++) {
-      const i = keys[k] % KEY, u = ev.u[i], when = time(ev.t[i]), c = ev.cat[i];
+      const i = keys[k] % KEY, u = ev.u[i], when = stamp(ev.t[i]), c = ev.cat[i];
       if (ev.cents[i] >= 0) {
         const id = 'DD' + when.slice(0, 10).replace(/-/g, '') + String(orders.length).padStart(5, '0');
         const refund = extra.chance(0.04), pay = PAYMENTS[extra.pick(PAYMENT_CUM)];

@@ -195,6 +195,12 @@ export class CoreBridge {
     return this.callText('tr', String(key), JSON.stringify(args.map(String)));
   }
 
+  // A message composed in English (the page's checks, the core's errors) in the interface
+  // language, read by the core against its tables (app/i18n shown()); other text comes back as is.
+  shown(text) {
+    return this.callText('shown', String(text));
+  }
+
   // The browser's language (navigator.language): the interface's until the workspace names one.
   setBrowserLanguage(tag) {
     this.call('set_browser_language', String(tag || ''));

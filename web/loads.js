@@ -215,9 +215,10 @@ export class Loads {
       }
     }
     const n = this.files.size;
-    this.bridge.status(failed.length ? 'error' : 'warning', `DuckDB failed (${reason}) and was restarted; ` +
-      (failed.length ? `${failed.length} of ${n} files could not be read into it again: ${failed.join(', ')}` : `the ${n} loaded file${n === 1 ? ' was' : 's were'} read into it again`) +
-      '. The model and saved work are unchanged.');
+    const t = (key, ...args) => this.bridge.tr(key, ...args);
+    const what = failed.length ? t('msg_restart_files_failed', failed.length, n, failed.join(t('msg_list_sep')))
+      : t(n === 1 ? 'msg_restart_file_read' : 'msg_restart_files_read', n);
+    this.bridge.status(failed.length ? 'error' : 'warning', t('msg_duckdb_restarted', reason, what));
   }
 
   remember(name, mapping) {

@@ -92,7 +92,7 @@ async function boot() {
   // DuckDB-wasm trapped and was restarted: the loaded files go into the new instance (in the
   // loads' queue, after the job that hit the trap).
   db.onRestart = (reason) => {
-    loads.run(() => loads.restoreTables(reason)).catch((e) => bridge.status('error', `DuckDB was restarted, but the files were not read into it again: ${e.message || e}`));
+    loads.run(() => loads.restoreTables(reason)).catch((e) => bridge.status('error', bridge.tr('msg_restart_not_read', e.message || e)));
   };
   const syncKept = () => kept.sync(loads.files, (keptLimit = keepLimit()));
   loads.onChange = syncKept;
@@ -117,7 +117,7 @@ async function boot() {
       await loads.run(() => loads.removeDemo());
       return await load(files, { demo: true });
     } catch (e) {
-      bridge.status('warning', `The demo data did not load: ${e.message || e}`);
+      bridge.status('warning', bridge.tr('msg_demo_not_loaded', e.message || e));
       return [];
     }
   };
@@ -262,7 +262,7 @@ const describeErrors = (bridge, errors, definition) => {
       texts = null;  // the plain form below
     }
   }
-  return shown.map((e, i) => (texts && texts[i]) || (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ') +
+  return shown.map((e, i) => (texts && texts[i]) || bridge.shown(e.path ? `${e.path}: ${e.message}` : e.message)).join(bridge.tr('msg_problems_sep')) +
     (errors.length > 5 ? bridge.tr('msg_and_more', errors.length - 5) : '');
 };
 
@@ -354,17 +354,18 @@ function wireAudiences({ M, bridge, loads, importWorkspace }) {
     const n = Object.keys(parsed.workspace.audiences).length, m = Object.keys(parsed.workspace.mappings).length;
     const f = Object.keys(parsed.workspace.funnels).length;
     const count = (k, key) => t(k === 1 ? `${key}_one` : `${key}_many`, k);
-    // What the import did beyond adding (the details stay in English for now).
+    // What the import did beyond adding, in the interface language.
     const notes = [];
+    const list = (items) => items.join(t('msg_list_sep'));
     if (merged.renamed.length) {
-      notes.push(`kept beside the saved ones of the same id: ${merged.renamed.slice(0, 5).map((r) => `${r.kind} "${r.from}" as "${r.name}"`).join(', ')}` +
-        (merged.renamed.length > 5 ? ` and ${merged.renamed.length - 5} more` : ''));
+      const kept = list(merged.renamed.slice(0, 5).map((r) => t('msg_import_kept_item', t(`kind_${r.kind}`), r.from, r.name)));
+      notes.push(t('msg_import_kept_beside', merged.renamed.length > 5 ? t('msg_import_kept_more', kept, merged.renamed.length - 5) : kept));
     }
-    if (merged.unchanged.length) notes.push(`${merged.unchanged.length} already saved as they are`);
-    if (merged.replaced_mappings.length) notes.push(`replaced the mapping of ${merged.replaced_mappings.map((x) => JSON.stringify(x)).join(', ')}`);
-    if (merged.replaced_settings.length) notes.push(`changed the setting${merged.replaced_settings.length === 1 ? '' : 's'} ${merged.replaced_settings.join(', ')}`);
-    bridge.status(merged.renamed.length ? 'warning' : 'info', t('msg_imported_workspace', count(n, 'n_audience'), count(f, 'n_funnel'), count(m, 'n_mapping')) +
-      (notes.length ? `; ${notes.join('; ')}` : ''));
+    if (merged.unchanged.length) notes.push(t('msg_import_unchanged', merged.unchanged.length));
+    if (merged.replaced_mappings.length) notes.push(t('msg_import_replaced_mappings', list(merged.replaced_mappings.map((x) => JSON.stringify(x)))));
+    if (merged.replaced_settings.length) notes.push(t(merged.replaced_settings.length === 1 ? 'msg_import_changed_setting' : 'msg_import_changed_settings', list(merged.replaced_settings)));
+    const summary = t('msg_imported_workspace', count(n, 'n_audience'), count(f, 'n_funnel'), count(m, 'n_mapping'));
+    bridge.status(merged.renamed.length ? 'warning' : 'info', notes.reduce((text, note) => t('msg_import_notes', text, note), summary));
     return { ok: true, kind: 'workspace', audiences: n, funnels: f, mappings: m, renamed: merged.renamed, unchanged: merged.unchanged,
       replaced_mappings: merged.replaced_mappings, replaced_settings: merged.replaced_settings };
   };
@@ -516,6 +517,8 @@ window.segx = {
     const { bridge } = await booted;
     return JSON.parse(bridge.callText('widget_rect', String(label)));
   },
+  // The text the last frame drew, read back from its glyphs (src/app/drawn_text.h): [{text, x, y}].
+  drawnText: async () => JSON.parse((await booted).bridge.callText('drawn_text')),
   cell: async (table, col, row) => (await booted).bridge.cellText(table, col, row),
   // The DuckDB SQL a definition compiles to ("Copy SQL"): {ok, kind, sql} or {ok: false, errors}.
   sqlOf: async (definition) => (await booted).bridge.sql(definition),

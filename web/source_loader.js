@@ -152,16 +152,18 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
     const result = await applyMapping({ db, bridge, name, mapping: m, columns, total: stats.rows, onStep, isCancelled });
     Object.assign(ms, result.ms);
     const enc = read.encoding && read.encoding !== 'utf-8' ? `, ${read.encoding}` : '';
-    const rowsText = `${stats.rows.toLocaleString('en-US')} ${stats.rows === 1 ? 'row' : 'rows'}`;
-    const loaded = `Loaded ${name}: ${rowsText} (${read.format}${enc})`;
+    // The status line's words come from the interface's tables (bridge.tr), in its language.
+    const rowsOf = (n) => bridge.tr(n === 1 ? 'n_row' : 'n_rows', n.toLocaleString('en-US'));
+    const loaded = bridge.tr('msg_loaded_file', name, rowsOf(stats.rows), `${read.format}${enc}`);
+    const kind = bridge.tr(`kind_${m.kind}`);
     const rejects = result.ok && (bridge.state('sources').find((s) => s.name === name) || {}).rejects;
-    if (!result.ok) bridge.ready(name, `${loaded}; the mapping needs attention (see the Mapping tab)`);
-    else if (!rejects || !rejects.total) bridge.ready(name, `${loaded}, mapped as ${m.kind}`);
+    if (!result.ok) bridge.ready(name, bridge.tr('msg_loaded_mapping_attention', loaded));
+    else if (!rejects || !rejects.total) bridge.ready(name, bridge.tr('msg_loaded_mapped', loaded, kind));
     else {
       // Rejected rows are listed on the file's Rejected rows tab; the status says how many and why.
-      const why = rejects.reasons.map((r) => `${r.count.toLocaleString('en-US')} ${r.reason}`).join(', ');
+      const why = rejects.reasons.map((r) => `${r.count.toLocaleString('en-US')} ${bridge.shown(r.reason)}`).join(bridge.tr('msg_list_sep'));
       const none = rejects.kept === 0;
-      bridge.ready(name, none ? '' : `${loaded}, mapped as ${m.kind}; ${rejects.total.toLocaleString('en-US')} ${rejects.total === 1 ? 'row' : 'rows'} not loaded (${why})`);
+      bridge.ready(name, none ? '' : bridge.tr('msg_loaded_rejected', loaded, kind, rowsOf(rejects.total), why));
       if (none) bridge.status('warning', bridge.tr('msg_no_rows_loaded', name, rejects.read.toLocaleString('en-US'), why));
     }
     return { name, rows: stats.rows, format: read.format, encoding: read.encoding, columns, mapping: m, mapped: result, ms };
@@ -300,7 +302,7 @@ export async function applyMapping({ db, bridge, name, mapping, columns, total =
   const problems = validateMapping(mapping, columns);
   if (problems.length) {
     bridge.info(name, { mapping, problems });
-    bridge.status('warning', bridge.tr('msg_mapping_attention', name, problems[0]));
+    bridge.status('warning', bridge.tr('msg_mapping_attention', name, bridge.shown(problems[0])));
     return { ok: false, problems, ms };
   }
   const { sql, outputs } = mappingSql(mapping, columns, name);
@@ -336,7 +338,7 @@ export async function applyMapping({ db, bridge, name, mapping, columns, total =
     if (e instanceof LoadError) throw e;
     const problem = await mappingProblem(db, mapping, name, e);
     bridge.info(name, { mapping, problems: [problem] });
-    bridge.status('warning', `${name}: ${problem}`);
+    bridge.status('warning', `${name}: ${bridge.shown(problem)}`);
     return { ok: false, problems: [problem], ms };
   }
   ms.map = performance.now() - t;

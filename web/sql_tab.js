@@ -29,17 +29,18 @@ export function wireSqlTab({ M, bridge, db, loads, sqlTables }) {
   // for so far.
   const refreshViews = () => loads.run(() => sqlTables.refresh());
 
-  // What the lock-down refuses (web/duckdb_lock.js) is said in words first, DuckDB's own after.
+  // What the lock-down refuses (web/duckdb_lock.js) is said in words first, in the interface
+  // language, DuckDB's own after (as DuckDB wrote it).
   const fail = (id, e, lineOffset) => {
     const text = String(e && e.message ? e.message : e);
     const locked = explainLocked(text);
     // The tab's own connection bypasses the adapter's guard: a trap here restarts DuckDB too.
     if (isTrap(text)) {
       db.restart(text.split('\n')[0]).catch(() => {});
-      bridge.call('sql_result_fail', id, `DuckDB failed (${text.split('\n')[0]}); it is being restarted, and the loaded files read into it again`, 0);
+      bridge.call('sql_result_fail', id, bridge.tr('msg_sql_duckdb_restarting', text.split('\n')[0]), 0);
       return;
     }
-    bridge.call('sql_result_fail', id, locked ? `${locked}\n${text}` : text, lineOffset);
+    bridge.call('sql_result_fail', id, locked ? `${bridge.shown(locked)}\n${text}` : text, lineOffset);
   };
 
   M.segxSqlRun = async (id, text) => {
@@ -118,9 +119,9 @@ export function wireSqlTab({ M, bridge, db, loads, sqlTables }) {
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      bridge.status('info', `Downloaded the query's rows as segx-query.csv (${(bytes.length / 1024).toFixed(0)} KB)`);
+      bridge.status('info', bridge.tr('msg_sql_csv_downloaded', 'segx-query.csv', (bytes.length / 1024).toFixed(0)));
     } catch (e) {
-      bridge.status('error', `The CSV was not written: ${String(e.message || e).split('\n')[0]}`);
+      bridge.status('error', bridge.tr('msg_sql_csv_failed', String(e.message || e).split('\n')[0]));
     } finally {
       await db.db.dropFile(name).catch(() => {});
     }

@@ -33,7 +33,7 @@ export class WorkspaceStore {
         } catch {
           // Nowhere to set it aside: it stays under its key until the workspace is next saved.
         }
-        this.bridge.status('warning', `The saved workspace could not be read (${result.problem}); it was set aside as "${kUnreadableKey}" in this browser's storage`);
+        this.bridge.status('warning', this.bridge.shown(`The saved workspace could not be read (${result.problem}); it was set aside as "${kUnreadableKey}" in this browser's storage`));
       }
     }
     this.stored = this.bridge.workspaceRevision();

@@ -2,6 +2,7 @@
 #include "app/i18n/i18n.h"
 #include "app/theme.h"
 #include "app/ui.h"
+#include "core/lang/messages.h"
 
 #include "imgui.h"
 #include "misc/cpp/imgui_stdlib.h"
@@ -146,7 +147,7 @@ static void draw_file_line(SourceFile& s, UiState& ui) {
         }
         if (!s.encoding_note.empty()) {
             ImGui::SameLine();
-            ImGui::TextDisabled("(%s)", s.encoding_note.c_str());
+            ImGui::TextDisabled("(%s)", shown(s.encoding_note).c_str());
         }
     }
     ImGui::SameLine();
@@ -169,8 +170,10 @@ static void draw_rejects(const Session& session, const SourceFile& s) {
     }
     for (const RejectReason& r : log->reasons) {
         ImGui::Spacing();
-        ImGui::TextColored(kRejectReasonText, "%s",
-                           trf(S::reject_reason_rows, {r.reason, format_count(double(r.count))}).c_str());
+        ImGui::TextColored(
+            kRejectReasonText, "%s",
+            trf(S::reject_reason_rows, {message_text(r.reason, language()), format_count(double(r.count))})
+                .c_str());
         ImGui::Indent();
         for (const std::string& e : r.examples) ImGui::TextUnformatted(e.c_str());
         ImGui::Unindent();
@@ -190,9 +193,9 @@ void draw_data_panel(Session& session, UiState& ui) {
     ImGui::TextUnformatted(s.name.c_str());
     if (!t) {
         if (s.state == LoadState::Loading)
-            ImGui::TextDisabled("%s", trf(S::loading_stage, {s.stage}).c_str());
+            ImGui::TextDisabled("%s", trf(S::loading_stage, {stage_text(s.stage)}).c_str());
         else if (s.state == LoadState::Failed)
-            ImGui::TextColored(kErrorText, "%s", s.error.c_str());
+            ImGui::TextColored(kErrorText, "%s", shown(s.error).c_str());
         if (s.state == LoadState::Failed && ImGui::SmallButton(label(S::remove_file, "Remove file").c_str()))
             ui.remove_source = s.name;
         return;

@@ -153,7 +153,7 @@ void draw_mapping_panel(Session& session, SourceFile& s, const Table& raw, UiSta
         ImGui::TreePop();
     }
 
-    for (const std::string& p : s.mapping_problems) ImGui::TextColored(kErrorText, "%s", p.c_str());
+    for (const std::string& p : s.mapping_problems) ImGui::TextColored(kErrorText, "%s", shown(p).c_str());
     bool dirty = m != s.applied;
     ImGui::BeginDisabled(!dirty || !s.mapping_problems.empty() || s.state == LoadState::Loading);
     if (ImGui::Button(label(S::apply_mapping, "Apply mapping").c_str()))

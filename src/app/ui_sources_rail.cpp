@@ -47,7 +47,7 @@ static void draw_source_row(Session& session, int i, bool& cancel) {
     }
     switch (s.state) {
         case LoadState::Loading: {
-            std::string overlay = s.stage + "…";
+            std::string overlay = stage_text(s.stage) + "…";
             ImGui::ProgressBar(s.progress, ImVec2(-1, 0), overlay.c_str());
             if (ImGui::SmallButton(label(S::cancel, "Cancel").c_str())) cancel = true;
             break;
@@ -70,7 +70,7 @@ static void draw_source_row(Session& session, int i, bool& cancel) {
         case LoadState::Failed:
             ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
             ImGui::PushTextWrapPos(0);
-            ImGui::TextUnformatted(s.error.c_str());
+            ImGui::TextUnformatted(shown(s.error).c_str());
             ImGui::PopTextWrapPos();
             ImGui::PopStyleColor();
             break;

@@ -254,6 +254,15 @@ EMSCRIPTEN_KEEPALIVE const char* segx_tr(const char* key, const char* args) {
     return out.c_str();
 }
 
+// A message the page composed in English (its checks: mapping.js, workspace.js, …) or the core's
+// (an error's "message"), in the interface language (app/i18n shown()); unknown text as is.
+EMSCRIPTEN_KEEPALIVE const char* segx_shown(const char* text) {
+    static std::string out;
+    apply_language(session());
+    out = shown(text ? text : "");
+    return out.c_str();
+}
+
 // level: 0 info, 1 warning, 2 error.
 EMSCRIPTEN_KEEPALIVE int segx_status(int level, const char* text) {
     return guarded([&] {

@@ -3,6 +3,7 @@
 // segx_input_* exports; Dear ImGui 1.86 polls input state once per frame, so events are queued
 // and a button or key that goes down and up within one frame is spread over two frames
 // (otherwise a fast synthetic click would be lost).
+#include "app/drawn_text.h"
 #include "app/i18n/i18n.h"
 #include "app/theme.h"
 #include "app/ui.h"
@@ -456,6 +457,16 @@ EMSCRIPTEN_KEEPALIVE const char* segx_widget_rect(const char* label) {
     std::snprintf(buf, sizeof buf, "{\"x\":%.2f,\"y\":%.2f,\"w\":%.2f,\"h\":%.2f,\"visible\":%s}", r.x / s,
                   r.y / s, r.w / s, r.h / s, r.visible ? "true" : "false");
     out = buf;
+    return out.c_str();
+}
+
+// The text the last frame drew (app/drawn_text.h), as JSON: [{"text", "x", "y"}] in CSS pixels.
+EMSCRIPTEN_KEEPALIVE const char* segx_drawn_text() {
+    static std::string out;
+    float s = g.ui.scale > 0 ? g.ui.scale : 1;
+    nlohmann::json runs = nlohmann::json::array();
+    for (const DrawnRun& r : drawn_text()) runs.push_back({{"text", r.text}, {"x", r.x / s}, {"y", r.y / s}});
+    out = runs.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return out.c_str();
 }
 

@@ -1,4 +1,5 @@
 #include "app/audiences/audience_state.h"
+#include "core/lang/messages.h"
 
 #include "app/i18n/i18n.h"
 #include "app/session.h"
@@ -119,7 +120,7 @@ void refresh_overlap(Session& session, AudienceState& st) {
         for (const Audience& a : session.workspace.saved.audiences) {
             EvalResult r = session.audience_cache.evaluate(a, ctx);
             if (!r.ok()) {
-                st.saved_set_problems.push_back(a.name + ": " + r.errors.front().to_string());
+                st.saved_set_problems.push_back(a.name + ": " + error_line(r.errors.front(), language()));
                 continue;
             }
             st.saved_set_names.push_back(a.name);
@@ -182,7 +183,7 @@ bool audience_sql_text(Session& session, const AudienceState& st, std::string* s
     session.rebuild_model_if_dirty();
     SqlResult r = audience_to_sql(st.draft, session.eval_context());
     if (!r.ok()) {
-        *problem = r.errors.front().to_string();
+        *problem = error_line(r.errors.front(), language());
         return false;
     }
     *sql = std::move(r.sql);

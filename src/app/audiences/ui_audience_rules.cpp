@@ -1,6 +1,7 @@
 // The rule tree editor: one row per rule, groups indented with a bar, and under each rule the
 // problems that validation or evaluation found at its JSON path.
 #include "app/audiences/ui_audience.h"
+#include "core/lang/messages.h"
 
 #include "core/audience/describe.h"
 
@@ -115,7 +116,7 @@ void draw_problems(const std::vector<DefinitionError>& errors, const std::string
         if (!here) continue;
         ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
         ImGui::PushTextWrapPos(0);
-        ImGui::Text("%s", e.message.c_str());
+        ImGui::Text("%s", message_text(e.message, language()).c_str());
         ImGui::PopTextWrapPos();
         ImGui::PopStyleColor();
     }

@@ -3,6 +3,7 @@
 #include "app/audiences/ui_audience.h"
 #include "app/i18n/i18n.h"
 #include "app/theme.h"
+#include "core/lang/messages.h"
 
 #include "imgui.h"
 #include "misc/cpp/imgui_stdlib.h"
@@ -149,7 +150,7 @@ void draw_audiences(Session& session, AudienceState& st, UiState& ui) {
     ImGui::BeginChild("##builder", ImVec2(left, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     for (const DefinitionError& e : st.errors)
         if (e.path == "$" || e.path == "segx" || e.path == "name" || e.path == "id")
-            ImGui::TextColored(kErrorText, "%s", e.to_string().c_str());
+            ImGui::TextColored(kErrorText, "%s", error_line(e, language()).c_str());
     if (draw_rule_tree(session, st, st.draft.root)) draft_changed(st);
     ImGui::EndChild();
     ImGui::SameLine();

@@ -1,4 +1,5 @@
 #include "app/funnels/funnel_state.h"
+#include "core/lang/messages.h"
 
 #include "app/i18n/i18n.h"
 #include "app/session.h"
@@ -136,7 +137,7 @@ bool funnel_sql_text(Session& session, const FunnelState& st, std::string* sql, 
         return true;
     }
     std::vector<DefinitionError> errors = r.is_object() ? errors_from(r) : std::vector<DefinitionError>{};
-    *problem = errors.empty() ? tr(S::fn_not_compiled) : errors.front().to_string();
+    *problem = errors.empty() ? tr(S::fn_not_compiled) : error_line(errors.front(), language());
     return false;
 }
 
@@ -210,7 +211,7 @@ bool save_funnel(Session& session, FunnelState& st, bool as_new) {
     if (st.draft.name.empty()) st.draft.name = tr(S::fn_untitled);
     FunnelValidation v = validate_funnel(funnel_json(st.draft), check_audience_group);
     if (!v.ok()) {
-        session.post(Level::Error, trf(S::fn_not_saved_because, {v.errors.front().to_string()}));
+        session.post(Level::Error, trf(S::fn_not_saved_because, {error_line(v.errors.front(), language())}));
         return false;
     }
     Funnel* existing = nullptr;
@@ -321,7 +322,7 @@ bool open_step_audience(Session& session, FunnelState& st, AudienceState& audien
     std::vector<DefinitionError> errors =
         open_definition(session, audiences, step_audience_json(st, step, dropped));
     if (!errors.empty()) {
-        session.post(Level::Error, trf(S::fn_open_audience_failed, {errors.front().to_string()}));
+        session.post(Level::Error, trf(S::fn_open_audience_failed, {error_line(errors.front(), language())}));
         return false;
     }
     return true;

@@ -2,6 +2,7 @@
 // audience builder, so browser tests can click it), the answer on the right: the step chart,
 // the breakdown table and the time-to-convert histogram.
 #include "app/funnels/ui_funnels.h"
+#include "core/lang/messages.h"
 
 #include "app/audiences/ui_audience.h" // pickers and event filters, shared with the audience builder
 #include "app/charts.h"
@@ -55,7 +56,7 @@ void draw_problems(const std::vector<DefinitionError>& errors, const std::string
         if (!inside) continue;
         ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
         ImGui::PushTextWrapPos(0);
-        ImGui::Text("%s", e.to_string().c_str());
+        ImGui::Text("%s", error_line(e, language()).c_str());
         ImGui::PopTextWrapPos();
         ImGui::PopStyleColor();
     }
@@ -314,7 +315,7 @@ void draw_other_problems(const std::vector<DefinitionError>& errors) {
     for (const DefinitionError& e : errors) {
         bool elsewhere = false;
         for (const char* p : shown) elsewhere = elsewhere || e.path.rfind(p, 0) == 0;
-        if (!elsewhere) ImGui::TextColored(kErrorText, "%s", e.to_string().c_str());
+        if (!elsewhere) ImGui::TextColored(kErrorText, "%s", error_line(e, language()).c_str());
     }
 }
 
@@ -532,7 +533,8 @@ void draw_compare(Session& session, FunnelState& st) {
             std::vector<DefinitionError> errors;
             for (const json& e : a.value("errors", json::array()))
                 errors.push_back({e.value("path", ""), e.value("message", "")});
-            if (!errors.empty()) ImGui::TextColored(kErrorText, "%s", errors.front().to_string().c_str());
+            if (!errors.empty())
+                ImGui::TextColored(kErrorText, "%s", error_line(errors.front(), language()).c_str());
             continue;
         }
         std::string name = st.compare.ids[side];

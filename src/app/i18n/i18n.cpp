@@ -1,6 +1,9 @@
 #include "app/i18n/i18n.h"
 
+#include "core/lang/messages.h"
+
 #include <array>
+#include <cstring>
 #include <string>
 
 namespace segx {
@@ -53,37 +56,6 @@ const ChineseTable& chinese() {
 
 Language g_language = Language::En;
 
-template <class Arg>
-std::string format_with(std::string_view pattern, size_t count, Arg arg) {
-    std::string out;
-    out.reserve(pattern.size() + 16);
-    for (size_t i = 0; i < pattern.size(); ++i) {
-        char c = pattern[i];
-        if ((c == '{' || c == '}') && i + 1 < pattern.size() && pattern[i + 1] == c) {
-            out += c, ++i; // "{{" and "}}" are literal braces
-            continue;
-        }
-        if (c == '{') {
-            size_t close = pattern.find('}', i);
-            size_t n = 0;
-            bool digits = close != std::string_view::npos && close > i + 1;
-            for (size_t j = i + 1; digits && j < close; ++j) {
-                if (pattern[j] < '0' || pattern[j] > '9')
-                    digits = false;
-                else
-                    n = n * 10 + size_t(pattern[j] - '0');
-            }
-            if (digits) {
-                if (n < count) out += arg(n);
-                i = close;
-                continue;
-            }
-        }
-        out += c;
-    }
-    return out;
-}
-
 } // namespace
 
 void set_language(Language lang) { g_language = lang; }
@@ -97,16 +69,6 @@ const char* tr(S key, Language lang) {
 }
 
 const char* tr(S key) { return tr(key, g_language); }
-
-std::string format_text(std::string_view pattern, const std::vector<std::string>& args) {
-    auto arg = [&](size_t n) { return n < args.size() ? std::string_view(args[n]) : std::string_view(); };
-    return format_with(pattern, args.size(), arg);
-}
-
-std::string format_text(std::string_view pattern, std::initializer_list<std::string_view> args) {
-    auto arg = [&](size_t n) { return *(args.begin() + n); };
-    return format_with(pattern, args.size(), arg);
-}
 
 std::string trf(S key, std::initializer_list<std::string_view> args) { return format_text(tr(key), args); }
 
@@ -126,5 +88,62 @@ bool has_translation(S key, Language lang) {
 }
 
 std::string zh_table_problems() { return chinese().problems; }
+
+namespace {
+
+// The page's message patterns (pm_…) and pieces (pmp_…), in table order.
+const std::vector<S>& page_patterns(bool pieces) {
+    static const std::vector<S> whole = [] {
+        std::vector<S> out;
+        for (size_t i = 0; i < kCount; ++i)
+            if (std::strncmp(kKeyNames[i], "pm_", 3) == 0) out.push_back(S(i));
+        return out;
+    }();
+    static const std::vector<S> all = [] {
+        std::vector<S> out = whole;
+        for (size_t i = 0; i < kCount; ++i)
+            if (std::strncmp(kKeyNames[i], "pmp_", 4) == 0) out.push_back(S(i));
+        return out;
+    }();
+    return pieces ? all : whole;
+}
+
+std::string shown_in(std::string_view text, Language lang, bool piece, int depth) {
+    if (lang == Language::En || text.empty() || depth > 6) return std::string(text);
+    if (text.size() >= 2 && text.front() == '"' && text.back() == '"' && text.find('"', 1) == text.size() - 1)
+        return std::string(text); // a quoted name
+    std::string core = piece ? message_piece_text(text, lang) : message_text(text, lang);
+    if (core != text) return core;
+    // "path: message" (mapping.js and workspace.js name the field first): the path stays.
+    size_t colon = text.find(": ");
+    if (!piece && colon != std::string_view::npos && colon > 0 &&
+        text.substr(0, colon).find(' ') == std::string_view::npos) {
+        std::string rest = shown_in(text.substr(colon + 2), lang, false, depth + 1);
+        if (rest != text.substr(colon + 2)) return std::string(text.substr(0, colon)) + "：" + rest;
+    }
+    std::vector<std::string> args;
+    for (S key : page_patterns(piece)) {
+        if (!match_text(kEnglish[size_t(key)], text, &args)) continue;
+        for (std::string& a : args) a = shown_in(a, lang, true, depth + 1);
+        return format_text(tr(key, lang), args);
+    }
+    return std::string(text);
+}
+
+} // namespace
+
+std::string shown(std::string_view text, Language lang) { return shown_in(text, lang, false, 0); }
+std::string shown(std::string_view text) { return shown(text, g_language); }
+
+std::string stage_text(const std::string& code) {
+    static const std::pair<const char*, S> kStages[] = {{"reading", S::stage_reading},
+                                                        {"parsing", S::stage_parsing},
+                                                        {"mapping", S::stage_mapping},
+                                                        {"transferring", S::stage_transferring},
+                                                        {"building", S::stage_building}};
+    for (const auto& [name, key] : kStages)
+        if (code == name) return tr(key);
+    return code;
+}
 
 } // namespace segx

@@ -6,6 +6,7 @@
 // Widget ids stay language-free: a label that a test or the layout must find across languages
 // is drawn as tr(S::key) + "###stable_id" (Dear ImGui hides what follows ###), see label().
 #include "core/text/language.h"
+#include "core/text/pattern.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -33,13 +34,21 @@ const char* tr(S key, Language lang); // in a given language (tests, exports)
 
 // tr(key) with {0} {1} … replaced by args, in the active language.
 std::string trf(S key, std::initializer_list<std::string_view> args);
-// Replaces {0} {1} … in any pattern ("{{" and "}}" are literal braces).
-std::string format_text(std::string_view pattern, std::initializer_list<std::string_view> args);
-std::string format_text(std::string_view pattern, const std::vector<std::string>& args);
+// format_text(pattern, args): any pattern (core/text/pattern.h).
 
 // "<translated text>###<id>": a widget label whose ImGui id does not change with the language.
 std::string label(S key, const char* id);
 inline std::string label(S key, const std::string& id) { return label(key, id.c_str()); }
+
+// A message the page or the core composed in English ("user_id: no column named \"x\"",
+// "unknown attribute ..."), in the active language: the core's messages by its pattern tables
+// (core/lang/messages.h), the page's checks by the pm_ patterns of these tables; "path: message"
+// keeps its path. What no pattern reads is shown as it is (DuckDB's own words, for one).
+std::string shown(std::string_view text);
+std::string shown(std::string_view text, Language lang);
+
+// A load's stage ("reading", "parsing", "mapping", …) in words.
+std::string stage_text(const std::string& code);
 
 // For the completeness test: the key's name, and whether the language's table defines it.
 const char* string_key_name(S key);

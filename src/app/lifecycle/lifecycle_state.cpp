@@ -1,4 +1,5 @@
 #include "app/lifecycle/lifecycle_state.h"
+#include "core/lang/messages.h"
 
 #include "app/audiences/audience_state.h"
 #include "app/i18n/i18n.h"
@@ -34,7 +35,7 @@ std::string audience_with_filter(const json& rule, const json& filter, const std
 bool open_json(Session& session, AudienceState& audiences, const std::string& doc) {
     std::vector<DefinitionError> errors = open_definition(session, audiences, doc);
     if (!errors.empty()) {
-        session.post(Level::Error, trf(S::lc_open_audience_failed, {errors.front().to_string()}));
+        session.post(Level::Error, trf(S::lc_open_audience_failed, {error_line(errors.front(), language())}));
         return false;
     }
     return true;

@@ -3,6 +3,7 @@
 // returning / dormant) × 流量 / 转化率 / 客单价 (traffic / conversion / average order value),
 // each beside the previous period's.
 #include "app/lifecycle/ui_lifecycle.h"
+#include "core/lang/messages.h"
 
 #include "app/audiences/ui_audience.h" // the event picker, shared with the audience builder
 #include "app/charts.h"
@@ -29,7 +30,8 @@ const S kStageTitles[] = {S::lc_stage_new, S::lc_stage_returning, S::lc_stage_re
                           S::lc_stage_dormant};
 
 void draw_problems(const std::vector<DefinitionError>& errors) {
-    for (const DefinitionError& e : errors) ImGui::TextColored(kErrorText, "%s", e.to_string().c_str());
+    for (const DefinitionError& e : errors)
+        ImGui::TextColored(kErrorText, "%s", error_line(e, language()).c_str());
 }
 
 // "Copy SQL": the definition compiled to one DuckDB statement over "users" and "events".

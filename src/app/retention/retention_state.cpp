@@ -1,4 +1,5 @@
 #include "app/retention/retention_state.h"
+#include "core/lang/messages.h"
 
 #include "app/audiences/audience_state.h"
 #include "app/i18n/i18n.h"
@@ -67,7 +68,7 @@ bool open_cell_audience(Session& session, AudienceState& audiences, const Retent
     std::vector<DefinitionError> errors =
         open_definition(session, audiences, cell_audience_json(draft, cohort, k));
     if (!errors.empty()) {
-        session.post(Level::Error, trf(S::lc_open_audience_failed, {errors.front().to_string()}));
+        session.post(Level::Error, trf(S::lc_open_audience_failed, {error_line(errors.front(), language())}));
         return false;
     }
     return true;

@@ -3,6 +3,7 @@
 // two saved audiences when compared. A cell shows its numbers on hover; a click opens its users
 // in the Audiences builder (a `retention` rule carrying the draft, the cohort and k).
 #include "app/retention/ui_retention.h"
+#include "core/lang/messages.h"
 
 #include "app/audiences/ui_audience.h" // the event picker, shared with the audience builder
 #include "app/charts.h"
@@ -45,7 +46,8 @@ std::string pct(double share) {
 }
 
 void draw_problems(const std::vector<DefinitionError>& errors) {
-    for (const DefinitionError& e : errors) ImGui::TextColored(kErrorText, "%s", e.to_string().c_str());
+    for (const DefinitionError& e : errors)
+        ImGui::TextColored(kErrorText, "%s", error_line(e, language()).c_str());
 }
 
 // A period combo whose items are labelled "<unit>##<id>" (so tests click them).

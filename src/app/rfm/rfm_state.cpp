@@ -1,4 +1,5 @@
 #include "app/rfm/rfm_state.h"
+#include "core/lang/messages.h"
 
 #include "app/i18n/i18n.h"
 #include "app/rfm/segment_names.h"
@@ -257,7 +258,8 @@ bool rfm_sql_text(Session& session, const RfmState& st, std::string* sql, std::s
     const json& errors = r["errors"];
     *problem = errors.empty()
                    ? tr(S::rfm_not_compiled)
-                   : DefinitionError{errors[0].value("path", ""), errors[0].value("message", "")}.to_string();
+                   : error_line(DefinitionError{errors[0].value("path", ""), errors[0].value("message", "")},
+                                language());
     return false;
 }
 
@@ -268,7 +270,7 @@ bool rfm_csv_text(Session& session, const RfmState& st, bool customers, std::str
     RfmResult r =
         run_rfm_engine(st.draft, RfmContext{session.model, as_of.value_or(0), session.users_by_id()});
     if (!r.ok()) {
-        *problem = r.errors.front().to_string();
+        *problem = error_line(r.errors.front(), language());
         return false;
     }
     *csv = customers ? rfm_customers_csv(session.model, st.draft, r.scores, session.users_by_id())
@@ -327,7 +329,8 @@ std::string rfm_segment_audience_json(const RfmState& st, size_t segment) {
 static bool open_audience(Session& session, AudienceState& audiences, const std::string& doc) {
     std::vector<DefinitionError> errors = open_definition(session, audiences, doc);
     if (!errors.empty()) {
-        session.post(Level::Error, trf(S::rfm_open_audience_failed, {errors.front().to_string()}));
+        session.post(Level::Error,
+                     trf(S::rfm_open_audience_failed, {error_line(errors.front(), language())}));
         return false;
     }
     return true;

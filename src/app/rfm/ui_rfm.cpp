@@ -1,6 +1,7 @@
 // The RFM tab: the settings at the top (every widget labelled with its JSON path, so browser
 // tests can click it), then the heat map beside the segment table, then the histograms.
 #include "app/rfm/ui_rfm.h"
+#include "core/lang/messages.h"
 
 #include "app/audiences/audience_state.h" // file_name_for
 #include "app/charts.h"
@@ -51,7 +52,7 @@ void draw_problems(const std::vector<DefinitionError>& errors, const std::string
         if (e.path.rfind(path, 0) != 0) continue;
         ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
         ImGui::PushTextWrapPos(0);
-        ImGui::Text("%s", e.to_string().c_str());
+        ImGui::Text("%s", error_line(e, language()).c_str());
         ImGui::PopTextWrapPos();
         ImGui::PopStyleColor();
     }
@@ -235,7 +236,7 @@ void draw_settings(RfmState& st) {
     // Problems no widget shows beside it (the thresholds' are shown beside them).
     for (const DefinitionError& e : st.errors)
         if (st.draft.method != RfmMethod::Thresholds || e.path.rfind("thresholds", 0) != 0)
-            ImGui::TextColored(kErrorText, "%s", e.to_string().c_str());
+            ImGui::TextColored(kErrorText, "%s", error_line(e, language()).c_str());
 }
 
 const json* find_cell(const json& cells, int r, int f) {

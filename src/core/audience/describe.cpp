@@ -1,5 +1,7 @@
 #include "core/audience/describe.h"
 
+#include "core/lang/messages.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -336,15 +338,17 @@ std::string said_of_rule(const std::string& rule, const std::string& message, La
         {"unknown funnel ", "names a funnel that is not saved", "引用的漏斗尚未保存"},
     };
     bool zh = lang == Language::Zh;
+    const std::string text = message_text(message, lang);
     for (const Known& k : kKnown) {
         std::string prefix = k.prefix;
         if (message.compare(0, prefix.size(), prefix) != 0) continue;
-        size_t paren = message.find(" (");
-        std::string detail = paren == std::string::npos ? "" : message.substr(paren);
+        // The detail ("(known: ...)") as the message says it in the language.
+        size_t paren = text.find(zh ? "（" : " (");
+        std::string detail = paren == std::string::npos ? "" : text.substr(paren);
         if (zh) return "规则" + rule + k.zh + detail;
         return "the rule " + rule + " " + k.words + detail;
     }
-    return zh ? "规则" + rule + "：" + message : "the rule " + rule + ": " + message;
+    return zh ? "规则" + rule + "：" + text : "the rule " + rule + ": " + text;
 }
 
 } // namespace
@@ -397,12 +401,13 @@ std::string error_text(const Audience* audience, const DefinitionError& e, Langu
             return said_of_rule(zh ? "“" + summary + "”" : "'" + summary + "'", e.message, lang);
         }
     }
-    if (e.path.empty() || e.path == "$") return e.message;
+    const std::string message = message_text(e.message, lang);
+    if (e.path.empty() || e.path == "$") return message;
     std::string where = rule_path_words(e.path, &rest, lang);
     if (where.empty())
-        return zh ? "字段“" + e.path + "”：" + e.message : "the field \"" + e.path + "\": " + e.message;
+        return zh ? "字段“" + e.path + "”：" + message : "the field \"" + e.path + "\": " + message;
     // The place in words, then the exact path (what the file says, for whoever edits it).
-    return zh ? where + "（" + e.path + "）：" + e.message : where + " (" + e.path + "): " + e.message;
+    return zh ? where + "（" + e.path + "）：" + message : where + " (" + e.path + "): " + message;
 }
 
 } // namespace segx

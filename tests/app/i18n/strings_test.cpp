@@ -28,9 +28,10 @@ std::multiset<std::string> placeholders(const std::string& s) {
 
 // Latin words allowed in Chinese text: product and format names, units, and codes people type.
 const std::set<std::string> kNames = {
-    "RFM", "SQL",  "CSV",     "TSV",  "JSON", "DuckDB", "ID", "id",    "UTF",   "GBK", "URL",  "R",
-    "F",   "M",    "TTF",     "KB",   "MB",   "GB",     "TB", "B",     "UTC",   "ISO", "Ctrl", "Enter",
-    "Esc", "segx", "Parquet", "OPFS", "p",    "AM",     "PM", "NTILE", "Excel", "TOP", "N",    "GB18030"};
+    "RFM", "SQL",   "CSV",   "TSV",   "JSON", "DuckDB",  "ID",      "id",      "UTF", "GBK",
+    "URL", "R",     "F",     "M",     "TTF",  "KB",      "MB",      "GB",      "TB",  "B",
+    "UTC", "ISO",   "Ctrl",  "Enter", "Esc",  "segx",    "Parquet", "OPFS",    "p",   "AM",
+    "PM",  "NTILE", "Excel", "TOP",   "N",    "GB18030", "E",       "Windows", "LE",  "BE"};
 
 // Latin words in s (runs of ASCII letters), minus placeholders and allowed names.
 std::string english_left(const std::string& s) {
@@ -89,4 +90,29 @@ TEST_CASE("tr follows the active language") {
     CHECK(language_from_code("zh-Hans-CN") == Language::Zh);
     CHECK(language_from_code("en-GB") == Language::En);
     CHECK(!language_from_code("fr").has_value());
+}
+
+TEST_CASE("shown: the page's and the core's English messages in the active language") {
+    CHECK(shown("user_id: no column named \"uid\"", Language::Zh) == "user_id：没有名为 \"uid\" 的列");
+    CHECK(shown("kind: expected one of events, orders, users", Language::Zh) ==
+          "kind：应为以下之一：events、orders、users");
+    CHECK(shown("revenue_expr: \"select\" is not allowed in an expression", Language::Zh) ==
+          "revenue_expr：表达式中不允许使用 \"select\"");
+    CHECK(shown("mappings[\"a.csv\"]: expected a mapping (an object), found a list", Language::Zh) ==
+          "mappings[\"a.csv\"]：应为映射（对象），实际为列表");
+    CHECK(shown("funnels[\"f\"]: a funnel id is longer than 200 characters", Language::Zh) ==
+          "funnels[\"f\"]：漏斗 ID 超过 200 个字符");
+    // The core's own messages go through its tables.
+    CHECK(shown("root.rules[0].window.last_days: expected a whole number of days from 1 to 3650, got 0",
+                Language::Zh) == "root.rules[0].window.last_days：应为天数 1 到 3650 之间的整数，实际为 0");
+    // DuckDB's words and Chinese text stay as they are; English mode changes nothing.
+    CHECK(shown("Binder Error: Referenced column \"x\" not found", Language::Zh) ==
+          "Binder Error: Referenced column \"x\" not found");
+    CHECK(shown("已导入", Language::Zh) == "已导入");
+    CHECK(shown("user_id: no column named \"uid\"", Language::En) == "user_id: no column named \"uid\"");
+    set_language(Language::Zh);
+    CHECK(stage_text("mapping") == "映射中");
+    CHECK(stage_text("other") == "other");
+    set_language(Language::En);
+    CHECK(stage_text("mapping") == "mapping");
 }

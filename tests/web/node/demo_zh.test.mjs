@@ -1,8 +1,8 @@
 // The Chinese demo shop (data/demo_zh, `node data/generate.mjs --shop zh`) loads through the real
 // loader into the real WASM core as the page loads it: the GBK orders file is read as GBK, the
 // Chinese column names map by themselves (会员ID, 下单时间, 实付金额, 订单号, 订单状态, 事件, 时间),
-// 省份 / 城市 / 渠道 become attributes, and users, orders, revenue and refunds agree with
-// DuckDB over the raw files.
+// 省份 / 城市 / 渠道 become attributes, users, orders, revenue and refunds agree with DuckDB over
+// the raw files, and the Beijing times (written with +08:00) are the instants they say.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,6 +51,17 @@ describe('the Chinese demo shop', () => {
     assert.equal(users, 1200);
     assert.ok(orders > 300 && refunds > 0 && refunds < orders / 10, `${orders} orders, ${refunds} refunded`);
     assert.ok(revenue / orders > 100 && revenue / orders < 1000, `¥${(revenue / orders).toFixed(2)} per order`);
+  });
+
+  test("times carry Beijing's offset and are read as the instants they are", () => {
+    const o = bridge.state('overview');
+    // 行为日志.csv's first row is at 2025-11-01 10:51:07+08:00: 02:51:07 UTC, not 10:51:07.
+    assert.equal(readFileSync(join(repo, 'data/demo_zh/行为日志.csv'), 'utf8').split('\n')[1].split(',')[2], '2025-11-01 10:51:07+08:00');
+    assert.deepEqual([o.first, o.last], ['2025-11-01 02:51:07', '2026-10-31 16:24:07']);
+    const [first, last] = one(db, `SELECT epoch_us(min(t)), epoch_us(max(t)) FROM
+      (SELECT 时间 AS t FROM "行为日志.csv" UNION ALL SELECT 下单时间 FROM "订单.csv")`);
+    const us = (text) => Date.parse(text.replace(' ', 'T') + 'Z') * 1000;
+    assert.deepEqual([us(o.first), us(o.last)], [first, last]);
   });
 
   test('an audience by 渠道, 省份 and purchases is the users DuckDB finds', () => {

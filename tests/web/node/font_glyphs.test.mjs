@@ -53,11 +53,12 @@ export function cmapCodePoints(bytes) {
   return points;
 }
 
-// Every character of the tables' texts (SEGX_STRING(key, "text") values, escapes undone).
+// Every character of the tables' texts (SEGX_STRING / SEGX_MESSAGE(key, "text") values, escapes
+// undone).
 function tableCharacters(file) {
   const text = readFileSync(file, 'utf8');
   const chars = new Set();
-  for (const m of text.matchAll(/SEGX_STRING\(\s*\w+\s*,\s*"((?:[^"\\]|\\.)*)"\s*\)/g))
+  for (const m of text.matchAll(/SEGX_(?:STRING|MESSAGE)\(\s*\w+\s*,\s*"((?:[^"\\]|\\.)*)"\s*\)/g))
     for (const ch of JSON.parse(`"${m[1]}"`)) if (ch >= ' ') chars.add(ch);
   return chars;
 }
@@ -104,9 +105,10 @@ describe('the UI font', { skip: !existsSync(fontFile) && 'build/deps/segx-ui.ttf
     assert.ok(font.size > 7000 && font.size < 20000, `${font.size} code points`);
   });
 
-  for (const lang of ['en', 'zh']) {
-    test(`holds every character of strings_${lang}.inc, inside the rasterised ranges`, () => {
-      const chars = tableCharacters(join(repo, `src/app/i18n/strings_${lang}.inc`));
+  const tables = ['src/app/i18n/strings_en.inc', 'src/app/i18n/strings_zh.inc', 'src/core/lang/messages_en.inc', 'src/core/lang/messages_zh.inc'];
+  for (const table of tables) {
+    test(`holds every character of ${table}, inside the rasterised ranges`, () => {
+      const chars = tableCharacters(join(repo, table));
       assert.ok(chars.size > 20, `${chars.size} characters read`);
       const lost = missing(chars);
       assert.deepEqual(lost, [], `not in the font (run .ci/setup to rebuild it): ${describeChars(lost)}`);
