@@ -81,8 +81,11 @@ json narrowed_filter(const json& filter, const json& rule) {
     json rules = json::array();
     if (filter.is_object() && filter.contains("audience"))
         rules.push_back({{"kind", "audience"}, {"op", "in"}, {"id", filter["audience"]}});
-    else if (filter.is_object())
-        rules.push_back(filter);
+    else if (filter.is_object()) {
+        json group = filter; // a group inside a group's rules says its kind
+        group["kind"] = "group";
+        rules.push_back(std::move(group));
+    }
     rules.push_back(rule);
     return {{"match", "all"}, {"rules", std::move(rules)}};
 }

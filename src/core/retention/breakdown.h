@@ -52,7 +52,8 @@ nlohmann::json breakdown_group_rule(const RetentionBreakdown& breakdown, const s
                                     size_t i);
 
 // An audience filter (a group object, {"audience": id}, or null for everyone) narrowed by
-// `rule`: {"match": "all", "rules": [the filter as a rule, rule]}.
+// `rule`: {"match": "all", "rules": [the filter as a rule ({"kind": "audience", "op": "in", "id"}
+// or the group with "kind": "group"), rule]}.
 nlohmann::json narrowed_filter(const nlohmann::json& filter, const nlohmann::json& rule);
 
 } // namespace segx

@@ -140,5 +140,6 @@ TEST_CASE("a group narrows the retention's own audience filter") {
     CHECK(narrowed_filter({{"audience", "vip"}}, rule) ==
           json{{"match", "all"}, {"rules", {{{"kind", "audience"}, {"op", "in"}, {"id", "vip"}}, rule}}});
     json group = {{"match", "any"}, {"rules", json::array()}};
-    CHECK(narrowed_filter(group, rule) == json{{"match", "all"}, {"rules", {group, rule}}});
+    json nested = {{"kind", "group"}, {"match", "any"}, {"rules", json::array()}};
+    CHECK(narrowed_filter(group, rule) == json{{"match", "all"}, {"rules", {nested, rule}}});
 }
