@@ -417,10 +417,12 @@ void draw_breakdown(App& app, UiState& ui, float u) {
     }
     if (series.empty() || n == 0) return;
     for (ChartSeries& cs : series) cs.values.resize(n, std::nan(""));
+    ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("%s",
                         trf(S::ret_breakdown_summary, {format_count(double(b.groups.total)),
                                                        std::to_string(series.size()), std::to_string(b.top)})
                             .c_str());
+    ImGui::PopTextWrapPos();
     LinesChartHit hit = lines_chart(
         "##retention.breakdown", series.data(), series.size(), n,
         [&](size_t k) { return period_index(unit, k); }, ImVec2(0, 220 * u),

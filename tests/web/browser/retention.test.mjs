@@ -147,22 +147,23 @@ describe('the Retention and Lifecycle tabs', () => {
     const cohortUsers = complete.reduce((n, c) => n + c.size, 0);
     assert.ok(Math.abs(returned / cohortUsers - means[gi][k]) < 1e-12);
 
-    // Scroll the results (the wheel over the mean curve) until the point is in view, then hover it.
+    // Scroll the results (the wheel over the triangle, whose rows all fit) until the point is in
+    // view, then hover it.
     const point = `##retention.breakdown.${gi}.${k}`;
+    const cell = await page.evaluate(() => window.segx.widgetRect('##retention.cell.0.0'));
+    await page.mouse.move(cell.x + cell.w / 2, cell.y + cell.h / 2);
     for (let i = 0; i < 20; ++i) {
       const rect = await page.evaluate((l) => window.segx.widgetRect(l), point);
       if (rect?.visible) break;
-      const mean = await page.evaluate(() => window.segx.widgetRect('##retention.mean'));
-      await page.mouse.move(mean.x + mean.w / 2, mean.y + Math.min(mean.h / 2, 20));
-      await page.mouse.wheel({ deltaY: 300 });
+      await page.mouse.wheel(0, 200);
       await frames(page, 3);
     }
+    for (let i = 0; i < 3; ++i) await page.mouse.wheel(0, 200), await frames(page, 2); // the whole chart in view
     const rect = await page.evaluate((l) => window.segx.widgetRect(l), point);
-    assert.ok(rect?.visible, `${point} is drawn`);
+    assert.ok(rect?.visible, `${point} is drawn: ${JSON.stringify(rect)}`);
     await page.mouse.move(rect.x + rect.w / 2, rect.y + rect.h / 2);
     await frames(page, 3);
-    s = await page.evaluate(() => window.segx.state('retention'));
-    const hover = s.retention.breakdown.hover;
+    const hover = (await page.evaluate(() => window.segx.state('retention'))).breakdown.hover;
     const fmt = (n) => n.toLocaleString('en-US');
     assert.ok(hover.includes(`> ${b.groups[gi].value ?? ''}`), hover);
     assert.ok(hover.includes(`(${fmt(returned)} of ${fmt(cohortUsers)} users, complete cohorts)`), hover);
