@@ -9,6 +9,7 @@ SavedRailAction draw_saved_rail(const char* kind, const std::vector<SavedRailIte
                                 const std::string& open_id, const SavedRailText& text,
                                 SavedRailRename& renaming, const std::string* undo_name) {
     SavedRailAction act;
+    ImGui::PushID(kind); // two kinds' undo buttons may carry the same name
     ImGui::Spacing();
     ImGui::TextDisabled("%s", tr(text.heading));
     ImGui::Separator();
@@ -49,6 +50,7 @@ SavedRailAction draw_saved_rail(const char* kind, const std::vector<SavedRailIte
         std::string id = format_text(tr(text.undo, Language::En), {*undo_name});
         if (ImGui::SmallButton((trf(text.undo, {*undo_name}) + "###" + id).c_str())) act.undo = true;
     }
+    ImGui::PopID();
     return act;
 }
 
