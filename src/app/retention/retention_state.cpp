@@ -14,7 +14,7 @@ using json = nlohmann::json;
 
 Retention new_retention() {
     Retention r;
-    r.name = "Retention";
+    r.name = tr(S::ret_default_name);
     return r;
 }
 

@@ -19,7 +19,8 @@ namespace segx {
 struct Session;
 struct AudienceState;
 
-// A new retention: weekly, the start event still to choose, any return, exact, 12 periods.
+// A new retention, named in the active language: weekly, the start event still to choose, any
+// return, exact, 12 periods.
 Retention new_retention();
 
 // A curve compared with the draft's: the draft run with saved audience `audience` as its
