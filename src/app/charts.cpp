@@ -72,9 +72,10 @@ void line_chart(const char* id, const double* values, size_t n,
     }
 }
 
-void lines_chart(const char* id, const ChartSeries* series, size_t count, size_t n,
-                 const std::function<std::string(size_t)>& label, ImVec2 size,
-                 const std::function<std::string(double)>& value_text) {
+LinesChartHit lines_chart(const char* id, const ChartSeries* series, size_t count, size_t n,
+                          const std::function<std::string(size_t)>& label, ImVec2 size,
+                          const std::function<std::string(double)>& value_text) {
+    LinesChartHit hit;
     // The legend: a coloured dash and the name of each series.
     for (size_t s = 0; s < count; ++s) {
         if (s) ImGui::SameLine(0, 16);
@@ -91,9 +92,10 @@ void lines_chart(const char* id, const ChartSeries* series, size_t count, size_t
     if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
     ImGui::InvisibleButton(id, size);
     const bool hovered = ImGui::IsItemHovered();
+    const bool clicked = ImGui::IsItemClicked();
     float axis_w = ImGui::CalcTextSize("00000000").x, axis_h = ImGui::GetTextLineHeightWithSpacing();
     ImVec2 a(p0.x + axis_w, p0.y + 4), b(p0.x + size.x - 8, p0.y + size.y - axis_h);
-    if (n == 0 || b.x <= a.x || b.y <= a.y) return;
+    if (n == 0 || b.x <= a.x || b.y <= a.y) return hit;
     double high = 0;
     for (size_t s = 0; s < count; ++s)
         for (size_t i = 0; i < n && i < series[s].values.size(); ++i)
@@ -105,6 +107,8 @@ void lines_chart(const char* id, const ChartSeries* series, size_t count, size_t
     };
     auto py = [&](double v) { return b.y - (b.y - a.y) * float(v / top); };
     const float thickness = std::max(1.0f, ImGui::GetFontSize() / 10);
+    const float dot = ImGui::GetFontSize() / 4;
+    ImGuiContext& g = *ImGui::GetCurrentContext();
     for (size_t s = 0; s < count; ++s) {
         const std::vector<double>& v = series[s].values;
         dl->PathClear();
@@ -114,26 +118,46 @@ void lines_chart(const char* id, const ChartSeries* series, size_t count, size_t
                 continue;
             }
             dl->PathLineTo(ImVec2(px(i), py(v[i])));
+            // Recorded for tests (no item of its own): a small square around the point.
+            g.LastItemData.Rect = ImRect(px(i) - dot, py(v[i]) - dot, px(i) + dot, py(v[i]) + dot);
+            widget_registry_note_last_item(
+                (std::string(id) + "." + std::to_string(s) + "." + std::to_string(i)).c_str());
         }
         dl->PathStroke(series[s].color, 0, thickness);
     }
     std::string first = label(0), last = label(n - 1);
     dl->AddText(ImVec2(a.x, b.y + 3), kChartAxisText, first.c_str());
     dl->AddText(ImVec2(b.x - ImGui::CalcTextSize(last.c_str()).x, b.y + 3), kChartAxisText, last.c_str());
-    if (!hovered) return;
-    float mx = ImGui::GetIO().MousePos.x;
+    if (!hovered) return hit;
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
     size_t i =
-        n == 1 ? 0
-               : size_t(std::clamp(std::lround((mx - a.x) / (b.x - a.x) * float(n - 1)), 0L, long(n - 1)));
+        n == 1
+            ? 0
+            : size_t(std::clamp(std::lround((mouse.x - a.x) / (b.x - a.x) * float(n - 1)), 0L, long(n - 1)));
     dl->AddLine(ImVec2(px(i), a.y), ImVec2(px(i), b.y), kChartCursor);
+    // The series nearest the mouse at that point (the one a click opens).
+    float nearest = 0;
+    for (size_t s = 0; s < count; ++s) {
+        const std::vector<double>& v = series[s].values;
+        if (i >= v.size() || !std::isfinite(v[i])) continue;
+        const float d = std::fabs(py(v[i]) - mouse.y);
+        if (hit.series < 0 || d < nearest) hit.series = int(s), nearest = d;
+    }
     std::string tip = label(i);
     for (size_t s = 0; s < count; ++s) {
         const std::vector<double>& v = series[s].values;
         const bool has = i < v.size() && std::isfinite(v[i]);
-        if (has) dl->AddCircleFilled(ImVec2(px(i), py(v[i])), ImGui::GetFontSize() / 4, series[s].color);
-        tip += "\n" + series[s].name + ": " + (has ? value_text(v[i]) : std::string("-"));
+        if (has)
+            dl->AddCircleFilled(ImVec2(px(i), py(v[i])), int(s) == hit.series ? dot * 1.6f : dot,
+                                series[s].color);
+        std::string line = i < series[s].tips.size()
+                               ? series[s].tips[i]
+                               : series[s].name + ": " + (has ? value_text(v[i]) : std::string("-"));
+        tip += std::string("\n") + (int(s) == hit.series && count > 1 ? "> " : "") + line;
     }
     ImGui::SetTooltip("%s", tip.c_str());
+    hit.point = int(i), hit.tip = std::move(tip), hit.clicked = clicked;
+    return hit;
 }
 
 void bar_list(const char* id, const std::string* labels, const double* values, size_t n, float width) {

@@ -18,16 +18,25 @@ void line_chart(const char* id, const double* values, size_t n,
                 const std::function<std::string(double)>& value_text = nullptr);
 
 // Several lines over the same x points (0 .. n - 1), each with a name and a colour, for curves
-// compared (retention by audience). A NaN value leaves the point out. The tooltip lists every
-// series' value at the hovered point; a legend of the names is drawn above.
+// compared (retention by audience, by an attribute's values). A NaN value leaves the point out.
+// The tooltip lists every series' value at the hovered point (or its `tips` line when given); a
+// legend of the names is drawn above. Each point drawn is recorded for window.segx.widgetRect as
+// `id` + "." + series + "." + point, so tests can hover and click one. Returns the point under
+// the mouse and the series nearest to it (-1: none), and whether it was clicked.
 struct ChartSeries {
     std::string name;
     std::vector<double> values;
     ImU32 color = 0;
+    std::vector<std::string> tips; // per point, the tooltip's line (empty: "name: value")
 };
-void lines_chart(const char* id, const ChartSeries* series, size_t count, size_t n,
-                 const std::function<std::string(size_t)>& label, ImVec2 size,
-                 const std::function<std::string(double)>& value_text);
+struct LinesChartHit {
+    int point = -1, series = -1;
+    bool clicked = false;
+    std::string tip; // the tooltip shown ("": none)
+};
+LinesChartHit lines_chart(const char* id, const ChartSeries* series, size_t count, size_t n,
+                          const std::function<std::string(size_t)>& label, ImVec2 size,
+                          const std::function<std::string(double)>& value_text);
 
 // Horizontal bars, one row per value, with the label at the left and the value at the right.
 void bar_list(const char* id, const std::string* labels, const double* values, size_t n, float width);

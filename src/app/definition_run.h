@@ -50,24 +50,36 @@ bool definition_sql_text(Session& session, const nlohmann::json& definition, std
 // so that it survives a reload. After an edit (*revision moved past *stored) the draft, when it
 // reads (`reads`), is stored first in `list` under its id (an unused one "<prefix>-N" when it has
 // none) and the workspace's revision moves (the page stores it). Otherwise, when the list's first
-// is not the draft (the workspace was read at start, or imported), the draft becomes it and
-// *revision moves. Cheap when nothing changed: one comparison.
+// changed behind the tab's back (the workspace was read at start, or imported), the draft becomes
+// it and *revision moves. Cheap when nothing changed: one comparison.
+//
+// "Changed" is judged against `kept`, the list's first as last seen, when the tab keeps one (the
+// Retention tab: a draft still being filled in, which does not read, is then not replaced by the
+// list's first). Without it (nullptr), any first that is not the draft replaces it.
 template <typename T>
 void keep_in_workspace(Workspace& w, std::vector<T>& list, T& draft, uint64_t* revision, uint64_t* stored,
-                       const char* prefix, bool reads) {
+                       const char* prefix, bool reads, T* kept = nullptr) {
     if (*revision != *stored) {
         *stored = *revision;
-        if (!reads) return;
-        if (draft.id.empty()) draft.id = unused_definition_id(w, prefix);
-        auto it = std::find_if(list.begin(), list.end(), [&](const T& d) { return d.id == draft.id; });
-        if (it != list.end() && it == list.begin() && *it == draft) return;
-        if (it != list.end()) list.erase(it);
-        list.insert(list.begin(), draft);
-        ++w.revision;
-        ++w.unreferenced_changes; // no rule names these definitions: nothing to evaluate again
+        if (reads) {
+            if (draft.id.empty()) draft.id = unused_definition_id(w, prefix);
+            auto it = std::find_if(list.begin(), list.end(), [&](const T& d) { return d.id == draft.id; });
+            if (it == list.end() || it != list.begin() || !(*it == draft)) {
+                if (it != list.end()) list.erase(it);
+                list.insert(list.begin(), draft);
+                ++w.revision;
+                ++w.unreferenced_changes; // no rule names these definitions: nothing to evaluate again
+            }
+        }
+        if (kept && !list.empty()) *kept = list.front();
         return;
     }
-    if (!list.empty() && list.front() != draft) {
+    if (list.empty()) return;
+    if (kept) {
+        if (list.front() == *kept) return;
+        *kept = list.front();
+    }
+    if (list.front() != draft) {
         draft = list.front();
         *stored = ++*revision;
     }

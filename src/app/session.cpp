@@ -340,7 +340,17 @@ static nlohmann::json saved_state_json(const Session& session) {
         if (u.kind == "rfm")
             rfms.push_back(
                 {{"id", u.id}, {"name", u.name}, {"unread", true}, {"errors", errors_json(u.errors)}});
-    return {{"audiences", std::move(audiences)}, {"funnels", std::move(funnels)}, {"rfms", std::move(rfms)}};
+    json retentions = json::array(); // in rail order: the most recently edited first
+    for (const Retention& r : session.workspace.saved.retentions)
+        retentions.push_back({{"id", r.id}, {"name", r.name}});
+    for (const UnreadDefinition& u : session.workspace.unread)
+        if (u.kind == "retention")
+            retentions.push_back(
+                {{"id", u.id}, {"name", u.name}, {"unread", true}, {"errors", errors_json(u.errors)}});
+    return {{"audiences", std::move(audiences)},
+            {"funnels", std::move(funnels)},
+            {"rfms", std::move(rfms)},
+            {"retentions", std::move(retentions)}};
 }
 
 static nlohmann::json rejects_json(const RejectLog* log) {

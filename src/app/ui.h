@@ -2,6 +2,7 @@
 // The interface: one full-window ImGui layout over a Session. It reads and edits values only;
 // what happens on the JS side (file dialog) is asked for through flags the page polls.
 #include "app/app_state.h"
+#include "app/saved_rail.h"
 
 #include <cstdint>
 #include <optional>
@@ -56,8 +57,8 @@ struct UiState {
     std::string select_tab;                  // a tab to bring to the front on the next frame
     int renaming = -1;                       // saved audience being renamed in the rail
     std::string rename_text;
-    int renaming_funnel = -1; // saved funnel being renamed in the rail
-    std::string rename_funnel_text;
+    SavedRailRename funnel_rename;    // saved funnel being renamed in the rail
+    SavedRailRename retention_rename; // ... saved retention
 
     // SQL tab: requests the page carries out after the frame (web/sql_tab.js).
     struct SqlRun {

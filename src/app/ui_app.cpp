@@ -161,6 +161,7 @@ void draw_app(App& app, UiState& ui) {
     draw_sources_rail(session, ui);
     draw_audience_rail(session, app.audiences, ui);
     draw_funnel_rail(session, app.funnels, ui);
+    draw_retention_rail(session, app.retention, ui);
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("##main", ImVec2(0, body_h), false);

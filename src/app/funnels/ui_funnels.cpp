@@ -7,6 +7,7 @@
 #include "app/audiences/ui_audience.h" // pickers and event filters, shared with the audience builder
 #include "app/charts.h"
 #include "app/i18n/i18n.h"
+#include "app/saved_rail.h"
 #include "app/theme.h"
 #include "app/widget_registry.h"
 #include "imgui.h"
@@ -660,51 +661,18 @@ void draw_funnels(App& app, UiState& ui) {
 // ---- saved funnels in the rail --------------------------------------------------------------
 
 void draw_funnel_rail(Session& session, FunnelState& st, UiState& ui) {
-    ImGui::Spacing();
-    ImGui::TextDisabled("%s", tr(S::fn_saved_funnels));
-    ImGui::Separator();
-    std::vector<Funnel>& saved = session.workspace.saved.funnels;
-    if (saved.empty()) ImGui::TextDisabled("%s", tr(S::fn_saved_none));
-    int act_rename = -1, act_duplicate = -1, act_delete = -1;
-    for (int i = 0; i < int(saved.size()); ++i) {
-        const Funnel& f = saved[size_t(i)];
-        ImGui::PushID(("funnel " + f.id).c_str());
-        bool open = st.opened_id == f.id;
-        if (ui.renaming_funnel == i) {
-            if (ImGui::IsWindowAppearing() || !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
-            ImGui::SetNextItemWidth(-1);
-            if (ImGui::InputText(("##rename " + f.id).c_str(), &ui.rename_funnel_text,
-                                 ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll)) {
-                if (rename_saved_funnel(session, st, size_t(i), ui.rename_funnel_text))
-                    ui.renaming_funnel = -1;
-            } else if (ImGui::IsItemDeactivated() ||
-                       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
-                ui.renaming_funnel = -1;
-            }
-        } else if (ImGui::Selectable((f.name + "##saved " + f.id).c_str(), open)) {
-            open_saved_funnel(session, st, size_t(i));
-            ui.select_tab = "Funnels";
-        }
-        if (open && ui.renaming_funnel != i) {
-            if (ImGui::SmallButton(label(S::fn_rename, ("Rename##" + f.id).c_str()).c_str())) act_rename = i;
-            ImGui::SameLine();
-            if (ImGui::SmallButton(label(S::fn_duplicate, ("Duplicate##" + f.id).c_str()).c_str()))
-                act_duplicate = i;
-            ImGui::SameLine();
-            if (ImGui::SmallButton(label(S::fn_delete, ("Delete##" + f.id).c_str()).c_str())) act_delete = i;
-        }
-        ImGui::PopID();
-    }
-    if (act_rename >= 0)
-        ui.renaming_funnel = act_rename, ui.rename_funnel_text = saved[size_t(act_rename)].name;
-    if (act_duplicate >= 0) duplicate_saved_funnel(session, size_t(act_duplicate));
-    if (act_delete >= 0) delete_saved_funnel(session, st, size_t(act_delete)), ui.renaming_funnel = -1;
-    if (!st.deleted.empty()) {
-        const std::string& name = st.deleted.back().funnel.name;
-        std::string id = format_text(tr(S::fn_undo_delete, Language::En), {name});
-        if (ImGui::SmallButton((trf(S::fn_undo_delete, {name}) + "###" + id).c_str()))
-            undo_delete_funnel(session, st);
-    }
+    std::vector<SavedRailItem> items;
+    for (const Funnel& f : session.workspace.saved.funnels) items.push_back({f.id, f.name});
+    const SavedRailText text{S::fn_saved_funnels, S::fn_saved_none, S::fn_rename,
+                             S::fn_duplicate,     S::fn_delete,     S::fn_undo_delete};
+    SavedRailAction act = draw_saved_rail("funnel", items, st.opened_id, text, ui.funnel_rename,
+                                          st.deleted.empty() ? nullptr : &st.deleted.back().funnel.name);
+    if (act.open >= 0) open_saved_funnel(session, st, size_t(act.open)), ui.select_tab = "Funnels";
+    if (act.rename >= 0 && rename_saved_funnel(session, st, size_t(act.rename), act.rename_to))
+        ui.funnel_rename.index = -1;
+    if (act.duplicate >= 0) duplicate_saved_funnel(session, size_t(act.duplicate));
+    if (act.remove >= 0) delete_saved_funnel(session, st, size_t(act.remove));
+    if (act.undo) undo_delete_funnel(session, st);
 }
 
 } // namespace segx

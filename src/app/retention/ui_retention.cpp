@@ -8,11 +8,13 @@
 #include "app/audiences/ui_audience.h" // the event picker, shared with the audience builder
 #include "app/charts.h"
 #include "app/i18n/i18n.h"
+#include "app/saved_rail.h"
 #include "app/theme.h"
 #include "app/widget_registry.h"
 #include "core/model/top_values.h"
 #include "imgui.h"
 #include "imgui_internal.h"
+#include "misc/cpp/imgui_stdlib.h"
 
 #include <algorithm>
 #include <cmath>
@@ -324,16 +326,144 @@ void draw_mean(const RetentionState& st, const json& answer, float u) {
             std::snprintf(buf, sizeof buf, "%.1f%%", v);
             return std::string(buf);
         });
+    widget_registry_note_last_item("##retention.mean"); // invisible buttons report no label
+}
+
+// The name, whether the draft is kept in the workspace as it is, and "New".
+void draw_header(Session& session, RetentionState& st, float u) {
+    ImGui::SetNextItemWidth(220 * u);
+    if (ImGui::InputTextWithHint("##retention.name", tr(S::ret_name_hint), &st.draft.name))
+        retention_changed(st);
+    ImGui::SameLine();
+    const std::vector<Retention>& saved = session.workspace.saved.retentions;
+    const bool kept = !saved.empty() && saved.front() == st.draft;
+    ImGui::TextDisabled("%s", tr(kept ? S::ret_kept : S::ret_not_kept));
+    ImGui::SameLine();
+    if (ImGui::SmallButton(label(S::ret_new, "New##retention").c_str())) new_retention_draft(st);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::ret_new_tip));
+}
+
+void draw_breakdown_settings(Session& session, RetentionState& st, float u) {
+    RetentionBreakdownState& b = st.breakdown;
+    ImGui::TextUnformatted(tr(S::ret_breakdown));
+    ImGui::SameLine();
+    std::string attribute = b.attribute;
+    if (pick_combo("##retention.breakdown.attribute", attribute, attribute_names(session), 160 * u,
+                   tr(S::ret_pick_attribute)))
+        set_retention_breakdown(st, attribute, b.top);
+    if (b.attribute.empty()) return;
+    ImGui::SameLine(0, 2);
+    if (ImGui::SmallButton("x##retention.breakdown.clear")) set_retention_breakdown(st, "", b.top);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::ret_breakdown_clear_tip));
+    ImGui::SameLine();
+    ImGui::TextUnformatted(tr(S::ret_breakdown_top));
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(80 * u);
+    int top = int(b.top);
+    if (ImGui::InputInt("##retention.breakdown.top", &top))
+        set_retention_breakdown(st, b.attribute,
+                                size_t(std::clamp<int>(top, 1, int(kMaxRetentionBreakdownTop))));
+}
+
+// One curve per group of the breakdown: each point is the group's mean retention at k, with
+// its exact numerator and denominator on hover; a click opens the users behind it.
+void draw_breakdown(App& app, UiState& ui, float u) {
+    RetentionState& st = app.retention;
+    RetentionBreakdownState& b = st.breakdown;
+    b.hover.clear();
+    if (b.attribute.empty()) return;
+    ImGui::Spacing();
+    ImGui::TextDisabled("%s", trf(S::ret_breakdown_heading, {b.attribute}).c_str());
+    for (const DefinitionError& e : b.groups.errors)
+        ImGui::TextColored(kErrorText, "%s", e.to_string().c_str());
+    if (!b.found) {
+        ImGui::TextDisabled("%s", tr(S::ret_breakdown_counting));
+        return;
+    }
+    const ImU32 colors[] = {kChartLine,
+                            IM_COL32(230, 120, 40, 255),
+                            IM_COL32(60, 170, 90, 255),
+                            IM_COL32(200, 70, 160, 255),
+                            IM_COL32(150, 110, 60, 255),
+                            IM_COL32(40, 170, 190, 255),
+                            IM_COL32(120, 120, 220, 255),
+                            IM_COL32(150, 150, 150, 255)};
+    std::vector<ChartSeries> series;
+    std::string unit = "week";
+    size_t n = 0;
+    for (size_t g = 0; g < b.runs.size() && g < b.groups.groups.size(); ++g) {
+        const json& answer = b.runs[g].run.answer;
+        for (const DefinitionError& e : b.runs[g].run.errors)
+            ImGui::TextColored(kErrorText, "%s", e.to_string().c_str());
+        ChartSeries cs;
+        cs.name = breakdown_group_label(b.groups.groups[g]) + " (" +
+                  format_count(double(b.groups.groups[g].users)) + ")";
+        cs.color = colors[g % (sizeof colors / sizeof colors[0])];
+        if (answer.is_object()) {
+            unit = answer.value("period", unit);
+            cs.values = mean_curve(answer);
+            // The exact numbers behind each point: returned / users over the complete cohorts.
+            for (size_t k = 0; k < cs.values.size(); ++k) {
+                double returned = 0, users = 0;
+                for (const json& c : answer.at("cohorts")) {
+                    const json& complete = c.at("complete");
+                    if (k < complete.size() && complete[k].get<bool>())
+                        returned += number(c.at("counts"), k), users += c.value("size", 0.0);
+                }
+                cs.tips.push_back(trf(S::ret_breakdown_point, {cs.name, pct(cs.values[k] / 100),
+                                                               format_count(returned), format_count(users)}));
+            }
+        }
+        n = std::max(n, cs.values.size());
+        series.push_back(std::move(cs));
+    }
+    if (series.empty() || n == 0) return;
+    for (ChartSeries& cs : series) cs.values.resize(n, std::nan(""));
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s",
+                        trf(S::ret_breakdown_summary, {format_count(double(b.groups.total)),
+                                                       std::to_string(series.size()), std::to_string(b.top)})
+                            .c_str());
+    ImGui::PopTextWrapPos();
+    LinesChartHit hit = lines_chart(
+        "##retention.breakdown", series.data(), series.size(), n,
+        [&](size_t k) { return period_index(unit, k); }, ImVec2(0, 220 * u),
+        [](double v) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.1f%%", v);
+            return std::string(buf);
+        });
+    b.hover = hit.tip;
+    if (hit.clicked && hit.series >= 0 && hit.point >= 0 &&
+        open_breakdown_point_audience(app.session, app.audiences, st, size_t(hit.series), size_t(hit.point)))
+        ui.select_tab = "Audiences";
 }
 
 } // namespace
+
+void draw_retention_rail(Session& session, RetentionState& st, UiState& ui) {
+    std::vector<SavedRailItem> items;
+    for (const Retention& r : session.workspace.saved.retentions) items.push_back({r.id, r.name});
+    const SavedRailText text{S::ret_saved_heading, S::ret_saved_none, S::ret_rename,
+                             S::ret_duplicate,     S::ret_delete,     S::ret_undo_delete};
+    SavedRailAction act = draw_saved_rail("retention", items, st.draft.id, text, ui.retention_rename,
+                                          st.deleted.empty() ? nullptr : &st.deleted.back().retention.name);
+    if (act.open >= 0) open_saved_retention(session, st, size_t(act.open)), ui.select_tab = "Retention";
+    if (act.rename >= 0 && rename_saved_retention(session, st, size_t(act.rename), act.rename_to))
+        ui.retention_rename.index = -1;
+    if (act.duplicate >= 0) duplicate_saved_retention(session, size_t(act.duplicate));
+    if (act.remove >= 0) delete_saved_retention(session, st, size_t(act.remove));
+    if (act.undo) undo_delete_retention(session, st);
+}
 
 void draw_retention(App& app, UiState& ui) {
     Session& session = app.session;
     RetentionState& st = app.retention;
     float u = ui.scale;
+    draw_header(session, st, u);
     if (draw_settings(session, st, u)) retention_changed(st);
     draw_compare_settings(session, st, u);
+    draw_breakdown_settings(session, st, u);
     if (retention_pending(session, st)) {
         ImGui::TextDisabled("%s", tr(S::ret_counting));
         ImGui::SameLine();
@@ -359,6 +489,7 @@ void draw_retention(App& app, UiState& ui) {
     if (k >= 0 && open_cell_audience(session, app.audiences, st.draft, cohort, k))
         ui.select_tab = "Audiences";
     draw_mean(st, answer, u);
+    draw_breakdown(app, ui, u);
     ImGui::EndChild();
 }
 

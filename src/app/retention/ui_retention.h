@@ -6,5 +6,7 @@
 namespace segx {
 
 void draw_retention(App& app, UiState& ui);
+// The saved retentions in the left rail (open, rename, duplicate, delete with undo).
+void draw_retention_rail(Session& session, RetentionState& st, UiState& ui);
 
 } // namespace segx

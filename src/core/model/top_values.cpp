@@ -157,6 +157,14 @@ std::vector<ValueCount> top_attribute_values(const Model& model, std::string_vie
         *column, model.users.size(), [](size_t) { return true; }, k, contains);
 }
 
+std::vector<ValueCount> top_attribute_values_among(const Model& model, std::string_view attribute,
+                                                   const Bitmap& users, size_t k) {
+    const Column* column = find_column(model.attributes, attribute);
+    if (column == nullptr) return {};
+    return top_of_column(
+        *column, std::min(model.users.size(), users.size), [&](size_t row) { return users.get(row); }, k, "");
+}
+
 std::vector<ValueCount> top_event_property_values(const Model& model, std::string_view event,
                                                   std::string_view property, size_t k,
                                                   std::string_view contains) {

@@ -37,6 +37,11 @@ struct ValueCount {
 std::vector<ValueCount> top_attribute_values(const Model& model, std::string_view attribute, size_t k,
                                              std::string_view contains = "");
 
+// Users per value of a user attribute, among the users whose bit is set in `users` (one bit per
+// model user; a shorter bitmap leaves the users past its end out).
+std::vector<ValueCount> top_attribute_values_among(const Model& model, std::string_view attribute,
+                                                   const Bitmap& users, size_t k);
+
 // Events per value of an event property, over the events named `event` ("" = all events).
 // Every loaded event counts, whatever the as-of: a picker offers what the data holds.
 std::vector<ValueCount> top_event_property_values(const Model& model, std::string_view event,

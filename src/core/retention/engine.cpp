@@ -232,4 +232,13 @@ RetentionCellUsers retention_cell_users(const Retention& retention, const Retent
     return result;
 }
 
+RetentionCellUsers retention_cohort_users(const Retention& retention, const RetentionContext& ctx) {
+    RetentionCellUsers result;
+    Engine engine(retention, ctx);
+    if (!engine.compile(result.errors)) return result;
+    result.users.append_all(false, ctx.model.users.size());
+    engine.run([&](size_t u, int64_t, uint64_t) { result.users.set(u, true); });
+    return result;
+}
+
 } // namespace segx

@@ -76,5 +76,7 @@ struct RetentionCellUsers {
 };
 RetentionCellUsers retention_cell_users(const Retention& retention, const RetentionContext& ctx, size_t row,
                                         size_t k);
+// The users of every row's cell 0 at once: the users the triangle counts (breakdown.h).
+RetentionCellUsers retention_cohort_users(const Retention& retention, const RetentionContext& ctx);
 
 } // namespace segx

@@ -720,6 +720,11 @@ std::string known_kinds() {
 
 EvalContext audience_eval_context(const RunContext& ctx) { return eval_context_of(funnel_hook(ctx)); }
 
+std::function<bool(const json&, const std::string&, Bitmap*, std::vector<DefinitionError>&)>
+audience_filter_resolver(const RunContext& ctx) {
+    return audience_resolver(ctx);
+}
+
 const Audience* SavedDefinitions::audience(std::string_view id) const {
     for (const Audience& a : audiences)
         if (a.id == id) return &a;

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <new>
 #include <optional>
 #include <string>
@@ -72,6 +73,14 @@ struct RunContext {
 // filter leads back to it is an error naming the chain; levels are kept per funnel for the
 // context's life. The session's builder and every run use this.
 EvalContext audience_eval_context(const RunContext& ctx);
+
+// The audience filter of funnels, retention, lifecycle and the board ({"audience": id} or a
+// group) resolved to its users over this run's model and saved definitions: the engines'
+// `audience` context member, as run_definition gives it (so that a caller running an engine
+// directly, such as the retention breakdown, filters exactly as segx.run does).
+std::function<bool(const nlohmann::json& filter, const std::string& path, Bitmap* users,
+                   std::vector<DefinitionError>& errors)>
+audience_filter_resolver(const RunContext& ctx);
 
 struct RunOptions {
     bool members = false;        // audiences: list the member ids

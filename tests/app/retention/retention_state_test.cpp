@@ -158,3 +158,163 @@ TEST_CASE("curves compared: the draft with each saved audience as its filter") {
     set_compare_audience(st, 0, "");
     CHECK(retention_state_json(f.session, st)["compare"].empty());
 }
+
+TEST_CASE("a breakdown by an attribute: one curve per group, adding up to the draft's triangle") {
+    AppFixture f;
+    RetentionState& st = f.app.retention;
+    st.draft.start.name = "view";
+    st.draft.period = PeriodUnit::Month;
+    retention_changed(st);
+    set_retention_breakdown(st, "country", 2);
+    CHECK(retention_pending(f.session, st));
+    update_app(f.app, kNoBudget);
+    CHECK_FALSE(retention_pending(f.session, st));
+    json s = retention_state_json(f.session, st);
+    const json& b = s["breakdown"];
+    REQUIRE(b["errors"].empty());
+    CHECK(b["attribute"] == "country");
+    REQUIRE(b["groups"].size() >= 2);
+    CHECK(b["groups"].size() <= 4);
+    // Each group's answer is segx.run's for its definition: the draft narrowed by one property rule.
+    uint64_t users = 0;
+    const json& whole = s["answer"]["cohorts"];
+    std::vector<uint64_t> sizes(whole.size(), 0);
+    for (const json& g : b["groups"]) {
+        CHECK(g["answer"] == run(f, g["definition"]));
+        const json& rules = g["definition"]["audience"]["rules"];
+        REQUIRE(rules.size() == 1);
+        CHECK(rules[0]["attribute"] == "country");
+        users += g["users"].get<uint64_t>();
+        uint64_t sum = 0;
+        for (size_t i = 0; i < g["answer"]["cohorts"].size(); ++i) {
+            sizes[i] += g["answer"]["cohorts"][i]["size"].get<uint64_t>();
+            sum += g["answer"]["cohorts"][i]["size"].get<uint64_t>();
+        }
+        CHECK(sum == g["users"]);
+    }
+    CHECK(users == b["total"]);
+    for (size_t i = 0; i < whole.size(); ++i) CHECK(sizes[i] == whole[i]["size"]);
+
+    // A point of a curve opens the users behind it: the group's rule and the complete cells at k.
+    for (size_t gi = 0; gi < b["groups"].size(); ++gi) {
+        const json& answer = b["groups"][gi]["answer"];
+        for (size_t k = 0; k <= 2; ++k) {
+            uint64_t want = 0;
+            bool any = false;
+            for (const json& c : answer["cohorts"])
+                if (k < c["complete"].size() && c["complete"][k] == true && c["size"] > 0)
+                    want += c["counts"][k].get<uint64_t>(), any = true;
+            std::string doc = breakdown_point_audience_json(st, gi, k);
+            CHECK(doc.empty() == !any);
+            if (!doc.empty()) {
+                json a = run(f, json::parse(doc));
+                INFO(a.dump());
+                CHECK(a["size"] == want);
+            }
+        }
+    }
+
+    // Changing the draft finds the groups again; "" ends the breakdown.
+    st.draft.period = PeriodUnit::Week;
+    retention_changed(st);
+    update_app(f.app, kNoBudget);
+    s = retention_state_json(f.session, st);
+    CHECK(s["breakdown"]["groups"][0]["answer"]["period"] == "week");
+    set_retention_breakdown(st, "nope", 2);
+    update_app(f.app, kNoBudget);
+    CHECK(retention_state_json(f.session, st)["breakdown"]["errors"][0]["path"] == "attribute");
+    set_retention_breakdown(st, "", 2);
+    CHECK_FALSE(retention_state_json(f.session, st).contains("breakdown"));
+}
+
+TEST_CASE("a draft still being filled in is not replaced by the saved first") {
+    AppFixture f;
+    RetentionState& st = f.app.retention;
+    st.draft.start.name = "view";
+    retention_changed(st);
+    update_app(f.app, kNoBudget);
+    REQUIRE(f.session.workspace.saved.retentions.size() == 1);
+    // Switching the start to a date attribute empties it: the draft does not read for a while.
+    st.draft.start = RetentionStart{true, ""};
+    retention_changed(st);
+    update_app(f.app, kNoBudget);
+    update_app(f.app, kNoBudget);
+    CHECK(st.draft.start.attribute);
+    CHECK(st.draft.start.name.empty());
+    st.draft.start.name = "signup";
+    retention_changed(st);
+    update_app(f.app, kNoBudget);
+    CHECK(f.session.workspace.saved.retentions[0].start.name == "signup");
+}
+
+TEST_CASE("saved retentions: new, open, rename, duplicate, delete and undo") {
+    AppFixture f;
+    RetentionState& st = f.app.retention;
+    auto& saved = f.session.workspace.saved.retentions;
+    st.draft.start.name = "view";
+    st.draft.name = "Views";
+    retention_changed(st);
+    update_app(f.app, kNoBudget);
+    new_retention_draft(st);
+    update_app(f.app, kNoBudget);
+    CHECK(saved.size() == 1); // not kept until it reads
+    st.draft.start.name = "purchase";
+    st.draft.name = "Buyers";
+    retention_changed(st);
+    update_app(f.app, kNoBudget);
+    REQUIRE(saved.size() == 2);
+    CHECK(saved[0].name == "Buyers"); // the most recently edited first
+    CHECK(saved[0].id != saved[1].id);
+    CHECK(retention_state_json(f.session, st)["saved_id"] == saved[0].id);
+
+    open_saved_retention(f.session, st, 1);
+    update_app(f.app, kNoBudget);
+    CHECK(st.draft.name == "Views");
+    CHECK(saved[0].name == "Views");
+    CHECK(st.run.answer == run(f, retention_json(st.draft)));
+
+    const uint64_t before = f.session.workspace.revision;
+    CHECK_FALSE(rename_saved_retention(f.session, st, 0, ""));
+    REQUIRE(rename_saved_retention(f.session, st, 0, "Viewers"));
+    update_app(f.app, kNoBudget);
+    CHECK(f.session.workspace.revision > before);
+    CHECK(st.draft.name == "Viewers");
+    CHECK(saved[0].name == "Viewers");
+    REQUIRE(rename_saved_retention(f.session, st, 1, "Purchasers")); // not the open one
+    update_app(f.app, kNoBudget);
+    CHECK(st.draft.name == "Viewers");
+
+    duplicate_saved_retention(f.session, 1);
+    REQUIRE(saved.size() == 3);
+    CHECK(saved[2].name == "Purchasers (copy)");
+    CHECK(saved[2].start.name == "purchase");
+
+    // Deleting the open one opens the next; undo brings it back, open again.
+    const std::string id = saved[0].id;
+    delete_saved_retention(f.session, st, 0);
+    update_app(f.app, kNoBudget);
+    REQUIRE(saved.size() == 2);
+    CHECK(st.draft.name == "Purchasers");
+    CHECK(retention_state_json(f.session, st)["can_undo_delete"] == true);
+    REQUIRE(undo_delete_retention(f.session, st));
+    update_app(f.app, kNoBudget);
+    REQUIRE(saved.size() == 3);
+    CHECK(saved[0].id == id);
+    CHECK(st.draft.name == "Viewers");
+    CHECK_FALSE(undo_delete_retention(f.session, st));
+
+    // Deleting another leaves the draft; deleting all leaves a new draft.
+    delete_saved_retention(f.session, st, 2);
+    update_app(f.app, kNoBudget);
+    CHECK(st.draft.name == "Viewers");
+    delete_saved_retention(f.session, st, 1);
+    delete_saved_retention(f.session, st, 0);
+    update_app(f.app, kNoBudget);
+    CHECK(saved.empty());
+    CHECK(st.draft.start.name.empty());
+    // The workspace text keeps what the rail shows, for a reload.
+    undo_delete_retention(f.session, st);
+    update_app(f.app, kNoBudget);
+    CHECK(json::parse(workspace_json(f.session.workspace))["retentions"].size() == 1);
+    CHECK(st.draft.name == "Viewers");
+}

@@ -4,7 +4,10 @@
 // users in the builder: a `retention` rule whose size is the cell's count), a lifecycle bar
 // segment and a board group
 // clicked open their `lifecycle` audiences in the builder (the group's size is the board's
-// pool), and "Copy SQL" puts each definition's statement on the clipboard.
+// pool), and "Copy SQL" puts each definition's statement on the clipboard. A breakdown by an
+// attribute draws one curve per group, each segx.run's answer for the definition restricted to
+// the group; a point is hovered and clicked open. Saved retentions are renamed, deleted and
+// restored in the rail.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -88,6 +91,143 @@ describe('the Retention and Lifecycle tabs', () => {
     for (let k = 0; k < 50 && !sql.startsWith('-- segx retention'); ++k) sql = await page.evaluate(() => navigator.clipboard.readText()), await frames(page);
     assert.match(sql, /^-- segx retention "Retention" \(month, exact, 12 periods, 13 cohorts\)/);
     assert.deepEqual(page.problems(), []);
+  });
+
+  test('retention: a breakdown by country as curves (segx.run per group), a point hovered and opened', async () => {
+    const page = await env.openPage();
+    await settle(page);
+    await clickWidget(page, 'Retention');
+    await pick(page, '##retention.start.event', 'page_v', 'page_view');
+    await clickWidget(page, '##retention.period');
+    await clickWidget(page, 'month##retention.period');
+    await pick(page, '##retention.breakdown.attribute', 'countr', 'country');
+    const done = (t) => t.retention.answer?.period === 'month' && t.retention.breakdown?.groups.length > 0 &&
+      t.retention.breakdown.groups.every((g) => g.answer?.period === 'month');
+    let s = await stateWhen(page, done);
+    const r = s.retention;
+    const b = r.breakdown;
+    assert.ok(done(s), JSON.stringify(b));
+    assert.deepEqual(b.errors, []);
+    assert.equal(b.attribute, 'country');
+    assert.equal(b.top, 5);
+    const values = b.groups.filter((g) => g.row === 'value');
+    assert.ok(values.length >= 2 && values.length <= 5, JSON.stringify(b.groups.map((g) => g.value)));
+    for (let i = 1; i < values.length; ++i) assert.ok(values[i - 1].users >= values[i].users);
+    // Each curve is segx.run's answer for the same definition restricted to the group.
+    const ruleOf = (g) => g.row === 'value' ? { kind: 'property', attribute: 'country', op: 'eq', value: g.value }
+      : g.row === 'other' ? { kind: 'property', attribute: 'country', op: 'not_in', values: values.map((v) => v.value) }
+        : { kind: 'property', attribute: 'country', op: 'is_not_set' };
+    const sizes = r.answer.cohorts.map(() => 0);
+    let users = 0;
+    for (const g of b.groups) {
+      const def = { ...r.definition, audience: { match: 'all', rules: [ruleOf(g)] } };
+      assert.deepEqual(g.definition, def);
+      assert.deepEqual(g.answer, await run(page, def));
+      g.answer.cohorts.forEach((c, i) => (sizes[i] += c.size));
+      assert.equal(g.answer.cohorts.reduce((n, c) => n + c.size, 0), g.users);
+      users += g.users;
+    }
+    // The groups add up to the whole triangle, cohort by cohort.
+    assert.equal(users, b.total);
+    assert.deepEqual(sizes, r.answer.cohorts.map((c) => c.size));
+
+    // The point farthest from the other curves (so the mouse names one curve), k >= 1.
+    const means = b.groups.map((g) => g.answer.mean);
+    let best = null;
+    for (let gi = 0; gi < means.length; ++gi)
+      for (let k = 1; k < means[gi].length; ++k) {
+        if (typeof means[gi][k] !== 'number') continue;
+        const gap = Math.min(...means.map((m, j) => (j === gi || typeof m[k] !== 'number' ? 1 : Math.abs(m[k] - means[gi][k]))));
+        if (!best || gap > best.gap) best = { gi, k, gap };
+      }
+    assert.ok(best, JSON.stringify(means));
+    const { gi, k } = best;
+    const complete = b.groups[gi].answer.cohorts.filter((c) => c.complete[k]);
+    const returned = complete.reduce((n, c) => n + c.counts[k], 0);
+    const cohortUsers = complete.reduce((n, c) => n + c.size, 0);
+    assert.ok(Math.abs(returned / cohortUsers - means[gi][k]) < 1e-12);
+
+    // Scroll the results (the wheel over the triangle, whose rows all fit) until the point is in
+    // view, then hover it.
+    const point = `##retention.breakdown.${gi}.${k}`;
+    const cell = await page.evaluate(() => window.segx.widgetRect('##retention.cell.0.0'));
+    await page.mouse.move(cell.x + cell.w / 2, cell.y + cell.h / 2);
+    for (let i = 0; i < 20; ++i) {
+      const rect = await page.evaluate((l) => window.segx.widgetRect(l), point);
+      if (rect?.visible) break;
+      await page.mouse.wheel(0, 200);
+      await frames(page, 3);
+    }
+    for (let i = 0; i < 3; ++i) await page.mouse.wheel(0, 200), await frames(page, 2); // the whole chart in view
+    const rect = await page.evaluate((l) => window.segx.widgetRect(l), point);
+    assert.ok(rect?.visible, `${point} is drawn: ${JSON.stringify(rect)}`);
+    await page.mouse.move(rect.x + rect.w / 2, rect.y + rect.h / 2);
+    await frames(page, 3);
+    const hover = (await page.evaluate(() => window.segx.state('retention'))).breakdown.hover;
+    const fmt = (n) => n.toLocaleString('en-US');
+    assert.ok(hover.includes(`> ${b.groups[gi].value ?? ''}`), hover);
+    assert.ok(hover.includes(`(${fmt(returned)} of ${fmt(cohortUsers)} users, complete cohorts)`), hover);
+    await page.screenshot({ path: join(artifacts, 'retention_breakdown.png') });
+
+    // A click opens the users behind the point: the group's rule and the complete cells at k.
+    await clickWidget(page, point);
+    s = await stateWhen(page, (t) => t.audience.definition.root.rules[0]?.kind === 'property' && t.audience.size !== undefined);
+    const rules = s.audience.definition.root.rules;
+    assert.deepEqual(rules[0], ruleOf(b.groups[gi]));
+    assert.equal(rules[1].kind, 'group');
+    assert.deepEqual(rules[1].rules.map((c) => [c.kind, c.cohort, c.period]), complete.filter((c) => c.size > 0).map((c) => ['retention', c.start, k]));
+    assert.equal(s.audience.size, returned);
+    assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
+
+  test('saved retentions in the rail: kept as edited, renamed, a new one, deleted and restored by Undo', async () => {
+    const page = await env.openPage();
+    await settle(page);
+    await clickWidget(page, 'Retention');
+    await pick(page, '##retention.start.event', 'page_v', 'page_view');
+    let s = await stateWhen(page, (t) => t.saved.retentions.length === 1 && t.retention.saved_id);
+    const first = s.saved.retentions[0].id;
+    assert.equal(s.retention.saved_id, first);
+    assert.equal(s.retention.definition.id, first);
+
+    // Rename in the rail: the field opens with the name selected; Enter takes the new one.
+    await clickWidget(page, `Rename##${first}`);
+    await frames(page, 2);
+    await page.keyboard.type('Weekly views');
+    await page.keyboard.press('Enter');
+    s = await stateWhen(page, (t) => t.saved.retentions[0]?.name === 'Weekly views');
+    assert.equal(s.saved.retentions[0].name, 'Weekly views');
+    assert.equal(s.retention.definition.name, 'Weekly views');
+
+    // A new retention: kept once it reads, first in the rail.
+    await clickWidget(page, 'New##retention');
+    await pick(page, '##retention.start.event', 'purch', 'purchase');
+    s = await stateWhen(page, (t) => t.saved.retentions.length === 2);
+    const second = s.saved.retentions[0].id;
+    assert.notEqual(second, first);
+    assert.deepEqual(s.retention.definition.start, { event: 'purchase' });
+    await page.screenshot({ path: join(artifacts, 'retention_rail.png') });
+
+    // Delete the open one: the next opens; Undo restores it and opens it again.
+    await clickWidget(page, `Delete##${second}`);
+    s = await stateWhen(page, (t) => t.saved.retentions.length === 1 && t.retention.definition.id === first);
+    assert.deepEqual(s.saved.retentions.map((x) => x.id), [first]);
+    assert.deepEqual(s.retention.definition.start, { event: 'page_view' });
+    assert.equal(s.retention.can_undo_delete, true);
+    await clickWidget(page, 'Undo delete of "Retention"');
+    s = await stateWhen(page, (t) => t.saved.retentions.length === 2 && t.retention.definition.id === second);
+    assert.deepEqual(s.saved.retentions.map((x) => x.id), [second, first]);
+    assert.deepEqual(s.retention.answer, await run(page, s.retention.definition));
+
+    // Kept in the stored workspace: both come back after a reload, the last edited open.
+    await page.reload();
+    await page.evaluate(() => window.segx.ready());
+    s = await settle(page);
+    s = await stateWhen(page, (t) => t.retention.definition.id === second);
+    assert.deepEqual(s.saved.retentions.map((x) => x.name), ['Retention', 'Weekly views']);
+    assert.deepEqual(page.problems(), []);
+    await page.close();
   });
 
   test('lifecycle: the bars and the board are segx.run\'s; a segment and a group open audiences', async () => {
