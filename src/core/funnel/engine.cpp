@@ -554,7 +554,8 @@ private:
             const size_t s = step_slot_[k];
             l[k] = postings_[s], b[k] = starts_[s][u], n[k] = starts_[s][u + 1];
         }
-        int best = 0;
+        int best = 0, steps = 0; // steps: those with an event of their name (a bound on levels)
+        for (size_t k = 0; k < S_; k++) steps += n[k] != b[k];
         uint32_t best_row = UINT32_MAX;
         int64_t buffers[2][kMaxFunnelSteps];
         int64_t *earliest = buffers[0], *best_earliest = buffers[1]; // swapped, not copied
@@ -563,23 +564,26 @@ private:
             for (size_t k = 0; k < S_; k++) cursor[k] = b[k];
             for (size_t p = b[a]; p < n[a]; p++) {
                 const uint32_t r = l[a][p];
-                if (size_t(best) == S_ && r > best_row) break; // nothing better further on
+                if (best == steps && r > best_row) break; // nothing better further on
                 const int64_t t = time[r];
                 if (t > ctx_.as_of_us) break;
                 if (!in_entry(t) || !step_matches(a, r)) continue;
                 const int64_t end = std::min(add_saturated(t, window_us_), ctx_.as_of_us);
-                int level = 0;
+                int level = 0, live = 0; // live: steps with a matching event at or after t
                 for (size_t k = 0; k < S_; k++) {
                     const uint32_t* lk = l[k];
                     size_t c = cursor[k];
                     while (c < n[k] && (time[lk[c]] < t || !step_matches(k, lk[c]))) c++;
                     cursor[k] = c;
+                    live += c < n[k];
                     if (c < n[k] && time[lk[c]] <= end) earliest[level++] = time[lk[c]];
                 }
                 if (level > best || (level == best && r < best_row)) {
                     best = level, best_row = r;
                     std::swap(earliest, best_earliest);
                 }
+                // Later anchors of this list reach `live` steps at most, with later rows.
+                if (live < best || (live == best && best_row <= r)) break;
             }
         }
         if (best == 0) return 0;
