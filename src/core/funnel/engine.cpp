@@ -4,7 +4,6 @@
 #include "core/lang/predicate.h"
 #include "core/lang/window.h"
 #include "core/model/event_index.h"
-#include "core/time/civil.h"
 #include "core/time/parse.h"
 
 #include <algorithm>
@@ -284,27 +283,10 @@ public:
                 continue;
             }
             if (filter_ && (u >= filter_->size || !filter_->get(u))) continue;
-            rows_only_ = false;
             const int level = unordered ? user_unordered(u) : user_ordered(u);
             if (level == 0) continue;
             levels[u] = uint8_t(level);
-            if (rows_only_ && level >= 2) { // its times are read below
-                later_users_.push_back(uint32_t(u));
-                later_rows_.insert(later_rows_.end(), rows_, rows_ + level);
-                continue;
-            }
             visit(u, level, times_, first_row_);
-        }
-        // The counted attempts' times that user_by_blocks left as rows: read in one tight loop,
-        // whose loads do not wait for one another (interleaved with the matching, each was a
-        // cache miss the walk stalled on). Users keep their order among themselves.
-        const int64_t* time = m.events.time.data();
-        for (size_t i = 0, at = 0; i < later_users_.size(); i++) {
-            const uint32_t u = later_users_[i];
-            const int level = levels[u];
-            for (int k = 0; k < level; k++) times_[k] = time[later_rows_[at + size_t(k)]];
-            visit(u, level, times_, size_t(later_rows_[at]));
-            at += size_t(level);
         }
     }
 
@@ -332,20 +314,12 @@ private:
         for (size_t s = 0; s < codes.size(); s++) {
             starts_[s] = starts[s];
             postings_[s] = index->rows.data() + index->first(codes[s]);
-            days_[s] = index->day.data() + index->first(codes[s]);
         }
         // Step 1's filters, entry range and as-of admit every event of its name: a user's
         // first one starts an attempt, no time read needed to know it.
         const uint32_t c0 = codes[step_slot_[0]];
         any_start_ = steps_.predicates[0].empty() && index->count(c0) > 0 && in_entry(index->min_time[c0]) &&
                      in_entry(index->max_time[c0]) && index->max_time[c0] <= ctx_.as_of_us;
-        // Blocks (user_by_blocks) also need every step's events at or before as-of, so that
-        // a window's end is t1 + W alone.
-        blocks_ = any_start_ && f_.order == FunnelOrder::Ordered && f_.exclusions.empty();
-        for (size_t k = 0; k < S_; k++) {
-            const uint32_t c = codes[step_slot_[k]];
-            blocks_ = blocks_ && (index->count(c) == 0 || index->max_time[c] <= ctx_.as_of_us);
-        }
     }
 
     bool in_entry(int64_t t) const { return t >= entry_lo_ && t <= entry_hi_; }
@@ -389,7 +363,6 @@ private:
             }
             return 0;
         }
-        if (blocks_) return user_by_blocks(l, n, cursor);
         const size_t X = f_.exclusions.size();
         size_t xcursor[kMaxFunnelExclusions];
         std::fill(xcursor, xcursor + X, size_t(0));
@@ -464,83 +437,6 @@ private:
         return best;
     }
 
-    // Ordered, without exclusions, when every step-1 event starts an attempt (any_start_): the
-    // starts before the first step-2 event after them form a block whose attempts all have the
-    // same matches from step 2 on (the earliest ones after any of them), so their levels grow
-    // with their start time alone. Per block, only the last start is matched; the earliest start
-    // reaching its level is looked for only when that level beats the best. The step-1 events
-    // within a block are never read, but for their rows.
-    int user_by_blocks(const uint32_t* const* l, const size_t* n, size_t* cursor) {
-        const uint32_t* l0 = l[0];
-        const uint16_t* d[kMaxFunnelSteps];
-        for (size_t k = 0; k < S_; k++) d[k] = days_[step_slot_[k]];
-        const size_t n0 = n[0];
-        size_t at[kMaxFunnelSteps]; // the block's matches: positions in each step's postings
-        int best = 0;
-        size_t p = cursor[0];
-        while (p < n0 && size_t(best) < S_) {
-            // Step 2's first event after start p, and the block: the starts before it.
-            size_t c = cursor[1];
-            while (c < n[1] && (l[1][c] <= l0[p] || !step_matches(1, l[1][c]))) c++;
-            cursor[1] = c;
-            if (c >= n[1]) { // no step 2 after this start nor any later one: level 1 at most
-                if (best == 0) best = 1, first_row_ = l0[p];
-                break;
-            }
-            size_t q = p;
-            while (q + 1 < n0 && l0[q + 1] < l[1][c]) q++;
-            // The block's matches from step 2 on, as far as the last start's window reaches.
-            at[1] = c;
-            size_t level = 1;
-            bool exhausted = false;
-            for (size_t k = 1; k < S_; k++) {
-                if (k > 1) {
-                    size_t ck = cursor[k];
-                    const uint32_t prev = l[k - 1][at[k - 1]];
-                    while (ck < n[k] && (l[k][ck] <= prev || !step_matches(k, l[k][ck]))) ck++;
-                    cursor[k] = ck;
-                    if (ck >= n[k]) {
-                        exhausted = true;
-                        break;
-                    }
-                    at[k] = ck;
-                }
-                if (!reaches(d[0][q], l0[q], d[k][at[k]], l[k][at[k]])) break;
-                level++;
-            }
-            if (int(level) > best) {
-                best = int(level);
-                // The earliest start of the block whose window reaches the last matched step.
-                size_t e = p;
-                if (level > 1) {
-                    const size_t k = level - 1;
-                    while (e < q && !reaches(d[0][e], l0[e], d[k][at[k]], l[k][at[k]])) e++;
-                }
-                rows_[0] = l0[e];
-                for (size_t k = 1; k < level; k++) rows_[k] = l[k][at[k]];
-                rows_only_ = true;
-                first_row_ = l0[e];
-            }
-            // Later blocks' matches lie at or after these: none reaches past an exhausted step.
-            if (exhausted && size_t(best) >= level) break;
-            p = q + 1;
-        }
-        return best;
-    }
-
-    // Whether the event of row rb lies at or before W after that of row ra, given their stored
-    // days (EventIndex::day): whole days settle it unless the edge falls within a day of them
-    // (or a day is clamped); then the exact times, which most checks thus never read.
-    bool reaches(uint16_t da, uint32_t ra, uint16_t db, uint32_t rb) const {
-        if (da != EventIndex::kLastDay && db != EventIndex::kLastDay) {
-            const int64_t dd = int64_t(db) - int64_t(da);
-            if ((dd + 1) * kMicrosPerDay <= window_us_) return true;  // rb - ra < (dd + 1) days
-            if ((dd - 1) * kMicrosPerDay >= window_us_) return false; // rb - ra > (dd - 1) days
-        }
-        const int64_t* time = ctx_.model.events.time.data();
-        return time[rb] <= add_saturated(time[ra], window_us_);
-    }
-
     // Unordered: an anchor's level depends on its time t alone (the steps with a matching event
     // in [t, min(t + W, as-of)]), so anchors are taken step list by step list, each in time
     // order, with one forward-only cursor per step (the first matching event at or after t),
@@ -607,15 +503,10 @@ private:
     size_t step_slots_ = 0;
     const uint32_t* starts_[2 * 32] = {};
     const uint32_t* postings_[2 * 32] = {};
-    const uint16_t* days_[2 * 32] = {}; // per slot, its postings' days (EventIndex::day)
     std::vector<std::vector<uint32_t>> scratch_;
     size_t step_slot_[kMaxFunnelSteps] = {}, excl_slot_[kMaxFunnelExclusions] = {};
-    bool any_start_ = false, blocks_ = false;
+    bool any_start_ = false;
     int64_t times_[kMaxFunnelSteps] = {}; // the counted attempt's step times
-    // ... or, from user_by_blocks, its rows (rows_only_), whose times run() reads after the walk.
-    uint32_t rows_[kMaxFunnelSteps] = {};
-    bool rows_only_ = false;
-    std::vector<uint32_t> later_users_, later_rows_;
     size_t first_row_ = 0;
 
 public:
