@@ -2,7 +2,7 @@
 //
 //   node tests/bench/suite.mjs [--events 1000000,10000000] [--runs 5]
 //                              [--seed 42] [--out build/bench/suite.json]
-//                              [--tasks funnel] [--native-duck no] [--duck-runs N]
+//                              [--tasks funnel] [--native-duck no] [--duck-runs N] [--settle S]
 //
 // For each size (users = events / 10; data/generate.mjs, cached under build/bench-data/ with a
 // manifest of the generator's hash), the same six definitions — a 4-rule audience, a 4-step
@@ -32,7 +32,8 @@
 // DuckDB (1t, 2t). Beside each core figure, the first run's (after the load, a funnel's first
 // run also builds the event index's per-user starts of its names: see event_index.h). When
 // DuckDB-wasm fails (at 10M events it may run out of memory in the page), its cells say so and
-// the rest is still measured and printed. --duck-runs (default --runs) caps DuckDB-wasm's runs.
+// the rest is still measured and printed. --duck-runs (default --runs) caps DuckDB-wasm's runs;
+// --settle S waits S seconds after the load before timing (the page keeps the files meanwhile).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -45,7 +46,7 @@ import { startBrowser } from '../web/support/browser_env.mjs';
 import { repo, startCore, startDuckDB } from '../web/support/node_env.mjs';
 import { ensureShopFiles, median } from './shop.mjs';
 
-const kUsage = 'usage: node tests/bench/suite.mjs [--events 1000000,10000000] [--runs 5] [--seed 42] [--out build/bench/suite.json] [--tasks funnel,...] [--native-duck no] [--duck-runs N]';
+const kUsage = 'usage: node tests/bench/suite.mjs [--events 1000000,10000000] [--runs 5] [--seed 42] [--out build/bench/suite.json] [--tasks funnel,...] [--native-duck no] [--duck-runs N] [--settle S]';
 function parseArgs(argv) {
   const o = { events: [1_000_000, 10_000_000], runs: 5, seed: 42, out: join(repo, 'build/bench/suite.json'), tasks: null, nativeDuck: true };
   for (let i = 0; i < argv.length; i += 2) {
@@ -57,9 +58,11 @@ function parseArgs(argv) {
     else if (k === '--tasks') o.tasks = String(v).split(',');
     else if (k === '--native-duck' && (v === 'yes' || v === 'no')) o.nativeDuck = v === 'yes';
     else if (k === '--duck-runs') o.duckRuns = Number(v);
+    else if (k === '--settle') o.settle = Number(v);
     else throw new Error(`${kUsage}\n(unknown ${k})`);
   }
   o.duckRuns ??= o.runs;
+  o.settle ??= 0;
   for (const n of [...o.events, o.runs, o.seed, o.duckRuns]) if (!Number.isInteger(n) || n < 1) throw new Error(`${kUsage}\n(expected whole numbers ≥ 1)`);
   return o;
 }
@@ -134,6 +137,9 @@ async function inChromium(dir) {
     });
     for (const r of load.results) if (!r.ok) throw new Error(`chromium: ${r.name}: ${r.error}`);
     log(`chromium: loaded in ${(load.ms / 1000).toFixed(1)} s (${load.overview.events} events)`);
+    // After a load the page keeps the files in the browser's storage in the background: --settle
+    // seconds let that finish before anything is timed.
+    if (opts.settle > 0) await page.waitForTimeout(opts.settle * 1000);
     // DuckDB-wasm's own read of the events file (the load's yardstick; not with --tasks, which
     // measures analyses only: at 10M events it is a second copy of the data in the page).
     const duckRead = opts.tasks ? { registerMs: NaN, ctasMs: NaN } : await page.evaluate(async () => {
@@ -175,7 +181,9 @@ async function inChromium(dir) {
           duck.push(r.ms);
           if (k === 0) rows = r;
         } catch (e) {
-          dbError = String(e.message ?? e).split('\n')[0];
+          // The page's last message says why (e.g. the users/events views could not be made).
+          const said = await page.evaluate(async () => (await window.segx.state()).messages?.slice(-1)[0] ?? null).catch(() => null);
+          dbError = String(e.message ?? e).split('\n')[0] + (said ? `; the page said: ${JSON.stringify(said)}` : '');
           log(`chromium: ${task.name}: DuckDB-wasm failed: ${dbError}`);
         }
       }
