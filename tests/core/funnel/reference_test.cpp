@@ -351,10 +351,10 @@ TEST_CASE("the engine equals the literal reference on random users, every mode")
 }
 
 TEST_CASE("windows of hours and days over events days apart; many users") {
-    // Ordered funnels decide most windows on the index's whole days (engine.cpp, reaches) and
-    // compute percentiles of many values by a histogram (duration_stats): events 6 hours apart
-    // over a week, windows that end exactly on an event or a day edge, and two rounds of
-    // 12 000 users, so that thousands of users reach each step.
+    // Windows that end exactly on an event or a day edge over events 6 hours apart for a week,
+    // funnels whose every step-1 event can start (no entry, no step-1 filter: the engine then
+    // reads no time for users without a step 2), and two rounds of 12 000 users, so that
+    // thousands of users reach each step (percentiles by histogram: duration_stats).
     std::mt19937 rng(20261204);
     const FunnelOrder orders[] = {FunnelOrder::Ordered, FunnelOrder::Strict, FunnelOrder::Unordered};
     const int64_t hour = 3600 * S;
@@ -373,7 +373,7 @@ TEST_CASE("windows of hours and days over events days apart; many users") {
                     f.entry->from = f.entry->from.empty() ? "" : "2024-01-02T00:00:00Z";
                     f.entry->to = f.entry->to.empty() ? "" : "2024-01-05T12:00:00Z";
                 }
-                if (i % 2 == 0) { // what lets ordered funnels match by blocks (engine.cpp)
+                if (i % 2 == 0) { // every step-1 event can start (engine.cpp, any_start_)
                     f.exclusions.clear();
                     f.steps[0].where.clear();
                     f.entry.reset();
