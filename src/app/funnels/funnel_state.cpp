@@ -7,6 +7,7 @@
 #include "core/run/run.h"
 
 #include <algorithm>
+#include <array>
 #include <memory>
 
 namespace segx {
@@ -74,20 +75,42 @@ static void start_evaluation(Session& session, FunnelState& st, const EvalInputs
 }
 
 // The comparison's two runs, once the draft's own answer is up to date (so each edit runs the
-// engine at most three times, never per frame).
-static void update_compare(Session& session, FunnelState& st, const EvalInputs& inputs) {
+// engine at most three times, never per frame), as a job: one side per step, within the frame's
+// budget like the draft's evaluation; the answers change together when both sides are done.
+static bool compare_pending(const FunnelState& st, const EvalInputs& inputs) {
+    const FunnelState::Compare& c = st.compare;
+    return c.evaluated_for != inputs || c.evaluated_revision != c.revision;
+}
+
+static void update_compare(Session& session, FunnelState& st, const EvalInputs& inputs, double budget_ms) {
     FunnelState::Compare& c = st.compare;
-    if (c.evaluated_for == inputs && c.evaluated_revision == c.revision) return;
-    c.evaluated_for = inputs, c.evaluated_revision = c.revision;
-    RunContext ctx{session.model, session.as_of_us(), session.model_generation, &session.workspace.saved,
-                   &session.audience_cache};
-    for (int side = 0; side < 2; side++) {
-        c.answers[side] = nullptr;
-        if (c.ids[side].empty() || !st.errors.empty()) continue;
-        json doc = funnel_json(st.draft);
-        doc["audience"] = {{"audience", c.ids[side]}};
-        c.answers[side] = run_definition(ctx, doc, RunOptions{});
+    if (!compare_pending(st, inputs)) {
+        c.job = Job{};
+        return;
     }
+    if (!c.job.active() || c.job_for != inputs || c.job_revision != c.revision) {
+        c.job = Job{};
+        c.job_for = inputs, c.job_revision = c.revision;
+        auto answers = std::make_shared<std::array<json, 2>>();
+        for (int side = 0; side < 2; side++) {
+            if (c.ids[side].empty() || !st.errors.empty()) continue;
+            // A snapshot of the definition: the tab may change it before the step runs.
+            json doc = funnel_json(st.draft);
+            doc["audience"] = {{"audience", c.ids[side]}};
+            c.job.steps.push_back([&session, answers, side, doc = std::move(doc)] {
+                RunContext ctx{session.model, session.as_of_us(), session.model_generation,
+                               &session.workspace.saved, &session.audience_cache};
+                (*answers)[size_t(side)] = run_definition(ctx, doc, RunOptions{});
+            });
+        }
+        const uint64_t revision = c.revision;
+        c.job.steps.push_back([&st, answers, inputs, revision] {
+            FunnelState::Compare& done = st.compare;
+            for (int side = 0; side < 2; side++) done.answers[side] = std::move((*answers)[size_t(side)]);
+            done.evaluated_for = inputs, done.evaluated_revision = revision;
+        });
+    }
+    c.job.step(budget_ms);
 }
 
 void set_compare_audience(FunnelState& st, int side, const std::string& audience_id) {
@@ -145,7 +168,7 @@ void update_funnel(Session& session, FunnelState& st, double budget_ms) {
     EvalInputs inputs = funnel_inputs(session, st);
     if (st.evaluated && st.evaluated_for == inputs) {
         st.job = Job{};
-        update_compare(session, st, inputs);
+        update_compare(session, st, inputs, budget_ms);
         return;
     }
     if (!st.job.active() || st.job_for != inputs) start_evaluation(session, st, inputs);
@@ -190,6 +213,8 @@ json funnel_state_json(const Session& session, const FunnelState& st) {
             {"progress", pending ? st.job.progress() : 1.0f},
             {"can_undo_delete", !st.deleted.empty()},
             {"compare", compare_json(st)},
+            {"comparing", !pending && compare_pending(st, funnel_inputs(session, st)) &&
+                              (!st.compare.ids[0].empty() || !st.compare.ids[1].empty())},
             {"hover", st.hover}};
 }
 

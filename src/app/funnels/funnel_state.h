@@ -48,13 +48,18 @@ struct FunnelState {
     std::vector<Deleted> deleted; // newest last; "Undo" restores the last one
 
     // "Two audiences side by side": the draft run once per chosen saved audience (its audience
-    // filter replaced by {"audience": id}); "" = not chosen. Answered with the draft's inputs.
+    // filter replaced by {"audience": id}); "" = not chosen. Answered with the draft's inputs,
+    // off the frame like the draft's own evaluation: a job of one step per side, the answers
+    // replaced together when both are done.
     struct Compare {
         std::string ids[2];
         uint64_t revision = 1; // bumped when `ids` change
         EvalInputs evaluated_for;
         uint64_t evaluated_revision = 0;
         nlohmann::json answers[2]; // segx.run's answer for each side (null: not chosen)
+        Job job;
+        EvalInputs job_for;
+        uint64_t job_revision = 0;
     } compare;
 
     std::string hover; // the tooltip of the grouped bar under the mouse ("": none), for state()

@@ -3,6 +3,7 @@
 #include "core/lang/names.h"
 #include "core/lang/predicate.h"
 #include "core/lang/window.h"
+#include "core/model/event_index.h"
 #include "core/time/parse.h"
 
 #include <algorithm>
@@ -13,41 +14,13 @@ namespace segx {
 
 namespace {
 
-inline int lowest_bit(uint32_t x) {
-#if defined(__GNUC__) || defined(__clang__)
-    return __builtin_ctz(x);
-#else
-    int k = 0;
-    while (!(x & 1u)) x >>= 1, k++;
-    return k;
-#endif
-}
-
 inline int64_t add_saturated(int64_t a, int64_t b) { // b >= 0
     return a > INT64_MAX - b ? INT64_MAX : a + b;
 }
 
-// Steps (or exclusions) compiled against the model: per event code, the items of that name
-// without filters (their bit is set by the code alone) and those with filters (tested per row).
+// Steps (or exclusions) compiled against the model: per item, its filters (empty: none).
 struct Matcher {
-    std::vector<uint32_t> direct, filtered; // per event code, a bit per item
     std::vector<std::vector<ColumnPredicate>> predicates;
-
-    uint32_t mask(uint32_t code, size_t row) const {
-        if (code >= direct.size()) return 0;
-        uint32_t m = direct[code];
-        for (uint32_t f = filtered[code]; f != 0; f &= f - 1) {
-            const int k = lowest_bit(f);
-            bool hit = true;
-            for (const ColumnPredicate& p : predicates[size_t(k)])
-                if (!predicate_row(p, row)) {
-                    hit = false;
-                    break;
-                }
-            if (hit) m |= 1u << k;
-        }
-        return m;
-    }
 };
 
 // Adds item `i` (event `event` with `where`) at `path` (".event", ".where[j]...").
@@ -55,17 +28,9 @@ void compile_item(const Model& model, size_t i, const std::string& event,
                   const std::vector<EventFilter>& where, const std::string& path,
                   std::vector<DefinitionError>& errors, Matcher& m) {
     m.predicates.resize(std::max(m.predicates.size(), i + 1));
-    bool filters_ok = compile_event_filters(model.events.properties, where, path, errors, &m.predicates[i]);
-    std::optional<uint32_t> code = model.event_names.find(event);
-    if (!code) {
+    compile_event_filters(model.events.properties, where, path, errors, &m.predicates[i]);
+    if (!model.event_names.find(event))
         errors.push_back(DefinitionError{child_path(path, "event"), unknown_event(event, model.event_names)});
-        return;
-    }
-    if (!filters_ok) return;
-    if (m.predicates[i].empty())
-        m.direct[*code] |= 1u << i;
-    else
-        m.filtered[*code] |= 1u << i;
 }
 
 // A definition built in code skips the reader: the limits the engine relies on, checked again.
@@ -174,27 +139,80 @@ private:
     std::vector<uint64_t> not_set_;
 };
 
-// Reorders `values`: the four percentiles by selection (nth_element on shrinking ranges), as
-// the nearest ranks of a sort would give them, in O(n) rather than a full sort.
+// The four percentiles (nearest ranks, as a sort would give them) without sorting: a
+// histogram of the values' top 16 bits above the least value finds the bucket holding each
+// rank, and only those buckets' values are selected among (nth_element). Two passes over the
+// values instead of a comparison sort or four nth_element passes (the funnel's statistics cost
+// more than its matching before this). Few values: nth_element on shrinking ranges.
 DurationStats duration_stats(std::vector<int64_t>& values) {
     DurationStats s;
     const size_t n = values.size();
     s.users = n;
     if (n == 0) return s;
     double sum = 0;
-    for (int64_t v : values) sum += double(v);
+    int64_t lo = values[0], hi = values[0];
+    for (int64_t v : values) {
+        sum += double(v);
+        lo = std::min(lo, v), hi = std::max(hi, v);
+    }
     s.mean = sum / double(n) / 1e6;
     std::optional<double>* out[] = {&s.p25, &s.median, &s.p75, &s.p90};
     const int percents[] = {25, 50, 75, 90};
-    auto lo = values.begin();
+    size_t rank[4]; // 0-based
+    for (int i = 0; i < 4; i++) rank[i] = std::max<size_t>((size_t(percents[i]) * n + 99) / 100, 1) - 1;
+    if (n < 4096) {
+        auto from = values.begin();
+        for (int i = 0; i < 4; i++) {
+            const auto at = values.begin() + std::ptrdiff_t(rank[i]);
+            std::nth_element(from, at, values.end());
+            *out[i] = double(*at) / 1e6;
+            from = at;
+        }
+        return s;
+    }
+    const uint64_t range = uint64_t(hi) - uint64_t(lo);
+    int bits = 0;
+    while (bits < 64 && (range >> bits) != 0) bits++;
+    const int shift = std::max(bits - 16, 0);
+    std::vector<uint32_t> count(size_t(1) << 16, 0);
+    for (int64_t v : values) count[(uint64_t(v) - uint64_t(lo)) >> shift]++;
+    uint64_t bucket[4], before[4]; // each rank's bucket, and the values in buckets below it
+    for (int i = 0, b = 0; i < 4; i++) {
+        uint64_t below = i == 0 ? 0 : before[i - 1];
+        if (i > 0) b = int(bucket[i - 1]);
+        while (below + count[size_t(b)] <= rank[i]) below += count[size_t(b++)];
+        bucket[i] = uint64_t(b), before[i] = below;
+    }
+    std::vector<int64_t> in[4]; // the values of each distinct rank's bucket
+    int owner[4];               // rank i selects among in[owner[i]]
     for (int i = 0; i < 4; i++) {
-        size_t rank = (size_t(percents[i]) * n + 99) / 100; // ceil(p·n/100), as nearest_rank
-        const auto at = values.begin() + std::ptrdiff_t(std::max<size_t>(rank, 1) - 1);
-        std::nth_element(lo, at, values.end());
+        owner[i] = i;
+        for (int j = 0; j < i; j++)
+            if (bucket[j] == bucket[i]) {
+                owner[i] = owner[j];
+                break;
+            }
+        if (owner[i] == i) in[i].reserve(count[bucket[i]]);
+    }
+    for (int64_t v : values) {
+        const uint64_t b = (uint64_t(v) - uint64_t(lo)) >> shift;
+        for (int i = 0; i < 4; i++)
+            if (owner[i] == i && b == bucket[i]) in[i].push_back(v);
+    }
+    for (int i = 0; i < 4; i++) {
+        std::vector<int64_t>& v = in[owner[i]];
+        const auto at = v.begin() + std::ptrdiff_t(rank[i] - before[i]);
+        std::nth_element(v.begin(), at, v.end());
         *out[i] = double(*at) / 1e6;
-        lo = at;
     }
     return s;
+}
+
+// Whether every filter of an item holds on the row (true for an item without filters).
+inline bool passes(const std::vector<ColumnPredicate>& filters, size_t row) {
+    for (const ColumnPredicate& p : filters)
+        if (!predicate_row(p, row)) return false;
+    return true;
 }
 
 // What one run needs: the compiled definition and the per-user walk.
@@ -205,11 +223,6 @@ public:
     bool compile(std::vector<DefinitionError>& errors) {
         if (!check_shape(f_, errors)) return false;
         const Model& m = ctx_.model;
-        const size_t codes = m.event_names.size();
-        steps_.direct.assign(codes, 0);
-        steps_.filtered.assign(codes, 0);
-        excl_.direct.assign(codes, 0);
-        excl_.filtered.assign(codes, 0);
         for (size_t i = 0; i < S_; i++)
             compile_item(m, i, f_.steps[i].event, f_.steps[i].where, child_path("", "steps", i), errors,
                          steps_);
@@ -245,351 +258,255 @@ public:
     }
 
     // Walks the users; `visit(u, level, times, first_row)` for each user with level >= 1, where
-    // times[k] is the counted attempt's k-th step time (k < level) and first_row its step-1 row.
+    // times[k] is the counted attempt's k-th step time (k < level; only read for level >= 2)
+    // and first_row its step-1 row (unordered: the anchor's).
     template <typename Visit>
     void run(std::vector<uint8_t>& levels, uint64_t& population, Visit visit) {
         const Model& m = ctx_.model;
         const size_t users = m.users.size();
-        const std::vector<uint64_t>& offsets = m.events.offsets;
         levels.assign(users, 0);
         population = users;
         if (filter_) {
             population = filter_->count_set();
             for (size_t u = users; u < filter_->size; u++) population -= filter_->get(u);
         }
-        const size_t walkable = std::min(users, offsets.empty() ? 0 : offsets.size() - 1);
-        auto one = [&](size_t u) {
-            if (filter_ && (u >= filter_->size || !filter_->get(u))) return;
-            const int level = user(size_t(offsets[u]), size_t(offsets[u + 1]));
-            if (level == 0) return;
+        const size_t walkable = std::min(users, m.events.user_count());
+        const bool unordered = f_.order == FunnelOrder::Unordered;
+        const uint32_t* first = starts_[step_slot_[0]];
+        for (size_t u = 0; u < walkable; u++) {
+            // Users without an event that can start an attempt cost these loads only.
+            if (unordered) {
+                uint32_t any = 0;
+                for (size_t i = 0; i < step_slots_; i++) any |= starts_[i][u + 1] - starts_[i][u];
+                if (any == 0) continue;
+            } else if (first[u] == first[u + 1]) {
+                continue;
+            }
+            if (filter_ && (u >= filter_->size || !filter_->get(u))) continue;
+            const int level = unordered ? user_unordered(u) : user_ordered(u);
+            if (level == 0) continue;
             levels[u] = uint8_t(level);
             visit(u, level, times_, first_row_);
-        };
-        if (!use_index_) {
-            for (size_t u = 0; u < walkable; u++) one(u);
-            return;
-        }
-        // Only users holding a posting of a starting code (step 1's; unordered: any step's):
-        // the next such posting's row names the next user, found by walking the offsets forward.
-        const std::vector<uint32_t>& rows = m.event_index.rows;
-        size_t u = 0;
-        while (u < walkable) {
-            uint64_t next = UINT64_MAX;
-            for (size_t i = 0; i < starting_.size(); i++) {
-                const size_t s = starting_[i];
-                size_t& k = cur_[s];
-                while (k < end_[s] && rows[k] < offsets[u]) k++;
-                if (k < end_[s]) next = std::min<uint64_t>(next, rows[k]);
-            }
-            if (next == UINT64_MAX) break;
-            while (u < walkable && offsets[u + 1] <= next) u++;
-            if (u >= walkable) break;
-#if defined(__GNUC__) || defined(__clang__)
-            if (u + 8 < walkable) __builtin_prefetch(m.events.time.data() + offsets[u + 8]);
-#endif
-            one(u);
-            u++;
         }
     }
 
 private:
-    // The slots, in code order, and the postings' ranges when the index fits the events.
+    // The slots (event codes of steps, then of exclusions only; at most 64), their postings and
+    // each user's range in them.
     void slots(const Model& m) {
-        slot_of_.assign(steps_.direct.size(), -1);
-        const uint32_t starters = f_.order == FunnelOrder::Unordered ? ~0u : 1u;
-        for (uint32_t code = 0; code < steps_.direct.size(); code++) {
-            const uint32_t s = steps_.direct[code] | steps_.filtered[code];
-            const uint32_t x = excl_.direct[code] | excl_.filtered[code];
-            if (s == 0 && x == 0) continue;
-            if (s & 1u) first_slot_ = codes_.size();
-            if (s & starters) starting_.push_back(codes_.size());
-            slot_of_[code] = int(codes_.size());
-            codes_.push_back(code);
-            has_excl_ = has_excl_ || x != 0;
+        std::vector<int> slot_of(m.event_names.size(), -1);
+        std::vector<uint32_t> codes;
+        auto slot = [&](const std::string& event) {
+            const uint32_t code = *m.event_names.find(event);
+            if (slot_of[code] < 0) slot_of[code] = int(codes.size()), codes.push_back(code);
+            return size_t(slot_of[code]);
+        };
+        for (size_t k = 0; k < S_; k++) step_slot_[k] = slot(f_.steps[k].event);
+        step_slots_ = codes.size();
+        for (size_t x = 0; x < f_.exclusions.size(); x++) excl_slot_[x] = slot(f_.exclusions[x].event);
+        const EventIndex* index = &m.event_index;
+        if (!index->fits(m.events)) { // a model built in code: an index for this run
+            built_ = build_event_index(m.events);
+            index = &*built_;
         }
-        slots_ = codes_.size();
-        for (size_t k = 0; k < S_; k++)
-            step_slot_[k] = size_t(slot_of_[*m.event_names.find(f_.steps[k].event)]);
-        for (size_t x = 0; x < f_.exclusions.size(); x++)
-            excl_slot_[x] = size_t(slot_of_[*m.event_names.find(f_.exclusions[x].event)]);
-        for (size_t s = 0; s < slots_; s++) {
-            const uint32_t code = codes_[s];
-            filtered_[s] = (steps_.filtered[code] | excl_.filtered[code]) != 0;
-            direct_[s] = steps_.direct[code];
-            xdirect_[s] = excl_.direct[code];
+        std::vector<const uint32_t*> starts(codes.size());
+        index->user_starts(m.events, codes.data(), codes.size(), starts.data(), scratch_);
+        for (size_t s = 0; s < codes.size(); s++) {
+            starts_[s] = starts[s];
+            postings_[s] = index->rows.data() + index->first(codes[s]);
         }
-        const EventIndex& index = m.event_index;
-        use_index_ = index.fits(m.events);
-        if (!use_index_) return;
-        for (size_t s = 0; s < slots_; s++) {
-            cur_[s] = index.first(codes_[s]);
-            end_[s] = cur_[s] + index.count(codes_[s]);
-        }
+        // Step 1's filters, entry range and as-of admit every event of its name: a user's
+        // first one starts an attempt, no time read needed to know it.
+        const uint32_t c0 = codes[step_slot_[0]];
+        any_start_ = steps_.predicates[0].empty() && index->count(c0) > 0 && in_entry(index->min_time[c0]) &&
+                     in_entry(index->max_time[c0]) && index->max_time[c0] <= ctx_.as_of_us;
     }
 
     bool in_entry(int64_t t) const { return t >= entry_lo_ && t <= entry_hi_; }
-
-    // The user's events of a step's or an exclusion's name at or before as-of, in stored order,
-    // into row_, time_, smask_ and xmask_ (reused buffers); their count. Through the postings
-    // (index) or by reading the slice [b, e). Ordered and strict funnels stop early, before any
-    // other name is gathered, when no step-1 event lies in the entry range.
-    size_t gather(size_t b, size_t e) {
-        const EventStore& ev = ctx_.model.events;
-        const bool ordered = f_.order != FunnelOrder::Unordered;
-        key_.clear();
-        if (use_index_) {
-            const std::vector<uint32_t>& rows = ctx_.model.event_index.rows;
-            for (size_t i = 0; i < slots_; i++) {
-                // Step 1's code first, so that a user who cannot start is left at once.
-                const size_t s = i == 0 ? first_slot_ : i == first_slot_ ? 0 : i;
-                size_t k = cur_[s];
-                while (k < end_[s] && rows[k] < b) k++;
-                const size_t from = key_.size();
-                for (; k < end_[s] && rows[k] < e; k++) key_.push_back(uint64_t(rows[k]) << 6 | s);
-                cur_[s] = k;
-                if (i == 0 && ordered && !can_start(from)) return 0;
-            }
-            if (slots_ > 1) sort_keys();
-        } else {
-            for (size_t r = b; r < e; r++) {
-                const uint32_t code = ev.event[r];
-                if (code < slot_of_.size() && slot_of_[code] >= 0)
-                    key_.push_back(uint64_t(r) << 6 | uint64_t(slot_of_[code]));
-            }
-            if (ordered && !can_start(0)) return 0;
-        }
-        const size_t n = key_.size();
-        if (row_.size() < n) row_.resize(n), time_.resize(n), smask_.resize(n), xmask_.resize(n);
-        size_t kept = 0;
-        for (; kept < n; kept++) {
-            const size_t row = size_t(key_[kept] >> 6);
-            const int64_t t = ev.time[row];
-            if (t > ctx_.as_of_us) break; // time order: the rest are past as-of too
-            const uint32_t code = codes_[key_[kept] & 63];
-            row_[kept] = row;
-            time_[kept] = t;
-            smask_[kept] = steps_.mask(code, row);
-            xmask_[kept] = has_excl_ ? excl_.mask(code, row) : 0;
-        }
-        return kept;
+    bool step_matches(size_t k, uint32_t row) const {
+        return steps_.predicates[k].empty() || passes(steps_.predicates[k], row);
+    }
+    bool excl_matches(size_t x, uint32_t row) const {
+        return excl_.predicates[x].empty() || passes(excl_.predicates[x], row);
     }
 
-    // Whether key_[from..] (rows of step 1's code) holds a step-1 event that starts an attempt.
-    bool can_start(size_t from) const {
-        const EventStore& ev = ctx_.model.events;
-        for (size_t i = from; i < key_.size(); i++) {
-            const size_t row = size_t(key_[i] >> 6);
-            if ((key_[i] & 63) != first_slot_) continue;
-            const int64_t t = ev.time[row];
-            if (t > ctx_.as_of_us) return false;
-            if (in_entry(t) && (steps_.mask(codes_[first_slot_], row) & 1u)) return true;
-        }
-        return false;
+    // User u's postings of slot s: its rows in stored order.
+    const uint32_t* list(size_t s, size_t u, size_t* n) const {
+        const uint32_t b = starts_[s][u];
+        *n = starts_[s][u + 1] - b;
+        return postings_[s] + b;
     }
 
-    // Rows are distinct: a plain sort of the keys is the stored order (insertion sort for the
-    // few events of most users).
-    void sort_keys() {
-        uint64_t* k = key_.data();
-        const size_t n = key_.size();
-        if (n > 48) {
-            std::sort(k, k + n);
-            return;
-        }
-        for (size_t i = 1; i < n; i++) {
-            const uint64_t x = k[i];
-            size_t j = i;
-            for (; j > 0 && k[j - 1] > x; j--) k[j] = k[j - 1];
-            k[j] = x;
-        }
-    }
-
-    // Ordered and strict funnels need no merge: each step (and exclusion) is one event name, so
-    // "the earliest step-k event after row r" is a seek in that name's own entries, and "the
-    // very next stored event" is the entry of row r + 1 in the step's name, when there is one.
-    struct Entry {
-        int64_t time;
-        uint32_t row, smask, xmask;
-    };
-
-    Entry entry(size_t s, size_t row, int64_t t) const {
-        if (!filtered_[s]) return {t, uint32_t(row), direct_[s], xdirect_[s]};
-        const uint32_t code = codes_[s];
-        return {t, uint32_t(row), steps_.mask(code, row), has_excl_ ? excl_.mask(code, row) : 0};
-    }
-
-    // Slot s's postings in the user's rows [b, e), at or before as-of, into entries_[s] (grown
-    // to the largest user's events once, then written through a pointer), their count in count_[s].
-    void gather_slot(size_t s, size_t b, size_t e) {
-        const uint32_t* rows = ctx_.model.event_index.rows.data();
+    // Ordered and strict: each step (and exclusion) is one event name, so "the earliest step-k
+    // event after row r" is a seek in that name's postings of the user, and "the very next
+    // stored event" is the posting of row r + 1 there, when there is one. Every attempt runs
+    // through forward-only cursors, one per step and exclusion: the greedy matches of
+    // successive attempts never move backwards. Events past as-of do not exist: steps >= 2 end
+    // at min(t1 + W, as-of), and a step-1 event past as-of ends the walk (time order).
+    int user_ordered(size_t u) {
         const int64_t* time = ctx_.model.events.time.data();
-        if (entries_[s].size() < e - b) entries_[s].resize(e - b);
-        Entry* out = entries_[s].data();
-        size_t n = 0, k = cur_[s];
-        const size_t end = end_[s];
-        while (k < end && rows[k] < b) k++;
-        for (; k < end && rows[k] < e; k++) {
-            const int64_t t = time[rows[k]];
-            if (t > ctx_.as_of_us) break; // time order: the user's later ones are past as-of too
-            out[n++] = entry(s, rows[k], t);
+        // Per step, its slot's postings, the user's range [cursor, n) in them (absolute, so
+        // that no per-user reset to 0 is needed), and the cursor moving through it.
+        const uint32_t* l[kMaxFunnelSteps];
+        size_t n[kMaxFunnelSteps], cursor[kMaxFunnelSteps];
+        for (size_t k = 0; k < S_; k++) {
+            const size_t s = step_slot_[k];
+            l[k] = postings_[s], cursor[k] = starts_[s][u], n[k] = starts_[s][u + 1];
         }
-        while (k < end && rows[k] < e) k++;
-        cur_[s] = k;
-        count_[s] = n;
-    }
-
-    // The user's level (ordered, strict) over the events [b, e) of its slice.
-    int user_by_slots(size_t b, size_t e) {
-        const size_t s0 = step_slot_[0];
-        if (use_index_) {
-            gather_slot(s0, b, e);
-            bool can = false;
-            for (size_t i = 0; i < count_[s0] && !can; i++)
-                can = (entries_[s0][i].smask & 1u) && in_entry(entries_[s0][i].time);
-            if (!can) return 0;
-            for (size_t s = 0; s < slots_; s++)
-                if (s != s0) gather_slot(s, b, e);
-        } else {
-            const EventStore& ev = ctx_.model.events;
-            for (size_t s = 0; s < slots_; s++) {
-                count_[s] = 0;
-                if (entries_[s].size() < e - b) entries_[s].resize(e - b);
+        if (n[1] == cursor[1]) { // no step-2 event at all: level 1 at the first event that can start
+            for (size_t p = cursor[0]; p < n[0]; p++) {
+                const uint32_t r = l[0][p];
+                if (any_start_) return first_row_ = r, 1;
+                const int64_t t = time[r];
+                if (t > ctx_.as_of_us) return 0;
+                if (in_entry(t) && step_matches(0, r)) return first_row_ = r, 1;
             }
-            for (size_t r = b; r < e && ev.time[r] <= ctx_.as_of_us; r++) {
-                const uint32_t code = ev.event[r];
-                if (code >= slot_of_.size() || slot_of_[code] < 0) continue;
-                const size_t s = size_t(slot_of_[code]);
-                entries_[s][count_[s]++] = entry(s, r, ev.time[r]);
-            }
+            return 0;
         }
-        const Entry* list[kMaxFunnelSteps];
-        size_t size[kMaxFunnelSteps], cursor[kMaxFunnelSteps];
-        for (size_t k = 0; k < S_; k++)
-            list[k] = entries_[step_slot_[k]].data(), size[k] = count_[step_slot_[k]], cursor[k] = 0;
         const size_t X = f_.exclusions.size();
         size_t xcursor[kMaxFunnelExclusions];
         std::fill(xcursor, xcursor + X, size_t(0));
         const bool strict = f_.order == FunnelOrder::Strict;
-        const Entry* at[kMaxFunnelSteps];
+        uint32_t at[kMaxFunnelSteps];
+        int64_t at_time[kMaxFunnelSteps];
         int best = 0;
-        for (size_t p1 = 0; p1 < size[0] && size_t(best) < S_; p1++) {
-            const Entry& first = list[0][p1];
-            if (!(first.smask & 1u) || !in_entry(first.time)) continue;
-            const int64_t end = add_saturated(first.time, window_us_);
-            at[0] = &first;
-            size_t level = 1;
-            for (size_t k = 1; k < S_; k++) {
-                const Entry* l = list[k];
-                const uint32_t bit = 1u << k, prev = at[k - 1]->row;
+        // Ordered: the step the last attempt missed by the deadline alone (0: none). Its
+        // candidate stays cursor[resume]; a next start before the last attempt's step-2 event
+        // has the same matches (the earliest ones after either start), so it resumes there.
+        size_t resume = 0;
+        for (size_t p = cursor[0]; p < n[0] && size_t(best) < S_; p++) {
+            const uint32_t r1 = l[0][p];
+            const int64_t t1 = time[r1];
+            if (t1 > ctx_.as_of_us) break;
+            if (!in_entry(t1) || !step_matches(0, r1)) continue;
+            const int64_t end = std::min(add_saturated(t1, window_us_), ctx_.as_of_us);
+            size_t k = 1;
+            if (resume != 0 && r1 < l[1][cursor[1]]) {
+                // Its level is the last attempt's (not more than best) unless the later end
+                // reaches the candidate; then steps 2 .. resume - 1 are the last attempt's.
+                if (X == 0 && time[l[resume][cursor[resume]]] > end) continue;
+                k = resume;
+            }
+            at[0] = r1, at_time[0] = t1;
+            size_t level = k;
+            bool exhausted = false; // no step-k event after the step k - 1 one
+            resume = 0;
+            for (; k < S_; k++) {
+                const uint32_t* lk = l[k];
+                const uint32_t prev = at[k - 1];
                 size_t c = cursor[k];
+                while (c < n[k] && lk[c] <= prev) c++;
                 if (strict) {
-                    while (c < size[k] && l[c].row <= prev) c++;
                     cursor[k] = c;
-                    if (c >= size[k] || l[c].row != prev + 1 || !(l[c].smask & bit)) break;
+                    exhausted = c >= n[k];
+                    if (exhausted || lk[c] != prev + 1 || !step_matches(k, lk[c])) break;
                 } else {
-                    while (c < size[k] && (l[c].row <= prev || !(l[c].smask & bit))) c++;
+                    while (c < n[k] && !step_matches(k, lk[c])) c++;
                     cursor[k] = c;
-                    if (c >= size[k]) break;
+                    exhausted = c >= n[k];
+                    if (exhausted) break;
                 }
-                if (l[c].time > end) break;
-                at[k] = &l[c];
+                const int64_t t = time[lk[c]];
+                if (t > end) {
+                    resume = strict ? 0 : k;
+                    break;
+                }
+                at[k] = lk[c], at_time[k] = t;
                 level++;
             }
             bool void_attempt = false;
             for (size_t x = 0; x < X && !void_attempt; x++) {
                 const FunnelExclusion& ex = f_.exclusions[x];
                 if (level < size_t(ex.to)) continue;
-                const Entry* l = entries_[excl_slot_[x]].data();
-                const size_t n = count_[excl_slot_[x]];
-                const uint32_t bit = 1u << x, from = at[ex.from - 1]->row;
+                size_t nx = 0;
+                const uint32_t* lx = list(excl_slot_[x], u, &nx);
+                const uint32_t from = at[ex.from - 1];
                 size_t c = xcursor[x];
-                while (c < n && (l[c].row <= from || !(l[c].xmask & bit))) c++;
+                while (c < nx && (lx[c] <= from || !excl_matches(x, lx[c]))) c++;
                 xcursor[x] = c;
-                void_attempt = c < n && l[c].row < at[ex.to - 1]->row;
+                void_attempt = c < nx && lx[c] < at[ex.to - 1];
             }
-            if (void_attempt || int(level) <= best) continue;
-            best = int(level);
-            for (size_t k = 0; k < level; k++) times_[k] = at[k]->time;
-            first_row_ = first.row;
+            if (!void_attempt && int(level) > best) {
+                best = int(level);
+                for (size_t j = 0; j < level; j++) times_[j] = at_time[j];
+                first_row_ = r1;
+            }
+            // Later attempts' matches lie at or after this one's: none reaches step `level + 1`.
+            if (exhausted && size_t(best) >= level) break;
         }
         return best;
     }
 
-    // The user's level over the events [b, e) of its slice; fills times_ and first_row_ for
-    // the counted attempt.
-    int user(size_t b, size_t e) {
-        if (e == b) return 0;
-        if (f_.order != FunnelOrder::Unordered) return user_by_slots(b, e);
-        const size_t n = gather(b, e);
-        return n == 0 ? 0 : unordered(n);
-    }
-
-    // Anchors in stored order; the events in [t, t + W] by two forward-only bounds [lo, hi).
-    int unordered(size_t n) {
-        const int64_t* time = time_.data();
-        const uint32_t* smask = smask_.data();
-        uint32_t count[kMaxFunnelSteps];
-        std::fill(count, count + S_, 0u);
-        int distinct = 0, best = 0;
-        size_t lo = 0, hi = 0, best_lo = 0, best_hi = 0, best_anchor = 0;
-        for (size_t a = 0; a < n && size_t(best) < S_; a++) {
-            if (smask[a] == 0 || !in_entry(time[a])) continue;
-            const int64_t t = time[a], end = add_saturated(t, window_us_);
-            for (; time[lo] < t; lo++)
-                if (lo < hi)
-                    for (uint32_t m = smask[lo]; m != 0; m &= m - 1) distinct -= --count[lowest_bit(m)] == 0;
-            if (hi < lo) hi = lo;
-            for (; hi < n && time[hi] <= end; hi++)
-                for (uint32_t m = smask[hi]; m != 0; m &= m - 1) distinct += count[lowest_bit(m)]++ == 0;
-            if (distinct > best) {
-                best = distinct;
-                best_lo = lo;
-                best_hi = hi;
-                best_anchor = a;
+    // Unordered: an anchor's level depends on its time t alone (the steps with a matching event
+    // in [t, min(t + W, as-of)]), so anchors are taken step list by step list, each in time
+    // order, with one forward-only cursor per step (the first matching event at or after t),
+    // reset per list. The counted anchor is the earliest in stored order (the least row) among
+    // those reaching the best level.
+    int user_unordered(size_t u) {
+        const int64_t* time = ctx_.model.events.time.data();
+        const uint32_t* l[kMaxFunnelSteps];
+        size_t b[kMaxFunnelSteps], n[kMaxFunnelSteps], cursor[kMaxFunnelSteps]; // as user_ordered
+        for (size_t k = 0; k < S_; k++) {
+            const size_t s = step_slot_[k];
+            l[k] = postings_[s], b[k] = starts_[s][u], n[k] = starts_[s][u + 1];
+        }
+        int best = 0, steps = 0; // steps: those with an event of their name (a bound on levels)
+        for (size_t k = 0; k < S_; k++) steps += n[k] != b[k];
+        uint32_t best_row = UINT32_MAX;
+        int64_t buffers[2][kMaxFunnelSteps];
+        int64_t *earliest = buffers[0], *best_earliest = buffers[1]; // swapped, not copied
+        for (size_t a = 0; a < S_; a++) {
+            if (n[a] == b[a]) continue;
+            for (size_t k = 0; k < S_; k++) cursor[k] = b[k];
+            for (size_t p = b[a]; p < n[a]; p++) {
+                const uint32_t r = l[a][p];
+                if (best == steps && r > best_row) break; // nothing better further on
+                const int64_t t = time[r];
+                if (t > ctx_.as_of_us) break;
+                if (!in_entry(t) || !step_matches(a, r)) continue;
+                const int64_t end = std::min(add_saturated(t, window_us_), ctx_.as_of_us);
+                int level = 0, live = 0; // live: steps with a matching event at or after t
+                for (size_t k = 0; k < S_; k++) {
+                    const uint32_t* lk = l[k];
+                    size_t c = cursor[k];
+                    while (c < n[k] && (time[lk[c]] < t || !step_matches(k, lk[c]))) c++;
+                    cursor[k] = c;
+                    live += c < n[k];
+                    if (c < n[k] && time[lk[c]] <= end) earliest[level++] = time[lk[c]];
+                }
+                if (level > best || (level == best && r < best_row)) {
+                    best = level, best_row = r;
+                    std::swap(earliest, best_earliest);
+                }
+                // Later anchors of this list reach `live` steps at most, with later rows.
+                if (live < best || (live == best && best_row <= r)) break;
             }
         }
         if (best == 0) return 0;
-        // Each matched step's earliest time in the window, ascending: the k-th completed step.
-        int64_t first[kMaxFunnelSteps];
-        uint32_t seen = 0;
-        int found = 0;
-        for (size_t q = best_lo; q < best_hi && found < best; q++)
-            for (uint32_t m = smask[q] & ~seen; m != 0; m &= m - 1) {
-                seen |= 1u << lowest_bit(m);
-                first[found++] = time[q];
-            }
-        std::sort(first, first + found);
-        for (int k = 0; k < found; k++) times_[k] = first[k];
-        first_row_ = row_[best_anchor];
+        // The k-th completed step's time: the k-th smallest of the matched steps' earliest.
+        std::sort(best_earliest, best_earliest + best);
+        for (int k = 0; k < best; k++) times_[k] = best_earliest[k];
+        first_row_ = best_row;
         return best;
     }
 
     const Funnel& f_;
     const FunnelContext& ctx_;
     const size_t S_;
-    Matcher steps_, excl_;
+    Matcher steps_, excl_; // their predicates per step / exclusion (empty: none)
     int64_t entry_lo_ = INT64_MIN, entry_hi_ = INT64_MAX;
     int64_t window_us_ = 0;
     std::optional<Bitmap> filter_;
-    // The event codes of steps and exclusions ("slots", at most 64), each with its postings'
-    // cursor and end when the model's index is used; slot_of_ per code (-1: not relevant).
-    std::vector<uint32_t> codes_;
-    std::vector<int> slot_of_;
-    size_t slots_ = 0, first_slot_ = 0;
-    size_t cur_[64] = {}, end_[64] = {};
-    bool filtered_[64] = {};
-    std::vector<size_t> starting_;                // the slots whose names can start an attempt
-    uint32_t direct_[64] = {}, xdirect_[64] = {}; // per slot: its steps', exclusions' bits without filters
+    std::optional<EventIndex> built_; // the index of a model built in code
+    // Slots: the event codes of the steps (the first step_slots_), then of exclusions; per
+    // slot its postings and each user's start in them (from the index's kept starts).
+    size_t step_slots_ = 0;
+    const uint32_t* starts_[2 * 32] = {};
+    const uint32_t* postings_[2 * 32] = {};
+    std::vector<std::vector<uint32_t>> scratch_;
     size_t step_slot_[kMaxFunnelSteps] = {}, excl_slot_[kMaxFunnelExclusions] = {};
-    std::vector<Entry> entries_[64]; // ordered, strict: per slot, the current user's (reused)
-    size_t count_[64] = {};
-    bool use_index_ = false, has_excl_ = false;
-    // The current user's gathered events (reused, never shrunk): key = row << 6 | slot.
-    std::vector<uint64_t> key_;
-    std::vector<size_t> row_;
-    std::vector<int64_t> time_;
-    std::vector<uint32_t> smask_, xmask_;
-    int64_t times_[kMaxFunnelSteps] = {};
+    bool any_start_ = false;
+    int64_t times_[kMaxFunnelSteps] = {}; // the counted attempt's step times
     size_t first_row_ = 0;
 
 public:
@@ -651,7 +568,7 @@ FunnelResult run_funnel_engine(const Funnel& funnel, const FunnelContext& ctx) {
             s.from_prev = duration_stats(gaps[k]);
         }
     }
-    r.time_to_convert = duration_stats(convert); // sorts `convert`
+    r.time_to_convert = duration_stats(convert); // reorders `convert`
     std::vector<int64_t> edges = histogram_edges(funnel.window.micros());
     for (size_t i = 0; i + 1 < edges.size(); i++) r.histogram.push_back({edges[i], edges[i + 1], 0});
     for (int64_t v : convert) {

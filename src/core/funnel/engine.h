@@ -16,11 +16,12 @@
 //              level: it gives the times between steps, the time to convert and, for a
 //              property breakdown, the step-1 event (unordered: the anchor event).
 //
-// Per user, one walk over the user's CSR slice: a step mask per event (into a reused buffer),
-// then every attempt through forward-only cursors (one per step and exclusion; the greedy
-// matches of successive attempts never move backwards), so the work is O(events × steps) with
-// no allocation per attempt or per user. With the model's per-event-name index, only users
-// holding a step-1 event (unordered: any step's event) are walked at all.
+// Per user, the events of the steps' and exclusions' names only, each name's as one range of
+// the event index's postings (the index keeps each name's per-user starts: event_index.h), then
+// every attempt through forward-only cursors (one per step and exclusion; the greedy matches of
+// successive attempts never move backwards), so the work is O(relevant events × steps) with no
+// allocation per attempt or per user; users without a step-1 event (unordered: any step's)
+// cost two loads. README.md, "Engine", says how.
 
 #include "core/dataset/bitmap.h"
 #include "core/funnel/definition.h"

@@ -9,7 +9,16 @@ namespace segx {
 size_t EventIndex::memory_bytes() const {
     return (start.capacity() + rows.capacity() + by_day_row.capacity() + by_day_user.capacity()) *
                sizeof(uint32_t) +
-           day.capacity() * sizeof(uint16_t) + (min_time.capacity() + max_time.capacity()) * sizeof(int64_t);
+           day.capacity() * sizeof(uint16_t) + (min_time.capacity() + max_time.capacity()) * sizeof(int64_t) +
+           starts_cache.memory_bytes();
+}
+
+void EventIndex::user_starts(const EventStore& events, const uint32_t* codes, size_t n, const uint32_t** out,
+                             std::vector<std::vector<uint32_t>>& scratch) const {
+    std::vector<UserStartsCache::Source> sources(n);
+    for (size_t i = 0; i < n; i++) sources[i] = {rows.data() + first(codes[i]), count(codes[i]), codes[i]};
+    starts_cache.acquire(sources.data(), n, events.offsets.data(), events.user_count(),
+                         kStartsBytesPerEvent * rows.size(), out, scratch);
 }
 
 int64_t EventIndex::day_of(int64_t t) const {

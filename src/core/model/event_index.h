@@ -19,8 +19,12 @@
 //
 // Cost: 14 bytes per event (row 4, day 2; time view: row 4, user 4) plus 20 per event name.
 // Built once per model, by build_model; a Model filled by hand has none (fits() tells).
+//
+// Kept beside it, built on first use: per event name, where each user's postings begin
+// (user_starts.h), 4 B per user and name, at most 4 B per event in all.
 
 #include "core/model/event_store.h"
+#include "core/model/user_starts.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -60,7 +64,20 @@ struct EventIndex {
                by_day_row.size() == rows.size() && by_day_user.size() == rows.size() &&
                (rows.empty() || !start.empty());
     }
+    // The kept starts of user_starts() included.
     size_t memory_bytes() const;
+
+    // For each of `codes`, where each user's postings begin (user_starts.h): user u's postings
+    // of codes[i] are rows[first(codes[i]) + out[i][u] .. first(codes[i]) + out[i][u + 1]].
+    // Kept between calls (see starts_cache); a name past the budget goes to scratch[i] for
+    // this call. Valid until the next call. The index must fit `events`.
+    void user_starts(const EventStore& events, const uint32_t* codes, size_t n, const uint32_t** out,
+                     std::vector<std::vector<uint32_t>>& scratch) const;
+    static constexpr size_t kStartsBytesPerEvent = 4; // the kept starts' budget
+
+    // The kept starts: a cache of what the fields above imply, so copied with them and gone
+    // with them (a new model builds a new index). Mutable: filled by const readers.
+    mutable UserStartsCache starts_cache;
 };
 
 // One counting sort of the rows by event code: a count, a prefix sum and a stable scatter (which

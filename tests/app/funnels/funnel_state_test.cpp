@@ -282,4 +282,21 @@ TEST_CASE("a funnel opened from JSON (import, link, restored draft), and two aud
     set_compare_audience(st, 0, "");
     update_funnel(f.session, st, kNoBudget);
     CHECK(funnel_state_json(f.session, st)["compare"][0]["users"].is_null());
+
+    // The comparison runs off the frame like the draft: one side per step of a job, within the
+    // frame's budget; the shown sides change together once both are done.
+    set_compare_audience(st, 0, "cn");
+    set_compare_audience(st, 1, "cn");
+    json before = funnel_state_json(f.session, st);
+    CHECK(before["comparing"] == true);
+    update_funnel(f.session, st, 0.0); // the first side only
+    CHECK(funnel_state_json(f.session, st)["compare"] == before["compare"]);
+    CHECK(st.compare.job.active());
+    update_funnel(f.session, st, 0.0); // the second side
+    update_funnel(f.session, st, 0.0); // both shown
+    json after = funnel_state_json(f.session, st);
+    CHECK(after["comparing"] == false);
+    CHECK_FALSE(st.compare.job.active());
+    CHECK(after["compare"][0]["users"] == sides[0]["users"]);
+    CHECK(after["compare"][1]["users"] == sides[0]["users"]);
 }

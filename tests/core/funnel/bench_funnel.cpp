@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <string>
 #include <vector>
@@ -77,7 +78,7 @@ Model make_model(size_t users, int64_t as_of) {
 
 } // namespace
 
-int main() {
+int main(int argc, char** argv) {
     const int64_t as_of = days_from_civil(2026, 11, 30) * kMicrosPerDay;
     double t0 = cpu_ms();
     Model m = make_model(1000000, as_of);
@@ -99,7 +100,37 @@ int main() {
         std::printf("floor: the steps' postings and their times read once: %.1f ms (%lld)\n", best,
                     (long long)(sum & 1));
     }
+    if (std::getenv("SEGX_EXPERIMENT")) {
+        std::vector<std::vector<uint32_t>> scratch;
+        const uint32_t codes[] = {2, 3, 4, 5};
+        const uint32_t* st[4];
+        m.event_index.user_starts(m.events, codes, 4, st, scratch);
+        for (int variant = 0; variant < 3; variant++) {
+            double best = 1e300;
+            uint64_t sum = 0;
+            for (int rep = 0; rep < 5; rep++) {
+                t0 = cpu_ms();
+                const size_t users = m.users.size();
+                for (size_t u = 0; u < users; u++) {
+                    if (st[0][u] == st[0][u + 1]) continue;
+                    if (variant == 0) {
+                        sum += st[1][u + 1] - st[1][u];
+                        continue;
+                    }
+                    const uint32_t* r = m.event_index.rows.data() + m.event_index.first(2) + st[0][u];
+                    sum += m.events.time[r[0]];
+                    if (variant == 2) {
+                        size_t n = st[0][u + 1] - st[0][u];
+                        for (size_t i = 1; i < n; i++) sum += m.events.time[r[i]];
+                    }
+                }
+                best = std::min(best, cpu_ms() - t0);
+            }
+            std::printf("experiment %d: %.1f ms (%llu)\n", variant, best, (unsigned long long)(sum & 1));
+        }
+    }
     for (const char* order : {"ordered", "strict", "unordered"}) {
+        if (argc > 1 && std::string(argv[1]) != order) continue; // one mode, to profile it
         const std::string text =
             std::string(
                 R"({"segx": 1, "kind": "funnel", "steps": [{"event": "view_item"}, {"event": "add_to_cart"},

@@ -1,0 +1,138 @@
+#include "core/model/user_starts.h"
+#include "core/model/event_index.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+using namespace segx;
+
+namespace {
+
+// `users` users with 0..max_events events each, codes below `codes`, times ascending per user.
+EventStore random_store(std::mt19937& rng, size_t users, uint32_t codes, size_t max_events) {
+    EventStore s;
+    s.offsets.push_back(0);
+    for (size_t u = 0; u < users; u++) {
+        const size_t n = rng() % (max_events + 1);
+        for (size_t i = 0; i < n; i++) {
+            s.time.push_back(int64_t(i) * 1000);
+            s.event.push_back(uint32_t(rng() % codes));
+            s.revenue.push_back(NAN);
+            s.order.push_back(EventStore::kNoOrder);
+        }
+        s.offsets.push_back(s.time.size());
+    }
+    return s;
+}
+
+// User u's postings of `code`, the plain way: its rows carrying the code.
+std::vector<uint32_t> rows_of(const EventStore& s, size_t u, uint32_t code) {
+    std::vector<uint32_t> out;
+    for (size_t r = s.offsets[u]; r < s.offsets[u + 1]; r++)
+        if (s.event[r] == code) out.push_back(uint32_t(r));
+    return out;
+}
+
+void check_starts(const EventStore& s, const EventIndex& index, uint32_t code, const uint32_t* starts) {
+    const size_t users = s.user_count();
+    REQUIRE(starts[users] == index.count(code));
+    for (size_t u = 0; u < users; u++) {
+        const uint32_t* rows = index.rows.data() + index.first(code);
+        std::vector<uint32_t> got(rows + starts[u], rows + starts[u + 1]);
+        CHECK(got == rows_of(s, u, code));
+    }
+}
+
+} // namespace
+
+TEST_CASE("user starts: each user's postings of a name, as one range") {
+    std::mt19937 rng(7);
+    for (int round = 0; round < 20; round++) {
+        EventStore s = random_store(rng, 1 + rng() % 60, 1 + rng() % 5, rng() % 2 ? 3 : 12);
+        EventIndex index = build_event_index(s);
+        for (uint32_t code = 0; code < index.codes(); code++) {
+            std::vector<uint32_t> starts;
+            build_user_starts(index.rows.data() + index.first(code), index.count(code), s.offsets.data(),
+                              s.user_count(), &starts);
+            check_starts(s, index, code, starts.data());
+        }
+    }
+    // No postings at all, and users without events at the ends.
+    std::vector<uint32_t> starts;
+    const uint64_t offsets[] = {0, 0, 3, 3};
+    build_user_starts(nullptr, 0, offsets, 3, &starts);
+    CHECK(starts == std::vector<uint32_t>{0, 0, 0, 0});
+}
+
+TEST_CASE("user starts are kept with the index within 4 B per event; past it, scratch for the call") {
+    std::mt19937 rng(11);
+    // 100 users, 8 events each on average over 6 names: the budget (4 B/event, ~3.2 KB) holds
+    // 7 names' starts (404 B each).
+    EventStore s = random_store(rng, 100, 6, 16);
+    EventIndex index = build_event_index(s);
+    const size_t budget = EventIndex::kStartsBytesPerEvent * s.size();
+    const size_t each = (s.user_count() + 1) * sizeof(uint32_t);
+    REQUIRE(budget / each >= 2);
+    std::vector<std::vector<uint32_t>> scratch;
+    const uint32_t codes[] = {0, 1, 2, 3, 4, 5};
+    const uint32_t* out[6];
+
+    index.user_starts(s, codes, 2, out, scratch);
+    CHECK(index.starts_cache.builds() == 2);
+    CHECK(index.starts_cache.kept() == 2);
+    check_starts(s, index, 0, out[0]);
+    check_starts(s, index, 1, out[1]);
+    const size_t before = index.memory_bytes();
+    index.user_starts(s, codes, 2, out, scratch); // kept: nothing built again
+    CHECK(index.starts_cache.builds() == 2);
+    CHECK(index.memory_bytes() == before);
+
+    // All six: what does not fit the budget is built for this call, and still right.
+    index.user_starts(s, codes, 6, out, scratch);
+    for (uint32_t c = 0; c < 6; c++) check_starts(s, index, c, out[c]);
+    CHECK(index.starts_cache.kept() == std::min<size_t>(6, budget / each));
+    CHECK(index.starts_cache.memory_bytes() <= budget);
+
+    // A cache with a budget of one name evicts the least recently used one.
+    UserStartsCache one;
+    std::vector<UserStartsCache::Source> src;
+    for (uint32_t c = 0; c < 3; c++) src.push_back({index.rows.data() + index.first(c), index.count(c), c});
+    const uint32_t* p[3];
+    one.acquire(&src[0], 1, s.offsets.data(), s.user_count(), each, p, scratch);
+    one.acquire(&src[1], 1, s.offsets.data(), s.user_count(), each, p, scratch);
+    CHECK(one.kept() == 1);
+    check_starts(s, index, 1, p[0]);
+    one.acquire(src.data(), 3, s.offsets.data(), s.user_count(), each, p, scratch);
+    for (uint32_t c = 0; c < 3; c++) check_starts(s, index, c, p[c]);
+    CHECK(one.kept() == 1);
+
+    // Another user count (a new model read through the same cache): nothing stale is returned.
+    EventStore t = random_store(rng, 40, 3, 8);
+    EventIndex other = build_event_index(t);
+    std::vector<UserStartsCache::Source> src2;
+    for (uint32_t c = 0; c < other.codes(); c++)
+        src2.push_back({other.rows.data() + other.first(c), other.count(c), c});
+    one.acquire(src2.data(), src2.size(), t.offsets.data(), t.user_count(), 1 << 20, p, scratch);
+    for (uint32_t c = 0; c < other.codes(); c++) check_starts(t, other, c, p[c]);
+}
+
+TEST_CASE("a rebuilt index starts with no kept starts") {
+    std::mt19937 rng(3);
+    EventStore s = random_store(rng, 30, 3, 10);
+    EventIndex index = build_event_index(s);
+    std::vector<std::vector<uint32_t>> scratch;
+    const uint32_t codes[] = {0, 1};
+    const uint32_t* out[2];
+    index.user_starts(s, codes, 2, out, scratch);
+    CHECK(index.starts_cache.kept() > 0);
+    // The model changes: its index is built again, and answers for the new events only.
+    s.event[0] = s.event[0] == 0 ? 1 : 0;
+    index = build_event_index(s);
+    CHECK(index.starts_cache.kept() == 0);
+    index.user_starts(s, codes, 2, out, scratch);
+    check_starts(s, index, 0, out[0]);
+    check_starts(s, index, 1, out[1]);
+}
