@@ -74,33 +74,59 @@ public:
         if (purchase_ != UINT32_MAX) purchases.emplace(m, purchase_);
         const int64_t s2_day = purchases ? purchases->day_key(s2_) : -1;
         const int64_t lo = minus_saturated(s2_, dormant_), s_lo = minus_saturated(s_, dormant_);
+        // With any event as the activity, who was active in which span comes from one scan of
+        // the events in (s2 - D, e] through the index's time view, bits per user: 1 (s, e],
+        // 2 (s2, s], 4 (s - D, s], 8 (s2 - D, s2].
+        std::vector<uint8_t> spans;
+        if (seen) {
+            spans.assign(users, 0);
+            const auto flags_of = [&](int64_t t) {
+                return uint8_t((t > s_ && t <= e_ ? 1 : 0) | (t > s2_ && t <= s_ ? 2 : 0) |
+                               (t > s_lo && t <= s_ ? 4 : 0) | (t > lo && t <= s2_ ? 8 : 0));
+            };
+            if (!scan_events_by_day(m, lo, e_, {s_lo, s2_, s_}, flags_of,
+                                    [&](uint32_t u, uint8_t f) { spans[u] |= f; }))
+                spans.clear();
+        }
         for (size_t u = 0; u < users; u++) {
             if (filter_ && !filter_->get(u)) continue;
-            // The last activity at or before e, s and s2 (kNoActivity: none).
-            int64_t first, le_e, le_s, le_s2;
-            const bool quiet = seen && agg.last_seen_us[u] <= s2_; // no event at all after s2
-            if (quiet) {
+            int64_t first;
+            bool cur_active, prev_active, dormant_window, dormant_window_prev, quiet;
+            if (!spans.empty()) {
                 first = agg.first_seen_us[u];
-                if (first == UserAggregates::kNever) continue; // no events at all
-                le_e = le_s = le_s2 = agg.last_seen_us[u];
+                if (first == UserAggregates::kNever || first > e_) continue;
+                const uint8_t f = spans[u];
+                cur_active = f & 1, prev_active = f & 2, dormant_window = f & 4, dormant_window_prev = f & 8;
+                quiet = (f & 3) == 0; // no event in (s2, e], so no purchase
             } else {
-                if (seen && agg.first_seen_us[u] > e_) continue;
-                events.seek(u);
-                size_t i = events.count();
-                if (i == 0 || events.time(0) > e_) continue;
-                first = events.time(0);
-                while (events.time(i - 1) > e_) i--; // i > 0: the first is at or before e
-                le_e = events.time(i - 1);
-                while (i > 0 && events.time(i - 1) > s_) i--;
-                le_s = i > 0 ? events.time(i - 1) : kNoActivity;
-                while (i > 0 && events.time(i - 1) > s2_) i--;
-                le_s2 = i > 0 ? events.time(i - 1) : kNoActivity;
+                // The last activity at or before e, s and s2 (kNoActivity: none).
+                int64_t le_e, le_s, le_s2;
+                quiet = seen && agg.last_seen_us[u] <= s2_; // no event at all after s2
+                if (quiet) {
+                    first = agg.first_seen_us[u];
+                    if (first == UserAggregates::kNever) continue; // no events at all
+                    le_e = le_s = le_s2 = agg.last_seen_us[u];
+                } else {
+                    if (seen && agg.first_seen_us[u] > e_) continue;
+                    events.seek(u);
+                    size_t i = events.count();
+                    if (i == 0 || events.time(0) > e_) continue;
+                    first = events.time(0);
+                    while (events.time(i - 1) > e_) i--; // i > 0: the first is at or before e
+                    le_e = events.time(i - 1);
+                    while (i > 0 && events.time(i - 1) > s_) i--;
+                    le_s = i > 0 ? events.time(i - 1) : kNoActivity;
+                    while (i > 0 && events.time(i - 1) > s2_) i--;
+                    le_s2 = i > 0 ? events.time(i - 1) : kNoActivity;
+                }
+                cur_active = le_e > s_;
+                prev_active = le_s != kNoActivity && le_s > s2_;
+                dormant_window = le_s != kNoActivity && le_s > s_lo;      // active in (s - D, s]
+                dormant_window_prev = le_s2 != kNoActivity && le_s2 > lo; // active in (s2 - D, s2]
             }
             UserPart cur, prev;
-            cur.active = le_e > s_;
-            prev.active = le_s != kNoActivity && le_s > s2_;
-            const bool dormant_window = le_s != kNoActivity && le_s > s_lo;      // active in (s - D, s]
-            const bool dormant_window_prev = le_s2 != kNoActivity && le_s2 > lo; // active in (s2 - D, s2]
+            cur.active = cur_active;
+            prev.active = prev_active;
             if (purchases && !quiet) {
                 purchases->seek(u);
                 for (size_t k = 0, n = purchases->count(); k < n; k++) {

@@ -1,6 +1,7 @@
 #include "core/lifecycle/engine.h"
 
 #include "core/lifecycle/activity.h"
+#include "core/model/user_events.h"
 
 #include <algorithm>
 #include <optional>
@@ -55,8 +56,38 @@ public:
             activity_.any && agg.first_seen_us.size() == users && agg.last_seen_us.size() == users;
         UserEvents events = activity_events(m, activity_);
         std::vector<int64_t> active;
+        // With any event as the activity and at most 16 offsets, the active periods come from
+        // one scan of the events in the window through the index's time view: bit j per user.
+        std::vector<uint16_t> bits;
+        if (seen && n_ + 1 <= 16) {
+            bits.assign(users, 0);
+            const auto flags_of = [&](int64_t t) {
+                if (t < lo || t > as_of) return uint16_t(0);
+                const size_t j =
+                    size_t(std::upper_bound(starts_.begin(), starts_.end(), t) - starts_.begin()) - 1;
+                return uint16_t(1u << j);
+            };
+            // The window is [lo, as_of]: (lo - 1, as_of] for the scan.
+            if (!scan_events_by_day(m, lo - 1, as_of, starts_, flags_of,
+                                    [&](uint32_t u, uint16_t f) { bits[u] |= f; }))
+                bits.clear();
+        }
         for (size_t u = 0; u < users; u++) {
             if (filter_ && !filter_->get(u)) continue;
+            if (!bits.empty()) {
+                const int64_t first = agg.first_seen_us[u];
+                if (first == UserAggregates::kNever || first > as_of) continue;
+                active.clear();
+                for (uint32_t b = bits[u], j = 0; b != 0; b >>= 1, j++)
+                    if (b & 1) active.push_back(int64_t(j));
+                const int64_t first_offset =
+                    first < lo
+                        ? -1
+                        : int64_t(std::upper_bound(starts_.begin(), starts_.end(), first) - starts_.begin()) -
+                              1;
+                visit(u, first_offset, active);
+                continue;
+            }
             if (seen) {
                 if (agg.first_seen_us[u] > as_of) continue; // not active at or before as-of
                 if (agg.last_seen_us[u] < lo) {

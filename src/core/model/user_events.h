@@ -4,6 +4,8 @@
 
 #include "core/model/model.h"
 
+#include <algorithm>
+
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -57,5 +59,56 @@ private:
     size_t count_ = 0, k_ = 0, begin_ = 0, end_ = 0;
     std::vector<uint32_t> own_rows_; // without an index
 };
+
+// Every event (of every name) in (lo, hi], read through the per-event-name index's time view:
+// mark(user, flags_of(t)) per event, where flags_of may change only at the times in `edges`
+// (and at lo and hi; flags_of(t) must be 0 outside (lo, hi]). Events on a day holding none of
+// those times are marked with their day's flags without reading their time; the others (the
+// edge days) with their exact time. Reads 4 bytes per event (its user) and writes wherever
+// mark does: for "who was active when", a scan without per-user seeks. False (nothing marked)
+// when the model has no index or the times lie past the index's days.
+template <typename FlagsOf, typename Mark>
+bool scan_events_by_day(const Model& model, int64_t lo, int64_t hi, std::vector<int64_t> edges,
+                        FlagsOf&& flags_of, Mark&& mark) {
+    const EventIndex& ix = model.event_index;
+    const int64_t* time = model.events.time.data();
+    if (!ix.fits(model.events) || ix.codes() == 0 || hi <= lo) return ix.fits(model.events);
+    edges.push_back(lo);
+    edges.push_back(hi);
+    std::vector<int64_t> days; // the edge days, ascending, distinct, within the index's days
+    for (int64_t t : edges) {
+        const int64_t d = ix.day_of(t);
+        if (d > EventIndex::kLastDay - 1) return false; // stored days stop there: no day test
+        if (d >= 0) days.push_back(d);
+    }
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+    const int64_t first_day = std::max<int64_t>(0, ix.day_of(lo)), last_day = ix.day_of(hi);
+    const constexpr int64_t kDay = 86400LL * 1000000LL;
+    for (uint32_t c = 0; c < ix.codes(); c++) {
+        if (ix.count(c) == 0 || ix.max_time[c] <= lo || ix.min_time[c] > hi) continue;
+        const uint32_t* row = ix.by_day_row.data();
+        const uint32_t* user = ix.by_day_user.data();
+        int64_t d = first_day;
+        size_t k = ix.first_on_or_after_day(c, d, time);
+        for (int64_t edge : days) {
+            if (edge < first_day) continue;
+            if (edge > last_day) break;
+            const size_t at_edge = ix.first_on_or_after_day(c, edge, time);
+            if (k < at_edge) { // days d .. edge - 1: no flag changes within them
+                const auto flags = flags_of(ix.base_time + d * kDay);
+                if (flags)
+                    for (; k < at_edge; k++) mark(user[k], flags);
+            }
+            const size_t after = ix.first_on_or_after_day(c, edge + 1, time);
+            for (k = at_edge; k < after; k++) {
+                const auto flags = flags_of(time[row[k]]);
+                if (flags) mark(user[k], flags);
+            }
+            d = edge + 1;
+        }
+    }
+    return true;
+}
 
 } // namespace segx
