@@ -274,9 +274,11 @@ int bin_of(double v, const std::array<double, 4>& cuts) {
     return b;
 }
 
+// Spans start empty (min +inf, max -inf): adding is branch-free; with no customers they stay
+// unused (spans_of leaves min and max null).
 void add_span(RfmScored::Span& s, double v) {
-    s.min = s.customers == 0 ? v : std::min(s.min, v);
-    s.max = s.customers == 0 ? v : std::max(s.max, v);
+    s.min = std::min(s.min, v);
+    s.max = std::max(s.max, v);
     s.customers++;
 }
 
@@ -301,13 +303,30 @@ std::shared_ptr<const RfmScored> build_scored(const RfmCustomers& c, const RfmMo
             ntile_scores(c.by_id, key, m);
             break;
         }
-        case RfmMethod::Thresholds:
+        case RfmMethod::Thresholds: {
+            // R and F are whole numbers: their scores from a table up to the largest value
+            // (when that is not much more than the customers), M's by comparisons.
+            const auto table = [n](const auto& values, const std::array<double, 4>& cuts, int base,
+                                   int sign) {
+                uint64_t top = 0;
+                for (auto v : values) top = std::max<uint64_t>(top, uint64_t(v));
+                std::vector<uint8_t> t;
+                if (top > 2 * uint64_t(n) + 4096) return t;
+                t.resize(size_t(top) + 1);
+                for (size_t v = 0; v <= top; v++) t[v] = uint8_t(base + sign * bin_of(double(v), cuts));
+                return t;
+            };
+            const std::vector<uint8_t> r_of = table(c.days, thresholds.r, 5, -1);
+            const std::vector<uint8_t> f_of = table(c.orders, thresholds.f, 1, 1);
             for (size_t i = 0; i < n; i++) {
-                r[i] = uint8_t(5 - bin_of(double(c.days[i]), thresholds.r));
-                f[i] = uint8_t(1 + bin_of(double(c.orders[i]), thresholds.f));
+                r[i] = r_of.empty() ? uint8_t(5 - bin_of(double(c.days[i]), thresholds.r))
+                                    : r_of[size_t(c.days[i])];
+                f[i] = f_of.empty() ? uint8_t(1 + bin_of(double(c.orders[i]), thresholds.f))
+                                    : f_of[size_t(c.orders[i])];
                 m[i] = uint8_t(1 + bin_of(mv.m[i], thresholds.m));
             }
             break;
+        }
         case RfmMethod::Mean: {
             // R and F against their means exactly: days <= sum / n  <=>  days * n <= sum.
             const double mean_m = n > 0 ? mv.m_sum / double(n) : 0.0;
@@ -327,9 +346,10 @@ std::shared_ptr<const RfmScored> build_scored(const RfmCustomers& c, const RfmMo
     sc->rf_customers.assign(rf_cells, 0);
     sc->rf_revenue.assign(rf_cells, 0.0);
     sc->rf_m.assign(rf_cells, 0.0);
-    sc->r_spans.assign(size_t(S), {});
-    sc->f_spans.assign(size_t(S), {});
-    sc->m_spans.assign(size_t(S), {});
+    const RfmScored::Span empty{0, HUGE_VAL, -HUGE_VAL};
+    sc->r_spans.assign(size_t(S), empty);
+    sc->f_spans.assign(size_t(S), empty);
+    sc->m_spans.assign(size_t(S), empty);
     for (size_t i = 0; i < n; i++) { // user-index order: sums are reproducible
         const size_t rf = size_t((r[i] - 1) * S + (f[i] - 1)), cell = rf * size_t(S) + size_t(m[i] - 1);
         sc->cell[i] = uint8_t(cell);
