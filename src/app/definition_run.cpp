@@ -44,8 +44,13 @@ void update_definition_run(Session& session, DefinitionRun& run, uint64_t revisi
         run.job_for = inputs;
         auto doc = std::make_shared<const json>(document());
         run.job.steps.push_back([&session, &run, doc, inputs] {
-            RunContext ctx{session.model, session.as_of_us(), session.model_generation,
-                           &session.workspace.saved, &session.audience_cache};
+            RunContext ctx{session.model,
+                           session.as_of_us(),
+                           session.model_generation,
+                           &session.workspace.saved,
+                           &session.audience_cache,
+                           nullptr,
+                           &session.rfm_cache};
             finish(run, inputs, run_definition(ctx, *doc, RunOptions{}));
         });
     }

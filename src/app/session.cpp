@@ -294,17 +294,17 @@ const std::vector<uint32_t>* Session::users_by_id() const {
 }
 
 EvalContext Session::eval_context() const {
-    return audience_eval_context(
-        RunContext{model, as_of_us(), model_generation, &workspace.saved, nullptr, users_by_id()});
+    return audience_eval_context(RunContext{model, as_of_us(), model_generation, &workspace.saved, nullptr,
+                                            users_by_id(), &rfm_cache});
 }
 
 std::string Session::run_json(std::string_view definition, bool with_members) {
     rebuild_model_if_dirty();
     RunOptions options;
     options.members = with_members;
-    return answer_text(run_definition(
-        RunContext{model, as_of_us(), model_generation, &workspace.saved, &audience_cache, users_by_id()},
-        definition, options));
+    return answer_text(run_definition(RunContext{model, as_of_us(), model_generation, &workspace.saved,
+                                                 &audience_cache, users_by_id(), &rfm_cache},
+                                      definition, options));
 }
 
 // state()'s "saved": every saved definition, with `errors` when it does not read (kept as

@@ -7,6 +7,7 @@
 #include "core/dataset/dataset.h"
 #include "core/model/model.h"
 #include "core/model/overview.h"
+#include "core/rfm/cache.h"
 #include "core/text/language.h"
 
 #include <cstdint>
@@ -141,6 +142,9 @@ struct Session {
     const std::vector<uint32_t>* users_by_id() const;
     mutable std::vector<uint32_t> users_by_id_cache;
     mutable uint64_t users_by_id_generation = UINT64_MAX;
+    // RFM's customers, M and scorings kept between runs (core/rfm/cache.h), keyed by the model
+    // and its generation: a settings edit in the RFM tab redoes only what it changes.
+    mutable RfmCache rfm_cache;
 
     // The as-of time of every analysis: the override, else the latest event (DESIGN.md §1).
     std::optional<int64_t> as_of_us() const;

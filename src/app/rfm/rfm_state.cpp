@@ -228,9 +228,13 @@ static void start_evaluation(Session& session, RfmState& st, const EvalInputs& i
         return;
     }
     st.job.steps.push_back([&session, &st, doc, inputs] {
-        RunContext ctx{
-            session.model,           session.as_of_us(),   session.model_generation, &session.workspace.saved,
-            &session.audience_cache, session.users_by_id()};
+        RunContext ctx{session.model,
+                       session.as_of_us(),
+                       session.model_generation,
+                       &session.workspace.saved,
+                       &session.audience_cache,
+                       session.users_by_id(),
+                       &session.rfm_cache};
         finish(st, inputs, run_definition(ctx, *doc, RunOptions{}));
     });
 }
@@ -267,8 +271,8 @@ bool rfm_csv_text(Session& session, const RfmState& st, bool customers, std::str
                   std::string* problem) {
     session.rebuild_model_if_dirty();
     auto as_of = session.as_of_us();
-    RfmResult r =
-        run_rfm_engine(st.draft, RfmContext{session.model, as_of.value_or(0), session.users_by_id()});
+    RfmResult r = run_rfm_engine(st.draft, RfmContext{session.model, as_of.value_or(0), session.users_by_id(),
+                                                      &session.rfm_cache, session.model_generation});
     if (!r.ok()) {
         *problem = error_line(r.errors.front(), language());
         return false;

@@ -4,6 +4,7 @@
 
 #include "core/lang/error.h"
 #include "core/model/model.h"
+#include "core/model/user_events.h"
 
 #include <cstdint>
 #include <string>
@@ -27,5 +28,10 @@ bool resolve_activity(const Model& model, const std::string& event, std::vector<
 // Per user, the time of their first activity at or before `limit` (kNoActivity: none). With the
 // per-event-name index, a named event's first times come from its postings.
 std::vector<int64_t> first_activity_times(const Model& model, const Activity& activity, int64_t limit);
+
+// A cursor over each user's activity events (user_events.h).
+inline UserEvents activity_events(const Model& model, const Activity& activity) {
+    return UserEvents(model, activity.any ? UserEvents::kAny : activity.code);
+}
 
 } // namespace segx

@@ -45,7 +45,6 @@ public:
         s2_ = minus_saturated(s_, e_ - s_);
         dormant_ = b_.dormant_days * kMicrosPerDay;
         if (std::optional<uint32_t> code = m.event_names.find(m.purchase_event)) purchase_ = *code;
-        first_ = first_activity_times(m, activity_, e_);
         return true;
     }
 
@@ -54,44 +53,99 @@ public:
     int64_t s2() const { return s2_; }
     uint64_t population() const { return filter_ ? filter_->count_set() : uint64_t(ctx_.model.users.size()); }
 
-    // visit(u, current, previous) for every user (in the filter) active at or before e.
+    // visit(u, current, previous) for every user (in the filter) active at or before e. Per
+    // user, the last activity at or before e, s and s2 (read backwards from e, stopping at s2;
+    // with any event as the activity and the user's last event at or before s2, from the
+    // model's first/last-seen aggregates without reading events), and their purchases in
+    // (s2, e] from the purchase event's postings (their days skip older ones unread).
     template <typename Visit>
     void run(Visit&& visit) const {
-        const EventStore& st = ctx_.model.events;
-        const int64_t* time = st.time.data();
-        const uint32_t* event = st.event.data();
+        const Model& m = ctx_.model;
+        const EventStore& st = m.events;
+        const size_t users = m.users.size();
+        const UserAggregates& agg = m.aggregates;
+        const bool seen =
+            activity_.any && agg.first_seen_us.size() == users && agg.last_seen_us.size() == users;
+        UserEvents events = activity_events(m, activity_);
         // Per order code, the last (user, period) that counted it: distinct orders per user and
         // period without a set per user.
-        std::vector<uint64_t> seen(purchase_ == UINT32_MAX ? 0 : ctx_.model.order_ids.size(), 0);
-        const int64_t lo = minus_saturated(s2_, dormant_);
-        for (size_t u = 0, users = ctx_.model.users.size(); u < users; u++) {
+        std::vector<uint64_t> seen_order(purchase_ == UINT32_MAX ? 0 : m.order_ids.size(), 0);
+        std::optional<UserEvents> purchases;
+        if (purchase_ != UINT32_MAX) purchases.emplace(m, purchase_);
+        const int64_t s2_day = purchases ? purchases->day_key(s2_) : -1;
+        const int64_t lo = minus_saturated(s2_, dormant_), s_lo = minus_saturated(s_, dormant_);
+        // With any event as the activity, who was active in which span comes from one scan of
+        // the events in (s2 - D, e] through the index's time view, bits per user: 1 (s, e],
+        // 2 (s2, s], 4 (s - D, s], 8 (s2 - D, s2].
+        std::vector<uint8_t> spans;
+        if (seen) {
+            spans.assign(users, 0);
+            const auto flags_of = [&](int64_t t) {
+                return uint8_t((t > s_ && t <= e_ ? 1 : 0) | (t > s2_ && t <= s_ ? 2 : 0) |
+                               (t > s_lo && t <= s_ ? 4 : 0) | (t > lo && t <= s2_ ? 8 : 0));
+            };
+            if (!scan_events_by_day(m, lo, e_, {s_lo, s2_, s_}, flags_of,
+                                    [&](uint32_t u, uint8_t f) { spans[u] |= f; }))
+                spans.clear();
+        }
+        for (size_t u = 0; u < users; u++) {
             if (filter_ && !filter_->get(u)) continue;
-            const int64_t first = first_[u];
-            if (first == kNoActivity) continue;
-            UserPart cur, prev;
-            bool dormant_window = false, dormant_window_prev = false; // active in (s - D, s], (s2 - D, s2]
-            const size_t begin = size_t(st.offsets[u]), end = size_t(st.offsets[u + 1]);
-            for (size_t i = size_t(std::upper_bound(time + begin, time + end, lo) - time);
-                 i < end && time[i] <= e_; i++) {
-                const int64_t t = time[i];
-                if (activity_.matches(event[i])) {
-                    if (t > s_) cur.active = true;
-                    if (t > s2_ && t <= s_) prev.active = true;
-                    if (t > s_ - dormant_ && t <= s_) dormant_window = true;
-                    if (t <= s2_) dormant_window_prev = true; // t > lo = s2 - D
+            int64_t first;
+            bool cur_active, prev_active, dormant_window, dormant_window_prev, quiet;
+            if (!spans.empty()) {
+                first = agg.first_seen_us[u];
+                if (first == UserAggregates::kNever || first > e_) continue;
+                const uint8_t f = spans[u];
+                cur_active = f & 1, prev_active = f & 2, dormant_window = f & 4, dormant_window_prev = f & 8;
+                quiet = (f & 3) == 0; // no event in (s2, e], so no purchase
+            } else {
+                // The last activity at or before e, s and s2 (kNoActivity: none).
+                int64_t le_e, le_s, le_s2;
+                quiet = seen && agg.last_seen_us[u] <= s2_; // no event at all after s2
+                if (quiet) {
+                    first = agg.first_seen_us[u];
+                    if (first == UserAggregates::kNever) continue; // no events at all
+                    le_e = le_s = le_s2 = agg.last_seen_us[u];
+                } else {
+                    if (seen && agg.first_seen_us[u] > e_) continue;
+                    events.seek(u);
+                    size_t i = events.count();
+                    if (i == 0 || events.time(0) > e_) continue;
+                    first = events.time(0);
+                    while (events.time(i - 1) > e_) i--; // i > 0: the first is at or before e
+                    le_e = events.time(i - 1);
+                    while (i > 0 && events.time(i - 1) > s_) i--;
+                    le_s = i > 0 ? events.time(i - 1) : kNoActivity;
+                    while (i > 0 && events.time(i - 1) > s2_) i--;
+                    le_s2 = i > 0 ? events.time(i - 1) : kNoActivity;
                 }
-                if (event[i] == purchase_ && t > s2_) {
+                cur_active = le_e > s_;
+                prev_active = le_s != kNoActivity && le_s > s2_;
+                dormant_window = le_s != kNoActivity && le_s > s_lo;      // active in (s - D, s]
+                dormant_window_prev = le_s2 != kNoActivity && le_s2 > lo; // active in (s2 - D, s2]
+            }
+            UserPart cur, prev;
+            cur.active = cur_active;
+            prev.active = prev_active;
+            if (purchases && !quiet) {
+                purchases->seek(u);
+                for (size_t k = 0, n = purchases->count(); k < n; k++) {
+                    if (purchases->before_day(k, s2_day)) continue; // on a day before s2's: no time read
+                    const int64_t t = purchases->time(k);
+                    if (t <= s2_) continue;
+                    if (t > e_) break;
                     const bool now = t > s_;
                     UserPart& part = now ? cur : prev;
                     part.buyer = true;
-                    const double r = st.revenue[i];
+                    const size_t row = purchases->row(k);
+                    const double r = st.revenue[row];
                     if (!std::isnan(r)) part.revenue += r;
-                    const uint32_t order = st.order[i];
+                    const uint32_t order = st.order[row];
                     const uint64_t key = uint64_t(u + 1) * 2 + (now ? 1 : 0);
                     if (order == EventStore::kNoOrder) {
                         part.orders++;
-                    } else if (seen[order] != key) {
-                        seen[order] = key;
+                    } else if (seen_order[order] != key) {
+                        seen_order[order] = key;
                         part.orders++;
                     }
                 }
@@ -114,7 +168,6 @@ private:
     std::optional<Bitmap> filter_;
     int64_t s_ = 0, e_ = 0, s2_ = 0, dormant_ = 0;
     uint32_t purchase_ = UINT32_MAX;
-    std::vector<int64_t> first_; // per user, the first activity at or before e
 };
 
 void add(BoardPeriod& period, const UserPart& part) {

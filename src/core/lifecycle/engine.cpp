@@ -1,6 +1,7 @@
 #include "core/lifecycle/engine.h"
 
 #include "core/lifecycle/activity.h"
+#include "core/model/user_events.h"
 
 #include <algorithm>
 #include <optional>
@@ -35,7 +36,6 @@ public:
         last_ = period_index(ctx_.as_of_us, l_.period);
         starts_.resize(size_t(n_) + 2);
         for (int64_t i = 0; i <= n_ + 1; i++) starts_[size_t(i)] = period_start_us(last_ - n_ + i, l_.period);
-        first_ = first_activity_times(ctx_.model, activity_, ctx_.as_of_us);
         return true;
     }
 
@@ -43,38 +43,88 @@ public:
     uint64_t population() const { return filter_ ? filter_->count_set() : uint64_t(ctx_.model.users.size()); }
 
     // visit(u, first_offset, active_offsets) for every user (in the filter) active at or before
-    // as-of; active_offsets ascending, distinct.
+    // as-of; active_offsets ascending, distinct. Each user's activity is read backwards from
+    // as-of and stops at the window's start; with any event as the activity, a user whose last
+    // event is older than the window is visited from the model's aggregates alone.
     template <typename Visit>
     void run(Visit&& visit) const {
-        const EventStore& s = ctx_.model.events;
-        const int64_t* time = s.time.data();
-        const uint32_t* event = s.event.data();
-        const int64_t as_of = ctx_.as_of_us;
+        const Model& m = ctx_.model;
+        const size_t users = m.users.size();
+        const int64_t as_of = ctx_.as_of_us, lo = starts_[0];
+        const UserAggregates& agg = m.aggregates;
+        const bool seen =
+            activity_.any && agg.first_seen_us.size() == users && agg.last_seen_us.size() == users;
+        UserEvents events = activity_events(m, activity_);
         std::vector<int64_t> active;
-        for (size_t u = 0, users = ctx_.model.users.size(); u < users; u++) {
+        // With any event as the activity and at most 16 offsets, the active periods come from
+        // one scan of the events in the window through the index's time view: bit j per user.
+        std::vector<uint16_t> bits;
+        if (seen && n_ + 1 <= 16) {
+            bits.assign(users, 0);
+            const auto flags_of = [&](int64_t t) {
+                if (t < lo || t > as_of) return uint16_t(0);
+                const size_t j =
+                    size_t(std::upper_bound(starts_.begin(), starts_.end(), t) - starts_.begin()) - 1;
+                return uint16_t(1u << j);
+            };
+            // The window is [lo, as_of]: (lo - 1, as_of] for the scan.
+            if (!scan_events_by_day(m, lo - 1, as_of, starts_, flags_of,
+                                    [&](uint32_t u, uint16_t f) { bits[u] |= f; }))
+                bits.clear();
+        }
+        for (size_t u = 0; u < users; u++) {
             if (filter_ && !filter_->get(u)) continue;
-            const int64_t first = first_[u];
-            if (first == kNoActivity) continue;
+            if (!bits.empty()) {
+                const int64_t first = agg.first_seen_us[u];
+                if (first == UserAggregates::kNever || first > as_of) continue;
+                active.clear();
+                for (uint32_t b = bits[u], j = 0; b != 0; b >>= 1, j++)
+                    if (b & 1) active.push_back(int64_t(j));
+                const int64_t first_offset =
+                    first < lo
+                        ? -1
+                        : int64_t(std::upper_bound(starts_.begin(), starts_.end(), first) - starts_.begin()) -
+                              1;
+                visit(u, first_offset, active);
+                continue;
+            }
+            if (seen) {
+                if (agg.first_seen_us[u] > as_of) continue; // not active at or before as-of
+                if (agg.last_seen_us[u] < lo) {
+                    active.clear();
+                    visit(u, int64_t(-1), active);
+                    continue;
+                }
+            }
+            events.seek(u);
+            size_t n = events.count();
+            if (n == 0) continue;
+            const int64_t first = events.time(0);
+            if (first > as_of) continue;
+            if (events.time(n - 1) > as_of) { // the last activity at or before as-of
+                size_t a = 0, b = n;
+                while (a < b) {
+                    const size_t mid = a + (b - a) / 2;
+                    if (events.time(mid) <= as_of)
+                        a = mid + 1;
+                    else
+                        b = mid;
+                }
+                n = a;
+            }
             const int64_t first_offset =
-                first < starts_[0]
+                first < lo
                     ? -1
                     : int64_t(std::upper_bound(starts_.begin(), starts_.end(), first) - starts_.begin()) - 1;
             active.clear();
-            const size_t begin = size_t(s.offsets[u]);
-            size_t end = size_t(s.offsets[u + 1]);
-            if (time[end - 1] > as_of) end = size_t(std::upper_bound(time + begin, time + end, as_of) - time);
-            size_t i = size_t(std::lower_bound(time + begin, time + end, std::max(starts_[0], first)) - time);
-            size_t j = 0; // the offset of time[i]'s period
-            while (i < end) {
-                if (!activity_.matches(event[i])) {
-                    i++;
-                    continue;
-                }
-                while (time[i] >= starts_[j + 1]) j++;
-                active.push_back(int64_t(j));
-                // One activity is enough for a period: skip to the next one.
-                i = size_t(std::lower_bound(time + i, time + end, starts_[j + 1]) - time);
+            size_t j = size_t(n_); // the offset of the event read, moving down
+            for (size_t i = n; i-- > 0;) {
+                const int64_t t = events.time(i);
+                if (t < lo) break;
+                while (t < starts_[j]) j--;
+                if (active.empty() || active.back() != int64_t(j)) active.push_back(int64_t(j));
             }
+            std::reverse(active.begin(), active.end());
             visit(u, first_offset, active);
         }
     }
@@ -87,7 +137,6 @@ private:
     std::optional<Bitmap> filter_;
     int64_t last_ = 0;
     std::vector<int64_t> starts_; // period starts of P - n .. P + 1
-    std::vector<int64_t> first_;  // per user, the first activity at or before as-of
 };
 
 } // namespace

@@ -9,8 +9,11 @@
 //   resurrecting  active in p, not in p - 1, first active before p - 1;
 //   dormant       active in p - 1, not in p (a positive count; drawn below the axis).
 //
-// Per user, the first activity (postings with the per-event-name index), a binary search to the
-// first event of period P - periods, then one walk to as-of with a cursor over period starts.
+// Per user, one walk backwards over their activity events (activity.h ActivityEvents: the CSR
+// slice, or the named event's postings) from as-of to the start of period P - periods, with a
+// cursor over period starts (no date arithmetic per event); with any event as the activity,
+// users inactive since before that start are told from the model's first/last-seen aggregates
+// without reading their events. Nothing is allocated per user.
 
 #include "core/dataset/bitmap.h"
 #include "core/lang/error.h"

@@ -2,6 +2,7 @@
 
 #include "core/lang/names.h"
 #include "core/lang/text.h"
+#include "core/model/user_events.h"
 
 #include <algorithm>
 
@@ -24,32 +25,6 @@ bool check_shape(const Retention& r, std::vector<DefinitionError>& errors) {
         errors.push_back({r.start.attribute ? "start.attribute" : "start.event", "must not be empty"});
     if (!r.returns.any && r.returns.event.empty()) errors.push_back({"return.event", "must not be empty"});
     return errors.size() == before;
-}
-
-// Per user, the time of the first event of `code` at or before as-of (kNone: none). With the
-// per-event-name index, from the code's postings (CSR order: a user's first posting is their
-// earliest); else from each user's slice.
-std::vector<int64_t> first_event_times(const Model& m, uint32_t code, int64_t as_of) {
-    const EventStore& s = m.events;
-    const size_t users = m.users.size();
-    std::vector<int64_t> out(users, kNone);
-    if (m.event_index.fits(s)) {
-        const EventIndex& ix = m.event_index;
-        size_t u = 0;
-        for (size_t k = ix.first(code), end = k + ix.count(code); k < end; k++) {
-            const uint32_t row = ix.rows[k];
-            while (s.offsets[u + 1] <= row) u++;
-            if (out[u] == kNone && s.time[row] <= as_of) out[u] = s.time[row];
-        }
-        return out;
-    }
-    for (size_t u = 0; u < users; u++)
-        for (uint64_t i = s.offsets[u]; i < s.offsets[u + 1] && s.time[i] <= as_of; i++)
-            if (s.event[i] == code) {
-                out[u] = s.time[i];
-                break;
-            }
-    return out;
 }
 
 class Engine {
@@ -95,7 +70,6 @@ public:
         first_ = last_ - rows_ + 1;
         starts_.resize(size_t(rows_) + 1);
         for (int64_t i = 0; i <= rows_; i++) starts_[size_t(i)] = period_start_us(first_ + i, r_.period);
-        if (!r_.start.attribute) start_times_ = first_event_times(m, start_code_, ctx_.as_of_us);
         return true;
     }
 
@@ -115,9 +89,21 @@ public:
         const uint32_t* event = s.event.data();
         const bool any = r_.returns.any;
         auto hit = [&](size_t i) { return any || event[i] == return_code_; };
+        // The start event's postings, walked with the users; their days tell most users whose
+        // first start event is before the oldest cohort without reading its time.
+        UserEvents starts(ctx_.model, r_.start.attribute ? UserEvents::kAny : start_code_);
+        const int64_t oldest_day = starts.day_key(starts_[0]);
         for (size_t u = 0, users = ctx_.model.users.size(); u < users; u++) {
             if (filter_ && !filter_->get(u)) continue;
-            const int64_t t0 = cohort_time(u);
+            int64_t t0 = kNone;
+            if (r_.start.attribute) {
+                t0 = attribute_time(u);
+            } else {
+                starts.seek(u);
+                if (starts.count() == 0 || starts.before_day(0, oldest_day)) continue;
+                t0 = starts.time(0);
+                if (t0 > as_of) continue;
+            }
             if (t0 == kNone || t0 < starts_[0]) continue;
             const int64_t row =
                 int64_t(std::upper_bound(starts_.begin(), starts_.end(), t0) - starts_.begin()) - 1;
@@ -165,8 +151,7 @@ public:
     }
 
 private:
-    int64_t cohort_time(size_t u) const {
-        if (!r_.start.attribute) return start_times_[u];
+    int64_t attribute_time(size_t u) const {
         if (u >= attribute_->size() || attribute_->is_null(u)) return kNone;
         const int64_t t = attribute_->ints[u];
         return t <= ctx_.as_of_us ? t : kNone;
@@ -178,8 +163,7 @@ private:
     uint32_t start_code_ = 0, return_code_ = 0;
     std::optional<Bitmap> filter_;
     int64_t rows_ = 0, first_ = 0, last_ = 0;
-    std::vector<int64_t> starts_;      // period starts of rows first_ .. last_ + 1
-    std::vector<int64_t> start_times_; // start event mode: per user, the first start event
+    std::vector<int64_t> starts_; // period starts of rows first_ .. last_ + 1
 };
 
 } // namespace

@@ -16,8 +16,9 @@
 // Per user, a binary search for the first event after the cohort period, then a walk over the
 // following periods with a cursor over precomputed period starts that jumps (binary search) to
 // the next period at each hit; on_or_after reads backwards from as-of to the last return event.
-// With the model's per-event-name index, first start events come from the start event's
-// postings instead of the users' slices.
+// First start events come from the start event's postings (core/model/user_events.h), walked
+// with the users: a posting's day (EventIndex::day) tells a start before the oldest cohort
+// without reading its time.
 
 #include "core/dataset/bitmap.h"
 #include "core/lang/error.h"

@@ -15,13 +15,16 @@
 //     mean        2 when at least as good as the customers' mean (R: days <= mean days), else 1.
 //   segment    the one segment covering the customer's (R, F) or (R, F, M) scores.
 //
-// Cost: one pass over the purchase events (the model's per-user aggregates when as-of is at
-// or after the last event; else the per-event-name index, else the CSR slices), then per metric
-// one stable LSD radix sort of the customers taken in user-id text order (so equal keys stay
-// in id order, as NTILE's ORDER BY key, user_id says), and one pass for the tables.
+// Cost: one pass over the purchases (the model's per-user aggregates when as-of is at or after
+// the last event; else the per-event-name index, else the CSR slices) into compact per-customer
+// arrays, then per metric one counting sort (R, F: small whole numbers) or stable LSD radix
+// sort (M) of the customers taken in user-id text order (so equal keys stay in id order, as
+// NTILE's ORDER BY key, user_id says), and one pass for the tables. With a cache (cache.h) an
+// edit redoes only what it changes: a grid edit re-sums segments from the 125 score cells.
 
 #include "core/lang/error.h"
 #include "core/model/model.h"
+#include "core/rfm/cache.h"
 #include "core/rfm/definition.h"
 
 #include <cstdint>
@@ -36,6 +39,10 @@ struct RfmContext {
     // Optional: every user index ordered by id text as bytes (users_by_id_text). The session
     // keeps one per model; without it the customers' ids are sorted on every run.
     const std::vector<uint32_t>* users_by_id = nullptr;
+    // Optional: what RFM keeps between runs over this model (cache.h; the session keeps one).
+    // `generation` is the model's build: a cache filled for another model or build is emptied.
+    RfmCache* cache = nullptr;
+    uint64_t generation = 0;
 };
 
 // Every user index of the model, ordered by id text compared as bytes ("10" < "9").
@@ -107,7 +114,11 @@ struct RfmResult {
     bool ok() const { return errors.empty(); }
 };
 
+// The tables and the per-user scores.
 RfmResult run_rfm_engine(const Rfm& rfm, const RfmContext& ctx);
+// The tables alone, as run_rfm_engine gives them; `scores` holds only the errors, the customer
+// count and the means (no per-user vectors). What segx.run answers from.
+RfmResult rfm_tables(const Rfm& rfm, const RfmContext& ctx);
 
 // The fixed histogram edges (README.md). R (days): 0, 7, 14, 30, 60, 90, 180, 365, 730, then
 // open. F (orders): 1, 2, 3, 4, 5, 6, 10, 20, then open. M: an open bin below 0, then the 1-2-5

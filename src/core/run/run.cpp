@@ -49,6 +49,7 @@ struct FunnelHook {
     std::vector<std::string> resolving;
     std::map<std::string, std::vector<uint8_t>> levels;
     const std::vector<uint32_t>* users_by_id = nullptr;
+    RfmCache* rfm_cache = nullptr;
     // The `rfm` and `lifecycle` rules' inputs already computed in this context: scores by the
     // settings' JSON, stages by period and event.
     std::map<std::string, RfmRuleScores> rfm_scores;
@@ -146,7 +147,8 @@ std::optional<RfmRuleSource> rfm_rule_source(const std::shared_ptr<FunnelHook>& 
             return true;
         }
         RfmScores sc =
-            rfm_scores(*settings, RfmContext{hook->model, hook->as_of_us.value_or(0), hook->users_by_id});
+            rfm_scores(*settings, RfmContext{hook->model, hook->as_of_us.value_or(0), hook->users_by_id,
+                                             hook->rfm_cache, hook->generation});
         if (!sc.ok()) {
             for (DefinitionError& e : sc.errors) errors.push_back(std::move(e));
             return false;
@@ -331,6 +333,7 @@ std::shared_ptr<FunnelHook> funnel_hook(const RunContext& ctx) {
                                                    {},
                                                    {},
                                                    ctx.users_by_id,
+                                                   ctx.rfm_cache,
                                                    {},
                                                    {}});
 }
@@ -545,7 +548,10 @@ json run_rfm(const RunContext& ctx, const json& document, const RunOptions& opti
     RfmValidation parsed = validate_rfm(document);
     if (!parsed.ok()) return refused(std::move(parsed.errors));
     const Rfm& rfm = parsed.rfm;
-    RfmResult r = run_rfm_engine(rfm, RfmContext{ctx.model, ctx.as_of_us.value_or(0), ctx.users_by_id});
+    const RfmContext rctx{ctx.model, ctx.as_of_us.value_or(0), ctx.users_by_id, ctx.rfm_cache,
+                          ctx.model_generation};
+    // The tables alone; the per-user scores only for the member list.
+    RfmResult r = rfm_tables(rfm, rctx);
     if (!r.ok()) return refused(std::move(r.errors));
     json segments = json::array();
     for (size_t i = 0; i < r.segments.size(); i++) {
@@ -596,7 +602,7 @@ json run_rfm(const RunContext& ctx, const json& document, const RunOptions& opti
                  {{"r", bins_json(r.r_histogram)},
                   {"f", bins_json(r.f_histogram)},
                   {"m", bins_json(r.m_histogram)}}}};
-    if (options.members) out["members"] = rfm_members_json(ctx, rfm, sc);
+    if (options.members) out["members"] = rfm_members_json(ctx, rfm, rfm_scores(rfm, rctx));
     return out;
 }
 

@@ -31,6 +31,7 @@
 namespace segx {
 
 class AudienceCache;
+struct RfmCache;
 
 // The workspace's saved definitions that other definitions may name, valid ones only (the
 // workspace keeps the invalid ones with their errors). Reference rules resolve through here.
@@ -65,6 +66,9 @@ struct RunContext {
     // Optional: the model's user indices by id text (rfm/engine.h users_by_id_text), kept by
     // the session per model so that RFM does not sort ids on every run.
     const std::vector<uint32_t>* users_by_id = nullptr;
+    // Optional: RFM's levels kept between runs over this model (rfm/cache.h), so that an edit
+    // of RFM settings redoes only what it changes. Keyed by the model and model_generation.
+    RfmCache* rfm_cache = nullptr;
 };
 
 // The audience engine's context over this run's model, as-of and saved definitions, with the

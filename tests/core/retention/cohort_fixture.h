@@ -12,6 +12,7 @@
 
 #include "core/model/event_index.h"
 #include "core/model/model.h"
+#include "core/model/user_aggregates.h"
 #include "core/time/civil.h"
 #include "core/time/parse.h"
 
@@ -92,7 +93,15 @@ inline Model cohort_model(const std::vector<std::string>& users, std::vector<Coh
     }
     for (size_t u = 0; u < users.size(); u++) s.offsets[u + 1] += s.offsets[u];
     m.attributes.push_back(date_column("signup", signup, users.size()));
-    if (with_index) m.event_index = build_event_index(m.events);
+    // With the index, the per-user aggregates too, as build_model gives them: the engines then
+    // take their paths for a built model (lifecycle and the board: first/last seen, and the
+    // scan of the index's time view); without, the CSR slices alone.
+    if (with_index) {
+        m.event_index = build_event_index(m.events);
+        const std::optional<uint32_t> purchase = m.event_names.find(m.purchase_event);
+        m.aggregates =
+            compute_user_aggregates(m.events, purchase ? *purchase : UINT32_MAX, m.order_ids.size());
+    }
     return m;
 }
 

@@ -7,6 +7,8 @@
 // ways of reading purchases (aggregates, index, slices).
 #include "rfm_fixture.h"
 
+#include <algorithm>
+#include <array>
 #include <map>
 #include <random>
 #include <set>
@@ -246,4 +248,153 @@ TEST_CASE("the engine equals a literal reference of §5 on random models") {
         }
     }
     CHECK(customers_seen > rounds); // the models are not all empty
+}
+
+namespace {
+
+// Every figure of two answers, exactly (doubles compared with ==: the same sums in the same
+// order).
+void check_same(const RfmResult& a, const RfmResult& b, bool per_user) {
+    REQUIRE(a.ok() == b.ok());
+    CHECK(a.customers == b.customers);
+    CHECK(a.revenue == b.revenue);
+    CHECK(a.scores.customers == b.scores.customers);
+    CHECK(a.scores.mean_days == b.scores.mean_days);
+    CHECK(a.scores.mean_orders == b.scores.mean_orders);
+    CHECK(a.scores.mean_monetary == b.scores.mean_monetary);
+    REQUIRE(a.cells.size() == b.cells.size());
+    for (size_t k = 0; k < a.cells.size(); k++) {
+        CHECK(a.cells[k].customers == b.cells[k].customers);
+        CHECK(a.cells[k].revenue == b.cells[k].revenue);
+        CHECK(a.cells[k].mean_m == b.cells[k].mean_m);
+    }
+    REQUIRE(a.segments.size() == b.segments.size());
+    for (size_t i = 0; i < a.segments.size(); i++) {
+        const RfmSegmentResult &x = a.segments[i], &y = b.segments[i];
+        CHECK(x.customers == y.customers);
+        CHECK(x.share == y.share);
+        CHECK(x.revenue == y.revenue);
+        CHECK(x.revenue_share == y.revenue_share);
+        CHECK(x.mean_r == y.mean_r);
+        CHECK(x.mean_f == y.mean_f);
+        CHECK(x.mean_m == y.mean_m);
+    }
+    for (auto [p, q] : {std::pair{&a.r_histogram, &b.r_histogram}, std::pair{&a.f_histogram, &b.f_histogram},
+                        std::pair{&a.m_histogram, &b.m_histogram}}) {
+        REQUIRE(p->size() == q->size());
+        for (size_t i = 0; i < p->size(); i++) {
+            CHECK((*p)[i].from == (*q)[i].from);
+            CHECK((*p)[i].to == (*q)[i].to);
+            CHECK((*p)[i].customers == (*q)[i].customers);
+        }
+    }
+    for (auto [p, q] : {std::pair{&a.r_spans, &b.r_spans}, std::pair{&a.f_spans, &b.f_spans},
+                        std::pair{&a.m_spans, &b.m_spans}}) {
+        REQUIRE(p->size() == q->size());
+        for (size_t i = 0; i < p->size(); i++) {
+            CHECK((*p)[i].customers == (*q)[i].customers);
+            CHECK((*p)[i].min == (*q)[i].min);
+            CHECK((*p)[i].max == (*q)[i].max);
+        }
+    }
+    if (!per_user) return;
+    CHECK(a.scores.days == b.scores.days);
+    CHECK(a.scores.orders == b.scores.orders);
+    CHECK(a.scores.revenue == b.scores.revenue);
+    CHECK(a.scores.monetary == b.scores.monetary);
+    CHECK(a.scores.r == b.scores.r);
+    CHECK(a.scores.f == b.scores.f);
+    CHECK(a.scores.m == b.scores.m);
+    CHECK(a.scores.segment == b.scores.segment);
+}
+
+} // namespace
+
+TEST_CASE("with the cache, every edit answers exactly as from scratch, and redoes only its level") {
+    // Random models and a walk of edits through one cache: a grid edit (new segments), a
+    // threshold edit, a method or monetary switch, an as-of move. Each answer (tables and
+    // per-user scores, and rfm_tables) equals a run without a cache; the cache's counters show
+    // which levels were built again (a grid edit builds none).
+    std::mt19937 rng(777);
+    const char* id_pool[] = {"1", "10", "2", "9", "a", "B", "b", "ab", "é", "100", "z", "_"};
+    const double revenue_pool[] = {0, 5, 10, 25.5, 0.1, 0.2, 0.3, -3, 1e6};
+    for (size_t round = 0; round < 400; round++) {
+        std::vector<std::string> ids;
+        for (const char* id : id_pool)
+            if (rng() % 3) ids.push_back(id);
+        std::vector<Buy> buys;
+        for (const std::string& id : ids)
+            for (int k = int(rng() % 5); k > 0; k--) {
+                Buy b{id, int64_t(rng() % 8) * DAY + int64_t(rng() % 3) * (DAY / 2)};
+                if (rng() % 5 != 0) b.revenue = revenue_pool[rng() % 9];
+                if (rng() % 2) b.order = "o" + std::to_string(rng() % 4);
+                buys.push_back(std::move(b));
+            }
+        Model m = rfm_model(ids, buys, Paths(rng() % 3));
+        const std::vector<uint32_t> order = users_by_id_text(m);
+        RfmCache cache;
+        int64_t as_of = m.max_time_us == INT64_MIN ? T0 : m.max_time_us;
+        Rfm rfm;
+        for (int step = 0; step < 8; step++) {
+            const uint64_t before[3] = {cache.customers_built, cache.monetary_built, cache.scored_built};
+            const int edit = step == 0 ? -1 : int(rng() % 5);
+            switch (edit) {
+                case 0: // the grid
+                    rfm.segments = random_segments(rng, rfm_max_score(rfm.method));
+                    break;
+                case 1: { // a cut point
+                    std::array<double, 4>& t = rng() % 2 ? rfm.thresholds.r : rfm.thresholds.m;
+                    t[rng() % 4] += 0.5;
+                    std::sort(t.begin(), t.end());
+                    if (std::adjacent_find(t.begin(), t.end()) != t.end()) t = RfmThresholds{}.r;
+                    break;
+                }
+                case 2: // the method (the grid follows)
+                    rfm.method = RfmMethod(rng() % 3);
+                    rfm.segments = default_rfm_segments(rfm.method);
+                    break;
+                case 3:
+                    rfm.monetary =
+                        rfm.monetary == RfmMonetary::Total ? RfmMonetary::MeanOrder : RfmMonetary::Total;
+                    break;
+                case 4:
+                    as_of = T0 + int64_t(rng() % 9) * DAY;
+                    break;
+            }
+            INFO("round " << round << " step " << step << " edit " << edit << ": "
+                          << nlohmann::json(rfm).dump());
+            REQUIRE(check_rfm_segments(rfm.segments, rfm.method).empty());
+            REQUIRE(check_rfm_thresholds(rfm.thresholds).empty());
+            const RfmContext cached{m, as_of, rng() % 2 ? &order : nullptr, &cache, 1};
+            const RfmResult fresh = run_rfm_engine(rfm, RfmContext{m, as_of, nullptr});
+            check_same(run_rfm_engine(rfm, cached), fresh, true);
+            check_same(rfm_tables(rfm, cached), fresh, false);
+            const RfmScores scores = rfm_scores(rfm, cached);
+            CHECK(scores.segment == fresh.scores.segment);
+            CHECK(scores.r == fresh.scores.r);
+            if (edit == 0) { // a grid edit reuses every level
+                CHECK(cache.customers_built == before[0]);
+                CHECK(cache.monetary_built == before[1]);
+                CHECK(cache.scored_built == before[2]);
+            }
+            if (edit == 1 || edit == 3) CHECK(cache.customers_built == before[0]); // events not read again
+        }
+    }
+}
+
+TEST_CASE("the cache belongs to one model: another model or generation empties it") {
+    Model a = rfm_model({"x", "y"}, {{"x", 0, 10.0}, {"y", DAY, 20.0}});
+    Model b = rfm_model({"x", "y"}, {{"x", 0, 30.0}, {"y", DAY, 5.0}});
+    RfmCache cache;
+    const Rfm rfm;
+    const RfmResult ra = run_rfm_engine(rfm, RfmContext{a, T0 + DAY, nullptr, &cache, 1});
+    const RfmResult rb = run_rfm_engine(rfm, RfmContext{b, T0 + DAY, nullptr, &cache, 1});
+    CHECK(ra.revenue == 30);
+    CHECK(rb.revenue == 35);
+    CHECK(cache.customers_built == 2);
+    run_rfm_engine(rfm, RfmContext{b, T0 + DAY, nullptr, &cache, 2}); // b rebuilt: generation 2
+    CHECK(cache.customers_built == 3);
+    run_rfm_engine(rfm, RfmContext{b, T0 + DAY, nullptr, &cache, 2});
+    CHECK(cache.customers_built == 3);
+    CHECK(cache.scored_built == 3);
 }

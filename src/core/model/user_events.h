@@ -1,0 +1,114 @@
+#pragma once
+// UserEvents: a cursor over each user's events, or over those of one event name, for engines
+// that visit users in index order (lifecycle, the board, retention). Reads the model in place.
+
+#include "core/model/model.h"
+
+#include <algorithm>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace segx {
+
+// Each user's events (all, or those of one event name) in time order, read in place: all from
+// the user's CSR slice, one name's from its postings in the per-event-name index (CSR order: by user, then
+// time), which a cursor walks forward as users are visited in ascending order. Without an index the name's
+// rows are gathered once. No allocation per user.
+class UserEvents {
+public:
+    static constexpr uint32_t kAny = UINT32_MAX;
+    // Every event of each user (code kAny), or those of one event code.
+    UserEvents(const Model& model, uint32_t code);
+
+    // Moves to user u; users must come in ascending order (any may be skipped).
+    void seek(size_t u) {
+        if (any_) {
+            begin_ = size_t(offsets_[u]);
+            end_ = size_t(offsets_[u + 1]);
+            return;
+        }
+        const uint64_t lo = offsets_[u], hi = offsets_[u + 1];
+        while (k_ < count_ && rows_[k_] < lo) k_++;
+        begin_ = k_;
+        while (k_ < count_ && rows_[k_] < hi) k_++;
+        end_ = k_;
+    }
+    size_t count() const { return end_ - begin_; }
+    // The time of the current user's i-th event (0 <= i < count()).
+    int64_t time(size_t i) const { return any_ ? time_[begin_ + i] : time_[rows_[begin_ + i]]; }
+    // True when the current user's i-th event is certainly before the day holding `t`
+    // (EventIndex::day, no time read); false when unknown. `day` is day_key(t).
+    bool before_day(size_t i, int64_t day) const {
+        return day_ != nullptr && int64_t(day_[begin_ + i]) < day;
+    }
+    // The key before_day compares with: the index's day of t, or -1 (never before) when there
+    // is no day column or t is past its last day.
+    int64_t day_key(int64_t t) const;
+    // The row in the event store of the current user's i-th event.
+    size_t row(size_t i) const { return any_ ? begin_ + i : rows_[begin_ + i]; }
+
+private:
+    bool any_;
+    const uint64_t* offsets_;
+    const int64_t* time_;
+    const uint32_t* rows_ = nullptr; // the named event's postings
+    const uint16_t* day_ = nullptr;  // their days (EventIndex::day), when from the index
+    const EventIndex* index_ = nullptr;
+    size_t count_ = 0, k_ = 0, begin_ = 0, end_ = 0;
+    std::vector<uint32_t> own_rows_; // without an index
+};
+
+// Every event (of every name) in (lo, hi], read through the per-event-name index's time view:
+// mark(user, flags_of(t)) per event, where flags_of may change only at the times in `edges`
+// (and at lo and hi; flags_of(t) must be 0 outside (lo, hi]). Events on a day holding none of
+// those times are marked with their day's flags without reading their time; the others (the
+// edge days) with their exact time. Reads 4 bytes per event (its user) and writes wherever
+// mark does: for "who was active when", a scan without per-user seeks. False (nothing marked)
+// when the model has no index or the times lie past the index's days.
+template <typename FlagsOf, typename Mark>
+bool scan_events_by_day(const Model& model, int64_t lo, int64_t hi, std::vector<int64_t> edges,
+                        FlagsOf&& flags_of, Mark&& mark) {
+    const EventIndex& ix = model.event_index;
+    const int64_t* time = model.events.time.data();
+    if (!ix.fits(model.events) || ix.codes() == 0 || hi <= lo) return ix.fits(model.events);
+    edges.push_back(lo);
+    edges.push_back(hi);
+    std::vector<int64_t> days; // the edge days, ascending, distinct, within the index's days
+    for (int64_t t : edges) {
+        const int64_t d = ix.day_of(t);
+        if (d > EventIndex::kLastDay - 1) return false; // stored days stop there: no day test
+        if (d >= 0) days.push_back(d);
+    }
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+    const int64_t first_day = std::max<int64_t>(0, ix.day_of(lo)), last_day = ix.day_of(hi);
+    const constexpr int64_t kDay = 86400LL * 1000000LL;
+    for (uint32_t c = 0; c < ix.codes(); c++) {
+        if (ix.count(c) == 0 || ix.max_time[c] <= lo || ix.min_time[c] > hi) continue;
+        const uint32_t* row = ix.by_day_row.data();
+        const uint32_t* user = ix.by_day_user.data();
+        int64_t d = first_day;
+        size_t k = ix.first_on_or_after_day(c, d, time);
+        for (int64_t edge : days) {
+            if (edge < first_day) continue;
+            if (edge > last_day) break;
+            const size_t at_edge = ix.first_on_or_after_day(c, edge, time);
+            if (k < at_edge) { // days d .. edge - 1: no flag changes within them
+                const auto flags = flags_of(ix.base_time + d * kDay);
+                if (flags)
+                    for (; k < at_edge; k++) mark(user[k], flags);
+            }
+            const size_t after = ix.first_on_or_after_day(c, edge + 1, time);
+            for (k = at_edge; k < after; k++) {
+                const auto flags = flags_of(time[row[k]]);
+                if (flags) mark(user[k], flags);
+            }
+            d = edge + 1;
+        }
+    }
+    return true;
+}
+
+} // namespace segx
