@@ -102,13 +102,15 @@ TEST_CASE("shown: the page's and the core's English messages in the active langu
           "mappings[\"a.csv\"]：应为映射（对象），实际为列表");
     CHECK(shown("funnels[\"f\"]: a funnel id is longer than 200 characters", Language::Zh) ==
           "funnels[\"f\"]：漏斗 ID 超过 200 个字符");
-    CHECK(shown("big.csv: line 7 is longer than 1,000,000 bytes; expected CSV text with one row per line", Language::Zh) ==
-          "big.csv：第 7 行超过 1,000,000 字节；应为每行一条记录的 CSV 文本");
-    CHECK(shown("line is longer than 1,000,000 bytes; expected CSV text with one row per line", Language::Zh) ==
-          "有一行超过 1,000,000 字节；应为每行一条记录的 CSV 文本");
-    CHECK(shown("line 2 is 3.5 MB long without a line break (at most 1,000,000 bytes per line); expected CSV text with "
+    CHECK(shown("big.csv: line 7 is longer than 1,000,000 bytes; expected CSV text with one row per line",
+                Language::Zh) == "big.csv：第 7 行超过 1,000,000 字节；应为每行一条记录的 CSV 文本");
+    CHECK(shown("line is longer than 1,000,000 bytes; expected CSV text with one row per line",
+                Language::Zh) == "有一行超过 1,000,000 字节；应为每行一条记录的 CSV 文本");
+    CHECK(shown("line 2 is 3.5 MB long without a line break (at most 1,000,000 bytes per line); expected CSV "
+                "text with "
                 "one row per line",
-                Language::Zh) == "第 2 行长 3.5 MB 且没有换行（每行至多 1,000,000 字节）；应为每行一条记录的 CSV 文本");
+                Language::Zh) ==
+          "第 2 行长 3.5 MB 且没有换行（每行至多 1,000,000 字节）；应为每行一条记录的 CSV 文本");
     // The core's own messages go through its tables.
     CHECK(shown("root.rules[0].window.last_days: expected a whole number of days from 1 to 3650, got 0",
                 Language::Zh) == "root.rules[0].window.last_days：应为天数 1 到 3650 之间的整数，实际为 0");
