@@ -5,6 +5,21 @@
 namespace segx {
 namespace {
 
+// A placeholder "{n}" (one or more digits) opening at pattern[open]: its number and the
+// position of its "}". False for anything else ("{", "{x}", "{}").
+bool placeholder_at(std::string_view pattern, size_t open, size_t* n, size_t* close) {
+    size_t end = pattern.find('}', open);
+    if (end == std::string_view::npos || end == open + 1) return false;
+    size_t v = 0;
+    for (size_t j = open + 1; j < end; ++j) {
+        if (pattern[j] < '0' || pattern[j] > '9') return false;
+        v = v * 10 + size_t(pattern[j] - '0');
+    }
+    *n = v;
+    *close = end;
+    return true;
+}
+
 template <class Arg>
 std::string format_with(std::string_view pattern, size_t count, Arg arg) {
     std::string out;
@@ -15,21 +30,11 @@ std::string format_with(std::string_view pattern, size_t count, Arg arg) {
             out += c, ++i; // "{{" and "}}" are literal braces
             continue;
         }
-        if (c == '{') {
-            size_t close = pattern.find('}', i);
-            size_t n = 0;
-            bool digits = close != std::string_view::npos && close > i + 1;
-            for (size_t j = i + 1; digits && j < close; ++j) {
-                if (pattern[j] < '0' || pattern[j] > '9')
-                    digits = false;
-                else
-                    n = n * 10 + size_t(pattern[j] - '0');
-            }
-            if (digits) {
-                if (n < count) out += arg(n);
-                i = close;
-                continue;
-            }
+        size_t n = 0, close = 0;
+        if (c == '{' && placeholder_at(pattern, i, &n, &close)) {
+            if (n < count) out += arg(n);
+            i = close;
+            continue;
         }
         out += c;
     }
@@ -51,23 +56,13 @@ std::vector<Piece> pieces_of(std::string_view pattern) {
             lit += c, ++i;
             continue;
         }
-        if (c == '{') {
-            size_t close = pattern.find('}', i);
-            bool digits = close != std::string_view::npos && close > i + 1;
-            size_t n = 0;
-            for (size_t j = i + 1; digits && j < close; ++j) {
-                if (pattern[j] < '0' || pattern[j] > '9')
-                    digits = false;
-                else
-                    n = n * 10 + size_t(pattern[j] - '0');
-            }
-            if (digits) {
-                if (!lit.empty()) out.push_back({std::move(lit), std::nullopt});
-                lit.clear();
-                out.push_back({"", n});
-                i = close;
-                continue;
-            }
+        size_t n = 0, close = 0;
+        if (c == '{' && placeholder_at(pattern, i, &n, &close)) {
+            if (!lit.empty()) out.push_back({std::move(lit), std::nullopt});
+            lit.clear();
+            out.push_back({"", n});
+            i = close;
+            continue;
         }
         lit += c;
     }
