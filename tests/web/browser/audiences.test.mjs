@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import { artifacts, clickWidget, frames, settle, startBrowser } from '../support/browser_env.mjs';
+import { artifacts, clickWidget, frames, pick, settle, startBrowser } from '../support/browser_env.mjs';
 
 let env;
 before(async () => {
@@ -22,14 +22,6 @@ async function state(page) {
     await frames(page);
   }
   return s;
-}
-
-// Picks `item` from a type-ahead picker: opens it, types to narrow the list, clicks the match.
-async function pick(page, picker, typed, item) {
-  await clickWidget(page, picker);
-  await page.keyboard.type(typed);
-  await frames(page, 3);
-  await clickWidget(page, `${item}##pick`);
 }
 
 // Clicks an ImGui text field and waits until the page's text bridge (web/ime.js) has focus;

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { artifacts, clickWidget, frames, settle, startBrowser } from '../support/browser_env.mjs';
+import { artifacts, clickWidget, frames, pick, settle, startBrowser } from '../support/browser_env.mjs';
 
 let env;
 before(async () => {
@@ -26,13 +26,6 @@ async function stateWhen(page, check = () => true) {
     await frames(page);
   }
   return s;
-}
-
-async function pick(page, picker, typed, item) {
-  await clickWidget(page, picker);
-  await page.keyboard.type(typed);
-  await frames(page, 3);
-  await clickWidget(page, `${item}##pick`);
 }
 
 const shots = join(artifacts, 'languages');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { artifacts, clickWidget, frames, settle, startBrowser } from '../support/browser_env.mjs';
+import { artifacts, clickWidget, frames, pick, settle, startBrowser } from '../support/browser_env.mjs';
 
 let env;
 before(async () => {
@@ -35,14 +35,6 @@ async function stateWhen(page, check) {
     await frames(page);
   }
   return s;
-}
-
-// Picks `item` from a type-ahead picker: opens it, types to narrow the list, clicks the match.
-async function pick(page, picker, typed, item) {
-  await clickWidget(page, picker);
-  await page.keyboard.type(typed);
-  await frames(page, 3);
-  await clickWidget(page, `${item}##pick`);
 }
 
 const kSteps = ['view_item', 'add_to_cart', 'purchase'];

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { artifacts, clickWidget, frames, settle, startBrowser } from '../support/browser_env.mjs';
+import { artifacts, clickWidget, frames, pick, settle, startBrowser } from '../support/browser_env.mjs';
 
 let env;
 before(async () => {
@@ -29,13 +29,6 @@ async function stateWhen(page, check = () => true) {
     await frames(page);
   }
   return s;
-}
-
-async function pick(page, picker, typed, item) {
-  await clickWidget(page, picker);
-  await page.keyboard.type(typed);
-  await frames(page, 3);
-  await clickWidget(page, `${item}##pick`);
 }
 
 const run = (page, definition) => page.evaluate((d) => window.segx.run(d), definition);

@@ -72,6 +72,14 @@ export async function clickWidget(page, label) {
   return rect;
 }
 
+// Picks `item` from a type-ahead picker: opens it, types to narrow the list, clicks the match.
+export async function pick(page, picker, typed, item) {
+  await clickWidget(page, picker);
+  await page.keyboard.type(typed);
+  await frames(page, 3);
+  await clickWidget(page, `${item}##pick`);
+}
+
 // Drops files on the page through a real DOM drop event with a DataTransfer.
 export async function dropFiles(page, files) {
   await page.evaluate(async (files) => {
