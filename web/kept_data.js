@@ -3,8 +3,22 @@
 // open with it. The files' own bytes are kept, not the model: a restore is an ordinary load,
 // mappings and encodings included. Up to the workspace setting keep_data_mb; beyond it nothing
 // is kept (and what was kept is dropped), said in a message.
+//
+// The manifest (which file is which) is written under a new name each time and the older ones
+// removed only after it closed, so a page closed mid-write leaves the previous manifest whole:
+// a reader takes the newest one that parses.
 const kDir = 'segx-data';
-const kManifest = 'manifest.json';
+const kManifest = /^manifest(-(\d+))?\.json$/;  // manifest-<n>.json; manifest.json from before
+
+// The manifests in `dir`, newest first, as [name, n].
+async function manifests(dir) {
+  const found = [];
+  for await (const name of dir.keys()) {
+    const m = kManifest.exec(name);
+    if (m) found.push([name, Number(m[2] || 0)]);
+  }
+  return found.sort((a, b) => b[1] - a[1]);
+}
 
 async function dataDir(create) {
   if (!navigator.storage || !navigator.storage.getDirectory) return null;
@@ -38,6 +52,8 @@ export class KeptData {
     this.restored = false;
     this.warnedLimit = 0;
     this.queue = Promise.resolve();  // writes one after another, off the load queue
+    this.manifestText = '';  // the manifest storage holds, to skip writing it again unchanged
+    this.manifestNumber = 0;
   }
 
   // Runs `job` after every write asked for before it.
@@ -52,7 +68,22 @@ export class KeptData {
     try {
       const dir = await dataDir(false);
       if (!dir) return [];
-      const manifest = JSON.parse(await (await (await dir.getFileHandle(kManifest)).getFile()).text());
+      let manifest = null;
+      let unreadable = null;
+      for (const [name, n] of await manifests(dir)) {
+        try {
+          manifest = JSON.parse(await (await (await dir.getFileHandle(name)).getFile()).text());
+          this.manifestNumber = n;
+          break;
+        } catch (e) {
+          unreadable = unreadable || e;  // a write cut short: an older manifest may be whole
+        }
+      }
+      if (!manifest) {
+        if (unreadable) throw unreadable;
+        return [];
+      }
+      this.manifestText = JSON.stringify(manifest);
       const files = [];
       for (const f of manifest.files || []) {
         const file = await (await dir.getFileHandle(f.stored)).getFile();
@@ -99,8 +130,13 @@ export class KeptData {
         if (!same) await writeFile(dir, stored, f.blob);
         next.set(name, { size: f.blob.size, lastModified: f.blob.lastModified || 0, encoding: f.encoding, stored });
       }
-      const manifest = { segx: 1, files: [...next].map(([name, f]) => ({ name, ...f })) };
-      await writeFile(dir, kManifest, new Blob([JSON.stringify(manifest)]));
+      const text = JSON.stringify({ segx: 1, files: [...next].map(([name, f]) => ({ name, ...f })) });
+      if (text !== this.manifestText) {
+        const number = ++this.manifestNumber;
+        await writeFile(dir, `manifest-${number}.json`, new Blob([text]));
+        this.manifestText = text;
+        for (const [name, n] of await manifests(dir)) if (n !== number) await dir.removeEntry(name).catch(() => {});
+      }
       for (const [, f] of this.kept) if (![...next.values()].some((x) => x.stored === f.stored)) await dir.removeEntry(f.stored).catch(() => {});
       this.kept = next;
     } catch (e) {
@@ -119,6 +155,7 @@ export class KeptData {
     if (root) await root.removeEntry(kDir, { recursive: true }).catch(() => {});
     this.kept = new Map();
     this.restored = false;
+    this.manifestText = '';
     this.report(0);
   }
 

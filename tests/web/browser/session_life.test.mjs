@@ -133,6 +133,17 @@ describe('data kept in this browser', () => {
     await frames(page, 3);
     await page.screenshot({ path: join(artifacts, 'kept-data-restored.png') });
 
+    // A page closed while writing the manifest leaves a newer one empty: the last whole one is read.
+    await page.evaluate(async () => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('segx-data');
+      await (await dir.getFileHandle('manifest-999999.json', { create: true })).createWritable().then((w) => w.close());
+    });
+    await page.reload();
+    await page.evaluate(() => window.segx.ready());
+    await page.waitForFunction(() => window.segx.state('kept').then((k) => k.restored));
+    s = await settle(page);
+    assert.deepEqual(s.sources.map((x) => [x.name, x.demo]), [['retail.csv', false]], 'restored past the cut-short manifest\n' + s.messages.map((m) => m.text).join('\n'));
+
     await clickWidget(page, 'Forget data');
     await page.waitForFunction(() => window.segx.state().then((t) => !t.kept.kept && t.sources.length === 0));
     s = await settle(page);
