@@ -4,6 +4,10 @@
 //                              [--tasks REGEX] [--engines chromium,native,duckdb]
 //                              [--seed 42] [--out build/bench/suite.json] [--settle S]
 //                              [--native-duck no]   (the same as leaving duckdb out of --engines)
+//                              [--warmup N]  (Chromium: each task's first definition run N times
+//                              before timing, untimed. V8 compiles a WebAssembly function on its
+//                              first call and optimises it later, so an analysis's first runs in a
+//                              fresh page are slower; RFM's "first run" rows are then no longer first)
 //
 // For each size (users = events / 10; data/generate.mjs, cached under build/bench-data/ with a
 // manifest of the generator's hash), the same six definitions — a 4-rule audience, a 4-step
@@ -48,7 +52,7 @@ import { startBrowser } from '../web/support/browser_env.mjs';
 import { repo, startCore, startDuckDB } from '../web/support/node_env.mjs';
 import { ensureShopFiles, median } from './shop.mjs';
 
-const kUsage = 'usage: node tests/bench/suite.mjs [--events 1000000,10000000] [--runs 5] [--duck-runs N] [--tasks REGEX] [--engines chromium,native,duckdb] [--seed 42] [--out build/bench/suite.json] [--settle S] [--native-duck no]';
+const kUsage = 'usage: node tests/bench/suite.mjs [--events 1000000,10000000] [--runs 5] [--duck-runs N] [--tasks REGEX] [--engines chromium,native,duckdb] [--seed 42] [--out build/bench/suite.json] [--settle S] [--native-duck no] [--warmup N]';
 function parseArgs(argv) {
   const o = { events: [1_000_000, 10_000_000], runs: 5, duckRuns: 0, duckRead: true, tasks: /./, engines: ['chromium', 'native', 'duckdb'], seed: 42, out: join(repo, 'build/bench/suite.json') };
   for (let i = 0; i < argv.length; i += 2) {
@@ -56,6 +60,7 @@ function parseArgs(argv) {
     if (k === '--events') o.events = String(v).split(',').map((x) => Number(x.replace(/_/g, '')));
     else if (k === '--runs') o.runs = Number(v);
     else if (k === '--duck-runs') o.duckRuns = Number(v);
+    else if (k === '--warmup') o.warmup = Number(v);
     else if (k === '--tasks') o.tasks = new RegExp(v, 'i');
     else if (k === '--engines') o.engines = String(v).split(',');
     else if (k === '--duck-read') o.duckRead = v !== '0';
@@ -182,6 +187,7 @@ async function inChromium(dir) {
       const runs = task.runs ?? opts.runs;
       const core = [];
       let answer;
+      for (let k = 0; k < (opts.warmup || 0); k++) await page.evaluate((def) => window.segx.run(def), task.def(0));
       for (let k = 0; k < runs; k++) {
         const r = await page.evaluate(async (def) => {
           const t = performance.now();

@@ -72,7 +72,11 @@ public:
         std::vector<uint64_t> seen_order(purchase_ == UINT32_MAX ? 0 : m.order_ids.size(), 0);
         std::optional<UserEvents> purchases;
         if (purchase_ != UINT32_MAX) purchases.emplace(m, purchase_);
-        const int64_t s2_day = purchases ? purchases->day_key(s2_) : -1;
+        // A purchase's day places it among s2, s and e without reading its time, except on
+        // the three edge days.
+        const int64_t edges[3] = {s2_, s_, e_};
+        int64_t edge_days[3] = {-1, -1, -1};
+        if (purchases) purchases->edge_days_of(edges, 3, edge_days);
         const int64_t lo = minus_saturated(s2_, dormant_), s_lo = minus_saturated(s_, dormant_);
         // With any event as the activity, who was active in which span comes from one scan of
         // the events in (s2 - D, e] through the index's time view, bits per user: 1 (s, e],
@@ -130,11 +134,14 @@ public:
             if (purchases && !quiet) {
                 purchases->seek(u);
                 for (size_t k = 0, n = purchases->count(); k < n; k++) {
-                    if (purchases->before_day(k, s2_day)) continue; // on a day before s2's: no time read
-                    const int64_t t = purchases->time(k);
-                    if (t <= s2_) continue;
-                    if (t > e_) break;
-                    const bool now = t > s_;
+                    int place = purchases->place_by_day(k, edge_days, 3); // edges before it
+                    if (place < 0) {
+                        const int64_t t = purchases->time(k);
+                        place = (t > s2_) + (t > s_) + (t > e_);
+                    }
+                    if (place == 0) continue; // at or before s2
+                    if (place == 3) break;    // after e
+                    const bool now = place == 2;
                     UserPart& part = now ? cur : prev;
                     part.buyer = true;
                     const size_t row = purchases->row(k);

@@ -46,6 +46,25 @@ public:
     // The key before_day compares with: the index's day of t, or -1 (never before) when there
     // is no day column or t is past its last day.
     int64_t day_key(int64_t t) const;
+    // Where the current user's i-th event falls among ascending times `edges` (n of them, at
+    // most 4) without reading its time: the number of edges strictly before it (0 .. n), or -1
+    // when only its time can tell (no day column, its day holds an edge, or its day is the last
+    // stored one). `edge_days` are day_of() of the edges, from edge_days_of().
+    int place_by_day(size_t i, const int64_t* edge_days, int n) const {
+        if (day_ == nullptr) return -1;
+        const int64_t d = day_[begin_ + i];
+        if (d == EventIndex::kLastDay) return -1; // the last stored day holds every later time
+        int before = 0;
+        for (int j = 0; j < n; j++) {
+            if (d == edge_days[j]) return -1;
+            before += d > edge_days[j];
+        }
+        return before;
+    }
+    // The index's day of each edge (any value when there is no day column: place_by_day says -1).
+    void edge_days_of(const int64_t* edges, int n, int64_t* out) const {
+        for (int j = 0; j < n; j++) out[j] = index_ != nullptr ? index_->day_of(edges[j]) : -1;
+    }
     // The row in the event store of the current user's i-th event.
     size_t row(size_t i) const { return any_ ? begin_ + i : rows_[begin_ + i]; }
 

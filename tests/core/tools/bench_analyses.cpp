@@ -2,7 +2,7 @@
 // written by tests/bench/export_model.mjs (the model the page builds), run by hand:
 //
 //   cmake --build build/native --target segx_bench_analyses
-//   build/native/tests/core/segx_bench_analyses build/bench-data/u1000000-e10000000-s42/model.bin
+//   build/native/tests/core/segx_bench_analyses build/bench-data/u1000000-e10000000-s42/model.bin [kind]
 //
 // Times are this thread's CPU time, best of 10 (the machine may be busy). Each definition runs
 // through run_definition as segx.run does, with the user ids' order kept (as the session keeps
@@ -43,8 +43,10 @@ double best_of(int runs, F&& f) {
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: %s <model file>\n", argv[0]);
+    if (argc != 2 && argc != 3) {
+        std::fprintf(stderr,
+                     "usage: %s <model file> [kind: only that analysis, run 100 times, for a profiler]\n",
+                     argv[0]);
         return 2;
     }
     std::ifstream in(argv[1], std::ios::binary);
@@ -61,14 +63,19 @@ int main(int argc, char** argv) {
         R"({"segx": 1, "kind": "lifecycle", "period": "week", "periods": 12})",
         R"({"segx": 1, "kind": "board", "period": {"last_days": 30}, "dormant_days": 90})",
     };
+    const std::string only = argc == 3 ? argv[2] : "";
     for (const char* def : defs) {
         const nlohmann::json doc = nlohmann::json::parse(def);
-        const double ms = best_of(10, [&](int) {
+        if (!only.empty() && definition_kind(doc) != only) continue;
+        const auto once = [&](int) {
             const RunContext ctx{m, as_of, 1, nullptr, nullptr, &by_id};
             (void)run_definition(ctx, doc, RunOptions{});
-        });
-        std::printf("%-10s %7.2f ms  %s\n", definition_kind(doc).c_str(), ms, def);
+        };
+        const double first = best_of(1, once); // lazily built parts of the index included
+        const double ms = best_of(only.empty() ? 10 : 100, once);
+        std::printf("%-10s %7.2f ms (first %7.2f ms)  %s\n", definition_kind(doc).c_str(), ms, first, def);
     }
+    if (!only.empty()) return 0;
     // RFM through one cache, as the tab's edits go.
     double cold = 1e300, quantile = 1e300, thresholds = 1e300, threshold_edit = 1e300, grid_edit = 1e300;
     for (int rep = 0; rep < 10; rep++) {

@@ -17,7 +17,9 @@ export async function startBrowser() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+      '--disable-sync', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+      // Extra switches for experiments by hand (benchmarks), e.g. SEGX_CHROMIUM_FLAGS=--js-flags=--no-liftoff.
+      ...(process.env.SEGX_CHROMIUM_FLAGS || '').split(' ').filter(Boolean)],
   });
   mkdirSync(artifacts, { recursive: true });
 
