@@ -61,7 +61,6 @@ public:
     template <typename Visit>
     void run(Visit&& visit) const {
         const Model& m = ctx_.model;
-        const EventStore& st = m.events;
         const size_t users = m.users.size();
         const UserAggregates& agg = m.aggregates;
         const bool seen =
@@ -71,7 +70,7 @@ public:
         // period without a set per user.
         std::vector<uint64_t> seen_order(purchase_ == UINT32_MAX ? 0 : m.order_ids.size(), 0);
         std::optional<UserEvents> purchases;
-        if (purchase_ != UINT32_MAX) purchases.emplace(m, purchase_);
+        if (purchase_ != UINT32_MAX) purchases.emplace(m, purchase_, true);
         // A purchase's day places it among s2, s and e without reading its time, except on
         // the three edge days.
         const int64_t edges[3] = {s2_, s_, e_};
@@ -144,10 +143,9 @@ public:
                     const bool now = place == 2;
                     UserPart& part = now ? cur : prev;
                     part.buyer = true;
-                    const size_t row = purchases->row(k);
-                    const double r = st.revenue[row];
+                    const double r = purchases->revenue(k);
                     if (!std::isnan(r)) part.revenue += r;
-                    const uint32_t order = st.order[row];
+                    const uint32_t order = purchases->order(k);
                     const uint64_t key = uint64_t(u + 1) * 2 + (now ? 1 : 0);
                     if (order == EventStore::kNoOrder) {
                         part.orders++;

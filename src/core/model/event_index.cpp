@@ -10,7 +10,23 @@ size_t EventIndex::memory_bytes() const {
     return (start.capacity() + rows.capacity() + by_day_row.capacity() + by_day_user.capacity()) *
                sizeof(uint32_t) +
            day.capacity() * sizeof(uint16_t) + (min_time.capacity() + max_time.capacity()) * sizeof(int64_t) +
-           starts_cache.memory_bytes();
+           starts_cache.memory_bytes() + values_cache.revenue.capacity() * sizeof(double) +
+           values_cache.order.capacity() * sizeof(uint32_t);
+}
+
+const EventIndex::PostingValues& EventIndex::posting_values(const EventStore& events, uint32_t code) const {
+    if (values_cache.code == code) return values_cache;
+    const size_t f = first(code), n = count(code);
+    values_cache.revenue.assign(n, 0.0);
+    values_cache.order.assign(n, 0);
+    for (size_t k = 0; k < n; k++) {
+        values_cache.revenue[k] = events.revenue[rows[f + k]];
+        values_cache.order[k] = events.order[rows[f + k]];
+    }
+    values_cache.revenue.shrink_to_fit();
+    values_cache.order.shrink_to_fit();
+    values_cache.code = code;
+    return values_cache;
 }
 
 void EventIndex::user_starts(const EventStore& events, const uint32_t* codes, size_t n, const uint32_t** out,
@@ -60,7 +76,12 @@ EventIndex build_event_index(const EventStore& events) {
         index.min_time[code[i]] = std::min(index.min_time[code[i]], time[i]);
         index.max_time[code[i]] = std::max(index.max_time[code[i]], time[i]);
     }
-    index.base_time = *std::min_element(index.min_time.begin(), index.min_time.end());
+    // Days start at UTC midnight, so that calendar periods (lifecycle, retention) begin on a
+    // day's first microsecond and their edges need no time read (user_events.h
+    // scan_events_by_day).
+    const int64_t earliest = *std::min_element(index.min_time.begin(), index.min_time.end());
+    index.base_time =
+        earliest < INT64_MIN + kMicrosPerDay ? earliest : floor_div(earliest, kMicrosPerDay) * kMicrosPerDay;
     for (uint32_t c = 0; c < codes; c++) index.start[c + 1] += index.start[c];
     index.rows.resize(n);
     index.day.resize(n);

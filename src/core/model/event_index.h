@@ -5,9 +5,9 @@
 // The postings of event code c are k = start[c] .. start[c+1]: rows[k] ascending, i.e. CSR
 // order, so by user and, within a user, by time (EventStore's order); a reader walks them with
 // a user cursor that only moves forward through EventStore::offsets. Beside each posting, its
-// day (whole days since base_time), so that a time window is tested on 2 sequential bytes per
-// posting and on the exact time (a gather from EventStore::time) only on the window's two
-// edge days.
+// day (whole UTC days since base_time, the midnight before the earliest event), so that a time window is
+// tested on 2 sequential bytes per posting and on the exact time (a gather from EventStore::time) only on the
+// window's two edge days.
 //
 // Beside it, a second, time-ordered view of the same postings: per code, the same k range of
 // by_day_row / by_day_user holds its rows ordered by day (and by row within a day), with each
@@ -41,7 +41,7 @@ struct EventIndex {
     // The time-ordered view: per code, the same k range as rows, ordered by (day, row).
     std::vector<uint32_t> by_day_row;  // the event row
     std::vector<uint32_t> by_day_user; // its user index (the CSR slice holding the row)
-    int64_t base_time = 0;             // the earliest event time
+    int64_t base_time = 0;             // UTC midnight of the earliest event time: days are UTC days
     // Per code: its earliest and latest event time, so that a window holding them all needs no
     // per-event test.
     std::vector<int64_t> min_time, max_time;
@@ -78,6 +78,18 @@ struct EventIndex {
     // The kept starts: a cache of what the fields above imply, so copied with them and gone
     // with them (a new model builds a new index). Mutable: filled by const readers.
     mutable UserStartsCache starts_cache;
+
+    // One code's revenue and order per posting, in posting order (EventStore::revenue and
+    // ::order gathered once), so that an engine reading a user's purchases reads them
+    // sequentially instead of one cache miss per purchase: 12 B per posting of that code, one
+    // code kept (the last asked for: in practice the purchase event). Built on first use.
+    struct PostingValues {
+        uint32_t code = UINT32_MAX;
+        std::vector<double> revenue;
+        std::vector<uint32_t> order;
+    };
+    const PostingValues& posting_values(const EventStore& events, uint32_t code) const;
+    mutable PostingValues values_cache;
 };
 
 // One counting sort of the rows by event code: a count, a prefix sum and a stable scatter (which

@@ -2,8 +2,11 @@
 
 namespace segx {
 
-UserEvents::UserEvents(const Model& model, uint32_t code)
-    : any_(code == kAny), offsets_(model.events.offsets.data()), time_(model.events.time.data()) {
+UserEvents::UserEvents(const Model& model, uint32_t code, bool values)
+    : any_(code == kAny),
+      offsets_(model.events.offsets.data()),
+      time_(model.events.time.data()),
+      store_(&model.events) {
     if (any_) return;
     const EventStore& s = model.events;
     if (model.event_index.fits(s)) {
@@ -11,6 +14,11 @@ UserEvents::UserEvents(const Model& model, uint32_t code)
         rows_ = index_->rows.data() + index_->first(code);
         day_ = index_->day.data() + index_->first(code);
         count_ = index_->count(code);
+        if (values) {
+            const EventIndex::PostingValues& v = index_->posting_values(s, code);
+            revenue_ = v.revenue.data();
+            order_ = v.order.data();
+        }
         return;
     }
     for (size_t i = 0; i < s.size(); i++)

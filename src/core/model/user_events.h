@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace segx {
@@ -19,8 +20,9 @@ namespace segx {
 class UserEvents {
 public:
     static constexpr uint32_t kAny = UINT32_MAX;
-    // Every event of each user (code kAny), or those of one event code.
-    UserEvents(const Model& model, uint32_t code);
+    // Every event of each user (code kAny), or those of one event code. `values`: read revenue
+    // and order from the index's per-posting copy (EventIndex::posting_values) when it has one.
+    UserEvents(const Model& model, uint32_t code, bool values = false);
 
     // Moves to user u; users must come in ascending order (any may be skipped).
     void seek(size_t u) {
@@ -67,6 +69,11 @@ public:
     }
     // The row in the event store of the current user's i-th event.
     size_t row(size_t i) const { return any_ ? begin_ + i : rows_[begin_ + i]; }
+    // Its revenue (NaN: none) and order code (EventStore::kNoOrder: none).
+    double revenue(size_t i) const {
+        return revenue_ != nullptr ? revenue_[begin_ + i] : store_->revenue[row(i)];
+    }
+    uint32_t order(size_t i) const { return order_ != nullptr ? order_[begin_ + i] : store_->order[row(i)]; }
 
 private:
     bool any_;
@@ -75,42 +82,61 @@ private:
     const uint32_t* rows_ = nullptr; // the named event's postings
     const uint16_t* day_ = nullptr;  // their days (EventIndex::day), when from the index
     const EventIndex* index_ = nullptr;
+    const EventStore* store_;
+    const double* revenue_ = nullptr; // per posting, when asked for (values)
+    const uint32_t* order_ = nullptr;
     size_t count_ = 0, k_ = 0, begin_ = 0, end_ = 0;
     std::vector<uint32_t> own_rows_; // without an index
 };
 
 // Every event (of every name) in (lo, hi], read through the per-event-name index's time view:
 // mark(user, flags_of(t)) per event, where flags_of may change only at the times in `edges`
-// (and at lo and hi; flags_of(t) must be 0 outside (lo, hi]). Events on a day holding none of
-// those times are marked with their day's flags without reading their time; the others (the
-// edge days) with their exact time. Reads 4 bytes per event (its user) and writes wherever
-// mark does: for "who was active when", a scan without per-user seeks. False (nothing marked)
-// when the model has no index or the times lie past the index's days.
+// and just after them (t and t + 1 for each edge, lo and hi included; flags_of(t) must be 0
+// outside (lo, hi]). Events on a day where flags_of does not change are marked with their
+// day's flags without reading their time; the others (the days holding a real change, not at
+// their first microsecond) with their exact time. Index days are UTC days, so calendar period
+// starts cost no time read. Reads 4 bytes per event (its user) and writes wherever mark does:
+// for "who was active when", a scan without per-user seeks. False (nothing marked) when the
+// model has no index or the times lie past the index's days.
 template <typename FlagsOf, typename Mark>
 bool scan_events_by_day(const Model& model, int64_t lo, int64_t hi, std::vector<int64_t> edges,
                         FlagsOf&& flags_of, Mark&& mark) {
     const EventIndex& ix = model.event_index;
     const int64_t* time = model.events.time.data();
     if (!ix.fits(model.events) || ix.codes() == 0 || hi <= lo) return ix.fits(model.events);
+    const constexpr int64_t kDay = 86400LL * 1000000LL;
     edges.push_back(lo);
     edges.push_back(hi);
-    std::vector<int64_t> days; // the edge days, ascending, distinct, within the index's days
-    for (int64_t t : edges) {
-        const int64_t d = ix.day_of(t);
-        if (d > EventIndex::kLastDay - 1) return false; // stored days stop there: no day test
-        if (d >= 0) days.push_back(d);
+    // The days where flags may change (ascending, distinct), each with whether they change
+    // inside it (then its events' times are read).
+    std::vector<std::pair<int64_t, bool>> days;
+    for (int64_t e : edges) {
+        for (int64_t c : {e, e == INT64_MAX ? e : e + 1}) { // flags may change at c
+            const int64_t d = ix.day_of(c);
+            if (d > EventIndex::kLastDay - 1) return false; // stored days stop there: no day test
+            if (d < 0) continue;
+            const bool inside = c != ix.base_time + d * kDay && flags_of(c - 1) != flags_of(c);
+            days.push_back({d, inside});
+        }
     }
     std::sort(days.begin(), days.end());
-    days.erase(std::unique(days.begin(), days.end()), days.end());
+    // One entry per day, exact when any change is inside it.
+    size_t w = 0;
+    for (size_t r = 0; r < days.size(); r++) {
+        if (w > 0 && days[w - 1].first == days[r].first)
+            days[w - 1].second = days[w - 1].second || days[r].second;
+        else
+            days[w++] = days[r];
+    }
+    days.resize(w);
     const int64_t first_day = std::max<int64_t>(0, ix.day_of(lo)), last_day = ix.day_of(hi);
-    const constexpr int64_t kDay = 86400LL * 1000000LL;
     for (uint32_t c = 0; c < ix.codes(); c++) {
         if (ix.count(c) == 0 || ix.max_time[c] <= lo || ix.min_time[c] > hi) continue;
         const uint32_t* row = ix.by_day_row.data();
         const uint32_t* user = ix.by_day_user.data();
         int64_t d = first_day;
         size_t k = ix.first_on_or_after_day(c, d, time);
-        for (int64_t edge : days) {
+        for (const auto& [edge, exact] : days) {
             if (edge < first_day) continue;
             if (edge > last_day) break;
             const size_t at_edge = ix.first_on_or_after_day(c, edge, time);
@@ -120,10 +146,15 @@ bool scan_events_by_day(const Model& model, int64_t lo, int64_t hi, std::vector<
                     for (; k < at_edge; k++) mark(user[k], flags);
             }
             const size_t after = ix.first_on_or_after_day(c, edge + 1, time);
-            for (k = at_edge; k < after; k++) {
-                const auto flags = flags_of(time[row[k]]);
-                if (flags) mark(user[k], flags);
+            if (exact) {
+                for (k = at_edge; k < after; k++) {
+                    const auto flags = flags_of(time[row[k]]);
+                    if (flags) mark(user[k], flags);
+                }
+            } else if (const auto flags = flags_of(ix.base_time + edge * kDay)) {
+                for (k = at_edge; k < after; k++) mark(user[k], flags);
             }
+            k = after;
             d = edge + 1;
         }
     }

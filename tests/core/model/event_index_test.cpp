@@ -36,7 +36,7 @@ std::vector<uint32_t> postings(const EventIndex& index, uint32_t code) {
 
 } // namespace
 
-TEST_CASE("event index: each code's rows in CSR order, with days since the earliest event") {
+TEST_CASE("event index: each code's rows in CSR order, with UTC days since the earliest event's midnight") {
     const int64_t t0 = 1000 * D + 5;
     // Codes 0 and 2 used, 1 not (a name with no events left), 3 past the last code.
     EventStore s = make_store(
@@ -48,8 +48,8 @@ TEST_CASE("event index: each code's rows in CSR order, with days since the earli
     CHECK(postings(index, 1).empty());
     CHECK(postings(index, 2) == std::vector<uint32_t>{0, 2, 5});
     CHECK(postings(index, 3).empty());
-    CHECK(index.base_time == t0 - 1);
-    // Days count from base_time, not from midnight: base + 10 D - 5 µs is day 9, base + 10 D day 10.
+    CHECK(index.base_time == 1000 * D); // the midnight before the earliest event (t0 - 1)
+    // Days are UTC days: 1010 D - 1 µs is day 9, 1010 D + 4 µs day 10.
     CHECK(index.day == std::vector<uint16_t>{1, 0, 9, 0, 1, 10});
     CHECK(index.min_time == std::vector<int64_t>{t0 - 1, INT64_MAX, t0});
     CHECK(index.max_time == std::vector<int64_t>{t0 + 10 * D - 6, INT64_MIN, t0 + 10 * D - 1});
