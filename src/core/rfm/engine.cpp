@@ -362,6 +362,56 @@ std::vector<RfmScored::Span> spans_by_rank(const RankCuts& cuts, int S, const st
     return spans;
 }
 
+// What one scoring pass reads. R's and F's scores come from their ranks, or, when the method
+// scores by value (thresholds, mean: a cut never splits equal values), from a table by value.
+struct PassInput {
+    const uint32_t *r_rank, *f_rank, *m_rank;
+    const int32_t* days;
+    const uint32_t* orders;
+    const double *revenue, *m;
+    RankCuts rc, fc, mc;
+    const uint8_t *r_table, *f_table; // score - 1 by days / orders (with kTables)
+    unsigned S;
+};
+
+// One pass in user-index order (each cell's sums are reproducible): every customer's cell, and
+// the cells' sums. kSameM: M is the revenue (monetary total), summed once.
+template <bool kTables, bool kSameM>
+void score_pass(const PassInput& in, size_t n, uint8_t* cell_of, RfmScored::Cell* cells) {
+    for (size_t i = 0; i < n; i++) {
+        const unsigned r = kTables ? in.r_table[in.days[i]] : score0(in.r_rank[i], in.rc);
+        const unsigned f = kTables ? in.f_table[in.orders[i]] : score0(in.f_rank[i], in.fc);
+        const unsigned k = (r * in.S + f) * in.S + score0(in.m_rank[i], in.mc);
+        cell_of[i] = uint8_t(k);
+        RfmScored::Cell& x = cells[k];
+        x.customers++;
+        x.days += in.days[i];
+        x.orders += in.orders[i];
+        x.revenue += in.revenue[i];
+        if (!kSameM) x.m += in.m[i];
+    }
+    if (kSameM)
+        for (size_t k = 0; k < size_t(in.S * in.S * in.S); k++) cells[k].m = cells[k].revenue;
+}
+
+// Score - 1 by value for the values 0..top, from cuts that split no run of equal values: a rank
+// is at or past cut j exactly when its value is on that side of the value at rank cut j.
+template <typename T>
+std::vector<uint8_t> value_table(const RankCuts& cuts, const std::vector<T>& sorted, bool descending) {
+    const size_t n = sorted.size();
+    const size_t top = descending ? size_t(sorted.front()) : size_t(sorted.back());
+    std::vector<uint8_t> table(top + 1, 0);
+    for (uint32_t cut : cuts) {
+        if (cut >= n) continue; // no customer at or past it
+        const size_t w = size_t(sorted[cut]);
+        if (descending)
+            for (size_t v = 0; v <= w; v++) table[v]++;
+        else
+            for (size_t v = w; v <= top; v++) table[v]++;
+    }
+    return table;
+}
+
 std::shared_ptr<const RfmScored> build_scored(const RfmCustomers& c, const RfmMonetaryValues& mv,
                                               RfmMethod method, const RfmThresholds& thresholds) {
     auto sc = std::make_shared<RfmScored>();
@@ -370,30 +420,45 @@ std::shared_ptr<const RfmScored> build_scored(const RfmCustomers& c, const RfmMo
     const int S = rfm_max_score(method);
     sc->S = S;
     const size_t n = c.size();
-    RankCuts rc, fc, mc;
-    rank_cuts(c, mv, method, thresholds, rc, fc, mc);
+    PassInput in{c.r_rank.data(),
+                 c.f_rank.data(),
+                 mv.m_rank.data(),
+                 c.days.data(),
+                 c.orders.data(),
+                 c.revenue.data(),
+                 mv.m.data(),
+                 {},
+                 {},
+                 {},
+                 nullptr,
+                 nullptr,
+                 unsigned(S)};
+    rank_cuts(c, mv, method, thresholds, in.rc, in.fc, in.mc);
     sc->cell.resize(n);
     sc->cells.assign(size_t(S * S * S), RfmScored::Cell{});
-    RfmScored::Cell* cells = sc->cells.data();
-    const uint32_t *rr = c.r_rank.data(), *fr = c.f_rank.data(), *mr = mv.m_rank.data();
-    const int32_t* days = c.days.data();
-    const uint32_t* orders = c.orders.data();
-    const double *revenue = c.revenue.data(), *m = mv.m.data();
-    uint8_t* cell_of = sc->cell.data();
-    const unsigned s = unsigned(S);
-    for (size_t i = 0; i < n; i++) { // user-index order: each cell's sums are reproducible
-        const unsigned k = (score0(rr[i], rc) * s + score0(fr[i], fc)) * s + score0(mr[i], mc);
-        cell_of[i] = uint8_t(k);
-        RfmScored::Cell& x = cells[k];
-        x.customers++;
-        x.days += days[i];
-        x.orders += orders[i];
-        x.revenue += revenue[i];
-        x.m += m[i];
+    // Tables when the method scores by value and the values are small (days and orders are).
+    constexpr size_t kTableLimit = 1 << 16;
+    std::vector<uint8_t> r_table, f_table;
+    const bool tables = method != RfmMethod::Quantile && n > 0 &&
+                        size_t(c.days_by_rank.front()) < kTableLimit &&
+                        size_t(c.orders_by_rank.back()) < kTableLimit;
+    if (tables) {
+        r_table = value_table(in.rc, c.days_by_rank, true);
+        f_table = value_table(in.fc, c.orders_by_rank, false);
+        in.r_table = r_table.data(), in.f_table = f_table.data();
     }
-    sc->r_spans = spans_by_rank(rc, S, c.days_by_rank, true);
-    sc->f_spans = spans_by_rank(fc, S, c.orders_by_rank, false);
-    sc->m_spans = spans_by_rank(mc, S, mv.m_by_rank, false);
+    const bool same_m = mv.monetary == RfmMonetary::Total;
+    uint8_t* cell_of = sc->cell.data();
+    RfmScored::Cell* cells = sc->cells.data();
+    if (tables)
+        same_m ? score_pass<true, true>(in, n, cell_of, cells)
+               : score_pass<true, false>(in, n, cell_of, cells);
+    else
+        same_m ? score_pass<false, true>(in, n, cell_of, cells)
+               : score_pass<false, false>(in, n, cell_of, cells);
+    sc->r_spans = spans_by_rank(in.rc, S, c.days_by_rank, true);
+    sc->f_spans = spans_by_rank(in.fc, S, c.orders_by_rank, false);
+    sc->m_spans = spans_by_rank(in.mc, S, mv.m_by_rank, false);
     return sc;
 }
 
