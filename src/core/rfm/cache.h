@@ -3,15 +3,19 @@
 // the settings does only the work the edit needs (README.md "Engine"):
 //
 //   customers   per as-of: the customers (user indices ascending) with their days, orders and
-//               total revenue, their order by id text (NTILE's tie order), the sums and the R
-//               and F histograms. The only level that reads events or aggregates.
-//   monetary    per customers and `monetary`: M per customer, its sum and M's histogram.
+//               total revenue, their order by id text (NTILE's tie order), each customer's rank
+//               in R's and F's sort (ORDER BY key, id) with the values in that order, the sums
+//               and the R and F histograms. The only level that reads events or aggregates.
+//   monetary    per customers and `monetary`: M per customer, its rank in M's sort and the
+//               values in that order, its sum and M's histogram.
 //   scored      per monetary and (method, thresholds when the method uses them): each
-//               customer's (R, F, M) score cell, the sums per (R, F, M) cell and per (R, F) cell,
-//               and the score spans. A segment-grid edit reads only this level: the segments'
-//               counts and integer sums come from the 125 cells, their money sums from one pass
-//               over the customers' cell bytes (so they add in user-index order, as from
-//               scratch).
+//               customer's (R, F, M) score cell and the sums per (R, F, M) cell, and the score
+//               spans. Every method scores by rank: a metric's score is 1 + the number of its
+//               four cut ranks at or below the customer's rank (NTILE's bucket starts, or the
+//               count of values on the low side of each cut point or of the mean, found by
+//               binary search in the sorted values), so a scoring is one pass over the
+//               customers' ranks. Segment tables are summed from the S³ cells alone: a grid edit
+//               reads no customer.
 //
 // Every level is built from the one above by the engine (engine.cpp) and never changed after;
 // the cache holds the latest customers, both monetary settings and the last few scorings.
@@ -36,6 +40,11 @@ struct RfmCustomers {
     std::vector<uint32_t> orders; // F
     std::vector<double> revenue;  // total purchase revenue
     std::vector<uint32_t> by_id;  // positions ordered by user id as text (bytes)
+    // Per position: the rank (0-based) in ORDER BY -days, user_id and in ORDER BY orders,
+    // user_id; and the values in rank order (days descending, orders ascending).
+    std::vector<uint32_t> r_rank, f_rank;
+    std::vector<int32_t> days_by_rank;
+    std::vector<uint32_t> orders_by_rank;
     int64_t days_sum = 0;
     uint64_t orders_sum = 0;
     double revenue_sum = 0;               // in user-index order
@@ -46,9 +55,11 @@ struct RfmCustomers {
 
 struct RfmMonetaryValues {
     RfmMonetary monetary = RfmMonetary::Total;
-    std::vector<double> m;        // per position
-    double m_sum = 0;             // in user-index order
-    std::vector<uint64_t> m_bins; // per bin of rfm_monetary_edges with the open bin below first
+    std::vector<double> m;         // per position
+    std::vector<uint32_t> m_rank;  // per position: the rank in ORDER BY m, user_id (0-based)
+    std::vector<double> m_by_rank; // M in rank order (ascending)
+    double m_sum = 0;              // in user-index order
+    std::vector<uint64_t> m_bins;  // per bin of rfm_monetary_edges with the open bin below first
 };
 
 // One customer's place among the scores: ((r - 1) * S + (f - 1)) * S + (m - 1), S = max score.
@@ -57,13 +68,15 @@ struct RfmScored {
     RfmThresholds thresholds; // used by the thresholds method only (else the default)
     int S = 5;
     std::vector<uint8_t> cell; // per position
-    // Per (R, F, M) cell (S³): customers and the sums of days and orders.
-    std::vector<uint64_t> cell_customers;
-    std::vector<int64_t> cell_days;
-    std::vector<uint64_t> cell_orders;
-    // Per (R, F) cell (S²): customers and the sums of revenue and M in user-index order.
-    std::vector<uint64_t> rf_customers;
-    std::vector<double> rf_revenue, rf_m;
+    // Per (R, F, M) cell (S³): customers, the sums of days and orders, and the sums of revenue
+    // and M in user-index order. (R, F) cells and segments add these cells in index order.
+    struct Cell {
+        uint64_t customers = 0;
+        int64_t days = 0;
+        uint64_t orders = 0;
+        double revenue = 0, m = 0;
+    };
+    std::vector<Cell> cells;
     // Per score 1..S: customers and the metric's min and max among them (days, orders, M).
     struct Span {
         uint64_t customers = 0;

@@ -68,13 +68,6 @@ std::vector<uint8_t> bin_table(const std::vector<double>& edges, size_t limit) {
     return table;
 }
 
-// The bin of v: edges ascending, bins [e_i, e_{i+1}); with open_below, bin 0 is (-inf, e_0).
-size_t bin_index(const std::vector<double>& edges, bool open_below, double v) {
-    const size_t above = size_t(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin());
-    if (open_below) return above; // 0 when v < e_0
-    return above == 0 ? 0 : above - 1;
-}
-
 // The customers' positions in user-id text order. With the model's order of every user
 // (users_by_id_text): a bitmap of the customers with a count per 64-bit word turns each user
 // index into its position, reading only ~n/8 + n/16 bytes at random. Without it, the customers'
@@ -107,6 +100,101 @@ std::vector<uint32_t> positions_by_id(const Model& model, const std::vector<uint
     std::sort(keyed.begin(), keyed.end());
     for (const auto& k : keyed) by_id.push_back(k.second);
     return by_id;
+}
+
+// An order-preserving map of doubles to unsigned integers (-0 and +0 are one value, as in SQL).
+uint64_t double_key(double x) {
+    if (x == 0) x = 0.0;
+    uint64_t b;
+    std::memcpy(&b, &x, sizeof b);
+    return (b >> 63) ? ~b : b | (uint64_t(1) << 63);
+}
+
+// The positions (given in id order) sorted by key, stably: an LSD radix sort (11 bits a pass,
+// passes with one digit skipped) of the keys' high 32 bits packed with the positions, then each
+// run of equal high halves ordered by the whole key, stably (runs are short unless values are
+// equal, and then already in order). Half the passes and a third of the
+// bytes of sorting 64-bit keys beside 32-bit items.
+std::vector<uint32_t> sorted_by_key(const std::vector<uint32_t>& by_id, const std::vector<uint64_t>& key) {
+    constexpr int kBits = 11, kPasses = 3;
+    constexpr size_t kBuckets = size_t(1) << kBits;
+    const size_t n = by_id.size();
+    std::vector<uint64_t> a(n), b(n);
+    for (size_t i = 0; i < n; i++) a[i] = (key[by_id[i]] & ~uint64_t(UINT32_MAX)) | by_id[i];
+    std::vector<uint32_t> counts(kPasses * kBuckets, 0);
+    for (uint64_t x : a)
+        for (int d = 0; d < kPasses; d++)
+            counts[size_t(d) * kBuckets + ((x >> (32 + kBits * d)) & (kBuckets - 1))]++;
+    for (int d = 0; d < kPasses && n > 1; d++) {
+        uint32_t* c = counts.data() + size_t(d) * kBuckets;
+        const int shift = 32 + kBits * d;
+        if (c[(a[0] >> shift) & (kBuckets - 1)] == n) continue;
+        uint32_t sum = 0;
+        for (size_t k = 0; k < kBuckets; k++) {
+            const uint32_t here = c[k];
+            c[k] = sum;
+            sum += here;
+        }
+        for (uint64_t x : a) b[c[(x >> shift) & (kBuckets - 1)]++] = x;
+        a.swap(b);
+    }
+    std::vector<uint32_t> out(n);
+    for (size_t i = 0; i < n; i++) out[i] = uint32_t(a[i]);
+    const auto by_key = [&](uint32_t p, uint32_t q) { return key[p] < key[q]; };
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && (a[j] >> 32) == (a[i] >> 32)) j++;
+        if (j - i > 32) {
+            if (!std::is_sorted(out.begin() + std::ptrdiff_t(i), out.begin() + std::ptrdiff_t(j), by_key))
+                std::stable_sort(out.begin() + std::ptrdiff_t(i), out.begin() + std::ptrdiff_t(j), by_key);
+        } else {
+            for (size_t k = i + 1; k < j; k++) {
+                const uint32_t p = out[k];
+                size_t m = k;
+                for (; m > i && by_key(p, out[m - 1]); m--) out[m] = out[m - 1];
+                out[m] = p;
+            }
+        }
+        i = j;
+    }
+    return out;
+}
+
+// NTILE(5) over n sorted rows: the first n % 5 buckets hold n / 5 + 1 rows, the rest n / 5.
+// The first rank of buckets 2..5, so that a rank's score is 1 + the starts at or below it.
+std::array<size_t, 4> ntile5_starts(size_t n) {
+    const size_t q = n / 5, r = n % 5;
+    std::array<size_t, 4> starts{};
+    size_t at = 0;
+    for (size_t b = 0; b < 4; b++) starts[b] = at += q + (b < r ? 1 : 0);
+    return starts;
+}
+
+// rank[p] = the place (0-based) of position p in ORDER BY key[p], id; `by_id` holds the
+// positions in id order. Keys within a small range (R's days, F's orders) are ranked by
+// counting: each key's first rank, then ranks dealt in id order; others (M) by a stable sort of
+// the positions taken in id order (sorted_by_key). Equal keys keep id order either way.
+std::vector<uint32_t> ranks_of(const std::vector<uint32_t>& by_id, const std::vector<uint64_t>& key) {
+    const size_t n = by_id.size();
+    std::vector<uint32_t> rank(n);
+    if (n == 0) return rank;
+    const auto [lo, hi] = std::minmax_element(key.begin(), key.end());
+    const uint64_t min = *lo, range = *hi - *lo;
+    if (range <= 2 * uint64_t(n) + 4096) {
+        std::vector<uint32_t> next(size_t(range) + 1, 0);
+        for (uint64_t k : key) next[size_t(k - min)]++;
+        uint32_t sum = 0;
+        for (uint32_t& x : next) {
+            const uint32_t here = x;
+            x = sum;
+            sum += here;
+        }
+        for (uint32_t p : by_id) rank[p] = next[size_t(key[p] - min)]++;
+        return rank;
+    }
+    const std::vector<uint32_t> sorted = sorted_by_key(by_id, key);
+    for (size_t i = 0; i < n; i++) rank[sorted[i]] = uint32_t(i);
+    return rank;
 }
 
 std::shared_ptr<const RfmCustomers> build_customers(const Model& model, int64_t as_of,
@@ -157,6 +245,18 @@ std::shared_ptr<const RfmCustomers> build_customers(const Model& model, int64_t 
         c->f_bins[o < orders_limit ? orders_bin[o] : orders_edges.size() - 1]++;
     }
     c->by_id = positions_by_id(model, c->user, users_by_id);
+    // R's and F's sorts: -R ascending is R descending, the complement of the (non-negative) days.
+    std::vector<uint64_t> key(n);
+    for (size_t i = 0; i < n; i++) key[i] = uint64_t(UINT32_MAX) - uint64_t(uint32_t(c->days[i]));
+    c->r_rank = ranks_of(c->by_id, key);
+    for (size_t i = 0; i < n; i++) key[i] = c->orders[i];
+    c->f_rank = ranks_of(c->by_id, key);
+    c->days_by_rank.resize(n);
+    c->orders_by_rank.resize(n);
+    for (size_t i = 0; i < n; i++) {
+        c->days_by_rank[c->r_rank[i]] = c->days[i];
+        c->orders_by_rank[c->f_rank[i]] = c->orders[i];
+    }
     return c;
 }
 
@@ -167,119 +267,149 @@ std::shared_ptr<const RfmMonetaryValues> build_monetary(const RfmCustomers& c, R
     v->monetary = monetary;
     const size_t n = c.size();
     v->m.resize(n);
-    const std::vector<double>& edges = rfm_monetary_edges();
-    v->m_bins.assign(edges.size() + 1, 0);
+    std::vector<uint64_t> key(n);
     for (size_t i = 0; i < n; i++) { // user-index order: the M sum is reproducible
         const double m = monetary == RfmMonetary::Total ? c.revenue[i] : c.revenue[i] / double(c.orders[i]);
         v->m[i] = m;
         v->m_sum += m;
-        v->m_bins[bin_index(edges, true, m)]++;
+        key[i] = double_key(m);
     }
+    v->m_rank = ranks_of(c.by_id, key);
+    v->m_by_rank.resize(n);
+    for (size_t i = 0; i < n; i++) v->m_by_rank[v->m_rank[i]] = v->m[i];
+    // The histogram from the sorted values: bin i of [e_(i-1), e_i) holds the values below e_i
+    // but not below e_(i-1) (the open bin below first, the open bin above last).
+    const std::vector<double>& edges = rfm_monetary_edges();
+    v->m_bins.assign(edges.size() + 1, 0);
+    size_t below = 0;
+    for (size_t i = 0; i < edges.size(); i++) {
+        const size_t to = size_t(std::lower_bound(v->m_by_rank.begin(), v->m_by_rank.end(), edges[i]) -
+                                 v->m_by_rank.begin());
+        v->m_bins[i] = to - below;
+        below = to;
+    }
+    v->m_bins[edges.size()] = n - below;
     return v;
 }
 
 // --- the scores (level 3) --------------------------------------------------------------------
 
-// An order-preserving map of doubles to unsigned integers (-0 and +0 are one value, as in SQL).
-uint64_t double_key(double x) {
-    if (x == 0) x = 0.0;
-    uint64_t b;
-    std::memcpy(&b, &x, sizeof b);
-    return (b >> 63) ? ~b : b | (uint64_t(1) << 63);
+// A metric's scoring: the ranks at which scores 2..S start (ascending, at most n; unused ones
+// UINT32_MAX), so that the score of rank q is 1 + the number of cuts at or below q.
+using RankCuts = std::array<uint32_t, 4>;
+
+// The number of leading values of `sorted` for which `below` holds (it holds for a prefix).
+template <typename T, typename P>
+uint32_t prefix(const std::vector<T>& sorted, P below) {
+    return uint32_t(std::partition_point(sorted.begin(), sorted.end(), below) - sorted.begin());
 }
 
-// Stable LSD radix sort of `items` by `keys` ascending (both permuted), 11 bits a pass; a pass
-// whose digit is the same for every key is skipped.
-void radix_sort(std::vector<uint64_t>& keys, std::vector<uint32_t>& items) {
-    constexpr int kBits = 11, kPasses = (64 + kBits - 1) / kBits;
-    constexpr size_t kBuckets = size_t(1) << kBits;
-    const size_t n = keys.size();
-    if (n < 2) return;
-    std::vector<uint32_t> counts(kPasses * kBuckets, 0);
-    for (uint64_t k : keys)
-        for (int d = 0; d < kPasses; d++)
-            counts[size_t(d) * kBuckets + ((k >> (kBits * d)) & (kBuckets - 1))]++;
-    std::vector<uint64_t> keys2(n);
-    std::vector<uint32_t> items2(n);
-    for (int d = 0; d < kPasses; d++) {
-        uint32_t* c = counts.data() + size_t(d) * kBuckets;
-        const int shift = kBits * d;
-        if (c[(keys[0] >> shift) & (kBuckets - 1)] == n) continue;
-        uint32_t sum = 0;
-        for (size_t b = 0; b < kBuckets; b++) {
-            const uint32_t here = c[b];
-            c[b] = sum;
-            sum += here;
+// Each metric's cuts. Quantile: NTILE's bucket starts. Thresholds t1 < ... < t4 (a value equal
+// to a cut point takes the lower bin): F and M rise with the value, so score 1 + b starts after
+// the values <= t_b; R falls with days, sorted descending, so the ranks of days > t_k come first
+// and score 5 - k starts after them. Mean: score 2 starts after the values worse than the mean
+// (R: days * n > sum of days; F: orders * n < sum of orders, both exact; M: m < the mean).
+void rank_cuts(const RfmCustomers& c, const RfmMonetaryValues& mv, RfmMethod method, const RfmThresholds& t,
+               RankCuts& r, RankCuts& f, RankCuts& m) {
+    const size_t n = c.size();
+    r.fill(UINT32_MAX), f.fill(UINT32_MAX), m.fill(UINT32_MAX);
+    switch (method) {
+        case RfmMethod::Quantile: {
+            const std::array<size_t, 4> starts = ntile5_starts(n);
+            for (size_t k = 0; k < 4; k++) r[k] = f[k] = m[k] = uint32_t(starts[k]);
+            break;
         }
-        for (size_t i = 0; i < n; i++) {
-            const uint32_t at = c[(keys[i] >> shift) & (kBuckets - 1)]++;
-            keys2[at] = keys[i];
-            items2[at] = items[i];
+        case RfmMethod::Thresholds:
+            for (size_t k = 0; k < 4; k++) {
+                r[3 - k] = prefix(c.days_by_rank, [&](int32_t d) { return t.r[k] < double(d); });
+                f[k] = prefix(c.orders_by_rank, [&](uint32_t o) { return !(t.f[k] < double(o)); });
+                m[k] = prefix(mv.m_by_rank, [&](double v) { return !(t.m[k] < v); });
+            }
+            break;
+        case RfmMethod::Mean: {
+            const int64_t days_sum = c.days_sum, nn = int64_t(n);
+            const uint64_t orders_sum = c.orders_sum, un = uint64_t(n);
+            const double mean_m = n > 0 ? mv.m_sum / double(n) : 0.0;
+            r[0] = prefix(c.days_by_rank, [&](int32_t d) { return int64_t(d) * nn > days_sum; });
+            f[0] = prefix(c.orders_by_rank, [&](uint32_t o) { return uint64_t(o) * un < orders_sum; });
+            m[0] = prefix(mv.m_by_rank, [&](double v) { return !(v >= mean_m); });
+            break;
         }
-        keys.swap(keys2);
-        items.swap(items2);
     }
 }
 
-// NTILE(5) over n sorted rows: the first n % 5 buckets hold n / 5 + 1 rows, the rest n / 5.
-// The first rank of buckets 2..5, so that a rank's score is 1 + the starts at or below it
-// (no division per row).
-std::array<size_t, 4> ntile5_starts(size_t n) {
-    const size_t q = n / 5, r = n % 5;
-    std::array<size_t, 4> starts{};
-    size_t at = 0;
-    for (size_t b = 0; b < 4; b++) starts[b] = at += q + (b < r ? 1 : 0);
-    return starts;
+// Score - 1 of rank q.
+inline unsigned score0(uint32_t q, const RankCuts& cuts) {
+    return unsigned(q >= cuts[0]) + unsigned(q >= cuts[1]) + unsigned(q >= cuts[2]) + unsigned(q >= cuts[3]);
 }
 
-uint8_t ntile5_score(size_t rank, const std::array<size_t, 4>& starts) {
-    return uint8_t(1 + (rank >= starts[0]) + (rank >= starts[1]) + (rank >= starts[2]) + (rank >= starts[3]));
-}
-
-// score[p] = NTILE(5) OVER (ORDER BY key[p], id) for every position p; `by_id` holds the
-// positions in id order. Keys within a small range (R's days, F's orders) are ranked by
-// counting: each key's first rank, then ranks dealt in id order; others (M) by a stable radix
-// sort of the positions taken in id order.
-void ntile_scores(const std::vector<uint32_t>& by_id, const std::vector<uint64_t>& key,
-                  std::vector<uint8_t>& score) {
-    const size_t n = by_id.size();
-    if (n == 0) return;
-    const std::array<size_t, 4> starts = ntile5_starts(n);
-    const auto [lo, hi] = std::minmax_element(key.begin(), key.end());
-    const uint64_t min = *lo, range = *hi - *lo;
-    if (range <= 2 * uint64_t(n) + 4096) {
-        std::vector<uint32_t> rank(size_t(range) + 1, 0);
-        for (uint64_t k : key) rank[size_t(k - min)]++;
-        uint32_t sum = 0;
-        for (uint32_t& x : rank) {
-            const uint32_t here = x;
-            x = sum;
-            sum += here;
-        }
-        for (uint32_t p : by_id) score[p] = ntile5_score(rank[size_t(key[p] - min)]++, starts);
-        return;
+// Per score, its customers (ranks [lo, hi)) and the metric's min and max: the values at the ends
+// of the range in rank order (ascending, or descending for R's days).
+template <typename T>
+std::vector<RfmScored::Span> spans_by_rank(const RankCuts& cuts, int S, const std::vector<T>& sorted,
+                                           bool descending) {
+    const size_t n = sorted.size();
+    std::vector<RfmScored::Span> spans(static_cast<size_t>(S));
+    for (int s = 0; s < S; s++) {
+        const size_t lo = s == 0 ? 0 : std::min<size_t>(cuts[size_t(s - 1)], n);
+        const size_t hi = s == S - 1 ? n : std::min<size_t>(cuts[size_t(s)], n);
+        if (hi <= lo) continue;
+        RfmScored::Span& span = spans[size_t(s)];
+        span.customers = hi - lo;
+        span.min = double(sorted[descending ? hi - 1 : lo]);
+        span.max = double(sorted[descending ? lo : hi - 1]);
     }
-    std::vector<uint64_t> keys;
-    keys.reserve(n);
-    for (uint32_t p : by_id) keys.push_back(key[p]);
-    std::vector<uint32_t> items = by_id;
-    radix_sort(keys, items);
-    for (size_t i = 0; i < n; i++) score[items[i]] = ntile5_score(i, starts);
+    return spans;
 }
 
-// The bin of v: the number of cut points strictly below it (0..4).
-int bin_of(double v, const std::array<double, 4>& cuts) {
-    int b = 0;
-    for (double t : cuts) b += t < v;
-    return b;
+// What one scoring pass reads. R's and F's scores come from their ranks, or, when the method
+// scores by value (thresholds, mean: a cut never splits equal values), from a table by value.
+struct PassInput {
+    const uint32_t *r_rank, *f_rank, *m_rank;
+    const int32_t* days;
+    const uint32_t* orders;
+    const double *revenue, *m;
+    RankCuts rc, fc, mc;
+    const uint8_t *r_table, *f_table; // score - 1 by days / orders (with kTables)
+    unsigned S;
+};
+
+// One pass in user-index order (each cell's sums are reproducible): every customer's cell, and
+// the cells' sums. kSameM: M is the revenue (monetary total), summed once.
+template <bool kTables, bool kSameM>
+void score_pass(const PassInput& in, size_t n, uint8_t* cell_of, RfmScored::Cell* cells) {
+    for (size_t i = 0; i < n; i++) {
+        const unsigned r = kTables ? in.r_table[in.days[i]] : score0(in.r_rank[i], in.rc);
+        const unsigned f = kTables ? in.f_table[in.orders[i]] : score0(in.f_rank[i], in.fc);
+        const unsigned k = (r * in.S + f) * in.S + score0(in.m_rank[i], in.mc);
+        cell_of[i] = uint8_t(k);
+        RfmScored::Cell& x = cells[k];
+        x.customers++;
+        x.days += in.days[i];
+        x.orders += in.orders[i];
+        x.revenue += in.revenue[i];
+        if (!kSameM) x.m += in.m[i];
+    }
+    if (kSameM)
+        for (size_t k = 0; k < size_t(in.S * in.S * in.S); k++) cells[k].m = cells[k].revenue;
 }
 
-// Spans start empty (min +inf, max -inf): adding is branch-free; with no customers they stay
-// unused (spans_of leaves min and max null).
-void add_span(RfmScored::Span& s, double v) {
-    s.min = std::min(s.min, v);
-    s.max = std::max(s.max, v);
-    s.customers++;
+// Score - 1 by value for the values 0..top, from cuts that split no run of equal values: a rank
+// is at or past cut j exactly when its value is on that side of the value at rank cut j.
+template <typename T>
+std::vector<uint8_t> value_table(const RankCuts& cuts, const std::vector<T>& sorted, bool descending) {
+    const size_t n = sorted.size();
+    const size_t top = descending ? size_t(sorted.front()) : size_t(sorted.back());
+    std::vector<uint8_t> table(top + 1, 0);
+    for (uint32_t cut : cuts) {
+        if (cut >= n) continue; // no customer at or past it
+        const size_t w = size_t(sorted[cut]);
+        if (descending)
+            for (size_t v = 0; v <= w; v++) table[v]++;
+        else
+            for (size_t v = w; v <= top; v++) table[v]++;
+    }
+    return table;
 }
 
 std::shared_ptr<const RfmScored> build_scored(const RfmCustomers& c, const RfmMonetaryValues& mv,
@@ -290,79 +420,45 @@ std::shared_ptr<const RfmScored> build_scored(const RfmCustomers& c, const RfmMo
     const int S = rfm_max_score(method);
     sc->S = S;
     const size_t n = c.size();
-    std::vector<uint8_t> r(n), f(n), m(n);
-    switch (method) {
-        case RfmMethod::Quantile: {
-            std::vector<uint64_t> key(n);
-            // -R ascending is R descending: the complement of the (non-negative) days.
-            for (size_t i = 0; i < n; i++) key[i] = uint64_t(UINT32_MAX) - uint64_t(uint32_t(c.days[i]));
-            ntile_scores(c.by_id, key, r);
-            for (size_t i = 0; i < n; i++) key[i] = c.orders[i];
-            ntile_scores(c.by_id, key, f);
-            for (size_t i = 0; i < n; i++) key[i] = double_key(mv.m[i]);
-            ntile_scores(c.by_id, key, m);
-            break;
-        }
-        case RfmMethod::Thresholds: {
-            // R and F are whole numbers: their scores from a table up to the largest value
-            // (when that is not much more than the customers), M's by comparisons.
-            const auto table = [n](const auto& values, const std::array<double, 4>& cuts, int base,
-                                   int sign) {
-                uint64_t top = 0;
-                for (auto v : values) top = std::max<uint64_t>(top, uint64_t(v));
-                std::vector<uint8_t> t;
-                if (top > 2 * uint64_t(n) + 4096) return t;
-                t.resize(size_t(top) + 1);
-                for (size_t v = 0; v <= top; v++) t[v] = uint8_t(base + sign * bin_of(double(v), cuts));
-                return t;
-            };
-            const std::vector<uint8_t> r_of = table(c.days, thresholds.r, 5, -1);
-            const std::vector<uint8_t> f_of = table(c.orders, thresholds.f, 1, 1);
-            for (size_t i = 0; i < n; i++) {
-                r[i] = r_of.empty() ? uint8_t(5 - bin_of(double(c.days[i]), thresholds.r))
-                                    : r_of[size_t(c.days[i])];
-                f[i] = f_of.empty() ? uint8_t(1 + bin_of(double(c.orders[i]), thresholds.f))
-                                    : f_of[size_t(c.orders[i])];
-                m[i] = uint8_t(1 + bin_of(mv.m[i], thresholds.m));
-            }
-            break;
-        }
-        case RfmMethod::Mean: {
-            // R and F against their means exactly: days <= sum / n  <=>  days * n <= sum.
-            const double mean_m = n > 0 ? mv.m_sum / double(n) : 0.0;
-            for (size_t i = 0; i < n; i++) {
-                r[i] = int64_t(c.days[i]) * int64_t(n) <= c.days_sum ? 2 : 1;
-                f[i] = uint64_t(c.orders[i]) * uint64_t(n) >= c.orders_sum ? 2 : 1;
-                m[i] = mv.m[i] >= mean_m ? 2 : 1;
-            }
-            break;
-        }
-    }
-    const size_t cells = size_t(S * S * S), rf_cells = size_t(S * S);
+    PassInput in{c.r_rank.data(),
+                 c.f_rank.data(),
+                 mv.m_rank.data(),
+                 c.days.data(),
+                 c.orders.data(),
+                 c.revenue.data(),
+                 mv.m.data(),
+                 {},
+                 {},
+                 {},
+                 nullptr,
+                 nullptr,
+                 unsigned(S)};
+    rank_cuts(c, mv, method, thresholds, in.rc, in.fc, in.mc);
     sc->cell.resize(n);
-    sc->cell_customers.assign(cells, 0);
-    sc->cell_days.assign(cells, 0);
-    sc->cell_orders.assign(cells, 0);
-    sc->rf_customers.assign(rf_cells, 0);
-    sc->rf_revenue.assign(rf_cells, 0.0);
-    sc->rf_m.assign(rf_cells, 0.0);
-    const RfmScored::Span empty{0, HUGE_VAL, -HUGE_VAL};
-    sc->r_spans.assign(size_t(S), empty);
-    sc->f_spans.assign(size_t(S), empty);
-    sc->m_spans.assign(size_t(S), empty);
-    for (size_t i = 0; i < n; i++) { // user-index order: sums are reproducible
-        const size_t rf = size_t((r[i] - 1) * S + (f[i] - 1)), cell = rf * size_t(S) + size_t(m[i] - 1);
-        sc->cell[i] = uint8_t(cell);
-        sc->cell_customers[cell]++;
-        sc->cell_days[cell] += c.days[i];
-        sc->cell_orders[cell] += c.orders[i];
-        sc->rf_customers[rf]++;
-        sc->rf_revenue[rf] += c.revenue[i];
-        sc->rf_m[rf] += mv.m[i];
-        add_span(sc->r_spans[size_t(r[i] - 1)], double(c.days[i]));
-        add_span(sc->f_spans[size_t(f[i] - 1)], double(c.orders[i]));
-        add_span(sc->m_spans[size_t(m[i] - 1)], mv.m[i]);
+    sc->cells.assign(size_t(S * S * S), RfmScored::Cell{});
+    // Tables when the method scores by value and the values are small (days and orders are).
+    constexpr size_t kTableLimit = 1 << 16;
+    std::vector<uint8_t> r_table, f_table;
+    const bool tables = method != RfmMethod::Quantile && n > 0 &&
+                        size_t(c.days_by_rank.front()) < kTableLimit &&
+                        size_t(c.orders_by_rank.back()) < kTableLimit;
+    if (tables) {
+        r_table = value_table(in.rc, c.days_by_rank, true);
+        f_table = value_table(in.fc, c.orders_by_rank, false);
+        in.r_table = r_table.data(), in.f_table = f_table.data();
     }
+    const bool same_m = mv.monetary == RfmMonetary::Total;
+    uint8_t* cell_of = sc->cell.data();
+    RfmScored::Cell* cells = sc->cells.data();
+    if (tables)
+        same_m ? score_pass<true, true>(in, n, cell_of, cells)
+               : score_pass<true, false>(in, n, cell_of, cells);
+    else
+        same_m ? score_pass<false, true>(in, n, cell_of, cells)
+               : score_pass<false, false>(in, n, cell_of, cells);
+    sc->r_spans = spans_by_rank(in.rc, S, c.days_by_rank, true);
+    sc->f_spans = spans_by_rank(in.fc, S, c.orders_by_rank, false);
+    sc->m_spans = spans_by_rank(in.mc, S, mv.m_by_rank, false);
     return sc;
 }
 
@@ -481,9 +577,8 @@ std::vector<RfmScoreSpan> spans_of(const std::vector<RfmScored::Span>& acc) {
     return spans;
 }
 
-// The tables from the levels: cells and spans as scored; segments from the 125 cells (counts,
-// days, orders) and one pass over the customers' cells for the money sums, which must add in
-// user-index order as from scratch.
+// The tables from the levels: (R, F) cells and segments add the scored (R, F, M) cells in index
+// order (so a grid edit reads no customer, and every path gives the same sums); spans as scored.
 void fill_tables(const Rfm& rfm, const Levels& l, const std::vector<uint8_t>& owner, RfmResult& out) {
     const RfmCustomers& c = *l.customers;
     const RfmMonetaryValues& mv = *l.monetary;
@@ -497,25 +592,28 @@ void fill_tables(const Rfm& rfm, const Levels& l, const std::vector<uint8_t>& ow
             const size_t k = size_t((r - 1) * S + (f - 1));
             RfmCell& cell = out.cells[k];
             cell.r = r, cell.f = f;
-            cell.customers = sc.rf_customers[k];
-            cell.revenue = sc.rf_revenue[k];
-            if (cell.customers > 0) cell.mean_m = sc.rf_m[k] / double(cell.customers);
+            double m_sum = 0;
+            for (int m = 0; m < S; m++) {
+                const RfmScored::Cell& x = sc.cells[k * size_t(S) + size_t(m)];
+                cell.customers += x.customers;
+                cell.revenue += x.revenue;
+                m_sum += x.m;
+            }
+            if (cell.customers > 0) cell.mean_m = m_sum / double(cell.customers);
         }
     const size_t segments = rfm.segments.size();
     out.segments.assign(segments, {});
     std::vector<int64_t> days(segments, 0);
     std::vector<uint64_t> orders(segments, 0);
-    for (size_t k = 0; k < sc.cell_customers.size(); k++) {
-        const size_t i = owner[k];
-        out.segments[i].customers += sc.cell_customers[k];
-        days[i] += sc.cell_days[k];
-        orders[i] += sc.cell_orders[k];
-    }
     std::vector<double> m_sum(segments, 0.0);
-    for (size_t i = 0; i < c.size(); i++) {
-        const size_t seg = owner[sc.cell[i]];
-        out.segments[seg].revenue += c.revenue[i];
-        m_sum[seg] += mv.m[i];
+    for (size_t k = 0; k < sc.cells.size(); k++) {
+        const size_t i = owner[k];
+        const RfmScored::Cell& x = sc.cells[k];
+        out.segments[i].customers += x.customers;
+        days[i] += x.days;
+        orders[i] += x.orders;
+        out.segments[i].revenue += x.revenue;
+        m_sum[i] += x.m;
     }
     for (size_t i = 0; i < segments; i++) {
         RfmSegmentResult& seg = out.segments[i];

@@ -17,10 +17,13 @@
 //
 // Cost: one pass over the purchases (the model's per-user aggregates when as-of is at or after
 // the last event; else the per-event-name index, else the CSR slices) into compact per-customer
-// arrays, then per metric one counting sort (R, F: small whole numbers) or stable LSD radix
-// sort (M) of the customers taken in user-id text order (so equal keys stay in id order, as
-// NTILE's ORDER BY key, user_id says), and one pass for the tables. With a cache (cache.h) an
-// edit redoes only what it changes: a grid edit re-sums segments from the 125 score cells.
+// arrays; per metric, once, each customer's rank in ORDER BY key, user_id (a counting sort for
+// R and F, small whole numbers; a stable LSD radix sort for M, of the customers taken in user-id
+// text order, so equal keys stay in id order); then every method scores by those ranks (cut
+// ranks from NTILE's bucket sizes or from a binary search of the cut points or the mean in the
+// sorted values) in one pass that also sums the S³ score cells. With a cache (cache.h) an edit
+// redoes only what it changes: a threshold edit is that one pass, a grid edit re-sums segments
+// from the S³ cells.
 
 #include "core/lang/error.h"
 #include "core/model/model.h"

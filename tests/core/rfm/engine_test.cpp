@@ -271,3 +271,32 @@ TEST_CASE("users_by_id_text orders ids as bytes, and a supplied order gives the 
     CHECK(score_text(m, with.scores) == score_text(m, without.scores));
     CHECK(score_text(m, without.scores) == "b=4,4,4 é=5,5,5 10=1,1,1 9=2,2,2 B=3,3,3");
 }
+
+TEST_CASE("M values a few units in the last place apart are ranked exactly, equal ones by id") {
+    // The sort of M orders by the high half of each value's key first: values this close share
+    // it, and the order among them comes from the whole value. One purchase each at the same
+    // time (R and F tie): only M differs.
+    const auto ulps = [](int k) {
+        double x = 1.0;
+        for (int i = 0; i < k; i++) x = std::nextafter(x, 2.0);
+        return x;
+    };
+    // Five customers (a short run): M falls with the id, but d and e are equal (id order: d first).
+    std::vector<std::string> ids = {"a", "b", "c", "d", "e"};
+    std::vector<Buy> buys = {
+        {"a", 0, ulps(4)}, {"b", 0, ulps(3)}, {"c", 0, ulps(2)}, {"d", 0, ulps(1)}, {"e", 0, ulps(1)}};
+    Model m = rfm_model(ids, buys);
+    RfmResult r = rfm_run(m, rfm_of(kQuantile), T0 + DAY);
+    CHECK(score_text(m, r.scores) == "a=1,1,5 b=2,2,4 c=3,3,3 d=4,4,1 e=5,5,2");
+    // Forty customers c00 .. c39 (a long run), M = 1 + (39 - i) units: NTILE(5) of M ascending
+    // puts c39 .. c32 in bucket 1, ..., c07 .. c00 in bucket 5.
+    ids.clear();
+    buys.clear();
+    for (int i = 0; i < 40; i++) {
+        ids.push_back((i < 10 ? "c0" : "c") + std::to_string(i));
+        buys.push_back({ids.back(), 0, ulps(39 - i)});
+    }
+    m = rfm_model(ids, buys);
+    r = rfm_run(m, rfm_of(kQuantile), T0 + DAY);
+    for (int i = 0; i < 40; i++) CHECK(int(r.scores.m[size_t(i)]) == 5 - i / 8);
+}

@@ -206,8 +206,12 @@ TEST_CASE("the engine equals a literal reference of §5 on random models") {
         RfmResult got = run_rfm_engine(rfm, RfmContext{m, as_of, rng() % 2 ? &order : nullptr});
         REQUIRE(got.ok());
         const int S = rfm_max_score(rfm.method);
+        // Money adds in a fixed order (README.md "Engine"): per (R, F, M) cell in user order, then
+        // (R, F) cells and segments over those cells in index order.
         std::vector<uint64_t> cell_customers(size_t(S * S), 0), seg_customers(rfm.segments.size(), 0);
         std::vector<double> cell_revenue(size_t(S * S), 0.0), seg_revenue(rfm.segments.size(), 0.0);
+        std::vector<double> rfm_cell_revenue(size_t(S * S * S), 0.0);
+        std::vector<int> rfm_cell_segment(size_t(S * S * S), -1);
         uint64_t customers = 0;
         for (size_t u = 0; u < ids.size(); u++) {
             const RefCustomer& c = want[u];
@@ -227,9 +231,13 @@ TEST_CASE("the engine equals a literal reference of §5 on random models") {
             CHECK(int(got.scores.segment[u]) == c.segment);
             const size_t cell = size_t((c.r - 1) * S + (c.f - 1));
             cell_customers[cell]++;
-            cell_revenue[cell] += c.revenue;
+            rfm_cell_revenue[cell * size_t(S) + size_t(c.ms - 1)] += c.revenue;
+            rfm_cell_segment[cell * size_t(S) + size_t(c.ms - 1)] = c.segment;
             seg_customers[size_t(c.segment)]++;
-            seg_revenue[size_t(c.segment)] += c.revenue;
+        }
+        for (size_t k = 0; k < rfm_cell_revenue.size(); k++) {
+            cell_revenue[k / size_t(S)] += rfm_cell_revenue[k];
+            if (rfm_cell_segment[k] >= 0) seg_revenue[size_t(rfm_cell_segment[k])] += rfm_cell_revenue[k];
         }
         customers_seen += customers;
         CHECK(got.customers == customers);
