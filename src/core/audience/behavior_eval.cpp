@@ -129,8 +129,9 @@ size_t filter_rows(const ColumnPredicate& p, const T* rows, size_t n, T* out) {
             return compact(rows, n, out, [&](uint32_t r) { return !set(r); });
         case ColumnPredicate::Mode::Codes: {
             const uint8_t* table = p.code_match.data();
-            const uint32_t* codes = c.codes.data();
-            return compact(rows, n, out, [&](uint32_t r) { return set(r) && table[codes[r]] != 0; });
+            return c.codes.visit([&](const auto* codes) {
+                return compact(rows, n, out, [&](uint32_t r) { return set(r) && table[codes[r]] != 0; });
+            });
         }
         case ColumnPredicate::Mode::Ints: {
             const int64_t* x = c.ints.data();

@@ -156,7 +156,7 @@ void Column::append_utf8(const int32_t* offsets, const char* bytes, const uint8_
 
 size_t Column::memory_bytes() const {
     return name.capacity() + ints.capacity() * sizeof(int64_t) + doubles.capacity() * sizeof(double) +
-           codes.capacity() * sizeof(uint32_t) + dict.memory_bytes() + valid.memory_bytes();
+           codes.memory_bytes() + dict.memory_bytes() + valid.memory_bytes();
 }
 
 } // namespace segx

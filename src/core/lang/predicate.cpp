@@ -435,8 +435,9 @@ Bitmap predicate_rows(const ColumnPredicate& p, size_t rows) {
             break;
         case ColumnPredicate::Mode::Codes: {
             const uint8_t* table = p.code_match.data();
-            const uint32_t* codes = c.codes.data();
-            fill_words(out, c, rows, [&](size_t r) { return table[codes[r]] != 0; });
+            c.codes.visit([&](const auto* codes) {
+                fill_words(out, c, rows, [&](size_t r) { return table[codes[r]] != 0; });
+            });
             break;
         }
         case ColumnPredicate::Mode::Ints: {

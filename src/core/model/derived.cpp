@@ -60,7 +60,7 @@ bool value_equal(const Column& c, size_t a, size_t b) { return !value_less(c, a,
 void set_value(Column& out, size_t u, const Column& from, size_t row) {
     out.valid.set(u, true);
     if (from.type == ColumnType::String)
-        out.codes[u] = out.dict.intern(from.dict.at(from.codes[row]));
+        out.codes.set(u, out.dict.intern(from.dict.at(from.codes[row])));
     else if (from.type == ColumnType::Double)
         out.doubles[u] = from.doubles[row];
     else
