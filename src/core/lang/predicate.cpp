@@ -441,12 +441,13 @@ Bitmap predicate_rows(const ColumnPredicate& p, size_t rows) {
             break;
         }
         case ColumnPredicate::Mode::Ints: {
-            const int64_t* x = c.ints.data();
-            if (p.use_set)
-                fill_words(out, c, rows, [&](size_t r) { return int_hit(p, x[r]); });
-            else
-                fill_words(out, c, rows,
-                           [&](size_t r) { return ((p.lo <= x[r]) & (x[r] <= p.hi)) != p.negate; });
+            c.ints.visit([&](const auto* x) {
+                if (p.use_set)
+                    fill_words(out, c, rows, [&](size_t r) { return int_hit(p, x[r]); });
+                else
+                    fill_words(out, c, rows,
+                               [&](size_t r) { return ((p.lo <= x[r]) & (x[r] <= p.hi)) != p.negate; });
+            });
             break;
         }
         case ColumnPredicate::Mode::Doubles: {

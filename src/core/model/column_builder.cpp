@@ -74,7 +74,7 @@ void append_nulls(Column& column, size_t n) {
             column.codes.append_zeros(n);
             break;
         default:
-            column.ints.insert(column.ints.end(), n, int64_t(0));
+            column.ints.append_zeros(n);
             break;
     }
 }

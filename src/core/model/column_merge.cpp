@@ -24,7 +24,7 @@ void set_null(Column& c, size_t t) {
             c.doubles[t] = std::numeric_limits<double>::quiet_NaN();
             break;
         default:
-            c.ints[t] = 0;
+            c.ints.set(t, 0);
             break;
     }
 }
@@ -126,7 +126,7 @@ void scatter_column(const Column& src, Column& dst, const uint32_t* src_rows, co
                 continue;
             }
             set_valid(dst, t);
-            dst.ints[t] = src.ints[r];
+            dst.ints.set(t, src.ints[r]);
         }
     } else {
         // Types that do not merge: the plan only sends a column here when it holds no value.

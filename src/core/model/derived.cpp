@@ -64,7 +64,7 @@ void set_value(Column& out, size_t u, const Column& from, size_t row) {
     else if (from.type == ColumnType::Double)
         out.doubles[u] = from.doubles[row];
     else
-        out.ints[u] = from.ints[row];
+        out.ints.set(u, from.ints[row]);
 }
 
 bool name_taken(const Model& m, const std::string& name) {

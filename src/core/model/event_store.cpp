@@ -32,11 +32,12 @@ void permute(std::vector<T>& values, size_t begin, const std::vector<uint32_t>& 
     std::copy(scratch.begin(), scratch.end(), values.begin() + long(begin));
 }
 
-// The same for codes, at their stored width.
-void permute(CodeVector& codes, size_t begin, const std::vector<uint32_t>& perm,
-             std::vector<uint32_t>& scratch) {
+// The same for narrow values, at their stored width.
+template <typename V>
+void permute(NarrowVector<V>& narrow, size_t begin, const std::vector<uint32_t>& perm,
+             std::vector<V>& scratch) {
     scratch.resize(perm.size());
-    codes.visit_mut([&](auto* values) {
+    narrow.visit_mut([&](auto* values) {
         for (size_t k = 0; k < perm.size(); k++) scratch[k] = values[begin + perm[k]];
         for (size_t k = 0; k < perm.size(); k++)
             values[begin + k] = std::remove_pointer_t<decltype(values)>(scratch[k]);

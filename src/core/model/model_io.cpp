@@ -186,7 +186,7 @@ void read_codes(Reader& r, CodeVector& codes, const std::string& what) {
 void write_column(Writer& w, const Column& c) {
     w.str(c.name);
     w.u8(uint8_t(c.type));
-    w.vec(c.ints);
+    w.vec(c.ints.to_vector()); // 64-bit values whatever their width in memory
     w.vec(c.doubles);
     write_codes(w, c.codes);
     write_dict(w, c.dict);
@@ -199,7 +199,11 @@ void read_column(Reader& r, Column& c, const std::string& where, size_t rows) {
     uint8_t type = r.u8(what + " type");
     if (type > uint8_t(ColumnType::String)) r.fail(what + ": unknown column type " + std::to_string(type));
     c.type = ColumnType(type);
-    r.vec(c.ints, what + " ints");
+    {
+        std::vector<int64_t> wide;
+        r.vec(wide, what + " ints");
+        c.ints = IntVector(wide);
+    }
     r.vec(c.doubles, what + " doubles");
     read_codes(r, c.codes, what + " codes");
     read_dict(r, c.dict, what + " dictionary");

@@ -1,4 +1,4 @@
-#include "core/dataset/code_vector.h"
+#include "core/dataset/narrow_vector.h"
 #include "core/dataset/column.h"
 
 #include <doctest/doctest.h>
@@ -120,4 +120,44 @@ TEST_CASE("String columns store codes at 1, 2 or 4 bytes by their dictionary, sa
     check_column_of(65535, 2);
     check_column_of(65536, 2); // codes 0..65535
     check_column_of(65537, 4);
+}
+
+TEST_CASE("IntVector: signed widths 1, 2, 4, 8 at -128/127, 32767/-32769, 2^31, values kept") {
+    CHECK(IntVector::width_for(0) == 1);
+    CHECK(IntVector::width_for(127) == 1);
+    CHECK(IntVector::width_for(-128) == 1);
+    CHECK(IntVector::width_for(128) == 2);
+    CHECK(IntVector::width_for(-129) == 2);
+    CHECK(IntVector::width_for(32767) == 2);
+    CHECK(IntVector::width_for(-32769) == 4);
+    CHECK(IntVector::width_for(INT32_MAX) == 4);
+    CHECK(IntVector::width_for(int64_t(INT32_MAX) + 1) == 8);
+    CHECK(IntVector::width_for(INT64_MIN) == 8);
+
+    const std::vector<int64_t> steps = {-5,    127,           -128,      200,      -32768,
+                                        40000, -3000000000LL, INT64_MAX, INT64_MIN};
+    const std::vector<int> widths = {1, 1, 1, 2, 2, 4, 8, 8, 8};
+    IntVector v;
+    std::vector<int64_t> wide;
+    for (size_t i = 0; i < steps.size(); i++) {
+        v.push_back(steps[i]);
+        wide.push_back(steps[i]);
+        CHECK(v.width() == widths[i]);
+        CHECK(v.to_vector() == wide); // earlier values survive each widening
+    }
+    IntVector w;
+    w.append_zeros(3);
+    w.set(1, -1);
+    w.set(2, 1LL << 33);
+    CHECK(w.to_vector() == std::vector<int64_t>{0, -1, 1LL << 33});
+    CHECK(IntVector(std::vector<int64_t>{-1, 100}).width() == 1);
+    // visit reads the stored type; widening to double gives the same sums at every width.
+    CHECK(v.visit([&](const auto* p) {
+        double s = 0;
+        for (size_t i = 0; i < 6; i++) s += double(p[i]);
+        return s;
+    }) == -5 + 127 - 128 + 200 - 32768 + 40000);
+    v.pop_back();
+    CHECK(v.size() == steps.size() - 1);
+    CHECK(v.back() == INT64_MAX);
 }
