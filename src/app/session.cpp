@@ -459,6 +459,9 @@ nlohmann::json Session::state(std::string_view section) const {
         }
         ov["memory_bytes"] = model.memory_bytes();
         ov["event_bytes"] = model.events.memory_bytes();
+        json parts = json::object();
+        for (const auto& [name, bytes] : model.memory_parts()) parts[name] = bytes;
+        ov["memory_parts"] = std::move(parts);
         out["overview"] = std::move(ov);
     }
     auto t = as_of_us();

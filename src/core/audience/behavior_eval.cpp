@@ -129,17 +129,20 @@ size_t filter_rows(const ColumnPredicate& p, const T* rows, size_t n, T* out) {
             return compact(rows, n, out, [&](uint32_t r) { return !set(r); });
         case ColumnPredicate::Mode::Codes: {
             const uint8_t* table = p.code_match.data();
-            const uint32_t* codes = c.codes.data();
-            return compact(rows, n, out, [&](uint32_t r) { return set(r) && table[codes[r]] != 0; });
+            return c.codes.visit([&](const auto* codes) {
+                return compact(rows, n, out, [&](uint32_t r) { return set(r) && table[codes[r]] != 0; });
+            });
         }
         case ColumnPredicate::Mode::Ints: {
-            const int64_t* x = c.ints.data();
-            if (p.use_set)
+            return c.ints.visit([&](const auto* x) -> size_t {
+                if (p.use_set)
+                    return compact(rows, n, out, [&](uint32_t r) {
+                        return set(r) &&
+                               std::binary_search(p.int_set.begin(), p.int_set.end(), x[r]) != p.negate;
+                    });
                 return compact(rows, n, out, [&](uint32_t r) {
-                    return set(r) && std::binary_search(p.int_set.begin(), p.int_set.end(), x[r]) != p.negate;
+                    return set(r) && ((p.lo <= x[r]) & (x[r] <= p.hi)) != p.negate;
                 });
-            return compact(rows, n, out, [&](uint32_t r) {
-                return set(r) && ((p.lo <= x[r]) & (x[r] <= p.hi)) != p.negate;
             });
         }
         case ColumnPredicate::Mode::Doubles: {
@@ -274,11 +277,12 @@ struct ValueSource {
                 out[k] = set(r) ? x[r] : none;
             }
         } else {
-            const int64_t* x = column->ints.data();
-            for (size_t k = 0; k < n; k++) {
-                const uint32_t r = uint32_t(items[k]);
-                out[k] = set(r) ? double(x[r]) : none;
-            }
+            column->ints.visit([&](const auto* x) {
+                for (size_t k = 0; k < n; k++) {
+                    const uint32_t r = uint32_t(items[k]);
+                    out[k] = set(r) ? double(x[r]) : none;
+                }
+            });
         }
     }
 };

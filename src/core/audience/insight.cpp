@@ -149,8 +149,8 @@ std::vector<double> quantile_cuts(const Column& column, size_t rows) {
 // Range index of every row: the number of cuts at or below the value, counted without
 // branches over kNumericBuckets - 1 slots (unused ones hold the type's maximum; the clamp keeps
 // that maximum itself in the last range).
-template <typename T>
-void count_ranges(const Column& column, const T* values, const std::vector<double>& cuts, size_t rows,
+template <typename T, typename V>
+void count_ranges(const Column& column, const V* values, const std::vector<double>& cuts, size_t rows,
                   const std::vector<uint64_t>& member, Counts& c) {
     std::array<T, kNumericBuckets - 1> cut;
     cut.fill(std::numeric_limits<T>::max());
@@ -160,7 +160,7 @@ void count_ranges(const Column& column, const T* values, const std::vector<doubl
     count_codes(
         column, rows, member,
         [&](size_t row) {
-            const T x = values[row];
+            const T x = T(values[row]);
             if (x != x) // NaN
                 return kSkip;
             uint32_t b = 0;
@@ -177,9 +177,9 @@ void ranges(const Column& column, size_t rows, const std::vector<uint64_t>& memb
     c.members.assign(cuts.size() + 1, 0);
     c.users.assign(cuts.size() + 1, 0);
     if (column.type == ColumnType::Double)
-        count_ranges(column, column.doubles.data(), cuts, rows, member, c);
+        count_ranges<double>(column, column.doubles.data(), cuts, rows, member, c);
     else
-        count_ranges(column, column.ints.data(), cuts, rows, member, c);
+        column.ints.visit([&](const auto* v) { count_ranges<int64_t>(column, v, cuts, rows, member, c); });
     out.ranges = true;
     set_not_set(c, t, out);
     const double inf = std::numeric_limits<double>::infinity();

@@ -108,13 +108,14 @@ void Column::append_int64(const int64_t* values, const uint8_t* validity, size_t
         type != ColumnType::Timestamp)
         throw_mismatch(*this, "append_int64", "BOOLEAN/BIGINT/DATE/TIMESTAMP");
     size_t first = ints.size();
-    ints.insert(ints.end(), values, values + n);
     valid.append_arrow(validity, bit_offset, n);
-    if (type == ColumnType::Bool)
-        for (size_t i = first; i < first + n; i++) ints[i] = ints[i] != 0;
-    if (validity != nullptr) // Arrow leaves null slots undefined: make them a fixed 0
-        for (size_t i = first; i < first + n; i++)
-            if (!valid.get(i)) ints[i] = 0;
+    ints.reserve(first + n);
+    const bool as_bool = type == ColumnType::Bool;
+    for (size_t i = 0; i < n; i++) {
+        // Arrow leaves null slots undefined: they hold a fixed 0.
+        const int64_t v = validity == nullptr || valid.get(first + i) ? values[i] : 0;
+        ints.push_back(as_bool ? int64_t(v != 0) : v);
+    }
 }
 
 void Column::append_double(const double* values, const uint8_t* validity, size_t bit_offset, size_t n) {
@@ -155,8 +156,8 @@ void Column::append_utf8(const int32_t* offsets, const char* bytes, const uint8_
 }
 
 size_t Column::memory_bytes() const {
-    return name.capacity() + ints.capacity() * sizeof(int64_t) + doubles.capacity() * sizeof(double) +
-           codes.capacity() * sizeof(uint32_t) + dict.memory_bytes() + valid.memory_bytes();
+    return name.capacity() + ints.memory_bytes() + doubles.capacity() * sizeof(double) +
+           codes.memory_bytes() + dict.memory_bytes() + valid.memory_bytes();
 }
 
 } // namespace segx

@@ -3,13 +3,16 @@
 //
 // Values are stored by physical kind, only one of the vectors being used:
 //   Bool, Int64, Date, Timestamp -> ints    (Bool as 0/1; Date and Timestamp as microseconds
-//                                            since 1970-01-01 UTC, a Date being its midnight)
+//                                            since 1970-01-01 UTC, a Date being its midnight),
+//                                            1, 2, 4 or 8 bytes each by the largest magnitude
 //   Double                       -> doubles
-//   String                       -> codes into dict
+//   String                       -> codes into dict, 1, 2 or 4 bytes each by the largest
+//                                   code (narrow_vector.h)
 // `valid` has one bit per row. Null rows still occupy a slot holding a fixed filler (0, NaN,
 // or code 0), so the slot never tells nulls apart: only `valid` does.
 
 #include "core/dataset/bitmap.h"
+#include "core/dataset/narrow_vector.h"
 #include "core/dataset/string_dictionary.h"
 
 #include <cstddef>
@@ -32,9 +35,9 @@ std::string format_double(double value);
 struct Column {
     std::string name;
     ColumnType type = ColumnType::Int64;
-    std::vector<int64_t> ints;
+    IntVector ints;
     std::vector<double> doubles;
-    std::vector<uint32_t> codes;
+    CodeVector codes;
     StringDictionary dict; // String columns: code 0 is always "", the filler of null rows
     Bitmap valid;
 

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <type_traits>
 
 namespace segx {
 
@@ -435,17 +436,29 @@ Bitmap predicate_rows(const ColumnPredicate& p, size_t rows) {
             break;
         case ColumnPredicate::Mode::Codes: {
             const uint8_t* table = p.code_match.data();
-            const uint32_t* codes = c.codes.data();
-            fill_words(out, c, rows, [&](size_t r) { return table[codes[r]] != 0; });
+            c.codes.visit([&](const auto* codes) {
+                fill_words(out, c, rows, [&](size_t r) { return table[codes[r]] != 0; });
+            });
             break;
         }
         case ColumnPredicate::Mode::Ints: {
-            const int64_t* x = c.ints.data();
-            if (p.use_set)
-                fill_words(out, c, rows, [&](size_t r) { return int_hit(p, x[r]); });
-            else
+            c.ints.visit([&](const auto* x) {
+                if (p.use_set) {
+                    fill_words(out, c, rows, [&](size_t r) { return int_hit(p, x[r]); });
+                    return;
+                }
+                // The range clamped to the stored type: compared at its width, the same verdicts.
+                using T = std::remove_const_t<std::remove_pointer_t<decltype(x)>>;
+                const int64_t lo = std::max<int64_t>(p.lo, std::numeric_limits<T>::min());
+                const int64_t hi = std::min<int64_t>(p.hi, std::numeric_limits<T>::max());
+                if (lo > hi) {
+                    fill_words(out, c, rows, [&](size_t) { return p.negate; });
+                    return;
+                }
+                const T tlo = T(lo), thi = T(hi);
                 fill_words(out, c, rows,
-                           [&](size_t r) { return ((p.lo <= x[r]) & (x[r] <= p.hi)) != p.negate; });
+                           [&](size_t r) { return ((tlo <= x[r]) & (x[r] <= thi)) != p.negate; });
+            });
             break;
         }
         case ColumnPredicate::Mode::Doubles: {

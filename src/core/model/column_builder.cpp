@@ -71,10 +71,10 @@ void append_nulls(Column& column, size_t n) {
         case ColumnType::String:
             if (column.dict.empty())
                 column.dict.intern(std::string_view()); // code 0 = "", the filler of null rows
-            column.codes.insert(column.codes.end(), n, 0u);
+            column.codes.append_zeros(n);
             break;
         default:
-            column.ints.insert(column.ints.end(), n, int64_t(0));
+            column.ints.append_zeros(n);
             break;
     }
 }

@@ -18,13 +18,13 @@ void set_null(Column& c, size_t t) {
     c.valid.set(t, false);
     switch (c.type) {
         case ColumnType::String:
-            c.codes[t] = 0;
+            c.codes.set(t, 0);
             break;
         case ColumnType::Double:
             c.doubles[t] = std::numeric_limits<double>::quiet_NaN();
             break;
         default:
-            c.ints[t] = 0;
+            c.ints.set(t, 0);
             break;
     }
 }
@@ -106,7 +106,7 @@ void scatter_column(const Column& src, Column& dst, const uint32_t* src_rows, co
             uint32_t& mapped = remap[src.codes[r]];
             if (mapped == UINT32_MAX) mapped = dst.dict.intern(src.dict.at(src.codes[r]));
             set_valid(dst, t);
-            dst.codes[t] = mapped;
+            dst.codes.set(t, mapped);
         }
     } else if (dt == ColumnType::Double && (st == ColumnType::Double || st == ColumnType::Int64)) {
         for (size_t k = 0; k < n; k++) {
@@ -126,7 +126,7 @@ void scatter_column(const Column& src, Column& dst, const uint32_t* src_rows, co
                 continue;
             }
             set_valid(dst, t);
-            dst.ints[t] = src.ints[r];
+            dst.ints.set(t, src.ints[r]);
         }
     } else {
         // Types that do not merge: the plan only sends a column here when it holds no value.

@@ -60,11 +60,11 @@ bool value_equal(const Column& c, size_t a, size_t b) { return !value_less(c, a,
 void set_value(Column& out, size_t u, const Column& from, size_t row) {
     out.valid.set(u, true);
     if (from.type == ColumnType::String)
-        out.codes[u] = out.dict.intern(from.dict.at(from.codes[row]));
+        out.codes.set(u, out.dict.intern(from.dict.at(from.codes[row])));
     else if (from.type == ColumnType::Double)
         out.doubles[u] = from.doubles[row];
     else
-        out.ints[u] = from.ints[row];
+        out.ints.set(u, from.ints[row]);
 }
 
 bool name_taken(const Model& m, const std::string& name) {

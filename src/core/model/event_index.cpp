@@ -60,49 +60,14 @@ size_t EventIndex::first_on_or_after_day(uint32_t code, int64_t d, const int64_t
     return lo;
 }
 
-EventIndex build_event_index(const EventStore& events) {
-    EventIndex index;
-    const size_t n = events.size(); // < 2^32: build_event_store refuses more
-    if (n == 0) return index;
-    const uint32_t* code = events.event.data();
-    const int64_t* time = events.time.data();
-    uint32_t codes = 0;
-    for (size_t i = 0; i < n; i++) codes = std::max(codes, code[i] + 1);
-    index.start.assign(size_t(codes) + 1, 0);
-    index.min_time.assign(codes, INT64_MAX);
-    index.max_time.assign(codes, INT64_MIN);
-    for (size_t i = 0; i < n; i++) {
-        index.start[code[i] + 1]++;
-        index.min_time[code[i]] = std::min(index.min_time[code[i]], time[i]);
-        index.max_time[code[i]] = std::max(index.max_time[code[i]], time[i]);
-    }
-    // Days start at UTC midnight, so that calendar periods (lifecycle, retention) begin on a
-    // day's first microsecond and their edges need no time read (user_events.h
-    // scan_events_by_day).
-    const int64_t earliest = *std::min_element(index.min_time.begin(), index.min_time.end());
-    index.base_time =
-        earliest < INT64_MIN + kMicrosPerDay ? earliest : floor_div(earliest, kMicrosPerDay) * kMicrosPerDay;
-    for (uint32_t c = 0; c < codes; c++) index.start[c + 1] += index.start[c];
-    index.rows.resize(n);
-    index.day.resize(n);
-    // Each posting's user as well, into by_day_user for now (in posting order): a user cursor
-    // moving forward with i. UINT32_MAX: a row in no slice (none, normally).
-    index.by_day_user.resize(n);
-    const uint64_t* offsets = events.offsets.data();
-    const size_t slices = events.user_count();
-    size_t u = 0;
-    std::vector<uint32_t> cursor(index.start.begin(), index.start.end() - 1);
-    for (size_t i = 0; i < n; i++) {
-        while (u < slices && offsets[u + 1] <= i) u++;
-        const uint32_t k = cursor[code[i]]++;
-        index.rows[k] = uint32_t(i);
-        index.day[k] = uint16_t(std::min<int64_t>(index.day_of(time[i]), EventIndex::kLastDay));
-        index.by_day_user[k] = u < slices ? uint32_t(u) : UINT32_MAX;
-    }
+namespace {
 
-    // The time view: per code, its postings by day, stably (so by row within a day): a counting
-    // sort over the code's day range when that range is not much longer than its postings, else
-    // a comparison sort. O(events + codes). `users` holds one code's users in posting order.
+// The time view: per code, its postings by day, stably (so by row within a day): a counting
+// sort over the code's day range when that range is not much longer than its postings, else
+// a comparison sort. O(events + codes). `users` holds one code's users in posting order.
+void sort_by_day(EventIndex& index) {
+    const size_t n = index.rows.size();
+    const uint32_t codes = uint32_t(index.codes());
     index.by_day_row.resize(n);
     uint32_t* by_user = index.by_day_user.data();
     std::vector<uint32_t> users;
@@ -142,6 +107,55 @@ EventIndex build_event_index(const EventStore& events) {
             }
         }
     }
+}
+
+template <typename Code>
+void fill_postings(const EventStore& events, const Code* code, EventIndex& index) {
+    const size_t n = events.size();
+    const int64_t* time = events.time.data();
+    uint32_t codes = 0;
+    for (size_t i = 0; i < n; i++) codes = std::max(codes, uint32_t(code[i]) + 1);
+    index.start.assign(size_t(codes) + 1, 0);
+    index.min_time.assign(codes, INT64_MAX);
+    index.max_time.assign(codes, INT64_MIN);
+    for (size_t i = 0; i < n; i++) {
+        index.start[code[i] + 1]++;
+        index.min_time[code[i]] = std::min(index.min_time[code[i]], time[i]);
+        index.max_time[code[i]] = std::max(index.max_time[code[i]], time[i]);
+    }
+    // Days start at UTC midnight, so that calendar periods (lifecycle, retention) begin on a
+    // day's first microsecond and their edges need no time read (user_events.h
+    // scan_events_by_day).
+    const int64_t earliest = *std::min_element(index.min_time.begin(), index.min_time.end());
+    index.base_time =
+        earliest < INT64_MIN + kMicrosPerDay ? earliest : floor_div(earliest, kMicrosPerDay) * kMicrosPerDay;
+    for (uint32_t c = 0; c < codes; c++) index.start[c + 1] += index.start[c];
+    index.rows.resize(n);
+    index.day.resize(n);
+    // Each posting's user as well, into by_day_user for now (in posting order): a user cursor
+    // moving forward with i. UINT32_MAX: a row in no slice (none, normally).
+    index.by_day_user.resize(n);
+    const uint64_t* offsets = events.offsets.data();
+    const size_t slices = events.user_count();
+    size_t u = 0;
+    std::vector<uint32_t> cursor(index.start.begin(), index.start.end() - 1);
+    for (size_t i = 0; i < n; i++) {
+        while (u < slices && offsets[u + 1] <= i) u++;
+        const uint32_t k = cursor[code[i]]++;
+        index.rows[k] = uint32_t(i);
+        index.day[k] = uint16_t(std::min<int64_t>(index.day_of(time[i]), EventIndex::kLastDay));
+        index.by_day_user[k] = u < slices ? uint32_t(u) : UINT32_MAX;
+    }
+    sort_by_day(index);
+}
+
+} // namespace
+
+EventIndex build_event_index(const EventStore& events) {
+    EventIndex index;
+    const size_t n = events.size(); // < 2^32: build_event_store refuses more
+    if (n == 0) return index;
+    events.event.visit([&](const auto* code) { fill_postings(events, code, index); });
     return index;
 }
 

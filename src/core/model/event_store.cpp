@@ -7,6 +7,7 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -14,7 +15,7 @@ namespace segx {
 
 size_t EventStore::memory_bytes() const {
     size_t total = offsets.capacity() * sizeof(uint64_t) + time.capacity() * sizeof(int64_t) +
-                   event.capacity() * sizeof(uint32_t) + revenue.capacity() * sizeof(double) +
+                   event.memory_bytes() + revenue.capacity() * sizeof(double) +
                    order.capacity() * sizeof(uint32_t);
     for (const Column& c : properties) total += c.memory_bytes();
     return total;
@@ -29,6 +30,18 @@ void permute(std::vector<T>& values, size_t begin, const std::vector<uint32_t>& 
     scratch.resize(perm.size());
     for (size_t k = 0; k < perm.size(); k++) scratch[k] = values[begin + perm[k]];
     std::copy(scratch.begin(), scratch.end(), values.begin() + long(begin));
+}
+
+// The same for narrow values, at their stored width.
+template <typename V>
+void permute(NarrowVector<V>& narrow, size_t begin, const std::vector<uint32_t>& perm,
+             std::vector<V>& scratch) {
+    scratch.resize(perm.size());
+    narrow.visit_mut([&](auto* values) {
+        for (size_t k = 0; k < perm.size(); k++) scratch[k] = values[begin + perm[k]];
+        for (size_t k = 0; k < perm.size(); k++)
+            values[begin + k] = std::remove_pointer_t<decltype(values)>(scratch[k]);
+    });
 }
 
 struct PermuteScratch {
@@ -186,6 +199,11 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
     // Scatter each source's kept rows in row order: `dest` is each kept row's slot, so equal
     // times stay in source order, then row order. `rows` lists the kept rows.
     store.time.resize(n);
+    // Event codes at the width of the largest (a few dozen names: 1 byte per event).
+    uint32_t top_event = 0;
+    for (const SourceRemap& r : remaps)
+        for (uint32_t code : r.event) top_event = std::max(top_event, code);
+    store.event.widen_to(CodeVector::width_for(top_event));
     store.event.resize(n);
     store.revenue.resize(n);
     store.order.resize(n);
@@ -202,7 +220,10 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
         for (size_t j = 0; j < k; j++) dest[j] = uint32_t(cursor[remap.user[src.user[rows[j]]]]++);
         // One column per loop: one stream of random writes at a time is kinder to the TLB.
         for (size_t j = 0; j < k; j++) store.time[dest[j]] = src.time[rows[j]];
-        for (size_t j = 0; j < k; j++) store.event[dest[j]] = remap.event[src.event[rows[j]]];
+        store.event.visit_mut([&](auto* event) {
+            using Code = std::remove_pointer_t<decltype(event)>;
+            for (size_t j = 0; j < k; j++) event[dest[j]] = Code(remap.event[src.event[rows[j]]]);
+        });
         for (size_t j = 0; j < k; j++) {
             const size_t i = rows[j];
             double v = src.revenue[i];

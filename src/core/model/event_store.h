@@ -2,7 +2,8 @@
 // EventStore: every event of every source, grouped by user and sorted by time (DESIGN §2).
 //
 // CSR layout: the events of user u are rows [offsets[u], offsets[u+1]). Per event only the
-// columns below: time 8 + event 4 + revenue 8 + order 4 = 24 bytes, plus its properties.
+// columns below: time 8 + event 1 (2 past 256 names) + revenue 8 + order 4 = 21 bytes, plus
+// its properties.
 // Within a user, events are in time order; equal times keep source order, then row order.
 
 #include "core/dataset/column.h"
@@ -19,7 +20,7 @@ struct EventStore {
 
     std::vector<uint64_t> offsets; // user count + 1 entries
     std::vector<int64_t> time;     // µs UTC
-    std::vector<uint32_t> event;   // model event-name code
+    CodeVector event;              // model event-name code (1 byte each up to 256 names)
     std::vector<double> revenue;   // NaN when none, or when another file already gave this order's revenue
     std::vector<uint32_t> order;   // model order-id code, kNoOrder when none
     // Union of property names over the sources (merged as column_merge.h says); null on the

@@ -43,6 +43,9 @@ struct Model {
     std::vector<std::pair<std::string, std::string>> duplicate_sources;
 
     size_t memory_bytes() const;
+    // memory_bytes() part by part, in the order they add up: {"users", bytes}, ..., one entry
+    // per event column ("events.time", "events.property page", ...) and index part.
+    std::vector<std::pair<std::string, size_t>> memory_parts() const;
 };
 
 // Users: the union of the sources' ids, users files first in the given order, then event

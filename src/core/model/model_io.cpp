@@ -174,12 +174,21 @@ void read_bitmap(Reader& r, Bitmap& b, const std::string& what) {
     if (b.size % 64 && (b.words.back() >> (b.size % 64))) r.fail(what + ": bits set past the end");
 }
 
+// Codes go as 32-bit values whatever their width in memory (the format predates narrow codes).
+void write_codes(Writer& w, const CodeVector& codes) { w.vec(codes.to_vector()); }
+
+void read_codes(Reader& r, CodeVector& codes, const std::string& what) {
+    std::vector<uint32_t> wide;
+    r.vec(wide, what);
+    codes = CodeVector(wide);
+}
+
 void write_column(Writer& w, const Column& c) {
     w.str(c.name);
     w.u8(uint8_t(c.type));
-    w.vec(c.ints);
+    w.vec(c.ints.to_vector()); // 64-bit values whatever their width in memory
     w.vec(c.doubles);
-    w.vec(c.codes);
+    write_codes(w, c.codes);
     write_dict(w, c.dict);
     write_bitmap(w, c.valid);
 }
@@ -190,9 +199,13 @@ void read_column(Reader& r, Column& c, const std::string& where, size_t rows) {
     uint8_t type = r.u8(what + " type");
     if (type > uint8_t(ColumnType::String)) r.fail(what + ": unknown column type " + std::to_string(type));
     c.type = ColumnType(type);
-    r.vec(c.ints, what + " ints");
+    {
+        std::vector<int64_t> wide;
+        r.vec(wide, what + " ints");
+        c.ints = IntVector(wide);
+    }
     r.vec(c.doubles, what + " doubles");
-    r.vec(c.codes, what + " codes");
+    read_codes(r, c.codes, what + " codes");
     read_dict(r, c.dict, what + " dictionary");
     read_bitmap(r, c.valid, what + " validity");
     if (c.valid.size != rows)
@@ -234,7 +247,7 @@ std::string serialize_model(const Model& m) {
     const EventStore& e = m.events;
     w.vec(e.offsets);
     w.vec(e.time);
-    w.vec(e.event);
+    write_codes(w, e.event);
     w.vec(e.revenue);
     w.vec(e.order);
     write_columns(w, e.properties);
@@ -284,7 +297,7 @@ Model deserialize_model(std::string_view bytes) {
     EventStore& e = m.events;
     r.vec(e.offsets, "event offsets");
     r.vec(e.time, "event times");
-    r.vec(e.event, "event names column");
+    read_codes(r, e.event, "event names column");
     r.vec(e.revenue, "event revenue");
     r.vec(e.order, "event orders");
     const size_t n = e.time.size();

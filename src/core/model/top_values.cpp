@@ -91,7 +91,9 @@ std::vector<ValueCount> top_of_column(const Column& column, size_t rows, Want wa
     std::vector<Candidate> cands;
     if (!is_number_type(column.type)) {
         std::vector<uint64_t> counts(column.dict.size(), 0);
-        for_valid_rows(column, rows, want, [&](size_t row) { counts[column.codes[row]]++; });
+        column.codes.visit([&](const auto* codes) {
+            for_valid_rows(column, rows, want, [&](size_t row) { counts[codes[row]]++; });
+        });
         // The filter is cheap on a dictionary entry: apply it before sorting.
         for (uint32_t code = 0; code < counts.size(); code++)
             if (counts[code] != 0 && contains_ascii_ci(column.dict.at(code), contains))
@@ -177,14 +179,17 @@ std::vector<ValueCount> top_event_property_values(const Model& model, std::strin
     const std::optional<uint32_t> code = model.event_names.find(event);
     if (!code) return {};
     const uint32_t want = *code;
-    const uint32_t* names = ev.event.data();
-    return top_of_column(
-        *column, ev.size(), [=](size_t row) { return names[row] == want; }, k, contains);
+    return ev.event.visit([&](const auto* names) {
+        return top_of_column(
+            *column, ev.size(), [=](size_t row) { return names[row] == want; }, k, contains);
+    });
 }
 
 std::vector<ValueCount> top_event_names(const Model& model, size_t k, std::string_view contains) {
     std::vector<uint64_t> counts(model.event_names.size(), 0);
-    for (uint32_t e : model.events.event) counts[e]++;
+    model.events.event.visit([&](const auto* event) {
+        for (size_t i = 0; i < model.events.size(); i++) counts[event[i]]++;
+    });
     std::vector<Candidate> cands;
     for (uint32_t code = 0; code < counts.size(); code++)
         if (counts[code] != 0 && contains_ascii_ci(model.event_names.at(code), contains))

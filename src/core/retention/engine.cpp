@@ -86,9 +86,8 @@ public:
         const EventStore& s = ctx_.model.events;
         const int64_t as_of = ctx_.as_of_us;
         const int64_t* time = s.time.data();
-        const uint32_t* event = s.event.data();
         const bool any = r_.returns.any;
-        auto hit = [&](size_t i) { return any || event[i] == return_code_; };
+        auto hit = [&](size_t i) { return any || s.event[i] == return_code_; };
         // The start event's postings, walked with the users; their days tell most users whose
         // first start event is before the oldest cohort without reading its time.
         UserEvents starts(ctx_.model, r_.start.attribute ? UserEvents::kAny : start_code_);

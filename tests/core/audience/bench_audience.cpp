@@ -69,7 +69,7 @@ Column string_column(const char* name, const std::vector<std::string>& values, s
     c.type = ColumnType::String;
     c.dict.intern("");
     for (const std::string& v : values) c.dict.intern(v);
-    c.codes = std::move(codes);
+    c.codes = CodeVector(codes);
     for (bool v : valid) c.valid.push_back(v);
     return c;
 }

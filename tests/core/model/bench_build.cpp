@@ -179,7 +179,7 @@ void run(size_t n, bool shuffled) {
     std::printf(
         "  event store         %8.2f bytes/event (%.2f core columns + %.2f properties, offsets %.2f)\n",
         double(m.events.memory_bytes()) / N,
-        double(m.events.time.capacity() * 8 + m.events.event.capacity() * 4 +
+        double(m.events.time.capacity() * 8 + m.events.event.memory_bytes() +
                m.events.revenue.capacity() * 8 + m.events.order.capacity() * 4) /
             N,
         double(props) / N, double(m.events.offsets.capacity() * 8) / N);

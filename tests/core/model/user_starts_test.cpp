@@ -129,7 +129,7 @@ TEST_CASE("a rebuilt index starts with no kept starts") {
     index.user_starts(s, codes, 2, out, scratch);
     CHECK(index.starts_cache.kept() > 0);
     // The model changes: its index is built again, and answers for the new events only.
-    s.event[0] = s.event[0] == 0 ? 1 : 0;
+    s.event.set(0, s.event[0] == 0 ? 1 : 0);
     index = build_event_index(s);
     CHECK(index.starts_cache.kept() == 0);
     index.user_starts(s, codes, 2, out, scratch);
