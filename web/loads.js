@@ -3,7 +3,7 @@
 // interface, and keeps the workspace's mappings up to date (in the core, which owns the
 // workspace; `store` writes it to the browser's storage).
 import { quoteIdent } from './load_support.js';
-import { applyMapping, loadSource, previewMapping, restoreTable } from './source_loader.js';
+import { applyMapping, fillModel, loadSource, previewMapping, restoreTable } from './source_loader.js';
 
 // Lets the page draw a frame between chunks of a long load, so it never looks frozen; at most
 // every 100 ms, so that waiting for frames does not dominate the load itself.
@@ -88,10 +88,21 @@ export class Loads {
     return this.queued > 0;
   }
 
-  // Every job goes through the queue, so edits never race a load.
+  // Every job goes through the queue, so edits never race a load. The model is held during a
+  // job and rebuilt once at its end, after the files it needs again are streamed from DuckDB
+  // (the core keeps no copy of a file's mapped rows once the model is built: fillModel).
   run(job) {
     this.queued++;
-    const p = this.queue.then(job).finally(() => this.queued--);
+    const held = async () => {
+      this.bridge.holdModel();
+      try {
+        return await job();
+      } finally {
+        this.bridge.releaseModel();
+        await fillModel({ db: this.db, bridge: this.bridge, onStep: yieldToPage }).catch((e) => this.bridge.status('error', String(e.message || e)));
+      }
+    };
+    const p = this.queue.then(held).finally(() => this.queued--);
     this.queue = p.catch(() => {});
     return p;
   }

@@ -295,7 +295,8 @@ async function columnStats(db, table, columns) {
 
 // Runs a mapping over a loaded file and hands the rows to the core as a mapped source.
 // Problems (validation, or DuckDB refusing an expression) are stored on the source and
-// returned; the earlier mapped source stays until a mapping succeeds.
+// returned; the earlier mapped source stays until a mapping succeeds. Then the other files'
+// rows the rebuild needs are streamed again (fillModel), unless a load job holds the model.
 export async function applyMapping({ db, bridge, name, mapping, columns, total = 0, onStep = () => {}, isCancelled = () => false }) {
   const ms = {};
   let t = performance.now();
@@ -305,6 +306,27 @@ export async function applyMapping({ db, bridge, name, mapping, columns, total =
     bridge.status('warning', bridge.tr('msg_mapping_attention', name, bridge.shown(problems[0])));
     return { ok: false, problems, ms };
   }
+  let rows;
+  try {
+    rows = await streamMapped({ db, bridge, name, mapping, columns, total, onStep, isCancelled });
+  } catch (e) {
+    if (e instanceof LoadError) throw e;
+    const problem = await mappingProblem(db, mapping, name, e);
+    bridge.info(name, { mapping, problems: [problem] });
+    bridge.status('warning', `${name}: ${bridge.shown(problem)}`);
+    return { ok: false, problems: [problem], ms };
+  }
+  ms.map = performance.now() - t;
+  // `columns` with `applied`: what streams this file again when another one changes.
+  bridge.info(name, { mapping, applied: mapping, problems: [], columns });
+  if (!bridge.held) await fillModel({ db, bridge, onStep });
+  return { ok: true, rows, ms };
+}
+
+// The mapping's projection streamed into the core as the file's mapped source: the rows kept.
+// Throws (after aborting the source) on a cancel or when DuckDB refuses the query.
+// `restream`: the rows of a file the core released (fillModel), which keep its place in load order.
+async function streamMapped({ db, bridge, name, mapping, columns, total = 0, stage = 'mapping', restream = false, onStep = () => {}, isCancelled = () => false }) {
   const { sql, outputs } = mappingSql(mapping, columns, name);
   const byRole = (role) => outputs.findIndex((o) => o.role === role);
   const order = mapping.kind === 'users'
@@ -321,29 +343,49 @@ export async function applyMapping({ db, bridge, name, mapping, columns, total =
     constant_event: mapping.kind === 'orders' ? 'purchase' : mapping.event ? '' : mapping.event_constant || '',
     revenue_required: mapping.kind === 'orders',
     columns: mapping.columns || [],
+    restream,
   };
+  const layout = order.map((i) => (i < 0 ? null : { index: i, layout: outputs[i].layout, intType: intType[outputs[i].type] ?? ColumnType.Int64 }));
   const h = bridge.modelBegin(spec);
   let rows = 0;
   try {
     for await (const batch of db.batches(sql)) {
       if (isCancelled()) throw new LoadError('the load was cancelled');
-      bridge.modelAppend(h, batch, order.map((i) => (i < 0 ? null : { index: i, layout: outputs[i].layout, intType: intType[outputs[i].type] ?? ColumnType.Int64 })));
+      bridge.modelAppend(h, batch, layout);
       rows += batch.numRows;
-      bridge.progress(name, 'mapping', total ? Math.min(1, rows / total) : 1);
+      if (stage) bridge.progress(name, stage, total ? Math.min(1, rows / total) : 1);
       await onStep();
     }
     bridge.modelFinish(h);
   } catch (e) {
     bridge.modelAbort(h);
-    if (e instanceof LoadError) throw e;
-    const problem = await mappingProblem(db, mapping, name, e);
-    bridge.info(name, { mapping, problems: [problem] });
-    bridge.status('warning', `${name}: ${bridge.shown(problem)}`);
-    return { ok: false, problems: [problem], ms };
+    throw e;
   }
-  ms.map = performance.now() - t;
-  bridge.info(name, { mapping, applied: mapping, problems: [] });
-  return { ok: true, rows, ms };
+  return rows;
+}
+
+// Streams again, from their DuckDB tables, the mapped rows of every file the model's rebuild
+// needs (the core drops a source's rows once the model is built: src/app/session.h), then lets
+// the core rebuild. A file that cannot be read again leaves the model, said in the status bar.
+// Returns the names streamed.
+export async function fillModel({ db, bridge, onStep = () => {} }) {
+  const missing = bridge.missingSources();
+  if (!missing.length) return [];
+  bridge.holdModel();
+  try {
+    for (const m of missing) {
+      try {
+        if (!m.mapping) throw new Error('no mapping was applied');
+        await streamMapped({ db, bridge, name: m.name, mapping: { ...m.mapping, source: m.name }, columns: m.columns || [], stage: '', restream: true, onStep });
+      } catch (e) {
+        bridge.modelRemove(m.name);
+        bridge.status('error', bridge.tr('msg_restream_failed', m.name, bridge.shown(explainDuckDBError(e))));
+      }
+    }
+  } finally {
+    bridge.releaseModel();
+  }
+  return missing.map((m) => m.name);
 }
 
 // The first rows of a mapping's projection, for the mapping panel's live preview.
