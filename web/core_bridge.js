@@ -78,6 +78,11 @@ export class CoreBridge {
     return this.check(this.call('source_begin', name, bytes, demo ? 1 : 0));
   }
 
+  // A loaded file shown as loading again at `stage` (its rows streamed again: fillModel).
+  busy(name, stage) {
+    this.check(this.call('source_busy', name, stage));
+  }
+
   progress(name, stage, fraction) {
     this.call('source_progress', name, stage, fraction);
   }

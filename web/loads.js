@@ -1,7 +1,8 @@
 // Runs loads one at a time (DuckDB-wasm has one thread, and order keeps results predictable),
 // remembers each file for reloads with another encoding, applies mapping edits from the
 // interface, and keeps the workspace's mappings up to date (in the core, which owns the
-// workspace; `store` writes it to the browser's storage).
+// workspace; `store` writes it to the browser's storage). Each job holds the model and ends by
+// streaming again the files a rebuild needs (fillModel), so a job rebuilds the model once.
 import { quoteIdent } from './load_support.js';
 import { applyMapping, fillModel, loadSource, previewMapping, restoreTable } from './source_loader.js';
 

@@ -2,6 +2,8 @@
 //   bytes -> readers (encoding, CSV / JSON / Parquet) -> a DuckDB table named after the file
 //   -> the first rows and column figures for the Data panel
 //   -> the mapping's SQL projection, streamed into the core's model as a mapped source.
+// The core drops a source's rows once the model is built (src/app/session.h); the DuckDB table
+// stays, and fillModel streams its mapped rows again when another file's change needs a rebuild.
 // A failure at any step leaves what was loaded before untouched (staging table, core keeps
 // its earlier copy) and says what went wrong, naming the file.
 //
@@ -374,12 +376,17 @@ export async function fillModel({ db, bridge, onStep = () => {} }) {
   bridge.holdModel();
   try {
     for (const m of missing) {
+      // The file shows as loading (stage and bar) while its rows come again; not cancellable:
+      // the model needs them.
+      bridge.busy(m.name, 'mapping');
       try {
         if (!m.mapping) throw new Error('no mapping was applied');
-        await streamMapped({ db, bridge, name: m.name, mapping: { ...m.mapping, source: m.name }, columns: m.columns || [], stage: '', restream: true, onStep });
+        await streamMapped({ db, bridge, name: m.name, mapping: { ...m.mapping, source: m.name }, columns: m.columns || [], total: m.total_rows || 0, restream: true, onStep });
       } catch (e) {
         bridge.modelRemove(m.name);
         bridge.status('error', bridge.tr('msg_restream_failed', m.name, bridge.shown(explainDuckDBError(e))));
+      } finally {
+        bridge.ready(m.name, '');
       }
     }
   } finally {

@@ -468,9 +468,11 @@ nlohmann::json Session::state(std::string_view section) const {
         json missing = json::array();
         for (const std::string& name : missing_sources()) {
             json item = {{"name", name}};
-            for (const SourceFile& s : sources)
-                if (s.name == name && !s.restream_json.empty())
-                    item.update(json::parse(s.restream_json, nullptr, false));
+            for (const SourceFile& s : sources) {
+                if (s.name != name) continue;
+                item["total_rows"] = s.total_rows;
+                if (!s.restream_json.empty()) item.update(json::parse(s.restream_json, nullptr, false));
+            }
             missing.push_back(std::move(item));
         }
         out["model_missing"] = std::move(missing);

@@ -151,6 +151,21 @@ EMSCRIPTEN_KEEPALIVE int segx_source_progress(const char* name, const char* stag
         false);
 }
 
+// A loaded file whose mapped rows are streamed again for a rebuild (web/source_loader.js
+// fillModel) shows as loading, at `stage`, until segx_source_ready.
+EMSCRIPTEN_KEEPALIVE int segx_source_busy(const char* name, const char* stage) {
+    return guarded(
+        [&] {
+            if (SourceFile* s = session().find_source(name)) {
+                s->state = LoadState::Loading;
+                s->stage = stage;
+                s->progress = 0.0f;
+            }
+            return 0;
+        },
+        false);
+}
+
 // type: 0 Bool, 1 Int64, 2 Double, 3 Date, 4 Timestamp, 5 String (ColumnType order).
 EMSCRIPTEN_KEEPALIVE int segx_column_add(int handle, const char* name, int type) {
     return guarded(
