@@ -25,7 +25,9 @@ let uploadCounter = 0;
 
 const intType = { bool: ColumnType.Bool, int: ColumnType.Int64, date: ColumnType.Date, timestamp: ColumnType.Timestamp };
 
-export async function loadSource({ db, bridge, name, bytes, demo = false, encoding, mapping, savedMapping, onStep = () => {}, isCancelled = () => false }) {
+// lazyStats: count the rows only; the columns' null and distinct counts wait until the Data
+// panel asks (columnStats, through web/loads.js stats). The page loads so; tests read them at once.
+export async function loadSource({ db, bridge, name, bytes, demo = false, encoding, mapping, savedMapping, lazyStats = false, onStep = () => {}, isCancelled = () => false }) {
   const handle = bridge.beginSource(name, bytes.length, demo);
   const ms = {};  // milliseconds per stage, for benchmarks
   let t = performance.now();
@@ -108,7 +110,7 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       if (ragged && (ragged.expected !== columns.length || invented)) throw new LoadError(raggedText(ragged));
     }
     if (read.warning) bridge.status('warning', `${name}: ${read.warning}`);
-    const stats = await columnStats(db, staging, columns);
+    const stats = lazyStats ? await rowCount(db, staging) : await columnStats(db, staging, columns);
     lap('stats');
     checkCancel();
 
@@ -134,8 +136,7 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       encoding: read.encoding || '',
       encoding_note: read.detected && read.detected.reason && read.encoding !== 'utf-8' ? read.detected.reason : '',
       total_rows: stats.rows,
-      stats: stats.columns,
-      stats_exact: stats.exact,
+      ...(stats.columns ? { stats: stats.columns, stats_exact: stats.exact } : {}),
     });
 
     // The mapping: given, else the one saved for this file name if it still fits, else inferred.
@@ -278,9 +279,14 @@ async function addSniffedTimeFormats(db, fileName, columns, head) {
   }
 }
 
+// The table's row count (DuckDB keeps it: no scan).
+async function rowCount(db, table) {
+  return { rows: Number((await db.query(`SELECT count(*)::DOUBLE AS n FROM ${quoteIdent(table)}`)).getChildAt(0).get(0)) };
+}
+
 // Null and distinct counts of every column in one scan.
-async function columnStats(db, table, columns) {
-  const rows = Number((await db.query(`SELECT count(*)::DOUBLE AS n FROM ${quoteIdent(table)}`)).getChildAt(0).get(0));
+export async function columnStats(db, table, columns) {
+  const { rows } = await rowCount(db, table);
   const distinct = rows <= kExactDistinctRows ? (c) => `count(DISTINCT ${c})` : (c) => `approx_count_distinct(${c})`;
   const parts = columns.flatMap((c) => {
     const q = quoteIdent(c.name);

@@ -98,6 +98,7 @@ void Session::finish_load(int handle) {
         s->stage = "mapping";
         s->error.clear();
         s->stats.clear(); // the file's figures arrive with source_info, once DuckDB counted them
+        s->stats_requested = false;
         s->mapped_preview = Table{};
         s->preview_requested = false;
         selected_source = int(s - sources.data());

@@ -24,8 +24,9 @@ namespace segx {
 enum class LoadState : uint8_t { Loading, Ready, Failed };
 enum class Level : uint8_t { Info, Warning, Error };
 
-// Per-column figures of a whole file, computed once per load by DuckDB (web/source_loader.js),
-// so no frame scans a column.
+// Per-column figures of a whole file, computed by DuckDB (web/source_loader.js columnStats)
+// when the Data panel first shows the file's columns (not during the load), so no frame scans a
+// column.
 struct ColumnStats {
     size_t nulls = 0;
     size_t distinct = 0; // distinct non-null values
@@ -40,7 +41,8 @@ struct SourceFile {
     float progress = 0.0f;          // 0..1 while loading
     std::string stage;              // "reading", "parsing", "transferring" — shown beside the bar
     std::string error;              // set when state == Failed
-    std::vector<ColumnStats> stats; // per column of the file (from DuckDB)
+    std::vector<ColumnStats> stats; // per column of the file (from DuckDB), once asked for
+    bool stats_requested = false;   // the Data panel asked the page for them since the load
     bool stats_exact = true;        // false: distinct counts are estimates (large files)
     std::string format;             // csv, tsv, parquet, json, jsonl
     std::string encoding;           // as read: detected, or chosen by the user
