@@ -127,3 +127,17 @@ describe('load / remove cycles reuse the heap', () => {
     assert.ok(sizes.at(-1) <= first * 1.05, `heap after the first cycle ${first} B, then ${sizes.join(', ')} B`);
   });
 });
+
+describe('column statistics wait for the Data panel', () => {
+  test('a page load counts rows only; Loads.stats counts nulls and distinct values as loadSource does', async () => {
+    const { bridge, loads } = await startEnv();
+    const small = 'user_id,event,time,device\nu1,view,2024-03-01 10:00:00,ios\nu2,view,2024-03-01 11:00:00,\nu1,buy,2024-03-02 09:30:00,ios\n';
+    for (const r of await loads.load([{ name: 'small.csv', bytes: small }])) assert.ok(r.ok, r.error);
+    const columns = () => bridge.state('sources').find((s) => s.name === 'small.csv').columns;
+    assert.equal(bridge.state('sources')[0].rows, 3);
+    assert.deepEqual(columns().map((c) => c.nulls), [undefined, undefined, undefined, undefined]);
+    await loads.stats('small.csv');
+    assert.deepEqual(columns().map((c) => [c.name, c.nulls, c.distinct]),
+      [['user_id', 0, 2], ['event', 0, 2], ['time', 0, undefined], ['device', 1, 1]]);
+  });
+});
