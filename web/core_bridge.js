@@ -78,6 +78,11 @@ export class CoreBridge {
     return this.check(this.call('source_begin', name, bytes, demo ? 1 : 0));
   }
 
+  // A loaded file shown as loading again at `stage` (its rows streamed again: fillModel).
+  busy(name, stage) {
+    this.check(this.call('source_busy', name, stage));
+  }
+
   progress(name, stage, fraction) {
     this.call('source_progress', name, stage, fraction);
   }
@@ -151,6 +156,28 @@ export class CoreBridge {
 
   modelAbort(handle) {
     this.M._segx_model_abort(handle);
+  }
+
+  // No rebuild of the model until the matching release (a load job: web/loads.js); `held`
+  // says whether one is in force, so that fillModel leaves the streaming to the holder.
+  holdModel() {
+    this.holds = (this.holds || 0) + 1;
+    this.M._segx_model_hold(1);
+  }
+
+  releaseModel() {
+    this.holds = Math.max(0, (this.holds || 0) - 1);
+    this.check(this.M._segx_model_hold(0));
+  }
+
+  get held() {
+    return (this.holds || 0) > 0;
+  }
+
+  // The mapped sources a rebuild needs again from DuckDB (their rows were dropped once the model
+  // was built: src/app/session.h): [{name, mapping, columns}], empty when the model is current.
+  missingSources() {
+    return this.state('model_missing');
   }
 
   modelRemove(name) {

@@ -1,9 +1,10 @@
 // Runs loads one at a time (DuckDB-wasm has one thread, and order keeps results predictable),
 // remembers each file for reloads with another encoding, applies mapping edits from the
 // interface, and keeps the workspace's mappings up to date (in the core, which owns the
-// workspace; `store` writes it to the browser's storage).
+// workspace; `store` writes it to the browser's storage). Each job holds the model and ends by
+// streaming again the files a rebuild needs (fillModel), so a job rebuilds the model once.
 import { quoteIdent } from './load_support.js';
-import { applyMapping, loadSource, previewMapping, restoreTable } from './source_loader.js';
+import { applyMapping, columnStats, fillModel, loadSource, previewMapping, restoreTable } from './source_loader.js';
 
 // Lets the page draw a frame between chunks of a long load, so it never looks frozen; at most
 // every 100 ms, so that waiting for frames does not dominate the load itself.
@@ -88,10 +89,21 @@ export class Loads {
     return this.queued > 0;
   }
 
-  // Every job goes through the queue, so edits never race a load.
+  // Every job goes through the queue, so edits never race a load. The model is held during a
+  // job and rebuilt once at its end, after the files it needs again are streamed from DuckDB
+  // (the core keeps no copy of a file's mapped rows once the model is built: fillModel).
   run(job) {
     this.queued++;
-    const p = this.queue.then(job).finally(() => this.queued--);
+    const held = async () => {
+      this.bridge.holdModel();
+      try {
+        return await job();
+      } finally {
+        this.bridge.releaseModel();
+        await fillModel({ db: this.db, bridge: this.bridge, onStep: yieldToPage }).catch((e) => this.bridge.status('error', String(e.message || e)));
+      }
+    };
+    const p = this.queue.then(held).finally(() => this.queued--);
     this.queue = p.catch(() => {});
     return p;
   }
@@ -147,7 +159,7 @@ export class Loads {
       const r = await loadSource({
         db: this.db, bridge: this.bridge, name, bytes, demo, encoding, mapping,
         savedMapping: Object.hasOwn(workspace.mappings, name) ? workspace.mappings[name] : undefined,
-        onStep: yieldToPage, isCancelled,
+        lazyStats: true, onStep: yieldToPage, isCancelled,
       });
       this.files.set(name, { blob, demo, encoding: r.encoding, columns: r.columns });
       if (r.mapped.ok && !demo) this.remember(name, r.mapping);
@@ -180,6 +192,18 @@ export class Loads {
         if (!f.demo) this.remember(name, mapping);
       }
       return r;
+    });
+  }
+
+  // The null and distinct counts of a loaded file's columns, for the Data panel (which asks when
+  // it first shows them): one scan of its DuckDB table, kept out of the load.
+  stats(name) {
+    return this.run(async () => {
+      const f = this.files.get(name);
+      if (!f) return null;
+      const stats = await columnStats(this.db, name, f.columns);
+      this.bridge.info(name, { stats: stats.columns, stats_exact: stats.exact });
+      return stats;
     });
   }
 

@@ -106,6 +106,7 @@ async function boot() {
   // Requests from the interface (see src/web/page_main.cpp).
   M.segxMappingRequest = (name, json, apply) => loads.editMapping(name, JSON.parse(json), apply);
   M.segxReload = (name, encoding) => loads.reload(name, encoding);
+  M.segxStatsRequest = (name) => loads.stats(name).catch((e) => bridge.status('error', String(e.message || e)));
   M.segxRemove = (name) => loads.remove(name);
   M.segxCancel = () => loads.cancel();
   // The demo picker: the shop asked for replaces the demo shown (never the user's own files).

@@ -2,6 +2,8 @@
 //   bytes -> readers (encoding, CSV / JSON / Parquet) -> a DuckDB table named after the file
 //   -> the first rows and column figures for the Data panel
 //   -> the mapping's SQL projection, streamed into the core's model as a mapped source.
+// The core drops a source's rows once the model is built (src/app/session.h); the DuckDB table
+// stays, and fillModel streams its mapped rows again when another file's change needs a rebuild.
 // A failure at any step leaves what was loaded before untouched (staging table, core keeps
 // its earlier copy) and says what went wrong, naming the file.
 //
@@ -23,7 +25,9 @@ let uploadCounter = 0;
 
 const intType = { bool: ColumnType.Bool, int: ColumnType.Int64, date: ColumnType.Date, timestamp: ColumnType.Timestamp };
 
-export async function loadSource({ db, bridge, name, bytes, demo = false, encoding, mapping, savedMapping, onStep = () => {}, isCancelled = () => false }) {
+// lazyStats: count the rows only; the columns' null and distinct counts wait until the Data
+// panel asks (columnStats, through web/loads.js stats). The page loads so; tests read them at once.
+export async function loadSource({ db, bridge, name, bytes, demo = false, encoding, mapping, savedMapping, lazyStats = false, onStep = () => {}, isCancelled = () => false }) {
   const handle = bridge.beginSource(name, bytes.length, demo);
   const ms = {};  // milliseconds per stage, for benchmarks
   let t = performance.now();
@@ -106,7 +110,7 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       if (ragged && (ragged.expected !== columns.length || invented)) throw new LoadError(raggedText(ragged));
     }
     if (read.warning) bridge.status('warning', `${name}: ${read.warning}`);
-    const stats = await columnStats(db, staging, columns);
+    const stats = lazyStats ? await rowCount(db, staging) : await columnStats(db, staging, columns);
     lap('stats');
     checkCancel();
 
@@ -132,8 +136,7 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       encoding: read.encoding || '',
       encoding_note: read.detected && read.detected.reason && read.encoding !== 'utf-8' ? read.detected.reason : '',
       total_rows: stats.rows,
-      stats: stats.columns,
-      stats_exact: stats.exact,
+      ...(stats.columns ? { stats: stats.columns, stats_exact: stats.exact } : {}),
     });
 
     // The mapping: given, else the one saved for this file name if it still fits, else inferred.
@@ -276,9 +279,14 @@ async function addSniffedTimeFormats(db, fileName, columns, head) {
   }
 }
 
+// The table's row count (DuckDB keeps it: no scan).
+async function rowCount(db, table) {
+  return { rows: Number((await db.query(`SELECT count(*)::DOUBLE AS n FROM ${quoteIdent(table)}`)).getChildAt(0).get(0)) };
+}
+
 // Null and distinct counts of every column in one scan.
-async function columnStats(db, table, columns) {
-  const rows = Number((await db.query(`SELECT count(*)::DOUBLE AS n FROM ${quoteIdent(table)}`)).getChildAt(0).get(0));
+export async function columnStats(db, table, columns) {
+  const { rows } = await rowCount(db, table);
   const distinct = rows <= kExactDistinctRows ? (c) => `count(DISTINCT ${c})` : (c) => `approx_count_distinct(${c})`;
   const parts = columns.flatMap((c) => {
     const q = quoteIdent(c.name);
@@ -295,7 +303,8 @@ async function columnStats(db, table, columns) {
 
 // Runs a mapping over a loaded file and hands the rows to the core as a mapped source.
 // Problems (validation, or DuckDB refusing an expression) are stored on the source and
-// returned; the earlier mapped source stays until a mapping succeeds.
+// returned; the earlier mapped source stays until a mapping succeeds. Then the other files'
+// rows the rebuild needs are streamed again (fillModel), unless a load job holds the model.
 export async function applyMapping({ db, bridge, name, mapping, columns, total = 0, onStep = () => {}, isCancelled = () => false }) {
   const ms = {};
   let t = performance.now();
@@ -305,6 +314,27 @@ export async function applyMapping({ db, bridge, name, mapping, columns, total =
     bridge.status('warning', bridge.tr('msg_mapping_attention', name, bridge.shown(problems[0])));
     return { ok: false, problems, ms };
   }
+  let rows;
+  try {
+    rows = await streamMapped({ db, bridge, name, mapping, columns, total, onStep, isCancelled });
+  } catch (e) {
+    if (e instanceof LoadError) throw e;
+    const problem = await mappingProblem(db, mapping, name, e);
+    bridge.info(name, { mapping, problems: [problem] });
+    bridge.status('warning', `${name}: ${bridge.shown(problem)}`);
+    return { ok: false, problems: [problem], ms };
+  }
+  ms.map = performance.now() - t;
+  // `columns` with `applied`: what streams this file again when another one changes.
+  bridge.info(name, { mapping, applied: mapping, problems: [], columns });
+  if (!bridge.held) await fillModel({ db, bridge, onStep });
+  return { ok: true, rows, ms };
+}
+
+// The mapping's projection streamed into the core as the file's mapped source: the rows kept.
+// Throws (after aborting the source) on a cancel or when DuckDB refuses the query.
+// `restream`: the rows of a file the core released (fillModel), which keep its place in load order.
+async function streamMapped({ db, bridge, name, mapping, columns, total = 0, stage = 'mapping', restream = false, onStep = () => {}, isCancelled = () => false }) {
   const { sql, outputs } = mappingSql(mapping, columns, name);
   const byRole = (role) => outputs.findIndex((o) => o.role === role);
   const order = mapping.kind === 'users'
@@ -321,29 +351,54 @@ export async function applyMapping({ db, bridge, name, mapping, columns, total =
     constant_event: mapping.kind === 'orders' ? 'purchase' : mapping.event ? '' : mapping.event_constant || '',
     revenue_required: mapping.kind === 'orders',
     columns: mapping.columns || [],
+    restream,
   };
+  const layout = order.map((i) => (i < 0 ? null : { index: i, layout: outputs[i].layout, intType: intType[outputs[i].type] ?? ColumnType.Int64 }));
   const h = bridge.modelBegin(spec);
   let rows = 0;
   try {
     for await (const batch of db.batches(sql)) {
       if (isCancelled()) throw new LoadError('the load was cancelled');
-      bridge.modelAppend(h, batch, order.map((i) => (i < 0 ? null : { index: i, layout: outputs[i].layout, intType: intType[outputs[i].type] ?? ColumnType.Int64 })));
+      bridge.modelAppend(h, batch, layout);
       rows += batch.numRows;
-      bridge.progress(name, 'mapping', total ? Math.min(1, rows / total) : 1);
+      if (stage) bridge.progress(name, stage, total ? Math.min(1, rows / total) : 1);
       await onStep();
     }
     bridge.modelFinish(h);
   } catch (e) {
     bridge.modelAbort(h);
-    if (e instanceof LoadError) throw e;
-    const problem = await mappingProblem(db, mapping, name, e);
-    bridge.info(name, { mapping, problems: [problem] });
-    bridge.status('warning', `${name}: ${bridge.shown(problem)}`);
-    return { ok: false, problems: [problem], ms };
+    throw e;
   }
-  ms.map = performance.now() - t;
-  bridge.info(name, { mapping, applied: mapping, problems: [] });
-  return { ok: true, rows, ms };
+  return rows;
+}
+
+// Streams again, from their DuckDB tables, the mapped rows of every file the model's rebuild
+// needs (the core drops a source's rows once the model is built: src/app/session.h), then lets
+// the core rebuild. A file that cannot be read again leaves the model, said in the status bar.
+// Returns the names streamed.
+export async function fillModel({ db, bridge, onStep = () => {} }) {
+  const missing = bridge.missingSources();
+  if (!missing.length) return [];
+  bridge.holdModel();
+  try {
+    for (const m of missing) {
+      // The file shows as loading (stage and bar) while its rows come again; not cancellable:
+      // the model needs them.
+      bridge.busy(m.name, 'mapping');
+      try {
+        if (!m.mapping) throw new Error('no mapping was applied');
+        await streamMapped({ db, bridge, name: m.name, mapping: { ...m.mapping, source: m.name }, columns: m.columns || [], total: m.total_rows || 0, restream: true, onStep });
+      } catch (e) {
+        bridge.modelRemove(m.name);
+        bridge.status('error', bridge.tr('msg_restream_failed', m.name, bridge.shown(explainDuckDBError(e))));
+      } finally {
+        bridge.ready(m.name, '');
+      }
+    }
+  } finally {
+    bridge.releaseModel();
+  }
+  return missing.map((m) => m.name);
 }
 
 // The first rows of a mapping's projection, for the mapping panel's live preview.

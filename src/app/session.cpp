@@ -98,6 +98,7 @@ void Session::finish_load(int handle) {
         s->stage = "mapping";
         s->error.clear();
         s->stats.clear(); // the file's figures arrive with source_info, once DuckDB counted them
+        s->stats_requested = false;
         s->mapped_preview = Table{};
         s->preview_requested = false;
         selected_source = int(s - sources.data());
@@ -182,6 +183,7 @@ int Session::begin_model_source(const std::string& spec_json) {
     std::vector<std::string> columns = j.value("columns", std::vector<std::string>{});
     PendingModelSource p;
     p.name = name;
+    p.restream = j.value("restream", false);
     if (*kind == SourceKind::Users) {
         p.users = std::make_unique<UserSourceBuilder>(name, columns);
     } else {
@@ -210,6 +212,25 @@ void Session::finish_model_source(int handle) {
         throw std::runtime_error("no mapped load in progress with handle " + std::to_string(handle));
     PendingModelSource p = std::move(it->second);
     pending_model.erase(it);
+    // A shell streamed again takes its own place back: load order decides the model's order
+    // (users, event seq), so a rebuild must not move it.
+    if (released.erase(p.name) && p.restream) {
+        if (p.users) {
+            for (UserSource& u : user_sources)
+                if (u.name == p.name) {
+                    u = p.users->finish();
+                    model_dirty = true;
+                    return;
+                }
+        } else {
+            for (EventSource& e : event_sources)
+                if (e.spec.name == p.name) {
+                    e = p.events->finish();
+                    model_dirty = true;
+                    return;
+                }
+        }
+    }
     remove_model_source(p.name); // a file is one source, whatever its kind was before
     if (p.users)
         user_sources.push_back(p.users->finish());
@@ -229,6 +250,36 @@ void Session::remove_model_source(const std::string& name) {
                                        [&](const EventSource& e) { return e.spec.name == name; }),
                         event_sources.end());
     if (user_sources.size() + event_sources.size() != before) model_dirty = true;
+    released.erase(name);
+}
+
+std::vector<std::string> Session::missing_sources() const {
+    std::vector<std::string> out;
+    if (!model_dirty) return out;
+    for (const UserSource& u : user_sources)
+        if (released.count(u.name)) out.push_back(u.name);
+    for (const EventSource& e : event_sources)
+        if (released.count(e.spec.name)) out.push_back(e.spec.name);
+    return out;
+}
+
+void Session::release_source_rows() {
+    for (UserSource& u : user_sources) {
+        UserSource shell;
+        shell.name = std::move(u.name);
+        shell.rejects = std::move(u.rejects);
+        u = std::move(shell);
+        released.insert(u.name);
+    }
+    for (EventSource& e : event_sources) {
+        EventSource shell;
+        shell.spec = std::move(e.spec);
+        shell.detected_format = e.detected_format;
+        shell.rejects = std::move(e.rejects);
+        shell.refunds = e.refunds;
+        e = std::move(shell);
+        released.insert(e.spec.name);
+    }
 }
 
 void Session::rebuild_model_if_dirty() {
@@ -241,10 +292,15 @@ void Session::rebuild_model_if_dirty() {
         ++model_generation;
         return;
     }
+    // Held (a load job in progress), or a source that is a shell: its rows come again first.
+    if (model_hold > 0 || !missing_sources().empty()) return;
     std::vector<const UserSource*> users;
     std::vector<const EventSource*> events;
     for (const UserSource& u : user_sources) users.push_back(&u);
     for (const EventSource& e : event_sources) events.push_back(&e);
+    // The old model goes first, so that the heap holds one model at a time, never two.
+    model = Model{};
+    users_by_id_cache = {};
     model = build_model(users, events);
     derive_model_attributes();
     overview = compute_overview(model);
@@ -258,6 +314,7 @@ void Session::rebuild_model_if_dirty() {
             post(Level::Warning, trf(S::duplicate_file_warning, {d.first, d.second}));
     ++model_generation;
     model_dirty = false;
+    if (release_sources) release_source_rows();
 }
 
 void Session::derive_model_attributes() {
@@ -408,6 +465,19 @@ nlohmann::json Session::state(std::string_view section) const {
         }
         out["sources"] = std::move(srcs);
     }
+    if (section == "model_missing") { // asked by name only (web/source_loader.js fillModel)
+        json missing = json::array();
+        for (const std::string& name : missing_sources()) {
+            json item = {{"name", name}};
+            for (const SourceFile& s : sources) {
+                if (s.name != name) continue;
+                item["total_rows"] = s.total_rows;
+                if (!s.restream_json.empty()) item.update(json::parse(s.restream_json, nullptr, false));
+            }
+            missing.push_back(std::move(item));
+        }
+        out["model_missing"] = std::move(missing);
+    }
     if (want("demo")) out["demo"] = has_demo();
     if (want("selected")) {
         if (selected_source >= 0 && selected_source < int(sources.size()))
@@ -462,6 +532,10 @@ nlohmann::json Session::state(std::string_view section) const {
         json parts = json::object();
         for (const auto& [name, bytes] : model.memory_parts()) parts[name] = bytes;
         ov["memory_parts"] = std::move(parts);
+        size_t source_bytes = 0; // the sources' rows still held (none once released: session.h)
+        for (const UserSource& u : user_sources) source_bytes += u.memory_bytes();
+        for (const EventSource& e : event_sources) source_bytes += e.memory_bytes();
+        ov["source_bytes"] = source_bytes;
         out["overview"] = std::move(ov);
     }
     auto t = as_of_us();

@@ -24,8 +24,9 @@ namespace segx {
 enum class LoadState : uint8_t { Loading, Ready, Failed };
 enum class Level : uint8_t { Info, Warning, Error };
 
-// Per-column figures of a whole file, computed once per load by DuckDB (web/source_loader.js),
-// so no frame scans a column.
+// Per-column figures of a whole file, computed by DuckDB (web/source_loader.js columnStats)
+// when the Data panel first shows the file's columns (not during the load), so no frame scans a
+// column.
 struct ColumnStats {
     size_t nulls = 0;
     size_t distinct = 0; // distinct non-null values
@@ -40,7 +41,8 @@ struct SourceFile {
     float progress = 0.0f;          // 0..1 while loading
     std::string stage;              // "reading", "parsing", "transferring" — shown beside the bar
     std::string error;              // set when state == Failed
-    std::vector<ColumnStats> stats; // per column of the file (from DuckDB)
+    std::vector<ColumnStats> stats; // per column of the file (from DuckDB), once asked for
+    bool stats_requested = false;   // the Data panel asked the page for them since the load
     bool stats_exact = true;        // false: distinct counts are estimates (large files)
     std::string format;             // csv, tsv, parquet, json, jsonl
     std::string encoding;           // as read: detected, or chosen by the user
@@ -52,6 +54,9 @@ struct SourceFile {
     std::vector<std::string> mapping_problems; // from validation, with JSON paths
     Table mapped_preview;                      // the first rows of the mapping's projection
     bool preview_requested = false;            // asked JS for mapped_preview since the last load
+    // What re-streams the file's mapped rows from DuckDB once its source was released (JSON
+    // {mapping, columns}, as applyMapping last applied them: web/source_loader.js fillModel).
+    std::string restream_json;
 };
 
 struct StatusMessage {
@@ -72,6 +77,7 @@ struct PendingModelSource {
     std::string name;
     std::unique_ptr<EventSourceBuilder> events; // one of the two
     std::unique_ptr<UserSourceBuilder> users;
+    bool restream = false; // a released source's rows again (fillModel): it keeps its place
 };
 
 // What this browser keeps of the loaded files (web/kept_data.js tells the session).
@@ -89,9 +95,18 @@ struct Session {
     std::map<int, PendingTable> pending; // tables being received, by load handle
     std::map<int, PendingModelSource> pending_model;
 
-    // The model (DESIGN §2) is rebuilt from these whenever one changes.
+    // The model (DESIGN §2) is rebuilt from these whenever one changes. With release_sources
+    // (the page and the Node build: src/web/bridge.cpp), a source's rows are dropped once the
+    // model is built, leaving a shell (name, spec, rejects, detected time format); a rebuild
+    // then waits until the page has streamed every shell's rows again from DuckDB
+    // (missing_sources(); web/source_loader.js fillModel). The native tests keep them.
     std::vector<UserSource> user_sources;
     std::vector<EventSource> event_sources;
+    bool release_sources = false;
+    std::set<std::string> released; // names of sources that are shells now
+    // While > 0 (a load job of web/loads.js in progress), the model is not rebuilt: a job that
+    // loads several files, or removes one, rebuilds once at its end, streaming shells once.
+    int model_hold = 0;
     Model model;
     Overview overview;
     std::set<std::string> reported_duplicates; // "file\nsame as": files loaded twice, said once
@@ -131,6 +146,9 @@ struct Session {
     void abort_model_source(int handle);
     void remove_model_source(const std::string& name);
     void rebuild_model_if_dirty();
+    // Sources whose rows a rebuild needs and that are shells: empty unless the model is dirty.
+    std::vector<std::string> missing_sources() const;
+    void release_source_rows(); // every source becomes a shell (after a build)
     // Appends the workspace's attributes from events to the model (core/model/derived.h) and
     // says, once each, the ones left out.
     void derive_model_attributes();

@@ -28,6 +28,7 @@ struct UiState {
     size_t status_cut_for = 0;             // ... for this many messages
     float status_cut_room = -1;            // ... and this width
     MappingRequest mapping_request;        // taken by the page after the frame
+    std::string stats_request;             // a file whose column figures the Data panel needs
     struct DerivedForm {                   // Data tab: a new attribute from events
         std::string property, event, name; // event "": any event
         DerivedPick pick = DerivedPick::Latest;

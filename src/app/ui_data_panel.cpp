@@ -210,6 +210,12 @@ void draw_data_panel(Session& session, UiState& ui) {
     draw_file_line(s, ui);
     if (ImGui::BeginTabBar("##source_tabs")) {
         if (ImGui::BeginTabItem(label(S::tab_columns, "Columns").c_str())) {
+            // The file's null and distinct counts are asked for when first shown (a scan of the
+            // whole table in DuckDB, kept out of the load).
+            if (s.stats.empty() && !s.stats_requested && s.state == LoadState::Ready && !t->columns.empty()) {
+                ui.stats_request = s.name;
+                s.stats_requested = true;
+            }
             draw_columns_table(*t, s.stats, s.stats_exact, ui);
             ImGui::Spacing();
             ImGui::TextUnformatted(tr(S::preview));

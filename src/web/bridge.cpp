@@ -26,7 +26,10 @@
 namespace segx {
 
 Session& session() {
+    // Sources' rows are dropped once the model is built (DuckDB still has them: session.h).
     static Session s;
+    static const bool releasing = s.release_sources = true;
+    (void)releasing;
     return s;
 }
 
@@ -142,6 +145,21 @@ EMSCRIPTEN_KEEPALIVE int segx_source_progress(const char* name, const char* stag
             if (SourceFile* s = session().find_source(name)) {
                 s->stage = stage;
                 s->progress = float(fraction < 0 ? 0 : fraction > 1 ? 1 : fraction);
+            }
+            return 0;
+        },
+        false);
+}
+
+// A loaded file whose mapped rows are streamed again for a rebuild (web/source_loader.js
+// fillModel) shows as loading, at `stage`, until segx_source_ready.
+EMSCRIPTEN_KEEPALIVE int segx_source_busy(const char* name, const char* stage) {
+    return guarded(
+        [&] {
+            if (SourceFile* s = session().find_source(name)) {
+                s->state = LoadState::Loading;
+                s->stage = stage;
+                s->progress = 0.0f;
             }
             return 0;
         },
@@ -294,7 +312,12 @@ EMSCRIPTEN_KEEPALIVE int segx_source_info(const char* name, const char* info_jso
         if (j.contains("encoding_note")) s->encoding_note = j["encoding_note"].get<std::string>();
         if (j.contains("total_rows")) s->total_rows = j["total_rows"].get<double>();
         if (j.contains("mapping")) s->mapping = j["mapping"].get<Mapping>();
-        if (j.contains("applied")) s->applied = j["applied"].get<Mapping>();
+        if (j.contains("applied")) {
+            s->applied = j["applied"].get<Mapping>();
+            s->restream_json = nlohmann::json{{"mapping", j["applied"]},
+                                              {"columns", j.value("columns", nlohmann::json::array())}}
+                                   .dump();
+        }
         if (j.contains("problems")) s->mapping_problems = j["problems"].get<std::vector<std::string>>();
         if (j.contains("stats_exact")) s->stats_exact = j["stats_exact"].get<bool>();
         if (j.contains("stats")) {
@@ -351,6 +374,18 @@ EMSCRIPTEN_KEEPALIVE int segx_model_abort(int handle) {
         session().abort_model_source(handle);
         return 0;
     });
+}
+
+// on != 0: no rebuild until the matching release (a load job of web/loads.js); the release
+// rebuilds when it can (every source's rows at hand: Session::missing_sources).
+EMSCRIPTEN_KEEPALIVE int segx_model_hold(int on) {
+    Session& s = session();
+    if (on) {
+        ++s.model_hold;
+        return 0;
+    }
+    if (s.model_hold > 0) --s.model_hold;
+    return guarded([] { return 0; });
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_model_remove(const char* name) {

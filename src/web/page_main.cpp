@@ -73,6 +73,9 @@ EM_JS(void, js_mapping_request, (const char* name, const char* json, int apply),
     if (Module.segxMappingRequest)
         Module.segxMappingRequest(UTF8ToString(name), UTF8ToString(json), apply != 0);
 });
+EM_JS(void, js_stats_request, (const char* name), {
+    if (Module.segxStatsRequest) Module.segxStatsRequest(UTF8ToString(name));
+});
 EM_JS(void, js_reload_source, (const char* name, const char* encoding), {
     if (Module.segxReload) Module.segxReload(UTF8ToString(name), UTF8ToString(encoding));
 });
@@ -361,6 +364,10 @@ static void frame() {
         MappingRequest r = std::move(ui.mapping_request);
         ui.mapping_request = {};
         js_mapping_request(r.source.c_str(), nlohmann::json(r.mapping).dump().c_str(), r.apply);
+    }
+    if (!ui.stats_request.empty()) {
+        js_stats_request(ui.stats_request.c_str());
+        ui.stats_request.clear();
     }
     if (!ui.reload_source.empty()) {
         js_reload_source(ui.reload_source.c_str(), ui.reload_encoding.c_str());

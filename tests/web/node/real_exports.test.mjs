@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 
-import { loadSource } from '../../../web/source_loader.js';
+import { fillModel, loadSource } from '../../../web/source_loader.js';
 import { loadAll, runSql } from '../support/contract_tables.mjs';
 import { repo, startCore, startDuckDB, utf8 } from '../support/node_env.mjs';
 
@@ -121,6 +121,7 @@ describe('the demo: one purchase per order across the events and orders files', 
     // Its purchases merge: still one per order.
     assert.equal(o.top_events.find((e) => e.event === 'purchase').events, 1193);
     bridge.call('source_remove', 'events (utf16).csv');
+    await fillModel({ db, bridge }); // the other files' rows, streamed again for the rebuild
     assert.equal(bridge.state('overview').duplicate_sources, undefined);
   });
 });

@@ -1,0 +1,143 @@
+// The core keeps no copy of a file's mapped rows once the model is built (src/app/session.h):
+// when another file is added, removed or remapped, the page streams the others again from
+// DuckDB (web/source_loader.js fillModel). The model then equals a fresh load's, and load /
+// remove cycles reuse the heap instead of growing it (issue 14, item 2).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+
+import { Loads } from '../../../web/loads.js';
+import { repo, startCore, startDuckDB } from '../support/node_env.mjs';
+
+// web/loads.js yields to the page between chunks.
+globalThis.requestAnimationFrame ??= (f) => setImmediate(() => f(performance.now()));
+
+// The demo generator's shop at 450,000 events: big enough that the heap grows past the module's
+// initial 64 MiB, so the cycles below measure the model's memory, not the start's.
+let files;
+before(() => {
+  const dir = mkdtempSync(join(tmpdir(), 'segx-model-memory-'));
+  execFileSync(process.execPath, [join(repo, 'data/generate.mjs'), '--users', '20000', '--events', '450000', '--out', dir], { stdio: 'ignore' });
+  files = ['users.csv', 'events.csv', 'orders.csv'].map((name) => ({ name, bytes: readFileSync(join(dir, name)) }));
+});
+
+async function startEnv() {
+  const bridge = await startCore();
+  const db = await startDuckDB();
+  // The page's adapter is asynchronous (web/duckdb_browser.js); the Node build answers at once.
+  const wrap = (d) => ({ ...d, query: async (sql) => d.query(sql), dropFile: async (n) => d.dropFile(n), registerBuffer: async (n, b) => d.registerBuffer(n, b) });
+  return { bridge, db, loads: new Loads({ db: wrap(db), bridge }), wrap };
+}
+
+const pick = (...names) => files.filter((f) => names.includes(f.name));
+function figures(bridge) {
+  const o = bridge.state('overview');
+  return { users: o.users, customers: o.customers, events: o.events, orders: o.orders, revenue: Math.round(o.revenue * 100), memory: o.memory_bytes };
+}
+const buyers = { segx: 1, id: 'b', name: 'B', root: { kind: 'group', match: 'all', rules: [{ kind: 'behavior', did: true, event: 'purchase' }] } };
+
+// What a fresh page shows after loading `names` (in that order) in one go.
+async function fresh(names, mapping) {
+  const { bridge, loads } = await startEnv();
+  for (const r of await loads.load(pick(...names))) assert.ok(r.ok, r.error);
+  if (mapping) assert.ok((await loads.editMapping(mapping.name, mapping.mapping, true)).ok);
+  return { figures: figures(bridge), buyers: bridge.run(buyers).size, rejects: bridge.state('sources').map((s) => [s.name, s.rejects.total]) };
+}
+
+describe('mapped sources are streamed again from DuckDB, not kept', () => {
+  let env;
+  before(async () => {
+    env = await startEnv();
+    for (const r of await env.loads.load(pick('users.csv', 'events.csv', 'orders.csv'))) assert.ok(r.ok, r.error);
+  });
+  const now = () => ({ figures: figures(env.bridge), buyers: env.bridge.run(buyers).size, rejects: env.bridge.state('sources').map((s) => [s.name, s.rejects.total]) });
+
+  test('once the model is built, the sources hold no rows', () => {
+    const o = env.bridge.state('overview');
+    assert.ok(o.events > 400000, `${o.events} events`);
+    assert.ok(o.source_bytes < 0.01 * o.memory_bytes, `sources ${o.source_bytes} B beside a model of ${o.memory_bytes} B`);
+    assert.deepEqual(env.bridge.missingSources(), []);
+  });
+
+  test('removing a file rebuilds from the others, streamed again: as a fresh load of them', async () => {
+    await env.loads.remove('orders.csv');
+    assert.deepEqual(now(), await fresh(['users.csv', 'events.csv']));
+    assert.ok(env.bridge.state('overview').source_bytes < 0.01 * env.bridge.state('overview').memory_bytes);
+  });
+
+  test('adding a file back streams the others once more: as a fresh load of all three', async () => {
+    for (const r of await env.loads.load(pick('orders.csv'))) assert.ok(r.ok, r.error);
+    assert.deepEqual(now(), await fresh(['users.csv', 'events.csv', 'orders.csv']));
+  });
+
+  test('remapping one file keeps the others: as a fresh load with that mapping', async () => {
+    const events = env.bridge.state('sources').find((s) => s.name === 'events.csv');
+    const mapping = { ...events.mapping, filter: `"event" <> 'page_view'` };
+    const r = await env.loads.editMapping('events.csv', mapping, true);
+    assert.ok(r.ok, JSON.stringify(r));
+    const expected = await fresh(['users.csv', 'events.csv', 'orders.csv'], { name: 'events.csv', mapping });
+    assert.deepEqual(now(), expected);
+  });
+
+  test('after DuckDB restarts, the tables read again serve the next rebuild', async () => {
+    const before = now();
+    const replacement = await startDuckDB();
+    env.loads.db = env.wrap(replacement);
+    await env.loads.run(() => env.loads.restoreTables('test'));
+    await env.loads.remove('users.csv');
+    for (const r of await env.loads.load(pick('users.csv'))) assert.ok(r.ok, r.error);
+    // users.csv is last now: the same users, events and orders (users are ordered by first sight).
+    const after = now();
+    assert.deepEqual({ ...after.figures, memory: 0 }, { ...before.figures, memory: 0 });
+    assert.equal(after.buyers, before.buyers);
+  });
+
+  test('a file whose table is gone leaves the model, said in the status bar', async () => {
+    await env.loads.db.query('DROP TABLE "orders.csv"');
+    await env.loads.remove('users.csv');
+    const o = env.bridge.state('overview');
+    assert.equal(o.revenue, 0); // the orders left with their table
+    assert.equal(env.bridge.state('sources').find((s) => s.name === 'orders.csv').rejects.read, 0);
+    assert.match(env.bridge.state('messages').at(-1).text, /orders\.csv: its rows could not be read again/);
+    assert.deepEqual(env.bridge.missingSources(), []);
+  });
+});
+
+describe('load / remove cycles reuse the heap', () => {
+  test('five more cycles after the first grow the heap by at most 5%', async () => {
+    const { bridge, loads } = await startEnv();
+    const heap = () => bridge.M.HEAPU8.buffer.byteLength;
+    const cycle = async () => {
+      for (const r of await loads.load(pick('users.csv', 'events.csv', 'orders.csv'))) assert.ok(r.ok, r.error);
+      assert.ok(bridge.state('overview').events > 400000);
+      for (const name of ['orders.csv', 'users.csv', 'events.csv']) await loads.remove(name);
+      assert.equal(bridge.state('overview').events, 0);
+    };
+    await cycle();
+    const first = heap();
+    assert.ok(first > 64 * 2 ** 20, `the heap stayed at ${first} B: the set is too small to measure`);
+    const sizes = [];
+    for (let i = 0; i < 5; i++) {
+      await cycle();
+      sizes.push(heap());
+    }
+    assert.ok(sizes.at(-1) <= first * 1.05, `heap after the first cycle ${first} B, then ${sizes.join(', ')} B`);
+  });
+});
+
+describe('column statistics wait for the Data panel', () => {
+  test('a page load counts rows only; Loads.stats counts nulls and distinct values as loadSource does', async () => {
+    const { bridge, loads } = await startEnv();
+    const small = 'user_id,event,time,device\nu1,view,2024-03-01 10:00:00,ios\nu2,view,2024-03-01 11:00:00,\nu1,buy,2024-03-02 09:30:00,ios\n';
+    for (const r of await loads.load([{ name: 'small.csv', bytes: small }])) assert.ok(r.ok, r.error);
+    const columns = () => bridge.state('sources').find((s) => s.name === 'small.csv').columns;
+    assert.equal(bridge.state('sources')[0].rows, 3);
+    assert.deepEqual(columns().map((c) => c.nulls), [undefined, undefined, undefined, undefined]);
+    await loads.stats('small.csv');
+    assert.deepEqual(columns().map((c) => [c.name, c.nulls, c.distinct]),
+      [['user_id', 0, 2], ['event', 0, 2], ['time', 0, undefined], ['device', 1, 1]]);
+  });
+});
