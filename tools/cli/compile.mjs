@@ -95,7 +95,14 @@ export async function compileDefinition({ db, sources, workspace, definition, as
   const bridge = await startCore();
   const loaded = bridge.loadWorkspace(JSON.stringify(workspace));
   if (!loaded.ok) throw new Error(`--workspace: ${loaded.problem}`);
-  for (const s of sources) await sampleSource(db, bridge, s);
+  // Held: the core builds the model once, from every sample (it keeps no source's rows after a
+  // build, and a rebuild would wait for rows only the page streams again: web/source_loader.js).
+  bridge.holdModel();
+  try {
+    for (const s of sources) await sampleSource(db, bridge, s);
+  } finally {
+    bridge.releaseModel();
+  }
   let us = null;
   if (asOf !== undefined) {
     try {
