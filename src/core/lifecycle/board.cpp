@@ -77,20 +77,7 @@ public:
         int64_t edge_days[3] = {-1, -1, -1};
         if (purchases) purchases->edge_days_of(edges, 3, edge_days);
         const int64_t lo = minus_saturated(s2_, dormant_), s_lo = minus_saturated(s_, dormant_);
-        // With any event as the activity, who was active in which span comes from one scan of
-        // the events in (s2 - D, e] through the index's time view, bits per user: 1 (s, e],
-        // 2 (s2, s], 4 (s - D, s], 8 (s2 - D, s2].
-        std::vector<uint8_t> spans;
-        if (seen) {
-            spans.assign(users, 0);
-            const auto flags_of = [&](int64_t t) {
-                return uint8_t((t > s_ && t <= e_ ? 1 : 0) | (t > s2_ && t <= s_ ? 2 : 0) |
-                               (t > s_lo && t <= s_ ? 4 : 0) | (t > lo && t <= s2_ ? 8 : 0));
-            };
-            if (!scan_events_by_day(m, lo, e_, {s_lo, s2_, s_}, flags_of,
-                                    [&](uint32_t u, uint8_t f) { spans[u] |= f; }))
-                spans.clear();
-        }
+        const std::vector<uint8_t> spans = seen ? active_spans() : std::vector<uint8_t>();
         for (size_t u = 0; u < users; u++) {
             if (filter_ && !filter_->get(u)) continue;
             int64_t first;
@@ -163,6 +150,130 @@ public:
                          : dormant_window_prev ? BoardGroup::Returning
                                                : BoardGroup::Dormant;
             visit(u, cur, prev);
+        }
+    }
+
+    // With any event as the activity, who was active in which span, from one scan of the events
+    // in (s2 - D, e] through the index's time view: bits per user, kCur (s, e], kPrev (s2, s],
+    // kDormCur (s - D, s], kDormPrev (s2 - D, s2]. Empty when the index cannot tell.
+    static constexpr uint8_t kCur = 1, kPrev = 2, kDormCur = 4, kDormPrev = 8, kBoughtCur = 16,
+                             kBoughtPrev = 32;
+    std::vector<uint8_t> active_spans() const {
+        const Model& m = ctx_.model;
+        const int64_t lo = minus_saturated(s2_, dormant_), s_lo = minus_saturated(s_, dormant_);
+        std::vector<uint8_t> spans(m.users.size(), 0);
+        const auto flags_of = [&](int64_t t) {
+            return uint8_t((t > s_ && t <= e_ ? kCur : 0) | (t > s2_ && t <= s_ ? kPrev : 0) |
+                           (t > s_lo && t <= s_ ? kDormCur : 0) | (t > lo && t <= s2_ ? kDormPrev : 0));
+        };
+        if (!scan_events_by_day(m, lo, e_, {s_lo, s2_, s_}, flags_of,
+                                [&](uint32_t u, uint8_t f) { spans[u] |= f; }))
+            spans.clear();
+        return spans;
+    }
+
+    // A user's group in the current and in the previous period, from the first activity and
+    // the spans' bits (BoardGroup as an index: 0 none .. 3 dormant).
+    int group_now(int64_t first, uint8_t f) const { return first > s_ ? 1 : (f & kDormCur) ? 2 : 3; }
+    int group_before(int64_t first, uint8_t f) const {
+        return first > s_ ? 0 : first > s2_ ? 1 : (f & kDormPrev) ? 2 : 3;
+    }
+
+    // The board's sums without visiting users one by one, when the activity is any event and
+    // the index's day view answers: the spans' scan, then the purchases in (s2, e] read by day
+    // from the purchase event's postings (times read on the three edge days only), then one
+    // pass over the users' first activity and span bits counting pools and actives. False
+    // (nothing written) when the index cannot tell; run() then visits every user.
+    bool tally(BoardResult& result) const {
+        const Model& m = ctx_.model;
+        const size_t users = m.users.size();
+        const UserAggregates& agg = m.aggregates;
+        if (!activity_.any || users == 0 || agg.first_seen_us.size() != users) return false;
+        std::vector<uint8_t> spans = active_spans();
+        if (spans.empty()) return false;
+        const int64_t* first = agg.first_seen_us.data();
+        BoardPeriod* periods[2] = {&result.previous, &result.current};
+        if (purchase_ != UINT32_MAX) tally_purchases(spans, periods);
+        uint64_t now[4][2] = {}, before[4][2] = {}; // [group][active]
+        for (size_t u = 0; u < users; u++) {
+            if (filter_ && !filter_->get(u)) continue;
+            const int64_t f0 = first[u];
+            if (f0 == UserAggregates::kNever || f0 > e_) continue;
+            const uint8_t f = spans[u];
+            now[group_now(f0, f)][f & kCur]++;
+            before[group_before(f0, f)][(f & kPrev) != 0]++;
+        }
+        for (int g = 1; g < 4; g++) {
+            BoardGroupStats& cur = result.current.groups[g - 1];
+            BoardGroupStats& prev = result.previous.groups[g - 1];
+            cur.pool = now[g][0] + now[g][1];
+            cur.active = now[g][1];
+            prev.pool = before[g][0] + before[g][1];
+            prev.active = before[g][1];
+        }
+        return true;
+    }
+
+    // Buyers, orders and revenue of the purchases in (s2, e]. Distinct orders per (user,
+    // period): an order code remembers the first (user, period) that counted it; a different
+    // one meeting the same code (an id shared by two users, or line items on both sides of s)
+    // is set aside and counted once per distinct pair at the end.
+    void tally_purchases(std::vector<uint8_t>& spans, BoardPeriod* const periods[2]) const {
+        const Model& m = ctx_.model;
+        const EventIndex& ix = m.event_index;
+        const EventStore& store = m.events;
+        const int64_t* time = store.time.data();
+        const int64_t* first = m.aggregates.first_seen_us.data();
+        const uint32_t c = purchase_;
+        if (ix.count(c) == 0 || ix.max_time[c] <= s2_ || ix.min_time[c] > e_) return;
+        const int64_t edge_day[3] = {ix.day_of(s2_), ix.day_of(s_), ix.day_of(e_)};
+        std::vector<uint64_t> seen_order(m.order_ids.size(), 0);
+        std::vector<std::pair<uint32_t, uint64_t>> shared; // (order, key) met after another key
+        auto group_of = [&](uint32_t u, bool cur) {
+            return cur ? group_now(first[u], spans[u]) : group_before(first[u], spans[u]);
+        };
+        const uint32_t* rows = ix.by_day_row.data();
+        const uint32_t* user = ix.by_day_user.data();
+        size_t k = ix.first_on_or_after_day(c, std::max<int64_t>(0, edge_day[0]), time);
+        for (int64_t d = std::max<int64_t>(0, edge_day[0]); d <= edge_day[2]; d++) {
+            const size_t end = ix.first_on_or_after_day(c, d + 1, time);
+            const bool exact = d == edge_day[0] || d == edge_day[1] || d == edge_day[2];
+            const int by_day = (d > edge_day[0]) + (d > edge_day[1]) + (d > edge_day[2]);
+            for (; k < end; k++) {
+                const uint32_t u = user[k], row = rows[k];
+                if (filter_ && !filter_->get(u)) continue;
+                const int64_t t = exact ? time[row] : 0;
+                const int place = exact ? (t > s2_) + (t > s_) + (t > e_) : by_day;
+                if (place == 0 || place == 3) continue; // at or before s2, or after e
+                const bool cur = place == 2;
+                const int g = group_of(u, cur);
+                if (g == 0) continue; // cannot happen: a purchase is an activity
+                BoardGroupStats& st = periods[cur]->groups[g - 1];
+                const uint8_t bought = cur ? kBoughtCur : kBoughtPrev;
+                if (!(spans[u] & bought)) {
+                    spans[u] |= bought;
+                    st.buyers++;
+                }
+                const double r = store.revenue[row];
+                if (!std::isnan(r)) st.revenue += r;
+                const uint32_t order = store.order[row];
+                const uint64_t key = uint64_t(u + 1) * 2 + (cur ? 1 : 0);
+                if (order == EventStore::kNoOrder) {
+                    st.orders++;
+                } else if (seen_order[order] == 0) {
+                    seen_order[order] = key;
+                    st.orders++;
+                } else if (seen_order[order] != key) {
+                    shared.push_back({order, key});
+                }
+            }
+        }
+        std::sort(shared.begin(), shared.end());
+        shared.erase(std::unique(shared.begin(), shared.end()), shared.end());
+        for (const auto& [order, key] : shared) {
+            const uint32_t u = uint32_t(key / 2 - 1);
+            const bool cur = key & 1;
+            if (const int g = group_of(u, cur)) periods[cur]->groups[g - 1].orders++;
         }
     }
 
@@ -240,6 +351,7 @@ BoardResult run_board_engine(const Board& board, const LifecycleContext& ctx) {
     result.current.to_us = run.e();
     result.previous.from_us = run.s2();
     result.previous.to_us = run.s();
+    if (run.tally(result)) return result;
     run.run([&](size_t, const UserPart& cur, const UserPart& prev) {
         add(result.current, cur);
         add(result.previous, prev);

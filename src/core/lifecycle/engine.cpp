@@ -56,22 +56,7 @@ public:
             activity_.any && agg.first_seen_us.size() == users && agg.last_seen_us.size() == users;
         UserEvents events = activity_events(m, activity_);
         std::vector<int64_t> active;
-        // With any event as the activity and at most 16 offsets, the active periods come from
-        // one scan of the events in the window through the index's time view: bit j per user.
-        std::vector<uint16_t> bits;
-        if (seen && n_ + 1 <= 16) {
-            bits.assign(users, 0);
-            const auto flags_of = [&](int64_t t) {
-                if (t < lo || t > as_of) return uint16_t(0);
-                const size_t j =
-                    size_t(std::upper_bound(starts_.begin(), starts_.end(), t) - starts_.begin()) - 1;
-                return uint16_t(1u << j);
-            };
-            // The window is [lo, as_of]: (lo - 1, as_of] for the scan.
-            if (!scan_events_by_day(m, lo - 1, as_of, starts_, flags_of,
-                                    [&](uint32_t u, uint16_t f) { bits[u] |= f; }))
-                bits.clear();
-        }
+        const std::vector<uint16_t> bits = seen ? active_bits() : std::vector<uint16_t>();
         for (size_t u = 0; u < users; u++) {
             if (filter_ && !filter_->get(u)) continue;
             if (!bits.empty()) {
@@ -129,6 +114,52 @@ public:
         }
     }
 
+    // With any event as the activity and at most 16 offsets, the active periods come from one
+    // scan of the events in the window through the index's time view: bit j per user (offset
+    // j active). Empty when that path does not apply or the index cannot tell.
+    std::vector<uint16_t> active_bits() const {
+        const Model& m = ctx_.model;
+        const int64_t as_of = ctx_.as_of_us, lo = starts_[0];
+        std::vector<uint16_t> bits;
+        if (!activity_.any || n_ + 1 > 16) return bits;
+        bits.assign(m.users.size(), 0);
+        const auto flags_of = [&](int64_t t) {
+            if (t < lo || t > as_of) return uint16_t(0);
+            const size_t j =
+                size_t(std::upper_bound(starts_.begin(), starts_.end(), t) - starts_.begin()) - 1;
+            return uint16_t(1u << j);
+        };
+        // The window is [lo, as_of]: (lo - 1, as_of] for the scan.
+        if (!scan_events_by_day(m, lo - 1, as_of, starts_, flags_of,
+                                [&](uint32_t u, uint16_t f) { bits[u] |= f; }))
+            bits.clear();
+        return bits;
+    }
+
+    // Users counted by what decides their stages: their active offsets (bits) and whether they
+    // were first active before the window (then the pattern's bit n + 1 is set; else the first
+    // active offset is the lowest bit). counts[pattern] for the 2^(n + 2) patterns. A pass over
+    // the users' first activity and bits, no per-user visit. False when active_bits() is empty.
+    bool pattern_counts(std::vector<uint32_t>& counts) const {
+        const Model& m = ctx_.model;
+        const size_t users = m.users.size();
+        const UserAggregates& agg = m.aggregates;
+        if (users == 0 || agg.first_seen_us.size() != users) return false;
+        const std::vector<uint16_t> bits = active_bits();
+        if (bits.empty()) return false;
+        const int64_t as_of = ctx_.as_of_us, lo = starts_[0];
+        const uint32_t before = 1u << (n_ + 1);
+        counts.assign(size_t(before) * 2, 0);
+        const int64_t* first = agg.first_seen_us.data();
+        for (size_t u = 0; u < users; u++) {
+            if (filter_ && !filter_->get(u)) continue;
+            const int64_t f = first[u];
+            if (f == UserAggregates::kNever || f > as_of) continue;
+            counts[(f < lo ? before : 0) | bits[u]]++;
+        }
+        return true;
+    }
+
 private:
     const Lifecycle& l_;
     const LifecycleContext& ctx_;
@@ -138,6 +169,27 @@ private:
     int64_t last_ = 0;
     std::vector<int64_t> starts_; // period starts of P - n .. P + 1
 };
+
+// Adds `count` users with these active offsets (ascending) and first active offset (-1:
+// before the window) to the periods' stages.
+void tally_user(LifecycleResult& result, int64_t n, int64_t first, const std::vector<int64_t>& active,
+                uint64_t count) {
+    for (size_t i = 0; i < active.size(); i++) {
+        const int64_t a = active[i];
+        const bool previous = i > 0 && active[i - 1] == a - 1;
+        const bool next = i + 1 < active.size() && active[i + 1] == a + 1;
+        if (a >= 1) {
+            LifecyclePeriod& p = result.periods[size_t(a - 1)];
+            if (a == first)
+                p.new_users += count;
+            else if (previous)
+                p.returning += count;
+            else
+                p.resurrecting += count;
+        }
+        if (a < n && !next) result.periods[size_t(a)].dormant += count; // dormant in offset a + 1
+    }
+}
 
 } // namespace
 
@@ -163,22 +215,22 @@ LifecycleResult run_lifecycle_engine(const Lifecycle& lifecycle, const Lifecycle
         p.start_us = period_start_us(p.period, lifecycle.period);
         p.complete = period_complete(p.period, lifecycle.period, ctx.as_of_us);
     }
-    walker.run([&](size_t, int64_t first, const std::vector<int64_t>& active) {
-        for (size_t i = 0; i < active.size(); i++) {
-            const int64_t a = active[i];
-            const bool previous = i > 0 && active[i - 1] == a - 1;
-            const bool next = i + 1 < active.size() && active[i + 1] == a + 1;
-            if (a >= 1) {
-                LifecyclePeriod& p = result.periods[size_t(a - 1)];
-                if (a == first)
-                    p.new_users++;
-                else if (previous)
-                    p.returning++;
-                else
-                    p.resurrecting++;
-            }
-            if (a < n && !next) result.periods[size_t(a)].dormant++; // dormant in offset a + 1
+    std::vector<uint32_t> counts;
+    if (walker.pattern_counts(counts)) {
+        const uint32_t before = 1u << (n + 1);
+        std::vector<int64_t> active;
+        for (uint32_t pattern = 0; pattern < counts.size(); pattern++) {
+            if (counts[pattern] == 0) continue;
+            active.clear();
+            for (uint32_t b = pattern & (before - 1), j = 0; b != 0; b >>= 1, j++)
+                if (b & 1) active.push_back(int64_t(j));
+            const int64_t first = (pattern & before) || active.empty() ? -1 : active.front();
+            tally_user(result, n, first, active, counts[pattern]);
         }
+        return result;
+    }
+    walker.run([&](size_t, int64_t first, const std::vector<int64_t>& active) {
+        tally_user(result, n, first, active, 1);
     });
     return result;
 }
