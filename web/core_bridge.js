@@ -329,6 +329,18 @@ export class CoreBridge {
     }
   }
 
+  // Replaces the model with serialized bytes (exportModel's), for benchmarks of the WASM core.
+  importModel(bytes) {
+    const M = this.M;
+    const p = M._malloc(bytes.length) >>> 0;
+    try {
+      M.HEAPU8.set(bytes, p);
+      if (M._segx_model_import(p, bytes.length) !== 0) throw new Error(M.UTF8ToString(M._segx_last_error() >>> 0));
+    } finally {
+      M._free(p);
+    }
+  }
+
   // The SQL contract's table "users" or "events" written from the model: {columns: [[name,
   // type]], csv: Uint8Array} (src/core/sql/contract_tables.h).
   contractTable(which) {

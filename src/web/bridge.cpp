@@ -10,6 +10,7 @@
 #include "core/audience/json.h"
 #include "core/lang/text.h"
 #include "core/model/model_io.h"
+#include "core/model/overview.h"
 #include "core/sql/contract_tables.h"
 #include "core/time/civil.h"
 #include "core/time/parse.h"
@@ -17,6 +18,7 @@
 #include <emscripten/emscripten.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <exception>
 #include <stdexcept>
@@ -642,6 +644,28 @@ EMSCRIPTEN_KEEPALIVE const char* segx_model_export(double* size_out) {
             false) != 0)
         return nullptr;
     return blob.data();
+}
+
+// The top of the allocator's heap (sbrk(0)): what malloc has taken from the WebAssembly memory.
+// The memory itself grows in steps of a fifth and never shrinks, so a test of reuse over reload
+// cycles reads this figure, which moves only when an allocation finds no free room.
+EMSCRIPTEN_KEEPALIVE double segx_heap_top() { return double(uintptr_t(sbrk(0))); }
+
+// A serialized model (segx_model_export's bytes) in place of the one the loaded files built:
+// for timing the WASM core over a model without loading its files again
+// (tests/bench/wasm_analyses.mjs); the page never calls it. 0, or -1 (segx_last_error says why).
+EMSCRIPTEN_KEEPALIVE int segx_model_import(const char* bytes, double size) {
+    return guarded(
+        [&] {
+            Session& s = session();
+            s.model = Model{}; // one model in the heap at a time
+            s.model = deserialize_model(std::string_view(bytes, size_t(size)));
+            s.overview = compute_overview(s.model);
+            s.model_dirty = false;
+            ++s.model_generation;
+            return 0;
+        },
+        false);
 }
 
 // The SQL contract's table `which` ("users" or "events") written from the model

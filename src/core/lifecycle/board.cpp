@@ -16,6 +16,37 @@ int64_t minus_saturated(int64_t a, int64_t b) { // b >= 0
     return a < INT64_MIN + b ? INT64_MIN : a - b;
 }
 
+// Order code -> the first (user, period) key that counted it, for one window's purchases: an
+// open-addressing table sized to them (a table over every order code would be zeroed per run).
+class FirstKeys {
+public:
+    enum Seen { kNew, kSame, kOther };
+    explicit FirstKeys(size_t n) {
+        size_t capacity = 16;
+        while (capacity < 2 * n) capacity <<= 1;
+        orders_.assign(capacity, kEmpty);
+        keys_.resize(capacity);
+        mask_ = capacity - 1;
+    }
+    // Stores `key` for `order` unless the order has one: kNew, or whether it was this key.
+    Seen insert(uint32_t order, uint64_t key) {
+        for (size_t i = (order * 2654435761u) & mask_;; i = (i + 1) & mask_) {
+            if (orders_[i] == order) return keys_[i] == key ? kSame : kOther;
+            if (orders_[i] == kEmpty) {
+                orders_[i] = order;
+                keys_[i] = key;
+                return kNew;
+            }
+        }
+    }
+
+private:
+    static constexpr uint32_t kEmpty = UINT32_MAX; // never an order code (kNoOrder is not stored)
+    std::vector<uint32_t> orders_;
+    std::vector<uint64_t> keys_;
+    size_t mask_ = 0;
+};
+
 // One user's part of one period.
 struct UserPart {
     BoardGroup group = BoardGroup::None;
@@ -194,22 +225,30 @@ public:
         const int64_t* first = agg.first_seen_us.data();
         BoardPeriod* periods[2] = {&result.previous, &result.current};
         if (purchase_ != UINT32_MAX) tally_purchases(spans, periods);
-        uint64_t now[4][2] = {}, before[4][2] = {}; // [group][active]
+        // Users counted by what decides their groups: when they were first active (0: after s,
+        // 1: in (s2, s], 2: at or before s2) and their four span bits, in four interleaved
+        // histograms so that runs of alike users do not wait on one counter.
+        uint32_t hist[4][48] = {};
         for (size_t u = 0; u < users; u++) {
             if (filter_ && !filter_->get(u)) continue;
             const int64_t f0 = first[u];
             if (f0 == UserAggregates::kNever || f0 > e_) continue;
-            const uint8_t f = spans[u];
-            now[group_now(f0, f)][f & kCur]++;
-            before[group_before(f0, f)][(f & kPrev) != 0]++;
+            const int when = f0 > s_ ? 0 : f0 > s2_ ? 1 : 2;
+            hist[u & 3][when * 16 + (spans[u] & 15)]++;
         }
-        for (int g = 1; g < 4; g++) {
-            BoardGroupStats& cur = result.current.groups[g - 1];
-            BoardGroupStats& prev = result.previous.groups[g - 1];
-            cur.pool = now[g][0] + now[g][1];
-            cur.active = now[g][1];
-            prev.pool = before[g][0] + before[g][1];
-            prev.active = before[g][1];
+        for (int key = 0; key < 48; key++) {
+            const uint64_t n = uint64_t(hist[0][key]) + hist[1][key] + hist[2][key] + hist[3][key];
+            if (n == 0) continue;
+            const uint8_t f = uint8_t(key & 15);
+            const int64_t f0 = key < 16 ? e_ : key < 32 ? s_ : s2_; // a first activity of that kind
+            BoardGroupStats& cur = result.current.groups[group_now(f0, f) - 1];
+            cur.pool += n;
+            cur.active += (f & kCur) ? n : 0;
+            if (const int g = group_before(f0, f)) {
+                BoardGroupStats& prev = result.previous.groups[g - 1];
+                prev.pool += n;
+                prev.active += (f & kPrev) ? n : 0;
+            }
         }
         return true;
     }
@@ -227,15 +266,16 @@ public:
         const uint32_t c = purchase_;
         if (ix.count(c) == 0 || ix.max_time[c] <= s2_ || ix.min_time[c] > e_) return;
         const int64_t edge_day[3] = {ix.day_of(s2_), ix.day_of(s_), ix.day_of(e_)};
-        std::vector<uint64_t> seen_order(m.order_ids.size(), 0);
+        const int64_t first_day = std::max<int64_t>(0, edge_day[0]);
+        size_t k = ix.first_on_or_after_day(c, first_day, time);
+        FirstKeys counted(ix.first_on_or_after_day(c, edge_day[2] + 1, time) - k);
         std::vector<std::pair<uint32_t, uint64_t>> shared; // (order, key) met after another key
         auto group_of = [&](uint32_t u, bool cur) {
             return cur ? group_now(first[u], spans[u]) : group_before(first[u], spans[u]);
         };
         const uint32_t* rows = ix.by_day_row.data();
         const uint32_t* user = ix.by_day_user.data();
-        size_t k = ix.first_on_or_after_day(c, std::max<int64_t>(0, edge_day[0]), time);
-        for (int64_t d = std::max<int64_t>(0, edge_day[0]); d <= edge_day[2]; d++) {
+        for (int64_t d = first_day; d <= edge_day[2]; d++) {
             const size_t end = ix.first_on_or_after_day(c, d + 1, time);
             const bool exact = d == edge_day[0] || d == edge_day[1] || d == edge_day[2];
             const int by_day = (d > edge_day[0]) + (d > edge_day[1]) + (d > edge_day[2]);
@@ -260,10 +300,9 @@ public:
                 const uint64_t key = uint64_t(u + 1) * 2 + (cur ? 1 : 0);
                 if (order == EventStore::kNoOrder) {
                     st.orders++;
-                } else if (seen_order[order] == 0) {
-                    seen_order[order] = key;
+                } else if (const FirstKeys::Seen seen = counted.insert(order, key); seen == FirstKeys::kNew) {
                     st.orders++;
-                } else if (seen_order[order] != key) {
+                } else if (seen == FirstKeys::kOther) {
                     shared.push_back({order, key});
                 }
             }

@@ -22,13 +22,21 @@ public:
     static constexpr uint32_t kAny = UINT32_MAX;
     // Every event of each user (code kAny), or those of one event code. `values`: read revenue
     // and order from the index's per-posting copy (EventIndex::posting_values) when it has one.
-    UserEvents(const Model& model, uint32_t code, bool values = false);
+    // `starts`: seek in two loads through the index's kept per-user starts of the code
+    // (EventIndex::user_starts) instead of walking the postings; they stay valid only until
+    // the next user_starts call, so one such cursor at a time and no funnel run meanwhile.
+    UserEvents(const Model& model, uint32_t code, bool values = false, bool starts = false);
 
     // Moves to user u; users must come in ascending order (any may be skipped).
     void seek(size_t u) {
         if (any_) {
             begin_ = size_t(offsets_[u]);
             end_ = size_t(offsets_[u + 1]);
+            return;
+        }
+        if (starts_ != nullptr) {
+            begin_ = starts_[u];
+            end_ = starts_[u + 1];
             return;
         }
         const uint64_t lo = offsets_[u], hi = offsets_[u + 1];
@@ -86,6 +94,8 @@ private:
     const double* revenue_ = nullptr; // per posting, when asked for (values)
     const uint32_t* order_ = nullptr;
     size_t count_ = 0, k_ = 0, begin_ = 0, end_ = 0;
+    const uint32_t* starts_ = nullptr; // the kept per-user starts, when asked for
+    std::vector<std::vector<uint32_t>> starts_scratch_;
     std::vector<uint32_t> own_rows_; // without an index
 };
 
