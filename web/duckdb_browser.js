@@ -8,8 +8,11 @@ import * as duckdb from '@duckdb/duckdb-wasm';
 
 import { lockDown } from './duckdb_lock.js';
 
-// What a broken DuckDB-wasm instance reports (its WASM trapped, or its worker died).
-export const isTrap = (e) => /RuntimeError|table index is out of bounds|memory access out of bounds|unreachable|Aborted\(|null function|call stack|worker.*(terminated|closed)/i
+// What a broken DuckDB-wasm instance reports (its WASM trapped, or its worker died). The worker
+// passes on only the trap's message, without "RuntimeError", and which trap a fault ends in
+// depends on the memory's state: `SELECT len(range(1000000000))` has given "memory access out
+// of bounds", "table index is out of bounds" and a bare "function signature mismatch".
+export const isTrap = (e) => /RuntimeError|(table index|memory access|table access|data segment) (is )?out of bounds|unreachable|Aborted\(|null function|function signature mismatch|unaligned access|call stack|worker.*(terminated|closed)/i
   .test(String(e && e.message ? e.message : e));
 
 async function instance(bundle) {

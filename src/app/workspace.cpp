@@ -22,6 +22,38 @@ std::string dump(const ordered_json& j, int indent = -1) {
     return j.dump(indent, ' ', false, ordered_json::error_handler_t::replace);
 }
 
+// A definition's JSON (to_json writes nlohmann::json, keys sorted) as the workspace's ordered
+// JSON, node by node: the same tree that dumping and parsing it again gave, without the text.
+// Strings are copied as they are; dump() replaces any invalid UTF-8 when the workspace is written.
+ordered_json to_ordered(const nlohmann::json& j) {
+    switch (j.type()) {
+        case nlohmann::json::value_t::object: {
+            ordered_json o = ordered_json::object();
+            for (const auto& [key, value] : j.items()) o[key] = to_ordered(value);
+            return o;
+        }
+        case nlohmann::json::value_t::array: {
+            ordered_json a = ordered_json::array();
+            for (const auto& value : j) a.push_back(to_ordered(value));
+            return a;
+        }
+        case nlohmann::json::value_t::string:
+            return j.get_ref<const std::string&>();
+        case nlohmann::json::value_t::boolean:
+            return j.get<bool>();
+        case nlohmann::json::value_t::number_integer:
+            return j.get<int64_t>();
+        case nlohmann::json::value_t::number_unsigned:
+            return j.get<uint64_t>();
+        case nlohmann::json::value_t::number_float: { // dump() writes a non-finite number as null
+            const double x = j.get<double>();
+            return std::isfinite(x) ? ordered_json(x) : ordered_json(nullptr);
+        }
+        default:
+            return nullptr; // null (to_json writes no discarded or binary values)
+    }
+}
+
 std::string quoted_key(const std::string& key) {
     return dump(ordered_json(key.size() > 80 ? key.substr(0, 80) + "…" : key));
 }
@@ -62,7 +94,7 @@ void write_audiences(const Workspace& w, ordered_json& section) {
     for (const Audience& a : w.saved.audiences) {
         nlohmann::json j;
         to_json(j, a);
-        section[a.id] = ordered_json::parse(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        section[a.id] = to_ordered(j);
     }
 }
 
@@ -102,7 +134,7 @@ void write_funnels(const Workspace& w, ordered_json& section) {
     for (const Funnel& f : w.saved.funnels) {
         nlohmann::json j;
         to_json(j, f);
-        section[f.id] = ordered_json::parse(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        section[f.id] = to_ordered(j);
     }
 }
 
@@ -139,7 +171,7 @@ void write_rfms(const Workspace& w, ordered_json& section) {
     for (const Rfm& f : w.saved.rfms) {
         nlohmann::json j;
         to_json(j, f);
-        section[f.id] = ordered_json::parse(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        section[f.id] = to_ordered(j);
     }
 }
 
@@ -210,7 +242,7 @@ void write_analyses(const Workspace& w, ordered_json& section) {
     for (const T& d : Analysis<T>::list(w)) {
         nlohmann::json j;
         to_json(j, d);
-        section[d.id] = ordered_json::parse(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        section[d.id] = to_ordered(j);
     }
 }
 

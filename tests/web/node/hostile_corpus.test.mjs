@@ -50,13 +50,15 @@ export const kSavedAudience = {
 };
 const kBaseFiles = ['events.csv', 'orders.csv', 'users.csv'];
 
+// The page's adapter is asynchronous (web/duckdb_browser.js); the Node build answers at once.
+const pageAdapter = (db) => ({ ...db, query: async (sql) => db.query(sql), dropFile: async (n) => db.dropFile(n), registerBuffer: async (n, b) => db.registerBuffer(n, b) });
+
 // A core, a locked-down DuckDB and the page's loader over them, with the base files loaded and
 // one audience saved.
 async function startEnv() {
   const bridge = await startCore();
   const db = await startDuckDB();
-  // The page's adapter is asynchronous (web/duckdb_browser.js); the Node build answers at once.
-  const loads = new Loads({ db: { ...db, query: async (sql) => db.query(sql), dropFile: async (n) => db.dropFile(n), registerBuffer: async (n, b) => db.registerBuffer(n, b) }, bridge });
+  const loads = new Loads({ db: pageAdapter(db), bridge });
   const results = await loads.load([
     { name: 'events.csv', bytes: kEvents }, { name: 'orders.csv', bytes: kOrders }, { name: 'users.csv', bytes: kUsers },
   ]);
@@ -81,14 +83,14 @@ function snapshot({ bridge, db }) {
 
 // What a case may use: the loader, SQL as segx.sql runs it, imports as "Import JSON" does them.
 function contextOf(env) {
-  const { bridge, db, loads } = env;
+  const { bridge, loads } = env;
   return {
     ...env,
     load: async (file, options = {}) => (await loads.load([file], options))[0],
     loadMany: (files, options = {}) => loads.load(files, options),
     sql: (query) => {
       try {
-        return { ok: true, rows: db.query(query).toArray().map((r) => r.toJSON()) };
+        return { ok: true, rows: env.db.query(query).toArray().map((r) => r.toJSON()) };
       } catch (e) {
         const text = String(e.message || e);
         const locked = explainLocked(text);
@@ -109,6 +111,13 @@ function contextOf(env) {
       return bridge.importWorkspace(parsed.workspace);
     },
     savedIds: () => bridge.state().saved.audiences.map((a) => a.id),
+    // What web/duckdb_browser.js does after a trap: a fresh, locked-down DuckDB, and every loaded
+    // file read into it again (Loads.restoreTables). The env's checks then run on the new one.
+    restartDuckDB: async (reason) => {
+      env.db = await startDuckDB();
+      loads.db = pageAdapter(env.db);
+      await loads.restoreTables(reason);
+    },
   };
 }
 
