@@ -70,7 +70,7 @@ public:
         // period without a set per user.
         std::vector<uint64_t> seen_order(purchase_ == UINT32_MAX ? 0 : m.order_ids.size(), 0);
         std::optional<UserEvents> purchases;
-        if (purchase_ != UINT32_MAX) purchases.emplace(m, purchase_, true);
+        if (purchase_ != UINT32_MAX) purchases.emplace(m, purchase_);
         // A purchase's day places it among s2, s and e without reading its time, except on
         // the three edge days.
         const int64_t edges[3] = {s2_, s_, e_};

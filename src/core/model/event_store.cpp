@@ -15,8 +15,7 @@ namespace segx {
 
 size_t EventStore::memory_bytes() const {
     size_t total = offsets.capacity() * sizeof(uint64_t) + time.capacity() * sizeof(int64_t) +
-                   event.memory_bytes() + revenue.capacity() * sizeof(double) +
-                   order.capacity() * sizeof(uint32_t);
+                   event.memory_bytes() + values.memory_bytes();
     for (const Column& c : properties) total += c.memory_bytes();
     return total;
 }
@@ -60,8 +59,9 @@ void permute_column(Column& c, size_t begin, const std::vector<uint32_t>& perm, 
     for (size_t k = 0; k < perm.size(); k++) c.valid.set(begin + k, s.bits[k] != 0);
 }
 
-// Stable sort by time of every user slice not already in time order; the other columns follow.
-void sort_slices_by_time(EventStore& store) {
+// Stable sort by time of every user slice not already in time order; the other columns (and the
+// store's revenue and order, dense until the store is built) follow.
+void sort_slices_by_time(EventStore& store, std::vector<double>& revenue, std::vector<uint32_t>& order) {
     std::vector<uint32_t> perm;
     PermuteScratch s;
     for (size_t u = 0; u < store.user_count(); u++) {
@@ -85,8 +85,8 @@ void sort_slices_by_time(EventStore& store) {
         }
         permute(store.time, begin, perm, s.i64);
         permute(store.event, begin, perm, s.u32);
-        permute(store.revenue, begin, perm, s.f64);
-        permute(store.order, begin, perm, s.u32);
+        permute(revenue, begin, perm, s.f64);
+        permute(order, begin, perm, s.u32);
         for (Column& c : store.properties) permute_column(c, begin, perm, s);
     }
 }
@@ -205,8 +205,9 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
         for (uint32_t code : r.event) top_event = std::max(top_event, code);
     store.event.widen_to(CodeVector::width_for(top_event));
     store.event.resize(n);
-    store.revenue.resize(n);
-    store.order.resize(n);
+    // Revenue and order per event while rows are scattered and sorted; kept sparse at the end.
+    std::vector<double> revenue(n);
+    std::vector<uint32_t> order(n);
     std::vector<uint64_t> cursor(store.offsets.begin(), store.offsets.end() - 1);
     std::vector<uint32_t> dest, rows, remap_scratch;
     for (size_t s = 0; s < sources.size(); s++) {
@@ -230,16 +231,16 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
             if (src.order[i] != EventSource::kNoOrder &&
                 revenue_owner[remap.order[src.order[i]]] != uint32_t(s))
                 v = std::numeric_limits<double>::quiet_NaN(); // counted in the order's first source
-            store.revenue[dest[j]] = v;
+            revenue[dest[j]] = v;
         }
         for (size_t j = 0; j < k; j++) {
             const size_t i = rows[j];
-            store.order[dest[j]] =
+            order[dest[j]] =
                 src.order[i] == EventSource::kNoOrder ? EventStore::kNoOrder : remap.order[src.order[i]];
             // The owner's first row of a (user, order) pair receives the dropped rows' properties.
             if (!owners.empty() && src.order[i] != EventSource::kNoOrder &&
                 store.event[dest[j]] == purchase_event) {
-                PurchaseOwner& o = owners[pair_key(remap.user[src.user[i]], store.order[dest[j]])];
+                PurchaseOwner& o = owners[pair_key(remap.user[src.user[i]], order[dest[j]])];
                 if (o.first_row == UINT32_MAX) o.first_row = dest[j];
             }
         }
@@ -273,7 +274,8 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
             scatter_column(column, target, from.data(), to.data(), from.size(), remap_scratch);
         }
     }
-    sort_slices_by_time(store);
+    sort_slices_by_time(store, revenue, order);
+    store.values = EventValues::from_dense(revenue, order);
     return store;
 }
 

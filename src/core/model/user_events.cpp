@@ -2,7 +2,7 @@
 
 namespace segx {
 
-UserEvents::UserEvents(const Model& model, uint32_t code, bool values)
+UserEvents::UserEvents(const Model& model, uint32_t code)
     : any_(code == kAny),
       offsets_(model.events.offsets.data()),
       time_(model.events.time.data()),
@@ -14,11 +14,6 @@ UserEvents::UserEvents(const Model& model, uint32_t code, bool values)
         rows_ = index_->rows.data() + index_->first(code);
         day_ = index_->day.data() + index_->first(code);
         count_ = index_->count(code);
-        if (values) {
-            const EventIndex::PostingValues& v = index_->posting_values(s, code);
-            revenue_ = v.revenue.data();
-            order_ = v.order.data();
-        }
         return;
     }
     for (size_t i = 0; i < s.size(); i++)
