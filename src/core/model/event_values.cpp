@@ -27,12 +27,16 @@ EventValues EventValues::from_dense(const std::vector<double>& revenue, const st
     const size_t n = revenue.size();
     size_t carrying = 0;
     for (size_t i = 0; i < n; i++) carrying += revenue[i] == revenue[i] || order[i] != kNoOrder;
-    v.bits_.reserve((n + 63) / 64);
-    v.ranks_.reserve((n + 63) / 64);
-    v.revenues_.reserve(carrying);
-    v.orders_.reserve(carrying);
+    v.reserve(n, carrying);
     for (size_t i = 0; i < n; i++) v.push_back(revenue[i], order[i]);
     return v;
+}
+
+void EventValues::reserve(size_t rows, size_t carrying) {
+    bits_.reserve((rows + 63) / 64);
+    ranks_.reserve((rows + 63) / 64);
+    revenues_.reserve(carrying);
+    orders_.reserve(carrying);
 }
 
 void EventValues::shrink_to_fit() {

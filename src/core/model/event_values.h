@@ -38,6 +38,8 @@ public:
 
     // Appends a row (NaN and kNoOrder: a row that carries nothing).
     void push_back(double revenue, uint32_t order);
+    // Room for `rows` rows of which `carrying` carry values, so that push_back does not grow.
+    void reserve(size_t rows, size_t carrying);
     // From one revenue and one order per row (equal lengths).
     static EventValues from_dense(const std::vector<double>& revenue, const std::vector<uint32_t>& order);
     // Gives back spare capacity (push_back grows the vectors by doubling).

@@ -125,6 +125,10 @@ Model build_model(const std::vector<const UserSource*>& user_sources,
     m.events = build_event_store(event_sources, remaps, m.users.size(), purchase ? *purchase : UINT32_MAX);
     m.event_index = build_event_index(m.events);
     build_attributes(m, user_sources, user_remaps);
+    // Every id is interned by now: the dictionaries' doubling slack goes back.
+    m.users.shrink_to_fit();
+    m.event_names.shrink_to_fit();
+    m.order_ids.shrink_to_fit();
 
     m.aggregates = compute_user_aggregates(m.events, purchase ? *purchase : UINT32_MAX, m.order_ids.size());
     for (size_t u = 0; u < m.users.size(); u++) {

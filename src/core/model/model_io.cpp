@@ -363,6 +363,9 @@ Model deserialize_model(std::string_view bytes) {
     }
     if (!r.at_end()) r.fail(std::to_string(r.left()) + " trailing bytes");
 
+    m.users.shrink_to_fit(); // as build_model leaves them
+    m.event_names.shrink_to_fit();
+    m.order_ids.shrink_to_fit();
     m.event_index = build_event_index(m.events);
     return m;
 }
