@@ -68,7 +68,7 @@ uint64_t run_count(const EventStore& ev, const uint32_t* rows, size_t b, size_t 
     scratch.clear();
     uint64_t without = 0;
     for (size_t j = b; j < e; j++) {
-        const uint32_t o = rows[j] < ev.order.size() ? ev.order[rows[j]] : EventStore::kNoOrder;
+        const uint32_t o = rows[j] < ev.values.size() ? ev.values.order(rows[j]) : EventStore::kNoOrder;
         if (o == EventStore::kNoOrder)
             without++;
         else
@@ -253,16 +253,16 @@ void each_user(const EventStore& ev, size_t users, const uint32_t* rows, size_t 
 
 // The aggregated column: revenue (NaN = none), or a numeric event property when `column`.
 struct ValueSource {
-    const double* revenue = nullptr;
+    const EventValues* revenue = nullptr;
     const Column* column = nullptr;
 
     // out[k] = the value of rows[k], NaN when it has none (null, or revenue NaN): one gather
-    // loop without branches, so that many of its cache misses are in flight at once.
+    // loop (without branches for a column), so that many of its cache misses are in flight.
     template <typename T>
     void gather(const T* items, size_t n, double* out) const {
         const double none = std::numeric_limits<double>::quiet_NaN();
         if (column == nullptr) {
-            for (size_t k = 0; k < n; k++) out[k] = revenue[uint32_t(items[k])];
+            for (size_t k = 0; k < n; k++) out[k] = revenue->revenue(uint32_t(items[k]));
             return;
         }
         const size_t size = column->size();
@@ -478,7 +478,7 @@ Bitmap eval_behavior_rule(const Model& model, const BehaviorRule& rule, int64_t 
     TimeSpan span;
     resolve_window(rule.window, as_of, child_path(path, "window"), errors, &span);
 
-    ValueSource source{ev.revenue.data(), nullptr};
+    ValueSource source{&ev.values, nullptr};
     check_measure_ops(rule.measure, path, errors);
     if (const auto* agg = std::get_if<AggregateMeasure>(&rule.measure)) {
         if (!agg->property.empty()) {

@@ -298,7 +298,7 @@ void scan_events(const Model& model, const std::vector<uint64_t>& member, int64_
                 if (t > as_of) break;
                 cells[week_cell(t)]++;
                 if (ev.event[i] != purchase) continue;
-                const uint32_t o = ev.order[i];
+                const uint32_t o = ev.values.order(i);
                 if (o != EventStore::kNoOrder) {
                     if (last_user[o] == uint32_t(u)) continue; // another line of an order already counted
                     last_user[o] = uint32_t(u);

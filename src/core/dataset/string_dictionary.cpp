@@ -111,6 +111,11 @@ size_t StringDictionary::memory_bytes() const {
     return arena_.capacity() + offsets_.capacity() * sizeof(uint64_t) + slots_.capacity() * sizeof(uint64_t);
 }
 
+void StringDictionary::shrink_to_fit() {
+    arena_.shrink_to_fit();
+    offsets_.shrink_to_fit();
+}
+
 void StringDictionary::clear() {
     std::string().swap(arena_);
     std::vector<uint64_t>{0}.swap(offsets_);

@@ -37,6 +37,9 @@ public:
     size_t size() const { return offsets_.size() - 1; }
     bool empty() const { return size() == 0; }
     size_t memory_bytes() const;
+    // Gives back the arena's and the offsets' spare capacity (they grow by doubling); the
+    // lookup table keeps its power-of-two size. For a dictionary that is done growing.
+    void shrink_to_fit();
     void clear();
 
 private:

@@ -33,6 +33,7 @@ public:
 
     size_t size() const { return dict_.size(); }
     size_t memory_bytes() const { return dict_.memory_bytes(); }
+    void shrink_to_fit() { dict_.shrink_to_fit(); } // StringDictionary::shrink_to_fit
     void clear() { dict_.clear(); }
 
     // Trims leading and trailing ASCII whitespace; exposed so loaders report ids the same way.

@@ -101,7 +101,7 @@ public:
         // period without a set per user.
         std::vector<uint64_t> seen_order(purchase_ == UINT32_MAX ? 0 : m.order_ids.size(), 0);
         std::optional<UserEvents> purchases;
-        if (purchase_ != UINT32_MAX) purchases.emplace(m, purchase_, true);
+        if (purchase_ != UINT32_MAX) purchases.emplace(m, purchase_);
         // A purchase's day places it among s2, s and e without reading its time, except on
         // the three edge days.
         const int64_t edges[3] = {s2_, s_, e_};
@@ -294,9 +294,9 @@ public:
                     spans[u] |= bought;
                     st.buyers++;
                 }
-                const double r = store.revenue[row];
+                const double r = store.values.revenue(row);
                 if (!std::isnan(r)) st.revenue += r;
-                const uint32_t order = store.order[row];
+                const uint32_t order = store.values.order(row);
                 const uint64_t key = uint64_t(u + 1) * 2 + (cur ? 1 : 0);
                 if (order == EventStore::kNoOrder) {
                     st.orders++;

@@ -10,23 +10,7 @@ size_t EventIndex::memory_bytes() const {
     return (start.capacity() + rows.capacity() + by_day_row.capacity() + by_day_user.capacity()) *
                sizeof(uint32_t) +
            day.capacity() * sizeof(uint16_t) + (min_time.capacity() + max_time.capacity()) * sizeof(int64_t) +
-           starts_cache.memory_bytes() + values_cache.revenue.capacity() * sizeof(double) +
-           values_cache.order.capacity() * sizeof(uint32_t);
-}
-
-const EventIndex::PostingValues& EventIndex::posting_values(const EventStore& events, uint32_t code) const {
-    if (values_cache.code == code) return values_cache;
-    const size_t f = first(code), n = count(code);
-    values_cache.revenue.assign(n, 0.0);
-    values_cache.order.assign(n, 0);
-    for (size_t k = 0; k < n; k++) {
-        values_cache.revenue[k] = events.revenue[rows[f + k]];
-        values_cache.order[k] = events.order[rows[f + k]];
-    }
-    values_cache.revenue.shrink_to_fit();
-    values_cache.order.shrink_to_fit();
-    values_cache.code = code;
-    return values_cache;
+           starts_cache.memory_bytes();
 }
 
 void EventIndex::user_starts(const EventStore& events, const uint32_t* codes, size_t n, const uint32_t** out,

@@ -78,18 +78,6 @@ struct EventIndex {
     // The kept starts: a cache of what the fields above imply, so copied with them and gone
     // with them (a new model builds a new index). Mutable: filled by const readers.
     mutable UserStartsCache starts_cache;
-
-    // One code's revenue and order per posting, in posting order (EventStore::revenue and
-    // ::order gathered once), so that an engine reading a user's purchases reads them
-    // sequentially instead of one cache miss per purchase: 12 B per posting of that code, one
-    // code kept (the last asked for: in practice the purchase event). Built on first use.
-    struct PostingValues {
-        uint32_t code = UINT32_MAX;
-        std::vector<double> revenue;
-        std::vector<uint32_t> order;
-    };
-    const PostingValues& posting_values(const EventStore& events, uint32_t code) const;
-    mutable PostingValues values_cache;
 };
 
 // One counting sort of the rows by event code: a count, a prefix sum and a stable scatter (which

@@ -15,8 +15,7 @@ namespace segx {
 
 size_t EventStore::memory_bytes() const {
     size_t total = offsets.capacity() * sizeof(uint64_t) + time.capacity() * sizeof(int64_t) +
-                   event.memory_bytes() + revenue.capacity() * sizeof(double) +
-                   order.capacity() * sizeof(uint32_t);
+                   event.memory_bytes() + values.memory_bytes();
     for (const Column& c : properties) total += c.memory_bytes();
     return total;
 }
@@ -60,9 +59,18 @@ void permute_column(Column& c, size_t begin, const std::vector<uint32_t>& perm, 
     for (size_t k = 0; k < perm.size(); k++) c.valid.set(begin + k, s.bits[k] != 0);
 }
 
-// Stable sort by time of every user slice not already in time order; the other columns follow.
-void sort_slices_by_time(EventStore& store) {
-    std::vector<uint32_t> perm;
+// The revenue and order of one event that carries either, while the store is built.
+struct Carried {
+    uint32_t row;
+    uint32_t order;
+    double revenue;
+};
+bool row_before(const Carried& a, const Carried& b) { return a.row < b.row; }
+
+// Stable sort by time of every user slice not already in time order; the other columns follow,
+// and so do the rows of `carried` (sorted by row, and kept so).
+void sort_slices_by_time(EventStore& store, std::vector<Carried>& carried) {
+    std::vector<uint32_t> perm, moved_to;
     PermuteScratch s;
     for (size_t u = 0; u < store.user_count(); u++) {
         size_t begin = size_t(store.offsets[u]), end = size_t(store.offsets[u + 1]);
@@ -85,9 +93,16 @@ void sort_slices_by_time(EventStore& store) {
         }
         permute(store.time, begin, perm, s.i64);
         permute(store.event, begin, perm, s.u32);
-        permute(store.revenue, begin, perm, s.f64);
-        permute(store.order, begin, perm, s.u32);
         for (Column& c : store.properties) permute_column(c, begin, perm, s);
+        // The slice's carrying rows: old row begin + perm[k] is now begin + k.
+        auto lo =
+            std::lower_bound(carried.begin(), carried.end(), Carried{uint32_t(begin), 0, 0}, row_before);
+        auto hi = std::lower_bound(lo, carried.end(), Carried{uint32_t(end), 0, 0}, row_before);
+        if (lo == hi) continue;
+        moved_to.resize(perm.size());
+        for (size_t k = 0; k < perm.size(); k++) moved_to[perm[k]] = uint32_t(k);
+        for (auto it = lo; it != hi; ++it) it->row = uint32_t(begin) + moved_to[it->row - begin];
+        std::sort(lo, hi, row_before);
     }
 }
 
@@ -205,8 +220,17 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
         for (uint32_t code : r.event) top_event = std::max(top_event, code);
     store.event.widen_to(CodeVector::width_for(top_event));
     store.event.resize(n);
-    store.revenue.resize(n);
-    store.order.resize(n);
+    // The events that carry a revenue or an order, with their rows (a few percent of events):
+    // the store keeps their values only (EventValues).
+    size_t carrying = 0;
+    for (size_t s = 0; s < sources.size(); s++) {
+        const EventSource& src = *sources[s];
+        for (size_t i = 0; i < src.size(); i++)
+            carrying +=
+                kept(s, i) && (src.revenue[i] == src.revenue[i] || src.order[i] != EventSource::kNoOrder);
+    }
+    std::vector<Carried> carried;
+    carried.reserve(carrying);
     std::vector<uint64_t> cursor(store.offsets.begin(), store.offsets.end() - 1);
     std::vector<uint32_t> dest, rows, remap_scratch;
     for (size_t s = 0; s < sources.size(); s++) {
@@ -227,19 +251,15 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
         for (size_t j = 0; j < k; j++) {
             const size_t i = rows[j];
             double v = src.revenue[i];
-            if (src.order[i] != EventSource::kNoOrder &&
-                revenue_owner[remap.order[src.order[i]]] != uint32_t(s))
-                v = std::numeric_limits<double>::quiet_NaN(); // counted in the order's first source
-            store.revenue[dest[j]] = v;
-        }
-        for (size_t j = 0; j < k; j++) {
-            const size_t i = rows[j];
-            store.order[dest[j]] =
+            const uint32_t order =
                 src.order[i] == EventSource::kNoOrder ? EventStore::kNoOrder : remap.order[src.order[i]];
+            if (order == EventStore::kNoOrder && !(v == v)) continue;
+            if (order != EventStore::kNoOrder && revenue_owner[order] != uint32_t(s))
+                v = std::numeric_limits<double>::quiet_NaN(); // counted in the order's first source
+            carried.push_back(Carried{dest[j], order, v});
             // The owner's first row of a (user, order) pair receives the dropped rows' properties.
-            if (!owners.empty() && src.order[i] != EventSource::kNoOrder &&
-                store.event[dest[j]] == purchase_event) {
-                PurchaseOwner& o = owners[pair_key(remap.user[src.user[i]], store.order[dest[j]])];
+            if (!owners.empty() && order != EventStore::kNoOrder && store.event[dest[j]] == purchase_event) {
+                PurchaseOwner& o = owners[pair_key(remap.user[src.user[i]], order)];
                 if (o.first_row == UINT32_MAX) o.first_row = dest[j];
             }
         }
@@ -273,7 +293,18 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
             scatter_column(column, target, from.data(), to.data(), from.size(), remap_scratch);
         }
     }
-    sort_slices_by_time(store);
+    std::sort(carried.begin(), carried.end(), row_before);
+    sort_slices_by_time(store, carried);
+    store.values.reserve(n, carried.size());
+    size_t next = 0;
+    for (size_t r = 0; r < n; r++) {
+        if (next < carried.size() && carried[next].row == r) {
+            store.values.push_back(carried[next].revenue, carried[next].order);
+            next++;
+        } else {
+            store.values.push_back(std::numeric_limits<double>::quiet_NaN(), EventStore::kNoOrder);
+        }
+    }
     return store;
 }
 

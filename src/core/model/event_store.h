@@ -2,12 +2,13 @@
 // EventStore: every event of every source, grouped by user and sorted by time (DESIGN §2).
 //
 // CSR layout: the events of user u are rows [offsets[u], offsets[u+1]). Per event only the
-// columns below: time 8 + event 1 (2 past 256 names) + revenue 8 + order 4 = 21 bytes, plus
-// its properties.
+// columns below: time 8 + event 1 (2 past 256 names) + revenue and order 0.19 (12 more on
+// the events that carry them, event_values.h), plus its properties.
 // Within a user, events are in time order; equal times keep source order, then row order.
 
 #include "core/dataset/column.h"
 #include "core/model/event_source.h"
+#include "core/model/event_values.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -16,13 +17,14 @@
 namespace segx {
 
 struct EventStore {
-    static constexpr uint32_t kNoOrder = UINT32_MAX;
+    static constexpr uint32_t kNoOrder = EventValues::kNoOrder;
 
     std::vector<uint64_t> offsets; // user count + 1 entries
     std::vector<int64_t> time;     // µs UTC
     CodeVector event;              // model event-name code (1 byte each up to 256 names)
-    std::vector<double> revenue;   // NaN when none, or when another file already gave this order's revenue
-    std::vector<uint32_t> order;   // model order-id code, kNoOrder when none
+    // Per event: revenue (NaN when none, or when another file already gave this order's
+    // revenue) and model order-id code (kNoOrder when none), held for the events with either.
+    EventValues values;
     // Union of property names over the sources (merged as column_merge.h says); null on the
     // events of a source without that property.
     std::vector<Column> properties;

@@ -21,10 +21,13 @@ size_t Model::memory_bytes() const {
 std::vector<std::pair<std::string, size_t>> Model::memory_parts() const {
     const auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
     std::vector<std::pair<std::string, size_t>> parts = {
-        {"users", users.memory_bytes()},           {"event_names", event_names.memory_bytes()},
-        {"order_ids", order_ids.memory_bytes()},   {"events.offsets", bytes(events.offsets)},
-        {"events.time", bytes(events.time)},       {"events.event", events.event.memory_bytes()},
-        {"events.revenue", bytes(events.revenue)}, {"events.order", bytes(events.order)},
+        {"users", users.memory_bytes()},
+        {"event_names", event_names.memory_bytes()},
+        {"order_ids", order_ids.memory_bytes()},
+        {"events.offsets", bytes(events.offsets)},
+        {"events.time", bytes(events.time)},
+        {"events.event", events.event.memory_bytes()},
+        {"events.revenue+order", events.values.memory_bytes()},
     };
     for (const Column& c : events.properties)
         parts.emplace_back("events.property " + c.name, c.memory_bytes());
@@ -35,7 +38,6 @@ std::vector<std::pair<std::string, size_t>> Model::memory_parts() const {
     parts.emplace_back("index.by_day_row", bytes(ix.by_day_row));
     parts.emplace_back("index.by_day_user", bytes(ix.by_day_user));
     parts.emplace_back("index.user_starts", ix.starts_cache.memory_bytes());
-    parts.emplace_back("index.posting_values", bytes(ix.values_cache.revenue) + bytes(ix.values_cache.order));
     parts.emplace_back("aggregates", aggregates.memory_bytes());
     size_t attrs = 0;
     for (const Column& c : attributes) attrs += c.memory_bytes();
@@ -123,6 +125,10 @@ Model build_model(const std::vector<const UserSource*>& user_sources,
     m.events = build_event_store(event_sources, remaps, m.users.size(), purchase ? *purchase : UINT32_MAX);
     m.event_index = build_event_index(m.events);
     build_attributes(m, user_sources, user_remaps);
+    // Every id is interned by now: the dictionaries' doubling slack goes back.
+    m.users.shrink_to_fit();
+    m.event_names.shrink_to_fit();
+    m.order_ids.shrink_to_fit();
 
     m.aggregates = compute_user_aggregates(m.events, purchase ? *purchase : UINT32_MAX, m.order_ids.size());
     for (size_t u = 0; u < m.users.size(); u++) {

@@ -248,8 +248,13 @@ std::string serialize_model(const Model& m) {
     w.vec(e.offsets);
     w.vec(e.time);
     write_codes(w, e.event);
-    w.vec(e.revenue);
-    w.vec(e.order);
+    // One revenue and one order per event, as before EventValues held them sparsely: the
+    // format (and blobs exported earlier) stays as it was.
+    const EventValues& v = e.values;
+    w.u64(v.size());
+    for (size_t i = 0; i < v.size(); i++) w.f64(v.revenue(i));
+    w.u64(v.size());
+    for (size_t i = 0; i < v.size(); i++) w.u32(v.order(i));
     write_columns(w, e.properties);
 
     write_columns(w, m.attributes);
@@ -298,8 +303,10 @@ Model deserialize_model(std::string_view bytes) {
     r.vec(e.offsets, "event offsets");
     r.vec(e.time, "event times");
     read_codes(r, e.event, "event names column");
-    r.vec(e.revenue, "event revenue");
-    r.vec(e.order, "event orders");
+    std::vector<double> revenue;
+    std::vector<uint32_t> order;
+    r.vec(revenue, "event revenue");
+    r.vec(order, "event orders");
     const size_t n = e.time.size();
     const bool never_built = e.offsets.empty() && users == 0 && n == 0; // a default Model
     if (!never_built && (e.offsets.size() != users + 1 || e.offsets.front() != 0 || e.offsets.back() != n))
@@ -307,14 +314,17 @@ Model deserialize_model(std::string_view bytes) {
                " events");
     for (size_t u = 0; u < users; u++)
         if (e.offsets[u] > e.offsets[u + 1]) r.fail("event offsets decrease at user " + std::to_string(u));
-    if (e.event.size() != n || e.revenue.size() != n || e.order.size() != n)
+    if (e.event.size() != n || revenue.size() != n || order.size() != n)
         r.fail("event columns differ in length");
     for (uint32_t c : e.event)
         if (c >= m.event_names.size())
             r.fail("event name code " + std::to_string(c) + " past the event names");
-    for (uint32_t c : e.order)
+    for (uint32_t c : order)
         if (c != EventStore::kNoOrder && c >= m.order_ids.size())
             r.fail("order code " + std::to_string(c) + " past the order ids");
+    e.values = EventValues::from_dense(revenue, order);
+    std::vector<double>().swap(revenue);
+    std::vector<uint32_t>().swap(order);
     read_columns(r, e.properties, "event property", n);
 
     read_columns(r, m.attributes, "attribute", users);
@@ -353,6 +363,9 @@ Model deserialize_model(std::string_view bytes) {
     }
     if (!r.at_end()) r.fail(std::to_string(r.left()) + " trailing bytes");
 
+    m.users.shrink_to_fit(); // as build_model leaves them
+    m.event_names.shrink_to_fit();
+    m.order_ids.shrink_to_fit();
     m.event_index = build_event_index(m.events);
     return m;
 }

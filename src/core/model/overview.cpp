@@ -51,7 +51,8 @@ Overview compute_overview(const Model& model, size_t top_n) {
         for (size_t i = 0; i < ev.size(); ++i) {
             if (ev.event[i] != *refund) continue;
             ++o.refunds;
-            if (ev.revenue[i] == ev.revenue[i]) o.refund_amount += std::fabs(ev.revenue[i]);
+            const double r = ev.values.revenue(i);
+            if (r == r) o.refund_amount += std::fabs(r);
         }
     }
     o.net_revenue = o.revenue - o.refund_amount;

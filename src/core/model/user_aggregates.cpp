@@ -38,14 +38,15 @@ UserAggregates compute_user_aggregates(const EventStore& events, uint32_t purcha
             if (events.event[i] != purchase_event) continue;
             if (first_purchase == UserAggregates::kNever) first_purchase = events.time[i];
             last_purchase = events.time[i];
-            const uint32_t o = events.order[i];
+            const uint32_t o = events.values.order(i);
             if (o == EventStore::kNoOrder) {
                 orders++;
             } else if (last_user[o] != uint32_t(u)) {
                 last_user[o] = uint32_t(u);
                 orders++;
             }
-            if (!std::isnan(events.revenue[i])) revenue += events.revenue[i], a.has_revenue[u] = 1;
+            const double r = events.values.revenue(i);
+            if (!std::isnan(r)) revenue += r, a.has_revenue[u] = 1;
         }
         a.first_purchase_us[u] = first_purchase;
         a.last_purchase_us[u] = last_purchase;

@@ -2,7 +2,7 @@
 
 namespace segx {
 
-UserEvents::UserEvents(const Model& model, uint32_t code, bool values, bool starts)
+UserEvents::UserEvents(const Model& model, uint32_t code, bool starts)
     : any_(code == kAny),
       offsets_(model.events.offsets.data()),
       time_(model.events.time.data()),
@@ -15,11 +15,6 @@ UserEvents::UserEvents(const Model& model, uint32_t code, bool values, bool star
         day_ = index_->day.data() + index_->first(code);
         count_ = index_->count(code);
         if (starts) index_->user_starts(s, &code, 1, &starts_, starts_scratch_);
-        if (values) {
-            const EventIndex::PostingValues& v = index_->posting_values(s, code);
-            revenue_ = v.revenue.data();
-            order_ = v.order.data();
-        }
         return;
     }
     for (size_t i = 0; i < s.size(); i++)

@@ -20,12 +20,11 @@ namespace segx {
 class UserEvents {
 public:
     static constexpr uint32_t kAny = UINT32_MAX;
-    // Every event of each user (code kAny), or those of one event code. `values`: read revenue
-    // and order from the index's per-posting copy (EventIndex::posting_values) when it has one.
-    // `starts`: seek in two loads through the index's kept per-user starts of the code
-    // (EventIndex::user_starts) instead of walking the postings; they stay valid only until
-    // the next user_starts call, so one such cursor at a time and no funnel run meanwhile.
-    UserEvents(const Model& model, uint32_t code, bool values = false, bool starts = false);
+    // Every event of each user (code kAny), or those of one event code. `starts`: seek in two
+    // loads through the index's kept per-user starts of the code (EventIndex::user_starts)
+    // instead of walking the postings; they stay valid only until the next user_starts call,
+    // so one such cursor at a time and no funnel run meanwhile.
+    UserEvents(const Model& model, uint32_t code, bool starts = false);
 
     // Moves to user u; users must come in ascending order (any may be skipped).
     void seek(size_t u) {
@@ -77,11 +76,10 @@ public:
     }
     // The row in the event store of the current user's i-th event.
     size_t row(size_t i) const { return any_ ? begin_ + i : rows_[begin_ + i]; }
-    // Its revenue (NaN: none) and order code (EventStore::kNoOrder: none).
-    double revenue(size_t i) const {
-        return revenue_ != nullptr ? revenue_[begin_ + i] : store_->revenue[row(i)];
-    }
-    uint32_t order(size_t i) const { return order_ != nullptr ? order_[begin_ + i] : store_->order[row(i)]; }
+    // Its revenue (NaN: none) and order code (EventStore::kNoOrder: none). Users in ascending
+    // order read EventValues sequentially (a user's carrying rows are adjacent there).
+    double revenue(size_t i) const { return store_->values.revenue(row(i)); }
+    uint32_t order(size_t i) const { return store_->values.order(row(i)); }
 
 private:
     bool any_;
@@ -91,8 +89,6 @@ private:
     const uint16_t* day_ = nullptr;  // their days (EventIndex::day), when from the index
     const EventIndex* index_ = nullptr;
     const EventStore* store_;
-    const double* revenue_ = nullptr; // per posting, when asked for (values)
-    const uint32_t* order_ = nullptr;
     size_t count_ = 0, k_ = 0, begin_ = 0, end_ = 0;
     const uint32_t* starts_ = nullptr; // the kept per-user starts, when asked for
     std::vector<std::vector<uint32_t>> starts_scratch_;

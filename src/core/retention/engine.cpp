@@ -90,7 +90,7 @@ public:
         auto hit = [&](size_t i) { return any || s.event[i] == return_code_; };
         // The start event's postings, walked with the users; their days tell most users whose
         // first start event is before the oldest cohort without reading its time.
-        UserEvents starts(ctx_.model, r_.start.attribute ? UserEvents::kAny : start_code_, false, true);
+        UserEvents starts(ctx_.model, r_.start.attribute ? UserEvents::kAny : start_code_, true);
         const int64_t oldest_day = starts.day_key(starts_[0]);
         for (size_t u = 0, users = ctx_.model.users.size(); u < users; u++) {
             if (filter_ && !filter_->get(u)) continue;

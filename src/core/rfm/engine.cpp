@@ -29,7 +29,7 @@ void walk_purchases(const Model& model, uint32_t code, int64_t as_of, std::vecto
         const int64_t t = ev.time[row];
         if (t > as_of) return;
         last_time[u] = t; // rows of a user come in time order
-        const uint32_t o = ev.order[row];
+        const uint32_t o = ev.values.order(row);
         if (o == EventStore::kNoOrder) {
             orders[u]++;
         } else {
@@ -39,7 +39,8 @@ void walk_purchases(const Model& model, uint32_t code, int64_t as_of, std::vecto
                 orders[u]++;
             }
         }
-        if (!std::isnan(ev.revenue[row])) revenue[u] += ev.revenue[row];
+        const double r = ev.values.revenue(row);
+        if (!std::isnan(r)) revenue[u] += r;
     };
     if (model.event_index.fits(ev)) {
         const EventIndex& index = model.event_index;

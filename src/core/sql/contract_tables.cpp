@@ -74,9 +74,11 @@ ContractTable contract_events(const Model& model) {
             t.csv += ',';
             put_text(t.csv, model.event_names.at(s.event[r]));
             t.csv += ',' + format_timestamp_us(s.time[r]) + ',';
-            if (std::isfinite(s.revenue[r])) t.csv += format_double(s.revenue[r]);
+            const double revenue = s.values.revenue(size_t(r));
+            const uint32_t order = s.values.order(size_t(r));
+            if (std::isfinite(revenue)) t.csv += format_double(revenue);
             t.csv += ',';
-            if (s.order[r] != EventStore::kNoOrder) put_text(t.csv, model.order_ids.at(s.order[r]));
+            if (order != EventStore::kNoOrder) put_text(t.csv, model.order_ids.at(order));
             // The stored order: per user by time, equal times as the core keeps them.
             t.csv += ',' + std::to_string(r);
             for (const Column& c : s.properties) {

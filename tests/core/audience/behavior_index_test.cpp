@@ -107,11 +107,11 @@ RandomModel random_model(uint64_t seed, size_t users, size_t slices, int64_t cen
             uint32_t code = uint32_t(rng.below(10) < 5 ? 0 : rng.below(10) < 6 ? 1 : 2);
             ev.time.push_back(t);
             ev.event.push_back(code);
-            ev.revenue.push_back(code == 0 && !rng.chance(30) ? double(rng.below(1000)) / 10.0
-                                 : rng.chance(10)             ? 5.0
-                                                              : kNaN);
+            const double revenue = code == 0 && !rng.chance(30) ? double(rng.below(1000)) / 10.0
+                                   : rng.chance(10)             ? 5.0
+                                                                : kNaN;
             // A few orders per user, some events without one (each its own order).
-            ev.order.push_back(rng.chance(30) ? EventStore::kNoOrder : uint32_t(rng.below(4)));
+            ev.values.push_back(revenue, rng.chance(30) ? EventStore::kNoOrder : uint32_t(rng.below(4)));
             bool has = !rng.chance(20);
             platform.codes.push_back(has ? uint32_t(1 + rng.below(3)) : 0);
             platform.valid.push_back(has);
@@ -166,7 +166,7 @@ Bitmap scan(const Model& m, const BehaviorRule& rule, int64_t as_of) {
     const auto value = [&](size_t i, double* x) {
         const auto* agg = std::get_if<AggregateMeasure>(&rule.measure);
         if (agg->property.empty()) {
-            *x = ev.revenue[i];
+            *x = ev.values.revenue(i);
         } else {
             const Column& c = *std::find_if(ev.properties.begin(), ev.properties.end(),
                                             [&](const Column& p) { return p.name == agg->property; });
@@ -194,10 +194,10 @@ Bitmap scan(const Model& m, const BehaviorRule& rule, int64_t as_of) {
                     k++;
                 } else if (count->unit == CountUnit::Days) {
                     keys.push_back((ev.time[i] - ((ev.time[i] % D) + D) % D) / D); // floor, exactly
-                } else if (ev.order[i] == EventStore::kNoOrder) {
+                } else if (ev.values.order(i) == EventStore::kNoOrder) {
                     k++;
                 } else {
-                    keys.push_back(ev.order[i]);
+                    keys.push_back(ev.values.order(i));
                 }
             }
             std::sort(keys.begin(), keys.end());

@@ -117,8 +117,8 @@ Model make_model(size_t users, int64_t as_of) {
             while (e < 5 && r >= per_mille[e]) r -= per_mille[e++];
             ev.time.push_back(t);
             ev.event.push_back(e);
-            ev.revenue.push_back(e == purchase ? double(rng.next() % 10000) / 100.0 : std::nan(""));
-            ev.order.push_back(EventStore::kNoOrder);
+            ev.values.push_back(e == purchase ? double(rng.next() % 10000) / 100.0 : std::nan(""),
+                                EventStore::kNoOrder);
             platform_codes.push_back(uint32_t(1 + rng.next() % 3));
         }
         ev.offsets.push_back(ev.time.size());

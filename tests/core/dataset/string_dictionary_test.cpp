@@ -139,3 +139,22 @@ TEST_CASE("hash_bytes depends on length and content, not on the buffer") {
     for (size_t len = 0; len < 16; len++) // all-zero inputs differ only by length
         CHECK(hash_bytes(zeros, len) != hash_bytes(zeros, len + 1));
 }
+
+TEST_CASE("shrink_to_fit gives back the arena's and offsets' slack and keeps every code") {
+    StringDictionary d;
+    size_t text = 0;
+    for (int i = 0; i < 1000; i++) {
+        const std::string s = "id" + std::to_string(i);
+        text += s.size();
+        d.intern(s);
+    }
+    const size_t before = d.memory_bytes();
+    d.shrink_to_fit();
+    // 4,890 bytes of text, 1001 offsets; the table keeps its 2048 slots (1000 entries past 70% of 1024).
+    CHECK(text == 4890);
+    CHECK(d.memory_bytes() <= text + 16 + 8 * 1001 + 8 * 2048);
+    CHECK(d.memory_bytes() < before);
+    for (int i = 0; i < 1000; i += 99) CHECK(d.find("id" + std::to_string(i)) == uint32_t(i));
+    CHECK(d.intern("new") == 1000); // still grows afterwards
+    CHECK(d.at(1000) == "new");
+}

@@ -68,8 +68,8 @@ Model make_model(size_t users, int64_t as_of) {
         for (const auto& [t, e] : mine) ev.time.push_back(t), ev.event.push_back(e);
         ev.offsets[u + 1] = ev.time.size();
     }
-    ev.revenue.assign(ev.time.size(), 0);
-    ev.order.assign(ev.time.size(), EventStore::kNoOrder);
+    ev.values = EventValues::from_dense(std::vector<double>(ev.time.size(), 0),
+                                        std::vector<uint32_t>(ev.time.size(), EventStore::kNoOrder));
     m.purchase_event = "purchase";
     m.min_time_us = as_of - 90 * kMicrosPerDay;
     m.max_time_us = as_of;

@@ -68,8 +68,7 @@ inline Model model_from(const std::vector<std::string>& user_ids, std::vector<Ra
         s.offsets[e.user + 1]++;
         s.time.push_back(e.time);
         s.event.push_back(m.event_names.intern(e.event));
-        s.revenue.push_back(NAN);
-        s.order.push_back(EventStore::kNoOrder);
+        s.values.push_back(NAN, EventStore::kNoOrder);
         device.push_back(e.device);
         m.min_time_us = std::min(m.min_time_us, e.time);
         m.max_time_us = std::max(m.max_time_us, e.time);

@@ -180,7 +180,7 @@ void run(size_t n, bool shuffled) {
         "  event store         %8.2f bytes/event (%.2f core columns + %.2f properties, offsets %.2f)\n",
         double(m.events.memory_bytes()) / N,
         double(m.events.time.capacity() * 8 + m.events.event.memory_bytes() +
-               m.events.revenue.capacity() * 8 + m.events.order.capacity() * 4) /
+               m.events.values.memory_bytes()) /
             N,
         double(props) / N, double(m.events.offsets.capacity() * 8) / N);
     std::printf("  whole model         %8.2f bytes/event; sources %.2f bytes/event\n",

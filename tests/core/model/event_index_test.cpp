@@ -21,8 +21,7 @@ EventStore make_store(const std::vector<std::vector<std::pair<int64_t, uint32_t>
         for (const auto& [t, code] : events) {
             s.time.push_back(t);
             s.event.push_back(code);
-            s.revenue.push_back(NAN);
-            s.order.push_back(EventStore::kNoOrder);
+            s.values.push_back(NAN, EventStore::kNoOrder);
         }
         s.offsets.push_back(s.time.size());
     }

@@ -105,8 +105,7 @@ TEST_CASE("a model survives serialize/deserialize exactly, and evaluates the sam
     CHECK(back.events.offsets == m.events.offsets);
     CHECK(back.events.time == m.events.time);
     CHECK(back.events.event == m.events.event);
-    CHECK(same_bits(back.events.revenue, m.events.revenue));
-    CHECK(back.events.order == m.events.order);
+    CHECK(back.events.values == m.events.values);
     REQUIRE(back.events.properties.size() == m.events.properties.size());
     for (size_t i = 0; i < m.events.properties.size(); i++)
         check_column(back.events.properties[i], m.events.properties[i]);

@@ -79,11 +79,13 @@ std::string events_of(const Model& m, const char* id) {
     for (uint64_t i = ev.offsets[u]; i < ev.offsets[u + 1]; i++) {
         if (!out.empty()) out += " | ";
         out += std::string(m.event_names.at(ev.event[i]));
-        out += ev.order[i] == EventStore::kNoOrder ? " -" : " " + std::string(m.order_ids.at(ev.order[i]));
+        const uint32_t order = ev.values.order(size_t(i));
+        out += order == EventStore::kNoOrder ? " -" : " " + std::string(m.order_ids.at(order));
         out += device && device->valid.get(i) ? " " + std::string(device->dict.at(device->codes[i])) : " -";
         out += category && category->valid.get(i) ? " " + std::string(category->dict.at(category->codes[i]))
                                                   : " -";
-        out += std::isnan(ev.revenue[i]) ? " -" : " " + std::to_string(int(ev.revenue[i]));
+        const double revenue = ev.values.revenue(size_t(i));
+        out += std::isnan(revenue) ? " -" : " " + std::to_string(int(revenue));
     }
     return out;
 }

@@ -31,8 +31,7 @@ EventStore make_store(const std::vector<std::vector<Ev>>& users) {
         for (const Ev& e : events) {
             st.time.push_back(e.time);
             st.event.push_back(e.event);
-            st.revenue.push_back(e.revenue);
-            st.order.push_back(e.order);
+            st.values.push_back(e.revenue, e.order);
         }
         st.offsets.push_back(st.time.size());
     }

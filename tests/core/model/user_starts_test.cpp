@@ -20,8 +20,7 @@ EventStore random_store(std::mt19937& rng, size_t users, uint32_t codes, size_t 
         for (size_t i = 0; i < n; i++) {
             s.time.push_back(int64_t(i) * 1000);
             s.event.push_back(uint32_t(rng() % codes));
-            s.revenue.push_back(NAN);
-            s.order.push_back(EventStore::kNoOrder);
+            s.values.push_back(NAN, EventStore::kNoOrder);
         }
         s.offsets.push_back(s.time.size());
     }

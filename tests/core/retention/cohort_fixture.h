@@ -86,8 +86,7 @@ inline Model cohort_model(const std::vector<std::string>& users, std::vector<Coh
         s.offsets[u + 1]++;
         s.time.push_back(e.time);
         s.event.push_back(m.event_names.intern(e.event));
-        s.revenue.push_back(e.revenue);
-        s.order.push_back(e.order.empty() ? EventStore::kNoOrder : m.order_ids.intern(e.order));
+        s.values.push_back(e.revenue, e.order.empty() ? EventStore::kNoOrder : m.order_ids.intern(e.order));
         m.min_time_us = std::min(m.min_time_us, e.time);
         m.max_time_us = std::max(m.max_time_us, e.time);
     }

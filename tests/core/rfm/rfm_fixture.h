@@ -55,8 +55,8 @@ inline Model rfm_model(const std::vector<std::string>& ids, std::vector<Buy> buy
         s.offsets[*u + 1]++;
         s.time.push_back(T0 + b.t);
         s.event.push_back(m.event_names.intern(b.event));
-        s.revenue.push_back(b.revenue ? *b.revenue : NAN);
-        s.order.push_back(b.order ? m.order_ids.intern(*b.order) : EventStore::kNoOrder);
+        s.values.push_back(b.revenue ? *b.revenue : NAN,
+                           b.order ? m.order_ids.intern(*b.order) : EventStore::kNoOrder);
         m.min_time_us = std::min(m.min_time_us, T0 + b.t);
         m.max_time_us = std::max(m.max_time_us, T0 + b.t);
     }
