@@ -18,8 +18,8 @@
 // wall time of the whole process and its peak resident memory (GNU time's %M), and the answer's
 // row count.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 import { repo } from '../web/support/node_env.mjs';
@@ -72,31 +72,41 @@ const workspace = {
     },
   },
 };
-const ws = join(dir, 'workspace.json');
+// The run's own files go to a scratch folder, never beside the data (which may be shared).
+const scratch = mkdtempSync(join(tmpdir(), 'segx-cli-bench-'));
+const ws = join(scratch, 'workspace.json');
 writeFileSync(ws, JSON.stringify(workspace));
 
 console.log(`segx run: ${o.events.toLocaleString('en-US')} events, ${o.users.toLocaleString('en-US')} users, ` +
-  `${(bytes / 2 ** 30).toFixed(2)} GiB of CSV; ${o.database ? 'tables on disk' : 'tables in memory'}` +
+  `${(bytes / 2 ** 30).toFixed(2)} GiB of CSV; ${o.database ? `tables in a database file under ${o.database}` : 'tables where the runner puts them (a temporary database file past 1 GiB of input)'}` +
   `${o.memoryLimit ? `, memory limit ${o.memoryLimit}` : ''}; ${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load ${loadavg()[0].toFixed(2)}`);
 console.log('| definition | threads | load | compile | query | wall | peak RSS | rows | load average after (1, 5, 15 min) |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 const fmt = (ms) => `${(ms / 1000).toFixed(1)} s`;
 for (const threads of o.threads) {
   for (const definition of ['bench', 'bench-funnel']) {
-    const summary = join(dir, 'summary.json');
-    const out = join(dir, 'answer.csv');
-    const timeOut = join(dir, 'time.txt');
+    const summary = join(scratch, 'summary.json');
+    const out = join(scratch, 'answer.csv');
+    const timeOut = join(scratch, 'time.txt');
     const database = o.database ? join(o.database, `segx-bench-${process.pid}.duckdb`) : '';
     const extra = [...(database ? ['--database', database] : []), ...(o.memoryLimit ? ['--memory-limit', o.memoryLimit] : []),
       ...(o.trace ? ['--trace'] : [])];
-    execFileSync('/usr/bin/time', ['-f', '%e %M', '-o', timeOut, process.execPath, join(repo, 'tools/segx.mjs'), 'run', '--quiet',
-      '--workspace', ws, '--definition', definition, '--threads', String(threads), '--out', out, '--summary', summary, ...extra, ...files],
-      { stdio: 'inherit' });
-    const s = JSON.parse(readFileSync(summary, 'utf8'));
+    rmSync(summary, { force: true });
+    let failed = '';
+    try {
+      execFileSync('/usr/bin/time', ['-f', '%e %M', '-o', timeOut, process.execPath, join(repo, 'tools/segx.mjs'), 'run', '--quiet',
+        '--workspace', ws, '--definition', definition, '--threads', String(threads), '--out', out, '--summary', summary, ...extra, ...files],
+        { stdio: 'inherit' });
+    } catch (e) {
+      failed = `failed (exit ${e.status})`;
+    }
+    const s = failed ? null : JSON.parse(readFileSync(summary, 'utf8'));
     const [wall, rssKb] = readFileSync(timeOut, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-    console.log(`| ${definition} | ${threads} | ${fmt(s.ms.load)} | ${fmt(s.ms.compile)} | ${fmt(s.ms.query)} | ${wall.toFixed(1)} s | ` +
-      `${(rssKb / 2 ** 20).toFixed(2)} GiB | ${s.rows.toLocaleString('en-US')} | ${loadavg().map((x) => x.toFixed(1)).join(' ')} |`);
+    const cells = s ? [fmt(s.ms.load), fmt(s.ms.compile), fmt(s.ms.query)] : [failed, '', ''];
+    console.log(`| ${definition} | ${threads} | ${cells.join(' | ')} | ${wall.toFixed(1)} s | ` +
+      `${(rssKb / 2 ** 20).toFixed(2)} GiB | ${s ? s.rows.toLocaleString('en-US') : ''} | ${loadavg().map((x) => x.toFixed(1)).join(' ')} |`);
     rmSync(out, { force: true });
     if (database) for (const f of [database, `${database}.wal`]) rmSync(f, { force: true });
   }
 }
+rmSync(scratch, { recursive: true, force: true });
