@@ -68,6 +68,18 @@ describe('segx run (command line) agrees with the page core on the demo', () => 
     });
   }
 
+  test('a second run to the same --out replaces the file (CSV and JSON)', async () => {
+    for (const format of ['csv', 'json']) {
+      const out = join(tmp, `again.${format}`);
+      writeFileSync(out, 'an older answer\n');
+      await segx('--workspace', wsPath, '--definition', 'cn', '--format', format, '--out', out, ...demo);
+      await segx('--workspace', wsPath, '--definition', 'repeat', '--format', format, '--out', out, ...demo);
+      const members = [...bridge.run(AUDIENCES[1], { members: true }).members].sort();
+      const text = readFileSync(out, 'utf8');
+      assert.deepEqual(format === 'csv' ? csvColumn(text) : JSON.parse(text).map((r) => r.user_id), members);
+    }
+  });
+
   test('a funnel by id, as JSON on standard output: the core\'s per-step users', async () => {
     const core = bridge.run(FUNNEL);
     assert.equal(core.ok, true, JSON.stringify(core.errors));

@@ -68,7 +68,9 @@ export async function openDatabase({ threads, database, memoryLimit, trace, onDi
     // Writes the rows of one SELECT to `out` (a path, or "-" for standard output); returns the count.
     async copyTo(sql, out, format) {
       const target = answerPath(out, format);
-      const options = format === 'json' ? '(FORMAT JSON, ARRAY true)' : '(FORMAT CSV, HEADER true)';
+      // USE_TMP_FILE false: over an existing file DuckDB would write `tmp_<name>` beside it
+      // first, a path the lock-down does not allow (a second run to the same --out failed).
+      const options = format === 'json' ? '(FORMAT JSON, ARRAY true, USE_TMP_FILE false)' : '(FORMAT CSV, HEADER true, USE_TMP_FILE false)';
       const r = await rows(`COPY (${sql}) TO ${quoteLiteral(target)} ${options}`);
       if (out === '-') process.stdout.write(readFileSync(target));
       return Number(Object.values(r[0] || { n: 0 })[0] ?? 0);
