@@ -7,12 +7,15 @@
 //   node tools/segx.mjs run --workspace ws.json --definition NAME --out members.csv FILES...
 //
 // See `node tools/segx.mjs --help` and the README ("Data beyond the tab").
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 import { parseArgs, usage } from './cli/args.mjs';
 import { compileDefinition, findDefinition } from './cli/compile.mjs';
 import { loadFiles, openDatabase } from './cli/native_db.mjs';
+
+// Inputs past this size keep their tables in a database file (see openDatabase) unless told.
+const kOnDiskBytes = 2 ** 30;
 
 async function main(argv) {
   const args = parseArgs(argv);
@@ -20,12 +23,27 @@ async function main(argv) {
   const t0 = performance.now();
   const workspace = args.workspace;
   const definition = findDefinition(workspace, args.definition);
-  const db = await openDatabase({ threads: args.threads, database: args.database, memoryLimit: args.memoryLimit });
-  const sources = await loadFiles(db, args.files, workspace.mappings || {}, (line) => args.quiet || process.stderr.write(line + '\n'),
-    () => db.lockDown(args.out, args.format));
+  let bytes = 0;
+  for (const f of args.files) bytes += statSync(f, { throwIfNoEntry: false })?.size ?? 0;
+  const onDisk = !args.inMemory && bytes > kOnDiskBytes;
+  const log = (line) => args.quiet || process.stderr.write(line + '\n');
+  if (onDisk && !args.database) log(`${(bytes / 2 ** 30).toFixed(1)} GiB of files: the tables go to a temporary database file (--in-memory to keep them in memory)`);
+  const db = await openDatabase({ threads: args.threads, database: args.database, memoryLimit: args.memoryLimit, onDisk,
+    trace: args.trace && ((line) => process.stderr.write(line + '\n')) });
+  try {
+    await runWith(db, args, definition, t0, log);
+  } finally {
+    db.close();
+  }
+}
+
+async function runWith(db, args, definition, t0, log) {
+  const workspace = args.workspace;
+  const sources = await loadFiles(db, args.files, workspace.mappings || {}, log, () => db.lockDown(args.out, args.format));
   const t1 = performance.now();
   const compiled = await compileDefinition({ db, sources, workspace, definition, asOf: args.asOf });
   if (args.printSql) process.stdout.write(compiled.sql + '\n');
+  await db.drop(sources.map((s) => s.table)); // only `users` and `events` from here on
   const t2 = performance.now();
   const rows = await db.copyTo(compiled.sql, args.out, args.format);
   const t3 = performance.now();

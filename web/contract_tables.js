@@ -26,10 +26,11 @@ export function typedColumn(name, type) {
 // kept once per order: on the rows of the first source (in load order) that gives the order an
 // amount (the core's revenue owner rule), and `seq`, the stored order of equal times: sources in
 // load order, then rows in file order (rowid: the order the mapping's projection reads them in).
-// `create`: 'TABLE' (materialised, for repeated queries) or 'VIEW' (computed per query).
+// `create`: 'TABLE' (materialised, for repeated queries) or 'VIEW' (computed per query); `raw`:
+// the same for `raw_events`, the mapped rows before the order rule, which only `events` reads.
 // Returns the statements in order; throws an Error naming the file when a mapping cannot be
 // expressed in SQL.
-export function contractTablesSql(sources, { create = 'TABLE' } = {}) {
+export function contractTablesSql(sources, { create = 'TABLE', raw = create } = {}) {
   const typeOf = (s, name) => {
     const c = s.columns.find((x) => x.name === name);
     if (!c) throw new Error(`${nameOf(s)}: no column named "${name}"`);
@@ -73,10 +74,10 @@ export function contractTablesSql(sources, { create = 'TABLE' } = {}) {
     const filter = s.mapping.filter ? `(${checkExpression(s.mapping.filter, `${nameOf(s)}: filter`)}) AND ` : '';
     return `${rows}\nUNION ALL BY NAME\nSELECT ${again.join(', ')} FROM ${quoteIdent(s.table)} WHERE ${filter}${marked}`;
   });
-  const raw = parts.length ? parts.join('\nUNION ALL BY NAME\n')
+  const rawSql = parts.length ? parts.join('\nUNION ALL BY NAME\n')
     : `SELECT 0 AS "source", 0 AS "row", NULL::VARCHAR AS user_id, NULL::VARCHAR AS event, NULL::TIMESTAMP AS time,
        NULL::DOUBLE AS revenue, NULL::VARCHAR AS order_id WHERE false`;
-  out.push(`CREATE OR REPLACE ${create} raw_events AS ${raw}`);
+  out.push(`CREATE OR REPLACE ${raw} raw_events AS ${rawSql}`);
   // One purchase per (user, order id) across sources (src/core/model/event_store.h): the pair's
   // owner is the first source whose purchase row of the pair has an amount, else the first with
   // one; other sources' purchase rows of the pair go, their property values filling what the
@@ -87,16 +88,22 @@ export function contractTablesSql(sources, { create = 'TABLE' } = {}) {
     const c = quoteIdent(p);
     return `CASE WHEN "first_of_pair" THEN COALESCE(${c}, arg_min(${c}, "source" * 4294967296 + "row") FILTER (WHERE "source" <> "owner" AND ${c} IS NOT NULL) OVER pair) ELSE ${c} END AS ${c}`;
   });
+  // Only rows with an order id take part in the rule (every window below partitions by the order
+  // id), so the windows run over those alone and the other rows, most of a large file, pass
+  // through as they are: windows over the whole table are what outgrew memory at 100M events.
+  // `seq` is source and row packed in one number (their order, without a sort of the table).
+  const rest = (...also) => `* EXCLUDE (${['"source"', '"row"', ...also, 'user_id', 'event', 'time', 'revenue', 'order_id'].join(', ')})`;
+  const seq = '"source" * 1099511627776 + "row" AS seq';
   out.push(`CREATE OR REPLACE ${create} events AS
     WITH owned AS (
       SELECT *,
-        CASE WHEN event = 'purchase' AND order_id IS NOT NULL
+        CASE WHEN event = 'purchase'
              THEN coalesce(min("source") FILTER (WHERE revenue IS NOT NULL) OVER pair, min("source") OVER pair) END AS "owner",
-        CASE WHEN order_id IS NULL
-               OR "source" = min("source") FILTER (WHERE revenue IS NOT NULL) OVER (PARTITION BY order_id)
+        CASE WHEN "source" = min("source") FILTER (WHERE revenue IS NOT NULL) OVER (PARTITION BY order_id)
              THEN revenue END AS "counted_revenue"
       FROM raw_events
-      WINDOW pair AS (PARTITION BY user_id, order_id, event = 'purchase' AND order_id IS NOT NULL)
+      WHERE order_id IS NOT NULL
+      WINDOW pair AS (PARTITION BY user_id, order_id, event = 'purchase')
     ), marked AS (
       SELECT *, "owner" IS NOT NULL AND "source" = "owner"
                 AND "row" = min("row") FILTER (WHERE "source" = "owner") OVER pair AS "first_of_pair"
@@ -107,9 +114,8 @@ export function contractTablesSql(sources, { create = 'TABLE' } = {}) {
       FROM marked
       WINDOW pair AS (PARTITION BY user_id, order_id, "owner" IS NOT NULL)
     )
-    SELECT user_id, event, time, revenue, order_id, row_number() OVER (ORDER BY "source", "row") AS seq,
-      * EXCLUDE ("source", "row", "owner", user_id, event, time, revenue, order_id)
-    FROM filled
-    WHERE "owner" IS NULL OR "source" = "owner"`);
+    SELECT user_id, event, time, revenue, order_id, ${seq}, ${rest()} FROM raw_events WHERE order_id IS NULL
+    UNION ALL BY NAME
+    SELECT user_id, event, time, revenue, order_id, ${seq}, ${rest('"owner"')} FROM filled WHERE "owner" IS NULL OR "source" = "owner"`);
   return out;
 }

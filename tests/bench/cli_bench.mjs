@@ -1,10 +1,12 @@
 // Command-line runner benchmark, run by hand (not part of .ci/test):
 //
 //   node tests/bench/cli_bench.mjs [--events 10000000] [--users N] [--threads 1,2] [--seed 42]
-//       [--database DIR] [--memory-limit 8GB]
+//       [--database DIR] [--memory-limit 8GB] [--trace]
 //
 // --database DIR keeps each run's tables in a DuckDB file under DIR (removed after the run)
-// instead of memory; --memory-limit is passed to the runner (DuckDB's memory_limit).
+// instead of the runner's choice (memory, or a temporary file past 1 GiB of input);
+// --memory-limit is passed to the runner (DuckDB's memory_limit), and so is --trace (each
+// statement's time and memory on standard error).
 //
 // 1. Data: `node data/generate.mjs --users U --events E --seed S --out build/bench-data/cli-uU-eE-sS`
 //    (skipped when the three files are there; U defaults to E / 10).
@@ -16,17 +18,20 @@
 // wall time of the whole process and its peak resident memory (GNU time's %M), and the answer's
 // row count.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 import { repo } from '../web/support/node_env.mjs';
 
 function parseArgs(argv) {
-  const o = { events: 10_000_000, users: 0, threads: [1, 2], seed: 42, database: '', memoryLimit: '' };
+  const o = { events: 10_000_000, users: 0, threads: [1, 2], seed: 42, database: '', memoryLimit: '', trace: false };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
-    if (k === '--threads') o.threads = String(v).split(',').map(Number);
+    if (k === '--trace') {
+      o.trace = true;
+      --i;
+    } else if (k === '--threads') o.threads = String(v).split(',').map(Number);
     else if (['--events', '--users', '--seed'].includes(k)) o[k.slice(2)] = Number(v);
     else if (k === '--database') o.database = v;
     else if (k === '--memory-limit') o.memoryLimit = v;
@@ -67,30 +72,41 @@ const workspace = {
     },
   },
 };
-const ws = join(dir, 'workspace.json');
+// The run's own files go to a scratch folder, never beside the data (which may be shared).
+const scratch = mkdtempSync(join(tmpdir(), 'segx-cli-bench-'));
+const ws = join(scratch, 'workspace.json');
 writeFileSync(ws, JSON.stringify(workspace));
 
 console.log(`segx run: ${o.events.toLocaleString('en-US')} events, ${o.users.toLocaleString('en-US')} users, ` +
-  `${(bytes / 2 ** 30).toFixed(2)} GiB of CSV; ${o.database ? 'tables on disk' : 'tables in memory'}` +
+  `${(bytes / 2 ** 30).toFixed(2)} GiB of CSV; ${o.database ? `tables in a database file under ${o.database}` : 'tables where the runner puts them (a temporary database file past 1 GiB of input)'}` +
   `${o.memoryLimit ? `, memory limit ${o.memoryLimit}` : ''}; ${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load ${loadavg()[0].toFixed(2)}`);
-console.log('| definition | threads | load | compile | query | wall | peak RSS | rows |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| definition | threads | load | compile | query | wall | peak RSS | rows | load average after (1, 5, 15 min) |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 const fmt = (ms) => `${(ms / 1000).toFixed(1)} s`;
 for (const threads of o.threads) {
   for (const definition of ['bench', 'bench-funnel']) {
-    const summary = join(dir, 'summary.json');
-    const out = join(dir, 'answer.csv');
-    const timeOut = join(dir, 'time.txt');
+    const summary = join(scratch, 'summary.json');
+    const out = join(scratch, 'answer.csv');
+    const timeOut = join(scratch, 'time.txt');
     const database = o.database ? join(o.database, `segx-bench-${process.pid}.duckdb`) : '';
-    const extra = [...(database ? ['--database', database] : []), ...(o.memoryLimit ? ['--memory-limit', o.memoryLimit] : [])];
-    execFileSync('/usr/bin/time', ['-f', '%e %M', '-o', timeOut, process.execPath, join(repo, 'tools/segx.mjs'), 'run', '--quiet',
-      '--workspace', ws, '--definition', definition, '--threads', String(threads), '--out', out, '--summary', summary, ...extra, ...files],
-      { stdio: 'inherit' });
-    const s = JSON.parse(readFileSync(summary, 'utf8'));
+    const extra = [...(database ? ['--database', database] : []), ...(o.memoryLimit ? ['--memory-limit', o.memoryLimit] : []),
+      ...(o.trace ? ['--trace'] : [])];
+    rmSync(summary, { force: true });
+    let failed = '';
+    try {
+      execFileSync('/usr/bin/time', ['-f', '%e %M', '-o', timeOut, process.execPath, join(repo, 'tools/segx.mjs'), 'run', '--quiet',
+        '--workspace', ws, '--definition', definition, '--threads', String(threads), '--out', out, '--summary', summary, ...extra, ...files],
+        { stdio: 'inherit' });
+    } catch (e) {
+      failed = `failed (exit ${e.status})`;
+    }
+    const s = failed ? null : JSON.parse(readFileSync(summary, 'utf8'));
     const [wall, rssKb] = readFileSync(timeOut, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-    console.log(`| ${definition} | ${threads} | ${fmt(s.ms.load)} | ${fmt(s.ms.compile)} | ${fmt(s.ms.query)} | ${wall.toFixed(1)} s | ` +
-      `${(rssKb / 2 ** 20).toFixed(2)} GiB | ${s.rows.toLocaleString('en-US')} |`);
+    const cells = s ? [fmt(s.ms.load), fmt(s.ms.compile), fmt(s.ms.query)] : [failed, '', ''];
+    console.log(`| ${definition} | ${threads} | ${cells.join(' | ')} | ${wall.toFixed(1)} s | ` +
+      `${(rssKb / 2 ** 20).toFixed(2)} GiB | ${s ? s.rows.toLocaleString('en-US') : ''} | ${loadavg().map((x) => x.toFixed(1)).join(' ')} |`);
     rmSync(out, { force: true });
     if (database) for (const f of [database, `${database}.wal`]) rmSync(f, { force: true });
   }
 }
+rmSync(scratch, { recursive: true, force: true });

@@ -6,7 +6,7 @@
 // with a message that names them.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -68,6 +68,18 @@ describe('segx run (command line) agrees with the page core on the demo', () => 
     });
   }
 
+  test('a second run to the same --out replaces the file (CSV and JSON)', async () => {
+    for (const format of ['csv', 'json']) {
+      const out = join(tmp, `again.${format}`);
+      writeFileSync(out, 'an older answer\n');
+      await segx('--workspace', wsPath, '--definition', 'cn', '--format', format, '--out', out, ...demo);
+      await segx('--workspace', wsPath, '--definition', 'repeat', '--format', format, '--out', out, ...demo);
+      const members = [...bridge.run(AUDIENCES[1], { members: true }).members].sort();
+      const text = readFileSync(out, 'utf8');
+      assert.deepEqual(format === 'csv' ? csvColumn(text) : JSON.parse(text).map((r) => r.user_id), members);
+    }
+  });
+
   test('a funnel by id, as JSON on standard output: the core\'s per-step users', async () => {
     const core = bridge.run(FUNNEL);
     assert.equal(core.ok, true, JSON.stringify(core.errors));
@@ -113,6 +125,22 @@ describe('segx run (command line) agrees with the page core on the demo', () => 
     await fails(['--workspace', wsPath, '--definition', 'cn', '--out', '-', demo[1], demo[2]], /does not compile over these files:\n.*country/);
     await fails(['--workspace', wsPath, '--definition', 'cn', '--out', '-', demo[0], demo[0]], /users\.csv: two files have this name/);
     await fails(['--workspace', wsPath, '--definition', 'cn', '--memory-limit', 'lots', '--out', '-', ...demo], /--memory-limit: expected a size such as 8GB/);
+    await fails(['--workspace', wsPath, '--definition', 'cn', '--in-memory', '--database', join(tmp, 'x.duckdb'), '--out', '-', ...demo], /--in-memory and --database: give one/);
+  });
+
+  // What big files get (README, "Big files"): the tables in a database file, little memory, the
+  // temporary folder spilled to and then removed; the answers are the same.
+  test('tables in a database file under a small memory limit: the same answers, no temporary files left', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'segx-cli-tmpdir-'));
+    const env = { ...process.env, TMPDIR: scratch };
+    const big = (...args) => run(process.execPath, [cli, 'run', '--quiet', '--memory-limit', '128MB', '--threads', '2',
+      '--database', join(tmp, 'big.duckdb'), ...args], { env, maxBuffer: 64 << 20 });
+    const { stdout } = await big('--workspace', wsPath, '--definition', FUNNEL.id, '--out', '-', '--format', 'json', ...demo);
+    assert.deepEqual(JSON.parse(stdout).map((r) => Number(r.users)), bridge.run(FUNNEL).steps.map((s) => s.users));
+    const out = join(tmp, 'big-recent.csv');
+    await big('--workspace', wsPath, '--definition', 'recent-big', '--out', out, ...demo);
+    assert.deepEqual(csvColumn(readFileSync(out, 'utf8')), [...bridge.run(AUDIENCES[2], { members: true }).members].sort());
+    assert.deepEqual(readdirSync(scratch), []);
   });
 });
 

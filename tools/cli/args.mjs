@@ -13,13 +13,16 @@ usage:
   --format csv|json  csv (default: a header row) or json (an array of row objects)
   --as-of TIME       the as-of time (ISO 8601, UTC); default: the latest event, as in the page
   --threads N        DuckDB threads (default: every core)
-  --database FILE    a DuckDB database file to hold the tables (default: in memory, spilling
-                     to a temporary folder when it grows past memory)
+  --database FILE    a DuckDB database file to hold the tables (default: memory, or for files
+                     of more than 1 GiB in all a database file in a temporary folder, removed
+                     at the end; either way DuckDB spills past its memory limit to that folder)
+  --in-memory        keep the tables in memory whatever the files' size
   --memory-limit SIZE  DuckDB's memory limit, e.g. 8GB (default: 80% of the machine's memory);
                      past it DuckDB spills to a temporary folder
   --sql              print the compiled SQL to standard output too
   --summary FILE     write {kind, as_of, rows, ms} as JSON
   --quiet            no progress lines
+  --trace            each DuckDB statement's time and memory on standard error
   FILES              CSV/TSV (UTF-8; UTF-16 and GBK are converted first), Parquet, JSON lines.
                      A file takes the workspace's mapping saved under its name; a file
                      without one is mapped as the page would infer it.
@@ -51,6 +54,8 @@ export function parseArgs(argv) {
     if (!a.startsWith('--')) out.files.push(a);
     else if (a === '--sql') out.printSql = true;
     else if (a === '--quiet') out.quiet = true;
+    else if (a === '--trace') out.trace = true;
+    else if (a === '--in-memory') out.inMemory = true;
     else {
       const v = value(i, a);
       ++i;
@@ -75,6 +80,7 @@ export function parseArgs(argv) {
     throw new UsageError(`--memory-limit: expected a size such as 8GB or 512MB, not "${out.memoryLimit}"`);
   }
   if (out.files.length === 0) throw new UsageError('no data files given');
+  if (out.inMemory && out.database) throw new UsageError('--in-memory and --database: give one');
   let text;
   try {
     text = readFileSync(out.workspacePath, 'utf8');

@@ -8,6 +8,7 @@
 // expression) runs. A shared workspace cannot make the runner read another file of the machine.
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { basename, join, resolve } from 'node:path';
 
 import { contractTablesSql } from '../../web/contract_tables.js';
@@ -16,19 +17,37 @@ import { inferMapping, validateMapping } from '../../web/mapping.js';
 import { decodeToUtf8, detectEncoding } from '../../web/readers/encoding.js';
 import { sniffFormat } from '../../web/readers/index.js';
 
-export async function openDatabase({ threads, database, memoryLimit } = {}) {
+// `database`: a DuckDB file to keep the tables in; else `onDisk`: a file in the runner's temporary
+// folder (removed by close()), for inputs larger than memory: DuckDB compresses a file's tables
+// and keeps only what a statement touches in memory; else memory. Either way DuckDB spills what
+// outgrows `memoryLimit` to that folder, never to the working directory.
+export async function openDatabase({ threads, database, memoryLimit, trace, onDisk = false } = {}) {
   const { DuckDBInstance } = await import('@duckdb/node-api');
+  const temp = mkdtempSync(join(tmpdir(), 'segx-'));
   // Without the ICU extension (not bundled, never downloaded) DuckDB's times are UTC.
-  const options = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
+  const options = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', temp_directory: join(temp, 'spill') };
   if (threads) options.threads = String(threads);
   if (memoryLimit) options.memory_limit = memoryLimit;
-  const instance = await DuckDBInstance.create(database || ':memory:', options);
+  const file = database || (onDisk ? join(temp, 'tables.duckdb') : ':memory:');
+  const instance = await DuckDBInstance.create(file, options);
   const conn = await instance.connect();
-  const temp = mkdtempSync(join(tmpdir(), 'segx-'));
-  const rows = async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJS();
+  const rawRows = async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJS();
+  // --trace: each statement's time, DuckDB's memory and temporary storage after it, and the
+  // process's resident memory, on standard error.
+  const traced = async (sql, f) => {
+    if (!trace) return f(sql);
+    const t0 = performance.now();
+    const r = await f(sql);
+    const [m] = await rawRows('SELECT sum(memory_usage_bytes)::BIGINT AS mem, sum(temporary_storage_bytes)::BIGINT AS tmp FROM duckdb_memory()');
+    const gib = (b) => `${(Number(b) / 2 ** 30).toFixed(2)} GiB`;
+    trace(`[trace] ${((performance.now() - t0) / 1000).toFixed(1)} s, duckdb ${gib(m.mem)} + temp ${gib(m.tmp)}, rss ${gib(process.memoryUsage.rss())}: ` +
+      sql.replace(/\s+/g, ' ').slice(0, 100));
+    return r;
+  };
+  const rows = (sql) => traced(sql, rawRows);
   const answerPath = (out, format) => (out === '-' ? join(temp, `answer.${format}`) : resolve(out));
   return {
-    run: (sql) => conn.run(sql),
+    run: (sql) => traced(sql, (q) => conn.run(q)),
     rows,
     temp,
     // From here on DuckDB reads and writes nothing but the answer's file for (out, format).
@@ -39,20 +58,31 @@ export async function openDatabase({ threads, database, memoryLimit } = {}) {
         'SET autoload_known_extensions=false',
         'SET allow_community_extensions=false',
         'SET enable_external_access=false',
+        // The files' tables are read (their rowid, the contract's `row`, is file order); from
+        // here rows may be written in any order: `seq` carries the stored order, and every
+        // compiled answer ends in ORDER BY, which DuckDB keeps. Less memory, more parallel.
+        'SET preserve_insertion_order=false',
         'SET lock_configuration=true',
       ]) await conn.run(sql);
     },
     // Writes the rows of one SELECT to `out` (a path, or "-" for standard output); returns the count.
     async copyTo(sql, out, format) {
       const target = answerPath(out, format);
-      const options = format === 'json' ? '(FORMAT JSON, ARRAY true)' : '(FORMAT CSV, HEADER true)';
+      // USE_TMP_FILE false: over an existing file DuckDB would write `tmp_<name>` beside it
+      // first, a path the lock-down does not allow (a second run to the same --out failed).
+      const options = format === 'json' ? '(FORMAT JSON, ARRAY true, USE_TMP_FILE false)' : '(FORMAT CSV, HEADER true, USE_TMP_FILE false)';
       const r = await rows(`COPY (${sql}) TO ${quoteLiteral(target)} ${options}`);
       if (out === '-') process.stdout.write(readFileSync(target));
       return Number(Object.values(r[0] || { n: 0 })[0] ?? 0);
     },
+    // The tables, once the answer no longer needs them (the files' own after compiling).
+    async drop(tables) {
+      for (const t of tables) await conn.run(`DROP TABLE IF EXISTS ${quoteIdent(t)}`);
+    },
     close() {
-      rmSync(temp, { recursive: true, force: true });
       conn.closeSync?.();
+      instance.closeSync?.();
+      rmSync(temp, { recursive: true, force: true });
     },
   };
 }
@@ -125,6 +155,8 @@ export async function loadFiles(db, paths, mappings, log, lockDown = async () =>
     sources.push({ name, table, mapping, columns });
   }
   await lockDown();
-  for (const sql of contractTablesSql(sources)) await db.run(sql);
+  // `raw_events` a view: read once, by `events`; not kept a second time.
+  for (const sql of contractTablesSql(sources, { raw: 'VIEW' })) await db.run(sql);
+  await db.run('DROP VIEW raw_events');
   return sources;
 }

@@ -22,7 +22,8 @@
 //     (EventStore's "one purchase per order" rule, event_store.h); `time` is UTC. `seq` is the core's stored
 //     order for events of equal time (funnels' tie rule, src/core/funnel/README.md): any numbering that
 //     follows sources in load order, then rows in file order; with the load-order number `source` and the
-//     row's place in its file `row`, row_number() OVER (ORDER BY source, row). One column per
+//     row's place in its file `row`, row_number() OVER (ORDER BY source, row), or as
+//     web/contract_tables.js has it without a sort, source * 2^40 + row. One column per
 //     EventStore::properties entry, named and typed as the model's, NULL on the events of sources without
 //     that property. `revenue` is the revenue as the model counts it: once per order. Rows without an order
 //     id keep their amount. For an order id, only the rows of the first source (in load
