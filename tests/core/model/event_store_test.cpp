@@ -220,7 +220,8 @@ TEST_CASE("properties are the union of names, null where a source lacks one") {
     CHECK(country.dict.size() == 2); // "" (the null filler) and "CN"
 }
 
-TEST_CASE("an empty store has all-zero offsets; a store of one event name without revenue costs 9.2 B/event") {
+TEST_CASE(
+    "an empty store has all-zero offsets; a store of one event name without revenue costs 9.2 B/event") {
     EventStore none = build_event_store({}, {}, 3);
     CHECK(none.offsets == std::vector<uint64_t>{0, 0, 0, 0});
     CHECK(none.size() == 0);
