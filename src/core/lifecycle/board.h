@@ -13,9 +13,11 @@
 // purchase without an order id, summed) and revenue (the purchases' non-NaN revenue). Purchases
 // are the model's purchase_event. `previous` is the same for (s - L, s], L = e - s.
 //
-// Per user, the first activity and the last at or before e, s and s - L (activity.h: read
-// backwards from e; with any event as the activity, users quiet since s - L from the model's
-// first/last-seen aggregates alone), then the purchases in (s - L, e] from their postings.
+// With any event as the activity and the model's index, no user is visited one by one: one scan
+// of the events in (s - L - D, e] sets span bits per user, the purchases in (s - L, e] are read
+// by day, and users are counted in bins of (first activity, span bits) (README.md, "Cost").
+// Otherwise, per user, the first activity and the last at or before e, s and s - L
+// (activity.h: read backwards from e), then the purchases in (s - L, e] from their postings.
 
 #include "core/lifecycle/definition.h"
 #include "core/lifecycle/engine.h"
