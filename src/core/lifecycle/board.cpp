@@ -112,13 +112,13 @@ public:
         for (size_t u = 0; u < users; u++) {
             if (filter_ && !filter_->get(u)) continue;
             int64_t first;
-            bool cur_active, prev_active, dormant_window, dormant_window_prev, quiet;
+            uint8_t f; // the span bits (active_spans)
+            bool quiet;
             if (!spans.empty()) {
                 first = agg.first_seen_us[u];
                 if (first == UserAggregates::kNever || first > e_) continue;
-                const uint8_t f = spans[u];
-                cur_active = f & 1, prev_active = f & 2, dormant_window = f & 4, dormant_window_prev = f & 8;
-                quiet = (f & 3) == 0; // no event in (s2, e], so no purchase
+                f = spans[u];
+                quiet = (f & (kCur | kPrev)) == 0; // no event in (s2, e], so no purchase
             } else {
                 // The last activity at or before e, s and s2 (kNoActivity: none).
                 int64_t le_e, le_s, le_s2;
@@ -140,14 +140,14 @@ public:
                     while (i > 0 && events.time(i - 1) > s2_) i--;
                     le_s2 = i > 0 ? events.time(i - 1) : kNoActivity;
                 }
-                cur_active = le_e > s_;
-                prev_active = le_s != kNoActivity && le_s > s2_;
-                dormant_window = le_s != kNoActivity && le_s > s_lo;      // active in (s - D, s]
-                dormant_window_prev = le_s2 != kNoActivity && le_s2 > lo; // active in (s2 - D, s2]
+                const bool before_s = le_s != kNoActivity, before_s2 = le_s2 != kNoActivity;
+                f = uint8_t((le_e > s_ ? kCur : 0) | (before_s && le_s > s2_ ? kPrev : 0) |
+                            (before_s && le_s > s_lo ? kDormCur : 0) |
+                            (before_s2 && le_s2 > lo ? kDormPrev : 0));
             }
             UserPart cur, prev;
-            cur.active = cur_active;
-            prev.active = prev_active;
+            cur.active = f & kCur;
+            prev.active = f & kPrev;
             if (purchases && !quiet) {
                 purchases->seek(u);
                 for (size_t k = 0, n = purchases->count(); k < n; k++) {
@@ -173,13 +173,8 @@ public:
                     }
                 }
             }
-            cur.group = first > s_       ? BoardGroup::New
-                        : dormant_window ? BoardGroup::Returning
-                                         : BoardGroup::Dormant;
-            prev.group = first > s_            ? BoardGroup::None
-                         : first > s2_         ? BoardGroup::New
-                         : dormant_window_prev ? BoardGroup::Returning
-                                               : BoardGroup::Dormant;
+            cur.group = BoardGroup(group_now(first, f));
+            prev.group = BoardGroup(group_before(first, f));
             visit(u, cur, prev);
         }
     }

@@ -12,6 +12,13 @@ namespace {
 
 constexpr const char* kStages[] = {"none", "new", "returning", "resurrecting", "dormant", "inactive"};
 
+// The offsets of the set bits of `bits`, ascending, into `active`.
+void active_offsets(uint32_t bits, std::vector<int64_t>& active) {
+    active.clear();
+    for (int64_t j = 0; bits != 0; bits >>= 1, j++)
+        if (bits & 1) active.push_back(j);
+}
+
 // Per user, the active periods among P - n .. P (as offsets 0 .. n from P - n) and the offset
 // of the first active period (-1: before P - n).
 class Walker {
@@ -62,9 +69,7 @@ public:
             if (!bits.empty()) {
                 const int64_t first = agg.first_seen_us[u];
                 if (first == UserAggregates::kNever || first > as_of) continue;
-                active.clear();
-                for (uint32_t b = bits[u], j = 0; b != 0; b >>= 1, j++)
-                    if (b & 1) active.push_back(int64_t(j));
+                active_offsets(bits[u], active);
                 const int64_t first_offset =
                     first < lo
                         ? -1
@@ -221,9 +226,7 @@ LifecycleResult run_lifecycle_engine(const Lifecycle& lifecycle, const Lifecycle
         std::vector<int64_t> active;
         for (uint32_t pattern = 0; pattern < counts.size(); pattern++) {
             if (counts[pattern] == 0) continue;
-            active.clear();
-            for (uint32_t b = pattern & (before - 1), j = 0; b != 0; b >>= 1, j++)
-                if (b & 1) active.push_back(int64_t(j));
+            active_offsets(pattern & (before - 1), active);
             const int64_t first = (pattern & before) || active.empty() ? -1 : active.front();
             tally_user(result, n, first, active, counts[pattern]);
         }
