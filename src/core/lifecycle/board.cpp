@@ -290,42 +290,75 @@ public:
         BoardPeriod* const periods[2] = {&result.previous, &result.current};
         const int64_t edge_day[3] = {ix.day_of(s2_), ix.day_of(s_), ix.day_of(e_)};
         const int64_t first_day = std::max<int64_t>(0, edge_day[0]);
-        size_t k = ix.first_on_or_after_day(c, first_day, time);
-        FirstKeys counted(ix.first_on_or_after_day(c, edge_day[2] + 1, time) - k);
+        const size_t begin = ix.first_on_or_after_day(c, first_day, time);
+        FirstKeys counted(ix.first_on_or_after_day(c, edge_day[2] + 1, time) - begin);
         std::vector<std::pair<uint32_t, uint32_t>> shared; // (order, key) met after another key
         const uint32_t* rows = ix.by_day_row.data();
         const uint32_t* user = ix.by_day_user.data();
-        for (int64_t d = first_day; d <= edge_day[2]; d++) {
-            const size_t end = ix.first_on_or_after_day(c, d + 1, time);
-            const bool exact = d == edge_day[0] || d == edge_day[1] || d == edge_day[2];
-            const int by_day = (d > edge_day[0]) + (d > edge_day[1]) + (d > edge_day[2]);
-            for (; k < end; k++) {
-                const uint32_t u = user[k], row = rows[k];
-                const int64_t t = exact ? time[row] : 0;
-                const int place = exact ? (t > s2_) + (t > s_) + (t > e_) : by_day;
-                if (place == 0 || place == 3) continue; // at or before s2, or after e
-                const bool cur = place == 2;
-                const uint8_t f = spans[u];
-                const int g = group[cur][group_key(f)];
-                if (g == 0) continue; // outside the filter (never else: a purchase is an activity)
-                BoardGroupStats& st = periods[cur]->groups[g - 1];
-                const uint8_t bought = cur ? kBoughtCur : kBoughtPrev;
-                if (!(f & bought)) {
-                    spans[u] = f | bought;
-                    st.buyers++;
+        const EventValues& values = store.values;
+        const int64_t s = s_, e = e_, s2 = s2_;
+        // The postings k in [from, to): their period from their day (`place`: the edges before
+        // it), or from their time when `exact`. In blocks, each step a loop of its own: the
+        // loads scattered over the time and value columns then overlap instead of waiting one
+        // by one behind a long loop body. Postings keep their order (revenue adds up as before).
+        const auto read = [&](size_t from, size_t to, bool exact, int place) {
+            constexpr size_t kBlock = 256;
+            uint32_t keys[kBlock], at[kBlock], orders[kBlock];
+            double revenues[kBlock];
+            for (size_t k = from; k < to;) {
+                const size_t n = std::min(kBlock, to - k);
+                size_t m = 0; // the block's purchases in (s2, e]
+                for (size_t i = 0; i < n; i++, k++) {
+                    const uint32_t row = rows[k];
+                    int p = place;
+                    if (exact) {
+                        const int64_t t = time[row];
+                        p = (t > s2) + (t > s) + (t > e);
+                    }
+                    keys[m] = user[k] * 2 + (p == 2 ? 1 : 0);
+                    at[m] = row;
+                    m += p == 1 || p == 2;
                 }
-                const double r = store.values.revenue(row);
-                if (!std::isnan(r)) st.revenue += r;
-                const uint32_t order = store.values.order(row);
-                const uint32_t key = u * 2 + (cur ? 1 : 0);
-                if (order == EventStore::kNoOrder) {
-                    st.orders++;
-                } else if (const FirstKeys::Seen seen = counted.insert(order, key); seen == FirstKeys::kNew) {
-                    st.orders++;
-                } else if (seen == FirstKeys::kOther) {
-                    shared.push_back({order, key});
+                for (size_t i = 0; i < m; i++) {
+                    revenues[i] = values.revenue(at[i]);
+                    orders[i] = values.order(at[i]);
+                }
+                for (size_t i = 0; i < m; i++) {
+                    const uint32_t key = keys[i], u = key / 2;
+                    const bool cur = key & 1;
+                    const uint8_t f = spans[u];
+                    const int g = group[cur][group_key(f)];
+                    if (g == 0) continue; // outside the filter (never else: a purchase is an activity)
+                    BoardGroupStats& st = periods[cur]->groups[g - 1];
+                    const uint8_t bought = cur ? kBoughtCur : kBoughtPrev;
+                    if (!(f & bought)) {
+                        spans[u] = f | bought;
+                        st.buyers++;
+                    }
+                    if (!std::isnan(revenues[i])) st.revenue += revenues[i];
+                    const uint32_t order = orders[i];
+                    if (order == EventStore::kNoOrder) {
+                        st.orders++;
+                    } else if (const FirstKeys::Seen seen = counted.insert(order, key);
+                               seen == FirstKeys::kNew) {
+                        st.orders++;
+                    } else if (seen == FirstKeys::kOther) {
+                        shared.push_back({order, key});
+                    }
                 }
             }
+        };
+        // Whole days between the edge days, then each edge day by time (an edge day shared
+        // with the previous edge is read once, by time).
+        size_t k = begin;
+        int64_t next_day = first_day;
+        for (int j = 0; j < 3; j++) {
+            if (edge_day[j] < next_day) continue; // before the first day, or the previous edge's day
+            const size_t day_begin = ix.first_on_or_after_day(c, edge_day[j], time);
+            if (j > 0) read(k, day_begin, false, j); // after j edges (none before the first's day)
+            k = ix.first_on_or_after_day(c, edge_day[j] + 1, time);
+            read(day_begin, k, true, 0);
+            next_day = edge_day[j] + 1;
         }
         std::sort(shared.begin(), shared.end());
         shared.erase(std::unique(shared.begin(), shared.end()), shared.end());
