@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 namespace segx {
 
@@ -234,25 +235,31 @@ public:
         const int64_t s = s_, e = e_, s2 = s2_;
         uint8_t* const sp = spans.data();
         // Users counted by what decides their groups: when they were first active (0: after s,
-        // 1: in (s2, s], 2: at or before s2, 3: in no group) and their four span bits, in four
-        // interleaved histograms so that runs of alike users do not wait on one counter. The
-        // "when" goes into the spans' top bits for the purchases' pass.
-        uint32_t hist[4][64] = {};
-        for (size_t u = 0; u < users; u++) {
-            const int64_t f0 = first[u];
-            const int when = (filter_ && !filter_->get(u)) || f0 == UserAggregates::kNever || f0 > e ? 3
-                             : f0 > s                                                                ? 0
-                             : f0 > s2                                                               ? 1
-                                                                                                     : 2;
-            const uint8_t f = uint8_t(sp[u] | (when << kWhenShift));
-            sp[u] = f;
-            hist[u & 3][group_key(f)]++;
-        }
-        for (int key = 0; key < 48; key++) { // 48 .. 63: in no group
+        // 1: in (s2, s], 2: at or before s2, 3: in no group) and their four span bits, i.e. by
+        // their span byte once "when" is in its top bits (kept there for the purchases' pass).
+        // Four interleaved histograms, so that runs of alike users do not wait on one counter;
+        // a branch-free body, as this visits every user.
+        uint32_t hist[4][256] = {};
+        const auto count = [&](auto filtered) {
+            for (size_t u = 0; u < users; u++) {
+                const int64_t f0 = first[u] == UserAggregates::kNever ? INT64_MAX : first[u];
+                int when = (f0 <= s) + (f0 <= s2) + 3 * (f0 > e);
+                if constexpr (decltype(filtered)::value) when = filter_->get(u) ? when : 3;
+                const uint8_t f = uint8_t(sp[u] | (when << kWhenShift));
+                sp[u] = f;
+                hist[u & 3][f]++;
+            }
+        };
+        if (filter_)
+            count(std::true_type{});
+        else
+            count(std::false_type{});
+        for (int key = 0; key < (3 << kWhenShift); key++) { // from 3 << kWhenShift on: in no group
             const uint64_t n = uint64_t(hist[0][key]) + hist[1][key] + hist[2][key] + hist[3][key];
             if (n == 0) continue;
             const uint8_t f = uint8_t(key & 15);
-            const int64_t f0 = key < 16 ? e_ : key < 32 ? s_ : s2_; // a first activity of that kind
+            const int when = key >> kWhenShift;
+            const int64_t f0 = when == 0 ? e_ : when == 1 ? s_ : s2_; // a first activity of that kind
             BoardGroupStats& cur = result.current.groups[group_now(f0, f) - 1];
             cur.pool += n;
             cur.active += (f & kCur) ? n : 0;
