@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 namespace segx {
 
@@ -17,24 +18,24 @@ int64_t minus_saturated(int64_t a, int64_t b) { // b >= 0
 }
 
 // Order code -> the first (user, period) key that counted it, for one window's purchases: an
-// open-addressing table sized to them (a table over every order code would be zeroed per run).
+// open-addressing table sized to them (a table over every order code would be zeroed per run),
+// each slot's code and key side by side so that a probe touches one cache line.
 class FirstKeys {
 public:
     enum Seen { kNew, kSame, kOther };
     explicit FirstKeys(size_t n) {
         size_t capacity = 16;
         while (capacity < 2 * n) capacity <<= 1;
-        orders_.assign(capacity, kEmpty);
-        keys_.resize(capacity);
+        slots_.assign(capacity, Slot{kEmpty, 0});
         mask_ = capacity - 1;
     }
     // Stores `key` for `order` unless the order has one: kNew, or whether it was this key.
-    Seen insert(uint32_t order, uint64_t key) {
+    Seen insert(uint32_t order, uint32_t key) {
         for (size_t i = (order * 2654435761u) & mask_;; i = (i + 1) & mask_) {
-            if (orders_[i] == order) return keys_[i] == key ? kSame : kOther;
-            if (orders_[i] == kEmpty) {
-                orders_[i] = order;
-                keys_[i] = key;
+            Slot& slot = slots_[i];
+            if (slot.order == order) return slot.key == key ? kSame : kOther;
+            if (slot.order == kEmpty) {
+                slot = Slot{order, key};
                 return kNew;
             }
         }
@@ -42,8 +43,10 @@ public:
 
 private:
     static constexpr uint32_t kEmpty = UINT32_MAX; // never an order code (kNoOrder is not stored)
-    std::vector<uint32_t> orders_;
-    std::vector<uint64_t> keys_;
+    struct Slot {
+        uint32_t order, key;
+    };
+    std::vector<Slot> slots_;
     size_t mask_ = 0;
 };
 
@@ -184,16 +187,25 @@ public:
     // kDormCur (s - D, s], kDormPrev (s2 - D, s2]. Empty when the index cannot tell.
     static constexpr uint8_t kCur = 1, kPrev = 2, kDormCur = 4, kDormPrev = 8, kBoughtCur = 16,
                              kBoughtPrev = 32;
+    static constexpr int kWhenShift = 6; // tally: when first active, in the top two bits
+    // tally's keys are user * 2 + period in 32 bits (more users take the per-user path).
+    static constexpr size_t kMaxTallyUsers = size_t(1) << 31;
+    // A span byte without its bought bits: when << 4 | the four span bits (0 .. 63).
+    static int group_key(uint8_t f) { return ((f >> 2) & 48) | (f & 15); }
     std::vector<uint8_t> active_spans() const {
         const Model& m = ctx_.model;
         const int64_t lo = minus_saturated(s2_, dormant_), s_lo = minus_saturated(s_, dormant_);
         std::vector<uint8_t> spans(m.users.size(), 0);
-        const auto flags_of = [&](int64_t t) {
-            return uint8_t((t > s_ && t <= e_ ? kCur : 0) | (t > s2_ && t <= s_ ? kPrev : 0) |
-                           (t > s_lo && t <= s_ ? kDormCur : 0) | (t > lo && t <= s2_ ? kDormPrev : 0));
+        // Captured by value: the byte stores below may alias anything reached by reference, so
+        // the compiled loops would reload these per event.
+        const int64_t s = s_, e = e_, s2 = s2_;
+        uint8_t* const out = spans.data();
+        const auto flags_of = [s, e, s2, s_lo, lo](int64_t t) {
+            return uint8_t((t > s && t <= e ? kCur : 0) | (t > s2 && t <= s ? kPrev : 0) |
+                           (t > s_lo && t <= s ? kDormCur : 0) | (t > lo && t <= s2 ? kDormPrev : 0));
         };
-        if (!scan_events_by_day(m, lo, e_, {s_lo, s2_, s_}, flags_of,
-                                [&](uint32_t u, uint8_t f) { spans[u] |= f; }))
+        if (!scan_events_by_day(m, lo, e, {s_lo, s2, s}, flags_of,
+                                [out](uint32_t u, uint8_t f) { out[u] |= f; }))
             spans.clear();
         return spans;
     }
@@ -206,36 +218,48 @@ public:
     }
 
     // The board's sums without visiting users one by one, when the activity is any event and
-    // the index's day view answers: the spans' scan, then the purchases in (s2, e] read by day
-    // from the purchase event's postings (times read on the three edge days only), then one
-    // pass over the users' first activity and span bits counting pools and actives. False
-    // (nothing written) when the index cannot tell; run() then visits every user.
+    // the index's day view answers: the spans' scan, then one pass over the users' first
+    // activity and span bits counting pools and actives (and noting in the spans when each
+    // user was first active), then the purchases in (s2, e] read by day from the purchase
+    // event's postings (times read on the three edge days only). False (nothing written) when
+    // the index cannot tell; run() then visits every user.
     bool tally(BoardResult& result) const {
         const Model& m = ctx_.model;
         const size_t users = m.users.size();
         const UserAggregates& agg = m.aggregates;
-        if (!activity_.any || users == 0 || agg.first_seen_us.size() != users) return false;
+        if (!activity_.any || users == 0 || users > kMaxTallyUsers || agg.first_seen_us.size() != users)
+            return false;
         std::vector<uint8_t> spans = active_spans();
         if (spans.empty()) return false;
         const int64_t* first = agg.first_seen_us.data();
-        BoardPeriod* periods[2] = {&result.previous, &result.current};
-        if (purchase_ != UINT32_MAX) tally_purchases(spans, periods);
+        const int64_t s = s_, e = e_, s2 = s2_;
+        uint8_t* const sp = spans.data();
         // Users counted by what decides their groups: when they were first active (0: after s,
-        // 1: in (s2, s], 2: at or before s2) and their four span bits, in four interleaved
-        // histograms so that runs of alike users do not wait on one counter.
-        uint32_t hist[4][48] = {};
-        for (size_t u = 0; u < users; u++) {
-            if (filter_ && !filter_->get(u)) continue;
-            const int64_t f0 = first[u];
-            if (f0 == UserAggregates::kNever || f0 > e_) continue;
-            const int when = f0 > s_ ? 0 : f0 > s2_ ? 1 : 2;
-            hist[u & 3][when * 16 + (spans[u] & 15)]++;
-        }
-        for (int key = 0; key < 48; key++) {
+        // 1: in (s2, s], 2: at or before s2, 3: in no group) and their four span bits, i.e. by
+        // their span byte once "when" is in its top bits (kept there for the purchases' pass).
+        // Four interleaved histograms, so that runs of alike users do not wait on one counter;
+        // a branch-free body, as this visits every user.
+        uint32_t hist[4][256] = {};
+        const auto count = [&](auto filtered) {
+            for (size_t u = 0; u < users; u++) {
+                const int64_t f0 = first[u] == UserAggregates::kNever ? INT64_MAX : first[u];
+                int when = (f0 <= s) + (f0 <= s2) + 3 * (f0 > e);
+                if constexpr (decltype(filtered)::value) when = filter_->get(u) ? when : 3;
+                const uint8_t f = uint8_t(sp[u] | (when << kWhenShift));
+                sp[u] = f;
+                hist[u & 3][f]++;
+            }
+        };
+        if (filter_)
+            count(std::true_type{});
+        else
+            count(std::false_type{});
+        for (int key = 0; key < (3 << kWhenShift); key++) { // from 3 << kWhenShift on: in no group
             const uint64_t n = uint64_t(hist[0][key]) + hist[1][key] + hist[2][key] + hist[3][key];
             if (n == 0) continue;
             const uint8_t f = uint8_t(key & 15);
-            const int64_t f0 = key < 16 ? e_ : key < 32 ? s_ : s2_; // a first activity of that kind
+            const int when = key >> kWhenShift;
+            const int64_t f0 = when == 0 ? e_ : when == 1 ? s_ : s2_; // a first activity of that kind
             BoardGroupStats& cur = result.current.groups[group_now(f0, f) - 1];
             cur.pool += n;
             cur.active += (f & kCur) ? n : 0;
@@ -245,69 +269,110 @@ public:
                 prev.active += (f & kPrev) ? n : 0;
             }
         }
+        if (purchase_ != UINT32_MAX) tally_purchases(sp, result);
         return true;
     }
 
-    // Buyers, orders and revenue of the purchases in (s2, e]. Distinct orders per (user,
-    // period): an order code remembers the first (user, period) that counted it; a different
-    // one meeting the same code (an id shared by two users, or line items on both sides of s)
-    // is set aside and counted once per distinct pair at the end.
-    void tally_purchases(std::vector<uint8_t>& spans, BoardPeriod* const periods[2]) const {
+    // Buyers, orders and revenue of the purchases in (s2, e], with each user's groups from
+    // their span bits and "when" (tally). Distinct orders per (user, period): an order code
+    // remembers the first (user, period) that counted it; a different one meeting the same
+    // code (an id shared by two users, or line items on both sides of s) is set aside and
+    // counted once per distinct pair at the end.
+    void tally_purchases(uint8_t* spans, BoardResult& result) const {
         const Model& m = ctx_.model;
         const EventIndex& ix = m.event_index;
         const EventStore& store = m.events;
         const int64_t* time = store.time.data();
-        const int64_t* first = m.aggregates.first_seen_us.data();
         const uint32_t c = purchase_;
         if (ix.count(c) == 0 || ix.max_time[c] <= s2_ || ix.min_time[c] > e_) return;
+        // Group (0: none .. 3: dormant) in the previous [0] and current [1] period, by group_key.
+        uint8_t group[2][64];
+        for (int key = 0; key < 64; key++) {
+            const int when = key >> 4;
+            const uint8_t f = uint8_t(key & 15);
+            const int64_t f0 = when == 0 ? e_ : when == 1 ? s_ : s2_;
+            group[0][key] = when == 3 ? 0 : uint8_t(group_before(f0, f));
+            group[1][key] = when == 3 ? 0 : uint8_t(group_now(f0, f));
+        }
+        BoardPeriod* const periods[2] = {&result.previous, &result.current};
         const int64_t edge_day[3] = {ix.day_of(s2_), ix.day_of(s_), ix.day_of(e_)};
         const int64_t first_day = std::max<int64_t>(0, edge_day[0]);
-        size_t k = ix.first_on_or_after_day(c, first_day, time);
-        FirstKeys counted(ix.first_on_or_after_day(c, edge_day[2] + 1, time) - k);
-        std::vector<std::pair<uint32_t, uint64_t>> shared; // (order, key) met after another key
-        auto group_of = [&](uint32_t u, bool cur) {
-            return cur ? group_now(first[u], spans[u]) : group_before(first[u], spans[u]);
-        };
+        const size_t begin = ix.first_on_or_after_day(c, first_day, time);
+        FirstKeys counted(ix.first_on_or_after_day(c, edge_day[2] + 1, time) - begin);
+        std::vector<std::pair<uint32_t, uint32_t>> shared; // (order, key) met after another key
         const uint32_t* rows = ix.by_day_row.data();
         const uint32_t* user = ix.by_day_user.data();
-        for (int64_t d = first_day; d <= edge_day[2]; d++) {
-            const size_t end = ix.first_on_or_after_day(c, d + 1, time);
-            const bool exact = d == edge_day[0] || d == edge_day[1] || d == edge_day[2];
-            const int by_day = (d > edge_day[0]) + (d > edge_day[1]) + (d > edge_day[2]);
-            for (; k < end; k++) {
-                const uint32_t u = user[k], row = rows[k];
-                if (filter_ && !filter_->get(u)) continue;
-                const int64_t t = exact ? time[row] : 0;
-                const int place = exact ? (t > s2_) + (t > s_) + (t > e_) : by_day;
-                if (place == 0 || place == 3) continue; // at or before s2, or after e
-                const bool cur = place == 2;
-                const int g = group_of(u, cur);
-                if (g == 0) continue; // cannot happen: a purchase is an activity
-                BoardGroupStats& st = periods[cur]->groups[g - 1];
-                const uint8_t bought = cur ? kBoughtCur : kBoughtPrev;
-                if (!(spans[u] & bought)) {
-                    spans[u] |= bought;
-                    st.buyers++;
+        const EventValues& values = store.values;
+        const int64_t s = s_, e = e_, s2 = s2_;
+        // The postings k in [from, to): their period from their day (`place`: the edges before
+        // it), or from their time when `exact`. In blocks, each step a loop of its own: the
+        // loads scattered over the time and value columns then overlap instead of waiting one
+        // by one behind a long loop body. Postings keep their order (revenue adds up as before).
+        const auto read = [&](size_t from, size_t to, bool exact, int place) {
+            constexpr size_t kBlock = 256;
+            uint32_t keys[kBlock], at[kBlock], orders[kBlock];
+            double revenues[kBlock];
+            for (size_t k = from; k < to;) {
+                const size_t n = std::min(kBlock, to - k);
+                size_t m = 0; // the block's purchases in (s2, e]
+                for (size_t i = 0; i < n; i++, k++) {
+                    const uint32_t row = rows[k];
+                    int p = place;
+                    if (exact) {
+                        const int64_t t = time[row];
+                        p = (t > s2) + (t > s) + (t > e);
+                    }
+                    keys[m] = user[k] * 2 + (p == 2 ? 1 : 0);
+                    at[m] = row;
+                    m += p == 1 || p == 2;
                 }
-                const double r = store.values.revenue(row);
-                if (!std::isnan(r)) st.revenue += r;
-                const uint32_t order = store.values.order(row);
-                const uint64_t key = uint64_t(u + 1) * 2 + (cur ? 1 : 0);
-                if (order == EventStore::kNoOrder) {
-                    st.orders++;
-                } else if (const FirstKeys::Seen seen = counted.insert(order, key); seen == FirstKeys::kNew) {
-                    st.orders++;
-                } else if (seen == FirstKeys::kOther) {
-                    shared.push_back({order, key});
+                for (size_t i = 0; i < m; i++) {
+                    revenues[i] = values.revenue(at[i]);
+                    orders[i] = values.order(at[i]);
+                }
+                for (size_t i = 0; i < m; i++) {
+                    const uint32_t key = keys[i], u = key / 2;
+                    const bool cur = key & 1;
+                    const uint8_t f = spans[u];
+                    const int g = group[cur][group_key(f)];
+                    if (g == 0) continue; // outside the filter (never else: a purchase is an activity)
+                    BoardGroupStats& st = periods[cur]->groups[g - 1];
+                    const uint8_t bought = cur ? kBoughtCur : kBoughtPrev;
+                    if (!(f & bought)) {
+                        spans[u] = f | bought;
+                        st.buyers++;
+                    }
+                    if (!std::isnan(revenues[i])) st.revenue += revenues[i];
+                    const uint32_t order = orders[i];
+                    if (order == EventStore::kNoOrder) {
+                        st.orders++;
+                    } else if (const FirstKeys::Seen seen = counted.insert(order, key);
+                               seen == FirstKeys::kNew) {
+                        st.orders++;
+                    } else if (seen == FirstKeys::kOther) {
+                        shared.push_back({order, key});
+                    }
                 }
             }
+        };
+        // Whole days between the edge days, then each edge day by time (an edge day shared
+        // with the previous edge is read once, by time).
+        size_t k = begin;
+        int64_t next_day = first_day;
+        for (int j = 0; j < 3; j++) {
+            if (edge_day[j] < next_day) continue; // before the first day, or the previous edge's day
+            const size_t day_begin = ix.first_on_or_after_day(c, edge_day[j], time);
+            if (j > 0) read(k, day_begin, false, j); // after j edges (none before the first's day)
+            k = ix.first_on_or_after_day(c, edge_day[j] + 1, time);
+            read(day_begin, k, true, 0);
+            next_day = edge_day[j] + 1;
         }
         std::sort(shared.begin(), shared.end());
         shared.erase(std::unique(shared.begin(), shared.end()), shared.end());
         for (const auto& [order, key] : shared) {
-            const uint32_t u = uint32_t(key / 2 - 1);
+            const uint8_t f = spans[key / 2];
             const bool cur = key & 1;
-            if (const int g = group_of(u, cur)) periods[cur]->groups[g - 1].orders++;
+            if (const int g = group[cur][group_key(f)]) periods[cur]->groups[g - 1].orders++;
         }
     }
 

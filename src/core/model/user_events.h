@@ -100,10 +100,12 @@ private:
 // and just after them (t and t + 1 for each edge, lo and hi included; flags_of(t) must be 0
 // outside (lo, hi]). Events on a day where flags_of does not change are marked with their
 // day's flags without reading their time; the others (the days holding a real change, not at
-// their first microsecond) with their exact time. Index days are UTC days, so calendar period
-// starts cost no time read. Reads 4 bytes per event (its user) and writes wherever mark does:
-// for "who was active when", a scan without per-user seeks. False (nothing marked) when the
-// model has no index or the times lie past the index's days.
+// their first microsecond, that an event of the name can reach: a change after the name's
+// latest event, such as hi + 1 at the default as-of, needs no time read) with their exact
+// time. Index days are UTC days, so calendar period starts cost no time read. Reads 4 bytes
+// per event (its user) and writes wherever mark does: for "who was active when", a scan
+// without per-user seeks. False (nothing marked) when the model has no index or the times lie
+// past the index's days.
 template <typename FlagsOf, typename Mark>
 bool scan_events_by_day(const Model& model, int64_t lo, int64_t hi, std::vector<int64_t> edges,
                         FlagsOf&& flags_of, Mark&& mark) {
@@ -113,36 +115,33 @@ bool scan_events_by_day(const Model& model, int64_t lo, int64_t hi, std::vector<
     const constexpr int64_t kDay = 86400LL * 1000000LL;
     edges.push_back(lo);
     edges.push_back(hi);
-    // The days where flags may change (ascending, distinct), each with whether they change
-    // inside it (then its events' times are read).
-    std::vector<std::pair<int64_t, bool>> days;
+    // The days where flags may change (ascending, distinct), each with its earliest change
+    // inside the day (INT64_MAX: none); an event name whose latest event comes before that
+    // change has its events on that day on one side of every change.
+    std::vector<std::pair<int64_t, int64_t>> days;
     for (int64_t e : edges) {
         for (int64_t c : {e, e == INT64_MAX ? e : e + 1}) { // flags may change at c
             const int64_t d = ix.day_of(c);
             if (d > EventIndex::kLastDay - 1) return false; // stored days stop there: no day test
             if (d < 0) continue;
             const bool inside = c != ix.base_time + d * kDay && flags_of(c - 1) != flags_of(c);
-            days.push_back({d, inside});
+            days.push_back({d, inside ? c : INT64_MAX});
         }
     }
     std::sort(days.begin(), days.end());
-    // One entry per day, exact when any change is inside it.
     size_t w = 0;
-    for (size_t r = 0; r < days.size(); r++) {
-        if (w > 0 && days[w - 1].first == days[r].first)
-            days[w - 1].second = days[w - 1].second || days[r].second;
-        else
-            days[w++] = days[r];
+    for (size_t r = 0; r < days.size(); r++) { // sorted: the first of a day has its earliest change
+        if (w == 0 || days[w - 1].first != days[r].first) days[w++] = days[r];
     }
     days.resize(w);
     const int64_t first_day = std::max<int64_t>(0, ix.day_of(lo)), last_day = ix.day_of(hi);
+    const uint32_t* row = ix.by_day_row.data();
+    const uint32_t* user = ix.by_day_user.data();
     for (uint32_t c = 0; c < ix.codes(); c++) {
         if (ix.count(c) == 0 || ix.max_time[c] <= lo || ix.min_time[c] > hi) continue;
-        const uint32_t* row = ix.by_day_row.data();
-        const uint32_t* user = ix.by_day_user.data();
         int64_t d = first_day;
         size_t k = ix.first_on_or_after_day(c, d, time);
-        for (const auto& [edge, exact] : days) {
+        for (const auto& [edge, change] : days) {
             if (edge < first_day) continue;
             if (edge > last_day) break;
             const size_t at_edge = ix.first_on_or_after_day(c, edge, time);
@@ -152,10 +151,17 @@ bool scan_events_by_day(const Model& model, int64_t lo, int64_t hi, std::vector<
                     for (; k < at_edge; k++) mark(user[k], flags);
             }
             const size_t after = ix.first_on_or_after_day(c, edge + 1, time);
-            if (exact) {
-                for (k = at_edge; k < after; k++) {
-                    const auto flags = flags_of(time[row[k]]);
-                    if (flags) mark(user[k], flags);
+            if (change <= ix.max_time[c]) {
+                // The times first, in blocks: a tight loop of independent loads (a gather
+                // scattered over the time column) keeps many cache misses in flight.
+                constexpr size_t kBlock = 256;
+                int64_t t[kBlock];
+                for (k = at_edge; k < after;) {
+                    const size_t n = std::min(kBlock, after - k);
+                    for (size_t i = 0; i < n; i++) t[i] = time[row[k + i]];
+                    for (size_t i = 0; i < n; i++)
+                        if (const auto flags = flags_of(t[i])) mark(user[k + i], flags);
+                    k += n;
                 }
             } else if (const auto flags = flags_of(ix.base_time + edge * kDay)) {
                 for (k = at_edge; k < after; k++) mark(user[k], flags);
