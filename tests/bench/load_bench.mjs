@@ -1,10 +1,12 @@
 // Load benchmark, run by hand (not part of .ci/test):
 //
 //   node tests/bench/load_bench.mjs [--events 1000000,10000000] [--runs 1] [--viewport 1280x800]
-//                                   [--timeout-min 30] [--profile]
+//                                   [--timeout-min 30] [--profile] [--data DIR]
 //
 // For each N it generates a shop with `node data/generate.mjs --events N --out /tmp/segx-bench-N`
-// (skipped when the files are there with the sizes the last generation recorded), then, in
+// (skipped when the files are there with the sizes the last generation recorded; with --data DIR
+// it reads DIR/u<N/10>-e<N>-s42/events.csv instead, as `data/generate.mjs --users N/10 --events N
+// --seed 42` makes it, and writes nothing there), then, in
 // Debian's headless Chromium launched by tests/web/support/browser_env.mjs:
 //   1. headline: the real page (build/site, `?demo=0`) gets events.csv as a real, disk-backed
 //      File through the file chooser behind the "Open files" ImGui button; wall time from
@@ -42,7 +44,7 @@ import { repo } from '../web/support/node_env.mjs';
 // --- arguments -----------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const o = { events: [1_000_000, 10_000_000], runs: 1, timeoutMin: 30, viewport: { width: 1280, height: 800 }, profile: false };
+  const o = { events: [1_000_000, 10_000_000], runs: 1, timeoutMin: 30, viewport: { width: 1280, height: 800 }, profile: false, data: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -53,6 +55,7 @@ function parseArgs(argv) {
     else if (a === '--runs') o.runs = Number(value());
     else if (a === '--timeout-min') o.timeoutMin = Number(value());
     else if (a === '--profile') o.profile = true;
+    else if (a === '--data') o.data = value();
     else if (a === '--viewport') {
       const m = /^(\d+)x(\d+)$/.exec(value());
       if (!m) throw new Error('--viewport: expected WIDTHxHEIGHT, e.g. 1280x800');
@@ -83,6 +86,11 @@ const kFiles = ['users.csv', 'events.csv', 'orders.csv'];
 // Generates the set once; a manifest records the generator's hash and the sizes it made, so a
 // later run reuses files that still match.
 function ensureData(n) {
+  if (opts.data) {
+    const dir = join(opts.data, `u${n / 10}-e${n}-s42`);
+    if (!existsSync(join(dir, 'events.csv'))) throw new Error(`--data: ${dir}/events.csv is missing (node data/generate.mjs --users ${n / 10} --events ${n} --seed 42 --out ${dir})`);
+    return { dir, sizes: { 'events.csv': statSync(join(dir, 'events.csv')).size }, generated: false };
+  }
   const dir = `/tmp/segx-bench-${n}`;
   const manifestPath = join(dir, '.bench-manifest.json');
   const generator = join(repo, 'data/generate.mjs');
