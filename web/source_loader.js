@@ -154,7 +154,7 @@ export async function loadSource({ db, bridge, name, bytes, blob, demo = false, 
     // relation (for a CSV, DuckDB parsing the file). The file replaces an earlier version only
     // after it (a file DuckDB cannot read to the end keeps the earlier one). Until the pass has
     // counted the rows, the progress bar estimates them from the first lines.
-    const estimate = stats ? stats.rows : estimateRows(read.head, read.csvSize);
+    const estimate = stats ? stats.rows : estimateRows(read.head, Math.min(read.csvSize, 16 << 20), read.csvSize);
     const result = await applyMapping({ db, bridge, name, relation: staging, mapping: m, columns, total: estimate, readErrorsFail: !!csv, onStep, isCancelled });
     Object.assign(ms, result.ms);
     t = performance.now();
@@ -341,13 +341,13 @@ async function describe(db, relation) {
   return (await db.query(`DESCRIBE ${quoteIdent(relation)}`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
 }
 
-// Rows of a CSV estimated from its first lines, for the progress bar before the pass counts them.
-function estimateRows(head, size) {
+// Rows of a CSV estimated from its first lines (`head`, the text of its first `headBytes`
+// bytes), for the progress bar before the pass counts them.
+function estimateRows(head, headBytes, size) {
   if (!head) return 0;
   let lines = 0;
   for (let i = head.indexOf('\n'); i >= 0; i = head.indexOf('\n', i + 1)) lines++;
-  const headBytes = new TextEncoder().encode(head).length;
-  return lines ? Math.max(1, Math.round(((lines - 1) * size) / headBytes)) : 1;
+  return lines > 1 ? Math.max(1, Math.round(((lines - 1) * size) / headBytes)) : 1;
 }
 
 // DuckDB's sniffer types a column of 20-digit integers (ids: order numbers, device ids) as

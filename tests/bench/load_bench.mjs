@@ -27,18 +27,19 @@
 // The stages run also counts the frames the page draws during the load and the time spent in
 // them (a requestAnimationFrame wrapper added by the bench); --profile adds a sampled CPU
 // profile of the page's main thread (top functions by self time).
+// SEGX_SITE=DIR runs another built site than build/site (to compare two builds in one session).
 // The viewport is the browser tests' 1280x800 unless --viewport says otherwise; it matters,
 // because the page draws frames during a load and SwiftShader draws on the CPU.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { build } from 'esbuild';
 
 import { serve } from '../../.ci/serve.mjs';
-import { clickWidget, startBrowser } from '../web/support/browser_env.mjs';
+import { clickWidget, siteDir, startBrowser } from '../web/support/browser_env.mjs';
 import { repo } from '../web/support/node_env.mjs';
 
 // --- arguments -----------------------------------------------------------------------------
@@ -87,7 +88,7 @@ const kFiles = ['users.csv', 'events.csv', 'orders.csv'];
 // later run reuses files that still match.
 function ensureData(n) {
   if (opts.data) {
-    const dir = join(opts.data, `u${n / 10}-e${n}-s42`);
+    const dir = resolve(opts.data, `u${n / 10}-e${n}-s42`);
     if (!existsSync(join(dir, 'events.csv'))) throw new Error(`--data: ${dir}/events.csv is missing (node data/generate.mjs --users ${n / 10} --events ${n} --seed 42 --out ${dir})`);
     return { dir, sizes: { 'events.csv': statSync(join(dir, 'events.csv')).size }, generated: false };
   }
@@ -161,7 +162,7 @@ window.baselineReady = () => started.then(() => true);
 async function makeBenchSite(datasets) {
   const root = mkdtempSync(join(tmpdir(), 'segx-bench-site-'));
   // A copy, not symlinks: others may rebuild build/site while the bench runs.
-  for (const e of readdirSync(join(repo, 'build/site'))) cpSync(join(repo, 'build/site', e), join(root, e), { recursive: true });
+  for (const e of readdirSync(siteDir)) cpSync(join(siteDir, e), join(root, e), { recursive: true });
   for (const { n, dir } of datasets) {
     mkdirSync(join(root, 'bench-data', String(n)), { recursive: true });
     symlinkSync(join(dir, 'events.csv'), join(root, 'bench-data', String(n), 'events.csv'));
@@ -408,6 +409,14 @@ async function measureStages(browser, origin, n) {
     if (cdp) profileTop = topSelfTime((await cdp.send('Profiler.stop')).profile, 8);
     const mem = await pageMemory(page);
     const duckHeaps = await workerHeaps(page);
+    // What DuckDB holds after the load (duckdb_memory(); tables and views), read before
+    // segx.sql below builds the SQL tab's contract tables.
+    let duckMemory = null;
+    try {
+      duckMemory = await page.evaluate(() => (window.segx.duckdbMemory ? window.segx.duckdbMemory() : null));
+    } catch (e) {
+      duckMemory = { error: String(e.message || e).split('\n')[0] };
+    }
     let dbSize = null;
     try {
       dbSize = (await page.evaluate(() => window.segx.sql('SELECT * FROM pragma_database_size()')))[0];
@@ -427,7 +436,7 @@ async function measureStages(browser, origin, n) {
       }
     }
     const { state, ...rest } = r;
-    return { ...rest, fetchMs, ...summarizeState(state, 'events.csv'), rss, mem, duckHeaps, dbSize, heapsByStage, profileTop, problems };
+    return { ...rest, fetchMs, ...summarizeState(state, 'events.csv'), rss, mem, duckHeaps, duckMemory, dbSize, heapsByStage, profileTop, problems };
   } catch (e) {
     return { failed: String(e.message || e).split('\n')[0], problems };
   } finally {
@@ -578,7 +587,8 @@ for (const d of details) {
       console.log(`    frames drawn during loadFiles: ${fmtInt(s.frames)}, ${sec(s.frameMs)} s of main-thread time in them (${(s.frameMs / Math.max(1, s.frames)).toFixed(1)} ms per frame)`);
       if (s.heapsByStage.length) console.log(`    wasm heaps at the end of each stage (app / DuckDB, MiB): ${s.heapsByStage.map((h) => `${h.stage} ${mb(h.app)} / ${mb(h.duck)}`).join(', ')}`);
       if (s.profileTop) console.log(`    main thread, self time (of ${sec(s.profileTop.totalMs)} s sampled): ${s.profileTop.top.map((x) => `${x.name} ${sec(x.ms)} s`).join('; ')}`);
-      console.log(`    wasm heaps: app ${s.mem.heaps ? s.mem.heaps.map(mb).join(' + ') + ' MiB' : '?'}, DuckDB worker ${s.duckHeaps.length ? s.duckHeaps.map(mb).join(' + ') + ' MiB' : '?'}; DuckDB database_size: ${typeof s.dbSize === 'object' && s.dbSize ? `memory_usage ${s.dbSize.memory_usage}, memory_limit ${s.dbSize.memory_limit}` : s.dbSize}`);
+      console.log(`    wasm heaps: app ${s.mem.heaps ? s.mem.heaps.map(mb).join(' + ') + ' MiB' : '?'}, DuckDB worker ${s.duckHeaps.length ? s.duckHeaps.map(mb).join(' + ') + ' MiB' : '?'}; DuckDB database_size (after segx.sql built the SQL tab's tables): ${typeof s.dbSize === 'object' && s.dbSize ? `memory_usage ${s.dbSize.memory_usage}, memory_limit ${s.dbSize.memory_limit}` : s.dbSize}`);
+      if (s.duckMemory) console.log(`    DuckDB after the load (before any SQL): duckdb_memory() ${s.duckMemory.error || mb(s.duckMemory.bytes) + ' MiB'} (${s.duckMemory.bytes != null ? (s.duckMemory.bytes / d.fileBytes).toFixed(3) + '× the CSV' : ''}); tables ${JSON.stringify(s.duckMemory.tables)}; views ${JSON.stringify(s.duckMemory.views)}`);
       console.log(`    peak RSS: renderer ${mb(s.rss.renderer)} MiB, Chromium process tree ${mb(s.rss.tree)} MiB (the File built from fetched bytes adds a blob copy)`);
     }
     if (s.messages && s.messages.length) console.log(`    messages: ${s.messages.join(' | ')}`);
