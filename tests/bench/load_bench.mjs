@@ -14,13 +14,15 @@
 //      then: in a frame, or by that state() call itself);
 //   2. stages: a fresh page at a second server (a snapshot of build/site plus the data file)
 //      fetches events.csv, wraps it in a File and calls `segx.loadFiles`, which returns
-//      milliseconds per stage (read, parse, stats, preview, map); "rest" is the time loadFiles
-//      took beyond them (dropping the staging copy, and the model build when a frame ran it),
-//      and the first `state()` after it is timed too;
+//      milliseconds per stage (read: File -> bytes checks; parse: DuckDB's sniff of the CSV and
+//      its view; stats; preview; map: the one pass of read_csv streamed into the core; rest);
+//      "rest" is the time loadFiles took beyond them (File -> bytes, and the model build), and
+//      the first `state()` after it is timed too;
 //   3. baseline: a tiny page of our own (esbuild-bundled, DuckDB-wasm started exactly like
 //      web/duckdb_browser.js) times `registerFileBuffer` + `CREATE TABLE t AS SELECT * FROM
 //      read_csv_auto('f.csv')` on the same bytes, in the same browser.
-// Memory: the model's own figures from state().overview, performance.memory, the size of each
+// Memory: the model's own figures from state().overview, what DuckDB holds after the load
+// (segx.duckdbMemory(): duckdb_memory(), its tables and views), performance.memory, the size of each
 // WebAssembly memory (the app's, and DuckDB's in its worker: recorded by a hook the bench adds
 // in the browser, not in web/) sampled while the stages run, DuckDB's pragma database_size, and
 // the Chromium process tree's RSS sampled from /proc while each step runs.
