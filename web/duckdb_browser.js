@@ -68,6 +68,9 @@ export async function startDuckDB(baseUrl) {
       return restarting;
     },
     registerBuffer: (name, bytes) => guard(() => current.db.registerFileBuffer(name, bytes)),
+    // A Blob (a dropped File, or text converted to UTF-8) that DuckDB's worker reads in pieces
+    // when a query needs them (FileReaderSync): nothing of it is copied into DuckDB's heap.
+    registerBlob: (name, blob) => guard(() => current.db.registerFileHandle(name, blob, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true)),
     dropFile: (name) => guard(() => current.db.dropFile(name)),
     query: (sql) => guard(() => current.conn.query(sql)),
     insertArrow: (table, name) => guard(() => current.conn.insertArrowTable(table, { name, create: true })),

@@ -122,6 +122,10 @@ export function explainDuckDBError(err) {
   if (/unterminated quote|quote.*not terminated/i.test(text)) return `a quoted value is never closed${line ? ' (line ' + line[1] + ')' : ''}`;
   const tooLong = text.match(/Maximum line size of (\d+) bytes exceeded/);
   if (tooLong) return `line ${line ? line[1] + ' ' : ''}is longer than ${Number(tooLong[1]).toLocaleString('en-US')} bytes; expected CSV text with one row per line`;
+  // The page's DuckDB reads a CSV from the dropped File itself (web/source_loader.js): the
+  // browser refuses once the file on disk was changed, moved or deleted after it was chosen.
+  if (/NotReadableError|NotFoundError|requested file could not be read/i.test(text))
+    return 'the file could not be read again: it was changed, moved or deleted on disk since it was loaded (load it again)';
   if (/not possible to automatically detect the CSV parsing dialect/i.test(text))
     return 'this does not read as CSV: no separator and quoting fit its lines (is it a text export?)';
   let first = lines[0] || 'unknown error';

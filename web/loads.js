@@ -3,8 +3,7 @@
 // interface, and keeps the workspace's mappings up to date (in the core, which owns the
 // workspace; `store` writes it to the browser's storage). Each job holds the model and ends by
 // streaming again the files a rebuild needs (fillModel), so a job rebuilds the model once.
-import { quoteIdent } from './load_support.js';
-import { applyMapping, columnStats, fillModel, loadSource, previewMapping, restoreTable } from './source_loader.js';
+import { applyMapping, columnStats, dropSource, fillModel, loadSource, previewMapping, restoreTable } from './source_loader.js';
 
 // Lets the page draw a frame between chunks of a long load, so it never looks frozen; at most
 // every 100 ms, so that waiting for frames does not dominate the load itself.
@@ -157,7 +156,7 @@ export class Loads {
     try {
       const bytes = new Uint8Array(await blob.arrayBuffer());
       const r = await loadSource({
-        db: this.db, bridge: this.bridge, name, bytes, demo, encoding, mapping,
+        db: this.db, bridge: this.bridge, name, bytes, blob, demo, encoding, mapping,
         savedMapping: Object.hasOwn(workspace.mappings, name) ? workspace.mappings[name] : undefined,
         lazyStats: true, onStep: yieldToPage, isCancelled,
       });
@@ -196,7 +195,8 @@ export class Loads {
   }
 
   // The null and distinct counts of a loaded file's columns, for the Data panel (which asks when
-  // it first shows them): one scan of its DuckDB table, kept out of the load.
+  // it first shows them): one scan of its DuckDB relation (a CSV: DuckDB reads the file again),
+  // kept out of the load.
   stats(name) {
     return this.run(async () => {
       const f = this.files.get(name);
@@ -211,7 +211,7 @@ export class Loads {
     return this.run(async () => {
       this.files.delete(name);
       this.bridge.call('source_remove', name);
-      await this.db.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`).catch(() => {});
+      await dropSource(this.db, name).catch(() => {});
       this.changed();
     });
   }
@@ -223,7 +223,7 @@ export class Loads {
     this.bridge.removeDemo();
     for (const n of demo) {
       this.files.delete(n);
-      await this.db.query(`DROP TABLE IF EXISTS ${quoteIdent(n)}`).catch(() => {});
+      await dropSource(this.db, n).catch(() => {});
     }
   }
 
@@ -233,7 +233,7 @@ export class Loads {
     const failed = [];
     for (const [name, f] of this.files) {
       try {
-        await restoreTable({ db: this.db, name, bytes: new Uint8Array(await f.blob.arrayBuffer()), encoding: f.encoding });
+        await restoreTable({ db: this.db, name, bytes: new Uint8Array(await f.blob.arrayBuffer()), blob: f.blob, encoding: f.encoding });
       } catch (e) {
         failed.push(`${name} (${String(e.message || e).split('\n')[0]})`);
       }

@@ -505,6 +505,18 @@ window.segx = {
     return { registerMs: t1 - t0, ctasMs: t2 - t1, rows };
   },
   heapBytes: async () => (await booted).M.HEAPU8.buffer.byteLength,
+  // For benchmarks and tests: what DuckDB holds after every load asked for so far, without
+  // building the SQL tab's `users` / `events` first (segx.sql would): duckdb_memory()'s bytes,
+  // the tables (with DuckDB's row estimate) and the views.
+  duckdbMemory: async () => {
+    const { db, loads } = await booted;
+    await loads.run(() => {});
+    const rows = async (sql) => (await db.query(sql)).toArray().map((r) => r.toJSON());
+    const [m] = await rows('SELECT coalesce(sum(memory_usage_bytes), 0)::DOUBLE AS bytes FROM duckdb_memory()');
+    const tables = await rows('SELECT table_name AS name, estimated_size::DOUBLE AS rows FROM duckdb_tables()');
+    const views = (await rows('SELECT view_name AS name FROM duckdb_views() WHERE NOT internal')).map((v) => v.name);
+    return { bytes: m.bytes, tables, views };
+  },
   // The state as JSON, or only one section of it: segx.state('audience').
   state: async (section) => (await booted).state(section),
   // Evaluates a definition JSON (an audience, for now) and resolves to the result as JSON:

@@ -245,7 +245,8 @@ function typedTimeAsText(column, timeFormat) {
 }
 
 // Compiles a mapping to one SELECT over the file's DuckDB table. Returns the SQL and, per output
-// column, its role and layout, in order: user_id, time, event, revenue, order_id, then columns.
+// column, its role and layout, in order: user_id, time, event, revenue, order_id, then columns;
+// `fileRows` when the SELECT gives each row of the file once (no filter, no refund rows).
 export function mappingSql(m, columns, table) {
   const typeOf = new Map(columns.map((c) => [c.name, c.type]));
   const out = [];
@@ -274,7 +275,7 @@ export function mappingSql(m, columns, table) {
     const again = out.map((o, i) => `${o.role === 'revenue' ? refund.negative : o.sql} AS c${i}`).join(', ');
     sql += ` UNION ALL SELECT ${again} FROM ${quoteIdent(table)} WHERE ${filter ? `(${filter}) AND ` : ''}${refund.marked}`;
   }
-  return { sql, outputs: out };
+  return { sql, outputs: out, fileRows: !filter && !refund };
 }
 
 // An orders row whose status is one of refund_values (trimmed text) was refunded: the SQL that

@@ -1,15 +1,20 @@
 // Loads one dropped file end to end, shared by the page and the Node tests:
-//   bytes -> readers (encoding, CSV / JSON / Parquet) -> a DuckDB table named after the file
-//   -> the first rows and column figures for the Data panel
+//   bytes -> readers (encoding, CSV / JSON / Parquet) -> a DuckDB relation named after the file
+//   -> the first rows for the Data panel (column figures when it asks)
 //   -> the mapping's SQL projection, streamed into the core's model as a mapped source.
-// The core drops a source's rows once the model is built (src/app/session.h); the DuckDB table
-// stays, and fillModel streams its mapped rows again when another file's change needs a rebuild.
-// A failure at any step leaves what was loaded before untouched (staging table, core keeps
+// A CSV's relation is a VIEW over read_csv of the registered file, with the options DuckDB's
+// sniffer chose fixed at load: DuckDB keeps no copy of the rows, and the one pass that maps the
+// file into the core is DuckDB's parse of it (no CREATE TABLE first, no second scan). JSON and
+// Parquet (already Arrow tables in JS) become tables. The core drops a source's rows once the
+// model is built (src/app/session.h); fillModel streams its mapped rows again from the relation
+// (the view reads the file again) when another file's change needs a rebuild.
+// A failure at any step leaves what was loaded before untouched (staging relation, core keeps
 // its earlier copy) and says what went wrong, naming the file.
 //
 // `db` is the small adapter over DuckDB-wasm made by duckdb_browser.js or the Node tests:
-//   registerBuffer(fileName, bytes), dropFile(fileName), query(sql) -> Arrow Table,
-//   batches(sql) -> async iterable of RecordBatches, insertArrow(table, tableName).
+//   registerBuffer(fileName, bytes), registerBlob?(fileName, blob) (the page: a File read lazily
+//   by DuckDB's worker, never copied into its heap), dropFile(fileName), query(sql) -> Arrow
+//   Table, batches(sql) -> async iterable of RecordBatches, insertArrow(table, tableName).
 import { ColumnType } from './core_bridge.js';
 import { internalFile, internalTable } from './duckdb_lock.js';
 import {
@@ -25,9 +30,10 @@ let uploadCounter = 0;
 
 const intType = { bool: ColumnType.Bool, int: ColumnType.Int64, date: ColumnType.Date, timestamp: ColumnType.Timestamp };
 
-// lazyStats: count the rows only; the columns' null and distinct counts wait until the Data
-// panel asks (columnStats, through web/loads.js stats). The page loads so; tests read them at once.
-export async function loadSource({ db, bridge, name, bytes, demo = false, encoding, mapping, savedMapping, lazyStats = false, onStep = () => {}, isCancelled = () => false }) {
+// lazyStats: the columns' null and distinct counts wait until the Data panel asks (columnStats,
+// through web/loads.js stats). The page loads so; tests read them at once.
+// `blob`: the file as a Blob (the page's File), which a CSV in UTF-8 registers as it is.
+export async function loadSource({ db, bridge, name, bytes, blob, demo = false, encoding, mapping, savedMapping, lazyStats = false, onStep = () => {}, isCancelled = () => false }) {
   const handle = bridge.beginSource(name, bytes.length, demo);
   const ms = {};  // milliseconds per stage, for benchmarks
   let t = performance.now();
@@ -42,7 +48,7 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
   // Internal names hold a slash, which no file name does (web/duckdb_lock.js).
   const staging = internalTable(`loading/${++uploadCounter}`);
   const fileName = internalFile(`upload_${uploadCounter}`);
-  let registered = false;
+  let registered = false;  // fileName, until the file's relation owns it
   try {
     let read;
     try {
@@ -54,6 +60,7 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
     bridge.progress(name, 'parsing', 0.1);
     await onStep();
     checkCancel();
+    let csv = null;  // {view, columns}: how the CSV reads
     if (read.csvBytes) {
       // A zero byte anywhere (not only near the start) means binary data, or text in another
       // encoding: never let one reach an event name or a user id.
@@ -76,10 +83,13 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       }
       const unclosed = read.csvBytes.length <= 16 << 20 && findUnclosedQuote(head);
       if (unclosed) throw new LoadError(`a quoted value is never closed (the quote opens on line ${unclosed.line})`);
-      await db.registerBuffer(fileName, read.csvBytes);
+      read.head = head;
+      read.csvSize = read.csvBytes.length;
+      await registerCsv(db, fileName, read.csvBytes, csvBlob(blob, bytes, read.csvBytes));
+      read.csvBytes = null;
       registered = true;
       try {
-        await db.query(`CREATE OR REPLACE TABLE ${quoteIdent(staging)} AS SELECT * FROM read_csv_auto(${quoteLiteral(fileName)})`);
+        csv = await csvView(db, fileName);
       } catch (e) {
         // DuckDB's sniffer gives up on a file whose rows do not all have the header's fields
         // ("no separator fits"): say which line is short or long instead.
@@ -88,19 +98,16 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
         if (ragged) throw new LoadError(/^this does not read as CSV/.test(explained) ? `${explained.replace(/\s*\(is it a text export\?\)$/, '')}: ${raggedText(ragged)}` : raggedText(ragged));
         throw new LoadError(explained);
       }
-      read.head = head;
+      await db.query(`CREATE OR REPLACE VIEW ${quoteIdent(staging)} AS ${csv.view}`);
     } else {
-      await db.query(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`);
+      await dropRelation(db, staging);
       await db.insertArrow(read.table, staging);
       read.table = null;
     }
     lap('parse');
-    let columns = (await db.query(`DESCRIBE ${quoteIdent(staging)}`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
-    if (read.csvBytes && (await rereadBigIntegers(db, staging, fileName, columns))) {
-      columns = (await db.query(`DESCRIBE ${quoteIdent(staging)}`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
-    }
+    const columns = csv ? csv.columns : await describe(db, staging);
     if (columns.length === 0) throw new LoadError('no columns were found');
-    if (read.head) await addSniffedTimeFormats(db, fileName, columns, read.head);
+    if (read.head) addSniffedTimeFormats(columns, csv.formats, read.head);
     if (read.head) {
       const ragged = findRaggedLine(read.head);
       // DuckDB names the columns itself (column0, column1, …) when it read the first line as a row:
@@ -110,7 +117,8 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       if (ragged && (ragged.expected !== columns.length || invented)) throw new LoadError(raggedText(ragged));
     }
     if (read.warning) bridge.status('warning', `${name}: ${read.warning}`);
-    const stats = lazyStats ? await rowCount(db, staging) : await columnStats(db, staging, columns);
+    // A CSV's rows are counted by the pass that maps them (below); a table knows its count.
+    let stats = lazyStats ? (csv ? null : await rowCount(db, staging)) : await columnStats(db, staging, columns);
     lap('stats');
     checkCancel();
 
@@ -127,17 +135,7 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       });
       previewRows += batch.numRows;
     }
-    bridge.endSource(handle, previewRows);
-    await db.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
-    await db.query(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`);
     lap('preview');
-    bridge.info(name, {
-      format: read.format,
-      encoding: read.encoding || '',
-      encoding_note: read.detected && read.detected.reason && read.encoding !== 'utf-8' ? read.detected.reason : '',
-      total_rows: stats.rows,
-      ...(stats.columns ? { stats: stats.columns, stats_exact: stats.exact } : {}),
-    });
 
     // The mapping: given, else the one saved for this file name if it still fits, else inferred.
     let m = mapping;
@@ -147,13 +145,36 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
       const status = statusCandidate(columns);
       const samples = {};
       if (status) {
-        const rows = (await db.query(`SELECT DISTINCT CAST(${quoteIdent(status)} AS VARCHAR) AS v FROM ${quoteIdent(name)} WHERE ${quoteIdent(status)} IS NOT NULL LIMIT 200`)).toArray();
+        const rows = (await db.query(`SELECT DISTINCT CAST(${quoteIdent(status)} AS VARCHAR) AS v FROM ${quoteIdent(staging)} WHERE ${quoteIdent(status)} IS NOT NULL LIMIT 200`)).toArray();
         samples[status] = rows.map((r) => String(r.v));
       }
       m = inferMapping(name, columns, samples);
     }
-    const result = await applyMapping({ db, bridge, name, mapping: m, columns, total: stats.rows, onStep, isCancelled });
+    // The one pass: the mapping's projection streamed into the core straight from the staging
+    // relation (for a CSV, DuckDB parsing the file). The file replaces an earlier version only
+    // after it (a file DuckDB cannot read to the end keeps the earlier one). Until the pass has
+    // counted the rows, the progress bar estimates them from the first lines.
+    const estimate = stats ? stats.rows : estimateRows(read.head, Math.min(read.csvSize, 16 << 20), read.csvSize);
+    const result = await applyMapping({ db, bridge, name, relation: staging, mapping: m, columns, total: estimate, readErrorsFail: !!csv, onStep, isCancelled });
     Object.assign(ms, result.ms);
+    t = performance.now();
+    // The pass read every row once when the mapping neither filters nor repeats rows.
+    if (!stats) stats = { rows: result.ok && result.fileRows !== undefined ? result.fileRows : (await rowCount(db, staging)).rows };
+    bridge.endSource(handle, previewRows);
+    await dropSource(db, name);
+    await db.query(`ALTER ${csv ? 'VIEW' : 'TABLE'} ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`);
+    if (registered) {
+      relationFiles(db).set(name, fileName);
+      registered = false;
+    }
+    bridge.info(name, {
+      format: read.format,
+      encoding: read.encoding || '',
+      encoding_note: read.detected && read.detected.reason && read.encoding !== 'utf-8' ? read.detected.reason : '',
+      total_rows: stats.rows,
+      ...(stats.columns ? { stats: stats.columns, stats_exact: stats.exact } : {}),
+    });
+    lap('rest');
     const enc = read.encoding && read.encoding !== 'utf-8' ? `, ${read.encoding}` : '';
     // The status line's words come from the interface's tables (bridge.tr), in its language.
     const rowsOf = (n) => bridge.tr(n === 1 ? 'n_row' : 'n_rows', n.toLocaleString('en-US'));
@@ -176,12 +197,61 @@ export async function loadSource({ db, bridge, name, bytes, demo = false, encodi
     throw new LoadError(`${name}: ${message}`);
   } finally {
     try {
-      await db.query(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`);
+      await dropRelation(db, staging);
       if (registered) await db.dropFile(fileName);
     } catch {
       // Only a staging copy is left behind; the loaded data is unaffected.
     }
   }
+}
+
+// Registers a CSV's UTF-8 bytes under `fileName`: as a Blob when the adapter can (the page:
+// DuckDB's worker reads it lazily, nothing lands in its heap), else as a buffer (the Node tests:
+// a copy in DuckDB's heap for as long as the file stays loaded).
+async function registerCsv(db, fileName, csvBytes, blob) {
+  if (db.registerBlob) await db.registerBlob(fileName, blob || new Blob([csvBytes]));
+  else await db.registerBuffer(fileName, csvBytes);
+}
+
+// The Blob that holds exactly `csvBytes`: the file itself when it is UTF-8 already (less its
+// byte order mark: a slice, not a copy), null when the text was converted (another encoding,
+// or bad bytes replaced) and only the converted bytes hold it.
+function csvBlob(blob, bytes, csvBytes) {
+  if (!blob || typeof blob.slice !== 'function' || blob.size !== bytes.length || csvBytes.buffer !== bytes.buffer) return null;
+  const skipped = csvBytes.byteOffset - bytes.byteOffset;
+  return skipped === 0 && csvBytes.length === bytes.length ? blob : blob.slice(skipped, skipped + csvBytes.length);
+}
+
+// How DuckDB reads a registered CSV, decided once: its sniffer's dialect and column types
+// (sniff_csv, the same sniffer read_csv_auto runs), fixed in a read_csv call that every later
+// query of the view runs without sniffing again. A column of integers past 2^53 is read as text
+// (rereadBigIntegers). Returns {view: SELECT text, columns: [{name, type}], formats}.
+async function csvView(db, fileName) {
+  const sniff = async (types) => {
+    const args = types ? `, types = ${types}` : '';
+    const r = (await db.query(`SELECT * FROM sniff_csv(${quoteLiteral(fileName)}${args})`)).toArray()[0].toJSON();
+    const columns = [...r.Columns].map((c) => ({ name: String(c.name), type: String(c.type) }));
+    // The options sniff_csv's own Prompt names, each quoted here: its Prompt does not escape
+    // quotes in column names. "(empty)" is how it says "none".
+    const text = (v) => quoteLiteral(v == null || String(v) === '(empty)' ? '' : String(v));
+    const options = [
+      'auto_detect = false', `delim = ${text(r.Delimiter)}`, `quote = ${text(r.Quote)}`, `escape = ${text(r.Escape)}`,
+      `new_line = ${text(r.NewLineDelimiter)}`, `skip = ${Number(r.SkipRows) || 0}`, `comment = ${text(r.Comment)}`,
+      `header = ${r.HasHeader ? 'true' : 'false'}`,
+      `columns = {${columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`).join(', ')}}`,
+      ...(r.DateFormat != null ? [`dateformat = ${text(r.DateFormat)}`] : []),
+      ...(r.TimestampFormat != null ? [`timestampformat = ${text(r.TimestampFormat)}`] : []),
+    ];
+    return {
+      view: `SELECT * FROM read_csv(${quoteLiteral(fileName)}, ${options.join(', ')})`,
+      columns,
+      formats: { date: r.DateFormat == null ? null : String(r.DateFormat), timestamp: r.TimestampFormat == null ? null : String(r.TimestampFormat) },
+    };
+  };
+  const first = await sniff();
+  const big = await bigIntegerColumns(db, first.view, first.columns);
+  if (!big.length) return first;
+  return sniff('{' + big.map((c) => `${quoteLiteral(c.name)}: 'VARCHAR'`).join(', ') + '}');
 }
 
 // More columns than any export people analyse has: DuckDB's CSV sniffer needs memory per column
@@ -217,69 +287,101 @@ function lineAt(bytes, offset) {
 }
 
 // Reads a loaded file into a fresh DuckDB again (after DuckDB-wasm trapped and was restarted,
-// web/duckdb_browser.js): the same table under the file's name, as the load made it. The core,
-// which holds the model, is not touched.
-export async function restoreTable({ db, name, bytes, encoding }) {
+// web/duckdb_browser.js): the same relation under the file's name, as the load made it (for a
+// CSV, the view over the file registered again). The core, which holds the model, is not touched.
+export async function restoreTable({ db, name, bytes, blob, encoding }) {
   const read = await readSource(name, bytes, { encoding });
   const staging = internalTable(`loading/${++uploadCounter}`);
   const fileName = internalFile(`upload_${uploadCounter}`);
   if (read.csvBytes) {
-    await db.registerBuffer(fileName, read.csvBytes);
+    await registerCsv(db, fileName, read.csvBytes, csvBlob(blob, bytes, read.csvBytes));
     try {
-      await db.query(`CREATE OR REPLACE TABLE ${quoteIdent(staging)} AS SELECT * FROM read_csv_auto(${quoteLiteral(fileName)})`);
-      const columns = (await db.query(`DESCRIBE ${quoteIdent(staging)}`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
-      await rereadBigIntegers(db, staging, fileName, columns);
-    } finally {
+      await db.query(`CREATE OR REPLACE VIEW ${quoteIdent(staging)} AS ${(await csvView(db, fileName)).view}`);
+    } catch (e) {
       await db.dropFile(fileName);
+      throw e;
     }
   } else {
     await db.insertArrow(read.table, staging);
   }
-  await db.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
-  await db.query(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`);
+  await dropSource(db, name);
+  await db.query(`ALTER ${read.csvBytes ? 'VIEW' : 'TABLE'} ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`);
+  if (read.csvBytes) relationFiles(db).set(name, fileName);
+}
+
+// The registered file behind each CSV's view, per DuckDB adapter: dropped with the view.
+const filesByDb = new WeakMap();
+function relationFiles(db) {
+  if (!filesByDb.has(db)) filesByDb.set(db, new Map());
+  return filesByDb.get(db);
+}
+
+// Drops a relation the loader made, a view (CSV) or a table (JSON, Parquet), if it exists.
+async function dropRelation(db, name) {
+  try {
+    await db.query(`DROP VIEW IF EXISTS ${quoteIdent(name)}`);
+  } catch {
+    // "is of type Table": a table by that name
+    await db.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+  }
+}
+
+// Drops a loaded file's relation and the registered file a CSV's view reads.
+export async function dropSource(db, name) {
+  await dropRelation(db, name);
+  const files = relationFiles(db);
+  const file = files.get(name);
+  if (file === undefined) return;
+  files.delete(name);
+  await db.dropFile(file);
+}
+
+// The columns of a relation, as DESCRIBE gives them.
+async function describe(db, relation) {
+  return (await db.query(`DESCRIBE ${quoteIdent(relation)}`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+}
+
+// Rows of a CSV estimated from its first lines (`head`, the text of its first `headBytes`
+// bytes), for the progress bar before the pass counts them.
+function estimateRows(head, headBytes, size) {
+  if (!head) return 0;
+  let lines = 0;
+  for (let i = head.indexOf('\n'); i >= 0; i = head.indexOf('\n', i + 1)) lines++;
+  return lines > 1 ? Math.max(1, Math.round(((lines - 1) * size) / headBytes)) : 1;
 }
 
 // DuckDB's sniffer types a column of 20-digit integers (ids: order numbers, device ids) as
 // DOUBLE or HUGEINT, and the projection to the core makes doubles of them: 12345678901234567890
-// and 12345678901234567891 become one user. A column holding an integer past 2^53 is read again
-// as text, which keeps every digit. True when the staging table was read again.
-async function rereadBigIntegers(db, staging, fileName, columns) {
+// and 12345678901234567891 become one user. A column holding an integer past 2^53 is read as
+// text, which keeps every digit. Returns those columns. Reads the whole file once, but only
+// when the sniffer typed a column so (amounts, mostly).
+async function bigIntegerColumns(db, select, columns) {
   const wide = columns.filter((c) => /^(DOUBLE|FLOAT|REAL|HUGEINT|UHUGEINT|UBIGINT)$/i.test(c.type) || /^DECIMAL/i.test(c.type));
-  if (!wide.length) return false;
+  if (!wide.length) return [];
   const probes = wide.map((c) => {
     const q = `TRY_CAST(${quoteIdent(c.name)} AS DOUBLE)`;
     return `coalesce(bool_or(abs(${q}) > 9007199254740992 AND ${q} = trunc(${q})), false)`;
   });
-  const flags = Object.values((await db.query(`SELECT ${probes.join(', ')} FROM ${quoteIdent(staging)}`)).toArray()[0].toJSON());
-  const big = wide.filter((c, i) => flags[i] === true);
-  if (!big.length) return false;
-  const types = '{' + big.map((c) => `${quoteLiteral(c.name)}: 'VARCHAR'`).join(', ') + '}';
-  await db.query(`CREATE OR REPLACE TABLE ${quoteIdent(staging)} AS SELECT * FROM read_csv_auto(${quoteLiteral(fileName)}, types = ${types})`);
-  return true;
+  const flags = Object.values((await db.query(`SELECT ${probes.join(', ')} FROM (${select})`)).toArray()[0].toJSON());
+  return wide.filter((c, i) => flags[i] === true);
 }
 
 // DuckDB's sniffer reads every DATE column of a CSV with one strftime format, and every
 // TIMESTAMP column with another ("01/02/2024" as "%d/%m/%Y"). The format is kept on the column
 // ({name, type, format}) so that a mapping with an explicit day/month order can turn such a
-// column back into the text it was read from (mapping.js). Sniffing again costs ~5% of the
-// load, so it is asked only when the file's first lines hold a day-month-year date such as
-// "01/02/2024"; without a format (or sniff_csv failing), typed times are read as DuckDB typed them.
-async function addSniffedTimeFormats(db, fileName, columns, head) {
+// column back into the text it was read from (mapping.js); only when the file's first lines hold
+// a day-month-year date such as "01/02/2024". Without a format, typed times are read as DuckDB
+// typed them.
+function addSniffedTimeFormats(columns, formats, head) {
   if (!columns.some((c) => /^(DATE|TIMESTAMP)$/i.test(c.type))) return;
   if (!/(^|[^\d])\d{1,2}[-/.]\d{1,2}[-/.]\d{4}($|[^\d])/m.test(head.slice(0, 1 << 16))) return;
-  let sniffed;
-  try {
-    sniffed = (await db.query(`SELECT DateFormat AS d, TimestampFormat AS t FROM sniff_csv(${quoteLiteral(fileName)})`)).toArray()[0];
-  } catch {
-    return;
-  }
   for (const c of columns) {
-    const format = /^DATE$/i.test(c.type) ? sniffed?.d : /^TIMESTAMP$/i.test(c.type) ? sniffed?.t : null;
-    if (format) c.format = String(format);
+    const format = /^DATE$/i.test(c.type) ? formats.date : /^TIMESTAMP$/i.test(c.type) ? formats.timestamp : null;
+    if (format) c.format = format;
   }
 }
 
-// The table's row count (DuckDB keeps it: no scan).
+// The relation's row count (a table keeps it; a CSV's view reads the file).
 async function rowCount(db, table) {
   return { rows: Number((await db.query(`SELECT count(*)::DOUBLE AS n FROM ${quoteIdent(table)}`)).getChildAt(0).get(0)) };
 }
@@ -305,7 +407,12 @@ export async function columnStats(db, table, columns) {
 // Problems (validation, or DuckDB refusing an expression) are stored on the source and
 // returned; the earlier mapped source stays until a mapping succeeds. Then the other files'
 // rows the rebuild needs are streamed again (fillModel), unless a load job holds the model.
-export async function applyMapping({ db, bridge, name, mapping, columns, total = 0, onStep = () => {}, isCancelled = () => false }) {
+// `relation`: the DuckDB relation to read (a load's staging one; the file's own by default).
+// `readErrorsFail`: a load's pass over a CSV's view is DuckDB's first full read of the file, so
+// a row DuckDB cannot read (a value that does not fit its column's type, a ragged row past the
+// sniffer's sample) fails the load, as the file's problem, not the mapping's.
+// Resolves to {ok, rows, fileRows?, ms}: fileRows, the file's rows, when the pass read each once.
+export async function applyMapping({ db, bridge, name, relation = name, mapping, columns, total = 0, readErrorsFail = false, onStep = () => {}, isCancelled = () => false }) {
   const ms = {};
   let t = performance.now();
   const problems = validateMapping(mapping, columns);
@@ -314,12 +421,13 @@ export async function applyMapping({ db, bridge, name, mapping, columns, total =
     bridge.status('warning', bridge.tr('msg_mapping_attention', name, bridge.shown(problems[0])));
     return { ok: false, problems, ms };
   }
-  let rows;
+  let streamed;
   try {
-    rows = await streamMapped({ db, bridge, name, mapping, columns, total, onStep, isCancelled });
+    streamed = await streamMapped({ db, bridge, name, relation, mapping, columns, total, onStep, isCancelled });
   } catch (e) {
     if (e instanceof LoadError) throw e;
-    const problem = await mappingProblem(db, mapping, name, e);
+    const problem = await mappingProblem(db, mapping, relation, e);
+    if (readErrorsFail && problem.startsWith('the mapping could not run: ') && isReadError(e)) throw new LoadError(explainDuckDBError(e));
     bridge.info(name, { mapping, problems: [problem] });
     bridge.status('warning', `${name}: ${bridge.shown(problem)}`);
     return { ok: false, problems: [problem], ms };
@@ -328,14 +436,18 @@ export async function applyMapping({ db, bridge, name, mapping, columns, total =
   // `columns` with `applied`: what streams this file again when another one changes.
   bridge.info(name, { mapping, applied: mapping, problems: [], columns });
   if (!bridge.held) await fillModel({ db, bridge, onStep });
-  return { ok: true, rows, ms };
+  return { ok: true, rows: streamed.rows, ...(streamed.fileRows ? { fileRows: streamed.rows } : {}), ms };
 }
 
+// DuckDB's CSV reader failing on the file itself (not on an expression of the mapping).
+const isReadError = (e) => /CSV Error|CSV file|Invalid unicode|sniff/i.test(String(e && e.message ? e.message : e));
+
 // The mapping's projection streamed into the core as the file's mapped source: the rows kept.
-// Throws (after aborting the source) on a cancel or when DuckDB refuses the query.
+// Throws (after aborting the source) on a cancel or when DuckDB refuses the query. Resolves to
+// {rows, fileRows}: fileRows when each of the file's rows gave one row (no filter, no refunds).
 // `restream`: the rows of a file the core released (fillModel), which keep its place in load order.
-async function streamMapped({ db, bridge, name, mapping, columns, total = 0, stage = 'mapping', restream = false, onStep = () => {}, isCancelled = () => false }) {
-  const { sql, outputs } = mappingSql(mapping, columns, name);
+async function streamMapped({ db, bridge, name, relation = name, mapping, columns, total = 0, stage = 'mapping', restream = false, onStep = () => {}, isCancelled = () => false }) {
+  const { sql, outputs, fileRows } = mappingSql(mapping, columns, relation);
   const byRole = (role) => outputs.findIndex((o) => o.role === role);
   const order = mapping.kind === 'users'
     ? [byRole('user_id'), ...outputs.map((o, i) => (o.role === 'column' ? i : -1)).filter((i) => i >= 0)]
@@ -369,7 +481,7 @@ async function streamMapped({ db, bridge, name, mapping, columns, total = 0, sta
     bridge.modelAbort(h);
     throw e;
   }
-  return rows;
+  return { rows, fileRows };
 }
 
 // Streams again, from their DuckDB tables, the mapped rows of every file the model's rebuild

@@ -1,10 +1,12 @@
 // Load benchmark, run by hand (not part of .ci/test):
 //
 //   node tests/bench/load_bench.mjs [--events 1000000,10000000] [--runs 1] [--viewport 1280x800]
-//                                   [--timeout-min 30] [--profile]
+//                                   [--timeout-min 30] [--profile] [--data DIR]
 //
 // For each N it generates a shop with `node data/generate.mjs --events N --out /tmp/segx-bench-N`
-// (skipped when the files are there with the sizes the last generation recorded), then, in
+// (skipped when the files are there with the sizes the last generation recorded; with --data DIR
+// it reads DIR/u<N/10>-e<N>-s42/events.csv instead, as `data/generate.mjs --users N/10 --events N
+// --seed 42` makes it, and writes nothing there), then, in
 // Debian's headless Chromium launched by tests/web/support/browser_env.mjs:
 //   1. headline: the real page (build/site, `?demo=0`) gets events.csv as a real, disk-backed
 //      File through the file chooser behind the "Open files" ImGui button; wall time from
@@ -12,37 +14,40 @@
 //      then: in a frame, or by that state() call itself);
 //   2. stages: a fresh page at a second server (a snapshot of build/site plus the data file)
 //      fetches events.csv, wraps it in a File and calls `segx.loadFiles`, which returns
-//      milliseconds per stage (read, parse, stats, preview, map); "rest" is the time loadFiles
-//      took beyond them (dropping the staging copy, and the model build when a frame ran it),
-//      and the first `state()` after it is timed too;
+//      milliseconds per stage (read: File -> bytes checks; parse: DuckDB's sniff of the CSV and
+//      its view; stats; preview; map: the one pass of read_csv streamed into the core; rest);
+//      "rest" is the time loadFiles took beyond them (File -> bytes, and the model build), and
+//      the first `state()` after it is timed too;
 //   3. baseline: a tiny page of our own (esbuild-bundled, DuckDB-wasm started exactly like
 //      web/duckdb_browser.js) times `registerFileBuffer` + `CREATE TABLE t AS SELECT * FROM
 //      read_csv_auto('f.csv')` on the same bytes, in the same browser.
-// Memory: the model's own figures from state().overview, performance.memory, the size of each
+// Memory: the model's own figures from state().overview, what DuckDB holds after the load
+// (segx.duckdbMemory(): duckdb_memory(), its tables and views), performance.memory, the size of each
 // WebAssembly memory (the app's, and DuckDB's in its worker: recorded by a hook the bench adds
 // in the browser, not in web/) sampled while the stages run, DuckDB's pragma database_size, and
 // the Chromium process tree's RSS sampled from /proc while each step runs.
 // The stages run also counts the frames the page draws during the load and the time spent in
 // them (a requestAnimationFrame wrapper added by the bench); --profile adds a sampled CPU
 // profile of the page's main thread (top functions by self time).
+// SEGX_SITE=DIR runs another built site than build/site (to compare two builds in one session).
 // The viewport is the browser tests' 1280x800 unless --viewport says otherwise; it matters,
 // because the page draws frames during a load and SwiftShader draws on the CPU.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { build } from 'esbuild';
 
 import { serve } from '../../.ci/serve.mjs';
-import { clickWidget, startBrowser } from '../web/support/browser_env.mjs';
+import { clickWidget, siteDir, startBrowser } from '../web/support/browser_env.mjs';
 import { repo } from '../web/support/node_env.mjs';
 
 // --- arguments -----------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const o = { events: [1_000_000, 10_000_000], runs: 1, timeoutMin: 30, viewport: { width: 1280, height: 800 }, profile: false };
+  const o = { events: [1_000_000, 10_000_000], runs: 1, timeoutMin: 30, viewport: { width: 1280, height: 800 }, profile: false, data: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -53,6 +58,7 @@ function parseArgs(argv) {
     else if (a === '--runs') o.runs = Number(value());
     else if (a === '--timeout-min') o.timeoutMin = Number(value());
     else if (a === '--profile') o.profile = true;
+    else if (a === '--data') o.data = value();
     else if (a === '--viewport') {
       const m = /^(\d+)x(\d+)$/.exec(value());
       if (!m) throw new Error('--viewport: expected WIDTHxHEIGHT, e.g. 1280x800');
@@ -83,6 +89,11 @@ const kFiles = ['users.csv', 'events.csv', 'orders.csv'];
 // Generates the set once; a manifest records the generator's hash and the sizes it made, so a
 // later run reuses files that still match.
 function ensureData(n) {
+  if (opts.data) {
+    const dir = resolve(opts.data, `u${n / 10}-e${n}-s42`);
+    if (!existsSync(join(dir, 'events.csv'))) throw new Error(`--data: ${dir}/events.csv is missing (node data/generate.mjs --users ${n / 10} --events ${n} --seed 42 --out ${dir})`);
+    return { dir, sizes: { 'events.csv': statSync(join(dir, 'events.csv')).size }, generated: false };
+  }
   const dir = `/tmp/segx-bench-${n}`;
   const manifestPath = join(dir, '.bench-manifest.json');
   const generator = join(repo, 'data/generate.mjs');
@@ -153,7 +164,7 @@ window.baselineReady = () => started.then(() => true);
 async function makeBenchSite(datasets) {
   const root = mkdtempSync(join(tmpdir(), 'segx-bench-site-'));
   // A copy, not symlinks: others may rebuild build/site while the bench runs.
-  for (const e of readdirSync(join(repo, 'build/site'))) cpSync(join(repo, 'build/site', e), join(root, e), { recursive: true });
+  for (const e of readdirSync(siteDir)) cpSync(join(siteDir, e), join(root, e), { recursive: true });
   for (const { n, dir } of datasets) {
     mkdirSync(join(root, 'bench-data', String(n)), { recursive: true });
     symlinkSync(join(dir, 'events.csv'), join(root, 'bench-data', String(n), 'events.csv'));
@@ -400,6 +411,14 @@ async function measureStages(browser, origin, n) {
     if (cdp) profileTop = topSelfTime((await cdp.send('Profiler.stop')).profile, 8);
     const mem = await pageMemory(page);
     const duckHeaps = await workerHeaps(page);
+    // What DuckDB holds after the load (duckdb_memory(); tables and views), read before
+    // segx.sql below builds the SQL tab's contract tables.
+    let duckMemory = null;
+    try {
+      duckMemory = await page.evaluate(() => (window.segx.duckdbMemory ? window.segx.duckdbMemory() : null));
+    } catch (e) {
+      duckMemory = { error: String(e.message || e).split('\n')[0] };
+    }
     let dbSize = null;
     try {
       dbSize = (await page.evaluate(() => window.segx.sql('SELECT * FROM pragma_database_size()')))[0];
@@ -419,7 +438,7 @@ async function measureStages(browser, origin, n) {
       }
     }
     const { state, ...rest } = r;
-    return { ...rest, fetchMs, ...summarizeState(state, 'events.csv'), rss, mem, duckHeaps, dbSize, heapsByStage, profileTop, problems };
+    return { ...rest, fetchMs, ...summarizeState(state, 'events.csv'), rss, mem, duckHeaps, duckMemory, dbSize, heapsByStage, profileTop, problems };
   } catch (e) {
     return { failed: String(e.message || e).split('\n')[0], problems };
   } finally {
@@ -570,7 +589,8 @@ for (const d of details) {
       console.log(`    frames drawn during loadFiles: ${fmtInt(s.frames)}, ${sec(s.frameMs)} s of main-thread time in them (${(s.frameMs / Math.max(1, s.frames)).toFixed(1)} ms per frame)`);
       if (s.heapsByStage.length) console.log(`    wasm heaps at the end of each stage (app / DuckDB, MiB): ${s.heapsByStage.map((h) => `${h.stage} ${mb(h.app)} / ${mb(h.duck)}`).join(', ')}`);
       if (s.profileTop) console.log(`    main thread, self time (of ${sec(s.profileTop.totalMs)} s sampled): ${s.profileTop.top.map((x) => `${x.name} ${sec(x.ms)} s`).join('; ')}`);
-      console.log(`    wasm heaps: app ${s.mem.heaps ? s.mem.heaps.map(mb).join(' + ') + ' MiB' : '?'}, DuckDB worker ${s.duckHeaps.length ? s.duckHeaps.map(mb).join(' + ') + ' MiB' : '?'}; DuckDB database_size: ${typeof s.dbSize === 'object' && s.dbSize ? `memory_usage ${s.dbSize.memory_usage}, memory_limit ${s.dbSize.memory_limit}` : s.dbSize}`);
+      console.log(`    wasm heaps: app ${s.mem.heaps ? s.mem.heaps.map(mb).join(' + ') + ' MiB' : '?'}, DuckDB worker ${s.duckHeaps.length ? s.duckHeaps.map(mb).join(' + ') + ' MiB' : '?'}; DuckDB database_size (after segx.sql built the SQL tab's tables): ${typeof s.dbSize === 'object' && s.dbSize ? `memory_usage ${s.dbSize.memory_usage}, memory_limit ${s.dbSize.memory_limit}` : s.dbSize}`);
+      if (s.duckMemory) console.log(`    DuckDB after the load (before any SQL): duckdb_memory() ${s.duckMemory.error || mb(s.duckMemory.bytes) + ' MiB'} (${s.duckMemory.bytes != null ? (s.duckMemory.bytes / d.fileBytes).toFixed(3) + '× the CSV' : ''}); tables ${JSON.stringify(s.duckMemory.tables)}; views ${JSON.stringify(s.duckMemory.views)}`);
       console.log(`    peak RSS: renderer ${mb(s.rss.renderer)} MiB, Chromium process tree ${mb(s.rss.tree)} MiB (the File built from fetched bytes adds a blob copy)`);
     }
     if (s.messages && s.messages.length) console.log(`    messages: ${s.messages.join(' | ')}`);

@@ -99,6 +99,35 @@ describe('ingestion in the page', () => {
     await page.close();
   });
 
+  // Issue 14, item 3: DuckDB keeps no copy of a CSV. The page registers the dropped File itself
+  // (read lazily by DuckDB's worker) or, for text converted to UTF-8, a Blob of it, and the
+  // file's relation is a view over read_csv: the SQL tab and the rebuilds read the file again.
+  test('a dropped CSV is a view over the File: DuckDB holds none of its rows', async () => {
+    const page = await env.openPage({ query: '?demo=0' });
+    const lines = ['user_id,event,time,page'];
+    for (let i = 0; i < 30000; i++) lines.push(`u${i % 997},${['view', 'cart', 'buy'][i % 3]},2024-01-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00,/p/${i % 50}`);
+    const bytes = utf8(lines.join('\n') + '\n');
+    await dropFiles(page, [{ name: 'big.csv', bytes }, { name: 'cn.csv', bytes: gbk('user_id,event,time,城市\nu1,visit,2024-01-01 10:00:00,上海\n') }]);
+    let s = await settle(page);
+    assert.deepEqual(s.sources.map((x) => [x.name, x.state, x.rows]), [['big.csv', 'ready', 30000], ['cn.csv', 'ready', 1]]);
+    const mem = await page.evaluate(() => window.segx.duckdbMemory());
+    assert.deepEqual(mem.tables, []);
+    assert.deepEqual(mem.views.sort(), ['big.csv', 'cn.csv']);
+    // A table of these rows would take more than half the file (DuckDB's CTAS of a CSV holds
+    // about its size); the views hold nothing.
+    assert.ok(mem.bytes < 0.5 * bytes.length, `DuckDB holds ${mem.bytes} B for a ${bytes.length} B file`);
+    // SQL reads the files again, the converted one as UTF-8.
+    assert.deepEqual(await page.evaluate(() => window.segx.sql('SELECT count(*)::INT AS n, count(DISTINCT user_id)::INT AS u FROM "big.csv"')), [{ n: 30000, u: 997 }]);
+    assert.deepEqual(await page.evaluate(() => window.segx.sql('SELECT "城市" AS c FROM "cn.csv"')), [{ c: '上海' }]);
+    // Adding a file rebuilds the model: the others are streamed again from their views.
+    const before = s.overview.events;
+    await page.evaluate(() => window.segx.loadFiles([{ name: 'more.csv', bytes: 'user_id,event,time\nu5,view,2024-02-01 10:00:00\n' }]));
+    s = await settle(page);
+    assert.equal(s.overview.events, before + 1);
+    assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
+
   test('a mapping applied once is reused when the same export is dropped after a reload', async () => {
     const page = await env.openPage({ query: '?demo=0' });
     const file = { name: 'crm.csv', bytes: utf8('member,when,what\nm1,2024-01-01 10:00:00,signup\nm2,2024-01-02 10:00:00,login\n') };

@@ -98,4 +98,18 @@ describe('loading a CSV through DuckDB-wasm into the core', () => {
     assert.equal(labels.nulls, Math.ceil(n / 7));
     assert.equal(labels.distinct, 100);
   });
+
+  // DuckDB keeps no copy of a CSV's rows (issue 14, item 3): the file's relation is a view over
+  // read_csv of the registered bytes, which the page registers as the File itself.
+  test('a loaded CSV is a view over its file: DuckDB holds no table of its rows', async () => {
+    const rows = (sql) => db.query(sql).toArray().map((r) => r.toJSON());
+    assert.deepEqual(rows(`SELECT table_name FROM duckdb_tables() WHERE table_name = 'many.csv'`), []);
+    const [view] = rows(`SELECT sql FROM duckdb_views() WHERE view_name = 'many.csv'`);
+    assert.match(view.sql, /read_csv\('\/segx\/upload_\d+', \(auto_detect = /);
+    // Storage DuckDB holds for tables: none (the 50,000 rows above would take far more).
+    const [mem] = rows(`SELECT coalesce(sum(memory_usage_bytes), 0)::DOUBLE AS b FROM duckdb_memory() WHERE tag IN ('BASE_TABLE', 'IN_MEMORY_TABLE')`);
+    assert.equal(mem.b, 0);
+    // And it reads the file as the load did.
+    assert.deepEqual(rows(`SELECT count(*)::INT AS n, count(DISTINCT user_id)::INT AS u FROM "many.csv"`), [{ n: 50_000, u: 997 }]);
+  });
 });

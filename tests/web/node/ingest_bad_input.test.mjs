@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, before, describe, test } from 'node:test';
 
 
-import { applyMapping, fillModel, loadSource } from '../../../web/source_loader.js';
+import { applyMapping, dropSource, fillModel, loadSource } from '../../../web/source_loader.js';
 import { repo, startCore, startDuckDB, utf8 } from '../support/node_env.mjs';
 
 // DuckDB-wasm as node_env.mjs makes it, with Arrow tables inserted as an IPC stream (the
@@ -45,7 +45,7 @@ function assertIntact() {
 // files' rows are streamed again from DuckDB for the rebuild: fillModel).
 async function removeFile(name) {
   bridge.call('source_remove', name);
-  db.query(`DROP TABLE IF EXISTS "${name}"`);
+  await dropSource(db, name);
   await fillModel({ db, bridge });
   assertIntact();
 }
@@ -78,7 +78,7 @@ afterEach(async () => {
   for (const s of state('sources')) {
     if (s.name === 'events.csv' || s.name === 'users.csv') continue;
     bridge.call('source_remove', s.name);
-    db.query(`DROP TABLE IF EXISTS "${s.name.replace(/"/g, '""')}"`);
+    await dropSource(db, s.name);
   }
   await fillModel({ db, bridge });
 });

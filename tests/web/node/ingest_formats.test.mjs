@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, beforeEach, describe, test } from 'node:test';
 
 
-import { loadSource } from '../../../web/source_loader.js';
+import { dropSource, loadSource } from '../../../web/source_loader.js';
 import { gbk, parquetFromSql, utf16 } from '../support/fixtures.mjs';
 import { startCore, startDuckDB, utf8 } from '../support/node_env.mjs';
 
@@ -20,10 +20,10 @@ before(async () => {
 });
 
 // Every load starts from an empty model, so the overview holds that one file.
-function clear() {
+async function clear() {
   for (const s of bridge.state('sources')) {
     bridge.call('source_remove', s.name);
-    db.query(`DROP TABLE IF EXISTS "${s.name.replace(/"/g, '""')}"`);
+    await dropSource(db, s.name);
   }
   bridge.setAsOf(null);
   assert.equal(bridge.state('overview').events, 0);
@@ -160,7 +160,7 @@ const csvTimes = (times) => utf8(['user_id,event,time', ...times.map((t, i) => `
 const jsonTimes = (times) => utf8(JSON.stringify(times.map((t, i) => ({ user_id: `u${i + 1}`, event: `e${i + 1}`, time: t }))));
 
 async function expectTimes(name, bytes, { first, last, detected, type, mapping }) {
-  clear();
+  await clear();
   const r = await loadSource({ db, bridge, name, bytes, mapping: mapping && eventsMapping(name, mapping) });
   assert.equal(r.mapped.ok, true, JSON.stringify(r.mapped.problems));
   if (type) assert.equal(r.columns.find((c) => c.name === 'time').type, type);
@@ -232,7 +232,7 @@ describe('time formats read to exact instants', () => {
   });
 
   test('an explicit dmy_slash is honoured for a column DuckDB typed month-first; a date that does not fit is rejected', async () => {
-    clear();
+    await clear();
     const r = await loadSource({ db, bridge, name: 'dmy_dates.csv', bytes: csvTimes(['01/02/2024', '03/14/2024']), mapping: eventsMapping('dmy_dates.csv', { time_format: 'dmy_slash' }) });
     assert.equal(r.columns.find((c) => c.name === 'time').type, 'DATE');
     assert.equal(r.mapped.ok, true);

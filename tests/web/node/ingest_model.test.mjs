@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 
 
-import { applyMapping, fillModel, loadSource } from '../../../web/source_loader.js';
+import { applyMapping, dropSource, fillModel, loadSource } from '../../../web/source_loader.js';
 import { startCore, startDuckDB, utf8 } from '../support/node_env.mjs';
 
 // DuckDB-wasm as node_env.mjs makes it, with Arrow tables inserted as an IPC stream (the
@@ -43,10 +43,10 @@ const figures = () => {
 };
 const topEvents = () => Object.fromEntries(state('overview').top_events.map((e) => [e.event, [e.events, e.users]]));
 const cents = (x) => Math.round(x * 100);
-function clear() {
+async function clear() {
   for (const s of state('sources')) {
     bridge.call('source_remove', s.name);
-    db.query(`DROP TABLE IF EXISTS "${s.name.replace(/"/g, '""')}"`);
+    await dropSource(db, s.name);
   }
   assert.deepEqual(figures(), { users: 0, customers: 0, events: 0, orders: 0, revenue: 0 });
 }
@@ -72,7 +72,7 @@ describe('users + events + orders files make one model', () => {
   ].join('\n') + '\n';
 
   before(async () => {
-    clear();
+    await clear();
     for (const [name, text] of [['users.csv', USERS], ['events.csv', EVENTS], ['orders.csv', ORDERS]]) {
       await loadSource({ db, bridge, name, bytes: utf8(text) });
     }
@@ -186,7 +186,7 @@ describe('UCI Online Retail: an amount expression and a row filter, checked agai
   let loaded;
 
   before(async () => {
-    clear();
+    await clear();
     loaded = await loadSource({ db, bridge, name: 'Online Retail.csv', bytes: utf8(csv) });
   });
 

@@ -96,7 +96,7 @@ describe('mapped sources are streamed again from DuckDB, not kept', () => {
   });
 
   test('a file whose table is gone leaves the model, said in the status bar', async () => {
-    await env.loads.db.query('DROP TABLE "orders.csv"');
+    await env.loads.db.query('DROP VIEW "orders.csv"');
     await env.loads.remove('users.csv');
     const o = env.bridge.state('overview');
     assert.equal(o.revenue, 0); // the orders left with their table

@@ -11,8 +11,11 @@ import { repo } from './node_env.mjs';
 
 export const artifacts = join(repo, 'build/test-artifacts');
 
+// SEGX_SITE: another built site to serve (benchmarks comparing two builds); build/site by default.
+export const siteDir = process.env.SEGX_SITE || join(repo, 'build/site');
+
 export async function startBrowser() {
-  const server = await serve(join(repo, 'build/site'), 0);
+  const server = await serve(siteDir, 0);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

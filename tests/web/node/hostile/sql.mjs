@@ -40,7 +40,9 @@ export const sqlCases = [
   refused(`ATTACH '/tmp/x.duckdb' AS local`, kFiles),
   refused(`COPY (SELECT 1 AS x) TO '${kOut}/out.csv'`, kFiles),
   refused(`COPY (SELECT 1 AS x) TO '/tmp/out.csv'`, kFiles),
-  refused(`COPY "events.csv" FROM '${kOut}/more.csv'`, kFiles),
+  // A loaded CSV is a view over its file (web/source_loader.js): DuckDB refuses to copy into it
+  // before reading anything; the lock-down would refuse the URL.
+  refused(`COPY "events.csv" FROM '${kOut}/more.csv'`, /segx reads only the files you load|is not an? table/),
   refused(`EXPORT DATABASE '/tmp/dump'`, kFiles),
   refused(`LOAD httpfs`, kExt),
   refused(`LOAD json`, kExt),
