@@ -68,9 +68,37 @@ export function sizeText(n) {
   return `${n >= 100 ? n.toFixed(0) : Number(n.toPrecision(3))} ${units[u]}`;
 }
 
+// What loading a file would take of this tab's memory, estimated before the file is read, so
+// that a file too large for the tab is refused with the figure instead of crashing the page.
+// Rows: the line breaks of the file's first bytes (`sample`) scaled to its size (a Parquet file,
+// compressed, is not estimated). Each row costs about kPeakBytesPerRow of the app's heap at the
+// model build's peak (the new file's mapped rows, the model and the build's temporaries at
+// once), and the model is built again with every loaded file's rows, so those count too:
+// measured 114 B (the demo generator's 1M users, 232,549 orders and 9,833,842 events loaded in
+// the Node build: heap top 1.27 GB for 11.07M rows, 2026-12-05), rounded up to 120. WebAssembly
+// caps the heap at 4 GiB (-sMAXIMUM_MEMORY=4GB, src/web/CMakeLists.txt): about 35M rows.
+export const kTabHeapBytes = 4 * 2 ** 30;
+export const kPeakBytesPerRow = 120;
+export function estimateTabNeed({ size, sample, loadedRows = 0, limit = kTabHeapBytes }) {
+  let breaks = 0;
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0x0a) breaks++;
+  const rows = sample.length ? Math.round((size * Math.max(breaks, 1)) / sample.length) : 0;
+  const need = (rows + loadedRows) * kPeakBytesPerRow;
+  return { rows, loadedRows, need, limit, fits: need <= limit };
+}
+
+// The English refusal (read back in the interface's language by the pm_too_large_for_tab pattern).
+export function tooLargeText(e) {
+  const n = (x) => Math.round(x).toLocaleString('en-US');
+  return `about ${n(e.rows)} rows: with the ${n(e.loadedRows)} rows already loaded, building the model would need about ` +
+    `${sizeText(e.need)} of memory, more than a browser tab can hold (${sizeText(e.limit)}); it was not loaded. ` +
+    'Run definitions over files this large on the command line: node tools/segx.mjs run (README, "Data beyond the tab")';
+}
+
 export class Loads {
-  constructor({ db, bridge, store = null }) {
-    Object.assign(this, { db, bridge, store });
+  // tabHeapBytes: the heap a load may plan for (WebAssembly's 4 GiB; smaller in tests).
+  constructor({ db, bridge, store = null, tabHeapBytes = kTabHeapBytes }) {
+    Object.assign(this, { db, bridge, store, tabHeapBytes });
     this.queue = Promise.resolve();
     this.queued = 0;             // jobs asked for and not finished: state().loading meanwhile
     this.files = new Map();      // name -> {blob, demo, encoding, columns}
@@ -152,6 +180,18 @@ export class Loads {
       this.bridge.beginSource(name, blob.size, demo);
       this.bridge.failSource(name, error);
       return { ok: false, name, error: `${name}: ${error}` };
+    }
+    if (!/\.parquet$/i.test(name)) {
+      const sample = new Uint8Array(await blob.slice(0, 1 << 20).arrayBuffer());
+      const loadedRows = this.bridge.state('sources')
+        .filter((s) => s.name !== name && s.state === 'ready').reduce((n, s) => n + (s.rows || 0), 0);
+      const estimate = estimateTabNeed({ size: blob.size, sample, loadedRows, limit: this.tabHeapBytes });
+      if (!estimate.fits) {
+        const error = tooLargeText(estimate);
+        this.bridge.beginSource(name, blob.size, demo);
+        this.bridge.failSource(name, error);
+        return { ok: false, name, error: `${name}: ${error}` };
+      }
     }
     try {
       const bytes = new Uint8Array(await blob.arrayBuffer());

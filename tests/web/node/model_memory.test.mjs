@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 
-import { Loads } from '../../../web/loads.js';
+import { Loads, estimateTabNeed, kPeakBytesPerRow, kTabHeapBytes } from '../../../web/loads.js';
 import { repo, startCore, startDuckDB } from '../support/node_env.mjs';
 
 // web/loads.js yields to the page between chunks.
@@ -134,5 +134,39 @@ describe('load / remove cycles reuse the heap', () => {
     const said = `heap top after three cycles ${first} B, then ${tops.join(', ')} B (memory ${firstMemory}, then ${memories.join(', ')} B)`;
     assert.ok(Math.max(...tops) <= first * 1.05, said);
     assert.ok(memories.at(-1) <= firstMemory * 1.05, said); // the memory too
+  });
+});
+
+describe('a file too large for the tab is refused before it is read', () => {
+  test('the estimate scales the first MiB\'s line breaks to the file and counts the rows already loaded', () => {
+    const sample = new TextEncoder().encode('a,b,c\n'.repeat(1000)); // 6 bytes a row
+    const e = estimateTabNeed({ size: 6e9, sample, loadedRows: 5e6 });
+    assert.equal(e.rows, 1e9);
+    assert.equal(e.need, (1e9 + 5e6) * kPeakBytesPerRow);
+    assert.equal(e.limit, kTabHeapBytes);
+    assert.equal(e.fits, false);
+    assert.equal(estimateTabNeed({ size: 6e6, sample, loadedRows: 5e6 }).fits, true); // 1M + 5M rows
+    assert.equal(estimateTabNeed({ size: 6e6, sample, loadedRows: 5e6, limit: 1e8 }).fits, false);
+  });
+
+  test('with a smaller tab, the events file is refused with its figures and the command line; what was loaded stays', async () => {
+    const { bridge, db, wrap } = await startEnv();
+    const events = files.find((f) => f.name === 'events.csv');
+    const rows = events.bytes.toString('latin1').split('\n').filter(Boolean).length - 1;
+    // Room for the users (30,000 rows) but not for the events on top of them.
+    const loads = new Loads({ db: wrap(db), bridge, tabHeapBytes: (30000 + rows / 2) * kPeakBytesPerRow });
+    for (const r of await loads.load(pick('users.csv'))) assert.ok(r.ok, r.error);
+    const [r] = await loads.load(pick('events.csv'));
+    assert.equal(r.ok, false);
+    const m = /^events\.csv: about ([\d,]+) rows: with the ([\d,]+) rows already loaded, building the model would need about .* more than a browser tab can hold .*node tools\/segx\.mjs run/.exec(r.error);
+    assert.ok(m, r.error);
+    const estimated = Number(m[1].replace(/,/g, ''));
+    assert.ok(Math.abs(estimated - rows) < rows * 0.1, `estimated ${estimated} rows for ${rows}`);
+    assert.equal(m[2], '30,000');
+    const failed = bridge.state('sources').find((s) => s.name === 'events.csv');
+    assert.equal(failed.state, 'failed');
+    assert.equal(bridge.state('overview').users, 30000);
+    assert.equal(bridge.state('overview').events, 0);
+    assert.ok(!loads.files.has('events.csv'));
   });
 });
