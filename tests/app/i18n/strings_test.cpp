@@ -115,15 +115,20 @@ TEST_CASE("shown: the page's and the core's English messages in the active langu
     CHECK(shown("the file is 2.1 GB, more than the memory budget of 2 GB; it was not loaded (change \"Memory "
                 "budget\" in the left rail, or segx.setMemoryBudget(mb))",
                 Language::Zh) ==
-          "文件大小为 2.1 GB，超过内存预算 2 GB，未加载（可在左栏修改“内存预算”，或调用 segx.setMemoryBudget(mb)）");
-    CHECK(shown("events.csv: about 46,000,000 rows: with the 1,200,000 rows already loaded, building the model "
-                "would need about 4.8 GB of memory, more than a browser tab can hold (4 GB); it was not loaded. "
-                "Run definitions over files this large on the command line: node tools/segx.mjs run (README, "
-                "\"Data beyond the tab\")",
-                Language::Zh) ==
-          "events.csv：约 46,000,000 行：加上已加载的 1,200,000 行，建立模型约需 4.8 GB 内存，超过浏览器标签页能容纳的"
-          "上限（4 GB），未加载。如此大的文件请在命令行上运行定义：node tools/segx.mjs run（见 README“Data beyond the "
-          "tab”）");
+          "文件大小为 2.1 GB，超过内存预算 2 GB，未加载（可在左栏修改“内存预算”，或调用 "
+          "segx.setMemoryBudget(mb)）");
+    CHECK(
+        shown(
+            "events.csv: about 46,000,000 rows: with the 1,200,000 rows already loaded, building the model "
+            "would need about 4.8 GB of memory, more than a browser tab can hold (4 GB); it was not loaded. "
+            "Run definitions over files this large on the command line: node tools/segx.mjs run (README, "
+            "\"Data beyond the tab\")",
+            Language::Zh) ==
+        "events.csv：约 46,000,000 行：加上已加载的 1,200,000 行，建立模型约需 4.8 GB "
+        "内存，超过浏览器标签页能容纳的"
+        "上限（4 GB），未加载。如此大的文件请在命令行上运行定义：node tools/segx.mjs run（README、\"Data "
+        "beyond "
+        "the tab\"）"); // the piece read as a list
     // The core's own messages go through its tables.
     CHECK(shown("root.rules[0].window.last_days: expected a whole number of days from 1 to 3650, got 0",
                 Language::Zh) == "root.rules[0].window.last_days：应为天数 1 到 3650 之间的整数，实际为 0");
