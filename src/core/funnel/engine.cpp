@@ -273,21 +273,73 @@ public:
         const size_t walkable = std::min(users, m.events.user_count());
         const bool unordered = f_.order == FunnelOrder::Unordered;
         const uint32_t* first = starts_[step_slot_[0]];
-        for (size_t u = 0; u < walkable; u++) {
-            // Users without an event that can start an attempt cost these loads only.
-            if (unordered) {
-                uint32_t any = 0;
-                for (size_t i = 0; i < step_slots_; i++) any |= starts_[i][u + 1] - starts_[i][u];
-                if (any == 0) continue;
-            } else if (first[u] == first[u + 1]) {
-                continue;
+        const uint32_t* second = starts_[step_slot_[1]];
+        // The walk of a user stalls on its first event time read, a cache miss (users lie far
+        // apart in EventStore::time). So users are walked in batches: a batch's times are
+        // touched first by independent loads, whose misses overlap, then each user is walked.
+        // (WebAssembly has no prefetch instruction; loads whose sum is kept do the same.)
+        const int64_t* time = m.events.time.data();
+        const uint64_t* offsets = m.events.offsets.data();
+        uint32_t batch[kBatch + 64];
+        size_t nb = 0;
+        const auto walk = [&] {
+            int64_t sum = 0;
+            for (size_t i = 0; i < nb; i++) {
+                const uint64_t b = offsets[batch[i]], e = std::min(offsets[batch[i] + 1], b + kTouchRows);
+                for (uint64_t r = b; r < e; r += 8) sum += time[r];
+                sum += time[e - 1];
             }
-            if (filter_ && (u >= filter_->size || !filter_->get(u))) continue;
-            const int level = unordered ? user_unordered(u) : user_ordered(u);
-            if (level == 0) continue;
-            levels[u] = uint8_t(level);
-            visit(u, level, times_, first_row_);
+            touched_ = sum;
+            for (size_t i = 0; i < nb; i++) {
+                const uint32_t u = batch[i];
+                int level = 0;
+                if (unordered)
+                    level = user_unordered(u);
+                else if (fast_ && f_.order == FunnelOrder::Ordered)
+                    level = user_ordered_fast(u);
+                else if (fast_)
+                    level = user_strict_fast(u);
+                else
+                    level = user_ordered(u);
+                if (level == 0) continue;
+                levels[u] = uint8_t(level);
+                visit(u, level, times_, first_row_);
+            }
+            nb = 0;
+        };
+        // 64 users at a time: which can start an attempt (unordered: hold any step's event),
+        // which of those have a step-2 event, as bit masks without a branch per user.
+        for (size_t u0 = 0; u0 < walkable; u0 += 64) {
+            const size_t n = std::min<size_t>(64, walkable - u0);
+            uint64_t can = 0, has2 = 0;
+            if (unordered) {
+                for (size_t i = 0; i < step_slots_; i++) {
+                    const uint32_t* s = starts_[i] + u0;
+                    for (size_t j = 0; j < n; j++) can |= uint64_t(s[j] != s[j + 1]) << j;
+                }
+            } else {
+                const uint32_t *s1 = first + u0, *s2 = second + u0;
+                for (size_t j = 0; j < n; j++) {
+                    can |= uint64_t(s1[j] != s1[j + 1]) << j;
+                    has2 |= uint64_t(s2[j] != s2[j + 1]) << j;
+                }
+            }
+            if (filter_) can &= u0 / 64 < filter_->words.size() ? filter_->words[u0 / 64] : 0;
+            uint64_t walked = can;
+            if (!unordered && any_start_) {
+                // No step-2 event and every step-1 event can start: level 1, no time read.
+                walked = can & has2;
+                for (uint64_t one = can & ~has2; one != 0; one &= one - 1) {
+                    const size_t u = u0 + size_t(__builtin_ctzll(one));
+                    levels[u] = 1;
+                    visit(u, 1, times_, size_t(postings_[step_slot_[0]][first[u]]));
+                }
+            }
+            for (; walked != 0; walked &= walked - 1)
+                batch[nb++] = uint32_t(u0 + size_t(__builtin_ctzll(walked)));
+            if (nb >= kBatch) walk();
         }
+        walk();
     }
 
 private:
@@ -320,6 +372,7 @@ private:
         const uint32_t c0 = codes[step_slot_[0]];
         any_start_ = steps_.predicates[0].empty() && index->count(c0) > 0 && in_entry(index->min_time[c0]) &&
                      in_entry(index->max_time[c0]) && index->max_time[c0] <= ctx_.as_of_us;
+        fast_ = any_start_ && f_.exclusions.empty() && f_.order != FunnelOrder::Unordered;
     }
 
     bool in_entry(int64_t t) const { return t >= entry_lo_ && t <= entry_hi_; }
@@ -437,6 +490,125 @@ private:
         return best;
     }
 
+    // Ordered, when every step-1 event starts an attempt and nothing voids one (fast_). An
+    // attempt's matches depend only on its step-2 event (the first after its start; the rest
+    // follow greedily), so the starts between two step-2 events form a group sharing them; its
+    // level is the matched steps within the deadline, so the group's last start reaches the
+    // most, and the group's counted start is its first whose deadline reaches that step. Times
+    // are read for each group's last start and the one step that would raise the best level,
+    // not for every start: a user with many step-1 events reads few times.
+    int user_ordered_fast(size_t u) {
+        const int64_t* time = ctx_.model.events.time.data();
+        const uint32_t* l[kMaxFunnelSteps];
+        size_t n[kMaxFunnelSteps], cursor[kMaxFunnelSteps];
+        for (size_t k = 0; k < S_; k++) {
+            const size_t s = step_slot_[k];
+            l[k] = postings_[s], cursor[k] = starts_[s][u], n[k] = starts_[s][u + 1];
+        }
+        const uint32_t* l1 = l[0];
+        size_t p = cursor[0];
+        const size_t n1 = n[0];
+        first_row_ = l1[p]; // every user walked has a start: level 1 at its first
+        int best = 1;
+        uint32_t at[kMaxFunnelSteps]; // the group's matches (at[k]: step k + 1's row)
+        for (size_t j = cursor[1]; j < n[1] && p < n1; j++) {
+            const uint32_t c2 = l[1][j];
+            if (l1[p] >= c2 || !step_matches(1, c2)) continue; // no start before it, or no step 2
+            const size_t group = p;
+            while (p + 1 < n1 && l1[p + 1] < c2) p++;
+            const uint32_t last = l1[p++];
+            // The group's matches up to step best + 1 (rows only): none there, none later.
+            at[1] = c2;
+            size_t k = 2;
+            for (; k <= size_t(best); k++) {
+                const uint32_t* lk = l[k];
+                size_t c = cursor[k];
+                while (c < n[k] && (lk[c] <= at[k - 1] || !step_matches(k, lk[c]))) c++;
+                cursor[k] = c;
+                if (c >= n[k]) return best;
+                at[k] = lk[c];
+            }
+            const int64_t end = std::min(add_saturated(time[last], window_us_), ctx_.as_of_us);
+            if (time[at[best]] > end) continue;
+            // Better than best: extend the matches as far as the deadline allows.
+            int64_t t_at[kMaxFunnelSteps];
+            t_at[best] = time[at[best]];
+            bool exhausted = false;
+            for (k = size_t(best) + 1; k < S_; k++) {
+                const uint32_t* lk = l[k];
+                size_t c = cursor[k];
+                while (c < n[k] && (lk[c] <= at[k - 1] || !step_matches(k, lk[c]))) c++;
+                cursor[k] = c;
+                if (c >= n[k]) {
+                    exhausted = true;
+                    break;
+                }
+                const int64_t t = time[lk[c]];
+                if (t > end) break;
+                at[k] = lk[c], t_at[k] = t;
+            }
+            const int level = int(k);
+            // The counted start: the group's first whose deadline reaches the last match.
+            const int64_t need = t_at[level - 1];
+            size_t q = group;
+            while (add_saturated(time[l1[q]], window_us_) < need) q++;
+            first_row_ = l1[q];
+            times_[0] = time[l1[q]];
+            for (int i = 1; i < level; i++) times_[i] = i < best ? time[at[i]] : t_at[i];
+            best = level;
+            if (exhausted || size_t(best) == S_) return best;
+        }
+        return best;
+    }
+
+    // Strict, when every step-1 event starts an attempt and nothing voids one (fast_): a
+    // start's matches are the rows right after it, known from the postings alone; times are
+    // read only for starts whose rows would raise the best level.
+    int user_strict_fast(size_t u) {
+        const int64_t* time = ctx_.model.events.time.data();
+        const uint32_t* l[kMaxFunnelSteps];
+        size_t n[kMaxFunnelSteps], cursor[kMaxFunnelSteps];
+        for (size_t k = 0; k < S_; k++) {
+            const size_t s = step_slot_[k];
+            l[k] = postings_[s], cursor[k] = starts_[s][u], n[k] = starts_[s][u + 1];
+        }
+        first_row_ = l[0][cursor[0]];
+        int best = 1;
+        for (size_t p = cursor[0]; p < n[0]; p++) {
+            const uint32_t r1 = l[0][p];
+            // Rows r1 + 1, r1 + 2, ... while they are the next steps' (matching) events.
+            size_t k = 1;
+            bool exhausted = false;
+            for (; k < S_; k++) {
+                const uint32_t* lk = l[k];
+                size_t c = cursor[k];
+                while (c < n[k] && lk[c] <= r1 + k - 1) c++;
+                cursor[k] = c;
+                if (c >= n[k]) {
+                    exhausted = true;
+                    break;
+                }
+                if (lk[c] != r1 + k || !step_matches(k, lk[c])) break;
+            }
+            if (int(k) > best) {
+                // Within the deadline: the rows' times are in order, so a prefix.
+                const int64_t t1 = time[r1];
+                const int64_t end = std::min(add_saturated(t1, window_us_), ctx_.as_of_us);
+                size_t level = 1;
+                while (level < k && time[r1 + level] <= end) level++;
+                if (int(level) > best) {
+                    best = int(level);
+                    first_row_ = r1;
+                    for (size_t i = 0; i < level; i++) times_[i] = time[r1 + i];
+                    if (size_t(best) == S_) return best;
+                }
+            }
+            // No step-(k + 1) event after this start's step k: no later start gets further.
+            if (exhausted && size_t(best) >= k) return best;
+        }
+        return best;
+    }
+
     // Unordered: an anchor's level depends on its time t alone (the steps with a matching event
     // in [t, min(t + W, as-of)]), so anchors are taken step list by step list, each in time
     // order, with one forward-only cursor per step (the first matching event at or after t),
@@ -506,7 +678,11 @@ private:
     std::vector<std::vector<uint32_t>> scratch_;
     size_t step_slot_[kMaxFunnelSteps] = {}, excl_slot_[kMaxFunnelExclusions] = {};
     bool any_start_ = false;
-    int64_t times_[kMaxFunnelSteps] = {}; // the counted attempt's step times
+    bool fast_ = false;                        // ordered or strict, any_start_ and no exclusions: user_*_fast
+    static constexpr size_t kBatch = 16;       // walk once this many users wait (at most 63 more)
+    static constexpr uint64_t kTouchRows = 64; // of a user's events, the first ones touched
+    volatile int64_t touched_ = 0;             // keeps the touching loads
+    int64_t times_[kMaxFunnelSteps] = {};      // the counted attempt's step times
     size_t first_row_ = 0;
 
 public:
