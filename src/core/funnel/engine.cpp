@@ -139,21 +139,31 @@ private:
     std::vector<uint64_t> not_set_;
 };
 
+// A duration's bucket for the percentiles: log-linear over x = value - least value, exact below
+// 64 and 32 buckets per power of two above (its top 6 bits), in order of x; 1 920 buckets for
+// any int64 range, so the counts stay in the first-level cache.
+inline uint32_t duration_bucket(uint64_t x) {
+    if (x < 64) return uint32_t(x);
+    const int e = 63 - __builtin_clzll(x); // 6 .. 63
+    return uint32_t(e - 4) * 32 + uint32_t((x >> (e - 5)) & 31);
+}
+constexpr size_t kDurationBuckets = (63 - 4) * 32 + 32;
+
 // The four percentiles (nearest ranks, as a sort would give them) without sorting: a
-// histogram of the values' top 16 bits above the least value finds the bucket holding each
-// rank, and only those buckets' values are selected among (nth_element). Two passes over the
-// values instead of a comparison sort or four nth_element passes (the funnel's statistics cost
-// more than its matching before this). Few values: nth_element on shrinking ranges.
+// histogram of the values' buckets (duration_bucket) finds the bucket holding each rank, and
+// only those buckets' values are selected among (nth_element); a bucket spans 1/32 of its
+// values' magnitude, so it holds a small share of them. Two passes over the values instead of
+// a comparison sort or four nth_element passes. Few values: nth_element on shrinking ranges.
 DurationStats duration_stats(std::vector<int64_t>& values) {
     DurationStats s;
     const size_t n = values.size();
     s.users = n;
     if (n == 0) return s;
     double sum = 0;
-    int64_t lo = values[0], hi = values[0];
+    int64_t lo = values[0];
     for (int64_t v : values) {
         sum += double(v);
-        lo = std::min(lo, v), hi = std::max(hi, v);
+        lo = std::min(lo, v);
     }
     s.mean = sum / double(n) / 1e6;
     std::optional<double>* out[] = {&s.p25, &s.median, &s.p75, &s.p90};
@@ -170,12 +180,8 @@ DurationStats duration_stats(std::vector<int64_t>& values) {
         }
         return s;
     }
-    const uint64_t range = uint64_t(hi) - uint64_t(lo);
-    int bits = 0;
-    while (bits < 64 && (range >> bits) != 0) bits++;
-    const int shift = std::max(bits - 16, 0);
-    std::vector<uint32_t> count(size_t(1) << 16, 0);
-    for (int64_t v : values) count[(uint64_t(v) - uint64_t(lo)) >> shift]++;
+    uint32_t count[kDurationBuckets] = {};
+    for (int64_t v : values) count[duration_bucket(uint64_t(v) - uint64_t(lo))]++;
     uint64_t bucket[4], before[4]; // each rank's bucket, and the values in buckets below it
     for (int i = 0, b = 0; i < 4; i++) {
         uint64_t below = i == 0 ? 0 : before[i - 1];
@@ -195,7 +201,7 @@ DurationStats duration_stats(std::vector<int64_t>& values) {
         if (owner[i] == i) in[i].reserve(count[bucket[i]]);
     }
     for (int64_t v : values) {
-        const uint64_t b = (uint64_t(v) - uint64_t(lo)) >> shift;
+        const uint64_t b = duration_bucket(uint64_t(v) - uint64_t(lo));
         for (int i = 0; i < 4; i++)
             if (owner[i] == i && b == bucket[i]) in[i].push_back(v);
     }
@@ -366,6 +372,7 @@ private:
         for (size_t s = 0; s < codes.size(); s++) {
             starts_[s] = starts[s];
             postings_[s] = index->rows.data() + index->first(codes[s]);
+            events_[s] = index->count(codes[s]);
         }
         // Step 1's filters, entry range and as-of admit every event of its name: a user's
         // first one starts an attempt, no time read needed to know it.
@@ -675,6 +682,7 @@ private:
     size_t step_slots_ = 0;
     const uint32_t* starts_[2 * 32] = {};
     const uint32_t* postings_[2 * 32] = {};
+    size_t events_[2 * 32] = {}; // per slot, its postings
     std::vector<std::vector<uint32_t>> scratch_;
     size_t step_slot_[kMaxFunnelSteps] = {}, excl_slot_[kMaxFunnelExclusions] = {};
     bool any_start_ = false;
@@ -687,6 +695,8 @@ private:
 
 public:
     const Column* breakdown_ = nullptr;
+    // At most this many users reach step k (0-based): those with an event of its name.
+    size_t reach_bound(size_t k) const { return std::min(events_[step_slot_[k]], ctx_.model.users.size()); }
 };
 
 } // namespace
@@ -721,6 +731,9 @@ FunnelResult run_funnel_engine(const Funnel& funnel, const FunnelContext& ctx) {
     if (engine.breakdown_) groups.emplace(*engine.breakdown_, S);
     const bool by_property = funnel.breakdown && funnel.breakdown->property;
     std::vector<uint64_t> reached(S + 1, 0); // users per level
+    // Room for every user who may reach each step, so that the walk never regrows them.
+    for (size_t k = 1; k < S; k++) gaps[k].reserve(engine.reach_bound(k));
+    convert.reserve(engine.reach_bound(S - 1));
     engine.run(r.levels, r.population, [&](size_t u, int level, const int64_t* times, size_t first_row) {
         reached[size_t(level)]++;
         for (int k = 1; k < level; k++) gaps[size_t(k)].push_back(times[k] - times[k - 1]);
