@@ -317,11 +317,14 @@ public:
         // which of those have a step-2 event, as bit masks without a branch per user.
         for (size_t u0 = 0; u0 < walkable; u0 += 64) {
             const size_t n = std::min<size_t>(64, walkable - u0);
-            uint64_t can = 0, has2 = 0;
+            uint64_t can = 0, has2 = 0, many = 0; // many (unordered): events of two step names
             if (unordered) {
                 for (size_t i = 0; i < step_slots_; i++) {
                     const uint32_t* s = starts_[i] + u0;
-                    for (size_t j = 0; j < n; j++) can |= uint64_t(s[j] != s[j + 1]) << j;
+                    uint64_t has = 0;
+                    for (size_t j = 0; j < n; j++) has |= uint64_t(s[j] != s[j + 1]) << j;
+                    many |= can & has;
+                    can |= has;
                 }
             } else {
                 const uint32_t *s1 = first + u0, *s2 = second + u0;
@@ -339,6 +342,17 @@ public:
                     const size_t u = u0 + size_t(__builtin_ctzll(one));
                     levels[u] = 1;
                     visit(u, 1, times_, size_t(postings_[step_slot_[0]][first[u]]));
+                }
+            }
+            if (unordered && any_start_) {
+                // Events of one step's name only, every one an anchor: level 1 at the first.
+                walked = can & many;
+                for (uint64_t one = can & ~many; one != 0; one &= one - 1) {
+                    const size_t u = u0 + size_t(__builtin_ctzll(one));
+                    size_t i = 0;
+                    while (starts_[i][u] == starts_[i][u + 1]) i++;
+                    levels[u] = 1;
+                    visit(u, 1, times_, size_t(postings_[i][starts_[i][u]]));
                 }
             }
             for (; walked != 0; walked &= walked - 1)
@@ -360,6 +374,8 @@ private:
             return size_t(slot_of[code]);
         };
         for (size_t k = 0; k < S_; k++) step_slot_[k] = slot(f_.steps[k].event);
+        for (size_t k = 0; k < S_; k++)
+            if (!steps_.predicates[k].empty()) filtered_ |= 1u << k;
         step_slots_ = codes.size();
         for (size_t x = 0; x < f_.exclusions.size(); x++) excl_slot_[x] = slot(f_.exclusions[x].event);
         const EventIndex* index = &m.event_index;
@@ -375,10 +391,18 @@ private:
             events_[s] = index->count(codes[s]);
         }
         // Step 1's filters, entry range and as-of admit every event of its name: a user's
-        // first one starts an attempt, no time read needed to know it.
-        const uint32_t c0 = codes[step_slot_[0]];
-        any_start_ = steps_.predicates[0].empty() && index->count(c0) > 0 && in_entry(index->min_time[c0]) &&
-                     in_entry(index->max_time[c0]) && index->max_time[c0] <= ctx_.as_of_us;
+        // first one starts an attempt, no time read needed to know it. Unordered: the same of
+        // every step, each of its own name (so that an event is one step's only).
+        const auto starts_all = [&](uint32_t c) {
+            return index->count(c) > 0 && in_entry(index->min_time[c]) && in_entry(index->max_time[c]) &&
+                   index->max_time[c] <= ctx_.as_of_us;
+        };
+        any_start_ = steps_.predicates[0].empty() && starts_all(codes[step_slot_[0]]);
+        if (f_.order == FunnelOrder::Unordered) {
+            any_start_ = filtered_ == 0 && step_slots_ == S_;
+            for (size_t i = 0; i < step_slots_; i++)
+                any_start_ = any_start_ && (index->count(codes[i]) == 0 || starts_all(codes[i]));
+        }
         fast_ = any_start_ && f_.exclusions.empty() && f_.order != FunnelOrder::Unordered;
     }
 
@@ -686,6 +710,7 @@ private:
     std::vector<std::vector<uint32_t>> scratch_;
     size_t step_slot_[kMaxFunnelSteps] = {}, excl_slot_[kMaxFunnelExclusions] = {};
     bool any_start_ = false;
+    uint32_t filtered_ = 0;                    // the steps with filters (bit k: step k + 1)
     bool fast_ = false;                        // ordered or strict, any_start_ and no exclusions: user_*_fast
     static constexpr size_t kBatch = 16;       // walk once this many users wait (at most 63 more)
     static constexpr uint64_t kTouchRows = 64; // of a user's events, the first ones touched

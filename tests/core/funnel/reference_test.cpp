@@ -390,13 +390,14 @@ TEST_CASE("windows of hours and days over events days apart; many users") {
 
 TEST_CASE("funnels whose every step-1 event starts an attempt, over users with many events") {
     // The engine's grouped attempts (engine.cpp, user_ordered_fast / user_strict_fast: no
-    // entry, no step-1 filter, no exclusions, step-1 events before as-of): up to 24 events per
+    // entry, no step-1 filter, no exclusions, step-1 events before as-of), and unordered funnels
+    // with every event an anchor and users of one step name at level 1: up to 24 events per
     // user over 3 names, so that users have many starts between step-2 events and counted
     // starts other than the first; breakdowns by the step-1 event's property check the counted
     // start, the percentiles its times. As-of cuts later steps' events only, or step 1's too
     // (the general walk).
     std::mt19937 rng(20261205);
-    const FunnelOrder orders[] = {FunnelOrder::Ordered, FunnelOrder::Strict};
+    const FunnelOrder orders[] = {FunnelOrder::Ordered, FunnelOrder::Strict, FunnelOrder::Unordered};
     for (int round = 0; round < 24; round++) {
         World w = random_world(rng, round < 4 ? 5000 : 300, S, 24);
         if (round % 4) w.model.event_index = build_event_index(w.model.events);
@@ -408,6 +409,14 @@ TEST_CASE("funnels whose every step-1 event starts an attempt, over users with m
                 f.exclusions.clear();
                 f.steps[0].where.clear();
                 f.entry.reset();
+                if (order == FunnelOrder::Unordered && i < 4) {
+                    // No filters, each step its own name: users holding one name are level 1
+                    // at once (engine.cpp, the unordered any_start_).
+                    const char* names[] = {"a", "b", "c"};
+                    const size_t first = rng() % 3;
+                    f.steps.resize(std::min<size_t>(f.steps.size(), 3));
+                    for (size_t k = 0; k < f.steps.size(); k++) f.steps[k] = {names[(first + k) % 3], {}};
+                }
                 if (i % 2 == 0) f.breakdown = FunnelBreakdown{true, "device", 2};
                 nlohmann::json j;
                 to_json(j, f);
