@@ -421,12 +421,13 @@ private:
         return postings_[s] + b;
     }
 
-    // Ordered and strict: each step (and exclusion) is one event name, so "the earliest step-k
-    // event after row r" is a seek in that name's postings of the user, and "the very next
-    // stored event" is the posting of row r + 1 there, when there is one. Every attempt runs
-    // through forward-only cursors, one per step and exclusion: the greedy matches of
-    // successive attempts never move backwards. Events past as-of do not exist: steps >= 2 end
-    // at min(t1 + W, as-of), and a step-1 event past as-of ends the walk (time order).
+    // Ordered and strict in general (entry ranges, step-1 filters, as-of cuts, exclusions; else
+    // user_ordered_fast / user_strict_fast): each step (and exclusion) is one event name, so "the earliest
+    // step-k event after row r" is a seek in that name's postings of the user, and "the very next stored
+    // event" is the posting of row r + 1 there, when there is one. Every attempt runs through forward-only
+    // cursors, one per step and exclusion: the greedy matches of successive attempts never move backwards.
+    // Events past as-of do not exist: steps >= 2 end at min(t1 + W, as-of), and a step-1 event past as-of
+    // ends the walk (time order).
     int user_ordered(size_t u) {
         const int64_t* time = ctx_.model.events.time.data();
         // Per step, its slot's postings, the user's range [cursor, n) in them (absolute, so
