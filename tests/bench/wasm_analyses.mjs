@@ -32,6 +32,11 @@ const kDefinitions = [
   { segx: 1, kind: 'lifecycle', period: 'week', periods: 12 },
   { segx: 1, kind: 'board', period: { last_days: 30 }, dormant_days: 90 },
   { segx: 1, kind: 'funnel', steps: [{ event: 'view_item' }, { event: 'add_to_cart' }, { event: 'begin_checkout' }, { event: 'purchase' }], window: { days: 7 } },
+  // The suite's other funnels: strict, unordered, and edits of the window and of one step.
+  { segx: 1, kind: 'funnel', steps: [{ event: 'view_item' }, { event: 'add_to_cart' }, { event: 'begin_checkout' }, { event: 'purchase' }], window: { days: 7 }, order: 'strict' },
+  { segx: 1, kind: 'funnel', steps: [{ event: 'view_item' }, { event: 'add_to_cart' }, { event: 'begin_checkout' }, { event: 'purchase' }], window: { days: 7 }, order: 'unordered' },
+  { segx: 1, kind: 'funnel', steps: [{ event: 'view_item' }, { event: 'add_to_cart' }, { event: 'begin_checkout' }, { event: 'purchase' }], window: { days: 3 } },
+  { segx: 1, kind: 'funnel', steps: [{ event: 'view_item' }, { event: 'search' }, { event: 'begin_checkout' }, { event: 'purchase' }], window: { days: 7 } },
 ];
 
 const bridge = await startCore();

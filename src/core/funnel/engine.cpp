@@ -139,21 +139,31 @@ private:
     std::vector<uint64_t> not_set_;
 };
 
+// A duration's bucket for the percentiles: log-linear over x = value - least value, exact below
+// 64 and 32 buckets per power of two above (its top 6 bits), in order of x; 1 920 buckets for
+// any int64 range, so the counts stay in the first-level cache.
+inline uint32_t duration_bucket(uint64_t x) {
+    if (x < 64) return uint32_t(x);
+    const int e = 63 - __builtin_clzll(x); // 6 .. 63
+    return uint32_t(e - 4) * 32 + uint32_t((x >> (e - 5)) & 31);
+}
+constexpr size_t kDurationBuckets = (63 - 4) * 32 + 32;
+
 // The four percentiles (nearest ranks, as a sort would give them) without sorting: a
-// histogram of the values' top 16 bits above the least value finds the bucket holding each
-// rank, and only those buckets' values are selected among (nth_element). Two passes over the
-// values instead of a comparison sort or four nth_element passes (the funnel's statistics cost
-// more than its matching before this). Few values: nth_element on shrinking ranges.
+// histogram of the values' buckets (duration_bucket) finds the bucket holding each rank, and
+// only those buckets' values are selected among (nth_element); a bucket spans 1/32 of its
+// values' magnitude, so it holds a small share of them. Two passes over the values instead of
+// a comparison sort or four nth_element passes. Few values: nth_element on shrinking ranges.
 DurationStats duration_stats(std::vector<int64_t>& values) {
     DurationStats s;
     const size_t n = values.size();
     s.users = n;
     if (n == 0) return s;
     double sum = 0;
-    int64_t lo = values[0], hi = values[0];
+    int64_t lo = values[0];
     for (int64_t v : values) {
         sum += double(v);
-        lo = std::min(lo, v), hi = std::max(hi, v);
+        lo = std::min(lo, v);
     }
     s.mean = sum / double(n) / 1e6;
     std::optional<double>* out[] = {&s.p25, &s.median, &s.p75, &s.p90};
@@ -170,12 +180,8 @@ DurationStats duration_stats(std::vector<int64_t>& values) {
         }
         return s;
     }
-    const uint64_t range = uint64_t(hi) - uint64_t(lo);
-    int bits = 0;
-    while (bits < 64 && (range >> bits) != 0) bits++;
-    const int shift = std::max(bits - 16, 0);
-    std::vector<uint32_t> count(size_t(1) << 16, 0);
-    for (int64_t v : values) count[(uint64_t(v) - uint64_t(lo)) >> shift]++;
+    uint32_t count[kDurationBuckets] = {};
+    for (int64_t v : values) count[duration_bucket(uint64_t(v) - uint64_t(lo))]++;
     uint64_t bucket[4], before[4]; // each rank's bucket, and the values in buckets below it
     for (int i = 0, b = 0; i < 4; i++) {
         uint64_t below = i == 0 ? 0 : before[i - 1];
@@ -195,7 +201,7 @@ DurationStats duration_stats(std::vector<int64_t>& values) {
         if (owner[i] == i) in[i].reserve(count[bucket[i]]);
     }
     for (int64_t v : values) {
-        const uint64_t b = (uint64_t(v) - uint64_t(lo)) >> shift;
+        const uint64_t b = duration_bucket(uint64_t(v) - uint64_t(lo));
         for (int i = 0; i < 4; i++)
             if (owner[i] == i && b == bucket[i]) in[i].push_back(v);
     }
@@ -273,21 +279,87 @@ public:
         const size_t walkable = std::min(users, m.events.user_count());
         const bool unordered = f_.order == FunnelOrder::Unordered;
         const uint32_t* first = starts_[step_slot_[0]];
-        for (size_t u = 0; u < walkable; u++) {
-            // Users without an event that can start an attempt cost these loads only.
-            if (unordered) {
-                uint32_t any = 0;
-                for (size_t i = 0; i < step_slots_; i++) any |= starts_[i][u + 1] - starts_[i][u];
-                if (any == 0) continue;
-            } else if (first[u] == first[u + 1]) {
-                continue;
+        const uint32_t* second = starts_[step_slot_[1]];
+        // The walk of a user stalls on its first event time read, a cache miss (users lie far
+        // apart in EventStore::time). So users are walked in batches: a batch's times are
+        // touched first by independent loads, whose misses overlap, then each user is walked.
+        // (WebAssembly has no prefetch instruction; loads whose sum is kept do the same.)
+        const int64_t* time = m.events.time.data();
+        const uint64_t* offsets = m.events.offsets.data();
+        uint32_t batch[kBatch + 64];
+        size_t nb = 0;
+        const auto walk = [&] {
+            int64_t sum = 0;
+            for (size_t i = 0; i < nb; i++) {
+                const uint64_t b = offsets[batch[i]], e = std::min(offsets[batch[i] + 1], b + kTouchRows);
+                for (uint64_t r = b; r < e; r += 8) sum += time[r];
+                sum += time[e - 1];
             }
-            if (filter_ && (u >= filter_->size || !filter_->get(u))) continue;
-            const int level = unordered ? user_unordered(u) : user_ordered(u);
-            if (level == 0) continue;
-            levels[u] = uint8_t(level);
-            visit(u, level, times_, first_row_);
+            touched_ = sum;
+            for (size_t i = 0; i < nb; i++) {
+                const uint32_t u = batch[i];
+                int level = 0;
+                if (unordered)
+                    level = user_unordered(u);
+                else if (fast_ && f_.order == FunnelOrder::Ordered)
+                    level = user_ordered_fast(u);
+                else if (fast_)
+                    level = user_strict_fast(u);
+                else
+                    level = user_ordered(u);
+                if (level == 0) continue;
+                levels[u] = uint8_t(level);
+                visit(u, level, times_, first_row_);
+            }
+            nb = 0;
+        };
+        // 64 users at a time: which can start an attempt (unordered: hold any step's event),
+        // which of those have a step-2 event, as bit masks without a branch per user.
+        for (size_t u0 = 0; u0 < walkable; u0 += 64) {
+            const size_t n = std::min<size_t>(64, walkable - u0);
+            uint64_t can = 0, has2 = 0, many = 0; // many (unordered): events of two step names
+            if (unordered) {
+                for (size_t i = 0; i < step_slots_; i++) {
+                    const uint32_t* s = starts_[i] + u0;
+                    uint64_t has = 0;
+                    for (size_t j = 0; j < n; j++) has |= uint64_t(s[j] != s[j + 1]) << j;
+                    many |= can & has;
+                    can |= has;
+                }
+            } else {
+                const uint32_t *s1 = first + u0, *s2 = second + u0;
+                for (size_t j = 0; j < n; j++) {
+                    can |= uint64_t(s1[j] != s1[j + 1]) << j;
+                    has2 |= uint64_t(s2[j] != s2[j + 1]) << j;
+                }
+            }
+            if (filter_) can &= u0 / 64 < filter_->words.size() ? filter_->words[u0 / 64] : 0;
+            uint64_t walked = can;
+            if (!unordered && any_start_) {
+                // No step-2 event and every step-1 event can start: level 1, no time read.
+                walked = can & has2;
+                for (uint64_t one = can & ~has2; one != 0; one &= one - 1) {
+                    const size_t u = u0 + size_t(__builtin_ctzll(one));
+                    levels[u] = 1;
+                    visit(u, 1, times_, size_t(postings_[step_slot_[0]][first[u]]));
+                }
+            }
+            if (unordered && any_start_) {
+                // Events of one step's name only, every one an anchor: level 1 at the first.
+                walked = can & many;
+                for (uint64_t one = can & ~many; one != 0; one &= one - 1) {
+                    const size_t u = u0 + size_t(__builtin_ctzll(one));
+                    size_t i = 0;
+                    while (starts_[i][u] == starts_[i][u + 1]) i++;
+                    levels[u] = 1;
+                    visit(u, 1, times_, size_t(postings_[i][starts_[i][u]]));
+                }
+            }
+            for (; walked != 0; walked &= walked - 1)
+                batch[nb++] = uint32_t(u0 + size_t(__builtin_ctzll(walked)));
+            if (nb >= kBatch) walk();
         }
+        walk();
     }
 
 private:
@@ -302,6 +374,8 @@ private:
             return size_t(slot_of[code]);
         };
         for (size_t k = 0; k < S_; k++) step_slot_[k] = slot(f_.steps[k].event);
+        for (size_t k = 0; k < S_; k++)
+            if (!steps_.predicates[k].empty()) filtered_ |= 1u << k;
         step_slots_ = codes.size();
         for (size_t x = 0; x < f_.exclusions.size(); x++) excl_slot_[x] = slot(f_.exclusions[x].event);
         const EventIndex* index = &m.event_index;
@@ -314,12 +388,22 @@ private:
         for (size_t s = 0; s < codes.size(); s++) {
             starts_[s] = starts[s];
             postings_[s] = index->rows.data() + index->first(codes[s]);
+            events_[s] = index->count(codes[s]);
         }
         // Step 1's filters, entry range and as-of admit every event of its name: a user's
-        // first one starts an attempt, no time read needed to know it.
-        const uint32_t c0 = codes[step_slot_[0]];
-        any_start_ = steps_.predicates[0].empty() && index->count(c0) > 0 && in_entry(index->min_time[c0]) &&
-                     in_entry(index->max_time[c0]) && index->max_time[c0] <= ctx_.as_of_us;
+        // first one starts an attempt, no time read needed to know it. Unordered: the same of
+        // every step, each of its own name (so that an event is one step's only).
+        const auto starts_all = [&](uint32_t c) {
+            return index->count(c) > 0 && in_entry(index->min_time[c]) && in_entry(index->max_time[c]) &&
+                   index->max_time[c] <= ctx_.as_of_us;
+        };
+        any_start_ = steps_.predicates[0].empty() && starts_all(codes[step_slot_[0]]);
+        if (f_.order == FunnelOrder::Unordered) {
+            any_start_ = filtered_ == 0 && step_slots_ == S_;
+            for (size_t i = 0; i < step_slots_; i++)
+                any_start_ = any_start_ && (index->count(codes[i]) == 0 || starts_all(codes[i]));
+        }
+        fast_ = any_start_ && f_.exclusions.empty() && f_.order != FunnelOrder::Unordered;
     }
 
     bool in_entry(int64_t t) const { return t >= entry_lo_ && t <= entry_hi_; }
@@ -337,12 +421,13 @@ private:
         return postings_[s] + b;
     }
 
-    // Ordered and strict: each step (and exclusion) is one event name, so "the earliest step-k
-    // event after row r" is a seek in that name's postings of the user, and "the very next
-    // stored event" is the posting of row r + 1 there, when there is one. Every attempt runs
-    // through forward-only cursors, one per step and exclusion: the greedy matches of
-    // successive attempts never move backwards. Events past as-of do not exist: steps >= 2 end
-    // at min(t1 + W, as-of), and a step-1 event past as-of ends the walk (time order).
+    // Ordered and strict in general (entry ranges, step-1 filters, as-of cuts, exclusions; else
+    // user_ordered_fast / user_strict_fast): each step (and exclusion) is one event name, so "the earliest
+    // step-k event after row r" is a seek in that name's postings of the user, and "the very next stored
+    // event" is the posting of row r + 1 there, when there is one. Every attempt runs through forward-only
+    // cursors, one per step and exclusion: the greedy matches of successive attempts never move backwards.
+    // Events past as-of do not exist: steps >= 2 end at min(t1 + W, as-of), and a step-1 event past as-of
+    // ends the walk (time order).
     int user_ordered(size_t u) {
         const int64_t* time = ctx_.model.events.time.data();
         // Per step, its slot's postings, the user's range [cursor, n) in them (absolute, so
@@ -437,6 +522,125 @@ private:
         return best;
     }
 
+    // Ordered, when every step-1 event starts an attempt and nothing voids one (fast_). An
+    // attempt's matches depend only on its step-2 event (the first after its start; the rest
+    // follow greedily), so the starts between two step-2 events form a group sharing them; its
+    // level is the matched steps within the deadline, so the group's last start reaches the
+    // most, and the group's counted start is its first whose deadline reaches that step. Times
+    // are read for each group's last start and the one step that would raise the best level,
+    // not for every start: a user with many step-1 events reads few times.
+    int user_ordered_fast(size_t u) {
+        const int64_t* time = ctx_.model.events.time.data();
+        const uint32_t* l[kMaxFunnelSteps];
+        size_t n[kMaxFunnelSteps], cursor[kMaxFunnelSteps];
+        for (size_t k = 0; k < S_; k++) {
+            const size_t s = step_slot_[k];
+            l[k] = postings_[s], cursor[k] = starts_[s][u], n[k] = starts_[s][u + 1];
+        }
+        const uint32_t* l1 = l[0];
+        size_t p = cursor[0];
+        const size_t n1 = n[0];
+        first_row_ = l1[p]; // every user walked has a start: level 1 at its first
+        int best = 1;
+        uint32_t at[kMaxFunnelSteps]; // the group's matches (at[k]: step k + 1's row)
+        for (size_t j = cursor[1]; j < n[1] && p < n1; j++) {
+            const uint32_t c2 = l[1][j];
+            if (l1[p] >= c2 || !step_matches(1, c2)) continue; // no start before it, or no step 2
+            const size_t group = p;
+            while (p + 1 < n1 && l1[p + 1] < c2) p++;
+            const uint32_t last = l1[p++];
+            // The group's matches up to step best + 1 (rows only): none there, none later.
+            at[1] = c2;
+            size_t k = 2;
+            for (; k <= size_t(best); k++) {
+                const uint32_t* lk = l[k];
+                size_t c = cursor[k];
+                while (c < n[k] && (lk[c] <= at[k - 1] || !step_matches(k, lk[c]))) c++;
+                cursor[k] = c;
+                if (c >= n[k]) return best;
+                at[k] = lk[c];
+            }
+            const int64_t end = std::min(add_saturated(time[last], window_us_), ctx_.as_of_us);
+            if (time[at[best]] > end) continue;
+            // Better than best: extend the matches as far as the deadline allows.
+            int64_t t_at[kMaxFunnelSteps];
+            t_at[best] = time[at[best]];
+            bool exhausted = false;
+            for (k = size_t(best) + 1; k < S_; k++) {
+                const uint32_t* lk = l[k];
+                size_t c = cursor[k];
+                while (c < n[k] && (lk[c] <= at[k - 1] || !step_matches(k, lk[c]))) c++;
+                cursor[k] = c;
+                if (c >= n[k]) {
+                    exhausted = true;
+                    break;
+                }
+                const int64_t t = time[lk[c]];
+                if (t > end) break;
+                at[k] = lk[c], t_at[k] = t;
+            }
+            const int level = int(k);
+            // The counted start: the group's first whose deadline reaches the last match.
+            const int64_t need = t_at[level - 1];
+            size_t q = group;
+            while (add_saturated(time[l1[q]], window_us_) < need) q++;
+            first_row_ = l1[q];
+            times_[0] = time[l1[q]];
+            for (int i = 1; i < level; i++) times_[i] = i < best ? time[at[i]] : t_at[i];
+            best = level;
+            if (exhausted || size_t(best) == S_) return best;
+        }
+        return best;
+    }
+
+    // Strict, when every step-1 event starts an attempt and nothing voids one (fast_): a
+    // start's matches are the rows right after it, known from the postings alone; times are
+    // read only for starts whose rows would raise the best level.
+    int user_strict_fast(size_t u) {
+        const int64_t* time = ctx_.model.events.time.data();
+        const uint32_t* l[kMaxFunnelSteps];
+        size_t n[kMaxFunnelSteps], cursor[kMaxFunnelSteps];
+        for (size_t k = 0; k < S_; k++) {
+            const size_t s = step_slot_[k];
+            l[k] = postings_[s], cursor[k] = starts_[s][u], n[k] = starts_[s][u + 1];
+        }
+        first_row_ = l[0][cursor[0]];
+        int best = 1;
+        for (size_t p = cursor[0]; p < n[0]; p++) {
+            const uint32_t r1 = l[0][p];
+            // Rows r1 + 1, r1 + 2, ... while they are the next steps' (matching) events.
+            size_t k = 1;
+            bool exhausted = false;
+            for (; k < S_; k++) {
+                const uint32_t* lk = l[k];
+                size_t c = cursor[k];
+                while (c < n[k] && lk[c] <= r1 + k - 1) c++;
+                cursor[k] = c;
+                if (c >= n[k]) {
+                    exhausted = true;
+                    break;
+                }
+                if (lk[c] != r1 + k || !step_matches(k, lk[c])) break;
+            }
+            if (int(k) > best) {
+                // Within the deadline: the rows' times are in order, so a prefix.
+                const int64_t t1 = time[r1];
+                const int64_t end = std::min(add_saturated(t1, window_us_), ctx_.as_of_us);
+                size_t level = 1;
+                while (level < k && time[r1 + level] <= end) level++;
+                if (int(level) > best) {
+                    best = int(level);
+                    first_row_ = r1;
+                    for (size_t i = 0; i < level; i++) times_[i] = time[r1 + i];
+                    if (size_t(best) == S_) return best;
+                }
+            }
+            // No step-(k + 1) event after this start's step k: no later start gets further.
+            if (exhausted && size_t(best) >= k) return best;
+        }
+        return best;
+    }
+
     // Unordered: an anchor's level depends on its time t alone (the steps with a matching event
     // in [t, min(t + W, as-of)]), so anchors are taken step list by step list, each in time
     // order, with one forward-only cursor per step (the first matching event at or after t),
@@ -503,14 +707,22 @@ private:
     size_t step_slots_ = 0;
     const uint32_t* starts_[2 * 32] = {};
     const uint32_t* postings_[2 * 32] = {};
+    size_t events_[2 * 32] = {}; // per slot, its postings
     std::vector<std::vector<uint32_t>> scratch_;
     size_t step_slot_[kMaxFunnelSteps] = {}, excl_slot_[kMaxFunnelExclusions] = {};
     bool any_start_ = false;
-    int64_t times_[kMaxFunnelSteps] = {}; // the counted attempt's step times
+    uint32_t filtered_ = 0;                    // the steps with filters (bit k: step k + 1)
+    bool fast_ = false;                        // ordered or strict, any_start_ and no exclusions: user_*_fast
+    static constexpr size_t kBatch = 16;       // walk once this many users wait (at most 63 more)
+    static constexpr uint64_t kTouchRows = 64; // of a user's events, the first ones touched
+    volatile int64_t touched_ = 0;             // keeps the touching loads
+    int64_t times_[kMaxFunnelSteps] = {};      // the counted attempt's step times
     size_t first_row_ = 0;
 
 public:
     const Column* breakdown_ = nullptr;
+    // At most this many users reach step k (0-based): those with an event of its name.
+    size_t reach_bound(size_t k) const { return std::min(events_[step_slot_[k]], ctx_.model.users.size()); }
 };
 
 } // namespace
@@ -545,6 +757,9 @@ FunnelResult run_funnel_engine(const Funnel& funnel, const FunnelContext& ctx) {
     if (engine.breakdown_) groups.emplace(*engine.breakdown_, S);
     const bool by_property = funnel.breakdown && funnel.breakdown->property;
     std::vector<uint64_t> reached(S + 1, 0); // users per level
+    // Room for every user who may reach each step, so that the walk never regrows them.
+    for (size_t k = 1; k < S; k++) gaps[k].reserve(engine.reach_bound(k));
+    convert.reserve(engine.reach_bound(S - 1));
     engine.run(r.levels, r.population, [&](size_t u, int level, const int64_t* times, size_t first_row) {
         reached[size_t(level)]++;
         for (int k = 1; k < level; k++) gaps[size_t(k)].push_back(times[k] - times[k - 1]);

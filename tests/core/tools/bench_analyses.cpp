@@ -1,4 +1,4 @@
-// segx_bench_analyses: times RFM, retention, lifecycle and the board natively over a model
+// segx_bench_analyses: times RFM, retention, lifecycle, the board and funnels natively over a model
 // written by tests/bench/export_model.mjs (the model the page builds), run by hand:
 //
 //   cmake --build build/native --target segx_bench_analyses
@@ -62,6 +62,13 @@ int main(int argc, char** argv) {
         R"({"segx": 1, "kind": "retention", "period": "week", "start": {"event": "page_view"}, "return": {"any": true}, "mode": "exact", "periods": 12})",
         R"({"segx": 1, "kind": "lifecycle", "period": "week", "periods": 12})",
         R"({"segx": 1, "kind": "board", "period": {"last_days": 30}, "dormant_days": 90})",
+        // The benchmark suite's funnels: ordered, strict, unordered, then edits of the window and
+        // of one step (tests/bench/suite.mjs).
+        R"({"segx": 1, "kind": "funnel", "steps": [{"event": "view_item"}, {"event": "add_to_cart"}, {"event": "begin_checkout"}, {"event": "purchase"}], "window": {"days": 7}})",
+        R"({"segx": 1, "kind": "funnel", "steps": [{"event": "view_item"}, {"event": "add_to_cart"}, {"event": "begin_checkout"}, {"event": "purchase"}], "window": {"days": 7}, "order": "strict"})",
+        R"({"segx": 1, "kind": "funnel", "steps": [{"event": "view_item"}, {"event": "add_to_cart"}, {"event": "begin_checkout"}, {"event": "purchase"}], "window": {"days": 7}, "order": "unordered"})",
+        R"({"segx": 1, "kind": "funnel", "steps": [{"event": "view_item"}, {"event": "add_to_cart"}, {"event": "begin_checkout"}, {"event": "purchase"}], "window": {"days": 3}})",
+        R"({"segx": 1, "kind": "funnel", "steps": [{"event": "view_item"}, {"event": "search"}, {"event": "begin_checkout"}, {"event": "purchase"}], "window": {"days": 7}})",
     };
     const std::string only = argc == 3 ? argv[2] : "";
     for (const char* def : defs) {
