@@ -421,6 +421,20 @@ private:
         return postings_[s] + b;
     }
 
+    // One user's events of each step's name: the slot's postings, the user's range [cursor, n)
+    // in them (absolute, so that no per-user reset to 0 is needed), and a cursor moving through
+    // it. Shared by the per-user walks.
+    struct StepRanges {
+        const uint32_t* l[kMaxFunnelSteps];
+        size_t n[kMaxFunnelSteps], cursor[kMaxFunnelSteps];
+    };
+    void step_ranges(size_t u, StepRanges* r) const {
+        for (size_t k = 0; k < S_; k++) {
+            const size_t s = step_slot_[k];
+            r->l[k] = postings_[s], r->cursor[k] = starts_[s][u], r->n[k] = starts_[s][u + 1];
+        }
+    }
+
     // Ordered and strict in general (entry ranges, step-1 filters, as-of cuts, exclusions; else
     // user_ordered_fast / user_strict_fast): each step (and exclusion) is one event name, so "the earliest
     // step-k event after row r" is a seek in that name's postings of the user, and "the very next stored
@@ -430,14 +444,11 @@ private:
     // ends the walk (time order).
     int user_ordered(size_t u) {
         const int64_t* time = ctx_.model.events.time.data();
-        // Per step, its slot's postings, the user's range [cursor, n) in them (absolute, so
-        // that no per-user reset to 0 is needed), and the cursor moving through it.
-        const uint32_t* l[kMaxFunnelSteps];
-        size_t n[kMaxFunnelSteps], cursor[kMaxFunnelSteps];
-        for (size_t k = 0; k < S_; k++) {
-            const size_t s = step_slot_[k];
-            l[k] = postings_[s], cursor[k] = starts_[s][u], n[k] = starts_[s][u + 1];
-        }
+        StepRanges r;
+        step_ranges(u, &r);
+        const auto& l = r.l;
+        const auto& n = r.n;
+        auto& cursor = r.cursor;
         if (n[1] == cursor[1]) { // no step-2 event at all: level 1 at the first event that can start
             for (size_t p = cursor[0]; p < n[0]; p++) {
                 const uint32_t r = l[0][p];
@@ -531,12 +542,11 @@ private:
     // not for every start: a user with many step-1 events reads few times.
     int user_ordered_fast(size_t u) {
         const int64_t* time = ctx_.model.events.time.data();
-        const uint32_t* l[kMaxFunnelSteps];
-        size_t n[kMaxFunnelSteps], cursor[kMaxFunnelSteps];
-        for (size_t k = 0; k < S_; k++) {
-            const size_t s = step_slot_[k];
-            l[k] = postings_[s], cursor[k] = starts_[s][u], n[k] = starts_[s][u + 1];
-        }
+        StepRanges r;
+        step_ranges(u, &r);
+        const auto& l = r.l;
+        const auto& n = r.n;
+        auto& cursor = r.cursor;
         const uint32_t* l1 = l[0];
         size_t p = cursor[0];
         const size_t n1 = n[0];
@@ -598,12 +608,11 @@ private:
     // read only for starts whose rows would raise the best level.
     int user_strict_fast(size_t u) {
         const int64_t* time = ctx_.model.events.time.data();
-        const uint32_t* l[kMaxFunnelSteps];
-        size_t n[kMaxFunnelSteps], cursor[kMaxFunnelSteps];
-        for (size_t k = 0; k < S_; k++) {
-            const size_t s = step_slot_[k];
-            l[k] = postings_[s], cursor[k] = starts_[s][u], n[k] = starts_[s][u + 1];
-        }
+        StepRanges r;
+        step_ranges(u, &r);
+        const auto& l = r.l;
+        const auto& n = r.n;
+        auto& cursor = r.cursor;
         first_row_ = l[0][cursor[0]];
         int best = 1;
         for (size_t p = cursor[0]; p < n[0]; p++) {
@@ -648,12 +657,12 @@ private:
     // those reaching the best level.
     int user_unordered(size_t u) {
         const int64_t* time = ctx_.model.events.time.data();
-        const uint32_t* l[kMaxFunnelSteps];
-        size_t b[kMaxFunnelSteps], n[kMaxFunnelSteps], cursor[kMaxFunnelSteps]; // as user_ordered
-        for (size_t k = 0; k < S_; k++) {
-            const size_t s = step_slot_[k];
-            l[k] = postings_[s], b[k] = starts_[s][u], n[k] = starts_[s][u + 1];
-        }
+        StepRanges r;
+        step_ranges(u, &r);
+        const auto& l = r.l;
+        const auto& n = r.n;
+        const auto& b = r.cursor; // the ranges' beginnings; the cursors below move per anchor list
+        size_t cursor[kMaxFunnelSteps];
         int best = 0, steps = 0; // steps: those with an event of their name (a bound on levels)
         for (size_t k = 0; k < S_; k++) steps += n[k] != b[k];
         uint32_t best_row = UINT32_MAX;
