@@ -3,6 +3,7 @@
 // browser's own TextDecoder/TextEncoder (native and fast), in chunks so that a file of a
 // gigabyte never becomes one JS string (V8 caps strings at ~512 M characters).
 import { ReadError } from './errors.js';
+import { isValidUtf8 } from './utf8.js';
 
 // For an override picker. `id` is what detectEncoding returns and decodeToUtf8 accepts.
 export const ENCODINGS = Object.freeze([
@@ -31,7 +32,7 @@ export function detectEncoding(bytes) {
     return { encoding: 'utf-16be', bom: true, reason: 'UTF-16 BE byte order mark' };
   const u16 = guessBomlessUtf16(bytes);
   if (u16) return { encoding: u16, bom: false, reason: `no byte order mark, but every other byte is zero (${kLabels.get(u16)})` };
-  const utf8Error = findDecodeError(bytes, 'utf-8');
+  const utf8Error = isValidUtf8(bytes) ? null : findDecodeError(bytes, 'utf-8');
   if (utf8Error === null) return { encoding: 'utf-8', bom: false, reason: 'valid UTF-8' };
   // UTF-8 text with a stray byte or two (a cut and pasted cell, a damaged copy) is still UTF-8:
   // read as Windows-1252 or GBK, every Chinese character of it would be garbled. It is decoded
@@ -151,7 +152,7 @@ export function decodeToUtf8(bytes, encoding, name = 'the file') {
     throw new ReadError(name, `unknown text encoding "${encoding}" (expected one of ${[...kIds].join(', ')})`);
   }
   if (encoding === 'utf-8') {
-    const bad = findDecodeError(bytes, 'utf-8');
+    const bad = isValidUtf8(bytes) ? null : findDecodeError(bytes, 'utf-8');
     if (bad !== null) throw decodeError(bytes, encoding, bad, name);
     return hasUtf8Bom(bytes) ? bytes.subarray(3) : bytes;
   }
