@@ -387,7 +387,18 @@ EMSCRIPTEN_KEEPALIVE int segx_model_hold(int on) {
         return 0;
     }
     if (s.model_hold > 0) --s.model_hold;
-    return guarded([] { return 0; });
+    // The release rebuilds a dirty model; only then does what the page shows change. A job that
+    // changed nothing (segx.run waiting for the loads' queue) must not wake the page: its frames,
+    // drawn by SwiftShader on the CPU where there is no GPU, would compete with the work that
+    // follows (a board answer took twice as long 20 ms after the previous one).
+    const uint64_t generation = s.model_generation;
+    return guarded(
+        [&] {
+            after_change();
+            if (s.model_generation != generation) request_redraw();
+            return 0;
+        },
+        false);
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_model_remove(const char* name) {
