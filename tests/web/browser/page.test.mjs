@@ -86,6 +86,38 @@ describe('the page', () => {
     await page.close();
   });
 
+  test('draws on the canvas only when what it shows changes', async () => {
+    const page = await env.openPage({ query: '?demo=0' });
+    await frames(page, 5);
+    // Counts the WebGL calls that change pixels (the page draws through these two).
+    await page.evaluate(() => {
+      const P = WebGL2RenderingContext.prototype;
+      window.glCalls = 0;
+      for (const name of ['drawElements', 'clear']) {
+        const original = P[name];
+        P[name] = function (...args) {
+          window.glCalls++;
+          return original.apply(this, args);
+        };
+      }
+    });
+    const calls = () => page.evaluate(() => window.glCalls);
+    // Moves over an empty part of the page: the interface runs its frames after the input, but
+    // none would look different, so nothing is drawn.
+    const r = await page.evaluate(() => window.segx.widgetRect('Open files'));
+    for (let i = 0; i < 5; i++) {
+      await page.mouse.move(1000 + 10 * i, 700);
+      await frames(page, 3);
+    }
+    assert.equal(await calls(), 0);
+    // Hovering a button lights it up: that frame is drawn.
+    await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
+    await frames(page, 3);
+    assert.ok((await calls()) > 0, 'a hovered button was drawn');
+    assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
+
   test('draws at device pixels and follows the window size', async () => {
     const page = await env.openPage({ query: '?demo=0', deviceScaleFactor: 2, viewport: { width: 900, height: 600 } });
     await frames(page, 3);
