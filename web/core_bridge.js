@@ -341,20 +341,27 @@ export class CoreBridge {
     }
   }
 
-  // The SQL contract's table "users" or "events" written from the model: {columns: [[name,
+  // The SQL contract's table "users" or "events" written from the model, for the users [firstUser,
+  // endUser) (every slice with the header line): {columns: [[name,
   // type]], csv: Uint8Array} (src/core/sql/contract_tables.h).
-  contractTable(which) {
+  contractTable(which, firstUser = 0, endUser = 1e15) {
     const M = this.M;
     const sizeOut = M._malloc(8) >>> 0;
     try {
-      const p = this.callPtr('contract_table', which, sizeOut);
+      const p = this.callPtr('contract_table', which, firstUser, endUser, sizeOut);
       if (!p) throw new Error(M.UTF8ToString(M._segx_last_error() >>> 0));
       const n = new Float64Array(M.HEAPU8.buffer, sizeOut, 1)[0];
       const csv = M.HEAPU8.slice(p, p + n);
       return { columns: JSON.parse(this.callText('contract_columns')), csv };
     } finally {
       M._free(sizeOut);
+      M._segx_contract_release();
     }
+  }
+
+  // The number of users in the model (the contract tables are written in slices of them).
+  modelUsers() {
+    return this.M._segx_model_users();
   }
 
   modelGeneration() {

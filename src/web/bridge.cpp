@@ -680,19 +680,26 @@ EMSCRIPTEN_KEEPALIVE int segx_model_import(const char* bytes, double size) {
 }
 
 // The SQL contract's table `which` ("users" or "events") written from the model
-// (core/sql/contract_tables.h), for "Copy SQL" to run in the page's DuckDB: its CSV bytes
-// (*size_out of them), valid until the next call; segx_contract_columns() gives its columns as
-// JSON [[name, DuckDB type], ...]. nullptr on error (segx_last_error says why).
+// (core/sql/contract_tables.h), for "Copy SQL" to run in the page's DuckDB: the CSV bytes of the
+// users [first_user, end_user) (*size_out of them, header line first), valid until the next call;
+// segx_contract_columns() gives its columns as JSON [[name, DuckDB type], ...] and
+// segx_contract_release() frees the text. The page asks slice by slice: the whole table's text
+// (~70 B an event) would not fit beside a large model. nullptr on error (segx_last_error says why).
 static ContractTable g_contract;
-EMSCRIPTEN_KEEPALIVE const char* segx_contract_table(const char* which, double* size_out) {
+EMSCRIPTEN_KEEPALIVE const char* segx_contract_table(const char* which, double first_user, double end_user,
+                                                     double* size_out) {
     *size_out = 0;
     if (guarded(
             [&] {
                 session().rebuild_model_if_dirty();
                 std::string w = which ? which : "";
                 if (w != "users" && w != "events") throw std::runtime_error("no contract table named " + w);
-                g_contract =
-                    w == "users" ? contract_users(session().model) : contract_events(session().model);
+                if (!(first_user >= 0 && end_user >= first_user))
+                    throw std::invalid_argument("contract table: the users range is empty or negative");
+                const UserRange users{size_t(first_user), size_t(std::min(end_user, 1e15))};
+                g_contract = ContractTable{};
+                g_contract = w == "users" ? contract_users(session().model, users)
+                                          : contract_events(session().model, users);
                 *size_out = double(g_contract.csv.size());
                 return 0;
             },
@@ -705,6 +712,14 @@ EMSCRIPTEN_KEEPALIVE const char* segx_contract_columns() {
     g_json =
         nlohmann::json(g_contract.columns).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return g_json.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE void segx_contract_release() { g_contract = ContractTable{}; }
+
+// The number of users in the model: the contract tables' slices go up to it.
+EMSCRIPTEN_KEEPALIVE double segx_model_users() {
+    session().rebuild_model_if_dirty();
+    return double(session().model.users.size());
 }
 
 // The model's generation: it changes whenever the model is rebuilt.

@@ -3,6 +3,7 @@
 #include "core/model/derived.h"
 #include "core/time/civil.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace segx {
@@ -39,7 +40,7 @@ void put_header(ContractTable& t) {
 
 } // namespace
 
-ContractTable contract_users(const Model& model) {
+ContractTable contract_users(const Model& model, UserRange users) {
     ContractTable t;
     // The users files' attributes only: statements compute attributes from events themselves.
     std::vector<const Column*> attributes;
@@ -47,7 +48,7 @@ ContractTable contract_users(const Model& model) {
     t.columns.emplace_back("user_id", "VARCHAR");
     for (const Column* c : attributes) t.columns.emplace_back(c->name, type_name(c->type));
     put_header(t);
-    for (size_t u = 0; u < model.users.size(); u++) {
+    for (size_t u = users.first; u < std::min(users.end, model.users.size()); u++) {
         bool any = false;
         for (const Column* c : attributes) any = any || (u < c->size() && !c->is_null(u));
         if (!any) continue;
@@ -61,14 +62,15 @@ ContractTable contract_users(const Model& model) {
     return t;
 }
 
-ContractTable contract_events(const Model& model) {
+ContractTable contract_events(const Model& model, UserRange users) {
     const EventStore& s = model.events;
     ContractTable t;
     t.columns = {{"user_id", "VARCHAR"}, {"event", "VARCHAR"},    {"time", "TIMESTAMP"},
                  {"revenue", "DOUBLE"},  {"order_id", "VARCHAR"}, {"seq", "BIGINT"}};
     for (const Column& c : s.properties) t.columns.emplace_back(c.name, type_name(c.type));
     put_header(t);
-    for (size_t u = 0; u + 1 < s.offsets.size(); u++) {
+    const size_t user_count = s.offsets.empty() ? 0 : s.offsets.size() - 1;
+    for (size_t u = users.first; u < std::min(users.end, user_count); u++) {
         for (uint64_t r = s.offsets[u]; r < s.offsets[u + 1]; r++) {
             put_text(t.csv, model.users.id(uint32_t(u)));
             t.csv += ',';

@@ -49,4 +49,25 @@ TEST_CASE("events: every kept event in stored order, time in UTC, NULL revenue e
     CHECK(found);
 }
 
+TEST_CASE("a table written in user slices is the whole table: the same rows, each slice with the header") {
+    const Model& m = fixture_model();
+    for (auto write : {&contract_users, &contract_events}) {
+        const std::vector<std::string> whole = lines(write(m, {}).csv);
+        for (size_t step : {size_t(1), size_t(3), size_t(4), m.users.size()}) {
+            std::vector<std::string> joined = {whole[0]};
+            size_t slices = 0;
+            for (size_t first = 0; first < m.users.size(); first += step, ++slices) {
+                std::vector<std::string> part = lines(write(m, {first, first + step}).csv);
+                REQUIRE(!part.empty());
+                CHECK(part[0] == whole[0]);
+                joined.insert(joined.end(), part.begin() + 1, part.end());
+            }
+            CHECK(slices == (m.users.size() + step - 1) / step);
+            CHECK(joined == whole);
+        }
+        // Past the last user: the header only.
+        CHECK(lines(write(m, {m.users.size(), m.users.size() + 5}).csv).size() == 1);
+    }
+}
+
 } // namespace segx::test

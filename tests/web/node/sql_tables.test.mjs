@@ -53,6 +53,19 @@ describe('the SQL views in the page', () => {
     }
   });
 
+  test('written in many slices of users, the tables hold the same rows', async () => {
+    const sliced = await startDuckDB();
+    // 50 events a slice: the demo's events arrive in well over a hundred slices.
+    assert.equal(await new SqlTables({ db: sliced, bridge, sliceRows: 50 }).refresh(), true);
+    for (const t of ['users', 'events']) {
+      const columns = page.query(`DESCRIBE ${t}`).toArray().map((r) => String(r.column_name));
+      assert.deepEqual(rowsOf(sliced, t, columns), rowsOf(page, t, columns), t);
+    }
+    // Their rows are in the compressed database of their own; the views read them from there.
+    const where = sliced.query(`SELECT database_name AS d, table_name AS t FROM duckdb_tables() ORDER BY t`).toArray().map((r) => `${r.d}.${r.t}`);
+    assert.deepEqual(where, ['segx/contract.events', 'segx/contract.users']);
+  });
+
   test('a second refresh with the model unchanged does nothing', async () => {
     const tables = new SqlTables({ db: page, bridge });
     await tables.refresh();
