@@ -341,7 +341,7 @@ public:
                 for (uint64_t one = can & ~has2; one != 0; one &= one - 1) {
                     const size_t u = u0 + size_t(__builtin_ctzll(one));
                     levels[u] = 1;
-                    visit(u, 1, times_, size_t(postings_[step_slot_[0]][first[u]]));
+                    visit(u, 1, times_, want_first_row_ ? size_t(postings_[step_slot_[0]][first[u]]) : 0);
                 }
             }
             if (unordered && any_start_) {
@@ -352,7 +352,7 @@ public:
                     size_t i = 0;
                     while (starts_[i][u] == starts_[i][u + 1]) i++;
                     levels[u] = 1;
-                    visit(u, 1, times_, size_t(postings_[i][starts_[i][u]]));
+                    visit(u, 1, times_, want_first_row_ ? size_t(postings_[i][starts_[i][u]]) : 0);
                 }
             }
             for (; walked != 0; walked &= walked - 1)
@@ -730,6 +730,7 @@ private:
 
 public:
     const Column* breakdown_ = nullptr;
+    bool want_first_row_ = false; // a property breakdown: level-1 users' step-1 rows too
     // At most this many users reach step k (0-based): those with an event of its name.
     size_t reach_bound(size_t k) const { return std::min(events_[step_slot_[k]], ctx_.model.users.size()); }
 };
@@ -765,6 +766,7 @@ FunnelResult run_funnel_engine(const Funnel& funnel, const FunnelContext& ctx) {
     std::optional<Groups> groups;
     if (engine.breakdown_) groups.emplace(*engine.breakdown_, S);
     const bool by_property = funnel.breakdown && funnel.breakdown->property;
+    engine.want_first_row_ = by_property;
     std::vector<uint64_t> reached(S + 1, 0); // users per level
     // Room for every user who may reach each step, so that the walk never regrows them.
     for (size_t k = 1; k < S; k++) gaps[k].reserve(engine.reach_bound(k));
