@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import { artifacts, clickWidget, frames, pick, settle, startBrowser } from '../support/browser_env.mjs';
+import { artifacts, clickWidget, frames, pick, settle, startBrowser, stateWhen } from '../support/browser_env.mjs';
 
 let env;
 before(async () => {
@@ -31,18 +31,6 @@ async function clickText(page, label) {
   const focused = () => page.evaluate(() => document.activeElement?.id === 'ime-field');
   for (let i = 0; i < 50 && !(await focused()); ++i) await frames(page);
   if (!(await focused())) throw new Error(`text field "${label}" did not take the keyboard (the IME field never got the focus)`);
-}
-
-// Reads state() until `check` holds (typed keys are applied over several frames: Dear ImGui
-// takes one change of each key per frame), or returns the last state after ~5 s.
-async function stateWhen(page, check) {
-  let s;
-  for (let i = 0; i < 100; ++i) {
-    s = await state(page);
-    if (check(s)) break;
-    await frames(page);
-  }
-  return s;
 }
 
 async function download(page, label) {
@@ -97,7 +85,7 @@ describe('the Audiences tab', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.type('Chinese buyers');
     await page.keyboard.press('Enter');
-    assert.equal((await stateWhen(page, (t) => t.audience.name === 'Chinese buyers')).audience.name, 'Chinese buyers');
+    assert.equal((await stateWhen(page, (t) => t.audience.name === 'Chinese buyers', { read: state })).audience.name, 'Chinese buyers');
 
     const file = await download(page, 'Download JSON');
     assert.equal(file.name, 'Chinese-buyers.segx.json');
@@ -185,7 +173,7 @@ describe('the Audiences tab', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.type('中国买家');
     await page.keyboard.press('Enter');
-    s = await stateWhen(page, (t) => t.saved.audiences[0].name === '中国买家');
+    s = await stateWhen(page, (t) => t.saved.audiences[0].name === '中国买家', { read: state });
     assert.deepEqual(s.saved.audiences.map((a) => a.name), ['中国买家', 'New audience (copy)']);
     await clickWidget(page, 'Overlap');
     await frames(page);
@@ -225,7 +213,7 @@ describe('the Audiences tab', () => {
     await clickWidget(page, '##root.rules[1].event');
     await page.keyboard.type('view_it');
     await page.keyboard.press('Enter');
-    let s = await stateWhen(page, (t) => t.audience.definition.root.rules[1]?.event === 'view_item');
+    let s = await stateWhen(page, (t) => t.audience.definition.root.rules[1]?.event === 'view_item', { read: state });
     assert.deepEqual(s.audience.definition.root.rules, [
       { kind: 'property', attribute: 'country', op: 'in', values: ['China', 'Japan'] },
       { kind: 'behavior', did: true, event: 'view_item', count: { op: 'gte', value: 1 } },

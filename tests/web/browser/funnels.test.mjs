@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { artifacts, clickWidget, frames, pick, settle, startBrowser } from '../support/browser_env.mjs';
+import { artifacts, clickWidget, frames, pick, settle, startBrowser, stateWhen } from '../support/browser_env.mjs';
 
 let env;
 before(async () => {
@@ -27,16 +27,6 @@ async function state(page) {
   return s;
 }
 
-async function stateWhen(page, check) {
-  let s;
-  for (let i = 0; i < 100; ++i) {
-    s = await state(page);
-    if (check(s)) break;
-    await frames(page);
-  }
-  return s;
-}
-
 const kSteps = ['view_item', 'add_to_cart', 'purchase'];
 
 describe('the Funnels tab', () => {
@@ -49,7 +39,7 @@ describe('the Funnels tab', () => {
     await clickWidget(page, '+ Add step##steps');
     await pick(page, '##steps[2].event', 'purch', 'purchase');
 
-    let s = await stateWhen(page, (t) => t.funnel.definition.steps.length === 3 && t.funnel.steps.length === 3);
+    let s = await stateWhen(page, (t) => t.funnel.definition.steps.length === 3 && t.funnel.steps.length === 3, { read: state });
     const f = s.funnel;
     assert.equal(f.ok, true, JSON.stringify(f.errors));
     assert.deepEqual(f.definition.steps, kSteps.map((event) => ({ event })));
@@ -70,7 +60,7 @@ describe('the Funnels tab', () => {
     // tab opens "converted to step 2".
     assert.equal(f.saved_id, null);
     await clickWidget(page, '##chart.steps[1]');
-    s = await stateWhen(page, (t) => t.funnel.saved_id !== null && t.audience.definition.root.rules.length === 1);
+    s = await stateWhen(page, (t) => t.funnel.saved_id !== null && t.audience.definition.root.rules.length === 1, { read: state });
     const id = s.funnel.saved_id;
     assert.equal(id, 'funnel-1');
     assert.deepEqual(s.saved.funnels.map((x) => x.id), [id]);
@@ -82,7 +72,7 @@ describe('the Funnels tab', () => {
     for (let i = 0; i < 20 && !(await inFront()); ++i) await frames(page);
     assert.ok(await inFront(), 'the Audiences tab is in front');
     // The audience's size is the funnel's step-2 users (the `funnel` rule, evaluated by the core).
-    s = await stateWhen(page, (t) => !t.audience.evaluating);
+    s = await stateWhen(page, (t) => !t.audience.evaluating, { read: state });
     assert.ok(s.audience.ok, JSON.stringify(s.audience.errors));
     assert.equal(s.audience.size, users[1]);
 
@@ -90,20 +80,20 @@ describe('the Funnels tab', () => {
     await clickWidget(page, 'Funnels');
     await page.screenshot({ path: join(artifacts, 'funnels.png') });
     await clickWidget(page, '##chart.steps[2].drop');
-    s = await stateWhen(page, (t) => 'dropped_after' in (t.audience.definition.root.rules[0] ?? {}));
+    s = await stateWhen(page, (t) => 'dropped_after' in (t.audience.definition.root.rules[0] ?? {}), { read: state });
     assert.deepEqual(s.audience.definition.root.rules, [{ kind: 'funnel', funnel: id, dropped_after: 2 }]);
-    s = await stateWhen(page, (t) => !t.audience.evaluating);
+    s = await stateWhen(page, (t) => !t.audience.evaluating, { read: state });
     assert.ok(s.audience.ok, JSON.stringify(s.audience.errors));
     assert.equal(s.audience.size, users[1] - users[2]);
 
     // The saved funnel in the rail: deleted, then restored by Undo.
     await clickWidget(page, 'Funnels');
     await clickWidget(page, `Delete##${id}`);
-    s = await stateWhen(page, (t) => t.saved.funnels.length === 0);
+    s = await stateWhen(page, (t) => t.saved.funnels.length === 0, { read: state });
     assert.deepEqual(s.saved.funnels, []);
     assert.equal(s.funnel.saved_id, null); // the draft stays, unsaved
     await clickWidget(page, 'Undo delete of "New funnel"');
-    s = await stateWhen(page, (t) => t.saved.funnels.length === 1);
+    s = await stateWhen(page, (t) => t.saved.funnels.length === 1, { read: state });
     assert.deepEqual(s.saved.funnels.map((x) => x.id), [id]);
 
     // The saved funnel is in the stored workspace: it comes back after a reload.
@@ -151,7 +141,7 @@ describe('the Funnels tab', () => {
 
     // With data (here the demo, asked for), it opens in the Funnels tab.
     const shared = await env.openPage({ query: path.replace('#', path.includes('?') ? '&demo=1#' : '?demo=1#') });
-    let s = await stateWhen(shared, (t) => t.funnel.name === def.name && !t.funnel.evaluating && t.funnel.answer);
+    let s = await stateWhen(shared, (t) => t.funnel.name === def.name && !t.funnel.evaluating && t.funnel.answer, { read: state });
     assert.deepEqual(s.funnel.definition, { ...def, id: '', order: 'ordered' });
     assert.deepEqual(s.funnel.answer.breakdown, run.breakdown);
     assert.equal(s.funnel.saved_id, null); // opened, not saved behind the user's back
@@ -162,7 +152,7 @@ describe('the Funnels tab', () => {
     const rect = await shared.evaluate((l) => window.segx.widgetRect(l), label);
     assert.ok(rect?.visible, `${label} is drawn`);
     await shared.mouse.move(rect.x + rect.w / 2, rect.y + rect.h / 2);
-    s = await stateWhen(shared, (t) => t.funnel.hover);
+    s = await stateWhen(shared, (t) => t.funnel.hover, { read: state });
     const row = run.breakdown[0];
     assert.match(s.funnel.hover, new RegExp(`^${row.value}\nStep 2\\. add_to_cart\nUsers: ${row.steps[1].users.toLocaleString('en-US')}\n`));
 
@@ -171,7 +161,7 @@ describe('the Funnels tab', () => {
     await shared.evaluate(() => { location.hash = ''; });
     await shared.reload();
     await shared.evaluate(() => window.segx.ready());
-    s = await stateWhen(shared, (t) => t.funnel.name === def.name);
+    s = await stateWhen(shared, (t) => t.funnel.name === def.name, { read: state });
     assert.deepEqual(s.funnel.definition, { ...def, id: '', order: 'ordered' });
     assert.deepEqual(shared.problems(), []);
     await shared.close();

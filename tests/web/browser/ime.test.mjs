@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { artifacts, clickWidget, frames, settle, startBrowser } from '../support/browser_env.mjs';
+import { artifacts, clickWidget, frames, settle, startBrowser, stateWhen } from '../support/browser_env.mjs';
 import { repo } from '../support/node_env.mjs';
 
 let env;
@@ -25,18 +25,6 @@ const focus = (page) =>
     return { active: document.activeElement.id, hidden: f.hidden, composing: f.classList.contains('composing'), value: f.value,
       rect: { x: r.x, y: r.y, w: r.width, h: r.height } };
   });
-// Reads state() until `check` holds: typed keys reach Dear ImGui over several frames (a key that
-// goes down twice waits for the next frame), so a key typed quickly may still be queued when
-// the next key press's frames have passed. Returns the last state after ~200 frames.
-async function stateWhen(page, check) {
-  let s;
-  for (let i = 0; i < 200; ++i) {
-    s = await state(page);
-    if (check(s)) break;
-    await frames(page);
-  }
-  return s;
-}
 const press = async (page, key) => {
   await page.keyboard.press(key);
   await frames(page);

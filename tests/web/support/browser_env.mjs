@@ -60,6 +60,19 @@ export const frames = (page, n = 2) =>
     step(n);
   }), n);
 
+// Reads the state (`read(page)`: segx.state() unless given) until `check` holds, a frame apart,
+// or returns the last state after `limit` frames: typed keys reach Dear ImGui over several frames
+// (a key that goes down twice in a frame waits for the next), and evaluations run in slices.
+export async function stateWhen(page, check, { read = (p) => p.evaluate(() => window.segx.state()), limit = 100 } = {}) {
+  let s;
+  for (let i = 0; i < limit; ++i) {
+    s = await read(page);
+    if (check(s)) break;
+    await frames(page);
+  }
+  return s;
+}
+
 // Clicks the centre of an ImGui item, found by its label, like a person would.
 export async function clickWidget(page, label) {
   await frames(page);
