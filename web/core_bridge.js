@@ -83,8 +83,9 @@ export class CoreBridge {
     this.check(this.call('source_busy', name, stage));
   }
 
-  progress(name, stage, fraction) {
-    this.call('source_progress', name, stage, fraction);
+  // rowsPerSecond: the pace of a stage that streams rows, shown on the bar (0: none).
+  progress(name, stage, fraction, rowsPerSecond = 0) {
+    this.call('source_progress', name, stage, fraction, rowsPerSecond);
   }
 
   addColumn(handle, name, type) {

@@ -468,12 +468,14 @@ async function streamMapped({ db, bridge, name, relation = name, mapping, column
   const layout = order.map((i) => (i < 0 ? null : { index: i, layout: outputs[i].layout, intType: intType[outputs[i].type] ?? ColumnType.Int64 }));
   const h = bridge.modelBegin(spec);
   let rows = 0;
+  const started = performance.now();
   try {
     for await (const batch of db.batches(sql)) {
       if (isCancelled()) throw new LoadError('the load was cancelled');
       bridge.modelAppend(h, batch, layout);
       rows += batch.numRows;
-      if (stage) bridge.progress(name, stage, total ? Math.min(1, rows / total) : 1);
+      const seconds = (performance.now() - started) / 1000;
+      if (stage) bridge.progress(name, stage, total ? Math.min(1, rows / total) : 1, seconds > 0.2 ? rows / seconds : 0);
       await onStep();
     }
     bridge.modelFinish(h);

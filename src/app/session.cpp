@@ -435,6 +435,8 @@ nlohmann::json Session::state(std::string_view section) const {
                       {"demo", s.demo},
                       {"state", load_state_name(s.state)},
                       {"progress", s.progress}};
+            if (s.state == LoadState::Loading && s.rows_per_second > 0)
+                j["rows_per_second"] = s.rows_per_second;
             if (!s.error.empty()) j["error"] = s.error;
             if (!s.format.empty()) j["format"] = s.format;
             if (!s.encoding.empty()) j["encoding"] = s.encoding;

@@ -40,6 +40,7 @@ struct SourceFile {
     LoadState state = LoadState::Loading;
     float progress = 0.0f;          // 0..1 while loading
     std::string stage;              // "reading", "parsing", "transferring" — shown beside the bar
+    double rows_per_second = 0;     // the stage's pace while rows stream (0: not known)
     std::string error;              // set when state == Failed
     std::vector<ColumnStats> stats; // per column of the file (from DuckDB), once asked for
     bool stats_requested = false;   // the Data panel asked the page for them since the load

@@ -5,6 +5,8 @@
 
 #include "imgui.h"
 
+#include <cmath>
+
 namespace segx {
 
 static void draw_demo_notice(const Session& session, UiState& ui) {
@@ -48,6 +50,8 @@ static void draw_source_row(Session& session, int i, bool& cancel) {
     switch (s.state) {
         case LoadState::Loading: {
             std::string overlay = stage_text(s.stage) + "…";
+            if (s.rows_per_second > 0)
+                overlay += "  " + trf(S::rows_per_second, {format_count(std::round(s.rows_per_second))});
             ImGui::ProgressBar(s.progress, ImVec2(-1, 0), overlay.c_str());
             if (ImGui::SmallButton(label(S::cancel, "Cancel").c_str())) cancel = true;
             break;

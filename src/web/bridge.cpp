@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>
+#include <cmath>
 #include <cstdlib>
 #include <exception>
 #include <stdexcept>
@@ -141,12 +142,17 @@ EMSCRIPTEN_KEEPALIVE int segx_source_begin(const char* name, double bytes, int d
     return guarded([&] { return session().begin_load(name, bytes, demo != 0); });
 }
 
-EMSCRIPTEN_KEEPALIVE int segx_source_progress(const char* name, const char* stage, double fraction) {
+// rows_per_second: the pace of a stage that streams rows (0 when it does not), shown on the bar.
+EMSCRIPTEN_KEEPALIVE int segx_source_progress(const char* name, const char* stage, double fraction,
+                                              double rows_per_second) {
     return guarded(
         [&] {
             if (SourceFile* s = session().find_source(name)) {
+                if (s->stage != stage) s->rows_per_second = 0;
                 s->stage = stage;
                 s->progress = float(fraction < 0 ? 0 : fraction > 1 ? 1 : fraction);
+                if (rows_per_second > 0 && std::isfinite(rows_per_second))
+                    s->rows_per_second = rows_per_second;
             }
             return 0;
         },
