@@ -19,13 +19,19 @@ bool definition_pending(const Session& session, const DefinitionRun& run, uint64
     return !run.evaluated || run.evaluated_for != definition_inputs(session, revision);
 }
 
+std::vector<DefinitionError> answer_errors(const json& answer) {
+    std::vector<DefinitionError> out;
+    for (const json& e : answer.value("errors", json::array()))
+        out.push_back({e.value("path", ""), e.value("message", "")});
+    return out;
+}
+
 static void finish(DefinitionRun& run, const EvalInputs& inputs, json answer) {
     run.errors.clear();
     if (answer.value("ok", false)) {
         run.answer = std::move(answer);
     } else {
-        for (const json& e : answer.value("errors", json::array()))
-            run.errors.push_back({e.value("path", ""), e.value("message", "")});
+        run.errors = answer_errors(answer);
         run.answer = nullptr;
     }
     run.evaluated = true, run.evaluated_for = inputs, ++run.evaluations;

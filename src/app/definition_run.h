@@ -30,6 +30,9 @@ struct DefinitionRun {
     EvalInputs job_for;
 };
 
+// The errors of an answer that refused its definition ({"ok": false, "errors": [...]}).
+std::vector<DefinitionError> answer_errors(const nlohmann::json& answer);
+
 // What an evaluation of the definition at `revision` depends on now.
 EvalInputs definition_inputs(const Session& session, uint64_t revision);
 // True while the answer is not yet the one for the definition at `revision`.

@@ -94,6 +94,17 @@ void draw_mapping_panel(Session& session, SourceFile& source, const Table& raw, 
 // no label to the test-engine hooks).
 bool begin_combo(const char* label, const char* preview);
 
+// One layout unit: a pixel at the 14 px design font, growing with the font (and the screen).
+float ui_unit();
+
+// A definition's problems in the error colour, wrapped, each "path: message" in the active
+// language: all of them, or those at `path` or inside it ("window", "steps[1].where[0]").
+void draw_problems(const std::vector<DefinitionError>& errors);
+void draw_problems(const std::vector<DefinitionError>& errors, const std::string& path);
+
+// j[key] when it is a number, else 0 (an answer's figure).
+double json_number(const nlohmann::json& j, const char* key);
+
 // Wrapping rows of items (toolbars, figures): call before every item but a row's first, with the
 // width it will take; it stays on the line when it fits, else starts the next line.
 void flow_same_line(float width);

@@ -9,6 +9,7 @@
 
 #include "app/theme.h"
 #include "app/widget_registry.h"
+#include "core/lang/messages.h" // error_line
 #include "imgui.h"
 #include "imgui_internal.h"
 
@@ -16,6 +17,33 @@
 #include <cstdio>
 
 namespace segx {
+
+float ui_unit() { return ImGui::GetFontSize() / 14.0f; }
+
+static void draw_problem(const DefinitionError& e) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
+    ImGui::PushTextWrapPos(0);
+    ImGui::Text("%s", error_line(e, language()).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+}
+
+void draw_problems(const std::vector<DefinitionError>& errors) {
+    for (const DefinitionError& e : errors) draw_problem(e);
+}
+
+void draw_problems(const std::vector<DefinitionError>& errors, const std::string& path) {
+    for (const DefinitionError& e : errors) {
+        bool inside = e.path == path || e.path.compare(0, path.size() + 1, path + ".") == 0 ||
+                      e.path.compare(0, path.size() + 1, path + "[") == 0;
+        if (inside) draw_problem(e);
+    }
+}
+
+double json_number(const nlohmann::json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
+}
 
 bool begin_combo(const char* label, const char* preview) {
     bool open = ImGui::BeginCombo(label, preview);

@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+namespace app_app_state_test {
+
 using namespace segx;
 using namespace segx::test;
 using nlohmann::json;
@@ -53,3 +55,5 @@ TEST_CASE("state() rebuilds no model and evaluates nothing; update_app does") {
     CHECK(a["users"] == 8);
     CHECK_FALSE(app_busy(f.app));
 }
+
+} // namespace app_app_state_test

@@ -5,6 +5,8 @@
 
 #include <string>
 
+namespace app_job_test {
+
 using namespace segx;
 
 TEST_CASE("a job with no budget runs every step, in order, in one call") {
@@ -41,3 +43,5 @@ TEST_CASE("an empty job has nothing to do") {
     CHECK(job.progress() == 1.0f);
     CHECK(job.step(0));
 }
+
+} // namespace app_job_test

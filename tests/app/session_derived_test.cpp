@@ -9,6 +9,8 @@
 
 #include <doctest/doctest.h>
 
+namespace app_session_derived_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -71,3 +73,5 @@ TEST_CASE("an import with a malformed attribute from events changes nothing and 
     CHECK(w.settings.derived_attributes[0].pick == DerivedPick::MostFrequent);
     CHECK_FALSE(w.settings.auto_derived_attributes);
 }
+
+} // namespace app_session_derived_test

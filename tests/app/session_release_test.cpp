@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+namespace app_session_release_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -117,3 +119,5 @@ TEST_CASE("without release_sources (native tests) the sources keep their rows") 
     CHECK(s.event_sources.at(0).size() == 2);
     CHECK(s.missing_sources().empty());
 }
+
+} // namespace app_session_release_test

@@ -7,6 +7,8 @@
 
 #include <string>
 
+namespace app_workspace_import_test {
+
 using namespace segx;
 
 namespace {
@@ -102,3 +104,5 @@ TEST_CASE("an import says which mappings and settings it replaced") {
     CHECK(r.replaced_settings == std::vector<std::string>{"memory_budget_mb"});
     CHECK(w.settings.memory_budget_mb == 200);
 }
+
+} // namespace app_workspace_import_test

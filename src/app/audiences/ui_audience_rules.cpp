@@ -106,7 +106,7 @@ bool comparison_values(std::vector<Scalar>& values, Op op, ColumnType type, cons
 // Problems whose JSON path is `path` or lies inside it, but not inside a nested rule of a group
 // nor inside a behavior rule's `where` filters (those show under their own row: each problem
 // shows once).
-void draw_problems(const std::vector<DefinitionError>& errors, const std::string& path, bool group) {
+void draw_rule_problems(const std::vector<DefinitionError>& errors, const std::string& path, bool group) {
     for (const DefinitionError& e : errors) {
         bool here = e.path == path;
         if (!here && e.path.compare(0, path.size() + 1, path + ".") == 0) {
@@ -127,20 +127,18 @@ struct RowAction {
     size_t index = 0;
 };
 
-float unit() { return ImGui::GetFontSize() / 14.0f; }
-
 bool draw_property(Session& session, PropertyRule& r, const std::string& path) {
     bool changed = false;
     changed |= pick_combo(("##" + path + ".attribute").c_str(), r.attribute, attribute_names(session),
-                          130 * unit(), tr(S::pick_attribute));
+                          130 * ui_unit(), tr(S::pick_attribute));
     ColumnType type = attribute_type(session, r.attribute);
     ImGui::SameLine();
-    if (op_combo(("##" + path + ".op").c_str(), r.op, type, 110 * unit()))
+    if (op_combo(("##" + path + ".op").c_str(), r.op, type, 110 * ui_unit()))
         fit_values(r.values, r.op), changed = true;
     if (op_arity(r.op) != Arity::None) {
         ImGui::SameLine();
         changed |= comparison_values(r.values, r.op, type, attribute_values(session, r.attribute),
-                                     180 * unit(), path);
+                                     180 * ui_unit(), path);
     }
     if (type == ColumnType::String && op_arity(r.op) != Arity::None) {
         ImGui::SameLine();
@@ -155,17 +153,17 @@ bool draw_filter(Session& session, const std::string& event, EventFilter& f, con
     ImGui::TextDisabled("%s", tr(S::where_word));
     ImGui::SameLine();
     changed |= pick_combo(("##" + path + ".property").c_str(), f.property,
-                          event_property_names(session, false), 140 * unit(), tr(S::pick_event_property));
+                          event_property_names(session, false), 140 * ui_unit(), tr(S::pick_event_property));
     ColumnType type = event_property_type(session, f.property);
     // The line wraps where the panel ends (a nested rule beside the insight panel at 1280 px is
     // narrower than property, operator and value together).
-    flow_same_line(120 * unit());
-    if (op_combo(("##" + path + ".op").c_str(), f.op, type, 120 * unit()))
+    flow_same_line(120 * ui_unit());
+    if (op_combo(("##" + path + ".op").c_str(), f.op, type, 120 * ui_unit()))
         fit_values(f.values, f.op), changed = true;
     if (op_arity(f.op) != Arity::None) {
-        flow_same_line(200 * unit());
+        flow_same_line(200 * ui_unit());
         changed |= comparison_values(f.values, f.op, type, event_property_values(session, event, f.property),
-                                     200 * unit(), path);
+                                     200 * ui_unit(), path);
     }
     return changed;
 }
@@ -217,7 +215,7 @@ bool count_values(CountMeasure& c, const std::string& path) {
     const char* preview = tr(S::count_at_least);
     for (auto& o : ops)
         if (o.op == c.op) preview = tr(o.key);
-    ImGui::SetNextItemWidth(90 * unit());
+    ImGui::SetNextItemWidth(90 * ui_unit());
     if (begin_combo(("##" + path + ".count.op").c_str(), preview)) {
         for (auto& o : ops)
             if (ImGui::Selectable(label(o.key, o.label).c_str(), o.op == c.op)) {
@@ -232,17 +230,17 @@ bool count_values(CountMeasure& c, const std::string& path) {
         ImGui::SameLine();
         if (i) ImGui::TextUnformatted(tr(S::and_word)), ImGui::SameLine();
         ImGui::PushID(int(i));
-        ImGui::SetNextItemWidth(70 * unit());
+        ImGui::SetNextItemWidth(70 * ui_unit());
         int64_t v = c.values[i];
         if (ImGui::InputScalar(("##" + path + ".count.values[" + std::to_string(i) + "]").c_str(),
                                ImGuiDataType_S64, &v))
             c.values[i] = std::max<int64_t>(0, v), changed = true;
         ImGui::PopID();
     }
-    flow_same_line(80 * unit());                       // wraps in a narrow panel (1000 px wide pages)
+    flow_same_line(80 * ui_unit());                    // wraps in a narrow panel (1000 px wide pages)
     const char* units[] = {"times", "orders", "days"}; // CountUnit order: events, orders, days
     const S unit_keys[] = {S::unit_times, S::unit_orders, S::unit_days};
-    ImGui::SetNextItemWidth(80 * unit());
+    ImGui::SetNextItemWidth(80 * ui_unit());
     if (begin_combo(("##" + path + ".count.unit").c_str(), tr(unit_keys[int(c.unit)]))) {
         for (int i = 0; i < 3; ++i)
             if (ImGui::Selectable(label(unit_keys[i], units[i]).c_str(), i == int(c.unit)))
@@ -257,14 +255,14 @@ bool aggregate_values(Session& session, AggregateMeasure& a, const std::string& 
     bool changed = false;
     std::string of = a.property.empty() ? "revenue" : a.property;
     if (pick_combo(("##" + path + ".aggregate.property").c_str(), of, event_property_names(session, true),
-                   120 * unit(), tr(S::revenue_word))) {
+                   120 * ui_unit(), tr(S::revenue_word))) {
         a.property = of == "revenue" ? "" : of;
         changed = true;
     }
     ImGui::SameLine();
     Op op = a.op;
     const Op allowed[] = {Op::Gte, Op::Gt, Op::Lte, Op::Lt, Op::Eq, Op::Neq, Op::Between};
-    ImGui::SetNextItemWidth(80 * unit());
+    ImGui::SetNextItemWidth(80 * ui_unit());
     if (begin_combo(("##" + path + ".aggregate.op").c_str(), op_words(op, language()))) {
         for (Op o : allowed)
             if (ImGui::Selectable((std::string(op_words(o, language())) + "###" + op_words(o)).c_str(),
@@ -277,7 +275,7 @@ bool aggregate_values(Session& session, AggregateMeasure& a, const std::string& 
         ImGui::SameLine();
         if (i) ImGui::TextUnformatted(tr(S::and_word)), ImGui::SameLine();
         ImGui::PushID(int(i));
-        ImGui::SetNextItemWidth(90 * unit());
+        ImGui::SetNextItemWidth(90 * ui_unit());
         changed |= ImGui::InputDouble(("##" + path + ".aggregate.values[" + std::to_string(i) + "]").c_str(),
                                       &a.values[i], 0, 0, "%.6g");
         ImGui::PopID();
@@ -290,7 +288,7 @@ bool window_editor(TimeWindow& w, const std::string& path) {
     const char* labels[] = {"all time", "in the last", "between"};
     const S keys[] = {S::window_all_time, S::window_in_the_last, S::window_between};
     int index = int(w.index());
-    ImGui::SetNextItemWidth(100 * unit());
+    ImGui::SetNextItemWidth(100 * ui_unit());
     if (begin_combo(("##" + path + ".window").c_str(), tr(keys[index]))) {
         for (int i = 0; i < 3; ++i)
             if (ImGui::Selectable(label(keys[i], labels[i]).c_str(), i == index) && i != index) {
@@ -303,7 +301,7 @@ bool window_editor(TimeWindow& w, const std::string& path) {
     }
     if (auto* d = std::get_if<WindowLastDays>(&w)) {
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(70 * unit());
+        ImGui::SetNextItemWidth(70 * ui_unit());
         int64_t days = d->days;
         if (ImGui::InputScalar(("##" + path + ".window.last_days").c_str(), ImGuiDataType_S64, &days))
             d->days = std::max<int64_t>(1, std::min(days, kMaxWindowDays)), changed = true;
@@ -311,13 +309,13 @@ bool window_editor(TimeWindow& w, const std::string& path) {
         ImGui::TextUnformatted(tr(S::window_days));
     } else if (auto* r = std::get_if<WindowRange>(&w)) {
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(110 * unit());
+        ImGui::SetNextItemWidth(110 * ui_unit());
         changed |= ImGui::InputTextWithHint(("##" + path + ".window.from").c_str(), tr(S::window_from_hint),
                                             &r->from);
         ImGui::SameLine();
         ImGui::TextUnformatted(tr(S::and_word));
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(110 * unit());
+        ImGui::SetNextItemWidth(110 * ui_unit());
         changed |=
             ImGui::InputTextWithHint(("##" + path + ".window.to").c_str(), tr(S::window_to_hint), &r->to);
     }
@@ -327,24 +325,24 @@ bool window_editor(TimeWindow& w, const std::string& path) {
 bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path,
                    const std::vector<DefinitionError>& errors) {
     bool changed = false;
-    ImGui::SetNextItemWidth(80 * unit());
+    ImGui::SetNextItemWidth(80 * ui_unit());
     if (begin_combo(("##" + path + ".did").c_str(), tr(r.did ? S::did : S::did_not))) {
         if (ImGui::Selectable(label(S::did, "did").c_str(), r.did)) r.did = true, changed = true;
         if (ImGui::Selectable(label(S::did_not, "did not").c_str(), !r.did)) r.did = false, changed = true;
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    if (pick_combo(("##" + path + ".event").c_str(), r.event, event_names(session), 140 * unit(),
+    if (pick_combo(("##" + path + ".event").c_str(), r.event, event_names(session), 140 * ui_unit(),
                    tr(S::pick_event))) {
         changed = true;
         // "At least once" shows no unit: it follows the event (orders for purchases).
         if (auto* c = std::get_if<CountMeasure>(&r.measure); c && measure_index(r.measure) == 0)
             c->unit = default_unit(session, r.event);
     }
-    flow_same_line(100 * unit());
+    flow_same_line(100 * ui_unit());
     changed |= window_editor(r.window, path);
     int m = measure_index(r.measure);
-    ImGui::SetNextItemWidth(110 * unit());
+    ImGui::SetNextItemWidth(110 * ui_unit());
     if (begin_combo(("##" + path + ".measure").c_str(), tr(kMeasureKeys[m]))) {
         for (int i = 0; i < 8; ++i)
             if (ImGui::Selectable(measure_item(i).c_str(), i == m) && i != m)
@@ -362,29 +360,29 @@ bool draw_behavior(Session& session, BehaviorRule& r, const std::string& path,
     int remove = -1;
     for (size_t i = 0; i < r.where.size(); ++i) {
         ImGui::PushID(int(i));
-        ImGui::Indent(24 * unit());
+        ImGui::Indent(24 * ui_unit());
         std::string where_path = path + ".where[" + std::to_string(i) + "]";
         changed |= draw_filter(session, r.event, r.where[i], where_path);
         flow_same_line(ImGui::GetFrameHeight());
         if (ImGui::SmallButton(("x##" + where_path).c_str())) remove = int(i);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::remove_filter_tip));
-        draw_problems(errors, where_path, false);
-        ImGui::Unindent(24 * unit());
+        draw_rule_problems(errors, where_path, false);
+        ImGui::Unindent(24 * ui_unit());
         ImGui::PopID();
     }
     if (remove >= 0) r.where.erase(r.where.begin() + remove), changed = true;
-    ImGui::Indent(24 * unit());
+    ImGui::Indent(24 * ui_unit());
     if (ImGui::SmallButton(label(S::add_where, "+ where##" + path).c_str()))
         r.where.push_back(EventFilter{}), changed = true;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::add_where_tip));
-    ImGui::Unindent(24 * unit());
+    ImGui::Unindent(24 * ui_unit());
     return changed;
 }
 
 bool draw_audience_ref(const Session& session, const AudienceState& st, AudienceRefRule& r,
                        const std::string& path) {
     bool changed = false;
-    ImGui::SetNextItemWidth(90 * unit());
+    ImGui::SetNextItemWidth(90 * ui_unit());
     if (begin_combo(("##" + path + ".op").c_str(), tr(r.in ? S::in_audience : S::not_in_audience))) {
         if (ImGui::Selectable(label(S::in_audience, "in audience").c_str(), r.in))
             r.in = true, changed = true;
@@ -396,7 +394,7 @@ bool draw_audience_ref(const Session& session, const AudienceState& st, Audience
     const char* preview = r.id.empty() ? tr(S::saved_audience_pick) : r.id.c_str();
     for (const Audience& a : session.workspace.saved.audiences)
         if (a.id == r.id) preview = a.name.c_str();
-    ImGui::SetNextItemWidth(200 * unit());
+    ImGui::SetNextItemWidth(200 * ui_unit());
     if (begin_combo(("##" + path + ".id").c_str(), preview)) {
         if (session.workspace.saved.audiences.empty()) ImGui::TextDisabled("%s", tr(S::no_saved_audiences));
         for (const Audience& a : session.workspace.saved.audiences) {
@@ -457,7 +455,7 @@ bool draw_rule(Session& session, const AudienceState& st, Rule& rule, const std:
     else
         draw_pending_kind(rule.node);
     draw_rule_size(st, path);
-    draw_problems(errors, path, false);
+    draw_rule_problems(errors, path, false);
     ImGui::EndGroup();
     return changed;
 }
@@ -540,9 +538,9 @@ bool apply(Group& g, RowAction a) {
 
 bool draw_group(Session& session, const AudienceState& st, Group& g, const std::string& path, int depth) {
     bool changed = false;
-    ImGui::SetNextItemWidth(70 * unit());
+    ImGui::SetNextItemWidth(70 * ui_unit());
     // "all / any of these rules are true"; "全部 / 任一 规则都满足 / 规则满足即可" in Chinese.
-    ImGui::SetNextItemWidth(70 * unit());
+    ImGui::SetNextItemWidth(70 * ui_unit());
     if (begin_combo(("##" + path + ".match").c_str(),
                     tr(g.match == Match::All ? S::match_all : S::match_any))) {
         if (ImGui::Selectable(label(S::match_all, "all").c_str(), g.match == Match::All))
@@ -556,10 +554,10 @@ bool draw_group(Session& session, const AudienceState& st, Group& g, const std::
     ImGui::SameLine();
     changed |= ImGui::Checkbox(label(S::exclude, "Exclude##" + path + ".negate").c_str(), &g.negate);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::exclude_tip));
-    draw_problems(st.errors, path, true);
+    draw_rule_problems(st.errors, path, true);
 
     // Nested rules sit right of a bar, so the eye sees which group they belong to.
-    float indent = 18 * unit();
+    float indent = 18 * ui_unit();
     ImVec2 top = ImGui::GetCursorScreenPos();
     ImGui::Indent(indent);
     RowAction action;
@@ -575,8 +573,8 @@ bool draw_group(Session& session, const AudienceState& st, Group& g, const std::
     changed |= add_menu(session, g, depth, path);
     ImGui::Unindent(indent);
     ImVec2 bottom = ImGui::GetCursorScreenPos();
-    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(top.x + 4 * unit(), top.y),
-                                              ImVec2(top.x + 7 * unit(), bottom.y - 4 * unit()),
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(top.x + 4 * ui_unit(), top.y),
+                                              ImVec2(top.x + 7 * ui_unit(), bottom.y - 4 * ui_unit()),
                                               g.negate ? kNegatedGroupBar : kGroupBar);
     changed |= apply(g, action);
     return changed;

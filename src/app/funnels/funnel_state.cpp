@@ -1,6 +1,7 @@
 #include "app/funnels/funnel_state.h"
 #include "core/lang/messages.h"
 
+#include "app/definition_run.h" // answer_errors
 #include "app/i18n/i18n.h"
 #include "app/session.h"
 #include "core/funnel/json.h"
@@ -37,19 +38,12 @@ bool funnel_pending(const Session& session, const FunnelState& st) {
     return !st.evaluated || st.evaluated_for != funnel_inputs(session, st);
 }
 
-static std::vector<DefinitionError> errors_from(const json& answer) {
-    std::vector<DefinitionError> out;
-    for (const json& e : answer.value("errors", json::array()))
-        out.push_back({e.value("path", ""), e.value("message", "")});
-    return out;
-}
-
 static void finish(FunnelState& st, const EvalInputs& inputs, json answer) {
     if (answer.value("ok", false)) {
         st.errors.clear();
         st.answer = std::move(answer);
     } else {
-        st.errors = errors_from(answer);
+        st.errors = answer_errors(answer);
         st.answer = nullptr;
     }
     st.evaluated = true, st.evaluated_for = inputs, ++st.evaluations;
@@ -159,7 +153,7 @@ bool funnel_sql_text(Session& session, const FunnelState& st, std::string* sql, 
         *sql = r["sql"].get<std::string>();
         return true;
     }
-    std::vector<DefinitionError> errors = r.is_object() ? errors_from(r) : std::vector<DefinitionError>{};
+    std::vector<DefinitionError> errors = r.is_object() ? answer_errors(r) : std::vector<DefinitionError>{};
     *problem = errors.empty() ? tr(S::fn_not_compiled) : error_line(errors.front(), language());
     return false;
 }
@@ -220,11 +214,11 @@ json funnel_state_json(const Session& session, const FunnelState& st) {
 
 // --- saved funnels ------------------------------------------------------------------------------
 
-static std::vector<Funnel>& saved(Session& session) { return session.workspace.saved.funnels; }
+static std::vector<Funnel>& saved_funnels(Session& session) { return session.workspace.saved.funnels; }
 
 // The saved list changed: the page writes the workspace, and `funnel` rules of audiences (and
 // so every evaluation keyed by the workspace's revision) may mean something else.
-static void saved_list_changed(Session& session) { ++session.workspace.revision; }
+static void funnel_list_changed(Session& session) { ++session.workspace.revision; }
 
 bool funnel_saved_as_is(const Session& session, const FunnelState& st) {
     if (st.opened_id.empty()) return false;
@@ -241,7 +235,7 @@ bool save_funnel(Session& session, FunnelState& st, bool as_new) {
     }
     Funnel* existing = nullptr;
     if (!as_new && !st.opened_id.empty())
-        for (Funnel& f : saved(session))
+        for (Funnel& f : saved_funnels(session))
             if (f.id == st.opened_id) existing = &f;
     if (existing) {
         st.draft.id = existing->id;
@@ -249,18 +243,18 @@ bool save_funnel(Session& session, FunnelState& st, bool as_new) {
     } else {
         if (as_new) st.draft.name += tr(S::fn_copy_suffix);
         st.draft.id = unused_definition_id(session.workspace, "funnel");
-        saved(session).push_back(st.draft);
+        saved_funnels(session).push_back(st.draft);
     }
     st.opened_id = st.draft.id;
     funnel_changed(st);
-    saved_list_changed(session);
+    funnel_list_changed(session);
     session.post(Level::Info, trf(S::fn_saved_message, {st.draft.name}));
     return true;
 }
 
 void open_saved_funnel(Session& session, FunnelState& st, size_t index) {
-    if (index >= saved(session).size()) return;
-    st.draft = saved(session)[index];
+    if (index >= saved_funnels(session).size()) return;
+    st.draft = saved_funnels(session)[index];
     st.opened_id = st.draft.id;
     funnel_changed(st);
 }
@@ -272,37 +266,37 @@ void new_funnel_draft(FunnelState& st) {
 }
 
 bool rename_saved_funnel(Session& session, FunnelState& st, size_t index, const std::string& name) {
-    if (index >= saved(session).size()) return false;
+    if (index >= saved_funnels(session).size()) return false;
     if (name.empty() || name.size() > kMaxStringBytes) {
         session.post(Level::Error, tr(S::fn_name_bytes));
         return false;
     }
-    Funnel& f = saved(session)[index];
+    Funnel& f = saved_funnels(session)[index];
     f.name = name;
     if (st.opened_id == f.id) st.draft.name = name, funnel_changed(st);
-    saved_list_changed(session);
+    funnel_list_changed(session);
     return true;
 }
 
 void duplicate_saved_funnel(Session& session, size_t index) {
-    if (index >= saved(session).size()) return;
-    Funnel copy = saved(session)[index];
+    if (index >= saved_funnels(session).size()) return;
+    Funnel copy = saved_funnels(session)[index];
     copy.id = unused_definition_id(session.workspace, "funnel");
     copy.name += tr(S::fn_copy_suffix);
-    saved(session).insert(saved(session).begin() + long(index) + 1, std::move(copy));
-    saved_list_changed(session);
+    saved_funnels(session).insert(saved_funnels(session).begin() + long(index) + 1, std::move(copy));
+    funnel_list_changed(session);
 }
 
 void delete_saved_funnel(Session& session, FunnelState& st, size_t index) {
-    if (index >= saved(session).size()) return;
-    const Funnel& f = saved(session)[index];
+    if (index >= saved_funnels(session).size()) return;
+    const Funnel& f = saved_funnels(session)[index];
     st.deleted.push_back({index, f});
     if (st.deleted.size() > 50) st.deleted.erase(st.deleted.begin());
     // The draft stays as it is, now unsaved: deleting the saved copy loses none of the editing.
     if (st.opened_id == f.id) st.opened_id.clear(), funnel_changed(st);
     session.post(Level::Info, trf(S::fn_deleted_message, {f.name}));
-    saved(session).erase(saved(session).begin() + long(index));
-    saved_list_changed(session);
+    saved_funnels(session).erase(saved_funnels(session).begin() + long(index));
+    funnel_list_changed(session);
 }
 
 bool undo_delete_funnel(Session& session, FunnelState& st) {
@@ -312,10 +306,10 @@ bool undo_delete_funnel(Session& session, FunnelState& st) {
     // Another definition may have taken the id meanwhile: restore under a fresh one.
     if (session.workspace.saved.funnel(d.funnel.id) || session.workspace.saved.audience(d.funnel.id))
         d.funnel.id = unused_definition_id(session.workspace, "funnel");
-    size_t at = std::min(d.index, saved(session).size());
+    size_t at = std::min(d.index, saved_funnels(session).size());
     session.post(Level::Info, trf(S::fn_restored_message, {d.funnel.name}));
-    saved(session).insert(saved(session).begin() + long(at), std::move(d.funnel));
-    saved_list_changed(session);
+    saved_funnels(session).insert(saved_funnels(session).begin() + long(at), std::move(d.funnel));
+    funnel_list_changed(session);
     return true;
 }
 

@@ -41,28 +41,6 @@ std::string format_seconds(double s) {
 
 namespace {
 
-float unit() { return ImGui::GetFontSize() / 14.0f; }
-
-std::string pct(double share) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f%%", share * 100);
-    return buf;
-}
-
-// Problems at `path` or inside it.
-void draw_problems(const std::vector<DefinitionError>& errors, const std::string& path) {
-    for (const DefinitionError& e : errors) {
-        bool inside = e.path == path || e.path.compare(0, path.size() + 1, path + ".") == 0 ||
-                      e.path.compare(0, path.size() + 1, path + "[") == 0;
-        if (!inside) continue;
-        ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
-        ImGui::PushTextWrapPos(0);
-        ImGui::Text("%s", error_line(e, language()).c_str());
-        ImGui::PopTextWrapPos();
-        ImGui::PopStyleColor();
-    }
-}
-
 // Move up, move down, remove, at the start of a row; `*action` is -1 / +1 / 2 when pressed.
 void row_buttons(size_t i, size_t n, bool removable, const std::string& path, int* action) {
     std::string up = "##" + path + ".up", down = "##" + path + ".down";
@@ -87,7 +65,7 @@ bool where_list(Session& session, const std::string& event, std::vector<EventFil
                 const std::string& path) {
     bool changed = false;
     int remove = -1;
-    ImGui::Indent(24 * unit());
+    ImGui::Indent(24 * ui_unit());
     for (size_t j = 0; j < where.size(); ++j) {
         ImGui::PushID(int(j));
         std::string where_path = path + ".where[" + std::to_string(j) + "]";
@@ -101,7 +79,7 @@ bool where_list(Session& session, const std::string& event, std::vector<EventFil
     if (ImGui::SmallButton(label(S::fn_add_where, ("+ where##" + path).c_str()).c_str()))
         where.push_back(EventFilter{}), changed = true;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::fn_add_where_tip));
-    ImGui::Unindent(24 * unit());
+    ImGui::Unindent(24 * ui_unit());
     return changed;
 }
 
@@ -120,7 +98,7 @@ bool draw_steps(Session& session, FunnelState& st) {
         ImGui::Text("%zu.", i + 1);
         ImGui::SameLine();
         changed |= pick_combo(("##" + path + ".event").c_str(), f.steps[i].event, event_names(session),
-                              180 * unit(), tr(S::fn_pick_event));
+                              180 * ui_unit(), tr(S::fn_pick_event));
         changed |= where_list(session, f.steps[i].event, f.steps[i].where, path);
         draw_problems(st.errors, path);
         ImGui::Spacing();
@@ -147,7 +125,7 @@ bool draw_settings(Session& session, FunnelState& st) {
     Funnel& f = st.draft;
     bool changed = false;
     ImGui::TextDisabled("%s", tr(S::fn_mode));
-    ImGui::SetNextItemWidth(140 * unit());
+    ImGui::SetNextItemWidth(140 * ui_unit());
     if (begin_combo("##order", tr(kOrderLabels[int(f.order)]))) {
         for (int i = 0; i < 3; ++i) {
             if (ImGui::Selectable(label(kOrderLabels[i], kOrderIds[i]).c_str(), int(f.order) == i))
@@ -162,14 +140,14 @@ bool draw_settings(Session& session, FunnelState& st) {
 
     ImGui::TextUnformatted(tr(S::fn_within));
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(80 * unit());
+    ImGui::SetNextItemWidth(80 * ui_unit());
     int64_t amount = f.window.amount;
     if (ImGui::InputScalar("##window.amount", ImGuiDataType_S64, &amount)) {
         f.window.amount = std::clamp<int64_t>(amount, 1, max_window_amount(f.window.unit));
         changed = true;
     }
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(100 * unit());
+    ImGui::SetNextItemWidth(100 * ui_unit());
     if (begin_combo("##window.unit", tr(kUnitLabels[int(f.window.unit)]))) {
         for (int i = 0; i < 4; ++i)
             if (ImGui::Selectable(label(kUnitLabels[i], kUnitIds[i]).c_str(), int(f.window.unit) == i)) {
@@ -187,12 +165,12 @@ bool draw_settings(Session& session, FunnelState& st) {
     ImGui::SameLine();
     FunnelEntry entry = f.entry.value_or(FunnelEntry{});
     bool entry_changed = false;
-    ImGui::SetNextItemWidth(130 * unit());
+    ImGui::SetNextItemWidth(130 * ui_unit());
     entry_changed |= ImGui::InputTextWithHint("##entry.from", tr(S::fn_entry_from_hint), &entry.from);
     ImGui::SameLine();
     ImGui::TextUnformatted(tr(S::fn_entry_to));
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(130 * unit());
+    ImGui::SetNextItemWidth(130 * ui_unit());
     entry_changed |= ImGui::InputTextWithHint("##entry.to", tr(S::fn_entry_to_hint), &entry.to);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("%s", trf(S::fn_entry_tip, {"2026-02-01", "2026-02-01T12:00:00Z"}).c_str());
@@ -214,15 +192,15 @@ bool draw_settings(Session& session, FunnelState& st) {
         ImGui::SameLine();
         ImGui::TextUnformatted(tr(S::fn_exclusion_no));
         ImGui::SameLine();
-        changed |= pick_combo(("##" + path + ".event").c_str(), x.event, event_names(session), 150 * unit(),
-                              tr(S::fn_pick_event));
+        changed |= pick_combo(("##" + path + ".event").c_str(), x.event, event_names(session),
+                              150 * ui_unit(), tr(S::fn_pick_event));
         ImGui::SameLine();
         ImGui::TextUnformatted(tr(S::fn_exclusion_between));
         for (int k = 0; k < 2; ++k) {
             ImGui::SameLine();
             if (k) ImGui::TextUnformatted(tr(S::fn_exclusion_and)), ImGui::SameLine();
             int v = k ? x.to : x.from;
-            ImGui::SetNextItemWidth(70 * unit());
+            ImGui::SetNextItemWidth(70 * ui_unit());
             if (ImGui::InputInt(("##" + path + ".between[" + std::to_string(k) + "]").c_str(), &v)) {
                 v = std::clamp(v, 1, int(kMaxFunnelSteps));
                 (k ? x.to : x.from) = v;
@@ -250,7 +228,7 @@ bool draw_settings(Session& session, FunnelState& st) {
     const S kinds[] = {S::fn_breakdown_none, S::fn_breakdown_attribute, S::fn_breakdown_property};
     const char* kind_ids[] = {"none", "user attribute", "step-1 property"};
     int kind = !f.breakdown ? 0 : f.breakdown->property ? 2 : 1;
-    ImGui::SetNextItemWidth(140 * unit());
+    ImGui::SetNextItemWidth(140 * ui_unit());
     if (begin_combo("##breakdown", tr(kinds[kind]))) {
         for (int i = 0; i < 3; ++i)
             if (ImGui::Selectable(label(kinds[i], kind_ids[i]).c_str(), i == kind) && i != kind) {
@@ -267,14 +245,14 @@ bool draw_settings(Session& session, FunnelState& st) {
         if (f.breakdown->property)
             changed |=
                 pick_combo("##breakdown.property", f.breakdown->name, event_property_names(session, false),
-                           150 * unit(), tr(S::fn_pick_event_property));
+                           150 * ui_unit(), tr(S::fn_pick_event_property));
         else
             changed |= pick_combo("##breakdown.attribute", f.breakdown->name, attribute_names(session),
-                                  150 * unit(), tr(S::fn_pick_attribute));
+                                  150 * ui_unit(), tr(S::fn_pick_attribute));
         ImGui::SameLine();
         ImGui::TextUnformatted(tr(S::fn_breakdown_top));
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(80 * unit());
+        ImGui::SetNextItemWidth(80 * ui_unit());
         int64_t top = f.breakdown->top;
         if (ImGui::InputScalar("##breakdown.top", ImGuiDataType_S64, &top))
             f.breakdown->top = std::clamp<int64_t>(top, 1, kMaxBreakdownTop), changed = true;
@@ -294,7 +272,7 @@ bool draw_settings(Session& session, FunnelState& st) {
     } else if (!f.audience.is_null()) {
         preview = tr(S::fn_rule_group);
     }
-    ImGui::SetNextItemWidth(240 * unit());
+    ImGui::SetNextItemWidth(240 * ui_unit());
     if (begin_combo("##audience", preview.c_str())) {
         if (ImGui::Selectable(label(S::fn_everyone, "everyone").c_str(), f.audience.is_null()))
             f.audience = nullptr, changed = true;
@@ -320,11 +298,6 @@ void draw_other_problems(const std::vector<DefinitionError>& errors) {
     }
 }
 
-double number(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-
 std::string seconds_or_dash(const json& j, const char* key) {
     auto it = j.find(key);
     return it != j.end() && it->is_number() ? format_seconds(it->get<double>()) : std::string("-");
@@ -335,32 +308,34 @@ void step_tooltip(const json& steps, int i, bool drop) {
     std::string event = s.value("event", "");
     if (drop) {
         const json& prev = steps[size_t(i - 1)];
-        double prev_users = number(prev, "users"), dropped = number(s, "drop_off");
+        double prev_users = json_number(prev, "users"), dropped = json_number(s, "drop_off");
         ImGui::SetTooltip(
             "%s", trf(S::fn_drop_tip, {std::to_string(i), prev.value("event", ""), format_count(dropped),
-                                       pct(prev_users > 0 ? dropped / prev_users : 0)})
+                                       format_percent(prev_users > 0 ? dropped / prev_users : 0, 1)})
                       .c_str());
         return;
     }
     ImGui::SetTooltip(
-        "%s", trf(S::fn_step_tip, {std::to_string(i + 1), event, format_count(number(s, "users")),
-                                   pct(number(s, "conversion")), pct(number(s, "from_previous")),
-                                   format_count(number(s, "drop_off")), seconds_or_dash(s, "median_seconds")})
-                  .c_str());
+        "%s",
+        trf(S::fn_step_tip, {std::to_string(i + 1), event, format_count(json_number(s, "users")),
+                             format_percent(json_number(s, "conversion"), 1),
+                             format_percent(json_number(s, "from_previous"), 1),
+                             format_count(json_number(s, "drop_off")), seconds_or_dash(s, "median_seconds")})
+            .c_str());
 }
 
-void draw_chart(App& app, UiState& ui) {
+void draw_funnel_chart(App& app, UiState& ui) {
     FunnelState& st = app.funnels;
     const json& steps = st.answer.at("steps");
     std::vector<StepBar> bars;
     for (size_t i = 0; i < steps.size(); ++i) {
         const json& s = steps[i];
-        double users = number(s, "users");
+        double users = json_number(s, "users");
         bars.push_back({std::to_string(i + 1) + ". " + s.value("event", ""),
-                        format_count(users) + " · " + pct(number(s, "conversion")), users,
-                        i ? number(s, "drop_off") : 0.0});
+                        format_count(users) + " · " + format_percent(json_number(s, "conversion"), 1), users,
+                        i ? json_number(s, "drop_off") : 0.0});
     }
-    StepBarHit hit = step_bars("##chart", bars.data(), bars.size(), ImVec2(0, 260 * unit()));
+    StepBarHit hit = step_bars("##chart", bars.data(), bars.size(), ImVec2(0, 260 * ui_unit()));
     if (hit.bar >= 0 && !hit.clicked) step_tooltip(steps, hit.bar, hit.drop);
     if (hit.clicked) {
         // A bar: the users who reached its step; its drop-off part: those who stopped just before.
@@ -393,14 +368,14 @@ void conversion_bars(const char* id, const json& steps, const std::vector<std::s
         for (size_t k = 0; k < groups.size(); ++k)
             values.push_back(k < u.size() && u[0] > 0 ? 100.0 * u[k] / u[0] : 0.0);
     GroupedBarHit hit = grouped_bars(id, groups.data(), groups.size(), names.data(), names.size(),
-                                     values.data(), true, ImVec2(0, 200 * unit()));
+                                     values.data(), true, ImVec2(0, 200 * ui_unit()));
     if (hit.group < 0) return;
     const std::vector<double>& u = users[size_t(hit.series)];
     size_t k = size_t(hit.group);
     double first = u.empty() ? 0 : u[0];
     std::string text = trf(S::fn_group_tip, {names[size_t(hit.series)], groups[k], format_count(u[k]),
-                                             pct(first > 0 ? u[k] / first : 0)});
-    if (k > 0) text += trf(S::fn_group_tip_previous, {pct(u[k - 1] > 0 ? u[k] / u[k - 1] : 0)});
+                                             format_percent(first > 0 ? u[k] / first : 0, 1)});
+    if (k > 0) text += trf(S::fn_group_tip_previous, {format_percent(u[k - 1] > 0 ? u[k] / u[k - 1] : 0, 1)});
     ImGui::SetTooltip("%s", text.c_str());
     *hover = std::move(text);
 }
@@ -411,7 +386,7 @@ void draw_breakdown_bars(const json& rows, const json& steps, std::string* hover
     for (const json& row : rows) {
         names.push_back(row_label(row));
         users.emplace_back();
-        for (const json& u : row.at("steps")) users.back().push_back(number(u, "users"));
+        for (const json& u : row.at("steps")) users.back().push_back(json_number(u, "users"));
     }
     if (names.empty()) return;
     ImGui::TextDisabled("%s", tr(S::fn_breakdown_bars));
@@ -452,12 +427,12 @@ void draw_breakdown(FunnelState& st) {
         const json& users = row.at("steps");
         for (const json& u : users) {
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(format_count(number(u, "users")).c_str());
+            ImGui::TextUnformatted(format_count(json_number(u, "users")).c_str());
         }
         ImGui::TableNextColumn();
-        double first = users.empty() ? 0 : number(users.front(), "users");
-        double last = users.empty() ? 0 : number(users.back(), "users");
-        ImGui::TextUnformatted(pct(first > 0 ? last / first : 0).c_str());
+        double first = users.empty() ? 0 : json_number(users.front(), "users");
+        double last = users.empty() ? 0 : json_number(users.back(), "users");
+        ImGui::TextUnformatted(format_percent(first > 0 ? last / first : 0, 1).c_str());
     }
     ImGui::EndTable();
 }
@@ -465,7 +440,7 @@ void draw_breakdown(FunnelState& st) {
 // Where `seconds` falls on the histogram, in buckets (2.5: the middle of bucket 2).
 double bucket_position(const json& histogram, double seconds) {
     for (size_t i = 0; i < histogram.size(); ++i) {
-        double from = number(histogram[i], "from_seconds"), to = number(histogram[i], "to_seconds");
+        double from = json_number(histogram[i], "from_seconds"), to = json_number(histogram[i], "to_seconds");
         if (seconds < to || i + 1 == histogram.size())
             return double(i) + (to > from ? std::clamp((seconds - from) / (to - from), 0.0, 1.0) : 0.0);
     }
@@ -481,22 +456,22 @@ void draw_histogram(const FunnelState& st) {
     ImGui::Spacing();
     ImGui::TextDisabled("%s", tr(S::fn_time_to_convert));
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", trf(S::fn_time_to_convert_summary, {format_count(number(convert, "users")),
+    ImGui::TextDisabled("%s", trf(S::fn_time_to_convert_summary, {format_count(json_number(convert, "users")),
                                                                   seconds_or_dash(convert, "median_seconds"),
                                                                   seconds_or_dash(convert, "p90_seconds")})
                                   .c_str());
     std::vector<double> counts;
     std::vector<std::string> labels;
     for (const json& h : histogram) {
-        counts.push_back(number(h, "users"));
-        labels.push_back(format_seconds(number(h, "from_seconds")));
+        counts.push_back(json_number(h, "users"));
+        labels.push_back(format_seconds(json_number(h, "from_seconds")));
     }
     std::vector<ChartMarker> markers;
     for (auto [key, name] : {std::pair{"median_seconds", tr(S::fn_median)}, std::pair{"p90_seconds", "p90"}})
         if (convert.contains(key) && convert[key].is_number())
             markers.push_back({bucket_position(histogram, convert[key].get<double>()), name});
     histogram_chart("##time_to_convert", counts.data(), labels.data(), counts.size(), markers,
-                    ImVec2(0, 180 * unit()));
+                    ImVec2(0, 180 * ui_unit()));
 }
 
 // Two saved audiences side by side: the draft counted within each (its audience filter
@@ -515,7 +490,7 @@ void draw_compare(Session& session, FunnelState& st) {
         for (const Audience& a : audiences)
             if (a.id == st.compare.ids[side]) current = a.name;
         std::string combo = std::string("##compare[") + char('0' + side) + "]";
-        ImGui::SetNextItemWidth(180 * unit());
+        ImGui::SetNextItemWidth(180 * ui_unit());
         if (ImGui::BeginCombo(combo.c_str(), current.c_str())) {
             if (ImGui::Selectable(label(S::fn_none, "(none)").c_str(), st.compare.ids[side].empty()))
                 set_compare_audience(st, side, "");
@@ -541,9 +516,9 @@ void draw_compare(Session& session, FunnelState& st) {
         std::string name = st.compare.ids[side];
         for (const Audience& au : audiences)
             if (au.id == name) name = au.name;
-        names.push_back(trf(S::fn_compare_name, {name, format_count(number(a, "population"))}));
+        names.push_back(trf(S::fn_compare_name, {name, format_count(json_number(a, "population"))}));
         users.emplace_back();
-        for (const json& s : a.at("steps")) users.back().push_back(number(s, "users"));
+        for (const json& s : a.at("steps")) users.back().push_back(json_number(s, "users"));
     }
     if (!names.empty()) conversion_bars("##compare_bars", st.answer.at("steps"), names, users, &st.hover);
 }
@@ -564,18 +539,18 @@ void draw_results(App& app, UiState& ui) {
     st.hover.clear(); // set again below while the mouse is over a grouped bar
     if (!st.errors.empty()) ImGui::TextColored(kErrorText, "%s", tr(S::fn_stale));
     if (!steps.empty()) {
-        double entered = number(steps.front(), "users"), converted = number(steps.back(), "users");
+        double entered = json_number(steps.front(), "users"), converted = json_number(steps.back(), "users");
         ImGui::TextUnformatted(trf(S::fn_summary, {format_count(entered), format_count(converted),
-                                                   pct(entered > 0 ? converted / entered : 0)})
+                                                   format_percent(entered > 0 ? converted / entered : 0, 1)})
                                    .c_str());
         ImGui::SameLine();
         char ms[32];
         std::snprintf(ms, sizeof ms, "%.1f", st.eval_ms);
         ImGui::TextDisabled(
-            "%s", trf(S::fn_summary_of, {format_count(number(st.answer, "population")), ms}).c_str());
+            "%s", trf(S::fn_summary_of, {format_count(json_number(st.answer, "population")), ms}).c_str());
     }
     ImGui::TextDisabled("%s", tr(S::fn_hint));
-    draw_chart(app, ui);
+    draw_funnel_chart(app, ui);
     draw_breakdown(st);
     draw_histogram(st);
     draw_compare(app.session, st);

@@ -23,16 +23,11 @@ using json = nlohmann::json;
 namespace {
 
 // Combo items are drawn as label(key, "<English>##lifecycle.period"), the id tests click.
-const S kPeriodLabels[] = {S::lc_period_day, S::lc_period_week, S::lc_period_month};
-const char* const kPeriodIds[] = {"day", "week", "month"};
+const S kLifecyclePeriodLabels[] = {S::lc_period_day, S::lc_period_week, S::lc_period_month};
+const char* const kLifecyclePeriodIds[] = {"day", "week", "month"};
 // In kLifecycleStages' order: 新客 new, 老客 returning, 回流 resurrecting, 休眠 dormant.
 const S kStageTitles[] = {S::lc_stage_new, S::lc_stage_returning, S::lc_stage_resurrecting,
                           S::lc_stage_dormant};
-
-void draw_problems(const std::vector<DefinitionError>& errors) {
-    for (const DefinitionError& e : errors)
-        ImGui::TextColored(kErrorText, "%s", error_line(e, language()).c_str());
-}
 
 // "Copy SQL": the definition compiled to one DuckDB statement over "users" and "events".
 void copy_sql_button(Session& session, const char* id, const json& definition, S what) {
@@ -55,12 +50,12 @@ bool draw_settings(Session& session, LifecycleState& st, float u) {
     ImGui::TextUnformatted(tr(S::lc_active_per));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(90 * u);
-    if (begin_combo("##lifecycle.period", tr(kPeriodLabels[int(l.period)]))) {
+    if (begin_combo("##lifecycle.period", tr(kLifecyclePeriodLabels[int(l.period)]))) {
         for (int i = 0; i < 3; ++i)
-            if (ImGui::Selectable(
-                    label(kPeriodLabels[i], (std::string(kPeriodIds[i]) + "##lifecycle.period").c_str())
-                        .c_str(),
-                    int(l.period) == i) &&
+            if (ImGui::Selectable(label(kLifecyclePeriodLabels[i],
+                                        (std::string(kLifecyclePeriodIds[i]) + "##lifecycle.period").c_str())
+                                      .c_str(),
+                                  int(l.period) == i) &&
                 int(l.period) != i)
                 l.period = PeriodUnit(i), changed = true;
         ImGui::EndCombo();
@@ -94,7 +89,7 @@ double num(const json& j, const char* key) {
     return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
 }
 
-void draw_chart(App& app, UiState& ui) {
+void draw_lifecycle_chart(App& app, UiState& ui) {
     LifecycleState& st = app.lifecycle;
     const json& periods = st.run.answer.at("periods");
     if (periods.empty()) {
@@ -312,7 +307,7 @@ void draw_lifecycle(App& app, UiState& ui) {
         std::snprintf(ms, sizeof ms, "%.1f", st.run.eval_ms);
         ImGui::TextDisabled("%s",
                             trf(S::lc_summary, {format_count(num(st.run.answer, "population")), ms}).c_str());
-        draw_chart(app, ui);
+        draw_lifecycle_chart(app, ui);
     }
     ImGui::Spacing();
     ImGui::Separator();

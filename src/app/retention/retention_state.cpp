@@ -101,8 +101,8 @@ void update_retention(Session& session, RetentionState& st, double budget_ms) {
 }
 
 std::string breakdown_group_label(const RetentionBreakdownGroup& group) {
-    if (group.row == BreakdownRow::Other) return tr(S::ret_breakdown_other);
-    if (group.row == BreakdownRow::NotSet) return tr(S::ret_breakdown_not_set);
+    if (group.row == RetentionRowKind::Other) return tr(S::ret_breakdown_other);
+    if (group.row == RetentionRowKind::NotSet) return tr(S::ret_breakdown_not_set);
     return group.value;
 }
 
@@ -147,11 +147,11 @@ bool open_breakdown_point_audience(Session& session, AudienceState& audiences, c
 
 // --- saved retentions ---------------------------------------------------------------------------
 
-static std::vector<Retention>& saved(Session& session) { return session.workspace.saved.retentions; }
+static std::vector<Retention>& saved_retentions(Session& session) { return session.workspace.saved.retentions; }
 
 // No rule names a saved retention by id (the `retention` rule carries its definition): the page
 // stores the workspace, and no evaluation depends on the change.
-static void saved_list_changed(Session& session) {
+static void retention_list_changed(Session& session) {
     ++session.workspace.revision;
     ++session.workspace.unreferenced_changes;
 }
@@ -160,12 +160,12 @@ static void saved_list_changed(Session& session) {
 static void open_as_draft(Session& session, RetentionState& st, Retention r) {
     st.draft = std::move(r);
     retention_changed(st);
-    if (!saved(session).empty()) st.kept = saved(session).front();
+    if (!saved_retentions(session).empty()) st.kept = saved_retentions(session).front();
 }
 
 void open_saved_retention(Session& session, RetentionState& st, size_t index) {
-    if (index >= saved(session).size()) return;
-    open_as_draft(session, st, saved(session)[index]);
+    if (index >= saved_retentions(session).size()) return;
+    open_as_draft(session, st, saved_retentions(session)[index]);
 }
 
 void new_retention_draft(RetentionState& st) {
@@ -174,14 +174,14 @@ void new_retention_draft(RetentionState& st) {
 }
 
 bool rename_saved_retention(Session& session, RetentionState& st, size_t index, const std::string& name) {
-    if (index >= saved(session).size()) return false;
+    if (index >= saved_retentions(session).size()) return false;
     if (name.empty() || name.size() > kMaxStringBytes) {
         session.post(Level::Error, tr(S::ret_name_bytes));
         return false;
     }
-    Retention& r = saved(session)[index];
+    Retention& r = saved_retentions(session)[index];
     r.name = name;
-    saved_list_changed(session);
+    retention_list_changed(session);
     if (r.id == st.draft.id)
         open_as_draft(session, st, r);
     else if (index == 0)
@@ -190,30 +190,30 @@ bool rename_saved_retention(Session& session, RetentionState& st, size_t index, 
 }
 
 void duplicate_saved_retention(Session& session, size_t index) {
-    if (index >= saved(session).size()) return;
-    Retention copy = saved(session)[index];
+    if (index >= saved_retentions(session).size()) return;
+    Retention copy = saved_retentions(session)[index];
     copy.id = unused_definition_id(session.workspace, "retention");
     copy.name += tr(S::fn_copy_suffix);
-    saved(session).insert(saved(session).begin() + long(index) + 1, std::move(copy));
-    saved_list_changed(session);
+    saved_retentions(session).insert(saved_retentions(session).begin() + long(index) + 1, std::move(copy));
+    retention_list_changed(session);
 }
 
 void delete_saved_retention(Session& session, RetentionState& st, size_t index) {
-    if (index >= saved(session).size()) return;
-    const Retention r = saved(session)[index];
+    if (index >= saved_retentions(session).size()) return;
+    const Retention r = saved_retentions(session)[index];
     const bool was_open = r.id == st.draft.id;
     st.deleted.push_back({index, r, was_open});
     if (st.deleted.size() > 50) st.deleted.erase(st.deleted.begin());
-    saved(session).erase(saved(session).begin() + long(index));
-    saved_list_changed(session);
+    saved_retentions(session).erase(saved_retentions(session).begin() + long(index));
+    retention_list_changed(session);
     session.post(Level::Info, trf(S::ret_deleted_message, {r.name}));
     if (was_open) {
-        if (saved(session).empty())
+        if (saved_retentions(session).empty())
             new_retention_draft(st);
         else
-            open_as_draft(session, st, saved(session).front());
-    } else if (!saved(session).empty()) {
-        st.kept = saved(session).front();
+            open_as_draft(session, st, saved_retentions(session).front());
+    } else if (!saved_retentions(session).empty()) {
+        st.kept = saved_retentions(session).front();
     }
 }
 
@@ -223,17 +223,17 @@ bool undo_delete_retention(Session& session, RetentionState& st) {
     st.deleted.pop_back();
     // Another retention may have taken the id meanwhile (a new draft kept itself): restore
     // under a fresh one.
-    if (std::any_of(saved(session).begin(), saved(session).end(),
+    if (std::any_of(saved_retentions(session).begin(), saved_retentions(session).end(),
                     [&](const Retention& r) { return r.id == d.retention.id; }))
         d.retention.id = unused_definition_id(session.workspace, "retention");
-    size_t at = std::min(d.index, saved(session).size());
-    saved(session).insert(saved(session).begin() + long(at), d.retention);
-    saved_list_changed(session);
+    size_t at = std::min(d.index, saved_retentions(session).size());
+    saved_retentions(session).insert(saved_retentions(session).begin() + long(at), d.retention);
+    retention_list_changed(session);
     session.post(Level::Info, trf(S::ret_restored_message, {d.retention.name}));
     if (d.was_open)
         open_as_draft(session, st, d.retention);
     else
-        st.kept = saved(session).front();
+        st.kept = saved_retentions(session).front();
     return true;
 }
 
@@ -274,11 +274,11 @@ json retention_state_json(const Session& session, const RetentionState& st) {
         json groups = json::array();
         for (size_t i = 0; i < b.runs.size() && i < b.groups.groups.size(); ++i) {
             const RetentionBreakdownGroup& g = b.groups.groups[i];
-            const char* row = g.row == BreakdownRow::Value   ? "value"
-                              : g.row == BreakdownRow::Other ? "other"
+            const char* row = g.row == RetentionRowKind::Value   ? "value"
+                              : g.row == RetentionRowKind::Other ? "other"
                                                              : "not_set";
             json slot = {{"row", row},
-                         {"value", g.row == BreakdownRow::Value ? json(g.value) : json(nullptr)},
+                         {"value", g.row == RetentionRowKind::Value ? json(g.value) : json(nullptr)},
                          {"users", g.users},
                          {"definition", b.runs[i].definition}};
             add_run_state(slot, session, b.runs[i].run, b.revision);

@@ -41,17 +41,6 @@ std::string period_index(const std::string& unit, size_t k) {
     return unit + " " + std::to_string(k);
 }
 
-std::string pct(double share) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f%%", share * 100);
-    return buf;
-}
-
-void draw_problems(const std::vector<DefinitionError>& errors) {
-    for (const DefinitionError& e : errors)
-        ImGui::TextColored(kErrorText, "%s", error_line(e, language()).c_str());
-}
-
 // A period combo whose items are labelled "<unit>##<id>" (so tests click them).
 bool period_combo(const char* id, PeriodUnit& unit, float width) {
     bool changed = false;
@@ -224,15 +213,16 @@ void draw_triangle(const json& answer, float u, std::string* clicked_cohort, int
                 dl->PopClipRect();
             }
             ImU32 text = heat_text_color(share);
-            dl->AddText(p, text, size > 0 ? pct(share).c_str() : "-");
+            dl->AddText(p, text, size > 0 ? format_percent(share, 1).c_str() : "-");
             dl->AddText(ImVec2(p.x, p.y + ImGui::GetTextLineHeight()), text, format_count(n).c_str());
             if (ImGui::IsItemHovered())
-                ImGui::SetTooltip("%s%s%s%s",
-                                  trf(S::ret_cell_tip, {c.value("start", ""), format_count(size),
-                                                        period_index(unit, k), format_count(n), pct(share)})
-                                      .c_str(),
-                                  done ? "" : tr(S::ret_cell_incomplete),
-                                  k == 0 ? tr(S::ret_cell_period_zero) : "", tr(S::ret_cell_click));
+                ImGui::SetTooltip(
+                    "%s%s%s%s",
+                    trf(S::ret_cell_tip, {c.value("start", ""), format_count(size), period_index(unit, k),
+                                          format_count(n), format_percent(share, 1)})
+                        .c_str(),
+                    done ? "" : tr(S::ret_cell_incomplete), k == 0 ? tr(S::ret_cell_period_zero) : "",
+                    tr(S::ret_cell_click));
             if (ImGui::IsItemClicked()) {
                 *clicked_cohort = c.value("start", "");
                 *clicked_k = int(k);
@@ -410,7 +400,7 @@ void draw_breakdown(App& app, UiState& ui, float u) {
                     if (k < complete.size() && complete[k].get<bool>())
                         returned += number(c.at("counts"), k), users += c.value("size", 0.0);
                 }
-                cs.tips.push_back(trf(S::ret_breakdown_point, {cs.name, pct(cs.values[k] / 100),
+                cs.tips.push_back(trf(S::ret_breakdown_point, {cs.name, format_percent(cs.values[k] / 100, 1),
                                                                format_count(returned), format_count(users)}));
             }
         }

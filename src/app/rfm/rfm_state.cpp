@@ -1,6 +1,7 @@
 #include "app/rfm/rfm_state.h"
 #include "core/lang/messages.h"
 
+#include "app/definition_run.h" // answer_errors
 #include "app/i18n/i18n.h"
 #include "app/rfm/segment_names.h"
 #include "app/session.h"
@@ -197,19 +198,12 @@ bool rfm_pending(const Session& session, const RfmState& st) {
     return !st.evaluated || st.evaluated_for != rfm_inputs(session, st);
 }
 
-static std::vector<DefinitionError> errors_from(const json& answer) {
-    std::vector<DefinitionError> out;
-    for (const json& e : answer.value("errors", json::array()))
-        out.push_back({e.value("path", ""), e.value("message", "")});
-    return out;
-}
-
 static void finish(RfmState& st, const EvalInputs& inputs, json answer) {
     if (answer.value("ok", false)) {
         st.errors.clear();
         st.answer = std::move(answer);
     } else {
-        st.errors = errors_from(answer);
+        st.errors = answer_errors(answer);
         st.answer = nullptr;
     }
     st.evaluated = true, st.evaluated_for = inputs, ++st.evaluations;

@@ -22,40 +22,15 @@ using json = nlohmann::json;
 
 namespace {
 
-float unit() { return ImGui::GetFontSize() / 14.0f; }
-
-std::string pct(double share) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f%%", share * 100);
-    return buf;
-}
-
 std::string num(double v) {
     char buf[48];
     std::snprintf(buf, sizeof buf, std::fabs(v) >= 1e6 || v == std::floor(v) ? "%.0f" : "%.2f", v);
     return std::fabs(v) >= 1000 && v == std::floor(v) ? format_count(v) : std::string(buf);
 }
 
-double number(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-
 std::string number_or_dash(const json& j, const char* key) {
     auto it = j.find(key);
     return it != j.end() && it->is_number() ? num(it->get<double>()) : std::string("-");
-}
-
-// Problems at `path` or inside it.
-void draw_problems(const std::vector<DefinitionError>& errors, const std::string& path) {
-    for (const DefinitionError& e : errors) {
-        if (e.path.rfind(path, 0) != 0) continue;
-        ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
-        ImGui::PushTextWrapPos(0);
-        ImGui::Text("%s", error_line(e, language()).c_str());
-        ImGui::PopTextWrapPos();
-        ImGui::PopStyleColor();
-    }
 }
 
 // Combo items are drawn as label(key, id): the English word stays the id tests click.
@@ -118,7 +93,7 @@ void draw_grid_editor(RfmState& st) {
             ImGui::SameLine();
             char name[256];
             std::snprintf(name, sizeof name, "%s", seg.name.c_str());
-            ImGui::SetNextItemWidth(170 * unit());
+            ImGui::SetNextItemWidth(170 * ui_unit());
             std::string name_id = "##rfm.segments[" + std::to_string(i) + "].name";
             if (ImGui::InputText(name_id.c_str(), name, sizeof name)) {
                 seg.name = name;
@@ -165,7 +140,7 @@ bool draw_thresholds(RfmState& st) {
         ImGui::PushID(row.key);
         for (int k = 0; k < 4; ++k) {
             std::string label = std::string("##thresholds.") + row.key + "[" + std::to_string(k) + "]";
-            ImGui::SetNextItemWidth(80 * unit());
+            ImGui::SetNextItemWidth(80 * ui_unit());
             double v = (*row.values)[size_t(k)];
             if (ImGui::InputDouble(label.c_str(), &v, 0, 0, "%g"))
                 (*row.values)[size_t(k)] = v, changed = true;
@@ -182,7 +157,7 @@ void draw_settings(RfmState& st) {
     bool changed = false;
     ImGui::TextUnformatted(tr(S::rfm_method));
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(130 * unit());
+    ImGui::SetNextItemWidth(130 * ui_unit());
     if (begin_combo("##rfm.method", tr(kMethodLabels[int(st.draft.method)]))) {
         for (int i = 0; i < 3; ++i) {
             if (ImGui::Selectable(label(kMethodLabels[i], kMethodIds[i]).c_str(), int(st.draft.method) == i))
@@ -191,10 +166,10 @@ void draw_settings(RfmState& st) {
         }
         ImGui::EndCombo();
     }
-    ImGui::SameLine(0, 16 * unit());
+    ImGui::SameLine(0, 16 * ui_unit());
     ImGui::TextUnformatted(tr(S::rfm_monetary));
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(130 * unit());
+    ImGui::SetNextItemWidth(130 * ui_unit());
     if (begin_combo("##rfm.monetary", tr(kMonetaryLabels[int(st.draft.monetary)]))) {
         for (int i = 0; i < 2; ++i) {
             if (ImGui::Selectable(label(kMonetaryLabels[i], kMonetaryIds[i]).c_str(),
@@ -204,10 +179,10 @@ void draw_settings(RfmState& st) {
         }
         ImGui::EndCombo();
     }
-    ImGui::SameLine(0, 16 * unit());
+    ImGui::SameLine(0, 16 * ui_unit());
     ImGui::TextUnformatted(tr(S::rfm_template));
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(190 * unit());
+    ImGui::SetNextItemWidth(190 * ui_unit());
     const bool eight = st.draft.method == RfmMethod::Mean;
     if (begin_combo("##rfm.template", tr(kTemplateLabels[eight ? 1 : 0]))) {
         for (int i = 0; i < 2; ++i)
@@ -215,15 +190,15 @@ void draw_settings(RfmState& st) {
                 set_rfm_template(st, RfmTemplate(i));
         ImGui::EndCombo();
     }
-    ImGui::SameLine(0, 16 * unit());
+    ImGui::SameLine(0, 16 * ui_unit());
     if (ImGui::Button(label(S::rfm_reset_grid, "Reset to the default grid##rfm").c_str())) reset_rfm_grid(st);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("%s", tr(st.draft.method == RfmMethod::Mean ? S::rfm_reset_grid_tip_eight
                                                                       : S::rfm_reset_grid_tip_grid));
-    ImGui::SameLine(0, 16 * unit());
+    ImGui::SameLine(0, 16 * ui_unit());
     ImGui::TextUnformatted(tr(S::rfm_color_by));
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(130 * unit());
+    ImGui::SetNextItemWidth(130 * ui_unit());
     if (begin_combo("##rfm.color_by", tr(kColorByLabels[int(st.color_by)]))) {
         for (int i = 0; i < 3; ++i)
             if (ImGui::Selectable(label(kColorByLabels[i], kColorByIds[i]).c_str(), int(st.color_by) == i))
@@ -249,7 +224,7 @@ void draw_heat_map(App& app, UiState& ui) {
     RfmState& st = app.rfm;
     const json& cells = st.answer.at("cells");
     int S = st.answer.value("method", "") == "mean" ? 2 : 5;
-    double customers = number(st.answer, "customers"), revenue = number(st.answer, "revenue");
+    double customers = json_number(st.answer, "customers"), revenue = json_number(st.answer, "revenue");
     const size_t side_n = static_cast<size_t>(S);
     std::vector<double> values(side_n * side_n);
     std::vector<std::string> texts(side_n * side_n), rows(side_n), cols(side_n);
@@ -265,13 +240,13 @@ void draw_heat_map(App& app, UiState& ui) {
             std::string text;
             switch (st.color_by) {
                 case RfmColorBy::Customers:
-                    v = number(*c, "customers"), text = format_count(v);
+                    v = json_number(*c, "customers"), text = format_count(v);
                     break;
                 case RfmColorBy::MeanM:
-                    v = number(*c, "mean_m"), text = number_or_dash(*c, "mean_m");
+                    v = json_number(*c, "mean_m"), text = number_or_dash(*c, "mean_m");
                     break;
                 case RfmColorBy::RevenueShare:
-                    v = revenue > 0 ? number(*c, "revenue") / revenue : 0, text = pct(v);
+                    v = revenue > 0 ? json_number(*c, "revenue") / revenue : 0, text = format_percent(v, 1);
                     break;
             }
             if (st.editing && c->contains("segment")) text = shown_name(c->at("segment").get<std::string>());
@@ -280,14 +255,14 @@ void draw_heat_map(App& app, UiState& ui) {
         }
     }
     double top = values.empty() ? 0 : *std::max_element(values.begin(), values.end());
-    std::string legend = st.color_by == RfmColorBy::RevenueShare ? pct(top)
+    std::string legend = st.color_by == RfmColorBy::RevenueShare ? format_percent(top, 1)
                          : st.color_by == RfmColorBy::MeanM
                              ? trf(segx::S::rfm_legend_mean_m, {num(top)})
                              : trf(segx::S::rfm_legend_customers, {format_count(top)});
     auto cell_id = [&](int row, int col) {
         return "##rfm.cell.r" + std::to_string(r_of(row)) + ".f" + std::to_string(col + 1);
     };
-    float side = std::min(ImGui::GetContentRegionAvail().x, 420 * unit());
+    float side = std::min(ImGui::GetContentRegionAvail().x, 420 * ui_unit());
     HeatGridHit hit = heat_grid(values.data(), texts.data(), S, S, cell_id, rows.data(), cols.data(), "R",
                                 "F", top, legend, ImVec2(side, side * 0.9f));
     if (hit.row < 0) return;
@@ -306,13 +281,13 @@ void draw_heat_map(App& app, UiState& ui) {
     }
     const json* c = find_cell(cells, r, f);
     if (!c) return;
-    double n = number(*c, "customers"), rev = number(*c, "revenue");
+    double n = json_number(*c, "customers"), rev = json_number(*c, "revenue");
     std::string segment =
         c->contains("segment") ? " · " + shown_name(c->at("segment").get<std::string>()) : "";
-    st.hover =
-        trf(segx::S::rfm_cell_tip, {std::to_string(r), std::to_string(f), segment, format_count(n),
-                                    pct(customers > 0 ? n / customers : 0), num(rev),
-                                    pct(revenue > 0 ? rev / revenue : 0), number_or_dash(*c, "mean_m")});
+    st.hover = trf(segx::S::rfm_cell_tip,
+                   {std::to_string(r), std::to_string(f), segment, format_count(n),
+                    format_percent(customers > 0 ? n / customers : 0, 1), num(rev),
+                    format_percent(revenue > 0 ? rev / revenue : 0, 1), number_or_dash(*c, "mean_m")});
     ImGui::SetTooltip("%s\n%s", st.hover.c_str(),
                       tr(st.editing ? segx::S::rfm_cell_click_paint : segx::S::rfm_cell_click_open));
 }
@@ -376,13 +351,13 @@ void draw_segment_table(App& app, UiState& ui) {
         ImGui::TextUnformatted(shown_name(stored).c_str());
         if (!other.empty()) ImGui::SameLine(), ImGui::TextDisabled("%s", other.c_str());
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(format_count(number(s, "customers")).c_str());
+        ImGui::TextUnformatted(format_count(json_number(s, "customers")).c_str());
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(pct(number(s, "share")).c_str());
+        ImGui::TextUnformatted(format_percent(json_number(s, "share"), 1).c_str());
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(num(number(s, "revenue")).c_str());
+        ImGui::TextUnformatted(num(json_number(s, "revenue")).c_str());
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(pct(number(s, "revenue_share")).c_str());
+        ImGui::TextUnformatted(format_percent(json_number(s, "revenue_share"), 1).c_str());
         for (const char* key : {"mean_r", "mean_f", "mean_m"}) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(number_or_dash(s, key).c_str());
@@ -420,11 +395,11 @@ void draw_histograms(const RfmState& st) {
         std::vector<double> counts;
         std::vector<std::string> labels;
         for (const json& bin : histograms.at(m.key)) {
-            counts.push_back(number(bin, "customers"));
+            counts.push_back(json_number(bin, "customers"));
             labels.push_back(bin_label(bin, m.whole));
         }
         histogram_chart((std::string("##rfm.histogram.") + m.key).c_str(), counts.data(), labels.data(),
-                        counts.size(), {}, ImVec2(w, 170 * unit()));
+                        counts.size(), {}, ImVec2(w, 170 * ui_unit()));
         ImGui::EndGroup();
     }
 }
@@ -433,7 +408,7 @@ void draw_histograms(const RfmState& st) {
 void draw_actions(Session& session, RfmState& st, UiState& ui) {
     ImGui::Checkbox(label(S::rfm_edit_grid, "Edit the grid##rfm.edit").c_str(), &st.editing);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::rfm_edit_grid_tip));
-    ImGui::SameLine(0, 16 * unit());
+    ImGui::SameLine(0, 16 * ui_unit());
     if (ImGui::Button(label(S::rfm_copy_sql, "Copy SQL##rfm").c_str())) {
         std::string sql, problem;
         if (rfm_sql_text(session, st, &sql, &problem)) {
@@ -487,8 +462,8 @@ void draw_rfm(App& app, UiState& ui) {
     }
     if (!st.errors.empty()) ImGui::TextColored(kErrorText, "%s", tr(S::rfm_stale));
     ImGui::TextUnformatted(
-        trf(S::rfm_summary, {format_count(number(st.answer, "customers")),
-                             st.answer.value("purchase_event", ""), num(number(st.answer, "revenue"))})
+        trf(S::rfm_summary, {format_count(json_number(st.answer, "customers")),
+                             st.answer.value("purchase_event", ""), num(json_number(st.answer, "revenue"))})
             .c_str());
     ImGui::SameLine();
     char ms[32];
@@ -496,7 +471,7 @@ void draw_rfm(App& app, UiState& ui) {
     ImGui::TextDisabled("%s", trf(S::rfm_elapsed, {ms}).c_str());
     ImGui::TextDisabled("%s", tr(S::rfm_hint));
     if (st.editing) draw_grid_editor(st);
-    float side = std::min(ImGui::GetContentRegionAvail().x * 0.42f, 440 * unit());
+    float side = std::min(ImGui::GetContentRegionAvail().x * 0.42f, 440 * ui_unit());
     ImGui::BeginGroup();
     ImGui::TextDisabled("%s", tr(S::rfm_heat_title));
     ImGui::PushItemWidth(side);

@@ -37,7 +37,7 @@ bool valid_iso_date(const std::string& s) {
 }
 
 // The definition schema of json.h, one method per JSON object kind.
-class Reader : public FieldReader {
+class AudienceReader : public FieldReader {
 public:
     Audience audience(const json& doc) {
         Audience a;
@@ -406,7 +406,7 @@ private:
 ValidationResult validate_audience(const json& document) {
     ValidationResult result;
     try {
-        Reader reader;
+        AudienceReader reader;
         result.audience = reader.audience(document);
         reader.finish();
         result.errors = std::move(reader.errors);

@@ -24,6 +24,12 @@ namespace segx {
 
 enum class ColumnType : uint8_t { Bool, Int64, Double, Date, Timestamp, String };
 
+// Types whose values a column holds as int64: booleans, integers, dates (days) and timestamps (µs).
+inline bool is_int_type(ColumnType t) {
+    return t == ColumnType::Bool || t == ColumnType::Int64 || t == ColumnType::Date ||
+           t == ColumnType::Timestamp;
+}
+
 // DuckDB's name of the type: "BOOLEAN", "BIGINT", "DOUBLE", "DATE", "TIMESTAMP", "VARCHAR".
 const char* type_name(ColumnType type);
 

@@ -1,12 +1,10 @@
 #include "core/dataset/user_dictionary.h"
 
+#include "core/text/ascii.h"
+
 namespace segx {
 
 namespace {
-
-bool is_ascii_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
 
 // Canonical decimal text of an integer into `buf` (at least 20 bytes); returns the text.
 // Works on the unsigned magnitude so INT64_MIN does not overflow.

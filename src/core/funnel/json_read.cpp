@@ -15,9 +15,9 @@ namespace {
 
 using namespace json_read;
 
-class Reader : public FieldReader {
+class FunnelReader : public FieldReader {
 public:
-    explicit Reader(const GroupCheck& check_group) : check_group_(check_group) {}
+    explicit FunnelReader(const GroupCheck& check_group) : check_group_(check_group) {}
 
     Funnel funnel(const json& doc) {
         Funnel f;
@@ -174,7 +174,7 @@ private:
 FunnelValidation validate_funnel(const json& document, const GroupCheck& check_group) {
     FunnelValidation result;
     try {
-        Reader reader(check_group);
+        FunnelReader reader(check_group);
         result.funnel = reader.funnel(document);
         reader.finish();
         result.errors = std::move(reader.errors);

@@ -15,9 +15,9 @@ namespace {
 
 using namespace json_read;
 
-class Reader : public FieldReader {
+class LifecycleReader : public FieldReader {
 public:
-    explicit Reader(const GroupCheck& check_group) : check_group_(check_group) {}
+    explicit LifecycleReader(const GroupCheck& check_group) : check_group_(check_group) {}
 
     Lifecycle lifecycle(const json& doc) {
         Lifecycle l;
@@ -72,7 +72,7 @@ template <typename Result, typename Read>
 Result validate(const json& document, const GroupCheck& check_group, Read read) {
     Result result;
     try {
-        Reader reader(check_group);
+        LifecycleReader reader(check_group);
         read(reader, document, result);
         reader.finish();
         result.errors = std::move(reader.errors);
@@ -86,7 +86,7 @@ Result validate(const json& document, const GroupCheck& check_group, Read read) 
 
 LifecycleValidation validate_lifecycle(const json& document, const GroupCheck& check_group) {
     LifecycleValidation r = validate<LifecycleValidation>(
-        document, check_group, [](Reader& reader, const json& doc, LifecycleValidation& out) {
+        document, check_group, [](LifecycleReader& reader, const json& doc, LifecycleValidation& out) {
             out.lifecycle = reader.lifecycle(doc);
         });
     if (!r.ok()) r.lifecycle = Lifecycle();
@@ -101,7 +101,7 @@ LifecycleValidation parse_lifecycle(std::string_view text, const GroupCheck& che
 BoardValidation validate_board(const json& document, const GroupCheck& check_group) {
     BoardValidation r = validate<BoardValidation>(
         document, check_group,
-        [](Reader& reader, const json& doc, BoardValidation& out) { out.board = reader.board(doc); });
+        [](LifecycleReader& reader, const json& doc, BoardValidation& out) { out.board = reader.board(doc); });
     if (!r.ok()) r.board = Board();
     return r;
 }

@@ -18,11 +18,6 @@ ColumnType type_of(const ValueChunk& chunk) {
     }
 }
 
-bool is_int_type(ColumnType t) {
-    return t == ColumnType::Bool || t == ColumnType::Int64 || t == ColumnType::Date ||
-           t == ColumnType::Timestamp;
-}
-
 const char* kind_name(ValueChunk::Kind kind) {
     switch (kind) {
         case ValueChunk::Int64:

@@ -6,11 +6,6 @@ namespace segx {
 
 namespace {
 
-bool is_int_type(ColumnType t) {
-    return t == ColumnType::Bool || t == ColumnType::Int64 || t == ColumnType::Date ||
-           t == ColumnType::Timestamp;
-}
-
 // Row t becomes null with its type's filler. Touches nothing when it is null already: a fresh
 // column is all null, so scattering nulls into it writes no memory.
 void set_null(Column& c, size_t t) {

@@ -55,9 +55,9 @@ public:
     std::string out;
 };
 
-class Reader {
+class ModelReader {
 public:
-    explicit Reader(std::string_view in) : in_(in) {}
+    explicit ModelReader(std::string_view in) : in_(in) {}
 
     void need(size_t n, const std::string& what) {
         if (in_.size() - pos_ < n)
@@ -138,7 +138,7 @@ void write_dict(Writer& w, const StringDictionary& d) {
     for (uint32_t c = 0; c < d.size(); c++) w.str(d.at(c));
 }
 
-void read_dict(Reader& r, StringDictionary& d, const std::string& what) {
+void read_dict(ModelReader& r, StringDictionary& d, const std::string& what) {
     size_t n = r.count(what, 8);
     for (size_t c = 0; c < n; c++) {
         std::string_view s = r.str(what + " entry " + std::to_string(c));
@@ -151,7 +151,7 @@ void write_users(Writer& w, const UserDictionary& u) {
     for (uint32_t c = 0; c < u.size(); c++) w.str(u.id(c));
 }
 
-void read_users(Reader& r, UserDictionary& u) {
+void read_users(ModelReader& r, UserDictionary& u) {
     size_t n = r.count("users", 8);
     for (size_t c = 0; c < n; c++) {
         std::string_view s = r.str("user " + std::to_string(c));
@@ -165,7 +165,7 @@ void write_bitmap(Writer& w, const Bitmap& b) {
     w.vec(b.words);
 }
 
-void read_bitmap(Reader& r, Bitmap& b, const std::string& what) {
+void read_bitmap(ModelReader& r, Bitmap& b, const std::string& what) {
     b.size = size_t(r.u64(what + " size"));
     r.vec(b.words, what + " words");
     if (b.words.size() != (uint64_t(b.size) + 63) / 64)
@@ -177,7 +177,7 @@ void read_bitmap(Reader& r, Bitmap& b, const std::string& what) {
 // Codes go as 32-bit values whatever their width in memory (the format predates narrow codes).
 void write_codes(Writer& w, const CodeVector& codes) { w.vec(codes.to_vector()); }
 
-void read_codes(Reader& r, CodeVector& codes, const std::string& what) {
+void read_codes(ModelReader& r, CodeVector& codes, const std::string& what) {
     std::vector<uint32_t> wide;
     r.vec(wide, what);
     codes = CodeVector(wide);
@@ -193,7 +193,7 @@ void write_column(Writer& w, const Column& c) {
     write_bitmap(w, c.valid);
 }
 
-void read_column(Reader& r, Column& c, const std::string& where, size_t rows) {
+void read_column(ModelReader& r, Column& c, const std::string& where, size_t rows) {
     c.name = std::string(r.str(where + " name"));
     std::string what = where + " '" + c.name + "'";
     uint8_t type = r.u8(what + " type");
@@ -228,7 +228,7 @@ void write_columns(Writer& w, const std::vector<Column>& cols) {
     for (const Column& c : cols) write_column(w, c);
 }
 
-void read_columns(Reader& r, std::vector<Column>& cols, const std::string& what, size_t rows) {
+void read_columns(ModelReader& r, std::vector<Column>& cols, const std::string& what, size_t rows) {
     size_t n = r.count(what, 8);
     cols.resize(n);
     for (size_t i = 0; i < n; i++) read_column(r, cols[i], what + " " + std::to_string(i), rows);
@@ -283,7 +283,7 @@ std::string serialize_model(const Model& m) {
 }
 
 Model deserialize_model(std::string_view bytes) {
-    Reader r(bytes);
+    ModelReader r(bytes);
     r.need(sizeof kMagic, "header");
     if (bytes.substr(0, sizeof kMagic) != std::string_view(kMagic, sizeof kMagic))
         r.fail("not a segx model (bad magic)");

@@ -36,13 +36,13 @@ RetentionBreakdown retention_breakdown(const Retention& retention, const Retenti
     uint64_t valued = 0;
     for (ValueCount& v : top_attribute_values_among(ctx.model, attribute, cohort.users, top)) {
         valued += v.count;
-        out.groups.push_back({BreakdownRow::Value, std::move(v.value), v.count});
+        out.groups.push_back({RetentionRowKind::Value, std::move(v.value), v.count});
     }
     // Non-finite doubles are no value in a rule (top_values leaves them out) but not null
     // either: they count in "other".
     const uint64_t other = out.total - not_set - valued;
-    if (other > 0) out.groups.push_back({BreakdownRow::Other, "", other});
-    if (not_set > 0) out.groups.push_back({BreakdownRow::NotSet, "", not_set});
+    if (other > 0) out.groups.push_back({RetentionRowKind::Other, "", other});
+    if (not_set > 0) out.groups.push_back({RetentionRowKind::NotSet, "", not_set});
     return out;
 }
 
@@ -62,13 +62,13 @@ json breakdown_group_rule(const RetentionBreakdown& breakdown, const std::string
     json rule = {{"kind", "property"}, {"attribute", attribute}};
     if (i >= breakdown.groups.size()) return rule;
     const RetentionBreakdownGroup& g = breakdown.groups[i];
-    if (g.row == BreakdownRow::Value) {
+    if (g.row == RetentionRowKind::Value) {
         rule["op"] = "eq";
         rule["value"] = typed_value(breakdown.type, g.value);
-    } else if (g.row == BreakdownRow::Other) {
+    } else if (g.row == RetentionRowKind::Other) {
         json values = json::array();
         for (const RetentionBreakdownGroup& v : breakdown.groups)
-            if (v.row == BreakdownRow::Value) values.push_back(typed_value(breakdown.type, v.value));
+            if (v.row == RetentionRowKind::Value) values.push_back(typed_value(breakdown.type, v.value));
         rule["op"] = "not_in";
         rule["values"] = std::move(values);
     } else {

@@ -22,11 +22,11 @@
 
 namespace segx {
 
-enum class BreakdownRow : uint8_t { Value, Other, NotSet };
+enum class RetentionRowKind : uint8_t { Value, Other, NotSet };
 
 struct RetentionBreakdownGroup {
-    BreakdownRow row = BreakdownRow::Value;
-    std::string value;  // BreakdownRow::Value: as top_values writes it (VARCHAR as is, numbers, ...)
+    RetentionRowKind row = RetentionRowKind::Value;
+    std::string value;  // RetentionRowKind::Value: as top_values writes it (VARCHAR as is, numbers, ...)
     uint64_t users = 0; // the cohort users in the group (the sum of its cohorts' sizes)
 };
 

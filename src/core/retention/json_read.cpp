@@ -15,9 +15,9 @@ namespace {
 
 using namespace json_read;
 
-class Reader : public FieldReader {
+class RetentionReader : public FieldReader {
 public:
-    explicit Reader(const GroupCheck& check_group) : check_group_(check_group) {}
+    explicit RetentionReader(const GroupCheck& check_group) : check_group_(check_group) {}
 
     Retention retention(const json& doc) {
         Retention r;
@@ -91,7 +91,7 @@ private:
 RetentionValidation validate_retention(const json& document, const GroupCheck& check_group) {
     RetentionValidation result;
     try {
-        Reader reader(check_group);
+        RetentionReader reader(check_group);
         result.retention = reader.retention(document);
         reader.finish();
         result.errors = std::move(reader.errors);

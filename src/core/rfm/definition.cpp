@@ -1,5 +1,6 @@
 #include "core/rfm/definition.h"
 
+#include "core/lang/json_fields.h"
 #include "core/lang/text.h"
 
 #include <algorithm>
@@ -18,8 +19,6 @@ RfmSegment segment(const char* name, RfmScoreRange r, RfmScoreRange f,
                    std::optional<RfmScoreRange> m = std::nullopt) {
     return RfmSegment{name, r, f, m, ""};
 }
-
-std::string index_path(const char* key, size_t i) { return std::string(key) + "[" + std::to_string(i) + "]"; }
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
@@ -117,7 +116,7 @@ std::vector<DefinitionError> check_rfm_segments(const std::vector<RfmSegment>& s
     std::map<std::string, size_t> names;
     for (size_t i = 0; i < segments.size(); i++) {
         const RfmSegment& s = segments[i];
-        const std::string path = index_path("segments", i);
+        const std::string path = json_read::index_path("segments", i);
         if (s.name.empty()) {
             errors.push_back({path + ".name", "must not be empty (audiences name segments)"});
         } else if (auto [it, fresh] = names.emplace(s.name, i); !fresh) {
@@ -164,11 +163,11 @@ std::vector<DefinitionError> check_rfm_segments(const std::vector<RfmSegment>& s
                         overlaps[o].push_back(cell_text(r, f, m, uses_m));
                 }
         for (const auto& [i, cells] : overlaps)
-            errors.push_back({index_path("segments", j), "overlaps segments[" + std::to_string(i) + "] " +
-                                                             quote(segments[size_t(i)].name) + " at " +
-                                                             (uses_m ? "(R, F, M) " : "(R, F) ") +
-                                                             cells_text(cells) +
-                                                             ": a cell belongs to exactly one segment"});
+            errors.push_back({json_read::index_path("segments", j),
+                              "overlaps segments[" + std::to_string(i) + "] " +
+                                  quote(segments[size_t(i)].name) + " at " +
+                                  (uses_m ? "(R, F, M) " : "(R, F) ") + cells_text(cells) +
+                                  ": a cell belongs to exactly one segment"});
     }
     std::vector<std::string> uncovered;
     for (int r = 1; r <= S; r++)

@@ -15,7 +15,7 @@ namespace {
 
 using namespace json_read;
 
-class Reader : public FieldReader {
+class RfmReader : public FieldReader {
 public:
     Rfm rfm(const json& doc) {
         Rfm r;
@@ -141,7 +141,7 @@ private:
 RfmValidation validate_rfm(const json& document) {
     RfmValidation result;
     try {
-        Reader reader;
+        RfmReader reader;
         result.rfm = reader.rfm(document);
         reader.finish();
         result.errors = std::move(reader.errors);

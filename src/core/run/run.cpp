@@ -31,7 +31,6 @@ using json = nlohmann::json;
 
 namespace {
 
-json refused(std::vector<DefinitionError> errors) { return {{"ok", false}, {"errors", errors_json(errors)}}; }
 
 json as_of_json(const RunContext& ctx) {
     return ctx.as_of_us ? json(format_timestamp_us(*ctx.as_of_us)) : json(nullptr);
@@ -340,11 +339,11 @@ std::shared_ptr<FunnelHook> funnel_hook(const RunContext& ctx) {
 
 json run_audience(const RunContext& ctx, const json& document, const RunOptions& options) {
     ValidationResult parsed = validate_audience(document);
-    if (!parsed.ok()) return refused(std::move(parsed.errors));
+    if (!parsed.ok()) return refusal(std::move(parsed.errors));
     EvalContext eval = audience_eval_context(ctx);
     EvalResult r = ctx.audience_cache ? ctx.audience_cache->evaluate(parsed.audience, eval)
                                       : evaluate(parsed.audience, eval);
-    if (!r.ok()) return refused(std::move(r.errors));
+    if (!r.ok()) return refusal(std::move(r.errors));
     const size_t size = r.users.count_set(), users = ctx.model.users.size();
     json out = {{"ok", true},
                 {"kind", "audience"},
@@ -434,12 +433,12 @@ audience_resolver(const RunContext& ctx) {
 
 json run_funnel(const RunContext& ctx, const json& document, const RunOptions&) {
     FunnelValidation parsed = validate_funnel(document, check_audience_group);
-    if (!parsed.ok()) return refused(std::move(parsed.errors));
+    if (!parsed.ok()) return refusal(std::move(parsed.errors));
     const Funnel& funnel = parsed.funnel;
     std::shared_ptr<FunnelHook> hook = funnel_hook(ctx);
     FunnelContext fctx{ctx.model, ctx.as_of_us.value_or(0), audience_resolver(ctx)};
     FunnelResult r = run_funnel_engine(funnel, fctx);
-    if (!r.ok()) return refused(std::move(r.errors));
+    if (!r.ok()) return refusal(std::move(r.errors));
     json steps = json::array();
     for (size_t k = 0; k < r.steps.size(); k++) {
         const FunnelStepResult& s = r.steps[k];
@@ -546,13 +545,13 @@ json rfm_members_json(const RunContext& ctx, const Rfm& rfm, const RfmScores& sc
 
 json run_rfm(const RunContext& ctx, const json& document, const RunOptions& options) {
     RfmValidation parsed = validate_rfm(document);
-    if (!parsed.ok()) return refused(std::move(parsed.errors));
+    if (!parsed.ok()) return refusal(std::move(parsed.errors));
     const Rfm& rfm = parsed.rfm;
     const RfmContext rctx{ctx.model, ctx.as_of_us.value_or(0), ctx.users_by_id, ctx.rfm_cache,
                           ctx.model_generation};
     // The tables alone; the per-user scores only for the member list.
     RfmResult r = rfm_tables(rfm, rctx);
-    if (!r.ok()) return refused(std::move(r.errors));
+    if (!r.ok()) return refusal(std::move(r.errors));
     json segments = json::array();
     for (size_t i = 0; i < r.segments.size(); i++) {
         const RfmSegmentResult& s = r.segments[i];
@@ -608,7 +607,7 @@ json run_rfm(const RunContext& ctx, const json& document, const RunOptions& opti
 
 json run_retention(const RunContext& ctx, const json& document, const RunOptions&) {
     RetentionValidation parsed = validate_retention(document, check_audience_group);
-    if (!parsed.ok()) return refused(std::move(parsed.errors));
+    if (!parsed.ok()) return refusal(std::move(parsed.errors));
     const Retention& r = parsed.retention;
     json out = {{"ok", true},
                 {"kind", "retention"},
@@ -621,7 +620,7 @@ json run_retention(const RunContext& ctx, const json& document, const RunOptions
     if (!ctx.as_of_us) return out; // no events: no as-of, no periods
     RetentionResult result =
         run_retention_engine(r, RetentionContext{ctx.model, *ctx.as_of_us, audience_resolver(ctx)});
-    if (!result.ok()) return refused(std::move(result.errors));
+    if (!result.ok()) return refusal(std::move(result.errors));
     out["population"] = result.population;
     for (const RetentionCohort& c : result.cohorts) {
         json complete = json::array();
@@ -637,7 +636,7 @@ json run_retention(const RunContext& ctx, const json& document, const RunOptions
 
 json run_lifecycle(const RunContext& ctx, const json& document, const RunOptions&) {
     LifecycleValidation parsed = validate_lifecycle(document, check_audience_group);
-    if (!parsed.ok()) return refused(std::move(parsed.errors));
+    if (!parsed.ok()) return refusal(std::move(parsed.errors));
     const Lifecycle& l = parsed.lifecycle;
     json out = {{"ok", true},
                 {"kind", "lifecycle"},
@@ -648,7 +647,7 @@ json run_lifecycle(const RunContext& ctx, const json& document, const RunOptions
     if (!ctx.as_of_us) return out;
     LifecycleResult result =
         run_lifecycle_engine(l, LifecycleContext{ctx.model, *ctx.as_of_us, audience_resolver(ctx)});
-    if (!result.ok()) return refused(std::move(result.errors));
+    if (!result.ok()) return refusal(std::move(result.errors));
     out["population"] = result.population;
     for (const LifecyclePeriod& p : result.periods)
         out["periods"].push_back({{"start", format_date_us(p.start_us)},
@@ -682,7 +681,7 @@ json span_json(int64_t from_us, int64_t to_us) {
 
 json run_board(const RunContext& ctx, const json& document, const RunOptions&) {
     BoardValidation parsed = validate_board(document, check_audience_group);
-    if (!parsed.ok()) return refused(std::move(parsed.errors));
+    if (!parsed.ok()) return refusal(std::move(parsed.errors));
     const Board& b = parsed.board;
     json out = {{"ok", true},
                 {"kind", "board"},
@@ -697,7 +696,7 @@ json run_board(const RunContext& ctx, const json& document, const RunOptions&) {
     }
     BoardResult result =
         run_board_engine(b, LifecycleContext{ctx.model, *ctx.as_of_us, audience_resolver(ctx)});
-    if (!result.ok()) return refused(std::move(result.errors));
+    if (!result.ok()) return refusal(std::move(result.errors));
     out["population"] = result.population;
     out["period"] = span_json(result.current.from_us, result.current.to_us);
     out["groups"] = board_period_json(result.current);
@@ -824,15 +823,15 @@ json run_document(const RunContext& ctx, const json& document, const RunOptions&
     if (document.is_object() && document.contains("kind")) {
         const json& k = document["kind"];
         if (!k.is_string())
-            return refused({DefinitionError{"kind", "expected a string (" + known_kinds() + ")"}});
+            return refusal({DefinitionError{"kind", "expected a string (" + known_kinds() + ")"}});
         const std::string kind = k.get<std::string>();
         // An audience is the definition without a kind (DESIGN §3), so that no audience shared
         // so far changes meaning.
         if (kind == "audience")
-            return refused({DefinitionError{"kind", "leave \"kind\" out for an audience definition"}});
+            return refusal({DefinitionError{"kind", "leave \"kind\" out for an audience definition"}});
         for (const KindEntry& entry : kKinds)
             if (kind == entry.kind) return entry.run(ctx, document, options);
-        return refused({DefinitionError{"kind", "unknown kind " + quote(kind) + " (expected " +
+        return refusal({DefinitionError{"kind", "unknown kind " + quote(kind) + " (expected " +
                                                     known_kinds() + ", or none for an audience)"}});
     }
     return run_audience(ctx, document, options);
@@ -846,7 +845,7 @@ json run_definition(const RunContext& ctx, const json& document, const RunOption
 
 json run_definition(const RunContext& ctx, std::string_view text, const RunOptions& options) {
     JsonText parsed = parse_json_text(text);
-    if (parsed.fatal) return refused(std::move(parsed.errors));
+    if (parsed.fatal) return refusal(std::move(parsed.errors));
     json answer = run_definition(ctx, parsed.value, options);
     if (parsed.errors.empty()) return answer;
     // A duplicate key or an inexact integer refuses the document, but the reader's problems are
@@ -862,6 +861,8 @@ json errors_json(const std::vector<DefinitionError>& errors) {
     for (const DefinitionError& e : errors) list.push_back({{"path", e.path}, {"message", e.message}});
     return list;
 }
+
+json refusal(const std::vector<DefinitionError>& errors) { return {{"ok", false}, {"errors", errors_json(errors)}}; }
 
 std::string answer_text(const json& answer) {
     return answer.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -106,6 +106,8 @@ void check_audience_group(const nlohmann::json& group, const std::string& path,
                           std::vector<DefinitionError>& errors);
 
 nlohmann::json errors_json(const std::vector<DefinitionError>& errors);
+// The answer refusing a definition: {"ok": false, "errors": errors_json(errors)}.
+nlohmann::json refusal(const std::vector<DefinitionError>& errors);
 
 // f()'s answer, or a refusal saying what went wrong when it throws (a vector too large for
 // memory, an engine's bug): run_definition and definition_sql answer, never throw, so that no

@@ -43,7 +43,6 @@ struct Issue {
     bool repeat = false;
 };
 
-std::string pad(int n) { return std::string(size_t(n), ' '); }
 
 std::string iso_time(int64_t us) {
     std::string t = format_timestamp_us(us);
@@ -103,12 +102,12 @@ private:
             size_t before = issues.size();
             std::string r = rule(g.rules[i], child_path(path, "rules", i), depth, inner, issues);
             if (issues.size() != before) continue; // keep walking for more errors
-            if (!body.empty()) body += "\n" + pad(inner) + (g.match == Match::All ? "AND " : "OR ");
+            if (!body.empty()) body += "\n" + sql_pad(inner) + (g.match == Match::All ? "AND " : "OR ");
             body += r;
         }
         if (g.rules.empty()) return (g.match == Match::All) != g.negate ? "TRUE" : "FALSE";
         if (!parens) return body;
-        return std::string(g.negate ? "NOT (" : "(") + "\n" + pad(inner) + body + "\n" + pad(indent) + ")";
+        return std::string(g.negate ? "NOT (" : "(") + "\n" + sql_pad(inner) + body + "\n" + sql_pad(indent) + ")";
     }
 
     std::string rule(const Rule& r, const std::string& path, int depth, int indent,

@@ -22,7 +22,6 @@ namespace segx {
 
 namespace {
 
-std::string pad(int n) { return std::string(size_t(std::max(n, 0)), ' '); }
 
 // The window as SQL bounds on a time: lo < t (none when lo is empty) and t <= hi.
 struct Bounds {
@@ -136,14 +135,14 @@ std::string behavior_sql(const Model& model, const BehaviorRule& rule, int64_t a
 
     // The events of the rule: this user's, this event's, in the window (occurrences: up to
     // as-of, the window applying to the first or last of them), passing every filter.
-    const std::string in = pad(indent + 2), more = "\n" + pad(indent + 4) + "AND ";
+    const std::string in = sql_pad(indent + 2), more = "\n" + sql_pad(indent + 4) + "AND ";
     const auto* occ = std::get_if<OccurrenceMeasure>(&rule.measure);
     std::string where =
         in + "WHERE \"e\".\"user_id\" = \"u\".\"user_id\"" + more +
         "\"e\".\"event\" = " + sql_string(rule.event) + more +
         (occ ? "\"e\".\"time\" <= " + sql_timestamp(as_of) : in_window("\"e\".\"time\"", window));
     for (const std::string& f : filters) where += more + f;
-    const std::string from = "\n" + in + "FROM \"events\" AS \"e\"\n" + where + "\n" + pad(indent) + ")";
+    const std::string from = "\n" + in + "FROM \"events\" AS \"e\"\n" + where + "\n" + sql_pad(indent) + ")";
 
     if (const auto* count = std::get_if<CountMeasure>(&rule.measure)) {
         if (count->op == Op::Gte && count->values[0] == 1) return "EXISTS (\n" + in + "SELECT 1" + from;

@@ -7,7 +7,6 @@ namespace segx {
 
 namespace {
 
-std::string pad(int n) { return std::string(size_t(n), ' '); }
 
 std::string per_user_sql(const DerivedSpec& s, const std::string& as) {
     const std::string p = sql_ident(s.property);
@@ -34,7 +33,7 @@ std::string derived_joins_sql(const Model& model, const std::vector<std::string>
         for (const std::string& d : done) seen = seen || d == name;
         if (seen) continue;
         done.push_back(name);
-        out += pad(indent) + "LEFT JOIN (" + per_user_sql(*s, sql_ident(name)) + ") AS \"d_" +
+        out += sql_pad(indent) + "LEFT JOIN (" + per_user_sql(*s, sql_ident(name)) + ") AS \"d_" +
                std::to_string(done.size()) + "\" USING (\"user_id\")\n";
     }
     return out;

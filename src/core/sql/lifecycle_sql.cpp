@@ -25,7 +25,6 @@ std::string below(std::string path, const std::string& rel) {
     return path;
 }
 
-std::string pad(int n) { return std::string(size_t(n), ' '); }
 
 // The activity event's condition on "events" ("" for any event); an unknown name is an error
 // at `path`.
@@ -81,13 +80,13 @@ std::string board_group_sql(const LifecycleRule& rule, const EvalContext& ctx, i
             having = "min(\"e\".\"time\") <= " + S + " AND NOT " + recent;
             break;
     }
-    return "COALESCE(\"u\".\"user_id\" IN (\n" + pad(indent + 2) + "-- lifecycle: the board's " +
+    return "COALESCE(\"u\".\"user_id\" IN (\n" + sql_pad(indent + 2) + "-- lifecycle: the board's " +
            lifecycle_group_name(*rule.group) + " group for (" + format_timestamp_us(s) + ", " +
            format_timestamp_us(e) + "], dormant after " + std::to_string(rule.dormant_days) +
-           " days, activity " + activity_comment(rule.event) + "\n" + pad(indent + 2) +
-           "SELECT \"e\".\"user_id\" FROM \"events\" AS \"e\"\n" + pad(indent + 2) +
-           "WHERE \"e\".\"time\" <= " + sql_timestamp(e) + activity + "\n" + pad(indent + 2) +
-           "GROUP BY \"e\".\"user_id\"\n" + pad(indent + 2) + "HAVING " + having + "\n" + pad(indent) +
+           " days, activity " + activity_comment(rule.event) + "\n" + sql_pad(indent + 2) +
+           "SELECT \"e\".\"user_id\" FROM \"events\" AS \"e\"\n" + sql_pad(indent + 2) +
+           "WHERE \"e\".\"time\" <= " + sql_timestamp(e) + activity + "\n" + sql_pad(indent + 2) +
+           "GROUP BY \"e\".\"user_id\"\n" + sql_pad(indent + 2) + "HAVING " + having + "\n" + sql_pad(indent) +
            "), FALSE)";
 }
 
@@ -262,7 +261,7 @@ std::string lifecycle_rule_sql(const LifecycleRule& rule, const EvalContext& ctx
             break;
         case LifecycleStage::Resurrecting: // active in P, not in P - 1, active before P - 1
             having = "bool_or(\"e\".\"time\" >= " + now + ") AND min(\"e\".\"time\") < " + before + "\n" +
-                     pad(indent + 4) + "AND NOT coalesce(bool_or(\"e\".\"time\" >= " + before +
+                     sql_pad(indent + 4) + "AND NOT coalesce(bool_or(\"e\".\"time\" >= " + before +
                      " AND \"e\".\"time\" < " + now + "), FALSE)";
             break;
         case LifecycleStage::Dormant: // active in P - 1, not in P
@@ -270,12 +269,12 @@ std::string lifecycle_rule_sql(const LifecycleRule& rule, const EvalContext& ctx
             having = "NOT bool_or(\"e\".\"time\" >= " + now + ")";
             break;
     }
-    return "COALESCE(\"u\".\"user_id\" IN (\n" + pad(indent + 2) +
+    return "COALESCE(\"u\".\"user_id\" IN (\n" + sql_pad(indent + 2) +
            "-- lifecycle: " + lifecycle_stage_name(rule.stage) + " in the " + period_unit_name(unit) +
-           " holding as-of, activity " + activity_comment(rule.event) + "\n" + pad(indent + 2) +
-           "SELECT \"e\".\"user_id\" FROM \"events\" AS \"e\"\n" + pad(indent + 2) +
-           "WHERE \"e\".\"time\" <= " + as_of + from + activity + "\n" + pad(indent + 2) +
-           "GROUP BY \"e\".\"user_id\"\n" + pad(indent + 2) + "HAVING " + having + "\n" + pad(indent) +
+           " holding as-of, activity " + activity_comment(rule.event) + "\n" + sql_pad(indent + 2) +
+           "SELECT \"e\".\"user_id\" FROM \"events\" AS \"e\"\n" + sql_pad(indent + 2) +
+           "WHERE \"e\".\"time\" <= " + as_of + from + activity + "\n" + sql_pad(indent + 2) +
+           "GROUP BY \"e\".\"user_id\"\n" + sql_pad(indent + 2) + "HAVING " + having + "\n" + sql_pad(indent) +
            "), FALSE)";
 }
 

@@ -122,6 +122,8 @@ std::string sql_date_or_timestamp(int64_t us) {
     return "DATE '" + format_date_us(us) + "'";
 }
 
+std::string sql_pad(int n) { return std::string(size_t(n > 0 ? n : 0), ' '); }
+
 std::string sql_comment_text(std::string_view s, size_t max_bytes) {
     std::string q = quote(s, max_bytes), out;
     char buf[16];

@@ -38,4 +38,7 @@ std::string sql_date_or_timestamp(int64_t us);
 // escaped too, and cut after max_bytes.
 std::string sql_comment_text(std::string_view s, size_t max_bytes = 120);
 
+// `n` spaces (none when n <= 0): the indentation of generated SQL.
+std::string sql_pad(int n);
+
 } // namespace segx

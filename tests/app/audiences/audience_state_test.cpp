@@ -8,6 +8,8 @@
 
 #include <string>
 
+namespace app_audiences_audience_state_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -298,3 +300,5 @@ TEST_CASE("overlap follows the saved audiences and the draft's evaluations") {
     CHECK(st.overlap.names == std::vector<std::string>{"CN", "Bought"});
     CHECK(st.overlap.counts == std::vector<size_t>{2, 1, 1, 5});
 }
+
+} // namespace app_audiences_audience_state_test

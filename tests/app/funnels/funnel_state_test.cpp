@@ -14,6 +14,8 @@
 
 #include <string>
 
+namespace app_funnels_funnel_state_test {
+
 using namespace segx;
 using namespace segx::test;
 using json = nlohmann::json;
@@ -300,3 +302,5 @@ TEST_CASE("a funnel opened from JSON (import, link, restored draft), and two aud
     CHECK(after["compare"][0]["users"] == sides[0]["users"]);
     CHECK(after["compare"][1]["users"] == sides[0]["users"]);
 }
+
+} // namespace app_funnels_funnel_state_test

@@ -8,6 +8,8 @@
 #include <set>
 #include <string>
 
+namespace app_i18n_strings_test {
+
 using namespace segx;
 
 namespace {
@@ -143,3 +145,5 @@ TEST_CASE("shown: the page's and the core's English messages in the active langu
     set_language(Language::En);
     CHECK(stage_text("mapping") == "mapping");
 }
+
+} // namespace app_i18n_strings_test

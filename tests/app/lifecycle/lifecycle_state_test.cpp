@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+namespace app_lifecycle_lifecycle_state_test {
+
 using namespace segx;
 using namespace segx::test;
 using json = nlohmann::json;
@@ -155,3 +157,5 @@ TEST_CASE("the chart's and the board's definitions are kept in the workspace, an
     CHECK(g.app.lifecycle.board == st.board);
     CHECK(g.app.lifecycle.board_run.answer == run(g, board_json(st.board)));
 }
+
+} // namespace app_lifecycle_lifecycle_state_test

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+namespace app_retention_retention_state_test {
+
 using namespace segx;
 using namespace segx::test;
 using json = nlohmann::json;
@@ -318,3 +320,5 @@ TEST_CASE("saved retentions: new, open, rename, duplicate, delete and undo") {
     CHECK(json::parse(workspace_json(f.session.workspace))["retentions"].size() == 1);
     CHECK(st.draft.name == "Viewers");
 }
+
+} // namespace app_retention_retention_state_test

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <string>
 
+namespace app_rfm_rfm_grid_test {
+
 using namespace segx;
 using namespace segx::test;
 using json = nlohmann::json;
@@ -183,3 +185,5 @@ TEST_CASE("Copy SQL and the CSV exports") {
     CHECK(problem.find("segments: no segment covers") == 0);
     CHECK_FALSE(rfm_csv_text(f.session, st, true, &csv, &problem));
 }
+
+} // namespace app_rfm_rfm_grid_test

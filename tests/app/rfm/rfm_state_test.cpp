@@ -12,6 +12,8 @@
 
 #include <string>
 
+namespace app_rfm_rfm_state_test {
+
 using namespace segx;
 using namespace segx::test;
 using json = nlohmann::json;
@@ -152,3 +154,5 @@ TEST_CASE("a cell opens the customers of its R and F scores, a segment row those
     REQUIRE(open_rfm_segment_audience(f.session, st, f.app.audiences, 0));
     CHECK(audience_rules(f.app) == json::parse(R"([{"kind": "rfm", "segments": ["重要价值客户"]}])"));
 }
+
+} // namespace app_rfm_rfm_state_test

@@ -8,6 +8,8 @@
 
 #include <set>
 
+namespace app_rfm_segment_names_test {
+
 using namespace segx;
 
 TEST_CASE("every segment of both default templates has a name in each language") {
@@ -41,3 +43,5 @@ TEST_CASE("a renamed segment is shown as typed, with nothing beside it") {
     CHECK(rfm_segment_other_name("Segment 11", Language::Zh) == "");
     CHECK(!rfm_template_segment("champions").has_value()); // exact names only
 }
+
+} // namespace app_rfm_segment_names_test

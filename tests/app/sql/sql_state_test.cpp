@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+namespace app_sql_sql_state_test {
+
 using namespace segx;
 
 namespace {
@@ -145,3 +147,5 @@ TEST_CASE("the history lives in the workspace: newest first, once each, stored b
     CHECK(back.sql_history == w.sql_history);
     CHECK(workspace_json(w, true).find("sql_history") == std::string::npos);
 }
+
+} // namespace app_sql_sql_state_test

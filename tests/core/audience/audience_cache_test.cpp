@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_audience_audience_cache_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -106,3 +108,5 @@ TEST_CASE("the cache evicts the least recently used bitsets past its capacity") 
     CHECK(cache.stats().entries == 0);
     CHECK(cache.stats().misses == 0);
 }
+
+} // namespace core_audience_audience_cache_test

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_audience_behavior_eval_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -160,3 +162,5 @@ TEST_CASE("a behavior rule built in code with broken fields reports them instead
           "root.rules[0].window: expected last_days, or from and/or to\n"
           "root.rules[0].count: expected gte, lte or eq with one value, or between with two");
 }
+
+} // namespace core_audience_behavior_eval_test

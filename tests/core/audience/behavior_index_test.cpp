@@ -26,6 +26,8 @@
 #include <string>
 #include <vector>
 
+namespace core_audience_behavior_index_test {
+
 using namespace segx;
 
 namespace {
@@ -436,3 +438,5 @@ TEST_CASE("all-time revenue sums read the model's per-user totals and agree with
                 }
     CHECK(nonempty > 20);
 }
+
+} // namespace core_audience_behavior_index_test

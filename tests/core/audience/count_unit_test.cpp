@@ -18,6 +18,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+namespace core_audience_count_unit_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -127,3 +129,5 @@ TEST_CASE("unit: events is the default, left out when written; a bad unit names 
     CHECK(v.errors[0].message.find("\"invoices\"") != std::string::npos);
     CHECK(v.errors[0].message.find("orders") != std::string::npos);
 }
+
+} // namespace core_audience_count_unit_test

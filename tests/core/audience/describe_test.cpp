@@ -3,7 +3,7 @@
 #include "core/audience/describe.h"
 #include "audience_fixture.h"
 
-namespace segx::test {
+namespace segx::test::audience_describe_test {
 
 TEST_CASE("a rule reads as the builder shows it") {
     CHECK(rule_summary(
@@ -114,4 +114,4 @@ TEST_CASE("in Chinese a problem names its rule in Chinese") {
     CHECK(error_text(nullptr, {"name", "y"}, Language::Zh) == "字段“name”：y");
 }
 
-} // namespace segx::test
+} // namespace segx::test::audience_describe_test

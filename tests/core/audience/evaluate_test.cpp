@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_audience_evaluate_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -182,3 +184,5 @@ TEST_CASE("an empty model gives empty sets and still names unknown names") {
     r = evaluate(audience_of(R"({"kind": "property", "attribute": "a", "op": "is_set"})"), ctx);
     CHECK(join_errors(r.errors) == "root.rules[0].attribute: unknown attribute \"a\" (the data has none)");
 }
+
+} // namespace core_audience_evaluate_test

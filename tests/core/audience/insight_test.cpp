@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+namespace core_audience_insight_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -306,3 +308,5 @@ TEST_CASE("insight: member bits past the users are ignored, a shorter bitmap is 
     CHECK(in.purchases.members_repeat == 2);
     CHECK(show(attribute(in, "country")) == "CN 1/2 | US 1/1");
 }
+
+} // namespace core_audience_insight_test

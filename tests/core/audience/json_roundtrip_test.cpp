@@ -11,6 +11,8 @@
 #include <cmath>
 #include <random>
 
+namespace core_audience_json_roundtrip_test {
+
 using namespace segx;
 using json = nlohmann::json;
 
@@ -280,3 +282,5 @@ TEST_CASE("1000 random definitions round-trip exactly through the DOM and throug
         CHECK(j.get<Audience>() == a);
     }
 }
+
+} // namespace core_audience_json_roundtrip_test

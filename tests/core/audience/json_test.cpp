@@ -6,6 +6,8 @@
 
 #include <stdexcept>
 
+namespace core_audience_json_test {
+
 using namespace segx;
 using json = nlohmann::json;
 
@@ -156,3 +158,5 @@ TEST_CASE("equality looks only at what a variant holds") {
     CHECK(a == b);
     CHECK(Rule(Group{}) != Rule(PropertyRule{}));
 }
+
+} // namespace core_audience_json_test

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+namespace core_audience_json_validation_test {
+
 using namespace segx;
 using json = nlohmann::json;
 
@@ -339,3 +341,5 @@ TEST_CASE("a DOM with non-UTF-8 or non-finite values built in code is refused, n
     CHECK(strings(r.errors) == std::vector<std::string>{"name: not valid UTF-8: \"bad \\xFF byte\"",
                                                         "root.rules[0].value: number out of range"});
 }
+
+} // namespace core_audience_json_validation_test

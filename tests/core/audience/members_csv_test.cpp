@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+namespace core_audience_members_csv_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -91,3 +93,5 @@ TEST_CASE("members CSV: member bits past the model's users are ignored") {
     wide.set(9, true); // e9
     CHECK(members_csv(m, wide, {"country"}) == "user_id,country\ne9,\n");
 }
+
+} // namespace core_audience_members_csv_test

@@ -5,6 +5,8 @@
 #include <initializer_list>
 #include <vector>
 
+namespace core_audience_overlap_test {
+
 using namespace segx;
 
 namespace {
@@ -57,3 +59,5 @@ TEST_CASE("overlap: the same set twice overlaps itself fully") {
                                                                     1000, 1000, 500, //
                                                                     500, 500, 500});
 }
+
+} // namespace core_audience_overlap_test

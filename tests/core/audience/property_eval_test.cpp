@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_audience_property_eval_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -156,3 +158,5 @@ TEST_CASE("a property rule built in code with the wrong number of values is an e
     CHECK(join_errors(result.errors) == "root.rules[0].values: \"between\" cannot take 1 values");
     CHECK(result.users.size == 0);
 }
+
+} // namespace core_audience_property_eval_test

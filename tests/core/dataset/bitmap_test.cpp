@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+namespace core_dataset_bitmap_test {
+
 using segx::Bitmap;
 
 namespace {
@@ -161,3 +163,5 @@ TEST_CASE("memory_bytes reports the word storage") {
     CHECK(b.memory_bytes() >= 16 * 8); // 1000 bits need 16 words
     CHECK(b.memory_bytes() == b.words.capacity() * 8);
 }
+
+} // namespace core_dataset_bitmap_test

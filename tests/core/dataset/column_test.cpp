@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+namespace core_dataset_column_test {
+
 using namespace segx;
 using namespace std::string_literals;
 
@@ -246,3 +248,5 @@ TEST_CASE("memory_bytes covers values, validity and dictionary") {
     s.append_utf8(offsets, "hello", nullptr, 0, 1);
     CHECK(s.memory_bytes() >= s.dict.memory_bytes() + 1);
 }
+
+} // namespace core_dataset_column_test

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_dataset_dataset_test {
+
 using namespace segx;
 
 namespace {
@@ -59,3 +61,5 @@ TEST_CASE("remove deletes the named table and reports whether it existed") {
     CHECK(ds.tables[0].name == "a");
     CHECK(ds.tables[1].name == "c");
 }
+
+} // namespace core_dataset_dataset_test

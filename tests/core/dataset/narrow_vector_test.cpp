@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+namespace core_dataset_narrow_vector_test {
+
 using namespace segx;
 
 TEST_CASE("CodeVector: the width follows the largest code, 255/256 and 65535/65536") {
@@ -161,3 +163,5 @@ TEST_CASE("IntVector: signed widths 1, 2, 4, 8 at -128/127, 32767/-32769, 2^31, 
     CHECK(v.size() == steps.size() - 1);
     CHECK(v.back() == INT64_MAX);
 }
+
+} // namespace core_dataset_narrow_vector_test

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+namespace core_dataset_string_dictionary_test {
+
 using segx::StringDictionary;
 using namespace std::string_literals;
 
@@ -158,3 +160,5 @@ TEST_CASE("shrink_to_fit gives back the arena's and offsets' slack and keeps eve
     CHECK(d.intern("new") == 1000); // still grows afterwards
     CHECK(d.at(1000) == "new");
 }
+
+} // namespace core_dataset_string_dictionary_test

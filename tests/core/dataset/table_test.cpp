@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+namespace core_dataset_table_test {
+
 using namespace segx;
 
 namespace {
@@ -76,3 +78,5 @@ TEST_CASE("Table memory_bytes includes every column") {
     CHECK(t.memory_bytes() >= t.columns[0].memory_bytes() + t.columns[1].memory_bytes());
     CHECK(t.memory_bytes() >= 2 * 3 * 8);
 }
+
+} // namespace core_dataset_table_test

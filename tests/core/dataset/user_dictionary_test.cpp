@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <limits>
 
+namespace core_dataset_user_dictionary_test {
+
 using segx::UserDictionary;
 
 TEST_CASE("integer 123 and string \"123\" are the same user") {
@@ -86,3 +88,5 @@ TEST_CASE("clear forgets every user") {
     CHECK_FALSE(u.find("a").has_value());
     CHECK(u.intern("b") == 0);
 }
+
+} // namespace core_dataset_user_dictionary_test

@@ -2,6 +2,8 @@
 // events as name@seconds, W in seconds).
 #include "funnel_fixture.h"
 
+namespace core_funnel_engine_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -290,3 +292,5 @@ TEST_CASE("unknown events, properties and attributes are errors at their paths, 
     CHECK(r.errors[3].path == "breakdown.attribute");
     CHECK(r.errors[3].message.find("country") != std::string::npos);
 }
+
+} // namespace core_funnel_engine_test

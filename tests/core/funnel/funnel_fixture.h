@@ -8,6 +8,7 @@
 // order for equal times (the EventStore's stable order). Attribute "country" per user, event
 // property "device". `levels(...)` runs a funnel given as JSON and prints "u1=3 u2=0".
 
+#include "../fixture_time.h"
 #include "core/funnel/engine.h"
 #include "core/funnel/json.h"
 #include "core/model/model.h"
@@ -25,7 +26,6 @@
 
 namespace segx::test {
 
-inline const int64_t T0 = days_from_civil(2024, 1, 1) * kMicrosPerDay;
 constexpr int64_t S = 1000000; // one second in µs
 
 inline Column text_column(const std::string& name, const std::vector<std::optional<std::string>>& values) {

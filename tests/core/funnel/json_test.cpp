@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+namespace core_funnel_json_test {
+
 using namespace segx;
 using nlohmann::json;
 
@@ -206,3 +208,5 @@ TEST_CASE("from_json throws with every problem listed") {
     CHECK_THROWS_AS(from_json(json::parse(R"({"segx": 1, "kind": "funnel", "steps": []})"), f),
                     std::invalid_argument);
 }
+
+} // namespace core_funnel_json_test

@@ -9,6 +9,8 @@
 #include <map>
 #include <random>
 
+namespace core_funnel_reference_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -426,3 +428,5 @@ TEST_CASE("funnels whose every step-1 event starts an attempt, over users with m
             }
     }
 }
+
+} // namespace core_funnel_reference_test

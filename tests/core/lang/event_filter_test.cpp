@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_lang_event_filter_test {
+
 using namespace segx;
 
 namespace {
@@ -54,3 +56,5 @@ TEST_CASE("an unknown property and a mistyped value are named at their filter's 
     CHECK(errors[0].message.find("device") != std::string::npos); // the known ones, to spot a typo
     CHECK(errors[1].path.rfind("steps[1].where[1]", 0) == 0);
 }
+
+} // namespace core_lang_event_filter_test

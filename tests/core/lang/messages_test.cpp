@@ -12,6 +12,8 @@
 #include <set>
 #include <string>
 
+namespace core_lang_messages_test {
+
 using namespace segx;
 using namespace segx::test;
 using nlohmann::json;
@@ -319,3 +321,5 @@ TEST_CASE("real messages of bad definitions are all read, and none stays English
     }
     CHECK(seen >= documents.size() - 1);
 }
+
+} // namespace core_lang_messages_test

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+namespace core_lang_predicate_narrow_test {
+
 using namespace segx;
 
 namespace {
@@ -48,3 +50,5 @@ TEST_CASE("integer ranges past a narrow column's type give the same rows as at 6
     CHECK(passing(shorts, Op::Lt, {Scalar::of(-40000)}).empty());
     CHECK(passing(shorts, Op::Gt, {Scalar::of(-40000)}) == std::vector<size_t>{0, 1, 2});
 }
+
+} // namespace core_lang_predicate_narrow_test

@@ -5,6 +5,8 @@
 
 #include <string>
 
+namespace core_lang_text_test {
+
 using namespace segx;
 
 TEST_CASE("quote escapes quotes, backslashes, control characters and invalid bytes") {
@@ -60,3 +62,5 @@ TEST_CASE("parse_json_text reports duplicate keys at their path and keeps going"
     CHECK(t.value["a"][1]["b"] == 2);
     CHECK(t.value["c"] == true);
 }
+
+} // namespace core_lang_text_test

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_lang_window_test {
+
 using namespace segx;
 
 namespace {
@@ -46,3 +48,5 @@ TEST_CASE("malformed windows are errors at their field's path") {
     CHECK(errors[1].message.find("\"yesterday\"") != std::string::npos);
     CHECK(errors[2].path == "v");
 }
+
+} // namespace core_lang_window_test

@@ -4,6 +4,8 @@
 #include "../retention/cohort_fixture.h"
 #include "core/lifecycle/json.h"
 
+namespace core_lifecycle_board_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -154,3 +156,5 @@ TEST_CASE("board errors name their paths") {
     CHECK(join_errors(run_board_engine(all_time, LifecycleContext{m, A, nullptr}).errors) ==
           "period: expected {\"last_days\": N} or {\"from\", \"to\"}");
 }
+
+} // namespace core_lifecycle_board_test

@@ -5,6 +5,8 @@
 #include "../retention/cohort_fixture.h"
 #include "core/lifecycle/json.h"
 
+namespace core_lifecycle_engine_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -124,3 +126,5 @@ TEST_CASE("lifecycle errors name their paths") {
     CHECK(r.errors[0].message.rfind("unknown event \"visits\"", 0) == 0);
     CHECK(r.errors[1].to_string() == "audience: audience filters cannot be resolved here");
 }
+
+} // namespace core_lifecycle_engine_test

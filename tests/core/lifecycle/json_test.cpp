@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_lifecycle_json_test {
+
 using namespace segx;
 using nlohmann::json;
 
@@ -77,3 +79,5 @@ TEST_CASE("lifecycle and board: strict reading, paths and messages") {
     CHECK(bd(R"({"segx": 1, "kind": "board", "dormant_days": 5, "dormant_days": 6})")
               .rfind("dormant_days: duplicate key", 0) == 0);
 }
+
+} // namespace core_lifecycle_json_test

@@ -10,6 +10,8 @@
 #include <random>
 #include <set>
 
+namespace core_lifecycle_reference_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -255,3 +257,5 @@ TEST_CASE("the board equals the literal reference on random models") {
         check_period(got.previous, s - (e - s), s, false);
     }
 }
+
+} // namespace core_lifecycle_reference_test

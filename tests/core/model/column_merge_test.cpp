@@ -4,6 +4,8 @@
 
 #include <vector>
 
+namespace core_model_column_merge_test {
+
 using namespace segx;
 
 namespace {
@@ -64,3 +66,5 @@ TEST_CASE("scatter_column writes values and nulls, overwriting earlier rows") {
     CHECK(dst.doubles[1] == 7.0);
     CHECK_FALSE(dst.is_null(2)); // untouched
 }
+
+} // namespace core_model_column_merge_test

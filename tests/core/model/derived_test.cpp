@@ -26,6 +26,8 @@
 
 #include <string>
 
+namespace core_model_derived_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -163,3 +165,5 @@ TEST_CASE("derived attributes are attributes for the members CSV and the insight
     REQUIRE(in.attributes.size() == 1);
     CHECK(in.attributes[0].attribute == "usual_country");
 }
+
+} // namespace core_model_derived_test

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <vector>
 
+namespace core_model_event_index_test {
+
 using namespace segx;
 
 namespace {
@@ -114,3 +116,5 @@ TEST_CASE("event index: an empty store, and a store it was not built from") {
     CHECK_FALSE(index.fits(some));        // built for another store
     CHECK_FALSE(EventIndex().fits(some)); // none built (a Model filled by hand)
 }
+
+} // namespace core_model_event_index_test

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+namespace core_model_event_source_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -446,3 +448,5 @@ TEST_CASE("event names are trimmed and numbers become their text") {
     CHECK(events(s) == std::vector<std::string>{"view", "view", "404"});
     CHECK(s.event_names.size() == 2);
 }
+
+} // namespace core_model_event_source_test

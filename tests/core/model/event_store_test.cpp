@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+namespace core_model_event_store_test {
+
 using namespace segx;
 
 namespace {
@@ -245,3 +247,5 @@ TEST_CASE("remaps must match the sources") {
     EventSource a = make_source("a.csv", {{"u", 1, "x"}});
     CHECK_THROWS_AS(build_event_store({&a}, {}, 1), std::invalid_argument);
 }
+
+} // namespace core_model_event_store_test

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <vector>
 
+namespace core_model_event_values_test {
+
 using namespace segx;
 
 namespace {
@@ -68,3 +70,5 @@ TEST_CASE("event values: none held, and mismatched lengths refused") {
     CHECK(std::isnan(none.revenue(63)));
     CHECK_THROWS_AS(EventValues::from_dense({1.0}, {}), std::invalid_argument);
 }
+
+} // namespace core_model_event_values_test

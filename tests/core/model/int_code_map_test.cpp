@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+namespace core_model_int_code_map_test {
+
 using namespace segx;
 
 TEST_CASE("IntCodeMap finds what was inserted and nothing else, across growth") {
@@ -19,3 +21,5 @@ TEST_CASE("IntCodeMap finds what was inserted and nothing else, across growth") 
     CHECK(m.find(-4999) == IntCodeMap::kMissing);
     CHECK(m.memory_bytes() >= 10002 * 12);
 }
+
+} // namespace core_model_int_code_map_test

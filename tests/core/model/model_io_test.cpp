@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+namespace core_model_model_io_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -185,3 +187,5 @@ TEST_CASE("a truncated, corrupt or foreign blob is an error naming the problem")
         } catch (const std::invalid_argument&) {}
     }
 }
+
+} // namespace core_model_model_io_test

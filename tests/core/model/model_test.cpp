@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+namespace core_model_model_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -186,3 +188,5 @@ TEST_CASE("values only on overridden or rejected rows never reach the model's di
     CHECK_FALSE(m.attributes[0].dict.find("Paris").has_value());
     CHECK_FALSE(m.attributes[0].dict.find("Nowhere").has_value());
 }
+
+} // namespace core_model_model_test

@@ -29,6 +29,8 @@
 #include <cmath>
 #include <string>
 
+namespace core_model_purchase_merge_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -151,3 +153,5 @@ TEST_CASE("the same order id of two users is two purchases") {
     CHECK(compute_overview(m).merged_purchases == 0);
     CHECK(m.events.size() == 7);
 }
+
+} // namespace core_model_purchase_merge_test

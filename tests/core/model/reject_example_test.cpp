@@ -9,6 +9,8 @@
 
 #include <string>
 
+namespace core_model_reject_example_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -39,3 +41,5 @@ TEST_CASE("a double in an example has at most 15 significant digits") {
     CHECK(out == std::vector<std::string>{"amount=15.3", "amount=-7.65", "amount=0.3", "amount=1e+21",
                                           "amount=17850", "amount=3.14159265358979"});
 }
+
+} // namespace core_model_reject_example_test

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+namespace core_model_top_values_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -112,3 +114,5 @@ TEST_CASE("ASCII case-insensitive contains") {
     CHECK(contains_ascii_ci("北京市", "京市"));
     CHECK_FALSE(contains_ascii_ci("Ü", "ü")); // not ASCII: compared exactly
 }
+
+} // namespace core_model_top_values_test

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <vector>
 
+namespace core_model_user_aggregates_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -152,3 +154,5 @@ TEST_CASE("an order's revenue counts once across files, and every line item with
     Model swapped = build_model({}, {&events, &orders});
     CHECK(swapped.aggregates.revenue[*swapped.users.find("1")] == 26); // 15 + 7 + 4
 }
+
+} // namespace core_model_user_aggregates_test

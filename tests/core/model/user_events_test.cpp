@@ -13,6 +13,8 @@
 #include <random>
 #include <vector>
 
+namespace core_model_user_events_test {
+
 using namespace segx;
 
 namespace {
@@ -85,3 +87,5 @@ TEST_CASE("scan_events_by_day marks what a walk over every event marks") {
     }
     CHECK(latest_at_edge > 30); // the fixture reaches the case it is for
 }
+
+} // namespace core_model_user_events_test

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+namespace core_model_user_source_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -132,3 +134,5 @@ TEST_CASE("bad attribute chunks throw naming the column and change nothing") {
     CHECK(s.rejects.read == 1);
     CHECK(s.attributes[0].size() == 1);
 }
+
+} // namespace core_model_user_source_test

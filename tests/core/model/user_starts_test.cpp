@@ -7,6 +7,8 @@
 #include <random>
 #include <vector>
 
+namespace core_model_user_starts_test {
+
 using namespace segx;
 
 namespace {
@@ -135,3 +137,5 @@ TEST_CASE("a rebuilt index starts with no kept starts") {
     check_starts(s, index, 0, out[0]);
     check_starts(s, index, 1, out[1]);
 }
+
+} // namespace core_model_user_starts_test

@@ -5,6 +5,8 @@
 #include "cohort_fixture.h"
 #include "core/retention/json.h"
 
+namespace core_retention_breakdown_test {
+
 using namespace segx;
 using namespace segx::test;
 using json = nlohmann::json;
@@ -67,9 +69,9 @@ std::string groups(const RetentionBreakdown& b) {
     std::string out;
     for (const RetentionBreakdownGroup& g : b.groups)
         out += (out.empty() ? "" : " ") +
-               (g.row == BreakdownRow::Value   ? g.value
-                : g.row == BreakdownRow::Other ? "(other)"
-                                               : "(not set)") +
+               (g.row == RetentionRowKind::Value   ? g.value
+                : g.row == RetentionRowKind::Other ? "(other)"
+                                                   : "(not set)") +
                ":" + std::to_string(g.users);
     return out;
 }
@@ -143,3 +145,5 @@ TEST_CASE("a group narrows the retention's own audience filter") {
     json nested = {{"kind", "group"}, {"match", "any"}, {"rules", json::array()}};
     CHECK(narrowed_filter(group, rule) == json{{"match", "all"}, {"rules", {nested, rule}}});
 }
+
+} // namespace core_retention_breakdown_test

@@ -5,6 +5,8 @@
 #include "cohort_fixture.h"
 #include "core/retention/json.h"
 
+namespace core_retention_engine_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -222,3 +224,5 @@ TEST_CASE("engine errors name their paths") {
                      "audience": {"audience": "x"}})") ==
           "audience: audience filters cannot be resolved here");
 }
+
+} // namespace core_retention_engine_test

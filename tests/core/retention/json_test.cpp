@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_retention_json_test {
+
 using namespace segx;
 using nlohmann::json;
 
@@ -99,3 +101,5 @@ TEST_CASE("strict reading: paths and messages") {
         }(),
         std::invalid_argument);
 }
+
+} // namespace core_retention_json_test

@@ -2,6 +2,8 @@
 #include "core/retention/period.h"
 #include "cohort_fixture.h"
 
+namespace core_retention_period_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -54,3 +56,5 @@ TEST_CASE("period names") {
     CHECK(period_unit_from_name("week") == PeriodUnit::Week);
     CHECK_FALSE(period_unit_from_name("Week").has_value());
 }
+
+} // namespace core_retention_period_test

@@ -8,6 +8,8 @@
 
 #include <random>
 
+namespace core_retention_reference_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -191,3 +193,5 @@ TEST_CASE("retention equals the literal per-user, per-period reference on random
         CHECK(cell.users.count_set() == want[row].counts[k]);
     }
 }
+
+} // namespace core_retention_reference_test

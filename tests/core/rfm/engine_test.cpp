@@ -6,6 +6,8 @@
 
 #include <cstdio>
 
+namespace core_rfm_engine_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -300,3 +302,5 @@ TEST_CASE("M values a few units in the last place apart are ranked exactly, equa
     r = rfm_run(m, rfm_of(kQuantile), T0 + DAY);
     for (int i = 0; i < 40; i++) CHECK(int(r.scores.m[size_t(i)]) == 5 - i / 8);
 }
+
+} // namespace core_rfm_engine_test

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+namespace core_rfm_json_test {
+
 using namespace segx;
 using namespace segx::test;
 using nlohmann::json;
@@ -175,3 +177,5 @@ TEST_CASE("rfm_cell_segments maps every cell to its one segment") {
     CHECK(at(3, 5, 1) == "Loyal Customers");
     CHECK(at(4, 3, 1) == "Potential Loyalists");
 }
+
+} // namespace core_rfm_json_test

@@ -13,6 +13,8 @@
 #include <random>
 #include <set>
 
+namespace core_rfm_reference_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -406,3 +408,5 @@ TEST_CASE("the cache belongs to one model: another model or generation empties i
     CHECK(cache.customers_built == 3);
     CHECK(cache.scored_built == 3);
 }
+
+} // namespace core_rfm_reference_test

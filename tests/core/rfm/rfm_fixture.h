@@ -8,6 +8,7 @@
 // purchases: the model's aggregates and event index (as build_model makes them), the index
 // alone, or neither (the CSR slices), so every test can run all three.
 
+#include "../fixture_time.h"
 #include "core/model/event_index.h"
 #include "core/model/model.h"
 #include "core/model/user_aggregates.h"
@@ -25,7 +26,6 @@
 
 namespace segx::test {
 
-inline const int64_t T0 = days_from_civil(2024, 1, 1) * kMicrosPerDay;
 constexpr int64_t DAY = kMicrosPerDay;
 
 struct Buy {

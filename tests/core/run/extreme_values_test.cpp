@@ -17,6 +17,8 @@
 #include <cmath>
 #include <limits>
 
+namespace core_run_extreme_values_test {
+
 using namespace segx;
 using namespace segx::test;
 using nlohmann::json;
@@ -190,3 +192,5 @@ TEST_CASE("every kind of definition runs and compiles over a model of years 1-99
         CHECK(insight.members == model.users.size());
     }
 }
+
+} // namespace core_run_extreme_values_test

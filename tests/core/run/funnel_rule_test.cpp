@@ -13,6 +13,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_run_funnel_rule_test {
+
 using namespace segx;
 using namespace segx::test;
 using nlohmann::json;
@@ -200,3 +202,5 @@ TEST_CASE("definition_sql compiles audiences and funnels by kind; a funnel rule'
           "kind: no SQL for kind \"nope\" (audiences, funnels, RFM, retention, lifecycle and boards compile "
           "to SQL)");
 }
+
+} // namespace core_run_funnel_rule_test

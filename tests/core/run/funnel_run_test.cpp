@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_run_funnel_run_test {
+
 using namespace segx;
 using namespace segx::test;
 using nlohmann::json;
@@ -141,3 +143,5 @@ TEST_CASE("saved funnels are read beside saved audiences; refused ones are named
     CHECK(saved.funnel("f2") == nullptr);
     CHECK(saved.audience("a1") != nullptr);
 }
+
+} // namespace core_run_funnel_run_test

@@ -7,6 +7,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_run_reference_diamond_test {
+
 using namespace segx;
 using namespace segx::test;
 using nlohmann::json;
@@ -90,3 +92,5 @@ TEST_CASE("the same 22-level diamond with the leaf fixed evaluates and compiles"
     CHECK(text.find("\"ref_23\"") != std::string::npos);
     CHECK(text.find("\"ref_24\"") == std::string::npos);
 }
+
+} // namespace core_run_reference_diamond_test

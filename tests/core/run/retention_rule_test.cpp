@@ -11,6 +11,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_run_retention_rule_test {
+
 using namespace segx;
 using namespace segx::test;
 using nlohmann::json;
@@ -132,3 +134,5 @@ TEST_CASE("the cache keeps a cell under its retention's JSON: another retention 
     CHECK(members(run(m, rule_audience(later, "2024-12-23", 2), &cache)) == "a b");
     CHECK(members(run(m, rule_audience(kExact, "2024-12-23", 2), &cache)) == "b");
 }
+
+} // namespace core_run_retention_rule_test

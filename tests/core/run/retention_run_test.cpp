@@ -7,6 +7,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_run_retention_run_test {
+
 using namespace segx;
 using namespace segx::test;
 using nlohmann::json;
@@ -136,3 +138,5 @@ TEST_CASE("retention, lifecycle and board definitions are saved in the workspace
     CHECK(problems[0].id == "bad");
     CHECK(problems[0].errors[0].path == "dormant_days");
 }
+
+} // namespace core_run_retention_run_test

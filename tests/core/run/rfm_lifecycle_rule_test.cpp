@@ -12,6 +12,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_run_rfm_lifecycle_rule_test {
+
 using namespace segx;
 using namespace segx::test;
 using nlohmann::json;
@@ -309,3 +311,5 @@ TEST_CASE("a board-form lifecycle rule reads strictly and round-trips") {
           json::parse(
               R"({"kind": "lifecycle", "group": "new", "window": {"last_days": 30}, "dormant_days": 90})"));
 }
+
+} // namespace core_run_rfm_lifecycle_rule_test

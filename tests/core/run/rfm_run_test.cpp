@@ -11,6 +11,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_run_rfm_run_test {
+
 using namespace segx;
 using namespace segx::test;
 using nlohmann::json;
@@ -152,3 +154,5 @@ TEST_CASE("saved RFM settings are read with the workspace; refused ones are name
     CHECK(saved.rfm("rfm1")->segments.size() == 8);
     CHECK(saved.rfm("bad") == nullptr);
 }
+
+} // namespace core_run_rfm_run_test

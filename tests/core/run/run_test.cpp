@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_run_run_test {
+
 using namespace segx;
 using namespace segx::test;
 using nlohmann::json;
@@ -114,3 +116,5 @@ TEST_CASE("with a cache, answers report its hits and misses, and a second run hi
     CHECK(second["cache"]["hits"] == 1);
     CHECK(second["members"] == first["members"]);
 }
+
+} // namespace core_run_run_test

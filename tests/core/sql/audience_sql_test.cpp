@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_sql_audience_sql_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -450,3 +452,5 @@ TEST_CASE("sql_text: identifiers, doubles and times") {
     CHECK(sql_date_or_timestamp(days_from_civil(2026, 1, 31) * D + 1) ==
           "TIMESTAMP '2026-01-31 00:00:00.000001'");
 }
+
+} // namespace core_sql_audience_sql_test

@@ -5,7 +5,7 @@
 
 #include <sstream>
 
-namespace segx::test {
+namespace segx::test::sql_contract_tables_test {
 
 static std::vector<std::string> lines(const std::string& csv) {
     std::vector<std::string> out;
@@ -70,4 +70,4 @@ TEST_CASE("a table written in user slices is the whole table: the same rows, eac
     }
 }
 
-} // namespace segx::test
+} // namespace segx::test::sql_contract_tables_test

@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+namespace core_sql_rfm_sql_test {
+
 using namespace segx;
 using namespace segx::test;
 
@@ -105,3 +107,5 @@ TEST_CASE("hostile names are quoted; invalid settings give the settings' errors"
     CHECK(join_errors(r.errors) ==
           "segments[0].name: a segment name in SQL must be valid UTF-8 without NUL bytes");
 }
+
+} // namespace core_sql_rfm_sql_test

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <limits>
 
+namespace core_time_civil_test {
+
 using namespace segx;
 
 namespace {
@@ -104,3 +106,5 @@ TEST_CASE("format_timestamp_us handles the int64 extremes") {
     CHECK(format_timestamp_us(std::numeric_limits<int64_t>::min()) == "-290308-12-21 19:59:05.224192");
     CHECK(format_date_us(days_from_civil(-1, 12, 31) * kMicrosPerDay) == "-0001-12-31");
 }
+
+} // namespace core_time_civil_test

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+namespace core_time_parse_test {
+
 using namespace segx;
 
 namespace {
@@ -331,3 +333,5 @@ TEST_CASE("time_text_problem names the field out of range, and is empty for what
     CHECK(segx::time_text_problem("") == generic);
     CHECK(segx::time_text_problem("2026-06-30 noon") == generic);
 }
+
+} // namespace core_time_parse_test
