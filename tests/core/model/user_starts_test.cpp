@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -134,4 +135,91 @@ TEST_CASE("a rebuilt index starts with no kept starts") {
     index.user_starts(s, codes, 2, out, scratch);
     check_starts(s, index, 0, out[0]);
     check_starts(s, index, 1, out[1]);
+}
+
+TEST_CASE("posting times: exact in the coarsest unit that fits, else absent") {
+    const int64_t s = 1000000;
+    const int64_t base = 1767225600 * s; // 2026-01-01
+    const auto times_of = [](const std::vector<int64_t>& t, std::vector<uint32_t>* v, int64_t* b,
+                             int64_t* u) {
+        std::vector<uint32_t> rows(t.size());
+        for (size_t k = 0; k < t.size(); k++) rows[k] = uint32_t(k);
+        const auto [lo, hi] = std::minmax_element(t.begin(), t.end());
+        return build_posting_times(rows.data(), rows.size(), t.data(), *lo, *hi, v, b, u);
+    };
+    const auto check_exact = [&](const std::vector<int64_t>& t, int64_t unit) {
+        std::vector<uint32_t> v;
+        int64_t b = 0, u = 0;
+        REQUIRE(times_of(t, &v, &b, &u));
+        CHECK(u == unit);
+        REQUIRE(v.size() == t.size());
+        for (size_t k = 0; k < t.size(); k++) CHECK(b + int64_t(v[k]) * u == t[k]);
+    };
+    // Whole seconds over ten years: seconds. A millisecond over 40 days: ms. A µs within the hour: µs.
+    check_exact({base + 3 * s, base, base + 86400 * 3650 * s, base + 59 * s}, s);
+    check_exact({base + 40 * 86400 * s, base + 1000, base + 7 * s}, 1000);
+    check_exact({base + 3, base + 3600 * s, base - 17}, 1);
+    // Not exact in any unit that fits: absent, nothing kept.
+    std::vector<uint32_t> v = {1, 2, 3};
+    int64_t b = 0, u = 0;
+    CHECK_FALSE(times_of({base, base + 1000, base + 60 * 86400 * s}, &v, &b, &u)); // ms over 60 days
+    CHECK(v.empty());
+    CHECK_FALSE(times_of({base, base + 1, base + 2 * 3600 * s}, &v, &b, &u)); // µs over 2 hours
+    CHECK(v.empty());
+    CHECK_FALSE(times_of({INT64_MIN, INT64_MAX}, &v, &b, &u)); // extreme times
+    CHECK(v.empty());
+}
+
+TEST_CASE("posting times are kept beside the starts, within the same budget") {
+    std::mt19937 rng(5);
+    // 200 users, ~8 events each over 4 names (times: whole ms, i * 1000 µs): the budget (4 B per
+    // event) holds every name's starts (804 B each) and some of their times (4 B per posting).
+    EventStore s = random_store(rng, 200, 4, 16);
+    EventIndex index = build_event_index(s);
+    const size_t budget = EventIndex::kStartsBytesPerEvent * s.size();
+    std::vector<std::vector<uint32_t>> scratch;
+    const uint32_t codes[] = {0, 1, 2, 3};
+    const uint32_t* out[4];
+    PostingTimes times[4];
+    const auto check_times = [&](size_t i) {
+        const uint32_t c = codes[i];
+        REQUIRE(times[i].v != nullptr);
+        CHECK(times[i].unit == 1000);
+        for (size_t k = 0; k < index.count(c); k++)
+            CHECK(times[i].base + int64_t(times[i].v[k]) * times[i].unit ==
+                  s.time[index.rows[index.first(c) + k]]);
+    };
+    // Two names, times asked for the first only.
+    index.user_starts(s, codes, 2, out, scratch, times, 1);
+    check_starts(s, index, 0, out[0]);
+    check_starts(s, index, 1, out[1]);
+    check_times(0);
+    CHECK(times[1].v == nullptr);
+    CHECK(index.starts_cache.has_times(0));
+    CHECK_FALSE(index.starts_cache.has_times(1));
+    const size_t bytes = index.starts_cache.memory_bytes();
+    CHECK(bytes == 2 * (s.user_count() + 1) * 4 + index.count(0) * 4);
+    index.user_starts(s, codes, 2, out, scratch, times, 1); // kept: nothing built again
+    CHECK(index.starts_cache.memory_bytes() == bytes);
+    check_times(0);
+    // All four with times: every name's starts, and times as far as the budget allows.
+    index.user_starts(s, codes, 4, out, scratch, times, 4);
+    size_t timed = 0;
+    for (size_t i = 0; i < 4; i++) {
+        check_starts(s, index, codes[i], out[i]);
+        if (times[i].v != nullptr) check_times(i), timed++;
+    }
+    CHECK(timed >= 1);
+    CHECK(timed < 4); // (4 names' starts and times need 3.2 KB + 4 B per event: past the budget)
+    CHECK(index.starts_cache.kept() == 4);
+    CHECK(index.starts_cache.memory_bytes() <= budget);
+    // Times of microseconds over more than 71 minutes fit no unit: absent, the starts still kept.
+    EventStore t = random_store(rng, 50, 2, 6);
+    for (size_t r = 0; r < t.size(); r++) t.time[r] = int64_t(r) * 3600000001;
+    EventIndex other = build_event_index(t);
+    other.user_starts(t, codes, 2, out, scratch, times, 2);
+    CHECK(times[0].v == nullptr);
+    CHECK(times[1].v == nullptr);
+    CHECK(other.starts_cache.kept() == 2);
+    check_starts(t, other, 0, out[0]);
 }
