@@ -8,7 +8,15 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <unordered_map>
+
+// The funnel's visitor is called per user from deep in the walk: inlined there, not a call.
+#if defined(__GNUC__) || defined(__clang__)
+#define SEGX_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define SEGX_ALWAYS_INLINE
+#endif
 
 namespace segx {
 
@@ -153,35 +161,43 @@ constexpr size_t kDurationBuckets = (63 - 4) * 32 + 32;
 // histogram of the values' buckets (duration_bucket) finds the bucket holding each rank, and
 // only those buckets' values are selected among (nth_element); a bucket spans 1/32 of its
 // values' magnitude, so it holds a small share of them. Two passes over the values instead of
-// a comparison sort or four nth_element passes. Few values: nth_element on shrinking ranges.
-DurationStats duration_stats(std::vector<int64_t>& values) {
+// a comparison sort or four nth_element passes (durations are >= 0, so the buckets are of the
+// values themselves; a negative one would take a third pass, from the least value). Few
+// values: nth_element on shrinking ranges.
+DurationStats duration_stats(int64_t* values, size_t n) {
     DurationStats s;
-    const size_t n = values.size();
     s.users = n;
     if (n == 0) return s;
-    double sum = 0;
-    int64_t lo = values[0];
-    for (int64_t v : values) {
-        sum += double(v);
-        lo = std::min(lo, v);
-    }
-    s.mean = sum / double(n) / 1e6;
     std::optional<double>* out[] = {&s.p25, &s.median, &s.p75, &s.p90};
     const int percents[] = {25, 50, 75, 90};
     size_t rank[4]; // 0-based
     for (int i = 0; i < 4; i++) rank[i] = std::max<size_t>((size_t(percents[i]) * n + 99) / 100, 1) - 1;
+    double sum = 0;
     if (n < 4096) {
-        auto from = values.begin();
+        for (size_t j = 0; j < n; j++) sum += double(values[j]);
+        s.mean = sum / double(n) / 1e6;
+        int64_t* from = values;
         for (int i = 0; i < 4; i++) {
-            const auto at = values.begin() + std::ptrdiff_t(rank[i]);
-            std::nth_element(from, at, values.end());
+            int64_t* at = values + rank[i];
+            std::nth_element(from, at, values + n);
             *out[i] = double(*at) / 1e6;
             from = at;
         }
         return s;
     }
     uint32_t count[kDurationBuckets] = {};
-    for (int64_t v : values) count[duration_bucket(uint64_t(v) - uint64_t(lo))]++;
+    int64_t lo = 0;
+    for (size_t j = 0; j < n; j++) {
+        const int64_t v = values[j];
+        sum += double(v);
+        lo = std::min(lo, v);
+        count[duration_bucket(uint64_t(v))]++;
+    }
+    s.mean = sum / double(n) / 1e6;
+    if (lo < 0) { // (not from a funnel's times) buckets from the least value
+        std::fill(count, count + kDurationBuckets, 0);
+        for (size_t j = 0; j < n; j++) count[duration_bucket(uint64_t(values[j]) - uint64_t(lo))]++;
+    }
     uint64_t bucket[4], before[4]; // each rank's bucket, and the values in buckets below it
     for (int i = 0, b = 0; i < 4; i++) {
         uint64_t below = i == 0 ? 0 : before[i - 1];
@@ -200,7 +216,8 @@ DurationStats duration_stats(std::vector<int64_t>& values) {
             }
         if (owner[i] == i) in[i].reserve(count[bucket[i]]);
     }
-    for (int64_t v : values) {
+    for (size_t j = 0; j < n; j++) {
+        const int64_t v = values[j];
         const uint64_t b = duration_bucket(uint64_t(v) - uint64_t(lo));
         for (int i = 0; i < 4; i++)
             if (owner[i] == i && b == bucket[i]) in[i].push_back(v);
@@ -213,6 +230,14 @@ DurationStats duration_stats(std::vector<int64_t>& values) {
     }
     return s;
 }
+
+// One duration per user reaching a step, in room for every user who may reach it (reserved up
+// front, uninitialised: the walk never regrows or clears it).
+struct Durations {
+    std::unique_ptr<int64_t[]> v;
+    size_t n = 0;
+    void push(int64_t x) { v[n++] = x; }
+};
 
 // Whether every filter of an item holds on the row (true for an item without filters).
 inline bool passes(const std::vector<ColumnPredicate>& filters, size_t row) {
@@ -786,22 +811,24 @@ FunnelResult run_funnel_engine(const Funnel& funnel, const FunnelContext& ctx) {
     Engine engine(funnel, ctx);
     if (!engine.compile(r.errors)) return r;
     const size_t S = funnel.steps.size();
-    std::vector<std::vector<int64_t>> gaps(S); // gaps[k]: step k's time - step k-1's, k >= 1
-    std::vector<int64_t> convert;
+    std::vector<Durations> gaps(S); // gaps[k]: step k's time - step k-1's, k >= 1
+    Durations convert;
     std::optional<Groups> groups;
     if (engine.breakdown_) groups.emplace(*engine.breakdown_, S);
     const bool by_property = funnel.breakdown && funnel.breakdown->property;
     engine.want_first_row_ = by_property;
     std::vector<uint64_t> reached(S + 1, 0); // users per level
     // Room for every user who may reach each step, so that the walk never regrows them.
-    for (size_t k = 1; k < S; k++) gaps[k].reserve(engine.reach_bound(k));
-    convert.reserve(engine.reach_bound(S - 1));
-    engine.run(r.levels, r.population, [&](size_t u, int level, const int64_t* times, size_t first_row) {
-        reached[size_t(level)]++;
-        for (int k = 1; k < level; k++) gaps[size_t(k)].push_back(times[k] - times[k - 1]);
-        if (size_t(level) == S) convert.push_back(times[S - 1] - times[0]);
-        if (groups) groups->add(by_property ? first_row : u, level);
-    });
+    for (size_t k = 1; k < S; k++) gaps[k].v.reset(new int64_t[engine.reach_bound(k)]);
+    convert.v.reset(new int64_t[engine.reach_bound(S - 1)]);
+    // Inlined into the walk: called for every user reaching step 1.
+    engine.run(r.levels, r.population,
+               [&](size_t u, int level, const int64_t* times, size_t first_row) SEGX_ALWAYS_INLINE {
+                   reached[size_t(level)]++;
+                   for (int k = 1; k < level; k++) gaps[size_t(k)].push(times[k] - times[k - 1]);
+                   if (size_t(level) == S) convert.push(times[S - 1] - times[0]);
+                   if (groups) groups->add(by_property ? first_row : u, level);
+               });
     // Users per step: level >= k.
     std::vector<uint64_t> users(S, 0);
     uint64_t sum = 0;
@@ -816,13 +843,14 @@ FunnelResult run_funnel_engine(const Funnel& funnel, const FunnelContext& ctx) {
         } else {
             s.from_previous = users[k - 1] ? double(users[k]) / double(users[k - 1]) : 0.0;
             s.drop_off = users[k - 1] - users[k];
-            s.from_prev = duration_stats(gaps[k]);
+            s.from_prev = duration_stats(gaps[k].v.get(), gaps[k].n);
         }
     }
-    r.time_to_convert = duration_stats(convert); // reorders `convert`
+    r.time_to_convert = duration_stats(convert.v.get(), convert.n); // reorders `convert`
     std::vector<int64_t> edges = histogram_edges(funnel.window.micros());
     for (size_t i = 0; i + 1 < edges.size(); i++) r.histogram.push_back({edges[i], edges[i + 1], 0});
-    for (int64_t v : convert) {
+    for (size_t j = 0; j < convert.n; j++) {
+        const int64_t v = convert.v[j];
         size_t i = size_t(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin());
         i = i == 0 ? 0 : std::min(i - 1, r.histogram.size() - 1);
         r.histogram[i].users++;
