@@ -44,7 +44,11 @@ bool build_posting_times(const uint32_t* rows, size_t n, const int64_t* time, in
 }
 
 bool UserStartsCache::make_room(size_t more, size_t budget_bytes, uint64_t now) {
-    size_t used = memory_bytes();
+    size_t used = memory_bytes(), evictable = 0;
+    for (const Entry& e : entries_)
+        if (e.last_used != now) evictable += e.bytes();
+    // Nothing is dropped unless that makes room (and a caller's Entry pointers stay valid then).
+    if (used + more > budget_bytes + evictable) return false;
     while (used + more > budget_bytes) {
         auto lru = std::min_element(entries_.begin(), entries_.end(),
                                     [](const Entry& a, const Entry& b) { return a.last_used < b.last_used; });
@@ -97,12 +101,14 @@ void UserStartsCache::acquire(const Source* sources, size_t n, const uint64_t* o
         const Source& src = sources[i];
         Entry* e = find(src.code);
         if (e == nullptr || src.time == nullptr) continue;
-        if (e->times.empty() && !e->inexact && src.count > 0 &&
-            make_room(src.count * sizeof(uint32_t), budget_bytes, now)) {
-            e = find(src.code); // (make_room moved the entries)
-            e->inexact = !build_posting_times(src.rows, src.count, src.time, src.min_time, src.max_time,
-                                              &e->times, &e->base, &e->unit);
-            e->times.shrink_to_fit();
+        if (e->times.empty() && !e->inexact && src.count > 0) {
+            const bool room = make_room(src.count * sizeof(uint32_t), budget_bytes, now);
+            e = find(src.code); // (make_room may have moved the entries)
+            if (room) {
+                e->inexact = !build_posting_times(src.rows, src.count, src.time, src.min_time, src.max_time,
+                                                  &e->times, &e->base, &e->unit);
+                e->times.shrink_to_fit();
+            }
         }
         if (!e->times.empty()) times[i] = PostingTimes{e->times.data(), e->base, e->unit};
     }

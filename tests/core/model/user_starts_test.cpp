@@ -223,3 +223,103 @@ TEST_CASE("posting times are kept beside the starts, within the same budget") {
     CHECK(other.starts_cache.kept() == 2);
     check_starts(t, other, 0, out[0]);
 }
+
+TEST_CASE("posting times stay right through any sequence of calls, budgets and evictions") {
+    // Random calls over 6 names with budgets from tight to ample: every starts and times handed
+    // out is the asked name's (a cache that drops entries must not hand out another name's).
+    std::mt19937 rng(17);
+    EventStore s = random_store(rng, 120, 6, 16);
+    EventIndex index = build_event_index(s);
+    std::vector<std::vector<uint32_t>> scratch;
+    size_t timed_seen = 0, absent_seen = 0;
+    for (int round = 0; round < 5; round++) {
+        // A cache per budget (an index's budget is fixed), 80 calls each.
+        UserStartsCache cache;
+        const size_t budget = (s.user_count() + 1) * 4 * size_t(1 + round) + rng() % (4 * s.size());
+        for (int call = 0; call < 80; call++) {
+            std::vector<uint32_t> codes = {0, 1, 2, 3, 4, 5};
+            std::shuffle(codes.begin(), codes.end(), rng);
+            const size_t n = 1 + rng() % 6, timed = rng() % (n + 1);
+            std::vector<UserStartsCache::Source> src(n);
+            for (size_t i = 0; i < n; i++) {
+                const uint32_t c = codes[i];
+                src[i] = {index.rows.data() + index.first(c), index.count(c), c};
+                if (i < timed)
+                    src[i].time = s.time.data(), src[i].min_time = index.min_time[c],
+                    src[i].max_time = index.max_time[c];
+            }
+            const uint32_t* out[6];
+            PostingTimes times[6];
+            cache.acquire(src.data(), n, s.offsets.data(), s.user_count(), budget, out, scratch, times);
+            for (size_t i = 0; i < n; i++) {
+                const uint32_t c = codes[i];
+                check_starts(s, index, c, out[i]);
+                if (i >= timed) CHECK(times[i].v == nullptr);
+                if (times[i].v == nullptr) {
+                    absent_seen++;
+                    continue;
+                }
+                timed_seen++;
+                for (size_t k = 0; k < index.count(c); k++)
+                    REQUIRE(times[i].base + int64_t(times[i].v[k]) * times[i].unit ==
+                            s.time[index.rows[index.first(c) + k]]);
+            }
+            CHECK(cache.memory_bytes() <= budget); // kept within the budget
+        }
+    }
+    CHECK(timed_seen > 100);
+    CHECK(absent_seen > 100);
+}
+
+TEST_CASE("posting times: a name whose times do not fit gets none, not another name's") {
+    // 20 users; code 0: 10 events, code 1: 500, code 2: 100 (times in whole ms). The budget
+    // holds the three names' starts and the times of codes 0 and 2, but not code 1's even with
+    // code 0's entry dropped: code 1 then has no times, and nothing kept is dropped for nothing.
+    EventStore s;
+    s.offsets.push_back(0);
+    for (uint32_t u = 0; u < 20; u++) {
+        for (uint32_t i = 0; i < 31; i++) {
+            const uint32_t code = i == 30 ? 0 : i % 6 == 5 ? 2 : 1;
+            if (code == 0 && u >= 10) continue;
+            s.time.push_back(int64_t(s.time.size()) * 1000);
+            s.event.push_back(code);
+            s.values.push_back(NAN, EventStore::kNoOrder);
+        }
+        s.offsets.push_back(s.time.size());
+    }
+    EventIndex index = build_event_index(s);
+    REQUIRE(index.count(0) == 10);
+    REQUIRE(index.count(1) == 500);
+    REQUIRE(index.count(2) == 100);
+    const size_t starts = (s.user_count() + 1) * 4, budget = 3 * starts + 4 * (10 + 100) + 10;
+    const auto source = [&](uint32_t c, bool timed) {
+        UserStartsCache::Source src{index.rows.data() + index.first(c), index.count(c), c};
+        if (timed)
+            src.time = s.time.data(), src.min_time = index.min_time[c], src.max_time = index.max_time[c];
+        return src;
+    };
+    const auto right = [&](uint32_t c, const PostingTimes& t) {
+        for (size_t k = 0; k < index.count(c); k++)
+            if (t.base + int64_t(t.v[k]) * t.unit != s.time[index.rows[index.first(c) + k]]) return false;
+        return true;
+    };
+    UserStartsCache cache;
+    std::vector<std::vector<uint32_t>> scratch;
+    const uint32_t* out[3];
+    PostingTimes times[3];
+    const UserStartsCache::Source first[] = {source(0, true), source(1, false), source(2, true)};
+    cache.acquire(first, 3, s.offsets.data(), s.user_count(), budget, out, scratch, times);
+    REQUIRE(times[0].v != nullptr);
+    REQUIRE(times[2].v != nullptr);
+    CHECK(times[1].v == nullptr);
+    CHECK(cache.memory_bytes() == 3 * starts + 4 * 110);
+    // Codes 1 (times asked) and 2: code 1's times do not fit even without code 0's entry.
+    const UserStartsCache::Source second[] = {source(1, true), source(2, true)};
+    cache.acquire(second, 2, s.offsets.data(), s.user_count(), budget, out, scratch, times);
+    CHECK(times[0].v == nullptr);
+    REQUIRE(times[1].v != nullptr);
+    CHECK(right(2, times[1]));
+    check_starts(s, index, 1, out[0]);
+    check_starts(s, index, 2, out[1]);
+    CHECK(cache.kept() == 3); // code 0 not dropped for nothing
+}
