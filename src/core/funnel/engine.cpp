@@ -8,7 +8,15 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <unordered_map>
+
+// The funnel's visitor is called per user from deep in the walk: inlined there, not a call.
+#if defined(__GNUC__) || defined(__clang__)
+#define SEGX_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define SEGX_ALWAYS_INLINE
+#endif
 
 namespace segx {
 
@@ -153,35 +161,43 @@ constexpr size_t kDurationBuckets = (63 - 4) * 32 + 32;
 // histogram of the values' buckets (duration_bucket) finds the bucket holding each rank, and
 // only those buckets' values are selected among (nth_element); a bucket spans 1/32 of its
 // values' magnitude, so it holds a small share of them. Two passes over the values instead of
-// a comparison sort or four nth_element passes. Few values: nth_element on shrinking ranges.
-DurationStats duration_stats(std::vector<int64_t>& values) {
+// a comparison sort or four nth_element passes (durations are >= 0, so the buckets are of the
+// values themselves; a negative one would take a third pass, from the least value). Few
+// values: nth_element on shrinking ranges.
+DurationStats duration_stats(int64_t* values, size_t n) {
     DurationStats s;
-    const size_t n = values.size();
     s.users = n;
     if (n == 0) return s;
-    double sum = 0;
-    int64_t lo = values[0];
-    for (int64_t v : values) {
-        sum += double(v);
-        lo = std::min(lo, v);
-    }
-    s.mean = sum / double(n) / 1e6;
     std::optional<double>* out[] = {&s.p25, &s.median, &s.p75, &s.p90};
     const int percents[] = {25, 50, 75, 90};
     size_t rank[4]; // 0-based
     for (int i = 0; i < 4; i++) rank[i] = std::max<size_t>((size_t(percents[i]) * n + 99) / 100, 1) - 1;
+    double sum = 0;
     if (n < 4096) {
-        auto from = values.begin();
+        for (size_t j = 0; j < n; j++) sum += double(values[j]);
+        s.mean = sum / double(n) / 1e6;
+        int64_t* from = values;
         for (int i = 0; i < 4; i++) {
-            const auto at = values.begin() + std::ptrdiff_t(rank[i]);
-            std::nth_element(from, at, values.end());
+            int64_t* at = values + rank[i];
+            std::nth_element(from, at, values + n);
             *out[i] = double(*at) / 1e6;
             from = at;
         }
         return s;
     }
     uint32_t count[kDurationBuckets] = {};
-    for (int64_t v : values) count[duration_bucket(uint64_t(v) - uint64_t(lo))]++;
+    int64_t lo = 0;
+    for (size_t j = 0; j < n; j++) {
+        const int64_t v = values[j];
+        sum += double(v);
+        lo = std::min(lo, v);
+        count[duration_bucket(uint64_t(v))]++;
+    }
+    s.mean = sum / double(n) / 1e6;
+    if (lo < 0) { // (not from a funnel's times) buckets from the least value
+        std::fill(count, count + kDurationBuckets, 0);
+        for (size_t j = 0; j < n; j++) count[duration_bucket(uint64_t(values[j]) - uint64_t(lo))]++;
+    }
     uint64_t bucket[4], before[4]; // each rank's bucket, and the values in buckets below it
     for (int i = 0, b = 0; i < 4; i++) {
         uint64_t below = i == 0 ? 0 : before[i - 1];
@@ -200,7 +216,8 @@ DurationStats duration_stats(std::vector<int64_t>& values) {
             }
         if (owner[i] == i) in[i].reserve(count[bucket[i]]);
     }
-    for (int64_t v : values) {
+    for (size_t j = 0; j < n; j++) {
+        const int64_t v = values[j];
         const uint64_t b = duration_bucket(uint64_t(v) - uint64_t(lo));
         for (int i = 0; i < 4; i++)
             if (owner[i] == i && b == bucket[i]) in[i].push_back(v);
@@ -213,6 +230,14 @@ DurationStats duration_stats(std::vector<int64_t>& values) {
     }
     return s;
 }
+
+// One duration per user reaching a step, in room for every user who may reach it (reserved up
+// front, uninitialised: the walk never regrows or clears it).
+struct Durations {
+    std::unique_ptr<int64_t[]> v;
+    size_t n = 0;
+    void push(int64_t x) { v[n++] = x; }
+};
 
 // Whether every filter of an item holds on the row (true for an item without filters).
 inline bool passes(const std::vector<ColumnPredicate>& filters, size_t row) {
@@ -290,7 +315,7 @@ public:
         size_t nb = 0;
         const auto walk = [&] {
             int64_t sum = 0;
-            for (size_t i = 0; i < nb; i++) {
+            for (size_t i = 0; i < nb && !compact_; i++) {
                 const uint64_t b = offsets[batch[i]], e = std::min(offsets[batch[i] + 1], b + kTouchRows);
                 for (uint64_t r = b; r < e; r += 8) sum += time[r];
                 sum += time[e - 1];
@@ -300,13 +325,13 @@ public:
                 const uint32_t u = batch[i];
                 int level = 0;
                 if (unordered)
-                    level = user_unordered(u);
+                    level = compact_ ? user_unordered<true>(u) : user_unordered<false>(u);
                 else if (fast_ && f_.order == FunnelOrder::Ordered)
-                    level = user_ordered_fast(u);
+                    level = compact_ ? user_ordered_fast<true>(u) : user_ordered_fast<false>(u);
                 else if (fast_)
-                    level = user_strict_fast(u);
+                    level = compact_ ? user_strict_fast<true>(u) : user_strict_fast<false>(u);
                 else
-                    level = user_ordered(u);
+                    level = compact_ ? user_ordered<true>(u) : user_ordered<false>(u);
                 if (level == 0) continue;
                 levels[u] = uint8_t(level);
                 visit(u, level, times_, first_row_);
@@ -384,7 +409,16 @@ private:
             index = &*built_;
         }
         std::vector<const uint32_t*> starts(codes.size());
-        index->user_starts(m.events, codes.data(), codes.size(), starts.data(), scratch_);
+        // The steps' names with their times beside the postings (kept with the starts, when
+        // exact and within the budget): then a walk reads no EventStore::time.
+        PostingTimes times[2 * 32];
+        index->user_starts(m.events, codes.data(), codes.size(), starts.data(), scratch_, times,
+                           ctx_.posting_times ? step_slots_ : 0);
+        compact_ = true;
+        for (size_t k = 0; k < S_; k++) {
+            step_times_[k] = times[step_slot_[k]];
+            compact_ = compact_ && (step_times_[k].v != nullptr || index->count(codes[step_slot_[k]]) == 0);
+        }
         for (size_t s = 0; s < codes.size(); s++) {
             starts_[s] = starts[s];
             postings_[s] = index->rows.data() + index->first(codes[s]);
@@ -434,6 +468,13 @@ private:
             r->l[k] = postings_[s], r->cursor[k] = starts_[s][u], r->n[k] = starts_[s][u + 1];
         }
     }
+    // The time of step k's posting c (an index into r.l[k]): from the times kept beside the
+    // postings (C: compact_), read in posting order, or from EventStore::time at its row.
+    template <bool C>
+    int64_t step_time(const StepRanges& r, size_t k, size_t c) const {
+        if (C) return step_times_[k].base + int64_t(step_times_[k].v[c]) * step_times_[k].unit;
+        return ctx_.model.events.time[r.l[k][c]];
+    }
 
     // Ordered and strict in general (entry ranges, step-1 filters, as-of cuts, exclusions; else
     // user_ordered_fast / user_strict_fast): each step (and exclusion) is one event name, so "the earliest
@@ -442,18 +483,18 @@ private:
     // cursors, one per step and exclusion: the greedy matches of successive attempts never move backwards.
     // Events past as-of do not exist: steps >= 2 end at min(t1 + W, as-of), and a step-1 event past as-of
     // ends the walk (time order).
+    template <bool C>
     int user_ordered(size_t u) {
-        const int64_t* time = ctx_.model.events.time.data();
-        StepRanges r;
-        step_ranges(u, &r);
-        const auto& l = r.l;
-        const auto& n = r.n;
-        auto& cursor = r.cursor;
+        StepRanges rs;
+        step_ranges(u, &rs);
+        const auto& l = rs.l;
+        const auto& n = rs.n;
+        auto& cursor = rs.cursor;
         if (n[1] == cursor[1]) { // no step-2 event at all: level 1 at the first event that can start
             for (size_t p = cursor[0]; p < n[0]; p++) {
                 const uint32_t r = l[0][p];
                 if (any_start_) return first_row_ = r, 1;
-                const int64_t t = time[r];
+                const int64_t t = step_time<C>(rs, 0, p);
                 if (t > ctx_.as_of_us) return 0;
                 if (in_entry(t) && step_matches(0, r)) return first_row_ = r, 1;
             }
@@ -472,7 +513,7 @@ private:
         size_t resume = 0;
         for (size_t p = cursor[0]; p < n[0] && size_t(best) < S_; p++) {
             const uint32_t r1 = l[0][p];
-            const int64_t t1 = time[r1];
+            const int64_t t1 = step_time<C>(rs, 0, p);
             if (t1 > ctx_.as_of_us) break;
             if (!in_entry(t1) || !step_matches(0, r1)) continue;
             const int64_t end = std::min(add_saturated(t1, window_us_), ctx_.as_of_us);
@@ -480,7 +521,7 @@ private:
             if (resume != 0 && r1 < l[1][cursor[1]]) {
                 // Its level is the last attempt's (not more than best) unless the later end
                 // reaches the candidate; then steps 2 .. resume - 1 are the last attempt's.
-                if (X == 0 && time[l[resume][cursor[resume]]] > end) continue;
+                if (X == 0 && step_time<C>(rs, resume, cursor[resume]) > end) continue;
                 k = resume;
             }
             at[0] = r1, at_time[0] = t1;
@@ -502,7 +543,7 @@ private:
                     exhausted = c >= n[k];
                     if (exhausted) break;
                 }
-                const int64_t t = time[lk[c]];
+                const int64_t t = step_time<C>(rs, k, c);
                 if (t > end) {
                     resume = strict ? 0 : k;
                     break;
@@ -540,13 +581,13 @@ private:
     // most, and the group's counted start is its first whose deadline reaches that step. Times
     // are read for each group's last start and the one step that would raise the best level,
     // not for every start: a user with many step-1 events reads few times.
+    template <bool C>
     int user_ordered_fast(size_t u) {
-        const int64_t* time = ctx_.model.events.time.data();
-        StepRanges r;
-        step_ranges(u, &r);
-        const auto& l = r.l;
-        const auto& n = r.n;
-        auto& cursor = r.cursor;
+        StepRanges rs;
+        step_ranges(u, &rs);
+        const auto& l = rs.l;
+        const auto& n = rs.n;
+        auto& cursor = rs.cursor;
         const uint32_t* l1 = l[0];
         size_t p = cursor[0];
         const size_t n1 = n[0];
@@ -558,7 +599,7 @@ private:
             if (l1[p] >= c2 || !step_matches(1, c2)) continue; // no start before it, or no step 2
             const size_t group = p;
             while (p + 1 < n1 && l1[p + 1] < c2) p++;
-            const uint32_t last = l1[p++];
+            const size_t last = p++; // the group's last start
             // The group's matches up to step best + 1 (rows only): none there, none later.
             at[1] = c2;
             size_t k = 2;
@@ -570,11 +611,14 @@ private:
                 if (c >= n[k]) return best;
                 at[k] = lk[c];
             }
-            const int64_t end = std::min(add_saturated(time[last], window_us_), ctx_.as_of_us);
-            if (time[at[best]] > end) continue;
+            // at[k]'s posting: j for step 2, cursor[k] for the steps after it.
+            const auto time_at = [&](size_t k) { return step_time<C>(rs, k, k == 1 ? j : cursor[k]); };
+            const int64_t end = std::min(add_saturated(step_time<C>(rs, 0, last), window_us_), ctx_.as_of_us);
+            const int64_t t_best = time_at(size_t(best));
+            if (t_best > end) continue;
             // Better than best: extend the matches as far as the deadline allows.
             int64_t t_at[kMaxFunnelSteps];
-            t_at[best] = time[at[best]];
+            t_at[best] = t_best;
             bool exhausted = false;
             for (k = size_t(best) + 1; k < S_; k++) {
                 const uint32_t* lk = l[k];
@@ -585,7 +629,7 @@ private:
                     exhausted = true;
                     break;
                 }
-                const int64_t t = time[lk[c]];
+                const int64_t t = step_time<C>(rs, k, c);
                 if (t > end) break;
                 at[k] = lk[c], t_at[k] = t;
             }
@@ -593,10 +637,11 @@ private:
             // The counted start: the group's first whose deadline reaches the last match.
             const int64_t need = t_at[level - 1];
             size_t q = group;
-            while (add_saturated(time[l1[q]], window_us_) < need) q++;
+            int64_t t1 = step_time<C>(rs, 0, q);
+            while (add_saturated(t1, window_us_) < need) t1 = step_time<C>(rs, 0, ++q);
             first_row_ = l1[q];
-            times_[0] = time[l1[q]];
-            for (int i = 1; i < level; i++) times_[i] = i < best ? time[at[i]] : t_at[i];
+            times_[0] = t1;
+            for (int i = 1; i < level; i++) times_[i] = i < best ? time_at(size_t(i)) : t_at[i];
             best = level;
             if (exhausted || size_t(best) == S_) return best;
         }
@@ -606,13 +651,13 @@ private:
     // Strict, when every step-1 event starts an attempt and nothing voids one (fast_): a
     // start's matches are the rows right after it, known from the postings alone; times are
     // read only for starts whose rows would raise the best level.
+    template <bool C>
     int user_strict_fast(size_t u) {
-        const int64_t* time = ctx_.model.events.time.data();
-        StepRanges r;
-        step_ranges(u, &r);
-        const auto& l = r.l;
-        const auto& n = r.n;
-        auto& cursor = r.cursor;
+        StepRanges rs;
+        step_ranges(u, &rs);
+        const auto& l = rs.l;
+        const auto& n = rs.n;
+        auto& cursor = rs.cursor;
         first_row_ = l[0][cursor[0]];
         int best = 1;
         for (size_t p = cursor[0]; p < n[0]; p++) {
@@ -632,15 +677,17 @@ private:
                 if (lk[c] != r1 + k || !step_matches(k, lk[c])) break;
             }
             if (int(k) > best) {
-                // Within the deadline: the rows' times are in order, so a prefix.
-                const int64_t t1 = time[r1];
-                const int64_t end = std::min(add_saturated(t1, window_us_), ctx_.as_of_us);
+                // Within the deadline: the rows' times are in order, so a prefix. (Row r1 + i,
+                // i < k, is step i + 1's posting cursor[i].)
+                int64_t t[kMaxFunnelSteps];
+                t[0] = step_time<C>(rs, 0, p);
+                const int64_t end = std::min(add_saturated(t[0], window_us_), ctx_.as_of_us);
                 size_t level = 1;
-                while (level < k && time[r1 + level] <= end) level++;
+                while (level < k && (t[level] = step_time<C>(rs, level, cursor[level])) <= end) level++;
                 if (int(level) > best) {
                     best = int(level);
                     first_row_ = r1;
-                    for (size_t i = 0; i < level; i++) times_[i] = time[r1 + i];
+                    for (size_t i = 0; i < level; i++) times_[i] = t[i];
                     if (size_t(best) == S_) return best;
                 }
             }
@@ -655,13 +702,13 @@ private:
     // order, with one forward-only cursor per step (the first matching event at or after t),
     // reset per list. The counted anchor is the earliest in stored order (the least row) among
     // those reaching the best level.
+    template <bool C>
     int user_unordered(size_t u) {
-        const int64_t* time = ctx_.model.events.time.data();
-        StepRanges r;
-        step_ranges(u, &r);
-        const auto& l = r.l;
-        const auto& n = r.n;
-        const auto& b = r.cursor; // the ranges' beginnings; the cursors below move per anchor list
+        StepRanges rs;
+        step_ranges(u, &rs);
+        const auto& l = rs.l;
+        const auto& n = rs.n;
+        const auto& b = rs.cursor; // the ranges' beginnings; the cursors below move per anchor list
         size_t cursor[kMaxFunnelSteps];
         int best = 0, steps = 0; // steps: those with an event of their name (a bound on levels)
         for (size_t k = 0; k < S_; k++) steps += n[k] != b[k];
@@ -674,7 +721,7 @@ private:
             for (size_t p = b[a]; p < n[a]; p++) {
                 const uint32_t r = l[a][p];
                 if (best == steps && r > best_row) break; // nothing better further on
-                const int64_t t = time[r];
+                const int64_t t = step_time<C>(rs, a, p);
                 if (t > ctx_.as_of_us) break;
                 if (!in_entry(t) || !step_matches(a, r)) continue;
                 const int64_t end = std::min(add_saturated(t, window_us_), ctx_.as_of_us);
@@ -682,10 +729,11 @@ private:
                 for (size_t k = 0; k < S_; k++) {
                     const uint32_t* lk = l[k];
                     size_t c = cursor[k];
-                    while (c < n[k] && (time[lk[c]] < t || !step_matches(k, lk[c]))) c++;
+                    int64_t tc = 0;
+                    while (c < n[k] && ((tc = step_time<C>(rs, k, c)) < t || !step_matches(k, lk[c]))) c++;
                     cursor[k] = c;
                     live += c < n[k];
-                    if (c < n[k] && time[lk[c]] <= end) earliest[level++] = time[lk[c]];
+                    if (c < n[k] && tc <= end) earliest[level++] = tc;
                 }
                 if (level > best || (level == best && r < best_row)) {
                     best = level, best_row = r;
@@ -722,6 +770,8 @@ private:
     bool any_start_ = false;
     uint32_t filtered_ = 0;                    // the steps with filters (bit k: step k + 1)
     bool fast_ = false;                        // ordered or strict, any_start_ and no exclusions: user_*_fast
+    PostingTimes step_times_[kMaxFunnelSteps]; // per step, its name's times beside the postings
+    bool compact_ = false;                     // every step's (non-empty) name has them
     static constexpr size_t kBatch = 16;       // walk once this many users wait (at most 63 more)
     static constexpr uint64_t kTouchRows = 64; // of a user's events, the first ones touched
     volatile int64_t touched_ = 0;             // keeps the touching loads
@@ -761,22 +811,24 @@ FunnelResult run_funnel_engine(const Funnel& funnel, const FunnelContext& ctx) {
     Engine engine(funnel, ctx);
     if (!engine.compile(r.errors)) return r;
     const size_t S = funnel.steps.size();
-    std::vector<std::vector<int64_t>> gaps(S); // gaps[k]: step k's time - step k-1's, k >= 1
-    std::vector<int64_t> convert;
+    std::vector<Durations> gaps(S); // gaps[k]: step k's time - step k-1's, k >= 1
+    Durations convert;
     std::optional<Groups> groups;
     if (engine.breakdown_) groups.emplace(*engine.breakdown_, S);
     const bool by_property = funnel.breakdown && funnel.breakdown->property;
     engine.want_first_row_ = by_property;
     std::vector<uint64_t> reached(S + 1, 0); // users per level
     // Room for every user who may reach each step, so that the walk never regrows them.
-    for (size_t k = 1; k < S; k++) gaps[k].reserve(engine.reach_bound(k));
-    convert.reserve(engine.reach_bound(S - 1));
-    engine.run(r.levels, r.population, [&](size_t u, int level, const int64_t* times, size_t first_row) {
-        reached[size_t(level)]++;
-        for (int k = 1; k < level; k++) gaps[size_t(k)].push_back(times[k] - times[k - 1]);
-        if (size_t(level) == S) convert.push_back(times[S - 1] - times[0]);
-        if (groups) groups->add(by_property ? first_row : u, level);
-    });
+    for (size_t k = 1; k < S; k++) gaps[k].v.reset(new int64_t[engine.reach_bound(k)]);
+    convert.v.reset(new int64_t[engine.reach_bound(S - 1)]);
+    // Inlined into the walk: called for every user reaching step 1.
+    engine.run(r.levels, r.population,
+               [&](size_t u, int level, const int64_t* times, size_t first_row) SEGX_ALWAYS_INLINE {
+                   reached[size_t(level)]++;
+                   for (int k = 1; k < level; k++) gaps[size_t(k)].push(times[k] - times[k - 1]);
+                   if (size_t(level) == S) convert.push(times[S - 1] - times[0]);
+                   if (groups) groups->add(by_property ? first_row : u, level);
+               });
     // Users per step: level >= k.
     std::vector<uint64_t> users(S, 0);
     uint64_t sum = 0;
@@ -791,13 +843,14 @@ FunnelResult run_funnel_engine(const Funnel& funnel, const FunnelContext& ctx) {
         } else {
             s.from_previous = users[k - 1] ? double(users[k]) / double(users[k - 1]) : 0.0;
             s.drop_off = users[k - 1] - users[k];
-            s.from_prev = duration_stats(gaps[k]);
+            s.from_prev = duration_stats(gaps[k].v.get(), gaps[k].n);
         }
     }
-    r.time_to_convert = duration_stats(convert); // reorders `convert`
+    r.time_to_convert = duration_stats(convert.v.get(), convert.n); // reorders `convert`
     std::vector<int64_t> edges = histogram_edges(funnel.window.micros());
     for (size_t i = 0; i + 1 < edges.size(); i++) r.histogram.push_back({edges[i], edges[i + 1], 0});
-    for (int64_t v : convert) {
+    for (size_t j = 0; j < convert.n; j++) {
+        const int64_t v = convert.v[j];
         size_t i = size_t(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin());
         i = i == 0 ? 0 : std::min(i - 1, r.histogram.size() - 1);
         r.histogram[i].users++;

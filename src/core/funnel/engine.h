@@ -47,6 +47,10 @@ struct FunnelContext {
     std::function<bool(const nlohmann::json& filter, const std::string& path, Bitmap* users,
                        std::vector<DefinitionError>& errors)>
         audience;
+    // Read the steps' times from the copies the event index keeps beside the postings
+    // (user_starts.h PostingTimes) when it has them; false: from EventStore::time only (the
+    // tests compare the two).
+    bool posting_times = true;
 };
 
 // The distribution of one duration over users, in seconds. Percentiles are nearest-rank: over

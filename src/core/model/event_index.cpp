@@ -14,11 +14,17 @@ size_t EventIndex::memory_bytes() const {
 }
 
 void EventIndex::user_starts(const EventStore& events, const uint32_t* codes, size_t n, const uint32_t** out,
-                             std::vector<std::vector<uint32_t>>& scratch) const {
+                             std::vector<std::vector<uint32_t>>& scratch, PostingTimes* times,
+                             size_t timed) const {
     std::vector<UserStartsCache::Source> sources(n);
-    for (size_t i = 0; i < n; i++) sources[i] = {rows.data() + first(codes[i]), count(codes[i]), codes[i]};
+    for (size_t i = 0; i < n; i++) {
+        const uint32_t c = codes[i];
+        sources[i] = {rows.data() + first(c), count(c), c};
+        if (times != nullptr && i < timed && c < this->codes()) sources[i].time = events.time.data();
+        if (sources[i].time != nullptr) sources[i].min_time = min_time[c], sources[i].max_time = max_time[c];
+    }
     starts_cache.acquire(sources.data(), n, events.offsets.data(), events.user_count(),
-                         kStartsBytesPerEvent * rows.size(), out, scratch);
+                         kStartsBytesPerEvent * rows.size(), out, scratch, times);
 }
 
 int64_t EventIndex::day_of(int64_t t) const {

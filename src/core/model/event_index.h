@@ -21,7 +21,8 @@
 // Built once per model, by build_model; a Model filled by hand has none (fits() tells).
 //
 // Kept beside it, built on first use: per event name, where each user's postings begin
-// (user_starts.h), 4 B per user and name, at most 4 B per event in all.
+// (user_starts.h), 4 B per user and name, and for the funnel engine the name's times beside its
+// postings, 4 B per posting; at most 4 B per event in all.
 
 #include "core/model/event_store.h"
 #include "core/model/user_starts.h"
@@ -71,8 +72,12 @@ struct EventIndex {
     // of codes[i] are rows[first(codes[i]) + out[i][u] .. first(codes[i]) + out[i][u + 1]].
     // Kept between calls (see starts_cache); a name past the budget goes to scratch[i] for
     // this call. Valid until the next call. The index must fit `events`.
+    // With `times` (n of them): also the first `timed` names' times beside their postings
+    // (user_starts.h PostingTimes), indexed as rows[first(codes[i]) + k]; absent (v == nullptr)
+    // for the others, and when not exact or past the budget.
     void user_starts(const EventStore& events, const uint32_t* codes, size_t n, const uint32_t** out,
-                     std::vector<std::vector<uint32_t>>& scratch) const;
+                     std::vector<std::vector<uint32_t>>& scratch, PostingTimes* times = nullptr,
+                     size_t timed = 0) const;
     static constexpr size_t kStartsBytesPerEvent = 4; // the kept starts' budget
 
     // The kept starts: a cache of what the fields above imply, so copied with them and gone

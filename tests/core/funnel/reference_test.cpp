@@ -139,9 +139,11 @@ struct World {
     std::vector<std::optional<std::string>> country, device_of_row;
 };
 
-// Event times are T0 + i·unit (+ 1 µs now and then), i < 30: seconds by default, so windows of
-// seconds and minutes meet their edges; hours, for windows of days. Up to max_events per user.
-World random_world(std::mt19937& rng, size_t users, int64_t unit = S, size_t max_events = 8) {
+// Event times are T0 + i·unit (+ 1 µs now and then, unless not `jitter`), i < 30: seconds by
+// default, so windows of seconds and minutes meet their edges; hours, for windows of days. Up to
+// max_events per user.
+World random_world(std::mt19937& rng, size_t users, int64_t unit = S, size_t max_events = 8,
+                   bool jitter = true) {
     const char* names[] = {"a", "b", "c", "x"};
     const char* devices[] = {"m", "d"};
     const char* countries[] = {"CN", "US", "JP", "KR", "FR"};
@@ -153,7 +155,7 @@ World random_world(std::mt19937& rng, size_t users, int64_t unit = S, size_t max
         w.country.push_back(rng() % 6 == 0 ? std::nullopt : std::optional<std::string>(countries[rng() % 5]));
         const size_t n = rng() % (max_events + 1);
         for (size_t i = 0; i < n; i++) {
-            int64_t t = T0 + int64_t(rng() % 30) * unit + (rng() % 4 == 0 ? 1 : 0);
+            int64_t t = T0 + int64_t(rng() % 30) * unit + (rng() % 4 == 0 && jitter ? 1 : 0);
             std::optional<std::string> device;
             if (rng() % 3) device = devices[rng() % 2];
             raw.push_back({u, t, names[rng() % 4], device});
@@ -228,16 +230,32 @@ Funnel random_funnel(std::mt19937& rng, FunnelOrder order) {
     return f;
 }
 
-void compare(const World& w, const Funnel& f, int64_t as_of, const Bitmap& filter) {
+// Runs whose walks read the steps' times kept beside the postings (the index's PostingTimes for
+// every step name), and runs that read EventStore::time.
+struct TimeReads {
+    size_t posting = 0, store = 0;
+};
+TimeReads g_reads;
+
+void compare_one(const World& w, const Funnel& f, int64_t as_of, const Bitmap& filter, bool posting_times) {
     FunnelContext ctx{
         w.model, as_of,
         [&filter](const nlohmann::json&, const std::string&, Bitmap* users, std::vector<DefinitionError>&) {
             *users = filter;
             return true;
         }};
+    ctx.posting_times = posting_times;
     FunnelResult got = run_funnel_engine(f, ctx);
     INFO(join_errors(got.errors));
+    INFO("posting times " << posting_times);
     REQUIRE(got.ok());
+    bool kept = posting_times && w.model.event_index.fits(w.model.events);
+    for (const FunnelStep& step : f.steps) {
+        const uint32_t code = *w.model.event_names.find(step.event);
+        kept = kept &&
+               (w.model.event_index.count(code) == 0 || w.model.event_index.starts_cache.has_times(code));
+    }
+    (kept ? g_reads.posting : g_reads.store)++;
     int64_t lo = INT64_MIN, hi = INT64_MAX;
     if (f.entry) {
         if (!f.entry->from.empty()) REQUIRE(parse_time_text(f.entry->from, TimeFormat::Iso, 0, &lo));
@@ -323,12 +341,20 @@ void compare(const World& w, const Funnel& f, int64_t as_of, const Bitmap& filte
     for (size_t k = 0; k < S; k++) CHECK(total[k] == got.steps[k].users); // rows add up exactly
 }
 
+// The engine both ways: with the times kept beside the postings (when the index has them) and
+// reading EventStore::time alone.
+void compare(const World& w, const Funnel& f, int64_t as_of, const Bitmap& filter) {
+    compare_one(w, f, as_of, filter, true);
+    compare_one(w, f, as_of, filter, false);
+}
+
 } // namespace
 
 TEST_CASE("the engine equals the literal reference on random users, every mode") {
     std::mt19937 rng(20240101);
     const FunnelOrder orders[] = {FunnelOrder::Ordered, FunnelOrder::Strict, FunnelOrder::Unordered};
     size_t checked = 0;
+    const TimeReads reads = g_reads;
     for (int round = 0; round < 40; round++) {
         World w = random_world(rng, 150);
         // Every other round with the per-event-name index, which lets the engine skip users.
@@ -350,6 +376,9 @@ TEST_CASE("the engine equals the literal reference on random users, every mode")
             }
     }
     CHECK(checked >= 50000);
+    // Both ways of reading times were checked (the times kept need the index and room in its budget).
+    CHECK(g_reads.posting - reads.posting >= 50);
+    CHECK(g_reads.store - reads.store >= 50);
 }
 
 TEST_CASE("windows of hours and days over events days apart; many users") {
@@ -360,8 +389,10 @@ TEST_CASE("windows of hours and days over events days apart; many users") {
     std::mt19937 rng(20261204);
     const FunnelOrder orders[] = {FunnelOrder::Ordered, FunnelOrder::Strict, FunnelOrder::Unordered};
     const int64_t hour = 3600 * S;
+    const TimeReads reads = g_reads;
     for (int round = 0; round < 8; round++) {
-        World w = random_world(rng, round < 2 ? 12000 : 400, 6 * hour);
+        // Odd rounds in whole hours: the index keeps the times (in seconds) beside the postings.
+        World w = random_world(rng, round < 2 ? 12000 : 400, 6 * hour, 8, round % 2 == 0);
         w.model.event_index = build_event_index(w.model.events);
         Bitmap all;
         for (size_t u = 0; u < w.events.size(); u++) all.push_back(true);
@@ -388,6 +419,7 @@ TEST_CASE("windows of hours and days over events days apart; many users") {
                 compare(w, f, as_of, all);
             }
     }
+    CHECK(g_reads.posting - reads.posting >= 10);
 }
 
 TEST_CASE("funnels whose every step-1 event starts an attempt, over users with many events") {
@@ -400,6 +432,7 @@ TEST_CASE("funnels whose every step-1 event starts an attempt, over users with m
     // (the general walk).
     std::mt19937 rng(20261205);
     const FunnelOrder orders[] = {FunnelOrder::Ordered, FunnelOrder::Strict, FunnelOrder::Unordered};
+    const TimeReads reads = g_reads;
     for (int round = 0; round < 24; round++) {
         World w = random_world(rng, round < 4 ? 5000 : 300, S, 24);
         if (round % 4) w.model.event_index = build_event_index(w.model.events);
@@ -427,6 +460,7 @@ TEST_CASE("funnels whose every step-1 event starts an attempt, over users with m
                 compare(w, f, as_of, filter);
             }
     }
+    CHECK(g_reads.posting - reads.posting >= 100);
 }
 
 } // namespace core_funnel_reference_test

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -136,6 +137,193 @@ TEST_CASE("a rebuilt index starts with no kept starts") {
     index.user_starts(s, codes, 2, out, scratch);
     check_starts(s, index, 0, out[0]);
     check_starts(s, index, 1, out[1]);
+}
+
+TEST_CASE("posting times: exact in the coarsest unit that fits, else absent") {
+    const int64_t s = 1000000;
+    const int64_t base = 1767225600 * s; // 2026-01-01
+    const auto times_of = [](const std::vector<int64_t>& t, std::vector<uint32_t>* v, int64_t* b,
+                             int64_t* u) {
+        std::vector<uint32_t> rows(t.size());
+        for (size_t k = 0; k < t.size(); k++) rows[k] = uint32_t(k);
+        const auto [lo, hi] = std::minmax_element(t.begin(), t.end());
+        return build_posting_times(rows.data(), rows.size(), t.data(), *lo, *hi, v, b, u);
+    };
+    const auto check_exact = [&](const std::vector<int64_t>& t, int64_t unit) {
+        std::vector<uint32_t> v;
+        int64_t b = 0, u = 0;
+        REQUIRE(times_of(t, &v, &b, &u));
+        CHECK(u == unit);
+        REQUIRE(v.size() == t.size());
+        for (size_t k = 0; k < t.size(); k++) CHECK(b + int64_t(v[k]) * u == t[k]);
+    };
+    // Whole seconds over ten years: seconds. A millisecond over 40 days: ms. A µs within the hour: µs.
+    check_exact({base + 3 * s, base, base + 86400 * 3650 * s, base + 59 * s}, s);
+    check_exact({base + 40 * 86400 * s, base + 1000, base + 7 * s}, 1000);
+    check_exact({base + 3, base + 3600 * s, base - 17}, 1);
+    // Not exact in any unit that fits: absent, nothing kept.
+    std::vector<uint32_t> v = {1, 2, 3};
+    int64_t b = 0, u = 0;
+    CHECK_FALSE(times_of({base, base + 1000, base + 60 * 86400 * s}, &v, &b, &u)); // ms over 60 days
+    CHECK(v.empty());
+    CHECK_FALSE(times_of({base, base + 1, base + 2 * 3600 * s}, &v, &b, &u)); // µs over 2 hours
+    CHECK(v.empty());
+    CHECK_FALSE(times_of({INT64_MIN, INT64_MAX}, &v, &b, &u)); // extreme times
+    CHECK(v.empty());
+}
+
+TEST_CASE("posting times are kept beside the starts, within the same budget") {
+    std::mt19937 rng(5);
+    // 200 users, ~8 events each over 4 names (times: whole ms, i * 1000 µs): the budget (4 B per
+    // event) holds every name's starts (804 B each) and some of their times (4 B per posting).
+    EventStore s = random_store(rng, 200, 4, 16);
+    EventIndex index = build_event_index(s);
+    const size_t budget = EventIndex::kStartsBytesPerEvent * s.size();
+    std::vector<std::vector<uint32_t>> scratch;
+    const uint32_t codes[] = {0, 1, 2, 3};
+    const uint32_t* out[4];
+    PostingTimes times[4];
+    const auto check_times = [&](size_t i) {
+        const uint32_t c = codes[i];
+        REQUIRE(times[i].v != nullptr);
+        CHECK(times[i].unit == 1000);
+        for (size_t k = 0; k < index.count(c); k++)
+            CHECK(times[i].base + int64_t(times[i].v[k]) * times[i].unit ==
+                  s.time[index.rows[index.first(c) + k]]);
+    };
+    // Two names, times asked for the first only.
+    index.user_starts(s, codes, 2, out, scratch, times, 1);
+    check_starts(s, index, 0, out[0]);
+    check_starts(s, index, 1, out[1]);
+    check_times(0);
+    CHECK(times[1].v == nullptr);
+    CHECK(index.starts_cache.has_times(0));
+    CHECK_FALSE(index.starts_cache.has_times(1));
+    const size_t bytes = index.starts_cache.memory_bytes();
+    CHECK(bytes == 2 * (s.user_count() + 1) * 4 + index.count(0) * 4);
+    index.user_starts(s, codes, 2, out, scratch, times, 1); // kept: nothing built again
+    CHECK(index.starts_cache.memory_bytes() == bytes);
+    check_times(0);
+    // All four with times: every name's starts, and times as far as the budget allows.
+    index.user_starts(s, codes, 4, out, scratch, times, 4);
+    size_t timed = 0;
+    for (size_t i = 0; i < 4; i++) {
+        check_starts(s, index, codes[i], out[i]);
+        if (times[i].v != nullptr) check_times(i), timed++;
+    }
+    CHECK(timed >= 1);
+    CHECK(timed < 4); // (4 names' starts and times need 3.2 KB + 4 B per event: past the budget)
+    CHECK(index.starts_cache.kept() == 4);
+    CHECK(index.starts_cache.memory_bytes() <= budget);
+    // Times of microseconds over more than 71 minutes fit no unit: absent, the starts still kept.
+    EventStore t = random_store(rng, 50, 2, 6);
+    for (size_t r = 0; r < t.size(); r++) t.time[r] = int64_t(r) * 3600000001;
+    EventIndex other = build_event_index(t);
+    other.user_starts(t, codes, 2, out, scratch, times, 2);
+    CHECK(times[0].v == nullptr);
+    CHECK(times[1].v == nullptr);
+    CHECK(other.starts_cache.kept() == 2);
+    check_starts(t, other, 0, out[0]);
+}
+
+TEST_CASE("posting times stay right through any sequence of calls, budgets and evictions") {
+    // Random calls over 6 names with budgets from tight to ample: every starts and times handed
+    // out is the asked name's (a cache that drops entries must not hand out another name's).
+    std::mt19937 rng(17);
+    EventStore s = random_store(rng, 120, 6, 16);
+    EventIndex index = build_event_index(s);
+    std::vector<std::vector<uint32_t>> scratch;
+    size_t timed_seen = 0, absent_seen = 0;
+    for (int round = 0; round < 5; round++) {
+        // A cache per budget (an index's budget is fixed), 80 calls each.
+        UserStartsCache cache;
+        const size_t budget = (s.user_count() + 1) * 4 * size_t(1 + round) + rng() % (4 * s.size());
+        for (int call = 0; call < 80; call++) {
+            std::vector<uint32_t> codes = {0, 1, 2, 3, 4, 5};
+            std::shuffle(codes.begin(), codes.end(), rng);
+            const size_t n = 1 + rng() % 6, timed = rng() % (n + 1);
+            std::vector<UserStartsCache::Source> src(n);
+            for (size_t i = 0; i < n; i++) {
+                const uint32_t c = codes[i];
+                src[i] = {index.rows.data() + index.first(c), index.count(c), c};
+                if (i < timed)
+                    src[i].time = s.time.data(), src[i].min_time = index.min_time[c],
+                    src[i].max_time = index.max_time[c];
+            }
+            const uint32_t* out[6];
+            PostingTimes times[6];
+            cache.acquire(src.data(), n, s.offsets.data(), s.user_count(), budget, out, scratch, times);
+            for (size_t i = 0; i < n; i++) {
+                const uint32_t c = codes[i];
+                check_starts(s, index, c, out[i]);
+                if (i >= timed) CHECK(times[i].v == nullptr);
+                if (times[i].v == nullptr) {
+                    absent_seen++;
+                    continue;
+                }
+                timed_seen++;
+                for (size_t k = 0; k < index.count(c); k++)
+                    REQUIRE(times[i].base + int64_t(times[i].v[k]) * times[i].unit ==
+                            s.time[index.rows[index.first(c) + k]]);
+            }
+            CHECK(cache.memory_bytes() <= budget); // kept within the budget
+        }
+    }
+    CHECK(timed_seen > 100);
+    CHECK(absent_seen > 100);
+}
+
+TEST_CASE("posting times: a name whose times do not fit gets none, not another name's") {
+    // 20 users; code 0: 10 events, code 1: 500, code 2: 100 (times in whole ms). The budget
+    // holds the three names' starts and the times of codes 0 and 2, but not code 1's even with
+    // code 0's entry dropped: code 1 then has no times, and nothing kept is dropped for nothing.
+    EventStore s;
+    s.offsets.push_back(0);
+    for (uint32_t u = 0; u < 20; u++) {
+        for (uint32_t i = 0; i < 31; i++) {
+            const uint32_t code = i == 30 ? 0 : i % 6 == 5 ? 2 : 1;
+            if (code == 0 && u >= 10) continue;
+            s.time.push_back(int64_t(s.time.size()) * 1000);
+            s.event.push_back(code);
+            s.values.push_back(NAN, EventStore::kNoOrder);
+        }
+        s.offsets.push_back(s.time.size());
+    }
+    EventIndex index = build_event_index(s);
+    REQUIRE(index.count(0) == 10);
+    REQUIRE(index.count(1) == 500);
+    REQUIRE(index.count(2) == 100);
+    const size_t starts = (s.user_count() + 1) * 4, budget = 3 * starts + 4 * (10 + 100) + 10;
+    const auto source = [&](uint32_t c, bool timed) {
+        UserStartsCache::Source src{index.rows.data() + index.first(c), index.count(c), c};
+        if (timed)
+            src.time = s.time.data(), src.min_time = index.min_time[c], src.max_time = index.max_time[c];
+        return src;
+    };
+    const auto right = [&](uint32_t c, const PostingTimes& t) {
+        for (size_t k = 0; k < index.count(c); k++)
+            if (t.base + int64_t(t.v[k]) * t.unit != s.time[index.rows[index.first(c) + k]]) return false;
+        return true;
+    };
+    UserStartsCache cache;
+    std::vector<std::vector<uint32_t>> scratch;
+    const uint32_t* out[3];
+    PostingTimes times[3];
+    const UserStartsCache::Source first[] = {source(0, true), source(1, false), source(2, true)};
+    cache.acquire(first, 3, s.offsets.data(), s.user_count(), budget, out, scratch, times);
+    REQUIRE(times[0].v != nullptr);
+    REQUIRE(times[2].v != nullptr);
+    CHECK(times[1].v == nullptr);
+    CHECK(cache.memory_bytes() == 3 * starts + 4 * 110);
+    // Codes 1 (times asked) and 2: code 1's times do not fit even without code 0's entry.
+    const UserStartsCache::Source second[] = {source(1, true), source(2, true)};
+    cache.acquire(second, 2, s.offsets.data(), s.user_count(), budget, out, scratch, times);
+    CHECK(times[0].v == nullptr);
+    REQUIRE(times[1].v != nullptr);
+    CHECK(right(2, times[1]));
+    check_starts(s, index, 1, out[0]);
+    check_starts(s, index, 2, out[1]);
+    CHECK(cache.kept() == 3); // code 0 not dropped for nothing
 }
 
 } // namespace core_model_user_starts_test
