@@ -147,7 +147,9 @@ bool open_breakdown_point_audience(Session& session, AudienceState& audiences, c
 
 // --- saved retentions ---------------------------------------------------------------------------
 
-static std::vector<Retention>& saved_retentions(Session& session) { return session.workspace.saved.retentions; }
+static std::vector<Retention>& saved_retentions(Session& session) {
+    return session.workspace.saved.retentions;
+}
 
 // No rule names a saved retention by id (the `retention` rule carries its definition): the page
 // stores the workspace, and no evaluation depends on the change.
@@ -276,7 +278,7 @@ json retention_state_json(const Session& session, const RetentionState& st) {
             const RetentionBreakdownGroup& g = b.groups.groups[i];
             const char* row = g.row == RetentionRowKind::Value   ? "value"
                               : g.row == RetentionRowKind::Other ? "other"
-                                                             : "not_set";
+                                                                 : "not_set";
             json slot = {{"row", row},
                          {"value", g.row == RetentionRowKind::Value ? json(g.value) : json(nullptr)},
                          {"users", g.users},

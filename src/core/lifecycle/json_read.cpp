@@ -100,8 +100,9 @@ LifecycleValidation parse_lifecycle(std::string_view text, const GroupCheck& che
 
 BoardValidation validate_board(const json& document, const GroupCheck& check_group) {
     BoardValidation r = validate<BoardValidation>(
-        document, check_group,
-        [](LifecycleReader& reader, const json& doc, BoardValidation& out) { out.board = reader.board(doc); });
+        document, check_group, [](LifecycleReader& reader, const json& doc, BoardValidation& out) {
+            out.board = reader.board(doc);
+        });
     if (!r.ok()) r.board = Board();
     return r;
 }

@@ -31,7 +31,6 @@ using json = nlohmann::json;
 
 namespace {
 
-
 json as_of_json(const RunContext& ctx) {
     return ctx.as_of_us ? json(format_timestamp_us(*ctx.as_of_us)) : json(nullptr);
 }
@@ -862,7 +861,9 @@ json errors_json(const std::vector<DefinitionError>& errors) {
     return list;
 }
 
-json refusal(const std::vector<DefinitionError>& errors) { return {{"ok", false}, {"errors", errors_json(errors)}}; }
+json refusal(const std::vector<DefinitionError>& errors) {
+    return {{"ok", false}, {"errors", errors_json(errors)}};
+}
 
 std::string answer_text(const json& answer) {
     return answer.dump(-1, ' ', false, json::error_handler_t::replace);

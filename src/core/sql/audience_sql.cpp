@@ -43,7 +43,6 @@ struct Issue {
     bool repeat = false;
 };
 
-
 std::string iso_time(int64_t us) {
     std::string t = format_timestamp_us(us);
     size_t space = t.find(' ', 1);
@@ -107,7 +106,8 @@ private:
         }
         if (g.rules.empty()) return (g.match == Match::All) != g.negate ? "TRUE" : "FALSE";
         if (!parens) return body;
-        return std::string(g.negate ? "NOT (" : "(") + "\n" + sql_pad(inner) + body + "\n" + sql_pad(indent) + ")";
+        return std::string(g.negate ? "NOT (" : "(") + "\n" + sql_pad(inner) + body + "\n" + sql_pad(indent) +
+               ")";
     }
 
     std::string rule(const Rule& r, const std::string& path, int depth, int indent,

@@ -22,7 +22,6 @@ namespace segx {
 
 namespace {
 
-
 // The window as SQL bounds on a time: lo < t (none when lo is empty) and t <= hi.
 struct Bounds {
     std::string lo, hi;

@@ -7,7 +7,6 @@ namespace segx {
 
 namespace {
 
-
 std::string per_user_sql(const DerivedSpec& s, const std::string& as) {
     const std::string p = sql_ident(s.property);
     std::string where = "\"user_id\" IS NOT NULL AND " + p + " IS NOT NULL";

@@ -25,7 +25,6 @@ std::string below(std::string path, const std::string& rel) {
     return path;
 }
 
-
 // The activity event's condition on "events" ("" for any event); an unknown name is an error
 // at `path`.
 std::string activity_sql(const Model& m, const std::string& event, const std::string& column,
@@ -86,8 +85,8 @@ std::string board_group_sql(const LifecycleRule& rule, const EvalContext& ctx, i
            " days, activity " + activity_comment(rule.event) + "\n" + sql_pad(indent + 2) +
            "SELECT \"e\".\"user_id\" FROM \"events\" AS \"e\"\n" + sql_pad(indent + 2) +
            "WHERE \"e\".\"time\" <= " + sql_timestamp(e) + activity + "\n" + sql_pad(indent + 2) +
-           "GROUP BY \"e\".\"user_id\"\n" + sql_pad(indent + 2) + "HAVING " + having + "\n" + sql_pad(indent) +
-           "), FALSE)";
+           "GROUP BY \"e\".\"user_id\"\n" + sql_pad(indent + 2) + "HAVING " + having + "\n" +
+           sql_pad(indent) + "), FALSE)";
 }
 
 } // namespace
@@ -274,8 +273,8 @@ std::string lifecycle_rule_sql(const LifecycleRule& rule, const EvalContext& ctx
            " holding as-of, activity " + activity_comment(rule.event) + "\n" + sql_pad(indent + 2) +
            "SELECT \"e\".\"user_id\" FROM \"events\" AS \"e\"\n" + sql_pad(indent + 2) +
            "WHERE \"e\".\"time\" <= " + as_of + from + activity + "\n" + sql_pad(indent + 2) +
-           "GROUP BY \"e\".\"user_id\"\n" + sql_pad(indent + 2) + "HAVING " + having + "\n" + sql_pad(indent) +
-           "), FALSE)";
+           "GROUP BY \"e\".\"user_id\"\n" + sql_pad(indent + 2) + "HAVING " + having + "\n" +
+           sql_pad(indent) + "), FALSE)";
 }
 
 } // namespace segx
