@@ -486,7 +486,7 @@ const loadStart = loadavg()[0];
 const site = await makeBenchSite(datasets);
 const server = await serve(site, 0);
 const origin = `http://127.0.0.1:${server.address().port}`;
-const env = await startBrowser();
+const env = await startBrowser({ optimise: true });
 let browser;
 {
   // browser_env.mjs does not hand out the Browser; borrow it from a page's context.

@@ -136,7 +136,7 @@ async function inChromium(dir) {
   for (const f of kFiles) symlinkSync(join(dir, f), join(site, 'bench-data', f));
   const server = await serve(site, 0);
   // The browser tests' Chromium and flags (browser_env.mjs), on a site that also serves the data.
-  const env = await startBrowser();
+  const env = await startBrowser({ optimise: true });
   const borrowed = await env.openPage({ query: '?demo=0' });
   const browser = borrowed.context().browser();
   await borrowed.context().close();

@@ -14,14 +14,21 @@ export const artifacts = join(repo, 'build/test-artifacts');
 // SEGX_SITE: another built site to serve (benchmarks comparing two builds); build/site by default.
 export const siteDir = process.env.SEGX_SITE || join(repo, 'build/site');
 
-export async function startBrowser() {
+// Tests run WebAssembly as V8's baseline compiler (Liftoff) makes it, never optimised: each page
+// opened compiles DuckDB-wasm's 34 MB again, and optimising its hot functions in the background
+// cost more CPU than the tests' small data gain from it (the Audiences tab's tests: 194 CPU-seconds
+// with it, 136 without, 2026-12-05). What runs is the same code, so the tests check the same
+// behaviour; benchmarks pass { optimise: true } to measure what a person's browser runs.
+export async function startBrowser({ optimise = false } = {}) {
   const server = await serve(siteDir, 0);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-      // Extra switches for experiments by hand (benchmarks), e.g. SEGX_CHROMIUM_FLAGS=--js-flags=--no-liftoff.
+      ...(optimise ? [] : ['--js-flags=--liftoff-only']),
+      // Extra switches for experiments by hand (benchmarks), e.g. SEGX_CHROMIUM_FLAGS=--js-flags=--no-liftoff
+      // (a later --js-flags replaces an earlier one).
       ...(process.env.SEGX_CHROMIUM_FLAGS || '').split(' ').filter(Boolean)],
   });
   mkdirSync(artifacts, { recursive: true });
@@ -122,6 +129,13 @@ export async function settle(page, timeoutMs = 60000) {
   }
   await frames(page);
   return page.evaluate(() => window.segx.state());
+}
+
+// Waits until the last frame drew `text` (a field's new text: Enter pressed before the page has
+// taken a typed tail would apply the old one). Fails if it never does.
+export async function fieldShows(page, text, limit = 100) {
+  const drawn = await stateWhen(page, (runs) => runs.some((r) => r.text.includes(text)), { read: (p) => p.evaluate(() => window.segx.drawnText()), limit });
+  if (!drawn.some((r) => r.text.includes(text))) throw new Error(`the page never drew "${text}"`);
 }
 
 // Replaces the text of an ImGui text field, as a person would: click it, select all, delete,
