@@ -134,8 +134,9 @@ export async function settle(page, timeoutMs = 60000) {
 // Waits until the last frame drew `text` (a field's new text: Enter pressed before the page has
 // taken a typed tail would apply the old one). Fails if it never does.
 export async function fieldShows(page, text, limit = 100) {
-  const drawn = await stateWhen(page, (runs) => runs.some((r) => r.text.includes(text)), { read: (p) => p.evaluate(() => window.segx.drawnText()), limit });
-  if (!drawn.some((r) => r.text.includes(text))) throw new Error(`the page never drew "${text}"`);
+  const shown = (runs) => runs.some((r) => r.text.includes(text));
+  const drawn = await stateWhen(page, shown, { read: (p) => p.evaluate(() => window.segx.drawnText()), limit });
+  if (!shown(drawn)) throw new Error(`the page never drew "${text}"`);
 }
 
 // Replaces the text of an ImGui text field, as a person would: click it, select all, delete,
