@@ -18,6 +18,7 @@
 #include <emscripten/emscripten.h>
 #include <nlohmann/json.hpp>
 
+#include <malloc.h>
 #include <unistd.h>
 #include <cmath>
 #include <cstdlib>
@@ -667,6 +668,11 @@ EMSCRIPTEN_KEEPALIVE const char* segx_model_export(double* size_out) {
 // The memory itself grows in steps of a fifth and never shrinks, so a test of reuse over reload
 // cycles reads this figure, which moves only when an allocation finds no free room.
 EMSCRIPTEN_KEEPALIVE double segx_heap_top() { return double(uintptr_t(sbrk(0))); }
+
+// The bytes malloc has handed out and not had back (dlmalloc's mallinfo().uordblks): with every
+// file removed this returns to the same figure each cycle unless something leaks, whatever the
+// free lists' fragmentation does to the heap top.
+EMSCRIPTEN_KEEPALIVE double segx_heap_in_use() { return double(mallinfo().uordblks); }
 
 // A serialized model (segx_model_export's bytes) in place of the one the loaded files built:
 // for timing the WASM core over a model without loading its files again
