@@ -336,6 +336,27 @@ const RejectLog* Session::rejects_of(const std::string& name) const {
     return nullptr;
 }
 
+bool Session::warm_index_pending() const {
+    if (model_dirty || model_hold > 0 || any_loading()) return false; // a rebuild comes first
+    return warmed_generation != model_generation || !warm_order.empty();
+}
+
+bool Session::warm_index_step() {
+    if (!warm_index_pending()) return false;
+    if (warmed_generation != model_generation) {
+        warmed_generation = model_generation;
+        warm_order = model.event_index.codes_by_count();
+        std::reverse(warm_order.begin(), warm_order.end()); // next at the back
+    }
+    while (!warm_order.empty()) {
+        const uint32_t code = warm_order.back();
+        warm_order.pop_back();
+        if (model.event_index.warm_user_starts(model.events, code)) return !warm_order.empty();
+        warm_order.clear(); // the budget is full: the rest is built on first use
+    }
+    return false;
+}
+
 std::optional<int64_t> Session::as_of_us() const {
     if (as_of_override) return as_of_override;
     if (model.events.size() == 0) return std::nullopt;

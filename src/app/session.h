@@ -165,6 +165,15 @@ struct Session {
     // and its generation: a settings edit in the RFM tab redoes only what it changes.
     mutable RfmCache rfm_cache;
 
+    // Idle work after a rebuild, for the page's frames (the Node build and the tests never call
+    // it): the event index's per-user starts of one more event name, most events first, within
+    // the index's budget (EventIndex::warm_user_starts), so that a funnel's first use of a name
+    // does not build them (~15-20 ms a name at 1M users). False when none is left to build.
+    bool warm_index_step();
+    bool warm_index_pending() const;         // a step would build something (or find out there is nothing)
+    uint64_t warmed_generation = UINT64_MAX; // the model generation warm_order is for
+    std::vector<uint32_t> warm_order;        // codes still to warm, next first
+
     // The as-of time of every analysis: the override, else the latest event (DESIGN.md §1).
     std::optional<int64_t> as_of_us() const;
 

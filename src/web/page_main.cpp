@@ -361,8 +361,9 @@ static void frame() {
     // Input gets half a second of frames (hover, animations settle); a changed value a few.
     if (!g.events.empty()) g.busy_frames = std::max(g.busy_frames, 30);
     if (take_redraw_request() || ImGui::GetIO().WantTextInput) g.busy_frames = std::max(g.busy_frames, 3);
-    // A tab's unfinished work (an evaluation cut into slices) keeps the frames coming.
-    if (app_busy(app())) g.busy_frames = std::max(g.busy_frames, 2);
+    // A tab's unfinished work (an evaluation cut into slices) keeps the frames coming, and so
+    // does the idle work after a rebuild (the funnels' per-name starts, one name a frame).
+    if (app_busy(app()) || session().warm_index_pending()) g.busy_frames = std::max(g.busy_frames, 2);
     bool loading_tick = session().any_loading() && now_ms - g.last_draw_ms >= 200;
     if (g.busy_frames <= 0 && !loading_tick) return;
     if (g.busy_frames > 0) --g.busy_frames;
@@ -378,6 +379,7 @@ static void frame() {
     // The tabs' work first, within a slice of the frame: a result that fits in it shows in this
     // very frame, and a longer one advances here and in the frames that follow.
     at_frame_edge([] { update_app(app(), kWorkBudgetMs); });
+    if (!app_busy(app())) at_frame_edge([] { session().warm_index_step(); });
 
     ImGui_ImplOpenGL3_NewFrame();
     g.device_ready = true;

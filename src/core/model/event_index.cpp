@@ -27,6 +27,21 @@ void EventIndex::user_starts(const EventStore& events, const uint32_t* codes, si
                          kStartsBytesPerEvent * rows.size(), out, scratch, times);
 }
 
+bool EventIndex::warm_user_starts(const EventStore& events, uint32_t code) const {
+    if (code >= codes() || !fits(events)) return false;
+    const UserStartsCache::Source source{rows.data() + first(code), count(code), code};
+    return starts_cache.prefill(source, events.offsets.data(), events.user_count(),
+                                kStartsBytesPerEvent * rows.size());
+}
+
+std::vector<uint32_t> EventIndex::codes_by_count() const {
+    std::vector<uint32_t> out;
+    for (uint32_t c = 0; c < codes(); c++)
+        if (count(c) > 0) out.push_back(c);
+    std::stable_sort(out.begin(), out.end(), [&](uint32_t a, uint32_t b) { return count(a) > count(b); });
+    return out;
+}
+
 int64_t EventIndex::day_of(int64_t t) const {
     if (t < base_time) return -1;
     // Unsigned: t - base_time may not fit an int64 (far-apart extreme times).

@@ -20,9 +20,10 @@
 // Cost: 14 bytes per event (row 4, day 2; time view: row 4, user 4) plus 20 per event name.
 // Built once per model, by build_model; a Model filled by hand has none (fits() tells).
 //
-// Kept beside it, built on first use: per event name, where each user's postings begin
-// (user_starts.h), 4 B per user and name, and for the funnel engine the name's times beside its
-// postings, 4 B per posting; at most 4 B per event in all.
+// Kept beside it, built on first use (or ahead of it, in the page's idle time after a load:
+// warm_user_starts): per event name, where each user's postings begin (user_starts.h), 4 B per
+// user and name, and for the funnel engine the name's times beside its postings, 4 B per
+// posting; at most 4 B per event in all.
 
 #include "core/model/event_store.h"
 #include "core/model/user_starts.h"
@@ -79,6 +80,11 @@ struct EventIndex {
                      std::vector<std::vector<uint32_t>>& scratch, PostingTimes* times = nullptr,
                      size_t timed = 0) const;
     static constexpr size_t kStartsBytesPerEvent = 4; // the kept starts' budget
+    // The starts of `code` built now, ahead of a first use, if they fit the budget beside what
+    // is kept (UserStartsCache::prefill); true when they are kept.
+    bool warm_user_starts(const EventStore& events, uint32_t code) const;
+    // The codes with postings, most postings first (ties by code): the order to warm them in.
+    std::vector<uint32_t> codes_by_count() const;
 
     // The kept starts: a cache of what the fields above imply, so copied with them and gone
     // with them (a new model builds a new index). Mutable: filled by const readers.

@@ -114,6 +114,19 @@ void UserStartsCache::acquire(const Source* sources, size_t n, const uint64_t* o
     }
 }
 
+bool UserStartsCache::prefill(const Source& source, const uint64_t* offsets, size_t users,
+                              size_t budget_bytes) {
+    if (users != users_) clear(), users_ = users;
+    for (const Entry& e : entries_)
+        if (e.code == source.code) return true;
+    const size_t bytes = (users + 1) * sizeof(uint32_t);
+    if (memory_bytes() + bytes > budget_bytes) return false;
+    builds_++;
+    entries_.push_back(Entry{source.code, 0, {}, {}, 0, 0, false}); // last_used 0: never used
+    build_user_starts(source.rows, source.count, offsets, users, &entries_.back().starts);
+    return true;
+}
+
 bool UserStartsCache::has_times(uint32_t code) const {
     for (const Entry& e : entries_)
         if (e.code == code) return !e.times.empty();

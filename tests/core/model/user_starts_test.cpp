@@ -121,6 +121,52 @@ TEST_CASE("user starts are kept with the index within 4 B per event; past it, sc
     for (uint32_t c = 0; c < other.codes(); c++) check_starts(t, other, c, p[c]);
 }
 
+TEST_CASE("warming builds names ahead of use, most events first, within the budget, evicting nothing") {
+    std::mt19937 rng(5);
+    // 100 users, 4 events each on average over 6 names: the budget holds 3 names' starts.
+    EventStore s = random_store(rng, 100, 6, 8);
+    EventIndex index = build_event_index(s);
+    const size_t budget = EventIndex::kStartsBytesPerEvent * s.size();
+    const size_t each = (s.user_count() + 1) * sizeof(uint32_t);
+    const size_t fit = budget / each;
+    REQUIRE(fit >= 3); // (one warmed name is left unused below)
+    REQUIRE(fit < 6); // some names are left for their first use
+
+    const std::vector<uint32_t> order = index.codes_by_count();
+    REQUIRE(order.size() == 6);
+    for (size_t i = 1; i < order.size(); i++) CHECK(index.count(order[i - 1]) >= index.count(order[i]));
+
+    size_t warmed = 0;
+    for (uint32_t code : order) {
+        if (!index.warm_user_starts(s, code)) break;
+        warmed++;
+    }
+    CHECK(warmed == fit);
+    CHECK(index.starts_cache.kept() == fit);
+    CHECK(index.starts_cache.builds() == fit);
+    CHECK(index.starts_cache.memory_bytes() <= budget);
+    CHECK(index.warm_user_starts(s, order[0])); // kept already: nothing built
+    CHECK(index.starts_cache.builds() == fit);
+    CHECK_FALSE(index.warm_user_starts(s, order[fit])); // full: no eviction for a warm-up
+    CHECK(index.starts_cache.kept() == fit);
+    CHECK_FALSE(index.warm_user_starts(s, 99)); // not a code
+
+    // A use of the warmed names builds nothing and reads the right ranges.
+    std::vector<std::vector<uint32_t>> scratch;
+    const uint32_t* out[2];
+    index.user_starts(s, order.data(), 2, out, scratch);
+    CHECK(index.starts_cache.builds() == fit);
+    check_starts(s, index, order[0], out[0]);
+    check_starts(s, index, order[1], out[1]);
+    // A name not warmed evicts a warmed one never used, not one just used.
+    index.user_starts(s, &order[fit], 1, out, scratch);
+    CHECK(index.starts_cache.builds() == fit + 1);
+    check_starts(s, index, order[fit], out[0]);
+    CHECK(index.starts_cache.kept() == fit);
+    index.user_starts(s, order.data(), 2, out, scratch);
+    CHECK(index.starts_cache.builds() == fit + 1); // the two used ones were kept
+}
+
 TEST_CASE("a rebuilt index starts with no kept starts") {
     std::mt19937 rng(3);
     EventStore s = random_store(rng, 30, 3, 10);
