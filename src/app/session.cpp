@@ -301,7 +301,13 @@ void Session::rebuild_model_if_dirty() {
     // The old model goes first, so that the heap holds one model at a time, never two.
     model = Model{};
     users_by_id_cache = {};
-    model = build_model(users, events);
+    // Released sources go as soon as the build no longer reads them, before the event index
+    // is built: the load's peak is then the model and the index's temporaries, not those and
+    // every file's mapped rows as well.
+    bool released_now = false;
+    model = build_model(users, events, "purchase", [&] {
+        if (release_sources) release_source_rows(), released_now = true;
+    });
     derive_model_attributes();
     overview = compute_overview(model);
     // Say each file loaded twice once, when it is first noticed (again if it goes and comes back).
@@ -314,7 +320,7 @@ void Session::rebuild_model_if_dirty() {
             post(Level::Warning, trf(S::duplicate_file_warning, {d.first, d.second}));
     ++model_generation;
     model_dirty = false;
-    if (release_sources) release_source_rows();
+    if (release_sources && !released_now) release_source_rows();
 }
 
 void Session::derive_model_attributes() {

@@ -98,7 +98,8 @@ uint64_t content_fingerprint(const EventSource& s) {
 } // namespace
 
 Model build_model(const std::vector<const UserSource*>& user_sources,
-                  const std::vector<const EventSource*>& event_sources, std::string_view purchase_event) {
+                  const std::vector<const EventSource*>& event_sources, std::string_view purchase_event,
+                  const std::function<void()>& sources_read) {
     Model m;
     m.purchase_event = std::string(purchase_event);
 
@@ -123,8 +124,10 @@ Model build_model(const std::vector<const UserSource*>& user_sources,
             }
     }
     m.events = build_event_store(event_sources, remaps, m.users.size(), purchase ? *purchase : UINT32_MAX);
-    m.event_index = build_event_index(m.events);
     build_attributes(m, user_sources, user_remaps);
+    remaps = {}, user_remaps = {};
+    if (sources_read) sources_read(); // the sources may go: nothing below reads them
+    m.event_index = build_event_index(m.events);
     // Every id is interned by now: the dictionaries' doubling slack goes back.
     m.users.shrink_to_fit();
     m.event_names.shrink_to_fit();

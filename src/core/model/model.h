@@ -14,6 +14,7 @@
 #include "core/model/user_source.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -54,8 +55,14 @@ struct Model {
 // Attributes: a user in several users files takes each attribute from the last file that has
 // the attribute column, null values included (that file's row wins, like duplicates within a
 // file).
+// `sources_read`, when given, is called once no source is read any more (the event store and
+// the attributes are built, before the event index and the aggregates): the caller may free the
+// sources' rows there, so that the index is built beside the model alone and not beside the
+// sources too, which sets the load's peak (src/app/session.h). After it, the pointers given are
+// not touched again.
 Model build_model(const std::vector<const UserSource*>& user_sources,
                   const std::vector<const EventSource*>& event_sources,
-                  std::string_view purchase_event = "purchase");
+                  std::string_view purchase_event = "purchase",
+                  const std::function<void()>& sources_read = {});
 
 } // namespace segx
