@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <new>
 #include <stdexcept>
 
 namespace segx {
@@ -357,7 +358,11 @@ bool Session::warm_index_step() {
     while (!warm_order.empty()) {
         const uint32_t code = warm_order.back();
         warm_order.pop_back();
-        if (model.event_index.warm_user_starts(model.events, code)) return !warm_order.empty();
+        try {
+            if (model.event_index.warm_user_starts(model.events, code)) return !warm_order.empty();
+        } catch (const std::bad_alloc&) {
+            // A tab near its memory's end: no error to show, the names are built on first use.
+        }
         warm_order.clear(); // the budget is full: the rest is built on first use
     }
     return false;

@@ -86,8 +86,10 @@ void UserStartsCache::acquire(const Source* sources, size_t n, const uint64_t* o
         if (out[i] != nullptr) continue;
         builds_++;
         if (make_room(bytes_each, budget_bytes, now)) {
-            entries_.push_back(Entry{src.code, now, {}, {}, 0, 0, false});
-            build_user_starts(src.rows, src.count, offsets, users, &entries_.back().starts);
+            // Built aside first: an allocation that fails leaves no half-built entry behind.
+            std::vector<uint32_t> starts;
+            build_user_starts(src.rows, src.count, offsets, users, &starts);
+            entries_.push_back(Entry{src.code, now, std::move(starts), {}, 0, 0, false});
             out[i] = entries_.back().starts.data();
         } else {
             build_user_starts(src.rows, src.count, offsets, users, &scratch[i]);
@@ -121,9 +123,11 @@ bool UserStartsCache::prefill(const Source& source, const uint64_t* offsets, siz
         if (e.code == source.code) return true;
     const size_t bytes = (users + 1) * sizeof(uint32_t);
     if (memory_bytes() + bytes > budget_bytes) return false;
+    // Built aside first: an allocation that fails leaves no half-built entry behind.
+    std::vector<uint32_t> starts;
+    build_user_starts(source.rows, source.count, offsets, users, &starts);
     builds_++;
-    entries_.push_back(Entry{source.code, 0, {}, {}, 0, 0, false}); // last_used 0: never used
-    build_user_starts(source.rows, source.count, offsets, users, &entries_.back().starts);
+    entries_.push_back(Entry{source.code, 0, std::move(starts), {}, 0, 0, false}); // last_used 0: never used
     return true;
 }
 
