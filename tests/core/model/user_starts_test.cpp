@@ -130,7 +130,7 @@ TEST_CASE("warming builds names ahead of use, most events first, within the budg
     const size_t each = (s.user_count() + 1) * sizeof(uint32_t);
     const size_t fit = budget / each;
     REQUIRE(fit >= 3); // (one warmed name is left unused below)
-    REQUIRE(fit < 6); // some names are left for their first use
+    REQUIRE(fit < 6);  // some names are left for their first use
 
     const std::vector<uint32_t> order = index.codes_by_count();
     REQUIRE(order.size() == 6);
