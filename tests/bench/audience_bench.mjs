@@ -39,13 +39,14 @@
 // the model's own memory figure, and DuckDB's pragma database_size.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 import { serve } from '../../.ci/serve.mjs';
 import { startBrowser } from '../web/support/browser_env.mjs';
 import { repo } from '../web/support/node_env.mjs';
+import { makeBenchSite } from './shop.mjs';
 
 // --- arguments -----------------------------------------------------------------------------
 
@@ -130,15 +131,6 @@ function ensureData() {
   return { dir, sizes: s, generated: true };
 }
 
-// A copy of build/site (others may rebuild it while the bench runs) plus the data files.
-function makeBenchSite(dir) {
-  const root = mkdtempSync(join(tmpdir(), 'segx-audience-bench-'));
-  for (const e of readdirSync(join(repo, 'build/site'))) cpSync(join(repo, 'build/site', e), join(root, e), { recursive: true });
-  mkdirSync(join(root, 'bench-data'));
-  for (const f of kFiles) symlinkSync(join(dir, f), join(root, 'bench-data', f));
-  return root;
-}
-
 // --- the audience and its SQL ----------------------------------------------------------------
 
 const kCountries = ['United States', 'China', 'United Kingdom', 'Germany', 'Brazil', 'France', 'Canada', 'Japan', 'Australia', 'India', 'Spain'];
@@ -201,7 +193,7 @@ const countSql = (rules, asOf) => `SELECT count(*)::DOUBLE AS n FROM "users.csv"
 
 const ds = ensureData();
 const loadStart = loadavg()[0];
-const site = makeBenchSite(ds.dir);
+const site = makeBenchSite(ds.dir, kFiles, 'segx-audience-bench-');
 const server = await serve(site, 0);
 const origin = `http://127.0.0.1:${server.address().port}`;
 const env = await startBrowser({ optimise: true });

@@ -10,14 +10,12 @@
 // (its first run in the page includes V8 compiling the engine), the same twice more, a window
 // edit, step 2 changed to names not used yet (their first use builds their per-name times, and
 // their starts again when the budget evicted them), each run once more, and back.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { serve } from '../../.ci/serve.mjs';
 import { startBrowser } from '../web/support/browser_env.mjs';
-import { repo } from '../web/support/node_env.mjs';
-import { benchArgs, ensureShopFiles } from './shop.mjs';
+import { benchArgs, ensureShopFiles, makeBenchSite } from './shop.mjs';
 
 const argv = process.argv.slice(2);
 const settleAt = argv.indexOf('--settle');
@@ -26,11 +24,7 @@ const o = benchArgs(argv, { users: 1_000_000, events: 10_000_000 }, 'funnel_firs
 const { dir } = ensureShopFiles(o);
 const files = ['users.csv', 'events.csv', 'orders.csv'];
 
-// The site with the shop's files beside it (symbolic links), so the page reads them as Files.
-const site = mkdtempSync(join(tmpdir(), 'segx-first-use-'));
-for (const e of readdirSync(join(repo, 'build/site'))) cpSync(join(repo, 'build/site', e), join(site, e), { recursive: true });
-mkdirSync(join(site, 'bench-data'));
-for (const f of files) symlinkSync(join(dir, f), join(site, 'bench-data', f));
+const site = makeBenchSite(dir, files, 'segx-first-use-');
 const server = await serve(site, 0);
 const env = await startBrowser({ optimise: true });
 const page = await env.openPage({ query: '?demo=0' });
@@ -81,3 +75,4 @@ console.log(`\nthe index's per-user starts and times after: ${mib(after.memory_p
   `(${(after.memory_parts['index.user_starts'] / after.events).toFixed(2)} B/event)`);
 await env.close();
 server.close();
+rmSync(site, { recursive: true, force: true });

@@ -3,8 +3,8 @@
 // the SQL contract's tables), made once per size under build/bench-data/.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -59,6 +59,17 @@ export function ensureShopFiles(o) {
   execFileSync(process.execPath, [generator, '--users', String(o.users), '--events', String(o.events), '--seed', String(o.seed), '--out', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
   writeFileSync(manifest, JSON.stringify({ generator: hash, users: o.users, events: o.events, seed: o.seed, sizes: sizes() }, null, 2) + '\n');
   return { dir, sizes: sizes() };
+}
+
+// A copy of build/site (others may rebuild it while a benchmark runs) with `files` of `dir`
+// beside it in bench-data/ (symbolic links), so that the page can read them as Files. The
+// caller removes it.
+export function makeBenchSite(dir, files, prefix = 'segx-bench-') {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  for (const e of readdirSync(join(repo, 'build/site'))) cpSync(join(repo, 'build/site', e), join(root, e), { recursive: true });
+  mkdirSync(join(root, 'bench-data'));
+  for (const f of files) symlinkSync(join(dir, f), join(root, 'bench-data', f));
+  return root;
 }
 
 // The shop of `o` (generated when missing), loaded into a fresh core and DuckDB-wasm; prints

@@ -41,8 +41,8 @@
 // model's bytes ÷ the Chromium time: an upper bound, as no analysis reads every column); the
 // whole result as JSON in --out.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { serve } from '../../.ci/serve.mjs';
@@ -50,7 +50,7 @@ import { loadFiles as loadNative, openDatabase } from '../../tools/cli/native_db
 import { loadSource } from '../../web/source_loader.js';
 import { startBrowser } from '../web/support/browser_env.mjs';
 import { repo, startCore, startDuckDB } from '../web/support/node_env.mjs';
-import { ensureShopFiles, median } from './shop.mjs';
+import { ensureShopFiles, makeBenchSite, median } from './shop.mjs';
 
 const kUsage = 'usage: node tests/bench/suite.mjs [--events 1000000,10000000] [--runs 5] [--duck-runs N] [--tasks REGEX] [--engines chromium,native,duckdb] [--seed 42] [--out build/bench/suite.json] [--settle S] [--native-duck no] [--warmup N]';
 function parseArgs(argv) {
@@ -130,10 +130,7 @@ const wrap = (sql) => `SELECT count(*)::DOUBLE AS n, sum(hash(t))::DOUBLE AS h F
 
 // The page in headless Chromium: load, then per task the core's run and DuckDB-wasm's SQL.
 async function inChromium(dir) {
-  const site = mkdtempSync(join(tmpdir(), 'segx-suite-'));
-  for (const e of readdirSync(join(repo, 'build/site'))) cpSync(join(repo, 'build/site', e), join(site, e), { recursive: true });
-  mkdirSync(join(site, 'bench-data'));
-  for (const f of kFiles) symlinkSync(join(dir, f), join(site, 'bench-data', f));
+  const site = makeBenchSite(dir, kFiles, 'segx-suite-');
   const server = await serve(site, 0);
   // The browser tests' Chromium and flags (browser_env.mjs), on a site that also serves the data.
   const env = await startBrowser({ optimise: true });
