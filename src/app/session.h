@@ -172,7 +172,7 @@ struct Session {
     bool warm_index_step();
     bool warm_index_pending() const;         // a step would build something (or find out there is nothing)
     uint64_t warmed_generation = UINT64_MAX; // the model generation warm_order is for
-    std::vector<uint32_t> warm_order;        // codes still to warm, next first
+    std::vector<uint32_t> warm_order;        // codes still to warm, the next one last
 
     // The as-of time of every analysis: the override, else the latest event (DESIGN.md §1).
     std::optional<int64_t> as_of_us() const;

@@ -6,11 +6,12 @@
 // EventIndex::first(c), user u's postings are rows[f + s[u]] .. rows[f + s[u+1]] (s has
 // users + 1 entries), in the index's row order.
 //
-// UserStartsCache keeps them per code, built on first use (or before it: prefill) and kept for the index's
-// life (an EventIndex is built once per model and never edited, so the cache lives and dies with the model's
-// generation): 4 B per user and name. Its budget is 4 B per event in all (at most events / (users + 1) names
-// at once, the least recently used evicted first); names that do not fit are built into the caller's scratch
-// for that call only. Not thread-safe (one index per evaluating thread, as everything in the model's caches).
+// UserStartsCache keeps them per code, built on first use (or before it: prefill) and kept for
+// the index's life (an EventIndex is built once per model and never edited, so the cache lives
+// and dies with the model's generation): 4 B per user and name. Its budget is 4 B per event in
+// all (at most events / (users + 1) names at once, the least recently used evicted first);
+// names that do not fit are built into the caller's scratch for that call only. Not
+// thread-safe (one index per evaluating thread, as everything in the model's caches).
 //
 // On request it also keeps a name's event times beside its postings (PostingTimes): 4 B per
 // posting, so that an engine reads a walked user's times as sequentially as its postings
