@@ -4,6 +4,7 @@
 #include "core/model/derived.h"
 
 #include "core/audience/json.h"
+#include "core/funnel/engine.h"
 #include "core/rfm/engine.h"
 #include "core/sql/audience_sql.h"
 #include "core/time/civil.h"
@@ -345,27 +346,75 @@ const RejectLog* Session::rejects_of(const std::string& name) const {
 
 bool Session::warm_index_pending() const {
     if (model_dirty || model_hold > 0 || any_loading()) return false; // a rebuild comes first
-    return warmed_generation != model_generation || !warm_order.empty();
+    return warmed_generation != model_generation || !warm_order.empty() || warm_engine_runs < 3;
 }
 
 bool Session::warm_index_step() {
     if (!warm_index_pending()) return false;
+    const EventIndex& index = model.event_index;
+    // Starts most events first; times fewest first, so that they cover the most names (the
+    // heaviest name's funnels read the most postings and gain the least from its times).
+    const auto by_count = [&] {
+        warm_order = index.codes_by_count();
+        if (!warm_times) std::reverse(warm_order.begin(), warm_order.end()); // next at the back
+    };
     if (warmed_generation != model_generation) {
         warmed_generation = model_generation;
-        warm_order = model.event_index.codes_by_count();
-        std::reverse(warm_order.begin(), warm_order.end()); // next at the back
+        warm_times = false;
+        warm_engine_runs = 0;
+        by_count();
     }
     while (!warm_order.empty()) {
         const uint32_t code = warm_order.back();
         warm_order.pop_back();
+        bool kept = false;
         try {
-            if (model.event_index.warm_user_starts(model.events, code)) return !warm_order.empty();
+            kept = warm_times ? index.warm_posting_times(model.events, code)
+                              : index.warm_user_starts(model.events, code);
         } catch (const std::bad_alloc&) {
-            // A tab near its memory's end: no error to show, the names are built on first use.
+            // A tab near its memory's end: no error to show, the rest is built on first use.
+            warm_order.clear();
+            return false;
         }
-        warm_order.clear(); // the budget is full: the rest is built on first use
+        if (kept) break;
+        if (!warm_times) warm_order.clear(); // the budget is full: the rest is built on first use
+        // (times: a smaller name's may still fit)
     }
-    return false;
+    if (warm_order.empty() && !warm_times) warm_times = true, by_count();
+    if (!warm_order.empty()) return true;
+    if (warm_engine_runs < 3) {
+        try {
+            warm_engine_run(warm_engine_runs);
+        } catch (const std::bad_alloc&) {
+            warm_engine_runs = 3;
+            return false;
+        }
+        warm_engine_runs++;
+    }
+    return warm_engine_runs < 3;
+}
+
+void Session::warm_engine_run(int mode) {
+    // Up to three names whose times are kept (a funnel's usual case; a run then evicts or
+    // builds nothing), fewest events first, and every 16th user: a few ms of the engine's
+    // every hot loop. Its answer is dropped.
+    const EventIndex& index = model.event_index;
+    std::vector<uint32_t> codes = index.codes_by_count();
+    std::reverse(codes.begin(), codes.end());
+    Funnel f;
+    for (uint32_t c : codes)
+        if (f.steps.size() < 3 && index.starts_cache.has_times(c))
+            f.steps.push_back({std::string(model.event_names.at(c)), {}});
+    if (f.steps.size() < kMinFunnelSteps || !as_of_us()) return;
+    f.order = mode == 0 ? FunnelOrder::Ordered : mode == 1 ? FunnelOrder::Strict : FunnelOrder::Unordered;
+    f.audience = nlohmann::json::object();
+    FunnelContext ctx{
+        model, *as_of_us(),
+        [this](const nlohmann::json&, const std::string&, Bitmap* users, std::vector<DefinitionError>&) {
+            for (size_t u = 0; u < model.users.size(); u++) users->push_back(u % 16 == 0);
+            return true;
+        }};
+    run_funnel_engine(f, ctx);
 }
 
 std::optional<int64_t> Session::as_of_us() const {

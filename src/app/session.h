@@ -166,13 +166,22 @@ struct Session {
     mutable RfmCache rfm_cache;
 
     // Idle work after a rebuild, for the page's frames (the Node build and the tests never call
-    // it): the event index's per-user starts of one more event name, most events first, within
-    // the index's budget (EventIndex::warm_user_starts), so that a funnel's first use of a name
-    // does not build them (~15-20 ms a name at 1M users). False when none is left to build.
+    // it): one more event name's part of the event index's funnel data, within the index's
+    // budget and evicting nothing: every name's per-user starts (most events first), then their
+    // times beside the postings (fewest events first, to cover the most names)
+    // (EventIndex::warm_user_starts, warm_posting_times), so that a
+    // funnel's first use of a name builds neither (~15-20 ms and ~5-10 ms a name at 1M users).
+    // Then the funnel engine's code, one mode a step over a sample of the users (a browser
+    // compiles a WebAssembly function on its first call and optimises it only after it has
+    // run a while, which the first funnel asked for would otherwise pay: ~80 ms at 1M users).
+    // False when none is left to do.
     bool warm_index_step();
     bool warm_index_pending() const;         // a step would build something (or find out there is nothing)
     uint64_t warmed_generation = UINT64_MAX; // the model generation warm_order is for
     std::vector<uint32_t> warm_order;        // codes still to warm, the next one last
+    bool warm_times = false;                 // warm_order is for times (the starts are done)
+    int warm_engine_runs = 0;                // the funnel modes run so far (of 3)
+    void warm_engine_run(int mode);
 
     // The as-of time of every analysis: the override, else the latest event (DESIGN.md §1).
     std::optional<int64_t> as_of_us() const;

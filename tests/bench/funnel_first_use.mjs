@@ -5,11 +5,11 @@
 // The suite (suite.mjs) times each definition after untimed runs of it; this script times the
 // runs a person meets first. The shop (data/generate.mjs, cached in build/bench-data/) is loaded
 // into the real page in headless Chromium (V8's normal tiering) through segx.loadFiles; after
-// --settle seconds (the page's idle frames build every name's per-user starts meanwhile:
-// Session::warm_index_step), single runs of segx.run, in this order: the suite's ordered funnel
-// (its first run in the page includes V8 compiling the engine), the same twice more, a window
-// edit, step 2 changed to names not used yet (their first use builds their per-name times, and
-// their starts again when the budget evicted them), each run once more, and back.
+// --settle seconds (the page's idle frames build every name's per-user starts, then their times
+// while they fit, then run the engine once per mode over a sample: Session::warm_index_step),
+// single runs of segx.run, in this order: the suite's ordered funnel, the same twice more, a
+// window edit, step 2 changed to names not used yet (their first use builds their per-name
+// times when the warm-up could not keep them), each run once more, and back.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -43,7 +43,10 @@ await page.waitForTimeout(settleSeconds * 1000);
 const overview = () => page.evaluate(async () => (await window.segx.state('overview')));
 const before = await overview();
 const mib = (b) => (b / 2 ** 20).toFixed(1);
-console.log(`${before.users} users, ${before.events} events; the index's per-user starts: ${mib(before.memory_parts['index.user_starts'])} MiB`);
+const parts = (o) => `per-user starts ${mib(o.memory_parts['index.user_starts'])} MiB, times ${mib(o.memory_parts['index.posting_times'])} MiB ` +
+  `(${((o.memory_parts['index.user_starts'] + o.memory_parts['index.posting_times']) / o.events).toFixed(2)} B/event)`;
+console.log(`${before.users} users, ${before.events} events (${before.top_events.map((e) => `${e.event} ${e.events}`).join(', ')}); ` +
+  `the index's ${parts(before)}`);
 
 const funnel = (steps, days = 7) => ({ segx: 1, kind: 'funnel', steps: steps.map((event) => ({ event })), window: { days } });
 const base = ['view_item', 'search', 'begin_checkout', 'purchase'];
@@ -71,8 +74,7 @@ for (const [label, def] of runs) {
   console.log(`| ${label} | ${ms.toFixed(1)} |`);
 }
 const after = await overview();
-console.log(`\nthe index's per-user starts and times after: ${mib(after.memory_parts['index.user_starts'])} MiB ` +
-  `(${(after.memory_parts['index.user_starts'] / after.events).toFixed(2)} B/event)`);
+console.log(`\nafter: the index's ${parts(after)}`);
 await env.close();
 server.close();
 rmSync(site, { recursive: true, force: true });

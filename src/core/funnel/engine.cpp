@@ -303,8 +303,8 @@ public:
         }
         const size_t walkable = std::min(users, m.events.user_count());
         const bool unordered = f_.order == FunnelOrder::Unordered;
-        const uint32_t* first = starts_[step_slot_[0]];
-        const uint32_t* second = starts_[step_slot_[1]];
+        const StartsView first = starts_[step_slot_[0]];
+        const StartsView second = starts_[step_slot_[1]];
         // The walk of a user stalls on its first event time read, a cache miss (users lie far
         // apart in EventStore::time). So users are walked in batches: a batch's times are
         // touched first by independent loads, whose misses overlap, then each user is walked.
@@ -345,18 +345,13 @@ public:
             uint64_t can = 0, has2 = 0, many = 0; // many (unordered): events of two step names
             if (unordered) {
                 for (size_t i = 0; i < step_slots_; i++) {
-                    const uint32_t* s = starts_[i] + u0;
-                    uint64_t has = 0;
-                    for (size_t j = 0; j < n; j++) has |= uint64_t(s[j] != s[j + 1]) << j;
+                    const uint64_t has = users_with_postings(starts_[i], u0, n);
                     many |= can & has;
                     can |= has;
                 }
             } else {
-                const uint32_t *s1 = first + u0, *s2 = second + u0;
-                for (size_t j = 0; j < n; j++) {
-                    can |= uint64_t(s1[j] != s1[j + 1]) << j;
-                    has2 |= uint64_t(s2[j] != s2[j + 1]) << j;
-                }
+                can = users_with_postings(first, u0, n);
+                has2 = users_with_postings(second, u0, n);
             }
             if (filter_) can &= u0 / 64 < filter_->words.size() ? filter_->words[u0 / 64] : 0;
             uint64_t walked = can;
@@ -408,7 +403,7 @@ private:
             built_ = build_event_index(m.events);
             index = &*built_;
         }
-        std::vector<const uint32_t*> starts(codes.size());
+        std::vector<StartsView> starts(codes.size());
         // The steps' names with their times beside the postings (kept with the starts, when
         // exact and within the budget): then a walk reads no EventStore::time.
         PostingTimes times[2 * 32];
@@ -762,7 +757,7 @@ private:
     // Slots: the event codes of the steps (the first step_slots_), then of exclusions; per
     // slot its postings and each user's start in them (from the index's kept starts).
     size_t step_slots_ = 0;
-    const uint32_t* starts_[2 * 32] = {};
+    StartsView starts_[2 * 32] = {};
     const uint32_t* postings_[2 * 32] = {};
     size_t events_[2 * 32] = {}; // per slot, its postings
     std::vector<std::vector<uint32_t>> scratch_;

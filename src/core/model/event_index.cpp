@@ -13,7 +13,7 @@ size_t EventIndex::memory_bytes() const {
            starts_cache.memory_bytes();
 }
 
-void EventIndex::user_starts(const EventStore& events, const uint32_t* codes, size_t n, const uint32_t** out,
+void EventIndex::user_starts(const EventStore& events, const uint32_t* codes, size_t n, StartsView* out,
                              std::vector<std::vector<uint32_t>>& scratch, PostingTimes* times,
                              size_t timed) const {
     std::vector<UserStartsCache::Source> sources(n);
@@ -32,6 +32,13 @@ bool EventIndex::warm_user_starts(const EventStore& events, uint32_t code) const
     const UserStartsCache::Source source{rows.data() + first(code), count(code), code};
     return starts_cache.prefill(source, events.offsets.data(), events.user_count(),
                                 kStartsBytesPerEvent * rows.size());
+}
+
+bool EventIndex::warm_posting_times(const EventStore& events, uint32_t code) const {
+    if (code >= codes() || !fits(events)) return false;
+    const UserStartsCache::Source source{rows.data() + first(code), count(code),    code,
+                                         events.time.data(),        min_time[code], max_time[code]};
+    return starts_cache.prefill_times(source, kStartsBytesPerEvent * rows.size());
 }
 
 std::vector<uint32_t> EventIndex::codes_by_count() const {

@@ -21,9 +21,9 @@
 // Built once per model, by build_model; a Model filled by hand has none (fits() tells).
 //
 // Kept beside it, built on first use (or ahead of it, in the page's idle time after a load:
-// warm_user_starts): per event name, where each user's postings begin (user_starts.h), 4 B per
-// user and name, and for the funnel engine the name's times beside its postings, 4 B per
-// posting; at most 4 B per event in all.
+// warm_user_starts, warm_posting_times): per event name, where each user's postings begin
+// (user_starts.h), 2 B per user and name, and for the funnel engine the name's times beside its
+// postings, 4 B per posting; at most 4 B per event in all.
 
 #include "core/model/event_store.h"
 #include "core/model/user_starts.h"
@@ -76,13 +76,14 @@ struct EventIndex {
     // With `times` (n of them): also the first `timed` names' times beside their postings
     // (user_starts.h PostingTimes), indexed as rows[first(codes[i]) + k]; absent (v == nullptr)
     // for the others, and when not exact or past the budget.
-    void user_starts(const EventStore& events, const uint32_t* codes, size_t n, const uint32_t** out,
+    void user_starts(const EventStore& events, const uint32_t* codes, size_t n, StartsView* out,
                      std::vector<std::vector<uint32_t>>& scratch, PostingTimes* times = nullptr,
                      size_t timed = 0) const;
-    static constexpr size_t kStartsBytesPerEvent = 4; // the kept starts' budget
-    // The starts of `code` built now, ahead of a first use, if they fit the budget beside what
-    // is kept (UserStartsCache::prefill); true when they are kept.
+    static constexpr size_t kStartsBytesPerEvent = 4; // the kept starts' and times' budget
+    // Ahead of a first use, if they fit the budget beside what is kept (UserStartsCache::prefill
+    // and prefill_times), true when kept: the starts of `code`; its times (once its starts are).
     bool warm_user_starts(const EventStore& events, uint32_t code) const;
+    bool warm_posting_times(const EventStore& events, uint32_t code) const;
     // The codes with postings, most postings first (ties by code): the order to warm them in.
     std::vector<uint32_t> codes_by_count() const;
 

@@ -37,7 +37,8 @@ std::vector<std::pair<std::string, size_t>> Model::memory_parts() const {
     parts.emplace_back("index.day", bytes(ix.day));
     parts.emplace_back("index.by_day_row", bytes(ix.by_day_row));
     parts.emplace_back("index.by_day_user", bytes(ix.by_day_user));
-    parts.emplace_back("index.user_starts", ix.starts_cache.memory_bytes());
+    parts.emplace_back("index.user_starts", ix.starts_cache.memory_bytes() - ix.starts_cache.times_bytes());
+    parts.emplace_back("index.posting_times", ix.starts_cache.times_bytes());
     parts.emplace_back("aggregates", aggregates.memory_bytes());
     size_t attrs = 0;
     for (const Column& c : attributes) attrs += c.memory_bytes();

@@ -14,7 +14,7 @@ UserEvents::UserEvents(const Model& model, uint32_t code, bool starts)
         rows_ = index_->rows.data() + index_->first(code);
         day_ = index_->day.data() + index_->first(code);
         count_ = index_->count(code);
-        if (starts) index_->user_starts(s, &code, 1, &starts_, starts_scratch_);
+        if (starts) index_->user_starts(s, &code, 1, &starts_, starts_scratch_), has_starts_ = true;
         return;
     }
     for (size_t i = 0; i < s.size(); i++)

@@ -33,7 +33,7 @@ public:
             end_ = size_t(offsets_[u + 1]);
             return;
         }
-        if (starts_ != nullptr) {
+        if (has_starts_) {
             begin_ = starts_[u];
             end_ = starts_[u + 1];
             return;
@@ -90,7 +90,8 @@ private:
     const EventIndex* index_ = nullptr;
     const EventStore* store_;
     size_t count_ = 0, k_ = 0, begin_ = 0, end_ = 0;
-    const uint32_t* starts_ = nullptr; // the kept per-user starts, when asked for
+    StartsView starts_; // the kept per-user starts, when asked for (has_starts_)
+    bool has_starts_ = false;
     std::vector<std::vector<uint32_t>> starts_scratch_;
     std::vector<uint32_t> own_rows_; // without an index
 };

@@ -6,12 +6,17 @@
 // EventIndex::first(c), user u's postings are rows[f + s[u]] .. rows[f + s[u+1]] (s has
 // users + 1 entries), in the index's row order.
 //
+// Kept compact, 2 B per user: s[u] = base[u / 64] + off[u], a uint16 offset under a uint32 base
+// per 64 users, whenever every 64 users hold fewer than 65,536 of the name's postings (a name
+// with a heavier block is kept wide, 4 B per user). So every name's starts fit the budget
+// beside the times of a funnel's steps.
+//
 // UserStartsCache keeps them per code, built on first use (or before it: prefill) and kept for
 // the index's life (an EventIndex is built once per model and never edited, so the cache lives
-// and dies with the model's generation): 4 B per user and name. Its budget is 4 B per event in
-// all (at most events / (users + 1) names at once, the least recently used evicted first);
-// names that do not fit are built into the caller's scratch for that call only. Not
-// thread-safe (one index per evaluating thread, as everything in the model's caches).
+// and dies with the model's generation). Its budget is 4 B per event in all, the least
+// recently used evicted first (their times before any starts); names that do not fit are built
+// into the caller's scratch for that call only. Not thread-safe (one index per evaluating
+// thread, as everything in the model's caches).
 //
 // On request it also keeps a name's event times beside its postings (PostingTimes): 4 B per
 // posting, so that an engine reads a walked user's times as sequentially as its postings
@@ -30,6 +35,37 @@ namespace segx {
 // `users` users: s[u] = the number of postings whose row lies before offsets[u]; s[users] = n.
 void build_user_starts(const uint32_t* rows, size_t n, const uint64_t* offsets, size_t users,
                        std::vector<uint32_t>* out);
+
+// The same s[u] kept compact: base[u / 64] + off[u] (users / 64 + 1 bases, 64 offsets each);
+// false when some 64 users hold 65,536 postings or more (the outputs are then unspecified).
+bool build_user_starts_compact(const uint32_t* rows, size_t n, const uint64_t* offsets, size_t users,
+                               std::vector<uint32_t>* base, std::vector<uint16_t>* off);
+
+// One name's starts as kept: wide (s[u] itself) or compact (base and off). s[u] for u in
+// 0 .. users; a branch the predictor learns, as a name's starts are one kind throughout.
+struct StartsView {
+    const uint32_t* wide = nullptr;
+    const uint32_t* base = nullptr;
+    const uint16_t* off = nullptr;
+    uint32_t operator[](size_t u) const { return wide != nullptr ? wide[u] : base[u >> 6] + off[u]; }
+};
+
+// Which of the n <= 64 users u0 .. u0 + n - 1 (u0 a multiple of 64) have postings, as bits:
+// for a block of 64 users, with no branch per user (compact: within the block only the
+// offsets are read).
+inline uint64_t users_with_postings(const StartsView& s, size_t u0, size_t n) {
+    uint64_t has = 0;
+    if (s.wide != nullptr) {
+        const uint32_t* w = s.wide + u0;
+        for (size_t j = 0; j < n; j++) has |= uint64_t(w[j] != w[j + 1]) << j;
+        return has;
+    }
+    const uint16_t* o = s.off + u0;
+    const size_t inside = n < 64 ? n : 63; // user 63's end is the next block's base
+    for (size_t j = 0; j < inside; j++) has |= uint64_t(o[j] != o[j + 1]) << j;
+    if (n == 64) has |= uint64_t(s.base[(u0 >> 6) + 1] != s.base[u0 >> 6] + o[63]) << 63;
+    return has;
+}
 
 // One name's event times beside its postings: posting k's time is base + v[k] * unit
 // (v == nullptr: not kept; read EventStore::time at the posting's row).
@@ -57,20 +93,26 @@ public:
     };
 
     // The starts of each of `sources` into out[i]: kept ones, or built (and kept while the
-    // budget allows, else into scratch[i]). The pointers stay valid until the next acquire or
-    // clear. `budget_bytes`: the most kept at once. With `times` (and Source::time): each
-    // name's PostingTimes into times[i], kept ones or built once the starts are in, when they
-    // fit the budget beside them (else absent: v == nullptr).
+    // budget allows, else into scratch[i], wide). The views stay valid until the next acquire,
+    // prefill or clear. `budget_bytes`: the most kept at once. With `times` (and Source::time):
+    // each name's PostingTimes into times[i], kept ones or built once the starts are in, when
+    // they fit the budget beside them (else absent: v == nullptr).
     void acquire(const Source* sources, size_t n, const uint64_t* offsets, size_t users, size_t budget_bytes,
-                 const uint32_t** out, std::vector<std::vector<uint32_t>>& scratch,
-                 PostingTimes* times = nullptr);
+                 StartsView* out, std::vector<std::vector<uint32_t>>& scratch, PostingTimes* times = nullptr);
 
-    // One code's starts built ahead of its first use (idle time after a load): kept when they
-    // fit `budget_bytes` beside what is kept already, evicting nothing, and first in line for
-    // eviction (as if never used). True when the code's starts are kept, now or before.
+    // Ahead of a first use (idle time after a load), evicting nothing and first in line for
+    // eviction (as if never used), each true when the code's part is kept, now or before:
+    // its starts, when they fit `budget_bytes` beside what is kept already;
     bool prefill(const Source& source, const uint64_t* offsets, size_t users, size_t budget_bytes);
+    // its times (Source::time given), once its starts are kept, when they fit likewise. Also
+    // true when its times are known inexact (nothing to build).
+    bool prefill_times(const Source& source, size_t budget_bytes);
 
     size_t memory_bytes() const;
+    size_t times_bytes() const; // the kept times' share of memory_bytes()
+    // One name's kept starts over `users` users: compact, or wide when that is smaller (under
+    // 64 users) or when compact does not fit the name (a wide entry is then bigger).
+    static size_t kept_bytes(size_t users);
     size_t kept() const { return entries_.size(); }
     bool has_times(uint32_t code) const;      // the code's PostingTimes are kept
     size_t builds() const { return builds_; } // starts built since the cache began (for tests)
@@ -80,13 +122,29 @@ private:
     struct Entry {
         uint32_t code = 0;
         uint64_t last_used = 0;
-        std::vector<uint32_t> starts;
+        std::vector<uint32_t> wide;       // the starts, wide
+        std::vector<uint32_t> block_base; // or compact (wide empty)
+        std::vector<uint16_t> block_off;
         std::vector<uint32_t> times; // PostingTimes::v (empty: none)
         int64_t base = 0, unit = 0;
         bool inexact = false; // times tried and not exact: not tried again
-        size_t bytes() const { return (starts.capacity() + times.capacity()) * sizeof(uint32_t); }
+        size_t starts_bytes() const {
+            return (wide.capacity() + block_base.capacity()) * sizeof(uint32_t) +
+                   block_off.capacity() * sizeof(uint16_t);
+        }
+        size_t bytes() const { return starts_bytes() + times.capacity() * sizeof(uint32_t); }
+        StartsView view() const {
+            return wide.empty() ? StartsView{nullptr, block_base.data(), block_off.data()}
+                                : StartsView{wide.data()};
+        }
     };
-    // Drops least recently used entries (not used by the call at `now`) until `more` bytes fit.
+    Entry* find(uint32_t code);
+    // A code's starts, compact when they can be: built aside, so that an allocation that fails
+    // leaves no half-built entry behind.
+    static Entry build_entry(const Source& source, const uint64_t* offsets, size_t users, uint64_t now);
+    // Frees least recently used parts (not used by the call at `now`) until `more` bytes fit:
+    // times first (a gather rebuilds them), then whole entries. False, freeing nothing, when
+    // even all of them would not make room.
     bool make_room(size_t more, size_t budget_bytes, uint64_t now);
     std::vector<Entry> entries_;
     size_t users_ = 0; // the user count every entry was built for

@@ -38,7 +38,7 @@ std::vector<uint32_t> rows_of(const EventStore& s, size_t u, uint32_t code) {
     return out;
 }
 
-void check_starts(const EventStore& s, const EventIndex& index, uint32_t code, const uint32_t* starts) {
+void check_starts(const EventStore& s, const EventIndex& index, uint32_t code, StartsView starts) {
     const size_t users = s.user_count();
     REQUIRE(starts[users] == index.count(code));
     for (size_t u = 0; u < users; u++) {
@@ -59,7 +59,7 @@ TEST_CASE("user starts: each user's postings of a name, as one range") {
             std::vector<uint32_t> starts;
             build_user_starts(index.rows.data() + index.first(code), index.count(code), s.offsets.data(),
                               s.user_count(), &starts);
-            check_starts(s, index, code, starts.data());
+            check_starts(s, index, code, StartsView{starts.data()});
         }
     }
     // No postings at all, and users without events at the ends.
@@ -69,18 +69,65 @@ TEST_CASE("user starts: each user's postings of a name, as one range") {
     CHECK(starts == std::vector<uint32_t>{0, 0, 0, 0});
 }
 
+TEST_CASE("compact starts (2 B per user) give the same ranges; a block of 65,536 postings is kept wide") {
+    std::mt19937 rng(23);
+    for (int round = 0; round < 20; round++) {
+        EventStore s = random_store(rng, 1 + rng() % 300, 1 + rng() % 4, rng() % 2 ? 3 : 12);
+        EventIndex index = build_event_index(s);
+        for (uint32_t code = 0; code < index.codes(); code++) {
+            std::vector<uint32_t> base;
+            std::vector<uint16_t> off;
+            REQUIRE(build_user_starts_compact(index.rows.data() + index.first(code), index.count(code),
+                                              s.offsets.data(), s.user_count(), &base, &off));
+            CHECK(base.size() == s.user_count() / 64 + 1);
+            check_starts(s, index, code, StartsView{nullptr, base.data(), off.data()});
+        }
+    }
+    // 130 users; user 70 has 65,600 events of code 0: its block (users 64..127) does not fit 16 bits.
+    EventStore s;
+    s.offsets.push_back(0);
+    for (size_t u = 0; u < 130; u++) {
+        const size_t n = u == 70 ? 65600 : 3;
+        for (size_t i = 0; i < n; i++) {
+            s.time.push_back(int64_t(i) * 1000);
+            s.event.push_back(uint32_t(u == 70 ? 0 : i % 2));
+            s.values.push_back(NAN, EventStore::kNoOrder);
+        }
+        s.offsets.push_back(s.time.size());
+    }
+    EventIndex index = build_event_index(s);
+    std::vector<uint32_t> base;
+    std::vector<uint16_t> off;
+    CHECK_FALSE(
+        build_user_starts_compact(index.rows.data(), index.count(0), s.offsets.data(), 130, &base, &off));
+    CHECK(build_user_starts_compact(index.rows.data() + index.first(1), index.count(1), s.offsets.data(), 130,
+                                    &base, &off));
+    std::vector<std::vector<uint32_t>> scratch;
+    const uint32_t codes[] = {0, 1};
+    StartsView out[2];
+    index.user_starts(s, codes, 2, out, scratch);
+    CHECK(out[0].wide != nullptr);
+    CHECK(out[1].wide == nullptr);
+    check_starts(s, index, 0, out[0]);
+    check_starts(s, index, 1, out[1]);
+    CHECK(index.starts_cache.kept() == 2);
+    CHECK(index.starts_cache.memory_bytes() == 131 * 4 + UserStartsCache::kept_bytes(130));
+    CHECK(UserStartsCache::kept_bytes(130) == 3 * (4 + 128));
+    CHECK(UserStartsCache::kept_bytes(20) == 21 * 4); // few users: wide is smaller
+}
+
 TEST_CASE("user starts are kept with the index within 4 B per event; past it, scratch for the call") {
     std::mt19937 rng(11);
     // 100 users, 8 events each on average over 6 names: the budget (4 B/event, ~3.2 KB) holds
-    // 7 names' starts (404 B each).
+    // 12 names' starts (264 B each, compact).
     EventStore s = random_store(rng, 100, 6, 16);
     EventIndex index = build_event_index(s);
     const size_t budget = EventIndex::kStartsBytesPerEvent * s.size();
-    const size_t each = (s.user_count() + 1) * sizeof(uint32_t);
+    const size_t each = UserStartsCache::kept_bytes(s.user_count());
     REQUIRE(budget / each >= 2);
     std::vector<std::vector<uint32_t>> scratch;
     const uint32_t codes[] = {0, 1, 2, 3, 4, 5};
-    const uint32_t* out[6];
+    StartsView out[6];
 
     index.user_starts(s, codes, 2, out, scratch);
     CHECK(index.starts_cache.builds() == 2);
@@ -102,7 +149,7 @@ TEST_CASE("user starts are kept with the index within 4 B per event; past it, sc
     UserStartsCache one;
     std::vector<UserStartsCache::Source> src;
     for (uint32_t c = 0; c < 3; c++) src.push_back({index.rows.data() + index.first(c), index.count(c), c});
-    const uint32_t* p[3];
+    StartsView p[3];
     one.acquire(&src[0], 1, s.offsets.data(), s.user_count(), each, p, scratch);
     one.acquire(&src[1], 1, s.offsets.data(), s.user_count(), each, p, scratch);
     CHECK(one.kept() == 1);
@@ -123,11 +170,11 @@ TEST_CASE("user starts are kept with the index within 4 B per event; past it, sc
 
 TEST_CASE("warming builds names ahead of use, most events first, within the budget, evicting nothing") {
     std::mt19937 rng(5);
-    // 100 users, 4 events each on average over 6 names: the budget holds 3 names' starts.
-    EventStore s = random_store(rng, 100, 6, 8);
+    // 100 users, 2.5 events each on average over 6 names: the budget holds 3 names' starts.
+    EventStore s = random_store(rng, 100, 6, 5);
     EventIndex index = build_event_index(s);
     const size_t budget = EventIndex::kStartsBytesPerEvent * s.size();
-    const size_t each = (s.user_count() + 1) * sizeof(uint32_t);
+    const size_t each = UserStartsCache::kept_bytes(s.user_count());
     const size_t fit = budget / each;
     REQUIRE(fit >= 3); // (one warmed name is left unused below)
     REQUIRE(fit < 6);  // some names are left for their first use
@@ -153,7 +200,7 @@ TEST_CASE("warming builds names ahead of use, most events first, within the budg
 
     // A use of the warmed names builds nothing and reads the right ranges.
     std::vector<std::vector<uint32_t>> scratch;
-    const uint32_t* out[2];
+    StartsView out[2];
     index.user_starts(s, order.data(), 2, out, scratch);
     CHECK(index.starts_cache.builds() == fit);
     check_starts(s, index, order[0], out[0]);
@@ -173,7 +220,7 @@ TEST_CASE("a rebuilt index starts with no kept starts") {
     EventIndex index = build_event_index(s);
     std::vector<std::vector<uint32_t>> scratch;
     const uint32_t codes[] = {0, 1};
-    const uint32_t* out[2];
+    StartsView out[2];
     index.user_starts(s, codes, 2, out, scratch);
     CHECK(index.starts_cache.kept() > 0);
     // The model changes: its index is built again, and answers for the new events only.
@@ -221,13 +268,13 @@ TEST_CASE("posting times: exact in the coarsest unit that fits, else absent") {
 TEST_CASE("posting times are kept beside the starts, within the same budget") {
     std::mt19937 rng(5);
     // 200 users, ~8 events each over 4 names (times: whole ms, i * 1000 µs): the budget (4 B per
-    // event) holds every name's starts (804 B each) and some of their times (4 B per posting).
+    // event) holds every name's starts (528 B each) and some of their times (4 B per posting).
     EventStore s = random_store(rng, 200, 4, 16);
     EventIndex index = build_event_index(s);
     const size_t budget = EventIndex::kStartsBytesPerEvent * s.size();
     std::vector<std::vector<uint32_t>> scratch;
     const uint32_t codes[] = {0, 1, 2, 3};
-    const uint32_t* out[4];
+    StartsView out[4];
     PostingTimes times[4];
     const auto check_times = [&](size_t i) {
         const uint32_t c = codes[i];
@@ -246,7 +293,7 @@ TEST_CASE("posting times are kept beside the starts, within the same budget") {
     CHECK(index.starts_cache.has_times(0));
     CHECK_FALSE(index.starts_cache.has_times(1));
     const size_t bytes = index.starts_cache.memory_bytes();
-    CHECK(bytes == 2 * (s.user_count() + 1) * 4 + index.count(0) * 4);
+    CHECK(bytes == 2 * UserStartsCache::kept_bytes(s.user_count()) + index.count(0) * 4);
     index.user_starts(s, codes, 2, out, scratch, times, 1); // kept: nothing built again
     CHECK(index.starts_cache.memory_bytes() == bytes);
     check_times(0);
@@ -258,7 +305,7 @@ TEST_CASE("posting times are kept beside the starts, within the same budget") {
         if (times[i].v != nullptr) check_times(i), timed++;
     }
     CHECK(timed >= 1);
-    CHECK(timed < 4); // (4 names' starts and times need 3.2 KB + 4 B per event: past the budget)
+    CHECK(timed < 4); // (4 names' starts and times need 2.1 KB + 4 B per event: past the budget)
     CHECK(index.starts_cache.kept() == 4);
     CHECK(index.starts_cache.memory_bytes() <= budget);
     // Times of microseconds over more than 71 minutes fit no unit: absent, the starts still kept.
@@ -296,7 +343,7 @@ TEST_CASE("posting times stay right through any sequence of calls, budgets and e
                     src[i].time = s.time.data(), src[i].min_time = index.min_time[c],
                     src[i].max_time = index.max_time[c];
             }
-            const uint32_t* out[6];
+            StartsView out[6];
             PostingTimes times[6];
             cache.acquire(src.data(), n, s.offsets.data(), s.user_count(), budget, out, scratch, times);
             for (size_t i = 0; i < n; i++) {
@@ -339,7 +386,8 @@ TEST_CASE("posting times: a name whose times do not fit gets none, not another n
     REQUIRE(index.count(0) == 10);
     REQUIRE(index.count(1) == 500);
     REQUIRE(index.count(2) == 100);
-    const size_t starts = (s.user_count() + 1) * 4, budget = 3 * starts + 4 * (10 + 100) + 10;
+    const size_t starts = UserStartsCache::kept_bytes(s.user_count()),
+                 budget = 3 * starts + 4 * (10 + 100) + 10;
     const auto source = [&](uint32_t c, bool timed) {
         UserStartsCache::Source src{index.rows.data() + index.first(c), index.count(c), c};
         if (timed)
@@ -353,7 +401,7 @@ TEST_CASE("posting times: a name whose times do not fit gets none, not another n
     };
     UserStartsCache cache;
     std::vector<std::vector<uint32_t>> scratch;
-    const uint32_t* out[3];
+    StartsView out[3];
     PostingTimes times[3];
     const UserStartsCache::Source first[] = {source(0, true), source(1, false), source(2, true)};
     cache.acquire(first, 3, s.offsets.data(), s.user_count(), budget, out, scratch, times);
@@ -370,6 +418,81 @@ TEST_CASE("posting times: a name whose times do not fit gets none, not another n
     check_starts(s, index, 1, out[0]);
     check_starts(s, index, 2, out[1]);
     CHECK(cache.kept() == 3); // code 0 not dropped for nothing
+}
+
+TEST_CASE("the least recently used names' times are dropped before any starts") {
+    std::mt19937 rng(29);
+    // 200 users over 3 names: a budget of the three names' starts and the times of two names.
+    EventStore s = random_store(rng, 200, 3, 12);
+    EventIndex index = build_event_index(s);
+    const size_t each = UserStartsCache::kept_bytes(s.user_count());
+    const auto source = [&](uint32_t c) {
+        return UserStartsCache::Source{index.rows.data() + index.first(c),
+                                       index.count(c),
+                                       c,
+                                       s.time.data(),
+                                       index.min_time[c],
+                                       index.max_time[c]};
+    };
+    const size_t budget = 3 * each + 4 * (index.count(0) + index.count(1) + index.count(2)) - 4;
+    UserStartsCache cache;
+    std::vector<std::vector<uint32_t>> scratch;
+    StartsView out[3];
+    PostingTimes times[3];
+    for (uint32_t c = 0; c < 3; c++) {
+        const UserStartsCache::Source src = source(c);
+        cache.acquire(&src, 1, s.offsets.data(), s.user_count(), budget, out, scratch, times);
+        check_starts(s, index, c, out[0]);
+        REQUIRE(times[0].v != nullptr);
+    }
+    // The third name's times needed room: the first name's times went, every name's starts stay.
+    CHECK(cache.kept() == 3);
+    CHECK_FALSE(cache.has_times(0));
+    CHECK(cache.has_times(2));
+    CHECK(cache.builds() == 3);
+    CHECK(cache.memory_bytes() <= budget);
+    const UserStartsCache::Source again = source(0); // its starts are kept; its times come back
+    cache.acquire(&again, 1, s.offsets.data(), s.user_count(), budget, out, scratch, times);
+    CHECK(cache.builds() == 3);
+    CHECK(times[0].v != nullptr);
+    CHECK(cache.has_times(0));
+    CHECK(cache.memory_bytes() <= budget);
+}
+
+TEST_CASE("warming times: kept starts get their times ahead of use, within the budget, evicting nothing") {
+    std::mt19937 rng(31);
+    EventStore s = random_store(rng, 200, 4, 12);
+    EventIndex index = build_event_index(s);
+    const std::vector<uint32_t> order = index.codes_by_count();
+    REQUIRE(order.size() == 4);
+    CHECK_FALSE(index.warm_posting_times(s, order[0])); // no starts kept yet
+    for (uint32_t c : order) REQUIRE(index.warm_user_starts(s, c));
+    size_t warmed = 0;
+    for (uint32_t c : order) {
+        if (!index.warm_posting_times(s, c)) break;
+        CHECK(index.starts_cache.has_times(c));
+        warmed++;
+    }
+    // 4 names' starts (528 B each) in a budget of 4 B per event: times in order while they fit.
+    const size_t budget = EventIndex::kStartsBytesPerEvent * s.size();
+    size_t fit = 0, bytes = 4 * UserStartsCache::kept_bytes(s.user_count());
+    while (fit < 4 && bytes + 4 * index.count(order[fit]) <= budget) bytes += 4 * index.count(order[fit++]);
+    REQUIRE(fit >= 1);
+    REQUIRE(fit < 4);
+    CHECK(warmed == fit);
+    CHECK(index.starts_cache.memory_bytes() == bytes);
+    CHECK(index.starts_cache.memory_bytes() <= budget);
+    // A use reads the warmed times and builds nothing.
+    std::vector<std::vector<uint32_t>> scratch;
+    StartsView out[1];
+    PostingTimes times[1];
+    const size_t builds = index.starts_cache.builds();
+    index.user_starts(s, &order[0], 1, out, scratch, times, 1);
+    CHECK(index.starts_cache.builds() == builds);
+    REQUIRE(times[0].v != nullptr);
+    for (size_t k = 0; k < index.count(order[0]); k++)
+        CHECK(times[0].base + int64_t(times[0].v[k]) * times[0].unit ==
+              s.time[index.rows[index.first(order[0]) + k]]);
 }
 
 } // namespace core_model_user_starts_test

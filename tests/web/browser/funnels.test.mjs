@@ -34,14 +34,23 @@ describe('the Funnels tab', () => {
     const page = await env.openPage();
     await settle(page);
     // Idle frames after the load build every event name's per-user starts before any funnel
-    // asks (Session::warm_index_step): 4 B per user and name; the demo's six names fit the
-    // index's budget of 4 B per event. (The draft's empty steps build nothing.)
-    const startsOf = (t, names) => names * (t.overview.users + 1) * 4;
-    const warmed = await stateWhen(page, (t) => t.overview.memory_parts['index.user_starts'] === startsOf(t, 6));
-    const each = startsOf(warmed, 1);
+    // asks, then their times beside the postings while they fit (Session::warm_index_step):
+    // starts compact, a 4 B base and 64 2 B offsets per 64 users, times 4 B per event, fewest
+    // events first, all within the index's budget of 4 B per event, evicting nothing. (The
+    // draft's empty steps build nothing.)
+    const startsOf = (t, names) => names * (Math.floor(t.overview.users / 64) + 1) * (4 + 64 * 2);
+    const timesOf = (t) => {
+      let bytes = startsOf(t, 6);
+      for (const { events } of [...t.overview.top_events].sort((a, b) => a.events - b.events))
+        if (bytes + 4 * events <= 4 * t.overview.events) bytes += 4 * events;
+      return bytes - startsOf(t, 6);
+    };
+    const warmed = await stateWhen(page, (t) => t.overview.memory_parts['index.user_starts'] === startsOf(t, 6) &&
+      t.overview.memory_parts['index.posting_times'] === timesOf(t));
     assert.equal(warmed.overview.top_events.length, 6);
-    assert.ok(6 * each <= 4 * warmed.overview.events);
-    assert.equal(warmed.overview.memory_parts['index.user_starts'], 6 * each);
+    assert.ok(warmed.overview.users >= 64); // (fewer users would keep them wide)
+    assert.ok(timesOf(warmed) >= 4 * Math.min(...warmed.overview.top_events.map((e) => e.events)));
+    assert.ok(startsOf(warmed, 6) + timesOf(warmed) <= 4 * warmed.overview.events);
     await clickWidget(page, 'Funnels');
     await pick(page, '##steps[0].event', 'view_i', 'view_item');
     await pick(page, '##steps[1].event', 'add_to', 'add_to_cart');
