@@ -61,12 +61,13 @@ export function ensureShopFiles(o) {
   return { dir, sizes: sizes() };
 }
 
-// A copy of build/site (others may rebuild it while a benchmark runs) with `files` of `dir`
+// A copy of build/site (others may rebuild it while a benchmark runs; SEGX_SITE: another build)
 // beside it in bench-data/ (symbolic links), so that the page can read them as Files. The
 // caller removes it.
 export function makeBenchSite(dir, files, prefix = 'segx-bench-') {
   const root = mkdtempSync(join(tmpdir(), prefix));
-  for (const e of readdirSync(join(repo, 'build/site'))) cpSync(join(repo, 'build/site', e), join(root, e), { recursive: true });
+  const site = process.env.SEGX_SITE || join(repo, 'build/site'); // another build, for an A/B by hand
+  for (const e of readdirSync(site)) cpSync(join(site, e), join(root, e), { recursive: true });
   mkdirSync(join(root, 'bench-data'));
   for (const f of files) symlinkSync(join(dir, f), join(root, 'bench-data', f));
   return root;
