@@ -26,7 +26,8 @@ export async function startBrowser({ optimise = false } = {}) {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-      ...(optimise ? [] : ['--js-flags=--liftoff-only']),
+      // SEGX_JS_FLAGS: more V8 flags, space-separated, for experiments by hand.
+      `--js-flags=${[...(optimise ? [] : ['--liftoff-only']), process.env.SEGX_JS_FLAGS || ''].join(' ').trim()}`,
       // Extra switches for experiments by hand (benchmarks), e.g. SEGX_CHROMIUM_FLAGS=--js-flags=--no-liftoff
       // (a later --js-flags replaces an earlier one).
       ...(process.env.SEGX_CHROMIUM_FLAGS || '').split(' ').filter(Boolean)],
