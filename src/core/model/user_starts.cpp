@@ -146,8 +146,10 @@ void UserStartsCache::acquire(const Source* sources, size_t n, const uint64_t* o
         Entry e = build_entry(src, offsets, users, now);
         if (make_room(e.bytes(), budget_bytes, now)) // (a wide entry needs more)
             entries_.push_back(std::move(e));
-        else
+        else if (!e.wide.empty())
             scratch[i] = std::move(e.wide);
+        else // (not reached: a compact entry is kept_bytes, made room for above)
+            build_user_starts(src.rows, src.count, offsets, users, &scratch[i]);
     }
     // The views once every entry is in (pushing may move the entries).
     for (size_t i = 0; i < n; i++) {
