@@ -41,9 +41,8 @@ std::optional<SourceKind> source_kind_from_name(std::string_view name) {
 
 size_t EventSource::memory_bytes() const {
     size_t total = user_ids.memory_bytes() + event_names.memory_bytes() + order_ids.memory_bytes() +
-                   user.capacity() * sizeof(uint32_t) + event.capacity() * sizeof(uint32_t) +
-                   order.capacity() * sizeof(uint32_t) + time.capacity() * sizeof(int64_t) +
-                   revenue.capacity() * sizeof(double);
+                   user.capacity() * sizeof(uint32_t) + event.memory_bytes() +
+                   time.capacity() * sizeof(int64_t) + values.memory_bytes();
     for (const Column& c : properties) total += c.memory_bytes();
     return total;
 }
@@ -253,9 +252,8 @@ void EventSourceBuilder::append(size_t n, const ValueChunk& user_id, const Value
         out_.user.push_back(intern_user(user_id, i, uid));
         out_.time.push_back(us);
         out_.event.push_back(event_code);
-        out_.revenue.push_back(amount);
         std::string_view oid = order_text_.of(order_id, i);
-        out_.order.push_back(oid.empty() ? EventSource::kNoOrder : out_.order_ids.intern(oid));
+        out_.values.push_back(amount, oid.empty() ? EventSource::kNoOrder : out_.order_ids.intern(oid));
         kept_rows_.push_back(uint32_t(i));
     }
     for (size_t p = 0; p < properties_.size(); p++)

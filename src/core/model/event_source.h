@@ -4,9 +4,11 @@
 // (build_model) leaves no trace of it.
 
 #include "core/dataset/column.h"
+#include "core/dataset/narrow_vector.h"
 #include "core/dataset/string_dictionary.h"
 #include "core/model/chunk.h"
 #include "core/model/column_builder.h"
+#include "core/model/event_values.h"
 #include "core/model/int_code_map.h"
 #include "core/model/reject_log.h"
 #include "core/model/value_text.h"
@@ -51,11 +53,12 @@ struct EventSource {
     TimeFormat detected_format = TimeFormat::Auto;
     StringDictionary user_ids, event_names, order_ids; // source-local codes
     // One entry per kept row, in file order.
-    std::vector<uint32_t> user;     // code in user_ids (canonical id text)
-    std::vector<uint32_t> event;    // code in event_names
-    std::vector<uint32_t> order;    // code in order_ids, kNoOrder when none
-    std::vector<int64_t> time;      // µs UTC
-    std::vector<double> revenue;    // NaN when none
+    std::vector<uint32_t> user; // code in user_ids (canonical id text)
+    CodeVector event;           // code in event_names, at the width of the largest
+    std::vector<int64_t> time;  // µs UTC
+    // Revenue (NaN when none) and code in order_ids (kNoOrder when none), held only for the
+    // rows that carry one (event_values.h): a few percent of an events file's rows.
+    EventValues values;
     std::vector<Column> properties; // named as spec.property_names, kept rows only
     RejectLog rejects;
     size_t refunds = 0; // orders rows with a negative amount, kept as kRefundEvent events

@@ -130,11 +130,11 @@ PurchaseOwners purchase_owners(const std::vector<const EventSource*>& sources,
         for (size_t s = 0; s < sources.size(); s++) {
             const EventSource& src = *sources[s];
             for (size_t i = 0; i < src.size(); i++) {
-                if (src.order[i] == EventSource::kNoOrder || remaps[s].event[src.event[i]] != purchase)
+                if (src.values.order(i) == EventSource::kNoOrder || remaps[s].event[src.event[i]] != purchase)
                     continue;
-                if (with_amount && !(src.revenue[i] == src.revenue[i])) continue;
+                if (with_amount && !(src.values.revenue(i) == src.values.revenue(i))) continue;
                 PurchaseOwner& o =
-                    owners[pair_key(remaps[s].user[src.user[i]], remaps[s].order[src.order[i]])];
+                    owners[pair_key(remaps[s].user[src.user[i]], remaps[s].order[src.values.order(i)])];
                 if (o.source == UINT32_MAX) o.source = uint32_t(s);
             }
         }
@@ -161,9 +161,11 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
         total += src.size();
         if (owners.empty()) continue;
         for (size_t i = 0; i < src.size(); i++) {
-            if (src.order[i] == EventSource::kNoOrder || remaps[s].event[src.event[i]] != purchase_event)
+            if (src.values.order(i) == EventSource::kNoOrder ||
+                remaps[s].event[src.event[i]] != purchase_event)
                 continue;
-            auto it = owners.find(pair_key(remaps[s].user[src.user[i]], remaps[s].order[src.order[i]]));
+            auto it =
+                owners.find(pair_key(remaps[s].user[src.user[i]], remaps[s].order[src.values.order(i)]));
             if (it->second.source == uint32_t(s)) continue;
             if (dropped[s].empty()) dropped[s].assign(src.size(), 0);
             dropped[s][i] = 1;
@@ -205,8 +207,10 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
     for (size_t s = 0; s < sources.size(); s++) {
         const EventSource& src = *sources[s];
         for (size_t i = 0; i < src.size(); i++) {
-            if (src.order[i] == EventSource::kNoOrder || !(src.revenue[i] == src.revenue[i])) continue;
-            uint32_t& owner = revenue_owner[remaps[s].order[src.order[i]]];
+            if (src.values.order(i) == EventSource::kNoOrder ||
+                !(src.values.revenue(i) == src.values.revenue(i)))
+                continue;
+            uint32_t& owner = revenue_owner[remaps[s].order[src.values.order(i)]];
             if (owner == kNoOwner) owner = uint32_t(s);
         }
     }
@@ -226,8 +230,8 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
     for (size_t s = 0; s < sources.size(); s++) {
         const EventSource& src = *sources[s];
         for (size_t i = 0; i < src.size(); i++)
-            carrying +=
-                kept(s, i) && (src.revenue[i] == src.revenue[i] || src.order[i] != EventSource::kNoOrder);
+            carrying += kept(s, i) && (src.values.revenue(i) == src.values.revenue(i) ||
+                                       src.values.order(i) != EventSource::kNoOrder);
     }
     std::vector<Carried> carried;
     carried.reserve(carrying);
@@ -246,13 +250,16 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
         for (size_t j = 0; j < k; j++) store.time[dest[j]] = src.time[rows[j]];
         store.event.visit_mut([&](auto* event) {
             using Code = std::remove_pointer_t<decltype(event)>;
-            for (size_t j = 0; j < k; j++) event[dest[j]] = Code(remap.event[src.event[rows[j]]]);
+            src.event.visit([&](const auto* from) {
+                for (size_t j = 0; j < k; j++) event[dest[j]] = Code(remap.event[from[rows[j]]]);
+            });
         });
         for (size_t j = 0; j < k; j++) {
             const size_t i = rows[j];
-            double v = src.revenue[i];
-            const uint32_t order =
-                src.order[i] == EventSource::kNoOrder ? EventStore::kNoOrder : remap.order[src.order[i]];
+            double v = src.values.revenue(i);
+            const uint32_t order = src.values.order(i) == EventSource::kNoOrder
+                                       ? EventStore::kNoOrder
+                                       : remap.order[src.values.order(i)];
             if (order == EventStore::kNoOrder && !(v == v)) continue;
             if (order != EventStore::kNoOrder && revenue_owner[order] != uint32_t(s))
                 v = std::numeric_limits<double>::quiet_NaN(); // counted in the order's first source
@@ -284,7 +291,8 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
             for (size_t i = 0; i < src.size(); i++) {
                 if (!dropped[s][i] || !column.valid.get(i)) continue;
                 const uint32_t t =
-                    owners[pair_key(remaps[s].user[src.user[i]], remaps[s].order[src.order[i]])].first_row;
+                    owners[pair_key(remaps[s].user[src.user[i]], remaps[s].order[src.values.order(i)])]
+                        .first_row;
                 // The first value wins: the row already has one, or an earlier dropped row gives it.
                 if (target.valid.get(t) || !claimed.insert(t).second) continue;
                 from.push_back(uint32_t(i));

@@ -88,10 +88,11 @@ uint64_t content_fingerprint(const EventSource& s) {
     for (size_t i = 0; i < s.size(); i++) {
         uint64_t bits = 0;
         static_assert(sizeof(bits) == sizeof(double), "double is 64 bits");
-        std::memcpy(&bits, &s.revenue[i], sizeof(bits));
+        const double revenue = s.values.revenue(i);
+        std::memcpy(&bits, &revenue, sizeof(bits));
         add(uint64_t(s.user[i]) << 32 | s.event[i]);
         add(uint64_t(s.time[i]));
-        add(bits ^ uint64_t(s.order[i]) << 1);
+        add(bits ^ uint64_t(s.values.order(i)) << 1);
     }
     return h;
 }

@@ -18,6 +18,18 @@ using namespace segx::test;
 
 namespace {
 
+// Each row's order code and revenue, as one list each.
+std::vector<uint32_t> order_codes(const EventSource& s) {
+    std::vector<uint32_t> out;
+    for (size_t i = 0; i < s.size(); i++) out.push_back(s.values.order(i));
+    return out;
+}
+std::vector<double> revenue_values(const EventSource& s) {
+    std::vector<double> out;
+    for (size_t i = 0; i < s.size(); i++) out.push_back(s.values.revenue(i));
+    return out;
+}
+
 int64_t ts(int y, unsigned m, unsigned d, int hh = 0, int mm = 0, int ss = 0) {
     return days_from_civil(y, m, d) * kMicrosPerDay + (hh * 3600 + mm * 60 + ss) * kMicrosPerSecond;
 }
@@ -98,9 +110,9 @@ TEST_CASE("rejected rows are counted once under their first reason with quoted e
     CHECK(user_ids(s) == std::vector<std::string>{"u1", "u6"});
     CHECK(events(s) == std::vector<std::string>{"view", "buy"});
     CHECK(s.time == std::vector<int64_t>{ts(2024, 1, 31, 10, 0), ts(2024, 2, 3)});
-    CHECK(std::isnan(s.revenue[0]));
-    CHECK(std::isnan(s.revenue[1])); // empty amount text is no amount, not an error
-    CHECK(s.order == std::vector<uint32_t>{EventSource::kNoOrder, EventSource::kNoOrder});
+    CHECK(std::isnan(s.values.revenue(0)));
+    CHECK(std::isnan(s.values.revenue(1))); // empty amount text is no amount, not an error
+    CHECK(order_codes(s) == std::vector<uint32_t>{EventSource::kNoOrder, EventSource::kNoOrder});
     CHECK(s.detected_format == TimeFormat::Iso);
 }
 
@@ -133,7 +145,7 @@ TEST_CASE("required amounts reject missing values; a negative amount in an order
                                    R"(row 3: user_id="c", time="2024-01-03", amount="")"});
     CHECK(s.rejects.reasons[1].reason == "no user id");
     CHECK(s.rejects.reasons[2].reason == "unparseable time");
-    CHECK(s.revenue == std::vector<double>{10, -5, -1.5});
+    CHECK(revenue_values(s) == std::vector<double>{10, -5, -1.5});
     // Rows d and e are refunds carrying their negative amounts; a is a purchase.
     CHECK(s.refunds == 2);
     REQUIRE(s.event.size() == 3);
@@ -146,8 +158,8 @@ TEST_CASE("required amounts reject missing values; a negative amount in an order
     append(optional, user, time, texts({"e", "e", "e", "e", "e", "e", "e"}), rev);
     EventSource o = optional.finish();
     CHECK(o.rejects.kept == 5);
-    CHECK(o.revenue[3] == -5);
-    CHECK(o.revenue[4] == -1.5);
+    CHECK(o.values.revenue(3) == -5);
+    CHECK(o.values.revenue(4) == -1.5);
 }
 
 TEST_CASE("numeric amounts: ints and doubles are fine, NaN is none, infinity is rejected") {
@@ -157,9 +169,9 @@ TEST_CASE("numeric amounts: ints and doubles are fine, NaN is none, infinity is 
     append(b, texts({"d"}), texts({"2024-01-01"}), texts({"buy"}), ints({7}));
     EventSource s = b.finish();
     REQUIRE(s.size() == 3);
-    CHECK(s.revenue[0] == 12.5);
-    CHECK(std::isnan(s.revenue[1]));
-    CHECK(s.revenue[2] == 7);
+    CHECK(s.values.revenue(0) == 12.5);
+    CHECK(std::isnan(s.values.revenue(1)));
+    CHECK(s.values.revenue(2) == 7);
     REQUIRE(s.rejects.reasons.size() == 1);
     CHECK(s.rejects.reasons[0].reason == "non-numeric amount");
     CHECK(s.rejects.reasons[0].examples[0] == R"(row 3: user_id="c", time="2024-01-01", amount=Infinity)");
@@ -251,7 +263,7 @@ TEST_CASE("orders default their constant event to purchase; other sources name t
     CHECK(events(o) == std::vector<std::string>{"purchase", "purchase"});
     CHECK(o.spec.constant_event == "purchase");
     CHECK(o.order_ids.size() == 1);
-    CHECK(o.order == std::vector<uint32_t>{0, EventSource::kNoOrder});
+    CHECK(order_codes(o) == std::vector<uint32_t>{0, EventSource::kNoOrder});
 
     EventSourceSpec sp = spec("signups.csv");
     sp.constant_event = "signup";
@@ -279,11 +291,11 @@ TEST_CASE("order ids are canonical like user ids") {
     append(b, texts({"a", "a"}), texts({"2024-01-01", "2024-01-01"}), none(), none(), texts({" 536365", ""}));
     EventSource s = b.finish();
     CHECK(s.order_ids.size() == 2);
-    CHECK(s.order_ids.at(s.order[0]) == "536365");
-    CHECK(s.order[1] == EventSource::kNoOrder);
-    CHECK(s.order_ids.at(s.order[2]) == "536365.5");
-    CHECK(s.order[3] == s.order[0]);
-    CHECK(s.order[4] == EventSource::kNoOrder);
+    CHECK(s.order_ids.at(s.values.order(0)) == "536365");
+    CHECK(s.values.order(1) == EventSource::kNoOrder);
+    CHECK(s.order_ids.at(s.values.order(2)) == "536365.5");
+    CHECK(s.values.order(3) == s.values.order(0));
+    CHECK(s.values.order(4) == EventSource::kNoOrder);
 }
 
 TEST_CASE("properties keep the kept rows with their first chunk's type") {

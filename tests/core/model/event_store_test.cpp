@@ -29,8 +29,7 @@ EventSource make_source(const char* name, const std::vector<Row>& rows) {
         s.user.push_back(s.user_ids.intern(r.user));
         s.time.push_back(r.time);
         s.event.push_back(s.event_names.intern(r.event));
-        s.revenue.push_back(NAN);
-        s.order.push_back(EventSource::kNoOrder);
+        s.values.push_back(NAN, EventSource::kNoOrder);
     }
     return s;
 }
@@ -143,7 +142,9 @@ TEST_CASE("long slices sort stably too") {
     for (int i = 0; i < 100; i++) names.push_back("e" + std::to_string(i));
     for (int i = 0; i < 100; i++) rows.push_back(Row{"u", 1000 - i / 2, names[size_t(i)].c_str()});
     EventSource a = make_source("a.csv", rows);
-    for (size_t i = 0; i < 100; i += 10) a.revenue[i] = double(i); // e0, e10, ...: revenue i
+    std::vector<double> revenue(100, NAN);
+    for (size_t i = 0; i < 100; i += 10) revenue[i] = double(i); // e0, e10, ...: revenue i
+    a.values = EventValues::from_dense(revenue, std::vector<uint32_t>(100, EventSource::kNoOrder));
     Interner in;
     std::vector<SourceRemap> remaps{in.remap(a)};
     EventStore st = build_event_store({&a}, remaps, in.users.size());
@@ -166,10 +167,9 @@ TEST_CASE("long slices sort stably too") {
 
 TEST_CASE("revenue and order codes travel with their events through the sort") {
     EventSource a = make_source("a.csv", {{"u", 30, "buy"}, {"u", 10, "buy"}});
-    a.revenue = {3.0, 1.0};
     a.order_ids.intern("o30");
     a.order_ids.intern("o10");
-    a.order = {0, 1};
+    a.values = EventValues::from_dense({3.0, 1.0}, {0, 1});
     Interner in;
     std::vector<SourceRemap> remaps{in.remap(a)};
     remaps[0].order = {7, 4}; // model codes of o30 and o10
