@@ -4,6 +4,7 @@
 #include "core/model/column_merge.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -130,11 +131,10 @@ PurchaseOwners purchase_owners(const std::vector<const EventSource*>& sources,
         for (size_t s = 0; s < sources.size(); s++) {
             const EventSource& src = *sources[s];
             for (size_t i = 0; i < src.size(); i++) {
-                if (src.values.order(i) == EventSource::kNoOrder || remaps[s].event[src.event[i]] != purchase)
-                    continue;
-                if (with_amount && !(src.values.revenue(i) == src.values.revenue(i))) continue;
-                PurchaseOwner& o =
-                    owners[pair_key(remaps[s].user[src.user[i]], remaps[s].order[src.values.order(i)])];
+                const uint32_t order = src.values.order(i);
+                if (order == EventSource::kNoOrder || remaps[s].event[src.event[i]] != purchase) continue;
+                if (with_amount && std::isnan(src.values.revenue(i))) continue;
+                PurchaseOwner& o = owners[pair_key(remaps[s].user[src.user[i]], remaps[s].order[order])];
                 if (o.source == UINT32_MAX) o.source = uint32_t(s);
             }
         }
@@ -161,11 +161,9 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
         total += src.size();
         if (owners.empty()) continue;
         for (size_t i = 0; i < src.size(); i++) {
-            if (src.values.order(i) == EventSource::kNoOrder ||
-                remaps[s].event[src.event[i]] != purchase_event)
-                continue;
-            auto it =
-                owners.find(pair_key(remaps[s].user[src.user[i]], remaps[s].order[src.values.order(i)]));
+            const uint32_t order = src.values.order(i);
+            if (order == EventSource::kNoOrder || remaps[s].event[src.event[i]] != purchase_event) continue;
+            auto it = owners.find(pair_key(remaps[s].user[src.user[i]], remaps[s].order[order]));
             if (it->second.source == uint32_t(s)) continue;
             if (dropped[s].empty()) dropped[s].assign(src.size(), 0);
             dropped[s][i] = 1;
@@ -207,10 +205,9 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
     for (size_t s = 0; s < sources.size(); s++) {
         const EventSource& src = *sources[s];
         for (size_t i = 0; i < src.size(); i++) {
-            if (src.values.order(i) == EventSource::kNoOrder ||
-                !(src.values.revenue(i) == src.values.revenue(i)))
-                continue;
-            uint32_t& owner = revenue_owner[remaps[s].order[src.values.order(i)]];
+            const uint32_t order = src.values.order(i);
+            if (order == EventSource::kNoOrder || std::isnan(src.values.revenue(i))) continue;
+            uint32_t& owner = revenue_owner[remaps[s].order[order]];
             if (owner == kNoOwner) owner = uint32_t(s);
         }
     }
@@ -230,8 +227,7 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
     for (size_t s = 0; s < sources.size(); s++) {
         const EventSource& src = *sources[s];
         for (size_t i = 0; i < src.size(); i++)
-            carrying += kept(s, i) && (src.values.revenue(i) == src.values.revenue(i) ||
-                                       src.values.order(i) != EventSource::kNoOrder);
+            carrying += kept(s, i) && src.values.carries(i); // a revenue or an order
     }
     std::vector<Carried> carried;
     carried.reserve(carrying);
@@ -257,9 +253,9 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
         for (size_t j = 0; j < k; j++) {
             const size_t i = rows[j];
             double v = src.values.revenue(i);
-            const uint32_t order = src.values.order(i) == EventSource::kNoOrder
-                                       ? EventStore::kNoOrder
-                                       : remap.order[src.values.order(i)];
+            const uint32_t source_order = src.values.order(i);
+            const uint32_t order =
+                source_order == EventSource::kNoOrder ? EventStore::kNoOrder : remap.order[source_order];
             if (order == EventStore::kNoOrder && !(v == v)) continue;
             if (order != EventStore::kNoOrder && revenue_owner[order] != uint32_t(s))
                 v = std::numeric_limits<double>::quiet_NaN(); // counted in the order's first source
