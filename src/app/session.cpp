@@ -297,9 +297,9 @@ void Session::rebuild_model_if_dirty() {
     // Held (a load job in progress), or a source that is a shell: its rows come again first.
     if (model_hold > 0 || !missing_sources().empty()) return;
     std::vector<const UserSource*> users;
-    std::vector<const EventSource*> events;
+    std::vector<EventSource*> events;
     for (const UserSource& u : user_sources) users.push_back(&u);
-    for (const EventSource& e : event_sources) events.push_back(&e);
+    for (EventSource& e : event_sources) events.push_back(&e);
     // The old model goes first, so that the heap holds one model at a time, never two.
     model = Model{};
     users_by_id_cache = {};
@@ -307,9 +307,15 @@ void Session::rebuild_model_if_dirty() {
     // is built: the load's peak is then the model and the index's temporaries, not those and
     // every file's mapped rows as well.
     bool released_now = false;
-    model = build_model(users, events, "purchase", [&] {
+    const auto sources_read = [&] {
         if (release_sources) release_source_rows(), released_now = true;
-    });
+    };
+    // Released sources give up each event column as soon as the store holds it
+    // (build_event_store_releasing): the store grows as they shrink.
+    if (release_sources)
+        model = build_model_releasing(users, events, "purchase", sources_read);
+    else
+        model = build_model(users, {events.begin(), events.end()}, "purchase", sources_read);
     derive_model_attributes();
     overview = compute_overview(model);
     // Say each file loaded twice once, when it is first noticed (again if it goes and comes back).

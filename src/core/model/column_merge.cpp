@@ -94,6 +94,7 @@ void scatter_column(const Column& src, Column& dst, const uint32_t* src_rows, co
         remap.assign(src.dict.size(), UINT32_MAX);
         for (size_t k = 0; k < n; k++) {
             size_t r = row(k), t = dst_rows[k];
+            if (t == kSkipRow) continue;
             if (!src.valid.get(r)) {
                 set_null(dst, t);
                 continue;
@@ -106,6 +107,7 @@ void scatter_column(const Column& src, Column& dst, const uint32_t* src_rows, co
     } else if (dt == ColumnType::Double && (st == ColumnType::Double || st == ColumnType::Int64)) {
         for (size_t k = 0; k < n; k++) {
             size_t r = row(k), t = dst_rows[k];
+            if (t == kSkipRow) continue;
             if (!src.valid.get(r)) {
                 set_null(dst, t);
                 continue;
@@ -116,6 +118,7 @@ void scatter_column(const Column& src, Column& dst, const uint32_t* src_rows, co
     } else if (is_int_type(dt) && is_int_type(st)) {
         for (size_t k = 0; k < n; k++) {
             size_t r = row(k), t = dst_rows[k];
+            if (t == kSkipRow) continue;
             if (!src.valid.get(r)) {
                 set_null(dst, t);
                 continue;
@@ -125,7 +128,8 @@ void scatter_column(const Column& src, Column& dst, const uint32_t* src_rows, co
         }
     } else {
         // Types that do not merge: the plan only sends a column here when it holds no value.
-        for (size_t k = 0; k < n; k++) set_null(dst, dst_rows[k]);
+        for (size_t k = 0; k < n; k++)
+            if (dst_rows[k] != kSkipRow) set_null(dst, dst_rows[k]);
     }
 }
 

@@ -34,10 +34,13 @@ struct ColumnPlan {
 
 ColumnPlan plan_columns(const std::vector<NamedColumns>& sources);
 
+// A dst_rows entry that writes nothing (scatter_column): the source row is not kept.
+inline constexpr uint32_t kSkipRow = UINT32_MAX;
+
 // For k < n: row dst_rows[k] of dst = row src_rows[k] of src (row k when src_rows is null),
-// value and validity, nulls included. dst must be src's planned target. Strings are re-coded
-// into dst's dictionary through `remap` (reset here), one hash per distinct source string
-// actually written, so values only on unwritten rows never reach dst.
+// value and validity, nulls included; nothing where dst_rows[k] is kSkipRow. dst must be src's planned
+// target. Strings are re-coded into dst's dictionary through `remap` (reset here), one hash per distinct
+// source string actually written, so values only on unwritten rows never reach dst.
 void scatter_column(const Column& src, Column& dst, const uint32_t* src_rows, const uint32_t* dst_rows,
                     size_t n, std::vector<uint32_t>& remap);
 

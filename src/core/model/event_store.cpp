@@ -143,21 +143,40 @@ PurchaseOwners purchase_owners(const std::vector<const EventSource*>& sources,
 
 } // namespace
 
-EventStore build_event_store(const std::vector<const EventSource*>& sources,
-                             const std::vector<SourceRemap>& remaps, size_t user_count,
-                             uint32_t purchase_event) {
+namespace {
+
+constexpr uint32_t kDropped = kSkipRow; // a row's slot when it is a merged purchase (not kept)
+
+// Frees a vector's storage (assigning {} would keep its capacity).
+template <typename V>
+void free_rows(V& v) {
+    V().swap(v);
+}
+
+// The store build over sources that it may take the rows of (`release`): every step below
+// reads whole columns, and a released source column goes as soon as no step reads it again.
+EventStore build(const std::vector<EventSource*>& sources, const std::vector<SourceRemap>& remaps,
+                 size_t user_count, uint32_t purchase_event, bool release) {
     if (remaps.size() != sources.size())
         throw std::invalid_argument("build_event_store: " + std::to_string(remaps.size()) + " remaps for " +
                                     std::to_string(sources.size()) + " sources");
+    std::vector<const EventSource*> readers(sources.begin(), sources.end());
+    // Properties: planned by name over all sources first, so every type is final before rows
+    // arrive.
+    std::vector<NamedColumns> named;
+    for (const EventSource* s : readers) named.push_back(NamedColumns{s->spec.name, &s->properties});
+    ColumnPlan plan = plan_columns(named);
 
-    // Which rows stay: all but the purchases of a (user, order id) that another source owns.
-    PurchaseOwners owners = purchase_owners(sources, remaps, purchase_event);
-    std::vector<std::vector<uint8_t>> dropped(sources.size()); // empty: the source keeps every row
+    // Per source row, its slot in the store: kDropped for the purchases of a (user, order id)
+    // that another source owns; the others get their slots below.
+    PurchaseOwners owners = purchase_owners(readers, remaps, purchase_event);
     EventStore store;
     store.merged_purchases.assign(sources.size(), 0);
+    std::vector<std::vector<uint32_t>> slot(sources.size());
     uint64_t total = 0;
     for (size_t s = 0; s < sources.size(); s++) {
-        const EventSource& src = *sources[s];
+        const EventSource& src = *readers[s];
+        slot[s].assign(src.size(), 0);
         total += src.size();
         if (owners.empty()) continue;
         for (size_t i = 0; i < src.size(); i++) {
@@ -165,8 +184,7 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
             if (order == EventSource::kNoOrder || remaps[s].event[src.event[i]] != purchase_event) continue;
             auto it = owners.find(pair_key(remaps[s].user[src.user[i]], remaps[s].order[order]));
             if (it->second.source == uint32_t(s)) continue;
-            if (dropped[s].empty()) dropped[s].assign(src.size(), 0);
-            dropped[s][i] = 1;
+            slot[s][i] = kDropped;
             store.merged_purchases[s]++;
             total--;
         }
@@ -174,25 +192,16 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
     if (total > UINT32_MAX)
         throw std::length_error("event store: " + std::to_string(total) + " events, more than 4294967295");
     const size_t n = size_t(total);
-    const auto kept = [&](size_t s, size_t i) { return dropped[s].empty() || !dropped[s][i]; };
 
     // Count per user, then prefix sums: offsets[u] is where user u's events start.
     store.offsets.assign(user_count + 1, 0);
     for (size_t s = 0; s < sources.size(); s++) {
         const std::vector<uint32_t>& to_user = remaps[s].user;
-        const std::vector<uint32_t>& user = sources[s]->user;
+        const std::vector<uint32_t>& user = readers[s]->user;
         for (size_t i = 0; i < user.size(); i++)
-            if (kept(s, i)) store.offsets[to_user[user[i]] + 1]++;
+            if (slot[s][i] != kDropped) store.offsets[to_user[user[i]] + 1]++;
     }
     for (size_t u = 0; u < user_count; u++) store.offsets[u + 1] += store.offsets[u];
-
-    // Properties: planned by name over all sources first, so every type is final before rows
-    // arrive; every row starts null.
-    std::vector<NamedColumns> named;
-    for (const EventSource* s : sources) named.push_back(NamedColumns{s->spec.name, &s->properties});
-    ColumnPlan plan = plan_columns(named);
-    store.properties = std::move(plan.columns);
-    for (Column& c : store.properties) append_nulls(c, n);
 
     // An order's revenue comes from one source: the first that gives it an amount. Line items
     // of one file share an order id and all count; the same order exported twice (a shop's
@@ -202,9 +211,12 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
         for (uint32_t code : r.order) order_count = std::max(order_count, size_t(code) + 1);
     constexpr uint32_t kNoOwner = UINT32_MAX;
     std::vector<uint32_t> revenue_owner(order_count, kNoOwner);
+    size_t carrying = 0; // kept events with a revenue or an order (a few percent)
     for (size_t s = 0; s < sources.size(); s++) {
-        const EventSource& src = *sources[s];
+        const EventSource& src = *readers[s];
         for (size_t i = 0; i < src.size(); i++) {
+            if (!src.values.carries(i)) continue;
+            carrying += slot[s][i] != kDropped;
             const uint32_t order = src.values.order(i);
             if (order == EventSource::kNoOrder || std::isnan(src.values.revenue(i))) continue;
             uint32_t& owner = revenue_owner[remaps[s].order[order]];
@@ -212,91 +224,115 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
         }
     }
 
-    // Scatter each source's kept rows in row order: `dest` is each kept row's slot, so equal
-    // times stay in source order, then row order. `rows` lists the kept rows.
+    // Slots in source order, then row order, so equal times stay in that order. The events that
+    // carry values are noted with their slots (the store keeps their values only: EventValues),
+    // and so is each (user, order) pair owner's first row, where merged rows' properties go.
+    std::vector<Carried> carried;
+    carried.reserve(carrying);
+    std::vector<uint64_t> cursor(store.offsets.begin(), store.offsets.end() - 1);
+    for (size_t s = 0; s < sources.size(); s++) {
+        const EventSource& src = *readers[s];
+        const SourceRemap& remap = remaps[s];
+        std::vector<uint32_t>& to = slot[s];
+        for (size_t i = 0; i < src.size(); i++)
+            if (to[i] != kDropped) to[i] = uint32_t(cursor[remap.user[src.user[i]]]++);
+        for (size_t i = 0; i < src.size(); i++) {
+            if (to[i] == kDropped || !src.values.carries(i)) continue;
+            double v = src.values.revenue(i);
+            const uint32_t source_order = src.values.order(i);
+            const uint32_t order =
+                source_order == EventSource::kNoOrder ? EventStore::kNoOrder : remap.order[source_order];
+            if (order != EventStore::kNoOrder && revenue_owner[order] != uint32_t(s))
+                v = std::numeric_limits<double>::quiet_NaN(); // counted in the order's first source
+            carried.push_back(Carried{to[i], order, v});
+            if (!owners.empty() && order != EventStore::kNoOrder &&
+                remap.event[src.event[i]] == purchase_event) {
+                PurchaseOwner& o = owners[pair_key(remap.user[src.user[i]], order)];
+                if (o.first_row == UINT32_MAX) o.first_row = to[i];
+            }
+        }
+    }
+    free_rows(cursor);
+    free_rows(revenue_owner);
+    // Each merged purchase row's target, the owner's first row: (source row, store row).
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> merged(sources.size());
+    for (size_t s = 0; s < sources.size(); s++) {
+        const EventSource& src = *readers[s];
+        for (size_t i = 0; store.merged_purchases[s] && i < src.size(); i++)
+            if (slot[s][i] == kDropped) {
+                const uint32_t order = remaps[s].order[src.values.order(i)];
+                merged[s].emplace_back(uint32_t(i),
+                                       owners[pair_key(remaps[s].user[src.user[i]], order)].first_row);
+            }
+        if (!release) continue;
+        free_rows(sources[s]->user);
+        sources[s]->values = EventValues();
+    }
+    owners = {};
+
+    // Then one column at a time over every source: a released source column goes once it is
+    // scattered, so the store grows as the sources shrink.
     store.time.resize(n);
+    for (size_t s = 0; s < sources.size(); s++) {
+        const std::vector<uint32_t>& to = slot[s];
+        const std::vector<int64_t>& time = readers[s]->time;
+        for (size_t i = 0; i < to.size(); i++)
+            if (to[i] != kDropped) store.time[to[i]] = time[i];
+        if (release) free_rows(sources[s]->time);
+    }
     // Event codes at the width of the largest (a few dozen names: 1 byte per event).
     uint32_t top_event = 0;
     for (const SourceRemap& r : remaps)
         for (uint32_t code : r.event) top_event = std::max(top_event, code);
     store.event.widen_to(CodeVector::width_for(top_event));
     store.event.resize(n);
-    // The events that carry a revenue or an order, with their rows (a few percent of events):
-    // the store keeps their values only (EventValues).
-    size_t carrying = 0;
     for (size_t s = 0; s < sources.size(); s++) {
-        const EventSource& src = *sources[s];
-        for (size_t i = 0; i < src.size(); i++)
-            carrying += kept(s, i) && src.values.carries(i); // a revenue or an order
-    }
-    std::vector<Carried> carried;
-    carried.reserve(carrying);
-    std::vector<uint64_t> cursor(store.offsets.begin(), store.offsets.end() - 1);
-    std::vector<uint32_t> dest, rows, remap_scratch;
-    for (size_t s = 0; s < sources.size(); s++) {
-        const EventSource& src = *sources[s];
-        const SourceRemap& remap = remaps[s];
-        rows.clear();
-        for (size_t i = 0; i < src.size(); i++)
-            if (kept(s, i)) rows.push_back(uint32_t(i));
-        const size_t k = rows.size();
-        dest.resize(k);
-        for (size_t j = 0; j < k; j++) dest[j] = uint32_t(cursor[remap.user[src.user[rows[j]]]]++);
-        // One column per loop: one stream of random writes at a time is kinder to the TLB.
-        for (size_t j = 0; j < k; j++) store.time[dest[j]] = src.time[rows[j]];
+        const std::vector<uint32_t>& to = slot[s];
+        const std::vector<uint32_t>& remap = remaps[s].event;
         store.event.visit_mut([&](auto* event) {
             using Code = std::remove_pointer_t<decltype(event)>;
-            src.event.visit([&](const auto* from) {
-                for (size_t j = 0; j < k; j++) event[dest[j]] = Code(remap.event[from[rows[j]]]);
+            readers[s]->event.visit([&](const auto* from) {
+                for (size_t i = 0; i < to.size(); i++)
+                    if (to[i] != kDropped) event[to[i]] = Code(remap[from[i]]);
             });
         });
-        for (size_t j = 0; j < k; j++) {
-            const size_t i = rows[j];
-            double v = src.values.revenue(i);
-            const uint32_t source_order = src.values.order(i);
-            const uint32_t order =
-                source_order == EventSource::kNoOrder ? EventStore::kNoOrder : remap.order[source_order];
-            if (order == EventStore::kNoOrder && !(v == v)) continue;
-            if (order != EventStore::kNoOrder && revenue_owner[order] != uint32_t(s))
-                v = std::numeric_limits<double>::quiet_NaN(); // counted in the order's first source
-            carried.push_back(Carried{dest[j], order, v});
-            // The owner's first row of a (user, order) pair receives the dropped rows' properties.
-            if (!owners.empty() && order != EventStore::kNoOrder && store.event[dest[j]] == purchase_event) {
-                PurchaseOwner& o = owners[pair_key(remap.user[src.user[i]], order)];
-                if (o.first_row == UINT32_MAX) o.first_row = dest[j];
-            }
-        }
-        for (size_t p = 0; p < src.properties.size(); p++)
-            scatter_column(src.properties[p], store.properties[plan.target[s][p]], rows.data(), dest.data(),
-                           k, remap_scratch);
+        if (release) sources[s]->event = CodeVector();
     }
 
-    // The merged purchases' properties fill what their kept row lacks (the richest row: an
-    // analytics event's device and session beside a shop export's amount), earlier sources first.
-    std::vector<uint32_t> from, to;
+    // Properties, one store column at a time: every row starts null, each source's column
+    // fills its rows, then the merged purchases' values fill what their kept row lacks (the
+    // richest row: an analytics event's device and session beside a shop export's amount),
+    // earlier sources first, the first value of a source winning.
+    store.properties = std::move(plan.columns);
+    std::vector<uint32_t> remap_scratch, from, to;
     std::unordered_set<uint32_t> claimed;
-    for (size_t s = 0; s < sources.size(); s++) {
-        if (dropped[s].empty()) continue;
-        const EventSource& src = *sources[s];
-        for (size_t p = 0; p < src.properties.size(); p++) {
-            const Column& column = src.properties[p];
-            Column& target = store.properties[plan.target[s][p]];
-            from.clear();
-            to.clear();
-            claimed.clear();
-            for (size_t i = 0; i < src.size(); i++) {
-                if (!dropped[s][i] || !column.valid.get(i)) continue;
-                const uint32_t t =
-                    owners[pair_key(remaps[s].user[src.user[i]], remaps[s].order[src.values.order(i)])]
-                        .first_row;
-                // The first value wins: the row already has one, or an earlier dropped row gives it.
-                if (target.valid.get(t) || !claimed.insert(t).second) continue;
-                from.push_back(uint32_t(i));
-                to.push_back(t);
+    for (size_t c = 0; c < store.properties.size(); c++) {
+        Column& target = store.properties[c];
+        append_nulls(target, n);
+        for (size_t s = 0; s < sources.size(); s++)
+            for (size_t p = 0; p < readers[s]->properties.size(); p++)
+                if (plan.target[s][p] == c)
+                    scatter_column(readers[s]->properties[p], target, nullptr, slot[s].data(), slot[s].size(),
+                                   remap_scratch);
+        for (size_t s = 0; s < sources.size(); s++)
+            for (size_t p = 0; p < readers[s]->properties.size(); p++) {
+                if (plan.target[s][p] != c) continue;
+                const Column& column = readers[s]->properties[p];
+                from.clear();
+                to.clear();
+                claimed.clear();
+                for (const auto& [i, t] : merged[s]) {
+                    // The first value wins: the row already has one, or an earlier merged row gives it.
+                    if (!column.valid.get(i) || target.valid.get(t) || !claimed.insert(t).second) continue;
+                    from.push_back(i);
+                    to.push_back(t);
+                }
+                scatter_column(column, target, from.data(), to.data(), from.size(), remap_scratch);
+                if (release) sources[s]->properties[p] = Column();
             }
-            scatter_column(column, target, from.data(), to.data(), from.size(), remap_scratch);
-        }
     }
+    slot = {};
+
     std::sort(carried.begin(), carried.end(), row_before);
     sort_slices_by_time(store, carried);
     store.values.reserve(n, carried.size());
@@ -310,6 +346,23 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
         }
     }
     return store;
+}
+
+} // namespace
+
+EventStore build_event_store(const std::vector<const EventSource*>& sources,
+                             const std::vector<SourceRemap>& remaps, size_t user_count,
+                             uint32_t purchase_event) {
+    // Nothing is released: the sources are only read.
+    std::vector<EventSource*> readable;
+    for (const EventSource* s : sources) readable.push_back(const_cast<EventSource*>(s));
+    return build(readable, remaps, user_count, purchase_event, false);
+}
+
+EventStore build_event_store_releasing(const std::vector<EventSource*>& sources,
+                                       const std::vector<SourceRemap>& remaps, size_t user_count,
+                                       uint32_t purchase_event) {
+    return build(sources, remaps, user_count, purchase_event, true);
 }
 
 } // namespace segx

@@ -61,4 +61,13 @@ EventStore build_event_store(const std::vector<const EventSource*>& sources,
                              const std::vector<SourceRemap>& remaps, size_t user_count,
                              uint32_t purchase_event = UINT32_MAX);
 
+// The same, taking the sources' rows: the build goes one column at a time over every source
+// (the slots, then time, event, each property), and frees each source column as soon as it is
+// scattered, so that the store grows as the sources shrink and the peak is the sources and one
+// store column, not the sources and the whole store. The sources keep their spec and rejects;
+// their rows are gone after it.
+EventStore build_event_store_releasing(const std::vector<EventSource*>& sources,
+                                       const std::vector<SourceRemap>& remaps, size_t user_count,
+                                       uint32_t purchase_event = UINT32_MAX);
+
 } // namespace segx

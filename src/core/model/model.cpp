@@ -99,9 +99,11 @@ uint64_t content_fingerprint(const EventSource& s) {
 
 } // namespace
 
-Model build_model(const std::vector<const UserSource*>& user_sources,
-                  const std::vector<const EventSource*>& event_sources, std::string_view purchase_event,
-                  const std::function<void()>& sources_read) {
+namespace {
+
+Model build(const std::vector<const UserSource*>& user_sources, const std::vector<EventSource*>& sources,
+            std::string_view purchase_event, const std::function<void()>& sources_read, bool release) {
+    const std::vector<const EventSource*> event_sources(sources.begin(), sources.end());
     Model m;
     m.purchase_event = std::string(purchase_event);
 
@@ -125,7 +127,14 @@ Model build_model(const std::vector<const UserSource*>& user_sources,
                 break;
             }
     }
-    m.events = build_event_store(event_sources, remaps, m.users.size(), purchase ? *purchase : UINT32_MAX);
+    if (release) {
+        for (EventSource* src : sources) src->user_ids = {}, src->event_names = {}, src->order_ids = {};
+        m.events =
+            build_event_store_releasing(sources, remaps, m.users.size(), purchase ? *purchase : UINT32_MAX);
+    } else {
+        m.events =
+            build_event_store(event_sources, remaps, m.users.size(), purchase ? *purchase : UINT32_MAX);
+    }
     build_attributes(m, user_sources, user_remaps);
     remaps = {}, user_remaps = {};
     if (sources_read) sources_read(); // the sources may go: nothing below reads them
@@ -142,6 +151,23 @@ Model build_model(const std::vector<const UserSource*>& user_sources,
         m.max_time_us = std::max(m.max_time_us, m.aggregates.last_seen_us[u]);
     }
     return m;
+}
+
+} // namespace
+
+Model build_model(const std::vector<const UserSource*>& user_sources,
+                  const std::vector<const EventSource*>& event_sources, std::string_view purchase_event,
+                  const std::function<void()>& sources_read) {
+    // Nothing is released: the sources are only read.
+    std::vector<EventSource*> readable;
+    for (const EventSource* s : event_sources) readable.push_back(const_cast<EventSource*>(s));
+    return build(user_sources, readable, purchase_event, sources_read, false);
+}
+
+Model build_model_releasing(const std::vector<const UserSource*>& user_sources,
+                            const std::vector<EventSource*>& event_sources, std::string_view purchase_event,
+                            const std::function<void()>& sources_read) {
+    return build(user_sources, event_sources, purchase_event, sources_read, true);
 }
 
 } // namespace segx

@@ -19,6 +19,7 @@
 // refunds 1 of 20; net 90; orders 5; customers 3 (u1 2 orders, u2 2, u3 1).
 
 #include "core/model/model.h"
+#include "core/model/model_io.h"
 #include "core/model/overview.h"
 
 #include "chunk_fixture.h"
@@ -27,7 +28,10 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <optional>
+#include <random>
 #include <string>
+#include <vector>
 
 namespace core_model_purchase_merge_test {
 
@@ -152,6 +156,82 @@ TEST_CASE("the same order id of two users is two purchases") {
     Model m = build_model({}, {&one, &o});
     CHECK(compute_overview(m).merged_purchases == 0);
     CHECK(m.events.size() == 7);
+}
+
+} // namespace core_model_purchase_merge_test
+
+namespace core_model_purchase_merge_test {
+namespace {
+
+// A random events or orders file over users u0..u11 and orders O0..O7: views and purchases,
+// some with order ids and amounts (some negative: refunds), and properties whose names and
+// types overlap across files (a "device" text everywhere, a "score" that is an int in one file
+// and a double in another, so that they merge).
+EventSource random_source(std::mt19937& rng, const std::string& name, bool orders) {
+    EventSourceSpec s;
+    s.name = name;
+    s.kind = orders ? SourceKind::Orders : SourceKind::Events;
+    s.property_names = {"device", "score"};
+    s.time_is_epoch_us = true;
+    EventSourceBuilder b(s);
+    const size_t n = 1 + rng() % 40;
+    std::vector<std::optional<std::string>> ids, event, order, device;
+    std::vector<std::optional<int64_t>> time, score;
+    std::vector<std::optional<double>> amount;
+    for (size_t i = 0; i < n; i++) {
+        ids.push_back("u" + std::to_string(rng() % 12));
+        time.push_back(int64_t(rng() % 20) * 1000000);
+        event.push_back(rng() % 2 ? "purchase" : "view");
+        order.push_back(rng() % 3 ? std::optional<std::string>("O" + std::to_string(rng() % 8))
+                                  : std::nullopt);
+        amount.push_back(rng() % 2 ? std::optional<double>(double(int(rng() % 9) - 2)) : std::nullopt);
+        device.push_back(rng() % 3 ? std::optional<std::string>(rng() % 2 ? "mobile" : "web") : std::nullopt);
+        score.push_back(rng() % 2 ? std::optional<int64_t>(rng() % 5) : std::nullopt);
+    }
+    auto i = texts(ids), e = texts(event), o = texts(order), d = texts(device);
+    auto t = ints(time);
+    auto a = doubles(amount);
+    OwnedChunk sc = name == "b.csv" ? doubles([&] {
+        std::vector<std::optional<double>> v;
+        for (const auto& x : score) v.push_back(x ? std::optional<double>(*x + 0.5) : std::nullopt);
+        return v;
+    }())
+                                    : ints(score);
+    b.append(n, i.chunk(), t.chunk(), orders ? ValueChunk::none() : e.chunk(), a.chunk(), o.chunk(),
+             {d.chunk(), sc.chunk()});
+    return b.finish();
+}
+
+} // namespace
+
+TEST_CASE("a build that takes the sources' rows gives the same model, and leaves them no rows") {
+    std::mt19937 rng(7);
+    int merging = 0; // rounds where some purchase is merged into another file's
+    for (int round = 0; round < 300; round++) {
+        INFO("round " << round);
+        std::vector<EventSource> kept = {random_source(rng, "a.csv", false),
+                                         random_source(rng, "b.csv", false),
+                                         random_source(rng, "c.csv", true)};
+        std::vector<EventSource> taken = kept;
+        std::vector<const EventSource*> read;
+        std::vector<EventSource*> take;
+        for (size_t s = 0; s < kept.size(); s++) read.push_back(&kept[s]), take.push_back(&taken[s]);
+        const Model m = build_model({}, read);
+        const Model r = build_model_releasing({}, take);
+        CHECK(serialize_model(r) == serialize_model(m));
+        CHECK(r.events.merged_purchases == m.events.merged_purchases);
+        for (uint64_t k : m.events.merged_purchases) merging += k > 0;
+        for (const EventSource& s : taken) {
+            CHECK(s.user.empty());
+            CHECK(s.time.empty());
+            CHECK(s.event.size() == 0);
+            CHECK(s.values.size() == 0);
+            CHECK(s.user_ids.size() == 0);
+            for (const Column& c : s.properties) CHECK(c.memory_bytes() == Column().memory_bytes());
+        }
+        for (const EventSource& s : kept) CHECK(s.size() > 0); // the other build only read its sources
+    }
+    CHECK(merging > 100);
 }
 
 } // namespace core_model_purchase_merge_test

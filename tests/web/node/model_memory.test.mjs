@@ -112,9 +112,10 @@ describe('load / remove cycles reuse the heap', () => {
   // check is near exact. The allocator's heap top (sbrk): it moves only when an allocation finds
   // no free room, and the cycles settle dlmalloc's free lists at a layout that moves with the
   // code (locally, 2026-12-05: 82.1 MB after one cycle, 89.4 after five, 90.8 from the seventh
-  // on; CI the same day: 83.0 after five, 89.4 from the eighth), so it is held to a quarter above
-  // the first cycle's, the room one load needs. The WebAssembly memory (steps of a fifth) is
-  // printed beside it.
+  // on; CI the same day: 83.0 after five, 89.4 from the eighth; 2026-12-06, with the event store
+  // taking the sources' columns as it is built: 65.1 MB after one, 66.1 after five), so it is
+  // held to a quarter above the first cycle's, the room one load needs. The WebAssembly memory
+  // (steps of a fifth) is printed beside it.
   test('six cycles leak nothing and the heap stays within one load\'s room', async (t) => {
     const { bridge, loads } = await startEnv();
     const top = () => bridge.M._segx_heap_top();
@@ -136,7 +137,7 @@ describe('load / remove cycles reuse the heap', () => {
     }
     const said = `before: ${empty} B in use; after each cycle: in use ${uses.join(', ')} B; heap top ${tops.join(', ')} B; memory ${memories.join(', ')} B`;
     t.diagnostic(said);
-    assert.ok(memories[0] > 64 * 2 ** 20, `the memory stayed small: the set is too small to measure. ${said}`);
+    assert.ok(tops[0] > 48 * 2 ** 20, `the heap stayed small: the set is too small to measure. ${said}`);
     // A leak of anything per row or per user would be megabytes a cycle at 700k events.
     for (const u of uses.slice(1)) assert.ok(Math.abs(u - uses[0]) <= 256 * 1024, said);
     assert.ok(uses[0] - empty <= 4 * 2 ** 20, said);

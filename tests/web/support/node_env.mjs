@@ -16,7 +16,7 @@ export const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 export async function startCore() {
   const dir = join(repo, 'build/web/src/web');
   const createSegxCore = require(join(dir, 'segx_core.js'));
-  const M = await createSegxCore({ wasmBinary: readFileSync(join(dir, 'segx_core.wasm')), print: () => {}, printErr: () => {} });
+  const M = await createSegxCore({ wasmBinary: readFileSync(join(dir, 'segx_core.wasm')), print: () => {}, printErr: process.env.SEGX_STDERR ? (s) => console.error(s) : () => {} });
   return new CoreBridge(M);
 }
 
