@@ -75,7 +75,10 @@ export function sizeText(n) {
 // model build's peak (the new file's mapped rows, the model and the build's temporaries at
 // once), and the model is built again with every loaded file's rows, so those count too:
 // measured 114 B (the demo generator's 1M users, 232,549 orders and 9,833,842 events loaded in
-// the Node build: heap top 1.27 GB for 11.07M rows, 2026-12-05), rounded up to 120. WebAssembly
+// the Node build: heap top 1.27 GB for 11.07M rows, 2026-12-05), rounded up to 120. Since the
+// event store takes the sources' columns as it builds (2026-12-06), a first load peaks at ~62 B
+// (657 MiB for the same rows); adding or removing a file streams the others again beside the
+// model shown meanwhile, ~96 B (tests/bench/reload_cycles.mjs): 120 still bounds both. WebAssembly
 // caps the heap at 4 GiB (-sMAXIMUM_MEMORY=4GB, src/web/CMakeLists.txt): about 35M rows.
 export const kTabHeapBytes = 4 * 2 ** 30;
 export const kPeakBytesPerRow = 120;
