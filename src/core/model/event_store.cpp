@@ -147,9 +147,9 @@ namespace {
 
 constexpr uint32_t kDropped = kSkipRow; // a row's slot when it is a merged purchase (not kept)
 
-// Frees a vector's storage (assigning {} would keep its capacity).
+// Frees a container's storage (assigning {} would keep a vector's capacity, a map's buckets).
 template <typename V>
-void free_rows(V& v) {
+void free_storage(V& v) {
     V().swap(v);
 }
 
@@ -252,8 +252,8 @@ EventStore build(const std::vector<EventSource*>& sources, const std::vector<Sou
             }
         }
     }
-    free_rows(cursor);
-    free_rows(revenue_owner);
+    free_storage(cursor);
+    free_storage(revenue_owner);
     // Each merged purchase row's target, the owner's first row: (source row, store row).
     std::vector<std::vector<std::pair<uint32_t, uint32_t>>> merged(sources.size());
     for (size_t s = 0; s < sources.size(); s++) {
@@ -265,10 +265,10 @@ EventStore build(const std::vector<EventSource*>& sources, const std::vector<Sou
                                        owners[pair_key(remaps[s].user[src.user[i]], order)].first_row);
             }
         if (!release) continue;
-        free_rows(sources[s]->user);
+        free_storage(sources[s]->user);
         sources[s]->values = EventValues();
     }
-    owners = {};
+    free_storage(owners);
 
     // Then one column at a time over every source: a released source column goes once it is
     // scattered, so the store grows as the sources shrink.
@@ -278,7 +278,7 @@ EventStore build(const std::vector<EventSource*>& sources, const std::vector<Sou
         const std::vector<int64_t>& time = readers[s]->time;
         for (size_t i = 0; i < to.size(); i++)
             if (to[i] != kDropped) store.time[to[i]] = time[i];
-        if (release) free_rows(sources[s]->time);
+        if (release) free_storage(sources[s]->time);
     }
     // Event codes at the width of the largest (a few dozen names: 1 byte per event).
     uint32_t top_event = 0;
@@ -331,7 +331,7 @@ EventStore build(const std::vector<EventSource*>& sources, const std::vector<Sou
                 if (release) sources[s]->properties[p] = Column();
             }
     }
-    slot = {};
+    free_storage(slot);
 
     std::sort(carried.begin(), carried.end(), row_before);
     sort_slices_by_time(store, carried);
