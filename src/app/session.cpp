@@ -296,9 +296,9 @@ void Session::rebuild_model_if_dirty() {
     }
     // Held (a load job in progress), or a source that is a shell: its rows come again first.
     if (model_hold > 0 || !missing_sources().empty()) return;
-    std::vector<const UserSource*> users;
+    std::vector<UserSource*> users;
     std::vector<EventSource*> events;
-    for (const UserSource& u : user_sources) users.push_back(&u);
+    for (UserSource& u : user_sources) users.push_back(&u);
     for (EventSource& e : event_sources) events.push_back(&e);
     // The old model goes first, so that the heap holds one model at a time, never two.
     model = Model{};
@@ -315,7 +315,8 @@ void Session::rebuild_model_if_dirty() {
     if (release_sources)
         model = build_model_releasing(users, events, "purchase", sources_read);
     else
-        model = build_model(users, {events.begin(), events.end()}, "purchase", sources_read);
+        model = build_model({users.begin(), users.end()}, {events.begin(), events.end()}, "purchase",
+                            sources_read);
     derive_model_attributes();
     overview = compute_overview(model);
     // Say each file loaded twice once, when it is first noticed (again if it goes and comes back).

@@ -101,8 +101,9 @@ uint64_t content_fingerprint(const EventSource& s) {
 
 namespace {
 
-Model build(const std::vector<const UserSource*>& user_sources, const std::vector<EventSource*>& sources,
+Model build(const std::vector<UserSource*>& users_files, const std::vector<EventSource*>& sources,
             std::string_view purchase_event, const std::function<void()>& sources_read, bool release) {
+    const std::vector<const UserSource*> user_sources(users_files.begin(), users_files.end());
     const std::vector<const EventSource*> event_sources(sources.begin(), sources.end());
     Model m;
     m.purchase_event = std::string(purchase_event);
@@ -127,7 +128,13 @@ Model build(const std::vector<const UserSource*>& user_sources, const std::vecto
                 break;
             }
     }
+    // The attributes before the events: a users file's rows can then go before the event
+    // store's build sets the load's peak (its ids are the model's by now).
+    build_attributes(m, user_sources, user_remaps);
+    user_remaps = {};
     if (release) {
+        for (UserSource* src : users_files)
+            src->user_ids = {}, std::vector<uint32_t>().swap(src->row_of_user), src->attributes = {};
         for (EventSource* src : sources) src->user_ids = {}, src->event_names = {}, src->order_ids = {};
         m.events =
             build_event_store_releasing(sources, remaps, m.users.size(), purchase ? *purchase : UINT32_MAX);
@@ -135,8 +142,7 @@ Model build(const std::vector<const UserSource*>& user_sources, const std::vecto
         m.events =
             build_event_store(event_sources, remaps, m.users.size(), purchase ? *purchase : UINT32_MAX);
     }
-    build_attributes(m, user_sources, user_remaps);
-    remaps = {}, user_remaps = {};
+    remaps = {};
     if (sources_read) sources_read(); // the sources may go: nothing below reads them
     m.event_index = build_event_index(m.events);
     // Every id is interned by now: the dictionaries' doubling slack goes back.
@@ -159,12 +165,14 @@ Model build_model(const std::vector<const UserSource*>& user_sources,
                   const std::vector<const EventSource*>& event_sources, std::string_view purchase_event,
                   const std::function<void()>& sources_read) {
     // Nothing is released: the sources are only read.
+    std::vector<UserSource*> users;
     std::vector<EventSource*> readable;
+    for (const UserSource* s : user_sources) users.push_back(const_cast<UserSource*>(s));
     for (const EventSource* s : event_sources) readable.push_back(const_cast<EventSource*>(s));
-    return build(user_sources, readable, purchase_event, sources_read, false);
+    return build(users, readable, purchase_event, sources_read, false);
 }
 
-Model build_model_releasing(const std::vector<const UserSource*>& user_sources,
+Model build_model_releasing(const std::vector<UserSource*>& user_sources,
                             const std::vector<EventSource*>& event_sources, std::string_view purchase_event,
                             const std::function<void()>& sources_read) {
     return build(user_sources, event_sources, purchase_event, sources_read, true);

@@ -65,10 +65,10 @@ Model build_model(const std::vector<const UserSource*>& user_sources,
                   std::string_view purchase_event = "purchase",
                   const std::function<void()>& sources_read = {});
 
-// The same, taking the event sources' rows as the event store is built
-// (build_event_store_releasing): each column goes once the store holds it. Their dictionaries
-// go too, once the model's own hold their ids.
-Model build_model_releasing(const std::vector<const UserSource*>& user_sources,
+// The same, taking the sources' rows: a users file's once the attributes are built (before the
+// events), an event source's column by column as the event store is built
+// (build_event_store_releasing), and every source's dictionaries once the model's hold their ids.
+Model build_model_releasing(const std::vector<UserSource*>& user_sources,
                             const std::vector<EventSource*>& event_sources,
                             std::string_view purchase_event = "purchase",
                             const std::function<void()>& sources_read = {});

@@ -202,6 +202,21 @@ EventSource random_source(std::mt19937& rng, const std::string& name, bool order
     return b.finish();
 }
 
+// A random users file over u0..u14 (some not in any events file, some ids twice: the last row
+// wins) with a "tier" attribute.
+UserSource random_users(std::mt19937& rng) {
+    UserSourceBuilder b("users.csv", {"tier"});
+    const size_t n = 1 + rng() % 20;
+    std::vector<std::optional<std::string>> ids, tier;
+    for (size_t i = 0; i < n; i++) {
+        ids.push_back("u" + std::to_string(rng() % 15));
+        tier.push_back(rng() % 3 ? std::optional<std::string>(rng() % 2 ? "gold" : "silver") : std::nullopt);
+    }
+    auto i = texts(ids), t = texts(tier);
+    b.append(n, i.chunk(), {t.chunk()});
+    return b.finish();
+}
+
 } // namespace
 
 TEST_CASE("a build that takes the sources' rows gives the same model, and leaves them no rows") {
@@ -213,11 +228,12 @@ TEST_CASE("a build that takes the sources' rows gives the same model, and leaves
                                          random_source(rng, "b.csv", false),
                                          random_source(rng, "c.csv", true)};
         std::vector<EventSource> taken = kept;
+        UserSource users_kept = random_users(rng), users_taken = users_kept;
         std::vector<const EventSource*> read;
         std::vector<EventSource*> take;
         for (size_t s = 0; s < kept.size(); s++) read.push_back(&kept[s]), take.push_back(&taken[s]);
-        const Model m = build_model({}, read);
-        const Model r = build_model_releasing({}, take);
+        const Model m = build_model({&users_kept}, read);
+        const Model r = build_model_releasing({&users_taken}, take);
         CHECK(serialize_model(r) == serialize_model(m));
         CHECK(r.events.merged_purchases == m.events.merged_purchases);
         for (uint64_t k : m.events.merged_purchases) merging += k > 0;
@@ -229,6 +245,10 @@ TEST_CASE("a build that takes the sources' rows gives the same model, and leaves
             CHECK(s.user_ids.size() == 0);
             for (const Column& c : s.properties) CHECK(c.memory_bytes() == Column().memory_bytes());
         }
+        CHECK(users_taken.user_ids.size() == 0);
+        CHECK(users_taken.row_of_user.capacity() == 0);
+        CHECK(users_taken.attributes.empty());
+        CHECK(users_kept.row_of_user.size() > 0);
         for (const EventSource& s : kept) CHECK(s.size() > 0); // the other build only read its sources
     }
     CHECK(merging > 100);
