@@ -1,7 +1,7 @@
 // Load benchmark, run by hand (not part of .ci/test):
 //
 //   node tests/bench/load_bench.mjs [--events 1000000,10000000] [--runs 1] [--viewport 1280x800]
-//                                   [--timeout-min 30] [--profile] [--data DIR]
+//                                   [--timeout-min 30] [--profile] [--no-stages] [--data DIR]
 //
 // For each N it generates a shop with `node data/generate.mjs --events N --out /tmp/segx-bench-N`
 // (skipped when the files are there with the sizes the last generation recorded; with --data DIR
@@ -28,7 +28,8 @@
 // the Chromium process tree's RSS sampled from /proc while each step runs.
 // The stages run also counts the frames the page draws during the load and the time spent in
 // them (a requestAnimationFrame wrapper added by the bench); --profile adds a sampled CPU
-// profile of the page's main thread (top functions by self time).
+// profile of the page's main thread, of the file chooser's load and of the stages' (top functions
+// by self time, and per second the idle share). --no-stages skips measurement 2.
 // SEGX_SITE=DIR runs another built site than build/site (to compare two builds in one session).
 // The viewport is the browser tests' 1280x800 unless --viewport says otherwise; it matters,
 // because the page draws frames during a load and SwiftShader draws on the CPU.
@@ -47,7 +48,7 @@ import { repo } from '../web/support/node_env.mjs';
 // --- arguments -----------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const o = { events: [1_000_000, 10_000_000], runs: 1, timeoutMin: 30, viewport: { width: 1280, height: 800 }, profile: false, data: null };
+  const o = { events: [1_000_000, 10_000_000], runs: 1, timeoutMin: 30, viewport: { width: 1280, height: 800 }, profile: false, data: null, stages: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -58,6 +59,7 @@ function parseArgs(argv) {
     else if (a === '--runs') o.runs = Number(value());
     else if (a === '--timeout-min') o.timeoutMin = Number(value());
     else if (a === '--profile') o.profile = true;
+    else if (a === '--no-stages') o.stages = false;
     else if (a === '--data') o.data = value();
     else if (a === '--viewport') {
       const m = /^(\d+)x(\d+)$/.exec(value());
@@ -303,7 +305,14 @@ const waitReadyInPage = (page, name, timeout) =>
     for (;;) {
       const s = await window.segx.state();
       const src = s.sources.find((x) => x.name === name);
-      if (!s.loading && src && src.state !== 'loading') return { at: performance.now(), state: s };
+      // When the source first shows, and when its progress first reaches a tenth (the bar
+      // follows the rows streamed; the model builds after the last).
+      const marks = (window.__benchMarks ||= {});
+      if (src) {
+        const key = `${src.state} ${Math.floor(src.progress * 10) / 10}`;
+        if (!(key in marks)) marks[key] = Math.round(performance.now() - start);
+      }
+      if (!s.loading && src && src.state !== 'loading') return { at: performance.now(), state: s, marks };
       if (performance.now() - start > timeout) return { at: performance.now(), state: s, timedOut: true };
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -333,15 +342,23 @@ async function measureChooser(env, file) {
     const chooserP = page.waitForEvent('filechooser', { timeout: 60_000 });
     await clickWidget(page, 'Open files');
     const chooser = await chooserP;
+    let cdp = null;
+    if (opts.profile) {
+      cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+      await cdp.send('Profiler.start');
+    }
     const stop = rssSampler();
     const t0 = performance.now();
     await chooser.setFiles(file);
     const r = await waitReadyInPage(page, 'events.csv', timeoutMs);
     const wallMs = performance.now() - t0;
     const rss = stop();
+    const profileTop = cdp ? topSelfTime((await cdp.send('Profiler.stop')).profile, 12) : null;
     const changeAt = await page.evaluate(() => window.__benchChangeAt);
     const mem = await pageMemory(page);
-    return { wallMs, changeToReadyMs: changeAt ? r.at - changeAt : null, timedOut: !!r.timedOut, ...summarizeState(r.state, 'events.csv'), rss, mem, problems: page.problems().concat(problems) };
+    return { wallMs, changeToReadyMs: changeAt ? r.at - changeAt : null, timedOut: !!r.timedOut, marks: r.marks, profileTop, ...summarizeState(r.state, 'events.csv'), rss, mem, problems: page.problems().concat(problems) };
   } catch (e) {
     return { failed: String(e.message || e).split('\n')[0], problems: page.problems().concat(problems) };
   } finally {
@@ -457,7 +474,20 @@ function topSelfTime(profile, k) {
     self.set(key, (self.get(key) || 0) + (profile.timeDeltas[i + 1] || 0) / 1000);
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  return { totalMs: total, top: [...self].sort((a, b) => b[1] - a[1]).slice(0, k).map(([name, ms]) => ({ name, ms })) };
+  // Per second of the profile: the share of samples the main thread sat idle, and its busiest
+  // function, to see which stretches wait on DuckDB's worker.
+  const seconds = [];
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    at += (profile.timeDeltas[i] || 0) / 1000;
+    const s = (seconds[Math.floor(at / 1000)] ||= { idle: 0, n: 0, by: new Map() });
+    const name = byId.get(id).callFrame.functionName || '(anonymous)';
+    s.n++;
+    if (name === '(idle)') s.idle++;
+    else s.by.set(name, (s.by.get(name) || 0) + 1);
+  });
+  const timeline = seconds.map((s) => (s ? `${Math.round((100 * s.idle) / s.n)}% idle, ${[...s.by].sort((a, b) => b[1] - a[1])[0]?.[0] || '-'}` : '-'));
+  return { totalMs: total, top: [...self].sort((a, b) => b[1] - a[1]).slice(0, k).map(([name, ms]) => ({ name, ms })), timeline };
 }
 
 // 3. DuckDB-wasm alone: registerFileBuffer + CTAS read_csv_auto on the same bytes.
@@ -508,7 +538,7 @@ try {
       const chooser = await measureChooser(env, file);
       log('   ', chooser.failed || `${sec(chooser.wallMs)} s, ${chooser.sourceState}${chooser.error ? ': ' + chooser.error : ''}`);
       log(`  run ${k + 1}/${opts.runs}: segx.loadFiles (stages)…`);
-      const stages = await measureStages(browser, origin, ds.n);
+      const stages = opts.stages ? await measureStages(browser, origin, ds.n) : { failed: 'skipped (--no-stages)' };
       log('   ', stages.failed || `${sec(stages.loadFilesMs + stages.modelMs)} s ${JSON.stringify(stages.ms)}${stages.error ? ' ' + stages.error : ''}`);
       log(`  run ${k + 1}/${opts.runs}: DuckDB-wasm baseline…`);
       const baseline = await measureBaseline(browser, origin, ds.n);
@@ -577,6 +607,11 @@ for (const d of details) {
     else {
       console.log(`  file chooser: ${sec(c.wallMs)} s (change event → ready ${c.changeToReadyMs != null ? sec(c.changeToReadyMs) : '?'} s)${c.timedOut ? ' TIMED OUT' : ''}; source ${c.sourceState}${c.error ? ` (${c.error})` : ''}, rows ${fmtInt(c.rows)}, rejects ${c.rejects}, mapped as ${c.mappingKind}`);
       console.log(`    overview: users ${fmtInt(c.users)}, events ${fmtInt(c.events)}, orders ${fmtInt(c.orders)}, event_bytes ${fmtInt(c.eventBytes)} (${mb(c.eventBytes)} MiB), memory_bytes ${fmtInt(c.memoryBytes)} (${mb(c.memoryBytes)} MiB)`);
+      if (c.marks) console.log(`    state() polled (source state and progress → ms after setFiles): ${Object.entries(c.marks).map(([k2, v]) => `${k2} @${v}`).join(', ')}`);
+      if (c.profileTop) {
+        console.log(`    main thread, self time (of ${sec(c.profileTop.totalMs)} s sampled): ${c.profileTop.top.map((x) => `${x.name} ${sec(x.ms)} s`).join('; ')}`);
+        console.log(`    main thread per second: ${c.profileTop.timeline.map((x, i) => `${i}: ${x}`).join(' | ')}`);
+      }
       console.log(`    peak RSS: renderer ${mb(c.rss.renderer)} MiB, Chromium process tree ${mb(c.rss.tree)} MiB; performance.memory ${c.mem.performanceMemory ? `used ${mb(c.mem.performanceMemory.used)} MiB / total ${mb(c.mem.performanceMemory.total)} MiB / limit ${mb(c.mem.performanceMemory.limit)} MiB` : 'unavailable'}; measureUserAgentSpecificMemory: ${typeof c.mem.measureUserAgentSpecificMemory === 'number' ? mb(c.mem.measureUserAgentSpecificMemory) + ' MiB' : c.mem.measureUserAgentSpecificMemory}`);
     }
     if (c.messages && c.messages.length) console.log(`    messages: ${c.messages.join(' | ')}`);
