@@ -30,6 +30,15 @@ std::string_view UserDictionary::trim(std::string_view id) {
     return id.substr(begin, end - begin);
 }
 
+bool UserDictionary::can_adopt(const StringDictionary& ids) const {
+    if (size() != 0) return false;
+    for (uint32_t c = 0; c < ids.size(); c++) {
+        const std::string_view id = ids.at(c);
+        if (id.empty() || trim(id).size() != id.size()) return false;
+    }
+    return true;
+}
+
 uint32_t UserDictionary::intern(std::string_view id) {
     std::string_view t = trim(id);
     if (t.empty()) return kNone;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 namespace segx {
 
@@ -30,6 +31,12 @@ public:
     std::optional<uint32_t> find_int(int64_t id) const;
     // The (trimmed) id text of a user index. Throws std::out_of_range for a bad index.
     std::string_view id(uint32_t index) const { return dict_.at(index); }
+
+    // A source's ids as they are: true when this dictionary is empty and every id in `ids` is
+    // trimmed and not empty, so that interning them in code order would give index = code.
+    bool can_adopt(const StringDictionary& ids) const;
+    // Becomes `ids` (index = code) without hashing an id again. Only when can_adopt(ids).
+    void adopt(StringDictionary ids) { dict_ = std::move(ids); }
 
     size_t size() const { return dict_.size(); }
     size_t memory_bytes() const { return dict_.memory_bytes(); }

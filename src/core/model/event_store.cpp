@@ -127,6 +127,12 @@ PurchaseOwners purchase_owners(const std::vector<const EventSource*>& sources,
                                const std::vector<SourceRemap>& remaps, uint32_t purchase) {
     PurchaseOwners owners;
     if (purchase == UINT32_MAX) return owners;
+    // Only sources meet in a pair: with one source of purchases with order ids, each of its
+    // rows owns its pair and nothing merges (the page's one-file load skips the map).
+    size_t merging = 0;
+    for (const SourceRemap& r : remaps)
+        merging += !r.order.empty() && std::find(r.event.begin(), r.event.end(), purchase) != r.event.end();
+    if (merging < 2) return owners;
     for (bool with_amount : {true, false})
         for (size_t s = 0; s < sources.size(); s++) {
             const EventSource& src = *sources[s];

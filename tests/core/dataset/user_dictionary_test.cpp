@@ -89,4 +89,34 @@ TEST_CASE("clear forgets every user") {
     CHECK(u.intern("b") == 0);
 }
 
+TEST_CASE("a source's trimmed ids are adopted whole, index = code, and interning goes on after them") {
+    segx::StringDictionary ids;
+    ids.intern("u9");
+    ids.intern("42");
+    ids.intern("会员-7");
+    UserDictionary u;
+    REQUIRE(u.can_adopt(ids));
+    u.adopt(ids);
+    CHECK(u.size() == 3);
+    CHECK(u.find("u9") == 0u);
+    CHECK(u.find_int(42) == 1u);
+    CHECK(u.find(" 会员-7 ") == 2u);
+    CHECK(u.intern("new") == 3u);
+    CHECK(u.intern("u9") == 0u);
+}
+
+TEST_CASE("ids are not adopted into a dictionary with users, nor when one is padded or empty") {
+    segx::StringDictionary clean, padded, empty;
+    clean.intern("a");
+    padded.intern("a");
+    padded.intern(" b");
+    empty.intern("");
+    UserDictionary u;
+    CHECK_FALSE(u.can_adopt(padded)); // interning would trim " b": its code would not be its index
+    CHECK_FALSE(u.can_adopt(empty));  // "" is no user
+    u.intern("x");
+    CHECK_FALSE(u.can_adopt(clean));
+    CHECK(UserDictionary().can_adopt(segx::StringDictionary()));
+}
+
 } // namespace core_dataset_user_dictionary_test
