@@ -208,6 +208,11 @@ export class CoreBridge {
     this.call('source_fail', name, message);
   }
 
+  // A load that starts again: its pending tables go, nothing is said (Session::abandon_load).
+  abandonSource(name) {
+    this.call('source_abandon', name);
+  }
+
   // What this browser keeps of the loaded files: {kept, restored, bytes, files}.
   setKept({ kept, restored, bytes, files }) {
     this.check(this.call('set_kept', kept ? 1 : 0, restored ? 1 : 0, bytes, files));

@@ -3,7 +3,9 @@
 // interface, and keeps the workspace's mappings up to date (in the core, which owns the
 // workspace; `store` writes it to the browser's storage). Each job holds the model and ends by
 // streaming again the files a rebuild needs (fillModel), so a job rebuilds the model once.
-import { applyMapping, columnStats, dropSource, fillModel, loadSource, previewMapping, restoreTable } from './source_loader.js';
+import { csvHead, checkRest } from './csv_head.js';
+import { kMaxLineBytes } from './load_support.js';
+import { RetryWhole, applyMapping, columnStats, dropSource, fillModel, loadSource, previewMapping, restoreTable } from './source_loader.js';
 
 // Lets the page draw a frame between chunks of a long load, so it never looks frozen; at most
 // every 100 ms, so that waiting for frames does not dominate the load itself.
@@ -197,12 +199,23 @@ export class Loads {
       }
     }
     try {
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      const r = await loadSource({
-        db: this.db, bridge: this.bridge, name, bytes, blob, demo, encoding, mapping,
+      const args = {
+        db: this.db, bridge: this.bridge, name, blob, demo, encoding, mapping,
         savedMapping: Object.hasOwn(workspace.mappings, name) ? workspace.mappings[name] : undefined,
         lazyStats: true, onStep: yieldToPage, isCancelled,
-      });
+      };
+      // A big CSV loads from its head while the rest is checked (web/csv_head.js); DuckDB must
+      // then read the File itself (registerBlob: the page, not the Node tests' buffers).
+      let r = null;
+      const head = this.db.registerBlob ? await csvHead(blob, name, encoding) : null;
+      if (head) {
+        try {
+          r = await loadSource({ ...args, bytes: head, restClean: checkRest(blob, head.length, kMaxLineBytes) });
+        } catch (e) {
+          if (!(e instanceof RetryWhole)) throw e;
+        }
+      }
+      r ??= await loadSource({ ...args, bytes: new Uint8Array(await blob.arrayBuffer()) });
       this.files.set(name, { blob, demo, encoding: r.encoding, columns: r.columns });
       if (r.mapped.ok && !demo) this.remember(name, r.mapping);
       return { ok: true, ...r };

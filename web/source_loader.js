@@ -33,8 +33,11 @@ const intType = { bool: ColumnType.Bool, int: ColumnType.Int64, date: ColumnType
 // lazyStats: the columns' null and distinct counts wait until the Data panel asks (columnStats,
 // through web/loads.js stats). The page loads so; tests read them at once.
 // `blob`: the file as a Blob (the page's File), which a CSV in UTF-8 registers as it is.
-export async function loadSource({ db, bridge, name, bytes, blob, demo = false, encoding, mapping, savedMapping, lazyStats = false, onStep = () => {}, isCancelled = () => false }) {
-  const handle = bridge.beginSource(name, bytes.length, demo);
+// `restClean`: `bytes` are only the head of `blob`, a CSV in UTF-8 (web/csv_head.js), and this
+// promise says whether the rest is clean too. The load commits only then; else it throws
+// RetryWhole, having said nothing, and the caller loads the file whole.
+export async function loadSource({ db, bridge, name, bytes, blob, restClean = null, demo = false, encoding, mapping, savedMapping, lazyStats = false, onStep = () => {}, isCancelled = () => false }) {
+  const handle = bridge.beginSource(name, restClean ? blob.size : bytes.length, demo);
   const ms = {};  // milliseconds per stage, for benchmarks
   let t = performance.now();
   const lap = (stage) => {
@@ -81,11 +84,11 @@ export async function loadSource({ db, bridge, name, bytes, blob, demo = false, 
         throw new LoadError(`the header has ${wide.toLocaleString('en-US')} columns; segx reads at most ${kMaxColumns.toLocaleString('en-US')} ` +
           'columns per file (keep the columns you need, or check the separator)');
       }
-      const unclosed = read.csvBytes.length <= 16 << 20 && findUnclosedQuote(head);
+      read.csvSize = restClean ? blob.size : read.csvBytes.length;
+      const unclosed = read.csvSize <= 16 << 20 && findUnclosedQuote(head);
       if (unclosed) throw new LoadError(`a quoted value is never closed (the quote opens on line ${unclosed.line})`);
       read.head = head;
-      read.csvSize = read.csvBytes.length;
-      await registerCsv(db, fileName, read.csvBytes, csvBlob(blob, bytes, read.csvBytes));
+      await registerCsv(db, fileName, read.csvBytes, restClean ? blob : csvBlob(blob, bytes, read.csvBytes));
       read.csvBytes = null;
       registered = true;
       try {
@@ -155,7 +158,8 @@ export async function loadSource({ db, bridge, name, bytes, blob, demo = false, 
     // after it (a file DuckDB cannot read to the end keeps the earlier one). Until the pass has
     // counted the rows, the progress bar estimates them from the first lines.
     const estimate = stats ? stats.rows : estimateRows(read.head, Math.min(read.csvSize, 16 << 20), read.csvSize);
-    const result = await applyMapping({ db, bridge, name, relation: staging, mapping: m, columns, total: estimate, readErrorsFail: !!csv, onStep, isCancelled });
+    const result = await applyMapping({ db, bridge, name, relation: staging, mapping: m, columns, total: estimate, readErrorsFail: !!csv, restClean, onStep, isCancelled });
+    if (restClean && !(await restClean)) throw new RetryWhole();
     Object.assign(ms, result.ms);
     t = performance.now();
     // The pass read every row once when the mapping neither filters nor repeats rows.
@@ -192,6 +196,12 @@ export async function loadSource({ db, bridge, name, bytes, blob, demo = false, 
     }
     return { name, rows: stats.rows, format: read.format, encoding: read.encoding, columns, mapping: m, mapped: result, ms };
   } catch (e) {
+    // Whatever went wrong reading from the head (DuckDB's "Invalid unicode" past it, say), a
+    // rest that is not clean means the file loads whole and decides then.
+    if (restClean && (e instanceof RetryWhole || !(await restClean))) {
+      bridge.abandonSource(name);
+      throw new RetryWhole();
+    }
     const message = e instanceof LoadError ? e.message : explainDuckDBError(e);
     bridge.failSource(name, message);
     throw new LoadError(`${name}: ${message}`);
@@ -412,7 +422,7 @@ export async function columnStats(db, table, columns) {
 // a row DuckDB cannot read (a value that does not fit its column's type, a ragged row past the
 // sniffer's sample) fails the load, as the file's problem, not the mapping's.
 // Resolves to {ok, rows, fileRows?, ms}: fileRows, the file's rows, when the pass read each once.
-export async function applyMapping({ db, bridge, name, relation = name, mapping, columns, total = 0, readErrorsFail = false, onStep = () => {}, isCancelled = () => false }) {
+export async function applyMapping({ db, bridge, name, relation = name, mapping, columns, total = 0, readErrorsFail = false, restClean = null, onStep = () => {}, isCancelled = () => false }) {
   const ms = {};
   let t = performance.now();
   const problems = validateMapping(mapping, columns);
@@ -423,9 +433,9 @@ export async function applyMapping({ db, bridge, name, relation = name, mapping,
   }
   let streamed;
   try {
-    streamed = await streamMapped({ db, bridge, name, relation, mapping, columns, total, onStep, isCancelled });
+    streamed = await streamMapped({ db, bridge, name, relation, mapping, columns, total, restClean, onStep, isCancelled });
   } catch (e) {
-    if (e instanceof LoadError) throw e;
+    if (e instanceof LoadError || e instanceof RetryWhole) throw e;
     const problem = await mappingProblem(db, mapping, relation, e);
     if (readErrorsFail && problem.startsWith('the mapping could not run: ') && isReadError(e)) throw new LoadError(explainDuckDBError(e));
     bridge.info(name, { mapping, problems: [problem] });
@@ -439,6 +449,13 @@ export async function applyMapping({ db, bridge, name, relation = name, mapping,
   return { ok: true, rows: streamed.rows, ...(streamed.fileRows ? { fileRows: streamed.rows } : {}), ms };
 }
 
+// A load from a file's head whose rest turned out not clean (web/csv_head.js): load it whole.
+export class RetryWhole extends Error {
+  constructor() {
+    super('the file is read again whole');
+  }
+}
+
 // DuckDB's CSV reader failing on the file itself (not on an expression of the mapping).
 const isReadError = (e) => /CSV Error|CSV file|Invalid unicode|sniff/i.test(String(e && e.message ? e.message : e));
 
@@ -446,7 +463,8 @@ const isReadError = (e) => /CSV Error|CSV file|Invalid unicode|sniff/i.test(Stri
 // Throws (after aborting the source) on a cancel or when DuckDB refuses the query. Resolves to
 // {rows, fileRows}: fileRows when each of the file's rows gave one row (no filter, no refunds).
 // `restream`: the rows of a file the core released (fillModel), which keep its place in load order.
-async function streamMapped({ db, bridge, name, relation = name, mapping, columns, total = 0, stage = 'mapping', restream = false, onStep = () => {}, isCancelled = () => false }) {
+// `restClean` (see loadSource): the rows become the model's only once it says the file is clean.
+async function streamMapped({ db, bridge, name, relation = name, mapping, columns, total = 0, stage = 'mapping', restream = false, restClean = null, onStep = () => {}, isCancelled = () => false }) {
   const { sql, outputs, fileRows } = mappingSql(mapping, columns, relation);
   const byRole = (role) => outputs.findIndex((o) => o.role === role);
   const order = mapping.kind === 'users'
@@ -478,6 +496,7 @@ async function streamMapped({ db, bridge, name, relation = name, mapping, column
       if (stage) bridge.progress(name, stage, total ? Math.min(1, rows / total) : 1, seconds > 0.2 ? rows / seconds : 0);
       await onStep();
     }
+    if (restClean && !(await restClean)) throw new RetryWhole();
     bridge.modelFinish(h);
   } catch (e) {
     bridge.modelAbort(h);

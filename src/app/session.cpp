@@ -116,13 +116,17 @@ void Session::mark_ready(const std::string& name, const std::string& message) {
     if (!message.empty()) post(Level::Info, message);
 }
 
-void Session::fail_load(const std::string& name, const std::string& message) {
+void Session::abandon_load(const std::string& name) {
     for (auto it = pending.begin(); it != pending.end();) {
         if (it->second.table.name == name)
             it = pending.erase(it);
         else
             ++it;
     }
+}
+
+void Session::fail_load(const std::string& name, const std::string& message) {
+    abandon_load(name);
     std::string text = name + ": " + message;
     if (SourceFile* s = find_source(name)) {
         if (data.find(name)) {

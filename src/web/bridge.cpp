@@ -237,6 +237,13 @@ EMSCRIPTEN_KEEPALIVE int segx_source_fail(const char* name, const char* message)
     });
 }
 
+EMSCRIPTEN_KEEPALIVE int segx_source_abandon(const char* name) {
+    return guarded([&] {
+        session().abandon_load(name);
+        return 0;
+    });
+}
+
 EMSCRIPTEN_KEEPALIVE int segx_source_remove(const char* name) {
     return guarded([&] {
         session().remove_source(name);

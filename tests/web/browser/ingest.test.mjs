@@ -213,6 +213,42 @@ describe('ingestion in the page', () => {
     await page.close();
   });
 
+  test('a CSV over 16 MB loads from its head, and loads whole when its rest is not UTF-8 or holds a zero byte', async () => {
+    const page = await env.openPage({ query: '?demo=0' });
+    // ~17 MB of ASCII rows, then one more row whose city is Chinese: in UTF-8, in GBK, or
+    // with a zero byte. Only the first is what the head promised (web/csv_head.js).
+    const tails = { 'utf8.csv': [...utf8('last,visit,2024-02-01 10:00:00,上海\n')], 'gbk.csv': [...gbk('last,visit,2024-02-01 10:00:00,上海\n')], 'nul.csv': [...utf8('last,visit,2024-02-01 10:00:00,x\0y\n')] };
+    const results = await page.evaluate(async (tails) => {
+      const pad = 'p'.repeat(120);
+      let text = 'user_id,event,time,city\n';
+      for (let i = 0; text.length < 17 << 20; i++) text += `u${i % 1000},view,2024-01-01 10:00:00,${pad}${i}\n`;
+      const head = new TextEncoder().encode(text);
+      const out = { headBytes: head.length, headLines: text.split('\n').length - 1 };
+      for (const [name, tail] of Object.entries(tails)) {
+        const bytes = new Uint8Array(head.length + tail.length);
+        bytes.set(head);
+        bytes.set(tail, head.length);
+        out[name] = (await window.segx.loadFiles([{ name, bytes }]))[0];
+      }
+      return out;
+    }, tails);
+    const s = await settle(page);
+    const src = (name) => s.sources.find((x) => x.name === name);
+    const rows = results.headLines;  // the header and the rows before the tail, plus the tail's row
+    assert.deepEqual([src('utf8.csv').state, src('utf8.csv').rows, src('utf8.csv').encoding], ['ready', rows, 'utf-8']);
+    assert.deepEqual([src('gbk.csv').state, src('gbk.csv').rows, src('gbk.csv').encoding], ['ready', rows, 'gb18030']);
+    for (const name of ['utf8.csv', 'gbk.csv'])
+      assert.deepEqual(await page.evaluate((n) => window.segx.sql(`SELECT city FROM "${n}" WHERE user_id = 'last'`), name), [{ city: '上海' }]);
+    // The whole load's own words: the offset and line of the zero byte, past the head.
+    const nulAt = results.headBytes + 'last,visit,2024-02-01 10:00:00,x'.length;
+    assert.equal(results['nul.csv'].ok, false);
+    assert.match(results['nul.csv'].error, new RegExp(`nul\\.csv: this is not a text file: a zero byte at offset ${nulAt} \\(line ${rows + 1}\\)`));
+    assert.equal(src('nul.csv').state, 'failed');
+    assert.equal(s.overview.events, 2 * rows);
+    assert.deepEqual(page.problems(), []);
+    await page.close();
+  });
+
   test('a file over the memory budget is refused before loading, earlier data intact', async () => {
     const page = await env.openPage({ query: '?demo=0' });
     await dropFiles(page, [{ name: 'small.csv', bytes: utf8('user_id,event,time\nu1,a,2024-01-01 00:00:00\n') }]);
