@@ -330,6 +330,15 @@ function summarizeState(s, name) {
   };
 }
 
+// A sampled CPU profile of the page's main thread (1 ms), started now; stop with Profiler.stop.
+async function startProfiler(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+  await cdp.send('Profiler.start');
+  return cdp;
+}
+
 // 1. The real page at the tests' server: "Open files" -> file chooser -> setFiles(path).
 async function measureChooser(env, file) {
   const page = await env.openPage({ query: '?demo=0', viewport: opts.viewport });
@@ -342,13 +351,7 @@ async function measureChooser(env, file) {
     const chooserP = page.waitForEvent('filechooser', { timeout: 60_000 });
     await clickWidget(page, 'Open files');
     const chooser = await chooserP;
-    let cdp = null;
-    if (opts.profile) {
-      cdp = await page.context().newCDPSession(page);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
-      await cdp.send('Profiler.start');
-    }
+    const cdp = opts.profile ? await startProfiler(page) : null;
     const stop = rssSampler();
     const t0 = performance.now();
     await chooser.setFiles(file);
@@ -381,13 +384,7 @@ async function measureStages(browser, origin, n) {
       window.__benchFile = new File([await res.arrayBuffer()], 'events.csv', { type: 'text/csv' });
       return performance.now() - f0;
     }, `bench-data/${n}/events.csv`);
-    let cdp = null;
-    if (opts.profile) {
-      cdp = await page.context().newCDPSession(page);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
-      await cdp.send('Profiler.start');
-    }
+    const cdp = opts.profile ? await startProfiler(page) : null;
     // WebAssembly heap sizes over time (they only grow), sampled from here while the load runs.
     const heapTimeline = [];
     let sampling = true;
