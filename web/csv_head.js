@@ -6,6 +6,7 @@
 // slices and checks it, in the main thread's waits for DuckDB's worker. The load commits only
 // if the rest is clean; else it is abandoned and the file loaded whole, which finds the real
 // encoding (GBK with an ASCII head) or says what is wrong, exactly as before.
+import { findLongLine, kMaxLineBytes } from './load_support.js';
 import { detectEncoding } from './readers/encoding.js';
 import { sniffFormat } from './readers/index.js';
 import { isValidUtf8 } from './readers/utf8.js';
@@ -30,10 +31,11 @@ export async function csvHead(blob, name, encoding) {
   return head;
 }
 
-// Checks `blob` from byte `from` (a line start) to its end, slice by slice: valid UTF-8, no
-// zero byte, no line longer than `maxLine` bytes. Resolves to true when clean, false at the first
-// problem or when the file cannot be read (never rejects: the load may have ended meanwhile).
-export async function checkRest(blob, from, maxLine) {
+// Checks `blob` from byte `from` (a line start) to its end, slice by slice, as a whole load
+// checks a file: valid UTF-8, no zero byte, no line longer than kMaxLineBytes. Resolves to true
+// when clean, false at the first problem or when the file cannot be read (never rejects: the
+// load may have ended meanwhile).
+export async function checkRest(blob, from) {
   try {
     let at = from;
     while (at < blob.size) {
@@ -43,21 +45,11 @@ export async function checkRest(blob, from, maxLine) {
       const end = last ? slice.length : slice.lastIndexOf(0x0a) + 1;
       if (end === 0) return false;  // a line longer than a slice
       const lines = slice.subarray(0, end);
-      if (lines.indexOf(0) >= 0 || !isValidUtf8(lines) || longLine(lines, maxLine)) return false;
+      if (lines.indexOf(0) >= 0 || !isValidUtf8(lines) || findLongLine(lines, kMaxLineBytes)) return false;
       at += end;
     }
     return true;
   } catch {
     return false;
   }
-}
-
-// True when `bytes` (starting at a line start) hold a line of more than `max` bytes.
-function longLine(bytes, max) {
-  for (let start = 0; bytes.length - start > max;) {
-    const nl = Math.max(bytes.lastIndexOf(0x0a, start + max), bytes.lastIndexOf(0x0d, start + max));
-    if (nl < start) return true;
-    start = nl + 1;
-  }
-  return false;
 }

@@ -4,7 +4,6 @@
 // workspace; `store` writes it to the browser's storage). Each job holds the model and ends by
 // streaming again the files a rebuild needs (fillModel), so a job rebuilds the model once.
 import { csvHead, checkRest } from './csv_head.js';
-import { kMaxLineBytes } from './load_support.js';
 import { RetryWhole, applyMapping, columnStats, dropSource, fillModel, loadSource, previewMapping, restoreTable } from './source_loader.js';
 
 // Lets the page draw a frame between chunks of a long load, so it never looks frozen; at most
@@ -210,7 +209,7 @@ export class Loads {
       const head = this.db.registerBlob ? await csvHead(blob, name, encoding) : null;
       if (head) {
         try {
-          r = await loadSource({ ...args, bytes: head, restClean: checkRest(blob, head.length, kMaxLineBytes) });
+          r = await loadSource({ ...args, bytes: head, restClean: checkRest(blob, head.length) });
         } catch (e) {
           if (!(e instanceof RetryWhole)) throw e;
         }

@@ -137,7 +137,7 @@ struct Session {
     void mark_ready(const std::string& name, const std::string& message);
     void fail_load(const std::string& name, const std::string& message);
     // Drops a load's pending tables without a word: the load starts again (a big CSV whose
-    // bytes past its head were not what the head promised: web/readers/csv_head.js).
+    // bytes past its head were not what the head promised: web/csv_head.js).
     void abandon_load(const std::string& name);
     void remove_source(const std::string& name);
     void remove_demo(); // the demo leaves when the user brings own files

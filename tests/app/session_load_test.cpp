@@ -1,5 +1,5 @@
 // Session's load bookkeeping: a load abandoned to start again (a big CSV read again whole,
-// web/readers/csv_head.js) leaves no pending table and says nothing; a failed one says why.
+// web/csv_head.js) leaves no pending table and says nothing; a failed one says why.
 #include "app/session.h"
 
 #include <doctest/doctest.h>
