@@ -3,7 +3,7 @@
 // interface, and keeps the workspace's mappings up to date (in the core, which owns the
 // workspace; `store` writes it to the browser's storage). Each job holds the model and ends by
 // streaming again the files a rebuild needs (fillModel), so a job rebuilds the model once.
-import { csvHead, checkRest } from './csv_head.js';
+import { csvHead } from './csv_head.js';
 import { RetryWhole, applyMapping, columnStats, dropSource, fillModel, loadSource, previewMapping, restoreTable } from './source_loader.js';
 
 // Lets the page draw a frame between chunks of a long load, so it never looks frozen; at most
@@ -203,13 +203,13 @@ export class Loads {
         savedMapping: Object.hasOwn(workspace.mappings, name) ? workspace.mappings[name] : undefined,
         lazyStats: true, onStep: yieldToPage, isCancelled,
       };
-      // A big CSV loads from its head while the rest is checked (web/csv_head.js); DuckDB must
-      // then read the File itself (registerBlob: the page, not the Node tests' buffers).
+      // A big CSV loads from its head (web/csv_head.js); DuckDB must then read the File itself
+      // (registerBlob: the page, not the Node tests' buffers).
       let r = null;
       const head = this.db.registerBlob ? await csvHead(blob, name, encoding) : null;
       if (head) {
         try {
-          r = await loadSource({ ...args, bytes: head, restClean: checkRest(blob, head.length) });
+          r = await loadSource({ ...args, bytes: head, fromHead: true });
         } catch (e) {
           if (!(e instanceof RetryWhole)) throw e;
         }

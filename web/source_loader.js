@@ -33,11 +33,11 @@ const intType = { bool: ColumnType.Bool, int: ColumnType.Int64, date: ColumnType
 // lazyStats: the columns' null and distinct counts wait until the Data panel asks (columnStats,
 // through web/loads.js stats). The page loads so; tests read them at once.
 // `blob`: the file as a Blob (the page's File), which a CSV in UTF-8 registers as it is.
-// `restClean`: `bytes` are only the head of `blob`, a CSV in UTF-8 (web/csv_head.js), and this
-// promise says whether the rest is clean too. The load commits only then; else it throws
+// `fromHead`: `bytes` are only the head of `blob`, a CSV in UTF-8 (web/csv_head.js). The pass
+// that maps it checks the rest; when the rest is not what the head promised, the load throws
 // RetryWhole, having said nothing, and the caller loads the file whole.
-export async function loadSource({ db, bridge, name, bytes, blob, restClean = null, demo = false, encoding, mapping, savedMapping, lazyStats = false, onStep = () => {}, isCancelled = () => false }) {
-  const handle = bridge.beginSource(name, restClean ? blob.size : bytes.length, demo);
+export async function loadSource({ db, bridge, name, bytes, blob, fromHead = false, demo = false, encoding, mapping, savedMapping, lazyStats = false, onStep = () => {}, isCancelled = () => false }) {
+  const handle = bridge.beginSource(name, fromHead ? blob.size : bytes.length, demo);
   const ms = {};  // milliseconds per stage, for benchmarks
   let t = performance.now();
   const lap = (stage) => {
@@ -84,11 +84,11 @@ export async function loadSource({ db, bridge, name, bytes, blob, restClean = nu
         throw new LoadError(`the header has ${wide.toLocaleString('en-US')} columns; segx reads at most ${kMaxColumns.toLocaleString('en-US')} ` +
           'columns per file (keep the columns you need, or check the separator)');
       }
-      read.csvSize = restClean ? blob.size : read.csvBytes.length;
+      read.csvSize = fromHead ? blob.size : read.csvBytes.length;
       const unclosed = read.csvSize <= 16 << 20 && findUnclosedQuote(head);
       if (unclosed) throw new LoadError(`a quoted value is never closed (the quote opens on line ${unclosed.line})`);
       read.head = head;
-      await registerCsv(db, fileName, read.csvBytes, restClean ? blob : csvBlob(blob, bytes, read.csvBytes));
+      await registerCsv(db, fileName, read.csvBytes, fromHead ? blob : csvBlob(blob, bytes, read.csvBytes));
       read.csvBytes = null;
       registered = true;
       try {
@@ -158,8 +158,7 @@ export async function loadSource({ db, bridge, name, bytes, blob, restClean = nu
     // after it (a file DuckDB cannot read to the end keeps the earlier one). Until the pass has
     // counted the rows, the progress bar estimates them from the first lines.
     const estimate = stats ? stats.rows : estimateRows(read.head, Math.min(read.csvSize, 16 << 20), read.csvSize);
-    const result = await applyMapping({ db, bridge, name, relation: staging, mapping: m, columns, total: estimate, readErrorsFail: !!csv, restClean, onStep, isCancelled });
-    if (restClean && !(await restClean)) throw new RetryWhole();
+    const result = await applyMapping({ db, bridge, name, relation: staging, mapping: m, columns, total: estimate, readErrorsFail: !!csv, fromHead, onStep, isCancelled });
     Object.assign(ms, result.ms);
     t = performance.now();
     // The pass read every row once when the mapping neither filters nor repeats rows.
@@ -196,9 +195,9 @@ export async function loadSource({ db, bridge, name, bytes, blob, restClean = nu
     }
     return { name, rows: stats.rows, format: read.format, encoding: read.encoding, columns, mapping: m, mapped: result, ms };
   } catch (e) {
-    // Whatever went wrong reading from the head (DuckDB's "Invalid unicode" past it, say), a
-    // rest that is not clean means the file loads whole and decides then.
-    if (restClean && (e instanceof RetryWhole || !(await restClean))) {
+    // DuckDB failing to read the file past the head (bytes that are not UTF-8, a line too
+    // long, a broken row): the whole file's load decides what it is, and words it.
+    if (fromHead && (e instanceof RetryWhole || isReadError(e))) {
       bridge.abandonSource(name);
       throw new RetryWhole();
     }
@@ -422,7 +421,7 @@ export async function columnStats(db, table, columns) {
 // a row DuckDB cannot read (a value that does not fit its column's type, a ragged row past the
 // sniffer's sample) fails the load, as the file's problem, not the mapping's.
 // Resolves to {ok, rows, fileRows?, ms}: fileRows, the file's rows, when the pass read each once.
-export async function applyMapping({ db, bridge, name, relation = name, mapping, columns, total = 0, readErrorsFail = false, restClean = null, onStep = () => {}, isCancelled = () => false }) {
+export async function applyMapping({ db, bridge, name, relation = name, mapping, columns, total = 0, readErrorsFail = false, fromHead = false, onStep = () => {}, isCancelled = () => false }) {
   const ms = {};
   let t = performance.now();
   const problems = validateMapping(mapping, columns);
@@ -433,9 +432,10 @@ export async function applyMapping({ db, bridge, name, relation = name, mapping,
   }
   let streamed;
   try {
-    streamed = await streamMapped({ db, bridge, name, relation, mapping, columns, total, restClean, onStep, isCancelled });
+    streamed = await streamMapped({ db, bridge, name, relation, mapping, columns, total, fromHead, onStep, isCancelled });
   } catch (e) {
     if (e instanceof LoadError || e instanceof RetryWhole) throw e;
+    if (fromHead && isReadError(e)) throw new RetryWhole();
     const problem = await mappingProblem(db, mapping, relation, e);
     if (readErrorsFail && problem.startsWith('the mapping could not run: ') && isReadError(e)) throw new LoadError(explainDuckDBError(e));
     bridge.info(name, { mapping, problems: [problem] });
@@ -447,6 +447,14 @@ export async function applyMapping({ db, bridge, name, relation = name, mapping,
   bridge.info(name, { mapping, applied: mapping, problems: [], columns });
   if (!bridge.held) await fillModel({ db, bridge, onStep });
   return { ok: true, rows: streamed.rows, ...(streamed.fileRows ? { fileRows: streamed.rows } : {}), ms };
+}
+
+// True when a text value of `batch` holds a zero byte (its columns' UTF-8 bytes searched whole).
+function hasZeroByte(batch) {
+  for (let i = 0; i < batch.numCols; i++)
+    for (const data of batch.getChildAt(i).data)
+      if (data.valueOffsets && data.values instanceof Uint8Array && data.values.indexOf(0) >= 0) return true;
+  return false;
 }
 
 // A load from a file's head whose rest turned out not clean (web/csv_head.js): load it whole.
@@ -463,8 +471,8 @@ const isReadError = (e) => /CSV Error|CSV file|Invalid unicode|sniff/i.test(Stri
 // Throws (after aborting the source) on a cancel or when DuckDB refuses the query. Resolves to
 // {rows, fileRows}: fileRows when each of the file's rows gave one row (no filter, no refunds).
 // `restream`: the rows of a file the core released (fillModel), which keep its place in load order.
-// `restClean` (see loadSource): the rows become the model's only once it says the file is clean.
-async function streamMapped({ db, bridge, name, relation = name, mapping, columns, total = 0, stage = 'mapping', restream = false, restClean = null, onStep = () => {}, isCancelled = () => false }) {
+// `fromHead` (see loadSource): the values are searched for zero bytes, which a whole load refuses.
+async function streamMapped({ db, bridge, name, relation = name, mapping, columns, total = 0, stage = 'mapping', restream = false, fromHead = false, onStep = () => {}, isCancelled = () => false }) {
   const { sql, outputs, fileRows } = mappingSql(mapping, columns, relation);
   const byRole = (role) => outputs.findIndex((o) => o.role === role);
   const order = mapping.kind === 'users'
@@ -490,13 +498,13 @@ async function streamMapped({ db, bridge, name, relation = name, mapping, column
   try {
     for await (const batch of db.batches(sql)) {
       if (isCancelled()) throw new LoadError('the load was cancelled');
+      if (fromHead && hasZeroByte(batch)) throw new RetryWhole();
       bridge.modelAppend(h, batch, layout);
       rows += batch.numRows;
       const seconds = (performance.now() - started) / 1000;
       if (stage) bridge.progress(name, stage, total ? Math.min(1, rows / total) : 1, seconds > 0.2 ? rows / seconds : 0);
       await onStep();
     }
-    if (restClean && !(await restClean)) throw new RetryWhole();
     bridge.modelFinish(h);
   } catch (e) {
     bridge.modelAbort(h);
