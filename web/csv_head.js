@@ -12,7 +12,7 @@
 import { detectEncoding } from './readers/encoding.js';
 import { sniffFormat } from './readers/index.js';
 
-export const kHeadBytes = 16 << 20;
+const kHeadBytes = 16 << 20;
 
 // The first whole lines of `blob` (at most kHeadBytes), when it may load from them: a file over
 // kHeadBytes that reads as CSV, not asked in another encoding, whose head is valid UTF-8 without
