@@ -171,6 +171,12 @@ export class CoreBridge {
     this.check(this.M._segx_model_hold(0));
   }
 
+  // Frees the model before the sources a rebuild needs stream again (fillModel), so that the
+  // heap never holds the old model beside them; the tabs keep their last answers meanwhile.
+  dropModel() {
+    return this.M._segx_model_drop() === 1;
+  }
+
   get held() {
     return (this.holds || 0) > 0;
   }

@@ -490,6 +490,8 @@ async function streamMapped({ db, bridge, name, relation = name, mapping, column
     revenue_required: mapping.kind === 'orders',
     columns: mapping.columns || [],
     restream,
+    // Reserved up front by the core, so that its columns do not grow by doubling past them.
+    expected_rows: Math.max(0, Math.round(total || 0)),
   };
   const layout = order.map((i) => (i < 0 ? null : { index: i, layout: outputs[i].layout, intType: intType[outputs[i].type] ?? ColumnType.Int64 }));
   const h = bridge.modelBegin(spec);
@@ -515,13 +517,15 @@ async function streamMapped({ db, bridge, name, relation = name, mapping, column
 
 // Streams again, from their DuckDB tables, the mapped rows of every file the model's rebuild
 // needs (the core drops a source's rows once the model is built: src/app/session.h), then lets
-// the core rebuild. A file that cannot be read again leaves the model, said in the status bar.
+// the core rebuild. The old model is freed before they stream (its tabs keep their last answers
+// until the rebuild), so that the heap never holds it beside them. A file that cannot be read again leaves the model, said in the status bar.
 // Returns the names streamed.
 export async function fillModel({ db, bridge, onStep = () => {} }) {
   const missing = bridge.missingSources();
   if (!missing.length) return [];
   bridge.holdModel();
   try {
+    bridge.dropModel();
     for (const m of missing) {
       // The file shows as loading (stage and bar) while its rows come again; not cancellable:
       // the model needs them.

@@ -8,6 +8,9 @@ namespace segx {
 
 void update_app(App& app, double budget_ms) {
     app.session.rebuild_model_if_dirty();
+    // While the other files stream again after a change the model is empty: the tabs keep their
+    // last answers until it is rebuilt, rather than answering for no data.
+    if (app.session.rebuilding) return;
     update_audience(app.session, app.audiences, budget_ms);
     update_funnel(app.session, app.funnels, budget_ms);
     update_retention(app.session, app.retention, budget_ms);
@@ -16,6 +19,8 @@ void update_app(App& app, double budget_ms) {
 }
 
 bool app_busy(const App& app) {
+    if (app.session.rebuilding)
+        return app.sql.status == SqlStatus::Running; // nothing to do until the rebuild
     return evaluation_pending(app.session, app.audiences) || funnel_pending(app.session, app.funnels) ||
            retention_pending(app.session, app.retention) || lifecycle_pending(app.session, app.lifecycle) ||
            rfm_pending(app.session, app.rfm) ||

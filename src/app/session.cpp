@@ -207,6 +207,14 @@ int Session::begin_model_source(const std::string& spec_json) {
         spec.property_names = columns;
         p.events = std::make_unique<EventSourceBuilder>(std::move(spec));
     }
+    // The rows the page expects (a count, or an estimate from the file's first lines): reserved
+    // up front, so that the source's columns are not left with a doubling's spare room.
+    if (size_t expected = j.value("expected_rows", size_t(0))) {
+        if (p.users)
+            p.users->expect(expected);
+        else
+            p.events->expect(expected);
+    }
     int handle = next_handle++;
     pending_model[handle] = std::move(p);
     return handle;
@@ -288,6 +296,15 @@ void Session::release_source_rows() {
     }
 }
 
+bool Session::drop_model_for_rebuild() {
+    if (!release_sources || missing_sources().empty()) return false;
+    model = Model{};
+    users_by_id_cache = {};
+    ++model_generation;
+    rebuilding = true;
+    return true;
+}
+
 void Session::rebuild_model_if_dirty() {
     const WorkspaceSettings& ws = workspace.settings;
     const bool derived_changed =
@@ -333,6 +350,7 @@ void Session::rebuild_model_if_dirty() {
             post(Level::Warning, trf(S::duplicate_file_warning, {d.first, d.second}));
     ++model_generation;
     model_dirty = false;
+    rebuilding = false;
     if (release_sources && !released_now) release_source_rows();
 }
 
@@ -580,6 +598,7 @@ nlohmann::json Session::state(std::string_view section) const {
             out["selected"] = nullptr;
     }
     if (want("loading")) out["loading"] = any_loading();
+    if (want("rebuilding")) out["rebuilding"] = rebuilding;
     if (want("overview")) {
         const Overview& o = overview;
         json ov = {{"users", o.users},

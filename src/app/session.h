@@ -109,6 +109,11 @@ struct Session {
     // loads several files, or removes one, rebuilds once at its end, streaming shells once.
     int model_hold = 0;
     Model model;
+    // True from drop_model_for_rebuild to the rebuild: the model is empty while the page streams
+    // the other files' rows again, so that the heap never holds the old model beside the rows
+    // the new one is built from. The overview keeps the old figures, and the tabs their last
+    // answers, without evaluating (update_app).
+    bool rebuilding = false;
     Overview overview;
     std::set<std::string> reported_duplicates; // "file\nsame as": files loaded twice, said once
     bool model_dirty = false;
@@ -150,6 +155,10 @@ struct Session {
     void abort_model_source(int handle);
     void remove_model_source(const std::string& name);
     void rebuild_model_if_dirty();
+    // Frees the model when its rebuild must stream released sources again (missing_sources
+    // not empty), before they stream; the model's generation moves on, so that no cache or
+    // job keeps reading the old one. Returns whether it did.
+    bool drop_model_for_rebuild();
     // Sources whose rows a rebuild needs and that are shells: empty unless the model is dirty.
     std::vector<std::string> missing_sources() const;
     void release_source_rows(); // every source becomes a shell (after a build)

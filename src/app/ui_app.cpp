@@ -194,6 +194,8 @@ void draw_app(App& app, UiState& ui) {
     ImGui::SameLine();
     ImGui::BeginChild("##main", ImVec2(0, body_h), false);
     draw_language_switch(session);
+    // The tabs keep their last results while the model is rebuilt (Session::rebuilding): say why.
+    if (session.rebuilding) ImGui::TextDisabled("%s", tr(S::model_rebuilding));
     if (ImGui::BeginTabBar("##tabs")) {
         // A further analysis adds its tab here.
         if (ImGui::BeginTabItem(label(S::tab_overview, "Overview").c_str())) {

@@ -346,7 +346,7 @@ EMSCRIPTEN_KEEPALIVE int segx_source_info(const char* name, const char* info_jso
 }
 
 // Mapped sources. spec: {name, kind, time_format, time_is_epoch_us, tz_offset_minutes,
-// constant_event, revenue_required, columns}.
+// constant_event, revenue_required, columns, restream, expected_rows (0: unknown)}.
 EMSCRIPTEN_KEEPALIVE int segx_model_begin(const char* spec_json) {
     return guarded([&] { return session().begin_model_source(spec_json); }, false);
 }
@@ -413,6 +413,14 @@ EMSCRIPTEN_KEEPALIVE int segx_model_hold(int on) {
             return 0;
         },
         false);
+}
+
+// Before the page streams released sources again for a rebuild (web/source_loader.js
+// fillModel): frees the model first (Session::drop_model_for_rebuild). 1 if it did.
+EMSCRIPTEN_KEEPALIVE int segx_model_drop() {
+    bool dropped = session().drop_model_for_rebuild();
+    if (dropped) request_redraw(); // the tabs say why they keep their last results
+    return dropped ? 1 : 0;
 }
 
 EMSCRIPTEN_KEEPALIVE int segx_model_remove(const char* name) {

@@ -56,4 +56,41 @@ TEST_CASE("state() rebuilds no model and evaluates nothing; update_app does") {
     CHECK_FALSE(app_busy(f.app));
 }
 
+TEST_CASE("while the model is rebuilt from streamed sources, the tabs keep their last answers") {
+    AppFixture f;
+    f.session.release_sources = true;
+    f.session.release_source_rows(); // as the page leaves them once the model is built
+    f.app.audiences.draft.root.rules.push_back(audience_of(R"({"kind": "property", "attribute": "country",
+        "op": "eq", "value": "CN"})")
+                                                   .root.rules[0]);
+    draft_changed(f.app.audiences);
+    update_app(f.app, kNoBudget);
+    json a = json::parse(app_state_json(f.app, "audience"));
+    REQUIRE(a["size"] == 2);
+    REQUIRE(a["users"] == 10);
+    const int evaluations = f.app.audiences.evaluations;
+
+    // events.csv leaves: customers.csv streams again, and the old model goes before it does.
+    f.session.remove_model_source("events.csv");
+    REQUIRE(f.session.drop_model_for_rebuild());
+    update_app(f.app, kNoBudget);
+    a = json::parse(app_state_json(f.app, "audience"));
+    CHECK(a["size"] == 2); // the last answer, not one for an empty model
+    CHECK(a["users"] == 10);
+    CHECK(a["share"] == 0.2);
+    CHECK(a["evaluating"] == true);
+    CHECK(f.app.audiences.evaluations == evaluations);
+    CHECK_FALSE(app_busy(f.app)); // nothing to do until the rows are back: no frames for it
+    CHECK(json::parse(app_state_json(f.app, "overview"))["users"] == 10);
+
+    for (UserSource& u : f.session.user_sources) u = fixture_customers();
+    f.session.released.clear();
+    update_app(f.app, kNoBudget);
+    CHECK_FALSE(f.session.rebuilding);
+    a = json::parse(app_state_json(f.app, "audience"));
+    CHECK(a["evaluating"] == false);
+    CHECK(a["size"] == 2); // u0, u6: the customers alone
+    CHECK(a["users"] == 8);
+}
+
 } // namespace app_app_state_test

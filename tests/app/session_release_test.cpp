@@ -120,4 +120,41 @@ TEST_CASE("without release_sources (native tests) the sources keep their rows") 
     CHECK(s.missing_sources().empty());
 }
 
+TEST_CASE("a rebuild that streams sources again drops the old model first, and only then") {
+    Session s;
+    s.release_sources = true;
+    stream(s, "a.csv", false, kUsersA, kTimesA);
+    stream(s, "b.csv", false, kUsersB, kTimesB);
+    s.rebuild_model_if_dirty();
+    const uint64_t built = s.model_generation;
+    CHECK_FALSE(s.drop_model_for_rebuild()); // the model is current: nothing streams again
+    CHECK(s.model.events.size() == 3);
+    CHECK_FALSE(s.rebuilding);
+
+    s.remove_model_source("b.csv"); // a.csv's rows are needed again
+    CHECK(s.drop_model_for_rebuild());
+    CHECK(s.rebuilding);
+    CHECK(s.model.events.size() == 0);
+    CHECK(s.model.users.size() == 0);
+    CHECK(s.model_generation == built + 1); // caches and jobs of the old model expire
+    CHECK(s.overview.events == 3);          // the overview stays until the rebuild
+    CHECK(s.state("rebuilding")["rebuilding"] == true);
+    stream(s, "a.csv", true, kUsersA, kTimesA);
+    s.rebuild_model_if_dirty();
+    CHECK_FALSE(s.rebuilding);
+    CHECK(s.model_generation == built + 2);
+    CHECK(s.model.events.size() == 2);
+    CHECK(s.overview.events == 2);
+}
+
+TEST_CASE("without release_sources a model is never dropped") {
+    Session s;
+    stream(s, "a.csv", false, kUsersA, kTimesA);
+    stream(s, "b.csv", false, kUsersB, kTimesB);
+    s.rebuild_model_if_dirty();
+    s.remove_model_source("b.csv");
+    CHECK_FALSE(s.drop_model_for_rebuild());
+    CHECK(s.model.events.size() == 3);
+}
+
 } // namespace app_session_release_test

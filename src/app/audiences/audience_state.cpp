@@ -110,6 +110,7 @@ void refresh_insight(Session& session, AudienceState& st) {
 }
 
 void refresh_overlap(Session& session, AudienceState& st) {
+    if (session.rebuilding) return; // the saved audiences' sets come from the rebuilt model
     EvalInputs saved_inputs = draft_inputs(session, st);
     saved_inputs.definition = 0;
     if (!st.saved_sets_ready || st.saved_sets_for != saved_inputs) {
@@ -152,7 +153,8 @@ nlohmann::json audience_state_json(const Session& session, const AudienceState& 
     for (const DefinitionError& e : st.errors) errors.push_back({{"path", e.path}, {"message", e.message}});
     json definition;
     to_json(definition, st.draft);
-    size_t users = session.model.users.size();
+    // While the model is rebuilt (empty meanwhile) the share stays that of the last evaluation.
+    size_t users = session.rebuilding ? st.users : session.model.users.size();
     bool pending = evaluation_pending(session, st);
     return {{"ok", st.errors.empty()},
             {"name", st.draft.name},

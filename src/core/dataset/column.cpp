@@ -1,5 +1,6 @@
 #include "core/dataset/column.h"
 
+#include "core/dataset/slack.h"
 #include "core/time/civil.h"
 
 #include <cmath>
@@ -153,6 +154,23 @@ void Column::append_utf8(const int32_t* offsets, const char* bytes, const uint8_
         std::string_view s = len == 0 ? std::string_view() : std::string_view(bytes + offsets[i], len);
         codes.push_back(dict.intern(s));
     }
+}
+
+void Column::reserve(size_t rows) {
+    reserve_rows(valid.words, (rows + 63) / 64);
+    if (type == ColumnType::Double)
+        reserve_rows(doubles, rows);
+    else if (type == ColumnType::String)
+        reserve_rows(codes, rows);
+    else
+        reserve_rows(ints, rows);
+}
+
+void Column::trim_slack() {
+    segx::trim_slack(valid.words);
+    segx::trim_slack(ints);
+    segx::trim_slack(doubles);
+    segx::trim_slack(codes);
 }
 
 size_t Column::memory_bytes() const {

@@ -66,6 +66,11 @@ struct Column {
     void append_utf8(const int32_t* offsets, const char* bytes, const uint8_t* validity, size_t bit_offset,
                      size_t n);
 
+    // Room for `rows` rows of the column's type, so that appends up to them do not regrow (a
+    // loader that expects them: slack.h); trim_slack gives back room past an eighth of the size.
+    void reserve(size_t rows);
+    void trim_slack();
+
     size_t memory_bytes() const;
 };
 

@@ -113,6 +113,12 @@ public:
     void shrink_to_fit() {
         on_current([](auto& w) { w.shrink_to_fit(); });
     }
+    size_t capacity() const {
+        return width_ == 1   ? w1_.capacity()
+               : width_ == 2 ? w2_.capacity()
+               : width_ == 4 ? w4_.capacity()
+                             : w8_.capacity();
+    }
     void pop_back() {
         on_current([](auto& w) { w.pop_back(); });
         size_--;

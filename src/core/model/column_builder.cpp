@@ -39,6 +39,7 @@ void fix_type(ColumnBuilder& b, const ValueChunk& chunk) {
     if (b.typed || chunk.kind == ValueChunk::None) return;
     b.column.type = type_of(chunk);
     b.typed = true;
+    b.column.reserve(b.expected_rows);
     append_nulls(b.column, b.pending_nulls);
     b.pending_nulls = 0;
 }
@@ -133,6 +134,11 @@ void ColumnBuilder::append_rows(const ValueChunk& chunk, const uint32_t* rows, s
     }
 }
 
+void ColumnBuilder::expect(size_t rows) {
+    expected_rows = rows;
+    if (typed) column.reserve(rows);
+}
+
 Column ColumnBuilder::finish() {
     if (!typed) {
         column.type = ColumnType::String;
@@ -140,6 +146,7 @@ Column ColumnBuilder::finish() {
         append_nulls(column, pending_nulls);
         pending_nulls = 0;
     }
+    column.trim_slack();
     return std::move(column);
 }
 

@@ -16,6 +16,7 @@ struct ColumnBuilder {
     Column column;
     bool typed = false;
     size_t pending_nulls = 0; // None rows seen before the type was known
+    size_t expected_rows = 0; // reserved once the type is known (expect)
 
     ColumnBuilder() = default;
     explicit ColumnBuilder(std::string name) { column.name = std::move(name); }
@@ -27,7 +28,11 @@ struct ColumnBuilder {
     void append(size_t n, const ValueChunk& chunk);
     // Appends rows rows[0..k) of the chunk, in that order (the kept rows of an event batch).
     void append_rows(const ValueChunk& chunk, const uint32_t* rows, size_t k);
-    // The column; one that never saw a typed chunk is an all-null String column.
+    // About `rows` rows are coming: room for them is reserved (now, or when the first typed
+    // chunk fixes the type).
+    void expect(size_t rows);
+    // The column, without spare room past an eighth of its size; one that never saw a typed
+    // chunk is an all-null String column.
     Column finish();
 };
 

@@ -1,5 +1,6 @@
 #include "core/model/event_source.h"
 
+#include "core/dataset/slack.h"
 #include "core/model/amount.h"
 #include "core/time/civil.h"
 
@@ -262,10 +263,23 @@ void EventSourceBuilder::append(size_t n, const ValueChunk& user_id, const Value
     log.kept += kept_rows_.size();
 }
 
+void EventSourceBuilder::expect(size_t rows) {
+    rows += rows / 32;
+    reserve_rows(out_.user, rows);
+    reserve_rows(out_.event, rows);
+    reserve_rows(out_.time, rows);
+    out_.values.reserve(rows, 0);
+    for (ColumnBuilder& b : properties_) b.expect(rows);
+}
+
 EventSource EventSourceBuilder::finish() {
     out_.properties.clear();
     for (ColumnBuilder& b : properties_) out_.properties.push_back(b.finish());
     properties_.clear();
+    trim_slack(out_.user);
+    trim_slack(out_.event);
+    trim_slack(out_.time);
+    out_.values.trim_slack();
     int_users_ = IntCodeMap();
     return std::move(out_);
 }

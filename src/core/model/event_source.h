@@ -96,7 +96,12 @@ public:
     void append(size_t n, const ValueChunk& user_id, const ValueChunk& time, const ValueChunk& event,
                 const ValueChunk& revenue, const ValueChunk& order_id,
                 const std::vector<ValueChunk>& properties);
-    // The loaded source; the builder is spent afterwards.
+    // About `rows` rows are coming (an estimate, such as the page's from a file's first lines):
+    // room for them and a thirty-second more is reserved, so that the columns do not grow by
+    // doubling past them (core/dataset/slack.h).
+    void expect(size_t rows);
+    // The loaded source, without spare room past an eighth of its size; the builder is spent
+    // afterwards.
     EventSource finish();
 
 private:

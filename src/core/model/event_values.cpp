@@ -1,5 +1,7 @@
 #include "core/model/event_values.h"
 
+#include "core/dataset/slack.h"
+
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -44,6 +46,13 @@ void EventValues::shrink_to_fit() {
     ranks_.shrink_to_fit();
     revenues_.shrink_to_fit();
     orders_.shrink_to_fit();
+}
+
+void EventValues::trim_slack() {
+    segx::trim_slack(bits_);
+    segx::trim_slack(ranks_);
+    segx::trim_slack(revenues_);
+    segx::trim_slack(orders_);
 }
 
 size_t EventValues::memory_bytes() const {

@@ -44,6 +44,8 @@ public:
     static EventValues from_dense(const std::vector<double>& revenue, const std::vector<uint32_t>& order);
     // Gives back spare capacity (push_back grows the vectors by doubling).
     void shrink_to_fit();
+    // Gives back spare capacity past an eighth of each vector's size (core/dataset/slack.h).
+    void trim_slack();
     size_t memory_bytes() const;
 
     const std::vector<double>& revenues() const { return revenues_; } // per carrying row, in row order

@@ -1,5 +1,7 @@
 #include "core/model/user_source.h"
 
+#include "core/dataset/slack.h"
+
 #include <stdexcept>
 
 namespace segx {
@@ -61,10 +63,17 @@ void UserSourceBuilder::append(size_t n, const ValueChunk& user_id,
     log.kept = out_.row_of_user.size();
 }
 
+void UserSourceBuilder::expect(size_t rows) {
+    rows += rows / 32;
+    reserve_rows(out_.row_of_user, rows);
+    for (ColumnBuilder& b : attributes_) b.expect(rows);
+}
+
 UserSource UserSourceBuilder::finish() {
     out_.attributes.clear();
     for (ColumnBuilder& b : attributes_) out_.attributes.push_back(b.finish());
     attributes_.clear();
+    trim_slack(out_.row_of_user);
     return std::move(out_);
 }
 

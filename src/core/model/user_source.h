@@ -42,7 +42,11 @@ public:
     // this batch lacks). Throws std::invalid_argument naming the source or column when the
     // chunks cannot be read or do not fit the attribute types; nothing changes then.
     void append(size_t n, const ValueChunk& user_id, const std::vector<ValueChunk>& attributes);
-    // The loaded source; the builder is spent afterwards.
+    // About `rows` rows are coming (an estimate): room for them and a thirty-second more is
+    // reserved (EventSourceBuilder::expect).
+    void expect(size_t rows);
+    // The loaded source, without spare room past an eighth of its size; the builder is spent
+    // afterwards.
     UserSource finish();
 
 private:

@@ -461,4 +461,56 @@ TEST_CASE("event names are trimmed and numbers become their text") {
     CHECK(s.event_names.size() == 2);
 }
 
+// Room for rows is counted in the heap's top while the model is built beside the sources, so a
+// finished source must not keep a doubling's spare room (core/dataset/slack.h).
+TEST_CASE("a finished source keeps room for at most an eighth more rows than it holds") {
+    EventSourceSpec sp = spec("e.csv");
+    sp.property_names = {"device"};
+    const auto batch = [](EventSourceBuilder& b, size_t n, size_t first) {
+        std::vector<std::optional<std::string>> users, times, names, devices;
+        for (size_t i = 0; i < n; i++) {
+            users.push_back("u" + std::to_string((first + i) % 7));
+            times.push_back("2024-01-01");
+            names.push_back("view");
+            devices.push_back(i % 3 ? "mobile" : "desktop");
+        }
+        OwnedChunk device = texts(devices);
+        append(b, texts(users), texts(times), texts(names), none(), none(), {&device});
+    };
+    const auto room = [](const EventSource& s) {
+        return std::vector<size_t>{s.user.capacity(), s.event.capacity(), s.time.capacity(),
+                                   s.properties[0].codes.capacity(),
+                                   s.properties[0].valid.words.capacity() * 64};
+    };
+    SUBCASE("told nothing: the doubling's spare room is given back") {
+        EventSourceBuilder b(sp);
+        for (size_t k = 0; k < 9; k++) batch(b, 128, k * 128); // 1,152 rows: doubling leaves room for 2,048
+        EventSource s = b.finish();
+        REQUIRE(s.size() == 1152);
+        for (size_t r : room(s)) {
+            CHECK(r >= 1152);
+            CHECK(r <= 1152 + 1152 / 8 + 63);
+        }
+    }
+    SUBCASE("told about how many rows come: they are reserved once, with a thirty-second more") {
+        EventSourceBuilder b(sp);
+        b.expect(1150); // an estimate 2 rows short: the thirty-second more holds them
+        for (size_t k = 0; k < 9; k++) batch(b, 128, k * 128);
+        EventSource s = b.finish();
+        REQUIRE(s.size() == 1152);
+        CHECK(s.time.capacity() == 1150 + 1150 / 32);
+        CHECK(s.user.capacity() == 1150 + 1150 / 32);
+        CHECK(s.event.capacity() == 1150 + 1150 / 32);
+        CHECK(s.properties[0].codes.capacity() == 1150 + 1150 / 32);
+    }
+    SUBCASE("an estimate far above the rows is given back too") {
+        EventSourceBuilder b(sp);
+        b.expect(100000);
+        batch(b, 128, 0);
+        EventSource s = b.finish();
+        for (size_t r : room(s)) CHECK(r <= 128 + 128 / 8 + 63);
+        CHECK(user_ids(s).size() == 128);
+    }
+}
+
 } // namespace core_model_event_source_test
