@@ -157,6 +157,17 @@ inline uint32_t duration_bucket(uint64_t x) {
 }
 constexpr size_t kDurationBuckets = (63 - 4) * 32 + 32;
 
+// The values x of bucket b: x - from <= span (from the bucket's least value to its greatest).
+struct DurationRange {
+    uint64_t from, span;
+};
+inline DurationRange duration_range(uint32_t b) {
+    if (b < 64) return {b, 0};
+    const int shift = int(b / 32) + 4 - 5; // e - 5, e = the top bit
+    const uint64_t lead = 32 + b % 32;
+    return {lead << shift, (uint64_t(1) << shift) - 1};
+}
+
 // The four percentiles (nearest ranks, as a sort would give them) without sorting: a
 // histogram of the values' buckets (duration_bucket) finds the bucket holding each rank, and
 // only those buckets' values are selected among (nth_element); a bucket spans 1/32 of its
@@ -185,42 +196,66 @@ DurationStats duration_stats(int64_t* values, size_t n) {
         }
         return s;
     }
-    uint32_t count[kDurationBuckets] = {};
+    // Two histograms and four sums, so that consecutive values of one bucket (durations cluster)
+    // do not wait on each other's increment, nor each addition on the one before.
+    uint32_t count[2][kDurationBuckets] = {};
+    double sums[4] = {};
     int64_t lo = 0;
-    for (size_t j = 0; j < n; j++) {
+    size_t j = 0;
+    for (; j + 4 <= n; j += 4)
+        for (size_t k = 0; k < 4; k++) {
+            const int64_t v = values[j + k];
+            sums[k] += double(v);
+            lo = std::min(lo, v);
+            count[k & 1][duration_bucket(uint64_t(v))]++;
+        }
+    for (; j < n; j++) {
         const int64_t v = values[j];
-        sum += double(v);
+        sums[0] += double(v);
         lo = std::min(lo, v);
-        count[duration_bucket(uint64_t(v))]++;
+        count[0][duration_bucket(uint64_t(v))]++;
     }
+    sum = (sums[0] + sums[1]) + (sums[2] + sums[3]);
     s.mean = sum / double(n) / 1e6;
+    for (size_t b = 0; b < kDurationBuckets; b++) count[0][b] += count[1][b];
     if (lo < 0) { // (not from a funnel's times) buckets from the least value
-        std::fill(count, count + kDurationBuckets, 0);
-        for (size_t j = 0; j < n; j++) count[duration_bucket(uint64_t(values[j]) - uint64_t(lo))]++;
+        std::fill(count[0], count[0] + kDurationBuckets, 0);
+        for (size_t k = 0; k < n; k++) count[0][duration_bucket(uint64_t(values[k]) - uint64_t(lo))]++;
     }
     uint64_t bucket[4], before[4]; // each rank's bucket, and the values in buckets below it
     for (int i = 0, b = 0; i < 4; i++) {
         uint64_t below = i == 0 ? 0 : before[i - 1];
         if (i > 0) b = int(bucket[i - 1]);
-        while (below + count[size_t(b)] <= rank[i]) below += count[size_t(b++)];
+        while (below + count[0][size_t(b)] <= rank[i]) below += count[0][size_t(b++)];
         bucket[i] = uint64_t(b), before[i] = below;
     }
     std::vector<int64_t> in[4]; // the values of each distinct rank's bucket
     int owner[4];               // rank i selects among in[owner[i]]
+    // Each distinct bucket as the values x = v - lo it holds: x - from <= span. The four tests are
+    // made without a branch, and the rare value in one of the buckets takes the branch.
+    uint64_t from[4], span[4];
+    int distinct = 0, slot[4];
     for (int i = 0; i < 4; i++) {
         owner[i] = i;
-        for (int j = 0; j < i; j++)
-            if (bucket[j] == bucket[i]) {
-                owner[i] = owner[j];
+        for (int k = 0; k < i; k++)
+            if (bucket[k] == bucket[i]) {
+                owner[i] = owner[k];
                 break;
             }
-        if (owner[i] == i) in[i].reserve(count[bucket[i]]);
+        if (owner[i] != i) continue;
+        in[i].reserve(count[0][bucket[i]]);
+        const DurationRange r = duration_range(uint32_t(bucket[i]));
+        from[distinct] = r.from, span[distinct] = r.span, slot[distinct++] = i;
     }
-    for (size_t j = 0; j < n; j++) {
-        const int64_t v = values[j];
-        const uint64_t b = duration_bucket(uint64_t(v) - uint64_t(lo));
-        for (int i = 0; i < 4; i++)
-            if (owner[i] == i && b == bucket[i]) in[i].push_back(v);
+    for (int k = distinct; k < 4; k++) from[k] = from[0], span[k] = span[0], slot[k] = slot[0];
+    for (size_t k = 0; k < n; k++) {
+        const int64_t v = values[k];
+        const uint64_t x = uint64_t(v) - uint64_t(lo);
+        const bool hit0 = x - from[0] <= span[0], hit1 = x - from[1] <= span[1];
+        const bool hit2 = x - from[2] <= span[2], hit3 = x - from[3] <= span[3];
+        if (!(hit0 | hit1 | hit2 | hit3)) continue;
+        // Buckets are distinct ranges: one of them holds it (a repeated slot is slot 0's).
+        in[slot[hit0 ? 0 : hit1 ? 1 : hit2 ? 2 : 3]].push_back(v);
     }
     for (int i = 0; i < 4; i++) {
         std::vector<int64_t>& v = in[owner[i]];
