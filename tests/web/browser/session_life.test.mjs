@@ -144,7 +144,9 @@ describe('data kept in this browser', () => {
     assert.deepEqual(s.sources.map((x) => [x.name, x.demo]), [['retail.csv', false]], 'restored past the cut-short manifest\n' + s.messages.map((m) => m.text).join('\n'));
 
     await clickWidget(page, 'Forget data');
-    await page.waitForFunction(() => window.segx.state().then((t) => !t.kept.kept && t.sources.length === 0));
+    // The files go first, then the kept copy's last write is awaited, then the status says so.
+    await page.waitForFunction(() => window.segx.state().then((t) => !t.kept.kept && t.sources.length === 0 &&
+      /^Forgot the data/.test(t.messages.at(-1)?.text || '')));
     s = await settle(page);
     assert.deepEqual(s.sources, []);
     assert.equal(s.kept.kept, false);
