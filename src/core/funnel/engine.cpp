@@ -879,12 +879,24 @@ FunnelResult run_funnel_engine(const Funnel& funnel, const FunnelContext& ctx) {
     r.time_to_convert = duration_stats(convert.v.get(), convert.n); // reorders `convert`
     std::vector<int64_t> edges = histogram_edges(funnel.window.micros());
     for (size_t i = 0; i + 1 < edges.size(); i++) r.histogram.push_back({edges[i], edges[i + 1], 0});
+    // Each time to convert's bucket [edges[i], edges[i + 1]) (the last one up to W): a table over
+    // the duration buckets of the percentiles (duration_bucket) gives the one holding a duration
+    // bucket's least value, and the few duration buckets that hold an edge step over it. Two
+    // count arrays take turns, as clustered values fall in one bucket in a row.
+    const size_t buckets = r.histogram.size(); // at most 21: the ladder's edges below W, then W
+    std::vector<uint8_t> at_least(kDurationBuckets);
+    for (uint32_t b = 0, i = 0; b < kDurationBuckets; b++) {
+        while (i + 1 < buckets && uint64_t(edges[i + 1]) <= duration_range(b).from) i++;
+        at_least[b] = uint8_t(i);
+    }
+    std::vector<uint64_t> counts(2 * buckets, 0);
     for (size_t j = 0; j < convert.n; j++) {
         const int64_t v = convert.v[j];
-        size_t i = size_t(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin());
-        i = i == 0 ? 0 : std::min(i - 1, r.histogram.size() - 1);
-        r.histogram[i].users++;
+        size_t i = v < 0 ? 0 : at_least[duration_bucket(uint64_t(v))];
+        while (i + 1 < buckets && edges[i + 1] <= v) i++;
+        counts[(j & 1) * buckets + i]++;
     }
+    for (size_t i = 0; i < buckets; i++) r.histogram[i].users = counts[i] + counts[buckets + i];
     if (groups) r.breakdown = groups->rows(size_t(funnel.breakdown->top));
     return r;
 }
