@@ -44,7 +44,8 @@ for (let r = 0; r < Number(rounds); r++) {
       await new Promise((res) => setTimeout(res, 50));
     }
     times[k].push((performance.now() - t0) / 1000);
-    console.log(`round ${r + 1}, ${sites[k]}: ${times[k].at(-1).toFixed(2)} s (${source.state}, ${source.rows} rows)`);
+    const heap = await page.evaluate(() => window.segx.heapBytes());
+    console.log(`round ${r + 1}, ${sites[k]}: ${times[k].at(-1).toFixed(2)} s (${source.state}, ${source.rows} rows; app heap ${(heap / 2 ** 20).toFixed(1)} MiB)`);
     await context.close();
   }
 }

@@ -312,7 +312,7 @@ const waitReadyInPage = (page, name, timeout) =>
         const key = `${src.state} ${Math.floor(src.progress * 10) / 10}`;
         if (!(key in marks)) marks[key] = Math.round(performance.now() - start);
       }
-      if (!s.loading && src && src.state !== 'loading') return { at: performance.now(), state: s, marks };
+      if (!s.loading && src && src.state !== 'loading') return { at: performance.now(), state: s, marks, heap: await window.segx.heapBytes() };
       if (performance.now() - start > timeout) return { at: performance.now(), state: s, timedOut: true };
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -361,7 +361,7 @@ async function measureChooser(env, file) {
     const profileTop = cdp ? topSelfTime((await cdp.send('Profiler.stop')).profile, 12) : null;
     const changeAt = await page.evaluate(() => window.__benchChangeAt);
     const mem = await pageMemory(page);
-    return { wallMs, changeToReadyMs: changeAt ? r.at - changeAt : null, timedOut: !!r.timedOut, marks: r.marks, profileTop, ...summarizeState(r.state, 'events.csv'), rss, mem, problems: page.problems().concat(problems) };
+    return { wallMs, changeToReadyMs: changeAt ? r.at - changeAt : null, timedOut: !!r.timedOut, marks: r.marks, heap: r.heap, profileTop, ...summarizeState(r.state, 'events.csv'), rss, mem, problems: page.problems().concat(problems) };
   } catch (e) {
     return { failed: String(e.message || e).split('\n')[0], problems: page.problems().concat(problems) };
   } finally {
@@ -604,6 +604,8 @@ for (const d of details) {
     else {
       console.log(`  file chooser: ${sec(c.wallMs)} s (change event → ready ${c.changeToReadyMs != null ? sec(c.changeToReadyMs) : '?'} s)${c.timedOut ? ' TIMED OUT' : ''}; source ${c.sourceState}${c.error ? ` (${c.error})` : ''}, rows ${fmtInt(c.rows)}, rejects ${c.rejects}, mapped as ${c.mappingKind}`);
       console.log(`    overview: users ${fmtInt(c.users)}, events ${fmtInt(c.events)}, orders ${fmtInt(c.orders)}, event_bytes ${fmtInt(c.eventBytes)} (${mb(c.eventBytes)} MiB), memory_bytes ${fmtInt(c.memoryBytes)} (${mb(c.memoryBytes)} MiB)`);
+      // The app's WebAssembly memory once loaded (it only grows: the load's peak, in steps of a fifth).
+      if (c.heap) console.log(`    app heap after the load: ${mb(c.heap)} MiB (${(c.heap / c.memoryBytes).toFixed(2)}× the model)`);
       if (c.marks) console.log(`    state() polled (source state and progress → ms after setFiles): ${Object.entries(c.marks).map(([k2, v]) => `${k2} @${v}`).join(', ')}`);
       if (c.profileTop) {
         console.log(`    main thread, self time (of ${sec(c.profileTop.totalMs)} s sampled): ${c.profileTop.top.map((x) => `${x.name} ${sec(x.ms)} s`).join('; ')}`);
