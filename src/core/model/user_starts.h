@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace segx {
@@ -61,8 +62,23 @@ inline uint64_t users_with_postings(const StartsView& s, size_t u0, size_t n) {
         return has;
     }
     const uint16_t* o = s.off + u0;
+    size_t j = 0;
+    if (n == 64) {
+        // Four users at a time: offsets j..j+3 against j+1..j+4 as 16-bit lanes of one word, each
+        // lane's "differs" bit gathered into four bits by one multiply (no SIMD in WebAssembly).
+        constexpr uint64_t kLow = 0x7FFF7FFF7FFF7FFFull, kHigh = 0x8000800080008000ull;
+        constexpr uint64_t kGather = (uint64_t(1) << 45) | (uint64_t(1) << 30) | (uint64_t(1) << 15) | 1;
+        for (; j < 60; j += 4) {
+            uint64_t a, b;
+            std::memcpy(&a, o + j, 8);
+            std::memcpy(&b, o + j + 1, 8);
+            const uint64_t x = a ^ b;
+            const uint64_t nonzero = (((x & kLow) + kLow) | x) & kHigh;
+            has |= (((nonzero >> 15) * kGather) >> 45 & 0xF) << j;
+        }
+    }
     const size_t inside = n < 64 ? n : 63; // user 63's end is the next block's base
-    for (size_t j = 0; j < inside; j++) has |= uint64_t(o[j] != o[j + 1]) << j;
+    for (; j < inside; j++) has |= uint64_t(o[j] != o[j + 1]) << j;
     if (n == 64) has |= uint64_t(s.base[(u0 >> 6) + 1] != s.base[u0 >> 6] + o[63]) << 63;
     return has;
 }
