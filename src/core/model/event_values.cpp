@@ -41,13 +41,6 @@ void EventValues::reserve(size_t rows, size_t carrying) {
     orders_.reserve(carrying);
 }
 
-void EventValues::shrink_to_fit() {
-    bits_.shrink_to_fit();
-    ranks_.shrink_to_fit();
-    revenues_.shrink_to_fit();
-    orders_.shrink_to_fit();
-}
-
 void EventValues::trim_slack() {
     segx::trim_slack(bits_);
     segx::trim_slack(ranks_);

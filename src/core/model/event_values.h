@@ -42,9 +42,8 @@ public:
     void reserve(size_t rows, size_t carrying);
     // From one revenue and one order per row (equal lengths).
     static EventValues from_dense(const std::vector<double>& revenue, const std::vector<uint32_t>& order);
-    // Gives back spare capacity (push_back grows the vectors by doubling).
-    void shrink_to_fit();
-    // Gives back spare capacity past an eighth of each vector's size (core/dataset/slack.h).
+    // Gives back spare capacity past an eighth of each vector's size (push_back grows them by
+    // doubling; core/dataset/slack.h).
     void trim_slack();
     size_t memory_bytes() const;
 
