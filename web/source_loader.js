@@ -518,8 +518,8 @@ async function streamMapped({ db, bridge, name, relation = name, mapping, column
 // Streams again, from their DuckDB tables, the mapped rows of every file the model's rebuild
 // needs (the core drops a source's rows once the model is built: src/app/session.h), then lets
 // the core rebuild. The old model is freed before they stream (its tabs keep their last answers
-// until the rebuild), so that the heap never holds it beside them. A file that cannot be read again leaves the model, said in the status bar.
-// Returns the names streamed.
+// until the rebuild), so that the heap never holds it beside them. A file that cannot be read
+// again leaves the model, said in the status bar. Returns the names streamed.
 export async function fillModel({ db, bridge, onStep = () => {} }) {
   const missing = bridge.missingSources();
   if (!missing.length) return [];

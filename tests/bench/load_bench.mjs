@@ -604,7 +604,7 @@ for (const d of details) {
     else {
       console.log(`  file chooser: ${sec(c.wallMs)} s (change event → ready ${c.changeToReadyMs != null ? sec(c.changeToReadyMs) : '?'} s)${c.timedOut ? ' TIMED OUT' : ''}; source ${c.sourceState}${c.error ? ` (${c.error})` : ''}, rows ${fmtInt(c.rows)}, rejects ${c.rejects}, mapped as ${c.mappingKind}`);
       console.log(`    overview: users ${fmtInt(c.users)}, events ${fmtInt(c.events)}, orders ${fmtInt(c.orders)}, event_bytes ${fmtInt(c.eventBytes)} (${mb(c.eventBytes)} MiB), memory_bytes ${fmtInt(c.memoryBytes)} (${mb(c.memoryBytes)} MiB)`);
-      // The app's WebAssembly memory once loaded (it only grows: the load's peak, in steps of a fifth).
+      // The app's WebAssembly memory once loaded (it only grows: the load's peak, to the next 16 MiB).
       if (c.heap) console.log(`    app heap after the load: ${mb(c.heap)} MiB (${(c.heap / c.memoryBytes).toFixed(2)}× the model)`);
       if (c.marks) console.log(`    state() polled (source state and progress → ms after setFiles): ${Object.entries(c.marks).map(([k2, v]) => `${k2} @${v}`).join(', ')}`);
       if (c.profileTop) {
