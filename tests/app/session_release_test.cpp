@@ -47,14 +47,19 @@ const std::vector<std::optional<int64_t>> kTimesA = {1000, 2000, 3000};
 const std::vector<std::optional<std::string>> kUsersB = {"u3"};
 const std::vector<std::optional<int64_t>> kTimesB = {1500};
 
+// a.csv and b.csv streamed and the model built from them (3 events, 3 users).
+void build_a_and_b(Session& s) {
+    stream(s, "a.csv", false, kUsersA, kTimesA);
+    stream(s, "b.csv", false, kUsersB, kTimesB);
+    s.rebuild_model_if_dirty();
+}
+
 } // namespace
 
 TEST_CASE("sources are shells once the model is built; a rebuild waits for their rows") {
     Session s;
     s.release_sources = true;
-    stream(s, "a.csv", false, kUsersA, kTimesA);
-    stream(s, "b.csv", false, kUsersB, kTimesB);
-    s.rebuild_model_if_dirty();
+    build_a_and_b(s);
     CHECK(s.model.events.size() == 3);
     CHECK(s.model.users.size() == 3);
     // Shells: no rows, the rejects still said (a.csv's row without a user).
@@ -83,9 +88,7 @@ TEST_CASE("sources are shells once the model is built; a rebuild waits for their
 TEST_CASE("a source streamed again keeps its place; a reload goes last") {
     Session s;
     s.release_sources = true;
-    stream(s, "a.csv", false, kUsersA, kTimesA);
-    stream(s, "b.csv", false, kUsersB, kTimesB);
-    s.rebuild_model_if_dirty();
+    build_a_and_b(s);
     stream(s, "c.csv", false, kUsersB, kTimesB); // a new file: a and b are needed again
     CHECK(s.missing_sources() == std::vector<std::string>{"a.csv", "b.csv"});
     stream(s, "a.csv", true, kUsersA, kTimesA);
@@ -123,9 +126,7 @@ TEST_CASE("without release_sources (native tests) the sources keep their rows") 
 TEST_CASE("a rebuild that streams sources again drops the old model first, and only then") {
     Session s;
     s.release_sources = true;
-    stream(s, "a.csv", false, kUsersA, kTimesA);
-    stream(s, "b.csv", false, kUsersB, kTimesB);
-    s.rebuild_model_if_dirty();
+    build_a_and_b(s);
     const uint64_t built = s.model_generation;
     CHECK_FALSE(s.drop_model_for_rebuild()); // the model is current: nothing streams again
     CHECK(s.model.events.size() == 3);
@@ -149,9 +150,7 @@ TEST_CASE("a rebuild that streams sources again drops the old model first, and o
 
 TEST_CASE("without release_sources a model is never dropped") {
     Session s;
-    stream(s, "a.csv", false, kUsersA, kTimesA);
-    stream(s, "b.csv", false, kUsersB, kTimesB);
-    s.rebuild_model_if_dirty();
+    build_a_and_b(s);
     s.remove_model_source("b.csv");
     CHECK_FALSE(s.drop_model_for_rebuild());
     CHECK(s.model.events.size() == 3);
