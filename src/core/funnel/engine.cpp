@@ -274,6 +274,31 @@ struct Durations {
     void push(int64_t x) { v[n++] = x; }
 };
 
+// Sets levels[i] = 1 for the bits i of `one` (i < n <= 64; the bytes are 0) and counts them: a
+// block's bytes eight at a time, each from a byte of the mask through a table.
+inline uint64_t count_level_one(uint8_t* levels, size_t n, uint64_t one) {
+    struct Spread {
+        uint64_t bytes[256];
+        Spread() {
+            for (uint32_t b = 0; b < 256; b++) {
+                bytes[b] = 0;
+                for (int i = 0; i < 8; i++) bytes[b] |= uint64_t((b >> i) & 1) << (8 * i);
+            }
+        }
+    };
+    static const Spread spread;
+    if (n == 64) {
+        for (size_t i = 0; i < 8; i++) {
+            // Little-endian: byte b of word i is levels[8i + b] (WebAssembly and x86 alike).
+            const uint64_t word = spread.bytes[(one >> (8 * i)) & 0xFF];
+            std::memcpy(levels + 8 * i, &word, sizeof word);
+        }
+    } else {
+        for (uint64_t b = one; b != 0; b &= b - 1) levels[__builtin_ctzll(b)] = 1;
+    }
+    return uint64_t(__builtin_popcountll(one));
+}
+
 // Whether every filter of an item holds on the row (true for an item without filters).
 inline bool passes(const std::vector<ColumnPredicate>& filters, size_t row) {
     for (const ColumnPredicate& p : filters)
@@ -325,9 +350,11 @@ public:
 
     // Walks the users; `visit(u, level, times, first_row)` for each user with level >= 1, where
     // times[k] is the counted attempt's k-th step time (k < level; only read for level >= 2)
-    // and first_row its step-1 row (unordered: the anchor's).
+    // and first_row its step-1 row (unordered: the anchor's). Users known to be at level 1
+    // without a walk are only counted, not visited, unless visit_level_one_: the count is
+    // returned (visited users are not in it).
     template <typename Visit>
-    void run(std::vector<uint8_t>& levels, uint64_t& population, Visit visit) {
+    uint64_t run(std::vector<uint8_t>& levels, uint64_t& population, Visit visit) {
         const Model& m = ctx_.model;
         const size_t users = m.users.size();
         levels.assign(users, 0);
@@ -346,6 +373,7 @@ public:
         // (WebAssembly has no prefetch instruction; loads whose sum is kept do the same.)
         const int64_t* time = m.events.time.data();
         const uint64_t* offsets = m.events.offsets.data();
+        uint64_t ones = 0; // level 1 by the masks, not visited
         uint32_t batch[kBatch + 64];
         size_t nb = 0;
         const auto walk = [&] {
@@ -356,21 +384,15 @@ public:
                 sum += time[e - 1];
             }
             touched_ = sum;
-            for (size_t i = 0; i < nb; i++) {
-                const uint32_t u = batch[i];
-                int level = 0;
-                if (unordered)
-                    level = compact_ ? user_unordered<true>(u) : user_unordered<false>(u);
-                else if (fast_ && f_.order == FunnelOrder::Ordered)
-                    level = compact_ ? user_ordered_fast<true>(u) : user_ordered_fast<false>(u);
-                else if (fast_)
-                    level = compact_ ? user_strict_fast<true>(u) : user_strict_fast<false>(u);
-                else
-                    level = compact_ ? user_ordered<true>(u) : user_ordered<false>(u);
-                if (level == 0) continue;
-                levels[u] = uint8_t(level);
-                visit(u, level, times_, first_row_);
-            }
+            with_walker([&](auto walk_user) {
+                for (size_t i = 0; i < nb; i++) {
+                    const uint32_t u = batch[i];
+                    const int level = walk_user(u);
+                    if (level == 0) continue;
+                    levels[u] = uint8_t(level);
+                    visit(u, level, times_, first_row_);
+                }
+            });
             nb = 0;
         };
         // 64 users at a time: which can start an attempt (unordered: hold any step's event),
@@ -393,21 +415,31 @@ public:
             if (!unordered && any_start_) {
                 // No step-2 event and every step-1 event can start: level 1, no time read.
                 walked = can & has2;
-                for (uint64_t one = can & ~has2; one != 0; one &= one - 1) {
-                    const size_t u = u0 + size_t(__builtin_ctzll(one));
-                    levels[u] = 1;
-                    visit(u, 1, times_, want_first_row_ ? size_t(postings_[step_slot_[0]][first[u]]) : 0);
+                const uint64_t one = can & ~has2;
+                if (!visit_level_one_) {
+                    ones += count_level_one(levels.data() + u0, n, one);
+                } else {
+                    for (uint64_t b = one; b != 0; b &= b - 1) {
+                        const size_t u = u0 + size_t(__builtin_ctzll(b));
+                        levels[u] = 1;
+                        visit(u, 1, times_, want_first_row_ ? size_t(postings_[step_slot_[0]][first[u]]) : 0);
+                    }
                 }
             }
             if (unordered && any_start_) {
                 // Events of one step's name only, every one an anchor: level 1 at the first.
                 walked = can & many;
-                for (uint64_t one = can & ~many; one != 0; one &= one - 1) {
-                    const size_t u = u0 + size_t(__builtin_ctzll(one));
-                    size_t i = 0;
-                    while (starts_[i][u] == starts_[i][u + 1]) i++;
-                    levels[u] = 1;
-                    visit(u, 1, times_, want_first_row_ ? size_t(postings_[i][starts_[i][u]]) : 0);
+                const uint64_t one = can & ~many;
+                if (!visit_level_one_) {
+                    ones += count_level_one(levels.data() + u0, n, one);
+                } else {
+                    for (uint64_t b = one; b != 0; b &= b - 1) {
+                        const size_t u = u0 + size_t(__builtin_ctzll(b));
+                        size_t i = 0;
+                        while (starts_[i][u] == starts_[i][u + 1]) i++;
+                        levels[u] = 1;
+                        visit(u, 1, times_, want_first_row_ ? size_t(postings_[i][starts_[i][u]]) : 0);
+                    }
                 }
             }
             for (; walked != 0; walked &= walked - 1)
@@ -415,9 +447,32 @@ public:
             if (nb >= kBatch) walk();
         }
         walk();
+        return ones;
     }
 
 private:
+    // Calls f(walk) with the walk for this definition (walk(u): user u's level, 0 for none,
+    // with the counted attempt in times_ and first_row_): one loop over a batch per walk, so
+    // that a walk is a direct call there, or inlined, not an indirect call per user.
+    template <typename With>
+    void with_walker(With&& f) {
+        const bool C = compact_, F = (filtered_ >> 1) != 0; // F: steps 2.. have filters
+#define SEGX_WALK(call) f([this](size_t u) SEGX_ALWAYS_INLINE { return call(u); })
+        if (f_.order == FunnelOrder::Unordered)
+            C ? SEGX_WALK(user_unordered<true>) : SEGX_WALK(user_unordered<false>);
+        else if (fast_ && f_.order == FunnelOrder::Ordered)
+            C ? (F ? SEGX_WALK((user_ordered_fast<true, true>)) : SEGX_WALK((user_ordered_fast<true, false>)))
+              : (F ? SEGX_WALK((user_ordered_fast<false, true>))
+                   : SEGX_WALK((user_ordered_fast<false, false>)));
+        else if (fast_)
+            C ? (F ? SEGX_WALK((user_strict_fast<true, true>)) : SEGX_WALK((user_strict_fast<true, false>)))
+              : (F ? SEGX_WALK((user_strict_fast<false, true>))
+                   : SEGX_WALK((user_strict_fast<false, false>)));
+        else
+            C ? SEGX_WALK(user_ordered<true>) : SEGX_WALK(user_ordered<false>);
+#undef SEGX_WALK
+    }
+
     // The slots (event codes of steps, then of exclusions only; at most 64), their postings and
     // each user's range in them.
     void slots(const Model& m) {
@@ -474,6 +529,11 @@ private:
     bool step_matches(size_t k, uint32_t row) const {
         return steps_.predicates[k].empty() || passes(steps_.predicates[k], row);
     }
+    // step_matches for a walk that knows whether any step (but the first) has filters (F).
+    template <bool F>
+    bool later_step_matches(size_t k, uint32_t row) const {
+        return !F || step_matches(k, row);
+    }
     bool excl_matches(size_t x, uint32_t row) const {
         return excl_.predicates[x].empty() || passes(excl_.predicates[x], row);
     }
@@ -492,11 +552,12 @@ private:
         const uint32_t* l[kMaxFunnelSteps];
         size_t n[kMaxFunnelSteps], cursor[kMaxFunnelSteps];
     };
+    void step_range(size_t u, size_t k, StepRanges* r) const {
+        const size_t s = step_slot_[k];
+        r->l[k] = postings_[s], r->cursor[k] = starts_[s][u], r->n[k] = starts_[s][u + 1];
+    }
     void step_ranges(size_t u, StepRanges* r) const {
-        for (size_t k = 0; k < S_; k++) {
-            const size_t s = step_slot_[k];
-            r->l[k] = postings_[s], r->cursor[k] = starts_[s][u], r->n[k] = starts_[s][u + 1];
-        }
+        for (size_t k = 0; k < S_; k++) step_range(u, k, r);
     }
     // The time of step k's posting c (an index into r.l[k]): from the times kept beside the
     // postings (C: compact_), read in posting order, or from EventStore::time at its row.
@@ -610,11 +671,14 @@ private:
     // level is the matched steps within the deadline, so the group's last start reaches the
     // most, and the group's counted start is its first whose deadline reaches that step. Times
     // are read for each group's last start and the one step that would raise the best level,
-    // not for every start: a user with many step-1 events reads few times.
-    template <bool C>
-    int user_ordered_fast(size_t u) {
+    // not for every start: a user with many step-1 events reads few times. Steps 3.. get their
+    // range of the user's postings when the walk first reaches them (most users never do).
+    template <bool C, bool F>
+    SEGX_ALWAYS_INLINE int user_ordered_fast(size_t u) {
         StepRanges rs;
-        step_ranges(u, &rs);
+        step_range(u, 0, &rs);
+        step_range(u, 1, &rs);
+        size_t ready = 2; // steps with their range in rs: most users never need step 3's
         const auto& l = rs.l;
         const auto& n = rs.n;
         auto& cursor = rs.cursor;
@@ -626,7 +690,7 @@ private:
         uint32_t at[kMaxFunnelSteps]; // the group's matches (at[k]: step k + 1's row)
         for (size_t j = cursor[1]; j < n[1] && p < n1; j++) {
             const uint32_t c2 = l[1][j];
-            if (l1[p] >= c2 || !step_matches(1, c2)) continue; // no start before it, or no step 2
+            if (l1[p] >= c2 || !later_step_matches<F>(1, c2)) continue; // no start before it, or no step 2
             const size_t group = p;
             while (p + 1 < n1 && l1[p + 1] < c2) p++;
             const size_t last = p++; // the group's last start
@@ -636,7 +700,7 @@ private:
             for (; k <= size_t(best); k++) {
                 const uint32_t* lk = l[k];
                 size_t c = cursor[k];
-                while (c < n[k] && (lk[c] <= at[k - 1] || !step_matches(k, lk[c]))) c++;
+                while (c < n[k] && (lk[c] <= at[k - 1] || !later_step_matches<F>(k, lk[c]))) c++;
                 cursor[k] = c;
                 if (c >= n[k]) return best;
                 at[k] = lk[c];
@@ -651,9 +715,10 @@ private:
             t_at[best] = t_best;
             bool exhausted = false;
             for (k = size_t(best) + 1; k < S_; k++) {
+                if (k == ready) step_range(u, ready++, &rs);
                 const uint32_t* lk = l[k];
                 size_t c = cursor[k];
-                while (c < n[k] && (lk[c] <= at[k - 1] || !step_matches(k, lk[c]))) c++;
+                while (c < n[k] && (lk[c] <= at[k - 1] || !later_step_matches<F>(k, lk[c]))) c++;
                 cursor[k] = c;
                 if (c >= n[k]) {
                     exhausted = true;
@@ -681,8 +746,8 @@ private:
     // Strict, when every step-1 event starts an attempt and nothing voids one (fast_): a
     // start's matches are the rows right after it, known from the postings alone; times are
     // read only for starts whose rows would raise the best level.
-    template <bool C>
-    int user_strict_fast(size_t u) {
+    template <bool C, bool F>
+    SEGX_ALWAYS_INLINE int user_strict_fast(size_t u) {
         StepRanges rs;
         step_ranges(u, &rs);
         const auto& l = rs.l;
@@ -704,7 +769,7 @@ private:
                     exhausted = true;
                     break;
                 }
-                if (lk[c] != r1 + k || !step_matches(k, lk[c])) break;
+                if (lk[c] != r1 + k || !later_step_matches<F>(k, lk[c])) break;
             }
             if (int(k) > best) {
                 // Within the deadline: the rows' times are in order, so a prefix. (Row r1 + i,
@@ -811,6 +876,7 @@ private:
 public:
     const Column* breakdown_ = nullptr;
     bool want_first_row_ = false; // a property breakdown: level-1 users' step-1 rows too
+    bool visit_level_one_ = true; // false: run() only counts the users it knows at level 1
     // At most this many users reach step k (0-based): those with an event of its name.
     size_t reach_bound(size_t k) const { return std::min(events_[step_slot_[k]], ctx_.model.users.size()); }
 };
@@ -847,18 +913,20 @@ FunnelResult run_funnel_engine(const Funnel& funnel, const FunnelContext& ctx) {
     if (engine.breakdown_) groups.emplace(*engine.breakdown_, S);
     const bool by_property = funnel.breakdown && funnel.breakdown->property;
     engine.want_first_row_ = by_property;
-    std::vector<uint64_t> reached(S + 1, 0); // users per level
+    engine.visit_level_one_ = groups.has_value(); // else level 1 only counts
+    std::vector<uint64_t> reached(S + 1, 0);      // users per level
     // Room for every user who may reach each step, so that the walk never regrows them.
     for (size_t k = 1; k < S; k++) gaps[k].v.reset(new int64_t[engine.reach_bound(k)]);
     convert.v.reset(new int64_t[engine.reach_bound(S - 1)]);
     // Inlined into the walk: called for every user reaching step 1.
-    engine.run(r.levels, r.population,
-               [&](size_t u, int level, const int64_t* times, size_t first_row) SEGX_ALWAYS_INLINE {
-                   reached[size_t(level)]++;
-                   for (int k = 1; k < level; k++) gaps[size_t(k)].push(times[k] - times[k - 1]);
-                   if (size_t(level) == S) convert.push(times[S - 1] - times[0]);
-                   if (groups) groups->add(by_property ? first_row : u, level);
-               });
+    reached[1] +=
+        engine.run(r.levels, r.population,
+                   [&](size_t u, int level, const int64_t* times, size_t first_row) SEGX_ALWAYS_INLINE {
+                       reached[size_t(level)]++;
+                       for (int k = 1; k < level; k++) gaps[size_t(k)].push(times[k] - times[k - 1]);
+                       if (size_t(level) == S) convert.push(times[S - 1] - times[0]);
+                       if (groups) groups->add(by_property ? first_row : u, level);
+                   });
     // Users per step: level >= k.
     std::vector<uint64_t> users(S, 0);
     uint64_t sum = 0;
@@ -906,6 +974,7 @@ FunnelLevels funnel_levels(const Funnel& funnel, const FunnelContext& ctx) {
     Engine engine(funnel, ctx);
     if (!engine.compile(out.errors)) return out;
     uint64_t population = 0;
+    engine.visit_level_one_ = false;
     engine.run(out.levels, population, [](size_t, int, const int64_t*, size_t) {});
     return out;
 }

@@ -2,7 +2,7 @@
 // written by tests/bench/export_model.mjs (the model the page builds), run by hand:
 //
 //   cmake --build build/native --target segx_bench_analyses
-//   build/native/tests/core/segx_bench_analyses build/bench-data/u1000000-e10000000-s42/model.bin [kind]
+//   build/native/tests/core/segx_bench_analyses build/bench-data/u1000000-e10000000-s42/model.bin [kind [text]]
 //
 // Times are this thread's CPU time, best of 10 (the machine may be busy). Each definition runs
 // through run_definition as segx.run does, with the user ids' order kept (as the session keeps
@@ -43,9 +43,10 @@ double best_of(int runs, F&& f) {
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2 && argc != 3) {
+    if (argc < 2 || argc > 4) {
         std::fprintf(stderr,
-                     "usage: %s <model file> [kind: only that analysis, run 100 times, for a profiler]\n",
+                     "usage: %s <model file> [kind: only that analysis, run 100 times, for a profiler] "
+                     "[text: only definitions containing it]\n",
                      argv[0]);
         return 2;
     }
@@ -70,10 +71,12 @@ int main(int argc, char** argv) {
         R"({"segx": 1, "kind": "funnel", "steps": [{"event": "view_item"}, {"event": "add_to_cart"}, {"event": "begin_checkout"}, {"event": "purchase"}], "window": {"days": 3}})",
         R"({"segx": 1, "kind": "funnel", "steps": [{"event": "view_item"}, {"event": "search"}, {"event": "begin_checkout"}, {"event": "purchase"}], "window": {"days": 7}})",
     };
-    const std::string only = argc == 3 ? argv[2] : "";
+    const std::string only = argc >= 3 ? argv[2] : "";
+    const std::string text = argc == 4 ? argv[3] : "";
     for (const char* def : defs) {
         const nlohmann::json doc = nlohmann::json::parse(def);
         if (!only.empty() && definition_kind(doc) != only) continue;
+        if (std::string(def).find(text) == std::string::npos) continue;
         const auto once = [&](int) {
             const RunContext ctx{m, as_of, 1, nullptr, nullptr, &by_id};
             (void)run_definition(ctx, doc, RunOptions{});
