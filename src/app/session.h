@@ -183,17 +183,20 @@ struct Session {
     // times beside the postings (fewest events first, to cover the most names)
     // (EventIndex::warm_user_starts, warm_posting_times), so that a
     // funnel's first use of a name builds neither (~15-20 ms and ~5-10 ms a name at 1M users).
-    // Then the funnel engine's code, one mode a step over a sample of the users (a browser
-    // compiles a WebAssembly function on its first call and optimises it only after it has
-    // run a while, which the first funnel asked for would otherwise pay: ~80 ms at 1M users).
+    // Then the funnel engine's code, one mode a step over a sample of the users, each mode
+    // three times (a browser compiles a WebAssembly function on its first call and optimises
+    // it only after it has run a while, in the background, for its next call: at 1M users a
+    // mode's first sample run took 5-9 ms, its second at times as long, its third ~2.5 ms, as
+    // fast as later ones; so one run per mode left the first funnel asked for unoptimised).
     // False when none is left to do.
     bool warm_index_step();
-    bool warm_index_pending() const;         // a step would build something (or find out there is nothing)
-    uint64_t warmed_generation = UINT64_MAX; // the model generation warm_order is for
-    std::vector<uint32_t> warm_order;        // codes still to warm, the next one last
-    bool warm_times = false;                 // warm_order is for times (the starts are done)
-    int warm_engine_runs = 0;                // the funnel modes run so far (of 3)
-    void warm_engine_run(int mode);
+    bool warm_index_pending() const;          // a step would build something (or find out there is nothing)
+    uint64_t warmed_generation = UINT64_MAX;  // the model generation warm_order is for
+    std::vector<uint32_t> warm_order;         // codes still to warm, the next one last
+    bool warm_times = false;                  // warm_order is for times (the starts are done)
+    static constexpr int kWarmEngineRuns = 9; // the three modes in turn, three times each
+    int warm_engine_runs = 0;                 // warm runs so far
+    void warm_engine_run(int run);
 
     // The as-of time of every analysis: the override, else the latest event (DESIGN.md §1).
     std::optional<int64_t> as_of_us() const;

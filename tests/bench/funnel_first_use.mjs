@@ -63,15 +63,16 @@ const runs = [
   ['step 2 = search again', funnel(base)],
   ['the same again', funnel(base)],
 ];
-console.log('\n| run | ms |\n|---|---:|');
+console.log('\n| run | ms | heap MiB |\n|---|---:|---|');
 for (const [label, def] of runs) {
-  const [ms, answer] = await page.evaluate(async (d) => {
+  const [ms, answer, heap0, heap1] = await page.evaluate(async (d) => {
+    const h0 = await window.segx.heapBytes();
     const t = performance.now();
     const a = await window.segx.run(d);
-    return [performance.now() - t, a];
+    return [performance.now() - t, a, h0, await window.segx.heapBytes()];
   }, def);
   if (!answer.ok) throw new Error(`${label}: ${JSON.stringify(answer.errors)}`);
-  console.log(`| ${label} | ${ms.toFixed(1)} |`);
+  console.log(`| ${label} | ${ms.toFixed(1)} | ${mib(heap0)} -> ${mib(heap1)} |`);
 }
 const after = await overview();
 console.log(`\nafter: the index's ${parts(after)}`);
