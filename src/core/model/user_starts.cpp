@@ -79,7 +79,8 @@ bool build_user_starts_compact(const uint32_t* rows, size_t n, const uint64_t* o
 
 size_t UserStartsCache::kept_bytes(size_t users) {
     const size_t blocks = users / 64 + 1;
-    return std::min(blocks * (sizeof(uint32_t) + 64 * sizeof(uint16_t)), (users + 1) * sizeof(uint32_t));
+    return std::min(blocks * (sizeof(uint32_t) + 64 * sizeof(uint16_t)), (users + 1) * sizeof(uint32_t)) +
+           blocks * sizeof(uint64_t);
 }
 
 UserStartsCache::Entry* UserStartsCache::find(uint32_t code) {
@@ -99,6 +100,12 @@ UserStartsCache::Entry UserStartsCache::build_entry(const Source& src, const uin
         release(e.block_base), release(e.block_off);
         build_user_starts(src.rows, src.count, offsets, users, &e.wide);
     }
+    // Per 64 users, which have postings: one load a block for the engines' masks.
+    StartsView v = e.view();
+    v.has = nullptr;
+    e.has.resize(users / 64 + 1);
+    for (size_t u0 = 0; u0 < users; u0 += 64)
+        e.has[u0 >> 6] = users_with_postings(v, u0, std::min<size_t>(64, users - u0));
     return e;
 }
 

@@ -48,13 +48,16 @@ struct StartsView {
     const uint32_t* wide = nullptr;
     const uint32_t* base = nullptr;
     const uint16_t* off = nullptr;
+    // Kept entries: per 64 users (u / 64), bit u % 64 set when user u has postings.
+    const uint64_t* has = nullptr;
     uint32_t operator[](size_t u) const { return wide != nullptr ? wide[u] : base[u >> 6] + off[u]; }
 };
 
 // Which of the n <= 64 users u0 .. u0 + n - 1 (u0 a multiple of 64) have postings, as bits:
-// for a block of 64 users, with no branch per user (compact: within the block only the
-// offsets are read).
+// kept with the entry, or for a block of 64 users with no branch per user (compact: within the
+// block only the offsets are read).
 inline uint64_t users_with_postings(const StartsView& s, size_t u0, size_t n) {
+    if (s.has != nullptr) return s.has[u0 >> 6];
     uint64_t has = 0;
     if (s.wide != nullptr) {
         const uint32_t* w = s.wide + u0;
@@ -127,7 +130,8 @@ public:
     size_t memory_bytes() const;
     size_t times_bytes() const; // the kept times' share of memory_bytes()
     // One name's kept starts over `users` users: compact, or wide when that is smaller (under
-    // 64 users) or when compact does not fit the name (a wide entry is then bigger).
+    // 64 users) or when compact does not fit the name (a wide entry is then bigger); with the
+    // bits of the users that have postings (1 bit per user).
     static size_t kept_bytes(size_t users);
     size_t kept() const { return entries_.size(); }
     bool has_times(uint32_t code) const;      // the code's PostingTimes are kept
@@ -141,17 +145,18 @@ private:
         std::vector<uint32_t> wide;       // the starts, wide
         std::vector<uint32_t> block_base; // or compact (wide empty)
         std::vector<uint16_t> block_off;
+        std::vector<uint64_t> has;   // StartsView::has, users / 64 + 1 words
         std::vector<uint32_t> times; // PostingTimes::v (empty: none)
         int64_t base = 0, unit = 0;
         bool inexact = false; // times tried and not exact: not tried again
         size_t starts_bytes() const {
             return (wide.capacity() + block_base.capacity()) * sizeof(uint32_t) +
-                   block_off.capacity() * sizeof(uint16_t);
+                   block_off.capacity() * sizeof(uint16_t) + has.capacity() * sizeof(uint64_t);
         }
         size_t bytes() const { return starts_bytes() + times.capacity() * sizeof(uint32_t); }
         StartsView view() const {
-            return wide.empty() ? StartsView{nullptr, block_base.data(), block_off.data()}
-                                : StartsView{wide.data()};
+            return wide.empty() ? StartsView{nullptr, block_base.data(), block_off.data(), has.data()}
+                                : StartsView{wide.data(), nullptr, nullptr, has.data()};
         }
     };
     Entry* find(uint32_t code);

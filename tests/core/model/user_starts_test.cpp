@@ -46,6 +46,13 @@ void check_starts(const EventStore& s, const EventIndex& index, uint32_t code, S
         std::vector<uint32_t> got(rows + starts[u], rows + starts[u + 1]);
         CHECK(got == rows_of(s, u, code));
     }
+    // The masks of users with postings, kept (has) or computed, bit for bit.
+    for (size_t u0 = 0; u0 < users; u0 += 64) {
+        const size_t n = std::min<size_t>(64, users - u0);
+        uint64_t want = 0;
+        for (size_t j = 0; j < n; j++) want |= uint64_t(!rows_of(s, u0 + j, code).empty()) << j;
+        CHECK(users_with_postings(starts, u0, n) == want);
+    }
 }
 
 } // namespace
@@ -111,9 +118,12 @@ TEST_CASE("compact starts (2 B per user) give the same ranges; a block of 65,536
     check_starts(s, index, 0, out[0]);
     check_starts(s, index, 1, out[1]);
     CHECK(index.starts_cache.kept() == 2);
-    CHECK(index.starts_cache.memory_bytes() == 131 * 4 + UserStartsCache::kept_bytes(130));
-    CHECK(UserStartsCache::kept_bytes(130) == 3 * (4 + 128));
-    CHECK(UserStartsCache::kept_bytes(20) == 21 * 4); // few users: wide is smaller
+    CHECK(out[0].has != nullptr);
+    CHECK(out[1].has != nullptr);
+    // Each with a mask word per 64 users (3 blocks, the last one past the users).
+    CHECK(index.starts_cache.memory_bytes() == 131 * 4 + 3 * 8 + UserStartsCache::kept_bytes(130));
+    CHECK(UserStartsCache::kept_bytes(130) == 3 * (4 + 128) + 3 * 8);
+    CHECK(UserStartsCache::kept_bytes(20) == 21 * 4 + 8); // few users: wide is smaller
 }
 
 TEST_CASE("user starts are kept with the index within 4 B per event; past it, scratch for the call") {
