@@ -519,8 +519,9 @@ window.segx = {
   },
   // The state as JSON, or only one section of it: segx.state('audience').
   state: async (section) => (await booted).state(section),
-  // Evaluates a definition JSON (an audience, for now) and resolves to the result as JSON:
-  // {ok, kind, size, users, share, as_of, members?} or {ok: false, errors: [{path, message}]}.
+  // Evaluates any definition JSON (an audience, a funnel, RFM, retention, lifecycle, the board:
+  // DESIGN §9, the README's segx.run row) and resolves to its answer as JSON, or to
+  // {ok: false, errors: [{path, message}]}.
   run: async (definition, options = {}) => {
     const { loads, bridge } = await booted;
     await loads.run(() => {});  // after every load asked for so far
