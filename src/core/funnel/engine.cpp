@@ -274,6 +274,21 @@ struct Durations {
     void push(int64_t x) { v[n++] = x; }
 };
 
+// The end of the prefix of l[c..n) whose rows satisfy `in` (the rows ascend, so they are a
+// prefix): four rows compared at a time without a branch, then four more while all were in.
+// For a group's starts (a few, varying), a loop exit per row was mostly mispredicted; for the
+// later steps' seeks (most often none or one row to skip) a plain loop is faster.
+template <typename In>
+SEGX_ALWAYS_INLINE inline size_t skip_prefix(const uint32_t* l, size_t c, size_t n, In in) {
+    if (c >= n) return c;
+    for (;;) {
+        size_t k = 0;
+        for (size_t i = 0; i < 4; i++) k += size_t(c + i < n) & size_t(in(l[std::min(c + i, n - 1)]));
+        c += k;
+        if (k < 4) return c;
+    }
+}
+
 // Sets levels[i] = 1 for the bits i of `one` (i < n <= 64; the bytes are 0) and counts them: a
 // block's bytes eight at a time, each from a byte of the mask through a table.
 inline uint64_t count_level_one(uint8_t* levels, size_t n, uint64_t one) {
@@ -695,7 +710,7 @@ private:
             const uint32_t c2 = l[1][j];
             if (l1[p] >= c2 || !later_step_matches<F>(1, c2)) continue; // no start before it, or no step 2
             const size_t group = p;
-            while (p + 1 < n1 && l1[p + 1] < c2) p++;
+            p = skip_prefix(l1, p + 1, n1, [c2](uint32_t r) { return r < c2; }) - 1;
             const size_t last = p++; // the group's last start
             // The group's matches up to step best + 1 (rows only): none there, none later.
             at[1] = c2;
