@@ -427,35 +427,32 @@ public:
             }
             if (filter_) can &= u0 / 64 < filter_->words.size() ? filter_->words[u0 / 64] : 0;
             uint64_t walked = can;
+            // The users of `one` at level 1 without a walk: counted, or visited with the row
+            // first_row(u) gives (read only for a property breakdown).
+            const auto level_one = [&](uint64_t one, auto first_row) {
+                if (!visit_level_one_) {
+                    ones += count_level_one(levels.data() + u0, n, one);
+                    return;
+                }
+                for (uint64_t b = one; b != 0; b &= b - 1) {
+                    const size_t u = u0 + size_t(__builtin_ctzll(b));
+                    levels[u] = 1;
+                    visit(u, 1, times_, want_first_row_ ? first_row(u) : 0);
+                }
+            };
             if (!unordered && any_start_) {
                 // No step-2 event and every step-1 event can start: level 1, no time read.
                 walked = can & has2;
-                const uint64_t one = can & ~has2;
-                if (!visit_level_one_) {
-                    ones += count_level_one(levels.data() + u0, n, one);
-                } else {
-                    for (uint64_t b = one; b != 0; b &= b - 1) {
-                        const size_t u = u0 + size_t(__builtin_ctzll(b));
-                        levels[u] = 1;
-                        visit(u, 1, times_, want_first_row_ ? size_t(postings_[step_slot_[0]][first[u]]) : 0);
-                    }
-                }
+                level_one(can & ~has2, [&](size_t u) { return size_t(postings_[step_slot_[0]][first[u]]); });
             }
             if (unordered && any_start_) {
                 // Events of one step's name only, every one an anchor: level 1 at the first.
                 walked = can & many;
-                const uint64_t one = can & ~many;
-                if (!visit_level_one_) {
-                    ones += count_level_one(levels.data() + u0, n, one);
-                } else {
-                    for (uint64_t b = one; b != 0; b &= b - 1) {
-                        const size_t u = u0 + size_t(__builtin_ctzll(b));
-                        size_t i = 0;
-                        while (starts_[i][u] == starts_[i][u + 1]) i++;
-                        levels[u] = 1;
-                        visit(u, 1, times_, want_first_row_ ? size_t(postings_[i][starts_[i][u]]) : 0);
-                    }
-                }
+                level_one(can & ~many, [&](size_t u) {
+                    size_t i = 0;
+                    while (starts_[i][u] == starts_[i][u + 1]) i++;
+                    return size_t(postings_[i][starts_[i][u]]);
+                });
             }
             for (; walked != 0; walked &= walked - 1)
                 batch[nb++] = uint32_t(u0 + size_t(__builtin_ctzll(walked)));
