@@ -2,7 +2,8 @@
 // written by tests/bench/export_model.mjs (the model the page builds), run by hand:
 //
 //   cmake --build build/native --target segx_bench_analyses
-//   build/native/tests/core/segx_bench_analyses build/bench-data/u1000000-e10000000-s42/model.bin [kind [text]]
+//   build/native/tests/core/segx_bench_analyses build/bench-data/u1000000-e10000000-s42/model.bin [kind
+//   [text]]
 //
 // Times are this thread's CPU time, best of 10 (the machine may be busy). Each definition runs
 // through run_definition as segx.run does, with the user ids' order kept (as the session keeps
