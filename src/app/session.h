@@ -186,7 +186,7 @@ struct Session {
     // Then the funnel engine's code, one mode a step over a sample of the users, each mode
     // three times (a browser compiles a WebAssembly function on its first call and optimises
     // it only after it has run a while, in the background, for its next call: at 1M users a
-    // mode's first sample run took 5-9 ms, its second at times as long, its third ~2.5 ms, as
+    // mode's first sample run took 5-9 ms, its second at times as long, its third 2.5-4 ms, as
     // fast as later ones; so one run per mode left the first funnel asked for unoptimised).
     // False when none is left to do.
     bool warm_index_step();

@@ -700,7 +700,8 @@ private:
         first_row_ = l1[p]; // every user walked has a start: level 1 at its first
         int best = 1;
         // Every step-2 event before the first start (a quarter of the users walked, in the
-        // benchmark's shop): level 1, without a loop over them.
+        // benchmark's shop): level 1, without a loop over them. (A walked user has a step-2
+        // event: the masks walk only those.)
         if (l[1][n[1] - 1] < l1[p]) return best;
         uint32_t at[kMaxFunnelSteps]; // the group's matches (at[k]: step k + 1's row)
         for (size_t j = cursor[1]; j < n[1] && p < n1; j++) {
